@@ -1,0 +1,242 @@
+//go:build !js
+
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// newTestSite builds a site over a temporary web directory holding a stand-in
+// app.wasm (the server never looks inside it) and the real icons and styles.
+func newTestSite(t *testing.T, extra map[string]string) *site {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{"app.wasm": strings.Repeat("\x00asm wasm bytes ", 4096)}
+	for _, name := range []string{"icon.svg", "icon-192.png", "icon-512.png", "cloudchamber.css", "robots.txt"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "web", name))
+		require.NoError(t, err)
+		files[name] = string(b)
+	}
+	for k, v := range extra {
+		files[k] = v
+	}
+	for name, body := range files {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+	}
+	s, err := newSite(dir)
+	require.NoError(t, err)
+	return s
+}
+
+func get(t *testing.T, h http.Handler, method, target string, header map[string]string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, r *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestPageHasSecurityHeadersAndShell(t *testing.T) {
+	s := newTestSite(t, nil)
+	r := get(t, s.handler, "GET", "/", nil)
+	require.Equal(t, 200, r.StatusCode)
+	require.Equal(t, headerCSP, r.Header.Get("Content-Security-Policy"))
+	require.Contains(t, headerCSP, "'wasm-unsafe-eval'")
+	require.Equal(t, "nosniff", r.Header.Get("X-Content-Type-Options"))
+	require.Equal(t, "no-referrer", r.Header.Get("Referrer-Policy"))
+	page := body(t, r)
+	require.Contains(t, page, `<meta http-equiv="Content-Security-Policy" content="`+contentSecurityPolicy+`">`)
+	require.Contains(t, page, `data-testid="shell"`)
+	require.NotContains(t, contentSecurityPolicy, "frame-ancestors", "browsers reject frame-ancestors in a meta tag")
+}
+
+func TestOnlyGetAndHead(t *testing.T) {
+	s := newTestSite(t, nil)
+	for _, m := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS"} {
+		r := get(t, s.handler, m, "/", nil)
+		require.Equal(t, http.StatusMethodNotAllowed, r.StatusCode, m)
+		require.Equal(t, "GET, HEAD", r.Header.Get("Allow"))
+	}
+	r := get(t, s.handler, "HEAD", "/web/icon.svg", nil)
+	require.Equal(t, 200, r.StatusCode)
+	require.Empty(t, body(t, r))
+}
+
+func TestNoPathEscapesOrListings(t *testing.T) {
+	s := newTestSite(t, map[string]string{"sub/file.txt": "x"})
+	for _, p := range []string{"/../etc/passwd", "/web/../../etc/passwd", "/web/%2e%2e/%2e%2e/etc/passwd", "/web/./icon.svg", "/web//icon.svg", "/web\\..\\x"} {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.URL.Path = p
+		if strings.Contains(p, "%") {
+			req = httptest.NewRequest("GET", p, nil)
+		}
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, req)
+		require.Equal(t, http.StatusBadRequest, rec.Code, p)
+	}
+	for _, p := range []string{"/web/", "/web/sub/", "/web/sub", "/web/app.wasm.gz", "/web/nothing"} {
+		r := get(t, s.handler, "GET", p, nil)
+		require.Equal(t, http.StatusNotFound, r.StatusCode, p)
+	}
+	r := get(t, s.handler, "GET", "/web/sub/file.txt", nil)
+	require.Equal(t, 200, r.StatusCode)
+}
+
+func TestWasmIsSentCompressed(t *testing.T) {
+	s := newTestSite(t, nil)
+	raw, err := os.ReadFile(filepath.Join(s.web.dir, "app.wasm"))
+	require.NoError(t, err)
+
+	r := get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": "gzip, deflate"})
+	require.Equal(t, 200, r.StatusCode)
+	require.Equal(t, "application/wasm", r.Header.Get("Content-Type"))
+	require.Equal(t, "gzip", r.Header.Get("Content-Encoding"))
+	require.Contains(t, r.Header.Get("Vary"), "Accept-Encoding")
+	zr, err := gzip.NewReader(r.Body)
+	require.NoError(t, err)
+	got, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	require.Equal(t, raw, got)
+	require.Less(t, int(r.ContentLength), len(raw))
+
+	// go-app's progress bar counts decompressed bytes against this length.
+	require.Equal(t, s.app.WasmContentLength, strconv.Itoa(len(raw)))
+
+	// Without Accept-Encoding, the raw bytes.
+	r = get(t, s.handler, "GET", "/web/app.wasm", nil)
+	require.Empty(t, r.Header.Get("Content-Encoding"))
+	require.Equal(t, raw, []byte(body(t, r)))
+
+	// q=0 refuses an encoding.
+	r = get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": "gzip;q=0"})
+	require.Empty(t, r.Header.Get("Content-Encoding"))
+
+	// /app.wasm is go-app's alias for the same file.
+	r = get(t, s.handler, "GET", "/app.wasm", map[string]string{"Accept-Encoding": "gzip"})
+	require.Equal(t, "gzip", r.Header.Get("Content-Encoding"))
+}
+
+func TestPrecompressedBrotliWins(t *testing.T) {
+	s := newTestSite(t, map[string]string{"app.wasm.br": "brotli bytes"})
+	r := get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": "gzip, br"})
+	require.Equal(t, "br", r.Header.Get("Content-Encoding"))
+	require.Equal(t, "application/wasm", r.Header.Get("Content-Type"))
+	require.Equal(t, "brotli bytes", body(t, r))
+
+	r = get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": "gzip"})
+	require.Equal(t, "gzip", r.Header.Get("Content-Encoding"))
+
+	// A copy older than the file is left over from an earlier build: never served.
+	wasm := filepath.Join(s.web.dir, "app.wasm")
+	later := time.Now().Add(time.Hour)
+	require.NoError(t, os.Chtimes(wasm, later, later))
+	r = get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": "br"})
+	require.Empty(t, r.Header.Get("Content-Encoding"))
+}
+
+func TestVersionIsAHashOfTheBuild(t *testing.T) {
+	a := newTestSite(t, nil)
+	b, err := newSite(a.web.dir)
+	require.NoError(t, err)
+	require.Equal(t, a.app.Version, b.app.Version, "a restart keeps the version")
+	require.NoError(t, os.WriteFile(filepath.Join(a.web.dir, "app.wasm"), []byte("rebuilt"), 0o644))
+	c, err := newSite(a.web.dir)
+	require.NoError(t, err)
+	require.NotEqual(t, a.app.Version, c.app.Version, "a rebuild is an update")
+	require.NoError(t, os.WriteFile(filepath.Join(a.web.dir, "app.wasm.br"), []byte("x"), 0o644))
+	d, err := newSite(a.web.dir)
+	require.NoError(t, err)
+	require.Equal(t, c.app.Version, d.app.Version, "precompressed copies do not change the version")
+}
+
+func TestMissingWasmIsAClearError(t *testing.T) {
+	_, err := newSite(t.TempDir())
+	require.ErrorContains(t, err, "make wasm")
+}
+
+func TestOnlyLocalResources(t *testing.T) {
+	s := newTestSite(t, nil)
+	for _, p := range []string{"/manifest.webmanifest", "/app-worker.js", "/"} {
+		b := body(t, get(t, s.handler, "GET", p, nil))
+		require.NotContains(t, b, "githubusercontent", p)
+		for _, remote := range []string{`src="http`, `href="http`, `"src":"http`, `["http`, `,"http`} {
+			require.NotContains(t, b, remote, p)
+		}
+	}
+	worker := body(t, get(t, s.handler, "GET", "/app-worker.js", nil))
+	for _, res := range []string{"/web/icon.svg", "/web/icon-192.png", "/web/icon-512.png", "/web/app.wasm", "/web/cloudchamber.css"} {
+		require.Contains(t, worker, `"`+res+`"`, "the service worker must pre-cache %s", res)
+	}
+	// go-app would fetch /robots.txt over HTTP from the request's Host; we serve the file.
+	req := httptest.NewRequest("GET", "/robots.txt", nil)
+	req.Host = "169.254.169.254"
+	rec := httptest.NewRecorder()
+	s.handler.ServeHTTP(rec, req)
+	require.Equal(t, 200, rec.Code)
+	require.Contains(t, rec.Body.String(), "User-agent")
+	require.Equal(t, 404, get(t, s.handler, "GET", "/sitemap.xml", nil).StatusCode)
+}
+
+// go-app picks wasm_exec.js by the server's Go version; the wasm must be built
+// by the same Go (TOOLCHAIN P7).
+func TestWasmExecMatchesThisGo(t *testing.T) {
+	s := newTestSite(t, nil)
+	want, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
+	require.NoError(t, err)
+	got := body(t, get(t, s.handler, "GET", "/wasm_exec.js", nil))
+	require.True(t, bytes.Equal(want, []byte(got)), "served wasm_exec.js differs from %s's", runtime.Version())
+}
+
+func TestStaticSiteFiles(t *testing.T) {
+	s := newTestSite(t, nil)
+	out := t.TempDir()
+	require.NoError(t, generateStatic(out, s))
+	for _, f := range []string{"index.html", "app.js", "app-worker.js", "wasm_exec.js", "manifest.webmanifest", "app.css", "robots.txt",
+		"web/app.wasm", "web/icon.svg", "web/icon-192.png", "web/icon-512.png", "web/cloudchamber.css"} {
+		require.FileExists(t, filepath.Join(out, f))
+	}
+	index, err := os.ReadFile(filepath.Join(out, "index.html"))
+	require.NoError(t, err)
+	require.Contains(t, string(index), `http-equiv="Content-Security-Policy"`)
+}
+
+func TestAcceptsEncoding(t *testing.T) {
+	for _, c := range []struct {
+		header, token string
+		want          bool
+	}{
+		{"gzip, br", "br", true},
+		{"gzip;q=0.5", "gzip", true},
+		{"gzip; q=0", "gzip", false},
+		{"GZIP", "gzip", true},
+		{"deflate", "gzip", false},
+		{"", "gzip", false},
+		{"xgzip", "gzip", false},
+	} {
+		require.Equal(t, c.want, acceptsEncoding(c.header, c.token), "%q %q", c.header, c.token)
+	}
+}

@@ -1,0 +1,14 @@
+// Command wasm is the browser entry point of CloudChamber: built with
+// GOOS=js GOARCH=wasm into web/app.wasm, it registers the routes and hands the
+// page to go-app. Natively it registers the routes and returns.
+package main
+
+import (
+	ccapp "github.com/cloudchamber/cloudchamber/app"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+func main() {
+	ccapp.Routes()
+	app.RunWhenOnBrowser()
+}
