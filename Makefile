@@ -1,0 +1,88 @@
+# CloudChamber: `make run` serves the app, `make test` installs what the tests
+# need and runs them all. `make help` lists every target.
+
+GO          ?= go
+ADDR        ?= 127.0.0.1:8000
+CHROME_BIN  ?= /usr/bin/chromium
+BIN         := $(CURDIR)/.bin
+WASM        := web/app.wasm
+DIST        := dist
+WBT_VERSION := v0.11.0
+GOROOT_WASM := $(shell $(GO) env GOROOT)/lib/wasm
+# -race needs cgo, so a C compiler (TOOLCHAIN P13).
+RACE        ?= $(shell command -v cc >/dev/null 2>&1 && echo -race)
+# Packages whose wasm tests need a browser (DOM, IndexedDB); the rest run under Node.
+BROWSER_PKGS := ./app/... ./wasm/...
+NODE_PKGS    := ./core/...
+
+export GOFLAGS := -buildvcs=false
+
+.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+	@echo "  make run ADDR=host:port   serve elsewhere (offline mode needs localhost or HTTPS)"
+
+run: build ## build the wasm (-s -w) and the server, then serve at ADDR (default 127.0.0.1:8000)
+	@host=$${ADDR%:*}; case "$$host" in \
+	  127.*|localhost|"[::1]") ;; \
+	  *) echo "warning: http://$(ADDR)/ is not localhost: browsers allow offline mode (service workers) only in a secure context, i.e. localhost or HTTPS";; \
+	esac
+	@echo "CloudChamber: open http://$(ADDR)/  (Ctrl-C stops)"
+	$(BIN)/server -addr $(ADDR) -web web
+
+build: wasm server ## build web/app.wasm and .bin/server
+
+wasm: ## build web/app.wasm (release flags; same Go as the server, TOOLCHAIN P7), and app.wasm.br if brotli is installed
+	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(WASM) ./wasm
+	@if command -v brotli >/dev/null 2>&1; then brotli -q 9 -f -o $(WASM).br $(WASM); else rm -f $(WASM).br; fi
+
+server:
+	$(GO) build -o $(BIN)/server ./cmd/server
+
+static: build ## write the site as plain static files into dist/
+	rm -rf $(DIST)
+	$(BIN)/server -web web -gen $(DIST)
+
+test: deps vet test-native test-node test-browser test-e2e bench-smoke ## install test tools, vet, and run every test
+	@echo "make test: all passed"
+
+deps: ## install Chromium, Node and wasmbrowsertest when missing (Debian, as root)
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || [ -x "$(CHROME_BIN)" ] || missing="$$missing chromium"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+	@[ -x "$(CHROME_BIN)" ] || { echo "Chromium not found at $(CHROME_BIN)"; exit 1; }
+	@command -v node >/dev/null || { echo "node not found"; exit 1; }
+	@[ -x "$(BIN)/wasmbrowsertest" ] || GOBIN=$(BIN) GOOS= GOARCH= $(GO) install github.com/agnivade/wasmbrowsertest@$(WBT_VERSION)
+	@ln -sf $(CHROME_BIN) $(BIN)/chromium
+
+vet: ## go vet, natively and for wasm
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./cmd/server/
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+
+test-native: ## native tests (with -race where a C compiler exists)
+	$(GO) test $(RACE) ./...
+
+test-node: ## wasm tests of the pure packages under Node
+	PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test $(NODE_PKGS)
+
+test-browser: ## wasm tests of the browser packages in headless Chromium
+	PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest $(BROWSER_PKGS)
+
+test-e2e: wasm ## end-to-end tests: the real server and the app in headless Chromium
+	CHROME_BIN=$(CHROME_BIN) $(GO) test -tags e2e -count=1 ./cmd/server/
+
+bench-smoke: ## one iteration of every benchmark, so none of them rots
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+
+bench: ## measure; prints one `BENCH <name> <value> <unit>` line per figure
+	@echo "BENCH wasm-bytes $$(GOOS=js GOARCH=wasm $(GO) build -ldflags='-s -w' -o $(WASM) ./wasm && stat -c %s $(WASM)) bytes"
+	@echo "BENCH wasm-gzip-bytes $$(gzip -9 -c $(WASM) | wc -c) bytes"
+
+clean: ## remove what the build made
+	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br
