@@ -33,9 +33,12 @@ func newTestSite(t *testing.T, extra map[string]string) *site {
 	for k, v := range extra {
 		files[k] = v
 	}
+	built := time.Now().Add(-time.Minute) // one build: every file has the same time
 	for name, body := range files {
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644))
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		require.NoError(t, os.Chtimes(p, built, built))
 	}
 	s, err := newSite(dir)
 	require.NoError(t, err)
