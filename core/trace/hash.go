@@ -1,0 +1,53 @@
+package trace
+
+import "encoding/binary"
+
+// hashPrefix starts every trace hash: it names the encoding, so a trace
+// hashed under another encoding can never collide with this one, and an
+// empty trace does not hash to SHA-256("").
+const hashPrefix = "cloudchamber trace v1\n"
+
+// appendCanonical appends the canonical form of a simulation entry, the
+// bytes the trace hash covers; the package doc specifies it for users.
+// Changing it changes every recorded hash (TestHashIsPinned guards it), so a
+// change needs a new hashPrefix. Infrastructure ids are written as 0.
+func appendCanonical(b []byte, e *Entry) []byte {
+	b = binary.AppendUvarint(b, simOnly(uint64(e.ID)))
+	b = binary.AppendUvarint(b, simOnly(uint64(e.Parent)))
+	b = binary.AppendUvarint(b, simOnly(uint64(e.Link)))
+	b = appendString(b, e.Name)
+	b = appendString(b, e.Reason)
+	b = binary.AppendVarint(b, int64(e.Start))
+	b = binary.AppendVarint(b, int64(e.End))
+	infra := byte(0)
+	if e.Infra {
+		infra = 1
+	}
+	b = append(b, infra, byte(e.Severity))
+	b = binary.AppendUvarint(b, uint64(len(e.Events)))
+	for i := range e.Events {
+		ev := &e.Events[i]
+		b = binary.AppendVarint(b, int64(ev.Tick))
+		b = append(b, byte(ev.Severity), byte(ev.Kind))
+		b = appendString(b, ev.Text)
+		b = binary.AppendUvarint(b, simOnly(ev.Ref))
+	}
+	b = binary.AppendUvarint(b, uint64(len(e.Impacts)))
+	for _, im := range e.Impacts {
+		b = append(b, byte(im.Impact))
+		b = appendString(b, im.Element)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func simOnly(id uint64) uint64 {
+	if id&infraBit != 0 {
+		return 0
+	}
+	return id
+}

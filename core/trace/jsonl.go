@@ -1,0 +1,282 @@
+package trace
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+)
+
+// WriteJSONL writes entries as JSON Lines: one object per entry, fields in a
+// fixed order with lowerCamelCase names, enums by name and ids as strings
+// ("12", or "i12" for infrastructure: see SpanID.String). Every field is
+// always present, so two exports diff line by line:
+//
+//	{"seq":1,"id":"1","parent":"0","link":"0","name":"power on","reason":"",
+//	 "start":3,"end":3,"infra":false,"severity":"info",
+//	 "events":[{"tick":3,"severity":"info","kind":"line","text":"on","ref":"0"}],
+//	 "impacts":[{"impact":"modify","element":"region1/zone1/rack1/pdu/0"}]}
+//
+// (on one line). Text must be valid UTF-8 to round-trip: invalid bytes are
+// written as U+FFFD, as encoding/json does.
+func WriteJSONL(w io.Writer, entries []Entry) error {
+	var b []byte
+	for i := range entries {
+		b = appendJSON(b[:0], &entries[i])
+		b = append(b, '\n')
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendJSON(b []byte, e *Entry) []byte {
+	b = append(b, `{"seq":`...)
+	b = strconv.AppendUint(b, e.Seq, 10)
+	b = append(b, `,"id":"`...)
+	b = appendID(b, uint64(e.ID))
+	b = append(b, `","parent":"`...)
+	b = appendID(b, uint64(e.Parent))
+	b = append(b, `","link":"`...)
+	b = appendID(b, uint64(e.Link))
+	b = append(b, `","name":`...)
+	b = appendJSONString(b, e.Name)
+	b = append(b, `,"reason":`...)
+	b = appendJSONString(b, e.Reason)
+	b = append(b, `,"start":`...)
+	b = strconv.AppendInt(b, int64(e.Start), 10)
+	b = append(b, `,"end":`...)
+	b = strconv.AppendInt(b, int64(e.End), 10)
+	b = append(b, `,"infra":`...)
+	b = strconv.AppendBool(b, e.Infra)
+	b = append(b, `,"severity":"`...)
+	b = append(b, e.Severity.String()...)
+	b = append(b, `","events":[`...)
+	for i := range e.Events {
+		ev := &e.Events[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"tick":`...)
+		b = strconv.AppendInt(b, int64(ev.Tick), 10)
+		b = append(b, `,"severity":"`...)
+		b = append(b, ev.Severity.String()...)
+		b = append(b, `","kind":"`...)
+		b = append(b, ev.Kind.String()...)
+		b = append(b, `","text":`...)
+		b = appendJSONString(b, ev.Text)
+		b = append(b, `,"ref":"`...)
+		b = appendID(b, ev.Ref)
+		b = append(b, `"}`...)
+	}
+	b = append(b, `],"impacts":[`...)
+	for i, im := range e.Impacts {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"impact":"`...)
+		b = append(b, im.Impact.String()...)
+		b = append(b, `","element":`...)
+		b = appendJSONString(b, im.Element)
+		b = append(b, '}')
+	}
+	return append(b, "]}"...)
+}
+
+// appendJSONString quotes s as JSON. It is written here, not taken from
+// encoding/json, so the export cannot change under us with a Go release.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029': // valid JSON, but not valid JavaScript source
+			b = append(b, `\u202`...)
+			b = append(b, hexDigits[r&0xf])
+		default:
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// The JSON form as read: pointers tell a missing field from a zero one.
+type jsonEntry struct {
+	Seq      *uint64       `json:"seq"`
+	ID       *string       `json:"id"`
+	Parent   *string       `json:"parent"`
+	Link     *string       `json:"link"`
+	Name     *string       `json:"name"`
+	Reason   *string       `json:"reason"`
+	Start    *int64        `json:"start"`
+	End      *int64        `json:"end"`
+	Infra    *bool         `json:"infra"`
+	Severity *string       `json:"severity"`
+	Events   *[]jsonEvent  `json:"events"`
+	Impacts  *[]jsonImpact `json:"impacts"`
+}
+
+type jsonEvent struct {
+	Tick     *int64  `json:"tick"`
+	Severity *string `json:"severity"`
+	Kind     *string `json:"kind"`
+	Text     *string `json:"text"`
+	Ref      *string `json:"ref"`
+}
+
+type jsonImpact struct {
+	Impact  *string `json:"impact"`
+	Element *string `json:"element"`
+}
+
+// ReadJSONL reads what WriteJSONL wrote. Blank lines are skipped. A line that
+// is not valid JSON, has an unknown or missing field, a bad value, or an
+// entry the tracer could not have made, gives an error naming the line and
+// the field.
+func ReadJSONL(r io.Reader) ([]Entry, error) {
+	br := bufio.NewReader(r)
+	var out []Entry
+	for line := 1; ; line++ {
+		text, err := br.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("trace: line %d: %w", line, err)
+		}
+		if trimmed := bytes.TrimSpace(text); len(trimmed) > 0 {
+			e, perr := parseJSONLine(trimmed)
+			if perr != nil {
+				return nil, fmt.Errorf("trace: line %d: %w", line, perr)
+			}
+			out = append(out, e)
+		}
+		if err == io.EOF {
+			return out, nil
+		}
+	}
+}
+
+func parseJSONLine(text []byte) (Entry, error) {
+	var j jsonEntry
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return Entry{}, fmt.Errorf("%s: cannot use JSON %s as %s", te.Field, te.Value, te.Type)
+		}
+		return Entry{}, err
+	}
+	if rest := bytes.TrimSpace(text[dec.InputOffset():]); len(rest) > 0 {
+		return Entry{}, fmt.Errorf("unexpected %q after the entry", rest[:min(len(rest), 10)])
+	}
+	var p fieldParser
+	e := Entry{
+		Seq:    req(&p, "seq", j.Seq),
+		ID:     SpanID(p.id("id", j.ID)),
+		Parent: SpanID(p.id("parent", j.Parent)),
+		Link:   LinkID(p.id("link", j.Link)),
+		Name:   req(&p, "name", j.Name),
+		Reason: req(&p, "reason", j.Reason),
+		Start:  clock.Tick(req(&p, "start", j.Start)),
+		End:    clock.Tick(req(&p, "end", j.End)),
+		Infra:  req(&p, "infra", j.Infra),
+	}
+	e.Severity = p.severity("severity", j.Severity)
+	if events := req(&p, "events", j.Events); len(events) > 0 {
+		e.Events = make([]Event, len(events))
+		for i, je := range events {
+			at := func(f string) string { return fmt.Sprintf("events[%d].%s", i, f) }
+			e.Events[i] = Event{
+				Tick:     clock.Tick(req(&p, at("tick"), je.Tick)),
+				Severity: p.severity(at("severity"), je.Severity),
+				Kind:     parseEnum[EventKind](&p, at("kind"), "kind", kindNames[:], je.Kind),
+				Text:     req(&p, at("text"), je.Text),
+				Ref:      p.id(at("ref"), je.Ref),
+			}
+		}
+	}
+	if impacts := req(&p, "impacts", j.Impacts); len(impacts) > 0 {
+		e.Impacts = make([]ImpactOn, len(impacts))
+		for i, ji := range impacts {
+			at := func(f string) string { return fmt.Sprintf("impacts[%d].%s", i, f) }
+			e.Impacts[i] = ImpactOn{
+				Impact:  parseEnum[Impact](&p, at("impact"), "impact", impactNames[:], ji.Impact),
+				Element: req(&p, at("element"), ji.Element),
+			}
+		}
+	}
+	if p.err != nil {
+		return Entry{}, p.err
+	}
+	if err := validate(&e); err != nil {
+		return Entry{}, err
+	}
+	return e, nil
+}
+
+// fieldParser keeps the first error met, naming its field.
+type fieldParser struct{ err error }
+
+func (p *fieldParser) fail(field string, err error) {
+	if p.err == nil {
+		p.err = fmt.Errorf("%s: %w", field, err)
+	}
+}
+
+func req[T any](p *fieldParser, field string, v *T) T {
+	if v == nil {
+		p.fail(field, errors.New("missing"))
+		var zero T
+		return zero
+	}
+	return *v
+}
+
+func (p *fieldParser) id(field string, s *string) uint64 {
+	v, err := parseID(req(p, field, s))
+	if s != nil && err != nil {
+		p.fail(field, err)
+	}
+	return v
+}
+
+func (p *fieldParser) severity(field string, s *string) Severity {
+	return parseEnum[Severity](p, field, "severity", severityNames[:], s)
+}
+
+func parseEnum[T ~uint8](p *fieldParser, field, what string, names []string, s *string) T {
+	v, err := parseName[T](what, names, req(p, field, s))
+	if s != nil && err != nil {
+		p.fail(field, err)
+	}
+	return v
+}

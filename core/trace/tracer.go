@@ -1,0 +1,360 @@
+package trace
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+)
+
+// RetentionMin is the smallest store a tracer keeps, as the original's trace
+// sink: fewer entries than one UI page would make the live log useless.
+const RetentionMin = 100
+
+// Tracer records the spans of one simulation: it issues ids, keeps the
+// running trace hash and the bounded store. It is not safe for concurrent
+// use; the goroutine that owns the simulation makes every call.
+type Tracer struct {
+	retention int
+
+	ring []Entry // the store: the oldest is at head once the ring is full
+	head int
+
+	seq     uint64 // the last Seq assigned
+	simID   uint64 // the last id drawn from the simulation counter
+	infraID uint64 // the last id drawn from the infrastructure counter (without infraBit)
+
+	emittedSim, emittedInfra uint64
+	open                     int // spans started and not yet ended
+
+	hash hash.Hash // running SHA-256 over the canonical form of simulation entries
+	buf  []byte    // reused for the canonical form
+
+	sink func(*Entry) // sees every entry as it ends (nil: none)
+}
+
+// bufKeepMax bounds the encoding buffer kept between entries, so one huge
+// span (a bring-up of 50,000 blades) does not pin its size forever.
+const bufKeepMax = 64 << 10
+
+// New returns a tracer whose store keeps the last retention entries
+// (at least RetentionMin).
+func New(retention int) *Tracer {
+	t := &Tracer{retention: max(retention, RetentionMin)}
+	t.hash = newHash()
+	return t
+}
+
+func newHash() hash.Hash {
+	h := sha256.New()
+	h.Write([]byte(hashPrefix))
+	return h
+}
+
+// SetSink has fn called with every entry as it ends, before the bounded
+// store may drop it: a whole-run export (the CLI's --trace) uses it. fn must
+// not keep or change the entry's slices.
+func (t *Tracer) SetSink(fn func(*Entry)) { t.sink = fn }
+
+// Retention is the number of entries the store keeps.
+func (t *Tracer) Retention() int { return t.retention }
+
+// Hash is the SHA-256 of every simulation entry ended so far, in end order
+// (see the package doc for the encoding). Reading it changes nothing.
+func (t *Tracer) Hash() [32]byte {
+	var sum [32]byte
+	t.hash.Sum(sum[:0]) // Sum leaves the running state as it was
+	return sum
+}
+
+// HashHex is Hash in lower-case hex, as tests and users compare it.
+func (t *Tracer) HashHex() string {
+	sum := t.Hash()
+	return hex.EncodeToString(sum[:])
+}
+
+// Emitted counts the entries ended so far, simulation and infrastructure.
+func (t *Tracer) Emitted() (sim, infra uint64) { return t.emittedSim, t.emittedInfra }
+
+// OpenSpans counts spans started and not yet ended. Between steps it should
+// be 0; a snapshot demands it.
+func (t *Tracer) OpenSpans() int { return t.open }
+
+// Start starts a root simulation span at tick.
+func (t *Tracer) Start(tick clock.Tick, name string) *Span {
+	return t.start(tick, name, false, 0, nil)
+}
+
+// StartInfra starts a root infrastructure span (stepping, polls,
+// housekeeping): it is stored but outside the hash, and its ids come from the
+// infrastructure counter so it never shifts simulation ids.
+func (t *Tracer) StartInfra(tick clock.Tick, name string) *Span {
+	return t.start(tick, name, true, 0, nil)
+}
+
+// StartLinked starts a root simulation span for work caused by a request:
+// link is what the sender's Span.Link returned and travelled with the
+// request. The UI shows this span at that Link event.
+func (t *Tracer) StartLinked(tick clock.Tick, name string, link LinkID) *Span {
+	return t.start(tick, name, false, link, nil)
+}
+
+// StartInfraLinked is StartLinked for infrastructure work (say, answering a
+// monitor's poll).
+func (t *Tracer) StartInfraLinked(tick clock.Tick, name string, link LinkID) *Span {
+	return t.start(tick, name, true, link, nil)
+}
+
+func (t *Tracer) start(tick clock.Tick, name string, infra bool, link LinkID, parent *Span) *Span {
+	if name == "" {
+		panic("trace: a span needs a name")
+	}
+	s := &Span{t: t, parent: parent}
+	s.e = Entry{ID: SpanID(t.nextID(infra)), Link: link, Name: name, Start: tick, End: tick, Infra: infra}
+	s.e.Events = s.events[:0]
+	s.e.Impacts = s.impacts[:0]
+	if parent != nil {
+		s.e.Parent = parent.e.ID
+	}
+	t.open++
+	return s
+}
+
+// idMax bounds both id counters, far beyond any run (a million ids a tick
+// for 10^12 ticks), so neither can run into the infrastructure bit.
+const idMax = 1 << 62
+
+// nextID draws from one of the two counters. Span and link ids share a
+// counter, so an id names one thing.
+func (t *Tracer) nextID(infra bool) uint64 {
+	if t.simID >= idMax || t.infraID >= idMax {
+		panic("trace: span ids exhausted")
+	}
+	if infra {
+		t.infraID++
+		return t.infraID | infraBit
+	}
+	t.simID++
+	return t.simID
+}
+
+// finish numbers a finished entry, hashes it and stores it.
+func (t *Tracer) finish(e *Entry) {
+	t.seq++
+	e.Seq = t.seq
+	t.open--
+	if e.Infra {
+		t.emittedInfra++
+	} else {
+		t.emittedSim++
+		t.buf = appendCanonical(t.buf[:0], e)
+		t.hash.Write(t.buf)
+		if cap(t.buf) > bufKeepMax {
+			t.buf = nil
+		}
+	}
+	if t.sink != nil {
+		t.sink(e)
+	}
+	t.store(e)
+}
+
+// impactSetMin is the number of impacts past which a span de-duplicates
+// through a map rather than a scan: a root over thousands of children would
+// otherwise be quadratic.
+const impactSetMin = 16
+
+// Span is a unit of work being traced. Every method panics once the span
+// has ended: a use after End is a bug in the caller.
+type Span struct {
+	t      *Tracer
+	parent *Span
+	e      Entry
+	maxSev Severity // the highest Line severity so far; 0 before the first line
+	open   int      // children started and not yet ended
+	ended  bool
+	impSet map[ImpactOn]struct{} // only once len(e.Impacts) reaches impactSetMin
+
+	// Inline room for a typical hardware transition, so such a span costs
+	// one allocation. Entries keep pointing here after End: they are immutable.
+	events  [3]Event
+	impacts [2]ImpactOn
+}
+
+// ID is the span's id, for callers that correlate spans themselves.
+func (s *Span) ID() SpanID { return s.e.ID }
+
+// Infra reports whether the span is infrastructure.
+func (s *Span) Infra() bool { return s.e.Infra }
+
+// Child starts a span for a part of this span's work. It records a Child
+// event here, and the child's impacts are lifted here when it ends. The child
+// is infrastructure if this span is, and must end before this span does.
+func (s *Span) Child(tick clock.Tick, name string) *Span {
+	s.at(tick)
+	c := s.t.start(tick, name, s.e.Infra, 0, s)
+	s.open++
+	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: Info, Kind: Child, Text: name, Ref: uint64(c.e.ID)})
+	return c
+}
+
+// Link records that this span sent a request at tick, described by text,
+// and returns the id the request carries: its receiver passes it to
+// StartLinked so the UI can show the work it caused here.
+func (s *Span) Link(tick clock.Tick, text string) LinkID {
+	s.at(tick)
+	id := LinkID(s.t.nextID(s.e.Infra))
+	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: Info, Kind: Link, Text: text, Ref: uint64(id)})
+	return id
+}
+
+// Reason says why this work ran ("X, but Y, so Z"); a later call replaces it.
+func (s *Span) Reason(text string) {
+	s.live()
+	s.e.Reason = text
+}
+
+// Reasonf is Reason with fmt formatting.
+func (s *Span) Reasonf(format string, args ...any) {
+	s.live()
+	s.e.Reason = sprintf(format, args...)
+}
+
+// Log adds a line of plain text (no formatting) at tick.
+func (s *Span) Log(tick clock.Tick, sev Severity, text string) {
+	if !sev.Valid() {
+		panic(fmt.Sprintf("trace: span %q: invalid severity %d", s.e.Name, sev))
+	}
+	s.at(tick)
+	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: sev, Kind: Line, Text: text})
+	s.maxSev = max(s.maxSev, sev)
+}
+
+// Logf adds a formatted line at tick. A format without verbs and arguments
+// is used as is, without calling fmt: the hot path.
+func (s *Span) Logf(tick clock.Tick, sev Severity, format string, args ...any) {
+	s.Log(tick, sev, sprintf(format, args...))
+}
+
+// Debugf adds a Debug line.
+func (s *Span) Debugf(tick clock.Tick, format string, args ...any) {
+	s.Log(tick, Debug, sprintf(format, args...))
+}
+
+// Infof adds an Info line.
+func (s *Span) Infof(tick clock.Tick, format string, args ...any) {
+	s.Log(tick, Info, sprintf(format, args...))
+}
+
+// Warnf adds a Warning line.
+func (s *Span) Warnf(tick clock.Tick, format string, args ...any) {
+	s.Log(tick, Warning, sprintf(format, args...))
+}
+
+// Errorf adds an Error line.
+func (s *Span) Errorf(tick clock.Tick, format string, args ...any) {
+	s.Log(tick, Error, sprintf(format, args...))
+}
+
+// Fatalf adds a Fatal line. Unlike log.Fatalf it only records: the
+// simulation decides what a fatal condition means.
+func (s *Span) Fatalf(tick clock.Tick, format string, args ...any) {
+	s.Log(tick, Fatal, sprintf(format, args...))
+}
+
+func sprintf(format string, args ...any) string {
+	if len(args) == 0 && strings.IndexByte(format, '%') < 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// Impact records that this span did kind to element (a path such as
+// "region1/zone1/rack1/blade/3"). Repeats are recorded once.
+func (s *Span) Impact(kind Impact, element string) {
+	s.live()
+	if !kind.Valid() || element == "" {
+		panic(fmt.Sprintf("trace: span %q: invalid impact %d on %q", s.e.Name, kind, element))
+	}
+	s.addImpact(ImpactOn{Impact: kind, Element: element})
+}
+
+func (s *Span) addImpact(im ImpactOn) {
+	if s.impSet != nil {
+		if _, dup := s.impSet[im]; dup {
+			return
+		}
+		s.impSet[im] = struct{}{}
+	} else {
+		for _, have := range s.e.Impacts {
+			if have == im {
+				return
+			}
+		}
+		if len(s.e.Impacts) >= impactSetMin {
+			s.impSet = make(map[ImpactOn]struct{}, 2*len(s.e.Impacts))
+			for _, have := range s.e.Impacts {
+				s.impSet[have] = struct{}{}
+			}
+			s.impSet[im] = struct{}{}
+		}
+	}
+	s.e.Impacts = append(s.e.Impacts, im)
+}
+
+// End finishes the span: its End tick is the latest tick it saw (its
+// children's included), its impacts are lifted into its parent, and its
+// entry is numbered, hashed (unless infrastructure) and stored. Every child
+// must have ended first.
+func (s *Span) End() {
+	s.live()
+	if s.open > 0 {
+		panic(fmt.Sprintf("trace: span %q (%s) ended with %d children still open", s.e.Name, s.e.ID, s.open))
+	}
+	s.ended = true
+	s.impSet = nil
+	e := &s.e
+	e.Severity = s.maxSev
+	if e.Severity == 0 {
+		e.Severity = Info
+	}
+	// Cap each slice at its length: an append by a reader then copies
+	// instead of writing into the stored entry.
+	e.Events = e.Events[:len(e.Events):len(e.Events)]
+	if len(e.Events) == 0 {
+		e.Events = nil
+	}
+	e.Impacts = e.Impacts[:len(e.Impacts):len(e.Impacts)]
+	if len(e.Impacts) == 0 {
+		e.Impacts = nil
+	}
+	if p := s.parent; p != nil {
+		s.parent = nil // the stored entry keeps this span alive; it need not keep its parent
+		p.open--
+		p.e.End = max(p.e.End, e.End)
+		for _, im := range e.Impacts {
+			p.addImpact(im)
+		}
+	}
+	s.t.finish(e)
+}
+
+// live panics if the span has ended.
+func (s *Span) live() {
+	if s.ended {
+		panic(fmt.Sprintf("trace: span %q (%s) used after End", s.e.Name, s.e.ID))
+	}
+}
+
+// at checks that the span is live and that time has not gone backwards
+// within it, then moves its End tick to tick.
+func (s *Span) at(tick clock.Tick) {
+	s.live()
+	if tick < s.e.End {
+		panic(fmt.Sprintf("trace: span %q (%s): tick %d is before tick %d it already saw", s.e.Name, s.e.ID, tick, s.e.End))
+	}
+	s.e.End = tick
+}
