@@ -1,0 +1,472 @@
+package inventory
+
+// The walk over the original's schema (§1.7): one function per element,
+// each reading its keys through mapping (merge keys applied) and rejecting
+// keys the schema does not have.
+
+import (
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+)
+
+func (p *parser) root(n *yaml.Node) (*Definition, error) {
+	top := within("", "the top level")
+	if n.Kind != yaml.MappingNode {
+		return nil, fail(n, at{}, "", "must hold a mapping with Details and Regions, got %s", describe(n))
+	}
+	fs, err := p.mapping(n, top, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := known(fs, top, "", "Details", "Regions", "ZoneTypes", "RackTypes", "PduTypes", "TorTypes", "BladeTypes"); err != nil {
+		return nil, err
+	}
+	d := &Definition{}
+	root := at{}
+	if f := lookup(fs, "details"); f != nil {
+		dfs, err := p.mapping(f.v, root, "Details")
+		if err != nil {
+			return nil, err
+		}
+		if err := known(dfs, root, "Details", "Name", "Notes"); err != nil {
+			return nil, err
+		}
+		if d.Name, err = p.optStr(dfs, "name", root, "Details.Name"); err != nil {
+			return nil, err
+		}
+		if d.Notes, err = p.optStr(dfs, "notes", root, "Details.Notes"); err != nil {
+			return nil, err
+		}
+	}
+	f := lookup(fs, "regions")
+	if f == nil {
+		return nil, fail(n, root, "Regions", "is missing")
+	}
+	items, err := p.list(f, root, "Regions")
+	if err != nil {
+		return nil, err
+	}
+	seen := nameSet{}
+	d.Regions = make([]*Region, 0, len(items))
+	for i, it := range items {
+		r, err := p.region(it, element("", "", "Regions", i+1), seen)
+		if err != nil {
+			return nil, err
+		}
+		d.Regions = append(d.Regions, r)
+	}
+	return d, nil
+}
+
+func (p *parser) region(n *yaml.Node, e at, seen nameSet) (*Region, error) {
+	fs, err := p.mapping(n, e, "")
+	if err != nil {
+		return nil, err
+	}
+	name, err := p.elementName(n, fs, e)
+	if err != nil {
+		return nil, err
+	}
+	if err := seen.check(n, name, e.named(name), "the inventory", "region"); err != nil {
+		return nil, err
+	}
+	a := within(name, "") // inside a region, paths are relative to it
+	if err := known(fs, a, "", "Name", "Details", "Zones"); err != nil {
+		return nil, err
+	}
+	r := &Region{Name: name}
+	f := lookup(fs, "details")
+	if f == nil {
+		return nil, fail(n, a, "Details.State", "is missing")
+	}
+	dfs, err := p.mapping(f.v, a, "Details")
+	if err != nil {
+		return nil, err
+	}
+	if err := known(dfs, a, "Details", "State", "Location", "Notes"); err != nil {
+		return nil, err
+	}
+	if r.State, err = enum[State](p, dfs, "state", stateNames, f.v, a, "Details.State"); err != nil {
+		return nil, err
+	}
+	if r.Location, err = p.optStr(dfs, "location", a, "Details.Location"); err != nil {
+		return nil, err
+	}
+	if r.Notes, err = p.optStr(dfs, "notes", a, "Details.Notes"); err != nil {
+		return nil, err
+	}
+	if f := lookup(fs, "zones"); f != nil {
+		items, err := p.list(f, a, "Zones")
+		if err != nil {
+			return nil, err
+		}
+		zseen := nameSet{}
+		parent := fmt.Sprintf("region %q", name)
+		r.Zones = make([]*Zone, 0, len(items))
+		for i, it := range items {
+			z, err := p.zone(it, element(name, "", "Zones", i+1), parent, zseen)
+			if err != nil {
+				return nil, err
+			}
+			r.Zones = append(r.Zones, z)
+		}
+	}
+	return r, nil
+}
+
+// details reads the {Enabled, Condition} block that racks, PDUs, TORs and
+// blades share (racks add Location and Notes).
+type details struct {
+	enabled         bool
+	condition       Condition
+	location, notes string
+}
+
+func (p *parser) details(n *yaml.Node, fs []field, a at, withText bool) (details, error) {
+	var d details
+	f := lookup(fs, "details")
+	if f == nil {
+		return d, fail(n, a, "Details.Condition", "is missing")
+	}
+	dfs, err := p.mapping(f.v, a, "Details")
+	if err != nil {
+		return d, err
+	}
+	if withText {
+		err = known(dfs, a, "Details", "Enabled", "Condition", "Location", "Notes")
+	} else {
+		err = known(dfs, a, "Details", "Enabled", "Condition")
+	}
+	if err != nil {
+		return d, err
+	}
+	if d.enabled, err = p.optBool(dfs, "enabled", a, "Details.Enabled"); err != nil {
+		return d, err
+	}
+	if d.condition, err = enum[Condition](p, dfs, "condition", conditionNames, f.v, a, "Details.Condition"); err != nil {
+		return d, err
+	}
+	if withText {
+		if d.location, err = p.optStr(dfs, "location", a, "Details.Location"); err != nil {
+			return d, err
+		}
+		if d.notes, err = p.optStr(dfs, "notes", a, "Details.Notes"); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+func (p *parser) zone(n *yaml.Node, e at, parent string, seen nameSet) (*Zone, error) {
+	fs, err := p.mapping(n, e, "")
+	if err != nil {
+		return nil, err
+	}
+	name, err := p.elementName(n, fs, e)
+	if err != nil {
+		return nil, err
+	}
+	a := e.named(name)
+	if err := seen.check(n, name, a, parent, "zone"); err != nil {
+		return nil, err
+	}
+	if err := known(fs, a, "", "Name", "Details", "Racks"); err != nil {
+		return nil, err
+	}
+	z := &Zone{Name: name}
+	f := lookup(fs, "details")
+	if f == nil {
+		return nil, fail(n, a, "Details.State", "is missing")
+	}
+	dfs, err := p.mapping(f.v, a, "Details")
+	if err != nil {
+		return nil, err
+	}
+	if err := known(dfs, a, "Details", "Enabled", "State", "Location", "Notes"); err != nil {
+		return nil, err
+	}
+	if z.Enabled, err = p.optBool(dfs, "enabled", a, "Details.Enabled"); err != nil {
+		return nil, err
+	}
+	if z.State, err = enum[State](p, dfs, "state", stateNames, f.v, a, "Details.State"); err != nil {
+		return nil, err
+	}
+	if z.Location, err = p.optStr(dfs, "location", a, "Details.Location"); err != nil {
+		return nil, err
+	}
+	if z.Notes, err = p.optStr(dfs, "notes", a, "Details.Notes"); err != nil {
+		return nil, err
+	}
+	if f := lookup(fs, "racks"); f != nil {
+		items, err := p.list(f, a, "Racks")
+		if err != nil {
+			return nil, err
+		}
+		path := a.path("")
+		rseen := nameSet{}
+		parent := fmt.Sprintf("zone %q", name)
+		z.Racks = make([]*Rack, 0, len(items))
+		for i, it := range items {
+			k, err := p.rack(it, element(a.region, path, "Racks", i+1), parent, rseen)
+			if err != nil {
+				return nil, err
+			}
+			z.Racks = append(z.Racks, k)
+		}
+	}
+	return z, nil
+}
+
+func (p *parser) rack(n *yaml.Node, e at, parent string, seen nameSet) (*Rack, error) {
+	fs, err := p.mapping(n, e, "")
+	if err != nil {
+		return nil, err
+	}
+	name, err := p.elementName(n, fs, e)
+	if err != nil {
+		return nil, err
+	}
+	a := e.named(name)
+	if err := seen.check(n, name, a, parent, "rack"); err != nil {
+		return nil, err
+	}
+	if err := known(fs, a, "", "Name", "Details", "Pdus", "Tors", "Blades"); err != nil {
+		return nil, err
+	}
+	d, err := p.details(n, fs, a, true)
+	if err != nil {
+		return nil, err
+	}
+	k := &Rack{Name: name, Enabled: d.enabled, Condition: d.condition, Location: d.location, Notes: d.notes}
+	path := a.path("")
+	owner := fmt.Sprintf("rack %q", name)
+	if f := lookup(fs, "pdus"); f != nil {
+		items, err := p.list(f, a, "Pdus")
+		if err != nil {
+			return nil, err
+		}
+		var seen indexSet
+		for i, it := range items {
+			index, d, ports, err := p.device(it, element(a.region, path, "Pdus", i+1), "PDU")
+			if err != nil {
+				return nil, err
+			}
+			if j := seen.add(index, func(j int) int64 { return k.PDUs[j].Index }); j >= 0 {
+				return nil, duplicateIndex(it, items[j], element(a.region, path, "Pdus", 0).indexed(index), owner, "PDU", index)
+			}
+			k.PDUs = append(k.PDUs, &PDU{Index: index, Enabled: d.enabled, Condition: d.condition, Ports: ports})
+		}
+	}
+	if f := lookup(fs, "tors"); f != nil {
+		items, err := p.list(f, a, "Tors")
+		if err != nil {
+			return nil, err
+		}
+		var seen indexSet
+		for i, it := range items {
+			index, d, ports, err := p.device(it, element(a.region, path, "Tors", i+1), "TOR")
+			if err != nil {
+				return nil, err
+			}
+			if j := seen.add(index, func(j int) int64 { return k.TORs[j].Index }); j >= 0 {
+				return nil, duplicateIndex(it, items[j], element(a.region, path, "Tors", 0).indexed(index), owner, "TOR", index)
+			}
+			k.TORs = append(k.TORs, &TOR{Index: index, Enabled: d.enabled, Condition: d.condition, Ports: ports})
+		}
+	}
+	if f := lookup(fs, "blades"); f != nil {
+		items, err := p.list(f, a, "Blades")
+		if err != nil {
+			return nil, err
+		}
+		// One backing array per rack: fewer, denser allocations.
+		blades := make([]Blade, len(items))
+		k.Blades = make([]*Blade, len(items))
+		var seen indexSet
+		for i, it := range items {
+			b := &blades[i]
+			if err := p.blade(it, element(a.region, path, "Blades", i+1), b); err != nil {
+				return nil, err
+			}
+			if j := seen.add(b.Index, func(j int) int64 { return blades[j].Index }); j >= 0 {
+				return nil, duplicateIndex(it, items[j], element(a.region, path, "Blades", 0).indexed(b.Index), owner, "blade", b.Index)
+			}
+			k.Blades[i] = b
+		}
+	}
+	return k, nil
+}
+
+// device reads a PDU or a TOR: they have the same shape.
+func (p *parser) device(n *yaml.Node, e at, kind string) (int64, details, []Port, error) {
+	fs, err := p.mapping(n, e, "")
+	if err != nil {
+		return 0, details{}, nil, err
+	}
+	index, err := p.elementIndex(n, fs, e)
+	if err != nil {
+		return 0, details{}, nil, err
+	}
+	a := e.indexed(index)
+	if err := known(fs, a, "", "Index", "Details", "Ports"); err != nil {
+		return 0, details{}, nil, err
+	}
+	d, err := p.details(n, fs, a, false)
+	if err != nil {
+		return 0, details{}, nil, err
+	}
+	f := lookup(fs, "ports")
+	if f == nil {
+		return index, d, nil, nil
+	}
+	items, err := p.list(f, a, "Ports")
+	if err != nil {
+		return 0, details{}, nil, err
+	}
+	path := a.path("")
+	ports := make([]Port, len(items))
+	var seen indexSet
+	for i, it := range items {
+		pe := element(a.region, path, "Ports", i+1)
+		if ports[i], err = p.port(it, pe); err != nil {
+			return 0, details{}, nil, err
+		}
+		if j := seen.add(ports[i].Index, func(j int) int64 { return ports[j].Index }); j >= 0 {
+			return 0, details{}, nil, duplicateIndex(it, items[j], pe.indexed(ports[i].Index), fmt.Sprintf("%s %d", kind, index), "port", ports[i].Index)
+		}
+	}
+	return index, d, ports, nil
+}
+
+func (p *parser) port(n *yaml.Node, e at) (Port, error) {
+	fs, err := p.mapping(n, e, "")
+	if err != nil {
+		return Port{}, err
+	}
+	index, err := p.elementIndex(n, fs, e)
+	if err != nil {
+		return Port{}, err
+	}
+	a := e.indexed(index)
+	if err := known(fs, a, "", "Index", "Wired", "Item"); err != nil {
+		return Port{}, err
+	}
+	pt := Port{Index: index}
+	if pt.Wired, err = p.optBool(fs, "wired", a, "Wired"); err != nil {
+		return Port{}, err
+	}
+	// Item may be left out for an unwired port (the original could not
+	// express that: its reader always built one).
+	f := lookup(fs, "item")
+	if f == nil || isNull(f.v) {
+		return pt, nil
+	}
+	ifs, err := p.mapping(f.v, a, "Item")
+	if err != nil {
+		return Port{}, err
+	}
+	if err := known(ifs, a, "Item", "Type", "Id", "Port"); err != nil {
+		return Port{}, err
+	}
+	if pt.Item.Type, err = enum[HwType](p, ifs, "type", hwTypeNames, f.v, a, "Item.Type"); err != nil {
+		return Port{}, err
+	}
+	if pt.Item.ID, err = p.optInt(ifs, "id", a, "Item.Id"); err != nil {
+		return Port{}, err
+	}
+	if pt.Item.Port, err = p.optInt(ifs, "port", a, "Item.Port"); err != nil {
+		return Port{}, err
+	}
+	return pt, nil
+}
+
+func (p *parser) blade(n *yaml.Node, e at, b *Blade) error {
+	fs, err := p.mapping(n, e, "")
+	if err != nil {
+		return err
+	}
+	index, err := p.elementIndex(n, fs, e)
+	if err != nil {
+		return err
+	}
+	a := e.indexed(index)
+	if err := known(fs, a, "", "Index", "Details", "BootOnPowerOn", "BootInfo", "Capacity"); err != nil {
+		return err
+	}
+	d, err := p.details(n, fs, a, false)
+	if err != nil {
+		return err
+	}
+	b.Index, b.Enabled, b.Condition = index, d.enabled, d.condition
+	if b.BootOnPowerOn, err = p.optBool(fs, "bootonpoweron", a, "BootOnPowerOn"); err != nil {
+		return err
+	}
+	f := lookup(fs, "bootinfo")
+	if f == nil {
+		return fail(n, a, "BootInfo.Source", "is missing")
+	}
+	bfs, err := p.mapping(f.v, a, "BootInfo")
+	if err != nil {
+		return err
+	}
+	if err := known(bfs, a, "BootInfo", "Source", "Image", "Version", "Parameters"); err != nil {
+		return err
+	}
+	if b.Boot.Source, err = enum[BootSource](p, bfs, "source", bootSourceNames, f.v, a, "BootInfo.Source"); err != nil {
+		return err
+	}
+	if b.Boot.Image, err = p.optStr(bfs, "image", a, "BootInfo.Image"); err != nil {
+		return err
+	}
+	if b.Boot.Version, err = p.optStr(bfs, "version", a, "BootInfo.Version"); err != nil {
+		return err
+	}
+	if b.Boot.Parameters, err = p.optStr(bfs, "parameters", a, "BootInfo.Parameters"); err != nil {
+		return err
+	}
+	b.Boot.Image, b.Boot.Version, b.Boot.Parameters = p.share(b.Boot.Image), p.share(b.Boot.Version), p.share(b.Boot.Parameters)
+	f = lookup(fs, "capacity")
+	if f == nil {
+		return nil // every dimension is then 0, which Validate reports
+	}
+	cfs, err := p.mapping(f.v, a, "Capacity")
+	if err != nil {
+		return err
+	}
+	if err := known(cfs, a, "Capacity", "Cores", "MemoryInMb", "DiskInGb", "NetworkBandwidthInMbps", "Arch", "Accelerators"); err != nil {
+		return err
+	}
+	c := &b.Capacity
+	if c.Cores, err = p.optInt(cfs, "cores", a, "Capacity.Cores"); err != nil {
+		return err
+	}
+	if c.MemoryMB, err = p.optInt(cfs, "memoryinmb", a, "Capacity.MemoryInMb"); err != nil {
+		return err
+	}
+	if c.DiskGB, err = p.optInt(cfs, "diskingb", a, "Capacity.DiskInGb"); err != nil {
+		return err
+	}
+	if c.NetworkMbps, err = p.optInt(cfs, "networkbandwidthinmbps", a, "Capacity.NetworkBandwidthInMbps"); err != nil {
+		return err
+	}
+	if c.Arch, err = p.optStr(cfs, "arch", a, "Capacity.Arch"); err != nil {
+		return err
+	}
+	c.Arch = p.share(c.Arch)
+	// Accelerators are our extension: the original's reader had no field.
+	if f := lookup(cfs, "accelerators"); f != nil {
+		items, err := p.list(f, a, "Capacity.Accelerators")
+		if err != nil {
+			return err
+		}
+		for i, it := range items {
+			s, err := p.str(&field{v: it}, a, fmt.Sprintf("Capacity.Accelerators[%d]", i))
+			if err != nil {
+				return err
+			}
+			c.Accelerators = append(c.Accelerators, p.share(s))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package inventory
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	pduPort0   = "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"
+	torPort0   = "- {Index: 0, Wired: true, Item: {Type: pdu, Id: 0, Port: 0}}"
+	ports12    = "                  - {Index: 1, Wired: true, Item: {Type: blade, Id: 1, Port: 0}}\n                  - {Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n"
+	pduPorts12 = ports12 + "            Tors"
+	torPorts12 = ports12 + "            Blades"
+	bladeCaps2 = "Capacity: {Cores: 32, MemoryInMb: 16384, DiskInGb: 120, NetworkBandwidthInMbps: 2048, Arch: X64}"
+	extraBlade = "              - {Index: %s, Details: {Condition: operational}, BootInfo: {Source: local}, Capacity: {Cores: 1, MemoryInMb: 1, DiskInGb: 1, NetworkBandwidthInMbps: 1}}\n"
+)
+
+// ports writes n flow-style ports cabled to blade 1.
+func ports(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "                  - {Index: %d, Wired: true, Item: {Type: blade, Id: 1, Port: 0}}\n", i)
+	}
+	return b.String()
+}
+
+// TestValidationRules covers each rule of §1.1–§1.5 and §9, one change to
+// the minimal inventory per case, with the exact message.
+func TestValidationRules(t *testing.T) {
+	const rack = `inv.yaml: region "region1": Zones[zone1].Racks[rack1]`
+	many := func(n int) string {
+		var b strings.Builder
+		for i := 3; i < 3+n; i++ {
+			fmt.Fprintf(&b, extraBlade, fmt.Sprint(i))
+		}
+		return b.String()
+	}
+	for _, c := range []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"no regions", "Regions: []\n", `inv.yaml: Regions must have at least 1 entry, got 0`},
+		{"region without zones", strings.SplitAfter(minimal, "Zones:")[0] + " []\n",
+			`inv.yaml: region "region1": Zones must have at least 1 entry, got 0`},
+		{"zone without racks", strings.SplitAfter(minimal, "Racks:")[0] + " []\n",
+			`inv.yaml: region "region1": Zones[zone1].Racks must have at least 1 entry, got 0`},
+		{"three PDUs", edit(t, "            Tors:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n              - {Index: 2, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n            Tors:\n"),
+			rack + `.Pdus must have at most 2 entries, got 3`},
+		{"three TORs", edit(t, "            Blades:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n              - {Index: 2, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n            Blades:\n"),
+			rack + `.Tors must have at most 2 entries, got 3`},
+		{"no blades", strings.SplitAfter(minimal, "            Blades:")[0] + " []\n",
+			rack + `.Blades must have at least 1 entry, got 0`},
+		{"1001 blades", minimal + many(999), rack + `.Blades must have at most 1000 entries, got 1001`},
+		{"PDU index above 2", edit(t, "            Pdus:\n              - Index: 0", "            Pdus:\n              - Index: 3"),
+			rack + `.Pdus[3].Index must be <= 2, got 3`},
+		{"negative TOR index", edit(t, "            Tors:\n              - Index: 0", "            Tors:\n              - Index: -1"),
+			rack + `.Tors[-1].Index must be >= 0, got -1`},
+		{"blade index above 10,000,000", minimal + fmt.Sprintf(extraBlade, "10000001"),
+			rack + `.Blades[10000001].Index must be <= 10000000, got 10000001`},
+		{"negative blade index", minimal + fmt.Sprintf(extraBlade, "-1"),
+			rack + `.Blades[-1].Index must be >= 0, got -1`},
+		{"fewer PDU ports than blades", edit(t, pduPorts12, "            Tors"),
+			rack + `.Pdus[0].Ports must have at least 2 entries (one per blade), got 1`},
+		{"more than 128 PDU ports", edit(t, "                  "+pduPort0+"\n"+pduPorts12, ports(129)+"            Tors"),
+			rack + `.Pdus[0].Ports must have at most 128 entries, got 129`},
+		{"more than 1024 TOR ports", edit(t, "                  "+torPort0+"\n"+torPorts12, ports(1025)+"            Blades"),
+			rack + `.Tors[0].Ports must have at most 1024 entries, got 1025`},
+		{"wired port without item", edit(t, pduPort0, "- {Index: 0, Wired: true}"),
+			rack + `.Pdus[0].Ports[0].Item must name an item when Wired is true`},
+		{"wired port to unknown", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: unknown}}"),
+			rack + `.Pdus[0].Ports[0].Item must name an item when Wired is true`},
+		{"unwired port with item", edit(t, pduPort0, "- {Index: 0, Wired: false, Item: {Type: tor, Id: 0, Port: 0}}"),
+			rack + `.Pdus[0].Ports[0].Item must be empty when Wired is false, got tor 0 connector 0`},
+		{"PDU cabled to a PDU", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: pdu, Id: 0, Port: 0}}"),
+			rack + `.Pdus[0].Ports[0].Item.Type must not be pdu: a PDU cannot be cabled to a PDU`},
+		{"TOR cabled to a TOR", edit(t, torPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
+			rack + `.Tors[0].Ports[0].Item.Type must not be tor: a TOR cannot be cabled to a TOR`},
+		{"cable to a missing blade", edit(t, "{Type: blade, Id: 2, Port: 0}", "{Type: blade, Id: 9, Port: 0}"),
+			rack + `.Pdus[0].Ports[2].Item names blade 9, which is not in rack "rack1"`},
+		{"cable to a missing TOR", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 1, Port: 0}}"),
+			rack + `.Pdus[0].Ports[0].Item names tor 1, which is not in rack "rack1"`},
+		{"negative item id", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: -1, Port: 0}}"),
+			rack + `.Pdus[0].Ports[0].Item.Id must be >= 0, got -1`},
+		{"negative connector", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: -2}}"),
+			rack + `.Pdus[0].Ports[0].Item.Port must be >= 0, got -2`},
+		{"negative port index", edit(t, pduPort0, "- {Index: -5, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
+			rack + `.Pdus[0].Ports[-5].Index must be >= 0, got -5`},
+		{"no cores", edit(t, bladeCaps2, "Capacity: {MemoryInMb: 16384, DiskInGb: 120, NetworkBandwidthInMbps: 2048, Arch: X64}"),
+			rack + `.Blades[2].Capacity.Cores must be >= 1, got 0`},
+		{"too many cores", edit(t, "Cores: 32,", "Cores: 16385,"),
+			rack + `.Blades[2].Capacity.Cores must be <= 16384, got 16385`},
+		{"no memory", edit(t, "Cores: 32, MemoryInMb: 16384,", "Cores: 32, MemoryInMb: 0,"),
+			rack + `.Blades[2].Capacity.MemoryInMb must be >= 1, got 0`},
+		{"too much memory", edit(t, "Cores: 32, MemoryInMb: 16384,", "Cores: 32, MemoryInMb: 16777217,"),
+			rack + `.Blades[2].Capacity.MemoryInMb must be <= 16777216, got 16777217`},
+		{"no disk", edit(t, "DiskInGb: 120", "DiskInGb: 0"),
+			rack + `.Blades[2].Capacity.DiskInGb must be >= 1, got 0`},
+		{"too much disk", edit(t, "DiskInGb: 120", "DiskInGb: 1073741825"),
+			rack + `.Blades[2].Capacity.DiskInGb must be <= 1073741824, got 1073741825`},
+		{"no network", edit(t, "DiskInGb: 120, NetworkBandwidthInMbps: 2048", "DiskInGb: 120, NetworkBandwidthInMbps: -3"),
+			rack + `.Blades[2].Capacity.NetworkBandwidthInMbps must be >= 1, got -3`},
+		{"too much network", edit(t, "DiskInGb: 120, NetworkBandwidthInMbps: 2048", "DiskInGb: 120, NetworkBandwidthInMbps: 1048577"),
+			rack + `.Blades[2].Capacity.NetworkBandwidthInMbps must be <= 1048576, got 1048577`},
+		{"empty accelerator", edit(t, "Arch: X64}\n              - Index: 2", "Arch: X64, Accelerators: [v100, \"\"]}\n              - Index: 2"),
+			rack + `.Blades[1].Capacity.Accelerators[1] must not be empty`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Parse("inv.yaml", []byte(c.yaml))
+			require.Nil(t, d)
+			require.EqualError(t, err, c.want)
+			var e *Error
+			require.ErrorAs(t, err, &e)
+			require.Zero(t, e.Line, "rule violations are found on the model, which has no lines")
+		})
+	}
+}
+
+// Rules YAML cannot break (order, enum ranges, text encoding) and those
+// easier to state on the model.
+func TestValidationOfTheModel(t *testing.T) {
+	const rack = `region "region1": Zones[zone1].Racks[rack1]`
+	for _, c := range []struct {
+		name   string
+		change func(d *Definition)
+		want   string
+	}{
+		{"rack without PDUs", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].PDUs = nil }, rack + `.Pdus must have at least 1 entry, got 0`},
+		{"rack without TORs", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].TORs = nil }, rack + `.Tors must have at least 1 entry, got 0`},
+		{"empty region name", func(d *Definition) { d.Regions[0].Name = "" }, `Regions[#1].Name must not be empty`},
+		{"empty rack name", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].Name = "" }, `region "region1": Zones[zone1].Racks[#1].Name must not be empty`},
+		{"duplicate region", func(d *Definition) {
+			r := *d.Regions[0]
+			r.Name = "REGION1"
+			d.Regions = append(d.Regions, &r)
+		}, `Regions[REGION1] is a duplicate: the inventory already has region "REGION1"`},
+		{"regions out of order", func(d *Definition) {
+			r := *d.Regions[0]
+			r.Name = "region0"
+			d.Regions = append(d.Regions, &r)
+		}, `Regions is not in canonical order ("region1" before "region0"); call Normalize`},
+		{"duplicate blade", func(d *Definition) {
+			k := d.Regions[0].Zones[0].Racks[0]
+			k.Blades[1].Index = 1
+		}, rack + `.Blades[1] is a duplicate: rack "rack1" already has blade 1`},
+		{"ports out of order", func(d *Definition) {
+			p := d.Regions[0].Zones[0].Racks[0].PDUs[0]
+			p.Ports[0], p.Ports[1] = p.Ports[1], p.Ports[0]
+		}, rack + `.Pdus[0].Ports is not in canonical order (1 before 0); call Normalize`},
+		{"state out of range", func(d *Definition) { d.Regions[0].State = 6 }, `region "region1": Details.State is out of range, got state(6)`},
+		{"condition out of range", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].Blades[0].Condition = 9 },
+			rack + `.Blades[1].Details.Condition is out of range, got condition(9)`},
+		{"hardware type out of range", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].TORs[0].Ports[0].Item.Type = 4 },
+			rack + `.Tors[0].Ports[0].Item.Type is out of range, got hwtype(4)`},
+		{"boot source out of range", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].Blades[1].Boot.Source = 2 },
+			rack + `.Blades[2].BootInfo.Source is out of range, got bootsource(2)`},
+		{"invalid UTF-8", func(d *Definition) { d.Regions[0].Zones[0].Notes = "caf\xe9" },
+			`region "region1": Zones[zone1].Details.Notes must be valid UTF-8`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Parse("inv.yaml", []byte(minimal))
+			require.NoError(t, err)
+			c.change(d)
+			require.EqualError(t, d.Validate(), c.want)
+		})
+	}
+}
+
+// The first violation is reported, in canonical order, whatever the order
+// of the file: here blade 2 comes first in the file, but blade 1 is reported.
+func TestValidationReportsTheFirstInCanonicalOrder(t *testing.T) {
+	y := edit(t, "Cores: 16,", "Cores: 0,", "Cores: 32,", "Cores: 0,")
+	head, blades, ok := strings.Cut(y, "              - Index: 1\n")
+	require.True(t, ok)
+	blade1, blade2, ok := strings.Cut(blades, "              - Index: 2\n")
+	require.True(t, ok)
+	y = head + "              - Index: 2\n" + blade2 + "              - Index: 1\n" + blade1
+	_, err := Parse("inv.yaml", []byte(y))
+	require.EqualError(t, err, `inv.yaml: region "region1": Zones[zone1].Racks[rack1].Blades[1].Capacity.Cores must be >= 1, got 0`)
+}
