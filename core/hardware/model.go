@@ -1,0 +1,372 @@
+// Package hardware simulates the physical inventory: every rack's PDUs,
+// top-of-rack switches (TORs), blades and the cables between them, as the
+// original's per-rack actors did (reference §2), with its defects fixed and
+// its unwired parts built.
+//
+// Power reaches a blade through the PDU outlets cabled to it, the network
+// through the TOR ports cabled to it. A blade is powered if any outlet of an
+// enabled PDU that is not off feeds it over a cable that is on and not
+// faulted; it is connected if any port of an enabled TOR links it over such a
+// cable. A change travels: a command changes an outlet or port at the tick it
+// is given, and the blade sees its new input after the configured delay.
+//
+// Every command carries a guard: the tick its sender based the decision on.
+// An element changed after that tick refuses the command as too late.
+// Requests that cannot reach their target, or reach one that does not
+// answer, get no reply at all (Reply.Dropped) — the sender cannot tell which,
+// as with real hardware.
+//
+// The model does no I/O and reads no clock: the simulation sets Env.Now,
+// and the model schedules its delays and timers as typed events in
+// Env.Queue, which the simulation hands back to Handle when they are due.
+package hardware
+
+import (
+	"fmt"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/rng"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+)
+
+// Subsystem is the high byte of the hardware's event kinds.
+const Subsystem = 1
+
+// Event kinds.
+var (
+	EvPower         = clock.MakeKind(Subsystem, 1) // Target blade, Arg 1/0: the blade's power input is now on/off
+	EvNetwork       = clock.MakeKind(Subsystem, 2) // Target blade, Arg 1/0: its network input is now up/down
+	EvBootTimer     = clock.MakeKind(Subsystem, 3) // Target blade, Ref timer serial
+	EvShutdownTimer = clock.MakeKind(Subsystem, 4) // Target blade, Ref timer serial
+)
+
+// Range is an inclusive range of ticks; a delay is drawn uniformly from it.
+type Range struct {
+	Low  clock.Tick `json:"low"`
+	High clock.Tick `json:"high"`
+}
+
+// Delays are how long things take, in ticks.
+type Delays struct {
+	SetPower      Range `json:"setPower"`      // an outlet change reaching the blade
+	SetConnection Range `json:"setConnection"` // a port change reaching the blade
+	Booting       Range `json:"booting"`       // booting to working
+	Shutdown      Range `json:"shutdown"`      // a graceful shutdown
+}
+
+// DefaultDelays are the original's shipped delays, plus a shutdown time of
+// our own (the original never built graceful shutdown).
+func DefaultDelays() Delays {
+	return Delays{
+		SetPower:      Range{1, 1},
+		SetConnection: Range{1, 1},
+		Booting:       Range{5, 8},
+		Shutdown:      Range{2, 4},
+	}
+}
+
+// Validate checks every range: low ≥ 0 and high ≥ low (the original's
+// rule), and at most a simulated year of ticks at one tick per second.
+func (d Delays) Validate() error {
+	for _, c := range []struct {
+		name string
+		r    Range
+	}{{"setPower", d.SetPower}, {"setConnection", d.SetConnection}, {"booting", d.Booting}, {"shutdown", d.Shutdown}} {
+		switch {
+		case c.r.Low < 0:
+			return fmt.Errorf("delays.%s.low must be >= 0, got %d", c.name, c.r.Low)
+		case c.r.High < c.r.Low:
+			return fmt.Errorf("delays.%s.high must be >= low (%d), got %d", c.name, c.r.Low, c.r.High)
+		case c.r.High > delayMax:
+			return fmt.Errorf("delays.%s.high must be <= %d, got %d", c.name, delayMax, c.r.High)
+		}
+	}
+	return nil
+}
+
+const delayMax = 365 * 24 * 3600
+
+// Random streams of the hardware, one per delay, so that drawing one kind
+// of delay never shifts the others.
+const (
+	streamPower = iota + 1
+	streamConnection
+	streamBoot
+	streamShutdown
+	streamCount = streamShutdown
+)
+
+// Env is what the hardware shares with the rest of the simulation.
+type Env struct {
+	Now   clock.Tick
+	Queue *clock.Queue
+	Trace *trace.Tracer
+	Store *store.Store
+}
+
+// Kind is the type of an element.
+type Kind uint8
+
+const (
+	KindRack Kind = iota + 1
+	KindPDU
+	KindTOR
+	KindBlade
+)
+
+var kindNames = [...]string{"", "rack", "pdu", "tor", "blade"}
+
+func (k Kind) String() string { return enumName(kindNames[:], uint8(k), "kind") }
+
+// Ref names an element by kind and index in the model's slices.
+type Ref struct {
+	Kind  Kind
+	Index int32
+}
+
+// Model is the simulated hardware of a whole inventory. Elements live in
+// flat slices, rack by rack in definition order, so a rack's PDUs, TORs and
+// blades are contiguous ranges.
+type Model struct {
+	env    *Env
+	delays Delays
+	rand   [streamCount + 1]*rng.Source
+
+	Racks  []Rack
+	PDUs   []PDU
+	TORs   []TOR
+	Blades []Blade
+
+	byPath map[string]Ref
+	timers uint64 // serial of the last timer armed
+}
+
+// Rack is a rack and its own state machine.
+type Rack struct {
+	Path                 string // region/zone/rack
+	Region, Zone, Name   string
+	Def                  *inventory.Rack
+	State                RackState
+	EnteredAt            clock.Tick
+	PDULo, PDUHi         int32 // PDUs[PDULo:PDUHi]
+	TORLo, TORHi         int32
+	BladeLo, BladeHi     int32
+	zoneEnabled, enabled bool
+}
+
+// Cable is one port of a PDU or TOR and the cable plugged into it.
+type Cable struct {
+	Path    string // e.g. region/zone/rack/pdu/0/port/3
+	Port    int64
+	To      inventory.Hardware
+	Blade   int32 // index of the blade at the far end, or -1
+	On      bool  // switched on by its PDU or TOR
+	Faulted bool  // broken: carries nothing and refuses changes until fixed
+	Guard   clock.Tick
+}
+
+// carries reports whether the cable passes power or traffic.
+func (c *Cable) carries() bool { return c.On && !c.Faulted }
+
+// PDU is a power distribution unit and its outlets.
+type PDU struct {
+	Path      string
+	Rack      int32
+	Def       *inventory.PDU
+	State     PDUState
+	EnteredAt clock.Tick
+	Guard     clock.Tick
+	Ports     []Cable
+	stuckFrom PDUState // the state it was stuck in, which decides whether it still passes power
+}
+
+// TOR is a top-of-rack switch and its ports.
+type TOR struct {
+	Path      string
+	Rack      int32
+	Def       *inventory.TOR
+	State     TORState
+	EnteredAt clock.Tick
+	Guard     clock.Tick
+	Ports     []Cable
+}
+
+// Blade is a server and its state machine.
+type Blade struct {
+	Path      string
+	Rack      int32
+	Def       *inventory.Blade
+	State     BladeState
+	EnteredAt clock.Tick
+	Guard     clock.Tick
+	Powered   bool // power input as last delivered
+	Connected bool // network input as last delivered
+
+	timerSerial   uint64     // serial of the active boot or shutdown timer (0: none)
+	timerSeq      uint64     // its queue handle
+	TimerDue      clock.Tick // when it fires (Never: no timer)
+	rebootPending bool       // a soft reboot: boot again when the shutdown completes
+
+	feeds []port // PDU outlets cabled to this blade
+	links []port // TOR ports cabled to this blade
+}
+
+// port is a PDU or TOR port by device index and position in its Ports.
+type port struct {
+	dev, slot int32
+}
+
+// New builds the hardware of def, every element started: racks working,
+// PDUs and TORs working with every cable off, blades off and disconnected.
+// Nothing is powered until a command turns outlets on.
+func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Model, error) {
+	if err := delays.Validate(); err != nil {
+		return nil, err
+	}
+	m := &Model{env: env, delays: delays, byPath: map[string]Ref{}}
+	for s := 1; s <= streamCount; s++ {
+		m.rand[s] = rng.New(seed, uint64(0x100+s))
+	}
+	for _, region := range def.Regions {
+		for _, zone := range region.Zones {
+			for _, rack := range zone.Racks {
+				m.addRack(region, zone, rack)
+			}
+		}
+	}
+	m.start()
+	return m, nil
+}
+
+func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inventory.Rack) {
+	ri := int32(len(m.Racks))
+	path := region.Name + "/" + zone.Name + "/" + def.Name
+	r := Rack{Path: path, Region: region.Name, Zone: zone.Name, Name: def.Name, Def: def,
+		State: RackAwaitingStart, EnteredAt: clock.Never,
+		zoneEnabled: zone.Enabled, enabled: def.Enabled}
+	bladeByID := map[int64]int32{}
+	r.BladeLo = int32(len(m.Blades))
+	for _, b := range def.Blades {
+		bladeByID[b.Index] = int32(len(m.Blades))
+		m.Blades = append(m.Blades, Blade{Path: fmt.Sprintf("%s/blade/%d", path, b.Index), Rack: ri, Def: b,
+			State: BladeStart, EnteredAt: clock.Never, TimerDue: clock.Never})
+	}
+	r.BladeHi = int32(len(m.Blades))
+	cables := func(devPath string, ports []inventory.Port, dev int32, pdu bool) []Cable {
+		out := make([]Cable, len(ports))
+		for i, p := range ports {
+			c := Cable{Path: fmt.Sprintf("%s/port/%d", devPath, p.Index), Port: p.Index, To: p.Item, Blade: -1}
+			if p.Wired && p.Item.Type == inventory.HwBlade {
+				if b, ok := bladeByID[p.Item.ID]; ok {
+					c.Blade = b
+					if pdu {
+						m.Blades[b].feeds = append(m.Blades[b].feeds, port{dev, int32(i)})
+					} else {
+						m.Blades[b].links = append(m.Blades[b].links, port{dev, int32(i)})
+					}
+				}
+			}
+			out[i] = c
+		}
+		return out
+	}
+	r.PDULo = int32(len(m.PDUs))
+	for _, p := range def.PDUs {
+		pi := int32(len(m.PDUs))
+		pp := fmt.Sprintf("%s/pdu/%d", path, p.Index)
+		m.PDUs = append(m.PDUs, PDU{Path: pp, Rack: ri, Def: p, EnteredAt: clock.Never, Ports: cables(pp, p.Ports, pi, true)})
+	}
+	r.PDUHi = int32(len(m.PDUs))
+	r.TORLo = int32(len(m.TORs))
+	for _, t := range def.TORs {
+		ti := int32(len(m.TORs))
+		tp := fmt.Sprintf("%s/tor/%d", path, t.Index)
+		m.TORs = append(m.TORs, TOR{Path: tp, Rack: ri, Def: t, EnteredAt: clock.Never, Ports: cables(tp, t.Ports, ti, false)})
+	}
+	r.TORHi = int32(len(m.TORs))
+	m.Racks = append(m.Racks, r)
+}
+
+// start runs every rack's start: the rack and all its state machines enter
+// their first states, each rack traced as one span.
+func (m *Model) start() {
+	now := m.env.Now
+	for ri := range m.Racks {
+		r := &m.Racks[ri]
+		sp := m.env.Trace.Start(now, "start rack "+r.Path)
+		sp.Reason("the simulated rack starts its own state machine and those of its PDUs, TORs and blades")
+		r.State, r.EnteredAt = RackWorking, now
+		sp.Impact(trace.Create, r.Path)
+		sp.Infof(now, "rack awaiting_start -> working")
+		m.putRack(ri)
+		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
+		for pi := r.PDULo; pi < r.PDUHi; pi++ {
+			p := &m.PDUs[pi]
+			p.State, p.EnteredAt, p.Guard = PDUWorking, now, now
+			m.byPath[p.Path] = Ref{KindPDU, pi}
+			sp.Impact(trace.Create, p.Path)
+			m.putPDU(pi)
+			for i := range p.Ports {
+				p.Ports[i].Guard = now
+				m.putCable(&p.Ports[i])
+			}
+		}
+		for ti := r.TORLo; ti < r.TORHi; ti++ {
+			t := &m.TORs[ti]
+			t.State, t.EnteredAt, t.Guard = TORWorking, now, now
+			m.byPath[t.Path] = Ref{KindTOR, ti}
+			sp.Impact(trace.Create, t.Path)
+			m.putTOR(ti)
+			for i := range t.Ports {
+				t.Ports[i].Guard = now
+				m.putCable(&t.Ports[i])
+			}
+		}
+		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
+			b := &m.Blades[bi]
+			b.State, b.EnteredAt, b.Guard = BladeOffDisconnected, now, now
+			m.byPath[b.Path] = Ref{KindBlade, bi}
+			sp.Impact(trace.Create, b.Path)
+			m.putBlade(bi)
+		}
+		sp.Infof(now, "%d PDUs working, %d TORs working, %d blades start -> off_disconnected, every cable off",
+			r.PDUHi-r.PDULo, r.TORHi-r.TORLo, r.BladeHi-r.BladeLo)
+		sp.End()
+	}
+}
+
+// Lookup finds an element by its path (region/zone/rack[/pdu|tor|blade/N]).
+func (m *Model) Lookup(path string) (Ref, bool) {
+	r, ok := m.byPath[path]
+	return r, ok
+}
+
+// Path names an element.
+func (m *Model) Path(ref Ref) string {
+	switch ref.Kind {
+	case KindRack:
+		return m.Racks[ref.Index].Path
+	case KindPDU:
+		return m.PDUs[ref.Index].Path
+	case KindTOR:
+		return m.TORs[ref.Index].Path
+	case KindBlade:
+		return m.Blades[ref.Index].Path
+	}
+	return fmt.Sprintf("%s#%d", ref.Kind, ref.Index)
+}
+
+// Enabled reports whether a blade and everything above it are enabled in
+// the definition (the region has no enabled flag; its state counts for
+// scheduling, not for the hardware).
+func (m *Model) Enabled(b int32) bool {
+	bl := &m.Blades[b]
+	r := &m.Racks[bl.Rack]
+	return bl.Def.Enabled && r.enabled && r.zoneEnabled
+}
+
+func (m *Model) draw(stream int, r Range) clock.Tick {
+	return clock.Tick(m.rand[stream].Range(int64(r.Low), int64(r.High)))
+}

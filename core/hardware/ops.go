@@ -1,0 +1,472 @@
+package hardware
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+)
+
+// Op is what a request asks of an element.
+type Op uint8
+
+const (
+	OpPower    Op = iota + 1 // switch power on or off: a blade's outlets, or a whole PDU
+	OpConnect                // connect or disconnect a blade's network ports
+	OpBoot                   // boot a blade (Hard: reset at once; soft: shut down gracefully, then boot)
+	OpShutdown               // shut a blade down gracefully
+	OpStatus                 // ask an element for its status
+)
+
+var opNames = [...]string{"", "power", "connect", "boot", "shutdown", "status"}
+
+func (o Op) String() string { return enumName(opNames[:], uint8(o), "op") }
+
+// Request is a command to the hardware.
+type Request struct {
+	Op     Op
+	Target Ref
+	On     bool       // OpPower, OpConnect
+	Hard   bool       // OpBoot
+	Guard  clock.Tick // the tick the sender based its decision on
+}
+
+// Errors a request can be answered with.
+var (
+	ErrNoOperation   = errors.New("no operation")
+	ErrCableStuck    = errors.New("cable is faulted")
+	ErrTooLate       = errors.New("too late")
+	ErrInvalidTarget = errors.New("invalid target")
+	ErrBadState      = errors.New("not possible in this state")
+)
+
+// Reply is the answer to a request. A dropped request gets no answer; the
+// sender cannot tell an unreachable element from a dead one.
+type Reply struct {
+	Dropped bool
+	Err     error
+	At      clock.Tick
+	Status  Status // for OpStatus
+}
+
+// Status is what an element reports about itself.
+type Status struct {
+	Path      string
+	Kind      Kind
+	State     string
+	EnteredAt clock.Tick
+	Cables    []CableStatus // a PDU's outlets or a TOR's ports
+}
+
+// CableStatus is one port in a status report.
+type CableStatus struct {
+	Port    int64
+	On      bool
+	Faulted bool
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// Do carries out a request at the current tick. Its work is traced as a
+// child of parent, or as a root span when parent is nil.
+func (m *Model) Do(req Request, parent *trace.Span) Reply {
+	now := m.env.Now
+	name := m.requestName(req)
+	var sp *trace.Span
+	if parent == nil {
+		sp = m.env.Trace.Start(now, name)
+	} else {
+		sp = parent.Child(now, name)
+	}
+	defer sp.End()
+	rep := m.do(req, sp)
+	rep.At = now
+	switch {
+	case rep.Dropped:
+		sp.Infof(now, "no answer")
+	case rep.Err != nil:
+		sp.Warnf(now, "failed: %v", rep.Err)
+	}
+	return rep
+}
+
+func (m *Model) requestName(req Request) string {
+	target := m.Path(req.Target)
+	switch req.Op {
+	case OpPower:
+		return "power " + onOff(req.On) + " " + target
+	case OpConnect:
+		if req.On {
+			return "connect " + target
+		}
+		return "disconnect " + target
+	case OpBoot:
+		if req.Hard {
+			return "hard reboot " + target
+		}
+		return "boot " + target
+	}
+	return req.Op.String() + " " + target
+}
+
+func (m *Model) do(req Request, sp *trace.Span) Reply {
+	if !m.valid(req.Target) {
+		return Reply{Err: fmt.Errorf("%w: no such element %s#%d", ErrInvalidTarget, req.Target.Kind, req.Target.Index)}
+	}
+	if r := m.rackOf(req.Target); r.State != RackWorking {
+		sp.Infof(m.env.Now, "rack %s is %s and answers nothing", r.Path, r.State)
+		return Reply{Dropped: true}
+	}
+	switch req.Op {
+	case OpPower:
+		switch req.Target.Kind {
+		case KindBlade:
+			return m.powerBlade(sp, req.Target.Index, req.On, req.Guard)
+		case KindPDU:
+			return m.powerPDU(sp, req.Target.Index, req.On, req.Guard)
+		}
+	case OpConnect:
+		if req.Target.Kind == KindBlade {
+			return m.connectBlade(sp, req.Target.Index, req.On, req.Guard)
+		}
+	case OpBoot, OpShutdown:
+		if req.Target.Kind == KindBlade {
+			return m.bladeCommand(sp, req)
+		}
+	case OpStatus:
+		return m.status(sp, req.Target)
+	}
+	return Reply{Err: fmt.Errorf("%w: cannot %s a %s", ErrInvalidTarget, req.Op, req.Target.Kind)}
+}
+
+func (m *Model) valid(r Ref) bool {
+	switch r.Kind {
+	case KindRack:
+		return r.Index >= 0 && int(r.Index) < len(m.Racks)
+	case KindPDU:
+		return r.Index >= 0 && int(r.Index) < len(m.PDUs)
+	case KindTOR:
+		return r.Index >= 0 && int(r.Index) < len(m.TORs)
+	case KindBlade:
+		return r.Index >= 0 && int(r.Index) < len(m.Blades)
+	}
+	return false
+}
+
+func (m *Model) rackOf(r Ref) *Rack {
+	switch r.Kind {
+	case KindPDU:
+		return &m.Racks[m.PDUs[r.Index].Rack]
+	case KindTOR:
+		return &m.Racks[m.TORs[r.Index].Rack]
+	case KindBlade:
+		return &m.Racks[m.Blades[r.Index].Rack]
+	}
+	return &m.Racks[r.Index]
+}
+
+func tooLate(path string, guard, changed clock.Tick) error {
+	return fmt.Errorf("%w: %s has been modified later (tick %d) than the check condition time (tick %d)", ErrTooLate, path, changed, guard)
+}
+
+// setPorts switches the ports of one PDU or TOR that are cabled to a blade.
+func (m *Model) setPorts(sp *trace.Span, ports []Cable, slot int32, on bool, guard clock.Tick, changed *bool, firstErr *error) {
+	now := m.env.Now
+	c := &ports[slot]
+	var err error
+	switch {
+	case guard < c.Guard:
+		err = tooLate(c.Path, guard, c.Guard)
+	case c.Faulted:
+		err = fmt.Errorf("%w: %s", ErrCableStuck, c.Path)
+	case c.On == on:
+		sp.Infof(now, "%s is already %s", c.Path, onOff(on))
+		return
+	default:
+		c.On, c.Guard = on, now
+		m.putCable(c)
+		sp.Impact(trace.Modify, c.Path)
+		sp.Infof(now, "%s %s -> %s", c.Path, onOff(!on), onOff(on))
+		*changed = true
+		return
+	}
+	if *firstErr == nil { // Do traces the reply's error
+		*firstErr = err
+	}
+}
+
+// powerBlade switches the outlets that feed a blade, on every enabled PDU
+// that feeds it, then sends the blade its new power input.
+func (m *Model) powerBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) Reply {
+	now := m.env.Now
+	bl := &m.Blades[b]
+	handled, changed := false, false
+	var firstErr error
+	for _, f := range bl.feeds {
+		p := &m.PDUs[f.dev]
+		if !p.Def.Enabled {
+			continue
+		}
+		sp.Impact(trace.Execute, p.Path)
+		if p.State != PDUWorking {
+			sp.Infof(now, "%s is %s: the request is dropped", p.Path, p.State)
+			continue
+		}
+		handled = true
+		m.setPorts(sp, p.Ports, f.slot, on, guard, &changed, &firstErr)
+	}
+	return m.outcome(sp, b, handled, changed, firstErr, "power is already "+onOff(on), m.sendPower)
+}
+
+// connectBlade switches the TOR ports that link a blade, on every enabled
+// TOR that links it, then sends the blade its new network input.
+func (m *Model) connectBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) Reply {
+	now := m.env.Now
+	bl := &m.Blades[b]
+	handled, changed := false, false
+	var firstErr error
+	for _, l := range bl.links {
+		t := &m.TORs[l.dev]
+		if !t.Def.Enabled {
+			continue
+		}
+		sp.Impact(trace.Execute, t.Path)
+		if t.State != TORWorking {
+			sp.Infof(now, "%s is %s: the request is dropped", t.Path, t.State)
+			continue
+		}
+		handled = true
+		m.setPorts(sp, t.Ports, l.slot, on, guard, &changed, &firstErr)
+	}
+	what := "the network is already disconnected"
+	if on {
+		what = "the network is already connected"
+	}
+	return m.outcome(sp, b, handled, changed, firstErr, what, m.sendNetwork)
+}
+
+func (m *Model) outcome(sp *trace.Span, b int32, handled, changed bool, firstErr error, noop string,
+	send func(*trace.Span, int32)) Reply {
+	switch {
+	case !handled:
+		return Reply{Dropped: true}
+	case changed:
+		send(sp, b)
+		return Reply{}
+	case firstErr != nil:
+		return Reply{Err: firstErr}
+	}
+	return Reply{Err: fmt.Errorf("%w: %s", ErrNoOperation, noop)}
+}
+
+// pduLive reports whether a PDU passes power: working, or stuck while it
+// was working (a stuck PDU no longer obeys, but keeps doing what it did).
+func (p *PDU) live() bool {
+	return p.State == PDUWorking || p.State == PDUStuck && p.stuckFrom == PDUWorking
+}
+
+// powerInput is whether any enabled, live PDU feeds the blade over a cable
+// that carries.
+func (m *Model) powerInput(b int32) bool {
+	for _, f := range m.Blades[b].feeds {
+		p := &m.PDUs[f.dev]
+		if p.Def.Enabled && p.live() && p.Ports[f.slot].carries() {
+			return true
+		}
+	}
+	return false
+}
+
+// networkInput is whether any enabled TOR links the blade over a cable that
+// carries (a stuck TOR still forwards traffic; it only stops obeying).
+func (m *Model) networkInput(b int32) bool {
+	for _, l := range m.Blades[b].links {
+		t := &m.TORs[l.dev]
+		if t.Def.Enabled && t.Ports[l.slot].carries() {
+			return true
+		}
+	}
+	return false
+}
+
+// sendPower schedules the blade to see its power input after the power
+// delay. The blade reads its input when the change arrives, so changes that
+// overtake each other still leave it with the outlets' final state.
+func (m *Model) sendPower(sp *trace.Span, b int32) {
+	now := m.env.Now
+	d := m.draw(streamPower, m.delays.SetPower)
+	link := sp.Link(now, fmt.Sprintf("power change reaches %s at t=%d", m.Blades[b].Path, now+d))
+	m.env.Queue.Push(now+d, clock.Event{Kind: EvPower, Target: uint32(b), Link: uint64(link)})
+}
+
+func (m *Model) sendNetwork(sp *trace.Span, b int32) {
+	now := m.env.Now
+	d := m.draw(streamConnection, m.delays.SetConnection)
+	link := sp.Link(now, fmt.Sprintf("network change reaches %s at t=%d", m.Blades[b].Path, now+d))
+	m.env.Queue.Push(now+d, clock.Event{Kind: EvNetwork, Target: uint32(b), Link: uint64(link)})
+}
+
+// powerPDU switches a whole PDU off or back on; every blade it feeds sees
+// its new input after the power delay.
+func (m *Model) powerPDU(sp *trace.Span, pi int32, on bool, guard clock.Tick) Reply {
+	now := m.env.Now
+	p := &m.PDUs[pi]
+	sp.Impact(trace.Execute, p.Path)
+	switch {
+	case p.State == PDUStuck:
+		sp.Infof(now, "%s is stuck: the request is dropped", p.Path)
+		return Reply{Dropped: true}
+	case on == (p.State == PDUWorking):
+		return Reply{Err: fmt.Errorf("%w: %s is already %s", ErrNoOperation, p.Path, onOff(on))}
+	case guard < p.Guard:
+		return Reply{Err: tooLate(p.Path, guard, p.Guard)}
+	}
+	to := PDUOff
+	if on {
+		to = PDUWorking
+	}
+	m.enterPDU(sp, pi, to, "switched "+onOff(on))
+	m.notifyFed(sp, pi)
+	return Reply{}
+}
+
+// notifyFed sends a power change to every blade the PDU feeds over a cable
+// that is on, each blade once.
+func (m *Model) notifyFed(sp *trace.Span, pi int32) {
+	p := &m.PDUs[pi]
+	last := int32(-1)
+	for i := range p.Ports {
+		c := &p.Ports[i]
+		if c.Blade >= 0 && c.carries() && c.Blade != last {
+			m.sendPower(sp, c.Blade)
+			last = c.Blade
+		}
+	}
+}
+
+func (m *Model) enterPDU(sp *trace.Span, pi int32, s PDUState, why string) {
+	now := m.env.Now
+	p := &m.PDUs[pi]
+	sp.Infof(now, "%s %s -> %s (%s)", p.Path, p.State, s, why)
+	sp.Impact(trace.Modify, p.Path)
+	p.State, p.EnteredAt, p.Guard = s, now, now
+	m.putPDU(pi)
+}
+
+func (m *Model) enterTOR(sp *trace.Span, ti int32, s TORState, why string) {
+	now := m.env.Now
+	t := &m.TORs[ti]
+	sp.Infof(now, "%s %s -> %s (%s)", t.Path, t.State, s, why)
+	sp.Impact(trace.Modify, t.Path)
+	t.State, t.EnteredAt, t.Guard = s, now, now
+	m.putTOR(ti)
+}
+
+// reach finds a working path through the network to a blade: an enabled,
+// working TOR whose port to the blade carries. It returns the TOR's index.
+func (m *Model) reach(b int32) (int32, bool) {
+	for _, l := range m.Blades[b].links {
+		t := &m.TORs[l.dev]
+		if t.Def.Enabled && t.State == TORWorking && t.Ports[l.slot].carries() {
+			return l.dev, true
+		}
+	}
+	return -1, false
+}
+
+// bladeCommand delivers a boot or shutdown over the network.
+func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
+	now := m.env.Now
+	b := req.Target.Index
+	bl := &m.Blades[b]
+	tor, ok := m.reach(b)
+	if !ok {
+		sp.Infof(now, "no working network path to %s", bl.Path)
+		return Reply{Dropped: true}
+	}
+	sp.Impact(trace.Execute, m.TORs[tor].Path)
+	if !bl.State.answers() {
+		sp.Infof(now, "%s is %s and does not answer", bl.Path, bl.State)
+		return Reply{Dropped: true}
+	}
+	if req.Guard < bl.Guard {
+		return Reply{Err: tooLate(bl.Path, req.Guard, bl.Guard)}
+	}
+	switch {
+	case req.Op == OpShutdown:
+		switch bl.State {
+		case BladeWorking, BladeBooting:
+			bl.rebootPending = false
+			m.enter(sp, b, BladeStopping, "graceful shutdown requested")
+			return Reply{}
+		case BladeStopping:
+			bl.rebootPending = false
+			return Reply{Err: fmt.Errorf("%w: %s is already stopping", ErrNoOperation, bl.Path)}
+		}
+	case req.Hard:
+		m.enter(sp, b, BladeBooting, "hard reboot")
+		return Reply{}
+	default: // soft boot
+		switch bl.State {
+		case BladePoweredConnected:
+			m.enter(sp, b, BladeBooting, "boot requested")
+			return Reply{}
+		case BladeWorking:
+			bl.rebootPending = true
+			m.enter(sp, b, BladeStopping, "soft reboot: shut down gracefully, then boot")
+			return Reply{}
+		case BladeStopping:
+			bl.rebootPending = true
+			sp.Infof(now, "%s will boot when its shutdown completes", bl.Path)
+			return Reply{}
+		case BladeBooting:
+			return Reply{Err: fmt.Errorf("%w: %s is already booting", ErrNoOperation, bl.Path)}
+		}
+	}
+	return Reply{Err: fmt.Errorf("%w: %s is %s", ErrBadState, bl.Path, bl.State)}
+}
+
+// status answers a status request. A blade is asked over the network; a PDU
+// and a TOR answer on their management ports in every state.
+func (m *Model) status(sp *trace.Span, r Ref) Reply {
+	now := m.env.Now
+	switch r.Kind {
+	case KindBlade:
+		bl := &m.Blades[r.Index]
+		tor, ok := m.reach(r.Index)
+		if !ok {
+			sp.Infof(now, "no working network path to %s", bl.Path)
+			return Reply{Dropped: true}
+		}
+		sp.Impact(trace.Execute, m.TORs[tor].Path)
+		if !bl.State.answers() {
+			sp.Infof(now, "%s is %s and does not answer", bl.Path, bl.State)
+			return Reply{Dropped: true}
+		}
+		sp.Impact(trace.Read, bl.Path)
+		return Reply{Status: Status{Path: bl.Path, Kind: KindBlade, State: bl.State.String(), EnteredAt: bl.EnteredAt}}
+	case KindPDU:
+		p := &m.PDUs[r.Index]
+		sp.Impact(trace.Read, p.Path)
+		return Reply{Status: Status{Path: p.Path, Kind: KindPDU, State: p.State.String(), EnteredAt: p.EnteredAt, Cables: cableStatus(p.Ports)}}
+	case KindTOR:
+		t := &m.TORs[r.Index]
+		sp.Impact(trace.Read, t.Path)
+		return Reply{Status: Status{Path: t.Path, Kind: KindTOR, State: t.State.String(), EnteredAt: t.EnteredAt, Cables: cableStatus(t.Ports)}}
+	}
+	return Reply{Err: fmt.Errorf("%w: a %s has no status of its own", ErrInvalidTarget, r.Kind)}
+}
+
+func cableStatus(ports []Cable) []CableStatus {
+	out := make([]CableStatus, len(ports))
+	for i, c := range ports {
+		out[i] = CableStatus{Port: c.Port, On: c.On, Faulted: c.Faulted}
+	}
+	return out
+}

@@ -1,0 +1,130 @@
+package hardware
+
+import (
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/snap"
+)
+
+// MarshalSnapshot writes the hardware's state: the random streams, the
+// timer counter, and every element's and cable's state. The structure
+// (which elements exist, how they are cabled) comes from the definition and
+// is rebuilt by New before a restore.
+func (m *Model) MarshalSnapshot(w *snap.Writer) {
+	w.Section("hardware", 1)
+	for s := 1; s <= streamCount; s++ {
+		b, _ := m.rand[s].MarshalBinary()
+		w.Blob(b)
+	}
+	w.Uint(m.timers)
+	w.Uint(uint64(len(m.Racks)))
+	for i := range m.Racks {
+		r := &m.Racks[i]
+		w.Uint(uint64(r.State))
+		w.Int(int64(r.EnteredAt))
+	}
+	w.Uint(uint64(len(m.PDUs)))
+	for i := range m.PDUs {
+		p := &m.PDUs[i]
+		w.Uint(uint64(p.State))
+		w.Uint(uint64(p.stuckFrom))
+		w.Int(int64(p.EnteredAt))
+		w.Int(int64(p.Guard))
+		writeCables(w, p.Ports)
+	}
+	w.Uint(uint64(len(m.TORs)))
+	for i := range m.TORs {
+		t := &m.TORs[i]
+		w.Uint(uint64(t.State))
+		w.Int(int64(t.EnteredAt))
+		w.Int(int64(t.Guard))
+		writeCables(w, t.Ports)
+	}
+	w.Uint(uint64(len(m.Blades)))
+	for i := range m.Blades {
+		b := &m.Blades[i]
+		w.Uint(uint64(b.State))
+		w.Int(int64(b.EnteredAt))
+		w.Int(int64(b.Guard))
+		w.Bool(b.Powered)
+		w.Bool(b.Connected)
+		w.Uint(b.timerSerial)
+		w.Uint(b.timerSeq)
+		w.Int(int64(b.TimerDue))
+		w.Bool(b.rebootPending)
+	}
+}
+
+func writeCables(w *snap.Writer, cs []Cable) {
+	w.Uint(uint64(len(cs)))
+	for i := range cs {
+		w.Bool(cs[i].On)
+		w.Bool(cs[i].Faulted)
+		w.Int(int64(cs[i].Guard))
+	}
+}
+
+// UnmarshalSnapshot restores a snapshot over a model built by New from the
+// same definition.
+func (m *Model) UnmarshalSnapshot(r *snap.Reader) error {
+	r.Section("hardware", 1)
+	for s := 1; s <= streamCount; s++ {
+		b := r.Blob()
+		if r.Err() != nil {
+			return r.Err()
+		}
+		if err := m.rand[s].UnmarshalBinary(b); err != nil {
+			return r.Fail(err)
+		}
+	}
+	m.timers = r.Uint()
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.Racks)) {
+		return r.Failf("snapshot has %d racks, the inventory %d", n, len(m.Racks))
+	}
+	for i := range m.Racks {
+		m.Racks[i].State = readState[RackState](r, len(rackStateNames))
+		m.Racks[i].EnteredAt = clock.Tick(r.Int())
+	}
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.PDUs)) {
+		return r.Failf("snapshot has %d PDUs, the inventory %d", n, len(m.PDUs))
+	}
+	for i := range m.PDUs {
+		p := &m.PDUs[i]
+		p.State = readState[PDUState](r, len(pduStateNames))
+		p.stuckFrom = readState[PDUState](r, len(pduStateNames))
+		p.EnteredAt, p.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
+		readCables(r, p.Ports)
+	}
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.TORs)) {
+		return r.Failf("snapshot has %d TORs, the inventory %d", n, len(m.TORs))
+	}
+	for i := range m.TORs {
+		t := &m.TORs[i]
+		t.State = readState[TORState](r, len(torStateNames))
+		t.EnteredAt, t.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
+		readCables(r, t.Ports)
+	}
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.Blades)) {
+		return r.Failf("snapshot has %d blades, the inventory %d", n, len(m.Blades))
+	}
+	for i := range m.Blades {
+		b := &m.Blades[i]
+		b.State = readState[BladeState](r, int(bladeStateCount))
+		b.EnteredAt, b.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
+		b.Powered, b.Connected = r.Bool(), r.Bool()
+		b.timerSerial, b.timerSeq = r.Uint(), r.Uint()
+		b.TimerDue = clock.Tick(r.Int())
+		b.rebootPending = r.Bool()
+	}
+	return r.Err()
+}
+
+func readCables(r *snap.Reader, cs []Cable) {
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(cs)) {
+		r.Failf("snapshot has %d ports, the inventory %d", n, len(cs))
+		return
+	}
+	for i := range cs {
+		cs[i].On, cs[i].Faulted = r.Bool(), r.Bool()
+		cs[i].Guard = clock.Tick(r.Int())
+	}
+}
