@@ -1,0 +1,298 @@
+// Package scenario is what a simulation run is made of: an inventory, the
+// hardware's delays, the time policy, a seed, a script of commands the
+// scenario itself issues (such as the start-up bring-up), and the commands a
+// user has issued so far with the tick they were issued at. Together they
+// replay a run exactly.
+//
+// The form on disk and in links is canonical JSON (fields in a fixed order,
+// no maps) with a format version; each change of format comes with a
+// migration from the one before.
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+)
+
+// Format is the scenario format this build writes.
+const Format = 1
+
+// Bounds on what a scenario may ask for, so a hostile file cannot exhaust
+// the browser.
+const (
+	RetentionMin = 100
+	RetentionMax = 100_000
+	CommandsMax  = 1_000_000
+	AtMax        = clock.Tick(1) << 40
+)
+
+// Scenario is a simulation run's whole input.
+type Scenario struct {
+	Format         int             `json:"format"`
+	Name           string          `json:"name"`
+	Description    string          `json:"description,omitempty"`
+	Inventory      Inventory       `json:"inventory"`
+	Seed           uint64          `json:"seed"`
+	TickMillis     int64           `json:"tickMillis"` // the simulated duration of one tick, for display
+	Policy         clock.Policy    `json:"policy"`
+	Rate           int64           `json:"rate,omitempty"` // ticks per wall-clock second under the measured policy
+	Delays         hardware.Delays `json:"delays"`
+	TraceRetention int             `json:"traceRetention"`
+	Script         []Timed         `json:"script,omitempty"`   // the scenario's own commands
+	Commands       []Timed         `json:"commands,omitempty"` // the user's commands so far
+	At             clock.Tick      `json:"at,omitempty"`       // the tick the run had reached
+}
+
+// Inventory names the scenario's inventory: a built-in one by name and
+// version, a generated one by its sizes, or a whole definition.
+type Inventory struct {
+	Builtin    string                `json:"builtin,omitempty"`
+	Version    int                   `json:"version,omitempty"`
+	Generate   *inventory.GenSpec    `json:"generate,omitempty"`
+	Definition *inventory.Definition `json:"definition,omitempty"`
+}
+
+// Timed is a command and the tick it is applied at (after every event due
+// at that tick).
+type Timed struct {
+	At clock.Tick `json:"at"`
+	Command
+}
+
+// Command is an instruction to the simulation.
+type Command struct {
+	Do     Op     `json:"do"`
+	Target string `json:"target,omitempty"` // an element's path, e.g. region1/zone1/rack1/blade/3
+	On     bool   `json:"on,omitempty"`
+	Hard   bool   `json:"hard,omitempty"`
+	Port   int64  `json:"port,omitempty"` // a PDU's or TOR's port, for cable faults
+}
+
+// Op names a command.
+type Op string
+
+// The commands.
+const (
+	BringUp     Op = "bring-up"     // power on and connect every enabled blade through its PDUs and TORs
+	Power       Op = "power"        // target: blade or PDU; on
+	Connect     Op = "connect"      // target: blade; on
+	Boot        Op = "boot"         // target: blade; hard
+	Shutdown    Op = "shutdown"     // target: blade
+	FaultBlade  Op = "fault-blade"  // target: blade
+	RepairBlade Op = "repair-blade" // target: blade
+	Stick       Op = "stick"        // target: PDU or TOR
+	Unstick     Op = "unstick"      // target: PDU or TOR
+	BreakCable  Op = "break-cable"  // target: PDU or TOR; port
+	MendCable   Op = "mend-cable"   // target: PDU or TOR; port
+	StopRack    Op = "stop-rack"    // target: rack
+)
+
+var ops = []Op{BringUp, Power, Connect, Boot, Shutdown, FaultBlade, RepairBlade, Stick, Unstick, BreakCable, MendCable, StopRack}
+
+// Ops lists every command name.
+func Ops() []Op { return slices.Clone(ops) }
+
+func (c Command) String() string {
+	var b strings.Builder
+	b.WriteString(string(c.Do))
+	if c.Target != "" {
+		b.WriteString(" " + c.Target)
+	}
+	switch c.Do {
+	case Power, Connect:
+		fmt.Fprintf(&b, " on=%t", c.On)
+	case Boot:
+		fmt.Fprintf(&b, " hard=%t", c.Hard)
+	case BreakCable, MendCable:
+		fmt.Fprintf(&b, " port=%d", c.Port)
+	}
+	return b.String()
+}
+
+// Check reports what is wrong with a command's shape (whether its target
+// exists is for the simulation to say).
+func (c Command) Check() error {
+	if !slices.Contains(ops, c.Do) {
+		return fmt.Errorf("unknown command %q", c.Do)
+	}
+	if c.Do == BringUp {
+		if c.Target != "" {
+			return fmt.Errorf("bring-up takes no target")
+		}
+		return nil
+	}
+	if c.Target == "" {
+		return fmt.Errorf("%s needs a target", c.Do)
+	}
+	return nil
+}
+
+// Defaults returns a scenario with every setting at its default, over the
+// standard built-in inventory, with no script.
+func Defaults() *Scenario {
+	return &Scenario{
+		Format:         Format,
+		Name:           "untitled",
+		Inventory:      Inventory{Builtin: "standard", Version: 1},
+		Seed:           1,
+		TickMillis:     1000,
+		Policy:         clock.Manual,
+		Delays:         hardware.DefaultDelays(),
+		TraceRetention: 1000,
+	}
+}
+
+// Validate checks every field and names the first that is wrong.
+func (s *Scenario) Validate() error {
+	inv := s.Inventory
+	n := 0
+	for _, set := range []bool{inv.Builtin != "", inv.Generate != nil, inv.Definition != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case s.Format != Format:
+		return fmt.Errorf("format: this build reads format %d, got %d", Format, s.Format)
+	case n != 1:
+		return fmt.Errorf("inventory: give exactly one of builtin, generate or definition")
+	case inv.Builtin != "" && inv.Version < 1:
+		return fmt.Errorf("inventory.version: must be >= 1 for a built-in inventory")
+	case inv.Builtin == "" && inv.Version != 0:
+		return fmt.Errorf("inventory.version: only a built-in inventory has a version")
+	case s.TickMillis < 1 || s.TickMillis > 86_400_000:
+		return fmt.Errorf("tickMillis: must be 1..86400000, got %d", s.TickMillis)
+	case s.TraceRetention < RetentionMin || s.TraceRetention > RetentionMax:
+		return fmt.Errorf("traceRetention: must be %d..%d, got %d", RetentionMin, RetentionMax, s.TraceRetention)
+	case s.At < 0 || s.At > AtMax:
+		return fmt.Errorf("at: must be 0..%d, got %d", AtMax, s.At)
+	case len(s.Script)+len(s.Commands) > CommandsMax:
+		return fmt.Errorf("commands: at most %d, got %d", CommandsMax, len(s.Script)+len(s.Commands))
+	}
+	if _, err := clock.NewStepper(s.Policy, s.Rate); err != nil {
+		return fmt.Errorf("policy: %w", err)
+	}
+	if err := s.Delays.Validate(); err != nil {
+		return err
+	}
+	for _, list := range []struct {
+		name string
+		cmds []Timed
+	}{{"script", s.Script}, {"commands", s.Commands}} {
+		for i, c := range list.cmds {
+			if err := c.Check(); err != nil {
+				return fmt.Errorf("%s[%d]: %w", list.name, i, err)
+			}
+			if c.At < 0 || c.At > AtMax {
+				return fmt.Errorf("%s[%d].at: must be 0..%d, got %d", list.name, i, AtMax, c.At)
+			}
+			if i > 0 && c.At < list.cmds[i-1].At {
+				return fmt.Errorf("%s[%d].at: commands must be in tick order, but %d comes after %d", list.name, i, c.At, list.cmds[i-1].At)
+			}
+		}
+	}
+	if k := len(s.Commands); k > 0 && s.Commands[k-1].At > s.At {
+		return fmt.Errorf("commands[%d].at: %d is after the tick the run reached (at: %d)", k-1, s.Commands[k-1].At, s.At)
+	}
+	return nil
+}
+
+// Clone returns a deep copy (the inventory definition is shared: it is
+// never modified once loaded).
+func (s *Scenario) Clone() *Scenario {
+	c := *s
+	c.Script = slices.Clone(s.Script)
+	c.Commands = slices.Clone(s.Commands)
+	if s.Inventory.Generate != nil {
+		g := *s.Inventory.Generate
+		c.Inventory.Generate = &g
+	}
+	return &c
+}
+
+// Marshal writes the canonical compact form: the same scenario always
+// gives the same bytes.
+func Marshal(s *Scenario) ([]byte, error) {
+	return json.Marshal(s)
+}
+
+// MarshalIndent writes the canonical form for people: indented.
+func MarshalIndent(s *Scenario) ([]byte, error) {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Parse reads a scenario from JSON. file names the source in errors. A
+// scenario of an older format is migrated; a newer one is refused.
+func Parse(file string, data []byte) (*Scenario, error) {
+	var head struct {
+		Format *int `json:"format"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, jsonError(file, data, err)
+	}
+	switch {
+	case head.Format == nil:
+		return nil, fmt.Errorf("%s: not a scenario: no \"format\" field", file)
+	case *head.Format > Format:
+		return nil, fmt.Errorf("%s: scenario format %d is newer than this build reads (%d); open it with a newer CloudChamber", file, *head.Format, Format)
+	case *head.Format < 1:
+		return nil, fmt.Errorf("%s: format: must be >= 1, got %d", file, *head.Format)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	s := &Scenario{}
+	if err := dec.Decode(s); err != nil {
+		return nil, jsonError(file, data, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: unexpected data after the scenario", file)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return s, nil
+}
+
+// jsonError names where in the file a JSON error is: a line and column, or
+// the field's path.
+func jsonError(file string, data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineCol(data, syn.Offset)
+		return fmt.Errorf("%s:%d:%d: %v", file, line, col, syn)
+	case errors.As(err, &typ):
+		line, col := lineCol(data, typ.Offset)
+		field := typ.Field
+		if field == "" {
+			field = "the scenario"
+		}
+		return fmt.Errorf("%s:%d:%d: %s: expected %s, got a JSON %s", file, line, col, field, typ.Type, typ.Value)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return fmt.Errorf("%s: unknown field %s", file, strings.TrimPrefix(err.Error(), "json: unknown field "))
+	}
+	return fmt.Errorf("%s: %w", file, err)
+}
+
+func lineCol(data []byte, offset int64) (int, int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	before := data[:offset]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
