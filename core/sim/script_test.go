@@ -1,0 +1,351 @@
+package sim
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cockroachdb/datadriven"
+)
+
+// TestScripts runs the command scripts in testdata/scripts. Each script is
+// a series of commands, each followed by `----` and what it must print:
+// the reply and the simulation's trace lines since the previous command.
+// Regenerate the expectations with `go test ./core/sim -rewrite` and review
+// the diff like code; the `check` commands assert their checkpoints
+// whatever the expectations say.
+//
+//	new [file=one-rack.yaml | builtin=standard] [seed=1] [boot=5,8] [power=1,1] [conn=1,1] [shutdown=2,4] [bringup]
+//	do <op> [target=rack1/blade/1] [on=true] [hard=true] [port=N]   a user command
+//	step [n=1] | until t=N | next                                   advance time
+//	state target=...                                                the element's actual record
+//	check target=... state=S [powered=B] [connected=B]              assert the actual record
+//	count                                                           blades per state
+//	hw <op> target=... [on=B] [hard=B] guard=N                       a raw hardware request with an old guard (not recorded)
+//	stale target=rack1/blade/1                                      deliver a boot timer expiry that is not the active one
+//	reset                                                           restart the scenario at tick 0
+func TestScripts(t *testing.T) {
+	datadriven.Walk(t, "testdata/scripts", func(t *testing.T, path string) {
+		e := &env{t: t}
+		datadriven.RunTest(t, path, e.handle)
+	})
+}
+
+type env struct {
+	t      *testing.T
+	w      *World
+	prefix string // region/zone of the inventory's first zone, left off targets and output
+	seen   uint64 // last trace entry printed
+}
+
+func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
+	if d.Cmd != "new" && e.w == nil {
+		d.Fatalf(t, "%s before new", d.Cmd)
+	}
+	switch d.Cmd {
+	case "new":
+		return e.new(t, d)
+	case "do":
+		return e.do(t, d)
+	case "step":
+		n := int64(1)
+		if d.HasArg("n") {
+			d.ScanArgs(t, "n", &n)
+		}
+		return e.result(e.w.Step(n))
+	case "until":
+		var at int64
+		d.ScanArgs(t, "t", &at)
+		return e.result(e.w.RunUntil(clock.Tick(at)))
+	case "next":
+		ok, err := e.w.RunNext()
+		if !ok && err == nil {
+			return "nothing pending"
+		}
+		return e.result(err)
+	case "state":
+		return e.state(t, e.ref(t, d))
+	case "check":
+		return e.check(t, d)
+	case "count":
+		return e.count()
+	case "hw":
+		return e.raw(t, d)
+	case "stale":
+		ref := e.ref(t, d)
+		e.w.queue.Push(e.w.Now(), clock.Event{Kind: hardware.EvBootTimer, Target: uint32(ref.Index), Ref: 999})
+		return e.result(e.w.RunTo(e.w.Now()))
+	case "reset":
+		w, err := e.w.Reset()
+		if err != nil {
+			d.Fatalf(t, "reset: %v", err)
+		}
+		e.w, e.seen = w, 0
+		return fmt.Sprintf("t=%d\n%s", w.Now(), e.count())
+	}
+	d.Fatalf(t, "unknown command %q", d.Cmd)
+	return ""
+}
+
+func (e *env) new(t *testing.T, d *datadriven.TestData) string {
+	sc := scenario.Defaults()
+	sc.Name = d.Pos
+	switch {
+	case d.HasArg("file"):
+		var file string
+		d.ScanArgs(t, "file", &file)
+		data, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			d.Fatalf(t, "%v", err)
+		}
+		def, err := inventory.Parse(file, data)
+		if err != nil {
+			d.Fatalf(t, "%v", err)
+		}
+		sc.Inventory = scenario.Inventory{Definition: def}
+	case d.HasArg("builtin"):
+		var name string
+		d.ScanArgs(t, "builtin", &name)
+		sc.Inventory = scenario.Inventory{Builtin: name, Version: scenario.InventoryVersion}
+	}
+	if d.HasArg("seed") {
+		d.ScanArgs(t, "seed", &sc.Seed)
+	}
+	for _, r := range []struct {
+		arg string
+		r   *hardware.Range
+	}{{"boot", &sc.Delays.Booting}, {"power", &sc.Delays.SetPower}, {"conn", &sc.Delays.SetConnection}, {"shutdown", &sc.Delays.Shutdown}} {
+		if d.HasArg(r.arg) {
+			var lo, hi int64
+			d.ScanArgs(t, r.arg, &lo, &hi)
+			*r.r = hardware.Range{Low: clock.Tick(lo), High: clock.Tick(hi)}
+		}
+	}
+	if d.HasArg("bringup") {
+		sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
+	}
+	w, err := New(sc)
+	if err != nil {
+		d.Fatalf(t, "new: %v", err)
+	}
+	e.w = w
+	r := w.Definition().Regions[0]
+	e.prefix = r.Name + "/" + r.Zones[0].Name + "/"
+	e.seen = w.Trace().LastSeq()
+	if d.HasArg("bringup") {
+		e.seen = 0 // show the bring-up
+	}
+	c := w.Definition().Counts()
+	return fmt.Sprintf("racks=%d pdus=%d tors=%d blades=%d\n%s", c.Racks, c.PDUs, c.TORs, c.Blades, e.lines())
+}
+
+func (e *env) ref(t *testing.T, d *datadriven.TestData) hardware.Ref {
+	var target string
+	d.ScanArgs(t, "target", &target)
+	ref, ok := e.w.Hardware().Lookup(e.path(target))
+	if !ok {
+		d.Fatalf(t, "no element %q", target)
+	}
+	return ref
+}
+
+func (e *env) path(target string) string {
+	if _, ok := e.w.Hardware().Lookup(target); ok || target == "" {
+		return target
+	}
+	return e.prefix + target
+}
+
+func (e *env) do(t *testing.T, d *datadriven.TestData) string {
+	if len(d.CmdArgs) == 0 {
+		d.Fatalf(t, "do needs a command")
+	}
+	c := scenario.Command{Do: scenario.Op(d.CmdArgs[0].Key)}
+	if d.HasArg("target") {
+		var target string
+		d.ScanArgs(t, "target", &target)
+		c.Target = e.path(target)
+	}
+	if d.HasArg("on") {
+		d.ScanArgs(t, "on", &c.On)
+	}
+	if d.HasArg("hard") {
+		d.ScanArgs(t, "hard", &c.Hard)
+	}
+	if d.HasArg("port") {
+		d.ScanArgs(t, "port", &c.Port)
+	}
+	rep, err := e.w.Apply(c)
+	var out string
+	switch {
+	case err != nil:
+		return "refused: " + e.short(err.Error()) + "\n"
+	case rep.Dropped:
+		out = "reply: dropped"
+	case rep.Err != nil:
+		out = "reply: " + e.short(rep.Err.Error())
+	default:
+		out = "reply: ok"
+	}
+	return out + "\n" + e.lines()
+}
+
+func (e *env) raw(t *testing.T, d *datadriven.TestData) string {
+	ops := map[string]hardware.Op{"power": hardware.OpPower, "connect": hardware.OpConnect, "boot": hardware.OpBoot, "shutdown": hardware.OpShutdown, "status": hardware.OpStatus}
+	op, ok := ops[d.CmdArgs[0].Key]
+	if !ok {
+		d.Fatalf(t, "unknown hardware op %q", d.CmdArgs[0].Key)
+	}
+	req := hardware.Request{Op: op, Target: e.ref(t, d)}
+	if d.HasArg("on") {
+		d.ScanArgs(t, "on", &req.On)
+	}
+	if d.HasArg("hard") {
+		d.ScanArgs(t, "hard", &req.Hard)
+	}
+	var guard int64
+	d.ScanArgs(t, "guard", &guard)
+	req.Guard = clock.Tick(guard)
+	rep := e.w.Hardware().Do(req, nil)
+	e.w.RunTo(e.w.Now())
+	out := "reply: ok"
+	switch {
+	case rep.Dropped:
+		out = "reply: dropped"
+	case rep.Err != nil:
+		out = "reply: " + e.short(rep.Err.Error())
+	case op == hardware.OpStatus:
+		out = fmt.Sprintf("reply: %s since t=%d", rep.Status.State, rep.Status.EnteredAt)
+	}
+	return out + "\n" + e.lines()
+}
+
+func (e *env) result(err error) string {
+	if err != nil {
+		return "error: " + e.short(err.Error()) + "\n"
+	}
+	return e.lines()
+}
+
+func (e *env) short(s string) string { return strings.ReplaceAll(s, e.prefix, "") }
+
+// lines prints the simulation trace lines of every entry ended since the
+// last call, in the order the entries ended (a child before its parent).
+func (e *env) lines() string {
+	entries, last, _ := e.w.Trace().After(e.seen, 1<<20)
+	e.seen = last
+	var b strings.Builder
+	for _, en := range entries {
+		if en.Infra {
+			continue
+		}
+		for _, ev := range en.Events {
+			if ev.Kind == trace.Link {
+				fmt.Fprintf(&b, "t=%d   (%s)\n", ev.Tick, e.short(ev.Text))
+			}
+			if ev.Kind != trace.Line {
+				continue
+			}
+			sev := ""
+			if ev.Severity >= trace.Warning {
+				sev = ev.Severity.String() + ": "
+			}
+			fmt.Fprintf(&b, "t=%d %s%s\n", ev.Tick, sev, e.short(ev.Text))
+		}
+	}
+	if b.Len() == 0 {
+		return fmt.Sprintf("t=%d (nothing happened)\n", e.w.Now())
+	}
+	return b.String()
+}
+
+func (e *env) state(t *testing.T, ref hardware.Ref) string {
+	path := e.w.Hardware().Path(ref)
+	rec, ok := e.w.Store().Get(store.Actual, path)
+	if !ok {
+		t.Fatalf("no actual record for %s", path)
+	}
+	switch v := rec.Value.(type) {
+	case hardware.BladeActual:
+		s := fmt.Sprintf("%s since t=%d, power %s, network %s", v.State, v.EnteredAt, onOff(v.Powered), onOff(v.Connected))
+		if v.TimerDue != clock.Never {
+			s += fmt.Sprintf(", timer due t=%d", v.TimerDue)
+		}
+		return s + "\n"
+	case hardware.PDUActual:
+		return fmt.Sprintf("%s since t=%d\n", v.State, v.EnteredAt)
+	case hardware.TORActual:
+		return fmt.Sprintf("%s since t=%d\n", v.State, v.EnteredAt)
+	case hardware.RackActual:
+		return fmt.Sprintf("%s since t=%d\n", v.State, v.EnteredAt)
+	}
+	return fmt.Sprintf("%v\n", rec.Value)
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// check asserts an element's actual record, independent of the expected
+// output, so a careless -rewrite cannot bless a wrong state.
+func (e *env) check(t *testing.T, d *datadriven.TestData) string {
+	ref := e.ref(t, d)
+	var want string
+	d.ScanArgs(t, "state", &want)
+	rec, _ := e.w.Store().Get(store.Actual, e.w.Hardware().Path(ref))
+	var got string
+	switch v := rec.Value.(type) {
+	case hardware.BladeActual:
+		got = v.State.String()
+		for _, f := range []struct {
+			arg string
+			val bool
+		}{{"powered", v.Powered}, {"connected", v.Connected}} {
+			if d.HasArg(f.arg) {
+				var b bool
+				d.ScanArgs(t, f.arg, &b)
+				if b != f.val {
+					d.Fatalf(t, "%s: %s is %t, want %t", d.Pos, f.arg, f.val, b)
+				}
+			}
+		}
+	case hardware.PDUActual:
+		got = v.State.String()
+	case hardware.TORActual:
+		got = v.State.String()
+	case hardware.RackActual:
+		got = v.State.String()
+	}
+	if got != want {
+		d.Fatalf(t, "%s: %s is %s at t=%d, want %s", d.Pos, e.w.Hardware().Path(ref), got, e.w.Now(), want)
+	}
+	return "ok"
+}
+
+func (e *env) count() string {
+	counts := map[hardware.BladeState]int{}
+	for i := range e.w.Hardware().Blades {
+		counts[e.w.Hardware().Blades[i].State]++
+	}
+	var parts []string
+	for _, s := range hardware.BladeStates() {
+		if n := counts[s]; n > 0 {
+			parts = append(parts, s.String()+"="+strconv.Itoa(n))
+		}
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, " ") + "\n"
+}

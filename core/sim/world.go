@@ -1,0 +1,403 @@
+// Package sim runs a scenario: it owns simulated time, the event queue, the
+// store, the trace and the simulated hardware, applies commands, and
+// dispatches every event in order. It is the only thing that advances the
+// clock.
+//
+// The caller's loop (the browser controller, the CLI, a test) is:
+//
+//	w, err := sim.New(scenario)  // builds the inventory, applies the script at tick 0
+//	w.Apply(cmd)                  // a user command at the current tick: recorded and run
+//	w.Step(n) / w.RunUntil(t) / w.RunNext() / w.AdvanceTo(t, epoch)
+//	w.Status(), w.Hardware(), w.Store(), w.Trace()  // read what happened
+//	w.Snapshot() / sim.Restore(scenario, snapshot)
+//
+// Determinism: the same scenario and the same commands at the same ticks
+// give the same trace hash, however time was advanced. A command issued
+// while the clock reads T runs after every event due at T; the scenario's
+// own script commands at T run before the user's.
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+)
+
+// World is a running simulation. It is not safe for concurrent use; one
+// goroutine owns it.
+type World struct {
+	base *scenario.Scenario // the scenario without the user's commands: what Reset returns to
+	def  *inventory.Definition
+
+	env     hardware.Env
+	queue   *clock.Queue
+	stepper *clock.Stepper
+	hw      *hardware.Model
+
+	handlers [256]func(clock.Event) // by event subsystem
+
+	script     []scenario.Timed // the scenario's own commands
+	next       int              // the first script command not yet applied
+	commands   []scenario.Timed // the user's commands so far
+	dispatched uint64           // events handled
+}
+
+// New builds the world of a scenario and replays it: the script and the
+// user's commands, up to the tick the scenario had reached.
+func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
+	w, err := build(sc, opts)
+	if err != nil {
+		return nil, err
+	}
+	w.applyScript()
+	for i, c := range sc.Commands {
+		if err := w.RunTo(c.At); err != nil {
+			return nil, fmt.Errorf("replaying commands[%d]: %w", i, err)
+		}
+		if _, err := w.Apply(c.Command); err != nil {
+			return nil, fmt.Errorf("replaying commands[%d] (%s at t=%d): %w", i, c.Command, c.At, err)
+		}
+	}
+	if err := w.RunTo(sc.At); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// build makes the world of a scenario at tick 0 with every rack started,
+// before any command.
+func build(sc *scenario.Scenario, opts []Option) (*World, error) {
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	def, err := sc.Definition()
+	if err != nil {
+		return nil, err
+	}
+	stepper, err := clock.NewStepper(sc.Policy, sc.Rate)
+	if err != nil {
+		return nil, err
+	}
+	base := sc.Clone()
+	base.Commands, base.At = nil, 0
+	w := &World{
+		base:    base,
+		def:     def,
+		queue:   clock.NewQueue(),
+		stepper: stepper,
+		script:  sc.Script,
+	}
+	w.env = hardware.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: store.New()}
+	for _, o := range opts {
+		o(w)
+	}
+	putDefinition(w.env.Store, def)
+	hw, err := hardware.New(def, &w.env, sc.Delays, sc.Seed)
+	if err != nil {
+		return nil, err
+	}
+	w.hw = hw
+	w.handlers[hardware.Subsystem] = hw.Handle
+	w.env.Store.Deliver()
+	return w, nil
+}
+
+// putDefinition writes the definition view: one record per element.
+func putDefinition(s *store.Store, def *inventory.Definition) {
+	for _, r := range def.Regions {
+		s.Put(store.Definition, r.Name, r)
+		for _, z := range r.Zones {
+			zp := r.Name + "/" + z.Name
+			s.Put(store.Definition, zp, z)
+			for _, k := range z.Racks {
+				kp := zp + "/" + k.Name
+				s.Put(store.Definition, kp, k)
+				for _, p := range k.PDUs {
+					s.Put(store.Definition, fmt.Sprintf("%s/pdu/%d", kp, p.Index), p)
+				}
+				for _, t := range k.TORs {
+					s.Put(store.Definition, fmt.Sprintf("%s/tor/%d", kp, t.Index), t)
+				}
+				for _, b := range k.Blades {
+					s.Put(store.Definition, fmt.Sprintf("%s/blade/%d", kp, b.Index), b)
+				}
+			}
+		}
+	}
+}
+
+// Option configures a world as it is built.
+type Option func(*World)
+
+// WithTraceSink has fn see every trace entry as it ends, from the first
+// (the racks starting) on; see trace.Tracer.SetSink.
+func WithTraceSink(fn func(*trace.Entry)) Option {
+	return func(w *World) { w.env.Trace.SetSink(fn) }
+}
+
+// Now is the current tick.
+func (w *World) Now() clock.Tick { return w.env.Now }
+
+// Definition is the inventory being simulated.
+func (w *World) Definition() *inventory.Definition { return w.def }
+
+// Hardware is the simulated hardware (read it; change it only by commands).
+func (w *World) Hardware() *hardware.Model { return w.hw }
+
+// Store is the four views of every element.
+func (w *World) Store() *store.Store { return w.env.Store }
+
+// Trace is the trace of everything that happened.
+func (w *World) Trace() *trace.Tracer { return w.env.Trace }
+
+// Scenario returns the scenario of this run as it stands: the base
+// scenario with the user's commands so far and the tick reached. It
+// replays to this exact state.
+func (w *World) Scenario() *scenario.Scenario {
+	s := w.base.Clone()
+	s.Commands = slices.Clone(w.commands)
+	s.At = w.env.Now
+	s.Policy, s.Rate = w.stepper.Policy(), w.stepper.Rate()
+	return s
+}
+
+// Status is what the status bar shows.
+type Status struct {
+	Policy     clock.Policy
+	Rate       int64
+	Tick       clock.Tick
+	Pending    int    // events waiting in the queue
+	Epoch      int64  // policy version
+	Dispatched uint64 // events handled so far
+	Hash       string // the trace hash, hex
+}
+
+// Status reports the clock and the trace hash.
+func (w *World) Status() Status {
+	return Status{
+		Policy:     w.stepper.Policy(),
+		Rate:       w.stepper.Rate(),
+		Tick:       w.env.Now,
+		Pending:    w.queue.Len() + len(w.script) - w.next,
+		Epoch:      w.stepper.Epoch(),
+		Dispatched: w.dispatched,
+		Hash:       w.env.Trace.HashHex(),
+	}
+}
+
+// Commands returns the user's commands so far.
+func (w *World) Commands() []scenario.Timed { return slices.Clone(w.commands) }
+
+// ErrNoTarget is wrapped by commands naming an element that does not exist.
+var ErrNoTarget = errors.New("no such element")
+
+// Apply runs a user command at the current tick and records it. A command
+// that names no element or is malformed is refused and not recorded; one
+// the hardware refuses (too late, nothing to do) is recorded, since it was
+// really sent, and its reply says why.
+func (w *World) Apply(c scenario.Command) (hardware.Reply, error) {
+	if err := c.Check(); err != nil {
+		return hardware.Reply{}, err
+	}
+	if err := w.checkTarget(c); err != nil {
+		return hardware.Reply{}, err
+	}
+	w.commands = append(w.commands, scenario.Timed{At: w.env.Now, Command: c})
+	rep := w.run(c, "user command")
+	w.drain(w.env.Now)
+	return rep, nil
+}
+
+func (w *World) checkTarget(c scenario.Command) error {
+	if c.Do == scenario.BringUp {
+		return nil
+	}
+	ref, ok := w.hw.Lookup(c.Target)
+	if !ok {
+		return fmt.Errorf("%s: %w %q", c.Do, ErrNoTarget, c.Target)
+	}
+	want := targetKinds[c.Do]
+	if !slices.Contains(want, ref.Kind) {
+		return fmt.Errorf("%s: %s is a %s", c.Do, c.Target, ref.Kind)
+	}
+	if c.Do == scenario.BreakCable || c.Do == scenario.MendCable {
+		if _, ok := w.portSlot(ref, c.Port); !ok {
+			return fmt.Errorf("%s: %s has no port %d", c.Do, c.Target, c.Port)
+		}
+	}
+	return nil
+}
+
+// targetKinds are the kinds of element each command may name.
+var targetKinds = map[scenario.Op][]hardware.Kind{
+	scenario.Power:       {hardware.KindBlade, hardware.KindPDU},
+	scenario.Connect:     {hardware.KindBlade},
+	scenario.Boot:        {hardware.KindBlade},
+	scenario.Shutdown:    {hardware.KindBlade},
+	scenario.FaultBlade:  {hardware.KindBlade},
+	scenario.RepairBlade: {hardware.KindBlade},
+	scenario.Stick:       {hardware.KindPDU, hardware.KindTOR},
+	scenario.Unstick:     {hardware.KindPDU, hardware.KindTOR},
+	scenario.BreakCable:  {hardware.KindPDU, hardware.KindTOR},
+	scenario.MendCable:   {hardware.KindPDU, hardware.KindTOR},
+	scenario.StopRack:    {hardware.KindRack},
+}
+
+func (w *World) portSlot(dev hardware.Ref, port int64) (int, bool) {
+	var ports []hardware.Cable
+	if dev.Kind == hardware.KindPDU {
+		ports = w.hw.PDUs[dev.Index].Ports
+	} else {
+		ports = w.hw.TORs[dev.Index].Ports
+	}
+	i := slices.IndexFunc(ports, func(c hardware.Cable) bool { return c.Port == port })
+	return i, i >= 0
+}
+
+// run executes a checked command in a root span of its own.
+func (w *World) run(c scenario.Command, who string) hardware.Reply {
+	now := w.env.Now
+	sp := w.env.Trace.Start(now, c.String())
+	defer sp.End()
+	sp.Reasonf("%s at t=%d", who, now)
+	if c.Do == scenario.BringUp {
+		sp.Reason("the scenario's start-up: power on and connect every enabled blade through its PDUs and TORs, as the original's start-up sequence did")
+		w.bringUp(sp)
+		return hardware.Reply{At: now}
+	}
+	ref, _ := w.hw.Lookup(c.Target)
+	var err error
+	switch c.Do {
+	case scenario.Power:
+		return w.hw.Do(hardware.Request{Op: hardware.OpPower, Target: ref, On: c.On, Guard: now}, sp)
+	case scenario.Connect:
+		return w.hw.Do(hardware.Request{Op: hardware.OpConnect, Target: ref, On: c.On, Guard: now}, sp)
+	case scenario.Boot:
+		return w.hw.Do(hardware.Request{Op: hardware.OpBoot, Target: ref, Hard: c.Hard, Guard: now}, sp)
+	case scenario.Shutdown:
+		return w.hw.Do(hardware.Request{Op: hardware.OpShutdown, Target: ref, Guard: now}, sp)
+	case scenario.FaultBlade:
+		err = w.hw.FaultBlade(sp, ref.Index)
+	case scenario.RepairBlade:
+		err = w.hw.RepairBlade(sp, ref.Index)
+	case scenario.Stick, scenario.Unstick:
+		stuck := c.Do == scenario.Stick
+		if ref.Kind == hardware.KindPDU {
+			err = w.hw.SetPDUStuck(sp, ref.Index, stuck)
+		} else {
+			err = w.hw.SetTORStuck(sp, ref.Index, stuck)
+		}
+	case scenario.BreakCable, scenario.MendCable:
+		slot, _ := w.portSlot(ref, c.Port)
+		err = w.hw.SetCableFault(sp, ref, slot, c.Do == scenario.BreakCable)
+	case scenario.StopRack:
+		err = w.hw.Stop(sp, ref.Index)
+	}
+	if err != nil {
+		sp.Warnf(now, "failed: %v", err)
+	}
+	return hardware.Reply{At: now, Err: err}
+}
+
+// bringUp powers on, then connects, every enabled blade, rack by rack, as
+// the original's start-up mock did; the connect is sent when the power
+// reply comes back, which is at once.
+func (w *World) bringUp(sp *trace.Span) {
+	now := w.env.Now
+	hw := w.hw
+	for ri := range hw.Racks {
+		r := &hw.Racks[ri]
+		rs := sp.Child(now, "bring-up "+r.Path)
+		n := 0
+		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
+			if !hw.Enabled(bi) {
+				rs.Infof(now, "%s is disabled: left off", hw.Blades[bi].Path)
+				continue
+			}
+			ref := hardware.Ref{Kind: hardware.KindBlade, Index: bi}
+			rep := hw.Do(hardware.Request{Op: hardware.OpPower, Target: ref, On: true, Guard: now}, rs)
+			if rep.Dropped || rep.Err != nil && !errors.Is(rep.Err, hardware.ErrNoOperation) {
+				continue
+			}
+			hw.Do(hardware.Request{Op: hardware.OpConnect, Target: ref, On: true, Guard: now}, rs)
+			n++
+		}
+		rs.Infof(now, "%d blades powered and connected", n)
+		rs.End()
+	}
+}
+
+// drain handles every event due at or before t, in order, then applies
+// the script's commands at t; the clock reads each event's tick while it
+// runs.
+func (w *World) drain(t clock.Tick) {
+	for {
+		at, _, ev, ok := w.queue.PopDue(t)
+		if !ok {
+			return
+		}
+		w.env.Now = at
+		w.dispatch(ev)
+	}
+}
+
+func (w *World) dispatch(ev clock.Event) {
+	w.dispatched++
+	h := w.handlers[ev.Kind.Subsystem()]
+	if h == nil {
+		panic(fmt.Sprintf("sim: event of unknown subsystem: %v", ev))
+	}
+	h(ev)
+	w.env.Store.Deliver()
+}
+
+// applyScript applies the script's commands due by now.
+func (w *World) applyScript() {
+	for w.next < len(w.script) && w.script[w.next].At <= w.env.Now {
+		c := w.script[w.next]
+		w.next++
+		if err := w.checkTarget(c.Command); err != nil {
+			sp := w.env.Trace.Start(w.env.Now, c.String())
+			sp.Errorf(w.env.Now, "script command skipped: %v", err)
+			sp.End()
+			continue
+		}
+		w.run(c.Command, "scenario script")
+		w.drain(w.env.Now)
+	}
+}
+
+// RunTo advances the clock to tick t, handling every event and script
+// command on the way, whatever the policy (the caller checked it). It is
+// how every way of advancing time ends up moving the clock.
+func (w *World) RunTo(t clock.Tick) error {
+	if t < w.env.Now {
+		return fmt.Errorf("cannot run back in time from t=%d to t=%d", w.env.Now, t)
+	}
+	for {
+		next := t + 1
+		if at, ok := w.queue.Next(); ok && at < next {
+			next = at
+		}
+		if w.next < len(w.script) && w.script[w.next].At < next {
+			next = w.script[w.next].At
+		}
+		if next > t {
+			break
+		}
+		if next > w.env.Now {
+			w.env.Now = next
+		}
+		w.drain(next)
+		w.applyScript()
+	}
+	w.env.Now = t
+	return nil
+}
