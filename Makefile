@@ -13,7 +13,7 @@ GOROOT_WASM := $(shell $(GO) env GOROOT)/lib/wasm
 RACE        ?= $(shell command -v cc >/dev/null 2>&1 && echo -race)
 # Packages whose wasm tests need a browser (DOM, IndexedDB); the rest run under Node.
 BROWSER_PKGS := ./app/... ./wasm/...
-NODE_PKGS    := ./core/...
+NODE_PKGS    := ./core/... ./cmd/ccsim/...
 
 export GOFLAGS := -buildvcs=false
 
@@ -80,9 +80,29 @@ test-e2e: wasm ## end-to-end tests: the real server and the app in headless Chro
 bench-smoke: ## one iteration of every benchmark, so none of them rots
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 
-bench: ## measure; prints one `BENCH <name> <value> <unit>` line per figure
-	@echo "BENCH wasm-bytes $$(GOOS=js GOARCH=wasm $(GO) build -ldflags='-s -w' -o $(WASM) ./wasm && stat -c %s $(WASM)) bytes"
+# BENCH_AWK turns `go test -bench` lines into `BENCH <name> <value> <unit>`;
+# ENV names the platform for the figures measured on both.
+define BENCH_AWK
+/^Benchmark/ {
+  name = $$1; sub(/-[0-9]+$$/, "", name)
+  for (i = 3; i < NF; i++) {
+    v = $$i; u = $$(i + 1)
+    if (name == "BenchmarkEngine" && u == "events/s") print "BENCH engine-" ENV, v, "events/s"
+    if (name == "BenchmarkBringUp64" && u == "wall-s") print "BENCH bringup-64", v, "s"
+    if (name == "BenchmarkBringUp50000" && u == "wall-s") print "BENCH bringup-50000", v, "s"
+    if (name == "BenchmarkBringUp50000" && u == "heap-B/blade") print "BENCH heap-per-blade", v, "bytes"
+  }
+}
+endef
+export BENCH_AWK
+
+bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
+	@echo "BENCH wasm-bytes $$(stat -c %s $(WASM)) bytes"
 	@echo "BENCH wasm-gzip-bytes $$(gzip -9 -c $(WASM) | wc -c) bytes"
+	@if [ -f $(WASM).br ]; then echo "BENCH wasm-brotli-bytes $$(stat -c %s $(WASM).br) bytes"; fi
+	@$(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
+	@$(GO) test -run '^$$' -bench 'BringUp' -benchtime 3x ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
+	@PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=wasm "$$BENCH_AWK"
 
 clean: ## remove what the build made
 	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br

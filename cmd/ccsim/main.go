@@ -1,0 +1,52 @@
+// Command ccsim is CloudChamber's headless command-line tool: it validates
+// inventories, runs scenarios without a browser, and generates large
+// inventories. It replaces the original's PowerShell cmdlets. It runs
+// natively and, built with GOOS=js GOARCH=wasm, under Node with the same
+// output.
+//
+//	ccsim validate FILE...
+//	ccsim run [--scenario FILE | --builtin NAME] [--ticks N] [--seed S] [--trace OUT.jsonl] [--json]
+//	ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage:
+  ccsim validate FILE...
+      check inventory YAML files; one summary line per good file, each error on stderr
+  ccsim run [--scenario FILE | --builtin NAME] [--ticks N] [--seed S] [--trace OUT.jsonl] [--json]
+      run a scenario (JSON) or an inventory (YAML, run with the default settings and bring-up)
+      under the no-wait policy until the clock reads N (default 1000); the default is the
+      built-in default scenario
+  ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
+      write a generated inventory (YAML) to FILE or stdout
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is the whole program, minus the process: it returns the exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "validate":
+		return validate(args[1:], stdout, stderr)
+	case "run":
+		return runScenario(args[1:], stdout, stderr)
+	case "gen":
+		return gen(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "ccsim: unknown command %q\n%s", args[0], usage)
+	return 2
+}

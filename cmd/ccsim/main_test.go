@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected outputs in testdata")
+
+func ccsim(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// golden compares got with testdata/name; the same files are checked when
+// this test runs natively and under Node (make test-node), which is how we
+// know the wasm build prints exactly what the native one does.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, string(want), got)
+}
+
+func TestRunDefault(t *testing.T) {
+	out, errs, code := ccsim(t, "run")
+	require.Equal(t, 0, code, errs)
+	require.True(t, strings.HasSuffix(strings.TrimSpace(out), strings.Fields(lastLine(out))[1]))
+	require.Contains(t, out, "tick 1000\n")
+	require.Contains(t, out, "blades working 64\n")
+	require.True(t, strings.HasPrefix(lastLine(out), "trace-sha256 "))
+	golden(t, "run-default.txt", out)
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestRunJSONAndSeed(t *testing.T) {
+	out, errs, code := ccsim(t, "run", "--builtin", "extended", "--ticks", "50", "--seed", "42", "--json")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, `"tick":50`)
+	require.Contains(t, out, `"blades":{"off_disconnected":0`[:len(`"blades":{`)])
+	golden(t, "run-extended-seed42.json", out)
+
+	other, _, _ := ccsim(t, "run", "--builtin", "extended", "--ticks", "50", "--json")
+	require.NotEqual(t, out, other, "the seed changes the boot delays, so the trace")
+}
+
+func TestRunInventoryYAML(t *testing.T) {
+	out, errs, code := ccsim(t, "run", "--scenario", filepath.Join("..", "..", "core", "inventory", "testdata", "original", "intermediate.yaml"), "--ticks", "30")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "blades working 16\n")
+}
+
+// --trace writes every entry of the run, not only what the bounded store
+// keeps (a retention of 100 here).
+func TestRunTraceHasEveryEntry(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "small-store.json")
+	require.NoError(t, os.WriteFile(sc, []byte(`{"format":1,"name":"small store","inventory":{"builtin":"standard","version":1},`+
+		`"seed":1,"tickMillis":1000,"policy":"manual","delays":{"setPower":{"low":1,"high":1},"setConnection":{"low":1,"high":1},`+
+		`"booting":{"low":5,"high":8},"shutdown":{"low":2,"high":4}},"traceRetention":100,"script":[{"at":0,"do":"bring-up"}]}`), 0o644))
+	tracePath := filepath.Join(dir, "trace.jsonl")
+	_, errs, code := ccsim(t, "run", "--scenario", sc, "--ticks", "30", "--trace", tracePath)
+	require.Equal(t, 0, code, errs)
+	data, err := os.ReadFile(tracePath)
+	require.NoError(t, err)
+	require.Greater(t, strings.Count(string(data), "\n"), 300)
+	require.Contains(t, string(data), `"name":"bring-up"`)
+	require.Contains(t, string(data), `"name":"start rack standard/standard/rack1"`, "from the very first entry")
+}
+
+func TestRunErrors(t *testing.T) {
+	_, errs, code := ccsim(t, "run", "--builtin", "nope")
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, `no built-in scenario "nope"`)
+	_, errs, code = ccsim(t, "run", "--scenario", "x.json", "--builtin", "standard")
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, "not both")
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"format": 1, "seed": "x"}`), 0o644))
+	_, errs, code = ccsim(t, "run", "--scenario", bad)
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "seed: expected uint64")
+}
+
+func TestValidate(t *testing.T) {
+	dir := filepath.Join("..", "..", "core", "inventory", "testdata", "original")
+	out, errs, code := ccsim(t, "validate", filepath.Join(dir, "standard.yaml"), filepath.Join(dir, "bad-yaml.yaml"), filepath.Join(dir, "extended.yaml"))
+	require.Equal(t, 1, code, "a bad file fails the run")
+	require.Equal(t, filepath.Join(dir, "standard.yaml")+": regions=1 zones=1 racks=8 pdus=8 tors=8 blades=64\n"+
+		filepath.Join(dir, "extended.yaml")+": regions=2 zones=6 racks=24 pdus=36 tors=36 blades=192\n", out)
+	require.Contains(t, errs, `Racks[rack1] is a duplicate`)
+
+	_, _, code = ccsim(t, "validate", filepath.Join(dir, "simple.yaml"))
+	require.Equal(t, 0, code)
+	_, errs, code = ccsim(t, "validate", "missing.yaml")
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "missing.yaml")
+}
+
+func TestGenRoundTripsThroughValidateAndRun(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gen.yaml")
+	out, errs, code := ccsim(t, "gen", "--regions", "2", "--zones", "2", "--racks", "3", "--blades", "10", "-o", path)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "regions=2 zones=4 racks=12 pdus=12 tors=12 blades=120")
+	out, errs, code = ccsim(t, "validate", path)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "blades=120")
+	out, errs, code = ccsim(t, "run", "--scenario", path, "--ticks", "20")
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "blades working 120\n")
+
+	_, errs, code = ccsim(t, "gen", "--blades", "0")
+	require.Equal(t, 1, code)
+	require.NotEmpty(t, errs)
+}
+
+func TestUsage(t *testing.T) {
+	_, errs, code := ccsim(t)
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, "ccsim validate FILE")
+	_, errs, code = ccsim(t, "fly")
+	require.Equal(t, 2, code)
+	require.Contains(t, errs, `unknown command "fly"`)
+}

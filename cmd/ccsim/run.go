@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+)
+
+// report is what `ccsim run --json` prints.
+type report struct {
+	Tick        clock.Tick     `json:"tick"`
+	Events      uint64         `json:"events"`
+	Blades      map[string]int `json:"blades"`
+	TraceSHA256 string         `json:"trace_sha256"`
+}
+
+func runScenario(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ccsim run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("scenario", "", "a scenario (JSON) or an inventory (YAML)")
+	builtin := fs.String("builtin", "", "a built-in scenario: "+strings.Join(scenario.Builtins(), ", "))
+	ticks := fs.Int64("ticks", 1000, "run until the clock reads this tick")
+	seed := fs.Uint64("seed", 0, "replace the scenario's seed")
+	traceOut := fs.String("trace", "", "write every trace entry to this file as JSON lines")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "ccsim run: %v\n", err)
+		return 1
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "ccsim run: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *file != "" && *builtin != "" {
+		fmt.Fprint(stderr, "ccsim run: give --scenario or --builtin, not both\n")
+		return 2
+	}
+	sc, err := loadScenario(*file, *builtin)
+	if err != nil {
+		return fail(err)
+	}
+	if seedSet(fs) {
+		sc.Seed = *seed
+	}
+	if clock.Tick(*ticks) < sc.At {
+		return fail(fmt.Errorf("--ticks %d is before the tick the scenario reached (%d)", *ticks, sc.At))
+	}
+
+	var opts []sim.Option
+	var sink *traceSink
+	if *traceOut != "" {
+		f, err := os.Create(*traceOut)
+		if err != nil {
+			return fail(err)
+		}
+		defer f.Close()
+		sink = &traceSink{w: bufio.NewWriterSize(f, 1<<16)}
+		opts = append(opts, sim.WithTraceSink(sink.write))
+	}
+	w, err := sim.New(sc, opts...)
+	if err != nil {
+		return fail(err)
+	}
+	if err := w.SetPolicy(clock.NoWait, 0, -1); err != nil {
+		return fail(err)
+	}
+	if err := w.RunUntil(clock.Tick(*ticks)); err != nil {
+		return fail(err)
+	}
+	if sink != nil {
+		if err := sink.close(); err != nil {
+			return fail(err)
+		}
+	}
+
+	st := w.Status()
+	blades := map[string]int{}
+	for i := range w.Hardware().Blades {
+		blades[w.Hardware().Blades[i].State.String()]++
+	}
+	if *asJSON {
+		b, _ := json.Marshal(report{Tick: st.Tick, Events: st.Dispatched, Blades: blades, TraceSHA256: st.Hash})
+		fmt.Fprintf(stdout, "%s\n", b)
+		return 0
+	}
+	fmt.Fprintf(stdout, "tick %d\n", st.Tick)
+	fmt.Fprintf(stdout, "events %d\n", st.Dispatched)
+	for _, s := range hardware.BladeStates() {
+		if n := blades[s.String()]; n > 0 {
+			fmt.Fprintf(stdout, "blades %s %d\n", s, n)
+		}
+	}
+	fmt.Fprintf(stdout, "trace-sha256 %s\n", st.Hash)
+	return 0
+}
+
+func seedSet(fs *flag.FlagSet) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "seed" })
+	return set
+}
+
+// loadScenario reads a scenario JSON, or an inventory YAML wrapped in the
+// default settings with a bring-up at tick 0, or a built-in scenario.
+func loadScenario(file, builtin string) (*scenario.Scenario, error) {
+	switch {
+	case builtin != "":
+		return scenario.Builtin(builtin)
+	case file == "":
+		return scenario.Default(), nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+		return scenario.Parse(file, data)
+	}
+	def, err := inventory.Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	sc := scenario.Defaults()
+	sc.Name = file
+	sc.Inventory = scenario.Inventory{Definition: def}
+	sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
+	return sc, nil
+}
+
+// traceSink writes every entry as it ends.
+type traceSink struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (s *traceSink) write(e *trace.Entry) {
+	if s.err == nil {
+		s.err = trace.WriteJSONL(s.w, []trace.Entry{*e})
+	}
+}
+
+func (s *traceSink) close() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.w.Flush()
+}
