@@ -1,0 +1,235 @@
+// Package rules is the repair manager's data-driven rules engine (reference
+// §4.1). A rule has a trigger and ordered choices; the first choice whose
+// assumptions hold is taken, so putting the gentle fix first and the
+// drastic one last gives escalation. Everything is data — a scenario
+// carries its rules and a user can change them.
+//
+// The engine knows nothing of blades or PDUs. The caller describes an
+// element as a set of facts (short names such as "never-seen",
+// "tried:soft-reboot", "tor-unavailable") and receives a Decision: the
+// action to call and a reason a person can read, built from the rule and
+// from the choices passed over and taken:
+//
+//	blade region1/zone1/rack1/blade/3 should be working, but it did not
+//	answer a soft reboot, so power-cycle it
+package rules
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Set is an ordered list of rules; the first rule that triggers decides.
+type Set struct {
+	Rules []Rule `json:"rules"`
+}
+
+// Rule reacts to an element whose facts match When.
+type Rule struct {
+	Name    string   `json:"name"`
+	Kind    string   `json:"kind"`   // the kind of element it applies to: blade, pdu, tor
+	When    []string `json:"when"`   // facts that must all hold ("!fact": must not hold)
+	Should  string   `json:"should"` // the start of the reason; {element} is replaced by the element's name
+	Choices []Choice `json:"choices"`
+}
+
+// Choice is one way to act on a triggered rule.
+type Choice struct {
+	Name     string   `json:"name"`
+	Assuming []string `json:"assuming,omitempty"` // facts that must all hold
+	Call     string   `json:"call"`               // the action the caller carries out
+	Wait     int64    `json:"wait,omitempty"`     // ticks to wait for its effect before deciding again
+	Chosen   string   `json:"chosen"`             // "power-cycle it"
+	// Rejected explains passing this choice over after it was tried (the
+	// fact "tried:<name>" holds): "it did not answer a soft reboot".
+	// Choices passed over for other reasons are not mentioned.
+	Rejected string `json:"rejected,omitempty"`
+}
+
+// Facts is what the caller knows about one element.
+type Facts interface {
+	Has(fact string) bool
+}
+
+// FactSet is a Facts backed by a sorted list; small and allocation-light.
+type FactSet []string
+
+// Has reports whether fact is in the set.
+func (f FactSet) Has(fact string) bool { return slices.Contains(f, fact) }
+
+// Decision is what the engine decided for one element.
+type Decision struct {
+	Rule   string
+	Choice string
+	Call   string
+	Wait   int64
+	Reason string
+}
+
+// Decide returns the decision of the first rule of kind that triggers on
+// facts, and false when no rule triggers. A triggered rule with no choice
+// whose assumptions hold decides nothing, but says so in the reason.
+func (s *Set) Decide(kind, element string, facts Facts) (Decision, bool) {
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		if r.Kind != kind || !holds(r.When, facts) {
+			continue
+		}
+		d := Decision{Rule: r.Name}
+		var but []string
+		for j := range r.Choices {
+			c := &r.Choices[j]
+			if !holds(c.Assuming, facts) {
+				if c.Rejected != "" && facts.Has("tried:"+c.Name) {
+					but = append(but, c.Rejected)
+				}
+				continue
+			}
+			d.Choice, d.Call, d.Wait = c.Name, c.Call, c.Wait
+			d.Reason = reason(r.Should, element, but, c.Chosen)
+			return d, true
+		}
+		d.Reason = reason(r.Should, element, but, "") + ": no choice applies"
+		return d, true
+	}
+	return Decision{}, false
+}
+
+func holds(conds []string, facts Facts) bool {
+	for _, c := range conds {
+		if neg, ok := strings.CutPrefix(c, "!"); ok {
+			if facts.Has(neg) {
+				return false
+			}
+		} else if !facts.Has(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// reason chains the rule's text with the rejected and chosen choices:
+// "X should be Y, but A, and B, so Z".
+func reason(should, element string, but []string, chosen string) string {
+	var b strings.Builder
+	b.WriteString(strings.ReplaceAll(should, "{element}", element))
+	for i, r := range but {
+		if i == 0 {
+			b.WriteString(", but ")
+		} else {
+			b.WriteString(", and ")
+		}
+		b.WriteString(r)
+	}
+	if chosen != "" {
+		b.WriteString(", so ")
+		b.WriteString(chosen)
+	}
+	return b.String()
+}
+
+// Validate checks a set against the kinds and actions the caller knows.
+// Errors name the rule and field: `rules[2] "blade-down": choices[1].call "reboot" is not an action (want one of ...)`.
+func (s *Set) Validate(kinds, calls []string) error {
+	names := map[string]bool{}
+	for i := range s.Rules {
+		r := &s.Rules[i]
+		at := fmt.Sprintf("rules[%d] %q", i, r.Name)
+		switch {
+		case r.Name == "":
+			return fmt.Errorf("rules[%d]: name is empty", i)
+		case names[r.Name]:
+			return fmt.Errorf("%s: the name is used twice", at)
+		case !slices.Contains(kinds, r.Kind):
+			return fmt.Errorf("%s: kind %q is not one of %s", at, r.Kind, strings.Join(kinds, ", "))
+		case r.Should == "":
+			return fmt.Errorf("%s: should is empty", at)
+		case len(r.Choices) == 0:
+			return fmt.Errorf("%s: has no choices", at)
+		}
+		names[r.Name] = true
+		if err := checkFacts(r.When, at+": when"); err != nil {
+			return err
+		}
+		choices := map[string]bool{}
+		for j := range r.Choices {
+			c := &r.Choices[j]
+			cat := fmt.Sprintf("%s: choices[%d]", at, j)
+			switch {
+			case c.Name == "":
+				return fmt.Errorf("%s: name is empty", cat)
+			case choices[c.Name]:
+				return fmt.Errorf("%s: name %q is used twice", cat, c.Name)
+			case !slices.Contains(calls, c.Call):
+				return fmt.Errorf("%s.call %q is not an action (want one of %s)", cat, c.Call, strings.Join(calls, ", "))
+			case c.Wait < 0:
+				return fmt.Errorf("%s.wait must be >= 0, got %d", cat, c.Wait)
+			case c.Chosen == "":
+				return fmt.Errorf("%s.chosen is empty", cat)
+			}
+			choices[c.Name] = true
+			if err := checkFacts(c.Assuming, cat+".assuming"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func checkFacts(facts []string, at string) error {
+	for k, f := range facts {
+		if strings.TrimPrefix(f, "!") == "" || strings.TrimSpace(f) != f {
+			return fmt.Errorf("%s[%d]: %q is not a fact name", at, k, f)
+		}
+	}
+	return nil
+}
+
+// Parse reads a rule set from strict JSON; errors give the line and column.
+func Parse(data []byte) (*Set, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var s Set
+	if err := dec.Decode(&s); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			l, c := lineCol(data, se.Offset-1) // Offset counts the bad byte
+			return nil, fmt.Errorf("rules: line %d, column %d: %v", l, c, err)
+		case errors.As(err, &te):
+			l, c := lineCol(data, te.Offset)
+			return nil, fmt.Errorf("rules: line %d, column %d: %s must be %s", l, c, te.Field, te.Type)
+		}
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("rules: unexpected data after the rule set")
+	}
+	return &s, nil
+}
+
+func lineCol(data []byte, off int64) (int, int) {
+	off = min(off, int64(len(data)))
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// Clone returns a deep copy.
+func (s *Set) Clone() *Set {
+	c := &Set{Rules: make([]Rule, len(s.Rules))}
+	for i, r := range s.Rules {
+		r.When = slices.Clone(r.When)
+		r.Choices = slices.Clone(r.Choices)
+		for j := range r.Choices {
+			r.Choices[j].Assuming = slices.Clone(r.Choices[j].Assuming)
+		}
+		c.Rules[i] = r
+	}
+	return c
+}

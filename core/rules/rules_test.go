@@ -1,0 +1,115 @@
+package rules
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var escalation = Set{Rules: []Rule{{
+	Name: "blade-down", Kind: "blade", When: []string{"should-run", "!working"},
+	Should: "{element} should be working",
+	Choices: []Choice{
+		{Name: "power-on", Assuming: []string{"unstarted", "!tried:power-on"}, Call: "power-on", Chosen: "power it on and connect it", Rejected: "it stayed silent after power-on"},
+		{Name: "soft-reboot", Assuming: []string{"!tried:soft-reboot"}, Call: "soft-reboot", Chosen: "reboot it", Rejected: "it did not answer a soft reboot"},
+		{Name: "power-cycle", Assuming: []string{"!tried:power-cycle"}, Call: "power-cycle", Chosen: "power-cycle it", Rejected: "a power-cycle did not bring it back"},
+		{Name: "technician", Call: "technician", Chosen: "call a technician"},
+	},
+}}}
+
+func TestDecideEscalates(t *testing.T) {
+	for _, tc := range []struct {
+		facts      FactSet
+		call, want string
+	}{
+		{FactSet{"should-run", "unstarted"}, "power-on", "b3 should be working, so power it on and connect it"},
+		{FactSet{"should-run"}, "soft-reboot", "b3 should be working, so reboot it"},
+		{FactSet{"should-run", "tried:soft-reboot"}, "power-cycle", "b3 should be working, but it did not answer a soft reboot, so power-cycle it"},
+		{FactSet{"should-run", "tried:soft-reboot", "tried:power-cycle"}, "technician",
+			"b3 should be working, but it did not answer a soft reboot, and a power-cycle did not bring it back, so call a technician"},
+		{FactSet{"should-run", "unstarted", "tried:power-on"}, "soft-reboot", "b3 should be working, but it stayed silent after power-on, so reboot it"},
+	} {
+		d, ok := escalation.Decide("blade", "b3", tc.facts)
+		require.True(t, ok, "%v", tc.facts)
+		assert.Equal(t, tc.call, d.Call, "%v", tc.facts)
+		assert.Equal(t, tc.want, d.Reason, "%v", tc.facts)
+		assert.Equal(t, "blade-down", d.Rule)
+	}
+}
+
+func TestDecideNotTriggered(t *testing.T) {
+	_, ok := escalation.Decide("blade", "b3", FactSet{"should-run", "working"})
+	assert.False(t, ok)
+	_, ok = escalation.Decide("pdu", "p0", FactSet{"should-run"})
+	assert.False(t, ok, "rules apply to their kind only")
+}
+
+func TestRemovingAChoiceChangesActionAndReason(t *testing.T) {
+	s := escalation.Clone()
+	s.Rules[0].Choices = append(s.Rules[0].Choices[:1], s.Rules[0].Choices[2:]...) // no soft reboot
+	d, _ := s.Decide("blade", "b3", FactSet{"should-run"})
+	assert.Equal(t, "power-cycle", d.Call)
+	assert.Equal(t, "b3 should be working, so power-cycle it", d.Reason)
+	d0, _ := escalation.Decide("blade", "b3", FactSet{"should-run"})
+	assert.Equal(t, "soft-reboot", d0.Call, "the clone left the original alone")
+}
+
+func TestNoChoiceApplies(t *testing.T) {
+	s := Set{Rules: []Rule{{Name: "r", Kind: "tor", Should: "{element} should answer",
+		Choices: []Choice{{Name: "c", Assuming: []string{"x"}, Call: "wait", Chosen: "wait"}}}}}
+	d, ok := s.Decide("tor", "t0", FactSet{})
+	require.True(t, ok)
+	assert.Empty(t, d.Call)
+	assert.Equal(t, "t0 should answer: no choice applies", d.Reason)
+}
+
+func TestValidate(t *testing.T) {
+	kinds, calls := []string{"blade", "tor"}, []string{"power-on", "soft-reboot", "power-cycle", "technician", "wait"}
+	require.NoError(t, escalation.Validate(kinds, calls))
+	for _, tc := range []struct {
+		edit func(s *Set)
+		want string
+	}{
+		{func(s *Set) { s.Rules[0].Name = "" }, "rules[0]: name is empty"},
+		{func(s *Set) { s.Rules = append(s.Rules, s.Rules[0]) }, `rules[1] "blade-down": the name is used twice`},
+		{func(s *Set) { s.Rules[0].Kind = "rack" }, `rules[0] "blade-down": kind "rack" is not one of blade, tor`},
+		{func(s *Set) { s.Rules[0].Choices[1].Call = "reboot" }, `rules[0] "blade-down": choices[1].call "reboot" is not an action (want one of power-on, soft-reboot, power-cycle, technician, wait)`},
+		{func(s *Set) { s.Rules[0].Choices[2].Wait = -1 }, `choices[2].wait must be >= 0, got -1`},
+		{func(s *Set) { s.Rules[0].When[1] = "!" }, `rules[0] "blade-down": when[1]: "!" is not a fact name`},
+		{func(s *Set) { s.Rules[0].Choices[0].Chosen = "" }, `choices[0].chosen is empty`},
+		{func(s *Set) { s.Rules[0].Choices = nil }, `has no choices`},
+	} {
+		s := escalation.Clone()
+		tc.edit(s)
+		err := s.Validate(kinds, calls)
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
+func TestParse(t *testing.T) {
+	s, err := Parse([]byte(`{"rules":[{"name":"a","kind":"blade","when":["x"],"should":"s","choices":[{"name":"c","call":"wait","chosen":"w"}]}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, "a", s.Rules[0].Name)
+	_, err = Parse([]byte("{\"rules\":[\n{\"nam\":1}]}"))
+	assert.ErrorContains(t, err, `unknown field "nam"`)
+	_, err = Parse([]byte("{\"rules\":[\n{\"name\":1}]}"))
+	assert.ErrorContains(t, err, "line 2, column")
+	_, err = Parse([]byte("{\"rules\": [}"))
+	assert.ErrorContains(t, err, "line 1, column 12")
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(`{"rules":[{"name":"a","kind":"blade","when":["x"],"should":"s","choices":[{"name":"c","call":"wait","chosen":"w"}]}]}`))
+	f.Add([]byte(`{}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse(data)
+		if err != nil {
+			return
+		}
+		if s.Validate([]string{"blade"}, []string{"wait"}) == nil {
+			s.Decide("blade", "e", FactSet{"x"})
+		}
+	})
+}
