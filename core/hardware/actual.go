@@ -49,26 +49,33 @@ type RackActual struct {
 
 func (m *Model) putBlade(i int32) {
 	b := &m.Blades[i]
+	m.dirtyBlade(i)
 	m.env.Store.Put(store.Actual, b.Path, BladeActual{State: b.State, EnteredAt: b.EnteredAt, Guard: b.Guard,
 		Powered: b.Powered, Connected: b.Connected, TimerDue: b.TimerDue})
 }
 
 func (m *Model) putPDU(i int32) {
 	p := &m.PDUs[i]
+	m.dirtyPDU(i)
 	m.env.Store.Put(store.Actual, p.Path, PDUActual{State: p.State, EnteredAt: p.EnteredAt, Guard: p.Guard})
 }
 
 func (m *Model) putTOR(i int32) {
 	t := &m.TORs[i]
+	m.dirtyTOR(i)
 	m.env.Store.Put(store.Actual, t.Path, TORActual{State: t.State, EnteredAt: t.EnteredAt, Guard: t.Guard})
 }
 
 func (m *Model) putCable(c *Cable) {
+	if c.Blade >= 0 {
+		m.dirtyBlade(c.Blade)
+	}
 	m.env.Store.Put(store.Actual, c.Path, CableActual{On: c.On, Faulted: c.Faulted, Guard: c.Guard})
 }
 
 func (m *Model) putRack(i int) {
 	r := &m.Racks[i]
+	m.dirtyRack(int32(i))
 	m.env.Store.Put(store.Actual, r.Path, RackActual{State: r.State, EnteredAt: r.EnteredAt})
 }
 

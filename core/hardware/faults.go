@@ -98,6 +98,11 @@ func (m *Model) SetCableFault(sp *trace.Span, dev Ref, slot int, faulted bool) e
 	now := m.env.Now
 	c.Faulted = faulted
 	m.putCable(c)
+	if dev.Kind == KindPDU {
+		m.dirtyPDU(dev.Index)
+	} else {
+		m.dirtyTOR(dev.Index)
+	}
 	sp.Impact(trace.Modify, c.Path)
 	if faulted {
 		sp.Infof(now, "%s is faulted: it carries nothing", c.Path)

@@ -141,6 +141,11 @@ type Model struct {
 
 	byPath map[string]Ref
 	timers uint64 // serial of the last timer armed
+
+	onHeartbeat func(Heartbeat) // the monitor, or nil
+	heard       []heard         // by element: what it was last told
+	dirty       []int32         // elements that may have changed since the last flush
+	dirtyFlag   []bool
 }
 
 // Rack is a rack and its own state machine.

@@ -433,7 +433,7 @@ func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
 }
 
 // status answers a status request. A blade is asked over the network; a PDU
-// and a TOR answer on their management ports in every state.
+// and a TOR answer on their management ports unless they are stuck.
 func (m *Model) status(sp *trace.Span, r Ref) Reply {
 	now := m.env.Now
 	switch r.Kind {
@@ -453,10 +453,18 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 		return Reply{Status: Status{Path: bl.Path, Kind: KindBlade, State: bl.State.String(), EnteredAt: bl.EnteredAt}}
 	case KindPDU:
 		p := &m.PDUs[r.Index]
+		if p.State == PDUStuck {
+			sp.Infof(now, "%s is stuck and does not answer", p.Path)
+			return Reply{Dropped: true}
+		}
 		sp.Impact(trace.Read, p.Path)
 		return Reply{Status: Status{Path: p.Path, Kind: KindPDU, State: p.State.String(), EnteredAt: p.EnteredAt, Cables: cableStatus(p.Ports)}}
 	case KindTOR:
 		t := &m.TORs[r.Index]
+		if t.State == TORStuck {
+			sp.Infof(now, "%s is stuck and does not answer", t.Path)
+			return Reply{Dropped: true}
+		}
 		sp.Impact(trace.Read, t.Path)
 		return Reply{Status: Status{Path: t.Path, Kind: KindTOR, State: t.State.String(), EnteredAt: t.EnteredAt, Cables: cableStatus(t.Ports)}}
 	}

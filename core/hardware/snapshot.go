@@ -115,6 +115,7 @@ func (m *Model) UnmarshalSnapshot(r *snap.Reader) error {
 		b.TimerDue = clock.Tick(r.Int())
 		b.rebootPending = r.Bool()
 	}
+	m.resyncHeartbeats()
 	return r.Err()
 }
 

@@ -1,0 +1,220 @@
+package hardware
+
+import (
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+)
+
+// Heartbeats are how the monitor hears from the hardware, over the same
+// paths a status request takes: a blade is heard while it answers and an
+// enabled, working TOR links it over a cable that carries; a PDU or TOR is
+// heard on its management port while its rack runs and it is not stuck.
+//
+// A real element sends a heartbeat every few seconds and a report when its
+// state changes. Sending one event per element per period would cost
+// 10,000 blades × 30 days of events, so the model sends only the changes:
+// "heartbeats from X are arriving, reporting state S" and "heartbeats from
+// X stopped after tick T". The second is not a message the monitor could
+// act on at once: it stands for the heartbeats that do not come, and the
+// monitor treats it as silence starting at T, which it only notices when
+// its silence timer fires. It carries nothing the monitor could not have
+// learnt from the heartbeats themselves.
+type Heartbeat struct {
+	Element Ref
+	At      clock.Tick
+	Up      bool    // heartbeats arriving (false: they stopped after At)
+	State   string  // the state reported, when Up
+	Faulted []int64 // a PDU's or TOR's ports whose cable it reports faulted, when Up
+}
+
+// Heartbeats has fn receive every change of what the monitor hears, after
+// each command and event (FlushHeartbeats). With no receiver the model
+// does not track them at all.
+func (m *Model) Heartbeats(fn func(Heartbeat)) {
+	m.onHeartbeat = fn
+	n := len(m.Blades) + len(m.PDUs) + len(m.TORs)
+	m.heard = make([]heard, n)
+	m.dirtyFlag = make([]bool, n)
+	for i := range n {
+		m.markDirty(int32(i))
+	}
+}
+
+// heard is the last thing sent about one element.
+type heard struct {
+	up      bool
+	state   string
+	faulted string // the faulted ports, as a compact signature
+	sent    bool
+}
+
+// Elements is the number of blades, PDUs and TORs: elements are numbered
+// blades first, then PDUs, then TORs, so per-element state of other
+// services can live in one slice.
+func (m *Model) Elements() int { return len(m.Blades) + len(m.PDUs) + len(m.TORs) }
+
+// Element is the number of a blade, PDU or TOR (-1 for anything else).
+func (m *Model) Element(r Ref) int32 { return m.elemOf(r) }
+
+// ElementRef is the element numbered e.
+func (m *Model) ElementRef(e int32) Ref { return m.refOf(e) }
+
+func (m *Model) elemOf(r Ref) int32 {
+	switch r.Kind {
+	case KindBlade:
+		return r.Index
+	case KindPDU:
+		return int32(len(m.Blades)) + r.Index
+	case KindTOR:
+		return int32(len(m.Blades)+len(m.PDUs)) + r.Index
+	}
+	return -1
+}
+
+func (m *Model) refOf(e int32) Ref {
+	nb, np := int32(len(m.Blades)), int32(len(m.PDUs))
+	switch {
+	case e < nb:
+		return Ref{KindBlade, e}
+	case e < nb+np:
+		return Ref{KindPDU, e - nb}
+	}
+	return Ref{KindTOR, e - nb - np}
+}
+
+func (m *Model) markDirty(e int32) {
+	if m.onHeartbeat == nil || e < 0 || m.dirtyFlag[e] {
+		return
+	}
+	m.dirtyFlag[e] = true
+	m.dirty = append(m.dirty, e)
+}
+
+func (m *Model) dirtyBlade(b int32) { m.markDirty(b) }
+func (m *Model) dirtyPDU(p int32)   { m.markDirty(m.elemOf(Ref{KindPDU, p})) }
+
+// dirtyTOR marks a TOR and every blade it links: their path may have changed.
+func (m *Model) dirtyTOR(t int32) {
+	if m.onHeartbeat == nil {
+		return
+	}
+	m.markDirty(m.elemOf(Ref{KindTOR, t}))
+	for _, c := range m.TORs[t].Ports {
+		if c.Blade >= 0 {
+			m.markDirty(c.Blade)
+		}
+	}
+}
+
+func (m *Model) dirtyRack(ri int32) {
+	if m.onHeartbeat == nil {
+		return
+	}
+	r := &m.Racks[ri]
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		m.dirtyBlade(b)
+	}
+	for p := r.PDULo; p < r.PDUHi; p++ {
+		m.dirtyPDU(p)
+	}
+	for t := r.TORLo; t < r.TORHi; t++ {
+		m.dirtyTOR(t)
+	}
+}
+
+// FlushHeartbeats sends what changed since the last flush, in element
+// order so the order never depends on how the changes came about.
+func (m *Model) FlushHeartbeats() {
+	if m.onHeartbeat == nil || len(m.dirty) == 0 {
+		return
+	}
+	slices.Sort(m.dirty)
+	for _, e := range m.dirty {
+		m.dirtyFlag[e] = false
+		hb := m.heartbeat(e)
+		h := &m.heard[e]
+		sig := faultSig(hb.Faulted)
+		if h.sent && h.up == hb.Up && (!hb.Up || h.state == hb.State && h.faulted == sig) {
+			continue
+		}
+		*h = heard{up: hb.Up, state: hb.State, faulted: sig, sent: true}
+		m.onHeartbeat(hb)
+	}
+	m.dirty = m.dirty[:0]
+}
+
+// heartbeat is what the monitor hears from element e now.
+func (m *Model) heartbeat(e int32) Heartbeat {
+	ref := m.refOf(e)
+	hb := Heartbeat{Element: ref, At: m.env.Now}
+	switch ref.Kind {
+	case KindBlade:
+		bl := &m.Blades[ref.Index]
+		_, path := m.reach(ref.Index)
+		hb.Up = m.Racks[bl.Rack].State == RackWorking && path && bl.State.answers()
+		hb.State = bl.State.String()
+	case KindPDU:
+		p := &m.PDUs[ref.Index]
+		hb.Up = m.Racks[p.Rack].State == RackWorking && p.State != PDUStuck
+		hb.State, hb.Faulted = p.State.String(), faultedPorts(p.Ports)
+	case KindTOR:
+		t := &m.TORs[ref.Index]
+		hb.Up = m.Racks[t.Rack].State == RackWorking && t.State != TORStuck
+		hb.State, hb.Faulted = t.State.String(), faultedPorts(t.Ports)
+	}
+	if !hb.Up {
+		hb.State, hb.Faulted = "", nil
+	}
+	return hb
+}
+
+func faultedPorts(cs []Cable) []int64 {
+	var out []int64
+	for i := range cs {
+		if cs[i].Faulted {
+			out = append(out, cs[i].Port)
+		}
+	}
+	return out
+}
+
+func faultSig(ports []int64) string {
+	b := make([]byte, 0, 4*len(ports))
+	for _, p := range ports {
+		b = append(b, byte(p), byte(p>>8), byte(p>>16), ',')
+	}
+	return string(b)
+}
+
+// resyncHeartbeats records the current heartbeats as sent, after a
+// restore: the receiver's state was restored with them, so nothing is new.
+func (m *Model) resyncHeartbeats() {
+	if m.onHeartbeat == nil {
+		return
+	}
+	for e := range m.heard {
+		hb := m.heartbeat(int32(e))
+		m.heard[e] = heard{up: hb.Up, state: hb.State, faulted: faultSig(hb.Faulted), sent: true}
+		m.dirtyFlag[e] = false
+	}
+	m.dirty = m.dirty[:0]
+}
+
+// PortRef is one port of a PDU or TOR.
+type PortRef struct {
+	Dev  Ref
+	Slot int32 // position in the device's Ports
+}
+
+// BladeCables are the PDU outlets and TOR ports cabled to a blade, from
+// the inventory's cabling.
+func (m *Model) BladeCables(b int32) (power, network []PortRef) {
+	for _, f := range m.Blades[b].feeds {
+		power = append(power, PortRef{Ref{KindPDU, f.dev}, f.slot})
+	}
+	for _, l := range m.Blades[b].links {
+		network = append(network, PortRef{Ref{KindTOR, l.dev}, l.slot})
+	}
+	return power, network
+}
