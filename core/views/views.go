@@ -1,0 +1,136 @@
+// Package views holds the records of the two views the control plane
+// writes: target (what an element should be) and observed (what the
+// monitor has heard of it). The hardware writes actual and the inventory
+// the definition; the services read each other only through these
+// records in the store.
+package views
+
+import (
+	"fmt"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/snap"
+	"github.com/cloudchamber/cloudchamber/core/store"
+)
+
+// Target is what an element should be. Condition follows the original's
+// enum: operational and burn_in elements should run; out_for_repair is
+// with a technician; not_in_service (maintenance) and retiring/retired
+// are drained and taken out.
+type Target struct {
+	Condition inventory.Condition
+	Enabled   bool
+}
+
+// ShouldRun reports whether the element should be powered and working.
+func (t Target) ShouldRun() bool {
+	return t.Enabled && (t.Condition == inventory.ConditionOperational || t.Condition == inventory.ConditionBurnIn)
+}
+
+// Health is the monitor's judgement of an element.
+type Health uint8
+
+const (
+	NeverSeen Health = iota
+	Healthy
+	Suspected   // silent for longer than the suspect time
+	Unavailable // silent for longer than the fail time
+	Draining    // heard, and its target takes it out of service (maintenance, retiring)
+	Removing    // heard, and its target says retired
+)
+
+var healthNames = [...]string{"never_seen", "healthy", "suspected", "unavailable", "draining", "removing"}
+
+func (h Health) String() string {
+	if int(h) < len(healthNames) {
+		return healthNames[h]
+	}
+	return fmt.Sprintf("health(%d)", h)
+}
+
+// Healths lists every health, in order.
+func Healths() []Health {
+	return []Health{NeverSeen, Healthy, Suspected, Unavailable, Draining, Removing}
+}
+
+// Heard reports whether the element is being heard (healthy, draining or
+// removing).
+func (h Health) Heard() bool { return h == Healthy || h == Draining || h == Removing }
+
+// Observed is what the monitor knows of an element, from its heartbeats
+// and status polls only.
+type Observed struct {
+	State       string // the state it last reported ("" if never heard)
+	Health      Health
+	LastSeen    clock.Tick // its last report (clock.Never: never heard)
+	SilentSince clock.Tick // the heartbeat it has not sent since (clock.Never: it is heard)
+	Faulted     []int64    // a PDU's or TOR's ports it reports faulted
+}
+
+func (v Target) SnapshotKind() string { return "view.target" }
+func (v Target) MarshalSnapshot(w *snap.Writer) {
+	w.Uint(uint64(v.Condition))
+	w.Bool(v.Enabled)
+}
+
+func (v Observed) SnapshotKind() string { return "view.observed" }
+func (v Observed) MarshalSnapshot(w *snap.Writer) {
+	w.String(v.State)
+	w.Uint(uint64(v.Health))
+	w.Int(int64(v.LastSeen))
+	w.Int(int64(v.SilentSince))
+	w.Uint(uint64(len(v.Faulted)))
+	for _, p := range v.Faulted {
+		w.Int(p)
+	}
+}
+
+// Codecs decode the records of this package from a snapshot.
+var Codecs = store.Codecs{
+	"view.target": func(r *snap.Reader) (store.Value, error) {
+		v := Target{Condition: inventory.Condition(r.Uint()), Enabled: r.Bool()}
+		if v.Condition > inventory.ConditionRetired {
+			return nil, r.Failf("target condition %d out of range", v.Condition)
+		}
+		return v, r.Err()
+	},
+	"view.observed": func(r *snap.Reader) (store.Value, error) {
+		v := Observed{State: r.String(), Health: Health(r.Uint()), LastSeen: clock.Tick(r.Int()), SilentSince: clock.Tick(r.Int())}
+		n := r.Len(1 << 16)
+		for range n {
+			v.Faulted = append(v.Faulted, r.Int())
+		}
+		if v.Health > Removing {
+			return nil, r.Failf("health %d out of range", v.Health)
+		}
+		return v, r.Err()
+	},
+}
+
+// Fault is the fault injector's record of a fault it caused, kept in the
+// actual view at "fault/<element path>": the technician reads it (a person
+// at the rack sees what is broken) and deletes it when the fault is fixed,
+// which tells the injector.
+type Fault struct {
+	Injection  uint64 // the injection that caused it
+	Kind       string // what is broken, e.g. blade-fault, tor-stuck
+	RepairMean int64  // mean repair time in ticks for faults of a random process (0: the technician's usual time)
+}
+
+// FaultKey is the key of the fault record of an element.
+func FaultKey(path string) string { return "fault/" + path }
+
+func (v Fault) SnapshotKind() string { return "view.fault" }
+func (v Fault) MarshalSnapshot(w *snap.Writer) {
+	w.Uint(v.Injection)
+	w.String(v.Kind)
+	w.Int(v.RepairMean)
+}
+
+func init() {
+	Codecs["view.fault"] = func(r *snap.Reader) (store.Value, error) {
+		v := Fault{Injection: r.Uint(), Kind: r.String(), RepairMean: r.Int()}
+		return v, r.Err()
+	}
+}
