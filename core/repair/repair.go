@@ -1,0 +1,556 @@
+// Package repair is the inventory repair manager: it drives every blade,
+// PDU and TOR from what the monitor observes toward its target, with the
+// scenario's rules deciding each step and saying why.
+//
+// It reads the observed and target views (never actual) and acts through
+// the hardware's commands, as a real control plane would. When the gentle
+// fixes fail it marks the element out_for_repair and calls a technician,
+// who does look at the hardware (a person at the rack sees what is
+// broken), fixes it after a seeded random time, and hands it back for
+// burn-in; then the element is operational again.
+//
+// Facts the rules can test, per element:
+//
+//	should-run, take-out           from the target (operational/burn_in; maintenance/retiring/retired)
+//	out-for-repair, burn-in        the target's condition
+//	never-seen, heard, suspected, unavailable   the observed health
+//	state:<s>                      the state it last reported
+//	working, transitioning         heard and working; heard and booting or stopping
+//	unstarted                      never heard since it was targeted or came back from repair
+//	tried:<choice>                 the choice was taken since the element last worked
+//	tor-unavailable, pdu-unavailable   every TOR (PDU) of its rack is silent
+//	cable-faulted                  a PDU or TOR reports a cable to this blade faulted
+//	reports-faulted                a PDU or TOR reports one of its own cables faulted
+//	has-workloads                  instances are placed on the blade
+package repair
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/rng"
+	"github.com/cloudchamber/cloudchamber/core/rules"
+	"github.com/cloudchamber/cloudchamber/core/snap"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
+)
+
+// Subsystem is the high byte of the repair manager's event kinds.
+const Subsystem = 3
+
+// Event kinds; Target is the element, Ref the serial that makes older
+// events stale.
+var (
+	EvRecheck    = clock.MakeKind(Subsystem, 1) // a wait is over: decide again
+	EvPowerBack  = clock.MakeKind(Subsystem, 2) // second half of a power-cycle
+	EvTechnician = clock.MakeKind(Subsystem, 3) // the technician has finished
+	EvBurnIn     = clock.MakeKind(Subsystem, 4) // burn-in is over
+)
+
+// Settings of the repair manager.
+type Settings struct {
+	Technician hardware.Range `json:"technician"` // how long a technician takes, drawn uniformly (ticks)
+	BurnIn     clock.Tick     `json:"burnIn"`     // burn-in after a repair (ticks)
+}
+
+// DefaultSettings: a technician takes 10 to 30 minutes at a tick a second,
+// and burn-in 5 minutes.
+func DefaultSettings() Settings {
+	return Settings{Technician: hardware.Range{Low: 600, High: 1800}, BurnIn: 300}
+}
+
+// Validate checks the ranges.
+func (s Settings) Validate() error {
+	switch {
+	case s.Technician.Low < 1 || s.Technician.High < s.Technician.Low:
+		return fmt.Errorf("repair.technician must have 1 <= low <= high, got %d..%d", s.Technician.Low, s.Technician.High)
+	case s.Technician.High > 365*24*3600:
+		return fmt.Errorf("repair.technician.high must be <= %d, got %d", 365*24*3600, s.Technician.High)
+	case s.BurnIn < 0 || s.BurnIn > 365*24*3600:
+		return fmt.Errorf("repair.burnIn must be in 0..%d, got %d", 365*24*3600, s.BurnIn)
+	}
+	return nil
+}
+
+// Manager is the inventory repair manager.
+type Manager struct {
+	env   *hardware.Env
+	hw    *hardware.Model
+	set   Settings
+	rules *rules.Set
+	rand  *rng.Source
+	elems []elem
+
+	// HasWorkloads reports whether instances are placed on a blade; set by
+	// the workload manager (nil: none ever are).
+	HasWorkloads func(blade int32) bool
+}
+
+type elem struct {
+	path      string
+	kind      string
+	tried     []string   // choices taken since the element last worked, sorted
+	serial    uint64     // makes older timers stale
+	until     clock.Tick // waiting for the effect of an action until then (Never: not waiting)
+	job       bool       // a technician is on it
+	unstarted bool
+	quiet     string // the rule that last found no choice, so it is traced once
+}
+
+// New starts the repair manager on the observed and target views.
+func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uint64) (*Manager, error) {
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	if err := rs.Validate(Kinds, Calls); err != nil {
+		return nil, err
+	}
+	m := &Manager{env: env, hw: hw, set: set, rules: rs, rand: rng.New(seed, 0x300), elems: make([]elem, hw.Elements())}
+	for e := range m.elems {
+		ref := hw.ElementRef(int32(e))
+		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true}
+	}
+	env.Store.Watch(store.Observed, "", m.changed)
+	env.Store.Watch(store.Target, "", m.changed)
+	return m, nil
+}
+
+// Rules are the rules in force.
+func (m *Manager) Rules() *rules.Set { return m.rules }
+
+func (m *Manager) changed(ch store.Change) {
+	ref, ok := m.hw.Lookup(ch.Key)
+	if !ok {
+		return
+	}
+	if e := m.hw.Element(ref); e >= 0 {
+		m.consider(e, 0)
+	}
+}
+
+// Start considers every element once: the ones never seen get powered on.
+func (m *Manager) Start() {
+	for e := range m.elems {
+		m.consider(int32(e), 0)
+	}
+}
+
+func (m *Manager) observed(e int32) views.Observed {
+	rec, _ := m.env.Store.Get(store.Observed, m.elems[e].path)
+	o, _ := rec.Value.(views.Observed)
+	return o
+}
+
+func (m *Manager) target(e int32) views.Target {
+	rec, _ := m.env.Store.Get(store.Target, m.elems[e].path)
+	t, _ := rec.Value.(views.Target)
+	return t
+}
+
+// facts describes element e to the rules.
+func (m *Manager) facts(e int32) rules.FactSet {
+	el := &m.elems[e]
+	o, t := m.observed(e), m.target(e)
+	f := make(rules.FactSet, 0, 12)
+	if t.ShouldRun() {
+		f = append(f, "should-run")
+	}
+	switch t.Condition {
+	case inventory.ConditionNotInService, inventory.ConditionRetiring, inventory.ConditionRetired:
+		f = append(f, "take-out")
+	case inventory.ConditionOutForRepair:
+		f = append(f, "out-for-repair")
+	case inventory.ConditionBurnIn:
+		f = append(f, "burn-in")
+	}
+	switch {
+	case o.Health == views.NeverSeen:
+		f = append(f, "never-seen")
+	case o.Health.Heard():
+		f = append(f, "heard")
+	case o.Health == views.Suspected:
+		f = append(f, "suspected")
+	case o.Health == views.Unavailable:
+		f = append(f, "unavailable")
+	}
+	if o.State != "" {
+		f = append(f, "state:"+o.State)
+	}
+	if o.Health.Heard() {
+		switch o.State {
+		case "working":
+			f = append(f, "working")
+		case "booting", "stopping":
+			f = append(f, "transitioning")
+		}
+	}
+	if el.unstarted {
+		f = append(f, "unstarted")
+	}
+	if len(o.Faulted) > 0 {
+		f = append(f, "reports-faulted")
+	}
+	for _, c := range el.tried {
+		f = append(f, "tried:"+c)
+	}
+	ref := m.hw.ElementRef(e)
+	if ref.Kind == hardware.KindBlade {
+		f = append(f, m.bladeFacts(ref.Index)...)
+	}
+	return f
+}
+
+func (m *Manager) bladeFacts(b int32) []string {
+	var f []string
+	r := &m.hw.Racks[m.hw.Blades[b].Rack]
+	silent := func(kind hardware.Kind, lo, hi int32) bool {
+		if lo == hi {
+			return false
+		}
+		for i := lo; i < hi; i++ {
+			if m.observed(m.hw.Element(hardware.Ref{Kind: kind, Index: i})).Health.Heard() {
+				return false
+			}
+		}
+		return true
+	}
+	if silent(hardware.KindTOR, r.TORLo, r.TORHi) {
+		f = append(f, "tor-unavailable")
+	}
+	if silent(hardware.KindPDU, r.PDULo, r.PDUHi) {
+		f = append(f, "pdu-unavailable")
+	}
+	power, network := m.hw.BladeCables(b)
+	for _, p := range append(power, network...) {
+		o := m.observed(m.hw.Element(p.Dev))
+		port := m.portOf(p)
+		if slices.Contains(o.Faulted, port) {
+			f = append(f, "cable-faulted")
+			break
+		}
+	}
+	if m.HasWorkloads != nil && m.HasWorkloads(b) {
+		f = append(f, "has-workloads")
+	}
+	return f
+}
+
+func (m *Manager) portOf(p hardware.PortRef) int64 {
+	if p.Dev.Kind == hardware.KindPDU {
+		return m.hw.PDUs[p.Dev.Index].Ports[p.Slot].Port
+	}
+	return m.hw.TORs[p.Dev.Index].Ports[p.Slot].Port
+}
+
+// consider decides what to do about element e, unless it is waiting for
+// an earlier action (duplicate suppression) or is with a technician.
+// link ties the decision to the span that caused it (0: none).
+func (m *Manager) consider(e int32, link trace.LinkID) {
+	now := m.env.Now
+	el := &m.elems[e]
+	if el.job || el.until != clock.Never && now < el.until {
+		return
+	}
+	facts := m.facts(e)
+	if facts.Has("working") || el.kind != "blade" && facts.Has("heard") && !facts.Has("reports-faulted") && !facts.Has("state:off") {
+		el.tried, el.unstarted, el.quiet = nil, false, ""
+	}
+	d, ok := m.rules.Decide(el.kind, el.path, facts)
+	if !ok {
+		el.quiet = ""
+		return
+	}
+	if d.Call == "" {
+		if el.quiet != d.Rule {
+			el.quiet = d.Rule
+			sp := m.start(now, "repair: "+d.Rule+" "+el.path, link)
+			sp.Reason(d.Reason)
+			sp.Warnf(now, "no choice of rule %q applies to %s (facts: %s)", d.Rule, el.path, strings.Join(facts, ", "))
+			sp.End()
+		}
+		return
+	}
+	el.quiet = ""
+	sp := m.start(now, "repair: "+d.Choice+" "+el.path, link)
+	defer sp.End()
+	sp.Reason(d.Reason)
+	sp.Impact(trace.Execute, el.path)
+	sp.Debugf(now, "rule %q, choice %q; facts: %s", d.Rule, d.Choice, strings.Join(facts, ", "))
+	if !slices.Contains(el.tried, d.Choice) {
+		el.tried = append(el.tried, d.Choice)
+		slices.Sort(el.tried)
+	}
+	m.call(sp, e, d.Call)
+	if d.Wait > 0 && !el.job {
+		el.serial++
+		el.until = now + clock.Tick(d.Wait)
+		m.env.Queue.Push(el.until, clock.Event{Kind: EvRecheck, Target: uint32(e), Ref: el.serial})
+	}
+}
+
+func (m *Manager) start(now clock.Tick, name string, link trace.LinkID) *trace.Span {
+	if link != 0 {
+		return m.env.Trace.StartLinked(now, name, link)
+	}
+	return m.env.Trace.Start(now, name)
+}
+
+// call carries out an action.
+func (m *Manager) call(sp *trace.Span, e int32, call string) {
+	now := m.env.Now
+	ref := m.hw.ElementRef(e)
+	do := func(op hardware.Op, on, hard bool) {
+		m.hw.Do(hardware.Request{Op: op, Target: ref, On: on, Hard: hard, Guard: now}, sp)
+	}
+	switch call {
+	case "power-on":
+		do(hardware.OpPower, true, false)
+		if ref.Kind == hardware.KindBlade {
+			do(hardware.OpConnect, true, false)
+		}
+	case "boot", "soft-reboot":
+		do(hardware.OpBoot, false, false)
+	case "hard-reboot":
+		do(hardware.OpBoot, false, true)
+	case "shutdown":
+		do(hardware.OpShutdown, false, false)
+	case "power-off":
+		do(hardware.OpPower, false, false)
+	case "power-cycle":
+		do(hardware.OpPower, false, false)
+		el := &m.elems[e]
+		link := sp.Link(now, "power back on at t="+fmt.Sprint(now+1))
+		m.env.Queue.Push(now+1, clock.Event{Kind: EvPowerBack, Target: uint32(e), Ref: el.serial + 1, Link: uint64(link)})
+	case "technician":
+		m.callTechnician(sp, e)
+	case "wait":
+	}
+}
+
+func (m *Manager) setCondition(sp *trace.Span, e int32, c inventory.Condition) {
+	el := &m.elems[e]
+	t := m.target(e)
+	sp.Infof(m.env.Now, "%s target condition %s -> %s", el.path, t.Condition, c)
+	sp.Impact(trace.Modify, "target/"+el.path)
+	t.Condition = c
+	m.env.Store.Put(store.Target, el.path, t)
+}
+
+// callTechnician marks the element out for repair and sends a technician,
+// whose repair time is drawn now: from the fault's own mean repair time
+// when a random failure process caused it, else uniformly.
+func (m *Manager) callTechnician(sp *trace.Span, e int32) {
+	now := m.env.Now
+	el := &m.elems[e]
+	el.job = true
+	el.serial++
+	el.until = clock.Never
+	m.setCondition(sp, e, inventory.ConditionOutForRepair)
+	d := clock.Tick(m.rand.Range(int64(m.set.Technician.Low), int64(m.set.Technician.High)))
+	if mean := m.repairMean(e); mean > 0 {
+		d = clock.Tick(m.rand.Exp(float64(mean)))
+	}
+	link := sp.Link(now, fmt.Sprintf("technician due t=%d", now+d))
+	sp.Infof(now, "a technician is called for %s and will be done at t=%d", el.path, now+d)
+	m.env.Queue.Push(now+d, clock.Event{Kind: EvTechnician, Target: uint32(e), Ref: el.serial, Link: uint64(link)})
+}
+
+// repairMean is the mean repair time recorded with a fault on the element
+// (or on a cable to it), 0 if none says.
+func (m *Manager) repairMean(e int32) int64 {
+	for _, p := range m.faultKeys(e) {
+		if rec, ok := m.env.Store.Get(store.Actual, views.FaultKey(p)); ok {
+			if f := rec.Value.(views.Fault); f.RepairMean > 0 {
+				return f.RepairMean
+			}
+		}
+	}
+	return 0
+}
+
+// faultKeys are the paths whose faults a technician fixes when sent to e:
+// the element and its cables.
+func (m *Manager) faultKeys(e int32) []string {
+	ref := m.hw.ElementRef(e)
+	keys := []string{m.elems[e].path}
+	switch ref.Kind {
+	case hardware.KindBlade:
+		power, network := m.hw.BladeCables(ref.Index)
+		for _, p := range append(power, network...) {
+			keys = append(keys, m.cable(p).Path)
+		}
+	case hardware.KindPDU:
+		for _, c := range m.hw.PDUs[ref.Index].Ports {
+			keys = append(keys, c.Path)
+		}
+	case hardware.KindTOR:
+		for _, c := range m.hw.TORs[ref.Index].Ports {
+			keys = append(keys, c.Path)
+		}
+	}
+	return keys
+}
+
+func (m *Manager) cable(p hardware.PortRef) *hardware.Cable {
+	if p.Dev.Kind == hardware.KindPDU {
+		return &m.hw.PDUs[p.Dev.Index].Ports[p.Slot]
+	}
+	return &m.hw.TORs[p.Dev.Index].Ports[p.Slot]
+}
+
+// Handle runs the repair manager's timers.
+func (m *Manager) Handle(ev clock.Event) {
+	now := m.env.Now
+	e := int32(ev.Target)
+	el := &m.elems[e]
+	switch ev.Kind {
+	case EvRecheck:
+		if ev.Ref != el.serial {
+			return
+		}
+		el.until = clock.Never
+		m.consider(e, 0)
+	case EvPowerBack:
+		sp := m.env.Trace.StartLinked(now, "repair: power back on "+el.path, trace.LinkID(ev.Link))
+		sp.Reasonf("the second half of a power-cycle of %s: power on (and connect) again", el.path)
+		m.call(sp, e, "power-on")
+		sp.End()
+	case EvTechnician:
+		if ev.Ref != el.serial {
+			return
+		}
+		m.technicianDone(e, trace.LinkID(ev.Link))
+	case EvBurnIn:
+		if ev.Ref != el.serial {
+			return
+		}
+		sp := m.env.Trace.Start(now, "repair: burn-in over "+el.path)
+		sp.Reasonf("%s has finished its burn-in of %d ticks, so it is operational again", el.path, m.set.BurnIn)
+		m.setCondition(sp, e, inventory.ConditionOperational)
+		sp.End()
+	default:
+		panic(fmt.Sprintf("repair: unknown event %v", ev))
+	}
+}
+
+// technicianDone is the technician's work: fix whatever is broken on the
+// element and its cables, clear the fault records, and hand it back.
+func (m *Manager) technicianDone(e int32, link trace.LinkID) {
+	now := m.env.Now
+	el := &m.elems[e]
+	sp := m.env.Trace.StartLinked(now, "technician: "+el.path, link)
+	defer sp.End()
+	ref := m.hw.ElementRef(e)
+	var fixed []string
+	fix := func(what string, err error) {
+		if err == nil {
+			fixed = append(fixed, what)
+		}
+	}
+	switch ref.Kind {
+	case hardware.KindBlade:
+		if m.hw.Blades[ref.Index].State == hardware.BladeFaulted {
+			fix("replaced the faulted blade", m.hw.RepairBlade(sp, ref.Index))
+		}
+		power, network := m.hw.BladeCables(ref.Index)
+		for _, p := range append(power, network...) {
+			if m.cable(p).Faulted {
+				fix("replaced cable "+m.cable(p).Path, m.hw.SetCableFault(sp, p.Dev, int(p.Slot), false))
+			}
+		}
+	case hardware.KindPDU:
+		p := &m.hw.PDUs[ref.Index]
+		if p.State == hardware.PDUStuck {
+			fix("reset the stuck PDU", m.hw.SetPDUStuck(sp, ref.Index, false))
+		}
+		for i := range p.Ports {
+			if p.Ports[i].Faulted {
+				fix("replaced cable "+p.Ports[i].Path, m.hw.SetCableFault(sp, ref, i, false))
+			}
+		}
+	case hardware.KindTOR:
+		t := &m.hw.TORs[ref.Index]
+		if t.State == hardware.TORStuck {
+			fix("reset the stuck TOR", m.hw.SetTORStuck(sp, ref.Index, false))
+		}
+		for i := range t.Ports {
+			if t.Ports[i].Faulted {
+				fix("replaced cable "+t.Ports[i].Path, m.hw.SetCableFault(sp, ref, i, false))
+			}
+		}
+	}
+	for _, k := range m.faultKeys(e) {
+		if m.env.Store.Delete(store.Actual, views.FaultKey(k)) {
+			sp.Impact(trace.Delete, views.FaultKey(k))
+		}
+	}
+	if len(fixed) == 0 {
+		sp.Reasonf("the technician found nothing wrong with %s (no fault found) and hands it back", el.path)
+	} else {
+		sp.Reasonf("the technician %s, and hands %s back", strings.Join(fixed, ", "), el.path)
+	}
+	el.job, el.tried, el.unstarted, el.quiet = false, nil, true, ""
+	el.serial++
+	if m.set.BurnIn > 0 {
+		m.setCondition(sp, e, inventory.ConditionBurnIn)
+		m.env.Queue.Push(now+m.set.BurnIn, clock.Event{Kind: EvBurnIn, Target: uint32(e), Ref: el.serial})
+	} else {
+		m.setCondition(sp, e, inventory.ConditionOperational)
+	}
+}
+
+// CallTechnician sends a technician to an element now, whatever the rules
+// say (the user's "call a technician" action).
+func (m *Manager) CallTechnician(sp *trace.Span, e int32) error {
+	if m.elems[e].job {
+		return fmt.Errorf("a technician is already on %s", m.elems[e].path)
+	}
+	m.callTechnician(sp, e)
+	return nil
+}
+
+// MarshalSnapshot writes the manager's per-element state and generator.
+func (m *Manager) MarshalSnapshot(w *snap.Writer) {
+	w.Section("repair", 1)
+	b, _ := m.rand.MarshalBinary()
+	w.Blob(b)
+	w.Uint(uint64(len(m.elems)))
+	for i := range m.elems {
+		el := &m.elems[i]
+		w.Uint(uint64(len(el.tried)))
+		for _, t := range el.tried {
+			w.String(t)
+		}
+		w.Uint(el.serial)
+		w.Int(int64(el.until))
+		w.Bool(el.job)
+		w.Bool(el.unstarted)
+		w.String(el.quiet)
+	}
+}
+
+// UnmarshalSnapshot restores what MarshalSnapshot wrote.
+func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
+	r.Section("repair", 1)
+	if err := m.rand.UnmarshalBinary(r.Blob()); err != nil {
+		return r.Fail(err)
+	}
+	if n := r.Len(len(m.elems)); n != len(m.elems) {
+		return r.Failf("repair snapshot has %d elements, the inventory %d", n, len(m.elems))
+	}
+	for i := range m.elems {
+		el := &m.elems[i]
+		el.tried = nil
+		for range r.Len(64) {
+			el.tried = append(el.tried, r.String())
+		}
+		el.serial, el.until = r.Uint(), clock.Tick(r.Int())
+		el.job, el.unstarted, el.quiet = r.Bool(), r.Bool(), r.String()
+	}
+	return r.Err()
+}

@@ -1,0 +1,76 @@
+package repair
+
+import "github.com/cloudchamber/cloudchamber/core/rules"
+
+// Kinds are the element kinds rules may name; Calls the actions they may call.
+var (
+	Kinds = []string{"blade", "pdu", "tor"}
+	Calls = []string{"power-on", "boot", "soft-reboot", "hard-reboot", "power-cycle", "shutdown", "power-off", "technician", "wait"}
+)
+
+// DefaultRules are the shipped repair rules: for a blade that should be
+// working, gentle fixes first and a technician last; PDUs and TORs that do
+// not answer, or report a faulted cable, go to a technician directly.
+// Facts a rule can test are listed in the package documentation.
+func DefaultRules() *rules.Set {
+	return &rules.Set{Rules: []rules.Rule{
+		{
+			Name: "take-blade-out", Kind: "blade", When: []string{"take-out", "heard"},
+			Should: "{element} is to be taken out of service",
+			Choices: []rules.Choice{
+				{Name: "drain", Assuming: []string{"has-workloads"}, Call: "wait", Wait: 5, Chosen: "wait until its workloads have moved away"},
+				{Name: "shutdown", Assuming: []string{"!tried:shutdown"}, Call: "shutdown", Wait: 10, Chosen: "shut it down gracefully", Rejected: "it did not shut down when asked"},
+				{Name: "power-off", Call: "power-off", Wait: 10, Chosen: "switch its power off"},
+			},
+		},
+		{
+			Name: "blade-down", Kind: "blade", When: []string{"should-run", "!working", "!transitioning", "!suspected", "!out-for-repair"},
+			Should: "{element} should be working",
+			Choices: []rules.Choice{
+				{Name: "wait-for-tor", Assuming: []string{"tor-unavailable"}, Call: "wait", Wait: 30,
+					Chosen: "wait: its TOR is unavailable, so the blade cannot be reached and may well be fine"},
+				{Name: "wait-for-cable", Assuming: []string{"cable-faulted"}, Call: "wait", Wait: 30,
+					Chosen: "wait: a cable to it is reported faulted and its PDU or TOR is being repaired"},
+				{Name: "power-on", Assuming: []string{"unstarted", "!tried:power-on"}, Call: "power-on", Wait: 20,
+					Chosen: "power it on and connect it", Rejected: "it stayed silent after being powered on and connected"},
+				{Name: "boot", Assuming: []string{"state:powered_connected", "!tried:boot"}, Call: "boot", Wait: 20,
+					Chosen: "boot it", Rejected: "it did not boot when asked"},
+				{Name: "soft-reboot", Assuming: []string{"!unstarted", "!tried:soft-reboot"}, Call: "soft-reboot", Wait: 20,
+					Chosen: "reboot it", Rejected: "it did not answer a soft reboot"},
+				{Name: "hard-reboot", Assuming: []string{"!unstarted", "!tried:hard-reboot"}, Call: "hard-reboot", Wait: 20,
+					Chosen: "reset it (hard reboot)", Rejected: "a hard reboot did not bring it back"},
+				{Name: "power-cycle", Assuming: []string{"!tried:power-cycle"}, Call: "power-cycle", Wait: 20,
+					Chosen: "power-cycle it", Rejected: "a power-cycle did not bring it back"},
+				{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician"},
+			},
+		},
+		{
+			Name: "pdu-off", Kind: "pdu", When: []string{"should-run", "heard", "state:off"},
+			Should: "{element} should be on",
+			Choices: []rules.Choice{
+				{Name: "power-on", Assuming: []string{"!tried:power-on"}, Call: "power-on", Wait: 10, Chosen: "switch it back on", Rejected: "it did not switch on"},
+				{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician"},
+			},
+		},
+		{
+			Name: "pdu-silent", Kind: "pdu", When: []string{"should-run", "unavailable", "!out-for-repair"},
+			Should:  "{element} should answer on its management port",
+			Choices: []rules.Choice{{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician"}},
+		},
+		{
+			Name: "tor-silent", Kind: "tor", When: []string{"should-run", "unavailable", "!out-for-repair"},
+			Should:  "{element} should answer on its management port",
+			Choices: []rules.Choice{{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician"}},
+		},
+		{
+			Name: "pdu-cable", Kind: "pdu", When: []string{"should-run", "heard", "reports-faulted", "!out-for-repair"},
+			Should:  "every cable of {element} should carry power",
+			Choices: []rules.Choice{{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician to replace the faulted cable"}},
+		},
+		{
+			Name: "tor-cable", Kind: "tor", When: []string{"should-run", "heard", "reports-faulted", "!out-for-repair"},
+			Should:  "every cable of {element} should carry traffic",
+			Choices: []rules.Choice{{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician to replace the faulted cable"}},
+		},
+	}}
+}
