@@ -18,12 +18,18 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/monitor"
+	"github.com/cloudchamber/cloudchamber/core/repair"
+	"github.com/cloudchamber/cloudchamber/core/rules"
 )
 
-// Format is the scenario format this build writes.
-const Format = 1
+// Format is the scenario format this build writes. Format 1 had no
+// control plane; it migrates to format 2 with none (Control nil), so it
+// replays exactly as before.
+const Format = 2
 
 // Bounds on what a scenario may ask for, so a hostile file cannot exhaust
 // the browser.
@@ -46,6 +52,7 @@ type Scenario struct {
 	Rate           int64           `json:"rate,omitempty"` // ticks per wall-clock second under the measured policy
 	Delays         hardware.Delays `json:"delays"`
 	TraceRetention int             `json:"traceRetention"`
+	Control        *Control        `json:"control,omitempty"`  // the control plane; nil: the hardware alone
 	Script         []Timed         `json:"script,omitempty"`   // the scenario's own commands
 	Commands       []Timed         `json:"commands,omitempty"` // the user's commands so far
 	At             clock.Tick      `json:"at,omitempty"`       // the tick the run had reached
@@ -58,6 +65,61 @@ type Inventory struct {
 	Version    int                   `json:"version,omitempty"`
 	Generate   *inventory.GenSpec    `json:"generate,omitempty"`
 	Definition *inventory.Definition `json:"definition,omitempty"`
+}
+
+// Control is the control plane of a scenario: the monitor, the repair
+// manager and its rules, the fault injector's random processes (its plan
+// is the script's inject commands) and the metrics. Every element's
+// target is its definition's condition: the repair manager brings an
+// all-off inventory to working by itself.
+type Control struct {
+	Monitor     monitor.Settings `json:"monitor"`
+	Repair      repair.Settings  `json:"repair"`
+	Rules       *rules.Set       `json:"rules,omitempty"` // nil: the default rules
+	Processes   []faults.Process `json:"processes,omitempty"`
+	SampleEvery clock.Tick       `json:"sampleEvery"` // metrics sample interval in ticks (0: none)
+}
+
+// DefaultControl is the control plane with every setting at its default.
+func DefaultControl() *Control {
+	return &Control{Monitor: monitor.DefaultSettings(), Repair: repair.DefaultSettings(), SampleEvery: 60}
+}
+
+// RulesOrDefault are the rules in force.
+func (c *Control) RulesOrDefault() *rules.Set {
+	if c.Rules != nil {
+		return c.Rules
+	}
+	return repair.DefaultRules()
+}
+
+// Validate checks the control plane's settings.
+func (c *Control) Validate() error {
+	if err := c.Monitor.Validate(); err != nil {
+		return fmt.Errorf("control.%w", err)
+	}
+	if err := c.Repair.Validate(); err != nil {
+		return fmt.Errorf("control.%w", err)
+	}
+	if c.Rules != nil {
+		if err := c.Rules.Validate(repair.Kinds, repair.Calls); err != nil {
+			return fmt.Errorf("control.rules: %w", err)
+		}
+	}
+	names := map[string]bool{}
+	for i, p := range c.Processes {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("control.processes[%d]: %w", i, err)
+		}
+		if names[p.Name] {
+			return fmt.Errorf("control.processes[%d]: name %q is used twice", i, p.Name)
+		}
+		names[p.Name] = true
+	}
+	if c.SampleEvery < 0 || c.SampleEvery > 365*24*3600 {
+		return fmt.Errorf("control.sampleEvery: must be 0..%d, got %d", 365*24*3600, c.SampleEvery)
+	}
+	return nil
 }
 
 // Timed is a command and the tick it is applied at (after every event due
@@ -74,6 +136,10 @@ type Command struct {
 	On     bool   `json:"on,omitempty"`
 	Hard   bool   `json:"hard,omitempty"`
 	Port   int64  `json:"port,omitempty"` // a PDU's or TOR's port, for cable faults
+
+	Fault *faults.Spec `json:"fault,omitempty"` // inject
+	ID    uint64       `json:"id,omitempty"`    // pause-fault, resume-fault, remove-fault: the injection
+	Name  string       `json:"name,omitempty"`  // process: the random process
 }
 
 // Op names a command.
@@ -93,9 +159,24 @@ const (
 	BreakCable  Op = "break-cable"  // target: PDU or TOR; port
 	MendCable   Op = "mend-cable"   // target: PDU or TOR; port
 	StopRack    Op = "stop-rack"    // target: rack
+
+	// The control plane's commands (scenarios with a control block).
+	Inject         Op = "inject"          // fault: what to inject (hard or flapping)
+	PauseFault     Op = "pause-fault"     // id: a flapping injection
+	ResumeFault    Op = "resume-fault"    // id
+	RemoveFault    Op = "remove-fault"    // id
+	Process        Op = "process"         // name; on: a random failure process on or off
+	Maintain       Op = "maintain"        // target: blade; drain it and take it out for maintenance
+	Retire         Op = "retire"          // target: blade; drain it and take it out for good
+	ReturnService  Op = "return"          // target: blade; back to operational
+	CallTechnician Op = "call-technician" // target: blade, PDU or TOR
 )
 
-var ops = []Op{BringUp, Power, Connect, Boot, Shutdown, FaultBlade, RepairBlade, Stick, Unstick, BreakCable, MendCable, StopRack}
+var ops = []Op{BringUp, Power, Connect, Boot, Shutdown, FaultBlade, RepairBlade, Stick, Unstick, BreakCable, MendCable, StopRack,
+	Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician}
+
+// ControlOps need a scenario with a control plane.
+var ControlOps = []Op{Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician}
 
 // Ops lists every command name.
 func Ops() []Op { return slices.Clone(ops) }
@@ -113,6 +194,23 @@ func (c Command) String() string {
 		fmt.Fprintf(&b, " hard=%t", c.Hard)
 	case BreakCable, MendCable:
 		fmt.Fprintf(&b, " port=%d", c.Port)
+	case Inject:
+		if f := c.Fault; f != nil {
+			fmt.Fprintf(&b, " %s %s", f.Kind, f.Target)
+			if f.Kind == faults.CableFault {
+				fmt.Fprintf(&b, " port=%d", f.Port)
+			}
+			if f.Flap != nil {
+				fmt.Fprintf(&b, " flap=%d/%d", f.Flap.On, f.Flap.Off)
+				if f.Flap.Cycles > 0 {
+					fmt.Fprintf(&b, "x%d", f.Flap.Cycles)
+				}
+			}
+		}
+	case PauseFault, ResumeFault, RemoveFault:
+		fmt.Fprintf(&b, " %d", c.ID)
+	case Process:
+		fmt.Fprintf(&b, " %s on=%t", c.Name, c.On)
 	}
 	return b.String()
 }
@@ -123,9 +221,25 @@ func (c Command) Check() error {
 	if !slices.Contains(ops, c.Do) {
 		return fmt.Errorf("unknown command %q", c.Do)
 	}
-	if c.Do == BringUp {
+	switch c.Do {
+	case BringUp:
 		if c.Target != "" {
 			return fmt.Errorf("bring-up takes no target")
+		}
+		return nil
+	case Inject:
+		if c.Fault == nil {
+			return fmt.Errorf("inject needs a fault")
+		}
+		return c.Fault.Validate()
+	case PauseFault, ResumeFault, RemoveFault:
+		if c.ID == 0 {
+			return fmt.Errorf("%s needs the id of an injection", c.Do)
+		}
+		return nil
+	case Process:
+		if c.Name == "" {
+			return fmt.Errorf("process needs the name of a random process")
 		}
 		return nil
 	}
@@ -183,6 +297,11 @@ func (s *Scenario) Validate() error {
 	if err := s.Delays.Validate(); err != nil {
 		return err
 	}
+	if s.Control != nil {
+		if err := s.Control.Validate(); err != nil {
+			return err
+		}
+	}
 	for _, list := range []struct {
 		name string
 		cmds []Timed
@@ -190,6 +309,9 @@ func (s *Scenario) Validate() error {
 		for i, c := range list.cmds {
 			if err := c.Check(); err != nil {
 				return fmt.Errorf("%s[%d]: %w", list.name, i, err)
+			}
+			if s.Control == nil && slices.Contains(ControlOps, c.Do) {
+				return fmt.Errorf("%s[%d]: %s needs a scenario with a control plane (a \"control\" block)", list.name, i, c.Do)
 			}
 			if c.At < 0 || c.At > AtMax {
 				return fmt.Errorf("%s[%d].at: must be 0..%d, got %d", list.name, i, AtMax, c.At)
@@ -214,6 +336,14 @@ func (s *Scenario) Clone() *Scenario {
 	if s.Inventory.Generate != nil {
 		g := *s.Inventory.Generate
 		c.Inventory.Generate = &g
+	}
+	if s.Control != nil {
+		ctl := *s.Control
+		ctl.Processes = slices.Clone(s.Control.Processes)
+		if s.Control.Rules != nil {
+			ctl.Rules = s.Control.Rules.Clone()
+		}
+		c.Control = &ctl
 	}
 	return &c
 }
@@ -259,10 +389,19 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	if dec.More() {
 		return nil, fmt.Errorf("%s: unexpected data after the scenario", file)
 	}
+	migrate(s)
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return s, nil
+}
+
+// migrate brings an older format up to this one. Format 1 has no control
+// plane, and a format 2 scenario without one means the same.
+func migrate(s *Scenario) {
+	if s.Format == 1 {
+		s.Format = 2
+	}
 }
 
 // jsonError names where in the file a JSON error is: a line and column, or

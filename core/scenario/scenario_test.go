@@ -54,7 +54,7 @@ func TestParseErrorsNameTheProblem(t *testing.T) {
 	}{
 		{"syntax", `{"format": 1,`, "bad.json:1:14: unexpected end of JSON input"},
 		{"not a scenario", `{"name": "x"}`, `bad.json: not a scenario: no "format" field`},
-		{"future", `{"format": 99}`, "bad.json: scenario format 99 is newer than this build reads (1); open it with a newer CloudChamber"},
+		{"future", `{"format": 99}`, "bad.json: scenario format 99 is newer than this build reads (2); open it with a newer CloudChamber"},
 		{"type", strings.Replace(valid, `"seed":1`, `"seed":"one"`, 1), `seed: expected uint64, got a JSON string`},
 		{"unknown field", strings.Replace(valid, `"seed":1`, `"seed":1,"speed":3`, 1), `bad.json: unknown field "speed"`},
 		{"policy", strings.Replace(valid, `"policy":"manual"`, `"policy":"fast"`, 1), `unknown time policy "fast"`},

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -8,10 +9,11 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // SnapshotVersion is the version of the world's snapshot format.
-const SnapshotVersion = 1
+const SnapshotVersion = 2
 
 const snapshotMagic = "ccsim-snapshot"
 
@@ -36,26 +38,41 @@ func (w *World) Snapshot() []byte {
 	w.env.Store.MarshalSnapshot(wr, store.Target, store.Actual, store.Observed)
 	w.hw.MarshalSnapshot(wr)
 	w.env.Trace.MarshalSnapshot(wr)
+	wr.Bool(w.ctl != nil)
+	if c := w.ctl; c != nil {
+		c.Monitor.MarshalSnapshot(wr)
+		c.Repair.MarshalSnapshot(wr)
+		c.Faults.MarshalSnapshot(wr)
+		c.Metrics.MarshalSnapshot(wr)
+	}
 	return wr.Bytes()
 }
 
+// writeTimed writes a command as its JSON form, which every new command
+// field joins without a change of snapshot format.
 func writeTimed(w *snap.Writer, c scenario.Timed) {
 	w.Int(int64(c.At))
-	w.String(string(c.Do))
-	w.String(c.Target)
-	w.Bool(c.On)
-	w.Bool(c.Hard)
-	w.Int(c.Port)
+	b, err := json.Marshal(c.Command)
+	if err != nil {
+		panic(fmt.Sprintf("sim: a command does not marshal: %v", err))
+	}
+	w.Blob(b)
 }
 
 func readTimed(r *snap.Reader) scenario.Timed {
 	var c scenario.Timed
 	c.At = clock.Tick(r.Int())
-	c.Do = scenario.Op(r.String())
-	c.Target = r.String()
-	c.On = r.Bool()
-	c.Hard = r.Bool()
-	c.Port = r.Int()
+	b := r.Blob()
+	if r.Err() != nil {
+		return c
+	}
+	if err := json.Unmarshal(b, &c.Command); err != nil {
+		r.Failf("a command: %v", err)
+		return c
+	}
+	if err := c.Check(); err != nil {
+		r.Failf("a command: %v", err)
+	}
 	return c
 }
 
@@ -90,17 +107,37 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 	for k, v := range hardware.Codecs {
 		codecs[k] = v
 	}
+	for k, v := range views.Codecs {
+		codecs[k] = v
+	}
 	for _, err := range []error{
 		w.stepper.UnmarshalSnapshot(r),
 		w.queue.UnmarshalSnapshot(r),
 		w.env.Store.UnmarshalSnapshot(r, codecs),
 		w.hw.UnmarshalSnapshot(r),
 		w.env.Trace.UnmarshalSnapshot(r),
-		r.Done(),
 	} {
 		if err != nil {
 			return nil, fmt.Errorf("snapshot: %w", err)
 		}
+	}
+	if hasCtl := r.Bool(); r.Err() == nil && hasCtl != (w.ctl != nil) {
+		return nil, fmt.Errorf("snapshot: it was taken with%s a control plane, the scenario has%s one", map[bool]string{true: "", false: "out"}[hasCtl], map[bool]string{true: "", false: " no"}[w.ctl != nil])
+	}
+	if c := w.ctl; c != nil {
+		for _, err := range []error{
+			c.Monitor.UnmarshalSnapshot(r),
+			c.Repair.UnmarshalSnapshot(r),
+			c.Faults.UnmarshalSnapshot(r),
+			c.Metrics.UnmarshalSnapshot(r),
+		} {
+			if err != nil {
+				return nil, fmt.Errorf("snapshot: %w", err)
+			}
+		}
+	}
+	if err := r.Done(); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	w.env.Now = now
 	for _, o := range opts {

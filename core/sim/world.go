@@ -47,6 +47,8 @@ type World struct {
 	next       int              // the first script command not yet applied
 	commands   []scenario.Timed // the user's commands so far
 	dispatched uint64           // events handled
+
+	ctl *Control // nil without a control plane
 }
 
 // New builds the world of a scenario and replays it: the script and the
@@ -56,6 +58,7 @@ func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
 	if err != nil {
 		return nil, err
 	}
+	w.startControl()
 	w.applyScript()
 	for i, c := range sc.Commands {
 		if err := w.RunTo(c.At); err != nil {
@@ -105,6 +108,11 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	}
 	w.hw = hw
 	w.handlers[hardware.Subsystem] = hw.Handle
+	if sc.Control != nil {
+		if err := w.buildControl(sc); err != nil {
+			return nil, err
+		}
+	}
 	w.env.Store.Deliver()
 	return w, nil
 }
@@ -211,6 +219,7 @@ func (w *World) Apply(c scenario.Command) (hardware.Reply, error) {
 	}
 	w.commands = append(w.commands, scenario.Timed{At: w.env.Now, Command: c})
 	rep := w.run(c, "user command")
+	w.settle()
 	w.drain(w.env.Now)
 	return rep, nil
 }
@@ -218,6 +227,9 @@ func (w *World) Apply(c scenario.Command) (hardware.Reply, error) {
 func (w *World) checkTarget(c scenario.Command) error {
 	if c.Do == scenario.BringUp {
 		return nil
+	}
+	if slices.Contains(scenario.ControlOps, c.Do) {
+		return w.checkControl(c)
 	}
 	ref, ok := w.hw.Lookup(c.Target)
 	if !ok {
@@ -270,6 +282,13 @@ func (w *World) run(c scenario.Command, who string) hardware.Reply {
 	if c.Do == scenario.BringUp {
 		sp.Reason("the scenario's start-up: power on and connect every enabled blade through its PDUs and TORs, as the original's start-up sequence did")
 		w.bringUp(sp)
+		return hardware.Reply{At: now}
+	}
+	if slices.Contains(scenario.ControlOps, c.Do) {
+		if err := w.runControl(sp, c); err != nil {
+			sp.Warnf(now, "failed: %v", err)
+			return hardware.Reply{At: now, Err: err}
+		}
 		return hardware.Reply{At: now}
 	}
 	ref, _ := w.hw.Lookup(c.Target)
@@ -355,7 +374,7 @@ func (w *World) dispatch(ev clock.Event) {
 		panic(fmt.Sprintf("sim: event of unknown subsystem: %v", ev))
 	}
 	h(ev)
-	w.env.Store.Deliver()
+	w.settle()
 }
 
 // applyScript applies the script's commands due by now.
@@ -370,6 +389,7 @@ func (w *World) applyScript() {
 			continue
 		}
 		w.run(c.Command, "scenario script")
+		w.settle()
 		w.drain(w.env.Now)
 	}
 }

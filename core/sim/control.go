@@ -1,0 +1,191 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/metrics"
+	"github.com/cloudchamber/cloudchamber/core/monitor"
+	"github.com/cloudchamber/cloudchamber/core/repair"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
+)
+
+// Control is the control plane of a world: the services that run the
+// hardware. They share nothing but the store (and the hardware's network,
+// which the monitor listens on and the repair manager commands through).
+type Control struct {
+	Monitor *monitor.Monitor
+	Repair  *repair.Manager
+	Faults  *faults.Injector
+	Metrics *metrics.Metrics
+}
+
+// Control is the world's control plane, nil for a scenario without one.
+func (w *World) Control() *Control { return w.ctl }
+
+// buildControl starts the services of sc's control block, after the
+// hardware: targets first (from the definition's conditions), then the
+// monitor, the repair manager, the injector and the sampler.
+func (w *World) buildControl(sc *scenario.Scenario) error {
+	c := sc.Control
+	putTargets(w.env.Store, w.hw)
+	mon, err := monitor.New(&w.env, w.hw, c.Monitor)
+	if err != nil {
+		return err
+	}
+	rep, err := repair.New(&w.env, w.hw, c.Repair, c.RulesOrDefault(), sc.Seed)
+	if err != nil {
+		return err
+	}
+	inj, err := faults.New(&w.env, w.hw, c.Processes, sc.Seed)
+	if err != nil {
+		return err
+	}
+	probes := []metrics.Probe{
+		{Name: "faults_injected", Read: func() int64 { return inj.Stats().Injected }},
+		{Name: "faults_active", Read: func() int64 { return inj.Stats().Active }},
+		{Name: "faults_repaired", Read: func() int64 { return inj.Stats().Repaired }},
+		{Name: "observed_unavailable", Read: w.countHealth(views.Unavailable)},
+	}
+	met := metrics.New(&w.env, w.hw, c.SampleEvery, probes)
+	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met}
+	w.handlers[monitor.Subsystem] = mon.Handle
+	w.handlers[repair.Subsystem] = rep.Handle
+	w.handlers[faults.Subsystem] = inj.Handle
+	w.handlers[metrics.Subsystem] = met.Handle
+	return nil
+}
+
+// startControl runs what the services do at tick 0 of a fresh run (not
+// of a restored one: that is in the snapshot).
+func (w *World) startControl() {
+	if w.ctl == nil {
+		return
+	}
+	w.settle()
+	w.ctl.Repair.Start()
+	w.ctl.Faults.Start()
+	w.ctl.Metrics.Start()
+	w.settle()
+}
+
+func (w *World) countHealth(h views.Health) func() int64 {
+	return func() int64 {
+		var n int64
+		for e := range w.hw.Elements() {
+			if w.ctl.Monitor.Observed(int32(e)).Health == h {
+				n++
+			}
+		}
+		return n
+	}
+}
+
+// putTargets writes every element's target: its definition's condition,
+// and whether it and everything above it are enabled.
+func putTargets(s *store.Store, hw *hardware.Model) {
+	for b := range hw.Blades {
+		bl := &hw.Blades[b]
+		s.Put(store.Target, bl.Path, views.Target{Condition: bl.Def.Condition, Enabled: hw.Enabled(int32(b))})
+	}
+	for i := range hw.PDUs {
+		p := &hw.PDUs[i]
+		r := &hw.Racks[p.Rack]
+		s.Put(store.Target, p.Path, views.Target{Condition: p.Def.Condition, Enabled: p.Def.Enabled && r.Def.Enabled})
+	}
+	for i := range hw.TORs {
+		t := &hw.TORs[i]
+		r := &hw.Racks[t.Rack]
+		s.Put(store.Target, t.Path, views.Target{Condition: t.Def.Condition, Enabled: t.Def.Enabled && r.Def.Enabled})
+	}
+}
+
+// settle lets the services react to each other: heartbeats reach the
+// monitor, store changes reach their watchers, until nothing moves.
+func (w *World) settle() {
+	for {
+		w.hw.FlushHeartbeats()
+		if w.env.Store.Pending() == 0 {
+			return
+		}
+		w.env.Store.Deliver()
+	}
+}
+
+// checkControl checks a control-plane command against the world.
+func (w *World) checkControl(c scenario.Command) error {
+	if w.ctl == nil {
+		return fmt.Errorf("%s: this scenario has no control plane", c.Do)
+	}
+	in := w.ctl.Faults
+	switch c.Do {
+	case scenario.Inject:
+		return in.Check(*c.Fault)
+	case scenario.PauseFault, scenario.ResumeFault, scenario.RemoveFault:
+		if c.ID > uint64(len(in.Injections())) {
+			return fmt.Errorf("%s: no injection %d", c.Do, c.ID)
+		}
+	case scenario.Process:
+		if !slices.ContainsFunc(in.Processes(), func(p faults.Process) bool { return p.Name == c.Name }) {
+			return fmt.Errorf("process: no random process %q", c.Name)
+		}
+	case scenario.Maintain, scenario.Retire, scenario.ReturnService, scenario.CallTechnician:
+		ref, ok := w.hw.Lookup(c.Target)
+		if !ok {
+			return fmt.Errorf("%s: %w %q", c.Do, ErrNoTarget, c.Target)
+		}
+		kinds := []hardware.Kind{hardware.KindBlade}
+		if c.Do == scenario.CallTechnician {
+			kinds = append(kinds, hardware.KindPDU, hardware.KindTOR)
+		}
+		if !slices.Contains(kinds, ref.Kind) {
+			return fmt.Errorf("%s: %s is a %s", c.Do, c.Target, ref.Kind)
+		}
+	}
+	return nil
+}
+
+// runControl carries out a checked control-plane command.
+func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
+	in := w.ctl.Faults
+	switch c.Do {
+	case scenario.Inject:
+		_, err := in.Inject(sp, *c.Fault)
+		return err
+	case scenario.PauseFault:
+		return in.Pause(sp, c.ID)
+	case scenario.ResumeFault:
+		return in.Resume(sp, c.ID)
+	case scenario.RemoveFault:
+		return in.Remove(sp, c.ID)
+	case scenario.Process:
+		return in.SetProcess(sp, c.Name, c.On)
+	case scenario.CallTechnician:
+		ref, _ := w.hw.Lookup(c.Target)
+		return w.ctl.Repair.CallTechnician(sp, w.hw.Element(ref))
+	}
+	cond := map[scenario.Op]inventory.Condition{
+		scenario.Maintain:      inventory.ConditionNotInService,
+		scenario.Retire:        inventory.ConditionRetiring,
+		scenario.ReturnService: inventory.ConditionOperational,
+	}[c.Do]
+	rec, _ := w.env.Store.Get(store.Target, c.Target)
+	t := rec.Value.(views.Target)
+	if t.Condition == cond {
+		return fmt.Errorf("%s is already %s", c.Target, cond)
+	}
+	if c.Do == scenario.ReturnService && t.Condition == inventory.ConditionOutForRepair {
+		return fmt.Errorf("%s is with a technician and returns when repaired", c.Target)
+	}
+	sp.Infof(w.env.Now, "%s target condition %s -> %s", c.Target, t.Condition, cond)
+	sp.Impact(trace.Modify, "target/"+c.Target)
+	t.Condition = cond
+	w.env.Store.Put(store.Target, c.Target, t)
+	return nil
+}

@@ -1,0 +1,203 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// controlled is the standard inventory under a control plane with fast
+// settings: the repair manager, not a bring-up, starts it.
+func controlled(seed uint64) *scenario.Scenario {
+	sc := scenario.Defaults()
+	sc.Seed = seed
+	sc.Control = scenario.DefaultControl()
+	sc.Control.Repair.Technician = hardware.Range{Low: 50, High: 80}
+	sc.Control.Repair.BurnIn = 20
+	return sc
+}
+
+func observed(w *World, path string) views.Observed {
+	rec, _ := w.Store().Get(store.Observed, path)
+	return rec.Value.(views.Observed)
+}
+
+func target(w *World, path string) views.Target {
+	rec, _ := w.Store().Get(store.Target, path)
+	return rec.Value.(views.Target)
+}
+
+func inject(spec faults.Spec) scenario.Command {
+	return scenario.Command{Do: scenario.Inject, Fault: &spec}
+}
+
+// traced is a world whose every trace entry is kept.
+type traced struct {
+	*World
+	entries []*trace.Entry
+}
+
+func newTraced(t testing.TB, sc *scenario.Scenario) *traced {
+	tw := &traced{}
+	w, err := New(sc, WithTraceSink(func(e *trace.Entry) { tw.entries = append(tw.entries, e) }))
+	require.NoError(t, err)
+	tw.World = w
+	return tw
+}
+
+// spans returns the simulation spans whose name starts with prefix.
+func (tw *traced) spans(prefix string) []*trace.Entry {
+	var out []*trace.Entry
+	for _, e := range tw.entries {
+		if !e.Infra && strings.HasPrefix(e.Name, prefix) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestRepairManagerBringsEveryBladeUp(t *testing.T) {
+	w := newTraced(t, controlled(1))
+	require.NoError(t, w.RunUntil(40))
+	assert.Equal(t, 64, bladesIn(w.World, hardware.BladeWorking))
+	for i := range w.Hardware().Blades {
+		o := observed(w.World, w.Hardware().Blades[i].Path)
+		assert.Equal(t, views.Healthy, o.Health)
+		assert.Equal(t, "working", o.State)
+	}
+	spans := w.spans("repair: power-on ")
+	require.Len(t, spans, 64)
+	assert.Contains(t, spans[0].Reason, "should be working, so power it on and connect it")
+}
+
+// runAndApply runs to tick at and applies c there.
+func (tw *traced) apply(t testing.TB, at clock.Tick, c scenario.Command) {
+	require.NoError(t, tw.RunUntil(at))
+	_, err := tw.Apply(c)
+	require.NoError(t, err)
+}
+
+// A faulted blade goes through the whole escalation and a technician,
+// then burn-in and back to working; every repair span names the blade.
+func TestBladeFailureStory(t *testing.T) {
+	w := newTraced(t, controlled(1))
+	const blade = "standard/standard/rack1/blade/3"
+	w.apply(t, 100, inject(faults.Spec{Kind: faults.BladeFault, Target: blade}))
+	require.NoError(t, w.RunUntil(100+10))
+	assert.Equal(t, views.Unavailable, observed(w.World, blade).Health, "detected by the fail time")
+	require.NoError(t, w.RunUntil(300))
+	calls := []string{}
+	for _, s := range w.spans("repair: ") {
+		if strings.HasSuffix(s.Name, blade) && s.Start > 100 && !strings.Contains(s.Name, "power back on") && !strings.Contains(s.Name, "burn-in over") {
+			calls = append(calls, strings.TrimSuffix(strings.TrimPrefix(s.Name, "repair: "), " "+blade))
+			assert.Contains(t, s.Reason, blade)
+		}
+	}
+	assert.Equal(t, []string{"soft-reboot", "hard-reboot", "power-cycle", "technician"}, calls)
+	last := w.spans("repair: technician " + blade)
+	require.Len(t, last, 1)
+	assert.Contains(t, last[0].Events[0].Text+last[0].Events[1].Text, "out_for_repair")
+	assert.Equal(t, blade+" should be working, but it did not answer a soft reboot, and a hard reboot did not bring it back, and a power-cycle did not bring it back, so mark it out_for_repair and call a technician", last[0].Reason)
+	require.NoError(t, w.RunUntil(600))
+	assert.Equal(t, "operational", target(w.World, blade).Condition.String())
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[3].State)
+	assert.Len(t, w.spans("technician: "+blade), 1)
+	st := w.Control().Faults.Stats()
+	assert.Equal(t, int64(1), st.Repaired)
+	assert.Equal(t, int64(0), st.Active)
+}
+
+// Removing the soft-reboot choice from the scenario's rules changes both
+// what the repair manager does and the reason it gives.
+func TestRulesAreData(t *testing.T) {
+	sc := controlled(1)
+	rs := sc.Control.RulesOrDefault().Clone()
+	for i := range rs.Rules {
+		if rs.Rules[i].Name == "blade-down" {
+			ch := rs.Rules[i].Choices
+			for j := range ch {
+				if ch[j].Name == "soft-reboot" {
+					rs.Rules[i].Choices = append(ch[:j:j], ch[j+1:]...)
+					break
+				}
+			}
+		}
+	}
+	sc.Control.Rules = rs
+	w := newTraced(t, sc)
+	const blade = "standard/standard/rack1/blade/3"
+	w.apply(t, 100, inject(faults.Spec{Kind: faults.BladeFault, Target: blade}))
+	require.NoError(t, w.RunUntil(200))
+	first := w.spans("repair: hard-reboot " + blade)
+	require.Len(t, first, 1)
+	assert.Equal(t, blade+" should be working, so reset it (hard reboot)", first[0].Reason)
+	assert.Empty(t, w.spans("repair: soft-reboot "+blade))
+	tech := w.spans("repair: technician " + blade)
+	require.Len(t, tech, 1)
+	assert.NotContains(t, tech[0].Reason, "soft reboot")
+}
+
+// The monitor never reads actual: behind a stuck TOR the blades keep
+// working, the monitor marks them unavailable and says it cannot tell.
+func TestStuckTORPartition(t *testing.T) {
+	w := newTraced(t, controlled(1))
+	const tor = "standard/standard/rack2/tor/0"
+	w.apply(t, 100, inject(faults.Spec{Kind: faults.TORStuck, Target: tor}))
+	require.NoError(t, w.RunUntil(112))
+	hw := w.Hardware()
+	r := &hw.Racks[1]
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		assert.Equal(t, hardware.BladeWorking, hw.Blades[b].State, "actual")
+		assert.Equal(t, views.Unavailable, observed(w.World, hw.Blades[b].Path).Health, "observed")
+	}
+	first := hw.Blades[r.BladeLo].Path
+	silent := w.spans("monitor: " + first + " is silent")
+	require.NotEmpty(t, silent)
+	assert.Contains(t, silent[len(silent)-1].Reason, "cannot tell them apart")
+	assert.Contains(t, silent[len(silent)-1].Reason, tor)
+	waits := w.spans("repair: wait-for-tor " + first)
+	require.NotEmpty(t, waits)
+	assert.Empty(t, w.spans("repair: technician standard/standard/rack2/blade/"), "the blades wait for their TOR")
+	require.NotEmpty(t, w.spans("repair: technician "+tor))
+	require.NoError(t, w.RunUntil(400))
+	assert.Equal(t, hardware.TORWorking, hw.TORs[1].State)
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		assert.Equal(t, views.Healthy, observed(w.World, hw.Blades[b].Path).Health)
+	}
+}
+
+// A snapshot of a world with a control plane, restored and continued,
+// gives the same hash as the uninterrupted run.
+func TestControlSnapshotRestoreContinue(t *testing.T) {
+	sc := controlled(7)
+	sc.Control.Processes = []faults.Process{{Name: "blades", Kind: faults.BladeFault, MTBF: 3000, MTTR: 200}}
+	sc.Script = []scenario.Timed{
+		{At: 50, Command: inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack4/tor/0"})},
+		{At: 60, Command: inject(faults.Spec{Kind: faults.PDUOff, Target: "standard/standard/rack5/pdu/0", Flap: &faults.Flap{On: 7, Off: 40, Cycles: 3}})},
+		{At: 70, Command: inject(faults.Spec{Kind: faults.CableFault, Target: "standard/standard/rack6/tor/0", Port: 2})},
+	}
+	whole, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, whole.RunUntil(2000))
+
+	half, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, half.RunUntil(65))
+	data := half.Snapshot()
+	back, err := Restore(sc, data)
+	require.NoError(t, err)
+	assert.Equal(t, data, back.Snapshot(), "a restored snapshot snapshots the same")
+	require.NoError(t, back.RunUntil(2000))
+	assert.Equal(t, whole.Status().Hash, back.Status().Hash)
+	assert.Equal(t, whole.Control().Faults.Stats(), back.Control().Faults.Stats())
+	assert.Greater(t, whole.Control().Faults.Stats().Injected, int64(5))
+}
