@@ -1,0 +1,85 @@
+package sched_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+)
+
+// halfFull10k is 10,000 blades (4 zones × 50 racks × 50 blades) of 32
+// cores and 64 GB, each holding one instance that uses half of it, and a
+// tenth of them not schedulable.
+func halfFull10k(b *testing.B) *sched.Cluster {
+	blades := make([]sched.Blade, 0, 10_000)
+	for z := range 4 {
+		for r := range 50 {
+			for i := range 50 {
+				blades = append(blades, sched.Blade{
+					Path: fmt.Sprintf("region1/zone%d/rack%d/blade/%d", z, r, i), Region: 1, Zone: int32(z), Rack: int32(r),
+					Capacity: inventory.Capacity{Cores: 32, MemoryMB: 65536, DiskGB: 2000, NetworkMbps: 10_000, Arch: "x86_64"},
+				})
+			}
+		}
+	}
+	c := sched.NewCluster(blades)
+	half := sched.Instance{Name: "half", Requires: sched.Requirements{Cores: 16 * sched.Core, MemoryMB: 32768}}
+	for i := range blades {
+		c.SetSchedulable(int32(i), i%10 != 9, "is out_for_repair")
+		half.Requires.Cores = sched.Milli(15_000 + i%2_000) // vary usage so best-fit and spread really compare
+		if err := c.Hold(int32(i), sched.Key{Workload: 0, Instance: uint32(i)}, &half); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return c
+}
+
+// BenchmarkPlace10k is one Place on 10,000 half-full blades, per policy:
+// an instance without affinity, and one of a strong anti-affinity workload
+// whose 50 other groups occupy 50 racks; and one that fits nowhere.
+func BenchmarkPlace10k(b *testing.B) {
+	c := halfFull10k(b)
+	plain := &sched.Workload{Name: "web", Instances: []sched.Instance{
+		{Name: "i", Requires: sched.Requirements{Cores: 2500, MemoryMB: 4096}}}}
+	anti := &sched.Workload{Name: "spread", Affinity: sched.StrongAntiAffinity, Domain: sched.DomainRack}
+	for g := range 51 {
+		anti.Instances = append(anti.Instances, sched.Instance{Name: fmt.Sprint("g", g), AffinityGroup: int64(g),
+			Requires: sched.Requirements{Cores: 500, MemoryMB: 1024}})
+	}
+	for g := range 50 {
+		d := c.Place(sched.Spread, anti, 1, g)
+		if err := c.Hold(d.Blade, sched.Key{Workload: 1, Instance: uint32(g)}, &anti.Instances[g]); err != nil {
+			b.Fatal(d.Reason, err)
+		}
+	}
+	huge := &sched.Workload{Name: "huge", Instances: []sched.Instance{
+		{Name: "i", Requires: sched.Requirements{Cores: 64 * sched.Core, MemoryMB: 4096}}}}
+	b.Run("wait", func(b *testing.B) { // a full scan that finds nothing, and the reason
+		b.ReportAllocs()
+		for b.Loop() {
+			if d := c.Place(sched.BestFit, huge, 3, 0); d.Blade >= 0 {
+				b.Fatal(d.Reason)
+			}
+		}
+	})
+	for _, name := range sched.Policies() {
+		p, _ := sched.PolicyByName(name)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if d := c.Place(p, plain, 2, 0); d.Blade < 0 {
+					b.Fatal(d.Reason)
+				}
+			}
+		})
+		b.Run(name+"/anti-affinity", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if d := c.Place(p, anti, 1, 50); d.Blade < 0 {
+					b.Fatal(d.Reason)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,522 @@
+package sched
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+)
+
+// Blade is what the scheduler knows of one blade: where it is and what it
+// offers. Region, Zone and Rack are the caller's ids; a rack is told apart
+// by all three and a zone by Region and Zone, so per-zone numbering works.
+type Blade struct {
+	Path               string // e.g. region1/zone1/rack1/blade/3, for reasons
+	Region, Zone, Rack int32
+	Capacity           inventory.Capacity
+}
+
+// Key names one held instance; the caller assigns the ids. Key.Workload is
+// the wid the caller passes to Place, so affinity sees the same workload.
+type Key struct {
+	Workload uint32
+	Instance uint32
+}
+
+func (k Key) String() string {
+	return strconv.FormatUint(uint64(k.Workload), 10) + "/" + strconv.FormatUint(uint64(k.Instance), 10)
+}
+
+// Compare orders keys by workload, then instance.
+func (k Key) Compare(o Key) int {
+	if c := cmp.Compare(k.Workload, o.Workload); c != 0 {
+		return c
+	}
+	return cmp.Compare(k.Instance, o.Instance)
+}
+
+// Usage is an amount of each capacity dimension: what a blade has free, has
+// in use, or offers in all.
+type Usage struct {
+	MilliCores   Milli
+	MemoryMB     int64
+	DiskGB       int64
+	NetworkMbps  int64
+	Accelerators []string // one entry per accelerator; sorted by Total, Used and Free
+}
+
+// The four counted dimensions, in the order reasons report them.
+const (
+	dimCores = iota // milli-cores
+	dimMemory
+	dimDisk
+	dimNetwork
+	dimCount
+)
+
+var dimNames = [dimCount]string{"cores", "memory", "disk", "network"}
+
+type vec [dimCount]int64
+
+func (v vec) usage() Usage {
+	return Usage{MilliCores: Milli(v[dimCores]), MemoryMB: v[dimMemory], DiskGB: v[dimDisk], NetworkMbps: v[dimNetwork]}
+}
+
+func (u *Usage) vec() vec {
+	return vec{int64(u.MilliCores), u.MemoryMB, u.DiskGB, u.NetworkMbps}
+}
+
+// Cluster is the scheduler's books: every blade's capacity and whether it
+// takes new work, what each held instance uses and where, and per workload
+// and affinity group which fault domains it occupies. It is not safe for
+// concurrent use; Place reuses scratch space.
+type Cluster struct {
+	blades []bladeState
+	domOf  [domainCount][]int32 // blade → dense fault-domain id, per kind of domain
+
+	arch     map[string]int32 // lower-cased arch → id
+	acc      map[string]int32 // lower-cased accelerator → id
+	accNames []string         // id → spelling on the first blade that has it
+
+	held      map[Key]*holding
+	workloads map[uint32]*wlState
+
+	// Scratch for Place: a domain is marked when mark[d] == epoch, so
+	// nothing is cleared between calls.
+	epoch      uint32
+	groupMark  []uint32 // the placing group is in the domain
+	otherMark  []uint32 // another group of the workload is in the domain
+	accScratch []accCount
+}
+
+type bladeState struct {
+	path  string
+	arch  int32
+	sched bool
+	why   string // why not schedulable
+	cap   vec
+	used  vec
+	acc   []accSlot // sorted by id
+	keys  []Key     // sorted
+}
+
+type accSlot struct{ id, total, used int32 }
+
+type accCount struct{ id, n int32 } // id -1: no blade has it
+
+type holding struct {
+	blade int32
+	group int64
+	need  vec
+	acc   []accCount
+}
+
+// wlState is where a workload's groups are, for the affinity rules.
+type wlState struct {
+	groups []*groupState // in order of first hold; used as a set
+	byID   map[int64]*groupState
+	held   int
+}
+
+type groupState struct {
+	id   int64
+	held int
+	doms [domainCount]domSet
+}
+
+// domSet counts a group's instances per fault domain. A group usually spans
+// a few domains, so a list is searched until it grows long.
+type domSet struct {
+	list []domCount
+	at   map[int32]int32 // dom → index in list, once len(list) > domSetLinearMax
+}
+
+type domCount struct{ dom, n int32 }
+
+const domSetLinearMax = 16
+
+const (
+	archAny  = -1 // the instance takes any arch
+	archNone = -2 // no blade has the arch the instance needs
+)
+
+const notMarked = "never marked schedulable"
+
+// NewCluster takes the blades in the order the caller numbers them; that
+// index is the blade id everywhere else and the tie-breaker of every policy.
+// Every blade starts not schedulable. Capacities are clamped to [0, 2^40]
+// (inventory's limits are far inside), so no sum can overflow.
+func NewCluster(blades []Blade) *Cluster {
+	c := &Cluster{
+		blades:    make([]bladeState, len(blades)),
+		arch:      map[string]int32{},
+		acc:       map[string]int32{},
+		held:      map[Key]*holding{},
+		workloads: map[uint32]*wlState{},
+		groupMark: make([]uint32, len(blades)),
+		otherMark: make([]uint32, len(blades)),
+	}
+	type rackID struct{ r, z, k int32 }
+	var racks []rackID
+	for i := range blades {
+		b := &blades[i]
+		racks = append(racks, rackID{b.Region, b.Zone, b.Rack})
+	}
+	cmpRack := func(a, b rackID) int {
+		return cmp.Or(cmp.Compare(a.r, b.r), cmp.Compare(a.z, b.z), cmp.Compare(a.k, b.k))
+	}
+	slices.SortFunc(racks, cmpRack)
+	racks = slices.Compact(racks)
+	zones := make([]rackID, 0, len(racks))
+	for _, r := range racks {
+		if z := (rackID{r.r, r.z, 0}); len(zones) == 0 || zones[len(zones)-1] != z {
+			zones = append(zones, z)
+		}
+	}
+	for d := range domainCount {
+		c.domOf[d] = make([]int32, len(blades))
+	}
+	for i := range blades {
+		b := &blades[i]
+		k, _ := slices.BinarySearchFunc(racks, rackID{b.Region, b.Zone, b.Rack}, cmpRack)
+		z, _ := slices.BinarySearchFunc(zones, rackID{b.Region, b.Zone, 0}, cmpRack)
+		c.domOf[DomainBlade][i], c.domOf[DomainRack][i], c.domOf[DomainZone][i] = int32(i), int32(k), int32(z)
+
+		capCores := min(max(b.Capacity.Cores, 0), quantityMax/int64(Core))
+		bs := &c.blades[i]
+		bs.path, bs.why = b.Path, notMarked
+		bs.cap = vec{capCores * int64(Core), b.Capacity.MemoryMB, b.Capacity.DiskGB, b.Capacity.NetworkMbps}
+		for k := range bs.cap {
+			bs.cap[k] = min(max(bs.cap[k], 0), quantityMax)
+		}
+		bs.arch = intern(c.arch, b.Capacity.Arch)
+		for _, a := range b.Capacity.Accelerators {
+			id, ok := c.acc[strings.ToLower(a)]
+			if !ok {
+				id = intern(c.acc, a)
+				c.accNames = append(c.accNames, a)
+			}
+			j, found := slices.BinarySearchFunc(bs.acc, id, func(s accSlot, id int32) int { return cmp.Compare(s.id, id) })
+			if !found {
+				bs.acc = slices.Insert(bs.acc, j, accSlot{id: id})
+			}
+			bs.acc[j].total++
+		}
+	}
+	return c
+}
+
+func intern(m map[string]int32, s string) int32 {
+	k := strings.ToLower(s)
+	id, ok := m[k]
+	if !ok {
+		id = int32(len(m))
+		m[k] = id
+	}
+	return id
+}
+
+// Len is the number of blades.
+func (c *Cluster) Len() int { return len(c.blades) }
+
+func (c *Cluster) blade(b int32) *bladeState {
+	if b < 0 || int(b) >= len(c.blades) {
+		panic(fmt.Sprintf("sched: blade %d out of range [0, %d)", b, len(c.blades))) // the caller's bug
+	}
+	return &c.blades[b]
+}
+
+// Path is the blade's path as given to NewCluster.
+func (c *Cluster) Path(b int32) string { return c.blade(b).path }
+
+// SetSchedulable says whether Place may choose blade b; why is shown after
+// the blade's path in reasons ("is out_for_repair", "rack rack3 is not in
+// service"). Instances already held there stay held: draining them is the
+// caller's decision.
+func (c *Cluster) SetSchedulable(b int32, ok bool, why string) {
+	bs := c.blade(b)
+	bs.sched, bs.why = ok, ""
+	if !ok {
+		bs.why = cmp.Or(why, "is not schedulable")
+	}
+}
+
+// Schedulable reports whether Place may choose blade b, and if not, why.
+func (c *Cluster) Schedulable(b int32) (bool, string) {
+	bs := c.blade(b)
+	return bs.sched, bs.why
+}
+
+// Total is everything blade b offers.
+func (c *Cluster) Total(b int32) Usage {
+	bs := c.blade(b)
+	u := bs.cap.usage()
+	u.Accelerators = c.accList(bs, func(s accSlot) int32 { return s.total })
+	return u
+}
+
+// Used is what the instances held on blade b consume.
+func (c *Cluster) Used(b int32) Usage {
+	bs := c.blade(b)
+	u := bs.used.usage()
+	u.Accelerators = c.accList(bs, func(s accSlot) int32 { return s.used })
+	return u
+}
+
+// Free is what blade b has left: Total minus Used.
+func (c *Cluster) Free(b int32) Usage {
+	bs := c.blade(b)
+	var free vec
+	for k := range free {
+		free[k] = bs.cap[k] - bs.used[k]
+	}
+	u := free.usage()
+	u.Accelerators = c.accList(bs, func(s accSlot) int32 { return s.total - s.used })
+	return u
+}
+
+func (c *Cluster) accList(bs *bladeState, count func(accSlot) int32) []string {
+	var names []string
+	for _, s := range bs.acc {
+		for range count(s) {
+			names = append(names, c.accNames[s.id])
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Instances lists the keys held on blade b, sorted.
+func (c *Cluster) Instances(b int32) []Key { return slices.Clone(c.blade(b).keys) }
+
+// Placement says which blade holds key.
+func (c *Cluster) Placement(key Key) (int32, bool) {
+	h, ok := c.held[key]
+	if !ok {
+		return -1, false
+	}
+	return h.blade, true
+}
+
+// demand turns an instance's needs into the cluster's terms, appending its
+// accelerators to acc. It refuses what Validate refuses for one instance's
+// quantities, so the books can never go negative.
+func (c *Cluster) demand(in *Instance, acc []accCount) (vec, int32, []accCount, error) {
+	r := &in.Requires
+	disk := int64(0)
+	for _, v := range in.Volumes {
+		if v.SizeGB < 0 || v.SizeGB > quantityMax {
+			return vec{}, 0, nil, fmt.Errorf("volume %q has size %d GB", v.Name, v.SizeGB)
+		}
+		disk += v.SizeGB
+	}
+	need := vec{int64(r.Cores), r.MemoryMB, disk, r.NetworkMbps}
+	for k, n := range need {
+		if n < 0 || n > quantityMax {
+			return vec{}, 0, nil, fmt.Errorf("invalid requirement: %s %d", dimNames[k], n)
+		}
+	}
+	arch := int32(archAny)
+	if r.Arch != "" {
+		arch = archNone
+		if id, ok := c.arch[strings.ToLower(r.Arch)]; ok {
+			arch = id
+		}
+	}
+	for _, a := range r.Accelerators {
+		id, ok := c.acc[strings.ToLower(a)]
+		if !ok {
+			id = -1
+		}
+		j, found := slices.BinarySearchFunc(acc, id, func(x accCount, id int32) int { return cmp.Compare(x.id, id) })
+		if !found {
+			acc = slices.Insert(acc, j, accCount{id: id})
+		}
+		acc[j].n++
+	}
+	return need, arch, acc, nil
+}
+
+// accFits reports whether blade bs has the accelerators free. Both lists
+// are sorted by id.
+func accFits(bs *bladeState, need []accCount) bool {
+	j := 0
+	for _, n := range need {
+		for j < len(bs.acc) && bs.acc[j].id < n.id {
+			j++
+		}
+		if n.id < 0 || j == len(bs.acc) || bs.acc[j].id != n.id || bs.acc[j].total-bs.acc[j].used < n.n {
+			return false
+		}
+	}
+	return true
+}
+
+// Hold escrows inst's needs on blade b under key, and records its
+// affinity group and fault domains for Place. It checks capacity and arch
+// only: schedulability and affinity are Place's business, so a caller may
+// restore instances onto a blade that has since gone out of service.
+func (c *Cluster) Hold(b int32, key Key, inst *Instance) error {
+	bs := c.blade(b)
+	if h, ok := c.held[key]; ok {
+		return fmt.Errorf("sched: hold %s on %s: already held on %s", key, bs.path, c.blades[h.blade].path)
+	}
+	need, arch, acc, err := c.demand(inst, nil)
+	if err != nil {
+		return fmt.Errorf("sched: hold %s (%s) on %s: %v", key, inst.Name, bs.path, err)
+	}
+	if arch != archAny && arch != bs.arch {
+		return fmt.Errorf("sched: hold %s (%s) on %s: needs arch %s", key, inst.Name, bs.path, inst.Requires.Arch)
+	}
+	for k := range need {
+		if free := bs.cap[k] - bs.used[k]; need[k] > free {
+			return fmt.Errorf("sched: hold %s (%s) on %s: needs %s, %s free", key, inst.Name, bs.path, amount(k, need[k]), amount(k, free))
+		}
+	}
+	if !accFits(bs, acc) {
+		return fmt.Errorf("sched: hold %s (%s) on %s: needs accelerators %s, has %s free", key, inst.Name, bs.path,
+			strings.Join(inst.Requires.Accelerators, ", "), orNone(c.Free(b).Accelerators))
+	}
+
+	for k := range need {
+		bs.used[k] += need[k]
+	}
+	addAcc(bs, acc, 1)
+	i, _ := slices.BinarySearchFunc(bs.keys, key, Key.Compare)
+	bs.keys = slices.Insert(bs.keys, i, key)
+	c.held[key] = &holding{blade: b, group: inst.AffinityGroup, need: need, acc: acc}
+
+	wl := c.workloads[key.Workload]
+	if wl == nil {
+		wl = &wlState{byID: map[int64]*groupState{}}
+		c.workloads[key.Workload] = wl
+	}
+	g := wl.byID[inst.AffinityGroup]
+	if g == nil {
+		g = &groupState{id: inst.AffinityGroup}
+		wl.byID[g.id] = g
+		wl.groups = append(wl.groups, g)
+	}
+	wl.held++
+	g.held++
+	for d := range domainCount {
+		g.doms[d].add(c.domOf[d][b])
+	}
+	return nil
+}
+
+// Release frees what key held; a key not held is a no-op, so the caller may
+// release on every exit path.
+func (c *Cluster) Release(key Key) {
+	h, ok := c.held[key]
+	if !ok {
+		return
+	}
+	delete(c.held, key)
+	bs := &c.blades[h.blade]
+	for k := range h.need {
+		bs.used[k] -= h.need[k]
+	}
+	addAcc(bs, h.acc, -1)
+	if i, found := slices.BinarySearchFunc(bs.keys, key, Key.Compare); found {
+		bs.keys = slices.Delete(bs.keys, i, i+1)
+	}
+	wl := c.workloads[key.Workload]
+	g := wl.byID[h.group]
+	for d := range domainCount {
+		g.doms[d].remove(c.domOf[d][h.blade])
+	}
+	g.held--
+	wl.held--
+	if g.held == 0 {
+		delete(wl.byID, g.id)
+		wl.groups = slices.DeleteFunc(wl.groups, func(x *groupState) bool { return x == g })
+	}
+	if wl.held == 0 {
+		delete(c.workloads, key.Workload)
+	}
+}
+
+func addAcc(bs *bladeState, acc []accCount, sign int32) {
+	j := 0
+	for _, n := range acc {
+		for bs.acc[j].id != n.id {
+			j++
+		}
+		bs.acc[j].used += sign * n.n
+	}
+}
+
+func (s *domSet) add(dom int32) {
+	if i := s.find(dom); i >= 0 {
+		s.list[i].n++
+		return
+	}
+	s.list = append(s.list, domCount{dom, 1})
+	if s.at != nil {
+		s.at[dom] = int32(len(s.list) - 1)
+	} else if len(s.list) > domSetLinearMax {
+		s.at = make(map[int32]int32, len(s.list))
+		for i, d := range s.list {
+			s.at[d.dom] = int32(i)
+		}
+	}
+}
+
+func (s *domSet) remove(dom int32) {
+	i := s.find(dom)
+	if s.list[i].n--; s.list[i].n > 0 {
+		return
+	}
+	last := len(s.list) - 1
+	s.list[i] = s.list[last]
+	s.list = s.list[:last]
+	if s.at != nil {
+		delete(s.at, dom)
+		if i < last {
+			s.at[s.list[i].dom] = int32(i)
+		}
+	}
+}
+
+func (s *domSet) find(dom int32) int {
+	if s.at != nil {
+		if i, ok := s.at[dom]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i, d := range s.list {
+		if d.dom == dom {
+			return i
+		}
+	}
+	return -1
+}
+
+// amount writes a quantity of dimension k for reasons: "1.5 cores",
+// "2048 MB", "100 GB", "10 Mbps".
+func amount(k int, n int64) string {
+	switch k {
+	case dimCores:
+		if Milli(n) == Core {
+			return "1 core"
+		}
+		return Milli(n).String() + " cores"
+	case dimMemory:
+		return strconv.FormatInt(n, 10) + " MB"
+	case dimDisk:
+		return strconv.FormatInt(n, 10) + " GB"
+	}
+	return strconv.FormatInt(n, 10) + " Mbps"
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}

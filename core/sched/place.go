@@ -1,0 +1,244 @@
+// Package sched is the simulator's scheduler: workload definitions, the
+// books of what each blade offers and holds, and the choice of a blade for
+// each instance, with a reason a person can read for every placement and
+// every wait. The simulator keeps each instance's lifecycle; this package
+// only answers "where" and keeps the escrow.
+//
+// The caller's loop:
+//
+//	c := sched.NewCluster(blades)            // blade ids are slice indices
+//	c.SetSchedulable(b, ok, why)             // whenever a blade, rack or zone changes state
+//	d := c.Place(policy, w, wid, i)          // pure: chooses, holds nothing
+//	if d.Blade >= 0 { c.Hold(d.Blade, sched.Key{wid, iid}, &w.Instances[i]) }
+//	c.Release(key)                           // when the instance stops or fails
+//
+// Affinity is judged per workload (the wid given to Place and Key.Workload)
+// between its affinity groups, over the workload's Domain: blade, rack or
+// zone. Strong affinity keeps a group in the fault domains it already
+// occupies; strong anti-affinity keeps different groups out of each other's
+// domains. The weak forms prefer the same and fall back anywhere, saying so
+// in the reason.
+//
+// The package is pure and deterministic: no I/O, no clock, no randomness,
+// integers only (cores are thousandths, Milli), and maps are only looked
+// into, never ranged over. A Cluster is not safe for concurrent use: Place
+// reuses scratch space, so one goroutine owns it, as it owns the world.
+package sched
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Decision is Place's answer for one instance.
+type Decision struct {
+	Blade  int32  // -1 when the instance must wait
+	Reason string // always set; names the instance (workload/name), and the blade or why it waits
+}
+
+// tally counts, for a wait reason, why each blade was passed over. Each
+// blade counts once, under the first check it fails.
+type tally struct {
+	notSched   int
+	notSchedEx int32 // first blade not schedulable, for the example
+	arch       int
+	lack       [dimCount]int
+	mostFree   [dimCount]int64 // among the blades lacking that dimension
+	acc        int
+	strongAff  int
+	strongAnti int
+	fits       int // blades that pass every filter
+}
+
+// Place chooses a blade for instance inst of workload w under policy p, or
+// says why it must wait. It does not hold: the caller calls Hold with the
+// same instance and a Key whose Workload is wid. Only schedulable blades
+// are considered; a blade must have the arch, every dimension and the
+// accelerators free. Then the affinity rule over w.Domain: strong rules
+// filter, weak rules prefer and fall back, and the reason says so.
+//
+// It is one pass over the blades, with no allocation per blade. An inst
+// out of range panics: it is the caller's bug.
+func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
+	in := &w.Instances[inst]
+	who := w.Name + "/" + in.Name
+	need, arch, acc, err := c.demand(in, c.accScratch[:0])
+	if err != nil {
+		return Decision{-1, who + " waits: " + err.Error()}
+	}
+	c.accScratch = acc
+	if len(c.blades) == 0 {
+		return Decision{-1, who + " waits: the cluster has no blades"}
+	}
+
+	aff, dom := w.Affinity, w.Domain
+	if dom >= domainCount {
+		dom = DomainRack
+	}
+	groupPlaced := false
+	if aff != AffinityNone {
+		groupPlaced = c.mark(wid, in.AffinityGroup, dom)
+	}
+	domOf := c.domOf[dom]
+	epoch := c.epoch
+	usage := need.usage()
+	usage.Accelerators = in.Requires.Accelerators
+	_, first := p.(firstFit)
+
+	var t tally
+	t.notSchedEx = -1
+	best, fallback := int32(-1), int32(-1)
+	var bestScore, fallbackScore int64
+blades:
+	for i := range c.blades {
+		bs := &c.blades[i]
+		if !bs.sched {
+			if t.notSched == 0 {
+				t.notSchedEx = int32(i)
+			}
+			t.notSched++
+			continue
+		}
+		if arch != archAny && bs.arch != arch {
+			t.arch++
+			continue
+		}
+		for k := range need {
+			if free := bs.cap[k] - bs.used[k]; need[k] > free {
+				t.lack[k]++
+				t.mostFree[k] = max(t.mostFree[k], free)
+				continue blades
+			}
+		}
+		if len(acc) > 0 && !accFits(bs, acc) {
+			t.acc++
+			continue
+		}
+		honour := true
+		switch d := domOf[i]; aff {
+		case StrongAffinity:
+			if groupPlaced && c.groupMark[d] != epoch {
+				t.strongAff++
+				continue
+			}
+		case StrongAntiAffinity:
+			if c.otherMark[d] == epoch {
+				t.strongAnti++
+				continue
+			}
+		case WeakAffinity:
+			honour = !groupPlaced || c.groupMark[d] == epoch
+		case WeakAntiAffinity:
+			honour = c.otherMark[d] != epoch
+		}
+		t.fits++
+		score := p.Score(c, int32(i), &usage)
+		if honour {
+			if best < 0 || score > bestScore {
+				best, bestScore = int32(i), score
+			}
+			if first {
+				break // nothing later can beat a constant score
+			}
+		} else if fallback < 0 || score > fallbackScore {
+			fallback, fallbackScore = int32(i), score
+		}
+	}
+
+	switch {
+	case best >= 0:
+		return Decision{best, c.onReason(who, p, best, need, "")}
+	case fallback >= 0:
+		return Decision{fallback, c.onReason(who, p, fallback, need, c.fallbackNote(aff, dom, in.AffinityGroup, t.fits))}
+	}
+	return Decision{-1, c.waitReason(who, &t, need, in, dom)}
+}
+
+// mark stamps the fault domains that the placing group, and the workload's
+// other groups, occupy, and reports whether the group has any. Its cost is
+// the number of (group, domain) pairs the workload occupies.
+func (c *Cluster) mark(wid uint32, group int64, dom Domain) (groupPlaced bool) {
+	c.epoch++
+	if c.epoch == 0 { // wrapped: stale stamps could match again
+		clear(c.groupMark)
+		clear(c.otherMark)
+		c.epoch = 1
+	}
+	wl := c.workloads[wid]
+	if wl == nil {
+		return false
+	}
+	for _, g := range wl.groups {
+		marks := c.otherMark
+		if g.id == group {
+			marks, groupPlaced = c.groupMark, len(g.doms[dom].list) > 0
+		}
+		for _, d := range g.doms[dom].list {
+			marks[d.dom] = c.epoch
+		}
+	}
+	return groupPlaced
+}
+
+func (c *Cluster) onReason(who string, p Policy, b int32, need vec, note string) string {
+	bs := &c.blades[b]
+	s := fmt.Sprintf("%s on %s (%s: leaves %s, %s)", who, bs.path, p.Name(),
+		amount(dimCores, bs.cap[dimCores]-bs.used[dimCores]-need[dimCores]),
+		amount(dimMemory, bs.cap[dimMemory]-bs.used[dimMemory]-need[dimMemory]))
+	if note != "" {
+		s += "; " + note
+	}
+	return s
+}
+
+func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) string {
+	all := fmt.Sprintf("all %d fitting blades are", fits)
+	if fits == 1 {
+		all = "the only fitting blade is"
+	}
+	if aff == WeakAffinity {
+		return fmt.Sprintf("weak affinity could not be honoured: no blade fits in a %s holding group %d", dom, group)
+	}
+	return fmt.Sprintf("weak anti-affinity could not be honoured: %s in %s holding other groups", all, dom.plural())
+}
+
+func (c *Cluster) waitReason(who string, t *tally, need vec, in *Instance, dom Domain) string {
+	var parts []string
+	if t.notSched > 0 {
+		bs := &c.blades[t.notSchedEx]
+		parts = append(parts, fmt.Sprintf("%d not schedulable (e.g. %s %s)", t.notSched, bs.path, bs.why))
+	}
+	if t.arch > 0 {
+		parts = append(parts, fmt.Sprintf("%d have another arch (needs %s)", t.arch, in.Requires.Arch))
+	}
+	for k := range need {
+		if t.lack[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d lack %s (needs %s, most free %s)", t.lack[k], dimNames[k],
+				amountBare(k, need[k]), amountBare(k, t.mostFree[k])))
+		}
+	}
+	if t.acc > 0 {
+		parts = append(parts, fmt.Sprintf("%d lack accelerators (needs %s)", t.acc, strings.Join(in.Requires.Accelerators, ", ")))
+	}
+	if t.strongAff > 0 {
+		parts = append(parts, fmt.Sprintf("%d excluded by strong affinity over %s (group %d is held in another %s)",
+			t.strongAff, dom.plural(), in.AffinityGroup, dom))
+	}
+	if t.strongAnti > 0 {
+		parts = append(parts, fmt.Sprintf("%d excluded by strong anti-affinity over %s", t.strongAnti, dom.plural()))
+	}
+	head := fmt.Sprintf("none of %d blades fits", len(c.blades))
+	if len(c.blades) == 1 {
+		head = "the only blade does not fit"
+	}
+	return who + " waits: " + head + ": " + strings.Join(parts, ", ")
+}
+
+// amountBare is amount without the unit for cores ("needs 4, most free
+// 2" reads after "lack cores").
+func amountBare(k int, n int64) string {
+	if k == dimCores {
+		return Milli(n).String()
+	}
+	return amount(k, n)
+}

@@ -1,0 +1,378 @@
+package sched_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudchamber/cloudchamber/core/sched"
+)
+
+// The three policies choose differently on the same cluster. Headroom is
+// the sum over dimensions of free-after/capacity in millionths.
+func TestPoliciesChooseDifferently(t *testing.T) {
+	type held struct {
+		blade int32
+		cores sched.Milli
+		memMB int64
+	}
+	sized := func(cores, memMB, diskGB, net int64) bladeSpec {
+		return bladeSpec{zone: 1, rack: 1, cores: cores, memMB: memMB, diskGB: diskGB, netMbps: net}
+	}
+	tests := []struct {
+		name                    string
+		blades                  []bladeSpec
+		held                    []held
+		need                    sched.Instance
+		firstFit, bestFit, wide int32 // wide: spread
+	}{
+		{
+			// headroom after 2 cores, 4 GB: 3.5M, 3.0M, 3.75M
+			name:     "blade sizes differ",
+			blades:   []bladeSpec{sized(8, 16384, 100, 1000), sized(4, 8192, 100, 1000), sized(16, 32768, 100, 1000)},
+			need:     inst("i", 0, 2*sched.Core, 4096),
+			firstFit: 0, bestFit: 1, wide: 2,
+		},
+		{
+			// equal blades, different usage; after 1 core, 1 GB: 3.3125M, 2.3125M, 3.8125M, 2.8125M
+			name:     "usage differs on equal blades",
+			blades:   []bladeSpec{sized(8, 16384, 100, 1000), sized(8, 16384, 100, 1000), sized(8, 16384, 100, 1000), sized(8, 16384, 100, 1000)},
+			held:     []held{{0, 2 * sched.Core, 4096}, {1, 6 * sched.Core, 12288}, {3, 4 * sched.Core, 8192}},
+			need:     inst("i", 0, sched.Core, 1024),
+			firstFit: 0, bestFit: 1, wide: 2,
+		},
+		{
+			// blade 0 is too small; after 2 cores, 2 GB: -, 3.625M, 2.5M, 3.8125M
+			name:     "first-fit skips a blade too small",
+			blades:   []bladeSpec{sized(1, 2048, 100, 1000), sized(8, 16384, 100, 1000), sized(4, 8192, 100, 1000), sized(16, 32768, 100, 1000)},
+			held:     []held{{2, 2 * sched.Core, 2048}},
+			need:     inst("i", 0, 2*sched.Core, 2048),
+			firstFit: 1, bestFit: 2, wide: 3,
+		},
+		{
+			// equal but for disk; after 1 core, 1 GB, 50 GB: 3.575M, 3.125M, 3.62M
+			name:   "disk counts",
+			blades: []bladeSpec{sized(4, 8192, 1000, 1000), sized(4, 8192, 100, 1000), sized(4, 8192, 10000, 1000)},
+			need: sched.Instance{Name: "i", Requires: sched.Requirements{Cores: sched.Core, MemoryMB: 1024},
+				Volumes: []sched.Volume{{Name: "data", SizeGB: 50}}},
+			firstFit: 0, bestFit: 1, wide: 2,
+		},
+		{
+			// blade 0 has no network, so that dimension is skipped: 2.625M vs 3.625M
+			name:     "a dimension the blade lacks is skipped",
+			blades:   []bladeSpec{sized(4, 8192, 100, 0), sized(4, 8192, 100, 1000)},
+			need:     inst("i", 0, sched.Core, 1024),
+			firstFit: 0, bestFit: 0, wide: 1,
+		},
+		{
+			name:     "ties go to the lowest index",
+			blades:   []bladeSpec{sized(1, 1024, 100, 1000), sized(4, 8192, 100, 1000), sized(4, 8192, 100, 1000)},
+			need:     inst("i", 0, 2*sched.Core, 1024),
+			firstFit: 1, bestFit: 1, wide: 1,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, p := range []struct {
+				name string
+				want int32
+			}{{"first-fit", tt.firstFit}, {"best-fit", tt.bestFit}, {"spread", tt.wide}} {
+				c := newCluster(tt.blades...)
+				for i, h := range tt.held {
+					pre := inst("pre", 0, h.cores, h.memMB)
+					require.NoError(t, c.Hold(h.blade, sched.Key{Workload: 99, Instance: uint32(i)}, &pre))
+				}
+				policy, err := sched.PolicyByName(p.name)
+				require.NoError(t, err)
+				w := workload("web", sched.AffinityNone, sched.DomainRack, tt.need)
+				d := c.Place(policy, w, 1, 0)
+				require.Equal(t, p.want, d.Blade, "%s: %s", p.name, d.Reason)
+				require.Contains(t, d.Reason, "web/i on "+c.Path(p.want)+" ("+p.name+": leaves ")
+			}
+		})
+	}
+}
+
+func TestPolicyByName(t *testing.T) {
+	require.Equal(t, []string{"first-fit", "best-fit", "spread"}, sched.Policies())
+	for _, name := range sched.Policies() {
+		p, err := sched.PolicyByName(name)
+		require.NoError(t, err)
+		require.Equal(t, name, p.Name())
+	}
+	_, err := sched.PolicyByName("worst-fit")
+	require.EqualError(t, err, `sched: unknown policy "worst-fit" (want one of first-fit, best-fit, spread)`)
+}
+
+func TestPlacingReason(t *testing.T) {
+	c := newCluster(small(1, 1), small(1, 1))
+	w := workload("web", sched.AffinityNone, sched.DomainRack, inst("i3", 0, 2500, 6144))
+	d := c.Place(sched.BestFit, w, 1, 0)
+	require.Equal(t, sched.Decision{Blade: 0, Reason: "web/i3 on region1/zone1/rack1/blade/0 (best-fit: leaves 1.5 cores, 2048 MB)"}, d)
+}
+
+func TestWaitReason(t *testing.T) {
+	specs := []bladeSpec{small(1, 1), small(1, 2), small(1, 2), small(1, 3), small(1, 3), small(1, 3)}
+	specs[1].notSchedulable = "is out_for_repair"
+	specs[2].notSchedulable = "rack rack2 is not in service"
+	specs[3].cores = 2
+	c := newCluster(specs...)
+	w := workload("web", sched.StrongAntiAffinity, sched.DomainRack,
+		inst("i1", 1, 3*sched.Core, 1024), inst("i2", 2, 3*sched.Core, 1024), inst("i3", 3, 4*sched.Core, 1024))
+	ds := placeAll(t, c, sched.FirstFit, w, 1)
+	require.Equal(t, []int32{0, 4, -1}, blades(ds))
+	require.Equal(t, "web/i3 waits: none of 6 blades fits: 2 not schedulable (e.g. region1/zone1/rack2/blade/1 is out_for_repair), "+
+		"3 lack cores (needs 4, most free 2), 1 excluded by strong anti-affinity over racks", ds[2].Reason)
+
+	c = sched.NewCluster([]sched.Blade{{Path: "b0"}})
+	d := c.Place(sched.Spread, w, 1, 0)
+	require.Equal(t, "web/i1 waits: the only blade does not fit: 1 not schedulable (e.g. b0 never marked schedulable)", d.Reason)
+	d = sched.NewCluster(nil).Place(sched.Spread, w, 1, 0)
+	require.Equal(t, sched.Decision{Blade: -1, Reason: "web/i1 waits: the cluster has no blades"}, d)
+}
+
+// Every dimension blocks on its own; a blade one unit bigger takes it.
+func TestEveryDimensionBlocks(t *testing.T) {
+	base := small(1, 1) // 4 cores, 8192 MB, 1000 GB, 10000 Mbps
+	tests := []struct {
+		name   string
+		blade  func(b *bladeSpec)
+		need   sched.Instance
+		reason string
+	}{
+		{"cores", nil, inst("i", 0, 4001, 0), "1 lack cores (needs 4.001, most free 4)"},
+		{"memory", nil, inst("i", 0, 1, 8193), "1 lack memory (needs 8193 MB, most free 8192 MB)"},
+		{"disk via volumes", nil, sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1},
+			Volumes: []sched.Volume{{Name: "a", SizeGB: 600}, {Name: "b", SizeGB: 401}}}, "1 lack disk (needs 1001 GB, most free 1000 GB)"},
+		{"network", nil, sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1, NetworkMbps: 10_001}},
+			"1 lack network (needs 10001 Mbps, most free 10000 Mbps)"},
+		{"arch", func(b *bladeSpec) { b.arch = "x86_64" }, sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1, Arch: "arm64"}},
+			"1 have another arch (needs arm64)"},
+		{"accelerators", func(b *bladeSpec) { b.accelerators = []string{"gpu"} },
+			sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1, Accelerators: []string{"gpu", "gpu"}}},
+			"1 lack accelerators (needs gpu, gpu)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := base
+			if tt.blade != nil {
+				tt.blade(&b)
+			}
+			w := workload("web", sched.AffinityNone, sched.DomainRack, tt.need)
+			d := newCluster(b).Place(sched.FirstFit, w, 1, 0)
+			require.Equal(t, int32(-1), d.Blade)
+			require.Equal(t, "web/i waits: the only blade does not fit: "+tt.reason, d.Reason)
+		})
+	}
+
+	t.Run("a blade that has enough of each fits", func(t *testing.T) {
+		c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 5, memMB: 9000, diskGB: 1001, netMbps: 10_001, arch: "ARM64",
+			accelerators: []string{"gpu", "fpga", "GPU"}})
+		in := sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 4001, MemoryMB: 8193, NetworkMbps: 10_001,
+			Arch: "arm64", Accelerators: []string{"gpu", "gpu"}}, Volumes: []sched.Volume{{Name: "a", SizeGB: 1001}}}
+		d := c.Place(sched.FirstFit, workload("web", sched.AffinityNone, sched.DomainRack, in), 1, 0)
+		require.Equal(t, int32(0), d.Blade, d.Reason)
+	})
+}
+
+func TestFractionalCores(t *testing.T) {
+	c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 1, memMB: 1024})
+	half := sched.Milli(500)
+	w := workload("web", sched.AffinityNone, sched.DomainRack, inst("a", 0, half, 1), inst("b", 0, half, 1), inst("c", 0, half, 1))
+	ds := placeAll(t, c, sched.BestFit, w, 1)
+	require.Equal(t, []int32{0, 0, -1}, blades(ds))
+	require.Equal(t, "web/c waits: the only blade does not fit: 1 lack cores (needs 0.5, most free 0)", ds[2].Reason)
+	require.Equal(t, sched.Milli(0), c.Free(0).MilliCores)
+}
+
+func TestAcceleratorsAreConsumed(t *testing.T) {
+	c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 8, memMB: 8192, accelerators: []string{"gpu", "fpga"}})
+	gpu := sched.Instance{Name: "g1", Requires: sched.Requirements{Cores: 1, Accelerators: []string{"GPU"}}}
+	gpu2 := gpu
+	gpu2.Name = "g2"
+	plain := inst("p", 0, 1, 0)
+	w := workload("ml", sched.AffinityNone, sched.DomainRack, gpu, gpu2, plain)
+	ds := placeAll(t, c, sched.FirstFit, w, 1)
+	require.Equal(t, []int32{0, -1, 0}, blades(ds))
+	require.Equal(t, []string{"fpga"}, c.Free(0).Accelerators)
+	require.Equal(t, []string{"gpu"}, c.Used(0).Accelerators)
+	require.Equal(t, []string{"fpga", "gpu"}, c.Total(0).Accelerators)
+
+	c.Release(sched.Key{Workload: 1, Instance: 0})
+	require.Equal(t, int32(0), c.Place(sched.FirstFit, w, 1, 1).Blade, "a released accelerator is free again")
+
+	missing := sched.Instance{Name: "t", Requires: sched.Requirements{Cores: 1, Accelerators: []string{"tpu"}}}
+	d := c.Place(sched.FirstFit, workload("ml", sched.AffinityNone, sched.DomainRack, missing), 1, 0)
+	require.Equal(t, int32(-1), d.Blade)
+	require.Contains(t, d.Reason, "1 lack accelerators (needs tpu)")
+}
+
+func TestHoldReleaseRoundTrip(t *testing.T) {
+	c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 4, memMB: 8192, diskGB: 100, netMbps: 1000, accelerators: []string{"gpu"}})
+	before := c.Free(0)
+	require.Equal(t, sched.Usage{MilliCores: 4000, MemoryMB: 8192, DiskGB: 100, NetworkMbps: 1000, Accelerators: []string{"gpu"}}, before)
+
+	in := sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1250, MemoryMB: 1000, NetworkMbps: 10, Accelerators: []string{"gpu"}},
+		Volumes: []sched.Volume{{Name: "v", SizeGB: 30}, {Name: "w", SizeGB: 5}}}
+	k := sched.Key{Workload: 7, Instance: 3}
+	require.NoError(t, c.Hold(0, k, &in))
+	require.Equal(t, sched.Usage{MilliCores: 2750, MemoryMB: 7192, DiskGB: 65, NetworkMbps: 990}, c.Free(0))
+	require.Equal(t, sched.Usage{MilliCores: 1250, MemoryMB: 1000, DiskGB: 35, NetworkMbps: 10, Accelerators: []string{"gpu"}}, c.Used(0))
+	b, ok := c.Placement(k)
+	require.True(t, ok)
+	require.Equal(t, int32(0), b)
+	require.Equal(t, []sched.Key{k}, c.Instances(0))
+
+	require.EqualError(t, c.Hold(0, k, &in), "sched: hold 7/3 on region1/zone1/rack1/blade/0: already held on region1/zone1/rack1/blade/0")
+	require.EqualError(t, c.Hold(0, sched.Key{Workload: 7, Instance: 4}, &in),
+		"sched: hold 7/4 (i) on region1/zone1/rack1/blade/0: needs accelerators gpu, has none free")
+	big := inst("big", 0, 3*sched.Core, 0)
+	require.EqualError(t, c.Hold(0, sched.Key{Workload: 7, Instance: 5}, &big),
+		"sched: hold 7/5 (big) on region1/zone1/rack1/blade/0: needs 3 cores, 2.75 cores free")
+	neg := inst("neg", 0, 1, -5)
+	require.Error(t, c.Hold(0, sched.Key{Workload: 7, Instance: 6}, &neg))
+	require.Equal(t, []sched.Key{k}, c.Instances(0), "failed holds change nothing")
+
+	c.Release(k)
+	require.Equal(t, before, c.Free(0))
+	require.Equal(t, sched.Usage{}, c.Used(0))
+	_, ok = c.Placement(k)
+	require.False(t, ok)
+	require.Empty(t, c.Instances(0))
+	c.Release(k) // no-op
+	require.Equal(t, before, c.Free(0))
+}
+
+func TestInstancesSorted(t *testing.T) {
+	c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 100, memMB: 100})
+	in := inst("i", 0, 1, 1)
+	for _, k := range []sched.Key{{2, 1}, {1, 9}, {1, 2}, {3, 0}} {
+		require.NoError(t, c.Hold(0, k, &in))
+	}
+	require.Equal(t, []sched.Key{{1, 2}, {1, 9}, {2, 1}, {3, 0}}, c.Instances(0))
+}
+
+// affinityCluster has 2 zones × 2 racks × 2 blades of 4 cores.
+func affinityCluster() *sched.Cluster {
+	var specs []bladeSpec
+	for z := int32(1); z <= 2; z++ {
+		for r := int32(1); r <= 2; r++ {
+			specs = append(specs, small(z, 10*z+r), small(z, 10*z+r))
+		}
+	}
+	return newCluster(specs...)
+}
+
+// domainOf names blade b's fault domain in affinityCluster.
+func domainOf(d sched.Domain, b int32) int32 {
+	switch d {
+	case sched.DomainBlade:
+		return b
+	case sched.DomainRack:
+		return b / 2
+	}
+	return b / 4
+}
+
+func TestStrongAffinityKeepsAGroupInOneDomain(t *testing.T) {
+	for _, dom := range []sched.Domain{sched.DomainBlade, sched.DomainRack, sched.DomainZone} {
+		t.Run(dom.String(), func(t *testing.T) {
+			c := affinityCluster()
+			perDomain := map[sched.Domain]int{sched.DomainBlade: 4, sched.DomainRack: 8, sched.DomainZone: 16}[dom]
+			var insts []sched.Instance
+			for i := range perDomain + 1 { // one more than the domain holds
+				insts = append(insts, inst("a"+string(rune('a'+i)), 5, sched.Core, 100))
+			}
+			insts = append(insts, inst("other", 6, sched.Core, 100))
+			w := workload("web", sched.StrongAffinity, dom, insts...)
+			ds := placeAll(t, c, sched.Spread, w, 1)
+			first := domainOf(dom, ds[0].Blade)
+			for _, d := range ds[:perDomain] {
+				require.GreaterOrEqual(t, d.Blade, int32(0), d.Reason)
+				require.Equal(t, first, domainOf(dom, d.Blade), d.Reason)
+			}
+			last := ds[perDomain]
+			require.Equal(t, int32(-1), last.Blade)
+			require.Contains(t, last.Reason, "excluded by strong affinity over "+dom.String()+"s (group 5 is held in another "+dom.String()+")")
+			require.GreaterOrEqual(t, ds[perDomain+1].Blade, int32(0), "another group is not bound to group 5")
+		})
+	}
+}
+
+func TestStrongAntiAffinityNeverSharesADomain(t *testing.T) {
+	for _, tt := range []struct {
+		dom     sched.Domain
+		domains int
+	}{{sched.DomainBlade, 8}, {sched.DomainRack, 4}, {sched.DomainZone, 2}} {
+		t.Run(tt.dom.String(), func(t *testing.T) {
+			c := affinityCluster()
+			var insts []sched.Instance
+			for g := range tt.domains + 1 {
+				insts = append(insts, inst("g"+string(rune('a'+g)), int64(g), sched.Core, 100))
+			}
+			insts = append(insts, inst("again", 0, sched.Core, 100)) // group 0 may share with itself
+			w := workload("web", sched.StrongAntiAffinity, tt.dom, insts...)
+			ds := placeAll(t, c, sched.FirstFit, w, 1)
+			seen := map[int32]int{}
+			for g, d := range ds[:tt.domains] {
+				require.GreaterOrEqual(t, d.Blade, int32(0), d.Reason)
+				dom := domainOf(tt.dom, d.Blade)
+				_, dup := seen[dom]
+				require.False(t, dup, "groups %d and %d share %s %d", seen[dom], g, tt.dom, dom)
+				seen[dom] = g
+			}
+			require.Equal(t, int32(-1), ds[tt.domains].Blade)
+			require.Contains(t, ds[tt.domains].Reason, "excluded by strong anti-affinity over "+tt.dom.String()+"s")
+			again := ds[tt.domains+1]
+			if tt.dom == sched.DomainBlade {
+				require.Equal(t, ds[0].Blade, again.Blade, again.Reason)
+			} else {
+				require.Equal(t, domainOf(tt.dom, ds[0].Blade), domainOf(tt.dom, again.Blade), again.Reason)
+			}
+
+			other := workload("api", sched.StrongAntiAffinity, tt.dom, inst("x", 9, sched.Core, 100))
+			require.GreaterOrEqual(t, c.Place(sched.FirstFit, other, 2, 0).Blade, int32(0), "other workloads' groups do not exclude")
+		})
+	}
+}
+
+func TestWeakAntiAffinityFallsBack(t *testing.T) {
+	c := affinityCluster()
+	w := workload("web", sched.WeakAntiAffinity, sched.DomainZone,
+		inst("a", 1, sched.Core, 100), inst("b", 2, sched.Core, 100), inst("c", 3, sched.Core, 100))
+	ds := placeAll(t, c, sched.FirstFit, w, 1)
+	require.Equal(t, []int32{0, 4, 0}, blades(ds))
+	require.Equal(t, "web/c on region1/zone1/rack11/blade/0 (first-fit: leaves 2 cores, 7992 MB); "+
+		"weak anti-affinity could not be honoured: all 8 fitting blades are in zones holding other groups", ds[2].Reason)
+	require.NotContains(t, ds[1].Reason, "could not")
+}
+
+func TestWeakAffinityFallsBack(t *testing.T) {
+	c := affinityCluster()
+	w := workload("web", sched.WeakAffinity, sched.DomainRack,
+		inst("a", 1, 3*sched.Core, 100), inst("b", 1, 3*sched.Core, 100), inst("c", 1, 3*sched.Core, 100))
+	ds := placeAll(t, c, sched.Spread, w, 1)
+	require.Equal(t, domainOf(sched.DomainRack, ds[0].Blade), domainOf(sched.DomainRack, ds[1].Blade), "preferred while it fits")
+	require.NotEqual(t, domainOf(sched.DomainRack, ds[0].Blade), domainOf(sched.DomainRack, ds[2].Blade))
+	require.Contains(t, ds[2].Reason, "; weak affinity could not be honoured: no blade fits in a rack holding group 1")
+}
+
+func TestUnschedulableBladeKeepsItsInstances(t *testing.T) {
+	c := newCluster(small(1, 1), small(1, 1))
+	w := workload("web", sched.AffinityNone, sched.DomainRack, inst("a", 0, sched.Core, 1))
+	require.Equal(t, []int32{0}, blades(placeAll(t, c, sched.FirstFit, w, 1)))
+	c.SetSchedulable(0, false, "is out_for_repair")
+	ok, why := c.Schedulable(0)
+	require.False(t, ok)
+	require.Equal(t, "is out_for_repair", why)
+	require.Equal(t, sched.Milli(3000), c.Free(0).MilliCores, "still held")
+	w2 := workload("api", sched.AffinityNone, sched.DomainRack, inst("b", 0, sched.Core, 1))
+	require.Equal(t, int32(1), c.Place(sched.FirstFit, w2, 2, 0).Blade)
+}
+
+// Rack ids may repeat across zones: a rack is (region, zone, rack).
+func TestRackIDsArePerZone(t *testing.T) {
+	c := newCluster(small(1, 1), small(2, 1))
+	w := workload("web", sched.StrongAntiAffinity, sched.DomainRack, inst("a", 1, sched.Core, 1), inst("b", 2, sched.Core, 1))
+	require.Equal(t, []int32{0, 1}, blades(placeAll(t, c, sched.FirstFit, w, 1)))
+}
