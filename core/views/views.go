@@ -66,6 +66,9 @@ type Observed struct {
 	LastSeen    clock.Tick // its last report (clock.Never: never heard)
 	SilentSince clock.Tick // the heartbeat it has not sent since (clock.Never: it is heard)
 	Faulted     []int64    // a PDU's or TOR's ports it reports faulted
+	// Link is the trace link of the monitor's span that last changed the
+	// health, so what reacts to the change can be traced as its effect.
+	Link uint64
 }
 
 func (v Target) SnapshotKind() string { return "view.target" }
@@ -84,6 +87,7 @@ func (v Observed) MarshalSnapshot(w *snap.Writer) {
 	for _, p := range v.Faulted {
 		w.Int(p)
 	}
+	w.Uint(v.Link)
 }
 
 // Codecs decode the records of this package from a snapshot.
@@ -101,6 +105,7 @@ var Codecs = store.Codecs{
 		for range n {
 			v.Faulted = append(v.Faulted, r.Int())
 		}
+		v.Link = r.Uint()
 		if v.Health > Removing {
 			return nil, r.Failf("health %d out of range", v.Health)
 		}
@@ -131,6 +136,36 @@ func (v Fault) MarshalSnapshot(w *snap.Writer) {
 func init() {
 	Codecs["view.fault"] = func(r *snap.Reader) (store.Value, error) {
 		v := Fault{Injection: r.Uint(), Kind: r.String(), RepairMean: r.Int()}
+		return v, r.Err()
+	}
+}
+
+// Usage is what the workload manager has placed on a blade, kept in the
+// actual view at "usage/<blade path>": the repair manager drains by it and
+// the UI draws it.
+type Usage struct {
+	Instances   int64
+	MilliCores  int64
+	MemoryMB    int64
+	DiskGB      int64
+	NetworkMbps int64
+}
+
+// UsageKey is the key of a blade's usage record.
+func UsageKey(path string) string { return "usage/" + path }
+
+func (v Usage) SnapshotKind() string { return "view.usage" }
+func (v Usage) MarshalSnapshot(w *snap.Writer) {
+	w.Int(v.Instances)
+	w.Int(v.MilliCores)
+	w.Int(v.MemoryMB)
+	w.Int(v.DiskGB)
+	w.Int(v.NetworkMbps)
+}
+
+func init() {
+	Codecs["view.usage"] = func(r *snap.Reader) (store.Value, error) {
+		v := Usage{Instances: r.Int(), MilliCores: r.Int(), MemoryMB: r.Int(), DiskGB: r.Int(), NetworkMbps: r.Int()}
 		return v, r.Err()
 	}
 }

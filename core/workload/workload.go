@@ -1,0 +1,690 @@
+// Package workload runs the workloads: their lifecycle, their placement by
+// the scheduler (core/sched) and their repair. Instances on a blade that
+// fails, or is drained for maintenance or retirement, are restarted
+// elsewhere, and the trace links the move to the monitor's verdict or the
+// target change that caused it.
+//
+// Lifecycle of an instance: created → scheduled (capacity held: escrow) →
+// starting → running → stopping → stopped → removed; faulted when its
+// blade fails under it (it is then placed again). An instance that cannot
+// be placed waits, and says why.
+//
+// The manager learns which blades can take work from the observed and
+// target views, and publishes each blade's usage in the actual view.
+package workload
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/rng"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
+)
+
+// Subsystem is the high byte of the workload manager's event kinds.
+const Subsystem = 5
+
+// Event kinds. Target is an instance number (or a workload number for
+// EvLifetime), Ref the serial that makes older events stale.
+var (
+	EvStart    = clock.MakeKind(Subsystem, 1) // scheduled -> starting
+	EvRunning  = clock.MakeKind(Subsystem, 2) // starting -> running
+	EvStopped  = clock.MakeKind(Subsystem, 3) // stopping -> stopped
+	EvLifetime = clock.MakeKind(Subsystem, 4) // a generated workload's life is over: stop and delete it
+	EvArrival  = clock.MakeKind(Subsystem, 5) // the generator creates a workload
+	EvRetry    = clock.MakeKind(Subsystem, 6) // try the waiting instances again
+)
+
+// State of an instance.
+type State uint8
+
+const (
+	Created State = iota + 1
+	Scheduled
+	Starting
+	Running
+	Stopping
+	Stopped
+	Removed
+	Faulted
+)
+
+var stateNames = [...]string{"", "created", "scheduled", "starting", "running", "stopping", "stopped", "removed", "faulted"}
+
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("state(%d)", s)
+}
+
+// States lists every state in lifecycle order.
+func States() []State {
+	return []State{Created, Scheduled, Starting, Running, Stopping, Stopped, Removed, Faulted}
+}
+
+// Settings of the workload manager, from the scenario.
+type Settings struct {
+	Policy    string           `json:"policy"`              // first-fit, best-fit or spread
+	Start     hardware.Range   `json:"start"`               // starting -> running, ticks
+	Stop      hardware.Range   `json:"stop"`                // stopping -> stopped, ticks
+	Workloads []sched.Workload `json:"workloads,omitempty"` // created at tick 0
+	Arrivals  *Arrivals        `json:"arrivals,omitempty"`
+}
+
+// Arrivals generate workloads: exponential inter-arrival times, a
+// weighted mix of shapes, exponential lifetimes.
+type Arrivals struct {
+	Every    clock.Tick `json:"every"`           // mean ticks between arrivals
+	Lifetime clock.Tick `json:"lifetime"`        // mean lifetime in ticks (0: they live forever)
+	Count    int64      `json:"count,omitempty"` // stop after this many (0: no limit)
+	Mix      []Shape    `json:"mix"`
+}
+
+// Shape is one kind of generated workload and how often it comes.
+type Shape struct {
+	Weight   int64          `json:"weight"`
+	Workload sched.Workload `json:"workload"`
+}
+
+// DefaultSettings: first-fit, instances start in 2 to 5 ticks and stop in 1 to 3.
+func DefaultSettings() Settings {
+	return Settings{Policy: "first-fit", Start: hardware.Range{Low: 2, High: 5}, Stop: hardware.Range{Low: 1, High: 3}}
+}
+
+// Validate checks the settings and every workload.
+func (s *Settings) Validate() error {
+	if _, err := sched.PolicyByName(s.Policy); err != nil {
+		return fmt.Errorf("workloads.policy: %w", err)
+	}
+	for _, r := range []struct {
+		name string
+		r    hardware.Range
+	}{{"start", s.Start}, {"stop", s.Stop}} {
+		if r.r.Low < 0 || r.r.High < r.r.Low || r.r.High > 365*24*3600 {
+			return fmt.Errorf("workloads.%s: want 0 <= low <= high <= %d, got %d..%d", r.name, 365*24*3600, r.r.Low, r.r.High)
+		}
+	}
+	names := map[string]bool{}
+	for i := range s.Workloads {
+		w := &s.Workloads[i]
+		if err := w.Validate(); err != nil {
+			return fmt.Errorf("workloads.workloads[%d]: %w", i, err)
+		}
+		if names[w.Name] {
+			return fmt.Errorf("workloads.workloads[%d]: name %q is used twice", i, w.Name)
+		}
+		names[w.Name] = true
+	}
+	if a := s.Arrivals; a != nil {
+		switch {
+		case a.Every < 1:
+			return fmt.Errorf("workloads.arrivals.every must be >= 1, got %d", a.Every)
+		case a.Lifetime < 0 || a.Count < 0:
+			return fmt.Errorf("workloads.arrivals: lifetime and count must be >= 0")
+		case len(a.Mix) == 0:
+			return fmt.Errorf("workloads.arrivals.mix is empty")
+		}
+		for i := range a.Mix {
+			if a.Mix[i].Weight < 1 {
+				return fmt.Errorf("workloads.arrivals.mix[%d].weight must be >= 1, got %d", i, a.Mix[i].Weight)
+			}
+			if err := a.Mix[i].Workload.Validate(); err != nil {
+				return fmt.Errorf("workloads.arrivals.mix[%d]: %w", i, err)
+			}
+		}
+	}
+	return nil
+}
+
+// Workload is one workload as the manager runs it.
+type Workload struct {
+	Def       sched.Workload
+	Stopped   bool // the user stopped it (or its life ended)
+	Deleted   bool
+	Generated bool
+	First     int // its first instance in the manager's list
+	serial    uint64
+	shape     int32 // the arrival mix entry it was made from (-1: not generated)
+	created   clock.Tick
+}
+
+// Instance is one instance as the manager runs it.
+type Instance struct {
+	Workload uint32
+	Index    uint32 // in its workload's definition
+	State    State
+	Blade    int32  // where it is held (-1: nowhere)
+	Why      string // the last placement decision, or why it waits
+	Since    clock.Tick
+	Moves    int64 // times it was restarted elsewhere
+	serial   uint64
+	waiting  bool
+}
+
+// Name is workload/instance.
+func (m *Manager) Name(i int) string {
+	in := &m.insts[i]
+	w := m.wls[in.Workload]
+	return w.Def.Name + "/" + w.Def.Instances[in.Index].Name
+}
+
+// Manager is the workload manager.
+type Manager struct {
+	env     *hardware.Env
+	hw      *hardware.Model
+	set     Settings
+	policy  sched.Policy
+	blades  []sched.Blade
+	cluster *sched.Cluster
+	rand    *rng.Source
+
+	wls     []*Workload
+	byName  map[string]uint32
+	insts   []Instance
+	waiting []int32 // instances waiting for capacity, oldest first
+	retry   bool    // a retry is queued
+	counts  [len(stateNames)]int64
+	moved   int64
+	arrived int64
+	arrival uint64 // serial of the pending arrival
+}
+
+// New starts the workload manager over the hardware's blades.
+func New(env *hardware.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager, error) {
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	pol, _ := sched.PolicyByName(set.Policy)
+	blades := make([]sched.Blade, len(hw.Blades))
+	zones := map[string]int32{}
+	regions := map[string]int32{}
+	id := func(m map[string]int32, k string) int32 {
+		if v, ok := m[k]; ok {
+			return v
+		}
+		m[k] = int32(len(m))
+		return m[k]
+	}
+	for i := range hw.Blades {
+		b := &hw.Blades[i]
+		r := &hw.Racks[b.Rack]
+		blades[i] = sched.Blade{Path: b.Path, Region: id(regions, r.Region), Zone: id(zones, r.Region+"/"+r.Zone), Rack: b.Rack, Capacity: b.Def.Capacity}
+	}
+	m := &Manager{env: env, hw: hw, set: set, policy: pol, blades: blades, cluster: sched.NewCluster(blades), rand: rng.New(seed, 0x500), byName: map[string]uint32{}}
+	for b := range hw.Blades {
+		m.cluster.SetSchedulable(int32(b), false, "has not been seen working yet")
+	}
+	env.Store.Watch(store.Observed, "", m.bladeChanged)
+	env.Store.Watch(store.Target, "", m.bladeChanged)
+	return m, nil
+}
+
+// Start creates the scenario's workloads and starts the generator.
+func (m *Manager) Start() {
+	for i := range m.set.Workloads {
+		sp := m.env.Trace.Start(m.env.Now, "workloads: create "+m.set.Workloads[i].Name)
+		sp.Reason("a workload of the scenario")
+		m.create(sp, m.set.Workloads[i], -1)
+		sp.End()
+	}
+	m.armArrival()
+}
+
+// Policy is the placement policy in force.
+func (m *Manager) Policy() string { return m.policy.Name() }
+
+// Cluster is the scheduler's view of the blades (read it only).
+func (m *Manager) Cluster() *sched.Cluster { return m.cluster }
+
+// Workloads lists the workloads (read them only).
+func (m *Manager) Workloads() []*Workload { return m.wls }
+
+// Instances lists the instances (read them only).
+func (m *Manager) Instances() []Instance { return m.insts }
+
+// CountByState counts instances per state, by state name (states with none left out).
+func (m *Manager) CountByState() map[string]int {
+	out := map[string]int{}
+	for _, s := range States() {
+		if n := m.counts[s]; n > 0 {
+			out[s.String()] = int(n)
+		}
+	}
+	return out
+}
+
+// Count is the number of instances in state s.
+func (m *Manager) Count(s State) int64 { return m.counts[s] }
+
+// Waiting is the number of instances waiting for capacity.
+func (m *Manager) Waiting() int64 { return int64(len(m.waiting)) }
+
+// Moved is the number of restarts elsewhere so far.
+func (m *Manager) Moved() int64 { return m.moved }
+
+// Arrived is the number of generated workloads so far.
+func (m *Manager) Arrived() int64 { return m.arrived }
+
+// Lookup finds a workload by name.
+func (m *Manager) Lookup(name string) (uint32, bool) {
+	id, ok := m.byName[name]
+	return id, ok && !m.wls[id].Deleted
+}
+
+func (m *Manager) setState(i int32, s State) {
+	in := &m.insts[i]
+	m.counts[in.State]--
+	in.State, in.Since = s, m.env.Now
+	m.counts[s]++
+}
+
+// Create adds a workload and places its instances.
+func (m *Manager) Create(sp *trace.Span, def sched.Workload) error {
+	if err := def.Validate(); err != nil {
+		return err
+	}
+	if _, ok := m.Lookup(def.Name); ok {
+		return fmt.Errorf("a workload named %q exists", def.Name)
+	}
+	m.create(sp, def, -1)
+	return nil
+}
+
+func (m *Manager) create(sp *trace.Span, def sched.Workload, shape int32) {
+	wid := uint32(len(m.wls))
+	w := &Workload{Def: def, Generated: shape >= 0, First: len(m.insts), shape: shape, created: m.env.Now}
+	m.wls = append(m.wls, w)
+	m.byName[def.Name] = wid
+	sp.Impact(trace.Create, "workload/"+def.Name)
+	for j := range def.Instances {
+		m.insts = append(m.insts, Instance{Workload: wid, Index: uint32(j), State: Created, Blade: -1, Since: m.env.Now})
+		m.counts[Created]++
+	}
+	for j := range def.Instances {
+		m.place(sp, int32(w.First+j))
+	}
+}
+
+// place asks the scheduler for a blade for instance i and holds it there,
+// or queues the instance with the scheduler's reason.
+func (m *Manager) place(sp *trace.Span, i int32) bool {
+	in := &m.insts[i]
+	w := m.wls[in.Workload]
+	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
+	if d.Blade < 0 {
+		if !in.waiting {
+			in.waiting = true
+			m.waiting = append(m.waiting, i)
+			sp.Infof(m.env.Now, "%s", d.Reason)
+		}
+		in.Why = d.Reason
+		return false
+	}
+	key := sched.Key{Workload: in.Workload, Instance: in.Index}
+	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
+		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(int(i)), err))
+	}
+	in.waiting, in.Blade, in.Why = false, d.Blade, d.Reason
+	in.serial++
+	m.setState(i, Scheduled)
+	sp.Infof(m.env.Now, "%s", d.Reason)
+	sp.Impact(trace.Modify, m.hw.Blades[d.Blade].Path)
+	m.putUsage(d.Blade)
+	m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvStart, Target: uint32(i), Ref: in.serial})
+	return true
+}
+
+// release frees instance i's capacity.
+func (m *Manager) release(i int32) {
+	in := &m.insts[i]
+	if in.Blade < 0 {
+		return
+	}
+	b := in.Blade
+	m.cluster.Release(sched.Key{Workload: in.Workload, Instance: in.Index})
+	in.Blade = -1
+	m.putUsage(b)
+	m.queueRetry()
+}
+
+func (m *Manager) putUsage(b int32) {
+	u := m.cluster.Used(b)
+	v := views.Usage{Instances: int64(len(m.cluster.Instances(b))), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
+	m.env.Store.Put(store.Actual, views.UsageKey(m.hw.Blades[b].Path), v)
+}
+
+func (m *Manager) queueRetry() {
+	if len(m.waiting) > 0 && !m.retry {
+		m.retry = true
+		m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvRetry})
+	}
+}
+
+// retryBatch bounds the instances tried per retry, so a long queue costs
+// a bounded amount per tick.
+const retryBatch = 256
+
+func (m *Manager) retryWaiting() {
+	m.retry = false
+	if len(m.waiting) == 0 {
+		return
+	}
+	sp := m.env.Trace.StartInfra(m.env.Now, "scheduler: retry waiting instances")
+	defer sp.End()
+	sp.Reasonf("capacity changed; %d instances wait", len(m.waiting))
+	queue := m.waiting
+	m.waiting = nil
+	tried := 0
+	for k, i := range queue {
+		in := &m.insts[i]
+		if !in.waiting {
+			continue
+		}
+		if tried == retryBatch {
+			m.waiting = append(m.waiting, queue[k:]...)
+			break
+		}
+		tried++
+		in.waiting = false
+		if !m.placeTraced(i, "capacity has freed up") {
+			in.waiting = true
+			m.waiting = append(m.waiting, i)
+		}
+	}
+	if tried == retryBatch && len(m.waiting) > 0 {
+		m.retry = true
+		m.env.Queue.Push(m.env.Now+1, clock.Event{Kind: EvRetry})
+	}
+}
+
+// placeTraced tries to place i; a success gets a simulation span of its own.
+func (m *Manager) placeTraced(i int32, why string) bool {
+	in := &m.insts[i]
+	w := m.wls[in.Workload]
+	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
+	if d.Blade < 0 {
+		in.Why = d.Reason
+		return false
+	}
+	sp := m.env.Trace.Start(m.env.Now, "scheduler: place "+m.Name(int(i)))
+	sp.Reasonf("%s: %s", why, d.Reason)
+	ok := m.place(sp, i)
+	sp.End()
+	return ok
+}
+
+// schedulable is whether blade b can take work, from its target and what
+// the monitor observes, and why not.
+func (m *Manager) schedulable(b int32) (bool, string) {
+	bl := &m.hw.Blades[b]
+	rec, _ := m.env.Store.Get(store.Target, bl.Path)
+	t, _ := rec.Value.(views.Target)
+	orec, _ := m.env.Store.Get(store.Observed, bl.Path)
+	o, _ := orec.Value.(views.Observed)
+	r := &m.hw.Racks[bl.Rack]
+	switch {
+	case !t.Enabled:
+		return false, "is disabled"
+	case r.Def.Condition != inventory.ConditionOperational:
+		return false, "rack " + r.Path + " is " + r.Def.Condition.String()
+	case t.Condition != inventory.ConditionOperational:
+		return false, "is " + t.Condition.String()
+	case o.Health != views.Healthy:
+		return false, "is " + o.Health.String()
+	case o.State != "working":
+		return false, "is " + o.State
+	}
+	return true, ""
+}
+
+// bladeChanged follows a blade's target or observed record: it may take
+// work now, or its instances must move.
+func (m *Manager) bladeChanged(ch store.Change) {
+	ref, ok := m.hw.Lookup(ch.Key)
+	if !ok || ref.Kind != hardware.KindBlade {
+		return
+	}
+	b := ref.Index
+	was, _ := m.cluster.Schedulable(b)
+	ok, why := m.schedulable(b)
+	m.cluster.SetSchedulable(b, ok, why)
+	if ok {
+		if !was {
+			m.queueRetry()
+		}
+		return
+	}
+	// It can no longer take work. Its instances move if it has failed or
+	// its target takes it out; a suspected or rebooting blade keeps them.
+	orec, _ := m.env.Store.Get(store.Observed, ch.Key)
+	o, _ := orec.Value.(views.Observed)
+	trec, _ := m.env.Store.Get(store.Target, ch.Key)
+	t, _ := trec.Value.(views.Target)
+	failed := o.Health == views.Unavailable
+	if !failed && t.Condition == inventory.ConditionOperational && t.Enabled {
+		return
+	}
+	var link trace.LinkID
+	if _, isObs := ch.New.(views.Observed); isObs && failed {
+		link = trace.LinkID(o.Link)
+	}
+	keys := m.cluster.Instances(b)
+	if len(keys) == 0 {
+		return
+	}
+	path := m.hw.Blades[b].Path
+	name := "workload repair: move instances off " + path
+	var sp *trace.Span
+	if link != 0 {
+		sp = m.env.Trace.StartLinked(m.env.Now, name, link)
+	} else {
+		sp = m.env.Trace.Start(m.env.Now, name)
+	}
+	defer sp.End()
+	if failed {
+		sp.Reasonf("%s %s, so its %d instances are faulted and restarted elsewhere", path, why, len(keys))
+	} else {
+		sp.Reasonf("%s %s, so its %d instances are moved elsewhere (drain)", path, why, len(keys))
+	}
+	sp.Impact(trace.Read, path)
+	for _, k := range keys {
+		i := int32(m.wls[k.Workload].First + int(k.Instance))
+		in := &m.insts[i]
+		if failed {
+			m.setState(i, Faulted)
+			sp.Warnf(m.env.Now, "%s faulted on %s", m.Name(int(i)), path)
+		}
+		m.release(i)
+		in.Moves++
+		m.moved++
+		m.setState(i, Created)
+		m.place(sp, i)
+	}
+}
+
+// Stop stops a workload's instances; Resume places them again.
+func (m *Manager) Stop(sp *trace.Span, name string) error {
+	id, ok := m.Lookup(name)
+	if !ok {
+		return fmt.Errorf("no workload %q", name)
+	}
+	w := m.wls[id]
+	if w.Stopped {
+		return fmt.Errorf("workload %q is already stopped", name)
+	}
+	w.Stopped = true
+	for j := range w.Def.Instances {
+		m.stopInstance(sp, int32(w.First+j))
+	}
+	return nil
+}
+
+func (m *Manager) stopInstance(sp *trace.Span, i int32) {
+	in := &m.insts[i]
+	in.serial++
+	switch in.State {
+	case Scheduled, Starting, Running:
+		m.setState(i, Stopping)
+		sp.Infof(m.env.Now, "%s stopping", m.Name(int(i)))
+		d := clock.Tick(m.rand.Range(int64(m.set.Stop.Low), int64(m.set.Stop.High)))
+		m.env.Queue.Push(m.env.Now+d, clock.Event{Kind: EvStopped, Target: uint32(i), Ref: in.serial})
+	case Created, Faulted:
+		in.waiting = false
+		m.setState(i, Stopped)
+		m.release(i)
+	}
+}
+
+// Resume places a stopped workload's instances again.
+func (m *Manager) Resume(sp *trace.Span, name string) error {
+	id, ok := m.Lookup(name)
+	if !ok {
+		return fmt.Errorf("no workload %q", name)
+	}
+	w := m.wls[id]
+	if !w.Stopped {
+		return fmt.Errorf("workload %q is not stopped", name)
+	}
+	for j := range w.Def.Instances {
+		if s := m.insts[w.First+j].State; s == Stopping {
+			return fmt.Errorf("workload %q is still stopping", name)
+		}
+	}
+	w.Stopped = false
+	for j := range w.Def.Instances {
+		i := int32(w.First + j)
+		m.setState(i, Created)
+		m.place(sp, i)
+	}
+	return nil
+}
+
+// Delete stops a workload and removes it once stopped.
+func (m *Manager) Delete(sp *trace.Span, name string) error {
+	id, ok := m.Lookup(name)
+	if !ok {
+		return fmt.Errorf("no workload %q", name)
+	}
+	w := m.wls[id]
+	w.Deleted = true
+	if !w.Stopped {
+		w.Stopped = true
+		for j := range w.Def.Instances {
+			m.stopInstance(sp, int32(w.First+j))
+		}
+	}
+	for j := range w.Def.Instances {
+		if i := int32(w.First + j); m.insts[i].State == Stopped {
+			m.setState(i, Removed)
+		}
+	}
+	sp.Impact(trace.Delete, "workload/"+name)
+	return nil
+}
+
+func (m *Manager) armArrival() {
+	a := m.set.Arrivals
+	if a == nil || a.Count > 0 && m.arrived >= a.Count {
+		return
+	}
+	m.arrival++
+	d := clock.Tick(m.rand.Exp(float64(a.Every)))
+	m.env.Queue.Push(m.env.Now+d, clock.Event{Kind: EvArrival, Ref: m.arrival})
+}
+
+// Handle runs the manager's events.
+func (m *Manager) Handle(ev clock.Event) {
+	now := m.env.Now
+	switch ev.Kind {
+	case EvRetry:
+		m.retryWaiting()
+		return
+	case EvArrival:
+		if ev.Ref != m.arrival {
+			return
+		}
+		a := m.set.Arrivals
+		var total int64
+		for _, s := range a.Mix {
+			total += s.Weight
+		}
+		pick := int64(m.rand.Uint64N(uint64(total)))
+		k := 0
+		for pick >= a.Mix[k].Weight {
+			pick -= a.Mix[k].Weight
+			k++
+		}
+		m.arrived++
+		def := cloneWorkload(a.Mix[k].Workload)
+		def.Name = fmt.Sprintf("%s-%d", def.Name, m.arrived)
+		sp := m.env.Trace.Start(now, "workloads: arrival "+def.Name)
+		sp.Reasonf("the arrival generator (every %d ticks on average) creates %s, shaped like %s", a.Every, def.Name, a.Mix[k].Workload.Name)
+		m.create(sp, def, int32(k))
+		if a.Lifetime > 0 {
+			w := m.wls[len(m.wls)-1]
+			life := clock.Tick(m.rand.Exp(float64(a.Lifetime)))
+			sp.Infof(now, "%s lives %d ticks", def.Name, life)
+			m.env.Queue.Push(now+life, clock.Event{Kind: EvLifetime, Target: uint32(len(m.wls) - 1), Ref: w.serial})
+		}
+		sp.End()
+		m.armArrival()
+		return
+	case EvLifetime:
+		w := m.wls[ev.Target]
+		if ev.Ref != w.serial || w.Deleted {
+			return
+		}
+		sp := m.env.Trace.Start(now, "workloads: end of "+w.Def.Name)
+		sp.Reasonf("%s has reached the end of its lifetime", w.Def.Name)
+		m.Delete(sp, w.Def.Name)
+		sp.End()
+		return
+	}
+	i := int32(ev.Target)
+	in := &m.insts[i]
+	if ev.Ref != in.serial {
+		return
+	}
+	switch ev.Kind {
+	case EvStart:
+		m.setState(i, Starting)
+		d := clock.Tick(m.rand.Range(int64(m.set.Start.Low), int64(m.set.Start.High)))
+		m.env.Queue.Push(now+d, clock.Event{Kind: EvRunning, Target: uint32(i), Ref: in.serial})
+	case EvRunning:
+		m.setState(i, Running)
+	case EvStopped:
+		m.setState(i, Stopped)
+		m.release(i)
+		if m.wls[in.Workload].Deleted {
+			m.setState(i, Removed)
+		}
+	default:
+		panic(fmt.Sprintf("workload: unknown event %v", ev))
+	}
+}
+
+func cloneWorkload(w sched.Workload) sched.Workload {
+	w.Instances = slices.Clone(w.Instances)
+	return w
+}
+
+// Used is the capacity held on every blade together.
+func (m *Manager) Used() views.Usage {
+	var u views.Usage
+	for b := range m.cluster.Len() {
+		x := m.cluster.Used(int32(b))
+		u.MilliCores += int64(x.MilliCores)
+		u.MemoryMB += x.MemoryMB
+		u.DiskGB += x.DiskGB
+		u.NetworkMbps += x.NetworkMbps
+	}
+	u.Instances = m.counts[Scheduled] + m.counts[Starting] + m.counts[Running] + m.counts[Stopping]
+	return u
+}
