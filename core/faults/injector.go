@@ -60,6 +60,7 @@ func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64
 		in.procs = append(in.procs, pr)
 	}
 	env.Store.Watch(store.Actual, "fault/", in.faultRecordChanged)
+	env.Store.Watch(store.Actual, "", in.pduChanged)
 	return in, nil
 }
 
@@ -269,6 +270,46 @@ func (in *Injector) byKindAdd(k Kind, d int64) {
 	}
 	in.stats.ByKind = append(in.stats.ByKind, KindStats{Kind: k, Repaired: 1, RepairTicks: d})
 	slices.SortFunc(in.stats.ByKind, func(a, b KindStats) int { return slices.Index(Kinds(), a.Kind) - slices.Index(Kinds(), b.Kind) })
+}
+
+// pduChanged ends a hard pdu-off or rack-power fault once its PDUs are
+// working again: switching a PDU back on is its repair, and the repair
+// manager does that without a technician.
+func (in *Injector) pduChanged(ch store.Change) {
+	v, ok := ch.New.(hardware.PDUActual)
+	if !ok || v.State != hardware.PDUWorking {
+		return
+	}
+	ref, ok := in.hw.Lookup(ch.Key)
+	if !ok {
+		return
+	}
+	rack := in.hw.Racks[in.hw.PDUs[ref.Index].Rack].Path
+	for _, key := range []string{views.FaultKey(ch.Key), views.FaultKey(rack)} {
+		id, ok := in.byKey[key]
+		if !ok {
+			continue
+		}
+		x := in.inj[id-1]
+		if x.Spec.Flap != nil || x.State != Active {
+			continue
+		}
+		if x.Spec.Kind == RackPower && !in.rackPowered(rack) {
+			continue
+		}
+		in.env.Store.Delete(store.Actual, key) // seen by faultRecordChanged: repaired
+	}
+}
+
+func (in *Injector) rackPowered(path string) bool {
+	ref, _ := in.hw.Lookup(path)
+	r := &in.hw.Racks[ref.Index]
+	for p := r.PDULo; p < r.PDUHi; p++ {
+		if in.hw.PDUs[p].State != hardware.PDUWorking {
+			return false
+		}
+	}
+	return true
 }
 
 // Pause stops a flapping injection: the fault is taken out until resumed.

@@ -204,6 +204,7 @@ func (m *Monitor) Handle(ev clock.Event) {
 		sp.Reasonf("%s has been silent since t=%d (%d ticks), so it is marked unavailable; %s", el.path, el.obs.SilentSince, silent, m.cannotTell(e))
 	}
 	sp.Infof(now, "%s %s -> %s (last reported %q at t=%d)", el.path, was, el.obs.Health, el.obs.State, el.obs.LastSeen)
+	el.obs.Link = uint64(sp.Link(now, "what depends on "+el.path+" reacts"))
 	m.put(e)
 }
 

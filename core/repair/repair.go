@@ -85,10 +85,6 @@ type Manager struct {
 	rules *rules.Set
 	rand  *rng.Source
 	elems []elem
-
-	// HasWorkloads reports whether instances are placed on a blade; set by
-	// the workload manager (nil: none ever are).
-	HasWorkloads func(blade int32) bool
 }
 
 type elem struct {
@@ -117,6 +113,7 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 	}
 	env.Store.Watch(store.Observed, "", m.changed)
 	env.Store.Watch(store.Target, "", m.changed)
+	env.Store.Watch(store.Actual, "usage/", m.usageChanged)
 	return m, nil
 }
 
@@ -128,8 +125,25 @@ func (m *Manager) changed(ch store.Change) {
 	if !ok {
 		return
 	}
+	var link trace.LinkID
+	if o, ok := ch.New.(views.Observed); ok {
+		if old, _ := ch.Old.(views.Observed); old.Link != o.Link {
+			link = trace.LinkID(o.Link) // the monitor's verdict this decision answers
+		}
+	}
 	if e := m.hw.Element(ref); e >= 0 {
-		m.consider(e, 0)
+		m.consider(e, link)
+	}
+}
+
+// usageChanged reconsiders a blade being drained when its last instance
+// has moved away.
+func (m *Manager) usageChanged(ch store.Change) {
+	if u, ok := ch.New.(views.Usage); ok && u.Instances > 0 {
+		return
+	}
+	if ref, ok := m.hw.Lookup(ch.Key[len("usage/"):]); ok {
+		m.consider(m.hw.Element(ref), 0)
 	}
 }
 
@@ -234,7 +248,7 @@ func (m *Manager) bladeFacts(b int32) []string {
 			break
 		}
 	}
-	if m.HasWorkloads != nil && m.HasWorkloads(b) {
+	if rec, ok := m.env.Store.Get(store.Actual, views.UsageKey(m.hw.Blades[b].Path)); ok && rec.Value.(views.Usage).Instances > 0 {
 		f = append(f, "has-workloads")
 	}
 	return f

@@ -48,6 +48,8 @@ func DefaultRules() *rules.Set {
 			Name: "pdu-off", Kind: "pdu", When: []string{"should-run", "heard", "state:off"},
 			Should: "{element} should be on",
 			Choices: []rules.Choice{
+				{Name: "grace", Assuming: []string{"!tried:grace"}, Call: "wait", Wait: 15,
+					Chosen: "give it 15 ticks in case it was switched off on purpose", Rejected: "it stayed off for 15 ticks"},
 				{Name: "power-on", Assuming: []string{"!tried:power-on"}, Call: "power-on", Wait: 10, Chosen: "switch it back on", Rejected: "it did not switch on"},
 				{Name: "technician", Call: "technician", Chosen: "mark it out_for_repair and call a technician"},
 			},
