@@ -18,14 +18,14 @@ const (
 
 // GenSpec is the shape of a generated inventory.
 type GenSpec struct {
-	Name           string     // root name; empty gives one that states the shape
-	Regions        int        // >= 1
-	ZonesPerRegion int        // >= 1
-	RacksPerZone   int        // >= 1
-	BladesPerRack  int        // 1..GenBladesPerRackMax
-	PDUsPerRack    int        // 1..2; 0 means 1
-	TORsPerRack    int        // 1..2; 0 means 1
-	Capacities     []Capacity // blade i of a rack gets Capacities[(i-1) % len]; empty means StandardBlade
+	Name           string     `json:"name,omitempty"`        // root name; empty gives one that states the shape
+	Regions        int        `json:"regions"`               // >= 1
+	ZonesPerRegion int        `json:"zonesPerRegion"`        // >= 1
+	RacksPerZone   int        `json:"racksPerZone"`          // >= 1
+	BladesPerRack  int        `json:"bladesPerRack"`         // 1..GenBladesPerRackMax
+	PDUsPerRack    int        `json:"pdusPerRack,omitempty"` // 1..2; 0 means 1
+	TORsPerRack    int        `json:"torsPerRack,omitempty"` // 1..2; 0 means 1
+	Capacities     []Capacity `json:"capacities,omitempty"`  // blade i of a rack gets Capacities[(i-1) % len]; empty means StandardBlade
 }
 
 // StandardBlade is the common blade of the original's standard inventory.

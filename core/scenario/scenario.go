@@ -24,6 +24,8 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/monitor"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/rules"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/workload"
 )
 
 // Format is the scenario format this build writes. Format 1 had no
@@ -73,11 +75,12 @@ type Inventory struct {
 // target is its definition's condition: the repair manager brings an
 // all-off inventory to working by itself.
 type Control struct {
-	Monitor     monitor.Settings `json:"monitor"`
-	Repair      repair.Settings  `json:"repair"`
-	Rules       *rules.Set       `json:"rules,omitempty"` // nil: the default rules
-	Processes   []faults.Process `json:"processes,omitempty"`
-	SampleEvery clock.Tick       `json:"sampleEvery"` // metrics sample interval in ticks (0: none)
+	Monitor     monitor.Settings   `json:"monitor"`
+	Repair      repair.Settings    `json:"repair"`
+	Rules       *rules.Set         `json:"rules,omitempty"` // nil: the default rules
+	Processes   []faults.Process   `json:"processes,omitempty"`
+	SampleEvery clock.Tick         `json:"sampleEvery"`         // metrics sample interval in ticks (0: none)
+	Workloads   *workload.Settings `json:"workloads,omitempty"` // nil: no workloads (and no scheduler)
 }
 
 // DefaultControl is the control plane with every setting at its default.
@@ -116,6 +119,11 @@ func (c *Control) Validate() error {
 		}
 		names[p.Name] = true
 	}
+	if c.Workloads != nil {
+		if err := c.Workloads.Validate(); err != nil {
+			return fmt.Errorf("control.%w", err)
+		}
+	}
 	if c.SampleEvery < 0 || c.SampleEvery > 365*24*3600 {
 		return fmt.Errorf("control.sampleEvery: must be 0..%d, got %d", 365*24*3600, c.SampleEvery)
 	}
@@ -139,7 +147,9 @@ type Command struct {
 
 	Fault *faults.Spec `json:"fault,omitempty"` // inject
 	ID    uint64       `json:"id,omitempty"`    // pause-fault, resume-fault, remove-fault: the injection
-	Name  string       `json:"name,omitempty"`  // process: the random process
+	Name  string       `json:"name,omitempty"`  // process: the random process; stop-, resume-, delete-workload: the workload
+
+	Workload *sched.Workload `json:"workload,omitempty"` // create-workload
 }
 
 // Op names a command.
@@ -170,13 +180,19 @@ const (
 	Retire         Op = "retire"          // target: blade; drain it and take it out for good
 	ReturnService  Op = "return"          // target: blade; back to operational
 	CallTechnician Op = "call-technician" // target: blade, PDU or TOR
+	CreateWorkload Op = "create-workload" // workload: its definition
+	StopWorkload   Op = "stop-workload"   // name
+	ResumeWorkload Op = "resume-workload" // name
+	DeleteWorkload Op = "delete-workload" // name
 )
 
 var ops = []Op{BringUp, Power, Connect, Boot, Shutdown, FaultBlade, RepairBlade, Stick, Unstick, BreakCable, MendCable, StopRack,
-	Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician}
+	Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician,
+	CreateWorkload, StopWorkload, ResumeWorkload, DeleteWorkload}
 
 // ControlOps need a scenario with a control plane.
-var ControlOps = []Op{Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician}
+var ControlOps = []Op{Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician,
+	CreateWorkload, StopWorkload, ResumeWorkload, DeleteWorkload}
 
 // Ops lists every command name.
 func Ops() []Op { return slices.Clone(ops) }
@@ -211,6 +227,12 @@ func (c Command) String() string {
 		fmt.Fprintf(&b, " %d", c.ID)
 	case Process:
 		fmt.Fprintf(&b, " %s on=%t", c.Name, c.On)
+	case CreateWorkload:
+		if c.Workload != nil {
+			fmt.Fprintf(&b, " %s (%d instances)", c.Workload.Name, len(c.Workload.Instances))
+		}
+	case StopWorkload, ResumeWorkload, DeleteWorkload:
+		b.WriteString(" " + c.Name)
 	}
 	return b.String()
 }
@@ -240,6 +262,16 @@ func (c Command) Check() error {
 	case Process:
 		if c.Name == "" {
 			return fmt.Errorf("process needs the name of a random process")
+		}
+		return nil
+	case CreateWorkload:
+		if c.Workload == nil {
+			return fmt.Errorf("create-workload needs a workload")
+		}
+		return c.Workload.Validate()
+	case StopWorkload, ResumeWorkload, DeleteWorkload:
+		if c.Name == "" {
+			return fmt.Errorf("%s needs the name of a workload", c.Do)
 		}
 		return nil
 	}
@@ -342,6 +374,16 @@ func (s *Scenario) Clone() *Scenario {
 		ctl.Processes = slices.Clone(s.Control.Processes)
 		if s.Control.Rules != nil {
 			ctl.Rules = s.Control.Rules.Clone()
+		}
+		if s.Control.Workloads != nil {
+			wl := *s.Control.Workloads
+			wl.Workloads = slices.Clone(wl.Workloads)
+			if wl.Arrivals != nil {
+				a := *wl.Arrivals
+				a.Mix = slices.Clone(a.Mix)
+				wl.Arrivals = &a
+			}
+			ctl.Workloads = &wl
 		}
 		c.Control = &ctl
 	}

@@ -45,7 +45,9 @@ func TestBuiltinInventories(t *testing.T) {
 
 func TestParseErrorsNameTheProblem(t *testing.T) {
 	valid := func() string {
-		b, err := Marshal(Default())
+		d := Default()
+		d.Script = []Timed{{At: 0, Command: Command{Do: BringUp}}}
+		b, err := Marshal(d)
 		require.NoError(t, err)
 		return string(b)
 	}()
@@ -96,10 +98,49 @@ func TestCommandString(t *testing.T) {
 }
 
 func TestCloneIsDeep(t *testing.T) {
-	s := Default()
+	s, err := Builtin("workload-churn")
+	require.NoError(t, err)
+	s.Script = []Timed{{At: 0, Command: Command{Do: BringUp}}}
+	s.Control.Rules = s.Control.RulesOrDefault()
 	c := s.Clone()
 	c.Script[0].At = 7
 	c.Policy = clock.NoWait
+	c.Control.Monitor.SuspectAfter = 99
+	c.Control.Rules.Rules[0].Choices[0].Wait = 99
+	c.Control.Processes[0].MTBF = 99
+	c.Control.Workloads.Arrivals.Mix[0].Weight = 99
+	c.Control.Workloads.Policy = "best-fit"
 	require.Equal(t, clock.Tick(0), s.Script[0].At)
 	require.Equal(t, clock.Manual, s.Policy)
+	require.Equal(t, clock.Tick(5), s.Control.Monitor.SuspectAfter)
+	require.NotEqual(t, int64(99), s.Control.Rules.Rules[0].Choices[0].Wait)
+	require.NotEqual(t, clock.Tick(99), s.Control.Processes[0].MTBF)
+	require.NotEqual(t, int64(99), s.Control.Workloads.Arrivals.Mix[0].Weight)
+	require.Equal(t, "spread", s.Control.Workloads.Policy)
+}
+
+// A format 1 scenario (no control plane) migrates to format 2 unchanged
+// otherwise, and every built-in parses, validates and marshals stably.
+func TestMigrationAndBuiltins(t *testing.T) {
+	s, err := Parse("old.json", []byte(`{"format":1,"name":"old","inventory":{"builtin":"standard","version":1},"seed":1,"tickMillis":1000,"policy":"manual",`+
+		`"delays":{"setPower":{"low":1,"high":1},"setConnection":{"low":1,"high":1},"booting":{"low":5,"high":8},"shutdown":{"low":2,"high":4}},`+
+		`"traceRetention":1000,"script":[{"at":0,"do":"bring-up"}]}`))
+	require.NoError(t, err)
+	require.Equal(t, 2, s.Format)
+	require.Nil(t, s.Control)
+	for _, name := range Builtins() {
+		b, err := Builtin(name)
+		require.NoError(t, err, name)
+		data, err := Marshal(b)
+		require.NoError(t, err)
+		again, err := Parse(name, data)
+		require.NoError(t, err, name)
+		data2, err := Marshal(again)
+		require.NoError(t, err)
+		require.Equal(t, string(data), string(data2), name)
+	}
+	_, err = Parse("x.json", []byte(`{"format":1,"name":"x","inventory":{"builtin":"standard","version":1},"seed":1,"tickMillis":1000,"policy":"manual",`+
+		`"delays":{"setPower":{"low":1,"high":1},"setConnection":{"low":1,"high":1},"booting":{"low":5,"high":8},"shutdown":{"low":2,"high":4}},`+
+		`"traceRetention":1000,"script":[{"at":3,"do":"maintain","target":"a"}]}`))
+	require.ErrorContains(t, err, "script[0]: maintain needs a scenario with a control plane")
 }
