@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -137,4 +138,30 @@ func TestUsage(t *testing.T) {
 	_, errs, code = ccsim(t, "fly")
 	require.Equal(t, 2, code)
 	require.Contains(t, errs, `unknown command "fly"`)
+}
+
+// The control-plane stories print their workloads, faults and
+// availability; availability also its expected value. The golden files are
+// the same natively and under Node.
+func TestRunControlPlaneJSON(t *testing.T) {
+	for _, tc := range []struct{ name, ticks string }{{"availability", "20000"}, {"workload-churn", "3000"}} {
+		out, errs, code := ccsim(t, "run", "--builtin", tc.name, "--ticks", tc.ticks, "--json")
+		require.Equal(t, 0, code, errs)
+		var rep map[string]any
+		require.NoError(t, json.Unmarshal([]byte(out), &rep))
+		for _, k := range []string{"tick", "events", "blades", "faults", "availability", "trace_sha256"} {
+			require.Contains(t, rep, k)
+		}
+		faults := rep["faults"].(map[string]any)
+		require.Contains(t, faults, "injected")
+		require.Contains(t, faults, "active")
+		require.Contains(t, faults, "repaired")
+		if tc.name == "availability" {
+			require.InDelta(t, 0.9, rep["expected_availability"], 1e-12)
+			require.Contains(t, rep, "mttr_ticks")
+		} else {
+			require.Contains(t, rep, "workloads")
+		}
+		golden(t, "run-"+tc.name+".json", out)
+	}
 }

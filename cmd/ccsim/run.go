@@ -16,15 +16,8 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/workload"
 )
-
-// report is what `ccsim run --json` prints.
-type report struct {
-	Tick        clock.Tick     `json:"tick"`
-	Events      uint64         `json:"events"`
-	Blades      map[string]int `json:"blades"`
-	TraceSHA256 string         `json:"trace_sha256"`
-}
 
 func runScenario(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ccsim run", flag.ContinueOnError)
@@ -88,24 +81,37 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	st := w.Status()
-	blades := map[string]int{}
-	for i := range w.Hardware().Blades {
-		blades[w.Hardware().Blades[i].State.String()]++
-	}
+	rep := w.Report()
 	if *asJSON {
-		b, _ := json.Marshal(report{Tick: st.Tick, Events: st.Dispatched, Blades: blades, TraceSHA256: st.Hash})
+		b, _ := json.Marshal(rep)
 		fmt.Fprintf(stdout, "%s\n", b)
 		return 0
 	}
-	fmt.Fprintf(stdout, "tick %d\n", st.Tick)
-	fmt.Fprintf(stdout, "events %d\n", st.Dispatched)
+	fmt.Fprintf(stdout, "tick %d\n", rep.Tick)
+	fmt.Fprintf(stdout, "events %d\n", rep.Events)
 	for _, s := range hardware.BladeStates() {
-		if n := blades[s.String()]; n > 0 {
+		if n := rep.Blades[s.String()]; n > 0 {
 			fmt.Fprintf(stdout, "blades %s %d\n", s, n)
 		}
 	}
-	fmt.Fprintf(stdout, "trace-sha256 %s\n", st.Hash)
+	for _, s := range workload.States() {
+		if n := rep.Workloads[s.String()]; n > 0 {
+			fmt.Fprintf(stdout, "instances %s %d\n", s, n)
+		}
+	}
+	if f := rep.Faults; f != nil {
+		fmt.Fprintf(stdout, "faults injected %d active %d repaired %d\n", f.Injected, f.Active, f.Repaired)
+	}
+	if rep.Availability != nil {
+		fmt.Fprintf(stdout, "availability %.6f\n", *rep.Availability)
+	}
+	if rep.ExpectedAvailability != nil {
+		fmt.Fprintf(stdout, "expected-availability %.6f\n", *rep.ExpectedAvailability)
+	}
+	if rep.MTTRTicks != nil {
+		fmt.Fprintf(stdout, "mttr-ticks %.1f\n", *rep.MTTRTicks)
+	}
+	fmt.Fprintf(stdout, "trace-sha256 %s\n", rep.TraceSHA256)
 	return 0
 }
 

@@ -14,16 +14,18 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
+	"github.com/cloudchamber/cloudchamber/core/workload"
 )
 
 // Control is the control plane of a world: the services that run the
 // hardware. They share nothing but the store (and the hardware's network,
 // which the monitor listens on and the repair manager commands through).
 type Control struct {
-	Monitor *monitor.Monitor
-	Repair  *repair.Manager
-	Faults  *faults.Injector
-	Metrics *metrics.Metrics
+	Monitor   *monitor.Monitor
+	Repair    *repair.Manager
+	Faults    *faults.Injector
+	Metrics   *metrics.Metrics
+	Workloads *workload.Manager // nil when the scenario has no workloads
 }
 
 // Control is the world's control plane, nil for a scenario without one.
@@ -47,14 +49,37 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 	if err != nil {
 		return err
 	}
+	var wm *workload.Manager
+	if c.Workloads != nil {
+		if wm, err = workload.New(&w.env, w.hw, *c.Workloads, sc.Seed); err != nil {
+			return err
+		}
+	}
 	probes := []metrics.Probe{
 		{Name: "faults_injected", Read: func() int64 { return inj.Stats().Injected }},
 		{Name: "faults_active", Read: func() int64 { return inj.Stats().Active }},
 		{Name: "faults_repaired", Read: func() int64 { return inj.Stats().Repaired }},
 		{Name: "observed_unavailable", Read: w.countHealth(views.Unavailable)},
 	}
+	if wm != nil {
+		for _, s := range workload.States() {
+			s := s
+			probes = append(probes, metrics.Probe{Name: "instances_" + s.String(), Read: func() int64 { return wm.Count(s) }})
+		}
+		probes = append(probes,
+			metrics.Probe{Name: "instances_waiting", Read: wm.Waiting},
+			metrics.Probe{Name: "instances_moved", Read: wm.Moved},
+			metrics.Probe{Name: "cores_used_milli", Read: func() int64 { return wm.Used().MilliCores }},
+			metrics.Probe{Name: "memory_used_mb", Read: func() int64 { return wm.Used().MemoryMB }},
+			metrics.Probe{Name: "disk_used_gb", Read: func() int64 { return wm.Used().DiskGB }},
+			metrics.Probe{Name: "network_used_mbps", Read: func() int64 { return wm.Used().NetworkMbps }},
+		)
+	}
 	met := metrics.New(&w.env, w.hw, c.SampleEvery, probes)
-	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met}
+	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met, Workloads: wm}
+	if wm != nil {
+		w.handlers[workload.Subsystem] = wm.Handle
+	}
 	w.handlers[monitor.Subsystem] = mon.Handle
 	w.handlers[repair.Subsystem] = rep.Handle
 	w.handlers[faults.Subsystem] = inj.Handle
@@ -71,6 +96,9 @@ func (w *World) startControl() {
 	w.settle()
 	w.ctl.Repair.Start()
 	w.ctl.Faults.Start()
+	if w.ctl.Workloads != nil {
+		w.ctl.Workloads.Start()
+	}
 	w.ctl.Metrics.Start()
 	w.settle()
 }
@@ -135,6 +163,17 @@ func (w *World) checkControl(c scenario.Command) error {
 		if !slices.ContainsFunc(in.Processes(), func(p faults.Process) bool { return p.Name == c.Name }) {
 			return fmt.Errorf("process: no random process %q", c.Name)
 		}
+	case scenario.CreateWorkload, scenario.StopWorkload, scenario.ResumeWorkload, scenario.DeleteWorkload:
+		if w.ctl.Workloads == nil {
+			return fmt.Errorf("%s: this scenario has no workloads block", c.Do)
+		}
+		if c.Do == scenario.CreateWorkload {
+			if _, ok := w.ctl.Workloads.Lookup(c.Workload.Name); ok {
+				return fmt.Errorf("create-workload: a workload named %q exists", c.Workload.Name)
+			}
+		} else if _, ok := w.ctl.Workloads.Lookup(c.Name); !ok {
+			return fmt.Errorf("%s: no workload %q", c.Do, c.Name)
+		}
 	case scenario.Maintain, scenario.Retire, scenario.ReturnService, scenario.CallTechnician:
 		ref, ok := w.hw.Lookup(c.Target)
 		if !ok {
@@ -169,6 +208,14 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 	case scenario.CallTechnician:
 		ref, _ := w.hw.Lookup(c.Target)
 		return w.ctl.Repair.CallTechnician(sp, w.hw.Element(ref))
+	case scenario.CreateWorkload:
+		return w.ctl.Workloads.Create(sp, *c.Workload)
+	case scenario.StopWorkload:
+		return w.ctl.Workloads.Stop(sp, c.Name)
+	case scenario.ResumeWorkload:
+		return w.ctl.Workloads.Resume(sp, c.Name)
+	case scenario.DeleteWorkload:
+		return w.ctl.Workloads.Delete(sp, c.Name)
 	}
 	cond := map[scenario.Op]inventory.Condition{
 		scenario.Maintain:      inventory.ConditionNotInService,

@@ -44,6 +44,10 @@ func (w *World) Snapshot() []byte {
 		c.Repair.MarshalSnapshot(wr)
 		c.Faults.MarshalSnapshot(wr)
 		c.Metrics.MarshalSnapshot(wr)
+		wr.Bool(c.Workloads != nil)
+		if c.Workloads != nil {
+			c.Workloads.MarshalSnapshot(wr)
+		}
 	}
 	return wr.Bytes()
 }
@@ -132,6 +136,14 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 			c.Metrics.UnmarshalSnapshot(r),
 		} {
 			if err != nil {
+				return nil, fmt.Errorf("snapshot: %w", err)
+			}
+		}
+		if has := r.Bool(); r.Err() == nil && has != (c.Workloads != nil) {
+			return nil, fmt.Errorf("snapshot: its workloads do not match the scenario's")
+		}
+		if c.Workloads != nil {
+			if err := c.Workloads.UnmarshalSnapshot(r); err != nil {
 				return nil, fmt.Errorf("snapshot: %w", err)
 			}
 		}

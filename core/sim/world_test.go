@@ -82,9 +82,18 @@ func TestDefaultScenarioBringsUp64Blades(t *testing.T) {
 
 // busy is a scenario with random delays everywhere and user commands at
 // various ticks: faults, repairs, PDU outages, reboots.
+// hardwareOnly is the standard inventory with no control plane, brought
+// up by the bring-up command as format 1 scenarios were.
+func hardwareOnly() *scenario.Scenario {
+	sc := scenario.Default()
+	sc.Control = nil
+	sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
+	return sc
+}
+
 func busy(t testing.TB, seed uint64) (*scenario.Scenario, []scenario.Timed) {
 	t.Helper()
-	sc := scenario.Default()
+	sc := hardwareOnly()
 	sc.Seed = seed
 	sc.Delays = hardware.Delays{
 		SetPower:      hardware.Range{Low: 1, High: 3},
@@ -253,7 +262,7 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	_, err = Restore(sc, append(append([]byte(nil), snap...), 0))
 	require.ErrorContains(t, err, "unexpected bytes")
 
-	other := scenario.Default()
+	other := hardwareOnly()
 	other.Inventory = scenario.Inventory{Builtin: "simple", Version: 1}
 	_, err = Restore(other, snap)
 	require.ErrorContains(t, err, "inventory")
@@ -267,10 +276,18 @@ func TestPinnedHashes(t *testing.T) {
 		w := runBusy(t, seed, 120, stepAtOnce)
 		got.WriteString("busy seed=" + strconv.FormatUint(seed, 10) + " t=120 " + w.Status().Hash + "\n")
 	}
-	w, err := New(scenario.Default())
+	w, err := New(hardwareOnly())
 	require.NoError(t, err)
 	require.NoError(t, w.Step(20))
 	got.WriteString("standard t=20 " + w.Status().Hash + "\n")
+	for _, name := range []string{"standard", "availability", "workload-churn"} {
+		sc, err := scenario.Builtin(name)
+		require.NoError(t, err)
+		w, err := New(sc)
+		require.NoError(t, err)
+		require.NoError(t, w.RunUntil(2000))
+		got.WriteString("builtin " + name + " t=2000 " + w.Status().Hash + "\n")
+	}
 
 	path := filepath.Join("testdata", "pinned-hashes.txt")
 	if *updatePinned {
@@ -294,7 +311,7 @@ func TestCommandsAreRecordedAtTheirTick(t *testing.T) {
 }
 
 func TestTimePolicies(t *testing.T) {
-	w, err := New(scenario.Default())
+	w, err := New(hardwareOnly())
 	require.NoError(t, err)
 	require.NoError(t, w.SetPolicy(clock.Measured, 10, -1))
 	require.ErrorContains(t, w.Step(1), "pause it before stepping")

@@ -1,0 +1,158 @@
+package sim
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/workload"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func web(n int, cores sched.Milli) sched.Workload {
+	w := sched.Workload{Name: "web", Affinity: sched.StrongAntiAffinity, Domain: sched.DomainRack}
+	for i := range n {
+		w.Instances = append(w.Instances, sched.Instance{Name: "i" + string(rune('0'+i)), AffinityGroup: int64(i),
+			Requires: sched.Requirements{Cores: cores, MemoryMB: 1024}})
+	}
+	return w
+}
+
+func withWorkloads(seed uint64, wls ...sched.Workload) *scenario.Scenario {
+	sc := controlled(seed)
+	set := workload.DefaultSettings()
+	set.Workloads = wls
+	sc.Control.Workloads = &set
+	return sc
+}
+
+// instanceOn reports where each instance of the world is, by name.
+func placements(w *World) map[string]string {
+	out := map[string]string{}
+	m := w.Control().Workloads
+	for i, in := range m.Instances() {
+		where := "-"
+		if in.Blade >= 0 {
+			where = w.Hardware().Blades[in.Blade].Path
+		}
+		out[m.Name(i)] = in.State.String() + "@" + where
+	}
+	return out
+}
+
+func TestWorkloadsWaitForBladesThenRun(t *testing.T) {
+	w := newTraced(t, withWorkloads(1, web(4, 2000)))
+	m := w.Control().Workloads
+	assert.Equal(t, int64(4), m.Waiting(), "no blade is working at tick 0")
+	assert.Contains(t, m.Instances()[0].Why, "web/i0 waits")
+	require.NoError(t, w.RunUntil(40))
+	assert.Equal(t, int64(4), m.Count(workload.Running))
+	racks := map[int32]bool{}
+	for _, in := range m.Instances() {
+		racks[w.Hardware().Blades[in.Blade].Rack] = true
+	}
+	assert.Len(t, racks, 4, "strong anti-affinity over racks: four racks")
+	for _, s := range w.spans("scheduler: place ") {
+		assert.Contains(t, s.Reason, "web/")
+		assert.Contains(t, s.Reason, "/blade/")
+	}
+}
+
+// A blade failing under an instance: the instance is faulted and moved,
+// and the move is linked to the monitor's verdict.
+func TestWorkloadRepairMovesInstances(t *testing.T) {
+	w := newTraced(t, withWorkloads(1, web(2, 2000)))
+	require.NoError(t, w.RunUntil(40))
+	m := w.Control().Workloads
+	b := m.Instances()[0].Blade
+	path := w.Hardware().Blades[b].Path
+	w.apply(t, 50, inject(faults.Spec{Kind: faults.BladeFault, Target: path}))
+	require.NoError(t, w.RunUntil(80))
+	in := m.Instances()[0]
+	assert.NotEqual(t, b, in.Blade)
+	assert.Equal(t, workload.Running, in.State)
+	assert.Equal(t, int64(1), in.Moves)
+	moves := w.spans("workload repair: move instances off " + path)
+	require.Len(t, moves, 1)
+	assert.Contains(t, moves[0].Reason, "is unavailable, so its 1 instances are faulted and restarted elsewhere")
+	assert.NotZero(t, moves[0].Link, "linked to the monitor's span")
+	silent := w.spans("monitor: " + path + " is silent")
+	require.NotEmpty(t, silent)
+	found := false
+	for _, e := range silent[len(silent)-1].Events {
+		found = found || uint64(e.Ref) == uint64(moves[0].Link)
+	}
+	assert.True(t, found, "the move's link is an event of the monitor's span")
+}
+
+// Maintenance drains a blade, takes it out, and returns it to service.
+func TestMaintenanceDrainsAndReturns(t *testing.T) {
+	w := newTraced(t, withWorkloads(1, web(1, 2000)))
+	require.NoError(t, w.RunUntil(40))
+	m := w.Control().Workloads
+	b := m.Instances()[0].Blade
+	path := w.Hardware().Blades[b].Path
+	w.apply(t, 50, scenario.Command{Do: scenario.Maintain, Target: path})
+	assert.NotEqual(t, b, m.Instances()[0].Blade, "drained at once")
+	require.NoError(t, w.RunUntil(100))
+	assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blades[b].State, "shut down and switched off")
+	assert.Equal(t, "not_in_service", target(w.World, path).Condition.String())
+	assert.Empty(t, w.spans("repair: technician "+path), "maintenance is not a failure")
+	w.apply(t, 120, scenario.Command{Do: scenario.ReturnService, Target: path})
+	require.NoError(t, w.RunUntil(200))
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[b].State)
+	ok, _ := m.Cluster().Schedulable(b)
+	assert.True(t, ok)
+}
+
+func TestStopResumeDeleteWorkload(t *testing.T) {
+	w := newTraced(t, withWorkloads(1, web(2, 1000)))
+	require.NoError(t, w.RunUntil(40))
+	m := w.Control().Workloads
+	w.apply(t, 41, scenario.Command{Do: scenario.StopWorkload, Name: "web"})
+	require.NoError(t, w.RunUntil(50))
+	assert.Equal(t, int64(2), m.Count(workload.Stopped))
+	assert.Zero(t, m.Used().MilliCores)
+	w.apply(t, 51, scenario.Command{Do: scenario.ResumeWorkload, Name: "web"})
+	require.NoError(t, w.RunUntil(60))
+	assert.Equal(t, int64(2), m.Count(workload.Running))
+	assert.Equal(t, int64(2000), m.Used().MilliCores)
+	w.apply(t, 61, scenario.Command{Do: scenario.DeleteWorkload, Name: "web"})
+	require.NoError(t, w.RunUntil(70))
+	assert.Equal(t, int64(2), m.Count(workload.Removed))
+	_, err := w.Apply(scenario.Command{Do: scenario.StopWorkload, Name: "web"})
+	assert.ErrorContains(t, err, `no workload "web"`)
+	spec := web(1, 500)
+	spec.Name = "api"
+	w.apply(t, 71, scenario.Command{Do: scenario.CreateWorkload, Workload: &spec})
+	require.NoError(t, w.RunUntil(80))
+	assert.Equal(t, "running", strings.Split(placements(w.World)["api/i0"], "@")[0])
+}
+
+// Arrivals, failures and repairs, snapshot in the middle: the restored run
+// ends with the same hash and the same placements.
+func TestChurnSnapshotRestoreContinue(t *testing.T) {
+	small := web(2, 500)
+	small.Name = "svc"
+	sc := withWorkloads(3)
+	sc.Control.Workloads.Arrivals = &workload.Arrivals{Every: 5, Lifetime: 200, Mix: []workload.Shape{{Weight: 3, Workload: small}, {Weight: 1, Workload: web(3, 4000)}}}
+	sc.Control.Processes = []faults.Process{{Name: "blades", Kind: faults.BladeFault, MTBF: 4000, MTTR: 100}}
+	sc.Control.Workloads.Policy = "spread"
+	whole, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, whole.RunUntil(3000))
+	half, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, half.RunUntil(1234))
+	back, err := Restore(sc, half.Snapshot())
+	require.NoError(t, err)
+	require.NoError(t, back.RunUntil(3000))
+	assert.Equal(t, whole.Status().Hash, back.Status().Hash)
+	assert.Equal(t, placements(whole), placements(back))
+	assert.Greater(t, whole.Control().Workloads.Arrived(), int64(400))
+	assert.Greater(t, whole.Control().Workloads.Moved(), int64(0))
+}
