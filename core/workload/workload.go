@@ -313,29 +313,35 @@ func (m *Manager) create(sp *trace.Span, def sched.Workload, shape int32) {
 }
 
 // place asks the scheduler for a blade for instance i and holds it there,
-// or queues the instance with the scheduler's reason.
+// or queues the instance with the scheduler's reason. The decision is a
+// span of its own under sp, its reason the scheduler's.
 func (m *Manager) place(sp *trace.Span, i int32) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
+	name := m.Name(int(i))
 	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
 	if d.Blade < 0 {
+		in.Why = d.Reason
 		if !in.waiting {
 			in.waiting = true
 			m.waiting = append(m.waiting, i)
-			sp.Infof(m.env.Now, "%s", d.Reason)
+			ch := sp.Child(m.env.Now, "scheduler: wait "+name)
+			ch.Reason(d.Reason)
+			ch.End()
 		}
-		in.Why = d.Reason
 		return false
 	}
+	ch := sp.Child(m.env.Now, "scheduler: place "+name)
+	defer ch.End()
+	ch.Reason(d.Reason)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
 	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
-		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(int(i)), err))
+		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", name, err))
 	}
 	in.waiting, in.Blade, in.Why = false, d.Blade, d.Reason
 	in.serial++
 	m.setState(i, Scheduled)
-	sp.Infof(m.env.Now, "%s", d.Reason)
-	sp.Impact(trace.Modify, m.hw.Blades[d.Blade].Path)
+	ch.Impact(trace.Modify, m.hw.Blades[d.Blade].Path)
 	m.putUsage(d.Blade)
 	m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvStart, Target: uint32(i), Ref: in.serial})
 	return true
@@ -404,7 +410,8 @@ func (m *Manager) retryWaiting() {
 	}
 }
 
-// placeTraced tries to place i; a success gets a simulation span of its own.
+// placeTraced tries to place i again; a success is traced under a root
+// span that says why it was tried.
 func (m *Manager) placeTraced(i int32, why string) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
@@ -413,8 +420,8 @@ func (m *Manager) placeTraced(i int32, why string) bool {
 		in.Why = d.Reason
 		return false
 	}
-	sp := m.env.Trace.Start(m.env.Now, "scheduler: place "+m.Name(int(i)))
-	sp.Reasonf("%s: %s", why, d.Reason)
+	sp := m.env.Trace.Start(m.env.Now, "scheduler: retry "+m.Name(int(i)))
+	sp.Reasonf("%s, so %s is placed: %s", why, m.Name(int(i)), d.Reason)
 	ok := m.place(sp, i)
 	sp.End()
 	return ok
