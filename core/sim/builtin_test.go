@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -127,10 +128,18 @@ func TestBuiltinWorkloadChurn(t *testing.T) {
 	assert.Greater(t, m.Count(workload.Removed), int64(1000))
 	assert.Greater(t, w.Control().Faults.Stats().Injected, int64(5))
 	assert.Greater(t, m.Moved(), int64(0))
-	for _, s := range append(w.spans("scheduler: "), w.spans("repair: ")...) {
-		assert.NotEmpty(t, s.Reason, s.Name)
-		assert.Contains(t, s.Reason, "/", "every decision names its element: %s", s.Reason)
+	// Every scheduler and repair decision has a reason naming its element:
+	// the element is the last word of the span's name.
+	decisions := 0
+	for _, prefix := range []string{"scheduler: place ", "repair: ", "workload repair: ", "technician: "} {
+		for _, s := range w.spans(prefix) {
+			element := s.Name[strings.LastIndexByte(s.Name, ' ')+1:]
+			require.Contains(t, element, "/", s.Name)
+			assert.Contains(t, s.Reason, element, "%s: %q", s.Name, s.Reason)
+			decisions++
+		}
 	}
+	assert.Greater(t, decisions, 2000)
 }
 
 func (tw *traced) lookup(t *testing.T, path string) int32 {

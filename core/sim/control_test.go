@@ -201,3 +201,53 @@ func TestControlSnapshotRestoreContinue(t *testing.T) {
 	assert.Equal(t, whole.Control().Faults.Stats(), back.Control().Faults.Stats())
 	assert.Greater(t, whole.Control().Faults.Stats().Injected, int64(5))
 }
+
+// Flapping faults run their cycles; injections pause, resume and are
+// removed; every kind of hard fault lands on its element.
+func TestInjectionsLifecycle(t *testing.T) {
+	w := newTraced(t, controlled(1))
+	require.NoError(t, w.RunUntil(40))
+	in := w.Control().Faults
+	w.apply(t, 50, inject(faults.Spec{Kind: faults.BladeFault, Target: "standard/standard/rack1/blade/1", Flap: &faults.Flap{On: 3, Off: 4, Cycles: 2}}))
+	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blades[0].State)
+	require.NoError(t, w.RunUntil(53))
+	assert.NotEqual(t, hardware.BladeFaulted, w.Hardware().Blades[0].State, "off phase")
+	require.NoError(t, w.RunUntil(57))
+	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blades[0].State, "second on phase")
+	require.NoError(t, w.RunUntil(61))
+	assert.Equal(t, faults.Removed, in.Injections()[0].State, "ran its two cycles")
+
+	w.apply(t, 62, inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack2/tor/0", Flap: &faults.Flap{On: 5, Off: 5}}))
+	w.apply(t, 63, scenario.Command{Do: scenario.PauseFault, ID: 2})
+	assert.Equal(t, faults.Paused, in.Injections()[1].State)
+	assert.Equal(t, hardware.TORWorking, w.Hardware().TORs[1].State, "pausing takes the fault out")
+	w.apply(t, 64, scenario.Command{Do: scenario.ResumeFault, ID: 2})
+	assert.Equal(t, hardware.TORStuck, w.Hardware().TORs[1].State)
+	w.apply(t, 65, scenario.Command{Do: scenario.RemoveFault, ID: 2})
+	assert.Equal(t, hardware.TORWorking, w.Hardware().TORs[1].State)
+	_, err := w.Apply(scenario.Command{Do: scenario.RemoveFault, ID: 2})
+	require.NoError(t, err, "recorded: the reply says why")
+	_, err = w.Apply(scenario.Command{Do: scenario.PauseFault, ID: 9})
+	assert.ErrorContains(t, err, "no injection 9")
+
+	for _, s := range []faults.Spec{
+		{Kind: faults.PDUStuck, Target: "standard/standard/rack3/pdu/0"},
+		{Kind: faults.PDUOff, Target: "standard/standard/rack4/pdu/0"},
+		{Kind: faults.CableFault, Target: "standard/standard/rack5/tor/0", Port: 2},
+		{Kind: faults.RackPower, Target: "standard/standard/rack6"},
+	} {
+		w.apply(t, 70, inject(s))
+	}
+	assert.Equal(t, hardware.PDUStuck, w.Hardware().PDUs[2].State)
+	assert.Equal(t, hardware.PDUOff, w.Hardware().PDUs[3].State)
+	assert.True(t, w.Hardware().TORs[4].Ports[2].Faulted)
+	assert.Equal(t, hardware.PDUOff, w.Hardware().PDUs[5].State)
+	_, err = w.Apply(inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack1/blade/1"}))
+	assert.ErrorContains(t, err, "tor-stuck: standard/standard/rack1/blade/1 is a blade")
+
+	require.NoError(t, w.RunUntil(3000))
+	assert.Equal(t, 64, bladesIn(w.World, hardware.BladeWorking), "everything repaired")
+	st := in.Stats()
+	assert.Equal(t, int64(0), st.Active)
+	assert.Equal(t, int64(4), st.Repaired)
+}
