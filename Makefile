@@ -80,8 +80,8 @@ test-browser: ## wasm tests of the browser packages in headless Chromium
 test-e2e: wasm ## end-to-end tests: the real server and the app in headless Chromium
 	CHROME_BIN=$(CHROME_BIN) $(GO) test -tags e2e -count=1 ./cmd/server/
 
-bench-smoke: ## one iteration of every benchmark, so none of them rots
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./... > /dev/null
+bench-smoke: ## one short iteration of every benchmark, so none of them rots
+	$(GO) test -short -run '^$$' -bench . -benchtime 1x ./... > /dev/null
 
 # BENCH_AWK turns `go test -bench` lines into `BENCH <name> <value> <unit>`;
 # ENV names the platform for the figures measured on both.
@@ -94,6 +94,9 @@ define BENCH_AWK
     if (name == "BenchmarkBringUp64" && u == "wall-s") print "BENCH bringup-64", v, "s"
     if (name == "BenchmarkBringUp50000" && u == "wall-s") print "BENCH bringup-50000", v, "s"
     if (name == "BenchmarkBringUp50000" && u == "heap-B/blade") print "BENCH heap-per-blade", v, "bytes"
+    if (name == "BenchmarkChurn10k" && u == "wall-s") print "BENCH churn-10k", v, "s"
+    if (name == "BenchmarkChurn10k" && u == "events/s") print "BENCH churn-10k-events", v, "events/s"
+    if (name == "BenchmarkChurn10k" && u == "peak-heap-MiB") print "BENCH churn-10k-peak-heap", v, "MiB"
   }
 }
 endef
@@ -105,6 +108,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@if [ -f $(WASM).br ]; then echo "BENCH wasm-brotli-bytes $$(stat -c %s $(WASM).br) bytes"; fi
 	@$(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@$(GO) test -run '^$$' -bench 'BringUp' -benchtime 3x ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
+	@$(GO) test -run '^$$' -bench 'Churn10k' -benchtime 1x -timeout 30m ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=wasm "$$BENCH_AWK"
 
 clean: ## remove what the build made

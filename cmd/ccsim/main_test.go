@@ -165,3 +165,23 @@ func TestRunControlPlaneJSON(t *testing.T) {
 		golden(t, "run-"+tc.name+".json", out)
 	}
 }
+
+func TestRunWritesMetricsCSV(t *testing.T) {
+	csv := filepath.Join(t.TempDir(), "m.csv")
+	_, errs, code := ccsim(t, "run", "--builtin", "pdu-outage", "--ticks", "300", "--metrics", csv)
+	require.Equal(t, 0, code, errs)
+	data, err := os.ReadFile(csv)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	require.Len(t, lines, 32, "a header and a sample every 10 ticks from 0 to 300")
+	header := strings.Split(lines[0], ",")
+	require.Equal(t, "tick", header[0])
+	require.Contains(t, header, "blades_working")
+	require.Contains(t, header, "instances_running")
+	for _, l := range lines[1:] {
+		require.Len(t, strings.Split(l, ","), len(header), l)
+	}
+	_, errs, code = ccsim(t, "run", "--builtin", "extended", "--ticks", "10", "--metrics", csv)
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "no control plane")
+}

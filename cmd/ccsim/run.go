@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -28,6 +29,7 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "replace the scenario's seed")
 	traceOut := fs.String("trace", "", "write every trace entry to this file as JSON lines")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	metricsOut := fs.String("metrics", "", "write the sampled metrics to this file as CSV (scenarios with a control plane)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -81,6 +83,14 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
+	if *metricsOut != "" {
+		if w.Control() == nil {
+			return fail(fmt.Errorf("--metrics: this scenario has no control plane, so no metrics"))
+		}
+		if err := os.WriteFile(*metricsOut, []byte(w.Control().Metrics.CSV()), 0o644); err != nil {
+			return fail(err)
+		}
+	}
 	rep := w.Report()
 	if *asJSON {
 		b, _ := json.Marshal(rep)
@@ -108,8 +118,16 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	if rep.ExpectedAvailability != nil {
 		fmt.Fprintf(stdout, "expected-availability %.6f\n", *rep.ExpectedAvailability)
 	}
+	if rep.MTBFTicks != nil {
+		fmt.Fprintf(stdout, "mtbf-ticks %.1f\n", *rep.MTBFTicks)
+	}
 	if rep.MTTRTicks != nil {
 		fmt.Fprintf(stdout, "mttr-ticks %.1f\n", *rep.MTTRTicks)
+	}
+	for _, k := range faults.Kinds() {
+		if v, ok := rep.RepairByCause[string(k)]; ok {
+			fmt.Fprintf(stdout, "repair-ticks %s %.1f\n", k, v)
+		}
 	}
 	fmt.Fprintf(stdout, "trace-sha256 %s\n", rep.TraceSHA256)
 	return 0

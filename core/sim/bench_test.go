@@ -9,6 +9,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/workload"
 )
 
 // BenchmarkEngine measures the engine itself: scheduling and dispatching
@@ -16,7 +17,9 @@ import (
 // delivery), with a standing backlog of 10,000 events. make bench reports
 // it natively (engine-native) and under Node (engine-wasm).
 func BenchmarkEngine(b *testing.B) {
-	w, err := New(scenario.Default())
+	sc := scenario.Default()
+	sc.Control = nil // the engine alone: no sampler or services adding events
+	w, err := New(sc)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -100,4 +103,56 @@ func BenchmarkBringUp50000(b *testing.B) {
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(w.Hardware().Blades)), "heap-B/blade")
 	runtime.KeepAlive(w)
+}
+
+// BenchmarkChurn10k is the control plane at scale (churn-10k): 10,000
+// blades, 100,000 workload arrivals over 30 simulated days (a tick a
+// second), random blade failures and their repair, with the shipped
+// workload-churn settings (spread policy, default rules, tracing on). The
+// failure process's MTBF is 30 days per blade, about 10,000 failures; the
+// shipped 20,000 ticks is for a 64-blade story. With -short (make test's
+// smoke run) it simulates one day.
+func BenchmarkChurn10k(b *testing.B) {
+	const day = 24 * 3600
+	days := clock.Tick(30)
+	if testing.Short() {
+		days = 1
+	}
+	sc, err := scenario.Builtin("workload-churn")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc.Inventory = scenario.Inventory{Generate: &inventory.GenSpec{Regions: 1, ZonesPerRegion: 4, RacksPerZone: 50, BladesPerRack: 50}}
+	arr := sc.Control.Workloads.Arrivals
+	arr.Every, arr.Count, arr.Lifetime = 30*day/100_000, 100_000, 2*day
+	sc.Control.Processes[0].MTBF = 30 * day
+	sc.Control.SampleEvery = 600
+	sc.Control.Workloads.Policy = workload.DefaultSettings().Policy
+	var w *World
+	var peak uint64
+	var ms runtime.MemStats
+	for b.Loop() {
+		w, err = New(sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for d := clock.Tick(1); d <= days; d++ {
+			if err := w.RunUntil(d * day); err != nil {
+				b.Fatal(err)
+			}
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	b.StopTimer()
+	el := b.Elapsed().Seconds() / float64(b.N)
+	m := w.Control().Workloads
+	b.ReportMetric(el, "wall-s")
+	b.ReportMetric(float64(w.Status().Dispatched)/el, "events/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(m.Arrived()), "arrivals")
+	b.ReportMetric(float64(w.Control().Faults.Stats().Injected), "failures")
+	if !testing.Short() && m.Arrived() < 99_000 {
+		b.Fatalf("only %d arrivals", m.Arrived())
+	}
 }

@@ -16,6 +16,10 @@ type Report struct {
 	Availability *float64 `json:"availability,omitempty"`
 	// MTTRTicks is the mean time from a fault to its repair.
 	MTTRTicks *float64 `json:"mttr_ticks,omitempty"`
+	// MTBFTicks is the enabled-blade time spent working per blade fault.
+	MTBFTicks *float64 `json:"mtbf_ticks,omitempty"`
+	// RepairByCause is the mean fault-to-repair time per kind of fault.
+	RepairByCause map[string]float64 `json:"repair_by_cause,omitempty"`
 	// ExpectedAvailability is MTBF / (MTBF + MTTR) of the blade failure
 	// processes (the first, if several), when there are any.
 	ExpectedAvailability *float64 `json:"expected_availability,omitempty"`
@@ -50,6 +54,23 @@ func (w *World) Report() Report {
 	if fs.Repaired > 0 {
 		m := float64(fs.RepairTicks) / float64(fs.Repaired)
 		r.MTTRTicks = &m
+	}
+	if len(fs.ByKind) > 0 {
+		r.RepairByCause = map[string]float64{}
+		for _, k := range fs.ByKind {
+			r.RepairByCause[string(k.Kind)] = float64(k.RepairTicks) / float64(k.Repaired)
+		}
+	}
+	var bladeFaults int64
+	for _, x := range c.Faults.Injections() {
+		if x.Spec.Kind == "blade-fault" {
+			bladeFaults++
+		}
+	}
+	if bladeFaults > 0 {
+		up, _ := c.Metrics.UpTicks()
+		m := float64(up) / float64(bladeFaults)
+		r.MTBFTicks = &m
 	}
 	for _, p := range c.Faults.Processes() {
 		if p.Kind == "blade-fault" {
