@@ -94,6 +94,7 @@ type elem struct {
 	serial    uint64     // makes older timers stale
 	until     clock.Tick // waiting for the effect of an action until then (Never: not waiting)
 	job       bool       // a technician is on it
+	burn      uint64     // the pending burn-in's serial (its own: recovering must not cancel it)
 	unstarted bool
 	quiet     string // the rule that last found no choice, so it is traced once
 }
@@ -267,12 +268,21 @@ func (m *Manager) portOf(p hardware.PortRef) int64 {
 func (m *Manager) consider(e int32, link trace.LinkID) {
 	now := m.env.Now
 	el := &m.elems[e]
-	if el.job || el.until != clock.Never && now < el.until {
+	if el.job {
 		return
 	}
 	facts := m.facts(e)
 	if facts.Has("working") || el.kind != "blade" && facts.Has("heard") && !facts.Has("reports-faulted") && !facts.Has("state:off") {
-		el.tried, el.unstarted, el.quiet = nil, false, ""
+		// It works: forget what was tried and stop waiting, so the next
+		// failure starts from the gentlest fix at once.
+		if len(el.tried) > 0 || el.unstarted || el.until != clock.Never {
+			el.tried, el.unstarted, el.quiet = nil, false, ""
+			el.until = clock.Never
+			el.serial++
+		}
+	}
+	if el.until != clock.Never && now < el.until {
+		return
 	}
 	d, ok := m.rules.Decide(el.kind, el.path, facts)
 	if !ok {
@@ -440,7 +450,7 @@ func (m *Manager) Handle(ev clock.Event) {
 		}
 		m.technicianDone(e, trace.LinkID(ev.Link))
 	case EvBurnIn:
-		if ev.Ref != el.serial {
+		if ev.Ref != el.burn {
 			return
 		}
 		sp := m.env.Trace.Start(now, "repair: burn-in over "+el.path)
@@ -512,7 +522,8 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 	el.serial++
 	if m.set.BurnIn > 0 {
 		m.setCondition(sp, e, inventory.ConditionBurnIn)
-		m.env.Queue.Push(now+m.set.BurnIn, clock.Event{Kind: EvBurnIn, Target: uint32(e), Ref: el.serial})
+		el.burn++
+		m.env.Queue.Push(now+m.set.BurnIn, clock.Event{Kind: EvBurnIn, Target: uint32(e), Ref: el.burn})
 	} else {
 		m.setCondition(sp, e, inventory.ConditionOperational)
 	}
@@ -545,6 +556,7 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		w.Bool(el.job)
 		w.Bool(el.unstarted)
 		w.String(el.quiet)
+		w.Uint(el.burn)
 	}
 }
 
@@ -564,7 +576,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			el.tried = append(el.tried, r.String())
 		}
 		el.serial, el.until = r.Uint(), clock.Tick(r.Int())
-		el.job, el.unstarted, el.quiet = r.Bool(), r.Bool(), r.String()
+		el.job, el.unstarted, el.quiet, el.burn = r.Bool(), r.Bool(), r.String(), r.Uint()
 	}
 	return r.Err()
 }

@@ -251,3 +251,20 @@ func TestInjectionsLifecycle(t *testing.T) {
 	assert.Equal(t, int64(0), st.Active)
 	assert.Equal(t, int64(4), st.Repaired)
 }
+
+// A blade that fails soon after it first came up (while the repair
+// manager still waited on its power-on) is repaired from the gentlest fix:
+// working once resets what was tried.
+func TestFailureRightAfterBringUpEscalatesFromTheStart(t *testing.T) {
+	w := newTraced(t, controlled(1))
+	const blade = "standard/standard/rack4/blade/6"
+	w.apply(t, 10, inject(faults.Spec{Kind: faults.BladeFault, Target: blade}))
+	require.NoError(t, w.RunUntil(200))
+	var calls []string
+	for _, s := range w.spans("repair: ") {
+		if strings.HasSuffix(s.Name, " "+blade) && s.Start >= 10 && !strings.Contains(s.Name, "power back on") && !strings.Contains(s.Name, "burn-in over") {
+			calls = append(calls, strings.TrimSuffix(strings.TrimPrefix(s.Name, "repair: "), " "+blade))
+		}
+	}
+	assert.Equal(t, []string{"soft-reboot", "hard-reboot", "power-cycle", "technician"}, calls)
+}
