@@ -1,0 +1,411 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+)
+
+// Controller owns the one running simulation of the page. UI commands go
+// in (Step, Run, Apply, ...); the browser's frame loop calls Frame, which
+// advances time for the measured policy and continues long work within a
+// time budget; components read the world and the change counters to
+// render. It is used from the UI goroutine only.
+//
+// It does no browser I/O itself: the wall clock comes in as an argument,
+// so it is tested natively.
+type Controller struct {
+	sc    *scenario.Scenario // the scenario as loaded (no user commands)
+	world *sim.World
+
+	mode       Mode
+	rate       int64      // ticks per wall second for ModeRun
+	runFrom    clock.Tick // the tick and wall time a measured run started at
+	runWall    float64
+	target     clock.Tick // ModeRunTo, ModeStepN: where the long work ends
+	workFrom   clock.Tick // where it started, for progress
+	chunk      clock.Tick // ticks per slice of long work, adapted to the budget
+	version    uint64     // bumped by every change anything renders
+	rackVer    []uint64   // by rack: bumped when an element of the rack changed
+	entries    []*trace.Entry
+	entrySeq   uint64
+	lit        [serviceCount]clock.Tick // the tick each control-plane service was last seen in the trace
+	selected   string                   // the selected element's path
+	err        string                   // the last error to show
+	lastFrame  float64
+	frameCost  float64 // ms the last frame's simulation work took
+	zone       string  // region/zone shown
+	stepN      int64   // the user's "step N"
+	rateChoice string  // the user's rate: ticks per second or "fastest"
+}
+
+// Mode is what the frame loop is doing.
+type Mode uint8
+
+const (
+	ModePaused  Mode = iota
+	ModeRun          // the measured policy: rate ticks per wall second
+	ModeFastest      // no-wait, as fast as frames allow
+	ModeRunTo        // run to a tick as fast as frames allow
+	ModeStepN        // a long step, in slices
+)
+
+var modeNames = [...]string{"paused", "running", "fastest", "running to tick", "stepping"}
+
+func (m Mode) String() string { return modeNames[m] }
+
+// LogKeep is how many trace entries the page keeps for the log.
+const LogKeep = 4000
+
+// NewController loads a scenario.
+func NewController(sc *scenario.Scenario) (*Controller, error) {
+	c := &Controller{}
+	if err := c.Load(sc); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Load replaces the running simulation with sc. On error nothing changes.
+func (c *Controller) Load(sc *scenario.Scenario) error {
+	w, err := c.build(sc)
+	if err != nil {
+		return err
+	}
+	c.sc = sc.Clone()
+	c.install(w)
+	return nil
+}
+
+// build makes a world whose trace feeds the log from its first entry; the
+// old log is kept if it fails.
+func (c *Controller) build(sc *scenario.Scenario) (*sim.World, error) {
+	entries, lit := c.entries, c.lit
+	c.entries = nil
+	for i := range c.lit {
+		c.lit[i] = clock.Never
+	}
+	w, err := sim.New(sc, sim.WithTraceSink(c.sink))
+	if err != nil {
+		c.entries, c.lit = entries, lit
+		return nil, err
+	}
+	return w, nil
+}
+
+func (c *Controller) install(w *sim.World) {
+	c.world = w
+	c.mode = ModePaused
+	c.chunk = 1
+	c.rackVer = make([]uint64, len(w.Hardware().Racks))
+	c.selected = ""
+	c.err = ""
+	for _, v := range []store.View{store.Actual, store.Observed, store.Target} {
+		w.Store().Watch(v, "", c.changed)
+	}
+	if c.zone == "" || !c.hasZone(c.zone) {
+		c.zone = c.Zones()[0]
+	}
+	c.version++
+	for i := range c.rackVer {
+		c.rackVer[i]++
+	}
+}
+
+// changed bumps the counters of the rack a changed record belongs to.
+func (c *Controller) changed(ch store.Change) {
+	key := ch.Key
+	if i := strings.IndexByte(key, '/'); i > 0 && (key[:i] == "usage" || key[:i] == "fault") {
+		key = key[i+1:]
+	}
+	parts := strings.SplitN(key, "/", 4)
+	if len(parts) < 3 || c.world == nil {
+		return
+	}
+	if ref, ok := c.world.Hardware().Lookup(parts[0] + "/" + parts[1] + "/" + parts[2]); ok && ref.Kind == hardware.KindRack {
+		c.rackVer[ref.Index]++
+	}
+}
+
+// sink keeps the newest trace entries for the log and lights the
+// diagram's boxes from what the trace shows each service doing.
+func (c *Controller) sink(e *trace.Entry) {
+	c.entrySeq++
+	if len(c.entries) >= LogKeep {
+		n := copy(c.entries, c.entries[LogKeep/4:])
+		c.entries = c.entries[:n]
+	}
+	c.entries = append(c.entries, e)
+	if s, ok := serviceOf(e); ok {
+		c.lit[s] = e.End
+	}
+	t, a, o := storesTouched(e)
+	for s, on := range map[Service]bool{SvcTarget: t, SvcActual: a, SvcObserved: o} {
+		if on {
+			c.lit[s] = e.End
+		}
+	}
+}
+
+// World is the running simulation: read it to render; change it only
+// through the controller.
+func (c *Controller) World() *sim.World { return c.world }
+
+// Scenario is the loaded scenario with the user's commands so far.
+func (c *Controller) Scenario() *scenario.Scenario { return c.world.Scenario() }
+
+// Base is the loaded scenario without the user's commands.
+func (c *Controller) Base() *scenario.Scenario { return c.sc }
+
+// Version changes whenever anything the page shows may have changed.
+func (c *Controller) Version() uint64 { return c.version }
+
+// RackVersion changes whenever an element of rack r changed.
+func (c *Controller) RackVersion(r int) uint64 { return c.rackVer[r] }
+
+// Entries are the newest trace entries, oldest first (do not modify).
+func (c *Controller) Entries() []*trace.Entry { return c.entries }
+
+// Mode is what the frame loop does now.
+func (c *Controller) Mode() Mode { return c.mode }
+
+// Rate is the measured policy's rate.
+func (c *Controller) Rate() int64 { return c.rate }
+
+// Err is the last error to show, "" if none.
+func (c *Controller) Err() string { return c.err }
+
+// SetErr shows an error (or clears it with "").
+func (c *Controller) SetErr(msg string) { c.err = msg; c.version++ }
+
+func (c *Controller) fail(err error) error {
+	if err != nil {
+		c.err = err.Error()
+		c.version++
+	}
+	return err
+}
+
+// Selected is the selected element's path ("" if none).
+func (c *Controller) Selected() string { return c.selected }
+
+// Select selects an element by path.
+func (c *Controller) Select(path string) {
+	if _, ok := c.world.Hardware().Lookup(path); !ok && path != "" {
+		return
+	}
+	c.selected = path
+	c.version++
+}
+
+// Progress reports long work: from, to and now (to = 0 when there is no end).
+func (c *Controller) Progress() (from, to, now clock.Tick) {
+	switch c.mode {
+	case ModeRunTo, ModeStepN:
+		return c.workFrom, c.target, c.world.Now()
+	}
+	return 0, 0, c.world.Now()
+}
+
+// Pause stops whatever runs.
+func (c *Controller) Pause() {
+	if c.mode == ModePaused {
+		return
+	}
+	c.mode = ModePaused
+	c.fail(c.world.SetPolicy(clock.Manual, 0, -1))
+	c.version++
+}
+
+// Step advances n ticks. Up to a few hundred ticks it is done at once;
+// more is a long step done in slices by Frame.
+func (c *Controller) Step(n int64) error {
+	if n < 1 {
+		return c.fail(fmt.Errorf("step: the count must be at least 1, got %d", n))
+	}
+	c.Pause()
+	if n <= 100 {
+		defer c.touch()
+		return c.fail(c.world.Step(n))
+	}
+	c.startLong(ModeStepN, c.world.Now()+clock.Tick(n))
+	return nil
+}
+
+// RunTo runs as fast as frames allow until the clock reads t.
+func (c *Controller) RunTo(t clock.Tick) error {
+	if t <= c.world.Now() {
+		return c.fail(fmt.Errorf("run to tick %d: the clock already reads %d", t, c.world.Now()))
+	}
+	c.Pause()
+	c.startLong(ModeRunTo, t)
+	return nil
+}
+
+func (c *Controller) startLong(m Mode, target clock.Tick) {
+	c.mode, c.target, c.workFrom, c.chunk = m, target, c.world.Now(), 1
+	if err := c.world.SetPolicy(clock.NoWait, 0, -1); err != nil {
+		c.fail(err)
+	}
+	c.version++
+}
+
+// Run runs at rate ticks per wall second (the measured policy), from the
+// wall time nowMs on.
+func (c *Controller) Run(rate int64, nowMs float64) error {
+	if rate < 1 || rate > clock.RateMax {
+		return c.fail(fmt.Errorf("rate must be 1 to %d ticks per second, got %d", clock.RateMax, rate))
+	}
+	if err := c.world.SetPolicy(clock.Measured, rate, -1); err != nil {
+		return c.fail(err)
+	}
+	c.mode, c.rate, c.runFrom, c.runWall = ModeRun, rate, c.world.Now(), nowMs
+	c.version++
+	return nil
+}
+
+// Fastest runs under no-wait, as fast as frames allow, until paused.
+func (c *Controller) Fastest() error {
+	c.Pause()
+	if err := c.world.SetPolicy(clock.NoWait, 0, -1); err != nil {
+		return c.fail(err)
+	}
+	c.mode, c.chunk = ModeFastest, 1
+	c.version++
+	return nil
+}
+
+// Reset restarts the scenario at tick 0.
+func (c *Controller) Reset() error {
+	w, err := c.build(c.sc)
+	if err != nil {
+		return c.fail(err)
+	}
+	c.install(w)
+	return nil
+}
+
+// Apply runs a user command at the current tick.
+func (c *Controller) Apply(cmd scenario.Command) error {
+	defer c.touch()
+	rep, err := c.world.Apply(cmd)
+	if err != nil {
+		return c.fail(err)
+	}
+	if rep.Err != nil {
+		return c.fail(rep.Err)
+	}
+	c.err = ""
+	return nil
+}
+
+func (c *Controller) touch() { c.version++ }
+
+// Frame does the frame's share of work at wall time nowMs, spending at
+// most budgetMs (measured with clockMs, the page's clock) on long work.
+// It reports whether anything changed.
+func (c *Controller) Frame(nowMs, budgetMs float64, clockMs func() float64) bool {
+	before := c.world.Status().Dispatched
+	tick := c.world.Now()
+	start := clockMs()
+	switch c.mode {
+	case ModeRun:
+		want := c.runFrom + clock.Tick((nowMs-c.runWall)*float64(c.rate)/1000)
+		for c.world.Now() < want && clockMs()-start < budgetMs {
+			next := min(want, c.world.Now()+c.chunk)
+			if err := c.world.AdvanceTo(next, c.world.Status().Epoch); err != nil {
+				c.fail(err)
+				c.mode = ModePaused
+				break
+			}
+			c.adapt(clockMs()-start, budgetMs)
+		}
+		if c.world.Now() < want {
+			// Behind: the simulation cannot keep this rate; carry on from
+			// here rather than racing to catch up.
+			c.runFrom, c.runWall = c.world.Now(), nowMs
+		}
+	case ModeFastest:
+		for n := 0; clockMs()-start < budgetMs; n++ {
+			ok, err := c.world.RunNext()
+			if err != nil || !ok {
+				c.fail(err)
+				c.Pause()
+				break
+			}
+		}
+	case ModeRunTo, ModeStepN:
+		for c.world.Now() < c.target && clockMs()-start < budgetMs {
+			next := min(c.target, c.world.Now()+c.chunk)
+			if err := c.world.RunTo(next); err != nil {
+				c.fail(err)
+				break
+			}
+			c.adapt(clockMs()-start, budgetMs)
+		}
+		if c.world.Now() >= c.target {
+			c.Pause()
+		}
+	}
+	c.frameCost = clockMs() - start
+	changed := c.world.Status().Dispatched != before || c.world.Now() != tick
+	if changed {
+		c.version++
+	}
+	return changed
+}
+
+// adapt grows the slice while a frame has time left, and shrinks it when
+// one slice takes most of the budget.
+func (c *Controller) adapt(spent, budget float64) {
+	switch {
+	case spent < budget/4 && c.chunk < 1<<20:
+		c.chunk *= 2
+	case spent > budget && c.chunk > 1:
+		c.chunk /= 2
+	}
+}
+
+// FrameCost is the milliseconds the last frame spent simulating.
+func (c *Controller) FrameCost() float64 { return c.frameCost }
+
+// Zones lists region/zone names in inventory order.
+func (c *Controller) Zones() []string {
+	var out []string
+	for _, r := range c.world.Hardware().Racks {
+		z := r.Region + "/" + r.Zone
+		if len(out) == 0 || out[len(out)-1] != z {
+			out = append(out, z)
+		}
+	}
+	return out
+}
+
+func (c *Controller) hasZone(z string) bool {
+	for _, x := range c.Zones() {
+		if x == z {
+			return true
+		}
+	}
+	return false
+}
+
+// Zone is the region/zone shown.
+func (c *Controller) Zone() string { return c.zone }
+
+// SetZone shows another region/zone.
+func (c *Controller) SetZone(z string) {
+	if c.hasZone(z) {
+		c.zone = z
+		c.version++
+	}
+}
+
+// Lit is the tick a service was last seen acting in the trace (clock.Never: never).
+func (c *Controller) Lit(s Service) clock.Tick { return c.lit[s] }

@@ -1,0 +1,139 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func newC(t *testing.T, name string) *Controller {
+	t.Helper()
+	sc, err := scenario.Builtin(name)
+	require.NoError(t, err)
+	c, err := NewController(sc)
+	require.NoError(t, err)
+	return c
+}
+
+// fakeClock is a page clock the test moves by hand.
+type fakeClock struct{ ms float64 }
+
+func (f *fakeClock) now() float64 { return f.ms }
+
+func TestStepAndLongStep(t *testing.T) {
+	c := newC(t, "standard")
+	require.NoError(t, c.Step(10))
+	assert.Equal(t, clock.Tick(10), c.World().Now())
+	require.NoError(t, c.Step(500))
+	assert.Equal(t, ModeStepN, c.Mode(), "a long step runs in frames")
+	fc := &fakeClock{}
+	for c.Mode() != ModePaused {
+		fc.ms += 16
+		c.Frame(fc.ms, 8, fc.now) // the fake clock does not move within a frame: the budget never runs out
+	}
+	assert.Equal(t, clock.Tick(510), c.World().Now())
+	from, to, _ := c.Progress()
+	assert.Equal(t, from, to, "no progress once done")
+	require.Error(t, c.Step(0))
+	assert.Contains(t, c.Err(), "at least 1")
+}
+
+// The measured policy follows the page's clock: 10 ticks per second for
+// 2.5 seconds is 25 ticks, however the frames fall.
+func TestRunFollowsThePageClock(t *testing.T) {
+	c := newC(t, "standard")
+	fc := &fakeClock{ms: 1000}
+	require.NoError(t, c.Run(10, fc.ms))
+	for _, step := range []float64{16, 300, 7, 1200, 977} {
+		fc.ms += step
+		c.Frame(fc.ms, 8, fc.now)
+	}
+	assert.Equal(t, clock.Tick(25), c.World().Now())
+	c.Pause()
+	assert.Equal(t, clock.Manual, c.World().Status().Policy)
+}
+
+// Long work stops when the frame's budget is spent and resumes next frame.
+func TestFrameBudget(t *testing.T) {
+	c := newC(t, "standard")
+	require.NoError(t, c.RunTo(5000))
+	calls := 0
+	tick := func() float64 { calls++; return float64(calls) } // each look at the clock costs 1 ms
+	c.Frame(0, 5, tick)
+	assert.Less(t, c.World().Now(), clock.Tick(5000), "stopped by the budget")
+	assert.Equal(t, ModeRunTo, c.Mode())
+	for c.Mode() != ModePaused {
+		c.Frame(0, 5, tick)
+	}
+	assert.Equal(t, clock.Tick(5000), c.World().Now())
+}
+
+// The same commands give the same hash whether time ran in frames or at once.
+func TestFramesKeepTheHash(t *testing.T) {
+	a := newC(t, "blade-failure")
+	require.NoError(t, a.RunTo(700))
+	fc := &fakeClock{}
+	for a.Mode() != ModePaused {
+		fc.ms++
+		a.Frame(fc.ms, 1, func() float64 { fc.ms += 0.3; return fc.ms })
+	}
+	b := newC(t, "blade-failure")
+	require.NoError(t, b.World().RunUntil(700))
+	assert.Equal(t, b.World().Status().Hash, a.World().Status().Hash)
+}
+
+func TestKeysAndRackVersions(t *testing.T) {
+	c := newC(t, "standard")
+	v0 := c.RackVersion(3)
+	assert.True(t, c.Key("ArrowRight", false, 0))
+	assert.Equal(t, clock.Tick(1), c.World().Now())
+	assert.NotEqual(t, v0, c.RackVersion(3), "bring-up changed every rack")
+	c.stepN = 4
+	c.Key("ArrowRight", true, 0)
+	assert.Equal(t, clock.Tick(5), c.World().Now())
+	c.Key(" ", false, 0)
+	assert.Equal(t, ModeRun, c.Mode())
+	c.Key(" ", false, 0)
+	assert.Equal(t, ModePaused, c.Mode())
+	assert.False(t, c.Key("x", false, 0))
+	require.NoError(t, c.Step(30))
+	v3, v4 := c.RackVersion(3), c.RackVersion(4)
+	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: faultSpec("blade-fault", "standard/standard/rack4/blade/2")}))
+	assert.NotEqual(t, v3, c.RackVersion(3), "rack4 is index 3")
+	assert.Equal(t, v4, c.RackVersion(4), "rack5 did not change")
+	assert.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blades[3*8+1].State)
+}
+
+func TestImportErrorReplacesNothing(t *testing.T) {
+	c := newC(t, "standard")
+	require.NoError(t, c.Step(20))
+	hash := c.World().Status().Hash
+	err := c.Import("bad.yaml", []byte("Regions:\n  - Name: r\n    Zones: [\n"))
+	require.Error(t, err)
+	assert.Contains(t, c.Err(), "bad.yaml")
+	assert.Equal(t, hash, c.World().Status().Hash)
+	assert.Equal(t, clock.Tick(20), c.World().Now())
+	require.Error(t, c.Import("bad.json", []byte(`{"format": 2, "name": 3}`)))
+	assert.Contains(t, c.Err(), "bad.json")
+	assert.Equal(t, "standard", c.Base().Name)
+
+	data, err := scenario.MarshalIndent(newC(t, "pdu-outage").Scenario())
+	require.NoError(t, err)
+	require.NoError(t, c.Import("pdu.json", data))
+	assert.Equal(t, "pdu-outage", c.Base().Name)
+	assert.Empty(t, c.Err())
+}
+
+func TestEditSeedAndDelays(t *testing.T) {
+	c := newC(t, "standard")
+	require.NoError(t, c.Edit("42", "1-1 1-1 2-3 1-1"))
+	assert.Equal(t, uint64(42), c.Base().Seed)
+	assert.Equal(t, clock.Tick(3), c.Base().Delays.Booting.High)
+	require.Error(t, c.Edit("x", ""))
+	require.Error(t, c.Edit("", "1-1 2"))
+	assert.Equal(t, uint64(42), c.Base().Seed)
+}

@@ -1,0 +1,44 @@
+//go:build js && wasm
+
+package app
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// startFrames runs the page's frame loop: each animation frame does the
+// simulation's share of work on the UI goroutine and re-renders what
+// changed. Go wasm only yields to the browser when every goroutine is
+// blocked (TOOLCHAIN P17), so the work is cut into frames rather than run
+// in a loop.
+func startFrames(ctx app.Context, s *Shell) {
+	var cb app.Func
+	cb = app.FuncOf(func(this app.Value, args []app.Value) any {
+		ts := args[0].Float()
+		ctx.Dispatch(func(ctx app.Context) {
+			if !s.frame(ts) {
+				ctx.PreventUpdate()
+			}
+		})
+		app.Window().Call("requestAnimationFrame", cb)
+		return nil
+	})
+	app.Window().Call("requestAnimationFrame", cb)
+}
+
+// listenKeys sends the page's keyboard shortcuts to the shell.
+func listenKeys(ctx app.Context, s *Shell) {
+	app.Window().Call("addEventListener", "keydown", app.FuncOf(func(this app.Value, args []app.Value) any {
+		e := args[0]
+		tag := e.Get("target").Get("tagName").String()
+		inField := tag == "INPUT" || tag == "TEXTAREA" || tag == "SELECT"
+		key, shift := e.Get("key").String(), e.Get("shiftKey").Bool()
+		if key == " " && tag == "BUTTON" {
+			return nil // a focused button takes its own space
+		}
+		if inField || (key != " " && key != "ArrowRight" && key != "?") {
+			return nil
+		}
+		e.Call("preventDefault")
+		ctx.Dispatch(func(ctx app.Context) { s.onKey(key, shift, inField) })
+		return nil
+	}))
+}
