@@ -1,42 +1,161 @@
 package app
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
-// Shell is the page frame: the app's name and the regions that the panels
-// live in. A region only shows what is really built.
+// Shell is the page: the command bar, the inventory and the selected
+// element's card, the panels in tabs, and the status line. It owns the
+// page's Controller, made when the app mounts in the browser; the server
+// pre-renders the frame without one.
 type Shell struct {
 	app.Compo
 
 	// mounted is set once the wasm app has taken over the server-rendered
 	// page; tests wait on its data-ready attribute.
 	mounted bool
+	c       *Controller
+	tab     string
+	crash   string
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
 // The "cc-ready" performance mark is when the app became interactive; tests
 // and benchmarks read it.
 func (s *Shell) OnMount(ctx app.Context) {
+	if app.Window().URL().Query().Get("panic") == "test" {
+		panic("a test of the crash overlay (?panic=test)")
+	}
+	s.start()
+	startFrames(ctx, s)
+	listenKeys(ctx, s)
 	s.mounted = true
 	app.Window().Get("performance").Call("mark", "cc-ready")
 }
 
-// Render draws the frame.
+// start makes the controller with the default scenario, or the built-in
+// one the address names (?builtin=NAME).
+func (s *Shell) start() {
+	if s.c != nil {
+		return
+	}
+	sc := scenario.Default()
+	var pickErr error
+	if app.IsClient {
+		if name := app.Window().URL().Query().Get("builtin"); name != "" {
+			if b, err := scenario.Builtin(name); err == nil {
+				sc = b
+			} else {
+				pickErr = err
+			}
+		}
+	}
+	c, err := NewController(sc)
+	if err != nil {
+		s.crash = "the default scenario does not load: " + err.Error()
+		return
+	}
+	s.c = c
+	if pickErr != nil {
+		c.SetErr(pickErr.Error())
+	}
+}
+
+// frame is one animation frame's work.
+func (s *Shell) frame(nowMs float64) bool {
+	if s.c == nil {
+		return false
+	}
+	return s.c.Frame(nowMs, frameBudgetMs, nowMs2)
+}
+
+// frameBudgetMs is the simulation's share of a 60 Hz frame.
+var frameBudgetMs = 8.0
+
+func nowMs2() float64 { return nowMs() }
+
+// panels are the tabs beside the inventory, in order.
+var panels = []struct{ id, title string }{
+	{"log", "Log"},
+	{"workloads", "Workloads"},
+	{"faults", "Faults"},
+	{"policies", "Policies"},
+	{"scenario", "Scenario"},
+	{"charts", "Charts"},
+	{"diagram", "Controller"},
+	{"settings", "Settings"},
+}
+
+// Render draws the page.
 func (s *Shell) Render() app.UI {
-	return app.Div().
-		Class("shell").
-		DataSet("testid", "shell").
-		DataSet("ready", s.mounted).
-		Body(
-			app.Header().Class("shell-header").Body(
-				app.Img().Class("shell-logo").Src("/web/icon.svg").Alt("CloudChamber logo").Aria("hidden", true),
-				app.H1().Class("shell-title").Text("CloudChamber"),
-				app.P().Class("shell-tagline").Text("A cloud you can watch, drive and break, simulated in your browser."),
-			),
-			app.Nav().Class("shell-commands").Aria("label", "Simulation controls"),
-			app.Main().Class("shell-main").Aria("label", "Inventory and control plane"),
-			app.Aside().Class("shell-log").Aria("label", "Trace log"),
-			app.Footer().Class("shell-status").Aria("label", "Status").Body(
-				app.Span().Class("shell-version").Text("build "+app.Getenv("GOAPP_VERSION")),
-			),
+	c := s.c
+	var v uint64
+	if c != nil {
+		v = c.Version()
+	}
+	tab := s.tab
+	if tab == "" {
+		tab = "log"
+	}
+	var tabs []app.UI
+	for _, p := range panels {
+		id := p.id
+		tabs = append(tabs, app.Button().Class("tab").ID("tab-"+id).DataSet("testid", "tab-"+id).
+			Aria("role", "tab").Aria("selected", id == tab).Aria("controls", "panel-"+id).
+			Text(p.title).OnClick(func(ctx app.Context, e app.Event) { s.tab = id }, app.EventScope(id)))
+	}
+	var errUI app.UI = app.Text("")
+	if c != nil && c.Err() != "" {
+		errUI = app.Div().Class("error").DataSet("testid", "error").Aria("role", "alert").Body(
+			app.Span().Text(c.Err()),
+			app.Button().Text("Dismiss").OnClick(func(ctx app.Context, e app.Event) { c.SetErr("") }),
 		)
+	}
+	var crash app.UI = app.Text("")
+	if s.crash != "" {
+		crash = crashOverlay(s.crash)
+	}
+	return app.Div().Class("shell").DataSet("testid", "shell").DataSet("ready", s.mounted).Body(
+		app.Header().Class("shell-header").Body(
+			app.Img().Class("shell-logo").Src("/web/icon.svg").Alt("CloudChamber logo").Aria("hidden", true),
+			app.H1().Class("shell-title").Text("CloudChamber"),
+			app.P().Class("shell-tagline").Text(tagline(c)),
+		),
+		&CommandBar{C: c, V: v},
+		errUI,
+		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
+			&Inventory{C: c, V: v},
+			&DetailCard{C: c, V: v},
+		),
+		app.Aside().Class("shell-side").Aria("label", "Panels").Body(
+			app.Div().Class("tabs").Aria("role", "tablist").Body(tabs...),
+			app.Div().Class("tab-panel").ID("panel-"+tab).Aria("role", "tabpanel").Aria("labelledby", "tab-"+tab).Body(s.panel(tab, c, v)),
+		),
+		&StatusBar{C: c, V: v},
+		crash,
+	)
+}
+
+func tagline(c *Controller) string {
+	if c == nil {
+		return "A cloud you can watch, drive and break, simulated in your browser."
+	}
+	return "Scenario: " + c.Base().Name
+}
+
+func crashOverlay(msg string) app.UI {
+	return app.Div().Class("crash").Aria("role", "alertdialog").Aria("label", "CloudChamber stopped").Body(
+		app.H2().Text("CloudChamber stopped"),
+		app.P().Text(msg),
+		app.Button().Text("Reload").OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+	)
+}
+
+// onKey is a page keyboard shortcut; keys typed into fields are theirs.
+func (s *Shell) onKey(key string, shift bool, inField bool) bool {
+	if s.c == nil || inField {
+		return false
+	}
+	return s.c.Key(key, shift, nowMs())
 }

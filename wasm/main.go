@@ -4,11 +4,22 @@
 package main
 
 import (
+	"fmt"
+
 	ccapp "github.com/cloudchamber/cloudchamber/app"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 func main() {
 	ccapp.Routes()
+	if app.IsServer {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			ccapp.ShowCrash(fmt.Sprint(r))
+			select {} // keep the runtime alive so the overlay's reload button works
+		}
+	}()
 	app.RunWhenOnBrowser()
 }

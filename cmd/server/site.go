@@ -74,7 +74,7 @@ func newSite(dir string) (*site, error) {
 		BackgroundColor: "#1f2a44",
 		ThemeColor:      "#1f2a44",
 		LoadingLabel:    "Loading CloudChamber {progress}%",
-		Styles:          []string{"/web/cloudchamber.css"},
+		Styles:          []string{"/web/cloudchamber.css", "/web/panels-a.css", "/web/panels-b.css"},
 		// The SVG icon is linked but go-app does not pre-cache it (TOOLCHAIN P5).
 		CacheableResources: []string{"/web/icon.svg"},
 		RawHeaders: []string{

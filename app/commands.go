@@ -1,0 +1,170 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// CommandBar drives time: pause, step, step N, run at a rate or fastest,
+// run to a tick, reset; with a help popover for the keyboard shortcuts.
+type CommandBar struct {
+	app.Compo
+	C *Controller
+	V uint64
+
+	runTo    string
+	showHelp bool
+}
+
+// Rates offered, ticks per wall second.
+var rates = []int64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
+
+// StepN is the "step N" count the user chose (10 by default).
+func (c *Controller) StepN() int64 {
+	if c.stepN < 1 {
+		return 10
+	}
+	return c.stepN
+}
+
+// RateChoice is the rate the user chose: ticks per second, or "fastest".
+func (c *Controller) RateChoice() string {
+	if c.rateChoice == "" {
+		return "10"
+	}
+	return c.rateChoice
+}
+
+// Start runs time at the chosen rate.
+func (c *Controller) Start(nowMs float64) {
+	if c.RateChoice() == "fastest" {
+		c.Fastest()
+		return
+	}
+	r, _ := strconv.ParseInt(c.RateChoice(), 10, 64)
+	c.Run(r, nowMs)
+}
+
+// Key handles a keyboard shortcut; it reports whether it used the key.
+func (c *Controller) Key(key string, shift bool, nowMs float64) bool {
+	switch {
+	case key == " ":
+		if c.Mode() == ModePaused {
+			c.Start(nowMs)
+		} else {
+			c.Pause()
+		}
+	case key == "ArrowRight" && shift:
+		c.Step(c.StepN())
+	case key == "ArrowRight":
+		c.Step(1)
+	default:
+		return false
+	}
+	return true
+}
+
+// Render draws the controls.
+func (b *CommandBar) Render() app.UI {
+	nav := app.Nav().Class("commands").Aria("label", "Simulation controls")
+	if b.C == nil {
+		return nav
+	}
+	c := b.C
+	running := c.Mode() != ModePaused
+	rateOpts := []app.UI{app.Option().Value("fastest").Text("fastest").Selected(c.RateChoice() == "fastest")}
+	for _, r := range rates {
+		v := strconv.FormatInt(r, 10)
+		rateOpts = append(rateOpts, app.Option().Value(v).Text(v+" ticks/s").Selected(c.RateChoice() == v))
+	}
+	stepN := strconv.FormatInt(c.StepN(), 10)
+	var progress app.UI = app.Text("")
+	if from, to, now := c.Progress(); to > from {
+		progress = app.Span().Class("progress").Body(
+			app.Progress().Max(int(to-from)).Value(int(now-from)).Aria("label", "progress"),
+			app.Text(fmt.Sprintf(" t=%d of %d", now, to)),
+			app.Button().Text("Cancel").OnClick(b.onPause),
+		)
+	}
+	var help app.UI = app.Text("")
+	if b.showHelp {
+		help = app.Div().Class("help-popover").Aria("role", "dialog").Aria("label", "Keyboard shortcuts").Body(
+			app.H3().Text("Keyboard shortcuts"),
+			app.Dl().Body(
+				app.Dt().Body(app.Kbd().Text("Space")), app.Dd().Text("run at the chosen rate, or pause"),
+				app.Dt().Body(app.Kbd().Text("→")), app.Dd().Text("step one tick"),
+				app.Dt().Body(app.Kbd().Text("Shift"), app.Text(" + "), app.Kbd().Text("→")), app.Dd().Text("step N ticks"),
+				app.Dt().Body(app.Kbd().Text("?")), app.Dd().Text("show or hide this help"),
+			),
+			app.Button().Text("Close").OnClick(b.onHelp),
+		)
+	}
+	runBtn := app.Button().DataSet("testid", "run").Text("▶ Run").Aria("label", "Run").OnClick(b.onRun).Disabled(running)
+	pauseBtn := app.Button().DataSet("testid", "pause").Text("❚❚ Pause").Aria("label", "Pause").OnClick(b.onPause).Disabled(!running)
+	return nav.Body(
+		pauseBtn,
+		app.Button().DataSet("testid", "step").Text("Step").Aria("label", "Step one tick").OnClick(b.onStep),
+		app.Label().For("step-count").Class("sr-only").Text("Ticks per step"),
+		app.Input().ID("step-count").Type("number").Min(1).Max(1_000_000).Value(stepN).DataSet("testid", "step-count").
+			OnInput(b.onStepN).Aria("label", "Ticks to step"),
+		app.Button().Text("Step N").Aria("label", "Step N ticks").DataSet("testid", "step-n").OnClick(b.onStepMany),
+		runBtn,
+		app.Label().For("rate").Class("sr-only").Text("Rate"),
+		app.Select().ID("rate").DataSet("testid", "rate").Aria("label", "Rate").OnChange(b.onRate).Body(rateOpts...),
+		app.Label().For("run-to").Class("sr-only").Text("Run to tick"),
+		app.Input().ID("run-to").Type("number").Min(0).Placeholder("tick").Value(b.runTo).OnInput(b.onRunToInput).Aria("label", "Run to tick"),
+		app.Button().Text("Run to").DataSet("testid", "run-to").OnClick(b.onRunTo),
+		app.Button().DataSet("testid", "reset").Text("↺ Reset").Aria("label", "Reset to tick 0").OnClick(b.onReset),
+		progress,
+		app.Button().Class("help").Text("?").Aria("label", "Keyboard shortcuts").OnClick(b.onHelp),
+		help,
+	)
+}
+
+func (b *CommandBar) onStepN(ctx app.Context, e app.Event) {
+	n, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
+	if err == nil && n >= 1 {
+		b.C.stepN = n
+	}
+}
+func (b *CommandBar) onRunToInput(ctx app.Context, e app.Event) {
+	b.runTo = ctx.JSSrc().Get("value").String()
+}
+func (b *CommandBar) onHelp(ctx app.Context, e app.Event)  { b.showHelp = !b.showHelp }
+func (b *CommandBar) onPause(ctx app.Context, e app.Event) { b.C.Pause() }
+func (b *CommandBar) onStep(ctx app.Context, e app.Event)  { b.C.Step(1) }
+func (b *CommandBar) onStepMany(ctx app.Context, e app.Event) {
+	b.C.Step(b.C.StepN())
+}
+func (b *CommandBar) onReset(ctx app.Context, e app.Event) { b.C.Reset() }
+
+func (b *CommandBar) onRate(ctx app.Context, e app.Event) {
+	b.C.rateChoice = ctx.JSSrc().Get("value").String()
+	if b.C.Mode() == ModeRun || b.C.Mode() == ModeFastest {
+		b.C.Start(nowMs())
+	}
+}
+
+func (b *CommandBar) onRun(ctx app.Context, e app.Event) { b.C.Start(nowMs()) }
+
+func (b *CommandBar) onRunTo(ctx app.Context, e app.Event) {
+	t, err := strconv.ParseInt(b.runTo, 10, 64)
+	if err != nil {
+		b.C.SetErr(fmt.Sprintf("run to: %q is not a tick", b.runTo))
+		return
+	}
+	b.C.RunTo(clock.Tick(t))
+}
+
+// nowMs is the page's clock in milliseconds (performance.now), or the
+// wall clock natively.
+func nowMs() float64 {
+	if app.IsClient {
+		return app.Window().Get("performance").Call("now").Float()
+	}
+	return float64(time.Now().UnixNano()) / 1e6
+}

@@ -1,0 +1,204 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// DetailCard shows the selected element: its definition, target, actual
+// and observed views side by side, its cables, capacity and usage, its
+// recent trace lines, and what can be done to it.
+type DetailCard struct {
+	app.Compo
+	C *Controller
+	V uint64
+}
+
+type field struct{ k, v string }
+
+func column(title string, fields []field) app.UI {
+	var rows []app.UI
+	for _, f := range fields {
+		rows = append(rows, app.Dt().Text(f.k), app.Dd().Text(f.v))
+	}
+	return app.Div().Class("view").Body(app.H4().Text(title), app.Dl().Body(rows...))
+}
+
+// Render draws the card, or a hint when nothing is selected.
+func (d *DetailCard) Render() app.UI {
+	sec := app.Section().Class("panel", "detail").DataSet("testid", "detail-card").Aria("label", "Selected element")
+	if d.C == nil || d.C.selected == "" {
+		return sec.Body(app.H2().Text("Details"), app.P().Class("muted").Text("Select a rack, PDU, TOR or blade in the inventory (click it, or Tab to it and press Enter)."))
+	}
+	c := d.C
+	path := c.selected
+	hw := c.world.Hardware()
+	ref, _ := hw.Lookup(path)
+	var def, tgt, act, obs []field
+	var cables []app.UI
+	var actions []app.UI
+	cap := app.UI(app.Text(""))
+	st := c.world.Store()
+	if rec, ok := st.Get(store.Target, path); ok {
+		t := rec.Value.(views.Target)
+		tgt = []field{{"condition", t.Condition.String()}, {"enabled", fmt.Sprint(t.Enabled)}}
+	} else {
+		tgt = []field{{"", "no target (no control plane)"}}
+	}
+	if o, ok := c.observed(path); ok {
+		seen := "never"
+		if o.LastSeen >= 0 && o.Health != views.NeverSeen {
+			seen = fmt.Sprintf("t=%d", o.LastSeen)
+		}
+		obs = []field{{"health", o.Health.String()}, {"reported state", orDash(o.State)}, {"last report", seen}}
+		if o.Health.Heard() {
+			obs = append(obs, field{"heard", "now"})
+		} else if o.SilentSince >= 0 && o.Health != views.NeverSeen {
+			obs = append(obs, field{"silent since", fmt.Sprintf("t=%d", o.SilentSince)})
+		}
+		if len(o.Faulted) > 0 {
+			obs = append(obs, field{"faulted ports", fmt.Sprint(o.Faulted)})
+		}
+	} else {
+		obs = []field{{"", "no monitor (no control plane)"}}
+	}
+	portRows := func(ports []hardware.Cable) {
+		for _, p := range ports {
+			to := "not cabled"
+			if p.Blade >= 0 {
+				to = hw.Blades[p.Blade].Path
+			} else if p.To.Type != 0 {
+				to = fmt.Sprintf("%v %d", p.To.Type, p.To.ID)
+			}
+			state := "off"
+			switch {
+			case p.Faulted:
+				state = "faulted"
+			case p.On:
+				state = "on"
+			}
+			cables = append(cables, app.Li().Text(fmt.Sprintf("port %d → %s: %s", p.Port, to, state)))
+		}
+	}
+	hasControl := c.world.Control() != nil
+	act2 := func(label string, cmd scenario.Command) app.UI {
+		return app.Button().Text(label).OnClick(func(ctx app.Context, e app.Event) { c.Apply(cmd) }, app.EventScope(path+" "+string(cmd.Do)))
+	}
+	kind := ref.Kind.String()
+	switch ref.Kind {
+	case hardware.KindBlade:
+		b := &hw.Blades[ref.Index]
+		cp := b.Def.Capacity
+		def = []field{{"index", fmt.Sprint(b.Def.Index)}, {"enabled", fmt.Sprint(b.Def.Enabled)}, {"condition", b.Def.Condition.String()},
+			{"boots on power-on", fmt.Sprint(b.Def.BootOnPowerOn)}, {"boot", b.Def.Boot.Image + " " + b.Def.Boot.Version}}
+		act = []field{{"state", b.State.String()}, {"since", fmt.Sprintf("t=%d", b.EnteredAt)}, {"power input", onOff(b.Powered)}, {"network input", onOff(b.Connected)}}
+		u := c.usage(path)
+		cap = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %d cores, %d MB, %d GB disk, %d Mbps, %s%s. In use: %d instances, %s, %d MB.",
+			cp.Cores, cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), u.Instances, milliText(u.MilliCores), u.MemoryMB))
+		power, network := hw.BladeCables(ref.Index)
+		for _, p := range append(power, network...) {
+			var cb hardware.Cable
+			if p.Dev.Kind == hardware.KindPDU {
+				cb = hw.PDUs[p.Dev.Index].Ports[p.Slot]
+			} else {
+				cb = hw.TORs[p.Dev.Index].Ports[p.Slot]
+			}
+			state := "off"
+			switch {
+			case cb.Faulted:
+				state = "faulted"
+			case cb.On:
+				state = "on"
+			}
+			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", cb.Path, state)))
+		}
+		if hasControl {
+			actions = append(actions,
+				act2("Drain for maintenance", scenario.Command{Do: scenario.Maintain, Target: path}),
+				act2("Retire", scenario.Command{Do: scenario.Retire, Target: path}),
+				act2("Return to service", scenario.Command{Do: scenario.ReturnService, Target: path}),
+				act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
+		} else {
+			actions = append(actions,
+				act2("Power on", scenario.Command{Do: scenario.Power, Target: path, On: true}),
+				act2("Power off", scenario.Command{Do: scenario.Power, Target: path}),
+				act2("Connect", scenario.Command{Do: scenario.Connect, Target: path, On: true}),
+				act2("Boot", scenario.Command{Do: scenario.Boot, Target: path}))
+		}
+	case hardware.KindPDU:
+		p := &hw.PDUs[ref.Index]
+		def = []field{{"index", fmt.Sprint(p.Def.Index)}, {"enabled", fmt.Sprint(p.Def.Enabled)}, {"condition", p.Def.Condition.String()}, {"ports", fmt.Sprint(len(p.Ports))}}
+		act = []field{{"state", p.State.String()}, {"since", fmt.Sprintf("t=%d", p.EnteredAt)}}
+		portRows(p.Ports)
+		if hasControl {
+			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
+		}
+	case hardware.KindTOR:
+		t := &hw.TORs[ref.Index]
+		def = []field{{"index", fmt.Sprint(t.Def.Index)}, {"enabled", fmt.Sprint(t.Def.Enabled)}, {"condition", t.Def.Condition.String()}, {"ports", fmt.Sprint(len(t.Ports))}}
+		act = []field{{"state", t.State.String()}, {"since", fmt.Sprintf("t=%d", t.EnteredAt)}}
+		portRows(t.Ports)
+		if hasControl {
+			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
+		}
+	case hardware.KindRack:
+		r := &hw.Racks[ref.Index]
+		def = []field{{"name", r.Name}, {"enabled", fmt.Sprint(r.Def.Enabled)}, {"condition", r.Def.Condition.String()}, {"location", orDash(r.Def.Location)},
+			{"blades", fmt.Sprint(r.BladeHi - r.BladeLo)}}
+		act = []field{{"state", r.State.String()}}
+		tgt, obs = []field{{"", "racks have no target"}}, []field{{"", "racks are not monitored; their PDUs, TORs and blades are"}}
+	}
+	var lines []app.UI
+	for _, e := range c.world.Trace().ByElement(path, 8) {
+		txt := fmt.Sprintf("t=%d %s", e.Start, e.Name)
+		if e.Reason != "" {
+			txt += " — " + e.Reason
+		}
+		lines = append(lines, app.Li().Text(txt))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, app.Li().Class("muted").Text("no recent trace lines"))
+	}
+	var actionsUI app.UI = app.Text("")
+	if len(actions) > 0 {
+		actionsUI = app.Div().Class("actions").Aria("label", "Actions").Body(actions...)
+	}
+	return sec.Body(
+		app.H2().Text(strings.ToUpper(kind[:1])+kind[1:]+" "+path),
+		app.Div().Class("views").Body(column("Definition", def), column("Target", tgt), column("Actual", act), column("Observed", obs)),
+		cap,
+		app.H4().Text("Cables"),
+		app.Ul().Class("cables").Body(cables...),
+		actionsUI,
+		app.H4().Text("Recent trace"),
+		app.Ul().Class("recent").Body(lines...),
+		app.Button().Text("Close").OnClick(func(ctx app.Context, e app.Event) { c.Select("") }),
+	)
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func accs(a []string) string {
+	if len(a) == 0 {
+		return ""
+	}
+	return ", accelerators " + strings.Join(a, ", ")
+}

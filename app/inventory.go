@@ -1,0 +1,387 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+const svgNS = "http://www.w3.org/2000/svg"
+
+// svg makes an SVG element: go-app does not pass the namespace down, so
+// every node carries it (TOOLCHAIN P16).
+func svg(tag string) app.HTMLElem { return app.Elem(tag).XMLNS(svgNS) }
+
+// AggregateAbove is the zone size past which racks are drawn as state
+// counts, with the chosen rack drawn in full below.
+const AggregateAbove = 1000
+
+// Inventory draws the racks of the shown zone. One click listener on the
+// drawing finds the element clicked by its data-path.
+type Inventory struct {
+	app.Compo
+	C *Controller
+	V uint64 // the controller's version: the zone, selection and rack versions live in the racks
+}
+
+// testName is a rack's name in test ids: lower case, anything but letters
+// and digits turned into "-".
+func testName(rack string) string {
+	b := []byte(strings.ToLower(rack))
+	for i, ch := range b {
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9') {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
+
+// zoneRacks are the rack indexes of the shown zone.
+func (c *Controller) zoneRacks() []int {
+	var out []int
+	for i, r := range c.world.Hardware().Racks {
+		if r.Region+"/"+r.Zone == c.zone {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (c *Controller) zoneBlades() int {
+	n := 0
+	hw := c.world.Hardware()
+	for _, i := range c.zoneRacks() {
+		n += int(hw.Racks[i].BladeHi - hw.Racks[i].BladeLo)
+	}
+	return n
+}
+
+// Render draws the zone selector, the racks and the legend.
+func (v *Inventory) Render() app.UI {
+	sec := app.Section().Class("panel", "panel-inventory").Aria("label", "Inventory")
+	if v.C == nil {
+		return sec.Body(app.H2().Text("Inventory"), app.P().Class("muted").Text("Starting the simulation…"))
+	}
+	c := v.C
+	hw := c.world.Hardware()
+	racks := c.zoneRacks()
+	aggregate := c.zoneBlades() > AggregateAbove
+	sel := c.selected
+	selRack := -1
+	if ref, ok := hw.Lookup(sel); ok {
+		selRack = int(rackOf(hw, ref))
+	}
+	var drawn []app.UI
+	for _, ri := range racks {
+		if aggregate {
+			drawn = append(drawn, &RackSummary{C: c, Rack: ri, V: c.rackVer[ri], Chosen: ri == selRack})
+		} else {
+			drawn = append(drawn, &RackView{C: c, Rack: ri, V: c.rackVer[ri], Sel: selIn(hw, sel, ri)})
+		}
+	}
+	var drill app.UI = app.Text("")
+	if aggregate && selRack >= 0 {
+		drill = app.Div().Class("rack-drill").Body(
+			app.H3().Text("Rack "+hw.Racks[selRack].Name),
+			&RackView{C: c, Rack: selRack, V: c.rackVer[selRack], Sel: sel},
+		)
+	}
+	zones := c.Zones()
+	opts := make([]app.UI, len(zones))
+	for i, z := range zones {
+		opts[i] = app.Option().Value(z).Text(z).Selected(z == c.zone)
+	}
+	note := fmt.Sprintf("%d racks, %d blades", len(racks), c.zoneBlades())
+	if aggregate {
+		note += fmt.Sprintf(" — more than %d blades: each rack shows its blades per state; choose a rack to draw it in full", AggregateAbove)
+	}
+	return sec.Body(
+		app.Div().Class("inventory-head").Body(
+			app.H2().Text("Inventory"),
+			app.Label().For("zone-select").Text("Region / zone"),
+			app.Select().ID("zone-select").DataSet("testid", "zone-select").OnChange(v.onZone).Body(opts...),
+			app.Span().Class("muted").Text(note),
+		),
+		app.Div().Class("racks").OnClick(v.onClick).OnKeyDown(v.onKey).Body(drawn...),
+		drill,
+		legend(),
+	)
+}
+
+func selIn(hw *hardware.Model, sel string, rack int) string {
+	if ref, ok := hw.Lookup(sel); ok && int(rackOf(hw, ref)) == rack {
+		return sel
+	}
+	return ""
+}
+
+func rackOf(hw *hardware.Model, ref hardware.Ref) int32 {
+	switch ref.Kind {
+	case hardware.KindRack:
+		return ref.Index
+	case hardware.KindPDU:
+		return hw.PDUs[ref.Index].Rack
+	case hardware.KindTOR:
+		return hw.TORs[ref.Index].Rack
+	}
+	return hw.Blades[ref.Index].Rack
+}
+
+func (v *Inventory) onZone(ctx app.Context, e app.Event) {
+	v.C.SetZone(ctx.JSSrc().Get("value").String())
+}
+
+// onClick is the drawing's one listener: the clicked element is the
+// nearest ancestor with a data-path.
+func (v *Inventory) onClick(ctx app.Context, e app.Event) {
+	t := e.Get("target")
+	if !t.Truthy() || t.Get("closest").IsUndefined() {
+		return
+	}
+	el := t.Call("closest", "[data-path]")
+	if !el.Truthy() {
+		return
+	}
+	v.C.Select(el.Call("getAttribute", "data-path").String())
+}
+
+func (v *Inventory) onKey(ctx app.Context, e app.Event) {
+	if k := e.Get("key").String(); k == "Enter" || k == " " {
+		v.onClick(ctx, e)
+	}
+}
+
+// Palette: Okabe–Ito (colour-blind safe), and each state also has a mark,
+// so colour is never the only cue.
+var stateLook = map[string]struct{ class, mark, label string }{
+	"working":              {"st-working", "✓", "working"},
+	"booting":              {"st-booting", "↑", "booting"},
+	"stopping":             {"st-stopping", "↓", "stopping"},
+	"stopping_isolated":    {"st-stopping", "↓", "stopping, isolated"},
+	"powered_connected":    {"st-powered", "○", "powered, connected"},
+	"powered_disconnected": {"st-isolated", "⌁", "powered, disconnected"},
+	"isolated":             {"st-isolated", "!", "isolated (working, no network)"},
+	"off_connected":        {"st-off", "·", "off"},
+	"off_disconnected":     {"st-off", "·", "off, disconnected"},
+	"faulted":              {"st-faulted", "✕", "faulted"},
+	"start":                {"st-off", "·", "not started"},
+	"stuck":                {"st-faulted", "✕", "stuck"},
+	"off":                  {"st-off", "·", "off"},
+}
+
+func look(state string) (class, mark string) {
+	if l, ok := stateLook[state]; ok {
+		return l.class, l.mark
+	}
+	return "st-off", "?"
+}
+
+func legend() app.UI {
+	items := []string{"working", "booting", "stopping", "powered_connected", "isolated", "off_connected", "faulted"}
+	var lis []app.UI
+	for _, s := range items {
+		l := stateLook[s]
+		lis = append(lis, app.Li().Body(
+			app.Span().Class("swatch", l.class).Aria("hidden", true).Text(l.mark),
+			app.Text(" "+l.label),
+		))
+	}
+	lis = append(lis,
+		app.Li().Body(app.Span().Class("swatch", "obs-unheard").Aria("hidden", true).Text("?"), app.Text(" not heard by the monitor (observed ≠ actual)")),
+		app.Li().Body(app.Span().Class("swatch", "usage").Aria("hidden", true), app.Text(" cores in use by workloads")),
+		app.Li().Body(app.Span().Class("port on").Aria("hidden", true), app.Text(" cable on "),
+			app.Span().Class("port off").Aria("hidden", true), app.Text(" off "),
+			app.Span().Class("port faulted").Aria("hidden", true), app.Text(" faulted")),
+	)
+	return app.Ul().Class("legend").Aria("label", "Legend").Body(lis...)
+}
+
+// observedName is what data-observed says: the reported state while the
+// monitor hears the element, else its health (never_seen, suspected,
+// unavailable).
+func observedName(o views.Observed) string {
+	if o.Health.Heard() {
+		return o.State
+	}
+	return o.Health.String()
+}
+
+func (c *Controller) observed(path string) (views.Observed, bool) {
+	rec, ok := c.world.Store().Get(store.Observed, path)
+	if !ok {
+		return views.Observed{}, false
+	}
+	o, ok := rec.Value.(views.Observed)
+	return o, ok
+}
+
+func (c *Controller) usage(path string) views.Usage {
+	rec, ok := c.world.Store().Get(store.Actual, views.UsageKey(path))
+	if !ok {
+		return views.Usage{}
+	}
+	return rec.Value.(views.Usage)
+}
+
+// RackView draws one rack: its TORs and PDUs with their ports, then its
+// blades, each as wide as its cores, with the cores in use shaded.
+type RackView struct {
+	app.Compo
+	C    *Controller
+	Rack int
+	V    uint64 // the rack's version: it re-renders only when its rack changed
+	Sel  string // the selected element, if in this rack
+}
+
+const (
+	rackW   = 150
+	rowH    = 18
+	rowGap  = 3
+	portR   = 2.5
+	portGap = 7
+)
+
+// Render draws the rack as an SVG.
+func (v *RackView) Render() app.UI {
+	c := v.C
+	hw := c.world.Hardware()
+	r := &hw.Racks[v.Rack]
+	name := testName(r.Name)
+	maxCores := int64(1)
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		maxCores = max(maxCores, hw.Blades[b].Def.Capacity.Cores)
+	}
+	var rows []app.UI
+	y := 0
+	device := func(path, kind, state, testid string, ports []hardware.Cable) {
+		o, _ := c.observed(path)
+		cls, mark := look(state)
+		g := svg("g").Attr("data-path", path).Attr("tabindex", "0").Attr("role", "button").
+			DataSet("testid", testid).DataSet("state", state).DataSet("observed", observedName(o)).
+			Aria("label", fmt.Sprintf("%s %s: %s, observed %s", kind, path, state, observedName(o)))
+		sel := ""
+		if path == v.Sel {
+			sel = "selected"
+		}
+		kids := []app.UI{
+			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s)", path, state, observedName(o))),
+			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", rackW).Attr("height", rowH).Attr("rx", 3),
+			svg("text").Class("dev-label").Attr("x", 4).Attr("y", y+13).Text(fmt.Sprintf("%s %s %s", mark, strings.ToUpper(kind), path[strings.LastIndexByte(path, '/')+1:])),
+		}
+		if !o.Health.Heard() && state != "" {
+			kids = append(kids, svg("text").Class("unheard").Attr("x", rackW-10).Attr("y", y+13).Text("?"))
+		}
+		for i, p := range ports {
+			pc := "port off"
+			switch {
+			case p.Faulted:
+				pc = "port faulted"
+			case p.On:
+				pc = "port on"
+			}
+			kids = append(kids, svg("circle").Class(pc).Attr("cx", 48+i*portGap).Attr("cy", y+rowH/2).Attr("r", portR))
+		}
+		rows = append(rows, g.Body(kids...))
+		y += rowH + rowGap
+	}
+	for t := r.TORLo; t < r.TORHi; t++ {
+		tor := &hw.TORs[t]
+		device(tor.Path, "tor", tor.State.String(), fmt.Sprintf("tor-%s-%d", name, tor.Def.Index), tor.Ports)
+	}
+	for p := r.PDULo; p < r.PDUHi; p++ {
+		pdu := &hw.PDUs[p]
+		device(pdu.Path, "pdu", pdu.State.String(), fmt.Sprintf("pdu-%s-%d", name, pdu.Def.Index), pdu.Ports)
+	}
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		bl := &hw.Blades[b]
+		state := bl.State.String()
+		o, _ := c.observed(bl.Path)
+		cls, mark := look(state)
+		w := max(40, int(int64(rackW)*bl.Def.Capacity.Cores/maxCores))
+		u := c.usage(bl.Path)
+		sel := ""
+		if bl.Path == v.Sel {
+			sel = "selected"
+		}
+		kids := []app.UI{
+			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s), %d cores, %s in use", bl.Path, state, observedName(o), bl.Def.Capacity.Cores, milliText(u.MilliCores))),
+			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", w).Attr("height", rowH).Attr("rx", 3),
+		}
+		if u.MilliCores > 0 && bl.Def.Capacity.Cores > 0 {
+			uw := int(int64(w-4) * u.MilliCores / (bl.Def.Capacity.Cores * 1000))
+			kids = append(kids, svg("rect").Class("usage").Attr("x", 2).Attr("y", y+rowH-5).Attr("width", max(1, uw)).Attr("height", 3).
+				DataSet("testid", fmt.Sprintf("usage-%s-%d", name, bl.Def.Index)))
+		}
+		kids = append(kids, svg("text").Class("dev-label").Attr("x", 4).Attr("y", y+12).Text(fmt.Sprintf("%s %d", mark, bl.Def.Index)))
+		if !o.Health.Heard() && bl.Def.Enabled {
+			kids = append(kids, svg("text").Class("unheard").Attr("x", w-10).Attr("y", y+12).Text("?"))
+		}
+		rows = append(rows, svg("g").Attr("data-path", bl.Path).Attr("tabindex", "0").Attr("role", "button").
+			DataSet("testid", fmt.Sprintf("blade-%s-%d", name, bl.Def.Index)).DataSet("state", state).DataSet("observed", observedName(o)).
+			Aria("label", fmt.Sprintf("blade %s: %s, observed %s", bl.Path, state, observedName(o))).Body(kids...))
+		y += rowH + rowGap
+	}
+	h := y + 2
+	return app.Figure().Class("rack").DataSet("testid", "rack-"+name).Body(
+		app.FigCaption().Body(app.Button().Class("rack-name").Attr("data-path", r.Path).Text(r.Name)),
+		svg("svg").Attr("viewBox", fmt.Sprintf("-1 -1 %d %d", rackW+2, h)).Attr("width", rackW+2).Attr("height", h).Body(rows...),
+	)
+}
+
+// milliText writes milli-cores as cores.
+func milliText(m int64) string {
+	if m%1000 == 0 {
+		return strconv.FormatInt(m/1000, 10) + " cores"
+	}
+	return strconv.FormatFloat(float64(m)/1000, 'f', -1, 64) + " cores"
+}
+
+// RackSummary is a rack of a large zone: its blades counted per state.
+type RackSummary struct {
+	app.Compo
+	C      *Controller
+	Rack   int
+	V      uint64
+	Chosen bool
+}
+
+// Render draws the counts as a stacked bar.
+func (v *RackSummary) Render() app.UI {
+	hw := v.C.world.Hardware()
+	r := &hw.Racks[v.Rack]
+	counts := map[string]int{}
+	var order []string
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		s := hw.Blades[b].State.String()
+		if counts[s] == 0 {
+			order = append(order, s)
+		}
+		counts[s]++
+	}
+	n := int(r.BladeHi - r.BladeLo)
+	var segs []app.UI
+	x := 0
+	var label []string
+	for _, s := range order {
+		w := 100 * counts[s] / max(n, 1)
+		cls, mark := look(s)
+		segs = append(segs, svg("rect").Class("dev", cls).Attr("x", x).Attr("y", 0).Attr("width", max(w, 1)).Attr("height", 12))
+		x += w
+		label = append(label, fmt.Sprintf("%s %d %s", mark, counts[s], s))
+	}
+	cls := "rack-summary"
+	if v.Chosen {
+		cls += " selected"
+	}
+	return app.Button().Class(cls).Attr("data-path", r.Path).DataSet("testid", "rack-"+testName(r.Name)).
+		Aria("label", "rack "+r.Name+": "+strings.Join(label, ", ")).Body(
+		app.Span().Class("rack-name").Text(r.Name),
+		svg("svg").Attr("viewBox", "0 0 100 12").Attr("width", 100).Attr("height", 12).Attr("preserveAspectRatio", "none").Body(segs...),
+		app.Span().Class("muted").Text(strings.Join(label, " · ")),
+	)
+}

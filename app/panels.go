@@ -1,0 +1,26 @@
+package app
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// panel renders the tab's panel.
+func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
+	switch tab {
+	case "scenario":
+		return &ScenarioPanel{C: c, V: v}
+	case "settings":
+		return &SettingsPanel{C: c, V: v}
+	case "workloads":
+		return &WorkloadsPanel{C: c, V: v}
+	case "faults":
+		return &FaultsPanel{C: c, V: v}
+	case "policies":
+		return &PoliciesPanel{C: c, V: v}
+	case "log":
+		return &LogPanel{C: c, V: v}
+	case "charts":
+		return &ChartsPanel{C: c, V: v}
+	case "diagram":
+		return &DiagramPanel{C: c, V: v}
+	}
+	return app.P().Class("muted").Text("This panel is not built yet.")
+}

@@ -1,0 +1,209 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// ScenarioPanel picks a built-in scenario, imports a YAML inventory or a
+// JSON scenario from a file, edits the seed and delays, and exports the
+// scenario as it stands. A failed import replaces nothing.
+type ScenarioPanel struct {
+	app.Compo
+	C *Controller
+	V uint64
+
+	pick   string
+	seed   string
+	delays string
+}
+
+// Render draws the panel.
+func (p *ScenarioPanel) Render() app.UI {
+	sec := app.Section().Class("panel", "panel-scenario").Aria("label", "Scenario")
+	if p.C == nil {
+		return sec.Body(app.H2().Text("Scenario"))
+	}
+	c := p.C
+	base := c.Base()
+	pick := p.pick
+	if pick == "" {
+		pick = base.Name
+	}
+	var opts []app.UI
+	desc := ""
+	for _, name := range scenario.Builtins() {
+		opts = append(opts, app.Option().Value(name).Text(name).Selected(name == pick))
+		if name == pick {
+			if s, err := scenario.Builtin(name); err == nil {
+				desc = s.Description
+			}
+		}
+	}
+	seed := p.seed
+	if seed == "" {
+		seed = strconv.FormatUint(base.Seed, 10)
+	}
+	delays := p.delays
+	if delays == "" {
+		d := base.Delays
+		delays = fmt.Sprintf("%d-%d %d-%d %d-%d %d-%d", d.SetPower.Low, d.SetPower.High, d.SetConnection.Low, d.SetConnection.High,
+			d.Booting.Low, d.Booting.High, d.Shutdown.Low, d.Shutdown.High)
+	}
+	return sec.Body(
+		app.H2().Text("Scenario"),
+		app.P().Body(app.Strong().Text(base.Name), app.Text(" — "+base.Description)),
+		app.Div().Class("row").Body(
+			app.Label().For("scenario-picker").Text("Built-in scenarios"),
+			app.Select().ID("scenario-picker").DataSet("testid", "scenario-picker").OnChange(p.onPick).Body(opts...),
+			app.Button().Text("Load").OnClick(p.onLoad),
+		),
+		app.P().Class("muted").Text(desc),
+		app.Div().Class("row").Body(
+			app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
+			app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").OnChange(p.onImport),
+		),
+		app.Div().Class("row").Body(
+			app.Label().For("seed").Text("Seed"),
+			app.Input().ID("seed").Type("number").Min(0).Value(seed).OnInput(func(ctx app.Context, e app.Event) { p.seed = ctx.JSSrc().Get("value").String() }),
+			app.Label().For("delays").Text("Delays (power, connect, boot, shutdown; low-high ticks)"),
+			app.Input().ID("delays").Type("text").Value(delays).OnInput(func(ctx app.Context, e app.Event) { p.delays = ctx.JSSrc().Get("value").String() }),
+			app.Button().Text("Apply and restart at tick 0").OnClick(p.onEdit),
+		),
+		app.Button().DataSet("testid", "scenario-export").Text("Export scenario (JSON)").OnClick(p.onExport),
+	)
+}
+
+func (p *ScenarioPanel) onPick(ctx app.Context, e app.Event) {
+	p.pick = ctx.JSSrc().Get("value").String()
+}
+
+func (p *ScenarioPanel) onLoad(ctx app.Context, e app.Event) {
+	name := p.pick
+	if name == "" {
+		name = p.C.Base().Name
+	}
+	sc, err := scenario.Builtin(name)
+	if err == nil {
+		err = p.C.Load(sc)
+	}
+	if err != nil {
+		p.C.SetErr(err.Error())
+		return
+	}
+	p.seed, p.delays = "", ""
+}
+
+func (p *ScenarioPanel) onExport(ctx app.Context, e app.Event) {
+	data, err := scenario.MarshalIndent(p.C.Scenario())
+	if err != nil {
+		p.C.SetErr(err.Error())
+		return
+	}
+	Download(p.C.Base().Name+".json", "application/json", data)
+}
+
+// onImport reads the chosen file and loads it.
+func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
+	files := ctx.JSSrc().Get("files")
+	if !files.Truthy() || files.Length() == 0 {
+		return
+	}
+	f := files.Index(0)
+	name := f.Get("name").String()
+	var then app.Func
+	then = app.FuncOf(func(this app.Value, args []app.Value) any {
+		text := args[0].String()
+		ctx.Dispatch(func(ctx app.Context) { p.C.Import(name, []byte(text)) })
+		then.Release()
+		return nil
+	})
+	f.Call("text").Call("then", then)
+}
+
+// Import loads a file's contents: a YAML inventory (run with the current
+// scenario's settings) or a JSON scenario. An error is shown with its path
+// and nothing is replaced.
+func (c *Controller) Import(name string, data []byte) error {
+	var sc *scenario.Scenario
+	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
+		def, err := inventory.Parse(name, data)
+		if err != nil {
+			return c.fail(err)
+		}
+		sc = c.Base().Clone()
+		sc.Name = strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")
+		sc.Description = "imported from " + name
+		sc.Inventory = scenario.Inventory{Definition: def}
+		sc.Script, sc.Commands, sc.At = nil, nil, 0
+		if sc.Control == nil {
+			sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
+		} else if sc.Control.Workloads != nil {
+			wl := *sc.Control.Workloads
+			wl.Workloads = nil // the old inventory's workloads may not fit the new one
+			sc.Control.Workloads = &wl
+		}
+	} else {
+		s, err := scenario.Parse(name, data)
+		if err != nil {
+			return c.fail(err)
+		}
+		sc = s
+	}
+	if err := c.Load(sc); err != nil {
+		return c.fail(fmt.Errorf("%s: %w", name, err))
+	}
+	c.err = ""
+	return nil
+}
+
+func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
+	if err := p.C.Edit(p.seed, p.delays); err != nil {
+		return
+	}
+	p.seed, p.delays = "", ""
+}
+
+// Edit restarts the scenario at tick 0 with another seed and delays
+// ("" keeps a value). Delays are four low-high ranges.
+func (c *Controller) Edit(seed, delays string) error {
+	sc := c.Base().Clone()
+	if seed != "" {
+		s, err := strconv.ParseUint(strings.TrimSpace(seed), 10, 64)
+		if err != nil {
+			return c.fail(fmt.Errorf("seed: %q is not a whole number", seed))
+		}
+		sc.Seed = s
+	}
+	if delays != "" {
+		f := strings.Fields(delays)
+		if len(f) != 4 {
+			return c.fail(fmt.Errorf("delays: want four ranges like 1-1 1-1 5-8 2-4, got %q", delays))
+		}
+		var r [4][2]int64
+		for i, x := range f {
+			lo, hi, ok := strings.Cut(x, "-")
+			a, err1 := strconv.ParseInt(lo, 10, 64)
+			b, err2 := strconv.ParseInt(hi, 10, 64)
+			if !ok || err1 != nil || err2 != nil {
+				return c.fail(fmt.Errorf("delays: %q is not a range like 5-8", x))
+			}
+			r[i] = [2]int64{a, b}
+		}
+		d := &sc.Delays
+		for i, rg := range []*struct{ lo, hi *clock.Tick }{{&d.SetPower.Low, &d.SetPower.High}, {&d.SetConnection.Low, &d.SetConnection.High},
+			{&d.Booting.Low, &d.Booting.High}, {&d.Shutdown.Low, &d.Shutdown.High}} {
+			*rg.lo, *rg.hi = clock.Tick(r[i][0]), clock.Tick(r[i][1])
+		}
+	}
+	if err := c.Load(sc); err != nil {
+		return c.fail(err)
+	}
+	return nil
+}

@@ -1,0 +1,50 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// StatusBar shows the clock: policy, rate, tick, simulated time, events,
+// and the trace hash (copyable).
+type StatusBar struct {
+	app.Compo
+	C *Controller
+	V uint64
+}
+
+// Render draws the status line.
+func (s *StatusBar) Render() app.UI {
+	foot := app.Footer().Class("status").Aria("label", "Status")
+	if s.C == nil {
+		return foot.Body(app.Span().Class("muted").Text("build " + app.Getenv("GOAPP_VERSION")))
+	}
+	st := s.C.world.Status()
+	policy := st.Policy.String()
+	if st.Policy == clock.Measured {
+		policy = fmt.Sprintf("%s, %d ticks/s", policy, st.Rate)
+	}
+	simTime := time.Duration(int64(st.Tick)*s.C.world.Scenario().TickMillis) * time.Millisecond
+	return foot.Body(
+		app.Span().Text("policy "+policy),
+		app.Span().Body(app.Text("tick "), app.Strong().DataSet("testid", "tick").Text(st.Tick)),
+		app.Span().Text("simulated "+simTime.String()),
+		app.Span().Text(fmt.Sprintf("%d events, %d pending", st.Dispatched, st.Pending)),
+		app.Span().Class("hash").Body(
+			app.Text("trace "),
+			app.Code().DataSet("testid", "trace-hash").Title("SHA-256 of the trace: the same scenario and commands give the same hash anywhere").Text(st.Hash),
+			app.Button().Text("Copy").Aria("label", "Copy the trace hash").OnClick(s.onCopy),
+		),
+		app.Span().Class("muted").Text("build "+app.Getenv("GOAPP_VERSION")),
+	)
+}
+
+func (s *StatusBar) onCopy(ctx app.Context, e app.Event) {
+	clip := app.Window().Get("navigator").Get("clipboard")
+	if clip.Truthy() {
+		clip.Call("writeText", s.C.world.Status().Hash)
+	}
+}
