@@ -1,0 +1,477 @@
+package app
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// LogPanel is the trace log: what the simulation did and why, as trees of
+// spans, newest first. The page renders it as &LogPanel{C: c, V: c.Version()},
+// so go-app re-renders it only when the controller says something changed.
+type LogPanel struct {
+	app.Compo
+
+	C *Controller // nil while the server pre-renders: an empty panel
+	V uint64      // the controller's Version when rendered; only here to trigger updates
+
+	// Local UI state: it survives re-renders and never reaches the core.
+	open    map[trace.SpanID]bool // expanded spans
+	filter  logFilter
+	world   *sim.World // the world the expansions belong to (span ids restart with a new one)
+	tree    *logTree
+	treeKey logTreeKey
+}
+
+const (
+	logRootsMax   = 200 // root rows drawn; older ones are counted, not drawn
+	logDetailMax  = 300 // lines drawn inside expanded trees, all together
+	logImpactsMax = 24  // impacts listed under one expanded span
+	logDepthMax   = 16  // nesting drawn; also stops a malformed link cycle
+)
+
+// logFilter is what the user narrows the log to.
+type logFilter struct {
+	MinSeverity trace.Severity // 0 or Debug: everything
+	Infra       bool           // show stepping, polls and housekeeping
+	Element     string         // impacts mention an element containing it
+	Text        string         // a name or reason in the tree contains it
+}
+
+// logNode is one span with its children (by Parent) in the order they ended.
+type logNode struct {
+	E      *trace.Entry
+	Kids   []*logNode
+	Rollup trace.Severity // the highest severity of the span and its descendants
+}
+
+// logTree is the kept entries as trees, built once per change of the entries.
+type logTree struct {
+	Roots  []*logNode // oldest first: roots, and spans whose parent has not ended (or was dropped)
+	byID   map[trace.SpanID]*logNode
+	byLink map[trace.LinkID][]*logNode // the spans each Link event started
+}
+
+// logTreeKey identifies a slice of entries: the controller appends to it and
+// drops its oldest quarter in place, either of which changes the key.
+type logTreeKey struct {
+	first, last *trace.Entry
+	n           int
+}
+
+// buildLogTree links entries into trees by Parent. Children end before their
+// parent, so a span whose parent is missing is one still running (or one
+// from a malformed input): it is shown as a root so that nothing is lost.
+func buildLogTree(entries []*trace.Entry) *logTree {
+	t := &logTree{
+		byID:   make(map[trace.SpanID]*logNode, len(entries)),
+		byLink: make(map[trace.LinkID][]*logNode),
+	}
+	nodes := make([]logNode, len(entries))
+	for i, e := range entries {
+		nodes[i].E = e
+		if _, dup := t.byID[e.ID]; !dup {
+			t.byID[e.ID] = &nodes[i]
+		}
+		if e.Link != 0 {
+			t.byLink[e.Link] = append(t.byLink[e.Link], &nodes[i])
+		}
+	}
+	for i := range nodes {
+		n := &nodes[i]
+		if p, ok := t.byID[n.E.Parent]; ok && n.E.Parent != 0 && p != n {
+			p.Kids = append(p.Kids, n)
+		} else {
+			t.Roots = append(t.Roots, n)
+		}
+	}
+	busy := make(map[*logNode]bool)
+	for i := range nodes {
+		logRollup(&nodes[i], busy)
+	}
+	return t
+}
+
+// logRollup fills n.Rollup from its subtree; busy breaks a parent cycle that
+// only malformed input could have.
+func logRollup(n *logNode, busy map[*logNode]bool) trace.Severity {
+	if n.Rollup != 0 || busy[n] {
+		return n.Rollup
+	}
+	busy[n] = true
+	s := n.E.Severity
+	for _, k := range n.Kids {
+		s = max(s, logRollup(k, busy))
+	}
+	n.Rollup = s
+	delete(busy, n)
+	return s
+}
+
+// Filter returns the roots that pass f, newest first.
+func (t *logTree) Filter(f logFilter) []*logNode {
+	elem := strings.ToLower(strings.TrimSpace(f.Element))
+	text := strings.ToLower(strings.TrimSpace(f.Text))
+	var out []*logNode
+	for i := len(t.Roots) - 1; i >= 0; i-- {
+		n := t.Roots[i]
+		switch {
+		case n.E.Infra && !f.Infra:
+		case n.Rollup < f.MinSeverity:
+		case elem != "" && !logImpactsMention(n.E, elem):
+		case text != "" && !logTreeMentions(n, text, 0):
+		default:
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// logImpactsMention: a span's impacts already include its children's.
+func logImpactsMention(e *trace.Entry, lower string) bool {
+	for _, im := range e.Impacts {
+		if strings.Contains(strings.ToLower(im.Element), lower) {
+			return true
+		}
+	}
+	return false
+}
+
+// logTreeMentions looks in the whole tree, so "power off" finds the repair
+// decision it is part of.
+func logTreeMentions(n *logNode, lower string, depth int) bool {
+	if strings.Contains(strings.ToLower(n.E.Name), lower) || strings.Contains(strings.ToLower(n.E.Reason), lower) {
+		return true
+	}
+	if depth >= logDepthMax {
+		return false
+	}
+	for _, k := range n.Kids {
+		if logTreeMentions(k, lower, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// logElementPath is the inventory element an impact names, if it names one:
+// a rack (region/zone/rack) or a blade, PDU or TOR, whose port impacts
+// select the device. Store keys (fault/..., target/...) are not elements.
+func logElementPath(element string) (string, bool) {
+	parts := strings.Split(element, "/")
+	for _, p := range parts {
+		if p == "" {
+			return "", false
+		}
+	}
+	switch {
+	case len(parts) == 3:
+		return element, true
+	case len(parts) >= 5 && (parts[3] == "blade" || parts[3] == "pdu" || parts[3] == "tor"):
+		return strings.Join(parts[:5], "/"), true
+	}
+	return "", false
+}
+
+// logTree is the tree of the controller's entries, rebuilt only when they changed.
+func (p *LogPanel) logTree() *logTree {
+	es := p.C.Entries()
+	key := logTreeKey{n: len(es)}
+	if len(es) > 0 {
+		key.first, key.last = es[0], es[len(es)-1]
+	}
+	if p.tree == nil || key != p.treeKey {
+		p.tree, p.treeKey = buildLogTree(es), key
+	}
+	return p.tree
+}
+
+// Render draws the filters, the downloads and the newest root spans.
+func (p *LogPanel) Render() app.UI {
+	if p.C == nil || p.C.World() == nil {
+		return app.Section().Class("panel", "panel-log").Aria("label", "Trace log").Body(
+			app.H2().Text("Trace log"),
+		)
+	}
+	if p.world != p.C.World() { // a load or reset: old span ids mean other spans now
+		p.world, p.open = p.C.World(), nil
+	}
+	t := p.logTree()
+	roots := t.Filter(p.filter)
+	shown := roots[:min(len(roots), logRootsMax)]
+	budget := logDetailMax
+
+	rows := make([]app.UI, 0, len(shown)+1)
+	for _, n := range shown {
+		rows = append(rows, p.renderRoot(t, n, &budget))
+	}
+	return app.Section().Class("panel", "panel-log").Aria("label", "Trace log").Body(
+		app.H2().Text("Trace log"),
+		p.renderFilters(),
+		app.Div().Class("log-actions").Body(
+			app.Button().Type("button").Class("log-download").Text("Download trace (JSONL)").
+				Title("The kept trace entries, one JSON object a line (trace.jsonl)").
+				OnClick(p.onDownloadJSONL),
+			app.Button().Type("button").Class("log-download").Text("Download trace (text)").
+				Title("The kept trace entries as an indented text tree (trace.txt)").
+				OnClick(p.onDownloadText),
+		),
+		app.P().Class("log-count").Text(fmt.Sprintf("%d of %d traces match; %d spans kept", len(roots), len(t.Roots), len(p.C.Entries()))),
+		app.Ul().Class("log-list").Body(rows...),
+		app.If(len(roots) > len(shown), func() app.UI {
+			return app.P().Class("log-more").Text(fmt.Sprintf("%d older entries not shown", len(roots)-len(shown)))
+		}),
+	)
+}
+
+func (p *LogPanel) renderFilters() app.UI {
+	f := p.filter
+	opts := make([]app.UI, 0, trace.Fatal)
+	for s := trace.Debug; s <= trace.Fatal; s++ {
+		opt := app.Option().Value(s.String()).Text(s.String())
+		if max(f.MinSeverity, trace.Debug) == s { // only when true: a pre-rendered selected="false" still selects
+			opt = opt.Selected(true)
+		}
+		opts = append(opts, opt)
+	}
+	infra := app.Input().Type("checkbox").OnChange(p.onInfra)
+	if f.Infra {
+		infra = infra.Checked(true)
+	}
+	return app.Div().Class("log-filters").Body(
+		app.Label().Class("log-filter").Body(
+			app.Span().Text("Minimum severity"),
+			app.Select().OnChange(p.onSeverity).Body(opts...),
+		),
+		app.Label().Class("log-filter", "log-filter-check").Body(
+			infra,
+			app.Span().Text("Show infrastructure spans"),
+		),
+		app.Label().Class("log-filter").Body(
+			app.Span().Text("Element"),
+			app.Input().Type("search").Value(f.Element).Placeholder("rack4/blade/6").
+				AutoComplete(false).Spellcheck(false).OnInput(p.onElement),
+		),
+		app.Label().Class("log-filter").Body(
+			app.Span().Text("Text"),
+			app.Input().Type("search").Value(f.Text).Placeholder("name or reason").
+				AutoComplete(false).OnInput(p.onText),
+		),
+	)
+}
+
+// renderRoot is one row of the list; data-testid="log-entry" is what the
+// browser tests count.
+func (p *LogPanel) renderRoot(t *logTree, n *logNode, budget *int) app.UI {
+	return app.Li().Class("log-entry", "sev-"+n.Rollup.String()).DataSet("testid", "log-entry").Body(
+		p.renderSpanBody(t, n, 0, budget)...,
+	)
+}
+
+// renderSpanBody is a span's toggle and, when expanded, its impacts and its
+// events in order, with children at their Child events and the spans a
+// request started at its Link event.
+func (p *LogPanel) renderSpanBody(t *logTree, n *logNode, depth int, budget *int) []app.UI {
+	e := n.E
+	open := p.open[e.ID]
+	out := []app.UI{p.renderToggle(n, open)}
+	if !open {
+		return out
+	}
+	var items []app.UI
+	if len(e.Impacts) > 0 {
+		items = append(items, p.renderImpacts(e))
+	}
+	placed := make(map[*logNode]bool, len(n.Kids))
+	for _, ev := range e.Events {
+		if *budget <= 0 {
+			break
+		}
+		switch ev.Kind {
+		case trace.Child:
+			k, ok := t.byID[trace.SpanID(ev.Ref)]
+			if !ok || k.E.Parent != e.ID {
+				*budget--
+				items = append(items, app.Li().Class("log-line", "log-missing").Text(fmt.Sprintf("@%d %s: not ended yet, or no longer kept", ev.Tick, ev.Text)))
+				continue
+			}
+			placed[k] = true
+			items = append(items, p.renderNested(t, k, depth+1, budget))
+		case trace.Link:
+			*budget--
+			linked := t.byLink[trace.LinkID(ev.Ref)]
+			var sub []app.UI
+			for _, k := range linked {
+				if *budget <= 0 {
+					break
+				}
+				sub = append(sub, p.renderNested(t, k, depth+1, budget))
+			}
+			label := fmt.Sprintf("@%d → %s", ev.Tick, ev.Text)
+			switch len(linked) {
+			case 0: // the work has not ended yet, was dropped, or never started
+			case 1:
+				label += " (started: " + linked[0].E.Name + ")"
+			default:
+				label += fmt.Sprintf(" (started: %s, and %d more)", linked[0].E.Name, len(linked)-1)
+			}
+			items = append(items, app.Li().Class("log-line", "log-link").Body(
+				app.Span().Text(label),
+				app.If(len(sub) > 0, func() app.UI { return app.Ul().Class("log-tree").Body(sub...) }),
+			))
+		default:
+			*budget--
+			items = append(items, app.Li().Class("log-line", "sev-"+ev.Severity.String()).Body(
+				app.Span().Class("log-sev").Text(string(ev.Severity.Letter())).Title(ev.Severity.String()),
+				app.Text(fmt.Sprintf("@%d %s", ev.Tick, ev.Text)),
+			))
+		}
+	}
+	for _, k := range n.Kids { // children no Child event announced (malformed input)
+		if !placed[k] && *budget > 0 {
+			items = append(items, p.renderNested(t, k, depth+1, budget))
+		}
+	}
+	if *budget <= 0 {
+		items = append(items, app.Li().Class("log-line", "log-cut").Text("More lines are not shown: collapse other spans to see them."))
+	}
+	return append(out, app.Ul().Class("log-tree").Body(items...))
+}
+
+func (p *LogPanel) renderNested(t *logTree, n *logNode, depth int, budget *int) app.UI {
+	*budget--
+	li := app.Li().Class("log-span", "sev-"+n.Rollup.String())
+	if depth >= logDepthMax {
+		return li.Text(n.E.Name + " (nested too deep to show)")
+	}
+	return li.Body(p.renderSpanBody(t, n, depth, budget)...)
+}
+
+func (p *LogPanel) renderToggle(n *logNode, open bool) app.UI {
+	e := n.E
+	ticks := "@" + strconv.FormatInt(int64(e.Start), 10)
+	if e.End != e.Start {
+		ticks += "–" + strconv.FormatInt(int64(e.End), 10)
+	}
+	expanded := "false"
+	if open {
+		expanded = "true"
+	}
+	name := e.Name
+	if e.Infra {
+		name += " (infra)"
+	}
+	return app.Button().Type("button").Class("log-toggle").Aria("expanded", expanded).OnClick(p.onToggle(e.ID)).Body(
+		app.Span().Class("log-badge", "sev-"+n.Rollup.String()).Title("highest severity in this span: "+n.Rollup.String()).Text(n.Rollup.String()),
+		app.Span().Class("log-tick").Text(ticks),
+		app.Span().Class("log-name").Text(name),
+		app.If(e.Reason != "", func() app.UI { return app.Span().Class("log-reason").Text(e.Reason) }),
+	)
+}
+
+func (p *LogPanel) renderImpacts(e *trace.Entry) app.UI {
+	items := make([]app.UI, 0, min(len(e.Impacts), logImpactsMax)+1)
+	for i, im := range e.Impacts {
+		if i == logImpactsMax {
+			items = append(items, app.Li().Text(fmt.Sprintf("and %d more", len(e.Impacts)-i)))
+			break
+		}
+		code := string(im.Impact.Letter()) + " "
+		path, ok := logElementPath(im.Element)
+		if ok {
+			_, ok = p.C.World().Hardware().Lookup(path)
+		}
+		if !ok {
+			items = append(items, app.Li().Title(im.Impact.String()).Text(code+im.Element))
+			continue
+		}
+		items = append(items, app.Li().Title(im.Impact.String()).Body(
+			app.Text(code),
+			app.Button().Type("button").Class("log-element").Title("Select "+path+" in the inventory").
+				OnClick(p.onSelect(path)).Text(im.Element),
+		))
+	}
+	return app.Li().Class("log-impacts").Body(
+		app.Span().Text("Impacts"),
+		app.Ul().Body(items...),
+	)
+}
+
+func (p *LogPanel) toggle(id trace.SpanID) {
+	if p.open == nil {
+		p.open = make(map[trace.SpanID]bool)
+	}
+	if p.open[id] {
+		delete(p.open, id)
+	} else {
+		p.open[id] = true
+	}
+}
+
+func (p *LogPanel) onToggle(id trace.SpanID) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { p.toggle(id) }
+}
+
+func (p *LogPanel) onSelect(path string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if p.C != nil {
+			p.C.Select(path)
+		}
+	}
+}
+
+func (p *LogPanel) onSeverity(ctx app.Context, e app.Event) {
+	v := ctx.JSSrc().Get("value").String()
+	for s := trace.Debug; s <= trace.Fatal; s++ {
+		if s.String() == v {
+			p.filter.MinSeverity = s
+		}
+	}
+}
+
+func (p *LogPanel) onInfra(ctx app.Context, e app.Event) {
+	p.filter.Infra = ctx.JSSrc().Get("checked").Bool()
+}
+
+func (p *LogPanel) onElement(ctx app.Context, e app.Event) {
+	p.filter.Element = ctx.JSSrc().Get("value").String()
+}
+
+func (p *LogPanel) onText(ctx app.Context, e app.Event) {
+	p.filter.Text = ctx.JSSrc().Get("value").String()
+}
+
+// logKeptEntries copies the kept entries for the exporters, which take values.
+func logKeptEntries(es []*trace.Entry) []trace.Entry {
+	out := make([]trace.Entry, len(es))
+	for i, e := range es {
+		out[i] = *e
+	}
+	return out
+}
+
+func (p *LogPanel) onDownloadJSONL(ctx app.Context, e app.Event) {
+	p.download("trace.jsonl", "application/x-ndjson", trace.WriteJSONL)
+}
+
+func (p *LogPanel) onDownloadText(ctx app.Context, e app.Event) {
+	p.download("trace.txt", "text/plain", trace.WriteText)
+}
+
+func (p *LogPanel) download(name, mime string, write func(w io.Writer, es []trace.Entry) error) {
+	if p.C == nil {
+		return
+	}
+	var b bytes.Buffer
+	if err := write(&b, logKeptEntries(p.C.Entries())); err != nil {
+		p.C.SetErr("export " + name + ": " + err.Error())
+		return
+	}
+	Download(name, mime, b.Bytes())
+}
