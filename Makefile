@@ -17,7 +17,8 @@ NODE_PKGS    := ./core/... ./cmd/ccsim/...
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench clean
+.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench shots clean
+SHOTS ?= /tmp/cc-shots
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -63,6 +64,7 @@ deps: ## install Chromium, Node and wasmbrowsertest when missing (Debian, as roo
 vet: ## go vet, natively and for wasm
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./cmd/server/
+	$(GO) vet -tags 'e2e shots uibench' ./cmd/server/
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
 test-native: ## native tests (with -race where a C compiler exists)
@@ -110,6 +112,12 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@$(GO) test -run '^$$' -bench 'BringUp' -benchtime 3x ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@$(GO) test -run '^$$' -bench 'Churn10k' -benchtime 1x -timeout 30m ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=wasm "$$BENCH_AWK"
+	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
+
+shots: wasm ## screenshots of every panel in headless Chromium, into $(SHOTS) (default /tmp/cc-shots)
+	@mkdir -p $(SHOTS)
+	CC_SHOTS=$(SHOTS) CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e shots' -count=1 -run '^TestScreenshots$$' ./cmd/server/
+	@echo "screenshots in $(SHOTS)"
 
 clean: ## remove what the build made
 	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br
