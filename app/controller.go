@@ -41,6 +41,8 @@ type Controller struct {
 	lastFrame  float64
 	frameCost  float64 // ms the last frame's simulation work took
 	zone       string  // region/zone shown
+	simSeq     uint64  // simulation (not infrastructure) entries seen
+	logInfra   bool    // the log shows infrastructure entries
 	stepN      int64   // the user's "step N"
 	rateChoice string  // the user's rate: ticks per second or "fastest"
 }
@@ -137,6 +139,9 @@ func (c *Controller) changed(ch store.Change) {
 // diagram's boxes from what the trace shows each service doing.
 func (c *Controller) sink(e *trace.Entry) {
 	c.entrySeq++
+	if !e.Infra {
+		c.simSeq++
+	}
 	if len(c.entries) >= LogKeep {
 		n := copy(c.entries, c.entries[LogKeep/4:])
 		c.entries = c.entries[:n]
@@ -168,6 +173,15 @@ func (c *Controller) Version() uint64 { return c.version }
 
 // RackVersion changes whenever an element of rack r changed.
 func (c *Controller) RackVersion(r int) uint64 { return c.rackVer[r] }
+
+// LogVersion changes when the log has something new to show: a
+// simulation entry, or any entry while it shows infrastructure.
+func (c *Controller) LogVersion() uint64 {
+	if c.logInfra {
+		return c.entrySeq
+	}
+	return c.simSeq
+}
 
 // Entries are the newest trace entries, oldest first (do not modify).
 func (c *Controller) Entries() []*trace.Entry { return c.entries }

@@ -437,6 +437,7 @@ func (p *LogPanel) onSeverity(ctx app.Context, e app.Event) {
 
 func (p *LogPanel) onInfra(ctx app.Context, e app.Event) {
 	p.filter.Infra = ctx.JSSrc().Get("checked").Bool()
+	p.C.logInfra = p.filter.Infra // so the page re-renders the log for infrastructure entries too
 }
 
 func (p *LogPanel) onElement(ctx app.Context, e app.Event) {

@@ -16,7 +16,10 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "policies":
 		return &PoliciesPanel{C: c, V: v}
 	case "log":
-		return &LogPanel{C: c, V: v}
+		if c == nil {
+			return &LogPanel{}
+		}
+		return &LogPanel{C: c, V: c.LogVersion()} // re-rendered only when the log has news
 	case "charts":
 		return &ChartsPanel{C: c, V: v}
 	case "diagram":
