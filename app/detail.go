@@ -124,6 +124,11 @@ func (d *DetailCard) Render() app.UI {
 				act2("Retire", scenario.Command{Do: scenario.Retire, Target: path}),
 				act2("Return to service", scenario.Command{Do: scenario.ReturnService, Target: path}),
 				act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
+			if rec, ok := st.Get(store.Target, path); ok && rec.Value.(views.Target).Enabled {
+				actions = append(actions, act2("Disable", scenario.Command{Do: scenario.Enable, Target: path, On: false}))
+			} else {
+				actions = append(actions, act2("Enable", scenario.Command{Do: scenario.Enable, Target: path, On: true}))
+			}
 		} else {
 			actions = append(actions,
 				act2("Power on", scenario.Command{Do: scenario.Power, Target: path, On: true}),

@@ -49,10 +49,13 @@ func TestUIStepRunAndFault(t *testing.T) {
 	p.click(t, "step-n")
 	p.until(t, "tick 10", `document.querySelector('[data-testid="tick"]').textContent === "10"`)
 
-	// Run until every blade is working (the repair manager brings them up).
+	// Run until every blade is working (the repair manager brings them up),
+	// then pause: the test waits on states, not on time.
 	p.until(t, "64 blades drawn", `document.querySelectorAll('[data-testid^="blade-"]').length === 64`)
-	p.click(t, "step-n")
+	p.click(t, "run")
 	p.until(t, "every blade working", `[...document.querySelectorAll('[data-testid^="blade-"]')].every(b => b.dataset.state === "working" && b.dataset.observed === "working")`)
+	p.click(t, "pause")
+	p.until(t, "paused", `document.querySelector('[data-testid="run"]').disabled === false`)
 
 	// Select a blade and inject a fault on it from the faults panel.
 	blade := `[data-testid="blade-rack4-6"]`

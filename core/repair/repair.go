@@ -11,7 +11,7 @@
 //
 // Facts the rules can test, per element:
 //
-//	should-run, take-out           from the target (operational/burn_in; maintenance/retiring/retired)
+//	should-run, take-out           from the target (operational/burn_in; maintenance/retiring/retired or a disabled blade)
 //	out-for-repair, burn-in        the target's condition
 //	never-seen, heard, suspected, unavailable   the observed health
 //	state:<s>                      the state it last reported
@@ -175,9 +175,12 @@ func (m *Manager) facts(e int32) rules.FactSet {
 	if t.ShouldRun() {
 		f = append(f, "should-run")
 	}
-	switch t.Condition {
-	case inventory.ConditionNotInService, inventory.ConditionRetiring, inventory.ConditionRetired:
+	switch {
+	case t.Condition == inventory.ConditionNotInService || t.Condition == inventory.ConditionRetiring || t.Condition == inventory.ConditionRetired,
+		!t.Enabled && m.hw.ElementRef(e).Kind == hardware.KindBlade:
 		f = append(f, "take-out")
+	}
+	switch t.Condition {
 	case inventory.ConditionOutForRepair:
 		f = append(f, "out-for-repair")
 	case inventory.ConditionBurnIn:

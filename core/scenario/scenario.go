@@ -184,15 +184,16 @@ const (
 	StopWorkload   Op = "stop-workload"   // name
 	ResumeWorkload Op = "resume-workload" // name
 	DeleteWorkload Op = "delete-workload" // name
+	Enable         Op = "enable"          // target: blade; on: enable (true) or disable (false) it in its target
 )
 
 var ops = []Op{BringUp, Power, Connect, Boot, Shutdown, FaultBlade, RepairBlade, Stick, Unstick, BreakCable, MendCable, StopRack,
 	Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician,
-	CreateWorkload, StopWorkload, ResumeWorkload, DeleteWorkload}
+	CreateWorkload, StopWorkload, ResumeWorkload, DeleteWorkload, Enable}
 
 // ControlOps need a scenario with a control plane.
 var ControlOps = []Op{Inject, PauseFault, ResumeFault, RemoveFault, Process, Maintain, Retire, ReturnService, CallTechnician,
-	CreateWorkload, StopWorkload, ResumeWorkload, DeleteWorkload}
+	CreateWorkload, StopWorkload, ResumeWorkload, DeleteWorkload, Enable}
 
 // Ops lists every command name.
 func Ops() []Op { return slices.Clone(ops) }
@@ -204,7 +205,7 @@ func (c Command) String() string {
 		b.WriteString(" " + c.Target)
 	}
 	switch c.Do {
-	case Power, Connect:
+	case Power, Connect, Enable:
 		fmt.Fprintf(&b, " on=%t", c.On)
 	case Boot:
 		fmt.Fprintf(&b, " hard=%t", c.Hard)

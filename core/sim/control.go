@@ -174,7 +174,7 @@ func (w *World) checkControl(c scenario.Command) error {
 		} else if _, ok := w.ctl.Workloads.Lookup(c.Name); !ok {
 			return fmt.Errorf("%s: no workload %q", c.Do, c.Name)
 		}
-	case scenario.Maintain, scenario.Retire, scenario.ReturnService, scenario.CallTechnician:
+	case scenario.Maintain, scenario.Retire, scenario.ReturnService, scenario.CallTechnician, scenario.Enable:
 		ref, ok := w.hw.Lookup(c.Target)
 		if !ok {
 			return fmt.Errorf("%s: %w %q", c.Do, ErrNoTarget, c.Target)
@@ -216,6 +216,18 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 		return w.ctl.Workloads.Resume(sp, c.Name)
 	case scenario.DeleteWorkload:
 		return w.ctl.Workloads.Delete(sp, c.Name)
+	}
+	if c.Do == scenario.Enable {
+		rec, _ := w.env.Store.Get(store.Target, c.Target)
+		t := rec.Value.(views.Target)
+		if t.Enabled == c.On {
+			return fmt.Errorf("%s is already %s", c.Target, map[bool]string{true: "enabled", false: "disabled"}[c.On])
+		}
+		sp.Infof(w.env.Now, "%s target enabled %t -> %t", c.Target, t.Enabled, c.On)
+		sp.Impact(trace.Modify, "target/"+c.Target)
+		t.Enabled = c.On
+		w.env.Store.Put(store.Target, c.Target, t)
+		return nil
 	}
 	cond := map[scenario.Op]inventory.Condition{
 		scenario.Maintain:      inventory.ConditionNotInService,

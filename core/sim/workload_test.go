@@ -156,3 +156,21 @@ func TestChurnSnapshotRestoreContinue(t *testing.T) {
 	assert.Greater(t, whole.Control().Workloads.Arrived(), int64(400))
 	assert.Greater(t, whole.Control().Workloads.Moved(), int64(0))
 }
+
+// Disabling a blade drains it and switches it off; enabling brings it back.
+func TestDisableAndEnable(t *testing.T) {
+	w := newTraced(t, withWorkloads(1, web(1, 2000)))
+	require.NoError(t, w.RunUntil(40))
+	m := w.Control().Workloads
+	b := m.Instances()[0].Blade
+	path := w.Hardware().Blades[b].Path
+	w.apply(t, 50, scenario.Command{Do: scenario.Enable, Target: path, On: false})
+	assert.NotEqual(t, b, m.Instances()[0].Blade, "drained")
+	require.NoError(t, w.RunUntil(100))
+	assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blades[b].State)
+	_, err := w.Apply(scenario.Command{Do: scenario.Enable, Target: path, On: false})
+	require.NoError(t, err, "recorded; the reply says it is already disabled")
+	w.apply(t, 120, scenario.Command{Do: scenario.Enable, Target: path, On: true})
+	require.NoError(t, w.RunUntil(200))
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[b].State)
+}
