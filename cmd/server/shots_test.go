@@ -32,4 +32,10 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, tab+".png"), png, 0o644))
 	}
+	// A phone-sized screen.
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
+	p.click(t, "tab-log")
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "phone.png"), png, 0o644))
 }
