@@ -113,6 +113,9 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@$(GO) test -run '^$$' -bench 'Churn10k' -benchtime 1x -timeout 30m ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=wasm "$$BENCH_AWK"
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
+	@$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
+	@for f in static/scenarios/*.json; do n=$$(basename $$f .json); \
+	  echo "BENCH link-$$n $$($(BIN)/ccsim link encode --builtin $$n | tr -d '#\n' | wc -c) characters"; done
 
 shots: wasm ## screenshots of every panel in headless Chromium, into $(SHOTS) (default /tmp/cc-shots)
 	@mkdir -p $(SHOTS)

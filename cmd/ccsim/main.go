@@ -18,12 +18,16 @@ import (
 const usage = `usage:
   ccsim validate FILE...
       check inventory YAML files; one summary line per good file, each error on stderr
-  ccsim run [--scenario FILE | --builtin NAME] [--ticks N] [--seed S] [--trace OUT.jsonl] [--json]
+  ccsim run [--scenario FILE | --builtin NAME] [--ticks N] [--seed S] [--trace OUT.jsonl] [--metrics OUT.csv] [--json]
       run a scenario (JSON) or an inventory (YAML, run with the default settings and bring-up)
       under the no-wait policy until the clock reads N (default 1000); the default is the
       built-in default scenario
   ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
       write a generated inventory (YAML) to FILE or stdout
+  ccsim link encode [--builtin NAME | FILE]
+      print the link fragment (#s1....) of a scenario (JSON), as the app's share button makes it
+  ccsim link decode LINK
+      print the scenario (JSON) a link or its fragment carries
 `
 
 func main() {
@@ -43,6 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runScenario(args[1:], stdout, stderr)
 	case "gen":
 		return gen(args[1:], stdout, stderr)
+	case "link":
+		return linkCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -185,3 +185,22 @@ func TestRunWritesMetricsCSV(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errs, "no control plane")
 }
+
+func TestLinkEncodeDecode(t *testing.T) {
+	out, errs, code := ccsim(t, "link", "encode", "--builtin", "blade-failure")
+	require.Equal(t, 0, code, errs)
+	frag := strings.TrimSpace(out)
+	require.True(t, strings.HasPrefix(frag, "#s1."))
+	golden(t, "link-blade-failure.txt", out)
+	dec, errs, code := ccsim(t, "link", "decode", "http://example.test/"+frag)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, dec, `"name": "blade-failure"`)
+	file := filepath.Join(t.TempDir(), "s.json")
+	require.NoError(t, os.WriteFile(file, []byte(dec), 0o644))
+	again, errs, code := ccsim(t, "link", "encode", file)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, out, again, "decode then encode gives the same link")
+	_, errs, code = ccsim(t, "link", "decode", "#s1.garbage")
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "damaged or cut short")
+}

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+)
+
+// linkCmd encodes a scenario as a link fragment or decodes one, exactly as
+// the app's share button and link opening do.
+func linkCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "encode" && args[0] != "decode" {
+		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE] | ccsim link decode LINK\n")
+		return 2
+	}
+	if args[0] == "decode" {
+		if len(args) != 2 {
+			fmt.Fprint(stderr, "usage: ccsim link decode LINK\n")
+			return 2
+		}
+		d, err := link.Decode(args[1], sim.EngineVersion)
+		if err != nil && !errors.Is(err, link.ErrOtherEngine) {
+			fmt.Fprintf(stderr, "ccsim link decode: %v\n", err)
+			return 1
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ccsim link decode: warning: %v\n", err)
+		}
+		out, err := scenario.MarshalIndent(d.Scenario)
+		if err != nil {
+			fmt.Fprintf(stderr, "ccsim link decode: %v\n", err)
+			return 1
+		}
+		stdout.Write(out)
+		return 0
+	}
+	fs := flag.NewFlagSet("ccsim link encode", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	builtin := fs.String("builtin", "", "a built-in scenario")
+	if err := fs.Parse(args[1:]); err != nil {
+		return 2
+	}
+	var sc *scenario.Scenario
+	var err error
+	switch {
+	case *builtin != "" && fs.NArg() == 0:
+		sc, err = scenario.Builtin(*builtin)
+	case *builtin == "" && fs.NArg() == 1:
+		var data []byte
+		if data, err = os.ReadFile(fs.Arg(0)); err == nil {
+			sc, err = scenario.Parse(fs.Arg(0), data)
+		}
+	default:
+		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE]\n")
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ccsim link encode: %v\n", err)
+		return 1
+	}
+	l, err := link.Encode(sc, sim.EngineVersion)
+	if err != nil {
+		fmt.Fprintf(stderr, "ccsim link encode: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "#%s\n", l)
+	return 0
+}
