@@ -39,12 +39,18 @@ type Controller struct {
 	selected   string                   // the selected element's path
 	err        string                   // the last error to show
 	lastFrame  float64
-	frameCost  float64 // ms the last frame's simulation work took
-	zone       string  // region/zone shown
-	simSeq     uint64  // simulation (not infrastructure) entries seen
-	logInfra   bool    // the log shows infrastructure entries
-	stepN      int64   // the user's "step N"
-	rateChoice string  // the user's rate: ticks per second or "fastest"
+	frameCost  float64          // ms the last frame's simulation work took
+	zone       string           // region/zone shown
+	snapEvery  clock.Tick       // snapshot interval (0: the default)
+	snaps      []Snapshot       // snapshots of this run, oldest first
+	future     []scenario.Timed // commands after now kept from before a time travel
+	reached    clock.Tick       // the furthest tick run
+	savedID    string           // the library entry this session came from
+	savedRev   int64
+	simSeq     uint64 // simulation (not infrastructure) entries seen
+	logInfra   bool   // the log shows infrastructure entries
+	stepN      int64  // the user's "step N"
+	rateChoice string // the user's rate: ticks per second or "fastest"
 }
 
 // Mode is what the frame loop is doing.
@@ -81,7 +87,11 @@ func (c *Controller) Load(sc *scenario.Scenario) error {
 		return err
 	}
 	c.sc = sc.Clone()
+	c.sc.Commands, c.sc.At = nil, 0
+	c.snaps, c.future, c.reached = nil, nil, 0
+	c.savedID, c.savedRev = "", 0
 	c.install(w)
+	c.maybeSnapshot()
 	return nil
 }
 
@@ -101,14 +111,19 @@ func (c *Controller) build(sc *scenario.Scenario) (*sim.World, error) {
 	return w, nil
 }
 
+// watchedViews are the views whose changes redraw racks.
+var watchedViews = []store.View{store.Actual, store.Observed, store.Target}
+
 func (c *Controller) install(w *sim.World) {
 	c.world = w
 	c.mode = ModePaused
 	c.chunk = 1
 	c.rackVer = make([]uint64, len(w.Hardware().Racks))
-	c.selected = ""
+	if _, ok := w.Hardware().Lookup(c.selected); !ok {
+		c.selected = ""
+	}
 	c.err = ""
-	for _, v := range []store.View{store.Actual, store.Observed, store.Target} {
+	for _, v := range watchedViews {
 		w.Store().Watch(v, "", c.changed)
 	}
 	if c.zone == "" || !c.hasZone(c.zone) {
@@ -246,7 +261,12 @@ func (c *Controller) Step(n int64) error {
 	c.Pause()
 	if n <= 100 {
 		defer c.touch()
-		return c.fail(c.world.Step(n))
+		if len(c.future) > 0 {
+			return c.fail(c.runTo(c.world.Now() + clock.Tick(n)))
+		}
+		err := c.world.Step(n) // traced as a step
+		c.maybeSnapshot()
+		return c.fail(err)
 	}
 	c.startLong(ModeStepN, c.world.Now()+clock.Tick(n))
 	return nil
@@ -301,13 +321,16 @@ func (c *Controller) Reset() error {
 	if err != nil {
 		return c.fail(err)
 	}
+	c.snaps, c.future, c.reached = nil, nil, 0
 	c.install(w)
+	c.maybeSnapshot()
 	return nil
 }
 
 // Apply runs a user command at the current tick.
 func (c *Controller) Apply(cmd scenario.Command) error {
 	defer c.touch()
+	c.dropFuture()
 	rep, err := c.world.Apply(cmd)
 	if err != nil {
 		return c.fail(err)
@@ -333,7 +356,7 @@ func (c *Controller) Frame(nowMs, budgetMs float64, clockMs func() float64) bool
 		want := c.runFrom + clock.Tick((nowMs-c.runWall)*float64(c.rate)/1000)
 		for c.world.Now() < want && clockMs()-start < budgetMs {
 			next := min(want, c.world.Now()+c.chunk)
-			if err := c.world.AdvanceTo(next, c.world.Status().Epoch); err != nil {
+			if err := c.runTo(next); err != nil {
 				c.fail(err)
 				c.mode = ModePaused
 				break
@@ -346,9 +369,16 @@ func (c *Controller) Frame(nowMs, budgetMs float64, clockMs func() float64) bool
 			c.runFrom, c.runWall = c.world.Now(), nowMs
 		}
 	case ModeFastest:
-		for n := 0; clockMs()-start < budgetMs; n++ {
-			ok, err := c.world.RunNext()
-			if err != nil || !ok {
+		for clockMs()-start < budgetMs {
+			next, ok := c.world.NextAt()
+			if len(c.future) > 0 && (!ok || c.future[0].At <= next) {
+				next, ok = max(c.future[0].At, c.world.Now()), true
+			}
+			if !ok {
+				c.Pause()
+				break
+			}
+			if err := c.runTo(next); err != nil {
 				c.fail(err)
 				c.Pause()
 				break
@@ -357,7 +387,7 @@ func (c *Controller) Frame(nowMs, budgetMs float64, clockMs func() float64) bool
 	case ModeRunTo, ModeStepN:
 		for c.world.Now() < c.target && clockMs()-start < budgetMs {
 			next := min(c.target, c.world.Now()+c.chunk)
-			if err := c.world.RunTo(next); err != nil {
+			if err := c.runTo(next); err != nil {
 				c.fail(err)
 				break
 			}

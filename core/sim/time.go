@@ -93,3 +93,12 @@ func (w *World) Reset() (*World, error) {
 	sc.Policy, sc.Rate = w.stepper.Policy(), w.stepper.Rate()
 	return New(sc)
 }
+
+// NextAt is the tick of the next pending event or script command.
+func (w *World) NextAt() (clock.Tick, bool) {
+	next, ok := w.queue.Next()
+	if w.next < len(w.script) && (!ok || w.script[w.next].At < next) {
+		next, ok = w.script[w.next].At, true
+	}
+	return next, ok
+}

@@ -1,0 +1,220 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+)
+
+// Time travel: the controller snapshots the world every few ticks. Going
+// back to tick T restores the nearest snapshot at or before T and replays
+// the commands up to T; the commands after T are kept and re-applied at
+// their ticks as time runs forward again, so back-then-forward gives the
+// same run and the same hash. A new command at T drops that future.
+
+// KeepSnapshots bounds the snapshots kept (the oldest go first, but the
+// one at tick 0 is cheap to rebuild anyway).
+const KeepSnapshots = 64
+
+// DefaultSnapshotEvery is the snapshot interval in ticks.
+const DefaultSnapshotEvery = 100
+
+// SnapshotEvery is the snapshot interval in ticks.
+func (c *Controller) SnapshotEvery() clock.Tick {
+	if c.snapEvery < 1 {
+		return DefaultSnapshotEvery
+	}
+	return c.snapEvery
+}
+
+// SetSnapshotEvery changes the snapshot interval.
+func (c *Controller) SetSnapshotEvery(n clock.Tick) error {
+	if n < 1 || n > 1_000_000 {
+		return c.fail(fmt.Errorf("snapshot interval must be 1 to 1000000 ticks, got %d", n))
+	}
+	c.snapEvery = n
+	c.version++
+	return nil
+}
+
+// Snapshots are the snapshots kept, oldest first.
+func (c *Controller) Snapshots() []Snapshot { return c.snaps }
+
+// Future are the commands after the current tick kept from before a
+// time travel; they are re-applied as time reaches them.
+func (c *Controller) Future() []scenario.Timed { return c.future }
+
+// Horizon is the furthest tick the slider reaches: the latest tick run so
+// far, or the last future command.
+func (c *Controller) Horizon() clock.Tick {
+	h := max(c.world.Now(), c.reached)
+	if n := len(c.future); n > 0 {
+		h = max(h, c.future[n-1].At)
+	}
+	return h
+}
+
+// maybeSnapshot takes a snapshot when the interval has passed since the
+// last one.
+func (c *Controller) maybeSnapshot() {
+	now := c.world.Now()
+	c.reached = max(c.reached, now)
+	last := clock.Tick(-1)
+	if n := len(c.snaps); n > 0 {
+		last = clock.Tick(c.snaps[n-1].Tick)
+	}
+	if last >= 0 && now < last+c.SnapshotEvery() || now == last {
+		return
+	}
+	c.snaps = append(c.snaps, Snapshot{Tick: int64(now), Data: c.world.Snapshot()})
+	if len(c.snaps) > KeepSnapshots {
+		c.snaps = slices.Delete(c.snaps, 0, len(c.snaps)-KeepSnapshots)
+	}
+}
+
+// runTo advances to tick t, applying the kept future commands at their
+// ticks on the way.
+func (c *Controller) runTo(t clock.Tick) error {
+	for len(c.future) > 0 && c.future[0].At <= t {
+		f := c.future[0]
+		if err := c.world.RunTo(f.At); err != nil {
+			return err
+		}
+		if _, err := c.world.Apply(f.Command); err != nil {
+			return fmt.Errorf("replaying %s at t=%d: %w", f.Command, f.At, err)
+		}
+		c.future = c.future[1:]
+	}
+	err := c.world.RunTo(t)
+	c.maybeSnapshot()
+	return err
+}
+
+// dropFuture forgets the commands and snapshots after now: a new command
+// makes a new future.
+func (c *Controller) dropFuture() {
+	now := c.world.Now()
+	c.future = nil
+	c.reached = now
+	c.snaps = slices.DeleteFunc(c.snaps, func(s Snapshot) bool { return clock.Tick(s.Tick) > now })
+}
+
+// TravelTo moves the simulation to tick t, back or forward.
+func (c *Controller) TravelTo(t clock.Tick) error {
+	if t < 0 {
+		return c.fail(fmt.Errorf("time travel: tick %d is before the start", t))
+	}
+	c.Pause()
+	defer c.touch()
+	if t >= c.world.Now() {
+		return c.fail(c.runTo(t))
+	}
+	all := append(c.world.Commands(), c.future...)
+	w, err := c.rebuild(c.sc, all, t)
+	if err != nil {
+		return c.fail(err)
+	}
+	c.install(w)
+	c.afterRebuild(w)
+	return nil
+}
+
+// rebuild makes the world of sc at tick t from the nearest snapshot at or
+// before t (or from tick 0), replaying the commands of cmds up to t; the
+// later ones become the future.
+func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clock.Tick) (*sim.World, error) {
+	base := sc.Clone()
+	base.Commands, base.At = nil, 0
+	var w *sim.World
+	var err error
+	for i := len(c.snaps) - 1; i >= 0 && w == nil; i-- {
+		if s := c.snaps[i]; clock.Tick(s.Tick) <= t {
+			w, err = sim.Restore(base, s.Data, sim.WithTraceSink(c.sink))
+			if err != nil {
+				return nil, fmt.Errorf("time travel: the snapshot at tick %d: %w", s.Tick, err)
+			}
+		}
+	}
+	if w == nil {
+		if w, err = sim.New(base, sim.WithTraceSink(c.sink)); err != nil {
+			return nil, err
+		}
+	}
+	done := len(w.Commands())
+	if done > len(cmds) {
+		return nil, fmt.Errorf("time travel: the snapshot has %d commands, the run %d", done, len(cmds))
+	}
+	rest := cmds[done:]
+	for len(rest) > 0 && rest[0].At <= t {
+		if err := w.RunTo(rest[0].At); err != nil {
+			return nil, err
+		}
+		if _, err := w.Apply(rest[0].Command); err != nil {
+			return nil, err
+		}
+		rest = rest[1:]
+	}
+	if err := w.RunTo(t); err != nil {
+		return nil, err
+	}
+	c.future = slices.Clone(rest)
+	return w, nil
+}
+
+// afterRebuild points the page at a rebuilt world: its log starts from
+// the world's own kept trace, every rack is redrawn.
+func (c *Controller) afterRebuild(w *sim.World) {
+	c.entries = c.entries[:0]
+	entries, _, _ := w.Trace().After(0, LogKeep)
+	for i := range entries {
+		e := entries[i]
+		c.entries = append(c.entries, &e)
+	}
+	c.version++
+}
+
+// Resume restores a saved session: the world at the session's tick, from
+// its latest usable snapshot, with the same state and trace hash as when
+// it was saved.
+func (c *Controller) Resume(s *Session) error {
+	sc, err := scenario.Parse("session", s.Scenario)
+	if err != nil {
+		return err
+	}
+	oldSnaps, oldFuture := c.snaps, c.future
+	c.snaps = slices.Clone(s.Snapshots)
+	base := sc.Clone()
+	base.Commands, base.At = nil, 0
+	entries, lit := slices.Clone(c.entries), c.lit
+	w, err := c.rebuild(base, sc.Commands, sc.At)
+	if err != nil {
+		c.entries, c.lit, c.snaps, c.future = entries, lit, oldSnaps, oldFuture
+		return err
+	}
+	c.savedID, c.savedRev = s.SavedID, s.SavedRev
+	c.sc = base
+	c.install(w)
+	c.afterRebuild(w)
+	c.reached = sc.At
+	return nil
+}
+
+// Session is what autosave writes: the scenario with its commands and
+// tick, and the snapshots (the future after a time travel is not kept).
+func (c *Controller) Session() (*Session, error) {
+	data, err := scenario.Marshal(c.world.Scenario())
+	if err != nil {
+		return nil, err
+	}
+	now := c.world.Now()
+	var snaps []Snapshot
+	for _, s := range c.snaps {
+		if clock.Tick(s.Tick) <= now {
+			snaps = append(snaps, s)
+		}
+	}
+	return &Session{Scenario: data, Snapshots: snaps, SavedID: c.savedID, SavedRev: c.savedRev}, nil
+}

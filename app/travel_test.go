@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func runToTick(t *testing.T, c *Controller, tick clock.Tick) {
+	t.Helper()
+	require.NoError(t, c.RunTo(tick))
+	for c.Mode() != ModePaused {
+		c.Frame(0, 1e9, func() float64 { return 0 })
+	}
+	require.Equal(t, tick, c.World().Now())
+}
+
+// Back to tick 10 and forward to 25 gives the same hash, commands
+// included: they are kept and re-applied at their ticks.
+func TestBackThenForwardSameHash(t *testing.T) {
+	c := newC(t, "standard")
+	require.NoError(t, c.SetSnapshotEvery(5))
+	runToTick(t, c, 12)
+	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: faultSpec("blade-fault", "standard/standard/rack2/blade/3")}))
+	runToTick(t, c, 25)
+	want := c.World().Status().Hash
+	require.NotEmpty(t, c.Snapshots())
+
+	require.NoError(t, c.TravelTo(10))
+	assert.Equal(t, clock.Tick(10), c.World().Now())
+	assert.Len(t, c.Future(), 1, "the fault at 12 is kept")
+	assert.Equal(t, clock.Tick(25), c.Horizon())
+	require.NoError(t, c.TravelTo(25))
+	assert.Equal(t, want, c.World().Status().Hash)
+	assert.Empty(t, c.Future())
+
+	// Back to 3 (before any snapshot but tick 0), then forward by frames.
+	require.NoError(t, c.TravelTo(3))
+	runToTick(t, c, 25)
+	assert.Equal(t, want, c.World().Status().Hash)
+
+	// A new command after travelling back makes a new future.
+	require.NoError(t, c.TravelTo(11))
+	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: faultSpec("blade-fault", "standard/standard/rack3/blade/3")}))
+	assert.Empty(t, c.Future())
+	runToTick(t, c, 25)
+	assert.NotEqual(t, want, c.World().Status().Hash)
+}
+
+// A saved session resumes at the same tick with the same hash.
+func TestSessionResumes(t *testing.T) {
+	c := newC(t, "blade-failure")
+	runToTick(t, c, 140)
+	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Maintain, Target: "standard/standard/rack2/blade/1"}))
+	runToTick(t, c, 260)
+	want := c.World().Status().Hash
+	sess, err := c.Session()
+	require.NoError(t, err)
+	mem := NewMemory(func() int64 { return 1 })
+	require.NoError(t, mem.PutSession(context.Background(), sess))
+
+	got, err := mem.Session(context.Background())
+	require.NoError(t, err)
+	d := newC(t, "standard")
+	require.NoError(t, d.Resume(got))
+	assert.Equal(t, clock.Tick(260), d.World().Now())
+	assert.Equal(t, want, d.World().Status().Hash)
+	assert.Equal(t, "blade-failure", d.Base().Name)
+	runToTick(t, c, 400)
+	runToTick(t, d, 400)
+	assert.Equal(t, c.World().Status().Hash, d.World().Status().Hash)
+
+	bad := *got
+	bad.Snapshots = []Snapshot{{Tick: 200, Data: []byte("garbage")}}
+	e := newC(t, "standard")
+	require.Error(t, e.Resume(&bad))
+	assert.Equal(t, "standard", e.Base().Name, "a failed resume changes nothing")
+}
