@@ -1,0 +1,426 @@
+//go:build js && wasm
+
+package idb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"syscall/js"
+
+	"github.com/cloudchamber/cloudchamber/app"
+	indexeddb "github.com/hack-pad/go-indexeddb/idb"
+)
+
+const (
+	dbVersion      = 1 // only ever raised to add object stores; records migrate when read
+	storeScenarios = "scenarios"
+	storeSession   = "session"
+	sessionKey     = "current"
+)
+
+var _ app.Storage = (*Store)(nil)
+
+// Store is app.Storage on one IndexedDB connection. Its methods block: call
+// them from a goroutine, never from a JS callback (see the package comment).
+type Store struct {
+	name  string
+	db    *indexeddb.Database
+	raw   js.Value   // the same IDBDatabase, for its versionchange and close events
+	write sync.Mutex // one write transaction at a time per Store (TOOLCHAIN P9)
+
+	closeOnce sync.Once
+	closed    chan struct{}
+	closeErr  error      // why, wrapping app.ErrClosed; set before closed is closed
+	listeners []listener // removed once closed
+}
+
+type listener struct {
+	event string
+	f     js.Func
+}
+
+// Available reports whether this browser has IndexedDB. When it does not
+// (or Open fails), the page uses app.Memory and says so.
+func Available() (ok bool) {
+	defer func() {
+		if recover() != nil { // a sandboxed frame throws on the mere access
+			ok = false
+		}
+	}()
+	return js.Global().Get("indexedDB").Truthy()
+}
+
+// Open opens the database name, creating it or its missing object stores.
+// ctx bounds the wait (another tab can hold up an upgrade). A database that
+// a newer version of the app has upgraded gives an error wrapping
+// app.ErrClosed: reloading the page fetches that version.
+func Open(ctx context.Context, name string) (*Store, error) {
+	if !Available() {
+		return nil, fmt.Errorf("IndexedDB %q: this browser has no IndexedDB", name)
+	}
+	req, err := indexeddb.Global().Open(ctx, name, dbVersion, upgrade)
+	if err != nil {
+		return nil, openError(name, err)
+	}
+	db, err := req.Await(ctx)
+	if err != nil {
+		closeWhenOpened(req)
+		return nil, openError(name, err)
+	}
+	raw, err := req.Request.Result() // the IDBDatabase itself: go-indexeddb does not expose its events
+	if err != nil {
+		_ = db.Close()
+		return nil, openError(name, err)
+	}
+	s := &Store{name: name, db: db, raw: raw, closed: make(chan struct{})}
+	// go-indexeddb's own versionchange listener, added before these, closes
+	// the connection and only logs; these make the Store notice.
+	s.listen("versionchange", "another tab opened a newer version of the database, or deleted it")
+	s.listen("close", "the browser closed the database (site data cleared?)")
+	have, err := db.ObjectStoreNames()
+	for _, want := range []string{storeScenarios, storeSession} {
+		if err == nil && !slices.Contains(have, want) {
+			err = fmt.Errorf("object store %q is missing after the upgrade", want)
+		}
+	}
+	if err != nil {
+		s.Close()
+		return nil, openError(name, err)
+	}
+	return s, nil
+}
+
+// upgrade creates the missing object stores. It must not fail: go-indexeddb
+// v0.3.2 panics when it returns an error (TOOLCHAIN P15), so a failure here
+// shows up as Open's check for the object stores instead.
+func upgrade(db *indexeddb.Database, oldVersion, newVersion uint) error {
+	have, _ := db.ObjectStoreNames()
+	for _, name := range []string{storeScenarios, storeSession} {
+		if !slices.Contains(have, name) {
+			_, _ = db.CreateObjectStore(name, indexeddb.ObjectStoreOptions{}) // out-of-line keys
+		}
+	}
+	return nil
+}
+
+func openError(name string, err error) error {
+	if domName(err) == "VersionError" {
+		return fmt.Errorf("IndexedDB %q was upgraded by a newer version of the app (%s): %w", name, domDetail(err), app.ErrClosed)
+	}
+	return fmt.Errorf("IndexedDB %q: opening: %w", name, storageError(err))
+}
+
+// closeWhenOpened closes the connection of an open request given up on, if
+// and when it succeeds, so it cannot hold up another tab's upgrade.
+func closeWhenOpened(req *indexeddb.OpenDBRequest) {
+	closeDB := func() {
+		if db, err := req.Result(); err == nil {
+			_ = db.Close()
+		}
+	}
+	if state, err := req.ReadyState(); err == nil && state == "done" {
+		closeDB()
+		return
+	}
+	_ = req.Listen(context.Background(), closeDB, func() {})
+}
+
+// listen marks the Store closed, for the reason why, when the connection
+// fires event.
+func (s *Store) listen(event, why string) {
+	f := js.FuncOf(func(js.Value, []js.Value) any {
+		s.markClosed(fmt.Errorf("IndexedDB %q: %s: %w", s.name, why, app.ErrClosed))
+		return nil
+	})
+	s.raw.Call("addEventListener", event, f)
+	s.listeners = append(s.listeners, listener{event, f})
+}
+
+// markClosed closes the connection and Closed; later calls return err. It
+// never blocks, as it runs inside JS event callbacks.
+func (s *Store) markClosed(err error) {
+	s.closeOnce.Do(func() {
+		s.closeErr = err
+		_ = s.db.Close() // a no-op on a closed connection
+		close(s.closed)
+		go func() { // not from inside the callback being released
+			for _, l := range s.listeners {
+				s.raw.Call("removeEventListener", l.event, l.f)
+				l.f.Release()
+			}
+		}()
+	})
+}
+
+// Close closes the connection: later calls return an error wrapping
+// app.ErrClosed, and Closed is closed. A transaction under way finishes.
+func (s *Store) Close() {
+	s.markClosed(fmt.Errorf("IndexedDB %q: closed by this page: %w", s.name, app.ErrClosed))
+}
+
+// Closed is closed once the Store is: by another tab's newer version, by
+// the browser, or by Close. The page then asks the user to reload.
+func (s *Store) Closed() <-chan struct{} { return s.closed }
+
+// Kind is "IndexedDB".
+func (s *Store) Kind() string { return "IndexedDB" }
+
+func (s *Store) closedErr() error {
+	select {
+	case <-s.closed:
+		return s.closeErr
+	default:
+		return nil
+	}
+}
+
+// run runs body in one transaction over store and waits until the
+// transaction has committed (nil) or aborted (its error). Once started, the
+// transaction runs to its end on its own: body's requests wait on a context
+// that ctx cannot cancel, and ctx aborts the transaction instead, so a
+// caller that gives up leaves nothing half-written. An error of body aborts
+// the transaction and is returned as is.
+func (s *Store) run(ctx context.Context, mode indexeddb.TransactionMode, store string, body func(context.Context, *indexeddb.ObjectStore) error) error {
+	if err := s.closedErr(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	txn, err := s.db.Transaction(mode, store)
+	if err != nil {
+		if domName(err) == "InvalidStateError" { // "The database connection is closing."
+			s.markClosed(fmt.Errorf("IndexedDB %q: the connection is closing (%s): %w", s.name, domDetail(err), app.ErrClosed))
+			return s.closeErr
+		}
+		return s.storageError(err)
+	}
+	objects, err := txn.ObjectStore(store)
+	if err != nil {
+		_ = txn.Abort()
+		return s.storageError(err)
+	}
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = txn.Abort() // fails harmlessly once committed
+		case <-stop:
+		}
+	}()
+	tctx := context.WithoutCancel(ctx)
+	if err := body(tctx, objects); err != nil {
+		_ = txn.Abort()
+		if isDOMError(err) {
+			return s.txnError(ctx, err)
+		}
+		return err
+	}
+	return s.txnError(ctx, txn.Await(tctx))
+}
+
+// txnError explains why a transaction failed.
+func (s *Store) txnError(ctx context.Context, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil && domName(err) == "AbortError":
+		return fmt.Errorf("%w (the transaction was aborted, nothing written)", ctx.Err())
+	}
+	return s.storageError(err)
+}
+
+// storageError is storageError, and marks the Store closed when the
+// connection went away under it.
+func (s *Store) storageError(err error) error {
+	err = storageError(err)
+	if errors.Is(err, app.ErrClosed) {
+		s.markClosed(err)
+		return s.closeErr
+	}
+	if cerr := s.closedErr(); cerr != nil && isDOMError(err) {
+		return cerr // e.g. the AbortError of a transaction the close cut short
+	}
+	return err
+}
+
+// Scenarios lists the saved scenarios newest first; each record that cannot
+// be read is left out and reported in bad as a *RecordError naming its key.
+func (s *Store) Scenarios(ctx context.Context) ([]app.SavedScenario, []error, error) {
+	good := []app.SavedScenario{}
+	var bad []error
+	err := s.run(ctx, indexeddb.TransactionReadOnly, storeScenarios, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		req, err := objects.OpenCursor(indexeddb.CursorNext)
+		if err != nil {
+			return err
+		}
+		// This runs inside the cursor's JS callback: no blocking here.
+		return req.Iter(ctx, func(c *indexeddb.CursorWithValue) error {
+			key, err := c.Key()
+			if err != nil {
+				return err
+			}
+			value, err := c.Value()
+			if err != nil {
+				return err
+			}
+			sc, err := decodeScenarioAt(key, value)
+			if err != nil {
+				bad = append(bad, &RecordError{Store: storeScenarios, Key: keyString(key), Err: err})
+				return nil
+			}
+			good = append(good, sc)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the saved scenarios: %w", err)
+	}
+	app.SortSaved(good)
+	return good, bad, nil
+}
+
+// decodeScenarioAt decodes the record stored under key, which must be its ID.
+func decodeScenarioAt(key, value js.Value) (app.SavedScenario, error) {
+	if key.Type() != js.TypeString {
+		return app.SavedScenario{}, fmt.Errorf("its key is a %s, want a string", typeName(key))
+	}
+	sc, err := decodeScenario(value)
+	if err == nil && sc.ID != key.String() {
+		err = fmt.Errorf("its id %q is not its key", sc.ID)
+	}
+	return sc, err
+}
+
+// PutScenario writes sc if the stored revision is sc.Rev (0: none is
+// stored), and returns it with Rev bumped and Modified set to Date.now().
+// The check and the write are one readwrite transaction, so of two tabs
+// writing from the same revision exactly one wins; the other gets
+// app.ErrConflict. A stored record this code cannot read (a newer format
+// included) is never overwritten: delete it first.
+func (s *Store) PutScenario(ctx context.Context, sc app.SavedScenario) (app.SavedScenario, error) {
+	if err := checkSafe("rev", sc.Rev+1); err != nil {
+		return app.SavedScenario{}, fmt.Errorf("saving scenario %q: %w", sc.Name, err)
+	}
+	s.write.Lock()
+	defer s.write.Unlock()
+	out := sc
+	out.Rev++
+	out.Scenario = slices.Clone(sc.Scenario)
+	rec := encodeScenario(out) // modified is set in the transaction
+	err := s.run(ctx, indexeddb.TransactionReadWrite, storeScenarios, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		key := js.ValueOf(sc.ID)
+		req, err := objects.Get(key)
+		if err != nil {
+			return err
+		}
+		cur, err := req.Await(ctx)
+		if err != nil {
+			return err
+		}
+		var rev int64
+		if !cur.IsUndefined() {
+			stored, err := decodeScenarioAt(key, cur)
+			if err != nil {
+				return &RecordError{Store: storeScenarios, Key: sc.ID, Err: err}
+			}
+			rev = stored.Rev
+		}
+		if rev != sc.Rev {
+			return fmt.Errorf("scenario %q: %w (revision %d, you read %d)", sc.Name, app.ErrConflict, rev, sc.Rev)
+		}
+		out.Modified = now()
+		rec.Set("modified", out.Modified)
+		_, err = objects.PutKey(key, rec)
+		return err
+	})
+	switch {
+	case errors.Is(err, app.ErrConflict):
+		return app.SavedScenario{}, err
+	case err != nil:
+		return app.SavedScenario{}, fmt.Errorf("saving scenario %q: %w", sc.Name, err)
+	}
+	return out, nil
+}
+
+// DeleteScenario removes a saved scenario, readable or not; app.ErrNotFound
+// if there is none under id.
+func (s *Store) DeleteScenario(ctx context.Context, id string) error {
+	s.write.Lock()
+	defer s.write.Unlock()
+	err := s.run(ctx, indexeddb.TransactionReadWrite, storeScenarios, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		key := js.ValueOf(id)
+		req, err := objects.CountKey(key)
+		if err != nil {
+			return err
+		}
+		n, err := req.Await(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("scenario %s: %w", id, app.ErrNotFound)
+		}
+		_, err = objects.Delete(key)
+		return err
+	})
+	if err != nil && !errors.Is(err, app.ErrNotFound) {
+		return fmt.Errorf("deleting scenario %s: %w", id, err)
+	}
+	return err
+}
+
+// Session is the autosaved session, nil if there is none. A session record
+// that cannot be read gives a *RecordError (PutSession replaces it).
+func (s *Store) Session(ctx context.Context) (*app.Session, error) {
+	var out *app.Session
+	err := s.run(ctx, indexeddb.TransactionReadOnly, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		req, err := objects.Get(js.ValueOf(sessionKey))
+		if err != nil {
+			return err
+		}
+		v, err := req.Await(ctx)
+		if err != nil || v.IsUndefined() {
+			return err
+		}
+		sess, err := decodeSession(v)
+		if err != nil {
+			return &RecordError{Store: storeSession, Key: sessionKey, Err: err}
+		}
+		out = &sess
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the session: %w", err)
+	}
+	return out, nil
+}
+
+// PutSession replaces the autosaved session in one transaction. Unlike a
+// saved scenario, the session belongs to this tab: it has no revision, and
+// the last tab to write wins.
+func (s *Store) PutSession(ctx context.Context, sess *app.Session) error {
+	if sess == nil {
+		return errors.New("saving the session: no session (nil)")
+	}
+	rec, err := encodeSession(sess)
+	if err != nil {
+		return fmt.Errorf("saving the session: %w", err)
+	}
+	s.write.Lock()
+	defer s.write.Unlock()
+	err = s.run(ctx, indexeddb.TransactionReadWrite, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		_, err := objects.PutKey(js.ValueOf(sessionKey), rec)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("saving the session: %w", err)
+	}
+	return nil
+}
+
+func now() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
