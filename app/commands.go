@@ -120,6 +120,9 @@ func (b *CommandBar) Render() app.UI {
 		app.Button().Text("Run to").DataSet("testid", "run-to").OnClick(b.onRunTo),
 		app.Button().DataSet("testid", "reset").Text("↺ Reset").Aria("label", "Reset to tick 0").OnClick(b.onReset),
 		progress,
+		app.Label().For("time-slider").Class("time-label").Text(fmt.Sprintf("Time travel (0–%d)", c.Horizon())),
+		app.Input().ID("time-slider").Type("range").Min(0).Max(int(c.Horizon())).Value(strconv.FormatInt(int64(c.World().Now()), 10)).
+			DataSet("testid", "time-slider").Aria("label", "Go back or forward to a tick").OnChange(b.onTravel),
 		app.Button().Class("help").Text("?").Aria("label", "Keyboard shortcuts").OnClick(b.onHelp),
 		help,
 	)
@@ -141,6 +144,13 @@ func (b *CommandBar) onStepMany(ctx app.Context, e app.Event) {
 	b.C.Step(b.C.StepN())
 }
 func (b *CommandBar) onReset(ctx app.Context, e app.Event) { b.C.Reset() }
+
+func (b *CommandBar) onTravel(ctx app.Context, e app.Event) {
+	t, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
+	if err == nil {
+		b.C.TravelTo(clock.Tick(t))
+	}
+}
 
 func (b *CommandBar) onRate(ctx app.Context, e app.Event) {
 	b.C.rateChoice = ctx.JSSrc().Get("value").String()

@@ -33,6 +33,7 @@ type Controller struct {
 	chunk      clock.Tick // ticks per slice of long work, adapted to the budget
 	version    uint64     // bumped by every change anything renders
 	rackVer    []uint64   // by rack: bumped when an element of the rack changed
+	rackGen    uint64     // bumped with every new world, so no rack keeps an old version
 	entries    []*trace.Entry
 	entrySeq   uint64
 	lit        [serviceCount]clock.Tick // the tick each control-plane service was last seen in the trace
@@ -119,6 +120,7 @@ func (c *Controller) install(w *sim.World) {
 	c.mode = ModePaused
 	c.chunk = 1
 	c.rackVer = make([]uint64, len(w.Hardware().Racks))
+	c.rackGen++
 	if _, ok := w.Hardware().Lookup(c.selected); !ok {
 		c.selected = ""
 	}
@@ -186,8 +188,9 @@ func (c *Controller) Base() *scenario.Scenario { return c.sc }
 // Version changes whenever anything the page shows may have changed.
 func (c *Controller) Version() uint64 { return c.version }
 
-// RackVersion changes whenever an element of rack r changed.
-func (c *Controller) RackVersion(r int) uint64 { return c.rackVer[r] }
+// RackVersion changes whenever an element of rack r changed, or the world
+// was replaced.
+func (c *Controller) RackVersion(r int) uint64 { return c.rackGen<<40 | c.rackVer[r] }
 
 // LogVersion changes when the log has something new to show: a
 // simulation entry, or any entry while it shows infrastructure.

@@ -14,7 +14,12 @@ func startFrames(ctx app.Context, s *Shell) {
 	cb = app.FuncOf(func(this app.Value, args []app.Value) any {
 		ts := args[0].Float()
 		ctx.Dispatch(func(ctx app.Context) {
-			if !s.frame(ts) {
+			changed := s.frame(ts)
+			if s.c != nil && s.c.Mode() == ModePaused || ts-s.lastSave > float64(autosaveEvery.Milliseconds()) {
+				s.lastSave = ts
+				s.autosave(ctx)
+			}
+			if !changed {
 				ctx.PreventUpdate()
 			}
 		})

@@ -79,16 +79,16 @@ func (v *Inventory) Render() app.UI {
 	var drawn []app.UI
 	for _, ri := range racks {
 		if aggregate {
-			drawn = append(drawn, &RackSummary{C: c, Rack: ri, V: c.rackVer[ri], Chosen: ri == selRack})
+			drawn = append(drawn, &RackSummary{C: c, Rack: ri, V: c.RackVersion(ri), Chosen: ri == selRack})
 		} else {
-			drawn = append(drawn, &RackView{C: c, Rack: ri, V: c.rackVer[ri], Sel: selIn(hw, sel, ri)})
+			drawn = append(drawn, &RackView{C: c, Rack: ri, V: c.RackVersion(ri), Sel: selIn(hw, sel, ri)})
 		}
 	}
 	var drill app.UI = app.Text("")
 	if aggregate && selRack >= 0 {
 		drill = app.Div().Class("rack-drill").Body(
 			app.H3().Text("Rack "+hw.Racks[selRack].Name),
-			&RackView{C: c, Rack: selRack, V: c.rackVer[selRack], Sel: sel},
+			&RackView{C: c, Rack: selRack, V: c.RackVersion(selRack), Sel: sel},
 		)
 	}
 	zones := c.Zones()

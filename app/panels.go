@@ -9,6 +9,8 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 		return &ScenarioPanel{C: c, V: v}
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
+	case "library":
+		return &LibraryPanel{C: c, V: v, S: s}
 	case "workloads":
 		return &WorkloadsPanel{C: c, V: v}
 	case "faults":

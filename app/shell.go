@@ -18,6 +18,13 @@ type Shell struct {
 	c       *Controller
 	tab     string
 	crash   string
+
+	store       *storageState // nil until the storage is open
+	ready       bool          // the session is open (resumed, or a link opened)
+	pendingLink string        // a link made by another engine, offered to open anyway
+	notice      string        // a message that is not an error
+	updated     bool          // a new version of the app is installed: offer to reload
+	lastSave    float64       // page time of the last autosave check
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -31,7 +38,19 @@ func (s *Shell) OnMount(ctx app.Context) {
 	startFrames(ctx, s)
 	listenKeys(ctx, s)
 	s.mounted = true
+	if s.c != nil {
+		ctx.Async(func() { s.openSession(ctx) })
+	}
 	app.Window().Get("performance").Call("mark", "cc-ready")
+}
+
+// OnAppUpdate is go-app telling that a new version was deployed and
+// installed: offer to reload into it.
+func (s *Shell) OnAppUpdate(ctx app.Context) { s.updated = true }
+
+// saved reports whether everything shown is in storage.
+func (s *Shell) saved() bool {
+	return s.store != nil && !s.store.writing && (s.store.st.Kind() == "memory" || s.store.lastVer == s.c.Version())
 }
 
 // start makes the controller with the default scenario, or the built-in
@@ -82,6 +101,7 @@ var panels = []struct{ id, title string }{
 	{"faults", "Faults"},
 	{"policies", "Policies"},
 	{"scenario", "Scenario"},
+	{"library", "Library"},
 	{"charts", "Charts"},
 	{"diagram", "Controller"},
 	{"settings", "Settings"},
@@ -116,11 +136,35 @@ func (s *Shell) Render() app.UI {
 	if s.crash != "" {
 		crash = crashOverlay(s.crash)
 	}
-	return app.Div().Class("shell").DataSet("testid", "shell").DataSet("ready", s.mounted).Body(
+	var notes []app.UI
+	if s.updated {
+		notes = append(notes, app.Div().Class("notice").Aria("role", "status").Body(
+			app.Span().Text("A new version of CloudChamber is installed."),
+			app.Button().Text("Reload to use it").OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() })))
+	}
+	if s.store != nil && s.store.note != "" {
+		notes = append(notes, app.Div().Class("notice").DataSet("testid", "storage-note").Aria("role", "status").Text(s.store.note))
+	}
+	if s.notice != "" {
+		notes = append(notes, app.Div().Class("notice").DataSet("testid", "notice").Aria("role", "status").Body(
+			app.Span().Text(s.notice),
+			app.Button().Text("Dismiss").OnClick(func(ctx app.Context, e app.Event) { s.notice = "" })))
+	}
+	if s.pendingLink != "" {
+		l := s.pendingLink
+		notes = append(notes, app.Div().Class("notice").Body(
+			app.Button().DataSet("testid", "open-anyway").Text("Open the link anyway").OnClick(func(ctx app.Context, e app.Event) { s.openLink(l, true) })))
+	}
+	if len(notes) > 0 {
+		errUI = app.Div().Class("notes").Body(append([]app.UI{errUI}, notes...)...)
+	}
+	ready := s.mounted && s.ready
+	return app.Div().Class("shell").DataSet("testid", "shell").DataSet("ready", ready).DataSet("saved", ready && s.saved()).Body(
 		app.Header().Class("shell-header").Body(
 			app.Img().Class("shell-logo").Src("/web/icon.svg").Alt("CloudChamber logo").Aria("hidden", true),
 			app.H1().Class("shell-title").Text("CloudChamber"),
 			app.P().Class("shell-tagline").Text(tagline(c)),
+			&ShareButton{C: c, V: v},
 		),
 		&CommandBar{C: c, V: v},
 		errUI,

@@ -19,6 +19,10 @@ import (
 // one at tick 0 is cheap to rebuild anyway).
 const KeepSnapshots = 64
 
+// SessionSnapshots bounds the snapshots autosave writes: enough to resume
+// and travel back a while, few enough to write often.
+const SessionSnapshots = 8
+
 // DefaultSnapshotEvery is the snapshot interval in ticks.
 const DefaultSnapshotEvery = 100
 
@@ -215,6 +219,9 @@ func (c *Controller) Session() (*Session, error) {
 		if clock.Tick(s.Tick) <= now {
 			snaps = append(snaps, s)
 		}
+	}
+	if len(snaps) > SessionSnapshots {
+		snaps = snaps[len(snaps)-SessionSnapshots:]
 	}
 	return &Session{Scenario: data, Snapshots: snaps, SavedID: c.savedID, SavedRev: c.savedRev}, nil
 }
