@@ -96,6 +96,11 @@ define BENCH_AWK
     if (name == "BenchmarkBringUp64" && u == "wall-s") print "BENCH bringup-64", v, "s"
     if (name == "BenchmarkBringUp50000" && u == "wall-s") print "BENCH bringup-50000", v, "s"
     if (name == "BenchmarkBringUp50000" && u == "heap-B/blade") print "BENCH heap-per-blade", v, "bytes"
+    if (name ~ /^BenchmarkSnapshot(Save|Restore)[0-9]+$$/ && u == "ms") {
+      n = name; sub(/^BenchmarkSnapshot/, "", n)
+      size = n; gsub(/[A-Za-z]/, "", size)
+      print "BENCH snapshot-" (n ~ /^Save/ ? "save" : "restore") "-" size, v, "ms"
+    }
     if (name == "BenchmarkChurn10k" && u == "wall-s") print "BENCH churn-10k", v, "s"
     if (name == "BenchmarkChurn10k" && u == "events/s") print "BENCH churn-10k-events", v, "events/s"
     if (name == "BenchmarkChurn10k" && u == "peak-heap-MiB") print "BENCH churn-10k-peak-heap", v, "MiB"
@@ -112,6 +117,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@$(GO) test -run '^$$' -bench 'BringUp' -benchtime 3x ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@$(GO) test -run '^$$' -bench 'Churn10k' -benchtime 1x -timeout 30m ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=wasm "$$BENCH_AWK"
+	@PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest -run '^$$' -bench 'Snapshot' -benchtime 5x ./core/sim/ | awk -v ENV=chromium "$$BENCH_AWK"
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
 	@$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
 	@for f in static/scenarios/*.json; do n=$$(basename $$f .json); \

@@ -15,11 +15,15 @@ import (
 // The UI tests drive the default scenario by ticks, never by wall time:
 // they click, then wait for what the page shows.
 
-func openApp(t *testing.T) *page {
+func openApp(t *testing.T) *page { return openAppAt(t, "/") }
+
+// openAppAt opens the app at a path (e.g. "/?builtin=blade-failure") in a
+// fresh browser context.
+func openAppAt(t *testing.T, path string) *page {
 	t.Helper()
 	srv := startServer(t, realSite(t).handler)
 	p := newPage(t)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+path)))
 	p.waitReady(t)
 	return p
 }

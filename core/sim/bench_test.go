@@ -156,3 +156,48 @@ func BenchmarkChurn10k(b *testing.B) {
 		b.Fatalf("only %d arrivals", m.Arrived())
 	}
 }
+
+// snapshotWorld is a world of n blades (n = 64: the standard inventory;
+// else generated racks of 50), brought up, for the snapshot benchmarks.
+func snapshotWorld(b *testing.B, blades int) (*scenario.Scenario, *World) {
+	sc := scenario.Default()
+	if blades != 64 {
+		sc.Inventory = scenario.Inventory{Generate: &inventory.GenSpec{Regions: 1, ZonesPerRegion: 1, RacksPerZone: blades / 50, BladesPerRack: 50}}
+	}
+	w, err := New(sc)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := w.RunUntil(60); err != nil {
+		b.Fatal(err)
+	}
+	return sc, w
+}
+
+func benchSnapshotSave(b *testing.B, blades int) {
+	_, w := snapshotWorld(b, blades)
+	var n int
+	for b.Loop() {
+		n = len(w.Snapshot())
+	}
+	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms")
+	b.ReportMetric(float64(n), "bytes")
+}
+
+func benchSnapshotRestore(b *testing.B, blades int) {
+	sc, w := snapshotWorld(b, blades)
+	data := w.Snapshot()
+	for b.Loop() {
+		if _, err := Restore(sc, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms")
+}
+
+// The snapshot benchmarks (snapshot-save-64 … snapshot-restore-10000):
+// make bench runs them in Chromium (wasmbrowsertest), as the page does.
+func BenchmarkSnapshotSave64(b *testing.B)       { benchSnapshotSave(b, 64) }
+func BenchmarkSnapshotRestore64(b *testing.B)    { benchSnapshotRestore(b, 64) }
+func BenchmarkSnapshotSave10000(b *testing.B)    { benchSnapshotSave(b, 10000) }
+func BenchmarkSnapshotRestore10000(b *testing.B) { benchSnapshotRestore(b, 10000) }

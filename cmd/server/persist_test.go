@@ -1,0 +1,182 @@
+//go:build e2e
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// runTo types a tick into "run to" and waits for the clock to read it and
+// for the session to be saved.
+func (p *page) runTo(t *testing.T, tick string) {
+	t.Helper()
+	p.setInput(t, `#run-to`, tick)
+	p.click(t, "run-to")
+	p.until(t, "tick "+tick, `document.querySelector('[data-testid="tick"]').textContent === "`+tick+`"`)
+	p.waitSaved(t)
+}
+
+func (p *page) waitSaved(t *testing.T) {
+	t.Helper()
+	p.until(t, "the session saved", `document.querySelector('[data-testid="shell"]').dataset.saved === "true"`)
+}
+
+func (p *page) hash(t *testing.T) string { return p.text(t, `[data-testid="trace-hash"]`) }
+
+func TestReloadResumesTheSession(t *testing.T) {
+	p := openApp(t)
+	p.runTo(t, "25")
+	hash := p.hash(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	require.Equal(t, 25, p.tick(t))
+	require.Equal(t, hash, p.hash(t))
+	require.Empty(t, p.errors())
+}
+
+// Back to tick 10 and forward to 25 gives the same hash, with a fault
+// injected at 12 in between (so the two ticks differ).
+func TestTimeTravelBackAndForward(t *testing.T) {
+	p := openApp(t)
+	p.runTo(t, "12")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="blade-rack3-2"]`))))
+	p.click(t, "tab-faults")
+	p.until(t, "inject", `document.querySelector('[data-testid="inject-fault"]') !== null`)
+	p.click(t, "inject-fault")
+	p.runTo(t, "25")
+	hash := p.hash(t)
+	p.setInput(t, `[data-testid="time-slider"]`, "10")
+	p.until(t, "tick 10", `document.querySelector('[data-testid="tick"]').textContent === "10"`)
+	require.NotEqual(t, hash, p.hash(t))
+	require.Equal(t, "working", attr(t, p, `[data-testid="blade-rack3-2"]`, "data-state"))
+	p.setInput(t, `[data-testid="time-slider"]`, "25")
+	p.until(t, "tick 25", `document.querySelector('[data-testid="tick"]').textContent === "25"`)
+	require.Equal(t, hash, p.hash(t))
+	require.NotEqual(t, "working", attr(t, p, `[data-testid="blade-rack3-2"]`, "data-state"))
+}
+
+func (p *page) saveAs(t *testing.T, name string) {
+	t.Helper()
+	p.click(t, "tab-library")
+	p.until(t, "the library", `document.querySelector('[data-testid="library-save"]') !== null && !document.querySelector('[data-testid="library-save"]').disabled`)
+	p.setInput(t, `#save-name`, name)
+	p.click(t, "library-save")
+	p.until(t, name+" listed", `[...document.querySelectorAll('[data-testid="library-item"]')].some(e => e.dataset.name === "`+name+`")`)
+}
+
+func TestSavedScenarioSurvivesReload(t *testing.T) {
+	p := openApp(t)
+	p.runTo(t, "12")
+	p.saveAs(t, "e2e-one")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.click(t, "tab-library")
+	p.until(t, "e2e-one still listed", `[...document.querySelectorAll('[data-testid="library-item"]')].some(e => e.dataset.name === "e2e-one")`)
+}
+
+// A shared link opened in a fresh profile replays to the same tick and
+// hash; the fragment then leaves the address bar.
+func TestShareLinkInAFreshProfile(t *testing.T) {
+	p := openApp(t)
+	p.runTo(t, "20")
+	blade := `[data-testid="blade-rack2-5"]`
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(blade))))
+	p.click(t, "tab-faults")
+	p.until(t, "inject", `document.querySelector('[data-testid="inject-fault"]') !== null`)
+	p.click(t, "inject-fault")
+	p.runTo(t, "40")
+	hash := p.hash(t)
+	state := attr(t, p, blade, "data-state")
+	p.click(t, "share-link")
+	p.until(t, "the link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s1.")`)
+	url, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="share-url"]').value`))
+	require.NoError(t, err)
+
+	q := newPage(t) // a new browser context: no storage of the first
+	require.NoError(t, chromedp.Do(q.ctx, chromedp.Navigate(url)))
+	q.waitReady(t)
+	require.Equal(t, 40, q.tick(t))
+	require.Equal(t, hash, q.hash(t))
+	loc, err := chromedp.Run(q.ctx, chromedp.Evaluate[string](`location.href`))
+	require.NoError(t, err)
+	require.NotContains(t, loc, "#", "the fragment is removed once opened")
+	require.Equal(t, state, attr(t, q, blade, "data-state"))
+
+	bad := newPage(t)
+	require.NoError(t, chromedp.Do(bad.ctx, chromedp.Navigate(strings.Replace(url, "#s1.", "#s1.xx", 1)[:len(url)/2])))
+	bad.waitReady(t)
+	bad.until(t, "a clear message", `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("could not be opened")`)
+	require.Equal(t, 0, bad.tick(t), "and the app still works")
+}
+
+// A record that cannot be read is reported by name; the others load.
+func TestCorruptRecordIsReported(t *testing.T) {
+	p := openApp(t)
+	p.saveAs(t, "good-one")
+	p.saveAs(t, "bad-one")
+	p.eval(t, `new Promise((ok, fail) => {
+		const r = indexedDB.open("cloudchamber");
+		r.onsuccess = () => {
+			const db = r.result, tx = db.transaction("scenarios", "readwrite"), st = tx.objectStore("scenarios");
+			const c = st.openCursor();
+			c.onsuccess = () => {
+				const cur = c.result;
+				if (!cur) { return; }
+				if (cur.value.name === "bad-one") { cur.update({v: 1, id: cur.value.id, name: "bad-one", scenario: "not bytes"}); }
+				cur.continue();
+			};
+			tx.oncomplete = () => { db.close(); ok(true); };
+			tx.onerror = () => fail(tx.error);
+		};
+	})`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.click(t, "tab-library")
+	p.until(t, "the bad record reported", `(document.querySelector('[data-testid="library-bad"]')?.textContent || "").length > 0`)
+	p.until(t, "the good one listed", `[...document.querySelectorAll('[data-testid="library-item"]')].some(e => e.dataset.name === "good-one")`)
+}
+
+// Two tabs save the same scenario: the second is told, nothing is lost.
+func TestTwoTabsNoSilentLoss(t *testing.T) {
+	srv := startServer(t, realSite(t).handler)
+	a := newPage(t)
+	require.NoError(t, chromedp.Do(a.ctx, chromedp.Navigate(srv.URL+"/")))
+	a.waitReady(t)
+	a.saveAs(t, "shared")
+	b := a.sameContextPage(t)
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.Navigate(srv.URL+"/")))
+	b.waitReady(t)
+	for _, p := range []*page{a, b} {
+		p.click(t, "tab-library")
+		p.until(t, "shared listed", `[...document.querySelectorAll('[data-testid="library-item"]')].some(e => e.dataset.name === "shared")`)
+		p.eval(t, `[...document.querySelectorAll('[data-testid="library-item"]')].find(e => e.dataset.name === "shared").querySelector('[data-testid="library-open"]').click()`)
+		p.until(t, "opened", `(document.querySelector('[data-testid="library-msg"]')?.textContent || "").includes("Opened")`)
+	}
+	a.click(t, "step")
+	a.setInput(t, `#save-name`, "shared")
+	a.click(t, "library-save")
+	a.until(t, "a saved", `(document.querySelector('[data-testid="library-msg"]')?.textContent || "").includes("Saved")`)
+	b.click(t, "step")
+	b.click(t, "step")
+	b.setInput(t, `#save-name`, "shared")
+	b.click(t, "library-save")
+	b.until(t, "b told", `(document.querySelector('[data-testid="library-msg"]')?.textContent || "").includes("changed elsewhere")`)
+}
+
+// sameContextPage opens another tab in p's browser context: the same
+// storage, as a second tab of the same user.
+func (p *page) sameContextPage(t *testing.T) *page {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(p.ctx)
+	t.Cleanup(cancel)
+	return &page{ctx: ctx}
+}
+
+var _ = os.WriteFile
+var _ = filepath.Join
