@@ -29,8 +29,14 @@ func startFrames(ctx app.Context, s *Shell) {
 	app.Window().Call("requestAnimationFrame", cb)
 }
 
-// listenKeys sends the page's keyboard shortcuts to the shell.
+// listenKeys sends the page's keyboard shortcuts to the shell, and links
+// pasted into the address bar of the running page.
 func listenKeys(ctx app.Context, s *Shell) {
+	app.Window().Call("addEventListener", "hashchange", app.FuncOf(func(this app.Value, args []app.Value) any {
+		frag := app.Window().Get("location").Get("hash").String()
+		ctx.Dispatch(func(ctx app.Context) { s.linkArrived(ctx, frag) })
+		return nil
+	}))
 	app.Window().Call("addEventListener", "keydown", app.FuncOf(func(this app.Value, args []app.Value) any {
 		e := args[0]
 		tag := e.Get("target").Get("tagName").String()

@@ -58,19 +58,38 @@ func (s *Shell) openSession(ctx app.Context) {
 		sess, sessErr = st.Session(context.Background())
 	}
 	frag := app.Window().Get("location").Get("hash").String()
+	isLink := strings.HasPrefix(frag, "#s")
+	kept := ""
+	if isLink && sess != nil && sessErr == nil {
+		// The link replaces the session: keep the session in the library
+		// first, so nothing is lost.
+		name := "session before a shared link, " + time.Now().UTC().Format("2006-01-02 15:04")
+		if sc, err := scenario.Parse("session", sess.Scenario); err == nil {
+			name = sc.Name + " (" + name + ")"
+		}
+		if _, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: sess.Scenario}); err == nil {
+			kept = name
+		} else {
+			sessErr = fmt.Errorf("the current session could not be kept in the library (%v), so the link was not opened", err)
+			isLink = false
+		}
+	}
 	ctx.Dispatch(func(ctx app.Context) {
 		s.store = &storageState{st: st, note: note}
 		if sessErr != nil {
 			s.c.SetErr("The saved session could not be read (" + sessErr.Error() + "); starting the default scenario.")
 		}
-		if sess != nil && sessErr == nil {
+		if sess != nil && sessErr == nil && !isLink {
 			if err := s.c.Resume(sess); err != nil {
 				s.c.SetErr("The saved session could not be resumed (" + err.Error() + "); starting the default scenario.")
 			}
 		}
-		if strings.HasPrefix(frag, "#s") {
+		if isLink {
 			s.openLink(frag, false)
 			clearFragment()
+			if kept != "" {
+				s.notice += " Your previous session is in the library as “" + kept + "”."
+			}
 		}
 		s.store.lastVer = s.c.Version()
 		s.ready = true
@@ -202,6 +221,33 @@ func (s *Shell) watchClosed(ctx app.Context) {
 				s.store.note = "The browser storage was closed by another tab (probably a newer version of the app). Reload this page to keep saving; until then nothing more is saved."
 				s.store.st = NewMemory(func() int64 { return 0 })
 			}
+		})
+	})
+}
+
+// linkArrived opens a link pasted into the address bar of the running
+// page (a hashchange): the running session is first kept in the library.
+func (s *Shell) linkArrived(ctx app.Context, frag string) {
+	if s.c == nil || s.store == nil || !strings.HasPrefix(frag, "#s") {
+		return
+	}
+	clearFragment()
+	data, err := s.c.scenarioJSON()
+	if err != nil {
+		s.c.SetErr(err.Error())
+		return
+	}
+	name := s.c.savedName() + " (session before a shared link, " + time.Now().UTC().Format("2006-01-02 15:04") + ")"
+	st := s.store.st
+	ctx.Async(func() {
+		_, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: data})
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				s.c.SetErr("The current session could not be kept in the library (" + err.Error() + "), so the link was not opened.")
+				return
+			}
+			s.openLink(frag, false)
+			s.notice += " Your previous session is in the library as “" + name + "”."
 		})
 	})
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,5 +179,63 @@ func (p *page) sameContextPage(t *testing.T) *page {
 	return &page{ctx: ctx}
 }
 
-var _ = os.WriteFile
-var _ = filepath.Join
+// offlineWork does, with the server gone, what a user does: run the
+// simulation, import a file, open a link and save to the library.
+func offlineWork(t *testing.T, p *page, base string) {
+	t.Helper()
+	p.runTo(t, "15")
+	p.click(t, "tab-scenario")
+	file := filepath.Join(t.TempDir(), "pdu.json")
+	require.NoError(t, os.WriteFile(file, []byte(pduOutageJSON(t)), 0o644))
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the imported scenario", `document.querySelector('.shell-tagline').textContent.includes("pdu-outage")`)
+	p.runTo(t, "30")
+	hash := p.hash(t)
+	p.click(t, "share-link")
+	p.until(t, "the link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s1.")`)
+	url, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="share-url"]').value`))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(url, base))
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(base+"/")))
+	p.waitReady(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(url)))
+	p.waitReady(t)
+	p.until(t, "the link's tick", `document.querySelector('[data-testid="tick"]').textContent === "30"`)
+	require.Equal(t, hash, p.hash(t))
+	p.saveAs(t, "offline-save")
+	p.until(t, "the previous session kept in the library", `[...document.querySelectorAll('[data-testid="library-item"]')].some(e => e.dataset.name.startsWith("pdu-outage (session before a shared link"))`)
+}
+
+func pduOutageJSON(t *testing.T) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "static", "scenarios", "pdu-outage.json"))
+	require.NoError(t, err)
+	return string(data)
+}
+
+func TestEverythingWorksOffline(t *testing.T) {
+	srv := startServer(t, realSite(t).handler)
+	p := newPage(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	workerCached(t, p, srv.URL)
+	srv.stop()
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	offlineWork(t, p, srv.URL)
+	require.Empty(t, p.errors())
+}
+
+func TestStaticSiteWorksOffline(t *testing.T) {
+	out := t.TempDir()
+	require.NoError(t, generateStatic(out, realSite(t)))
+	srv := startServer(t, http.FileServer(http.Dir(out)))
+	p := newPage(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	workerCached(t, p, srv.URL)
+	srv.stop()
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	offlineWork(t, p, srv.URL)
+}
