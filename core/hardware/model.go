@@ -104,6 +104,11 @@ type Env struct {
 	Queue *clock.Queue
 	Trace *trace.Tracer
 	Store *store.Store
+
+	// Restoring is set while a world is rebuilt only to load a snapshot
+	// into it: what the snapshot replaces (first states, store records,
+	// start-up traces) is not made at all.
+	Restoring bool
 }
 
 // Kind is the type of an element.
@@ -241,7 +246,11 @@ func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Mode
 			}
 		}
 	}
-	m.start()
+	if env.Restoring {
+		m.index()
+	} else {
+		m.start()
+	}
 	return m, nil
 }
 
@@ -339,6 +348,24 @@ func (m *Model) start() {
 		sp.Infof(now, "%d PDUs working, %d TORs working, %d blades start -> off_disconnected, every cable off",
 			r.PDUHi-r.PDULo, r.TORHi-r.TORLo, r.BladeHi-r.BladeLo)
 		sp.End()
+	}
+}
+
+// index names every element, as start does, for a model whose states a
+// snapshot is about to set.
+func (m *Model) index() {
+	for ri := range m.Racks {
+		r := &m.Racks[ri]
+		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
+		for pi := r.PDULo; pi < r.PDUHi; pi++ {
+			m.byPath[m.PDUs[pi].Path] = Ref{KindPDU, pi}
+		}
+		for ti := r.TORLo; ti < r.TORHi; ti++ {
+			m.byPath[m.TORs[ti].Path] = Ref{KindTOR, ti}
+		}
+		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
+			m.byPath[m.Blades[bi].Path] = Ref{KindBlade, bi}
+		}
 	}
 }
 

@@ -87,7 +87,9 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings) (*Monitor, error) 
 		if rec, ok := env.Store.Get(store.Target, el.path); ok {
 			el.target = rec.Value.(views.Target)
 		}
-		env.Store.Put(store.Observed, el.path, el.obs)
+		if !env.Restoring { // a snapshot brings the observed view
+			env.Store.Put(store.Observed, el.path, el.obs)
+		}
 	}
 	env.Store.Watch(store.Target, "", m.targetChanged)
 	hw.Heartbeats(m.heartbeat)

@@ -36,7 +36,9 @@ func (w *World) Control() *Control { return w.ctl }
 // monitor, the repair manager, the injector and the sampler.
 func (w *World) buildControl(sc *scenario.Scenario) error {
 	c := sc.Control
-	putTargets(w.env.Store, w.hw)
+	if !w.env.Restoring { // a snapshot brings the target view
+		putTargets(w.env.Store, w.hw)
+	}
 	mon, err := monitor.New(&w.env, w.hw, c.Monitor)
 	if err != nil {
 		return err

@@ -83,7 +83,7 @@ func readTimed(r *snap.Reader) scenario.Timed {
 // Restore rebuilds the world of sc and loads a snapshot of it. The user's
 // commands in sc are ignored: the snapshot carries its own.
 func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error) {
-	w, err := build(sc, nil) // options apply once the snapshot is in: a sink must not see the rebuild
+	w, err := build(sc, nil, true) // options apply once the snapshot is in: a sink must not see the rebuild
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +152,7 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	w.env.Now = now
+	w.env.Restoring = false
 	for _, o := range opts {
 		o(w)
 	}

@@ -54,7 +54,7 @@ type World struct {
 // New builds the world of a scenario and replays it: the script and the
 // user's commands, up to the tick the scenario had reached.
 func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
-	w, err := build(sc, opts)
+	w, err := build(sc, opts, false)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
 
 // build makes the world of a scenario at tick 0 with every rack started,
 // before any command.
-func build(sc *scenario.Scenario, opts []Option) (*World, error) {
+func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 		stepper: stepper,
 		script:  sc.Script,
 	}
-	w.env = hardware.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: store.New()}
+	w.env = hardware.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: store.New(), Restoring: restoring}
 	for _, o := range opts {
 		o(w)
 	}
