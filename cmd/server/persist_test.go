@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -238,4 +239,24 @@ func TestStaticSiteWorksOffline(t *testing.T) {
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
 	p.waitReady(t)
 	offlineWork(t, p, srv.URL)
+}
+
+// A new version deployed while the app is in use is offered, not forced.
+func TestNewVersionIsOffered(t *testing.T) {
+	old := realSite(t)
+	next := realSite(t)
+	next.app.Version = old.app.Version + "-next" // before its first request: go-app reads it once
+	newer := next.handler
+	var current atomic.Pointer[http.Handler]
+	oldH := old.handler
+	current.Store(&oldH)
+	srv := startServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*current.Load()).ServeHTTP(w, r) }))
+	p := newPage(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	workerCached(t, p, srv.URL)
+	current.Store(&newer)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.until(t, "the update offered", `document.querySelector('.shell').textContent.includes("A new version of CloudChamber is installed")`)
 }
