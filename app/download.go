@@ -18,3 +18,22 @@ func Download(filename, mime string, data []byte) {
 	a.Call("click")
 	app.Window().Get("URL").Call("revokeObjectURL", url)
 }
+
+// readChosenFile reads the file chosen in a file input (the event's
+// source) and hands its name and contents to fn on the UI goroutine.
+func readChosenFile(ctx app.Context, fn func(ctx app.Context, name string, data []byte)) {
+	files := ctx.JSSrc().Get("files")
+	if !files.Truthy() || files.Length() == 0 {
+		return
+	}
+	f := files.Index(0)
+	name := f.Get("name").String()
+	var then app.Func
+	then = app.FuncOf(func(this app.Value, args []app.Value) any {
+		text := args[0].String()
+		then.Release()
+		ctx.Dispatch(func(ctx app.Context) { fn(ctx, name, []byte(text)) })
+		return nil
+	})
+	f.Call("text").Call("then", then)
+}

@@ -277,43 +277,30 @@ func ParseLibrary(name string, data []byte) ([]SavedScenario, error) {
 }
 
 func (p *LibraryPanel) onImport(ctx app.Context, e app.Event) {
-	files := ctx.JSSrc().Get("files")
-	if !files.Truthy() || files.Length() == 0 {
-		return
-	}
-	f := files.Index(0)
-	name := f.Get("name").String()
-	var then app.Func
-	then = app.FuncOf(func(this app.Value, args []app.Value) any {
-		text := args[0].String()
-		then.Release()
-		ctx.Dispatch(func(ctx app.Context) {
-			items, err := ParseLibrary(name, []byte(text))
-			if err != nil {
-				p.msg = "Nothing imported: " + err.Error()
-				return
-			}
-			st := p.storage()
-			ctx.Async(func() {
-				n := 0
-				var firstErr error
-				for _, it := range items {
-					if _, err := st.PutScenario(context.Background(), it); err != nil && firstErr == nil {
-						firstErr = err
-					} else if err == nil {
-						n++
-					}
+	readChosenFile(ctx, func(ctx app.Context, name string, text []byte) {
+		items, err := ParseLibrary(name, text)
+		if err != nil {
+			p.msg = "Nothing imported: " + err.Error()
+			return
+		}
+		st := p.storage()
+		ctx.Async(func() {
+			n := 0
+			var firstErr error
+			for _, it := range items {
+				if _, err := st.PutScenario(context.Background(), it); err != nil && firstErr == nil {
+					firstErr = err
+				} else if err == nil {
+					n++
 				}
-				ctx.Dispatch(func(ctx app.Context) {
-					p.msg = fmt.Sprintf("Imported %d scenarios from %s.", n, name)
-					if firstErr != nil {
-						p.msg += " Some were not: " + firstErr.Error()
-					}
-					p.refresh(ctx)
-				})
+			}
+			ctx.Dispatch(func(ctx app.Context) {
+				p.msg = fmt.Sprintf("Imported %d scenarios from %s.", n, name)
+				if firstErr != nil {
+					p.msg += " Some were not: " + firstErr.Error()
+				}
+				p.refresh(ctx)
 			})
 		})
-		return nil
 	})
-	f.Call("text").Call("then", then)
 }

@@ -111,20 +111,7 @@ func (p *ScenarioPanel) onExport(ctx app.Context, e app.Event) {
 
 // onImport reads the chosen file and loads it.
 func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
-	files := ctx.JSSrc().Get("files")
-	if !files.Truthy() || files.Length() == 0 {
-		return
-	}
-	f := files.Index(0)
-	name := f.Get("name").String()
-	var then app.Func
-	then = app.FuncOf(func(this app.Value, args []app.Value) any {
-		text := args[0].String()
-		ctx.Dispatch(func(ctx app.Context) { p.C.Import(name, []byte(text)) })
-		then.Release()
-		return nil
-	})
-	f.Call("text").Call("then", then)
+	readChosenFile(ctx, func(ctx app.Context, name string, data []byte) { p.C.Import(name, data) })
 }
 
 // Import loads a file's contents: a YAML inventory (run with the current

@@ -122,7 +122,7 @@ func TestCorruptRecordIsReported(t *testing.T) {
 	p := openApp(t)
 	p.saveAs(t, "good-one")
 	p.saveAs(t, "bad-one")
-	p.eval(t, `new Promise((ok, fail) => {
+	done, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`new Promise((ok, fail) => {
 		const r = indexedDB.open("cloudchamber");
 		r.onsuccess = () => {
 			const db = r.result, tx = db.transaction("scenarios", "readwrite"), st = tx.objectStore("scenarios");
@@ -136,7 +136,9 @@ func TestCorruptRecordIsReported(t *testing.T) {
 			tx.oncomplete = () => { db.close(); ok(true); };
 			tx.onerror = () => fail(tx.error);
 		};
-	})`)
+	})`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.True(t, done, "the record corrupted before the reload")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
 	p.waitReady(t)
 	p.click(t, "tab-library")
