@@ -67,10 +67,11 @@ vet: ## go vet, natively and for wasm
 	$(GO) vet -tags 'e2e shots uibench' ./cmd/server/
 	GOOS=js GOARCH=wasm $(GO) vet ./...
 
+# The availability statistics need a million repair cycles: too slow under
+# the race detector (its file is left out there), so test-native also runs
+# them natively.
 test-native: ## native tests (with -race where a C compiler exists)
 	$(GO) test $(RACE) ./...
-	# The availability statistics need a million repair cycles: too slow
-	# under the race detector (its file is left out there), so run natively.
 	$(GO) test -run '^TestMeasuredAvailabilityMatchesExpected$$' ./core/sim/
 
 test-node: ## wasm tests of the pure packages under Node
