@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/static"
@@ -26,13 +27,31 @@ func BuiltinInventory(name string, version int) (*inventory.Definition, error) {
 	if version != InventoryVersion {
 		return nil, fmt.Errorf("built-in inventory %q version %d is not in this build (it has version %d)", name, version, InventoryVersion)
 	}
+	builtinDefs.Lock()
+	defer builtinDefs.Unlock()
+	if def, ok := builtinDefs.m[name]; ok {
+		return def, nil
+	}
 	file := "inventories/" + name + ".yaml"
 	data, err := fs.ReadFile(static.FS, file)
 	if err != nil || !validName(name) {
 		return nil, fmt.Errorf("no built-in inventory %q (have %s)", name, strings.Join(BuiltinInventories(), ", "))
 	}
-	return inventory.Parse(name+".yaml", data)
+	def, err := inventory.Parse(name+".yaml", data)
+	if err != nil {
+		return nil, err
+	}
+	builtinDefs.m[name] = def
+	return def, nil
 }
+
+// builtinDefs keeps the parsed built-in inventories: a definition is
+// never modified once loaded, so every world can share one, and a restore
+// in the browser does not parse the YAML again.
+var builtinDefs = struct {
+	sync.Mutex
+	m map[string]*inventory.Definition
+}{m: map[string]*inventory.Definition{}}
 
 // Definition loads or builds the scenario's inventory.
 func (s *Scenario) Definition() (*inventory.Definition, error) {

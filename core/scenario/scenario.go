@@ -454,7 +454,11 @@ func jsonError(file string, data []byte, err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		line, col := lineCol(data, syn.Offset)
+		off := syn.Offset
+		if off > 0 && off <= int64(len(data)) && syn.Error() != "unexpected end of JSON input" {
+			off-- // Offset counts the bad byte itself
+		}
+		line, col := lineCol(data, off)
 		return fmt.Errorf("%s:%d:%d: %v", file, line, col, syn)
 	case errors.As(err, &typ):
 		line, col := lineCol(data, typ.Offset)

@@ -55,6 +55,7 @@ func TestParseErrorsNameTheProblem(t *testing.T) {
 		name, in, want string
 	}{
 		{"syntax", `{"format": 1,`, "bad.json:1:14: unexpected end of JSON input"},
+		{"bad character", "{\"format\": 1,\n  x}", "bad.json:2:3: invalid character 'x'"},
 		{"not a scenario", `{"name": "x"}`, `bad.json: not a scenario: no "format" field`},
 		{"future", `{"format": 99}`, "bad.json: scenario format 99 is newer than this build reads (2); open it with a newer CloudChamber"},
 		{"type", strings.Replace(valid, `"seed":1`, `"seed":"one"`, 1), `seed: expected uint64, got a JSON string`},
