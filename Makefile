@@ -36,7 +36,7 @@ build: wasm server ## build web/app.wasm and .bin/server
 
 wasm: ## build web/app.wasm (release flags; same Go as the server, TOOLCHAIN P7), and app.wasm.br if brotli is installed
 	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(WASM) ./wasm
-	@if command -v brotli >/dev/null 2>&1; then brotli -q 9 -f -o $(WASM).br $(WASM); else rm -f $(WASM).br; fi
+	@if command -v brotli >/dev/null 2>&1; then brotli -q 9 -n -f -o $(WASM).br $(WASM); else rm -f $(WASM).br; fi
 
 server:
 	$(GO) build -o $(BIN)/server ./cmd/server

@@ -262,3 +262,21 @@ func TestNewVersionIsOffered(t *testing.T) {
 	p.waitReady(t)
 	p.until(t, "the update offered", `document.querySelector('.shell').textContent.includes("A new version of CloudChamber is installed")`)
 }
+
+// The built wasm goes out brotli-compressed when make wasm made a .br
+// (brotli keeps the source's mtime unless told not to, which once made
+// the copy look stale), gzip otherwise.
+func TestBuiltWasmIsSentCompressed(t *testing.T) {
+	srv := startServer(t, realSite(t).handler)
+	req, err := http.NewRequest(http.MethodGet, srv.URL+"/web/app.wasm", nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept-Encoding", "br, gzip")
+	res, err := http.DefaultTransport.RoundTrip(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	want := "gzip"
+	if _, err := os.Stat(filepath.Join("..", "..", "web", "app.wasm.br")); err == nil {
+		want = "br"
+	}
+	require.Equal(t, want, res.Header.Get("Content-Encoding"))
+}
