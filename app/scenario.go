@@ -40,7 +40,7 @@ func (p *ScenarioPanel) Render() app.UI {
 	desc := ""
 	for _, name := range scenario.Builtins() {
 		opts = append(opts, app.Option().Value(name).Text(name).Selected(name == pick))
-		if name == pick {
+		if name == pick && pick != base.Name {
 			if s, err := scenario.Builtin(name); err == nil {
 				desc = s.Description
 			}

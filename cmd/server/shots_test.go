@@ -26,7 +26,7 @@ func TestScreenshots(t *testing.T) {
 	p.click(t, "inject-fault")
 	p.click(t, "run-to")
 	p.until(t, "tick 130", `document.querySelector('[data-testid="tick"]').textContent === "130"`)
-	for _, tab := range []string{"log", "workloads", "faults", "policies", "scenario", "charts", "diagram", "settings"} {
+	for _, tab := range []string{"log", "workloads", "faults", "policies", "scenario", "library", "charts", "diagram", "settings"} {
 		p.click(t, "tab-"+tab)
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
