@@ -21,11 +21,26 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 		if c == nil {
 			return &LogPanel{}
 		}
-		return &LogPanel{C: c, V: c.LogVersion()} // re-rendered only when the log has news
+		return &LogPanel{C: c, V: s.logVersion(c)}
 	case "charts":
 		return &ChartsPanel{C: c, V: v}
 	case "diagram":
 		return &DiagramPanel{C: c, V: v}
 	}
 	return app.P().Class("muted").Text("This panel is not built yet.")
+}
+
+// logEvery is how often the log re-renders while time runs: a busy log is
+// a thousand elements, and four updates a second read as live.
+const logEvery = 250.0 // ms
+
+// logVersion is the version the log panel renders: the log's own, which
+// changes only when it has news, and while time runs at most every
+// logEvery.
+func (s *Shell) logVersion(c *Controller) uint64 {
+	v := c.LogVersion()
+	if v != s.logV && (c.Mode() == ModePaused || nowMs()-s.logAt >= logEvery) {
+		s.logV, s.logAt = v, nowMs()
+	}
+	return s.logV
 }

@@ -25,6 +25,8 @@ type Shell struct {
 	notice      string        // a message that is not an error
 	updated     bool          // a new version of the app is installed: offer to reload
 	lastSave    float64       // page time of the last autosave check
+	logV        uint64        // the log version last rendered
+	logAt       float64       // and when
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.

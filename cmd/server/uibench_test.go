@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -52,6 +53,27 @@ func TestUIBench(t *testing.T) {
 		})()`, chromedp.EvalAwaitPromise))
 		require.NoError(t, err)
 		fmt.Printf("BENCH %s %.1f ms\n", c.name, p95)
+
+		// Time running at 100 ticks/s: the p95 interval between frames
+		// over three seconds, the log tab open.
+		frame, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`(async () => {
+			const rate = document.querySelector('[data-testid="rate"]');
+			rate.value = "100"; rate.dispatchEvent(new Event('change', {bubbles: true}));
+			document.querySelector('[data-testid="run"]').click();
+			const gaps = [];
+			let last = await new Promise(r => requestAnimationFrame(r));
+			const end = last + 3000;
+			while (last < end) {
+				const now = await new Promise(r => requestAnimationFrame(r));
+				gaps.push(now - last);
+				last = now;
+			}
+			document.querySelector('[data-testid="pause"]').click();
+			gaps.sort((a, b) => a - b);
+			return gaps[Math.floor(gaps.length * 0.95)];
+		})()`, chromedp.EvalAwaitPromise))
+		require.NoError(t, err)
+		fmt.Printf("BENCH %s %.1f ms\n", strings.Replace(c.name, "step", "run-frame", 1), frame)
 	}
 	p := newPage(t)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
