@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -279,4 +280,19 @@ func TestBuiltWasmIsSentCompressed(t *testing.T) {
 		want = "br"
 	}
 	require.Equal(t, want, res.Header.Get("Content-Encoding"))
+}
+
+// Without IndexedDB (some private windows) the app runs in memory and
+// says so.
+func TestWithoutIndexedDBRunsInMemory(t *testing.T) {
+	srv := startServer(t, realSite(t).handler)
+	p := newPage(t)
+	_, err := chromedp.Call(p.ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `Object.defineProperty(window, "indexedDB", {value: undefined, configurable: true});`})
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	p.until(t, "the note", `(document.querySelector('[data-testid="storage-note"]')?.textContent || "").includes("runs in memory")`)
+	p.runTo(t, "10")
+	require.Equal(t, 10, p.tick(t))
 }
