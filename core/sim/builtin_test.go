@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/views"
@@ -147,5 +146,3 @@ func (tw *traced) lookup(t *testing.T, path string) int32 {
 	require.True(t, ok, path)
 	return ref.Index
 }
-
-var _ = clock.Never
