@@ -39,14 +39,13 @@ type Controller struct {
 	lit        [serviceCount]clock.Tick // the tick each control-plane service was last seen in the trace
 	selected   string                   // the selected element's path
 	err        string                   // the last error to show
-	lastFrame  float64
-	frameCost  float64          // ms the last frame's simulation work took
-	zone       string           // region/zone shown
-	snapEvery  clock.Tick       // snapshot interval (0: the default)
-	snaps      []Snapshot       // snapshots of this run, oldest first
-	future     []scenario.Timed // commands after now kept from before a time travel
-	reached    clock.Tick       // the furthest tick run
-	savedID    string           // the library entry this session came from
+	frameCost  float64                  // ms the last frame's simulation work took
+	zone       string                   // region/zone shown
+	snapEvery  clock.Tick               // snapshot interval (0: the default)
+	snaps      []Snapshot               // snapshots of this run, oldest first
+	future     []scenario.Timed         // commands after now kept from before a time travel
+	reached    clock.Tick               // the furthest tick run
+	savedID    string                   // the library entry this session came from
 	savedRev   int64
 	simSeq     uint64 // simulation (not infrastructure) entries seen
 	logInfra   bool   // the log shows infrastructure entries
@@ -143,11 +142,21 @@ func (c *Controller) changed(ch store.Change) {
 	if i := strings.IndexByte(key, '/'); i > 0 && (key[:i] == "usage" || key[:i] == "fault") {
 		key = key[i+1:]
 	}
-	parts := strings.SplitN(key, "/", 4)
-	if len(parts) < 3 || c.world == nil {
+	// The rack is the first three segments: region/zone/rack. No
+	// allocation: this runs for every record the simulation writes.
+	end, slashes := len(key), 0
+	for i := 0; i < len(key); i++ {
+		if key[i] == '/' {
+			if slashes++; slashes == 3 {
+				end = i
+				break
+			}
+		}
+	}
+	if slashes < 2 || c.world == nil {
 		return
 	}
-	if ref, ok := c.world.Hardware().Lookup(parts[0] + "/" + parts[1] + "/" + parts[2]); ok && ref.Kind == hardware.KindRack {
+	if ref, ok := c.world.Hardware().Lookup(key[:end]); ok && ref.Kind == hardware.KindRack {
 		c.rackVer[ref.Index]++
 	}
 }
@@ -168,10 +177,14 @@ func (c *Controller) sink(e *trace.Entry) {
 		c.lit[s] = e.End
 	}
 	t, a, o := storesTouched(e)
-	for s, on := range map[Service]bool{SvcTarget: t, SvcActual: a, SvcObserved: o} {
-		if on {
-			c.lit[s] = e.End
-		}
+	if t {
+		c.lit[SvcTarget] = e.End
+	}
+	if a {
+		c.lit[SvcActual] = e.End
+	}
+	if o {
+		c.lit[SvcObserved] = e.End
 	}
 }
 

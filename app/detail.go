@@ -43,7 +43,7 @@ func (d *DetailCard) Render() app.UI {
 	var def, tgt, act, obs []field
 	var cables []app.UI
 	var actions []app.UI
-	cap := app.UI(app.Text(""))
+	capacity := app.UI(app.Text(""))
 	st := c.world.Store()
 	if rec, ok := st.Get(store.Target, path); ok {
 		t := rec.Value.(views.Target)
@@ -99,7 +99,7 @@ func (d *DetailCard) Render() app.UI {
 			{"boots on power-on", fmt.Sprint(b.Def.BootOnPowerOn)}, {"boot", b.Def.Boot.Image + " " + b.Def.Boot.Version}}
 		act = []field{{"state", b.State.String()}, {"since", fmt.Sprintf("t=%d", b.EnteredAt)}, {"power input", onOff(b.Powered)}, {"network input", onOff(b.Connected)}}
 		u := c.usage(path)
-		cap = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %d cores, %d MB, %d GB disk, %d Mbps, %s%s. In use: %d instances, %s, %d MB.",
+		capacity = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %d cores, %d MB, %d GB disk, %d Mbps, %s%s. In use: %d instances, %s, %d MB.",
 			cp.Cores, cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), u.Instances, milliText(u.MilliCores), u.MemoryMB))
 		power, network := hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
@@ -177,7 +177,7 @@ func (d *DetailCard) Render() app.UI {
 	return sec.Body(
 		app.H2().Text(strings.ToUpper(kind[:1])+kind[1:]+" "+path),
 		app.Div().Class("views").Body(column("Definition", def), column("Target", tgt), column("Actual", act), column("Observed", obs)),
-		cap,
+		capacity,
 		app.H4().Text("Cables"),
 		app.Ul().Class("cables").Body(cables...),
 		actionsUI,

@@ -18,14 +18,15 @@ import (
 // the Scenario panel). Storage calls run off the UI goroutine.
 type LibraryPanel struct {
 	app.Compo
-	C *Controller
-	V uint64
-	S *Shell
+	C    *Controller
+	V    uint64
+	S    *Shell
+	Open bool // the storage is open: changes once, which updates the panel
 
 	list     []SavedScenario
 	bad      []string
-	loaded   bool
-	busy     bool
+	loaded   bool // the list has been read once
+	loading  bool // a read is in flight
 	msg      string
 	name     string
 	renaming string // id being renamed
@@ -43,15 +44,24 @@ func (p *LibraryPanel) storage() Storage {
 // OnMount loads the list.
 func (p *LibraryPanel) OnMount(ctx app.Context) { p.refresh(ctx) }
 
+// OnUpdate loads the list once the storage is open, when the panel was
+// shown before it was.
+func (p *LibraryPanel) OnUpdate(ctx app.Context) {
+	if !p.loaded {
+		p.refresh(ctx)
+	}
+}
+
 func (p *LibraryPanel) refresh(ctx app.Context) {
 	st := p.storage()
-	if st == nil {
+	if st == nil || p.loading {
 		return
 	}
+	p.loading = true
 	ctx.Async(func() {
 		good, bad, err := st.Scenarios(context.Background())
 		ctx.Dispatch(func(ctx app.Context) {
-			p.loaded = true
+			p.loaded, p.loading = true, false
 			if err != nil {
 				p.msg = "The library could not be read: " + err.Error()
 				return
@@ -70,9 +80,6 @@ func (p *LibraryPanel) Render() app.UI {
 	sec := app.Section().Class("panel", "panel-library").Aria("label", "Scenario library")
 	if p.C == nil || p.storage() == nil {
 		return sec.Body(app.H2().Text("Library"), app.P().Class("muted").Text("Opening the browser's storage…"))
-	}
-	if !p.loaded && !p.busy {
-		p.busy = true
 	}
 	name := p.name
 	if name == "" {
@@ -123,7 +130,7 @@ func (p *LibraryPanel) Render() app.UI {
 		app.Div().Class("row").Body(
 			app.Label().For("save-name").Text("Name"),
 			app.Input().ID("save-name").Value(name).OnInput(func(ctx app.Context, e app.Event) { p.name = ctx.JSSrc().Get("value").String() }),
-			app.Button().DataSet("testid", "library-save").Text("Save").OnClick(p.onSave).Disabled(p.busy && !p.loaded),
+			app.Button().DataSet("testid", "library-save").Text("Save").OnClick(p.onSave).Disabled(!p.loaded),
 		),
 		app.If(p.msg != "", func() app.UI { return app.P().DataSet("testid", "library-msg").Aria("role", "status").Text(p.msg) }),
 		badUI,

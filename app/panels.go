@@ -2,7 +2,8 @@ package app
 
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
-// panel renders the tab's panel.
+// panel renders the tab's panel (the log for any other name: it is the
+// first tab).
 func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	switch tab {
 	case "scenario":
@@ -10,24 +11,22 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
 	case "library":
-		return &LibraryPanel{C: c, V: v, S: s}
+		return &LibraryPanel{C: c, V: v, S: s, Open: s.store != nil}
 	case "workloads":
 		return &WorkloadsPanel{C: c, V: v}
 	case "faults":
 		return &FaultsPanel{C: c, V: v}
 	case "policies":
 		return &PoliciesPanel{C: c, V: v}
-	case "log":
-		if c == nil {
-			return &LogPanel{}
-		}
-		return &LogPanel{C: c, V: s.logVersion(c)}
 	case "charts":
 		return &ChartsPanel{C: c, V: v}
 	case "diagram":
 		return &DiagramPanel{C: c, V: v}
 	}
-	return app.P().Class("muted").Text("This panel is not built yet.")
+	if c == nil {
+		return &LogPanel{}
+	}
+	return &LogPanel{C: c, V: s.logVersion(c)}
 }
 
 // logEvery is how often the log re-renders while time runs: a busy log is

@@ -22,7 +22,6 @@ type storageState struct {
 	st      Storage
 	note    string // shown to the user: "runs in memory", "closed", ...
 	writing bool   // a write is in flight (writes are serialised)
-	dirty   bool   // something changed since the last autosave
 	lastVer uint64
 }
 

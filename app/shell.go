@@ -88,13 +88,14 @@ func (s *Shell) frame(nowMs float64) bool {
 	if s.c == nil {
 		return false
 	}
-	return s.c.Frame(nowMs, frameBudgetMs, nowMs2)
+	return s.c.Frame(nowMs, frameBudgetMs, pageClock)
 }
 
 // frameBudgetMs is the simulation's share of a 60 Hz frame.
 var frameBudgetMs = 8.0
 
-func nowMs2() float64 { return nowMs() }
+// pageClock is the clock Frame measures its budget with.
+var pageClock = nowMs
 
 // panels are the tabs beside the inventory, in order.
 var panels = []struct{ id, title string }{

@@ -197,8 +197,12 @@ func workerCached(t *testing.T, p *page, base string) {
 	})()`, len(resources)))
 }
 
-func TestOfflineReloadAfterOneVisit(t *testing.T) {
-	srv := startServer(t, realSite(t).handler)
+// oneVisitThenOffline opens the app served by h, waits until the service
+// worker has cached it, stops the server and reloads: from then on the
+// page has only its cache. It returns the page and the address it had.
+func oneVisitThenOffline(t *testing.T, h http.Handler) (*page, string) {
+	t.Helper()
+	srv := startServer(t, h)
 	p := newPage(t)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
 	p.waitReady(t)
@@ -213,30 +217,21 @@ func TestOfflineReloadAfterOneVisit(t *testing.T) {
 	title, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(".shell-title")))
 	require.NoError(t, err)
 	require.Equal(t, "CloudChamber", title)
-	require.Empty(t, p.errors())
+	return p, srv.URL
 }
 
-func TestStaticSiteFromPlainFileServer(t *testing.T) {
+// staticSite writes the static site and serves it from a plain file server.
+func staticSite(t *testing.T) http.Handler {
+	t.Helper()
 	out := t.TempDir()
 	require.NoError(t, generateStatic(out, realSite(t)))
-	srv := startServer(t, http.FileServer(http.Dir(out)))
-	p := newPage(t)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
-	p.waitReady(t)
-	workerCached(t, p, srv.URL)
-
-	srv.stop()
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
-	p.waitReady(t)
-	require.Empty(t, p.errors())
+	return http.FileServer(http.Dir(out))
 }
 
 // A browser that does not send the CSP header still gets the policy from the
 // page: check that the meta policy is in force on the static site.
 func TestStaticSiteEnforcesMetaPolicy(t *testing.T) {
-	out := t.TempDir()
-	require.NoError(t, generateStatic(out, realSite(t)))
-	srv := startServer(t, http.FileServer(http.Dir(out)))
+	srv := startServer(t, staticSite(t))
 	p := newPage(t)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
 	p.waitReady(t)

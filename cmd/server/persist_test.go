@@ -217,31 +217,23 @@ func pduOutageJSON(t *testing.T) string {
 	return string(data)
 }
 
+// After one visit, with the server gone, the whole app works: from the
+// real server, and from the static site on a plain file server.
 func TestEverythingWorksOffline(t *testing.T) {
-	srv := startServer(t, realSite(t).handler)
-	p := newPage(t)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
-	p.waitReady(t)
-	workerCached(t, p, srv.URL)
-	srv.stop()
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
-	p.waitReady(t)
-	offlineWork(t, p, srv.URL)
-	require.Empty(t, p.errors())
-}
-
-func TestStaticSiteWorksOffline(t *testing.T) {
-	out := t.TempDir()
-	require.NoError(t, generateStatic(out, realSite(t)))
-	srv := startServer(t, http.FileServer(http.Dir(out)))
-	p := newPage(t)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
-	p.waitReady(t)
-	workerCached(t, p, srv.URL)
-	srv.stop()
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
-	p.waitReady(t)
-	offlineWork(t, p, srv.URL)
+	for _, c := range []struct {
+		name string
+		site func(t *testing.T) http.Handler
+	}{
+		{"server", func(t *testing.T) http.Handler { return realSite(t).handler }},
+		{"static site", staticSite},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, base := oneVisitThenOffline(t, c.site(t))
+			require.Empty(t, p.errors())
+			offlineWork(t, p, base)
+			require.Empty(t, p.errors())
+		})
+	}
 }
 
 // A new version deployed while the app is in use is offered, not forced.

@@ -105,9 +105,8 @@ func (m *Metrics) integrate() {
 	m.since = now
 }
 
-// Availability is the fraction of enabled-blade time spent working since
-// tick from (the caller's start of measurement) to now, in parts per
-// million.
+// Availability is the fraction of enabled-blade time spent working from
+// tick 0 to now, in parts per million (UpTicks gives a window's).
 func (m *Metrics) Availability() int64 {
 	m.integrate()
 	total := m.enabled * int64(m.env.Now)

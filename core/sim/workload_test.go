@@ -153,6 +153,17 @@ func TestChurnSnapshotRestoreContinue(t *testing.T) {
 	require.NoError(t, back.RunUntil(3000))
 	assert.Equal(t, whole.Status().Hash, back.Status().Hash)
 	assert.Equal(t, placements(whole), placements(back))
+	for _, w := range []*World{whole, back} {
+		m := w.Control().Workloads
+		var cores, mem int64
+		for b := range m.Cluster().Len() {
+			u := m.Cluster().Used(int32(b))
+			cores, mem = cores+int64(u.MilliCores), mem+u.MemoryMB
+		}
+		assert.Equal(t, cores, m.Used().MilliCores, "the running total is the sum over the blades")
+		assert.Equal(t, mem, m.Used().MemoryMB)
+		assert.Positive(t, cores)
+	}
 	assert.Greater(t, whole.Control().Workloads.Arrived(), int64(400))
 	assert.Greater(t, whole.Control().Workloads.Moved(), int64(0))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/snap"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // MarshalSnapshot writes the workloads and instances. A generated
@@ -69,6 +70,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 	m.wls, m.insts, m.waiting = nil, nil, nil
 	m.byName = map[string]uint32{}
 	m.counts = [len(stateNames)]int64{}
+	m.held = views.Usage{}
 	n := r.Len(1 << 26)
 	first := 0
 	for k := range n {
@@ -116,6 +118,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			if err := m.cluster.Hold(in.Blade, key, &wl.Def.Instances[in.Index]); err != nil {
 				return r.Failf("instance %d: %v", i, err)
 			}
+			m.account(&wl.Def.Instances[in.Index], 1)
 		}
 	}
 	for range r.Len(len(m.insts)) {

@@ -191,6 +191,7 @@ type Manager struct {
 	waiting []int32 // instances waiting for capacity, oldest first
 	retry   bool    // a retry is queued
 	counts  [len(stateNames)]int64
+	held    views.Usage // capacity held on all blades together (Instances unused)
 	moved   int64
 	arrived int64
 	arrival uint64 // serial of the pending arrival
@@ -338,6 +339,7 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", name, err))
 	}
+	m.account(&w.Def.Instances[in.Index], 1)
 	in.waiting, in.Blade, in.Why = false, d.Blade, d.Reason
 	in.serial++
 	m.setState(i, Scheduled)
@@ -355,6 +357,7 @@ func (m *Manager) release(i int32) {
 	}
 	b := in.Blade
 	m.cluster.Release(sched.Key{Workload: in.Workload, Instance: in.Index})
+	m.account(&m.wls[in.Workload].Def.Instances[in.Index], -1)
 	in.Blade = -1
 	m.putUsage(b)
 	m.queueRetry()
@@ -683,15 +686,19 @@ func cloneWorkload(w sched.Workload) sched.Workload {
 }
 
 // Used is the capacity held on every blade together.
+// It is kept as instances are held and released, so the sampler reads it
+// without a pass over every blade.
 func (m *Manager) Used() views.Usage {
-	var u views.Usage
-	for b := range m.cluster.Len() {
-		x := m.cluster.Used(int32(b))
-		u.MilliCores += int64(x.MilliCores)
-		u.MemoryMB += x.MemoryMB
-		u.DiskGB += x.DiskGB
-		u.NetworkMbps += x.NetworkMbps
-	}
+	u := m.held
 	u.Instances = m.counts[Scheduled] + m.counts[Starting] + m.counts[Running] + m.counts[Stopping]
 	return u
+}
+
+// account adds (sign 1) or removes (sign -1) an instance's demand from the
+// capacity held.
+func (m *Manager) account(in *sched.Instance, sign int64) {
+	m.held.MilliCores += sign * int64(in.Requires.Cores)
+	m.held.MemoryMB += sign * in.Requires.MemoryMB
+	m.held.DiskGB += sign * in.DiskGB()
+	m.held.NetworkMbps += sign * in.Requires.NetworkMbps
 }
