@@ -3,6 +3,7 @@ package hardware
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/trace"
@@ -90,6 +91,9 @@ func (m *Model) Do(req Request, parent *trace.Span) Reply {
 	switch {
 	case rep.Dropped:
 		sp.Infof(now, "no answer")
+	case errors.Is(rep.Err, ErrNoOperation):
+		// Asked for what already holds: not a failure.
+		sp.Infof(now, "nothing to do: %s", strings.TrimPrefix(rep.Err.Error(), ErrNoOperation.Error()+": "))
 	case rep.Err != nil:
 		sp.Warnf(now, "failed: %v", rep.Err)
 	}

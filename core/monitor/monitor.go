@@ -129,7 +129,7 @@ func (m *Monitor) heartbeat(hb hardware.Heartbeat) {
 	case was.Health == views.NeverSeen:
 		sp.Reasonf("first report from %s: %s", el.path, hb.State)
 	case !was.Health.Heard():
-		sp.Reasonf("%s answers again after %d ticks of silence (it was %s), reporting %s", el.path, now-was.SilentSince, was.Health, hb.State)
+		sp.Reasonf("%s answers again after %s of silence (it was %s), reporting %s", el.path, trace.Count(now-was.SilentSince, "tick", "ticks"), was.Health, hb.State)
 	case was.State != hb.State:
 		sp.Reasonf("%s reports a change: %s -> %s", el.path, was.State, hb.State)
 	default:
@@ -185,7 +185,7 @@ func (m *Monitor) Handle(ev clock.Event) {
 	}
 	silent := now - el.obs.SilentSince
 	poll := m.env.Trace.StartInfra(now, "monitor: poll "+el.path)
-	poll.Reasonf("no heartbeat from %s for %d ticks: ask it for its status", el.path, silent)
+	poll.Reasonf("no heartbeat from %s for %s: ask it for its status", el.path, trace.Count(silent, "tick", "ticks"))
 	rep := m.hw.Do(hardware.Request{Op: hardware.OpStatus, Target: m.hw.ElementRef(e), Guard: now}, poll)
 	poll.End()
 	if !rep.Dropped && rep.Err == nil {
@@ -199,11 +199,11 @@ func (m *Monitor) Handle(ev clock.Event) {
 	was := el.obs.Health
 	if ev.Arg == 1 {
 		el.obs.Health = views.Suspected
-		sp.Reasonf("%s has sent no heartbeat since t=%d (%d ticks) and did not answer a status poll, so it is suspected", el.path, el.obs.SilentSince, silent)
+		sp.Reasonf("%s has sent no heartbeat since t=%d (%s) and did not answer a status poll, so it is suspected", el.path, el.obs.SilentSince, trace.Count(silent, "tick", "ticks"))
 		m.env.Queue.Push(el.obs.SilentSince+m.set.FailAfter, clock.Event{Kind: EvSilence, Target: uint32(e), Ref: el.serial, Arg: 2})
 	} else {
 		el.obs.Health = views.Unavailable
-		sp.Reasonf("%s has been silent since t=%d (%d ticks), so it is marked unavailable; %s", el.path, el.obs.SilentSince, silent, m.cannotTell(e))
+		sp.Reasonf("%s has been silent since t=%d (%s), so it is marked unavailable; %s", el.path, el.obs.SilentSince, trace.Count(silent, "tick", "ticks"), m.cannotTell(e))
 	}
 	sp.Infof(now, "%s %s -> %s (last reported %q at t=%d)", el.path, was, el.obs.Health, el.obs.State, el.obs.LastSeen)
 	el.obs.Link = uint64(sp.Link(now, "what depends on "+el.path+" reacts"))

@@ -229,6 +229,9 @@ func (c *Cluster) waitReason(who string, t *tally, need vec, in *Instance, dom D
 	}
 	head := fmt.Sprintf("none of %d blades fits", len(c.blades))
 	if len(c.blades) == 1 {
+		head = "the one blade does not fit"
+	}
+	if len(c.blades) == 1 {
 		head = "the only blade does not fit"
 	}
 	return who + " waits: " + head + ": " + strings.Join(parts, ", ")

@@ -78,7 +78,7 @@ func TestWorkloadRepairMovesInstances(t *testing.T) {
 	assert.Equal(t, int64(1), in.Moves)
 	moves := w.spans("workload repair: move instances off " + path)
 	require.Len(t, moves, 1)
-	assert.Contains(t, moves[0].Reason, "is unavailable, so its 1 instances are faulted and restarted elsewhere")
+	assert.Contains(t, moves[0].Reason, "is unavailable, so its instance is faulted and restarted elsewhere")
 	assert.NotZero(t, moves[0].Link, "linked to the monitor's span")
 	silent := w.spans("monitor: " + path + " is silent")
 	require.NotEmpty(t, silent)

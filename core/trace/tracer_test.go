@@ -247,3 +247,12 @@ func TestSinkSeesEveryEntry(t *testing.T) {
 	require.Equal(t, []string{"child", "span 0"}, names[:2], "in end order")
 	require.Equal(t, RetentionMin, tr.Len())
 }
+
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		want string
+	}{{0, "0 ticks"}, {1, "1 tick"}, {2, "2 ticks"}, {-1, "-1 ticks"}} {
+		require.Equal(t, tc.want, Count(tc.n, "tick", "ticks"))
+	}
+}

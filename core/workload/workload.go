@@ -387,7 +387,7 @@ func (m *Manager) retryWaiting() {
 	}
 	sp := m.env.Trace.StartInfra(m.env.Now, "scheduler: retry waiting instances")
 	defer sp.End()
-	sp.Reasonf("capacity changed; %d instances wait", len(m.waiting))
+	sp.Reasonf("capacity changed; %s wait", trace.Count(len(m.waiting), "instance", "instances"))
 	queue := m.waiting
 	m.waiting = nil
 	tried := 0
@@ -499,9 +499,9 @@ func (m *Manager) bladeChanged(ch store.Change) {
 	}
 	defer sp.End()
 	if failed {
-		sp.Reasonf("%s %s, so its %d instances are faulted and restarted elsewhere", path, why, len(keys))
+		sp.Reasonf("%s %s, so %s faulted and restarted elsewhere", path, why, its(len(keys)))
 	} else {
-		sp.Reasonf("%s %s, so its %d instances are moved elsewhere (drain)", path, why, len(keys))
+		sp.Reasonf("%s %s, so %s moved elsewhere (drain)", path, why, its(len(keys)))
 	}
 	sp.Impact(trace.Read, path)
 	for _, k := range keys {
@@ -517,6 +517,14 @@ func (m *Manager) bladeChanged(ch store.Change) {
 		m.setState(i, Created)
 		m.place(sp, i)
 	}
+}
+
+// its is "its instance is" or "its N instances are".
+func its(n int) string {
+	if n == 1 {
+		return "its instance is"
+	}
+	return "its " + trace.Count(n, "instance", "instances") + " are"
 }
 
 // Stop stops a workload's instances; Resume places them again.
@@ -635,12 +643,12 @@ func (m *Manager) Handle(ev clock.Event) {
 		def := cloneWorkload(a.Mix[k].Workload)
 		def.Name = fmt.Sprintf("%s-%d", def.Name, m.arrived)
 		sp := m.env.Trace.Start(now, "workloads: arrival "+def.Name)
-		sp.Reasonf("the arrival generator (every %d ticks on average) creates %s, shaped like %s", a.Every, def.Name, a.Mix[k].Workload.Name)
+		sp.Reasonf("the arrival generator (every %s on average) creates %s, shaped like %s", trace.Count(a.Every, "tick", "ticks"), def.Name, a.Mix[k].Workload.Name)
 		m.create(sp, def, int32(k))
 		if a.Lifetime > 0 {
 			w := m.wls[len(m.wls)-1]
 			life := clock.Tick(m.rand.Exp(float64(a.Lifetime)))
-			sp.Infof(now, "%s lives %d ticks", def.Name, life)
+			sp.Infof(now, "%s lives %s", def.Name, trace.Count(life, "tick", "ticks"))
 			m.env.Queue.Push(now+life, clock.Event{Kind: EvLifetime, Target: uint32(len(m.wls) - 1), Ref: w.serial})
 		}
 		sp.End()
