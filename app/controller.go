@@ -124,6 +124,9 @@ func (c *Controller) install(w *sim.World) {
 		c.selected = ""
 	}
 	c.err = ""
+	if err := w.Halted(); err != nil {
+		c.err = err.Error() // a session that stopped: say why; rewind or reset to go on
+	}
 	for _, v := range watchedViews {
 		w.Store().Watch(v, "", c.changed)
 	}
@@ -349,6 +352,10 @@ func (c *Controller) Apply(cmd scenario.Command) error {
 	c.dropFuture()
 	rep, err := c.world.Apply(cmd)
 	if err != nil {
+		return c.fail(err)
+	}
+	if err := c.world.Halted(); err != nil {
+		c.Pause()
 		return c.fail(err)
 	}
 	if rep.Err != nil {

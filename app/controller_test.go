@@ -5,6 +5,8 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/repair"
+	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -136,4 +138,37 @@ func TestEditSeedAndDelays(t *testing.T) {
 	require.Error(t, c.Edit("x", ""))
 	require.Error(t, c.Edit("", "1-1 2"))
 	assert.Equal(t, uint64(42), c.Base().Seed)
+}
+
+// A rule set that runs away stops the run with a message that names the
+// rule and the element; the page stays usable: time travel back before the
+// command that set it off, or a reset, goes on from there.
+func TestRunawayRulesStopTheRunAndThePageStaysUsable(t *testing.T) {
+	sc, err := scenario.Builtin("standard")
+	require.NoError(t, err)
+	zero := hardware.Range{}
+	sc.Delays.SetPower, sc.Delays.SetConnection, sc.Delays.Booting, sc.Delays.Shutdown = zero, zero, zero, zero
+	rs := repair.DefaultRules()
+	loop := rules.Rule{Name: "reboot-leaving", Kind: "blade", When: []string{"take-out", "working"}, Should: "{element} should be rebooted",
+		Choices: []rules.Choice{{Name: "reboot", Call: "soft-reboot", Wait: 1, Chosen: "reboot it"}}}
+	sc.Control.Rules = &rules.Set{Rules: append([]rules.Rule{loop}, rs.Rules...)}
+	c, err := NewController(sc)
+	require.NoError(t, err)
+	require.NoError(t, c.Step(30))
+	require.Empty(t, c.Err())
+
+	require.Error(t, c.Apply(scenario.Command{Do: scenario.Maintain, Target: "standard/standard/rack1/blade/1"}))
+	assert.Contains(t, c.Err(), `rule "reboot-leaving" (choice "reboot") decided about standard/standard/rack1/blade/1 more than 8 times in one tick`)
+	require.Error(t, c.Step(1), "a stopped run does not advance")
+	assert.Equal(t, clock.Tick(30), c.World().Now())
+	for range 3 {
+		c.Frame(0, 16, func() float64 { return 0 })
+	}
+
+	require.NoError(t, c.TravelTo(20), "rewinding goes back before the command")
+	assert.Empty(t, c.Err())
+	require.NoError(t, c.Step(5))
+	assert.Equal(t, clock.Tick(25), c.World().Now())
+	require.NoError(t, c.Reset())
+	assert.Empty(t, c.Err())
 }

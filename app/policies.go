@@ -51,7 +51,7 @@ func parseRulesEdit(text string) (*rules.Set, error) {
 	if len(s.Rules) == 0 {
 		return nil, fmt.Errorf("rules: the set is empty; the repair manager would do nothing (use the default rules instead)")
 	}
-	if err := s.Validate(repair.Kinds, repair.Calls); err != nil {
+	if err := repair.ValidateRules(s); err != nil {
 		return nil, fmt.Errorf("rules: %w", err)
 	}
 	return s, nil

@@ -101,8 +101,9 @@ func TestPoliciesPanelAppliesEditedRulesAndRestarts(t *testing.T) {
 	require.Nil(t, c.Base().Control.Rules)
 
 	edited := repair.DefaultRules()
-	r := &edited.Rules[1]
-	require.Equal(t, "blade-down", r.Name)
+	down := slices.IndexFunc(edited.Rules, func(r rules.Rule) bool { return r.Name == "blade-down" })
+	require.GreaterOrEqual(t, down, 0)
+	r := &edited.Rules[down]
 	r.Choices = slices.DeleteFunc(r.Choices, func(ch rules.Choice) bool { return ch.Name == "power-cycle" })
 
 	p.act(e, func() {
@@ -115,12 +116,12 @@ func TestPoliciesPanelAppliesEditedRulesAndRestarts(t *testing.T) {
 	got := c.Base().Control.Rules
 	require.NotNil(t, got)
 	require.Equal(t, edited, got)
-	require.False(t, slices.ContainsFunc(got.Rules[1].Choices, func(ch rules.Choice) bool { return ch.Name == "power-cycle" }))
+	require.False(t, slices.ContainsFunc(got.Rules[down].Choices, func(ch rules.Choice) bool { return ch.Name == "power-cycle" }))
 	require.False(t, p.isEditing())
 	html := app.HTMLString(p)
 	require.Contains(t, html, "the scenario&#39;s own rules")
 	require.NotContains(t, html, "power-cycle — ")
-	require.Contains(t, html, "Restarted at tick 0 with the edited rules (7 rules).")
+	require.Contains(t, html, "Restarted at tick 0 with the edited rules (8 rules).")
 
 	// The new rules run: the standard scenario still brings every blade up.
 	require.NoError(t, c.Step(40))

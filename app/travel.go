@@ -64,6 +64,9 @@ func (c *Controller) Horizon() clock.Tick {
 // maybeSnapshot takes a snapshot when the interval has passed since the
 // last one.
 func (c *Controller) maybeSnapshot() {
+	if c.world.Halted() != nil {
+		return // a halted world is mid-tick; its session replays to the halt
+	}
 	now := c.world.Now()
 	c.reached = max(c.reached, now)
 	last := clock.Tick(-1)
@@ -136,10 +139,10 @@ func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clo
 	var err error
 	for i := len(c.snaps) - 1; i >= 0 && w == nil; i-- {
 		if s := c.snaps[i]; clock.Tick(s.Tick) <= t {
-			w, err = sim.Restore(base, s.Data, sim.WithTraceSink(c.sink))
-			if err != nil {
-				return nil, fmt.Errorf("time travel: the snapshot at tick %d: %w", s.Tick, err)
-			}
+			// A snapshot that does not restore (damaged, or from an older
+			// engine) is passed over: an older one, or the scenario itself,
+			// replays to the same state.
+			w, _ = sim.Restore(base, s.Data, sim.WithTraceSink(c.sink))
 		}
 	}
 	if w == nil {
@@ -152,8 +155,11 @@ func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clo
 		return nil, fmt.Errorf("time travel: the snapshot has %d commands, the run %d", done, len(cmds))
 	}
 	rest := cmds[done:]
-	for len(rest) > 0 && rest[0].At <= t {
+	for len(rest) > 0 && rest[0].At <= t && w.Halted() == nil {
 		if err := w.RunTo(rest[0].At); err != nil {
+			if w.Halted() != nil {
+				break // the run stops where it stopped when it ran; the page shows why
+			}
 			return nil, err
 		}
 		if _, err := w.Apply(rest[0].Command); err != nil {
@@ -161,7 +167,7 @@ func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clo
 		}
 		rest = rest[1:]
 	}
-	if err := w.RunTo(t); err != nil {
+	if err := w.RunTo(t); err != nil && w.Halted() == nil {
 		return nil, err
 	}
 	c.future = slices.Clone(rest)

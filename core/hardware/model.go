@@ -109,7 +109,22 @@ type Env struct {
 	// into it: what the snapshot replaces (first states, store records,
 	// start-up traces) is not made at all.
 	Restoring bool
+
+	halted error // see Halt
 }
+
+// Halt stops the run with err; the first error given is kept. A service
+// calls it when going on would be wrong, such as a control loop deciding
+// about one element without bound; the world then dispatches nothing more
+// and every way of advancing time reports err.
+func (e *Env) Halt(err error) {
+	if e.halted == nil {
+		e.halted = err
+	}
+}
+
+// Halted is the error the run was stopped with, nil while it runs.
+func (e *Env) Halted() error { return e.halted }
 
 // Kind is the type of an element.
 type Kind uint8
@@ -345,8 +360,8 @@ func (m *Model) start() {
 			sp.Impact(trace.Create, b.Path)
 			m.putBlade(bi)
 		}
-		sp.Infof(now, "%d PDUs working, %d TORs working, %d blades start -> off_disconnected, every cable off",
-			r.PDUHi-r.PDULo, r.TORHi-r.TORLo, r.BladeHi-r.BladeLo)
+		sp.Infof(now, "%s working, %s working, %s -> off_disconnected, every cable off",
+			trace.Count(r.PDUHi-r.PDULo, "PDU", "PDUs"), trace.Count(r.TORHi-r.TORLo, "TOR", "TORs"), trace.Count(r.BladeHi-r.BladeLo, "blade starts", "blades start"))
 		sp.End()
 	}
 }

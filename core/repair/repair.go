@@ -16,12 +16,21 @@
 //	never-seen, heard, suspected, unavailable   the observed health
 //	state:<s>                      the state it last reported
 //	working, transitioning         heard and working; heard and booting or stopping
-//	unstarted                      never heard since it was targeted or came back from repair
-//	tried:<choice>                 the choice was taken since the element last worked
+//	unstarted                      not started: never heard working since it was targeted, came back from
+//	                               repair, or was shut down or switched off by the manager itself
+//	tried:<choice>                 the choice was taken since the element last came back to work or its target changed
 //	tor-unavailable, pdu-unavailable   every TOR (PDU) of its rack is silent
 //	cable-faulted                  a PDU or TOR reports a cable to this blade faulted
 //	reports-faulted                a PDU or TOR reports one of its own cables faulted
 //	has-workloads                  instances are placed on the blade
+//
+// Decisions are bounded, so that no rule set can run away: a choice waits
+// at least its action's MinWait before the element is decided again (the
+// rules are refused otherwise, see Actions); an element has at most one
+// pending action of a kind (a new power-cycle replaces the pending power-on
+// of an older one); and more than DecisionsPerTickMax decisions about one
+// element in one tick stop the run with a RunawayError naming the rule and
+// the element.
 package repair
 
 import (
@@ -77,6 +86,27 @@ func (s Settings) Validate() error {
 	return nil
 }
 
+// DecisionsPerTickMax bounds the decisions about one element in one tick.
+// Within the waits above an element is decided about once or twice a tick
+// at most (it comes back to work, then a rule acts on it); a rule set that
+// goes beyond is a feedback loop, and the run stops rather than grow.
+const DecisionsPerTickMax = 8
+
+// RunawayError stops a run whose rules decide about one element without
+// bound within a tick.
+type RunawayError struct {
+	At        clock.Tick
+	Element   string
+	Rule      string
+	Choice    string
+	Decisions int
+}
+
+func (e *RunawayError) Error() string {
+	return fmt.Sprintf("the run stopped at t=%d: rule %q (choice %q) decided about %s more than %d times in one tick, a feedback loop in the repair rules; change the rule and reset or rewind",
+		e.At, e.Rule, e.Choice, e.Element, e.Decisions)
+}
+
 // Manager is the inventory repair manager.
 type Manager struct {
 	env   *hardware.Env
@@ -90,13 +120,38 @@ type Manager struct {
 type elem struct {
 	path      string
 	kind      string
-	tried     []string   // choices taken since the element last worked, sorted
+	tried     []string   // choices taken since the element last came back to work or its target changed, sorted
 	serial    uint64     // makes older timers stale
 	until     clock.Tick // waiting for the effect of an action until then (Never: not waiting)
 	job       bool       // a technician is on it
 	burn      uint64     // the pending burn-in's serial (its own: recovering must not cancel it)
+	cycle     uint64     // the pending power-cycle's serial: a newer power-cycle replaces its power-on
 	unstarted bool
+	works     bool   // it worked when last considered
+	goal      goal   // what its target asked when last considered
 	quiet     string // the rule that last found no choice, so it is traced once
+
+	decidedAt clock.Tick // the tick of the last decision, and
+	decisions uint8      // how many were made in it (see DecisionsPerTickMax)
+}
+
+// goal is what an element's target asks of the repair manager.
+type goal uint8
+
+const (
+	goalNone    goal = iota // out for repair, or a disabled PDU or TOR
+	goalRun                 // should-run
+	goalTakeOut             // take-out
+)
+
+func goalOf(f rules.FactSet) goal {
+	switch {
+	case f.Has("should-run"):
+		return goalRun
+	case f.Has("take-out"):
+		return goalTakeOut
+	}
+	return goalNone
 }
 
 // New starts the repair manager on the observed and target views.
@@ -104,13 +159,13 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	if err := rs.Validate(Kinds, Calls); err != nil {
+	if err := ValidateRules(rs); err != nil {
 		return nil, err
 	}
 	m := &Manager{env: env, hw: hw, set: set, rules: rs, rand: rng.New(seed, 0x300), elems: make([]elem, hw.Elements())}
 	for e := range m.elems {
 		ref := hw.ElementRef(int32(e))
-		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true}
+		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true, decidedAt: clock.Never}
 	}
 	env.Store.Watch(store.Observed, "", m.changed)
 	env.Store.Watch(store.Target, "", m.changed)
@@ -269,21 +324,34 @@ func (m *Manager) portOf(p hardware.PortRef) int64 {
 // an earlier action (duplicate suppression) or is with a technician.
 // link ties the decision to the span that caused it (0: none).
 func (m *Manager) consider(e int32, link trace.LinkID) {
+	if m.env.Halted() != nil {
+		return
+	}
 	now := m.env.Now
 	el := &m.elems[e]
 	if el.job {
 		return
 	}
 	facts := m.facts(e)
-	if facts.Has("working") || el.kind != "blade" && facts.Has("heard") && !facts.Has("reports-faulted") && !facts.Has("state:off") {
-		// It works: forget what was tried and stop waiting, so the next
-		// failure starts from the gentlest fix at once.
-		if len(el.tried) > 0 || el.unstarted || el.until != clock.Never {
-			el.tried, el.unstarted, el.quiet = nil, false, ""
+	works := facts.Has("working") || el.kind != "blade" && facts.Has("heard") && !facts.Has("reports-faulted") && !facts.Has("state:off")
+	g := goalOf(facts)
+	if works && !el.works || g != el.goal {
+		// It has come back to work, or its target asks something else:
+		// what was tried belongs to the past, and a wait for it is over, so
+		// the next failure starts from the gentlest fix at once. Only the
+		// change counts: a blade still working while it is being shut
+		// down keeps what was tried and waits for it.
+		if works && !el.works {
+			el.unstarted = false
+		}
+		el.tried, el.quiet = nil, ""
+		if el.until != clock.Never {
 			el.until = clock.Never
 			el.serial++
 		}
+		facts = m.facts(e)
 	}
+	el.works, el.goal = works, g
 	if el.until != clock.Never && now < el.until {
 		return
 	}
@@ -303,6 +371,9 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 		return
 	}
 	el.quiet = ""
+	if !m.admit(e, d) {
+		return
+	}
 	sp := m.start(now, "repair: "+d.Choice+" "+el.path, link)
 	defer sp.End()
 	sp.Reason(d.Reason)
@@ -318,6 +389,26 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 		el.until = now + clock.Tick(d.Wait)
 		m.env.Queue.Push(el.until, clock.Event{Kind: EvRecheck, Target: uint32(e), Ref: el.serial})
 	}
+}
+
+// admit counts a decision about e and halts the run when it is one too
+// many for this tick.
+func (m *Manager) admit(e int32, d rules.Decision) bool {
+	now := m.env.Now
+	el := &m.elems[e]
+	if el.decidedAt != now {
+		el.decidedAt, el.decisions = now, 0
+	}
+	if el.decisions == DecisionsPerTickMax {
+		m.env.Halt(&RunawayError{At: now, Element: el.path, Rule: d.Rule, Choice: d.Choice, Decisions: DecisionsPerTickMax})
+		sp := m.env.Trace.Start(now, "repair: stopped at "+el.path)
+		sp.Reasonf("rule %q decided about %s %d times in this tick and would go on: the run stops here", d.Rule, el.path, DecisionsPerTickMax)
+		sp.Errorf(now, "%v", m.env.Halted())
+		sp.End()
+		return false
+	}
+	el.decisions++
+	return true
 }
 
 func (m *Manager) start(now clock.Tick, name string, link trace.LinkID) *trace.Span {
@@ -346,13 +437,16 @@ func (m *Manager) call(sp *trace.Span, e int32, call string) {
 		do(hardware.OpBoot, false, true)
 	case "shutdown":
 		do(hardware.OpShutdown, false, false)
+		m.elems[e].unstarted = true // it is off on purpose: start it, not reboot it, when it should run again
 	case "power-off":
 		do(hardware.OpPower, false, false)
+		m.elems[e].unstarted = true
 	case "power-cycle":
 		do(hardware.OpPower, false, false)
 		el := &m.elems[e]
+		el.cycle++ // a pending power-on of an older power-cycle is replaced by this one's
 		link := sp.Link(now, "power back on at t="+fmt.Sprint(now+1))
-		m.env.Queue.Push(now+1, clock.Event{Kind: EvPowerBack, Target: uint32(e), Ref: el.serial + 1, Link: uint64(link)})
+		m.env.Queue.Push(now+1, clock.Event{Kind: EvPowerBack, Target: uint32(e), Ref: el.cycle, Link: uint64(link)})
 	case "technician":
 		m.callTechnician(sp, e)
 	case "wait":
@@ -443,6 +537,9 @@ func (m *Manager) Handle(ev clock.Event) {
 		el.until = clock.Never
 		m.consider(e, 0)
 	case EvPowerBack:
+		if ev.Ref != el.cycle {
+			return
+		}
 		sp := m.env.Trace.StartLinked(now, "repair: power back on "+el.path, trace.LinkID(ev.Link))
 		sp.Reasonf("the second half of a power-cycle of %s: power on (and connect) again", el.path)
 		m.call(sp, e, "power-on")
@@ -457,7 +554,7 @@ func (m *Manager) Handle(ev clock.Event) {
 			return
 		}
 		sp := m.env.Trace.Start(now, "repair: burn-in over "+el.path)
-		sp.Reasonf("%s has finished its burn-in of %d ticks, so it is operational again", el.path, m.set.BurnIn)
+		sp.Reasonf("%s has finished its burn-in of %s, so it is operational again", el.path, trace.Count(m.set.BurnIn, "tick", "ticks"))
 		m.setCondition(sp, e, inventory.ConditionOperational)
 		sp.End()
 	default:
@@ -544,7 +641,7 @@ func (m *Manager) CallTechnician(sp *trace.Span, e int32) error {
 
 // MarshalSnapshot writes the manager's per-element state and generator.
 func (m *Manager) MarshalSnapshot(w *snap.Writer) {
-	w.Section("repair", 1)
+	w.Section("repair", 2)
 	b, _ := m.rand.MarshalBinary()
 	w.Blob(b)
 	w.Uint(uint64(len(m.elems)))
@@ -560,12 +657,17 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		w.Bool(el.unstarted)
 		w.String(el.quiet)
 		w.Uint(el.burn)
+		w.Uint(el.cycle)
+		w.Bool(el.works)
+		w.Uint(uint64(el.goal))
+		w.Int(int64(el.decidedAt))
+		w.Uint(uint64(el.decisions))
 	}
 }
 
 // UnmarshalSnapshot restores what MarshalSnapshot wrote.
 func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("repair", 1)
+	r.Section("repair", 2)
 	if err := m.rand.UnmarshalBinary(r.Blob()); err != nil {
 		return r.Fail(err)
 	}
@@ -580,6 +682,11 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		}
 		el.serial, el.until = r.Uint(), clock.Tick(r.Int())
 		el.job, el.unstarted, el.quiet, el.burn = r.Bool(), r.Bool(), r.String(), r.Uint()
+		el.cycle, el.works, el.goal = r.Uint(), r.Bool(), goal(r.Uint())
+		el.decidedAt, el.decisions = clock.Tick(r.Int()), uint8(r.Uint())
+		if el.goal > goalTakeOut || el.decisions > DecisionsPerTickMax {
+			return r.Failf("repair snapshot: element %d has goal %d and %d decisions", i, el.goal, el.decisions)
+		}
 	}
 	return r.Err()
 }

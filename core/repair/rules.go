@@ -2,11 +2,31 @@ package repair
 
 import "github.com/cloudchamber/cloudchamber/core/rules"
 
-// Kinds are the element kinds rules may name; Calls the actions they may call.
-var (
-	Kinds = []string{"blade", "pdu", "tor"}
-	Calls = []string{"power-on", "boot", "soft-reboot", "hard-reboot", "power-cycle", "shutdown", "power-off", "technician", "wait"}
-)
+// Kinds are the element kinds rules may name.
+func Kinds() []string { return []string{"blade", "pdu", "tor"} }
+
+// Actions are the actions rules may call, each with the least wait a
+// choice must give it: every hardware command takes effect a tick later at
+// the earliest (the delays are at least one tick), a power-cycle two (off,
+// then on a tick later), and a technician none, since the manager waits
+// for the technician's work whatever the rule says.
+func Actions() []rules.Action {
+	return []rules.Action{
+		{Name: "power-on", MinWait: 1},
+		{Name: "boot", MinWait: 1},
+		{Name: "soft-reboot", MinWait: 1},
+		{Name: "hard-reboot", MinWait: 1},
+		{Name: "power-cycle", MinWait: 2},
+		{Name: "shutdown", MinWait: 1},
+		{Name: "power-off", MinWait: 1},
+		{Name: "technician", MinWait: 0},
+		{Name: "wait", MinWait: 1},
+	}
+}
+
+// ValidateRules checks a rule set against the kinds and actions of the
+// repair manager; errors name the rule and the field.
+func ValidateRules(s *rules.Set) error { return s.Validate(Kinds(), Actions()) }
 
 // DefaultRules are the shipped repair rules: for a blade that should be
 // working, gentle fixes first and a technician last; PDUs and TORs that do
@@ -15,11 +35,22 @@ var (
 func DefaultRules() *rules.Set {
 	return &rules.Set{Rules: []rules.Rule{
 		{
-			Name: "take-blade-out", Kind: "blade", When: []string{"take-out", "heard"},
+			// A blade taken out is drained, shut down gracefully and then
+			// switched off, so that it is started (not rebooted) when it
+			// returns. A blade reporting stopping is shutting down as asked:
+			// it gets its time before anything stronger.
+			Name: "take-blade-out", Kind: "blade", When: []string{"take-out", "heard", "!transitioning", "!tried:power-off"},
 			Should: "{element} is to be taken out of service",
 			Choices: []rules.Choice{
 				{Name: "drain", Assuming: []string{"has-workloads"}, Call: "wait", Wait: 5, Chosen: "wait until its workloads have moved away"},
 				{Name: "shutdown", Assuming: []string{"!tried:shutdown"}, Call: "shutdown", Wait: 10, Chosen: "shut it down gracefully", Rejected: "it did not shut down when asked"},
+				{Name: "power-off", Call: "power-off", Wait: 10, Chosen: "switch its power off"},
+			},
+		},
+		{
+			Name: "switch-off-blade", Kind: "blade", When: []string{"take-out", "!heard", "tried:shutdown", "!tried:power-off"},
+			Should: "{element} is to be taken out of service and has shut down",
+			Choices: []rules.Choice{
 				{Name: "power-off", Call: "power-off", Wait: 10, Chosen: "switch its power off"},
 			},
 		},

@@ -132,9 +132,23 @@ func reason(should, element string, but []string, chosen string) string {
 	return b.String()
 }
 
+// Action is an action a choice may call, as the caller carries it out.
+type Action struct {
+	Name string
+	// MinWait is the least wait, in ticks, a choice calling it must give:
+	// the earliest its effect can be seen. Deciding again sooner would act
+	// on facts the action has not had time to change, which is how a rule
+	// that re-triggers itself runs away.
+	MinWait int64
+}
+
 // Validate checks a set against the kinds and actions the caller knows.
 // Errors name the rule and field: `rules[2] "blade-down": choices[1].call "reboot" is not an action (want one of ...)`.
-func (s *Set) Validate(kinds, calls []string) error {
+func (s *Set) Validate(kinds []string, actions []Action) error {
+	calls := make([]string, len(actions))
+	for i, a := range actions {
+		calls[i] = a.Name
+	}
 	names := map[string]bool{}
 	for i := range s.Rules {
 		r := &s.Rules[i]
@@ -168,6 +182,13 @@ func (s *Set) Validate(kinds, calls []string) error {
 				return fmt.Errorf("%s.call %q is not an action (want one of %s)", cat, c.Call, strings.Join(calls, ", "))
 			case c.Wait < 0:
 				return fmt.Errorf("%s.wait must be >= 0, got %d", cat, c.Wait)
+			case c.Wait < actions[slices.Index(calls, c.Call)].MinWait:
+				min := actions[slices.Index(calls, c.Call)].MinWait
+				got := fmt.Sprintf("got %d", c.Wait)
+				if c.Wait == 0 {
+					got = "got 0 (or it is left out)"
+				}
+				return fmt.Errorf("%s.wait must be >= %d for %s, whose effect is seen %d %s later at the earliest; %s", cat, min, c.Call, min, ticks(min), got)
 			case c.Chosen == "":
 				return fmt.Errorf("%s.chosen is empty", cat)
 			}
@@ -178,6 +199,13 @@ func (s *Set) Validate(kinds, calls []string) error {
 		}
 	}
 	return nil
+}
+
+func ticks(n int64) string {
+	if n == 1 {
+		return "tick"
+	}
+	return "ticks"
 }
 
 func checkFacts(facts []string, at string) error {

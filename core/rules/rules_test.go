@@ -65,7 +65,8 @@ func TestNoChoiceApplies(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	kinds, calls := []string{"blade", "tor"}, []string{"power-on", "soft-reboot", "power-cycle", "technician", "wait"}
+	kinds := []string{"blade", "tor"}
+	calls := []Action{{Name: "power-on"}, {Name: "soft-reboot"}, {Name: "power-cycle"}, {Name: "technician"}, {Name: "wait"}}
 	require.NoError(t, escalation.Validate(kinds, calls))
 	for _, tc := range []struct {
 		edit func(s *Set)
@@ -85,6 +86,35 @@ func TestValidate(t *testing.T) {
 		err := s.Validate(kinds, calls)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), tc.want)
+	}
+}
+
+// TestValidateMinWait: a choice whose action takes effect later must wait
+// at least the action's MinWait, or a rule that re-triggers itself decides
+// again before its action could be seen, without bound.
+func TestValidateMinWait(t *testing.T) {
+	actions := []Action{{Name: "power-cycle", MinWait: 2}, {Name: "technician"}, {Name: "wait", MinWait: 1}}
+	rule := func(call string, wait int64) *Set {
+		return &Set{Rules: []Rule{{Name: "pdu-cycle", Kind: "pdu", When: []string{"should-run"}, Should: "{element} should be on",
+			Choices: []Choice{{Name: "cycle", Call: call, Wait: wait, Chosen: "do it"}}}}}
+	}
+	for _, tc := range []struct {
+		call string
+		wait int64
+		want string // "" if valid
+	}{
+		{"power-cycle", 0, `rules[0] "pdu-cycle": choices[0].wait must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 0 (or it is left out)`},
+		{"power-cycle", 1, `rules[0] "pdu-cycle": choices[0].wait must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 1`},
+		{"power-cycle", 2, ""},
+		{"wait", 0, `rules[0] "pdu-cycle": choices[0].wait must be >= 1 for wait, whose effect is seen 1 tick later at the earliest; got 0 (or it is left out)`},
+		{"technician", 0, ""},
+	} {
+		err := rule(tc.call, tc.wait).Validate([]string{"pdu"}, actions)
+		if tc.want == "" {
+			assert.NoError(t, err, "%s wait %d", tc.call, tc.wait)
+		} else {
+			assert.EqualError(t, err, tc.want)
+		}
 	}
 }
 
@@ -108,7 +138,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if s.Validate([]string{"blade"}, []string{"wait"}) == nil {
+		if s.Validate([]string{"blade"}, []Action{{Name: "wait", MinWait: 1}}) == nil {
 			s.Decide("blade", "e", FactSet{"x"})
 		}
 	})

@@ -25,6 +25,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 )
 
@@ -105,7 +106,7 @@ func (c *Control) Validate() error {
 		return fmt.Errorf("control.%w", err)
 	}
 	if c.Rules != nil {
-		if err := c.Rules.Validate(repair.Kinds, repair.Calls); err != nil {
+		if err := repair.ValidateRules(c.Rules); err != nil {
 			return fmt.Errorf("control.rules: %w", err)
 		}
 	}
@@ -230,7 +231,7 @@ func (c Command) String() string {
 		fmt.Fprintf(&b, " %s on=%t", c.Name, c.On)
 	case CreateWorkload:
 		if c.Workload != nil {
-			fmt.Fprintf(&b, " %s (%d instances)", c.Workload.Name, len(c.Workload.Instances))
+			fmt.Fprintf(&b, " %s (%s)", c.Workload.Name, trace.Count(len(c.Workload.Instances), "instance", "instances"))
 		}
 	case StopWorkload, ResumeWorkload, DeleteWorkload:
 		b.WriteString(" " + c.Name)

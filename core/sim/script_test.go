@@ -26,6 +26,11 @@ import (
 // whatever the expectations say.
 //
 //	new [file=one-rack.yaml | builtin=standard] [seed=1] [boot=5,8] [power=1,1] [conn=1,1] [shutdown=2,4] [bringup]
+//	new scenario=rack-maintenance [seed=1]                         a built-in scenario, control plane and all
+//	watch spans=repair,technician [target=rack5/blade/1]            from now on print the root spans whose name starts
+//	                                                                with one of the prefixes (and names target):
+//	                                                                "t=N name: reason", instead of the trace lines
+//	decisions target=... want=drain,shutdown                        assert the repair choices taken on target so far
 //	do <op> [target=rack1/blade/1] [on=true] [hard=true] [port=N]   a user command
 //	step [n=1] | until t=N | next                                   advance time
 //	state target=...                                                the element's actual record
@@ -46,6 +51,10 @@ type env struct {
 	w      *World
 	prefix string // region/zone of the inventory's first zone, left off targets and output
 	seen   uint64 // last trace entry printed
+
+	watch  []string            // span name prefixes to print (nil: print trace lines)
+	target string              // and the element those spans must name ("": any)
+	chosen map[string][]string // repair choices taken, by element, as the trace says
 }
 
 func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
@@ -79,6 +88,26 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		return e.check(t, d)
 	case "count":
 		return e.count()
+	case "watch":
+		var spans string
+		d.ScanArgs(t, "spans", &spans)
+		e.watch = strings.Split(spans, ",")
+		e.target = ""
+		if d.HasArg("target") {
+			d.ScanArgs(t, "target", &e.target)
+			e.target = e.path(e.target)
+		}
+		e.seen = e.w.Trace().LastSeq()
+		return "ok"
+	case "decisions":
+		var target, want string
+		d.ScanArgs(t, "target", &target)
+		d.ScanArgs(t, "want", &want)
+		got := strings.Join(e.chosen[e.path(target)], ",")
+		if got != want {
+			d.Fatalf(t, "%s: repair choices on %s are %q, want %q", d.Pos, target, got, want)
+		}
+		return "ok"
 	case "hw":
 		return e.raw(t, d)
 	case "stale":
@@ -90,7 +119,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		if err != nil {
 			d.Fatalf(t, "reset: %v", err)
 		}
-		e.w, e.seen = w, 0
+		e.w, e.seen, e.chosen = w, 0, map[string][]string{}
 		return fmt.Sprintf("t=%d\n%s", w.Now(), e.count())
 	}
 	d.Fatalf(t, "unknown command %q", d.Cmd)
@@ -100,7 +129,15 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 func (e *env) new(t *testing.T, d *datadriven.TestData) string {
 	sc := scenario.Defaults()
 	sc.Name = d.Pos
+	e.watch, e.target, e.chosen = nil, "", map[string][]string{}
 	switch {
+	case d.HasArg("scenario"):
+		var name string
+		d.ScanArgs(t, "scenario", &name)
+		var err error
+		if sc, err = scenario.Builtin(name); err != nil {
+			d.Fatalf(t, "%v", err)
+		}
 	case d.HasArg("file"):
 		var file string
 		d.ScanArgs(t, "file", &file)
@@ -134,7 +171,7 @@ func (e *env) new(t *testing.T, d *datadriven.TestData) string {
 	if d.HasArg("bringup") {
 		sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
 	}
-	w, err := New(sc)
+	w, err := New(sc, WithTraceSink(e.record))
 	if err != nil {
 		d.Fatalf(t, "new: %v", err)
 	}
@@ -239,12 +276,42 @@ func (e *env) result(err error) string {
 
 func (e *env) short(s string) string { return strings.ReplaceAll(s, e.prefix, "") }
 
+// record notes every repair choice as its span ends ("repair: <choice> <path>").
+func (e *env) record(en *trace.Entry) {
+	rest, ok := strings.CutPrefix(en.Name, "repair: ")
+	if !ok || en.Infra || en.Parent != 0 {
+		return
+	}
+	choice, path, ok := strings.Cut(rest, " ")
+	if ok && !strings.Contains(path, " ") {
+		e.chosen[path] = append(e.chosen[path], choice)
+	}
+}
+
 // lines prints the simulation trace lines of every entry ended since the
-// last call, in the order the entries ended (a child before its parent).
+// last call, in the order the entries ended (a child before its parent);
+// under watch, the watched root spans instead.
 func (e *env) lines() string {
 	entries, last, _ := e.w.Trace().After(e.seen, 1<<20)
 	e.seen = last
 	var b strings.Builder
+	if e.watch != nil {
+		for _, en := range entries {
+			if en.Infra || en.Parent != 0 || !slices.ContainsFunc(e.watch, func(p string) bool { return strings.HasPrefix(en.Name, p) }) ||
+				e.target != "" && !strings.HasSuffix(en.Name, " "+e.target) {
+				continue
+			}
+			sev := ""
+			if en.Severity >= trace.Warning {
+				sev = en.Severity.String() + ": "
+			}
+			fmt.Fprintf(&b, "t=%d %s%s: %s\n", en.Start, sev, e.short(en.Name), e.short(en.Reason))
+		}
+		if b.Len() == 0 {
+			return fmt.Sprintf("t=%d (nothing watched happened)\n", e.w.Now())
+		}
+		return b.String()
+	}
 	for _, en := range entries {
 		if en.Infra {
 			continue

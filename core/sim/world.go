@@ -15,6 +15,11 @@
 // give the same trace hash, however time was advanced. A command issued
 // while the clock reads T runs after every event due at T; the scenario's
 // own script commands at T run before the user's.
+//
+// A service may halt the run (a runaway control loop, see
+// repair.RunawayError): the world then dispatches nothing more, refuses
+// commands, and every way of advancing time returns the error Halted
+// reports. Rewind (restore an earlier snapshot) or Reset to go on.
 package sim
 
 import (
@@ -62,17 +67,25 @@ func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
 	w.applyScript()
 	for i, c := range sc.Commands {
 		if err := w.RunTo(c.At); err != nil {
+			if w.Halted() != nil {
+				return w, nil // it stops where it stopped, as it did when it ran
+			}
 			return nil, fmt.Errorf("replaying commands[%d]: %w", i, err)
 		}
 		if _, err := w.Apply(c.Command); err != nil {
 			return nil, fmt.Errorf("replaying commands[%d] (%s at t=%d): %w", i, c.Command, c.At, err)
 		}
 	}
-	if err := w.RunTo(sc.At); err != nil {
+	if err := w.RunTo(sc.At); err != nil && w.Halted() == nil {
 		return nil, err
 	}
 	return w, nil
 }
+
+// Halted is the error a service stopped the run with, nil while it runs.
+// A halted world still reads (its trace says what happened) but does not
+// advance, take commands or snapshot.
+func (w *World) Halted() error { return w.env.Halted() }
 
 // build makes the world of a scenario at tick 0 with every rack started,
 // before any command.
@@ -211,6 +224,9 @@ var ErrNoTarget = errors.New("no such element")
 // the hardware refuses (too late, nothing to do) is recorded, since it was
 // really sent, and its reply says why.
 func (w *World) Apply(c scenario.Command) (hardware.Reply, error) {
+	if err := w.env.Halted(); err != nil {
+		return hardware.Reply{}, err
+	}
 	if err := c.Check(); err != nil {
 		return hardware.Reply{}, err
 	}
@@ -348,7 +364,7 @@ func (w *World) bringUp(sp *trace.Span) {
 			hw.Do(hardware.Request{Op: hardware.OpConnect, Target: ref, On: true, Guard: now}, rs)
 			n++
 		}
-		rs.Infof(now, "%d blades powered and connected", n)
+		rs.Infof(now, "%s powered and connected", trace.Count(n, "blade", "blades"))
 		rs.End()
 	}
 }
@@ -357,7 +373,7 @@ func (w *World) bringUp(sp *trace.Span) {
 // the script's commands at t; the clock reads each event's tick while it
 // runs.
 func (w *World) drain(t clock.Tick) {
-	for {
+	for w.env.Halted() == nil {
 		at, _, ev, ok := w.queue.PopDue(t)
 		if !ok {
 			return
@@ -379,7 +395,7 @@ func (w *World) dispatch(ev clock.Event) {
 
 // applyScript applies the script's commands due by now.
 func (w *World) applyScript() {
-	for w.next < len(w.script) && w.script[w.next].At <= w.env.Now {
+	for w.env.Halted() == nil && w.next < len(w.script) && w.script[w.next].At <= w.env.Now {
 		c := w.script[w.next]
 		w.next++
 		if err := w.checkTarget(c.Command); err != nil {
@@ -402,6 +418,9 @@ func (w *World) RunTo(t clock.Tick) error {
 		return fmt.Errorf("cannot run back in time from t=%d to t=%d", w.env.Now, t)
 	}
 	for {
+		if err := w.env.Halted(); err != nil {
+			return err
+		}
 		next := t + 1
 		if at, ok := w.queue.Next(); ok && at < next {
 			next = at
