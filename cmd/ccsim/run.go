@@ -74,7 +74,7 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	if err := w.SetPolicy(clock.NoWait, 0, -1); err != nil {
 		return fail(err)
 	}
-	if err := w.RunUntil(clock.Tick(*ticks)); err != nil {
+	if err := w.RunUntil(clock.Tick(*ticks)); err != nil && w.Halted() == nil {
 		return fail(err)
 	}
 	if sink != nil {
@@ -92,10 +92,15 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	rep := w.Report()
+	status := 0
+	if err := w.Halted(); err != nil {
+		fmt.Fprintf(stderr, "ccsim run: %v\n", err) // the report says where it stopped
+		status = 1
+	}
 	if *asJSON {
 		b, _ := json.Marshal(rep)
 		fmt.Fprintf(stdout, "%s\n", b)
-		return 0
+		return status
 	}
 	fmt.Fprintf(stdout, "tick %d\n", rep.Tick)
 	fmt.Fprintf(stdout, "events %d\n", rep.Events)
@@ -112,25 +117,38 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	if f := rep.Faults; f != nil {
 		fmt.Fprintf(stdout, "faults injected %d active %d repaired %d\n", f.Injected, f.Active, f.Repaired)
 	}
-	if rep.Availability != nil {
-		fmt.Fprintf(stdout, "availability %.6f\n", *rep.Availability)
-	}
-	if rep.ExpectedAvailability != nil {
-		fmt.Fprintf(stdout, "expected-availability %.6f\n", *rep.ExpectedAvailability)
-	}
-	if rep.MTBFTicks != nil {
-		fmt.Fprintf(stdout, "mtbf-ticks %.1f\n", *rep.MTBFTicks)
-	}
-	if rep.MTTRTicks != nil {
-		fmt.Fprintf(stdout, "mttr-ticks %.1f\n", *rep.MTTRTicks)
-	}
-	for _, k := range faults.Kinds() {
-		if v, ok := rep.RepairByCause[string(k)]; ok {
-			fmt.Fprintf(stdout, "repair-ticks %s %.1f\n", k, v)
+	if f := rep.Figures; f != nil {
+		fmt.Fprintf(stdout, "availability %s\n", figure(f.Availability, "%.6f"))
+		if rep.ExpectedAvailability != nil {
+			fmt.Fprintf(stdout, "expected-availability %.6f\n", *rep.ExpectedAvailability)
+		}
+		fmt.Fprintf(stdout, "mtbf-ticks %s\n", figure(f.MTBFTicks, "%.1f"))
+		fmt.Fprintf(stdout, "mttr-ticks %s\n", figure(f.MTTRTicks, "%.1f"))
+		for _, k := range faults.Kinds() {
+			if v, ok := f.RepairByCause[string(k)]; ok {
+				fmt.Fprintf(stdout, "repair-ticks %s %s\n", k, figure(v, "%.1f"))
+			}
+		}
+		for _, r := range []string{"cores", "memory", "disk", "network"} {
+			if v, ok := f.CapacityUsed[r]; ok {
+				fmt.Fprintf(stdout, "capacity-used %s %s\n", r, figure(v, "%.6f"))
+			}
 		}
 	}
+	if rep.Halted != "" {
+		fmt.Fprintf(stdout, "halted %s\n", rep.Halted)
+	}
 	fmt.Fprintf(stdout, "trace-sha256 %s\n", rep.TraceSHA256)
-	return 0
+	return status
+}
+
+// figure prints a figure, or n/a when it has no value (its denominator is
+// zero).
+func figure(v *float64, format string) string {
+	if v == nil {
+		return "n/a"
+	}
+	return fmt.Sprintf(format, *v)
 }
 
 func seedSet(fs *flag.FlagSet) bool {

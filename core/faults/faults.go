@@ -6,6 +6,19 @@
 // A fault it causes is recorded in the actual view (views.Fault at
 // "fault/<path>"); the technician deletes the record when fixing the
 // element, which tells the injector the fault is repaired.
+//
+// An element (or cable) has at most one open injection (active or paused):
+// injecting a fault on one that has an open injection, or whose hardware
+// is already in that fault's state, is refused with a message, so that the
+// books describe what physically happened. A random process skips members
+// with an open injection (they are not working), and a draw that lands on
+// a member already broken some other way (a raw hardware command) has no
+// effect, which thins the process exactly as failures of working members
+// only would.
+//
+// The run's figures (sim.Report) count the faults of enabled elements
+// only: Injection.Enabled says whether the element was enabled when the
+// fault began.
 package faults
 
 import (
@@ -137,21 +150,29 @@ type Injection struct {
 	FaultOn    bool       // a flap is in its on phase
 	Cycle      int64      // flap cycles completed
 	RepairedAt clock.Tick
+	// Enabled is whether the element (a cable's PDU or TOR) was enabled
+	// when the fault began; only such faults count in the run's figures.
+	Enabled    bool
 	serial     uint64
 	repairMean clock.Tick
-	elem       int32 // for process faults: the class index
 }
 
 // Stats are the injector's counts and the repair times of its faults.
+// Injected, Active and Repaired count every injection; the rest count
+// only faults of enabled elements (Injection.Enabled), the population of
+// the run's figures.
 type Stats struct {
 	Injected, Active, Repaired int64
-	RepairTicks                int64 // sum of injection-to-repair times of repaired faults
+	BladeFailures              int64 // blade faults begun on enabled blades: MTBF's denominator
+	RepairTicks                int64 // sum of fault-to-repair times of repaired faults of enabled elements
+	RepairedEnabled            int64 // how many those are: MTTR's denominator
 	ByKind                     []KindStats
 }
 
-// KindStats are the repairs of one kind of fault.
+// KindStats are the faults of one kind on enabled elements.
 type KindStats struct {
 	Kind        Kind
+	Faults      int64 // begun
 	Repaired    int64
 	RepairTicks int64
 }

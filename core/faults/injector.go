@@ -3,6 +3,7 @@ package faults
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -19,41 +20,43 @@ type Injector struct {
 	hw    *hardware.Model
 	inj   []*Injection // by ID-1
 	procs []*proc
-	byKey map[string]uint64 // fault record key -> injection
+	byKey map[string]uint64 // fault record key -> the injection whose fault is in place there
+	open  map[string]uint64 // fault key -> the open (active or paused) injection on it
 	stats Stats
 }
 
 type proc struct {
 	Process
 	rand   *rng.Source
-	class  []hardware.Ref
-	down   []bool // class members with a fault of this process in place
+	kind   hardware.Kind
+	class  []int32 // the members: indices of elements of kind, ascending
+	down   []bool  // members with an open injection, whatever its cause
 	up     int
 	serial uint64
 }
 
 // New makes the injector with the scenario's random processes.
 func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64) (*Injector, error) {
-	in := &Injector{env: env, hw: hw, byKey: map[string]uint64{}}
+	in := &Injector{env: env, hw: hw, byKey: map[string]uint64{}, open: map[string]uint64{}}
 	for i, p := range processes {
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		pr := &proc{Process: p, rand: rng.New(seed, uint64(0x400+i))}
-		switch p.Kind.TargetKinds()[0] {
+		pr := &proc{Process: p, rand: rng.New(seed, uint64(0x400+i)), kind: p.Kind.TargetKinds()[0]}
+		switch pr.kind {
 		case hardware.KindBlade:
 			for b := range hw.Blades {
 				if hw.Enabled(int32(b)) {
-					pr.class = append(pr.class, hardware.Ref{Kind: hardware.KindBlade, Index: int32(b)})
+					pr.class = append(pr.class, int32(b))
 				}
 			}
 		case hardware.KindPDU:
 			for i := range hw.PDUs {
-				pr.class = append(pr.class, hardware.Ref{Kind: hardware.KindPDU, Index: int32(i)})
+				pr.class = append(pr.class, int32(i))
 			}
 		case hardware.KindTOR:
 			for i := range hw.TORs {
-				pr.class = append(pr.class, hardware.Ref{Kind: hardware.KindTOR, Index: int32(i)})
+				pr.class = append(pr.class, int32(i))
 			}
 		}
 		pr.down, pr.up = make([]bool, len(pr.class)), len(pr.class)
@@ -109,8 +112,67 @@ func (in *Injector) Stats() Stats {
 	return s
 }
 
-// Check reports whether a spec names an element it applies to.
+// Check reports whether a spec can be injected now: it names an element
+// it applies to, that element (or cable) has no open injection, and its
+// hardware is not already in the fault's state.
 func (in *Injector) Check(s Spec) error {
+	if err := in.checkTarget(s); err != nil {
+		return err
+	}
+	key := in.specKey(s)
+	if id, ok := in.open[key]; ok {
+		x := in.inj[id-1]
+		return fmt.Errorf("%s on %s: injection %d (%s since t=%d, %s) is still open on it; remove it or wait for its repair first",
+			s.Kind, strings.TrimPrefix(key, "fault/"), id, x.Spec.Kind, x.At, x.State)
+	}
+	if why := in.broken(s); why != "" {
+		return fmt.Errorf("%s on %s: %s, so the fault would change nothing", s.Kind, strings.TrimPrefix(key, "fault/"), why)
+	}
+	return nil
+}
+
+// broken says how the hardware already is in the state fault s would put
+// it in ("" if it is not).
+func (in *Injector) broken(s Spec) string {
+	ref, _ := in.hw.Lookup(s.Target)
+	switch s.Kind {
+	case BladeFault:
+		if in.hw.Blades[ref.Index].State == hardware.BladeFaulted {
+			return "it is already faulted"
+		}
+	case PDUOff:
+		switch in.hw.PDUs[ref.Index].State {
+		case hardware.PDUOff:
+			return "it is already off"
+		case hardware.PDUStuck:
+			return "it is stuck and cannot be switched"
+		}
+	case PDUStuck:
+		if in.hw.PDUs[ref.Index].State == hardware.PDUStuck {
+			return "it is already stuck"
+		}
+	case TORStuck:
+		if in.hw.TORs[ref.Index].State == hardware.TORStuck {
+			return "it is already stuck"
+		}
+	case CableFault:
+		if in.cableOf(ref, s.Port).Faulted {
+			return "the cable is already faulted"
+		}
+	case RackPower:
+		r := &in.hw.Racks[ref.Index]
+		for p := r.PDULo; p < r.PDUHi; p++ {
+			if in.hw.PDUs[p].State == hardware.PDUWorking {
+				return ""
+			}
+		}
+		return "none of its PDUs is working"
+	}
+	return ""
+}
+
+// checkTarget reports whether a spec names an element it applies to.
+func (in *Injector) checkTarget(s Spec) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -129,6 +191,82 @@ func (in *Injector) Check(s Spec) error {
 	return nil
 }
 
+// cableOf is the cable at a checked port of a PDU or TOR.
+func (in *Injector) cableOf(dev hardware.Ref, port int64) *hardware.Cable {
+	slot, _ := in.slot(dev, port)
+	if dev.Kind == hardware.KindPDU {
+		return &in.hw.PDUs[dev.Index].Ports[slot]
+	}
+	return &in.hw.TORs[dev.Index].Ports[slot]
+}
+
+// enabled is whether the element a fault lands on is enabled, which puts
+// the fault in the population of the run's figures: a blade, PDU or TOR
+// by its target (a cable by its PDU's or TOR's), a rack by its definition.
+func (in *Injector) enabled(ref hardware.Ref) bool {
+	if ref.Kind == hardware.KindRack {
+		return in.hw.Racks[ref.Index].Def.Enabled
+	}
+	rec, ok := in.env.Store.Get(store.Target, in.hw.Path(ref))
+	if !ok {
+		return true // no control-plane targets: the definition is all there is
+	}
+	t, _ := rec.Value.(views.Target)
+	return t.Enabled
+}
+
+// opened records x as the open injection on its element or cable, and
+// takes the element out of the random processes' working members.
+func (in *Injector) opened(x *Injection) {
+	in.open[in.faultKey(x)] = x.ID
+	in.member(x, true)
+}
+
+// closed ends x's hold on its element or cable.
+func (in *Injector) closed(x *Injection) {
+	if key := in.faultKey(x); in.open[key] == x.ID {
+		delete(in.open, key)
+	}
+	in.member(x, false)
+}
+
+// member marks x's element down (or up again) in every random process
+// whose class holds it, and re-arms those processes: their rate is one
+// failure per MTBF per working member.
+func (in *Injector) member(x *Injection, down bool) {
+	if x.Spec.Kind == CableFault {
+		return // no process fails cables
+	}
+	ref, _ := in.hw.Lookup(x.Spec.Target)
+	for i, p := range in.procs {
+		if p.kind != ref.Kind {
+			continue
+		}
+		k, ok := slices.BinarySearch(p.class, ref.Index)
+		if !ok || p.down[k] == down {
+			continue
+		}
+		p.down[k] = down
+		if down {
+			p.up--
+		} else {
+			p.up++
+		}
+		in.arm(i)
+	}
+}
+
+// began counts a fault of an enabled element in the figures' books.
+func (in *Injector) began(x *Injection) {
+	if !x.Enabled {
+		return
+	}
+	if x.Spec.Kind == BladeFault {
+		in.stats.BladeFailures++
+	}
+	in.kindStats(x.Spec.Kind).Faults++
+}
+
 func (in *Injector) slot(dev hardware.Ref, port int64) (int, bool) {
 	var ports []hardware.Cable
 	if dev.Kind == hardware.KindPDU {
@@ -145,10 +283,13 @@ func (in *Injector) Inject(sp *trace.Span, s Spec) (uint64, error) {
 	if err := in.Check(s); err != nil {
 		return 0, err
 	}
-	x := &Injection{ID: uint64(len(in.inj) + 1), Spec: s, State: Active, At: in.env.Now, RepairedAt: clock.Never, elem: -1}
+	ref, _ := in.hw.Lookup(s.Target)
+	x := &Injection{ID: uint64(len(in.inj) + 1), Spec: s, State: Active, At: in.env.Now, RepairedAt: clock.Never, Enabled: in.enabled(ref)}
 	in.inj = append(in.inj, x)
 	in.stats.Injected++
 	in.stats.Active++
+	in.opened(x)
+	in.began(x)
 	sp.Impact(trace.Execute, "fault/"+s.Target)
 	if s.Flap != nil {
 		sp.Infof(in.env.Now, "injection %d: %s on %s flaps %d on / %d off, %s", x.ID, s.Kind, s.Target, s.Flap.On, s.Flap.Off, cycles(s.Flap.Cycles))
@@ -164,7 +305,7 @@ func cycles(n int64) string {
 	if n == 0 {
 		return "until removed"
 	}
-	return fmt.Sprintf("for %d cycles", n)
+	return "for " + trace.Count(n, "cycle", "cycles")
 }
 
 // phase starts a flap's on or off phase.
@@ -201,11 +342,7 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 		err = in.hw.SetTORStuck(sp, ref.Index, on)
 	case CableFault:
 		slot, _ := in.slot(ref, x.Spec.Port)
-		if ref.Kind == hardware.KindPDU {
-			key = in.hw.PDUs[ref.Index].Ports[slot].Path
-		} else {
-			key = in.hw.TORs[ref.Index].Ports[slot].Path
-		}
+		key = in.cableOf(ref, x.Spec.Port).Path
 		err = in.hw.SetCableFault(sp, ref, slot, on)
 	case RackPower:
 		r := &in.hw.Racks[ref.Index]
@@ -247,29 +384,28 @@ func (in *Injector) faultRecordChanged(ch store.Change) {
 	x.serial++ // a flap stops: the technician replaced what flapped
 	in.stats.Active--
 	in.stats.Repaired++
-	in.stats.RepairTicks += int64(now - x.At)
-	in.byKindAdd(x.Spec.Kind, int64(now-x.At))
-	if x.Process != "" {
-		for i, p := range in.procs {
-			if p.Name == x.Process && x.elem >= 0 && p.down[x.elem] {
-				p.down[x.elem] = false
-				p.up++
-				in.arm(i)
-			}
-		}
+	if x.Enabled {
+		d := int64(now - x.At)
+		in.stats.RepairTicks += d
+		in.stats.RepairedEnabled++
+		k := in.kindStats(x.Spec.Kind)
+		k.Repaired++
+		k.RepairTicks += d
 	}
+	in.closed(x)
 }
 
-func (in *Injector) byKindAdd(k Kind, d int64) {
+// kindStats is the entry of kind k in the stats, made when first needed;
+// entries stay in the order of Kinds.
+func (in *Injector) kindStats(k Kind) *KindStats {
 	for i := range in.stats.ByKind {
 		if in.stats.ByKind[i].Kind == k {
-			in.stats.ByKind[i].Repaired++
-			in.stats.ByKind[i].RepairTicks += d
-			return
+			return &in.stats.ByKind[i]
 		}
 	}
-	in.stats.ByKind = append(in.stats.ByKind, KindStats{Kind: k, Repaired: 1, RepairTicks: d})
+	in.stats.ByKind = append(in.stats.ByKind, KindStats{Kind: k})
 	slices.SortFunc(in.stats.ByKind, func(a, b KindStats) int { return slices.Index(Kinds(), a.Kind) - slices.Index(Kinds(), b.Kind) })
+	return in.kindStats(k)
 }
 
 // pduChanged ends a hard pdu-off or rack-power fault once its PDUs are
@@ -312,25 +448,30 @@ func (in *Injector) rackPowered(path string) bool {
 	return true
 }
 
-// Pause stops a flapping injection: the fault is taken out until resumed.
+// Pause takes an active injection's fault out until it is resumed; a flap
+// stops flapping. The injection stays open: its element takes no other
+// fault meanwhile, and its repair time, if a technician repairs it later,
+// runs from when it was injected, paused time included (as a flap's off
+// phases are).
 func (in *Injector) Pause(sp *trace.Span, id uint64) error {
 	x, err := in.get(id)
 	if err != nil {
 		return err
 	}
-	if x.State != Active || x.Spec.Flap == nil {
-		return fmt.Errorf("injection %d is %s%s: only an active flapping fault can be paused", id, x.State, map[bool]string{true: " and not flapping", false: ""}[x.Spec.Flap == nil])
+	if x.State != Active {
+		return fmt.Errorf("injection %d is %s: only an active fault can be paused", id, x.State)
 	}
 	x.State = Paused
 	x.serial++
 	if x.FaultOn {
 		in.apply(sp, x, false)
 	}
-	sp.Infof(in.env.Now, "injection %d paused", id)
+	sp.Infof(in.env.Now, "injection %d paused: its fault is taken out until resumed", id)
 	return nil
 }
 
-// Resume restarts a paused injection with its on phase.
+// Resume puts a paused injection's fault back: a hard fault at once, a
+// flap with its on phase.
 func (in *Injector) Resume(sp *trace.Span, id uint64) error {
 	x, err := in.get(id)
 	if err != nil {
@@ -341,7 +482,11 @@ func (in *Injector) Resume(sp *trace.Span, id uint64) error {
 	}
 	x.State = Active
 	sp.Infof(in.env.Now, "injection %d resumed", id)
-	in.phase(sp, x, true)
+	if x.Spec.Flap != nil {
+		in.phase(sp, x, true)
+	} else {
+		in.apply(sp, x, true)
+	}
 	return nil
 }
 
@@ -366,6 +511,7 @@ func (in *Injector) remove(sp *trace.Span, x *Injection) {
 	}
 	x.State = Removed
 	in.stats.Active--
+	in.closed(x)
 }
 
 func (in *Injector) get(id uint64) (*Injection, error) {
@@ -402,15 +548,15 @@ func (in *Injector) Handle(ev clock.Event) {
 		if x.FaultOn {
 			x.Cycle++
 			if x.Spec.Flap.Cycles > 0 && x.Cycle >= x.Spec.Flap.Cycles {
-				sp.Reasonf("injection %d has flapped its %d cycles and ends", x.ID, x.Spec.Flap.Cycles)
+				sp.Reasonf("injection %d has flapped its %s and ends", x.ID, trace.Count(x.Spec.Flap.Cycles, "cycle", "cycles"))
 				in.remove(sp, x)
 				return
 			}
-			sp.Reasonf("injection %d: cycle %d ends, the fault clears for %d ticks", x.ID, x.Cycle, x.Spec.Flap.Off)
+			sp.Reasonf("injection %d: cycle %d ends, the fault clears for %s", x.ID, x.Cycle, trace.Count(x.Spec.Flap.Off, "tick", "ticks"))
 			in.phase(sp, x, false)
 			return
 		}
-		sp.Reasonf("injection %d: the fault comes back for %d ticks", x.ID, x.Spec.Flap.On)
+		sp.Reasonf("injection %d: the fault comes back for %s", x.ID, trace.Count(x.Spec.Flap.On, "tick", "ticks"))
 		in.phase(sp, x, true)
 	case EvFailure:
 		i := int(ev.Target)
@@ -428,20 +574,25 @@ func (in *Injector) Handle(ev clock.Event) {
 				k--
 			}
 		}
-		ref := p.class[idx]
+		ref := hardware.Ref{Kind: p.kind, Index: p.class[idx]}
 		path := in.hw.Path(ref)
+		spec := Spec{Kind: p.Kind, Target: path}
 		sp := in.env.Trace.Start(now, fmt.Sprintf("fault injector: random %s %s", p.Kind, path))
-		sp.Reasonf("random process %q (MTBF %d ticks over %d working members) fails %s", p.Name, p.MTBF, p.up, path)
-		p.down[idx] = true
-		p.up--
-		x := &Injection{ID: uint64(len(in.inj) + 1), Spec: Spec{Kind: p.Kind, Target: path}, Process: p.Name, State: Active, At: now,
-			RepairedAt: clock.Never, repairMean: p.MTTR, elem: int32(idx)}
+		defer sp.End()
+		if why := in.broken(spec); why != "" {
+			sp.Reasonf("random process %q (MTBF %s over %s) draws %s, but %s: no new fault", p.Name, trace.Count(p.MTBF, "tick", "ticks"), trace.Count(p.up, "working member", "working members"), path, why)
+			in.arm(i)
+			return
+		}
+		sp.Reasonf("random process %q (MTBF %s over %s) fails %s", p.Name, trace.Count(p.MTBF, "tick", "ticks"), trace.Count(p.up, "working member", "working members"), path)
+		x := &Injection{ID: uint64(len(in.inj) + 1), Spec: spec, Process: p.Name, State: Active, At: now,
+			RepairedAt: clock.Never, Enabled: in.enabled(ref), repairMean: p.MTTR}
 		in.inj = append(in.inj, x)
 		in.stats.Injected++
 		in.stats.Active++
+		in.opened(x) // re-arms the process: one working member fewer
+		in.began(x)
 		in.apply(sp, x, true)
-		sp.End()
-		in.arm(i)
 	default:
 		panic(fmt.Sprintf("faults: unknown event %v", ev))
 	}
@@ -449,7 +600,7 @@ func (in *Injector) Handle(ev clock.Event) {
 
 // MarshalSnapshot writes the injections and processes.
 func (in *Injector) MarshalSnapshot(w *snap.Writer) {
-	w.Section("faults", 1)
+	w.Section("faults", 2)
 	w.Uint(uint64(len(in.inj)))
 	for _, x := range in.inj {
 		w.String(string(x.Spec.Kind))
@@ -469,7 +620,7 @@ func (in *Injector) MarshalSnapshot(w *snap.Writer) {
 		w.Int(int64(x.RepairedAt))
 		w.Uint(x.serial)
 		w.Int(int64(x.repairMean))
-		w.Int(int64(x.elem))
+		w.Bool(x.Enabled)
 	}
 	w.Uint(uint64(len(in.procs)))
 	for _, p := range in.procs {
@@ -485,10 +636,13 @@ func (in *Injector) MarshalSnapshot(w *snap.Writer) {
 	w.Int(s.Injected)
 	w.Int(s.Active)
 	w.Int(s.Repaired)
+	w.Int(s.BladeFailures)
 	w.Int(s.RepairTicks)
+	w.Int(s.RepairedEnabled)
 	w.Uint(uint64(len(s.ByKind)))
 	for _, k := range s.ByKind {
 		w.String(string(k.Kind))
+		w.Int(k.Faults)
 		w.Int(k.Repaired)
 		w.Int(k.RepairTicks)
 	}
@@ -497,9 +651,10 @@ func (in *Injector) MarshalSnapshot(w *snap.Writer) {
 // UnmarshalSnapshot restores what MarshalSnapshot wrote; the fault records
 // come back with the store.
 func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("faults", 1)
+	r.Section("faults", 2)
 	in.inj = nil
 	in.byKey = map[string]uint64{}
+	in.open = map[string]uint64{}
 	n := r.Len(1 << 24)
 	for i := range n {
 		x := &Injection{ID: uint64(i + 1)}
@@ -509,17 +664,24 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 		}
 		x.Process, x.State, x.At = r.String(), State(r.Uint()), clock.Tick(r.Int())
 		x.FaultOn, x.Cycle, x.RepairedAt = r.Bool(), r.Int(), clock.Tick(r.Int())
-		x.serial, x.repairMean, x.elem = r.Uint(), clock.Tick(r.Int()), int32(r.Int())
+		x.serial, x.repairMean, x.Enabled = r.Uint(), clock.Tick(r.Int()), r.Bool()
 		if r.Err() != nil {
 			return r.Err()
 		}
 		if x.State < Active || x.State > Removed {
 			return r.Failf("injection %d has state %d", x.ID, x.State)
 		}
-		if x.FaultOn {
-			if err := in.Check(x.Spec); err != nil {
-				return r.Failf("injection %d: %v", x.ID, err)
+		if err := in.checkTarget(x.Spec); err != nil {
+			return r.Failf("injection %d: %v", x.ID, err)
+		}
+		if x.State == Active || x.State == Paused {
+			key := in.faultKey(x)
+			if other, ok := in.open[key]; ok {
+				return r.Failf("injections %d and %d are both open on %s", other, x.ID, key)
 			}
+			in.open[key] = x.ID
+		}
+		if x.FaultOn {
 			in.byKey[in.faultKey(x)] = x.ID
 		}
 		in.inj = append(in.inj, x)
@@ -540,21 +702,21 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 			}
 		}
 	}
-	in.stats = Stats{Injected: r.Int(), Active: r.Int(), Repaired: r.Int(), RepairTicks: r.Int()}
+	in.stats = Stats{Injected: r.Int(), Active: r.Int(), Repaired: r.Int(), BladeFailures: r.Int(), RepairTicks: r.Int(), RepairedEnabled: r.Int()}
 	for range r.Len(len(Kinds())) {
-		in.stats.ByKind = append(in.stats.ByKind, KindStats{Kind: Kind(r.String()), Repaired: r.Int(), RepairTicks: r.Int()})
+		in.stats.ByKind = append(in.stats.ByKind, KindStats{Kind: Kind(r.String()), Faults: r.Int(), Repaired: r.Int(), RepairTicks: r.Int()})
 	}
 	return r.Err()
 }
 
-func (in *Injector) faultKey(x *Injection) string {
-	if x.Spec.Kind != CableFault {
-		return views.FaultKey(x.Spec.Target)
+func (in *Injector) faultKey(x *Injection) string { return in.specKey(x.Spec) }
+
+// specKey is the key of the fault record a checked spec puts in place:
+// its element's, or its cable's.
+func (in *Injector) specKey(s Spec) string {
+	if s.Kind != CableFault {
+		return views.FaultKey(s.Target)
 	}
-	ref, _ := in.hw.Lookup(x.Spec.Target)
-	slot, _ := in.slot(ref, x.Spec.Port)
-	if ref.Kind == hardware.KindPDU {
-		return views.FaultKey(in.hw.PDUs[ref.Index].Ports[slot].Path)
-	}
-	return views.FaultKey(in.hw.TORs[ref.Index].Ports[slot].Path)
+	ref, _ := in.hw.Lookup(s.Target)
+	return views.FaultKey(in.cableOf(ref, s.Port).Path)
 }

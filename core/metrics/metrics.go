@@ -2,10 +2,16 @@
 // state, capacity used, workloads per state, faults, availability) and
 // keeps the per-run figures: availability, faults injected and repaired,
 // MTTR. Samples are integers, so the CSV is the same on every platform.
+//
+// The population of every figure is the enabled blades (their target's
+// Enabled, as it changes): availability is the working time of enabled
+// blades over the time blades were enabled. A figure whose denominator is
+// zero has no value: NA in a sample, "n/a" in the CSV.
 package metrics
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -13,6 +19,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Subsystem is the high byte of the sampler's event kind.
@@ -24,6 +31,10 @@ var EvSample = clock.MakeKind(Subsystem, 1)
 // MaxRows bounds the samples kept; older ones are dropped in halves
 // (every other row), so a long run keeps its whole span at a coarser grain.
 const MaxRows = 20_000
+
+// NA stands for a sample value that does not exist, such as availability
+// while no blade has been enabled for any time.
+const NA = math.MinInt64
 
 // Probe is one column fed by another service.
 type Probe struct {
@@ -41,21 +52,26 @@ type Metrics struct {
 	rows     [][]int64
 
 	working    []bool // by blade: actual state is working
-	nWorking   int64
-	enabled    int64      // blades enabled in the definition: the availability denominator
-	upTicks    int64      // blade-ticks working so far (integrated at each change)
-	since      clock.Tick // the tick upTicks is integrated to
-	stride     int64      // keep one sample every stride intervals (doubles when MaxRows is reached)
+	enabled    []bool // by blade: target enabled
+	nUp        int64  // blades working and enabled
+	nEnabled   int64
+	capacity   views.Usage // of the enabled blades (Instances unused)
+	upTicks    int64       // enabled-blade ticks working so far (integrated at each change)
+	exposure   int64       // enabled-blade ticks so far: the availability denominator
+	since      clock.Tick  // the tick both integrals reach
+	stride     int64       // keep one sample every stride intervals (doubles when MaxRows is reached)
 	nextSample clock.Tick
 }
 
 // New starts sampling every interval ticks (0: no samples, only the
 // run's figures).
 func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) *Metrics {
-	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, len(hw.Blades)), stride: 1}
+	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, len(hw.Blades)), enabled: make([]bool, len(hw.Blades)), stride: 1}
 	for b := range hw.Blades {
 		if hw.Enabled(int32(b)) {
-			m.enabled++
+			m.enabled[b] = true
+			m.nEnabled++
+			m.addCapacity(int32(b), 1)
 		}
 	}
 	m.columns = append(m.columns, "tick")
@@ -67,6 +83,7 @@ func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Pr
 		m.columns = append(m.columns, p.Name)
 	}
 	env.Store.Watch(store.Actual, "", m.actualChanged)
+	env.Store.Watch(store.Target, "", m.targetChanged)
 	return m
 }
 
@@ -83,45 +100,84 @@ func (m *Metrics) actualChanged(ch store.Change) {
 		return
 	}
 	ref, ok := m.hw.Lookup(ch.Key)
-	if !ok || ref.Kind != hardware.KindBlade || !m.hw.Enabled(ref.Index) {
+	if !ok || ref.Kind != hardware.KindBlade {
 		return
 	}
-	w := v.State == hardware.BladeWorking
-	if w == m.working[ref.Index] {
+	m.set(ref.Index, v.State == hardware.BladeWorking, m.enabled[ref.Index])
+}
+
+func (m *Metrics) targetChanged(ch store.Change) {
+	v, ok := ch.New.(views.Target)
+	if !ok {
+		return
+	}
+	ref, ok := m.hw.Lookup(ch.Key)
+	if !ok || ref.Kind != hardware.KindBlade {
+		return
+	}
+	m.set(ref.Index, m.working[ref.Index], v.Enabled)
+}
+
+// set records blade b's working and enabled flags, integrating up to now
+// first when a count changes.
+func (m *Metrics) set(b int32, working, enabled bool) {
+	if working == m.working[b] && enabled == m.enabled[b] {
 		return
 	}
 	m.integrate()
-	m.working[ref.Index] = w
-	if w {
-		m.nWorking++
-	} else {
-		m.nWorking--
+	if m.working[b] && m.enabled[b] {
+		m.nUp--
+	}
+	if m.enabled[b] {
+		m.nEnabled--
+		m.addCapacity(b, -1)
+	}
+	m.working[b], m.enabled[b] = working, enabled
+	if working && enabled {
+		m.nUp++
+	}
+	if enabled {
+		m.nEnabled++
+		m.addCapacity(b, 1)
 	}
 }
 
+func (m *Metrics) addCapacity(b int32, sign int64) {
+	c := &m.hw.Blades[b].Def.Capacity
+	m.capacity.MilliCores += sign * c.Cores * 1000
+	m.capacity.MemoryMB += sign * c.MemoryMB
+	m.capacity.DiskGB += sign * c.DiskGB
+	m.capacity.NetworkMbps += sign * c.NetworkMbps
+}
+
+// Capacity is the capacity of the blades enabled now, in the units of
+// views.Usage: the denominator of capacity used.
+func (m *Metrics) Capacity() views.Usage { return m.capacity }
+
 func (m *Metrics) integrate() {
 	now := m.env.Now
-	m.upTicks += m.nWorking * int64(now-m.since)
+	m.upTicks += m.nUp * int64(now-m.since)
+	m.exposure += m.nEnabled * int64(now-m.since)
 	m.since = now
 }
 
 // Availability is the fraction of enabled-blade time spent working from
-// tick 0 to now, in parts per million (UpTicks gives a window's).
-func (m *Metrics) Availability() int64 {
+// tick 0 to now, in parts per million, and false when no blade has been
+// enabled for any time (UpTicks gives a window's).
+func (m *Metrics) Availability() (ppm int64, ok bool) {
 	m.integrate()
-	total := m.enabled * int64(m.env.Now)
-	if total == 0 {
-		return 0
+	if m.exposure == 0 {
+		return 0, false
 	}
-	return m.upTicks * 1_000_000 / total
+	return m.upTicks * 1_000_000 / m.exposure, true
 }
 
-// UpTicks is the blade-ticks spent working so far; Exposure the
+// UpTicks is the enabled-blade ticks spent working so far; exposure the
 // enabled-blade ticks elapsed. Availability over a window is the
 // difference of both between its ends.
 func (m *Metrics) UpTicks() (up, exposure int64) {
 	m.integrate()
-	return m.upTicks, m.enabled * int64(m.env.Now)
+	return m.upTicks, m.exposure
 }
 
 // Handle takes a sample and arms the next.
@@ -136,7 +192,11 @@ func (m *Metrics) Handle(ev clock.Event) {
 		counts[m.hw.Blades[b].State]++
 	}
 	row = append(row, counts[1:]...)
-	row = append(row, m.Availability())
+	if a, ok := m.Availability(); ok {
+		row = append(row, a)
+	} else {
+		row = append(row, NA)
+	}
 	for _, p := range m.probes {
 		row = append(row, p.Read())
 	}
@@ -168,7 +228,11 @@ func (m *Metrics) CSV() string {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			b.WriteString(strconv.FormatInt(v, 10))
+			if v == NA {
+				b.WriteString("n/a")
+			} else {
+				b.WriteString(strconv.FormatInt(v, 10))
+			}
 		}
 		b.WriteByte('\n')
 	}
@@ -177,8 +241,9 @@ func (m *Metrics) CSV() string {
 
 // MarshalSnapshot writes the samples and the integral.
 func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
-	w.Section("metrics", 1)
+	w.Section("metrics", 2)
 	w.Int(m.upTicks)
+	w.Int(m.exposure)
 	w.Int(int64(m.since))
 	w.Int(m.stride)
 	w.Uint(uint64(len(m.rows)))
@@ -192,8 +257,8 @@ func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
 // UnmarshalSnapshot restores the samples; the working flags come from the
 // restored hardware.
 func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("metrics", 1)
-	m.upTicks, m.since, m.stride = r.Int(), clock.Tick(r.Int()), r.Int()
+	r.Section("metrics", 2)
+	m.upTicks, m.exposure, m.since, m.stride = r.Int(), r.Int(), clock.Tick(r.Int()), r.Int()
 	n := r.Len(MaxRows)
 	m.rows = make([][]int64, n)
 	for i := range m.rows {
@@ -202,11 +267,19 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 			m.rows[i][j] = r.Int()
 		}
 	}
-	m.nWorking = 0
+	m.nUp, m.nEnabled, m.capacity = 0, 0, views.Usage{}
 	for b := range m.hw.Blades {
-		m.working[b] = m.hw.Enabled(int32(b)) && m.hw.Blades[b].State == hardware.BladeWorking
-		if m.working[b] {
-			m.nWorking++
+		m.working[b] = m.hw.Blades[b].State == hardware.BladeWorking
+		if rec, ok := m.env.Store.Get(store.Target, m.hw.Blades[b].Path); ok {
+			t, _ := rec.Value.(views.Target)
+			m.enabled[b] = t.Enabled
+		}
+		if m.enabled[b] {
+			m.nEnabled++
+			m.addCapacity(int32(b), 1)
+			if m.working[b] {
+				m.nUp++
+			}
 		}
 	}
 	if m.stride < 1 {

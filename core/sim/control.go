@@ -57,6 +57,7 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 			return err
 		}
 	}
+	var met *metrics.Metrics
 	probes := []metrics.Probe{
 		{Name: "faults_injected", Read: func() int64 { return inj.Stats().Injected }},
 		{Name: "faults_active", Read: func() int64 { return inj.Stats().Active }},
@@ -75,9 +76,15 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 			metrics.Probe{Name: "memory_used_mb", Read: func() int64 { return wm.Used().MemoryMB }},
 			metrics.Probe{Name: "disk_used_gb", Read: func() int64 { return wm.Used().DiskGB }},
 			metrics.Probe{Name: "network_used_mbps", Read: func() int64 { return wm.Used().NetworkMbps }},
+			// The enabled blades' capacity, the 100 % of each *_used_* column
+			// at the time of the sample (0: no enabled blade, no percentage).
+			metrics.Probe{Name: "capacity_cores_milli", Read: func() int64 { return met.Capacity().MilliCores }},
+			metrics.Probe{Name: "capacity_memory_mb", Read: func() int64 { return met.Capacity().MemoryMB }},
+			metrics.Probe{Name: "capacity_disk_gb", Read: func() int64 { return met.Capacity().DiskGB }},
+			metrics.Probe{Name: "capacity_network_mbps", Read: func() int64 { return met.Capacity().NetworkMbps }},
 		)
 	}
-	met := metrics.New(&w.env, w.hw, c.SampleEvery, probes)
+	met = metrics.New(&w.env, w.hw, c.SampleEvery, probes)
 	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met, Workloads: wm}
 	if wm != nil {
 		w.handlers[workload.Subsystem] = wm.Handle

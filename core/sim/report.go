@@ -2,6 +2,7 @@ package sim
 
 import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 )
 
 // Report is a run's summary, as `ccsim run` prints it. Figures are
@@ -12,18 +13,36 @@ type Report struct {
 	Blades    map[string]int `json:"blades"`
 	Workloads map[string]int `json:"workloads,omitempty"`
 	Faults    *FaultCounts   `json:"faults,omitempty"`
-	// Availability is the fraction of enabled-blade time spent working.
-	Availability *float64 `json:"availability,omitempty"`
-	// MTTRTicks is the mean time from a fault to its repair.
-	MTTRTicks *float64 `json:"mttr_ticks,omitempty"`
-	// MTBFTicks is the enabled-blade time spent working per blade fault.
-	MTBFTicks *float64 `json:"mtbf_ticks,omitempty"`
-	// RepairByCause is the mean fault-to-repair time per kind of fault.
-	RepairByCause map[string]float64 `json:"repair_by_cause,omitempty"`
+	*Figures                 // with a control plane only
 	// ExpectedAvailability is MTBF / (MTBF + MTTR) of the blade failure
 	// processes (the first, if several), when there are any.
 	ExpectedAvailability *float64 `json:"expected_availability,omitempty"`
 	TraceSHA256          string   `json:"trace_sha256"`
+	// Halted is why the run stopped before the tick asked for (see
+	// World.Halted), "" when it did not.
+	Halted string `json:"halted,omitempty"`
+}
+
+// Figures are the run's figures. Their population is the enabled elements:
+// availability and MTBF count enabled-blade time and faults that began on
+// an enabled blade, MTTR and the repair times by cause the faults of
+// enabled elements (a cable's PDU or TOR), capacity used the capacity of
+// the enabled blades. A figure whose denominator is zero has no value: nil
+// (JSON null, "n/a" in text), never a made-up 0.
+type Figures struct {
+	// Availability is the fraction of enabled-blade time spent working.
+	Availability *float64 `json:"availability"`
+	// MTTRTicks is the mean time from a fault to its repair.
+	MTTRTicks *float64 `json:"mttr_ticks"`
+	// MTBFTicks is the enabled-blade time spent working per blade fault.
+	MTBFTicks *float64 `json:"mtbf_ticks"`
+	// RepairByCause is the mean fault-to-repair time per kind of fault,
+	// for every kind with a fault.
+	RepairByCause map[string]*float64 `json:"repair_by_cause"`
+	// CapacityUsed is the fraction of the enabled blades' capacity held by
+	// instances now, per resource (cores, memory, disk, network); with
+	// workloads only.
+	CapacityUsed map[string]*float64 `json:"capacity_used,omitempty"`
 }
 
 // FaultCounts are the injector's counts.
@@ -33,10 +52,22 @@ type FaultCounts struct {
 	Repaired int64 `json:"repaired"`
 }
 
+// ratio is num/den, nil when den is zero.
+func ratio(num, den int64) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := float64(num) / float64(den)
+	return &v
+}
+
 // Report summarises the run so far.
 func (w *World) Report() Report {
 	st := w.Status()
 	r := Report{Tick: st.Tick, Events: st.Dispatched, Blades: map[string]int{}, TraceSHA256: st.Hash}
+	if err := w.Halted(); err != nil {
+		r.Halted = err.Error()
+	}
 	for i := range w.hw.Blades {
 		r.Blades[w.hw.Blades[i].State.String()]++
 	}
@@ -49,33 +80,29 @@ func (w *World) Report() Report {
 	}
 	fs := c.Faults.Stats()
 	r.Faults = &FaultCounts{Injected: fs.Injected, Active: fs.Active, Repaired: fs.Repaired}
-	a := float64(c.Metrics.Availability()) / 1e6
-	r.Availability = &a
-	if fs.Repaired > 0 {
-		m := float64(fs.RepairTicks) / float64(fs.Repaired)
-		r.MTTRTicks = &m
+	f := &Figures{RepairByCause: map[string]*float64{}}
+	r.Figures = f
+	if ppm, ok := c.Metrics.Availability(); ok {
+		f.Availability = ratio(ppm, 1e6)
 	}
-	if len(fs.ByKind) > 0 {
-		r.RepairByCause = map[string]float64{}
-		for _, k := range fs.ByKind {
-			r.RepairByCause[string(k.Kind)] = float64(k.RepairTicks) / float64(k.Repaired)
+	f.MTTRTicks = ratio(fs.RepairTicks, fs.RepairedEnabled)
+	for _, k := range fs.ByKind {
+		f.RepairByCause[string(k.Kind)] = ratio(k.RepairTicks, k.Repaired)
+	}
+	up, _ := c.Metrics.UpTicks()
+	f.MTBFTicks = ratio(up, fs.BladeFailures)
+	if c.Workloads != nil {
+		used, capacity := c.Workloads.Used(), c.Metrics.Capacity()
+		f.CapacityUsed = map[string]*float64{
+			"cores":   ratio(used.MilliCores, capacity.MilliCores),
+			"memory":  ratio(used.MemoryMB, capacity.MemoryMB),
+			"disk":    ratio(used.DiskGB, capacity.DiskGB),
+			"network": ratio(used.NetworkMbps, capacity.NetworkMbps),
 		}
-	}
-	var bladeFaults int64
-	for _, x := range c.Faults.Injections() {
-		if x.Spec.Kind == "blade-fault" {
-			bladeFaults++
-		}
-	}
-	if bladeFaults > 0 {
-		up, _ := c.Metrics.UpTicks()
-		m := float64(up) / float64(bladeFaults)
-		r.MTBFTicks = &m
 	}
 	for _, p := range c.Faults.Processes() {
-		if p.Kind == "blade-fault" {
-			e := float64(p.MTBF) / float64(p.MTBF+p.MTTR)
-			r.ExpectedAvailability = &e
+		if p.Kind == faults.BladeFault {
+			r.ExpectedAvailability = ratio(int64(p.MTBF), int64(p.MTBF+p.MTTR))
 			break
 		}
 	}
