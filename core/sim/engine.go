@@ -6,4 +6,8 @@ package sim
 // changes a trace (the pinned hashes in testdata tell), and say why here.
 //
 //	1: the hardware, the control plane, workloads and faults as first released
-const EngineVersion = 1
+//	2: repair waits honoured while an element is taken out (it is drained, shut
+//	   down, then switched off, and powered on when it returns); an element
+//	   has one open fault injection; "nothing to do" replies are not warnings;
+//	   English plurals in trace text
+const EngineVersion = 2

@@ -280,7 +280,7 @@ func TestPinnedHashes(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Step(20))
 	got.WriteString("standard t=20 " + w.Status().Hash + "\n")
-	for _, name := range []string{"standard", "availability", "workload-churn"} {
+	for _, name := range []string{"standard", "availability", "workload-churn", "blade-failure", "flapping-tor", "pdu-outage", "rack-maintenance", "extended"} {
 		sc, err := scenario.Builtin(name)
 		require.NoError(t, err)
 		w, err := New(sc)
