@@ -7,8 +7,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/metrics"
+	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -22,6 +23,7 @@ type ChartsPanel struct {
 
 	charts   []chartModel // the last charts built, reused until a new sample arrives
 	chartKey chartKey
+	figures  *sim.Figures // the run's figures when the charts were built
 }
 
 // chartSVGNS goes on every SVG node: go-app does not pass the namespace on
@@ -33,12 +35,15 @@ const chartSVGNS = "http://www.w3.org/2000/svg"
 const chartPointsMax = 300
 
 // chartSeries is one line: simulated ticks and values in display units.
+// Samples without a value (metrics.NA, or a zero denominator) are left
+// out of X and Y; LastNA says the latest sample had none.
 type chartSeries struct {
-	Name  string
-	Color int    // palette slot, from the column's position, so a state keeps its color
-	Class string // a named color instead (blade states match the inventory's)
-	X     []int64
-	Y     []float64
+	Name   string
+	Color  int    // palette slot, from the column's position, so a state keeps its color
+	Class  string // a named color instead (blade states match the inventory's)
+	X      []int64
+	Y      []float64
+	LastNA bool
 }
 
 // chartModel is one chart ready to draw.
@@ -72,13 +77,28 @@ func chartColumn(cols []string, name string) int {
 
 // chartColumnSeries reads column i of every row as a series, scaled.
 func chartColumnSeries(name string, color int, rows [][]int64, i int, scale float64) chartSeries {
+	return chartRatioSeries(name, color, rows, i, -1, scale)
+}
+
+// chartRatioSeries reads column i of every row over column den (den < 0:
+// over 1), scaled; a row whose value is metrics.NA or whose denominator is
+// zero has no point.
+func chartRatioSeries(name string, color int, rows [][]int64, i, den int, scale float64) chartSeries {
 	s := chartSeries{Name: name, Color: color, X: make([]int64, 0, len(rows)), Y: make([]float64, 0, len(rows))}
 	for _, r := range rows {
-		if i >= len(r) || len(r) == 0 {
+		if i >= len(r) || den >= len(r) {
+			continue
+		}
+		d := int64(1)
+		if den >= 0 {
+			d = r[den]
+		}
+		s.LastNA = r[i] == metrics.NA || d == 0 || d == metrics.NA
+		if s.LastNA {
 			continue
 		}
 		s.X = append(s.X, r[0])
-		s.Y = append(s.Y, float64(r[i])*scale)
+		s.Y = append(s.Y, float64(r[i])*scale/float64(d))
 	}
 	return s
 }
@@ -106,6 +126,16 @@ func chartPrefixSeries(cols []string, rows [][]int64, prefix string, skip ...str
 		out = append(out, s)
 	}
 	return out
+}
+
+// chartNoValue: there are series, and none has a single value.
+func chartNoValue(ss []chartSeries) bool {
+	for _, s := range ss {
+		if len(s.X) > 0 {
+			return false
+		}
+	}
+	return len(ss) > 0
 }
 
 func chartAllZero(ys []float64) bool {
@@ -199,41 +229,37 @@ func chartLabel(v float64) string {
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }
 
-// fleetCapacity is the capacity of the enabled blades, the 100% of the
-// capacity chart.
-func fleetCapacity(hw *hardware.Model) (milliCores, memoryMB, diskGB, networkMbps int64) {
-	for i, b := range hw.Blades {
-		if b.Def == nil || !hw.Enabled(int32(i)) {
-			continue
+// buildCharts turns the samples into the four charts. Capacity used is
+// over the enabled blades' capacity at each sample (its capacity_*
+// columns); a sample with none enabled has no percentage.
+func buildCharts(cols []string, rows [][]int64) []chartModel {
+	count := func(s chartSeries) string {
+		if s.LastNA || len(s.Y) == 0 {
+			return "n/a"
 		}
-		c := b.Def.Capacity
-		milliCores += c.Cores * 1000
-		memoryMB += c.MemoryMB
-		diskGB += c.DiskGB
-		networkMbps += c.NetworkMbps
+		return chartLabel(s.Y[len(s.Y)-1])
 	}
-	return
-}
-
-// buildCharts turns the samples into the four charts. total holds the
-// fleet's capacity in the units of the *_used_* columns (0: unknown).
-func buildCharts(cols []string, rows [][]int64, total map[string]int64) []chartModel {
-	count := func(s chartSeries) string { return chartLabel(s.Y[len(s.Y)-1]) }
-	pct := func(s chartSeries) string { return strconv.FormatFloat(s.Y[len(s.Y)-1], 'f', 1, 64) + "%" }
+	pct := func(s chartSeries) string {
+		if s.LastNA || len(s.Y) == 0 {
+			return "n/a"
+		}
+		return strconv.FormatFloat(s.Y[len(s.Y)-1], 'f', 1, 64) + "%"
+	}
 
 	blades := chartModel{Title: "Blades by state", Unit: "blades", Last: count,
 		Series: chartPrefixSeries(cols, rows, "blades_")}
 
 	capacity := chartModel{Title: "Capacity used", Unit: "% of the enabled blades' capacity", Suffix: "%", Last: pct}
-	for slot, c := range []struct{ col, name string }{
-		{"cores_used_milli", "cores"}, {"memory_used_mb", "memory"}, {"disk_used_gb", "disk"}, {"network_used_mbps", "network"},
+	for slot, c := range []struct{ col, den, name string }{
+		{"cores_used_milli", "capacity_cores_milli", "cores"}, {"memory_used_mb", "capacity_memory_mb", "memory"},
+		{"disk_used_gb", "capacity_disk_gb", "disk"}, {"network_used_mbps", "capacity_network_mbps", "network"},
 	} {
-		i := chartColumn(cols, c.col)
-		if i < 0 || total[c.col] <= 0 {
+		i, den := chartColumn(cols, c.col), chartColumn(cols, c.den)
+		if i < 0 || den < 0 {
 			continue
 		}
-		s := chartColumnSeries(c.name, slot, rows, i, 100/float64(total[c.col]))
-		if slot >= 2 && chartAllZero(s.Y) {
+		s := chartRatioSeries(c.name, slot, rows, i, den, 100)
+		if slot >= 2 && chartAllZero(s.Y) && !s.LastNA {
 			continue // no workload asks for disk or network: say nothing of them
 		}
 		capacity.Series = append(capacity.Series, s)
@@ -255,6 +281,8 @@ func buildCharts(cols []string, rows [][]int64, total map[string]int64) []chartM
 			out[i].Empty = "No samples yet."
 		case noWork && (i == 1 || i == 2):
 			out[i].Empty = "This scenario runs no workloads."
+		case chartNoValue(out[i].Series):
+			out[i].Empty = "n/a: no blade is enabled, so there is nothing to measure against."
 		case len(out[i].Series) == 0:
 			out[i].Empty = "Nothing to draw: every value is zero."
 		}
@@ -291,7 +319,47 @@ func (p *ChartsPanel) Render() app.UI {
 				Title("Every sample so far, one row a sample (metrics.csv)").OnClick(p.onDownload),
 			app.Span().Class("charts-count").Text(fmt.Sprintf("%d samples", len(ctl.Metrics.Rows()))),
 		),
+		renderFigures(p.figures),
 		app.Div().Class("charts-grid").Body(figs...),
+	)
+}
+
+// renderFigures lists the run's figures as of the latest sample; a figure
+// whose denominator is zero reads "n/a", never 0.
+func renderFigures(f *sim.Figures) app.UI {
+	if f == nil {
+		return app.Text("")
+	}
+	na := func(v *float64, format func(float64) string) string {
+		if v == nil {
+			return "n/a"
+		}
+		return format(*v)
+	}
+	pct := func(v float64) string { return strconv.FormatFloat(v*100, 'f', 2, 64) + " %" }
+	ticks := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + " ticks" }
+	items := []app.UI{
+		figureItem("availability", "Availability", na(f.Availability, pct), "enabled-blade time spent working"),
+		figureItem("mtbf", "MTBF", na(f.MTBFTicks, ticks), "enabled-blade working time per blade fault"),
+		figureItem("mttr", "MTTR", na(f.MTTRTicks, ticks), "mean time from a fault to its repair"),
+	}
+	for _, k := range faults.Kinds() {
+		if v, ok := f.RepairByCause[string(k)]; ok {
+			items = append(items, figureItem("repair-"+string(k), "Repair time, "+string(k), na(v, ticks), "mean time from a "+string(k)+" to its repair"))
+		}
+	}
+	for _, r := range []string{"cores", "memory", "disk", "network"} {
+		if v, ok := f.CapacityUsed[r]; ok {
+			items = append(items, figureItem("capacity-"+r, "Capacity used, "+r, na(v, pct), "of the enabled blades' "+r+", held by instances now"))
+		}
+	}
+	return app.Dl().Class("run-figures").DataSet("testid", "run-figures").Aria("label", "Run figures").Body(items...)
+}
+
+func figureItem(id, name, value, title string) app.UI {
+	return app.Div().Class("run-figure").DataSet("figure", id).Title(title).Body(
+		app.Dt().Text(name),
+		app.Dd().Text(value),
 	)
 }
 
@@ -306,9 +374,8 @@ func (p *ChartsPanel) build(m *metrics.Metrics) []chartModel {
 	if p.charts != nil && key == p.chartKey {
 		return p.charts
 	}
-	mc, mem, disk, net := fleetCapacity(p.C.World().Hardware())
-	total := map[string]int64{"cores_used_milli": mc, "memory_used_mb": mem, "disk_used_gb": disk, "network_used_mbps": net}
-	p.charts, p.chartKey = buildCharts(m.Columns(), rows, total), key
+	p.charts, p.chartKey = buildCharts(m.Columns(), rows), key
+	p.figures = p.C.World().Figures()
 	return p.charts
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/metrics"
+	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,14 +17,14 @@ import (
 
 func TestChartSeriesExtraction(t *testing.T) {
 	cols := []string{"tick", "blades_off", "blades_working", "blades_faulted", "availability_ppm",
-		"instances_running", "instances_moved", "cores_used_milli", "memory_used_mb", "disk_used_gb"}
+		"instances_running", "instances_moved", "cores_used_milli", "memory_used_mb", "disk_used_gb",
+		"capacity_cores_milli", "capacity_memory_mb", "capacity_disk_gb"}
 	rows := [][]int64{
-		{0, 4, 0, 0, 0, 0, 0, 0, 0, 0},
-		{10, 0, 4, 0, 500_000, 2, 0, 1500, 1024, 0},
-		{20, 0, 3, 0, 750_000, 2, 1, 3000, 2048, 0},
+		{0, 4, 0, 0, metrics.NA, 0, 0, 0, 0, 0, 6000, 4096, 100},
+		{10, 0, 4, 0, 500_000, 2, 0, 1500, 1024, 0, 6000, 4096, 100},
+		{20, 0, 3, 0, 750_000, 2, 1, 3000, 2048, 0, 6000, 4096, 100},
 	}
-	total := map[string]int64{"cores_used_milli": 6000, "memory_used_mb": 4096, "disk_used_gb": 100}
-	charts := buildCharts(cols, rows, total)
+	charts := buildCharts(cols, rows)
 	require.Len(t, charts, 4)
 
 	blades := charts[0]
@@ -36,7 +38,7 @@ func TestChartSeriesExtraction(t *testing.T) {
 
 	capacity := charts[1]
 	require.Len(t, capacity.Series, 2, "cores and memory; disk was never used")
-	assert.Equal(t, []float64{0, 25, 50}, capacity.Series[0].Y, "milli-cores as % of the fleet")
+	assert.Equal(t, []float64{0, 25, 50}, capacity.Series[0].Y, "milli-cores as % of the enabled blades'")
 	assert.Equal(t, []float64{0, 25, 50}, capacity.Series[1].Y)
 	assert.Equal(t, "50.0%", capacity.Last(capacity.Series[0]))
 
@@ -46,7 +48,8 @@ func TestChartSeriesExtraction(t *testing.T) {
 
 	avail := charts[3]
 	require.Len(t, avail.Series, 1)
-	assert.Equal(t, []float64{0, 50, 75}, avail.Series[0].Y, "ppm as %")
+	assert.Equal(t, []int64{10, 20}, avail.Series[0].X, "tick 0 has no availability: no enabled-blade time yet")
+	assert.Equal(t, []float64{50, 75}, avail.Series[0].Y, "ppm as %")
 	assert.Equal(t, 100.0, avail.YMax)
 
 	for _, c := range charts {
@@ -55,15 +58,31 @@ func TestChartSeriesExtraction(t *testing.T) {
 }
 
 func TestChartsSayWhyTheyAreEmpty(t *testing.T) {
-	noWork := buildCharts([]string{"tick", "blades_working", "availability_ppm"}, [][]int64{{0, 1, 0}}, nil)
+	noWork := buildCharts([]string{"tick", "blades_working", "availability_ppm"}, [][]int64{{0, 1, 0}})
 	assert.Empty(t, noWork[0].Empty)
 	assert.Equal(t, "This scenario runs no workloads.", noWork[1].Empty)
 	assert.Equal(t, "This scenario runs no workloads.", noWork[2].Empty)
 	assert.Empty(t, noWork[3].Empty)
 
-	for _, c := range buildCharts([]string{"tick", "blades_working"}, nil, nil) {
+	for _, c := range buildCharts([]string{"tick", "blades_working"}, nil) {
 		assert.Equal(t, "No samples yet.", c.Empty)
 	}
+}
+
+// With no blade enabled there is no denominator: availability and
+// capacity used read n/a, never 0.
+func TestChartsWithoutEnabledBladesSayNA(t *testing.T) {
+	cols := []string{"tick", "blades_off", "availability_ppm", "cores_used_milli", "capacity_cores_milli"}
+	charts := buildCharts(cols, [][]int64{{0, 2, metrics.NA, 0, 0}, {10, 2, metrics.NA, 0, 0}})
+	assert.Equal(t, "n/a: no blade is enabled, so there is nothing to measure against.", charts[1].Empty)
+	assert.Equal(t, "n/a: no blade is enabled, so there is nothing to measure against.", charts[3].Empty)
+
+	na := &sim.Figures{RepairByCause: map[string]*float64{"blade-fault": nil}, CapacityUsed: map[string]*float64{"cores": nil}}
+	page := strings.Join(strings.Fields(app.HTMLString(renderFigures(na))), "")
+	for _, name := range []string{"Availability", "MTBF", "MTTR", "Repair time, blade-fault", "Capacity used, cores"} {
+		assert.Contains(t, page, "<dt>"+strings.ReplaceAll(name, " ", "")+"</dt><dd>n/a</dd>", name)
+	}
+	assert.NotContains(t, page, ">0")
 }
 
 func TestChartDownsample(t *testing.T) {
@@ -130,6 +149,7 @@ func TestChartsPanelDrawsTheMetrics(t *testing.T) {
 	assert.Contains(t, page, "Download metrics CSV")
 	assert.Contains(t, page, "working 63")
 	assert.Contains(t, page, "availability ")
+	assert.Contains(t, page, "<dt>MTTR</dt>")
 	assert.Less(t, len(regexp.MustCompile(`<[a-z]`).FindAllString(page, -1)), 300)
 }
 

@@ -394,7 +394,7 @@ func (p *FaultsPanel) renderInjection(x faults.Injection) app.UI {
 	scope := app.EventScope("injection", id)
 	label := fmt.Sprintf(" injection %d (%s)", id, what)
 	var buttons []app.UI
-	if x.State == faults.Active && x.Spec.Flap != nil {
+	if x.State == faults.Active {
 		buttons = append(buttons, app.Button().Type("button").Class("fault-pause").DataSet("testid", "fault-pause").
 			Aria("label", "Pause"+label).Text("Pause").
 			OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.PauseFault, id) }, scope))

@@ -120,7 +120,24 @@ func TestFaultsPanelInjectsBladeFault(t *testing.T) {
 	require.Contains(t, html, "plan or command")
 	require.Contains(t, html, "Injected 1 · active 1 · repaired 0")
 	require.Contains(t, html, `data-testid="fault-remove"`)
-	require.NotContains(t, html, `data-testid="fault-pause"`, "a hard fault cannot be paused")
+	require.Contains(t, html, `data-testid="fault-pause"`, "a hard fault can be paused too")
+
+	// Paused, the blade's fault is taken out (and the injection stays
+	// open); resumed, it is back.
+	p.act(e, func() { p.command(scenario.PauseFault, x.ID) })
+	require.Empty(t, c.Err())
+	require.Equal(t, faults.Paused, lastInjection(t, c).State)
+	require.NotEqual(t, hardware.BladeFaulted, c.World().Hardware().Blades[ref.Index].State)
+	require.Contains(t, app.HTMLString(p), `data-testid="fault-resume"`)
+	p.act(e, func() { p.command(scenario.ResumeFault, x.ID) })
+	require.Empty(t, c.Err())
+	require.Equal(t, faults.Active, lastInjection(t, c).State)
+	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blades[ref.Index].State)
+
+	// The same fault again on the blade is refused, and says why.
+	p.act(e, func() { p.inject() })
+	require.Contains(t, p.formErr+c.Err(), "injection 1 (blade-fault since t=40, active) is still open on it")
+	require.Equal(t, int64(1), c.World().Control().Faults.Stats().Injected)
 }
 
 func TestFaultsPanelFlappingPauseResumeRemove(t *testing.T) {

@@ -61,6 +61,37 @@ func ratio(num, den int64) *float64 {
 	return &v
 }
 
+// Figures are the run's figures so far, nil without a control plane. They
+// cost no pass over the blades: the metrics and the injector keep their
+// books as the run goes.
+func (w *World) Figures() *Figures {
+	c := w.ctl
+	if c == nil {
+		return nil
+	}
+	fs := c.Faults.Stats()
+	f := &Figures{RepairByCause: map[string]*float64{}}
+	if ppm, ok := c.Metrics.Availability(); ok {
+		f.Availability = ratio(ppm, 1e6)
+	}
+	f.MTTRTicks = ratio(fs.RepairTicks, fs.RepairedEnabled)
+	for _, k := range fs.ByKind {
+		f.RepairByCause[string(k.Kind)] = ratio(k.RepairTicks, k.Repaired)
+	}
+	up, _ := c.Metrics.UpTicks()
+	f.MTBFTicks = ratio(up, fs.BladeFailures)
+	if c.Workloads != nil {
+		used, capacity := c.Workloads.Used(), c.Metrics.Capacity()
+		f.CapacityUsed = map[string]*float64{
+			"cores":   ratio(used.MilliCores, capacity.MilliCores),
+			"memory":  ratio(used.MemoryMB, capacity.MemoryMB),
+			"disk":    ratio(used.DiskGB, capacity.DiskGB),
+			"network": ratio(used.NetworkMbps, capacity.NetworkMbps),
+		}
+	}
+	return f
+}
+
 // Report summarises the run so far.
 func (w *World) Report() Report {
 	st := w.Status()
@@ -80,26 +111,7 @@ func (w *World) Report() Report {
 	}
 	fs := c.Faults.Stats()
 	r.Faults = &FaultCounts{Injected: fs.Injected, Active: fs.Active, Repaired: fs.Repaired}
-	f := &Figures{RepairByCause: map[string]*float64{}}
-	r.Figures = f
-	if ppm, ok := c.Metrics.Availability(); ok {
-		f.Availability = ratio(ppm, 1e6)
-	}
-	f.MTTRTicks = ratio(fs.RepairTicks, fs.RepairedEnabled)
-	for _, k := range fs.ByKind {
-		f.RepairByCause[string(k.Kind)] = ratio(k.RepairTicks, k.Repaired)
-	}
-	up, _ := c.Metrics.UpTicks()
-	f.MTBFTicks = ratio(up, fs.BladeFailures)
-	if c.Workloads != nil {
-		used, capacity := c.Workloads.Used(), c.Metrics.Capacity()
-		f.CapacityUsed = map[string]*float64{
-			"cores":   ratio(used.MilliCores, capacity.MilliCores),
-			"memory":  ratio(used.MemoryMB, capacity.MemoryMB),
-			"disk":    ratio(used.DiskGB, capacity.DiskGB),
-			"network": ratio(used.NetworkMbps, capacity.NetworkMbps),
-		}
-	}
+	r.Figures = w.Figures()
 	for _, p := range c.Faults.Processes() {
 		if p.Kind == faults.BladeFault {
 			r.ExpectedAvailability = ratio(int64(p.MTBF), int64(p.MTBF+p.MTTR))
