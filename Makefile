@@ -17,8 +17,9 @@ NODE_PKGS    := ./core/... ./cmd/ccsim/...
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench shots clean
+.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench shots fuzz clean
 SHOTS ?= /tmp/cc-shots
+FUZZTIME ?= 10s
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -128,6 +129,17 @@ shots: wasm ## screenshots of every panel in headless Chromium, into $(SHOTS) (d
 	@mkdir -p $(SHOTS)
 	CC_SHOTS=$(SHOTS) CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e shots' -count=1 -run '^TestScreenshots$$' ./cmd/server/
 	@echo "screenshots in $(SHOTS)"
+
+# Minimisation is off: it re-runs a new input byte by byte for a minute,
+# which over a snapshot of kilobytes stalls a fuzzer at a few execs.
+fuzz: ## run every fuzzer for FUZZTIME (default 10s) each, printing its exec rate
+	@grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/:func /:/' | sort | while IFS=: read -r f n; do \
+	  d=$$(dirname "$$f"); \
+	  out=$$($(GO) test -run '^$$' -fuzz "^$$n$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 0 "$$d/" 2>&1); st=$$?; \
+	  rate=$$(printf '%s\n' "$$out" | grep -o 'execs: [0-9]*' | tail -1); \
+	  echo "FUZZ $$d $$n $$rate in $(FUZZTIME)"; \
+	  if [ $$st -ne 0 ]; then printf '%s\n' "$$out" | tail -30; exit 1; fi; \
+	done
 
 clean: ## remove what the build made
 	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br

@@ -13,3 +13,10 @@ type Tick int64
 const Never Tick = -1
 
 func (t Tick) String() string { return strconv.FormatInt(int64(t), 10) }
+
+// MaxTick is the longest run: a scenario, a command or a snapshot dated
+// later is refused, and time does not advance past it. At a tick a second
+// it is over a thousand years; at a tick a millisecond, over a year. It
+// keeps every figure's arithmetic inside int64 (blade-ticks of ten million
+// blades over the whole span, about 2^58) and a replay bounded.
+const MaxTick Tick = 1 << 35

@@ -720,3 +720,73 @@ func (in *Injector) specKey(s Spec) string {
 	ref, _ := in.hw.Lookup(s.Target)
 	return views.FaultKey(in.cableOf(ref, s.Port).Path)
 }
+
+// CheckEvent reports whether ev is a timer of an injection or a process.
+func (in *Injector) CheckEvent(ev clock.Event) error {
+	switch {
+	case ev.Kind == EvFlap && ev.Target >= 1 && int(ev.Target) <= len(in.inj) && in.inj[ev.Target-1].Spec.Flap != nil:
+	case ev.Kind == EvFailure && int(ev.Target) < len(in.procs):
+	default:
+		return fmt.Errorf("fault injector event %v: no such flap or process", ev)
+	}
+	return nil
+}
+
+// CheckRestored verifies the restored books against themselves and the
+// store: the counts are those of the injections, every fault record is an
+// injection's fault in place (and every such fault has its record), and a
+// process member is down exactly when an injection is open on it. It
+// returns how many actual records it accounted for.
+func (in *Injector) CheckRestored(now clock.Tick) (records int, err error) {
+	var active, repaired int64
+	for _, x := range in.inj {
+		switch {
+		case x.At > now || x.State == Repaired && (x.RepairedAt < x.At || x.RepairedAt > now):
+			return 0, fmt.Errorf("injection %d: injected at t=%d, repaired at t=%d, at t=%d", x.ID, x.At, x.RepairedAt, now)
+		case x.FaultOn && x.State != Active:
+			return 0, fmt.Errorf("injection %d is %s with its fault in place", x.ID, x.State)
+		case x.Process != "" && !slices.ContainsFunc(in.procs, func(p *proc) bool { return p.Name == x.Process }):
+			return 0, fmt.Errorf("injection %d: no random process %q", x.ID, x.Process)
+		}
+		switch x.State {
+		case Active, Paused:
+			active++
+		case Repaired:
+			repaired++
+		}
+		if !x.FaultOn {
+			continue
+		}
+		key := in.faultKey(x)
+		rec, ok := in.env.Store.Get(store.Actual, key)
+		f, isFault := rec.Value.(views.Fault)
+		if !ok || !isFault || f.Injection != x.ID || f.Kind != string(x.Spec.Kind) || f.RepairMean != int64(x.repairMean) {
+			return 0, fmt.Errorf("injection %d: its fault record %s is missing or not its own", x.ID, key)
+		}
+	}
+	if s := in.stats; s.Injected != int64(len(in.inj)) || s.Active != active || s.Repaired != repaired ||
+		s.RepairedEnabled > s.Repaired || s.RepairTicks < 0 || s.BladeFailures < 0 || s.BladeFailures > s.Injected {
+		return 0, fmt.Errorf("the fault counts %+v are not those of the %d injections", s, len(in.inj))
+	}
+	records = len(in.env.Store.Keys(store.Actual, "fault/"))
+	if records != len(in.byKey) {
+		return 0, fmt.Errorf("%d fault records for %d faults in place", records, len(in.byKey))
+	}
+	for _, p := range in.procs {
+		up := 0
+		for k, idx := range p.class {
+			path := in.hw.Path(hardware.Ref{Kind: p.kind, Index: idx})
+			_, open := in.open[views.FaultKey(path)]
+			if p.down[k] != open {
+				return 0, fmt.Errorf("random process %q: member %s is down %t with an open injection %t", p.Name, path, p.down[k], open)
+			}
+			if !p.down[k] {
+				up++
+			}
+		}
+		if up != p.up {
+			return 0, fmt.Errorf("random process %q: %d members up, counted %d", p.Name, up, p.up)
+		}
+	}
+	return records, nil
+}

@@ -287,3 +287,27 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 	}
 	return r.Err()
 }
+
+// CheckEvent reports whether ev is the sampler's.
+func (m *Metrics) CheckEvent(ev clock.Event) error {
+	if ev.Kind != EvSample {
+		return fmt.Errorf("metrics event of unknown kind %#04x", uint16(ev.Kind))
+	}
+	return nil
+}
+
+// CheckRestored verifies the restored integrals and samples against tick now.
+func (m *Metrics) CheckRestored(now clock.Tick) error {
+	switch {
+	case m.since < 0 || m.since > now:
+		return fmt.Errorf("metrics integrated to t=%d at t=%d", m.since, now)
+	case m.upTicks < 0 || m.exposure < 0 || m.upTicks > m.exposure:
+		return fmt.Errorf("metrics: %d working of %d enabled blade-ticks", m.upTicks, m.exposure)
+	}
+	for i, r := range m.rows {
+		if r[0] < 0 || r[0] > int64(now) || i > 0 && r[0] <= m.rows[i-1][0] {
+			return fmt.Errorf("metrics sample %d at t=%d is out of order (now t=%d)", i, r[0], now)
+		}
+	}
+	return nil
+}

@@ -264,3 +264,49 @@ func (m *Monitor) UnmarshalSnapshot(r *snap.Reader) error {
 	}
 	return r.Err()
 }
+
+// CheckEvent reports whether ev is a silence timer the monitor can run.
+func (m *Monitor) CheckEvent(ev clock.Event) error {
+	if ev.Kind != EvSilence || int(ev.Target) >= len(m.elems) || ev.Arg != 1 && ev.Arg != 2 {
+		return fmt.Errorf("monitor event %v: not a silence timer of an element", ev)
+	}
+	return nil
+}
+
+// CheckRestored verifies a restored monitor against the store: each
+// element's observation is one it can have at tick now, and is the record
+// of the observed view, and its target the target view's.
+func (m *Monitor) CheckRestored(now clock.Tick) error {
+	for e := range m.elems {
+		el := &m.elems[e]
+		o := el.obs
+		switch {
+		case o.LastSeen != clock.Never && (o.LastSeen < 0 || o.LastSeen > now),
+			o.SilentSince != clock.Never && (o.SilentSince < 0 || o.SilentSince > now):
+			return fmt.Errorf("%s: last seen t=%d, silent since t=%d, at t=%d", el.path, o.LastSeen, o.SilentSince, now)
+		case (o.Health == views.NeverSeen) != (o.LastSeen == clock.Never):
+			return fmt.Errorf("%s: %s, last seen t=%d", el.path, o.Health, o.LastSeen)
+		}
+		rec, ok := m.env.Store.Get(store.Observed, el.path)
+		got, isObs := rec.Value.(views.Observed)
+		if !ok || !isObs || !equalObserved(got, o) {
+			return fmt.Errorf("%s: the observed record is not the monitor's", el.path)
+		}
+		trec, ok := m.env.Store.Get(store.Target, el.path)
+		if t, isTarget := trec.Value.(views.Target); !ok || !isTarget || t != el.target {
+			return fmt.Errorf("%s: the monitor's target is not the target record", el.path)
+		}
+	}
+	if n := m.env.Store.Len(store.Observed); n != len(m.elems) {
+		return fmt.Errorf("the observed view has %d records for %d elements", n, len(m.elems))
+	}
+	return nil
+}
+
+// equalObserved: the record is the monitor's observation, except that a
+// silence the monitor has noted but not yet judged (no timer fired) is not
+// written, so the record may still say it is heard.
+func equalObserved(rec, obs views.Observed) bool {
+	return rec.State == obs.State && rec.Health == obs.Health && rec.LastSeen == obs.LastSeen &&
+		(rec.SilentSince == obs.SilentSince || rec.SilentSince == clock.Never) && rec.Link == obs.Link && slices.Equal(rec.Faulted, obs.Faulted)
+}

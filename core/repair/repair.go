@@ -690,3 +690,37 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 	}
 	return r.Err()
 }
+
+// CheckEvent reports whether ev is a repair timer of an element.
+func (m *Manager) CheckEvent(ev clock.Event) error {
+	switch ev.Kind {
+	case EvRecheck, EvPowerBack, EvTechnician, EvBurnIn:
+	default:
+		return fmt.Errorf("repair event of unknown kind %#04x", uint16(ev.Kind))
+	}
+	if int(ev.Target) >= len(m.elems) {
+		return fmt.Errorf("repair event for element %d of %d", ev.Target, len(m.elems))
+	}
+	return nil
+}
+
+// CheckRestored verifies a restored manager: an element with a technician
+// on it has the technician's event queued, and nothing is dated after now.
+func (m *Manager) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled) error {
+	technicians := map[uint32]uint64{} // element -> serial of its queued technician
+	for _, s := range pending {
+		if s.Kind == EvTechnician {
+			technicians[s.Target] = s.Ref
+		}
+	}
+	for e := range m.elems {
+		el := &m.elems[e]
+		switch {
+		case el.decidedAt != clock.Never && el.decidedAt > now:
+			return fmt.Errorf("%s: decided at t=%d, at t=%d", el.path, el.decidedAt, now)
+		case el.job && technicians[uint32(e)] != el.serial:
+			return fmt.Errorf("%s: a technician is on it, but none is due", el.path)
+		}
+	}
+	return nil
+}

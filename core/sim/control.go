@@ -87,12 +87,12 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 	met = metrics.New(&w.env, w.hw, c.SampleEvery, probes)
 	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met, Workloads: wm}
 	if wm != nil {
-		w.handlers[workload.Subsystem] = wm.Handle
+		w.handlers[workload.Subsystem], w.checkers[workload.Subsystem] = wm.Handle, wm.CheckEvent
 	}
-	w.handlers[monitor.Subsystem] = mon.Handle
-	w.handlers[repair.Subsystem] = rep.Handle
-	w.handlers[faults.Subsystem] = inj.Handle
-	w.handlers[metrics.Subsystem] = met.Handle
+	w.handlers[monitor.Subsystem], w.checkers[monitor.Subsystem] = mon.Handle, mon.CheckEvent
+	w.handlers[repair.Subsystem], w.checkers[repair.Subsystem] = rep.Handle, rep.CheckEvent
+	w.handlers[faults.Subsystem], w.checkers[faults.Subsystem] = inj.Handle, inj.CheckEvent
+	w.handlers[metrics.Subsystem], w.checkers[metrics.Subsystem] = met.Handle, met.CheckEvent
 	return nil
 }
 

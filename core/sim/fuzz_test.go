@@ -3,29 +3,45 @@ package sim
 import (
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 )
 
 // FuzzRestore: a snapshot comes back from browser storage, where it can be
-// damaged. Restore never panics; it accepts a snapshot or says why not.
+// damaged. Restore never panics; it accepts a snapshot or says why not, and
+// an accepted one runs on. The scenario is small (the original's simple
+// inventory) but has every part a snapshot holds: workloads arriving and
+// leaving, a random failure process, a flapping fault and a hard one.
+// Fuzz it with minimisation off (`make fuzz` does), or each new input is
+// minimised for a minute over the whole snapshot and the exec rate drops to
+// nothing.
 func FuzzRestore(f *testing.F) {
-	// A small inventory, parsed once, keeps each run fast enough to fuzz.
-	sc := scenario.Default()
+	sc, err := scenario.Builtin("workload-churn")
+	if err != nil {
+		f.Fatal(err)
+	}
 	def, err := scenario.BuiltinInventory("simple", scenario.InventoryVersion)
 	if err != nil {
 		f.Fatal(err)
 	}
 	sc.Inventory = scenario.Inventory{Definition: def}
+	rack := def.Regions[0].Name + "/" + def.Regions[0].Zones[0].Name + "/" + def.Regions[0].Zones[0].Racks[0].Name
+	sc.Control.Processes = []faults.Process{{Name: "wear", Kind: faults.BladeFault, MTBF: 200, MTTR: 30}}
+	sc.Script = []scenario.Timed{
+		{At: 20, Command: inject(faults.Spec{Kind: faults.TORStuck, Target: rack + "/tor/0", Flap: &faults.Flap{On: 5, Off: 9}})},
+		{At: 30, Command: inject(faults.Spec{Kind: faults.CableFault, Target: rack + "/pdu/0", Port: 1})},
+	}
 	w, err := New(sc)
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(w.Snapshot())
-	w.Step(3)
-	w.Apply(scenario.Command{Do: scenario.FaultBlade, Target: def.Regions[0].Name + "/" + def.Regions[0].Zones[0].Name + "/" + def.Regions[0].Zones[0].Racks[0].Name + "/blade/1"})
-	f.Add(w.Snapshot())
-	w.Step(10)
-	f.Add(w.Snapshot())
+	for _, at := range []clock.Tick{0, 25, 60, 200} {
+		if err := w.RunTo(at); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(w.Snapshot())
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Restore(sc, data)
 		if err != nil {

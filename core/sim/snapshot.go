@@ -12,8 +12,11 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
-// SnapshotVersion is the version of the world's snapshot format.
-const SnapshotVersion = 2
+// SnapshotVersion is the version of the world's snapshot format. Version
+// 3 carries the engine version: a snapshot of another engine's run is
+// refused (its run would not continue the same way), and the caller replays
+// the scenario instead.
+const SnapshotVersion = 3
 
 const snapshotMagic = "ccsim-snapshot"
 
@@ -26,6 +29,7 @@ func (w *World) Snapshot() []byte {
 	wr := snap.NewWriter(64 * 1024)
 	wr.String(snapshotMagic)
 	wr.Section("world", SnapshotVersion)
+	wr.Uint(EngineVersion)
 	wr.Int(int64(w.env.Now))
 	wr.Uint(w.dispatched)
 	wr.Uint(uint64(w.next))
@@ -91,7 +95,12 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 	if magic := r.String(); r.Err() == nil && magic != snapshotMagic {
 		return nil, fmt.Errorf("not a simulation snapshot")
 	}
-	r.Section("world", SnapshotVersion)
+	if v := r.Section("world", SnapshotVersion); r.Err() == nil && v != SnapshotVersion {
+		return nil, fmt.Errorf("snapshot: format %d is older than this build's %d", v, SnapshotVersion)
+	}
+	if e := r.Uint(); r.Err() == nil && e != EngineVersion {
+		return nil, fmt.Errorf("snapshot: taken by engine version %d, this is %d", e, EngineVersion)
+	}
 	now := clock.Tick(r.Int())
 	w.dispatched = r.Uint()
 	next := r.Uint()
@@ -151,10 +160,91 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 	if err := r.Done(); err != nil {
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
+	if err := w.checkRestored(now); err != nil {
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
 	w.env.Now = now
 	w.env.Restoring = false
 	for _, o := range opts {
 		o(w)
 	}
 	return w, nil
+}
+
+// checkRestored verifies that a restored world is one the simulation can
+// run from tick now: every queued event is due from now on and is one its
+// subsystem can run, the user's commands are in order up to now, and each
+// part agrees with the others and with the store (an actual, target or
+// observed record that no part accounts for is refused). A snapshot comes
+// back from browser storage, where it can be damaged anywhere.
+func (w *World) checkRestored(now clock.Tick) error {
+	if now < 0 || now > clock.MaxTick {
+		return fmt.Errorf("tick %d out of range", now)
+	}
+	pending := map[uint64]clock.Scheduled{}
+	for _, s := range w.queue.Pending() {
+		check := w.checkers[s.Kind.Subsystem()]
+		switch {
+		case s.At < now:
+			return fmt.Errorf("event %v due at t=%d, before the snapshot's t=%d", s.Event, s.At, now)
+		case check == nil:
+			return fmt.Errorf("event %v of no subsystem this scenario runs", s.Event)
+		}
+		if err := check(s.Event); err != nil {
+			return err
+		}
+		pending[s.Seq] = s
+	}
+	for i, c := range w.commands {
+		if c.At > now || i > 0 && c.At < w.commands[i-1].At {
+			return fmt.Errorf("command %d (%s) at t=%d is out of order (snapshot at t=%d)", i, c.Command, c.At, now)
+		}
+	}
+	records, err := w.hw.CheckRestored(now, pending)
+	if err != nil {
+		return err
+	}
+	st := w.env.Store
+	targets, observed := 0, 0
+	if c := w.ctl; c != nil {
+		for e := range w.hw.Elements() {
+			path := w.hw.Path(w.hw.ElementRef(int32(e)))
+			if rec, ok := st.Get(store.Target, path); !ok {
+				return fmt.Errorf("%s: no target record", path)
+			} else if _, ok := rec.Value.(views.Target); !ok {
+				return fmt.Errorf("%s: the target record holds a %T", path, rec.Value)
+			}
+		}
+		targets, observed = w.hw.Elements(), w.hw.Elements()
+		if err := c.Monitor.CheckRestored(now); err != nil {
+			return err
+		}
+		if err := c.Repair.CheckRestored(now, pending); err != nil {
+			return err
+		}
+		n, err := c.Faults.CheckRestored(now)
+		if err != nil {
+			return err
+		}
+		records += n
+		if err := c.Metrics.CheckRestored(now); err != nil {
+			return err
+		}
+		if c.Workloads != nil {
+			n, err := c.Workloads.CheckRestored(now)
+			if err != nil {
+				return err
+			}
+			records += n
+		}
+	}
+	for _, v := range []struct {
+		view store.View
+		want int
+	}{{store.Target, targets}, {store.Actual, records}, {store.Observed, observed}} {
+		if n := st.Len(v.view); n != v.want {
+			return fmt.Errorf("the %s view has %d records, %d of them accounted for", v.view, n, v.want)
+		}
+	}
+	return nil
 }

@@ -46,7 +46,8 @@ type World struct {
 	stepper *clock.Stepper
 	hw      *hardware.Model
 
-	handlers [256]func(clock.Event) // by event subsystem
+	handlers [256]func(clock.Event)       // by event subsystem
+	checkers [256]func(clock.Event) error // by event subsystem: is a restored event one its handler can run
 
 	script     []scenario.Timed // the scenario's own commands
 	next       int              // the first script command not yet applied
@@ -120,7 +121,7 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 		return nil, err
 	}
 	w.hw = hw
-	w.handlers[hardware.Subsystem] = hw.Handle
+	w.handlers[hardware.Subsystem], w.checkers[hardware.Subsystem] = hw.Handle, hw.CheckEvent
 	if sc.Control != nil {
 		if err := w.buildControl(sc); err != nil {
 			return nil, err
@@ -416,6 +417,9 @@ func (w *World) applyScript() {
 func (w *World) RunTo(t clock.Tick) error {
 	if t < w.env.Now {
 		return fmt.Errorf("cannot run back in time from t=%d to t=%d", w.env.Now, t)
+	}
+	if t > clock.MaxTick {
+		return fmt.Errorf("cannot run to t=%d: the longest run is %d ticks", t, clock.MaxTick)
 	}
 	for {
 		if err := w.env.Halted(); err != nil {

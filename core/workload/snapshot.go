@@ -5,8 +5,10 @@ import (
 	"fmt"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/snap"
+	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
@@ -134,4 +136,46 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		m.cluster.SetSchedulable(int32(b), ok, why)
 	}
 	return r.Err()
+}
+
+// CheckEvent reports whether ev names an instance or workload that exists.
+func (m *Manager) CheckEvent(ev clock.Event) error {
+	switch ev.Kind {
+	case EvStart, EvRunning, EvStopped:
+		if int(ev.Target) < len(m.insts) {
+			return nil
+		}
+	case EvLifetime:
+		if int(ev.Target) < len(m.wls) {
+			return nil
+		}
+	case EvRetry, EvArrival:
+		return nil
+	}
+	return fmt.Errorf("workload event %v: no such instance or workload", ev)
+}
+
+// CheckRestored verifies the restored books against the store: every usage
+// record is a blade's, holding what the scheduler holds there. It returns
+// how many actual records it accounted for.
+func (m *Manager) CheckRestored(now clock.Tick) (records int, err error) {
+	for i := range m.insts {
+		if m.insts[i].Since > now {
+			return 0, fmt.Errorf("instance %s: in its state since t=%d, at t=%d", m.Name(i), m.insts[i].Since, now)
+		}
+	}
+	keys := m.env.Store.Keys(store.Actual, "usage/")
+	for _, k := range keys {
+		ref, ok := m.hw.Lookup(k[len("usage/"):])
+		if !ok || ref.Kind != hardware.KindBlade {
+			return 0, fmt.Errorf("usage record %s is not a blade's", k)
+		}
+		rec, _ := m.env.Store.Get(store.Actual, k)
+		u := m.cluster.Used(ref.Index)
+		want := views.Usage{Instances: int64(len(m.cluster.Instances(ref.Index))), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
+		if rec.Value != want {
+			return 0, fmt.Errorf("usage record %s is not what the scheduler holds there", k)
+		}
+	}
+	return len(keys), nil
 }

@@ -1,0 +1,145 @@
+package hardware
+
+import (
+	"fmt"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/store"
+)
+
+// A restored snapshot may be damaged anywhere (it comes back from browser
+// storage): Restore reads its framing, and these checks refuse any content
+// the model would later trust, so that a damaged snapshot is an error and
+// never a panic or a quietly different run.
+
+// CheckEvent reports whether ev is a hardware event the model can run.
+func (m *Model) CheckEvent(ev clock.Event) error {
+	switch ev.Kind {
+	case EvPower, EvNetwork, EvBootTimer, EvShutdownTimer:
+	default:
+		return fmt.Errorf("hardware event of unknown kind %#04x", uint16(ev.Kind))
+	}
+	if int(ev.Target) >= len(m.Blades) {
+		return fmt.Errorf("hardware event for blade %d of %d", ev.Target, len(m.Blades))
+	}
+	return nil
+}
+
+// CheckRestored verifies a restored model against itself, the queue and the
+// store: each state is one its element can be in at tick now, each running
+// blade timer is the event queued for it, and every actual record in the
+// store is the one the model would write. It returns how many actual
+// records it accounted for, so the caller can tell whether any other is
+// left over.
+func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled) (records int, err error) {
+	for i := range m.Racks {
+		r := &m.Racks[i]
+		if r.State == RackInvalid || r.EnteredAt > now {
+			return 0, fmt.Errorf("%s: state %s since t=%d at t=%d", r.Path, r.State, r.EnteredAt, now)
+		}
+		if err := m.checkRecord(r.Path, RackActual{State: r.State, EnteredAt: r.EnteredAt}); err != nil {
+			return 0, err
+		}
+	}
+	for i := range m.PDUs {
+		p := &m.PDUs[i]
+		stuckFrom := p.stuckFrom == PDUWorking || p.stuckFrom == PDUOff || p.stuckFrom == PDUInvalid && p.State != PDUStuck
+		if p.State == PDUInvalid || !stuckFrom || p.EnteredAt > now || p.Guard > now {
+			return 0, fmt.Errorf("%s: state %s (stuck from %s) since t=%d, guard t=%d, at t=%d", p.Path, p.State, p.stuckFrom, p.EnteredAt, p.Guard, now)
+		}
+		if err := m.checkRecord(p.Path, PDUActual{State: p.State, EnteredAt: p.EnteredAt, Guard: p.Guard}); err != nil {
+			return 0, err
+		}
+		if err := m.checkCables(now, p.Ports); err != nil {
+			return 0, err
+		}
+	}
+	for i := range m.TORs {
+		t := &m.TORs[i]
+		if t.State == TORInvalid || t.EnteredAt > now || t.Guard > now {
+			return 0, fmt.Errorf("%s: state %s since t=%d, guard t=%d, at t=%d", t.Path, t.State, t.EnteredAt, t.Guard, now)
+		}
+		if err := m.checkRecord(t.Path, TORActual{State: t.State, EnteredAt: t.EnteredAt, Guard: t.Guard}); err != nil {
+			return 0, err
+		}
+		if err := m.checkCables(now, t.Ports); err != nil {
+			return 0, err
+		}
+	}
+	for i := range m.Blades {
+		b := &m.Blades[i]
+		if err := m.checkBlade(int32(i), now, pending); err != nil {
+			return 0, fmt.Errorf("%s: %w", b.Path, err)
+		}
+		if err := m.checkRecord(b.Path, BladeActual{State: b.State, EnteredAt: b.EnteredAt, Guard: b.Guard,
+			Powered: b.Powered, Connected: b.Connected, TimerDue: b.TimerDue}); err != nil {
+			return 0, err
+		}
+	}
+	records = len(m.Racks) + len(m.PDUs) + len(m.TORs) + len(m.Blades)
+	for i := range m.PDUs {
+		records += len(m.PDUs[i].Ports)
+	}
+	for i := range m.TORs {
+		records += len(m.TORs[i].Ports)
+	}
+	return records, nil
+}
+
+func (m *Model) checkCables(now clock.Tick, ports []Cable) error {
+	for i := range ports {
+		c := &ports[i]
+		if c.Guard > now {
+			return fmt.Errorf("%s: guard t=%d at t=%d", c.Path, c.Guard, now)
+		}
+		if err := m.checkRecord(c.Path, CableActual{On: c.On, Faulted: c.Faulted, Guard: c.Guard}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *Model) checkBlade(b int32, now clock.Tick, pending map[uint64]clock.Scheduled) error {
+	bl := &m.Blades[b]
+	switch {
+	case bl.State == BladeInvalid || bl.State == BladeStart:
+		return fmt.Errorf("state %s after the start", bl.State)
+	case bl.EnteredAt > now || bl.Guard > now:
+		return fmt.Errorf("state %s since t=%d, guard t=%d, at t=%d", bl.State, bl.EnteredAt, bl.Guard, now)
+	case bl.rebootPending && bl.State != BladeStopping && bl.State != BladeStoppingIsolated:
+		return fmt.Errorf("a reboot pending while %s", bl.State)
+	}
+	timed := bl.State == BladeBooting || bl.State == BladeStopping || bl.State == BladeStoppingIsolated
+	if bl.timerSerial == 0 {
+		if timed || bl.timerSeq != 0 || bl.TimerDue != clock.Never {
+			return fmt.Errorf("%s with no running timer (seq %d, due t=%d)", bl.State, bl.timerSeq, bl.TimerDue)
+		}
+		return nil
+	}
+	kind := EvShutdownTimer
+	if bl.State == BladeBooting {
+		kind = EvBootTimer
+	}
+	ev, ok := pending[bl.timerSeq]
+	switch {
+	case !timed:
+		return fmt.Errorf("a running timer %d while %s", bl.timerSerial, bl.State)
+	case bl.timerSerial > m.timers:
+		return fmt.Errorf("timer %d beyond the counter %d", bl.timerSerial, m.timers)
+	case !ok || ev.Kind != kind || ev.Target != uint32(b) || ev.Ref != bl.timerSerial || ev.At != bl.TimerDue || ev.At < now:
+		return fmt.Errorf("its timer %d (due t=%d) is not the event queued as %d", bl.timerSerial, bl.TimerDue, bl.timerSeq)
+	}
+	return nil
+}
+
+// checkRecord verifies that the actual record at path is want.
+func (m *Model) checkRecord(path string, want any) error {
+	rec, ok := m.env.Store.Get(store.Actual, path)
+	if !ok {
+		return fmt.Errorf("%s: no actual record", path)
+	}
+	if rec.Value != want {
+		return fmt.Errorf("%s: the actual record %+v is not the hardware's state %+v", path, rec.Value, want)
+	}
+	return nil
+}
