@@ -52,6 +52,9 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	if seedSet(fs) {
 		sc.Seed = *seed
 	}
+	if *ticks < 0 || clock.Tick(*ticks) > clock.MaxTick {
+		return fail(fmt.Errorf("--ticks must be 0..%d (the longest run), got %d", clock.MaxTick, *ticks))
+	}
 	if clock.Tick(*ticks) < sc.At {
 		return fail(fmt.Errorf("--ticks %d is before the tick the scenario reached (%d)", *ticks, sc.At))
 	}

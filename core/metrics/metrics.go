@@ -12,6 +12,7 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -169,7 +170,11 @@ func (m *Metrics) Availability() (ppm int64, ok bool) {
 	if m.exposure == 0 {
 		return 0, false
 	}
-	return m.upTicks * 1_000_000 / m.exposure, true
+	// up ≤ exposure < 2^63, so up × 10^6 needs 128 bits, and the quotient,
+	// at most 10^6, fits.
+	hi, lo := bits.Mul64(uint64(m.upTicks), 1_000_000)
+	q, _ := bits.Div64(hi, lo, uint64(m.exposure))
+	return int64(q), true
 }
 
 // UpTicks is the enabled-blade ticks spent working so far; exposure the

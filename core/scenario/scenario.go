@@ -40,7 +40,7 @@ const (
 	RetentionMin = 100
 	RetentionMax = 100_000
 	CommandsMax  = 1_000_000
-	AtMax        = clock.Tick(1) << 40
+	AtMax        = clock.MaxTick // the longest run; see clock.MaxTick
 )
 
 // Scenario is a simulation run's whole input.

@@ -221,3 +221,15 @@ func oneRack(t testing.TB) *scenario.Scenario {
 	sc.Inventory = scenario.Inventory{Definition: def}
 	return sc
 }
+
+// A scenario dated beyond the longest run is refused at load: replaying
+// 2^40 ticks of churn never ends (a 988-character link asked for it).
+func TestReliabilityRunBeyondTheLongestIsRefused(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "reliability", "churn-at-2pow40.json"))
+	require.NoError(t, err)
+	_, err = scenario.Parse("churn-at-2pow40.json", data)
+	require.ErrorContains(t, err, "at: must be 0..34359738368, got 1099511627776")
+	w, err := New(scenario.Default())
+	require.NoError(t, err)
+	require.ErrorContains(t, w.RunUntil(clock.MaxTick+1), "the longest run is 34359738368 ticks")
+}
