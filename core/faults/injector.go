@@ -171,6 +171,10 @@ func (in *Injector) broken(s Spec) string {
 	return ""
 }
 
+// CheckTarget reports whether a spec names an element (and port) it
+// applies to, whatever the state of the run.
+func (in *Injector) CheckTarget(s Spec) error { return in.checkTarget(s) }
+
 // checkTarget reports whether a spec names an element it applies to.
 func (in *Injector) checkTarget(s Spec) error {
 	if err := s.Validate(); err != nil {

@@ -3,12 +3,14 @@ package sim
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/repair"
@@ -232,4 +234,24 @@ func TestReliabilityRunBeyondTheLongestIsRefused(t *testing.T) {
 	w, err := New(scenario.Default())
 	require.NoError(t, err)
 	require.ErrorContains(t, w.RunUntil(clock.MaxTick+1), "the longest run is 34359738368 ticks")
+}
+
+// A command that names an element the inventory does not have is refused
+// when the scenario loads, naming the command (ccsim then exits non-zero),
+// rather than skipped when its tick comes.
+func TestCommandsOnMissingElementsAreRefusedAtLoad(t *testing.T) {
+	for _, c := range []scenario.Command{
+		{Do: scenario.Power, Target: "standard/standard/rack9/blade/1", On: true},
+		{Do: scenario.BreakCable, Target: "standard/standard/rack1/tor/0", Port: 5000},
+		{Do: scenario.Maintain, Target: "standard/standard/rack1/pdu/0"},
+		{Do: scenario.Inject, Fault: &faults.Spec{Kind: faults.BladeFault, Target: "standard/standard/rack1/blade/99"}},
+		{Do: scenario.Process, Name: "nosuch", On: true},
+	} {
+		sc, err := scenario.Builtin("standard")
+		require.NoError(t, err)
+		sc.Script = append(sc.Script, scenario.Timed{At: 50, Command: c})
+		_, err = New(sc)
+		require.Error(t, err, "%s", c)
+		assert.Contains(t, err.Error(), fmt.Sprintf("script[%d] (%s at t=50)", len(sc.Script)-1, c))
+	}
 }

@@ -128,7 +128,36 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 		}
 	}
 	w.env.Store.Deliver()
+	for _, list := range []struct {
+		name string
+		cmds []scenario.Timed
+	}{{"script", sc.Script}, {"commands", sc.Commands}} {
+		for i, c := range list.cmds {
+			if err := w.checkStatic(c.Command); err != nil {
+				return nil, fmt.Errorf("%s[%d] (%s at t=%d): %w", list.name, i, c.Command, c.At, err)
+			}
+		}
+	}
 	return w, nil
+}
+
+// checkStatic checks what a command names that cannot change during a
+// run: its element exists and is of a kind it applies to, its port, its
+// random process. A scenario whose command names a missing element is
+// refused at load; what depends on the run (an injection on an element
+// already faulted, a workload created later) is checked when it runs.
+func (w *World) checkStatic(c scenario.Command) error {
+	switch c.Do {
+	case scenario.BringUp, scenario.PauseFault, scenario.ResumeFault, scenario.RemoveFault,
+		scenario.CreateWorkload, scenario.StopWorkload, scenario.ResumeWorkload, scenario.DeleteWorkload:
+		return nil
+	case scenario.Inject:
+		if w.ctl == nil {
+			return w.checkControl(c)
+		}
+		return w.ctl.Faults.CheckTarget(*c.Fault)
+	}
+	return w.checkTarget(c)
 }
 
 // putDefinition writes the definition view: one record per element.
