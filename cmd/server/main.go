@@ -42,27 +42,25 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := serve(ctx, *addr, s); err != nil {
+	if err := serve(ctx, *addr, s, defaultLimits); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// serve listens on addr until ctx ends, then shuts down gracefully: requests
-// in flight get up to five seconds to finish.
-func serve(ctx context.Context, addr string, s *site) error {
+// serve listens on addr until ctx ends, within the limits lim, then shuts
+// down gracefully: requests in flight get up to five seconds to finish, and
+// the connections still open then are closed.
+func serve(ctx context.Context, addr string, s *site, lim limits) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-	}
+	srv := lim.server(s.handler)
 	go s.web.gzipped(filepath.Join(s.web.dir, "app.wasm")) // warm the cache for the first visitor
 	log.Printf("serving CloudChamber %s at http://%s/", s.app.Version, ln.Addr())
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- srv.Serve(lim.listener(ln)) }()
 	select {
 	case err := <-errc:
 		return err
@@ -72,7 +70,8 @@ func serve(ctx context.Context, addr string, s *site) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		log.Printf("closing the connections still open: %v", err)
+		srv.Close()
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

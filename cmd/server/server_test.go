@@ -3,9 +3,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -242,4 +245,229 @@ func TestAcceptsEncoding(t *testing.T) {
 	} {
 		require.Equal(t, c.want, acceptsEncoding(c.header, c.token), "%q %q", c.header, c.token)
 	}
+}
+
+// discardResponse is a ResponseWriter that counts the body's bytes.
+type discardResponse struct {
+	header http.Header
+	status int
+	n      int
+}
+
+func (d *discardResponse) Header() http.Header  { return d.header }
+func (d *discardResponse) WriteHeader(code int) { d.status = code }
+func (d *discardResponse) Write(p []byte) (int, error) {
+	d.n += len(p)
+	return len(p), nil
+}
+
+// shortLimits make every bound of the server observable within a test.
+var shortLimits = limits{
+	ReadHeader:     300 * time.Millisecond,
+	Read:           time.Second,
+	Idle:           300 * time.Millisecond,
+	Stall:          300 * time.Millisecond,
+	Write:          5 * time.Second,
+	MaxHeaderBytes: 8 << 10,
+	MaxConns:       8,
+}
+
+// startLimited serves s over TCP on the loopback within lim, and records
+// the connections the server closes.
+func startLimited(t *testing.T, s *site, lim limits) (addr string, closed *closeLog) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	srv := lim.server(s.handler)
+	closed = &closeLog{at: map[string]time.Time{}}
+	srv.ConnState = func(c net.Conn, st http.ConnState) {
+		if st == http.StateClosed {
+			closed.mu.Lock()
+			closed.at[c.RemoteAddr().String()] = time.Now()
+			closed.mu.Unlock()
+		}
+	}
+	go srv.Serve(lim.listener(ln))
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String(), closed
+}
+
+// closeLog is when the server closed each connection, by the client's address.
+type closeLog struct {
+	mu sync.Mutex
+	at map[string]time.Time
+}
+
+// within waits up to d for the server to close the client's connection c,
+// and tells how long after start it did.
+func (l *closeLog) within(t *testing.T, c net.Conn, start time.Time, d time.Duration) time.Duration {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		l.mu.Lock()
+		at, ok := l.at[c.LocalAddr().String()]
+		l.mu.Unlock()
+		if ok {
+			return at.Sub(start)
+		}
+	}
+	require.FailNow(t, "the server kept the connection open", "after %v", d)
+	return 0
+}
+
+func dial(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func TestDefaultLimitsAreSet(t *testing.T) {
+	srv := defaultLimits.server(http.NotFoundHandler())
+	require.NotZero(t, srv.ReadHeaderTimeout)
+	require.NotZero(t, srv.ReadTimeout)
+	require.NotZero(t, srv.WriteTimeout)
+	require.NotZero(t, srv.IdleTimeout)
+	require.NotZero(t, srv.MaxHeaderBytes)
+	require.True(t, srv.DisableGeneralOptionsHandler)
+	require.NotZero(t, defaultLimits.Stall)
+	require.NotZero(t, defaultLimits.MaxConns)
+}
+
+func TestIdleConnectionIsClosed(t *testing.T) {
+	addr, closed := startLimited(t, newTestSite(t, nil), shortLimits)
+	c := dial(t, addr)
+	br := bufio.NewReader(c)
+	for range 2 { // kept alive between requests, then closed when idle
+		_, err := io.WriteString(c, "GET /web/icon.svg HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err)
+		r, err := http.ReadResponse(br, nil)
+		require.NoError(t, err)
+		require.Equal(t, 200, r.StatusCode)
+		_, err = io.Copy(io.Discard, r.Body)
+		require.NoError(t, err)
+	}
+	idleSince := time.Now()
+	waited := closed.within(t, c, idleSince, 3*time.Second)
+	require.GreaterOrEqual(t, waited, 250*time.Millisecond, "closed before the idle timeout")
+	_, err := br.ReadByte()
+	require.ErrorIs(t, err, io.EOF)
+}
+
+func TestSlowHeadersAreCut(t *testing.T) {
+	addr, closed := startLimited(t, newTestSite(t, nil), shortLimits)
+	silent := dial(t, addr) // connects and says nothing
+	slow := dial(t, addr)   // starts a request and never ends its headers
+	_, err := io.WriteString(slow, "GET / HTTP/1.1\r\nHost: x\r\n")
+	require.NoError(t, err)
+	start := time.Now()
+	require.Less(t, closed.within(t, silent, start, 3*time.Second), 2*time.Second)
+	require.Less(t, closed.within(t, slow, start, 3*time.Second), 2*time.Second)
+}
+
+func TestLargeHeadersAreRefused(t *testing.T) {
+	addr, _ := startLimited(t, newTestSite(t, nil), shortLimits)
+	c := dial(t, addr)
+	_, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: "+strings.Repeat("a", 64<<10)+"\r\n\r\n")
+	require.NoError(t, err)
+	r, err := http.ReadResponse(bufio.NewReader(c), nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusRequestHeaderFieldsTooLarge, r.StatusCode)
+}
+
+func TestOtherMethodsOverTCP(t *testing.T) {
+	addr, _ := startLimited(t, newTestSite(t, nil), shortLimits)
+	for _, line := range []string{"OPTIONS * HTTP/1.1", "TRACE / HTTP/1.1", "POST /web/icon.svg HTTP/1.1", "CONNECT x:443 HTTP/1.1"} {
+		c := dial(t, addr)
+		_, err := io.WriteString(c, line+"\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+		require.NoError(t, err)
+		r, err := http.ReadResponse(bufio.NewReader(c), nil)
+		require.NoError(t, err, line)
+		require.Equal(t, http.StatusMethodNotAllowed, r.StatusCode, line)
+		require.Equal(t, "GET, HEAD", r.Header.Get("Allow"), line)
+	}
+}
+
+// A client that asks for a large file and never reads holds its connection
+// no longer than the stall timeout, and the server keeps no copy of the
+// file for it.
+func TestNeverReadingClientIsCut(t *testing.T) {
+	const size = 32 << 20 // more than the loopback's socket buffers hold
+	s := newTestSite(t, map[string]string{"big.bin": strings.Repeat("x", size)})
+	addr, closed := startLimited(t, s, shortLimits)
+	c := dial(t, addr)
+	require.NoError(t, c.(*net.TCPConn).SetReadBuffer(4096))
+	_, err := io.WriteString(c, "GET /web/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	closed.within(t, c, time.Now(), 5*time.Second)
+}
+
+// The write deadline moves with each chunk of at most writeChunk bytes and
+// never passes the bound of the whole response.
+func TestWriteDeadlineFollowsProgress(t *testing.T) {
+	fw := &deadlineRecorder{}
+	lim := limits{Stall: time.Second, Write: time.Minute}
+	start := time.Now()
+	lim.bounded(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, err := w.Write(make([]byte, 3*writeChunk+10))
+		require.NoError(t, err)
+		require.Equal(t, 3*writeChunk+10, n)
+	})).ServeHTTP(fw, httptest.NewRequest("GET", "/", nil))
+	require.Equal(t, []int{writeChunk, writeChunk, writeChunk, 10}, fw.writes)
+	require.Len(t, fw.deadlines, 4)
+	for _, d := range fw.deadlines {
+		require.WithinDuration(t, start.Add(time.Second), d, 500*time.Millisecond)
+	}
+
+	fw = &deadlineRecorder{}
+	lim = limits{Stall: time.Minute, Write: time.Second}
+	lim.bounded(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("x"))
+	})).ServeHTTP(fw, httptest.NewRequest("GET", "/", nil))
+	require.WithinDuration(t, start.Add(time.Second), fw.deadlines[0], 500*time.Millisecond, "capped by Write")
+}
+
+type deadlineRecorder struct {
+	discardResponse
+	writes    []int
+	deadlines []time.Time
+}
+
+func (d *deadlineRecorder) Header() http.Header {
+	if d.header == nil {
+		d.header = http.Header{}
+	}
+	return d.header
+}
+
+func (d *deadlineRecorder) Write(p []byte) (int, error) {
+	d.writes = append(d.writes, len(p))
+	return len(p), nil
+}
+
+func (d *deadlineRecorder) SetWriteDeadline(t time.Time) error {
+	d.deadlines = append(d.deadlines, t)
+	return nil
+}
+
+// Beyond MaxConns, a connection waits to be accepted until another closes.
+func TestConnectionsAreBounded(t *testing.T) {
+	lim := shortLimits
+	lim.MaxConns, lim.ReadHeader, lim.Read = 2, 10*time.Second, 10*time.Second
+	addr, _ := startLimited(t, newTestSite(t, nil), lim)
+	first := dial(t, addr)
+	dial(t, addr)
+	time.Sleep(100 * time.Millisecond)
+	third := dial(t, addr)
+	_, err := io.WriteString(third, "GET /web/icon.svg HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(third)
+	require.NoError(t, third.SetReadDeadline(time.Now().Add(300*time.Millisecond)))
+	_, err = br.ReadByte()
+	require.ErrorIs(t, err, os.ErrDeadlineExceeded, "served beyond the bound")
+	first.Close()
+	require.NoError(t, third.SetReadDeadline(time.Now().Add(3*time.Second)))
+	r, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, r.StatusCode)
 }
