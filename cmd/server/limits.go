@@ -105,9 +105,28 @@ func (w *deadlineWriter) Write(p []byte) (int, error) {
 	return written, nil
 }
 
-// ReadFrom is how http.ServeContent and io.Copy send a body: through a
-// pooled buffer and Write, so each chunk gets its deadline.
+// ReadFrom is how http.ServeContent sends a body (io.CopyN). From a
+// memReader it writes the shared bytes themselves; from anything else it
+// copies through a pooled buffer.
 func (w *deadlineWriter) ReadFrom(src io.Reader) (int64, error) {
+	if lr, ok := src.(*io.LimitedReader); ok {
+		if m, ok := lr.R.(*memReader); ok {
+			var total int64
+			for lr.N > 0 {
+				b := m.next(lr.N)
+				if len(b) == 0 {
+					break
+				}
+				lr.N -= int64(len(b))
+				n, err := w.Write(b)
+				total += int64(n)
+				if err != nil {
+					return total, err
+				}
+			}
+			return total, nil
+		}
+	}
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
 	return io.CopyBuffer(writerOnly{w}, src, *buf)

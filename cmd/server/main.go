@@ -18,7 +18,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -56,7 +55,7 @@ func serve(ctx context.Context, addr string, s *site, lim limits) error {
 		return err
 	}
 	srv := lim.server(s.handler)
-	go s.web.gzipped(filepath.Join(s.web.dir, "app.wasm")) // warm the cache for the first visitor
+	go s.web.warm() // make the gzip copies before the first visitor asks
 	log.Printf("serving CloudChamber %s at http://%s/", s.app.Version, ln.Addr())
 
 	errc := make(chan error, 1)

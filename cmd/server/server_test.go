@@ -160,6 +160,8 @@ func TestPrecompressedBrotliWins(t *testing.T) {
 	wasm := filepath.Join(s.web.dir, "app.wasm")
 	later := time.Now().Add(time.Hour)
 	require.NoError(t, os.Chtimes(wasm, later, later))
+	s, err := newSite(s.web.dir)
+	require.NoError(t, err)
 	r = get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": "br"})
 	require.Empty(t, r.Header.Get("Content-Encoding"))
 }
@@ -247,6 +249,149 @@ func TestAcceptsEncoding(t *testing.T) {
 	}
 }
 
+// Each representation of a file has its own validator: a conditional
+// request gets 304 only for the representation the client holds.
+func TestEachEncodingHasItsOwnETag(t *testing.T) {
+	s := newTestSite(t, map[string]string{"app.wasm.br": "brotli bytes"})
+	encodings := map[string]string{"br": "br", "gzip": "gzip", "": ""} // Accept-Encoding: Content-Encoding
+	tags := map[string]string{}
+	for accept, enc := range encodings {
+		r := get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": accept})
+		require.Equal(t, 200, r.StatusCode)
+		require.Equal(t, enc, r.Header.Get("Content-Encoding"))
+		require.Equal(t, "Accept-Encoding", r.Header.Get("Vary"))
+		require.Equal(t, "no-cache", r.Header.Get("Cache-Control"))
+		tag := r.Header.Get("ETag")
+		require.Regexp(t, `^"[0-9a-f]{24}(-br|-gzip)?"$`, tag)
+		require.NotEqual(t, `"`+s.app.Version+`"`, tag, "the app's version validates no file")
+		if enc != "" {
+			require.True(t, strings.HasSuffix(tag, "-"+enc+`"`), tag)
+		}
+		full := body(t, r)
+		require.Equal(t, strconv.Itoa(len(full)), r.Header.Get("Content-Length"), "known length, not chunked")
+		tags[accept] = tag
+
+		// A range of the representation.
+		rg := get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": accept, "Range": "bytes=2-5", "If-Range": tag})
+		require.Equal(t, http.StatusPartialContent, rg.StatusCode)
+		require.Equal(t, full[2:6], body(t, rg))
+
+		// HEAD: the same headers, no body.
+		h := get(t, s.handler, "HEAD", "/web/app.wasm", map[string]string{"Accept-Encoding": accept})
+		require.Equal(t, 200, h.StatusCode)
+		require.Equal(t, tag, h.Header.Get("ETag"))
+		require.Equal(t, strconv.Itoa(len(full)), h.Header.Get("Content-Length"))
+		require.Empty(t, body(t, h))
+
+		// The client's own copy: 304, with the same validator.
+		nm := get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": accept, "If-None-Match": tag})
+		require.Equal(t, http.StatusNotModified, nm.StatusCode, accept)
+		require.Equal(t, tag, nm.Header.Get("ETag"))
+		require.Empty(t, body(t, nm))
+	}
+	require.Len(t, map[string]bool{tags["br"]: true, tags["gzip"]: true, tags[""]: true}, 3, "one validator per encoding")
+
+	// A copy in another encoding is not the one this client would get: 200.
+	for accept, enc := range encodings {
+		for other, tag := range tags {
+			if other == accept {
+				continue
+			}
+			r := get(t, s.handler, "GET", "/web/app.wasm", map[string]string{"Accept-Encoding": accept, "If-None-Match": tag})
+			require.Equal(t, 200, r.StatusCode, "%q with the %q copy's tag", accept, other)
+			require.Equal(t, enc, r.Header.Get("Content-Encoding"))
+		}
+	}
+
+	// Files that are not compressed have one representation and no Vary.
+	r := get(t, s.handler, "GET", "/web/icon-192.png", map[string]string{"Accept-Encoding": "br, gzip"})
+	require.Empty(t, r.Header.Get("Content-Encoding"))
+	require.Empty(t, r.Header.Get("Vary"))
+	require.Equal(t, http.StatusNotModified, get(t, s.handler, "GET", "/web/icon-192.png", map[string]string{"If-None-Match": r.Header.Get("ETag")}).StatusCode)
+}
+
+// go-app's own responses are validated by their content, not by the app's
+// version, which go-app would send for all: the scripts and the manifest by
+// a hash of their bytes; a page, which go-app renders anew for each request
+// with its attributes in no fixed order, by a weak tag of the version and
+// the server's build.
+func TestPagesHaveTheirOwnETags(t *testing.T) {
+	s := newTestSite(t, nil)
+	for _, p := range []string{"/", "/app.js", "/app-worker.js", "/manifest.webmanifest", "/wasm_exec.js"} {
+		r := get(t, s.handler, "GET", p, nil)
+		require.Equal(t, 200, r.StatusCode, p)
+		b := body(t, r)
+		tag := r.Header.Get("ETag")
+		if p == "/" {
+			require.Regexp(t, `^W/"[0-9a-f]{24}"$`, tag, p)
+		} else {
+			require.Regexp(t, `^"[0-9a-f]{24}"$`, tag, p)
+			require.Equal(t, etag([]byte(b), ""), tag, p)
+		}
+		require.Equal(t, strconv.Itoa(len(b)), r.Header.Get("Content-Length"), p)
+		require.Equal(t, "no-cache", r.Header.Get("Cache-Control"), p)
+		require.Equal(t, headerCSP, r.Header.Get("Content-Security-Policy"), p)
+
+		nm := get(t, s.handler, "GET", p, map[string]string{"If-None-Match": tag})
+		require.Equal(t, http.StatusNotModified, nm.StatusCode, p)
+		require.Equal(t, tag, nm.Header.Get("ETag"), p)
+		old := get(t, s.handler, "GET", p, map[string]string{"If-None-Match": `"` + s.app.Version + `"`})
+		require.Equal(t, 200, old.StatusCode, "%s: the version is no validator", p)
+		require.Len(t, body(t, old), len(b), p)
+
+		h := get(t, s.handler, "HEAD", p, nil)
+		require.Equal(t, 200, h.StatusCode, p)
+		require.Equal(t, tag, h.Header.Get("ETag"), p)
+		require.Equal(t, strconv.Itoa(len(b)), h.Header.Get("Content-Length"), p)
+		require.Empty(t, body(t, h), p)
+	}
+	r := get(t, s.handler, "GET", "/no/such/page", nil)
+	require.Equal(t, 404, r.StatusCode)
+	require.Empty(t, r.Header.Get("ETag"))
+
+	// Another version (or another build of the server) renders other pages.
+	other := newTestSite(t, nil)
+	other.app.Version += "-next"
+	require.NotEqual(t, get(t, s.handler, "GET", "/", nil).Header.Get("ETag"), get(t, other.handler, "GET", "/", nil).Header.Get("ETag"))
+}
+
+// Every file is read once, when the site is made: a request reads no disk
+// and copies no body.
+func TestFilesAreServedFromMemory(t *testing.T) {
+	s := newTestSite(t, map[string]string{"app.wasm.br": string(noise(2 << 20))})
+	want := map[string]string{}
+	for _, p := range []string{"/web/app.wasm", "/web/icon.svg", "/robots.txt"} {
+		want[p] = body(t, get(t, s.handler, "GET", p, map[string]string{"Accept-Encoding": "br"}))
+	}
+	entries, err := os.ReadDir(s.web.dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		require.NoError(t, os.Remove(filepath.Join(s.web.dir, e.Name())))
+	}
+	for p, b := range want {
+		require.Equal(t, b, body(t, get(t, s.handler, "GET", p, map[string]string{"Accept-Encoding": "br"})), p)
+	}
+
+	// Sending the 2 MiB brotli copy allocates a few hundred bytes, not 2 MiB.
+	h := defaultLimits.bounded(s.handler)
+	req := httptest.NewRequest("GET", "/web/app.wasm", nil)
+	req.Header.Set("Accept-Encoding", "br")
+	w := &discardResponse{header: http.Header{}}
+	h.ServeHTTP(w, req) // warm up
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	const n = 20
+	for range n {
+		w = &discardResponse{header: http.Header{}}
+		h.ServeHTTP(w, req)
+		require.Equal(t, 2<<20, w.n)
+	}
+	runtime.ReadMemStats(&after)
+	perRequest := (after.TotalAlloc - before.TotalAlloc) / n
+	require.Less(t, perRequest, uint64(16<<10), "bytes allocated per request")
+}
+
 // discardResponse is a ResponseWriter that counts the body's bytes.
 type discardResponse struct {
 	header http.Header
@@ -259,6 +404,19 @@ func (d *discardResponse) WriteHeader(code int) { d.status = code }
 func (d *discardResponse) Write(p []byte) (int, error) {
 	d.n += len(p)
 	return len(p), nil
+}
+
+// noise is n bytes that do not compress.
+func noise(n int) []byte {
+	b := make([]byte, n)
+	x := uint64(88172645463325252)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b[i] = byte(x)
+	}
+	return b
 }
 
 // shortLimits make every bound of the server observable within a test.
@@ -400,6 +558,28 @@ func TestNeverReadingClientIsCut(t *testing.T) {
 	_, err := io.WriteString(c, "GET /web/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.NoError(t, err)
 	closed.within(t, c, time.Now(), 5*time.Second)
+}
+
+func TestStalledClientsShareOneCopy(t *testing.T) {
+	const size, clients = 8 << 20, 16
+	s := newTestSite(t, map[string]string{"big.bin": strings.Repeat("x", size)})
+	lim := shortLimits
+	lim.Stall, lim.MaxConns = 10*time.Second, 64
+	addr, _ := startLimited(t, s, lim)
+	var before, during runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range clients {
+		c := dial(t, addr)
+		require.NoError(t, c.(*net.TCPConn).SetReadBuffer(4096))
+		_, err := io.WriteString(c, "GET /web/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err)
+	}
+	time.Sleep(300 * time.Millisecond) // every response is under way and blocked
+	runtime.GC()
+	runtime.ReadMemStats(&during)
+	grown := int64(during.HeapAlloc) - int64(before.HeapAlloc)
+	require.Less(t, grown, int64(2<<20), "heap grown by %d B for %d stalled clients of an %d B file", grown, clients, size)
 }
 
 // The write deadline moves with each chunk of at most writeChunk bytes and

@@ -3,17 +3,19 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
+	"io"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	ccapp "github.com/cloudchamber/cloudchamber/app"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -45,20 +47,24 @@ type site struct {
 	handler http.Handler // app wrapped in the security layer
 }
 
-// newSite builds the app handler over the web directory dir. The wasm must
-// already be built: the version is a hash of the built files, so a restart
-// keeps the service worker's cache and every rebuild is seen as an update.
+// newSite builds the app handler over the web directory dir, which it reads
+// once: the server serves the files as they were when it started. The wasm
+// must already be built: the version is a hash of the built files, so a
+// restart keeps the service worker's cache and every rebuild is seen as an
+// update.
 func newSite(dir string) (*site, error) {
-	wasm, err := os.Stat(filepath.Join(dir, "app.wasm"))
-	if err != nil {
+	if _, err := os.Stat(filepath.Join(dir, "app.wasm")); err != nil {
 		return nil, fmt.Errorf("web directory %q has no app.wasm (build it with `make wasm`): %w", dir, err)
 	}
-	version, err := hashDir(dir)
+	web, err := loadWebFiles(dir)
 	if err != nil {
 		return nil, err
 	}
+	wasmSize := web.size("app.wasm")
+	if wasmSize < 0 {
+		return nil, fmt.Errorf("web directory %q: app.wasm is not a regular file", dir)
+	}
 	ccapp.Routes()
-	web := newWebFiles(dir)
 	h := &app.Handler{
 		Name:        "CloudChamber",
 		ShortName:   "CloudChamber",
@@ -81,45 +87,10 @@ func newSite(dir string) (*site, error) {
 			`<meta http-equiv="Content-Security-Policy" content="` + contentSecurityPolicy + `">`,
 		},
 		Resources:         web,
-		Version:           version,
-		WasmContentLength: strconv.FormatInt(wasm.Size(), 10),
+		Version:           web.version,
+		WasmContentLength: strconv.Itoa(wasmSize),
 	}
-	return &site{web: web, app: h, handler: secure(web, h)}, nil
-}
-
-// hashDir hashes the names and contents of the files under dir (not the
-// precompressed copies, which follow from the originals).
-func hashDir(dir string) (string, error) {
-	var names []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || strings.HasPrefix(d.Name(), ".") || isPrecompressed(p) {
-			return nil
-		}
-		rel, err := filepath.Rel(dir, p)
-		names = append(names, filepath.ToSlash(rel))
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("hashing web directory: %w", err)
-	}
-	sort.Strings(names)
-	sum := sha256.New()
-	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
-		if err != nil {
-			return "", fmt.Errorf("hashing web directory: %w", err)
-		}
-		fmt.Fprintf(sum, "%s\x00%d\x00", n, len(b))
-		sum.Write(b)
-	}
-	return hex.EncodeToString(sum.Sum(nil))[:20], nil
-}
-
-func isPrecompressed(name string) bool {
-	return strings.HasSuffix(name, ".gz") || strings.HasSuffix(name, ".br")
+	return &site{web: web, app: h, handler: secure(web, &contentETag{app: h})}, nil
 }
 
 // proxiedFiles are root paths that go-app would fetch over HTTP from the
@@ -127,9 +98,10 @@ func isPrecompressed(name string) bool {
 // them from the web directory ourselves.
 var proxiedFiles = map[string]bool{"/robots.txt": true, "/sitemap.xml": true, "/ads.txt": true}
 
-// secure admits only GET and HEAD on clean paths and sets the security
-// headers on every response.
-func secure(web *webFiles, next http.Handler) http.Handler {
+// secure admits only GET and HEAD on clean paths, sets the security headers
+// on every response, and sends the web directory's files (and go-app's
+// aliases of them) to web, everything else to pages.
+func secure(web *webFiles, pages http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", headerCSP)
@@ -140,20 +112,124 @@ func secure(web *webFiles, next http.Handler) http.Handler {
 			http.Error(w, "method not allowed: this server only serves files", http.StatusMethodNotAllowed)
 			return
 		}
-		if !cleanPath(r.URL.Path) {
+		p := r.URL.Path
+		if !cleanPath(p) {
 			http.Error(w, "bad path", http.StatusBadRequest)
 			return
 		}
-		if proxiedFiles[r.URL.Path] {
-			u := *r.URL
-			u.Path = "/web" + r.URL.Path
-			r2 := *r
-			r2.URL = &u
-			web.ServeHTTP(w, &r2)
-			return
+		switch {
+		case strings.HasPrefix(p, "/web/"):
+			web.ServeHTTP(w, r)
+		case p == "/app.wasm" || p == "/goapp.wasm":
+			web.ServeHTTP(w, withPath(r, "/web/app.wasm"))
+		case proxiedFiles[p]:
+			web.ServeHTTP(w, withPath(r, "/web"+p))
+		default:
+			pages.ServeHTTP(w, r)
 		}
-		next.ServeHTTP(w, r)
 	})
+}
+
+func withPath(r *http.Request, p string) *http.Request {
+	u := *r.URL
+	u.Path = p
+	r2 := *r
+	r2.URL = &u
+	return &r2
+}
+
+// contentETag gives go-app's responses a validator of their own. go-app
+// sends the app's version as the ETag of everything it serves and answers
+// 304 to it, even where a newer server sends another page or script for the
+// same web directory. app.js, app-worker.js, the manifest and wasm_exec.js
+// are made once and never change: their ETag is a hash of their bytes. A
+// page is rendered for each request, and go-app writes its attributes in no
+// fixed order, so the same page differs in bytes from one request to the
+// next: its ETag is weak, a hash of the version and of the server's own
+// executable. These responses are small (17 kB at most): contentETag keeps
+// one in a pooled buffer, answers If-None-Match itself and otherwise sends
+// it as go-app made it.
+type contentETag struct {
+	app      *app.Handler
+	pageOnce sync.Once
+	pageTag  string
+}
+
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func (c *contentETag) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	inner := r
+	if r.Header.Get("If-None-Match") != "" {
+		r2 := *r
+		r2.Header = r.Header.Clone()
+		r2.Header.Del("If-None-Match") // go-app would compare it with the version
+		inner = &r2
+	}
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer pageBuffers.Put(buf)
+	rec := &recordedResponse{header: w.Header(), body: buf}
+	c.app.ServeHTTP(rec, inner)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	h := w.Header()
+	if rec.status != http.StatusOK {
+		h.Del("ETag") // go-app's version, on a 404
+		w.WriteHeader(rec.status)
+		w.Write(buf.Bytes())
+		return
+	}
+	h.Del("Content-Length") // ServeContent sets it, and answers HEAD and ranges
+	if strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+		c.pageOnce.Do(func() { // after go-app has read the version, as it reads it once
+			c.pageTag = `W/"` + strings.Trim(etag([]byte(c.app.Version+"\x00"+executableHash()), ""), `"`) + `"`
+		})
+		h.Set("ETag", c.pageTag)
+	} else {
+		h.Set("ETag", etag(buf.Bytes(), ""))
+	}
+	http.ServeContent(w, r, "", time.Time{}, &memReader{b: buf.Bytes()})
+}
+
+// executableHash identifies the server's build: the pages it renders depend
+// on its code as well as on the web directory.
+var executableHash = sync.OnceValue(func() string {
+	exe, err := os.Executable()
+	if err == nil {
+		var f *os.File
+		if f, err = os.Open(exe); err == nil {
+			defer f.Close()
+			sum := sha256.New()
+			if _, err = io.Copy(sum, f); err == nil {
+				return hex.EncodeToString(sum.Sum(nil))
+			}
+		}
+	}
+	return strconv.FormatInt(time.Now().UnixNano(), 10) // unknown: a new tag for each start
+})
+
+// recordedResponse keeps a handler's status and body; its headers go
+// straight into the real response's.
+type recordedResponse struct {
+	header http.Header
+	status int
+	body   *bytes.Buffer
+}
+
+func (r *recordedResponse) Header() http.Header { return r.header }
+
+func (r *recordedResponse) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+func (r *recordedResponse) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(p)
 }
 
 // cleanPath reports whether p is absolute and has no "." or ".." segment,
