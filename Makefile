@@ -115,6 +115,8 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@echo "BENCH wasm-bytes $$(stat -c %s $(WASM)) bytes"
 	@echo "BENCH wasm-gzip-bytes $$(gzip -9 -c $(WASM) | wc -c) bytes"
 	@if [ -f $(WASM).br ]; then echo "BENCH wasm-brotli-bytes $$(stat -c %s $(WASM).br) bytes"; fi
+	@$(GO) build -o $(BIN)/server ./cmd/server && $(GO) build -o $(BIN)/loadtest ./cmd/server/loadtest
+	@$(BIN)/loadtest -server $(BIN)/server -web web
 	@$(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@$(GO) test -run '^$$' -bench 'BringUp' -benchtime 3x ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@$(GO) test -run '^$$' -bench 'Churn10k' -benchtime 1x -timeout 30m ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
