@@ -55,7 +55,10 @@ func serve(ctx context.Context, addr string, s *site, lim limits) error {
 		return err
 	}
 	srv := lim.server(s.handler)
-	go s.web.warm() // make the gzip copies before the first visitor asks
+	go func() { // before the first visitor asks
+		s.web.warm()     // the gzip copies
+		executableHash() // the pages' validator
+	}()
 	log.Printf("serving CloudChamber %s at http://%s/", s.app.Version, ln.Addr())
 
 	errc := make(chan error, 1)
