@@ -49,10 +49,11 @@ static: build ## write the site as plain static files into dist/
 test: deps vet test-native test-node test-browser test-e2e bench-smoke ## install test tools, vet, and run every test
 	@echo "make test: all passed"
 
-deps: ## install Chromium, Node and wasmbrowsertest when missing (Debian, as root)
+deps: ## install Chromium, Node, brotli and wasmbrowsertest when missing (Debian, as root)
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || [ -x "$(CHROME_BIN)" ] || missing="$$missing chromium"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v brotli >/dev/null 2>&1 || missing="$$missing brotli"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
