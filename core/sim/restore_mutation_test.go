@@ -87,7 +87,9 @@ func TestRestoreMutations(t *testing.T) {
 					func() {
 						defer func() {
 							if p := recover(); p != nil {
-								path := filepath.Join(t.TempDir(), fmt.Sprintf("%s-%d-%d", name, k, i))
+								dir := filepath.Join(os.TempDir(), "cc-restore-mutations")
+								os.MkdirAll(dir, 0o755)
+								path := filepath.Join(dir, fmt.Sprintf("%s-%d-%d", name, k, i))
 								os.WriteFile(path, data, 0o644)
 								t.Fatalf("%s snapshot %d, mutation %d (kept in %s): panic: %v\n%s", name, k, i, path, p, debug.Stack())
 							}

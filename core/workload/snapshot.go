@@ -113,6 +113,13 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		if in.State < Created || in.State > Faulted || in.Blade < -1 || int(in.Blade) >= m.cluster.Len() {
 			return r.Failf("instance %d: state %d on blade %d", i, in.State, in.Blade)
 		}
+		// An instance holds a blade exactly while it is scheduled, starting,
+		// running or stopping; one waiting for capacity is created and holds
+		// none.
+		held := in.State == Scheduled || in.State == Starting || in.State == Running || in.State == Stopping
+		if held != (in.Blade >= 0) || in.waiting && in.State != Created {
+			return r.Failf("instance %d: %s on blade %d, waiting %t", i, in.State, in.Blade, in.waiting)
+		}
 		m.counts[in.State]++
 		if in.Blade >= 0 {
 			wl := m.wls[in.Workload]
