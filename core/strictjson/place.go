@@ -1,0 +1,211 @@
+package strictjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// Position finds the value at path (as Error.Path writes it: keys matched
+// as Decode matches them, indices in brackets) in a JSON text, and returns
+// its 1-based line and column and the part of path that exists. When the
+// path goes further than the text (a key left out), the position is that of
+// the deepest value on the way; when the text is not JSON up to there, or
+// the path cannot be read, it is 0, 0, "".
+func Position(data []byte, path string) (line, col int, found string) {
+	segs, ok := parsePath(path)
+	if !ok {
+		return 0, 0, ""
+	}
+	off, n := position(data, segs)
+	if off < 0 {
+		return 0, 0, ""
+	}
+	w := walker{path: segs[:n]}
+	line, col = LineCol(data, off)
+	return line, col, w.pathString()
+}
+
+// position is the offset of the deepest value on segs's way and how many
+// of segs lead to it; -1 when the text is not JSON up to there.
+func position(data []byte, segs []segment) (int, int) {
+	w := walker{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
+	w.dec.UseNumber()
+	at := w.next()
+	n := 0
+	for _, s := range segs {
+		tok, e := w.token()
+		if e != nil {
+			return -1, 0
+		}
+		child, ok := w.find(tok, s)
+		if !ok {
+			break
+		}
+		at = child
+		n++
+	}
+	return at, n
+}
+
+// find moves into the member or element s of the value whose first token
+// is tok, and returns its offset; the decoder is then just before it.
+func (w *walker) find(tok json.Token, s segment) (int, bool) {
+	switch {
+	case tok == json.Delim('{') && s.key != "":
+		for w.dec.More() {
+			kt, e := w.token()
+			if e != nil {
+				return 0, false
+			}
+			if key, _ := kt.(string); key == s.key || foldEqual(key, s.key) {
+				return w.next(), true
+			}
+			if !w.skipValue() {
+				return 0, false
+			}
+		}
+	case tok == json.Delim('[') && s.key == "" && s.index >= 0:
+		for i := 0; w.dec.More(); i++ {
+			if i == s.index {
+				return w.next(), true
+			}
+			if !w.skipValue() {
+				return 0, false
+			}
+		}
+	}
+	return 0, false
+}
+
+// skipValue reads one whole value.
+func (w *walker) skipValue() bool {
+	depth := 0
+	for {
+		tok, e := w.token()
+		if e != nil {
+			return false
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return true
+		}
+	}
+}
+
+// parsePath reads a path as pathString writes it.
+func parsePath(p string) ([]segment, bool) {
+	var segs []segment
+	for i := 0; i < len(p); {
+		switch p[i] {
+		case '.':
+			if i == 0 || i+1 == len(p) || p[i+1] == '.' || p[i+1] == '[' {
+				return nil, false
+			}
+			i++
+			continue
+		case '[':
+			end := strings.IndexByte(p[i:], ']')
+			if end < 0 {
+				return nil, false
+			}
+			if p[i+1] == '"' {
+				q, err := strconv.QuotedPrefix(p[i+1:])
+				if err != nil || i+1+len(q) >= len(p) || p[i+1+len(q)] != ']' {
+					return nil, false
+				}
+				key, _ := strconv.Unquote(q)
+				segs = append(segs, segment{key: key, index: -1})
+				i += len(q) + 2
+				continue
+			}
+			n, err := strconv.Atoi(p[i+1 : i+end])
+			if err != nil || n < 0 {
+				return nil, false
+			}
+			segs = append(segs, segment{index: n})
+			i += end + 1
+			continue
+		}
+		j := i
+		for j < len(p) && p[j] != '.' && p[j] != '[' {
+			j++
+		}
+		segs = append(segs, segment{key: p[i:j], index: -1})
+		i = j
+	}
+	return segs, true
+}
+
+// Place turns an error found after decoding data, whose message starts
+// with the path of what is wrong ("control.sampleEvery: must be 0..31536000,
+// got -1", or "delays.booting.high must be ..."), into an *Error located at
+// that path in data (see Position). When the message goes on with a path
+// inside that one ("control.rules: rules[2] ..."), the error is located at
+// the deeper value if the text has it. An error that is already an *Error
+// is returned as it is; one whose message names no path is returned as an
+// *Error with no line.
+func Place(name string, data []byte, err error) *Error {
+	if e, ok := err.(*Error); ok {
+		return e
+	}
+	path, rest := leadingPath(err.Error())
+	e := PlaceAt(name, data, path, rest, err)
+	for p, r := path, rest; p != ""; {
+		inner, r2 := leadingPath(r)
+		if inner == "" {
+			break
+		}
+		p = joinPath(p, inner)
+		segs, _ := parsePath(p)
+		off, n := position(data, segs)
+		if n < len(segs) {
+			break
+		}
+		e.Line, e.Col = LineCol(data, off)
+		r = r2
+	}
+	return e
+}
+
+// PlaceAt is Place for an error whose path is known apart from its
+// message.
+func PlaceAt(name string, data []byte, path, msg string, err error) *Error {
+	e := &Error{Name: name, Path: path, Kind: Invalid, Msg: msg, Err: err}
+	if path != "" {
+		e.Line, e.Col, _ = Position(data, path)
+	}
+	return e
+}
+
+// leadingPath splits "a.b[2].c: message" or "a.b[2].c message" into its
+// path and message; a message that does not start with a path is all
+// message. A single word counts as a path only before a colon.
+func leadingPath(msg string) (string, string) {
+	i := 0
+	for i < len(msg) {
+		c := msg[i]
+		if c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' {
+			i++
+			continue
+		}
+		break
+	}
+	p := msg[:i]
+	if _, ok := parsePath(p); !ok || i == 0 {
+		return "", msg
+	}
+	if rest, ok := strings.CutPrefix(msg[i:], ": "); ok {
+		return p, rest
+	}
+	if rest, ok := strings.CutPrefix(msg[i:], " "); ok && strings.ContainsAny(p, ".[") {
+		return p, rest
+	}
+	return "", msg
+}
