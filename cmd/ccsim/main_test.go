@@ -96,7 +96,7 @@ func TestRunErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte(`{"format": 1, "seed": "x"}`), 0o644))
 	_, errs, code = ccsim(t, "run", "--scenario", bad)
 	require.Equal(t, 1, code)
-	require.Contains(t, errs, "seed: expected uint64")
+	require.Contains(t, errs, `bad.json:1:23: seed: must be an integer, got "x"`)
 }
 
 func TestValidate(t *testing.T) {

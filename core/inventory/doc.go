@@ -11,8 +11,9 @@
 //     region and field path.
 //   - Generate builds large inventories for scale runs; MarshalYAML writes
 //     any valid Definition back in the original's format (ccsim gen).
-//   - Scenarios embed a Definition as JSON; UnmarshalJSON restores canonical
-//     order, and Validate checks the rules.
+//   - Scenarios embed a Definition as JSON, read strictly by scenario.Parse
+//     (core/strictjson), which then calls Normalize; Validate checks the
+//     rules.
 //
 // What callers do with it: look elements up (Definition.Rack, Rack.Blade),
 // follow cables (Rack.PowerFeeds, Rack.NetworkLinks), size drawings

@@ -2,7 +2,6 @@ package inventory
 
 import (
 	"cmp"
-	"encoding/json"
 	"slices"
 	"strings"
 )
@@ -110,24 +109,12 @@ type Capacity struct {
 	Accelerators []string `json:"accelerators,omitzero"` // nil and empty both round-trip
 }
 
-// UnmarshalJSON puts a decoded definition into canonical order, because the
-// lookups and Reconcile rely on it and scenario JSON may be hand-edited.
-func (d *Definition) UnmarshalJSON(b []byte) error {
-	type plain Definition // no methods: avoids recursion
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
-	}
-	*d = Definition(p)
-	d.Normalize()
-	return nil
-}
-
 // Normalize sorts every list into canonical order: regions, zones and racks
 // by name (case-insensitive, digits compared as numbers so rack2 < rack10),
-// PDUs, TORs, blades and ports by index. Parse, Generate and UnmarshalJSON
-// call it; code that builds a Definition by hand should too. Sorting is
-// stable, so duplicates stay in input order for Validate to report.
+// PDUs, TORs, blades and ports by index. Parse, Generate and scenario.Parse
+// (for a definition inside a scenario's JSON) call it; code that builds a
+// Definition by hand or decodes one should too. Sorting is stable, so
+// duplicates stay in input order for Validate to report.
 func (d *Definition) Normalize() {
 	slices.SortStableFunc(d.Regions, func(a, b *Region) int { return CompareNames(a.Name, b.Name) })
 	for _, r := range d.Regions {

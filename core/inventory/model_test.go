@@ -85,16 +85,6 @@ func TestCompareNamesIsNaturalAndCaseInsensitive(t *testing.T) {
 	require.False(t, SameName("rack02", "rack2"))
 }
 
-func TestUnmarshalJSONPutsDefinitionInCanonicalOrder(t *testing.T) {
-	const j = `{"name":"x","regions":[{"name":"b","state":"in_service","zones":[]},{"name":"A","state":"in_service","zones":[]}]}`
-	var d Definition
-	require.NoError(t, json.Unmarshal([]byte(j), &d))
-	require.Equal(t, "A", d.Regions[0].Name)
-	require.Same(t, d.Regions[0], d.Region("a"))
-	require.Same(t, d.Regions[1], d.Region("B"))
-	require.Nil(t, d.Region("c"))
-}
-
 func TestLookups(t *testing.T) {
 	d := loadOriginal(t, "extended.yaml")
 	require.Nil(t, d.Zone("region1", "zone9"))

@@ -10,9 +10,7 @@
 package scenario
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -25,6 +23,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 )
@@ -408,36 +407,49 @@ func MarshalIndent(s *Scenario) ([]byte, error) {
 }
 
 // Parse reads a scenario from JSON. file names the source in errors. A
-// scenario of an older format is migrated; a newer one is refused.
+// scenario of an older format is migrated; a newer one is refused. The JSON
+// is read strictly (core/strictjson: no repeated or case-variant keys, no
+// unknown keys, nothing after the scenario), and every error is a
+// *strictjson.Error located at its line and column, validation errors
+// included.
 func Parse(file string, data []byte) (*Scenario, error) {
-	var head struct {
-		Format *int `json:"format"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, jsonError(file, data, err)
-	}
-	switch {
-	case head.Format == nil:
-		return nil, fmt.Errorf("%s: not a scenario: no \"format\" field", file)
-	case *head.Format > Format:
-		return nil, fmt.Errorf("%s: scenario format %d is newer than this build reads (%d); open it with a newer CloudChamber", file, *head.Format, Format)
-	case *head.Format < 1:
-		return nil, fmt.Errorf("%s: format: must be >= 1, got %d", file, *head.Format)
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	s := &Scenario{}
-	if err := dec.Decode(s); err != nil {
-		return nil, jsonError(file, data, err)
+	if err := strictjson.Decode(file, data, s); err != nil {
+		// A newer format may have keys this build does not know: say
+		// that, rather than name the first of them.
+		var head struct {
+			Format *int `json:"format"`
+		}
+		if strictjson.DecodeKnown(file, data, &head) == nil {
+			switch {
+			case head.Format == nil:
+				return nil, &strictjson.Error{Name: file, Kind: strictjson.Invalid, Msg: `not a scenario: no "format" field`}
+			case *head.Format > Format:
+				return nil, newer(file, data, *head.Format)
+			}
+		}
+		return nil, err
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("%s: unexpected data after the scenario", file)
+	switch _, _, found := strictjson.Position(data, "format"); {
+	case found == "":
+		return nil, &strictjson.Error{Name: file, Kind: strictjson.Invalid, Msg: `not a scenario: no "format" field`}
+	case s.Format > Format:
+		return nil, newer(file, data, s.Format)
+	case s.Format < 1:
+		return nil, strictjson.PlaceAt(file, data, "format", fmt.Sprintf("must be >= 1, got %d", s.Format), nil)
 	}
 	migrate(s)
+	if d := s.Inventory.Definition; d != nil {
+		d.Normalize() // hand-edited JSON may list elements in any order
+	}
 	if err := s.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, strictjson.Place(file, data, err)
 	}
 	return s, nil
+}
+
+func newer(file string, data []byte, format int) error {
+	return strictjson.PlaceAt(file, data, "format", fmt.Sprintf("scenario format %d is newer than this build reads (%d); open it with a newer CloudChamber", format, Format), nil)
 }
 
 // migrate brings an older format up to this one. Format 1 has no control
@@ -446,40 +458,4 @@ func migrate(s *Scenario) {
 	if s.Format == 1 {
 		s.Format = 2
 	}
-}
-
-// jsonError names where in the file a JSON error is: a line and column, or
-// the field's path.
-func jsonError(file string, data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		off := syn.Offset
-		if off > 0 && off <= int64(len(data)) && syn.Error() != "unexpected end of JSON input" {
-			off-- // Offset counts the bad byte itself
-		}
-		line, col := lineCol(data, off)
-		return fmt.Errorf("%s:%d:%d: %v", file, line, col, syn)
-	case errors.As(err, &typ):
-		line, col := lineCol(data, typ.Offset)
-		field := typ.Field
-		if field == "" {
-			field = "the scenario"
-		}
-		return fmt.Errorf("%s:%d:%d: %s: expected %s, got a JSON %s", file, line, col, field, typ.Type, typ.Value)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return fmt.Errorf("%s: unknown field %s", file, strings.TrimPrefix(err.Error(), "json: unknown field "))
-	}
-	return fmt.Errorf("%s: %w", file, err)
-}
-
-func lineCol(data []byte, offset int64) (int, int) {
-	if offset > int64(len(data)) {
-		offset = int64(len(data))
-	}
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }

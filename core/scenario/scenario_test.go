@@ -1,10 +1,14 @@
 package scenario
 
 import (
+	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/stretchr/testify/require"
 )
 
@@ -43,34 +47,102 @@ func TestBuiltinInventories(t *testing.T) {
 	require.ErrorContains(t, err, `no built-in scenario "nope"`)
 }
 
-func TestParseErrorsNameTheProblem(t *testing.T) {
+// TestParseErrors gives each kind of error a scenario file can have and
+// checks the exact message: file, line, column, path, what is wrong.
+func TestParseErrors(t *testing.T) {
 	valid := func() string {
 		d := Default()
 		d.Script = []Timed{{At: 0, Command: Command{Do: BringUp}}}
-		b, err := Marshal(d)
+		b, err := MarshalIndent(d)
 		require.NoError(t, err)
 		return string(b)
 	}()
-	for _, c := range []struct {
-		name, in, want string
-	}{
-		{"syntax", `{"format": 1,`, "bad.json:1:14: unexpected end of JSON input"},
-		{"bad character", "{\"format\": 1,\n  x}", "bad.json:2:3: invalid character 'x'"},
-		{"not a scenario", `{"name": "x"}`, `bad.json: not a scenario: no "format" field`},
-		{"future", `{"format": 99}`, "bad.json: scenario format 99 is newer than this build reads (2); open it with a newer CloudChamber"},
-		{"type", strings.Replace(valid, `"seed":1`, `"seed":"one"`, 1), `seed: expected uint64, got a JSON string`},
-		{"unknown field", strings.Replace(valid, `"seed":1`, `"seed":1,"speed":3`, 1), `bad.json: unknown field "speed"`},
-		{"policy", strings.Replace(valid, `"policy":"manual"`, `"policy":"fast"`, 1), `unknown time policy "fast"`},
-		{"measured without rate", strings.Replace(valid, `"policy":"manual"`, `"policy":"measured"`, 1), "policy: measured rate must be 1..1000 ticks per second, got 0"},
-		{"delays", strings.Replace(valid, `"booting":{"low":5,"high":8}`, `"booting":{"low":5,"high":2}`, 1), "delays.booting.high must be >= low (5), got 2"},
-		{"retention", strings.Replace(valid, `"traceRetention":1000`, `"traceRetention":5`, 1), "traceRetention: must be 100..100000, got 5"},
-		{"command", strings.Replace(valid, `"do":"bring-up"`, `"do":"explode"`, 1), `script[0]: unknown command "explode"`},
-		{"inventory", strings.Replace(valid, `"inventory":{"builtin":"standard","version":1}`, `"inventory":{}`, 1), "inventory: give exactly one of builtin, generate or definition"},
-		{"trailing", valid + `{}`, "invalid character '{' after top-level value"},
-	} {
-		_, err := Parse("bad.json", []byte(c.in))
-		require.ErrorContains(t, err, c.want, c.name)
+	edit := func(old, new string) string {
+		require.Contains(t, valid, old)
+		return strings.Replace(valid, old, new, 1)
 	}
+	for _, c := range []struct {
+		name, in string
+		kind     strictjson.Kind
+		want     string
+	}{
+		{"empty", "", strictjson.Syntax, "bad.json:1:1: no JSON value (the input is empty)"},
+		{"cut short", `{"format": 1,`, strictjson.Syntax, "bad.json:1:14: unexpected end of input"},
+		{"bad character", "{\"format\": 1,\n  x}", strictjson.Syntax, "bad.json:2:3: invalid character 'x' looking for beginning of object key string"},
+		{"not a scenario", `{"name": "x"}`, strictjson.Invalid, `bad.json: not a scenario: no "format" field`},
+		{"not a scenario, unknown keys", `{"scenarios": []}`, strictjson.Invalid, `bad.json: not a scenario: no "format" field`},
+		{"future", "{\n  \"format\": 99}", strictjson.Invalid, "bad.json:2:13: format: scenario format 99 is newer than this build reads (2); open it with a newer CloudChamber"},
+		{"future with keys this build does not know", "{\"format\": 3,\n \"teleport\": true}", strictjson.Invalid, "bad.json:1:12: format: scenario format 3 is newer than this build reads (2); open it with a newer CloudChamber"},
+		{"format 0", edit(`"format": 2`, `"format": 0`), strictjson.Invalid, "bad.json:2:13: format: must be >= 1, got 0"},
+		{"type", edit(`"seed": 1`, `"seed": "one"`), strictjson.Type, `bad.json:9:11: seed: must be an integer, got "one"`},
+		{"negative", edit(`"seed": 1`, `"seed": -1`), strictjson.Type, `bad.json:9:11: seed: must be an integer from 0 to 18446744073709551615, got -1`},
+		{"unknown key", edit(`"seed": 1`, `"seed": 1, "speed": 3`), strictjson.Unknown,
+			"bad.json:9:14: speed: unknown key (known here: format, name, description, inventory, seed, tickMillis, policy, rate, delays, traceRetention, control, script, commands, at)"},
+		{"unknown nested key", edit(`"booting": {`, `"booting": {"lo": 1, `), strictjson.Unknown, "bad.json:21:17: delays.booting.lo: unknown key (known here: low, high)"},
+		{"repeated key", edit(`"seed": 1`, `"seed": 1,`+"\n  "+`"seed": 7`), strictjson.Repeated, "bad.json:10:3: seed: repeats the key of line 9, column 3"},
+		{"case-variant key", edit(`"seed": 1`, `"seed": 1, "Seed": 7`), strictjson.Case, `bad.json:9:14: Seed: repeats the key "seed" of line 9, column 3 (keys match regardless of case)`},
+		{"case-variant key in a nested object", edit(`"low": 5`, `"low": 5, "LOW": 6`), strictjson.Case, `bad.json:22:17: delays.booting.LOW: repeats the key "low" of line 22, column 7 (keys match regardless of case)`},
+		{"trailing data", valid + `{}`, strictjson.Trailing, "bad.json:214:1: unexpected data after the JSON value"},
+		{"enum", edit(`"policy": "manual"`, `"policy": "fast"`), strictjson.Invalid, `bad.json:11:13: policy: unknown time policy "fast" (want manual, measured or no_wait)`},
+		{"measured without rate", edit(`"policy": "manual"`, `"policy": "measured"`), strictjson.Invalid, "bad.json:11:13: policy: measured rate must be 1..1000 ticks per second, got 0"},
+		{"delays", edit(`"low": 5,`+"\n      "+`"high": 8`, `"low": 5,`+"\n      "+`"high": 2`), strictjson.Invalid, "bad.json:23:15: delays.booting.high: must be >= low (5), got 2"},
+		{"retention", edit(`"traceRetention": 1000`, `"traceRetention": 5`), strictjson.Invalid, "bad.json:30:21: traceRetention: must be 100..100000, got 5"},
+		{"command", edit(`"do": "bring-up"`, `"do": "explode"`), strictjson.Invalid, `bad.json:208:5: script[0]: unknown command "explode"`},
+		{"inventory", edit(`"builtin": "standard",`+"\n    "+`"version": 1`, `"version": 1`), strictjson.Invalid, "bad.json:5:16: inventory: give exactly one of builtin, generate or definition"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse("bad.json", []byte(c.in))
+			require.EqualError(t, err, c.want)
+			var e *strictjson.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, c.kind, e.Kind, e.Kind.String())
+		})
+	}
+}
+
+// The field reports of issue 10: ambiguous scenarios are refused, naming
+// the key and where it is, never merged into one nobody wrote.
+func TestFieldScenariosAreRefused(t *testing.T) {
+	for file, want := range map[string]string{
+		"scenario-duplicate-seed.json":     "testdata/field/scenario-duplicate-seed.json:10:2: seed: repeats the key of line 9, column 2",
+		"scenario-seed-and-Seed.json":      `testdata/field/scenario-seed-and-Seed.json:10:2: Seed: repeats the key "seed" of line 9, column 2 (keys match regardless of case)`,
+		"scenario-two-control-blocks.json": "testdata/field/scenario-two-control-blocks.json:207:2: control: repeats the key of line 31, column 2",
+	} {
+		name := "testdata/field/" + file
+		data, err := os.ReadFile(name)
+		require.NoError(t, err)
+		_, err = Parse(name, data)
+		require.EqualError(t, err, want, file)
+	}
+}
+
+// A definition inside a scenario is read as strictly as the rest, and put
+// in canonical order whatever the order of the file.
+func TestInlineDefinition(t *testing.T) {
+	s := Defaults()
+	def, err := inventory.Generate(inventory.GenSpec{Regions: 2, ZonesPerRegion: 1, RacksPerZone: 2, BladesPerRack: 2})
+	require.NoError(t, err)
+	s.Inventory = Inventory{Definition: def}
+	data, err := MarshalIndent(s)
+	require.NoError(t, err)
+	back, err := Parse("in.json", data)
+	require.NoError(t, err)
+	require.Equal(t, s, back)
+
+	var raw map[string]any
+	require.NoError(t, json.Unmarshal(data, &raw))
+	regions := raw["inventory"].(map[string]any)["definition"].(map[string]any)["regions"].([]any)
+	regions[0], regions[1] = regions[1], regions[0]
+	swapped, err := json.Marshal(raw)
+	require.NoError(t, err)
+	back, err = Parse("in.json", swapped)
+	require.NoError(t, err)
+	require.Equal(t, s.Inventory.Definition, back.Inventory.Definition, "back in canonical order")
+
+	_, err = Parse("in.json", []byte(strings.Replace(string(data), `"bootOnPowerOn": `, `"bootOnPowerOn": true, "bootonpoweron": `, 1)))
+	require.ErrorContains(t, err, `inventory.definition.regions[0].zones[0].racks[0].blades[0].bootonpoweron: repeats the key "bootOnPowerOn"`)
+	_, err = Parse("in.json", []byte(strings.Replace(string(data), `"arch": `, `"arc": 1, "arch": `, 1)))
+	require.ErrorContains(t, err, "inventory.definition.regions[0].zones[0].racks[0].blades[0].capacity.arc: unknown key")
 }
 
 func TestValidateCommandOrder(t *testing.T) {
