@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -262,19 +264,27 @@ func (p *LibraryPanel) onExport(ctx app.Context, e app.Event) {
 }
 
 // ParseLibrary reads an exported library file; every scenario in it must
-// parse, or nothing is imported.
+// parse, or nothing is imported. The file is read strictly (core/strictjson),
+// and an error in one of its scenarios is located in the file:
+// "lib.json:12:5: scenarios[1].scenario.seed: repeats the key of line 11, column 5".
 func ParseLibrary(name string, data []byte) ([]SavedScenario, error) {
 	var f libraryFile
-	if err := json.Unmarshal(data, &f); err != nil {
-		return nil, fmt.Errorf("%s: not a library file: %v", name, err)
+	if err := strictjson.Decode(name, data, &f); err != nil {
+		return nil, err
 	}
 	if f.Format != 1 {
-		return nil, fmt.Errorf("%s: library format %d is not one this build reads (1)", name, f.Format)
+		return nil, strictjson.PlaceAt(name, data, "format", fmt.Sprintf("library format %d is not one this build reads (1)", f.Format), nil)
 	}
 	var out []SavedScenario
 	for i, it := range f.Scenarios {
-		sc, err := scenario.Parse(fmt.Sprintf("%s: scenarios[%d] %q", name, i, it.Name), it.Scenario)
+		sc, err := scenario.Parse(name, it.Scenario)
 		if err != nil {
+			var e *strictjson.Error
+			if errors.As(err, &e) {
+				at := fmt.Sprintf("scenarios[%d].scenario", i)
+				line, col, _ := strictjson.Position(data, at)
+				e.Within(name, line, col, at)
+			}
 			return nil, err
 		}
 		canon, _ := scenario.Marshal(sc)

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -24,11 +25,32 @@ func TestLibraryFileRoundTrip(t *testing.T) {
 	assert.NotEqual(t, items[0].ID, items[1].ID)
 
 	_, err = ParseLibrary("lib.json", []byte(`{"format": 2, "scenarios": []}`))
-	assert.ErrorContains(t, err, "library format 2")
+	assert.EqualError(t, err, "lib.json:1:12: format: library format 2 is not one this build reads (1)")
 	_, err = ParseLibrary("lib.json", []byte(`{"format": 1, "scenarios": [{"name": "x", "scenario": {"format": 2}}]}`))
-	assert.ErrorContains(t, err, `lib.json: scenarios[0] "x"`, "one bad scenario: nothing imported, and it is named")
+	assert.EqualError(t, err, "lib.json:1:55: scenarios[0].scenario.inventory: give exactly one of builtin, generate or definition",
+		"one bad scenario: nothing imported, and it is named")
 	_, err = ParseLibrary("lib.json", []byte(`nope`))
-	assert.ErrorContains(t, err, "not a library file")
+	assert.EqualError(t, err, "lib.json:1:2: invalid character 'o' in literal null (expecting 'u')")
+	_, err = ParseLibrary("lib.json", []byte(`{"format": 1, "Format": 1, "scenarios": []}`))
+	assert.EqualError(t, err, `lib.json:1:15: Format: repeats the key "format" of line 1, column 2 (keys match regardless of case)`)
+}
+
+// A scenario inside a library file is read as strictly as a scenario file,
+// and its errors are located in the library file.
+func TestLibraryFileLocatesErrorsInItsScenarios(t *testing.T) {
+	sc, err := scenario.Builtin("pdu-outage")
+	require.NoError(t, err)
+	data, err := scenario.MarshalIndent(sc)
+	require.NoError(t, err)
+	dup := strings.Replace(string(data), `"seed": 1,`, `"seed": 1,`+"\n"+`  "seed": 7,`, 1)
+	file, err := json.MarshalIndent(libraryFile{Format: 1, Scenarios: []libraryFileItem{
+		{Name: "a", Scenario: data}, {Name: "b", Scenario: json.RawMessage(dup)}}}, "", "  ")
+	require.NoError(t, err)
+	_, err = ParseLibrary("lib.json", file)
+	require.EqualError(t, err, "lib.json:237:9: scenarios[1].scenario.seed: repeats the key of line 236, column 9")
+	lines := strings.Split(string(file), "\n")
+	require.Equal(t, `        "seed": 1,`, lines[235])
+	require.Equal(t, `        "seed": 7,`, lines[236])
 }
 
 func TestMemoryConflicts(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -41,18 +42,19 @@ func rulesJSON(s *rules.Set) string {
 	return string(b)
 }
 
-// parseRulesEdit reads an edited rule set: strict JSON (errors give the
-// line and column) that the repair manager can run (its kinds and calls).
+// parseRulesEdit reads an edited rule set: strict JSON that the repair
+// manager can run (its kinds and calls). Every error names the line and
+// column: "rules:3:18: rules[0]: invalid character ...".
 func parseRulesEdit(text string) (*rules.Set, error) {
 	s, err := rules.Parse([]byte(text))
 	if err != nil {
 		return nil, err
 	}
 	if len(s.Rules) == 0 {
-		return nil, fmt.Errorf("rules: the set is empty; the repair manager would do nothing (use the default rules instead)")
+		return nil, strictjson.PlaceAt("rules", []byte(text), "rules", "the set is empty; the repair manager would do nothing (use the default rules instead)", nil)
 	}
 	if err := repair.ValidateRules(s); err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return nil, strictjson.Place("rules", []byte(text), err)
 	}
 	return s, nil
 }

@@ -72,11 +72,11 @@ func TestPoliciesPanelRefusesRulesThatDoNotParse(t *testing.T) {
 		p.draft = "{\n  \"rules\": [\n    {\"name\": \"x\",, }\n  ]\n}"
 		p.applyRules()
 	})
-	require.Contains(t, p.err, "rules: line 3, column 18")
+	require.Contains(t, p.err, "rules:3:18: rules[0]: invalid character ','")
 	require.Same(t, base, c.Base(), "the scenario is unchanged")
 	require.Equal(t, now, c.World().Now(), "and keeps running where it was")
 	require.True(t, p.isEditing(), "the edit stays open to be fixed")
-	require.Contains(t, app.HTMLString(p), "rules: line 3, column 18")
+	require.Contains(t, app.HTMLString(p), "rules:3:18: rules[0]: invalid character")
 
 	// Valid JSON the repair manager cannot run is refused too.
 	p.act(e, func() {
@@ -202,5 +202,5 @@ func TestPoliciesRulesText(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, repair.DefaultRules(), back)
 	_, err = parseRulesEdit(`{"rules": [], "extra": 1}`)
-	require.ErrorContains(t, err, `unknown field "extra"`)
+	require.EqualError(t, err, "rules:1:15: extra: unknown key (known here: rules)")
 }

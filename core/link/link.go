@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
 // Prefix starts every link fragment of this format.
@@ -107,10 +108,8 @@ func Decode(link string, engine int) (*Decoded, error) {
 		return nil, fmt.Errorf("link: %w: it inflates past %d bytes", ErrTooLarge, MaxPayload)
 	}
 	var p payload
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return nil, fmt.Errorf("link: %w: %v", ErrDamaged, err)
+	if err := strictjson.Decode("payload", data, &p); err != nil {
+		return nil, fmt.Errorf("link: %w: %w", ErrDamaged, err)
 	}
 	if p.Engine < 1 || len(p.Scenario) == 0 {
 		return nil, fmt.Errorf("link: %w: no engine or no scenario in it", ErrDamaged)

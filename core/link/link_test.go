@@ -1,7 +1,11 @@
 package link
 
 import (
+	"bytes"
+	"compress/flate"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -73,4 +77,47 @@ func TestZipBombRefused(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Decode(l, 1)
 	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+// rawLink makes a link of any payload text, as a hostile or hand-made link
+// could carry.
+func rawLink(t *testing.T, payload string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(payload))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return Prefix + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+}
+
+// A link is read as strictly as a scenario file: a repeated or
+// case-variant key, in the payload or in its scenario, is refused and
+// named, never resolved one way or the other.
+func TestAmbiguousLinksAreRefused(t *testing.T) {
+	body, err := scenario.Marshal(scenario.Default())
+	require.NoError(t, err)
+	good := `{"engine":1,"scenario":` + string(body) + `}`
+	_, err = Decode(rawLink(t, good), 1)
+	require.NoError(t, err)
+
+	seed := strings.Index(good, `"seed":1`) + 1
+	for _, c := range []struct {
+		name, payload, want string
+		damaged             bool
+	}{
+		{"repeated engine", `{"engine":1,"engine":2,"scenario":` + string(body) + `}`,
+			"link: damaged or cut short: payload:1:13: engine: repeats the key of line 1, column 2", true},
+		{"case-variant engine", `{"engine":1,"Engine":2,"scenario":` + string(body) + `}`,
+			`link: damaged or cut short: payload:1:13: Engine: repeats the key "engine" of line 1, column 2 (keys match regardless of case)`, true},
+		{"repeated seed", strings.Replace(good, `"seed":1`, `"seed":1,"seed":7`, 1),
+			fmt.Sprintf("link: damaged or cut short: payload:1:%d: scenario.seed: repeats the key of line 1, column %d", seed+9, seed), true},
+		{"unknown key", strings.Replace(good, `"engine":1`, `"engine":1,"extra":0`, 1),
+			"link: damaged or cut short: payload:1:13: extra: unknown key (known here: engine, scenario)", true},
+	} {
+		_, err := Decode(rawLink(t, c.payload), 1)
+		require.EqualError(t, err, c.want, c.name)
+		assert.Equal(t, c.damaged, errors.Is(err, ErrDamaged), c.name)
+	}
 }

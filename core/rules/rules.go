@@ -15,12 +15,11 @@
 package rules
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
 // Set is an ordered list of rules; the first rule that triggers decides.
@@ -217,35 +216,15 @@ func checkFacts(facts []string, at string) error {
 	return nil
 }
 
-// Parse reads a rule set from strict JSON; errors give the line and column.
+// Parse reads a rule set from strict JSON (core/strictjson: no repeated,
+// case-variant or unknown keys, nothing after the set); every error is a
+// *strictjson.Error naming "rules", the line, the column and the path.
 func Parse(data []byte) (*Set, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var s Set
-	if err := dec.Decode(&s); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			l, c := lineCol(data, se.Offset-1) // Offset counts the bad byte
-			return nil, fmt.Errorf("rules: line %d, column %d: %v", l, c, err)
-		case errors.As(err, &te):
-			l, c := lineCol(data, te.Offset)
-			return nil, fmt.Errorf("rules: line %d, column %d: %s must be %s", l, c, te.Field, te.Type)
-		}
-		return nil, fmt.Errorf("rules: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("rules: unexpected data after the rule set")
+	if err := strictjson.Decode("rules", data, &s); err != nil {
+		return nil, err
 	}
 	return &s, nil
-}
-
-func lineCol(data []byte, off int64) (int, int) {
-	off = min(off, int64(len(data)))
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
 }
 
 // Clone returns a deep copy.

@@ -3,6 +3,7 @@ package rules
 import (
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -122,12 +123,33 @@ func TestParse(t *testing.T) {
 	s, err := Parse([]byte(`{"rules":[{"name":"a","kind":"blade","when":["x"],"should":"s","choices":[{"name":"c","call":"wait","chosen":"w"}]}]}`))
 	require.NoError(t, err)
 	assert.Equal(t, "a", s.Rules[0].Name)
-	_, err = Parse([]byte("{\"rules\":[\n{\"nam\":1}]}"))
-	assert.ErrorContains(t, err, `unknown field "nam"`)
-	_, err = Parse([]byte("{\"rules\":[\n{\"name\":1}]}"))
-	assert.ErrorContains(t, err, "line 2, column")
-	_, err = Parse([]byte("{\"rules\": [}"))
-	assert.ErrorContains(t, err, "line 1, column 12")
+}
+
+// TestParseErrors gives each kind of error a rule set can have and checks
+// the exact message: line, column, path, what is wrong.
+func TestParseErrors(t *testing.T) {
+	for _, c := range []struct {
+		name, in string
+		kind     strictjson.Kind
+		want     string
+	}{
+		{"syntax", "{\"rules\": [}", strictjson.Syntax, "rules:1:12: rules: invalid character '}' looking for beginning of value"},
+		{"cut short", "{\"rules\": [\n", strictjson.Syntax, "rules:2:1: rules: unexpected end of input"},
+		{"type", "{\"rules\":[\n{\"name\":1}]}", strictjson.Type, "rules:2:9: rules[0].name: must be a string, got 1"},
+		{"negative wait is an integer", "{\"rules\":[{\"choices\": [{\"wait\": 1.5}]}]}", strictjson.Type, "rules:1:33: rules[0].choices[0].wait: must be an integer, got 1.5"},
+		{"unknown key", "{\"rules\":[\n{\"nam\":1}]}", strictjson.Unknown, "rules:2:2: rules[0].nam: unknown key (known here: name, kind, when, should, choices)"},
+		{"repeated key", "{\"rules\":[{\"name\": \"a\",\n  \"name\": \"b\"}]}", strictjson.Repeated, "rules:2:3: rules[0].name: repeats the key of line 1, column 12"},
+		{"case-variant key", "{\"rules\":[{\"choices\": [{\"wait\": 1, \"Wait\": 0}]}]}", strictjson.Case, `rules:1:36: rules[0].choices[0].Wait: repeats the key "wait" of line 1, column 25 (keys match regardless of case)`},
+		{"trailing data", "{\"rules\": []}\n{}", strictjson.Trailing, "rules:2:1: unexpected data after the JSON value"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Parse([]byte(c.in))
+			require.EqualError(t, err, c.want)
+			var e *strictjson.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, c.kind, e.Kind)
+		})
+	}
 }
 
 func FuzzParse(f *testing.F) {

@@ -111,7 +111,7 @@ func TestPackageImportsNoEffects(t *testing.T) {
 			require.False(t, slices.Contains(forbidden, path), "%s imports %s", name, path)
 			if strings.HasPrefix(path, "github.com/cloudchamber/") {
 				require.Contains(t, []string{"github.com/cloudchamber/cloudchamber/core/inventory",
-					"github.com/cloudchamber/cloudchamber/core/rng"}, path, "%s imports %s", name, path)
+					"github.com/cloudchamber/cloudchamber/core/rng", "github.com/cloudchamber/cloudchamber/core/strictjson"}, path, "%s imports %s", name, path)
 			}
 		}
 		checked++

@@ -106,9 +106,9 @@ func allDigits(s string) bool {
 	return true
 }
 
-// literalError is a bad JSON value; ParseWorkloads finds its line from the
-// key and the literal, since encoding/json passes custom errors on without
-// an offset.
+// literalError is a bad JSON value, named by its key; core/strictjson
+// locates it (encoding/json passes custom errors on without an offset) and
+// leaves out the key, which its path already ends with.
 type literalError struct {
 	key, lit, msg string
 }

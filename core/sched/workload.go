@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
 // Limits. Every quantity is bounded so that sums over a blade and the
@@ -153,7 +154,7 @@ func unmarshalEnum(names []string, kind string, b []byte, v *uint8) error {
 	if string(b) == "null" {
 		return nil
 	}
-	var s string
+	var s string // one JSON value, a string if anything: it has no keys to repeat, so plain decoding is safe
 	if err := json.Unmarshal(b, &s); err != nil {
 		return &literalError{key: kind, lit: string(b), msg: "must be one of " + strings.Join(names, ", ")}
 	}
@@ -309,41 +310,53 @@ func (v *validator) instance(at string, in *Instance) {
 }
 
 // ParseWorkloads reads a JSON array of workloads, or one workload object
-// (the UI's create form sends one), strictly: unknown fields are errors,
-// errors carry a line and column where one can be found, and every workload
-// is validated. Workload names must be unique (case-insensitively).
+// (the UI's create form sends one), strictly (core/strictjson: no repeated,
+// case-variant or unknown keys, nothing after the value), and validates
+// every workload. Workload names must be unique (case-insensitively). Every
+// error is a *strictjson.Error naming "workloads", the line, the column and
+// the path ([2].instances[0].requires.cores); several validation errors
+// come joined.
 func ParseWorkloads(data []byte) ([]Workload, error) {
+	const name = "workloads"
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	single := len(trimmed) > 0 && trimmed[0] == '{'
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var ws []Workload
 	var err error
 	if single {
 		ws = make([]Workload, 1)
-		err = dec.Decode(&ws[0])
+		err = strictjson.Decode(name, data, &ws[0])
 	} else {
-		err = dec.Decode(&ws)
+		err = strictjson.Decode(name, data, &ws)
 	}
 	if err != nil {
-		return nil, locate(data, err)
-	}
-	if extra := bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n"); len(extra) != 0 {
-		line, col := lineCol(data, int64(len(data)-len(extra)))
-		return nil, fmt.Errorf("line %d, column %d: unexpected data after the workloads", line, col)
+		return nil, err
 	}
 	if ws == nil {
-		return nil, errors.New("expected a JSON array of workloads or one workload object, got null")
+		return nil, &strictjson.Error{Name: name, Line: 1, Col: 1, Kind: strictjson.Type, Msg: "must be an array of workloads or one workload object, got null"}
+	}
+	at := func(i int, path string) string {
+		if single {
+			return path
+		}
+		return fmt.Sprintf("[%d].%s", i, path)
 	}
 	var errs []error
 	first := make(map[string]int, len(ws))
 	for i := range ws {
 		if err := ws[i].Validate(); err != nil {
-			errs = append(errs, err)
+			for _, e := range unjoin(err) {
+				var fe *FieldError
+				if errors.As(e, &fe) {
+					e = strictjson.PlaceAt(name, data, at(i, fe.Path), fmt.Sprintf("%s (workload %q)", fe.Msg, fe.Workload), e)
+				} else {
+					e = strictjson.PlaceAt(name, data, strings.TrimSuffix(at(i, ""), "."), e.Error(), e)
+				}
+				errs = append(errs, e)
+			}
 		}
 		k := strings.ToLower(ws[i].Name)
 		if j, dup := first[k]; dup && k != "" {
-			errs = append(errs, fmt.Errorf("workload %q: is a duplicate of workload %d", ws[i].Name, j))
+			errs = append(errs, strictjson.PlaceAt(name, data, at(i, "name"), fmt.Sprintf("%q is a duplicate of workload %d", ws[i].Name, j), nil))
 		} else {
 			first[k] = i
 		}
@@ -354,75 +367,10 @@ func ParseWorkloads(data []byte) ([]Workload, error) {
 	return ws, nil
 }
 
-// locate adds a line and column to a decoding error. encoding/json gives an
-// offset only for syntax and type errors; for unknown fields and our own
-// value errors it finds the first place the key (and value) occur.
-func locate(data []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	var lit *literalError
-	at := func(off int64, msg string) error {
-		line, col := lineCol(data, off)
-		return fmt.Errorf("line %d, column %d: %s", line, col, msg)
+// unjoin lists the errors errors.Join joined.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
 	}
-	switch {
-	case errors.As(err, &syn):
-		return at(syn.Offset-1, syn.Error()) // Offset is just past the bad byte
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "value"
-		}
-		return at(typ.Offset-1, fmt.Sprintf("%s: expected %s, got a JSON %s", field, typ.Type, typ.Value))
-	case errors.As(err, &lit):
-		if _, v := findKey(data, `"`+lit.key+`"`, lit.lit); v >= 0 {
-			return at(int64(v), lit.Error())
-		}
-		return lit
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
-		msg := "unknown field " + name
-		if k, _ := findKey(data, name, ""); k >= 0 {
-			return at(int64(k), msg)
-		}
-		return errors.New(msg)
-	case errors.Is(err, io.EOF):
-		return errors.New("expected a JSON array of workloads or one workload object, got nothing")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return at(int64(len(data)), "unexpected end of input")
-	}
-	return err
-}
-
-// findKey finds the first quoted key, matched case-insensitively as
-// encoding/json matches keys, whose value starts with value; it returns the
-// offsets of the key and the value, or -1s.
-func findKey(data []byte, key, value string) (int, int) {
-	skip := func(i int) int {
-		for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n') {
-			i++
-		}
-		return i
-	}
-	for i := bytes.IndexByte(data, '"'); i >= 0 && i+len(key) <= len(data); i++ {
-		if data[i] != '"' || !bytes.EqualFold(data[i:i+len(key)], []byte(key)) {
-			continue
-		}
-		j := skip(i + len(key))
-		if j < len(data) && data[j] == ':' {
-			j = skip(j + 1)
-			if bytes.HasPrefix(data[j:], []byte(value)) {
-				return i, j
-			}
-		}
-	}
-	return -1, -1
-}
-
-func lineCol(data []byte, offset int64) (int, int) {
-	offset = min(max(offset, 0), int64(len(data)))
-	before := data[:offset]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
-	return line, col
+	return []error{err}
 }

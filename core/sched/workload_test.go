@@ -102,25 +102,33 @@ func TestMilliJSON(t *testing.T) {
 	}
 }
 
+// TestParseWorkloadsErrors gives each kind of error workload specs can
+// have and checks the exact message: line, column, path, what is wrong.
 func TestParseWorkloadsErrors(t *testing.T) {
 	tests := []struct {
 		name, in, err string
 	}{
-		{"syntax", "[\n  {\"name\": \"web\",,}\n]", "line 2, column 18: invalid character ',' looking for beginning of object key string"},
-		{"unknown field", "[\n  {\"name\": \"web\",\n   \"replicas\": 3}\n]", `line 3, column 4: unknown field "replicas"`},
-		{"type", "[{\"name\": 3}]", "line 1, column 11: name: expected string, got a JSON number"},
+		{"syntax", "[\n  {\"name\": \"web\",,}\n]", "workloads:2:18: [0]: invalid character ',' looking for beginning of object key string"},
+		{"unknown field", "[\n  {\"name\": \"web\",\n   \"replicas\": 3}\n]", `workloads:3:4: [0].replicas: unknown key (known here: name, affinity, domain, instances)`},
+		{"type", "[{\"name\": 3}]", "workloads:1:11: [0].name: must be a string, got 3"},
+		{"repeated key", "[{\"name\": \"a\",\n  \"name\": \"b\"}]", "workloads:2:3: [0].name: repeats the key of line 1, column 3"},
+		{"case-variant key", "{\"name\": \"a\", \"Name\": \"b\"}", `workloads:1:15: Name: repeats the key "name" of line 1, column 2 (keys match regardless of case)`},
 		{"bad milli located", "[{\"name\": \"w\",\n \"instances\": [{\"name\": \"a\",\n  \"requires\": {\"cores\": 1e3}}]}]",
-			"line 3, column 25: cores: 1e3 must be plain decimal: exponents are not allowed"},
+			"workloads:3:25: [0].instances[0].requires.cores: 1e3 must be plain decimal: exponents are not allowed"},
 		{"bad enum", "[{\"name\": \"w\", \"affinity\": \"sticky\"}]",
-			`line 1, column 28: affinity: "sticky" is not one of none, strong-affinity, weak-affinity, strong-anti-affinity, weak-anti-affinity`},
-		{"trailing data", "[]\n[]", "line 2, column 1: unexpected data after the workloads"},
-		{"truncated", "[{\"name\": ", "line 1, column 11: unexpected end of input"},
-		{"empty", "", "expected a JSON array of workloads or one workload object, got nothing"},
-		{"null", "null", "expected a JSON array of workloads or one workload object, got null"},
+			`workloads:1:28: [0].affinity: "sticky" is not one of none, strong-affinity, weak-affinity, strong-anti-affinity, weak-anti-affinity`},
+		{"trailing data", "[]\n[]", "workloads:2:1: unexpected data after the JSON value"},
+		{"truncated", "[{\"name\": ", "workloads:1:11: [0].name: unexpected end of input"},
+		{"empty", "", "workloads:1:1: no JSON value (the input is empty)"},
+		{"null", "null", "workloads:1:1: must be an array of workloads or one workload object, got null"},
 		{"duplicate workload", `[{"name": "w", "instances": [{"name": "a", "requires": {"cores": 1, "memoryMB": 1}}]},
-			{"name": "W", "instances": [{"name": "a", "requires": {"cores": 1, "memoryMB": 1}}]}]`, `workload "W": is a duplicate of workload 0`},
+			{"name": "W", "instances": [{"name": "a", "requires": {"cores": 1, "memoryMB": 1}}]}]`, `workloads:2:13: [1].name: "W" is a duplicate of workload 0`},
 		{"invalid", `[{"name": "w", "instances": [{"name": "a", "requires": {"cores": 0, "memoryMB": 1}}]}]`,
-			`workload "w": instances[0].requires.cores must be > 0, got 0`},
+			`workloads:1:66: [0].instances[0].requires.cores: must be > 0, got 0 (workload "w")`},
+		{"invalid, one object", "{\"name\": \"w\",\n \"instances\": []}", `workloads:2:15: instances: must not be empty (workload "w")`},
+		{"two invalid", `[{"name": "w", "instances": [{"name": "a", "requires": {"cores": 0, "memoryMB": -1}}]}]`,
+			"workloads:1:66: [0].instances[0].requires.cores: must be > 0, got 0 (workload \"w\")\n" +
+				`workloads:1:81: [0].instances[0].requires.memoryMB: must be >= 0, got -1 (workload "w")`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
