@@ -9,6 +9,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
@@ -74,8 +75,8 @@ func readTimed(r *snap.Reader) scenario.Timed {
 	if r.Err() != nil {
 		return c
 	}
-	if err := json.Unmarshal(b, &c.Command); err != nil {
-		r.Failf("a command: %v", err)
+	if err := strictjson.Decode("command", b, &c.Command); err != nil {
+		r.Failf("%v", err)
 		return c
 	}
 	if err := c.Check(); err != nil {

@@ -3,7 +3,6 @@ package trace
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
 // WriteJSONL writes entries as JSON Lines: one object per entry, fields in a
@@ -160,21 +160,24 @@ type jsonImpact struct {
 }
 
 // ReadJSONL reads what WriteJSONL wrote. Blank lines are skipped. A line that
-// is not valid JSON, has an unknown or missing field, a bad value, or an
-// entry the tracer could not have made, gives an error naming the line and
-// the field.
+// is not valid JSON (read by core/strictjson: no repeated, case-variant or
+// unknown keys), has a missing field, a bad value, or an entry the tracer
+// could not have made, gives a *strictjson.Error naming "trace", the line,
+// the column and the field: "trace:2:9: seq: must be an integer from 0 to
+// 18446744073709551615, got -1".
 func ReadJSONL(r io.Reader) ([]Entry, error) {
 	br := bufio.NewReader(r)
 	var out []Entry
 	for line := 1; ; line++ {
 		text, err := br.ReadBytes('\n')
 		if err != nil && err != io.EOF {
-			return nil, fmt.Errorf("trace: line %d: %w", line, err)
+			return nil, fmt.Errorf("trace:%d: %w", line, err)
 		}
-		if trimmed := bytes.TrimSpace(text); len(trimmed) > 0 {
-			e, perr := parseJSONLine(trimmed)
+		if text = bytes.TrimRight(text, "\r\n"); len(bytes.TrimSpace(text)) > 0 {
+			e, perr := parseJSONLine(text)
 			if perr != nil {
-				return nil, fmt.Errorf("trace: line %d: %w", line, perr)
+				perr.Within("trace", line, 1, "")
+				return nil, perr
 			}
 			out = append(out, e)
 		}
@@ -184,19 +187,10 @@ func ReadJSONL(r io.Reader) ([]Entry, error) {
 	}
 }
 
-func parseJSONLine(text []byte) (Entry, error) {
+func parseJSONLine(text []byte) (Entry, *strictjson.Error) {
 	var j jsonEntry
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return Entry{}, fmt.Errorf("%s: cannot use JSON %s as %s", te.Field, te.Value, te.Type)
-		}
-		return Entry{}, err
-	}
-	if rest := bytes.TrimSpace(text[dec.InputOffset():]); len(rest) > 0 {
-		return Entry{}, fmt.Errorf("unexpected %q after the entry", rest[:min(len(rest), 10)])
+	if err := strictjson.Decode("", text, &j); err != nil {
+		return Entry{}, err.(*strictjson.Error)
 	}
 	var p fieldParser
 	e := Entry{
@@ -235,10 +229,10 @@ func parseJSONLine(text []byte) (Entry, error) {
 		}
 	}
 	if p.err != nil {
-		return Entry{}, p.err
+		return Entry{}, strictjson.Place("", text, p.err)
 	}
 	if err := validate(&e); err != nil {
-		return Entry{}, err
+		return Entry{}, strictjson.Place("", text, err)
 	}
 	return e, nil
 }

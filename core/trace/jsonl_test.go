@@ -3,47 +3,62 @@ package trace
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 
 	"github.com/stretchr/testify/require"
 )
 
 const goodLine = `{"seq":1,"id":"1","parent":"0","link":"0","name":"n","reason":"","start":1,"end":2,"infra":false,"severity":"info","events":[{"tick":2,"severity":"info","kind":"line","text":"t","ref":"0"}],"impacts":[{"impact":"read","element":"e"}]}`
 
+// Each kind of bad line gives an error naming line 2, the column of the
+// offending value (checked by the text found there) and its path.
 func TestReadJSONLRejectsMalformedLines(t *testing.T) {
 	tests := []struct {
 		name, from, to string
 		wantErr        string
+		at             string // what the error's column points at
 	}{
-		{"not json", goodLine, `{"seq":`, "line 2: unexpected EOF"},
-		{"trailing data", goodLine, goodLine + `}`, "line 2: unexpected \"}\" after the entry"},
-		{"two values", goodLine, goodLine + goodLine, "line 2: unexpected"},
-		{"unknown field", `"seq":1,`, `"seq":1,"colour":"red",`, `line 2: json: unknown field "colour"`},
-		{"missing field", `"reason":"",`, ``, "line 2: reason: missing"},
-		{"missing event field", `"text":"t",`, ``, "line 2: events[0].text: missing"},
-		{"wrong type", `"start":1`, `"start":"1"`, "line 2: start: cannot use JSON string as int64"},
-		{"negative seq", `"seq":1`, `"seq":-1`, "line 2: seq: cannot use JSON number -1 as uint64"},
-		{"bad severity", `"severity":"info","events"`, `"severity":"loud","events"`, `line 2: severity: unknown severity "loud"`},
-		{"bad event kind", `"kind":"line"`, `"kind":"note"`, `line 2: events[0].kind: unknown kind "note"`},
-		{"bad impact", `"impact":"read"`, `"impact":"write"`, `line 2: impacts[0].impact: unknown impact "write"`},
-		{"bad id", `"id":"1"`, `"id":"one"`, `line 2: id: bad id "one"`},
-		{"id as a number", `"id":"1"`, `"id":1`, "line 2: id: cannot use JSON number as string"},
-		{"zero id", `"id":"1"`, `"id":"0"`, "line 2: id: must not be 0"},
-		{"infra flag without an infra id", `"infra":false`, `"infra":true`, "line 2: infra: true does not match id 1"},
-		{"end before start", `"end":2`, `"end":0`, "line 2: end: 0 is before start 1"},
-		{"event outside the span", `"tick":2`, `"tick":3`, "line 2: events[0].tick: 3 is outside"},
-		{"ref on a line", `"ref":"0"`, `"ref":"4"`, "line 2: events[0].ref: must be 0 for a line"},
-		{"severity not from the lines", `"severity":"info","kind"`, `"severity":"error","kind"`, "line 2: severity: info, but its lines say error"},
-		{"empty element", `"element":"e"`, `"element":""`, "line 2: impacts[0].element: must not be empty"},
+		{"not json", goodLine, `{"seq":`, "seq: unexpected end of input", ""},
+		{"trailing data", goodLine, goodLine + `}`, "unexpected data after the JSON value", "}"},
+		{"two values", goodLine, goodLine + goodLine, "unexpected data after the JSON value", `{"seq"`},
+		{"unknown field", `"seq":1,`, `"seq":1,"colour":"red",`, `colour: unknown key (known here: seq, id, parent, link, name, reason, start, end, infra, severity, events, impacts)`, `"colour"`},
+		{"repeated field", `"seq":1,`, `"seq":1,"seq":2,`, `seq: repeats the key of line 2, column 2`, `"seq":2`},
+		{"case-variant field", `"seq":1,`, `"seq":1,"Seq":2,`, `Seq: repeats the key "seq" of line 2, column 2 (keys match regardless of case)`, `"Seq"`},
+		{"missing field", `"reason":"",`, ``, "reason: missing", `{"seq"`},
+		{"missing event field", `"text":"t",`, ``, "events[0].text: missing", `{"tick"`},
+		{"wrong type", `"start":1`, `"start":"1"`, `start: must be an integer, got "1"`, `"1"`},
+		{"negative seq", `"seq":1`, `"seq":-1`, "seq: must be an integer from 0 to 18446744073709551615, got -1", "-1"},
+		{"bad severity", `"severity":"info","events"`, `"severity":"loud","events"`, `severity: unknown severity "loud" (want one of debug, info, warning, error, fatal)`, `"loud"`},
+		{"bad event kind", `"kind":"line"`, `"kind":"note"`, `events[0].kind: unknown kind "note" (want one of line, child, link)`, `"note"`},
+		{"bad impact", `"impact":"read"`, `"impact":"write"`, `impacts[0].impact: unknown impact "write" (want one of read, create, modify, delete, execute)`, `"write"`},
+		{"bad id", `"id":"1"`, `"id":"one"`, `id: bad id "one"`, `"one"`},
+		{"id as a number", `"id":"1"`, `"id":1`, "id: must be a string, got 1", "1,"},
+		{"zero id", `"id":"1"`, `"id":"0"`, "id: must not be 0", `"0"`},
+		{"infra flag without an infra id", `"infra":false`, `"infra":true`, "infra: true does not match id 1", "true"},
+		{"end before start", `"end":2`, `"end":0`, "end: 0 is before start 1", "0,"},
+		{"event outside the span", `"tick":2`, `"tick":3`, "events[0].tick: 3 is outside 1..2 or out of order", "3,"},
+		{"ref on a line", `"ref":"0"`, `"ref":"4"`, "events[0].ref: must be 0 for a line", `"4"`},
+		{"severity not from the lines", `"severity":"info","kind"`, `"severity":"error","kind"`, "severity: info, but its lines say error", `"info"`},
+		{"empty element", `"element":"e"`, `"element":""`, "impacts[0].element: must not be empty", `""`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := strings.Replace(goodLine, tc.from, tc.to, 1)
 			require.NotEqual(t, goodLine, bad, "the case changes nothing")
 			_, err := ReadJSONL(strings.NewReader(goodLine + "\n" + bad + "\n"))
-			require.ErrorContains(t, err, tc.wantErr)
-			require.True(t, strings.HasPrefix(err.Error(), "trace: line 2: "), err.Error())
+			var e *strictjson.Error
+			require.ErrorAs(t, err, &e)
+			require.Equal(t, fmt.Sprintf("trace:2:%d: %s", e.Col, tc.wantErr), err.Error())
+			require.Equal(t, 2, e.Line)
+			if tc.at == "" {
+				require.Equal(t, len(bad)+1, e.Col, "at the end of the line")
+			} else {
+				require.True(t, strings.HasPrefix(bad[e.Col-1:], tc.at), "column %d: %s", e.Col, bad[e.Col-1:])
+			}
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
@@ -85,8 +86,8 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			wl.Def = cloneWorkload(a.Mix[wl.shape].Workload)
 			wl.Def.Name = r.String()
 			wl.Generated = true
-		} else if err := json.Unmarshal(r.Blob(), &wl.Def); r.Err() == nil && err != nil {
-			return r.Failf("workload %d: %v", k, err)
+		} else if err := strictjson.Decode(fmt.Sprintf("workload %d", k), r.Blob(), &wl.Def); r.Err() == nil && err != nil {
+			return r.Failf("%v", err)
 		}
 		wl.Stopped, wl.Deleted, wl.serial, wl.created = r.Bool(), r.Bool(), r.Uint(), clock.Tick(r.Int())
 		if r.Err() != nil {
