@@ -9,29 +9,47 @@ import (
 // Error is a problem with an inventory definition, located as precisely as
 // the input allows so a person can find and fix it:
 //
-//	inv.yaml: region "region1": Zones[zone1].Racks[rack1].Blades[2].Capacity.Cores must be >= 1, got 0
-//	inv.yaml:14: region "region1": Zones[zone1].Racks[rack1].Blades[2].Capacity.Cores must be an integer, got "abc"
+//	inv.yaml:14:20: region "region1": Zones[zone1].Racks[rack1].Blades[2].Capacity.Cores must be an integer, got "abc"
+//	inv.yaml:32:14: region "region1": Zones[zone1].Racks[rack1].Blades[2].Capacity.Cores must be >= 1, got 0 (through *zoneType1 at line 114, *rackType1 at line 86, *bladeType2 at line 69)
 //	inv.yaml:7: mapping values are not allowed in this context
 //
-// Line is known for YAML syntax, type, key and duplicate errors (they come
-// from the text); rule violations are found on the model and carry no line.
+// Line and Col are those of the node the problem is in: for a value, the
+// value itself; for a list or mapping reached by a key, that key; for an
+// element of a list, its first key. Parse locates every error it can, the
+// rule violations that Validate finds on the model included (it walks the
+// YAML along the error's path, as the parser reads it, only when there is
+// an error). When that node is inside an anchor, Path is still the path of
+// the element that uses it, and Via lists the aliases (merge keys included)
+// on the way from that element to the node. A node shared by several
+// elements is reported for the first of them in canonical order, which is
+// the one Validate meets first. YAML syntax errors have a line but no
+// column; Validate alone (no YAML) gives neither.
 type Error struct {
 	File   string // as given to Parse; empty for Validate
 	Line   int    // 1-based; 0 when unknown
+	Col    int    // 1-based, in characters; 0 when unknown
 	Region string // the region the problem is in; empty above regions
 	Path   string // field path inside the region, e.g. Zones[z].Racks[r].Pdus[0].Ports
 	Msg    string // what is wrong, phrased to follow Path
+	Via    string // the aliases on the way to the node: "*rackType1 at line 86, *bladeType2 at line 69"
 }
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	switch {
-	case e.File != "" && e.Line > 0:
-		b.WriteString(e.File + ":" + strconv.Itoa(e.Line) + ": ")
-	case e.File != "":
-		b.WriteString(e.File + ": ")
-	case e.Line > 0:
-		b.WriteString("line " + strconv.Itoa(e.Line) + ": ")
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		if e.File != "" {
+			b.WriteByte(':')
+		} else {
+			b.WriteString("line ")
+		}
+		b.WriteString(strconv.Itoa(e.Line))
+		if e.Col > 0 {
+			b.WriteString(":" + strconv.Itoa(e.Col))
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
 	}
 	if e.Region != "" {
 		fmt.Fprintf(&b, "region %q: ", e.Region)
@@ -40,6 +58,9 @@ func (e *Error) Error() string {
 		b.WriteString(e.Path + " ")
 	}
 	b.WriteString(e.Msg)
+	if e.Via != "" {
+		b.WriteString(" (through " + e.Via + ")")
+	}
 	return b.String()
 }
 
@@ -93,12 +114,12 @@ func (a at) path(leaf string) string {
 	return joinPath(p, leaf)
 }
 
-func (a at) err(line int, leaf, msg string) *Error {
-	return &Error{Line: line, Region: a.region, Path: a.path(leaf), Msg: msg}
+func (a at) err(line, col int, leaf, msg string) *Error {
+	return &Error{Line: line, Col: col, Region: a.region, Path: a.path(leaf), Msg: msg}
 }
 
 func (a at) errf(leaf, format string, args ...any) *Error {
-	return a.err(0, leaf, fmt.Sprintf(format, args...))
+	return a.err(0, 0, leaf, fmt.Sprintf(format, args...))
 }
 
 // keyName writes a name inside a path, quoted if it would be ambiguous.

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-// FuzzParse checks that no input makes Parse panic, and that whatever it
+// FuzzParse checks that no input makes Parse panic, that every error it
+// gives has a line (but those about the whole file), and that whatever it
 // accepts is valid and survives JSON (scenarios) and YAML (ccsim gen)
 // unchanged. New crashers land in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
@@ -33,6 +35,11 @@ func FuzzParse(f *testing.F) {
 			var e *Error
 			require.ErrorAs(t, err, &e)
 			require.Equal(t, "fuzz.yaml", e.File)
+			whole := strings.HasPrefix(e.Msg, "is ") || strings.HasPrefix(e.Msg, "expands to more than") ||
+				strings.HasPrefix(e.Msg, "holds no inventory") || strings.HasPrefix(e.Msg, "could not be read as YAML")
+			if !whole {
+				require.NotZero(t, e.Line, "not located: %v", err)
+			}
 			return
 		}
 		require.NoError(t, d.Validate())

@@ -54,8 +54,8 @@ func TestOriginalFilesLoadWithNoticeCounts(t *testing.T) {
 
 func TestOriginalBadFilesNameTheDuplicate(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
-		{"bad-yaml.yaml", `bad-yaml.yaml:84: region "region1": Zones[zone1].Racks[rack1] is a duplicate: zone "zone1" already has rack "rack1" (first at line 82)`},
-		{"bad-yaml-blade.yaml", `bad-yaml-blade.yaml:53: region "region1": Zones[zone1].Racks[rack1].Blades[1] is a duplicate: rack "rack1" already has blade 1 (first at line 51)`},
+		{"bad-yaml.yaml", `bad-yaml.yaml:84:13: region "region1": Zones[zone1].Racks[rack1] is a duplicate: zone "zone1" already has rack "rack1" (first at line 82)`},
+		{"bad-yaml-blade.yaml", `bad-yaml-blade.yaml:53:9: region "region1": Zones[zone1].Racks[rack1].Blades[1] is a duplicate: rack "rack1" already has blade 1 (first at line 51) (through *rackType1 at line 100)`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := Parse(c.name, readOriginal(t, c.name))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -63,11 +64,11 @@ func parse(data []byte) (*Definition, error) {
 	p := parser{intern: map[string]string{}}
 	d, err := p.root(deref(doc))
 	if err != nil {
-		return nil, err
+		return nil, locate(deref(doc), err)
 	}
 	d.Normalize()
 	if err := d.Validate(); err != nil {
-		return nil, err
+		return nil, locate(deref(doc), err) // the rules are checked on the model: find the node in the YAML
 	}
 	return d, nil
 }
@@ -93,7 +94,7 @@ func decodeYAML(data []byte) (root *yaml.Node, err error) {
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case err == nil:
-		return nil, &Error{Line: extra.Line, Msg: "holds more than one YAML document"}
+		return nil, &Error{Line: extra.Line, Col: extra.Column, Msg: "holds more than one YAML document"}
 	case err != io.EOF:
 		return nil, syntaxError(data, err)
 	}
@@ -152,7 +153,7 @@ type sizer struct {
 
 func (s *sizer) size(n *yaml.Node, depth int) (int64, error) {
 	if depth > yamlDepthMax {
-		return 0, &Error{Line: n.Line, Msg: fmt.Sprintf("nests more than %d levels deep", yamlDepthMax)}
+		return 0, &Error{Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("nests more than %d levels deep", yamlDepthMax)}
 	}
 	if n.Kind == yaml.AliasNode {
 		if n.Alias == nil {
@@ -172,7 +173,7 @@ func (s *sizer) anchored(n *yaml.Node, depth int) (int64, error) {
 		return v, nil
 	}
 	if s.busy[n] {
-		return 0, &Error{Line: n.Line, Msg: fmt.Sprintf("anchor &%s contains an alias to itself", n.Anchor)}
+		return 0, &Error{Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("anchor &%s contains an alias to itself", n.Anchor)}
 	}
 	s.busy[n] = true
 	v, err := s.body(n, depth)
@@ -256,7 +257,7 @@ func describe(n *yaml.Node) string {
 }
 
 func fail(n *yaml.Node, a at, leaf, format string, args ...any) error {
-	return a.err(n.Line, leaf, fmt.Sprintf(format, args...))
+	return a.err(n.Line, n.Column, leaf, fmt.Sprintf(format, args...))
 }
 
 // mapping flattens a mapping: its own keys first, then keys from merge keys
@@ -378,10 +379,16 @@ func (p *parser) list(f *field, a at, leaf string) ([]*yaml.Node, error) {
 	if n.Kind != yaml.SequenceNode {
 		return nil, fail(n, a, leaf, "must be a list, got %s", describe(n))
 	}
-	for i, c := range n.Content {
-		n.Content[i] = deref(c) // resolving in place is harmless and saves a copy
+	items := n.Content
+	for i, c := range items {
+		if c.Kind == yaml.AliasNode {
+			if &items[0] == &n.Content[0] {
+				items = slices.Clone(items) // the tree keeps its aliases, for locating errors
+			}
+			items[i] = deref(c)
+		}
 	}
-	return n.Content, nil
+	return items, nil
 }
 
 func (p *parser) str(f *field, a at, leaf string) (string, error) {

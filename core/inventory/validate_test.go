@@ -30,7 +30,7 @@ func ports(n int) string {
 // TestValidationRules covers each rule of §1.1–§1.5 and §9, one change to
 // the minimal inventory per case, with the exact message.
 func TestValidationRules(t *testing.T) {
-	const rack = `inv.yaml: region "region1": Zones[zone1].Racks[rack1]`
+	const rack = `region "region1": Zones[zone1].Racks[rack1]`
 	many := func(n int) string {
 		var b strings.Builder
 		for i := 3; i < 3+n; i++ {
@@ -40,81 +40,83 @@ func TestValidationRules(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
+		at   string // line:column of the node the rule is about
 		yaml string
 		want string
 	}{
-		{"no regions", "Regions: []\n", `inv.yaml: Regions must have at least 1 entry, got 0`},
-		{"region without zones", strings.SplitAfter(minimal, "Zones:")[0] + " []\n",
-			`inv.yaml: region "region1": Zones must have at least 1 entry, got 0`},
-		{"zone without racks", strings.SplitAfter(minimal, "Racks:")[0] + " []\n",
-			`inv.yaml: region "region1": Zones[zone1].Racks must have at least 1 entry, got 0`},
-		{"three PDUs", edit(t, "            Tors:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n              - {Index: 2, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n            Tors:\n"),
+		{"no regions", "1:1", "Regions: []\n", `Regions must have at least 1 entry, got 0`},
+		{"region without zones", "5:5", strings.SplitAfter(minimal, "Zones:")[0] + " []\n",
+			`region "region1": Zones must have at least 1 entry, got 0`},
+		{"zone without racks", "8:9", strings.SplitAfter(minimal, "Racks:")[0] + " []\n",
+			`region "region1": Zones[zone1].Racks must have at least 1 entry, got 0`},
+		{"three PDUs", "11:13", edit(t, "            Tors:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n              - {Index: 2, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n            Tors:\n"),
 			rack + `.Pdus must have at most 2 entries, got 3`},
-		{"three TORs", edit(t, "            Blades:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n              - {Index: 2, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n            Blades:\n"),
+		{"three TORs", "18:13", edit(t, "            Blades:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n              - {Index: 2, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}]}\n            Blades:\n"),
 			rack + `.Tors must have at most 2 entries, got 3`},
-		{"no blades", strings.SplitAfter(minimal, "            Blades:")[0] + " []\n",
+		{"no blades", "25:13", strings.SplitAfter(minimal, "            Blades:")[0] + " []\n",
 			rack + `.Blades must have at least 1 entry, got 0`},
-		{"1001 blades", minimal + many(999), rack + `.Blades must have at most 1000 entries, got 1001`},
-		{"PDU index above 2", edit(t, "            Pdus:\n              - Index: 0", "            Pdus:\n              - Index: 3"),
+		{"1001 blades", "25:13", minimal + many(999), rack + `.Blades must have at most 1000 entries, got 1001`},
+		{"PDU index above 2", "12:24", edit(t, "            Pdus:\n              - Index: 0", "            Pdus:\n              - Index: 3"),
 			rack + `.Pdus[3].Index must be <= 2, got 3`},
-		{"negative TOR index", edit(t, "            Tors:\n              - Index: 0", "            Tors:\n              - Index: -1"),
+		{"negative TOR index", "19:24", edit(t, "            Tors:\n              - Index: 0", "            Tors:\n              - Index: -1"),
 			rack + `.Tors[-1].Index must be >= 0, got -1`},
-		{"blade index above 10,000,000", minimal + fmt.Sprintf(extraBlade, "10000001"),
+		{"blade index above 10,000,000", "36:25", minimal + fmt.Sprintf(extraBlade, "10000001"),
 			rack + `.Blades[10000001].Index must be <= 10000000, got 10000001`},
-		{"negative blade index", minimal + fmt.Sprintf(extraBlade, "-1"),
+		{"negative blade index", "36:25", minimal + fmt.Sprintf(extraBlade, "-1"),
 			rack + `.Blades[-1].Index must be >= 0, got -1`},
-		{"fewer PDU ports than blades", edit(t, pduPorts12, "            Tors"),
+		{"fewer PDU ports than blades", "14:17", edit(t, pduPorts12, "            Tors"),
 			rack + `.Pdus[0].Ports must have at least 2 entries (one per blade), got 1`},
-		{"more than 128 PDU ports", edit(t, "                  "+pduPort0+"\n"+pduPorts12, ports(129)+"            Tors"),
+		{"more than 128 PDU ports", "14:17", edit(t, "                  "+pduPort0+"\n"+pduPorts12, ports(129)+"            Tors"),
 			rack + `.Pdus[0].Ports must have at most 128 entries, got 129`},
-		{"more than 1024 TOR ports", edit(t, "                  "+torPort0+"\n"+torPorts12, ports(1025)+"            Blades"),
+		{"more than 1024 TOR ports", "21:17", edit(t, "                  "+torPort0+"\n"+torPorts12, ports(1025)+"            Blades"),
 			rack + `.Tors[0].Ports must have at most 1024 entries, got 1025`},
-		{"wired port without item", edit(t, pduPort0, "- {Index: 0, Wired: true}"),
+		{"wired port without item", "15:21", edit(t, pduPort0, "- {Index: 0, Wired: true}"),
 			rack + `.Pdus[0].Ports[0].Item must name an item when Wired is true`},
-		{"wired port to unknown", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: unknown}}"),
+		{"wired port to unknown", "15:45", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: unknown}}"),
 			rack + `.Pdus[0].Ports[0].Item must name an item when Wired is true`},
-		{"unwired port with item", edit(t, pduPort0, "- {Index: 0, Wired: false, Item: {Type: tor, Id: 0, Port: 0}}"),
+		{"unwired port with item", "15:46", edit(t, pduPort0, "- {Index: 0, Wired: false, Item: {Type: tor, Id: 0, Port: 0}}"),
 			rack + `.Pdus[0].Ports[0].Item must be empty when Wired is false, got tor 0 connector 0`},
-		{"PDU cabled to a PDU", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: pdu, Id: 0, Port: 0}}"),
+		{"PDU cabled to a PDU", "15:58", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: pdu, Id: 0, Port: 0}}"),
 			rack + `.Pdus[0].Ports[0].Item.Type must not be pdu: a PDU cannot be cabled to a PDU`},
-		{"TOR cabled to a TOR", edit(t, torPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
+		{"TOR cabled to a TOR", "22:58", edit(t, torPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
 			rack + `.Tors[0].Ports[0].Item.Type must not be tor: a TOR cannot be cabled to a TOR`},
-		{"cable to a missing blade", edit(t, "{Type: blade, Id: 2, Port: 0}", "{Type: blade, Id: 9, Port: 0}"),
+		{"cable to a missing blade", "17:45", edit(t, "{Type: blade, Id: 2, Port: 0}", "{Type: blade, Id: 9, Port: 0}"),
 			rack + `.Pdus[0].Ports[2].Item names blade 9, which is not in rack "rack1"`},
-		{"cable to a missing TOR", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 1, Port: 0}}"),
+		{"cable to a missing TOR", "15:45", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 1, Port: 0}}"),
 			rack + `.Pdus[0].Ports[0].Item names tor 1, which is not in rack "rack1"`},
-		{"negative item id", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: -1, Port: 0}}"),
+		{"negative item id", "15:67", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: -1, Port: 0}}"),
 			rack + `.Pdus[0].Ports[0].Item.Id must be >= 0, got -1`},
-		{"negative connector", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: -2}}"),
+		{"negative connector", "15:76", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: -2}}"),
 			rack + `.Pdus[0].Ports[0].Item.Port must be >= 0, got -2`},
-		{"negative port index", edit(t, pduPort0, "- {Index: -5, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
+		{"negative port index", "15:29", edit(t, pduPort0, "- {Index: -5, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
 			rack + `.Pdus[0].Ports[-5].Index must be >= 0, got -5`},
-		{"no cores", edit(t, bladeCaps2, "Capacity: {MemoryInMb: 16384, DiskInGb: 120, NetworkBandwidthInMbps: 2048, Arch: X64}"),
+		{"no cores", "35:17", edit(t, bladeCaps2, "Capacity: {MemoryInMb: 16384, DiskInGb: 120, NetworkBandwidthInMbps: 2048, Arch: X64}"),
 			rack + `.Blades[2].Capacity.Cores must be >= 1, got 0`},
-		{"too many cores", edit(t, "Cores: 32,", "Cores: 16385,"),
+		{"too many cores", "35:35", edit(t, "Cores: 32,", "Cores: 16385,"),
 			rack + `.Blades[2].Capacity.Cores must be <= 16384, got 16385`},
-		{"no memory", edit(t, "Cores: 32, MemoryInMb: 16384,", "Cores: 32, MemoryInMb: 0,"),
+		{"no memory", "35:51", edit(t, "Cores: 32, MemoryInMb: 16384,", "Cores: 32, MemoryInMb: 0,"),
 			rack + `.Blades[2].Capacity.MemoryInMb must be >= 1, got 0`},
-		{"too much memory", edit(t, "Cores: 32, MemoryInMb: 16384,", "Cores: 32, MemoryInMb: 16777217,"),
+		{"too much memory", "35:51", edit(t, "Cores: 32, MemoryInMb: 16384,", "Cores: 32, MemoryInMb: 16777217,"),
 			rack + `.Blades[2].Capacity.MemoryInMb must be <= 16777216, got 16777217`},
-		{"no disk", edit(t, "DiskInGb: 120", "DiskInGb: 0"),
+		{"no disk", "35:68", edit(t, "DiskInGb: 120", "DiskInGb: 0"),
 			rack + `.Blades[2].Capacity.DiskInGb must be >= 1, got 0`},
-		{"too much disk", edit(t, "DiskInGb: 120", "DiskInGb: 1073741825"),
+		{"too much disk", "35:68", edit(t, "DiskInGb: 120", "DiskInGb: 1073741825"),
 			rack + `.Blades[2].Capacity.DiskInGb must be <= 1073741824, got 1073741825`},
-		{"no network", edit(t, "DiskInGb: 120, NetworkBandwidthInMbps: 2048", "DiskInGb: 120, NetworkBandwidthInMbps: -3"),
+		{"no network", "35:97", edit(t, "DiskInGb: 120, NetworkBandwidthInMbps: 2048", "DiskInGb: 120, NetworkBandwidthInMbps: -3"),
 			rack + `.Blades[2].Capacity.NetworkBandwidthInMbps must be >= 1, got -3`},
-		{"too much network", edit(t, "DiskInGb: 120, NetworkBandwidthInMbps: 2048", "DiskInGb: 120, NetworkBandwidthInMbps: 1048577"),
+		{"too much network", "35:97", edit(t, "DiskInGb: 120, NetworkBandwidthInMbps: 2048", "DiskInGb: 120, NetworkBandwidthInMbps: 1048577"),
 			rack + `.Blades[2].Capacity.NetworkBandwidthInMbps must be <= 1048576, got 1048577`},
-		{"empty accelerator", edit(t, "Arch: X64}\n              - Index: 2", "Arch: X64, Accelerators: [v100, \"\"]}\n              - Index: 2"),
+		{"empty accelerator", "30:135", edit(t, "Arch: X64}\n              - Index: 2", "Arch: X64, Accelerators: [v100, \"\"]}\n              - Index: 2"),
 			rack + `.Blades[1].Capacity.Accelerators[1] must not be empty`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := Parse("inv.yaml", []byte(c.yaml))
 			require.Nil(t, d)
-			require.EqualError(t, err, c.want)
+			require.EqualError(t, err, "inv.yaml:"+c.at+": "+c.want)
 			var e *Error
 			require.ErrorAs(t, err, &e)
-			require.Zero(t, e.Line, "rule violations are found on the model, which has no lines")
+			require.Equal(t, c.at, fmt.Sprintf("%d:%d", e.Line, e.Col), "rule violations are located in the YAML")
+			require.Empty(t, e.Via)
 		})
 	}
 }
@@ -170,7 +172,8 @@ func TestValidationOfTheModel(t *testing.T) {
 }
 
 // The first violation is reported, in canonical order, whatever the order
-// of the file: here blade 2 comes first in the file, but blade 1 is reported.
+// of the file: here blade 2 comes first in the file, but blade 1 is reported,
+// at its own line.
 func TestValidationReportsTheFirstInCanonicalOrder(t *testing.T) {
 	y := edit(t, "Cores: 16,", "Cores: 0,", "Cores: 32,", "Cores: 0,")
 	head, blades, ok := strings.Cut(y, "              - Index: 1\n")
@@ -179,5 +182,5 @@ func TestValidationReportsTheFirstInCanonicalOrder(t *testing.T) {
 	require.True(t, ok)
 	y = head + "              - Index: 2\n" + blade2 + "              - Index: 1\n" + blade1
 	_, err := Parse("inv.yaml", []byte(y))
-	require.EqualError(t, err, `inv.yaml: region "region1": Zones[zone1].Racks[rack1].Blades[1].Capacity.Cores must be >= 1, got 0`)
+	require.EqualError(t, err, `inv.yaml:35:35: region "region1": Zones[zone1].Racks[rack1].Blades[1].Capacity.Cores must be >= 1, got 0`)
 }

@@ -1,0 +1,241 @@
+package inventory
+
+// Locating an error in the YAML. Validate checks the model, which has no
+// lines; the error's path says where the value is, so on failure (and only
+// then) Parse walks the node tree along that path the way the parser reads
+// it: keys ignoring case, a mapping's own keys before merged ones, merge
+// keys and aliases followed, list elements found by their Name or Index.
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// locate completes an *Error from the YAML whose root node is root: the
+// line and column when it has none, and the aliases on the way to its node
+// (Via). An error the parser located already gets Via only when the path
+// leads to the very node it names (a path like Blades[3] names the first of
+// two blades with index 3; the error may be about the second). Other errors
+// are returned as they are.
+func locate(root *yaml.Node, err error) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Path == "" && e.Region == "" {
+		return err
+	}
+	n, pos, via := root, root, []*yaml.Node(nil)
+	var last []*yaml.Node // the nodes the last step reached
+	walk := func(segs []pathSeg) bool {
+		for _, s := range segs {
+			k, v, hops := member(n, s.key, nil)
+			if v == nil {
+				return false
+			}
+			via = append(via, hops...)
+			n, pos, last = v, k, []*yaml.Node{k, v}
+			if v.Kind == yaml.ScalarNode {
+				pos = v
+			}
+			if s.sel == selNone {
+				continue
+			}
+			item, hops := listElement(n, s, e.Line, e.Col)
+			if item == nil {
+				return false
+			}
+			via = append(via, hops...)
+			n, pos, last = item, item, []*yaml.Node{item}
+		}
+		return true
+	}
+	segs, ok := parsePath(e.Path)
+	if e.Region != "" {
+		ok = ok && walk([]pathSeg{{key: "Regions", sel: selName, name: e.Region}})
+	}
+	ok = ok && walk(segs)
+	if e.Line == 0 {
+		e.Line, e.Col = pos.Line, pos.Column
+	} else if !ok || !slices.ContainsFunc(last, func(n *yaml.Node) bool { return n.Line == e.Line && n.Column == e.Col }) {
+		return e
+	}
+	if len(via) > 0 {
+		parts := make([]string, len(via))
+		for i, a := range via {
+			parts[i] = fmt.Sprintf("*%s at line %d", a.Value, a.Line)
+		}
+		e.Via = strings.Join(parts, ", ")
+	}
+	return e
+}
+
+// member finds key in mapping n as the parser's mapping does (own keys
+// first, then the merge sources in order), and returns the key node, the
+// value with aliases resolved and the alias nodes passed on the way.
+func member(n *yaml.Node, key string, via []*yaml.Node) (k, v *yaml.Node, hops []*yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		return nil, nil, nil
+	}
+	key = lower(key)
+	var merge *yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		if isMergeKey(k) {
+			merge = n.Content[i+1]
+			continue
+		}
+		if k.Kind == yaml.ScalarNode && lower(k.Value) == key {
+			v, via := through(n.Content[i+1], via)
+			return k, v, via
+		}
+	}
+	if merge == nil {
+		return nil, nil, nil
+	}
+	m, mvia := through(merge, via)
+	sources := []*yaml.Node{merge}
+	if m.Kind == yaml.SequenceNode {
+		sources = m.Content
+		via = mvia
+	}
+	for _, s := range sources {
+		src, svia := through(s, via)
+		if k, v, hops := member(src, key, svia); v != nil {
+			return k, v, hops
+		}
+	}
+	return nil, nil, nil
+}
+
+// through resolves aliases, noting each.
+func through(n *yaml.Node, via []*yaml.Node) (*yaml.Node, []*yaml.Node) {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		via = append(via[:len(via):len(via)], n)
+		n = n.Alias
+	}
+	return n, via
+}
+
+// listElement finds the element of list n that s selects; of several, the
+// one at line:col if there is one, else the first.
+func listElement(n *yaml.Node, s pathSeg, line, col int) (*yaml.Node, []*yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, nil
+	}
+	var first *yaml.Node
+	var firstHops []*yaml.Node
+	for i, c := range n.Content {
+		item, hops := through(c, nil)
+		match := false
+		switch s.sel {
+		case selPos:
+			match = i == s.pos
+		case selName:
+			if _, v, _ := member(item, "name", nil); v != nil && v.Kind == yaml.ScalarNode {
+				match = SameName(v.Value, s.name)
+			}
+		case selIndex:
+			if _, v, _ := member(item, "index", nil); v != nil && v.Kind == yaml.ScalarNode {
+				p := parser{}
+				index, err := p.integer(&field{v: v}, at{}, "")
+				match = err == nil && index == s.index
+			}
+		}
+		switch {
+		case !match:
+		case item.Line == line && item.Column == col:
+			return item, hops
+		case first == nil:
+			first, firstHops = item, hops
+		}
+	}
+	return first, firstHops
+}
+
+// pathSeg is one step of an error's path: a key, and the element of the
+// list under it when the step is "Racks[rack1]", "Blades[2]" (by Index),
+// "Regions[#1]" (the first in the file) or "Accelerators[0]" (a plain list,
+// from 0).
+type pathSeg struct {
+	key   string
+	sel   selector
+	name  string
+	index int64
+	pos   int // 0-based
+}
+
+type selector uint8
+
+const (
+	selNone selector = iota
+	selName
+	selIndex
+	selPos
+)
+
+// parsePath reads a path as at.path writes it.
+func parsePath(p string) ([]pathSeg, bool) {
+	var segs []pathSeg
+	for len(p) > 0 {
+		i := strings.IndexAny(p, ".[")
+		if i < 0 {
+			i = len(p)
+		}
+		s := pathSeg{key: p[:i]}
+		if s.key == "" {
+			return nil, false
+		}
+		p = p[i:]
+		if strings.HasPrefix(p, "[") {
+			var inside string
+			if strings.HasPrefix(p, `["`) {
+				q, err := strconv.QuotedPrefix(p[1:])
+				if err != nil || !strings.HasPrefix(p[1+len(q):], "]") {
+					return nil, false
+				}
+				inside, _ = strconv.Unquote(q)
+				p = p[len(q)+2:]
+				s.sel, s.name = selName, inside
+			} else {
+				end := strings.IndexByte(p, ']')
+				if end < 0 {
+					return nil, false
+				}
+				inside, p = p[1:end], p[end+1:]
+				switch k := lower(s.key); {
+				case strings.HasPrefix(inside, "#"):
+					n, err := strconv.Atoi(inside[1:])
+					if err != nil || n < 1 {
+						return nil, false
+					}
+					s.sel, s.pos = selPos, n-1
+				case k == "regions" || k == "zones" || k == "racks":
+					s.sel, s.name = selName, inside
+				default:
+					n, err := strconv.ParseInt(inside, 10, 64)
+					if err != nil {
+						return nil, false
+					}
+					if k == "pdus" || k == "tors" || k == "blades" || k == "ports" {
+						s.sel, s.index = selIndex, n
+					} else {
+						s.sel, s.pos = selPos, int(n)
+					}
+				}
+			}
+		}
+		segs = append(segs, s)
+		if strings.HasPrefix(p, ".") {
+			p = p[1:]
+			if p == "" {
+				return nil, false
+			}
+		} else if p != "" {
+			return nil, false
+		}
+	}
+	return segs, true
+}
