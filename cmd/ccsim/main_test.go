@@ -99,6 +99,35 @@ func TestRunErrors(t *testing.T) {
 	require.Contains(t, errs, `bad.json:1:23: seed: must be an integer, got "x"`)
 }
 
+// The field inputs of issue 10, as users meet them: ambiguous scenarios are
+// refused naming the key and its place, and a value inside an anchor is
+// located at its own line with the path of the element that uses it.
+func TestFieldInputsNameTheirPlace(t *testing.T) {
+	scenarios := filepath.Join("..", "..", "core", "scenario", "testdata", "field")
+	for file, want := range map[string]string{
+		"scenario-duplicate-seed.json":     "10:2: seed: repeats the key of line 9, column 2",
+		"scenario-seed-and-Seed.json":      `10:2: Seed: repeats the key "seed" of line 9, column 2 (keys match regardless of case)`,
+		"scenario-two-control-blocks.json": "207:2: control: repeats the key of line 31, column 2",
+	} {
+		name := filepath.Join(scenarios, file)
+		_, errs, code := ccsim(t, "run", "--scenario", name, "--ticks", "10")
+		require.Equal(t, 1, code, file)
+		require.Equal(t, "ccsim run: "+name+":"+want+"\n", errs)
+		_, errs, code = ccsim(t, "validate", name)
+		require.Equal(t, 1, code, file)
+		require.Equal(t, name+":"+want+"\n", errs)
+	}
+	name := filepath.Join("..", "..", "core", "inventory", "testdata", "field", "out-of-range-inside-anchor.yaml")
+	want := name + `:32:14: region "region1": Zones[zone1].Racks[rack1].Blades[2].Capacity.Cores must be >= 1, got 0` +
+		" (through *zoneType1 at line 114, *rackType1 at line 86, *bladeType2 at line 69)\n"
+	_, errs, code := ccsim(t, "validate", name)
+	require.Equal(t, 1, code)
+	require.Equal(t, want, errs)
+	_, errs, code = ccsim(t, "run", "--scenario", name)
+	require.Equal(t, 1, code)
+	require.Equal(t, "ccsim run: "+want, errs)
+}
+
 func TestValidate(t *testing.T) {
 	dir := filepath.Join("..", "..", "core", "inventory", "testdata", "original")
 	out, errs, code := ccsim(t, "validate", filepath.Join(dir, "standard.yaml"), filepath.Join(dir, "bad-yaml.yaml"), filepath.Join(dir, "extended.yaml"))
@@ -112,6 +141,11 @@ func TestValidate(t *testing.T) {
 	_, errs, code = ccsim(t, "validate", "missing.yaml")
 	require.Equal(t, 1, code)
 	require.Contains(t, errs, "missing.yaml")
+
+	// A scenario is checked with its inventory.
+	out, errs, code = ccsim(t, "validate", filepath.Join("..", "..", "static", "scenarios", "extended.json"))
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, filepath.Join("..", "..", "static", "scenarios", "extended.json")+": regions=2 zones=6 racks=24 pdus=36 tors=36 blades=192\n", out)
 }
 
 func TestGenRoundTripsThroughValidateAndRun(t *testing.T) {

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 )
 
-// validate checks each file and prints its counts, or its error on stderr.
+// validate checks each file, an inventory (YAML) or a scenario (JSON, its
+// inventory included), and prints its counts, or its error on stderr.
 func validate(files []string, stdout, stderr io.Writer) int {
 	if len(files) == 0 {
 		fmt.Fprint(stderr, "ccsim validate: no files given\n")
@@ -16,13 +19,7 @@ func validate(files []string, stdout, stderr io.Writer) int {
 	}
 	code := 0
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", f, err)
-			code = 1
-			continue
-		}
-		def, err := inventory.Parse(f, data)
+		def, err := readDefinition(f)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			code = 1
@@ -33,4 +30,25 @@ func validate(files []string, stdout, stderr io.Writer) int {
 			f, c.Regions, c.Zones, c.Racks, c.PDUs, c.TORs, c.Blades)
 	}
 	return code
+}
+
+// readDefinition reads an inventory YAML, or a scenario JSON and the
+// inventory it names.
+func readDefinition(file string) (*inventory.Definition, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
+		return inventory.Parse(file, data)
+	}
+	sc, err := scenario.Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	def, err := sc.Definition()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return def, nil
 }
