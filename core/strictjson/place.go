@@ -1,7 +1,6 @@
 package strictjson
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -11,8 +10,8 @@ import (
 // as Decode matches them, indices in brackets) in a JSON text, and returns
 // its 1-based line and column and the part of path that exists. When the
 // path goes further than the text (a key left out), the position is that of
-// the deepest value on the way; when the text is not JSON up to there, or
-// the path cannot be read, it is 0, 0, "".
+// the deepest value on the way; when the text is not JSON or the path
+// cannot be read, it is 0, 0, "".
 func Position(data []byte, path string) (line, col int, found string) {
 	segs, ok := parsePath(path)
 	if !ok {
@@ -28,18 +27,14 @@ func Position(data []byte, path string) (line, col int, found string) {
 }
 
 // position is the offset of the deepest value on segs's way and how many
-// of segs lead to it; -1 when the text is not JSON up to there.
+// of segs lead to it; -1 when the text is not JSON.
 func position(data []byte, segs []segment) (int, int) {
-	w := walker{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
-	w.dec.UseNumber()
-	at := w.next()
-	n := 0
+	if !json.Valid(data) {
+		return -1, 0
+	}
+	at, n := skipSpace(data, 0), 0
 	for _, s := range segs {
-		tok, e := w.token()
-		if e != nil {
-			return -1, 0
-		}
-		child, ok := w.find(tok, s)
+		child, ok := find(data, at, s)
 		if !ok {
 			break
 		}
@@ -49,54 +44,38 @@ func position(data []byte, segs []segment) (int, int) {
 	return at, n
 }
 
-// find moves into the member or element s of the value whose first token
-// is tok, and returns its offset; the decoder is then just before it.
-func (w *walker) find(tok json.Token, s segment) (int, bool) {
+// find returns the offset of the member or element s of the value at i.
+func find(data []byte, i int, s segment) (int, bool) {
 	switch {
-	case tok == json.Delim('{') && s.key != "":
-		for w.dec.More() {
-			kt, e := w.token()
-			if e != nil {
-				return 0, false
+	case data[i] == '{' && s.index < 0:
+		i = skipSpace(data, i+1)
+		for data[i] == '"' {
+			kend, kesc := stringEnd(data, i)
+			key := content(data, i, kend, kesc)
+			v := skipSpace(data, skipSpace(data, kend)+1)
+			if foldEqualBytes(key, s.key) {
+				return v, true
 			}
-			if key, _ := kt.(string); key == s.key || foldEqual(key, s.key) {
-				return w.next(), true
+			i = skipSpace(data, skipRaw(data, v))
+			if data[i] != ',' {
+				break
 			}
-			if !w.skipValue() {
-				return 0, false
-			}
+			i = skipSpace(data, i+1)
 		}
-	case tok == json.Delim('[') && s.key == "" && s.index >= 0:
-		for i := 0; w.dec.More(); i++ {
-			if i == s.index {
-				return w.next(), true
+	case data[i] == '[' && s.index >= 0:
+		i = skipSpace(data, i+1)
+		for n := 0; data[i] != ']'; n++ {
+			if n == s.index {
+				return i, true
 			}
-			if !w.skipValue() {
-				return 0, false
+			i = skipSpace(data, skipRaw(data, i))
+			if data[i] != ',' {
+				break
 			}
+			i = skipSpace(data, i+1)
 		}
 	}
 	return 0, false
-}
-
-// skipValue reads one whole value.
-func (w *walker) skipValue() bool {
-	depth := 0
-	for {
-		tok, e := w.token()
-		if e != nil {
-			return false
-		}
-		switch tok {
-		case json.Delim('{'), json.Delim('['):
-			depth++
-		case json.Delim('}'), json.Delim(']'):
-			depth--
-		}
-		if depth == 0 {
-			return true
-		}
-	}
 }
 
 // parsePath reads a path as pathString writes it.
@@ -121,7 +100,7 @@ func parsePath(p string) ([]segment, bool) {
 					return nil, false
 				}
 				key, _ := strconv.Unquote(q)
-				segs = append(segs, segment{key: key, index: -1})
+				segs = append(segs, segment{key: []byte(key), index: -1})
 				i += len(q) + 2
 				continue
 			}
@@ -137,7 +116,7 @@ func parsePath(p string) ([]segment, bool) {
 		for j < len(p) && p[j] != '.' && p[j] != '[' {
 			j++
 		}
-		segs = append(segs, segment{key: p[i:j], index: -1})
+		segs = append(segs, segment{key: []byte(p[i:j]), index: -1})
 		i = j
 	}
 	return segs, true

@@ -141,17 +141,34 @@ func build(t reflect.Type, building map[reflect.Type]*shape) *shape {
 }
 
 // fits reports whether a JSON number fits a number shape, as encoding/json
-// decides it.
-func (s *shape) fits(n string) bool {
+// decides it (strconv.ParseInt, ParseUint or ParseFloat at the type's size).
+func (s *shape) fits(n []byte) bool {
 	switch s.kind {
-	case kInt:
-		_, err := strconv.ParseInt(n, 10, s.bits)
-		return err == nil
-	case kUint:
-		_, err := strconv.ParseUint(n, 10, s.bits)
-		return err == nil
+	case kInt, kUint:
+		neg := n[0] == '-'
+		digits := n
+		if neg {
+			if s.kind == kUint {
+				return false
+			}
+			digits = n[1:]
+		}
+		var v uint64
+		for _, c := range digits {
+			if c < '0' || c > '9' || v > (math.MaxUint64-9)/10 {
+				return false // a fraction, an exponent, or too many digits
+			}
+			v = v*10 + uint64(c-'0')
+		}
+		if s.kind == kUint {
+			return v <= math.MaxUint64>>(64-s.bits)
+		}
+		if neg {
+			return v <= 1<<(s.bits-1)
+		}
+		return v <= 1<<(s.bits-1)-1
 	case kFloat:
-		_, err := strconv.ParseFloat(n, s.bits)
+		_, err := strconv.ParseFloat(string(n), s.bits)
 		return err == nil
 	}
 	return false
@@ -174,7 +191,7 @@ func (s *shape) quotedOK(str string) bool {
 	case kBool:
 		return str == "true" || str == "false"
 	case kInt, kUint, kFloat:
-		return validNumber(str) && e.fits(str)
+		return validNumber(str) && e.fits([]byte(str))
 	}
 	return false
 }
@@ -235,11 +252,11 @@ type field struct {
 	tag   bool
 }
 
-func (fs *fieldSet) lookup(key string) *field {
-	if f, ok := fs.exact[key]; ok {
+func (fs *fieldSet) lookup(key []byte) *field {
+	if f, ok := fs.exact[string(key)]; ok {
 		return f
 	}
-	return fs.folded[fold(key)]
+	return fs.folded[fold(string(key))]
 }
 
 func fieldsOf(t reflect.Type, building map[reflect.Type]*shape) *fieldSet {
@@ -412,8 +429,8 @@ func foldRune(r rune) rune {
 	}
 }
 
-// foldEqual is fold(a) == fold(b), without allocating for ASCII keys.
-func foldEqual(a, b string) bool {
+// foldEqualBytes is fold(a) == fold(b), without allocating for ASCII keys.
+func foldEqualBytes(a, b []byte) bool {
 	if len(a) == len(b) {
 		i := 0
 		for ; i < len(a); i++ {
@@ -437,9 +454,23 @@ func foldEqual(a, b string) bool {
 		if i == len(a) {
 			return true
 		}
+	} else if ascii(a) && ascii(b) {
+		return false
 	}
-	return fold(a) == fold(b)
+	return fold(string(a)) == fold(string(b))
 }
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldEqual is fold(a) == fold(b).
+func foldEqual(a, b string) bool { return foldEqualBytes([]byte(a), []byte(b)) }
 
 func base64Decode(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
 
