@@ -239,3 +239,91 @@ func parsePath(p string) ([]pathSeg, bool) {
 	}
 	return segs, true
 }
+
+// JSONPath is where the value e names sits in the JSON form of the
+// definition (a scenario's inline inventory), given that JSON decoded into
+// an any (objects as map[string]any, lists as []any): keys as model.go
+// writes them, list elements by their position in the text, e.g.
+// regions[0].zones[1].racks[3].blades[7].capacity.cores. A value left out of
+// the text still gets its key at the end of the path.
+func (e *Error) JSONPath(def any) string {
+	var segs []pathSeg
+	if e.Region != "" {
+		segs = append(segs, pathSeg{key: "Regions", sel: selName, name: e.Region})
+	}
+	rest, ok := parsePath(e.Path)
+	if !ok {
+		return ""
+	}
+	segs = append(segs, rest...)
+	var b strings.Builder
+	cur, found := def, true
+	for _, s := range segs {
+		if lower(s.key) == "details" {
+			continue // the YAML's Details block is flat in the JSON
+		}
+		key, ok := jsonKeys[lower(s.key)]
+		if !ok {
+			key = strings.ToLower(s.key[:1]) + s.key[1:]
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(key)
+		obj, _ := cur.(map[string]any)
+		if cur, found = jsonMember(obj, key); !found && s.sel != selNone {
+			break
+		}
+		if s.sel == selNone || !found {
+			continue
+		}
+		list, _ := cur.([]any)
+		i := slices.IndexFunc(list, func(v any) bool {
+			m, _ := v.(map[string]any)
+			switch s.sel {
+			case selName:
+				name, _ := jsonMember(m, "name")
+				str, ok := name.(string)
+				return ok && SameName(str, s.name)
+			case selIndex:
+				index, _ := jsonMember(m, "index")
+				n, ok := index.(float64)
+				return ok && n == float64(s.index)
+			}
+			return false
+		})
+		if s.sel == selPos && s.pos < len(list) {
+			i = s.pos
+		}
+		if i < 0 {
+			break
+		}
+		fmt.Fprintf(&b, "[%d]", i)
+		cur = list[i]
+	}
+	return b.String()
+}
+
+// jsonKeys are the JSON keys of the YAML keys that differ by more than the
+// case of their first letter.
+var jsonKeys = map[string]string{
+	"bootinfo":               "boot",
+	"memoryinmb":             "memoryMB",
+	"diskingb":               "diskGB",
+	"networkbandwidthinmbps": "networkMbps",
+	"bootonpoweron":          "bootOnPowerOn",
+}
+
+// jsonMember looks a key up as the JSON decoder matched it: exactly, or
+// regardless of case.
+func jsonMember(m map[string]any, key string) (any, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
+	}
+	for k, v := range m { // a key written in another case; strict reading leaves at most one
+		if strings.EqualFold(k, key) {
+			return v, true
+		}
+	}
+	return nil, false
+}

@@ -11,6 +11,7 @@ package scenario
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -411,7 +412,8 @@ func MarshalIndent(s *Scenario) ([]byte, error) {
 // is read strictly (core/strictjson: no repeated or case-variant keys, no
 // unknown keys, nothing after the scenario), and every error is a
 // *strictjson.Error located at its line and column, validation errors
-// included.
+// included; an inline inventory definition is validated too, its errors
+// located at their value by the JSON path.
 func Parse(file string, data []byte) (*Scenario, error) {
 	s := &Scenario{}
 	if err := strictjson.Decode(file, data, s); err != nil {
@@ -445,7 +447,35 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	if err := s.Validate(); err != nil {
 		return nil, strictjson.Place(file, data, err)
 	}
+	if d := s.Inventory.Definition; d != nil {
+		if err := d.Validate(); err != nil {
+			return nil, definitionError(file, data, err)
+		}
+	}
 	return s, nil
+}
+
+// definitionError locates an error of an inline inventory definition: at
+// its value in the JSON, named by the JSON path.
+func definitionError(file string, data []byte, err error) error {
+	const at = "inventory.definition"
+	var e *inventory.Error
+	if !errors.As(err, &e) {
+		return strictjson.PlaceAt(file, data, at, err.Error(), err)
+	}
+	var raw struct {
+		Inventory struct {
+			Definition any `json:"definition"`
+		} `json:"inventory"`
+	}
+	if strictjson.DecodeKnown(file, data, &raw) != nil {
+		return strictjson.PlaceAt(file, data, at, err.Error(), err)
+	}
+	path := at
+	if p := e.JSONPath(raw.Inventory.Definition); p != "" {
+		path += "." + p
+	}
+	return strictjson.PlaceAt(file, data, path, e.Msg, err)
 }
 
 func newer(file string, data []byte, format int) error {

@@ -145,6 +145,43 @@ func TestInlineDefinition(t *testing.T) {
 	require.ErrorContains(t, err, "inventory.definition.regions[0].zones[0].racks[0].blades[0].capacity.arc: unknown key")
 }
 
+// An inline definition is validated when the scenario is read, and its
+// errors are located at the value in the JSON, by the JSON path.
+func TestInlineDefinitionErrorsAreLocated(t *testing.T) {
+	s := Defaults()
+	def, err := inventory.Generate(inventory.GenSpec{Regions: 1, ZonesPerRegion: 1, RacksPerZone: 2, BladesPerRack: 2})
+	require.NoError(t, err)
+	s.Inventory = Inventory{Definition: def}
+	b, err := MarshalIndent(s)
+	require.NoError(t, err)
+	data := string(b)
+	head, blades, ok := strings.Cut(data, `"blades": [`)
+	require.True(t, ok)
+	const rack1 = "inventory.definition.regions[0].zones[0].racks[0]."
+	for _, c := range []struct {
+		name, in, want string
+	}{
+		{"a range", strings.Replace(data, `"cores": 32`, `"cores": 0`, 1),
+			"in.json:110:34: " + rack1 + "blades[0].capacity.cores: must be >= 1, got 0"},
+		{"a value left out", strings.Replace(data, `"cores": 32,`, ``, 1),
+			"in.json:109:35: " + rack1 + "blades[0].capacity.cores: must be >= 1, got 0"},
+		{"a cable", strings.Replace(data, `"type": "blade",
+                            "id": 2,`, `"type": "blade",
+                            "id": 9,`, 1),
+			"in.json:52:35: " + rack1 + `pdus[0].ports[2].item: names blade 9, which is not in rack "rack1"`},
+		{"blades out of canonical order: the path is the file's", head + `"blades": [` + strings.Replace(
+			strings.Replace(strings.Replace(strings.Replace(blades, `"index": 1,`, `"index": 9,`, 1), `"index": 2,`, `"index": 1,`, 1), `"index": 9,`, `"index": 2,`, 1),
+			`"cores": 32`, `"cores": 0`, 1),
+			"in.json:110:34: " + rack1 + "blades[0].capacity.cores: must be >= 1, got 0"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.NotEqual(t, data, c.in)
+			_, err := Parse("in.json", []byte(c.in))
+			require.EqualError(t, err, c.want)
+		})
+	}
+}
+
 func TestValidateCommandOrder(t *testing.T) {
 	s := Default()
 	s.Commands = []Timed{
