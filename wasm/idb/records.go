@@ -5,6 +5,8 @@ package idb
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"syscall/js"
 
 	"github.com/cloudchamber/cloudchamber/app"
@@ -64,6 +66,7 @@ func decodeScenario(rec js.Value) (s app.SavedScenario, err error) {
 	switch v {
 	case 1:
 		f := fields{obj: rec}
+		f.only("v", "id", "name", "modified", "rev", "scenario")
 		s = app.SavedScenario{
 			ID:       f.str("id"),
 			Name:     f.str("name"),
@@ -110,6 +113,7 @@ func decodeSession(rec js.Value) (s app.Session, err error) {
 	switch v {
 	case 1:
 		f := fields{obj: rec}
+		f.only("v", "scenario", "snapshots", "savedID", "savedRev")
 		s = app.Session{
 			Scenario: f.bytes("scenario"),
 			SavedID:  f.str("savedID"),
@@ -120,6 +124,7 @@ func decodeSession(rec js.Value) (s app.Session, err error) {
 			if g.err == nil && !isRecord(o) {
 				g.err = fmt.Errorf("snapshots[%d] is %s, want an object", i, typeName(o))
 			}
+			g.only("tick", "data")
 			sn := app.Snapshot{Tick: g.int("tick"), Data: g.bytes("data")}
 			if f.err = g.err; f.err != nil {
 				break
@@ -156,6 +161,23 @@ type fields struct {
 	obj  js.Value
 	path string // prefix of the field names in messages: "snapshots[2]."
 	err  error
+}
+
+// only refuses a record with a field this format version does not have,
+// as every reader of the product refuses an unknown key: "Name" beside
+// "name" would otherwise be ignored without a word. (A JS object cannot
+// hold a key twice.)
+func (f *fields) only(names ...string) {
+	if f.err != nil {
+		return
+	}
+	keys := jsObject.Call("keys", f.obj)
+	for i := range keys.Length() {
+		if k := keys.Index(i).String(); !slices.Contains(names, k) {
+			f.err = fmt.Errorf("field %q is not one this format has (%s)", f.path+k, strings.Join(names, ", "))
+			return
+		}
+	}
 }
 
 func (f *fields) get(name, want string, ok func(js.Value) bool) js.Value {

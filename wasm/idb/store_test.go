@@ -260,6 +260,8 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 		"half-rev":     {`{v: 1, id: "half-rev", name: "x", modified: 1, rev: 1.5, scenario: new Uint8Array(0)}`, `field "rev" is 1.5`},
 		"wrong-id":     {`{v: 1, id: "other", name: "x", modified: 1, rev: 1, scenario: new Uint8Array(0)}`, `its id "other" is not its key`},
 		"version-text": {`{v: "1", id: "version-text"}`, `field "v" is a string, want an integer`},
+		"name-twice":   {`{v: 1, id: "name-twice", name: "x", Name: "y", modified: 1, rev: 1, scenario: new Uint8Array(0)}`, `field "Name" is not one this format has (v, id, name, modified, rev, scenario)`},
+		"extra-field":  {`{v: 1, id: "extra-field", name: "x", modified: 1, rev: 1, scenario: new Uint8Array(0), seed: 7}`, `field "seed" is not one this format has`},
 	}
 	for key, c := range corrupt {
 		putRaw(t, name, storeScenarios, key, jsEval(c.value))
@@ -295,6 +297,13 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `the saved session cannot be read: field "snapshots[0].data" is a string, want a Uint8Array`)
 	require.NoError(t, s.PutSession(ctx, &app.Session{Scenario: []byte("{}")}), "a new session replaces a corrupt one")
+
+	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 1, scenario: new Uint8Array(2), savedID: "", savedRev: 0, snapshots: [{tick: 1, Tick: 2, data: new Uint8Array(1)}]}`))
+	_, err = s.Session(ctx)
+	assert.ErrorContains(t, err, `the saved session cannot be read: field "snapshots[0].Tick" is not one this format has (tick, data)`)
+	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 1, scenario: new Uint8Array(2), savedID: "", savedRev: 0, snapshots: [], SavedRev: 3}`))
+	_, err = s.Session(ctx)
+	assert.ErrorContains(t, err, `field "SavedRev" is not one this format has`)
 }
 
 // TestNewerFormatIsReportedNotRead: a record a newer app wrote ("v": 2).
