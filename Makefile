@@ -107,6 +107,10 @@ define BENCH_AWK
     if (name == "BenchmarkChurn10k" && u == "wall-s") print "BENCH churn-10k", v, "s"
     if (name == "BenchmarkChurn10k" && u == "events/s") print "BENCH churn-10k-events", v, "events/s"
     if (name == "BenchmarkChurn10k" && u == "peak-heap-MiB") print "BENCH churn-10k-peak-heap", v, "MiB"
+    if (name ~ /^BenchmarkStrictDecode\// && u == "strict/plain") {
+      n = name; sub(/^BenchmarkStrictDecode\//, "", n)
+      print "BENCH strict-json-" n, v, "x-json.Unmarshal"
+    }
   }
 }
 endef
@@ -122,6 +126,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@$(GO) test -run '^$$' -bench 'BringUp' -benchtime 3x ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@$(GO) test -run '^$$' -bench 'Churn10k' -benchtime 1x -timeout 30m ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(GOROOT_WASM):$$PATH" GOOS=js GOARCH=wasm $(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=wasm "$$BENCH_AWK"
+	@$(GO) test -run '^$$' -bench 'StrictDecode' -benchtime 10x ./core/scenario/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest -run '^$$' -bench 'Snapshot' -benchtime 5x ./core/sim/ | awk -v ENV=chromium "$$BENCH_AWK"
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
 	@$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
