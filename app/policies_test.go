@@ -83,7 +83,9 @@ func TestPoliciesPanelRefusesRulesThatDoNotParse(t *testing.T) {
 		p.draft = strings.Replace(rulesJSON(repair.DefaultRules()), `"call": "soft-reboot"`, `"call": "reboot"`, 1)
 		p.applyRules()
 	})
-	require.Contains(t, p.err, `choices[4].call "reboot" is not an action`)
+	require.Contains(t, p.err, `rules[2].choices[4].call: "reboot" is not an action`)
+	require.Contains(t, p.err, `(rule "blade-down", choice "soft-reboot")`)
+	require.True(t, strings.HasPrefix(p.err, "rules:118:19: "), "located at the call: %s", p.err)
 	require.Same(t, base, c.Base())
 
 	p.act(e, func() { p.draft = `{"rules": []}`; p.applyRules() })

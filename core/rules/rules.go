@@ -142,7 +142,10 @@ type Action struct {
 }
 
 // Validate checks a set against the kinds and actions the caller knows.
-// Errors name the rule and field: `rules[2] "blade-down": choices[1].call "reboot" is not an action (want one of ...)`.
+// Each error starts with the path of the field at fault, then names the
+// rule (and the choice): `rules[2].choices[1].call: "reboot" is not an
+// action (want one of ...) (rule "blade-down", choice "reboot")`, so a
+// reader can locate it in the JSON it came from.
 func (s *Set) Validate(kinds []string, actions []Action) error {
 	calls := make([]string, len(actions))
 	for i, a := range actions {
@@ -151,48 +154,52 @@ func (s *Set) Validate(kinds []string, actions []Action) error {
 	names := map[string]bool{}
 	for i := range s.Rules {
 		r := &s.Rules[i]
-		at := fmt.Sprintf("rules[%d] %q", i, r.Name)
+		at := fmt.Sprintf("rules[%d]", i)
+		fail := func(field, format string, args ...any) error {
+			return fmt.Errorf("%s.%s: %s (rule %q)", at, field, fmt.Sprintf(format, args...), r.Name)
+		}
 		switch {
 		case r.Name == "":
-			return fmt.Errorf("rules[%d]: name is empty", i)
+			return fmt.Errorf("%s.name: is empty", at)
 		case names[r.Name]:
-			return fmt.Errorf("%s: the name is used twice", at)
+			return fmt.Errorf("%s.name: %q is used twice", at, r.Name)
 		case !slices.Contains(kinds, r.Kind):
-			return fmt.Errorf("%s: kind %q is not one of %s", at, r.Kind, strings.Join(kinds, ", "))
+			return fail("kind", "%q is not one of %s", r.Kind, strings.Join(kinds, ", "))
 		case r.Should == "":
-			return fmt.Errorf("%s: should is empty", at)
+			return fail("should", "is empty")
 		case len(r.Choices) == 0:
-			return fmt.Errorf("%s: has no choices", at)
+			return fail("choices", "there are none")
 		}
 		names[r.Name] = true
-		if err := checkFacts(r.When, at+": when"); err != nil {
+		if err := checkFacts(r.When, at+".when", fmt.Sprintf("(rule %q)", r.Name)); err != nil {
 			return err
 		}
 		choices := map[string]bool{}
 		for j := range r.Choices {
 			c := &r.Choices[j]
-			cat := fmt.Sprintf("%s: choices[%d]", at, j)
+			cat := fmt.Sprintf("%s.choices[%d]", at, j)
+			who := fmt.Sprintf("(rule %q, choice %q)", r.Name, c.Name)
 			switch {
 			case c.Name == "":
-				return fmt.Errorf("%s: name is empty", cat)
+				return fmt.Errorf("%s.name: is empty (rule %q)", cat, r.Name)
 			case choices[c.Name]:
-				return fmt.Errorf("%s: name %q is used twice", cat, c.Name)
+				return fmt.Errorf("%s.name: %q is used twice (rule %q)", cat, c.Name, r.Name)
 			case !slices.Contains(calls, c.Call):
-				return fmt.Errorf("%s.call %q is not an action (want one of %s)", cat, c.Call, strings.Join(calls, ", "))
+				return fmt.Errorf("%s.call: %q is not an action (want one of %s) %s", cat, c.Call, strings.Join(calls, ", "), who)
 			case c.Wait < 0:
-				return fmt.Errorf("%s.wait must be >= 0, got %d", cat, c.Wait)
+				return fmt.Errorf("%s.wait: must be >= 0, got %d %s", cat, c.Wait, who)
 			case c.Wait < actions[slices.Index(calls, c.Call)].MinWait:
 				min := actions[slices.Index(calls, c.Call)].MinWait
 				got := fmt.Sprintf("got %d", c.Wait)
 				if c.Wait == 0 {
 					got = "got 0 (or it is left out)"
 				}
-				return fmt.Errorf("%s.wait must be >= %d for %s, whose effect is seen %d %s later at the earliest; %s", cat, min, c.Call, min, ticks(min), got)
+				return fmt.Errorf("%s.wait: must be >= %d for %s, whose effect is seen %d %s later at the earliest; %s %s", cat, min, c.Call, min, ticks(min), got, who)
 			case c.Chosen == "":
-				return fmt.Errorf("%s.chosen is empty", cat)
+				return fmt.Errorf("%s.chosen: is empty %s", cat, who)
 			}
 			choices[c.Name] = true
-			if err := checkFacts(c.Assuming, cat+".assuming"); err != nil {
+			if err := checkFacts(c.Assuming, cat+".assuming", who); err != nil {
 				return err
 			}
 		}
@@ -207,10 +214,10 @@ func ticks(n int64) string {
 	return "ticks"
 }
 
-func checkFacts(facts []string, at string) error {
+func checkFacts(facts []string, at, who string) error {
 	for k, f := range facts {
 		if strings.TrimPrefix(f, "!") == "" || strings.TrimSpace(f) != f {
-			return fmt.Errorf("%s[%d]: %q is not a fact name", at, k, f)
+			return fmt.Errorf("%s[%d]: %q is not a fact name %s", at, k, f, who)
 		}
 	}
 	return nil

@@ -73,14 +73,14 @@ func TestValidate(t *testing.T) {
 		edit func(s *Set)
 		want string
 	}{
-		{func(s *Set) { s.Rules[0].Name = "" }, "rules[0]: name is empty"},
-		{func(s *Set) { s.Rules = append(s.Rules, s.Rules[0]) }, `rules[1] "blade-down": the name is used twice`},
-		{func(s *Set) { s.Rules[0].Kind = "rack" }, `rules[0] "blade-down": kind "rack" is not one of blade, tor`},
-		{func(s *Set) { s.Rules[0].Choices[1].Call = "reboot" }, `rules[0] "blade-down": choices[1].call "reboot" is not an action (want one of power-on, soft-reboot, power-cycle, technician, wait)`},
-		{func(s *Set) { s.Rules[0].Choices[2].Wait = -1 }, `choices[2].wait must be >= 0, got -1`},
-		{func(s *Set) { s.Rules[0].When[1] = "!" }, `rules[0] "blade-down": when[1]: "!" is not a fact name`},
-		{func(s *Set) { s.Rules[0].Choices[0].Chosen = "" }, `choices[0].chosen is empty`},
-		{func(s *Set) { s.Rules[0].Choices = nil }, `has no choices`},
+		{func(s *Set) { s.Rules[0].Name = "" }, "rules[0].name: is empty"},
+		{func(s *Set) { s.Rules = append(s.Rules, s.Rules[0]) }, `rules[1].name: "blade-down" is used twice`},
+		{func(s *Set) { s.Rules[0].Kind = "rack" }, `rules[0].kind: "rack" is not one of blade, tor (rule "blade-down")`},
+		{func(s *Set) { s.Rules[0].Choices[1].Call = "reboot" }, `rules[0].choices[1].call: "reboot" is not an action (want one of power-on, soft-reboot, power-cycle, technician, wait) (rule "blade-down", choice "soft-reboot")`},
+		{func(s *Set) { s.Rules[0].Choices[2].Wait = -1 }, `rules[0].choices[2].wait: must be >= 0, got -1`},
+		{func(s *Set) { s.Rules[0].When[1] = "!" }, `rules[0].when[1]: "!" is not a fact name (rule "blade-down")`},
+		{func(s *Set) { s.Rules[0].Choices[0].Chosen = "" }, `rules[0].choices[0].chosen: is empty`},
+		{func(s *Set) { s.Rules[0].Choices = nil }, `rules[0].choices: there are none (rule "blade-down")`},
 	} {
 		s := escalation.Clone()
 		tc.edit(s)
@@ -104,10 +104,10 @@ func TestValidateMinWait(t *testing.T) {
 		wait int64
 		want string // "" if valid
 	}{
-		{"power-cycle", 0, `rules[0] "pdu-cycle": choices[0].wait must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 0 (or it is left out)`},
-		{"power-cycle", 1, `rules[0] "pdu-cycle": choices[0].wait must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 1`},
+		{"power-cycle", 0, `rules[0].choices[0].wait: must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 0 (or it is left out) (rule "pdu-cycle", choice "cycle")`},
+		{"power-cycle", 1, `rules[0].choices[0].wait: must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 1 (rule "pdu-cycle", choice "cycle")`},
 		{"power-cycle", 2, ""},
-		{"wait", 0, `rules[0] "pdu-cycle": choices[0].wait must be >= 1 for wait, whose effect is seen 1 tick later at the earliest; got 0 (or it is left out)`},
+		{"wait", 0, `rules[0].choices[0].wait: must be >= 1 for wait, whose effect is seen 1 tick later at the earliest; got 0 (or it is left out) (rule "pdu-cycle", choice "cycle")`},
 		{"technician", 0, ""},
 	} {
 		err := rule(tc.call, tc.wait).Validate([]string{"pdu"}, actions)

@@ -47,14 +47,14 @@ func runField(t *testing.T, name string, to clock.Tick) *World {
 // bound (pending events doubled every tick). Such a rule set is refused at
 // load, naming the rule and the field.
 func TestFieldRunawayRuleRefusedAtLoad(t *testing.T) {
-	for _, name := range []string{"pdu-rule-power-cycle-wait0.json", "pdu-rule-power-cycle-wait-omitted.json"} {
-		sc, err := loadField(t, name)
-		if err == nil {
-			_, err = New(sc)
-		}
-		require.Error(t, err, name)
-		assert.Contains(t, err.Error(),
-			`control.rules: rules[0] "pdu-cycle": choices[0].wait must be >= 2 for power-cycle, whose effect is seen 2 ticks later at the earliest; got 0 (or it is left out)`, name)
+	for _, tc := range []struct{ name, at string }{
+		{"pdu-rule-power-cycle-wait0.json", "188:16"},       // the wait
+		{"pdu-rule-power-cycle-wait-omitted.json", "185:7"}, // the choice that leaves it out
+	} {
+		_, err := loadField(t, tc.name)
+		require.Error(t, err, tc.name)
+		assert.EqualError(t, err, tc.name+":"+tc.at+`: control.rules: rules[0].choices[0].wait: must be >= 2 for power-cycle, `+
+			`whose effect is seen 2 ticks later at the earliest; got 0 (or it is left out) (rule "pdu-cycle", choice "cycle")`)
 	}
 }
 

@@ -141,13 +141,16 @@ func Place(name string, data []byte, err error) *Error {
 		if inner == "" {
 			break
 		}
+		outer, _ := parsePath(p)
 		p = joinPath(p, inner)
 		segs, _ := parsePath(p)
 		off, n := position(data, segs)
+		if n > len(outer) {
+			e.Line, e.Col = LineCol(data, off) // as deep as the text goes: a key left out is placed at its parent
+		}
 		if n < len(segs) {
 			break
 		}
-		e.Line, e.Col = LineCol(data, off)
 		r = r2
 	}
 	return e
