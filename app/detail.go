@@ -87,8 +87,10 @@ func (d *DetailCard) Render() app.UI {
 		}
 	}
 	hasControl := c.world.Control() != nil
+	// The command is the action's key (onRow): Enable and Disable take the
+	// same place, and each must send its own.
 	act2 := func(label string, cmd scenario.Command) app.UI {
-		return app.Button().Text(label).OnClick(func(ctx app.Context, e app.Event) { c.Apply(cmd) }, app.EventScope(path+" "+string(cmd.Do)))
+		return app.Button().Text(label).OnClick(onRow("command", cmd, d.apply))
 	}
 	kind := ref.Kind.String()
 	switch ref.Kind {
@@ -186,6 +188,8 @@ func (d *DetailCard) Render() app.UI {
 		app.Button().Text("Close").OnClick(func(ctx app.Context, e app.Event) { c.Select("") }),
 	)
 }
+
+func (d *DetailCard) apply(ctx app.Context, cmd scenario.Command) { d.C.Apply(cmd) }
 
 func onOff(b bool) string {
 	if b {

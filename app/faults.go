@@ -386,28 +386,27 @@ func (p *FaultsPanel) renderList(in *faults.Injector) app.UI {
 	)
 }
 
-// renderInjection is one injection and its buttons; each handler is scoped
-// by the injection's id (see WorkloadsPanel.renderActions).
+// renderInjection is one injection and its buttons: row handlers (onRow),
+// keyed by the injection's id.
 func (p *FaultsPanel) renderInjection(x faults.Injection) app.UI {
 	what, origin, state := injectionText(x)
 	id := x.ID
-	scope := app.EventScope("injection", id)
 	label := fmt.Sprintf(" injection %d (%s)", id, what)
 	var buttons []app.UI
 	if x.State == faults.Active {
 		buttons = append(buttons, app.Button().Type("button").Class("fault-pause").DataSet("testid", "fault-pause").
 			Aria("label", "Pause"+label).Text("Pause").
-			OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.PauseFault, id) }, scope))
+			OnClick(onRow("pause", id, p.onPause)))
 	}
 	if x.State == faults.Paused {
 		buttons = append(buttons, app.Button().Type("button").Class("fault-resume").DataSet("testid", "fault-resume").
 			Aria("label", "Resume"+label).Text("Resume").
-			OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.ResumeFault, id) }, scope))
+			OnClick(onRow("resume", id, p.onResume)))
 	}
 	if x.State == faults.Active || x.State == faults.Paused {
 		buttons = append(buttons, app.Button().Type("button").Class("fault-remove").DataSet("testid", "fault-remove").
 			Aria("label", "Remove"+label).Text("Remove").
-			OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.RemoveFault, id) }, scope))
+			OnClick(onRow("remove", id, p.onRemove)))
 	}
 	return app.Li().Class("fault-item", "fault-item-"+x.State.String()).DataSet("testid", "fault").DataSet("id", id).
 		DataSet("state", x.State.String()).Body(
@@ -418,6 +417,14 @@ func (p *FaultsPanel) renderInjection(x faults.Injection) app.UI {
 		app.Div().Class("fault-actions").Body(buttons...),
 	)
 }
+
+func (p *FaultsPanel) onPause(ctx app.Context, id uint64)  { p.command(scenario.PauseFault, id) }
+func (p *FaultsPanel) onResume(ctx app.Context, id uint64) { p.command(scenario.ResumeFault, id) }
+func (p *FaultsPanel) onRemove(ctx app.Context, id uint64) { p.command(scenario.RemoveFault, id) }
+
+// onProcessOn and onProcessOff are the processes' row handlers.
+func (p *FaultsPanel) onProcessOn(ctx app.Context, name string)  { p.setProcess(name, true) }
+func (p *FaultsPanel) onProcessOff(ctx app.Context, name string) { p.setProcess(name, false) }
 
 func (p *FaultsPanel) renderProcesses(in *faults.Injector) app.UI {
 	procs := in.Processes()
@@ -430,9 +437,9 @@ func (p *FaultsPanel) renderProcesses(in *faults.Injector) app.UI {
 	items := make([]app.UI, len(procs))
 	for i, pr := range procs {
 		name, on := pr.Name, !pr.Off
-		status, action := "off", "Turn on"
+		status, action, verb, toggle := "off", "Turn on", "on", p.onProcessOn
 		if on {
-			status, action = "running", "Turn off"
+			status, action, verb, toggle = "running", "Turn off", "off", p.onProcessOff
 		}
 		items[i] = app.Li().Class("fault-process").DataSet("testid", "fault-process").DataSet("name", name).DataSet("on", on).Body(
 			app.Strong().Class("fault-process-name").Text(name),
@@ -440,7 +447,7 @@ func (p *FaultsPanel) renderProcesses(in *faults.Injector) app.UI {
 			app.Span().Class("fault-process-status", "fault-process-"+status).Text(status),
 			app.Button().Type("button").Class("fault-process-toggle").DataSet("testid", "process-toggle").
 				Aria("label", fmt.Sprintf("%s random process %s", action, name)).Text(action).
-				OnClick(func(ctx app.Context, e app.Event) { p.setProcess(name, !on) }, app.EventScope("process", name, on)),
+				OnClick(onRow(verb, name, toggle)),
 		)
 	}
 	return app.Div().Class("fault-processes-wrap").Body(

@@ -367,7 +367,8 @@ func (p *LogPanel) renderToggle(n *logNode, open bool) app.UI {
 	if e.Infra {
 		name += " (infra)"
 	}
-	return app.Button().Type("button").Class("log-toggle").Aria("expanded", expanded).OnClick(p.onToggle(e.ID)).Body(
+	return app.Button().Type("button").Class("log-toggle").Aria("expanded", expanded).DataSet("span", uint64(e.ID)).
+		OnClick(onRow("toggle", e.ID, p.onToggle)).Body(
 		app.Span().Class("log-badge", "sev-"+n.Rollup.String()).Title("highest severity in this span: "+n.Rollup.String()).Text(n.Rollup.String()),
 		app.Span().Class("log-tick").Text(ticks),
 		app.Span().Class("log-name").Text(name),
@@ -394,7 +395,7 @@ func (p *LogPanel) renderImpacts(e *trace.Entry) app.UI {
 		items = append(items, app.Li().Title(im.Impact.String()).Body(
 			app.Text(code),
 			app.Button().Type("button").Class("log-element").Title("Select "+path+" in the inventory").
-				OnClick(p.onSelect(path)).Text(im.Element),
+				OnClick(onRow("select", path, p.onSelect)).Text(im.Element),
 		))
 	}
 	return app.Li().Class("log-impacts").Body(
@@ -414,15 +415,12 @@ func (p *LogPanel) toggle(id trace.SpanID) {
 	}
 }
 
-func (p *LogPanel) onToggle(id trace.SpanID) app.EventHandler {
-	return func(ctx app.Context, e app.Event) { p.toggle(id) }
-}
+// onToggle and onSelect are row handlers (onRow): they get the row's key.
+func (p *LogPanel) onToggle(ctx app.Context, id trace.SpanID) { p.toggle(id) }
 
-func (p *LogPanel) onSelect(path string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		if p.C != nil {
-			p.C.Select(path)
-		}
+func (p *LogPanel) onSelect(ctx app.Context, path string) {
+	if p.C != nil {
+		p.C.Select(path)
 	}
 }
 

@@ -150,7 +150,7 @@ func TestLogPanelExpandsATree(t *testing.T) {
 	assert.Contains(t, panelsAHTML(l), `<span class="log-name">hard reboot standard/standard/rack4/blade/6</span>`)
 
 	// Selecting an element from an impact goes to the controller.
-	l.onSelect("standard/standard/rack4/blade/6")(l.ctx, app.Event{})
+	l.onSelect(l.ctx, "standard/standard/rack4/blade/6")
 	assert.Equal(t, "standard/standard/rack4/blade/6", c.Selected())
 
 	l.act(e, func() { l.toggle(hard.ID) })

@@ -126,7 +126,7 @@ func (s *Shell) Render() app.UI {
 		id := p.id
 		tabs = append(tabs, app.Button().Class("tab").ID("tab-"+id).DataSet("testid", "tab-"+id).
 			Aria("role", "tab").Aria("selected", id == tab).Aria("controls", "panel-"+id).
-			Text(p.title).OnClick(func(ctx app.Context, e app.Event) { s.tab = id }, app.EventScope(id)))
+			Text(p.title).OnClick(onRow("tab", id, s.onTab)))
 	}
 	var errUI app.UI = app.Text("")
 	if c != nil && c.Err() != "" {
@@ -183,6 +183,8 @@ func (s *Shell) Render() app.UI {
 		crash,
 	)
 }
+
+func (s *Shell) onTab(ctx app.Context, id string) { s.tab = id }
 
 func tagline(c *Controller) string {
 	if c == nil {

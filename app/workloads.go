@@ -312,13 +312,10 @@ func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workloa
 	)
 }
 
-// renderActions are a workload's buttons. Each handler carries the
-// workload's name as its event scope: go-app keeps an element's handler
-// while its scope is unchanged, so a list that shifts cannot leave a
-// button acting on the workload that was there before.
+// renderActions are a workload's buttons: row handlers (onRow), keyed by
+// the workload's name.
 func (p *WorkloadsPanel) renderActions(w *workload.Workload, stopping bool) app.UI {
 	name := w.Def.Name
-	scope := app.EventScope("workload", name)
 	var first app.UI
 	if w.Stopped {
 		resumeTitle := ""
@@ -327,30 +324,40 @@ func (p *WorkloadsPanel) renderActions(w *workload.Workload, stopping bool) app.
 		}
 		first = app.Button().Type("button").Class("wl-resume").DataSet("testid", "workload-resume").
 			Aria("label", "Resume "+name).Disabled(stopping).Title(resumeTitle).
-			Text("Resume").OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.ResumeWorkload, name) }, scope)
+			Text("Resume").OnClick(onRow("resume", name, p.onResume))
 	} else {
 		first = app.Button().Type("button").Class("wl-stop").DataSet("testid", "workload-stop").
 			Aria("label", "Stop "+name).Text("Stop").
-			OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.StopWorkload, name) }, scope)
+			OnClick(onRow("stop", name, p.onStop))
 	}
 	if p.confirm == name {
 		return app.Div().Class("wl-actions").Body(
 			first,
 			app.Button().Type("button").Class("wl-delete", "wl-confirm").DataSet("testid", "workload-confirm-delete").
 				Aria("label", "Confirm delete "+name).Text("Confirm delete").
-				OnClick(func(ctx app.Context, e app.Event) { p.command(scenario.DeleteWorkload, name) }, scope),
+				OnClick(onRow("delete", name, p.onDelete)),
 			app.Button().Type("button").Class("wl-cancel").DataSet("testid", "workload-cancel-delete").
 				Aria("label", "Keep "+name).Text("Cancel").
-				OnClick(func(ctx app.Context, e app.Event) { p.cancelDelete() }, scope),
+				OnClick(onRow("keep", name, p.onKeep)),
 		)
 	}
 	return app.Div().Class("wl-actions").Body(
 		first,
 		app.Button().Type("button").Class("wl-delete").DataSet("testid", "workload-delete").
 			Aria("label", "Delete "+name).Text("Delete").
-			OnClick(func(ctx app.Context, e app.Event) { p.askDelete(name) }, scope),
+			OnClick(onRow("ask-delete", name, p.onAskDelete)),
 	)
 }
+
+func (p *WorkloadsPanel) onStop(ctx app.Context, name string) { p.command(scenario.StopWorkload, name) }
+func (p *WorkloadsPanel) onResume(ctx app.Context, name string) {
+	p.command(scenario.ResumeWorkload, name)
+}
+func (p *WorkloadsPanel) onDelete(ctx app.Context, name string) {
+	p.command(scenario.DeleteWorkload, name)
+}
+func (p *WorkloadsPanel) onAskDelete(ctx app.Context, name string) { p.askDelete(name) }
+func (p *WorkloadsPanel) onKeep(ctx app.Context, name string)      { p.cancelDelete() }
 
 // renderForm is the create form. Its structure never changes with its
 // state (the error line is always there), so the browser keeps focus and
