@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -23,17 +24,39 @@ type LibraryPanel struct {
 	C    *Controller
 	V    uint64
 	S    *Shell
-	Open bool // the storage is open: changes once, which updates the panel
+	Open bool   // the storage is open: changes once, which updates the panel
+	L    uint64 // the shell's library version: bumped by storage callbacks (done)
 
 	list     []SavedScenario
 	bad      []string
 	loaded   bool // the list has been read once
 	loading  bool // a read is in flight
+	again    bool // and another was asked for meanwhile
 	msg      string
 	name     string
 	renaming string // id being renamed
 	rename   string
 	confirm  string // id whose delete awaits confirmation
+}
+
+// lasting is the context for storage work that a button started: the
+// shell's, whose element lives as long as the page (go-app drops what is
+// dispatched for an element no longer mounted: a dialog's button, or this
+// panel if the user changed tabs meanwhile, when the session must still
+// learn its new revision). What it dispatches ends with done.
+func (p *LibraryPanel) lasting(ctx app.Context) app.Context {
+	if p.S != nil && p.S.mounted {
+		return p.S.ctx
+	}
+	return ctx
+}
+
+// done ends a storage callback dispatched in the shell's context: a new
+// library version for the shell to pass down, so this panel re-renders.
+func (p *LibraryPanel) done() {
+	if p.S != nil {
+		p.S.libV++
+	}
 }
 
 func (p *LibraryPanel) storage() Storage {
@@ -54,24 +77,36 @@ func (p *LibraryPanel) OnUpdate(ctx app.Context) {
 	}
 }
 
+// refresh reads the list; asked while a read is in flight, it reads again
+// once that one is in, so a read older than a write never has the last word.
 func (p *LibraryPanel) refresh(ctx app.Context) {
 	st := p.storage()
-	if st == nil || p.loading {
+	if st == nil {
+		return
+	}
+	if p.loading {
+		p.again = true
 		return
 	}
 	p.loading = true
+	ctx = p.lasting(ctx)
 	ctx.Async(func() {
 		good, bad, err := st.Scenarios(context.Background())
 		ctx.Dispatch(func(ctx app.Context) {
+			defer p.done()
 			p.loaded, p.loading = true, false
 			if err != nil {
 				p.msg = "The library could not be read: " + err.Error()
-				return
+			} else {
+				p.list = good
+				p.bad = p.bad[:0]
+				for _, e := range bad {
+					p.bad = append(p.bad, e.Error())
+				}
 			}
-			p.list = good
-			p.bad = p.bad[:0]
-			for _, e := range bad {
-				p.bad = append(p.bad, e.Error())
+			if p.again {
+				p.again = false
+				p.refresh(ctx)
 			}
 		})
 	})
@@ -83,34 +118,31 @@ func (p *LibraryPanel) Render() app.UI {
 	if p.C == nil || p.storage() == nil {
 		return sec.Body(app.H2().Text("Library"), app.P().Class("muted").Text("Opening the browser's storage…"))
 	}
-	name := p.name
-	if name == "" {
-		name = p.C.savedName()
-	}
+	name := p.saveName()
 	var rows []app.UI
 	for _, s := range p.list {
-		s := s
+		id := s.ID
 		when := time.UnixMilli(s.Modified).UTC().Format("2006-01-02 15:04:05 UTC")
 		var actions []app.UI
 		switch {
-		case p.renaming == s.ID:
+		case p.renaming == id:
 			actions = append(actions,
-				app.Input().Value(p.rename).Aria("label", "New name").OnInput(func(ctx app.Context, e app.Event) { p.rename = ctx.JSSrc().Get("value").String() }, app.EventScope(s.ID)),
-				app.Button().Text("Rename").OnClick(func(ctx app.Context, e app.Event) { p.doRename(ctx, s) }, app.EventScope(s.ID)),
-				app.Button().Text("Cancel").OnClick(func(ctx app.Context, e app.Event) { p.renaming = "" }, app.EventScope(s.ID)))
-		case p.confirm == s.ID:
+				app.Input().Value(p.rename).Aria("label", "New name").DataSet("testid", "library-rename-name").OnInput(onRow("rename-input", id, p.onRenameInput)),
+				app.Button().DataSet("testid", "library-rename-do").Text("Rename").OnClick(onRow("rename-do", id, p.doRename)),
+				app.Button().Text("Cancel").OnClick(onRow("rename-cancel", id, p.cancelRename)))
+		case p.confirm == id:
 			actions = append(actions,
 				app.Span().Text("Delete “"+s.Name+"” for good?"),
-				app.Button().DataSet("testid", "library-confirm-delete").Text("Delete").OnClick(func(ctx app.Context, e app.Event) { p.doDelete(ctx, s) }, app.EventScope(s.ID)),
-				app.Button().Text("Keep it").OnClick(func(ctx app.Context, e app.Event) { p.confirm = "" }, app.EventScope(s.ID)))
+				app.Button().DataSet("testid", "library-confirm-delete").Text("Delete").OnClick(onRow("delete-do", id, p.doDelete)),
+				app.Button().Text("Keep it").OnClick(onRow("delete-cancel", id, p.cancelDelete)))
 		default:
 			actions = append(actions,
-				app.Button().DataSet("testid", "library-open").Text("Open").OnClick(func(ctx app.Context, e app.Event) { p.open(s) }, app.EventScope(s.ID)),
-				app.Button().Text("Rename").OnClick(func(ctx app.Context, e app.Event) { p.renaming, p.rename = s.ID, s.Name }, app.EventScope(s.ID)),
-				app.Button().Text("Duplicate").OnClick(func(ctx app.Context, e app.Event) { p.duplicate(ctx, s) }, app.EventScope(s.ID)),
-				app.Button().Text("Delete").OnClick(func(ctx app.Context, e app.Event) { p.confirm = s.ID }, app.EventScope(s.ID)))
+				app.Button().DataSet("testid", "library-open").Text("Open").OnClick(onRow("open", id, p.open)),
+				app.Button().DataSet("testid", "library-rename").Text("Rename").OnClick(onRow("rename", id, p.startRename)),
+				app.Button().DataSet("testid", "library-duplicate").Text("Duplicate").OnClick(onRow("duplicate", id, p.duplicate)),
+				app.Button().DataSet("testid", "library-delete").Text("Delete").OnClick(onRow("delete", id, p.askDelete)))
 		}
-		rows = append(rows, app.Li().Class("library-item").DataSet("testid", "library-item").DataSet("name", s.Name).Body(
+		rows = append(rows, app.Li().Class("library-item").DataSet("testid", "library-item").DataSet("name", s.Name).DataSet("id", id).Body(
 			app.Strong().Text(s.Name), app.Span().Class("muted").Text(" saved "+when),
 			app.Div().Class("row").Body(actions...),
 		))
@@ -152,39 +184,74 @@ func newID() string {
 }
 
 // onSave saves the current run: over the entry it came from (if that is
-// the name), else as a new entry. A write that lost a race with another
-// tab says so and keeps both.
+// the name), else as a new entry, which the session then belongs to. A
+// write that lost a race with another tab says so and keeps both.
 func (p *LibraryPanel) onSave(ctx app.Context, e app.Event) {
 	data, err := p.C.scenarioJSON()
 	if err != nil {
 		p.msg = err.Error()
 		return
 	}
-	name := p.name
-	if name == "" {
-		name = p.C.savedName()
-	}
+	name := p.saveName()
 	rec := SavedScenario{ID: newID(), Name: name, Scenario: data}
-	if p.C.savedID != "" {
-		for _, s := range p.list {
-			if s.ID == p.C.savedID && s.Name == name {
-				rec.ID, rec.Rev = s.ID, p.C.savedRev
-			}
-		}
+	if s, ok := p.find(p.C.savedID); ok && s.Name == name {
+		rec.ID, rec.Rev = s.ID, p.C.savedRev
 	}
-	p.put(ctx, rec, "Saved “"+name+"”.")
+	p.put(ctx, rec, true, "Saved “"+name+"”.")
 }
 
-func (p *LibraryPanel) put(ctx app.Context, rec SavedScenario, ok string) {
+// saveName is the name Save uses: the one typed, else the library entry
+// the session came from, else the scenario's.
+func (p *LibraryPanel) saveName() string {
+	if p.name != "" {
+		return p.name
+	}
+	if s, ok := p.find(p.C.savedID); ok {
+		return s.Name
+	}
+	return p.C.savedName()
+}
+
+// find is the library entry id as last read or written here.
+func (p *LibraryPanel) find(id string) (SavedScenario, bool) {
+	if id == "" {
+		return SavedScenario{}, false
+	}
+	for _, s := range p.list {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return SavedScenario{}, false
+}
+
+// remember puts a record just written into the list, so that the rows act
+// on it before the list is read again.
+func (p *LibraryPanel) remember(s SavedScenario) {
+	i := slices.IndexFunc(p.list, func(x SavedScenario) bool { return x.ID == s.ID })
+	if i < 0 {
+		p.list = append(p.list, s)
+	} else {
+		p.list[i] = s
+	}
+	SortSaved(p.list)
+}
+
+// put writes rec; session says it is the running session being saved,
+// which from then on belongs to it.
+func (p *LibraryPanel) put(ctx app.Context, rec SavedScenario, session bool, ok string) {
 	st := p.storage()
 	c := p.C
+	ctx = p.lasting(ctx)
 	ctx.Async(func() {
 		got, err := st.PutScenario(context.Background(), rec)
 		ctx.Dispatch(func(ctx app.Context) {
+			defer p.done()
 			switch {
 			case err == nil:
 				p.msg = ok
-				if rec.Scenario != nil && (c.savedID == "" || c.savedID == got.ID) {
+				p.remember(got)
+				if session || c.savedID == got.ID {
 					c.savedID, c.savedRev = got.ID, got.Rev
 				}
 			default:
@@ -195,38 +262,106 @@ func (p *LibraryPanel) put(ctx app.Context, rec SavedScenario, ok string) {
 	})
 }
 
-func (p *LibraryPanel) doRename(ctx app.Context, s SavedScenario) {
+// missing says that a row's entry is gone (deleted in another tab).
+func (p *LibraryPanel) missing() { p.msg = "That scenario is no longer in the library." }
+
+func (p *LibraryPanel) onRenameInput(ctx app.Context, id string) {
+	p.rename = ctx.JSSrc().Get("value").String()
+}
+
+func (p *LibraryPanel) startRename(ctx app.Context, id string) {
+	s, ok := p.find(id)
+	if !ok {
+		p.missing()
+		return
+	}
+	p.renaming, p.rename, p.confirm = id, s.Name, ""
+}
+
+func (p *LibraryPanel) cancelRename(ctx app.Context, id string) { p.renaming = "" }
+
+func (p *LibraryPanel) doRename(ctx app.Context, id string) {
 	p.renaming = ""
-	if p.rename == "" || p.rename == s.Name {
+	s, ok := p.find(id)
+	switch {
+	case !ok:
+		p.missing()
+		return
+	case p.rename == "" || p.rename == s.Name:
 		return
 	}
 	s.Name = p.rename
-	p.put(ctx, s, "Renamed to “"+s.Name+"”.")
+	p.put(ctx, s, false, "Renamed to “"+s.Name+"”.")
 }
 
-func (p *LibraryPanel) duplicate(ctx app.Context, s SavedScenario) {
+// duplicate copies an entry as it stands, named after its current name.
+func (p *LibraryPanel) duplicate(ctx app.Context, id string) {
+	s, ok := p.find(id)
+	if !ok {
+		p.missing()
+		return
+	}
 	d := SavedScenario{ID: newID(), Name: s.Name + " (copy)", Scenario: s.Scenario}
-	p.put(ctx, d, "Duplicated as “"+d.Name+"”.")
+	p.put(ctx, d, false, "Duplicated as “"+d.Name+"”.")
 }
 
-func (p *LibraryPanel) doDelete(ctx app.Context, s SavedScenario) {
+func (p *LibraryPanel) askDelete(ctx app.Context, id string)    { p.confirm, p.renaming = id, "" }
+func (p *LibraryPanel) cancelDelete(ctx app.Context, id string) { p.confirm = "" }
+
+func (p *LibraryPanel) doDelete(ctx app.Context, id string) {
 	p.confirm = ""
+	s, ok := p.find(id)
+	if !ok {
+		p.missing()
+		return
+	}
 	st := p.storage()
+	ctx = p.lasting(ctx)
 	ctx.Async(func() {
 		err := st.DeleteScenario(context.Background(), s.ID)
 		ctx.Dispatch(func(ctx app.Context) {
+			defer p.done()
 			if err != nil {
 				p.msg = "Not deleted: " + err.Error()
 			} else {
 				p.msg = "Deleted “" + s.Name + "”."
+				p.list = slices.DeleteFunc(p.list, func(x SavedScenario) bool { return x.ID == s.ID })
 			}
 			p.refresh(ctx)
 		})
 	})
 }
 
-// open makes a saved scenario the session, at the tick it was saved.
-func (p *LibraryPanel) open(s SavedScenario) {
+// open makes a saved entry the session, as it was last saved: the
+// library is read again first, since another tab may have saved it since
+// this one last looked.
+func (p *LibraryPanel) open(ctx app.Context, id string) {
+	st := p.storage()
+	if st == nil {
+		return
+	}
+	ctx = p.lasting(ctx)
+	ctx.Async(func() {
+		good, _, err := st.Scenarios(context.Background())
+		ctx.Dispatch(func(ctx app.Context) {
+			defer p.done()
+			if err != nil {
+				p.msg = "The library could not be read: " + err.Error()
+				return
+			}
+			p.list = good
+			s, ok := p.find(id)
+			if !ok {
+				p.missing()
+				return
+			}
+			p.openSaved(s)
+		})
+	})
+}
+
+// openSaved makes s the session, at the tick it was saved.
+func (p *LibraryPanel) openSaved(s SavedScenario) {
 	sc, err := scenario.Parse(s.Name, s.Scenario)
 	if err == nil {
 		err = p.C.Resume(&Session{Scenario: s.Scenario, SavedID: s.ID, SavedRev: s.Rev})
@@ -235,6 +370,7 @@ func (p *LibraryPanel) open(s SavedScenario) {
 		p.C.SetErr("“" + s.Name + "” could not be opened: " + err.Error())
 		return
 	}
+	p.name = ""
 	p.msg = fmt.Sprintf("Opened “%s” at tick %d.", s.Name, sc.At)
 }
 
@@ -301,6 +437,7 @@ func (p *LibraryPanel) onImport(ctx app.Context, e app.Event) {
 			return
 		}
 		st := p.storage()
+		ctx = p.lasting(ctx)
 		ctx.Async(func() {
 			n := 0
 			var firstErr error

@@ -15,6 +15,7 @@ type Shell struct {
 	// mounted is set once the wasm app has taken over the server-rendered
 	// page; tests wait on its data-ready attribute.
 	mounted bool
+	ctx     app.Context // the shell's own: its element lives as long as the page
 	c       *Controller
 	tab     string
 	crash   string
@@ -25,6 +26,7 @@ type Shell struct {
 	notice      string        // a message that is not an error
 	updated     bool          // a new version of the app is installed: offer to reload
 	lastSave    float64       // page time of the last autosave check
+	libV        uint64        // bumped when the library panel's storage work is done
 	logV        uint64        // the log version last rendered
 	logAt       float64       // and when
 }
@@ -36,6 +38,7 @@ func (s *Shell) OnMount(ctx app.Context) {
 	if app.Window().URL().Query().Get("panic") == "test" {
 		panic("a test of the crash overlay (?panic=test)")
 	}
+	s.ctx = ctx
 	s.start()
 	startFrames(ctx, s)
 	listenKeys(ctx, s)

@@ -90,6 +90,75 @@ func TestLogRowOpensItsOwnSpan(t *testing.T) {
 	require.Empty(t, p.errors())
 }
 
+// libItem is JavaScript for the library row of the entry named name.
+func libItem(name string) string {
+	n, _ := json.Marshal(name)
+	return `[...document.querySelectorAll('[data-testid="library-item"]')].find(e => e.dataset.name === ` + string(n) + `)`
+}
+
+func (p *page) libraryMsg(t *testing.T, what, contains string) {
+	t.Helper()
+	c, _ := json.Marshal(contains)
+	p.until(t, what, `(document.querySelector('[data-testid="library-msg"]')?.textContent || "").includes(`+string(c)+`)`)
+}
+
+// Issue 10, part 5: save "A" at 100 with the library open, run to 300,
+// save again, run to 400, open A: the clock reads 300. Rename A→B→C, then
+// Duplicate: "C (copy)". Then a new entry shifts the rows, and Open acts
+// on the row clicked.
+func TestLibraryRowsActOnTheEntryAsItIsNow(t *testing.T) {
+	p := openAppAt(t, "/?builtin=blade-failure")
+	p.until(t, "blade-failure", `document.querySelector('.shell-tagline').textContent.includes("blade-failure")`)
+	p.runTo(t, "100")
+	p.saveAs(t, "A")
+	p.runTo(t, "300")
+	p.click(t, "library-save")
+	p.libraryMsg(t, "saved again", "Saved “A”")
+	p.until(t, "one A", `document.querySelectorAll('[data-testid="library-item"]').length === 1`)
+	hash300 := p.hash(t)
+	p.runTo(t, "400")
+
+	p.eval(t, libItem("A")+`.querySelector('[data-testid="library-open"]').click()`)
+	p.libraryMsg(t, "A opened", "Opened “A” at tick 300")
+	require.Equal(t, 300, p.tick(t))
+	require.Equal(t, hash300, p.hash(t))
+
+	rename := func(from, to string) {
+		p.eval(t, libItem(from)+`.querySelector('[data-testid="library-rename"]').click()`)
+		p.until(t, "the rename field", `document.querySelector('[data-testid="library-rename-name"]') !== null`)
+		p.setInput(t, `[data-testid="library-rename-name"]`, to)
+		p.click(t, "library-rename-do")
+		p.until(t, to+" listed", libItem(to)+` !== undefined && document.querySelectorAll('[data-testid="library-item"]').length === 1`)
+	}
+	rename("A", "B")
+	rename("B", "C")
+	p.eval(t, libItem("C")+`.querySelector('[data-testid="library-duplicate"]').click()`)
+	p.until(t, "the copy", libItem("C (copy)")+` !== undefined`)
+	names, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-testid="library-item"]')].map(e => e.dataset.name).sort()`))
+	require.NoError(t, err)
+	require.Equal(t, []string{"C", "C (copy)"}, names)
+
+	// The session still belongs to C (renamed twice): saving it again at
+	// 320 overwrites C, with no conflict.
+	p.runTo(t, "320")
+	p.setInput(t, `#save-name`, "C")
+	p.click(t, "library-save")
+	p.libraryMsg(t, "C saved", "Saved “C”")
+
+	// A new entry goes on top: the rows shift under the buttons.
+	p.setInput(t, `#save-name`, "Z")
+	p.click(t, "library-save")
+	p.until(t, "Z on top", `document.querySelector('[data-testid="library-item"]').dataset.name === "Z"`)
+	p.runTo(t, "330")
+	p.eval(t, libItem("C (copy)")+`.querySelector('[data-testid="library-open"]').click()`)
+	p.libraryMsg(t, "the copy opened", "Opened “C (copy)” at tick 300")
+	require.Equal(t, 300, p.tick(t))
+	p.eval(t, libItem("C")+`.querySelector('[data-testid="library-open"]').click()`)
+	p.libraryMsg(t, "C opened", "Opened “C” at tick 320")
+	require.Equal(t, 320, p.tick(t))
+	require.Empty(t, p.errors())
+}
+
 // Workloads: new ones are added, one is deleted (the rows shift), then
 // Stop on a row stops that workload and no other.
 func TestWorkloadRowsActOnTheirOwnWorkload(t *testing.T) {
