@@ -317,7 +317,7 @@ func (p *ChartsPanel) Render() app.UI {
 		app.Div().Class("charts-actions").Body(
 			app.Button().Type("button").Class("charts-download").Text("Download metrics CSV").
 				Title("Every sample so far, one row a sample (metrics.csv)").OnClick(p.onDownload),
-			app.Span().Class("charts-count").Text(fmt.Sprintf("%d samples", len(ctl.Metrics.Rows()))),
+			app.Span().Class("charts-count").Text(plural(len(ctl.Metrics.Rows()), "sample")),
 		),
 		renderFigures(p.figures),
 		app.Div().Class("charts-grid").Body(figs...),

@@ -79,7 +79,7 @@ func (b *CommandBar) Render() app.UI {
 	rateOpts := []app.UI{app.Option().Value("fastest").Text("fastest").Selected(c.RateChoice() == "fastest")}
 	for _, r := range rates {
 		v := strconv.FormatInt(r, 10)
-		rateOpts = append(rateOpts, app.Option().Value(v).Text(v+" ticks/s").Selected(c.RateChoice() == v))
+		rateOpts = append(rateOpts, app.Option().Value(v).Text(plural(r, "tick")+"/s").Selected(c.RateChoice() == v))
 	}
 	stepN := strconv.FormatInt(c.StepN(), 10)
 	var progress app.UI = app.Text("")

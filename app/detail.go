@@ -101,8 +101,8 @@ func (d *DetailCard) Render() app.UI {
 			{"boots on power-on", fmt.Sprint(b.Def.BootOnPowerOn)}, {"boot", b.Def.Boot.Image + " " + b.Def.Boot.Version}}
 		act = []field{{"state", b.State.String()}, {"since", fmt.Sprintf("t=%d", b.EnteredAt)}, {"power input", onOff(b.Powered)}, {"network input", onOff(b.Connected)}}
 		u := c.usage(path)
-		capacity = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %d cores, %d MB, %d GB disk, %d Mbps, %s%s. In use: %d instances, %s, %d MB.",
-			cp.Cores, cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), u.Instances, milliText(u.MilliCores), u.MemoryMB))
+		capacity = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %s, %d MB, %d GB disk, %d Mbps, %s%s. In use: %s, %s, %d MB.",
+			plural(cp.Cores, "core"), cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), plural(u.Instances, "instance"), milliText(u.MilliCores), u.MemoryMB))
 		power, network := hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
 			var cb hardware.Cable

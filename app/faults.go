@@ -341,7 +341,7 @@ func injectionText(x faults.Injection) (what, origin, state string) {
 		live := x.State == faults.Active || x.State == faults.Paused
 		switch {
 		case !live:
-			rhythm += fmt.Sprintf(", %d cycles done", x.Cycle)
+			rhythm += ", " + plural(x.Cycle, "cycle") + " done"
 		case fl.Cycles > 0:
 			rhythm += fmt.Sprintf(", cycle %d of %d", x.Cycle+1, fl.Cycles)
 		default:
@@ -369,10 +369,7 @@ func (p *FaultsPanel) renderList(in *faults.Injector) app.UI {
 	for i := len(all) - 1; i >= 0 && len(items) < injectionsShownMax; i-- { // newest first
 		items = append(items, p.renderInjection(all[i]))
 	}
-	summary := fmt.Sprintf("%d injections", len(all))
-	if len(all) == 1 {
-		summary = "1 injection"
-	}
+	summary := plural(len(all), "injection")
 	if len(all) > injectionsShownMax {
 		summary += fmt.Sprintf(", the newest %d shown", injectionsShownMax)
 	}
@@ -443,7 +440,7 @@ func (p *FaultsPanel) renderProcesses(in *faults.Injector) app.UI {
 		}
 		items[i] = app.Li().Class("fault-process").DataSet("testid", "fault-process").DataSet("name", name).DataSet("on", on).Body(
 			app.Strong().Class("fault-process-name").Text(name),
-			app.Span().Class("fault-process-meta").Textf("%s · MTBF %d ticks · MTTR %d ticks", pr.Kind, pr.MTBF, pr.MTTR),
+			app.Span().Class("fault-process-meta").Textf("%s · MTBF %s · MTTR %s", pr.Kind, plural(pr.MTBF, "tick"), plural(pr.MTTR, "tick")),
 			app.Span().Class("fault-process-status", "fault-process-"+status).Text(status),
 			app.Button().Type("button").Class("fault-process-toggle").DataSet("testid", "process-toggle").
 				Aria("label", fmt.Sprintf("%s random process %s", action, name)).Text(action).

@@ -96,7 +96,7 @@ func (v *Inventory) Render() app.UI {
 	for i, z := range zones {
 		opts[i] = app.Option().Value(z).Text(z).Selected(z == c.zone)
 	}
-	note := fmt.Sprintf("%d racks, %d blades", len(racks), c.zoneBlades())
+	note := plural(len(racks), "rack") + ", " + plural(c.zoneBlades(), "blade")
 	if aggregate {
 		note += fmt.Sprintf(" — more than %d blades: each rack shows its blades per state; choose a rack to draw it in full", AggregateAbove)
 	}
@@ -309,7 +309,7 @@ func (v *RackView) Render() app.UI {
 			sel = "selected"
 		}
 		kids := []app.UI{
-			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s), %d cores, %s in use", bl.Path, state, observedName(o), bl.Def.Capacity.Cores, milliText(u.MilliCores))),
+			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s), %s, %s in use", bl.Path, state, observedName(o), plural(bl.Def.Capacity.Cores, "core"), milliText(u.MilliCores))),
 			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", w).Attr("height", rowH).Attr("rx", 3),
 		}
 		if u.MilliCores > 0 && bl.Def.Capacity.Cores > 0 {
@@ -336,7 +336,7 @@ func (v *RackView) Render() app.UI {
 // milliText writes milli-cores as cores.
 func milliText(m int64) string {
 	if m%1000 == 0 {
-		return strconv.FormatInt(m/1000, 10) + " cores"
+		return plural(m/1000, "core")
 	}
 	return strconv.FormatFloat(float64(m)/1000, 'f', -1, 64) + " cores"
 }

@@ -449,7 +449,8 @@ func (p *LibraryPanel) onImport(ctx app.Context, e app.Event) {
 				}
 			}
 			ctx.Dispatch(func(ctx app.Context) {
-				p.msg = fmt.Sprintf("Imported %d scenarios from %s.", n, name)
+				defer p.done()
+				p.msg = fmt.Sprintf("Imported %s from %s.", plural(n, "scenario"), name)
 				if firstErr != nil {
 					p.msg += " Some were not: " + firstErr.Error()
 				}

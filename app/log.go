@@ -222,12 +222,21 @@ func (p *LogPanel) Render() app.UI {
 				Title("The kept trace entries as an indented text tree (trace.txt)").
 				OnClick(p.onDownloadText),
 		),
-		app.P().Class("log-count").Text(fmt.Sprintf("%d of %d traces match; %d spans kept", len(roots), len(t.Roots), len(p.C.Entries()))),
+		app.P().Class("log-count").Text(logCount(len(roots), len(t.Roots), len(p.C.Entries()))),
 		app.Ul().Class("log-list").Body(rows...),
 		app.If(len(roots) > len(shown), func() app.UI {
-			return app.P().Class("log-more").Text(fmt.Sprintf("%d older entries not shown", len(roots)-len(shown)))
+			return app.P().Class("log-more").Text(plural(len(roots)-len(shown), "older entry", "older entries") + " not shown")
 		}),
 	)
+}
+
+// logCount is the line above the log: "3 of 120 traces match; 400 spans kept".
+func logCount(match, traces, spans int) string {
+	verb := "match"
+	if match == 1 {
+		verb = "matches"
+	}
+	return fmt.Sprintf("%d of %s %s; %s kept", match, plural(traces, "trace"), verb, plural(spans, "span"))
 }
 
 func (p *LogPanel) renderFilters() app.UI {

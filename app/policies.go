@@ -214,7 +214,7 @@ func (p *PoliciesPanel) applyRules() {
 		return
 	}
 	p.editing, p.draft, p.draftFor = false, "", nil
-	p.say("", fmt.Sprintf("Restarted at tick 0 with the edited rules (%d rules).", len(set.Rules)))
+	p.say("", fmt.Sprintf("Restarted at tick 0 with the edited rules (%s).", plural(len(set.Rules), "rule")))
 }
 
 // Render draws the panel.

@@ -25,14 +25,14 @@ func (s *StatusBar) Render() app.UI {
 	st := s.C.world.Status()
 	policy := st.Policy.String()
 	if st.Policy == clock.Measured {
-		policy = fmt.Sprintf("%s, %d ticks/s", policy, st.Rate)
+		policy = policy + ", " + plural(st.Rate, "tick") + "/s"
 	}
 	simTime := time.Duration(int64(st.Tick)*s.C.world.Scenario().TickMillis) * time.Millisecond
 	return foot.Body(
 		app.Span().Text("policy "+policy),
 		app.Span().Body(app.Text("tick "), app.Strong().DataSet("testid", "tick").Text(st.Tick)),
 		app.Span().Text("simulated "+simTime.String()),
-		app.Span().Text(fmt.Sprintf("%d events, %d pending", st.Dispatched, st.Pending)),
+		app.Span().Text(fmt.Sprintf("%s, %d pending", plural(st.Dispatched, "event"), st.Pending)),
 		app.Span().Class("hash").Body(
 			app.Text("trace "),
 			app.Code().DataSet("testid", "trace-hash").Title("SHA-256 of the trace: the same scenario and commands give the same hash anywhere").Text(st.Hash),

@@ -152,7 +152,7 @@ func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clo
 	}
 	done := len(w.Commands())
 	if done > len(cmds) {
-		return nil, fmt.Errorf("time travel: the snapshot has %d commands, the run %d", done, len(cmds))
+		return nil, fmt.Errorf("time travel: the snapshot has %s, the run %d", plural(done, "command"), len(cmds))
 	}
 	rest := cmds[done:]
 	for len(rest) > 0 && rest[0].At <= t && w.Halted() == nil {

@@ -232,10 +232,7 @@ func (p *WorkloadsPanel) renderList(m *workload.Manager) app.UI {
 		}
 	}
 	slices.Reverse(shown) // in the order they were created
-	summary := fmt.Sprintf("%d workloads", live)
-	if live == 1 {
-		summary = "1 workload"
-	}
+	summary := plural(live, "workload")
 	if live > len(shown) {
 		summary += fmt.Sprintf(", the newest %d shown", len(shown))
 	}
@@ -292,7 +289,7 @@ func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workloa
 			states = append(states, fmt.Sprintf("%s %d", s, n))
 		}
 	}
-	meta := fmt.Sprintf("%s · %s domain · %d instances: %s", w.Def.Affinity, w.Def.Domain, len(insts), strings.Join(states, ", "))
+	meta := fmt.Sprintf("%s · %s domain · %s: %s", w.Def.Affinity, w.Def.Domain, plural(len(insts), "instance"), strings.Join(states, ", "))
 	head := []app.UI{app.Strong().Class("wl-name").Text(name), app.Span().Class("wl-meta").Text(meta)}
 	if w.Stopped {
 		head = append(head, app.Span().Class("wl-badge", "wl-badge-stopped").Text("stopped"))
@@ -302,7 +299,7 @@ func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workloa
 	}
 	more := app.P().Class("wl-more").Hidden(len(insts) <= instancesShownMax)
 	if len(insts) > instancesShownMax {
-		more = more.Textf("and %d more instances", len(insts)-instancesShownMax)
+		more = more.Text("and " + plural(len(insts)-instancesShownMax, "more instance"))
 	}
 	return app.Li().Class("wl-item").DataSet("testid", "workload").DataSet("name", name).Body(
 		app.Div().Class("wl-head").Body(head...),
