@@ -57,75 +57,177 @@ func (s *Shell) openSession(ctx app.Context) {
 		sess, sessErr = st.Session(context.Background())
 	}
 	frag := app.Window().Get("location").Get("hash").String()
-	isLink := strings.HasPrefix(frag, "#s")
-	kept := ""
-	if isLink && sess != nil && sessErr == nil {
-		// The link replaces the session: keep the session in the library
-		// first, so nothing is lost.
-		name := "session before a shared link, " + time.Now().UTC().Format("2006-01-02 15:04")
-		if sc, err := scenario.Parse("session", sess.Scenario); err == nil {
-			name = sc.Name + " (" + name + ")"
-		}
-		if _, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: sess.Scenario}); err == nil {
-			kept = name
-		} else {
-			sessErr = fmt.Errorf("the current session could not be kept in the library (%v), so the link was not opened", err)
-			isLink = false
-		}
-	}
+	builtin := app.Window().URL().Query().Get("builtin")
 	ctx.Dispatch(func(ctx app.Context) {
 		s.store = &storageState{st: st, note: note}
-		if sessErr != nil {
-			s.c.SetErr("The saved session could not be read (" + sessErr.Error() + "); starting the default scenario.")
-		}
-		if sess != nil && sessErr == nil && !isLink {
+		var kept []byte // the session a link or ?builtin replaces
+		resume := func() {
+			if sess == nil || sessErr != nil {
+				return
+			}
 			if err := s.c.Resume(sess); err != nil {
 				s.c.SetErr("The saved session could not be resumed (" + err.Error() + "); starting the default scenario.")
 			}
 		}
-		if isLink {
-			s.openLink(frag, false)
-			clearFragment()
-			if kept != "" {
-				s.notice += " Your previous session is in the library as “" + kept + "”."
+		finish := func(ctx app.Context) {
+			if sessErr != nil {
+				s.c.SetErr("The saved session could not be read (" + sessErr.Error() + "); starting the default scenario.")
 			}
+			s.store.lastVer = s.c.Version()
+			s.ready = true
+			s.watchClosed(ctx)
 		}
-		s.store.lastVer = s.c.Version()
-		s.ready = true
-		s.watchClosed(ctx)
+		if sess != nil && sessErr == nil {
+			kept = sess.Scenario
+		}
+		switch {
+		case strings.HasPrefix(frag, "#s"):
+			sc, err := s.decodeLink(frag, false)
+			if err != nil { // nothing changes: the session resumes, the link stays in the address
+				resume()
+				s.c.SetErr(err.Error())
+				finish(ctx)
+				return
+			}
+			s.replaceSession(ctx, sc, kept, "a shared link", func(ctx app.Context, keptAs string, err error) {
+				if err != nil {
+					resume()
+					s.c.SetErr("This link was not opened: " + err.Error())
+				} else {
+					clearFragment()
+					s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
+				}
+				finish(ctx)
+			})
+		case builtin != "":
+			sc, err := scenario.Builtin(builtin)
+			if err != nil {
+				resume()
+				s.c.SetErr("The address asks for a built-in scenario (?builtin=" + builtin + ") that does not exist: " + err.Error() + ".")
+				finish(ctx)
+				return
+			}
+			s.replaceSession(ctx, sc, kept, "the built-in "+sc.Name, func(ctx app.Context, keptAs string, err error) {
+				if err != nil {
+					resume()
+					s.c.SetErr("The built-in scenario " + sc.Name + " was not opened: " + err.Error())
+				} else {
+					clearQuery()
+					s.notice = "Opened the built-in scenario " + sc.Name + " (a new, unsaved session)." + keptNote(keptAs)
+				}
+				finish(ctx)
+			})
+		default:
+			resume()
+			finish(ctx)
+		}
 	})
 }
 
-// openLink opens a shared link as a new, unsaved session. A link made by
-// another engine is offered, not forced; a bad link is reported and the
-// current session stays.
-func (s *Shell) openLink(l string, anyway bool) {
+// keptNote tells where the replaced session went.
+func keptNote(keptAs string) string {
+	if keptAs == "" {
+		return ""
+	}
+	return " Your previous session is in the library as “" + keptAs + "”."
+}
+
+// decodeLink reads a shared link, touching nothing. A link made by another
+// engine is offered (anyway opens it).
+func (s *Shell) decodeLink(l string, anyway bool) (*scenario.Scenario, error) {
 	d, err := link.Decode(l, sim.EngineVersion)
 	if err != nil && !(anyway && errors.Is(err, link.ErrOtherEngine)) {
 		if errors.Is(err, link.ErrOtherEngine) {
 			s.pendingLink = l
 		}
-		s.c.SetErr("This link could not be opened: " + err.Error())
-		return
+		return nil, fmt.Errorf("This link could not be opened, and nothing was changed: %w", err)
 	}
 	s.pendingLink = ""
-	sc := d.Scenario
-	base := sc.Clone()
-	base.Commands, base.At = nil, 0
-	c := s.c
-	w, rerr := c.rebuild(base, sc.Commands, sc.At)
-	if rerr != nil {
-		c.SetErr("This link could not be opened: " + rerr.Error())
+	return d.Scenario, nil
+}
+
+// replaceSession opens sc (with its commands, at its tick) as a new,
+// unsaved session. The session it replaces (kept: its scenario, nil for
+// none) goes into the library first, named for what replaced it (why). If
+// sc does not replay, or the old session cannot be kept, nothing changes.
+// done runs on the UI goroutine with the name the old session was kept
+// under ("" for none) and the error.
+func (s *Shell) replaceSession(ctx app.Context, sc *scenario.Scenario, kept []byte, why string, done func(ctx app.Context, keptAs string, err error)) {
+	w, future, err := s.c.prepare(sc)
+	if err != nil {
+		done(ctx, "", err)
 		return
 	}
-	c.sc = base
-	c.snaps, c.savedID, c.savedRev = nil, "", 0
-	c.install(w)
-	c.afterRebuild(w)
-	c.reached = sc.At
-	c.maybeSnapshot()
-	c.SetErr("")
-	s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session; your library is unchanged).", base.Name, sc.At)
+	open := func(ctx app.Context, keptAs string) {
+		s.c.openNew(sc, w, future)
+		done(ctx, keptAs, nil)
+	}
+	if kept == nil {
+		open(ctx, "")
+		return
+	}
+	s.keep(kept, "session before "+why, func(ctx app.Context, keptAs string, err error) {
+		if err != nil {
+			done(ctx, "", fmt.Errorf("the current session could not be kept in the library (%v), so it stays open", err))
+			return
+		}
+		open(ctx, keptAs)
+	})
+}
+
+// keep files a session (its scenario) in the library as a new entry named
+// after its scenario and why, then calls done on the UI goroutine. It
+// works in the shell's context: a dialog's button that asked for it may be
+// gone by then, and go-app drops what is dispatched for an element no
+// longer mounted.
+func (s *Shell) keep(data []byte, why string, done func(ctx app.Context, keptAs string, err error)) {
+	ctx := s.ctx
+	name := why + ", " + time.Now().UTC().Format("2006-01-02 15:04")
+	if sc, err := scenario.Parse("session", data); err == nil {
+		name = sc.Name + " (" + name + ")"
+	}
+	if s.store == nil {
+		done(ctx, "", errors.New("the browser's storage is not open yet"))
+		return
+	}
+	st := s.store.st
+	ctx.Async(func() {
+		_, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: data})
+		ctx.Dispatch(func(ctx app.Context) { done(ctx, name, err) })
+	})
+}
+
+// openLinkKeeping opens a link into the running page: decoded first, the
+// running session kept in the library, then replaced. A link that cannot
+// be opened changes nothing.
+func (s *Shell) openLinkKeeping(ctx app.Context, l string, anyway bool) {
+	sc, err := s.decodeLink(l, anyway)
+	if err != nil {
+		s.c.SetErr(err.Error())
+		return
+	}
+	data, err := s.c.runJSON()
+	if err != nil {
+		s.c.SetErr(err.Error())
+		return
+	}
+	s.c.Pause()
+	s.replaceSession(ctx, sc, data, "a shared link", func(ctx app.Context, keptAs string, err error) {
+		if err != nil {
+			s.c.SetErr("This link was not opened: " + err.Error())
+			return
+		}
+		clearFragment()
+		s.c.SetErr("")
+		s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
+	})
+}
+
+// onOpenAnyway opens the link made by another engine the page offered.
+func (s *Shell) onOpenAnyway(ctx app.Context, e app.Event) {
+	if l := s.pendingLink; l != "" && s.c != nil {
+		s.openLinkKeeping(ctx, l, true)
+	}
 }
 
 // ShareLink is the address that replays the current run.
@@ -168,6 +270,16 @@ func (s *Shell) autosave(ctx app.Context) {
 	})
 }
 
+// clearQuery removes ?builtin= once opened, so a reload resumes the
+// session rather than opening the built-in again.
+func clearQuery() {
+	if !app.IsClient {
+		return
+	}
+	loc := app.Window().Get("location")
+	app.Window().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+loc.Get("hash").String())
+}
+
 // clearFragment removes a link from the address bar once opened, so a
 // reload resumes the session rather than reopening the link.
 func clearFragment() {
@@ -200,6 +312,9 @@ func (c *Controller) savedName() string {
 // scenarioJSON is the canonical form of the run as it stands.
 func (c *Controller) scenarioJSON() ([]byte, error) { return scenario.Marshal(c.world.Scenario()) }
 
+// runJSON is the canonical form of the run as far as it went (RunScenario).
+func (c *Controller) runJSON() ([]byte, error) { return scenario.Marshal(c.RunScenario()) }
+
 // closedStorage is signalled when another tab or the browser closed the
 // storage; the page then asks for a reload.
 var closedStorage <-chan struct{}
@@ -225,28 +340,10 @@ func (s *Shell) watchClosed(ctx app.Context) {
 }
 
 // linkArrived opens a link pasted into the address bar of the running
-// page (a hashchange): the running session is first kept in the library.
+// page (a hashchange).
 func (s *Shell) linkArrived(ctx app.Context, frag string) {
 	if s.c == nil || s.store == nil || !strings.HasPrefix(frag, "#s") {
 		return
 	}
-	clearFragment()
-	data, err := s.c.scenarioJSON()
-	if err != nil {
-		s.c.SetErr(err.Error())
-		return
-	}
-	name := s.c.savedName() + " (session before a shared link, " + time.Now().UTC().Format("2006-01-02 15:04") + ")"
-	st := s.store.st
-	ctx.Async(func() {
-		_, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: data})
-		ctx.Dispatch(func(ctx app.Context) {
-			if err != nil {
-				s.c.SetErr("The current session could not be kept in the library (" + err.Error() + "), so the link was not opened.")
-				return
-			}
-			s.openLink(frag, false)
-			s.notice += " Your previous session is in the library as “" + name + "”."
-		})
-	})
+	s.openLinkKeeping(ctx, frag, false)
 }

@@ -58,32 +58,19 @@ func (s *Shell) saved() bool {
 	return s.store != nil && !s.store.writing && (s.store.st.Kind() == "memory" || s.store.lastVer == s.c.Version())
 }
 
-// start makes the controller with the default scenario, or the built-in
-// one the address names (?builtin=NAME).
+// start makes the controller with the default scenario. A link or
+// ?builtin=NAME in the address is opened once the storage is (openSession),
+// as a new session that keeps the one it replaces.
 func (s *Shell) start() {
 	if s.c != nil {
 		return
 	}
-	sc := scenario.Default()
-	var pickErr error
-	if app.IsClient {
-		if name := app.Window().URL().Query().Get("builtin"); name != "" {
-			if b, err := scenario.Builtin(name); err == nil {
-				sc = b
-			} else {
-				pickErr = err
-			}
-		}
-	}
-	c, err := NewController(sc)
+	c, err := NewController(scenario.Default())
 	if err != nil {
 		s.crash = "the default scenario does not load: " + err.Error()
 		return
 	}
 	s.c = c
-	if pickErr != nil {
-		c.SetErr(pickErr.Error())
-	}
 }
 
 // frame is one animation frame's work.
@@ -157,9 +144,8 @@ func (s *Shell) Render() app.UI {
 			app.Button().Text("Dismiss").OnClick(func(ctx app.Context, e app.Event) { s.notice = "" })))
 	}
 	if s.pendingLink != "" {
-		l := s.pendingLink
 		notes = append(notes, app.Div().Class("notice").Body(
-			app.Button().DataSet("testid", "open-anyway").Text("Open the link anyway").OnClick(func(ctx app.Context, e app.Event) { s.openLink(l, true) })))
+			app.Button().DataSet("testid", "open-anyway").Text("Open the link anyway").OnClick(s.onOpenAnyway)))
 	}
 	if len(notes) > 0 {
 		errUI = app.Div().Class("notes").Body(append([]app.UI{errUI}, notes...)...)

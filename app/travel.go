@@ -120,25 +120,27 @@ func (c *Controller) TravelTo(t clock.Tick) error {
 		return c.fail(c.runTo(t))
 	}
 	all := append(c.world.Commands(), c.future...)
-	w, err := c.rebuild(c.sc, all, t)
+	w, future, err := c.rebuild(c.sc, c.snaps, all, t)
 	if err != nil {
 		return c.fail(err)
 	}
+	c.future = future
 	c.install(w)
 	c.afterRebuild(w)
 	return nil
 }
 
-// rebuild makes the world of sc at tick t from the nearest snapshot at or
-// before t (or from tick 0), replaying the commands of cmds up to t; the
-// later ones become the future.
-func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clock.Tick) (*sim.World, error) {
+// rebuild makes the world of sc at tick t from the nearest of snaps (sc's
+// own) at or before t, or from tick 0, replaying the commands of cmds up
+// to t; it returns the later ones, the future. Its trace reaches the log
+// while it replays: callers that may drop it keep the log (prepare).
+func (c *Controller) rebuild(sc *scenario.Scenario, snaps []Snapshot, cmds []scenario.Timed, t clock.Tick) (*sim.World, []scenario.Timed, error) {
 	base := sc.Clone()
 	base.Commands, base.At = nil, 0
 	var w *sim.World
 	var err error
-	for i := len(c.snaps) - 1; i >= 0 && w == nil; i-- {
-		if s := c.snaps[i]; clock.Tick(s.Tick) <= t {
+	for i := len(snaps) - 1; i >= 0 && w == nil; i-- {
+		if s := snaps[i]; clock.Tick(s.Tick) <= t {
 			// A snapshot that does not restore (damaged, or from an older
 			// engine) is passed over: an older one, or the scenario itself,
 			// replays to the same state.
@@ -147,12 +149,12 @@ func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clo
 	}
 	if w == nil {
 		if w, err = sim.New(base, sim.WithTraceSink(c.sink)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	done := len(w.Commands())
 	if done > len(cmds) {
-		return nil, fmt.Errorf("time travel: the snapshot has %s, the run %d", plural(done, "command"), len(cmds))
+		return nil, nil, fmt.Errorf("time travel: the snapshot has %s, the run %d", plural(done, "command"), len(cmds))
 	}
 	rest := cmds[done:]
 	for len(rest) > 0 && rest[0].At <= t && w.Halted() == nil {
@@ -160,18 +162,54 @@ func (c *Controller) rebuild(sc *scenario.Scenario, cmds []scenario.Timed, t clo
 			if w.Halted() != nil {
 				break // the run stops where it stopped when it ran; the page shows why
 			}
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := w.Apply(rest[0].Command); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rest = rest[1:]
 	}
 	if err := w.RunTo(t); err != nil && w.Halted() == nil {
-		return nil, err
+		return nil, nil, err
 	}
-	c.future = slices.Clone(rest)
-	return w, nil
+	return w, slices.Clone(rest), nil
+}
+
+// prepare builds the world of sc (a scenario with its commands, at its
+// tick) from scratch, without changing what the page shows: the log and
+// the diagram's lights are as they were, and nothing is installed.
+func (c *Controller) prepare(sc *scenario.Scenario) (*sim.World, []scenario.Timed, error) {
+	entries, lit := slices.Clone(c.entries), c.lit
+	w, future, err := c.rebuild(sc, nil, sc.Commands, sc.At)
+	c.entries, c.lit = entries, lit
+	return w, future, err
+}
+
+// openNew makes w, prepared from sc, the page's world: a new, unsaved
+// session at sc's tick.
+func (c *Controller) openNew(sc *scenario.Scenario, w *sim.World, future []scenario.Timed) {
+	base := sc.Clone()
+	base.Commands, base.At = nil, 0
+	c.Pause()
+	c.sc = base
+	c.snaps, c.savedID, c.savedRev = nil, "", 0
+	c.future = future
+	c.install(w)
+	c.afterRebuild(w)
+	c.reached = max(sc.At, c.world.Now())
+	c.maybeSnapshot()
+}
+
+// RunScenario is the run as far as it went: the scenario with the user's
+// commands so far and, after a travel back, the kept future, at the
+// furthest tick reached. Opened again, it replays all of it.
+func (c *Controller) RunScenario() *scenario.Scenario {
+	sc := c.world.Scenario()
+	if len(c.future) > 0 || c.reached > sc.At {
+		sc.Commands = append(sc.Commands, c.future...)
+		sc.At = c.Horizon()
+	}
+	return sc
 }
 
 // afterRebuild points the page at a rebuilt world: its log starts from
@@ -199,11 +237,12 @@ func (c *Controller) Resume(s *Session) error {
 	base := sc.Clone()
 	base.Commands, base.At = nil, 0
 	entries, lit := slices.Clone(c.entries), c.lit
-	w, err := c.rebuild(base, sc.Commands, sc.At)
+	w, future, err := c.rebuild(base, c.snaps, sc.Commands, sc.At)
 	if err != nil {
 		c.entries, c.lit, c.snaps, c.future = entries, lit, oldSnaps, oldFuture
 		return err
 	}
+	c.future = future
 	c.savedID, c.savedRev = s.SavedID, s.SavedRev
 	c.sc = base
 	c.install(w)

@@ -88,3 +88,45 @@ func TestSessionResumes(t *testing.T) {
 	require.Error(t, f.Resume(&bad))
 	assert.Equal(t, "standard", f.Base().Name, "a failed resume changes nothing")
 }
+
+// Preparing a world to open leaves the page as it was; opening it starts
+// from no snapshot of the old scenario.
+func TestPrepareTouchesNothing(t *testing.T) {
+	c := newC(t, "standard")
+	require.NoError(t, c.Step(100))
+	require.NoError(t, c.Step(100))
+	require.NotEmpty(t, c.Snapshots())
+	entries, world, hash := len(c.Entries()), c.World(), c.World().Status().Hash
+	first := c.Entries()[0]
+
+	sc, err := scenario.Builtin("blade-failure")
+	require.NoError(t, err)
+	ref := newC(t, "blade-failure")
+	for range 3 {
+		require.NoError(t, ref.Step(50))
+	}
+	sc.Commands, sc.At = nil, 150
+	w, future, err := c.prepare(sc)
+	require.NoError(t, err)
+	assert.Empty(t, future)
+	assert.Equal(t, ref.World().Status().Hash, w.Status().Hash, "built from its own scenario, not the page's snapshots")
+	assert.Same(t, world, c.World())
+	assert.Equal(t, hash, c.World().Status().Hash)
+	assert.Len(t, c.Entries(), entries)
+	assert.Same(t, first, c.Entries()[0], "the log is the old world's")
+
+	bad := sc.Clone()
+	bad.Inventory.Builtin, bad.Inventory.Version = "nosuch", 1
+	_, _, err = c.prepare(bad)
+	require.Error(t, err)
+	assert.Same(t, world, c.World())
+
+	c.openNew(sc, w, future)
+	assert.Same(t, w, c.World())
+	assert.Equal(t, "blade-failure", c.Base().Name)
+	assert.Equal(t, int64(150), int64(c.World().Now()))
+	assert.Empty(t, c.Base().Commands)
+	for _, s := range c.Snapshots() {
+		assert.Equal(t, int64(150), s.Tick, "only the new session's own snapshot")
+	}
+}
