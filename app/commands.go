@@ -15,9 +15,11 @@ type CommandBar struct {
 	app.Compo
 	C *Controller
 	V uint64
+	S *Shell // keeps the session a reset replaces; nil in tests
 
-	runTo    string
-	showHelp bool
+	runTo        string
+	showHelp     bool
+	confirmReset bool // Reset waits for the user's yes
 }
 
 // Rates offered, ticks per wall second.
@@ -103,6 +105,20 @@ func (b *CommandBar) Render() app.UI {
 			app.Button().Text("Close").OnClick(b.onHelp),
 		)
 	}
+	var reset app.UI = app.Text("")
+	if b.confirmReset {
+		n := len(c.World().Commands()) + len(c.Future())
+		reset = app.Div().Class("help-popover", "confirm-popover").DataSet("testid", "reset-dialog").
+			Aria("role", "alertdialog").Aria("labelledby", "reset-title").Aria("describedby", "reset-what").Body(
+			app.H3().ID("reset-title").Text("Reset to tick 0?"),
+			app.P().ID("reset-what").Text(fmt.Sprintf("This restarts %s at tick 0: the %s you gave and the time-travel history (up to tick %d) are dropped. "+
+				"The session as it stands is kept in the library first, so you can open it again.", c.Base().Name, plural(n, "command"), c.Horizon())),
+			app.Div().Class("row").Body(
+				app.Button().DataSet("testid", "reset-confirm").Text("Keep a copy and reset").OnClick(b.onResetConfirm),
+				app.Button().DataSet("testid", "reset-cancel").Text("Cancel").OnClick(b.onResetCancel),
+			),
+		)
+	}
 	runBtn := app.Button().DataSet("testid", "run").Text("▶ Run").Aria("label", "Run").OnClick(b.onRun).Disabled(running)
 	pauseBtn := app.Button().DataSet("testid", "pause").Text("❚❚ Pause").Aria("label", "Pause").OnClick(b.onPause).Disabled(!running)
 	return nav.Body(
@@ -125,6 +141,7 @@ func (b *CommandBar) Render() app.UI {
 			DataSet("testid", "time-slider").Aria("label", "Go back or forward to a tick").OnChange(b.onTravel),
 		app.Button().Class("help").Text("?").Aria("label", "Keyboard shortcuts").OnClick(b.onHelp),
 		help,
+		reset,
 	)
 }
 
@@ -143,7 +160,27 @@ func (b *CommandBar) onStep(ctx app.Context, e app.Event)  { b.C.Step(1) }
 func (b *CommandBar) onStepMany(ctx app.Context, e app.Event) {
 	b.C.Step(b.C.StepN())
 }
-func (b *CommandBar) onReset(ctx app.Context, e app.Event) { b.C.Reset() }
+
+// onReset asks first when a reset would lose anything.
+func (b *CommandBar) onReset(ctx app.Context, e app.Event) {
+	if !b.C.HasHistory() {
+		b.C.Reset()
+		return
+	}
+	b.C.Pause()
+	b.confirmReset = true
+}
+
+func (b *CommandBar) onResetCancel(ctx app.Context, e app.Event) { b.confirmReset = false }
+
+func (b *CommandBar) onResetConfirm(ctx app.Context, e app.Event) {
+	b.confirmReset = false
+	if b.S == nil {
+		b.C.Reset()
+		return
+	}
+	b.S.resetKeeping(ctx)
+}
 
 func (b *CommandBar) onTravel(ctx app.Context, e app.Event) {
 	t, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)

@@ -158,7 +158,7 @@ func (s *Shell) Render() app.UI {
 			app.P().Class("shell-tagline").Text(tagline(c)),
 			&ShareButton{C: c, V: v},
 		),
-		&CommandBar{C: c, V: v},
+		&CommandBar{C: c, V: v, S: s},
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
 			&Inventory{C: c, V: v},
@@ -196,4 +196,25 @@ func (s *Shell) onKey(key string, shift bool, inField bool) bool {
 		return false
 	}
 	return s.c.Key(key, shift, nowMs())
+}
+
+// resetKeeping restarts the scenario at tick 0 once the session it
+// replaces is kept in the library; if it cannot be kept, nothing changes.
+func (s *Shell) resetKeeping(ctx app.Context) {
+	c := s.c
+	c.Pause()
+	data, err := c.runJSON()
+	if err != nil {
+		c.SetErr("Not reset: " + err.Error())
+		return
+	}
+	s.keep(data, "session before a reset", func(ctx app.Context, keptAs string, err error) {
+		if err != nil {
+			c.SetErr("Not reset: the session could not be kept in the library (" + err.Error() + ").")
+			return
+		}
+		if c.Reset() == nil {
+			s.notice = "Reset to tick 0." + keptNote(keptAs)
+		}
+	})
 }

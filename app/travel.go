@@ -200,6 +200,12 @@ func (c *Controller) openNew(sc *scenario.Scenario, w *sim.World, future []scena
 	c.maybeSnapshot()
 }
 
+// HasHistory reports whether a reset would lose anything: time has run, a
+// command was given, or a future is kept after a travel back.
+func (c *Controller) HasHistory() bool {
+	return c.world.Now() > 0 || c.reached > 0 || len(c.world.Commands()) > 0 || len(c.future) > 0
+}
+
 // RunScenario is the run as far as it went: the scenario with the user's
 // commands so far and, after a travel back, the kept future, at the
 // furthest tick reached. Opened again, it replays all of it.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -129,4 +130,28 @@ func TestPrepareTouchesNothing(t *testing.T) {
 	for _, s := range c.Snapshots() {
 		assert.Equal(t, int64(150), s.Tick, "only the new session's own snapshot")
 	}
+}
+
+// What a reset would drop, and the run it keeps: after a travel back, the
+// commands after now too, up to the furthest tick.
+func TestHistoryAndRunScenario(t *testing.T) {
+	c := newC(t, "standard")
+	assert.False(t, c.HasHistory(), "nothing to lose at tick 0")
+	require.NoError(t, c.Step(20))
+	assert.True(t, c.HasHistory())
+	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: &faults.Spec{Kind: faults.BladeFault, Target: "standard/standard/rack1/blade/2"}}))
+	require.NoError(t, c.Step(30))
+	assert.Equal(t, int64(50), int64(c.RunScenario().At))
+	require.NoError(t, c.TravelTo(10))
+	run := c.RunScenario()
+	require.NoError(t, run.Validate())
+	assert.Equal(t, int64(50), int64(run.At), "the furthest tick")
+	require.Len(t, run.Commands, 1, "the command after now is kept")
+	require.NoError(t, c.TravelTo(50))
+	want := c.World().Status().Hash
+	w, _, err := c.prepare(run)
+	require.NoError(t, err)
+	assert.Equal(t, want, w.Status().Hash, "the kept run replays to the same place")
+	require.NoError(t, c.Reset())
+	assert.False(t, c.HasHistory())
 }

@@ -103,3 +103,43 @@ func TestBuiltinOpensAsANewSession(t *testing.T) {
 	require.Contains(t, p.text(t, ".shell-tagline"), "blade-failure")
 	require.Len(t, p.libraryNames(t), 1)
 }
+
+// Reset asks first, and keeps the session it replaces in the library.
+func TestResetAsksAndKeepsTheSession(t *testing.T) {
+	p := openApp(t)
+	p.runTo(t, "20")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="blade-rack2-4"]`))))
+	p.click(t, "tab-faults")
+	p.until(t, "inject", `document.querySelector('[data-testid="inject-fault"]') !== null`)
+	p.click(t, "inject-fault")
+	p.runTo(t, "30")
+	hash := p.hash(t)
+
+	p.click(t, "reset")
+	p.until(t, "the question", `(document.querySelector('[data-testid="reset-dialog"]')?.textContent || "").includes("1 command you gave")`)
+	p.click(t, "reset-cancel")
+	p.until(t, "no question", `document.querySelector('[data-testid="reset-dialog"]') === null`)
+	require.Equal(t, 30, p.tick(t))
+
+	p.click(t, "reset")
+	p.until(t, "the question", `document.querySelector('[data-testid="reset-confirm"]') !== null`)
+	p.click(t, "reset-confirm")
+	p.until(t, "tick 0", `document.querySelector('[data-testid="tick"]').textContent === "0"`)
+	p.until(t, "where the old session went", `(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("standard (session before a reset")`)
+	names := p.libraryNames(t)
+	require.Len(t, names, 1)
+	require.True(t, strings.HasPrefix(names[0], "standard (session before a reset, "), names[0])
+
+	p.eval(t, libItem(names[0])+`.querySelector('[data-testid="library-open"]').click()`)
+	p.until(t, "tick 30", `document.querySelector('[data-testid="tick"]').textContent === "30"`)
+	require.Equal(t, hash, p.hash(t), "the kept session replays to the same run")
+
+	// At tick 0 with nothing done there is nothing to lose: no question.
+	p.click(t, "reset")
+	p.until(t, "the question", `document.querySelector('[data-testid="reset-confirm"]') !== null`)
+	p.click(t, "reset-confirm")
+	p.until(t, "tick 0", `document.querySelector('[data-testid="tick"]').textContent === "0"`)
+	p.click(t, "reset")
+	p.until(t, "still tick 0, no question", `document.querySelector('[data-testid="tick"]').textContent === "0" && document.querySelector('[data-testid="reset-dialog"]') === null`)
+	require.Empty(t, p.errors())
+}
