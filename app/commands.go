@@ -13,12 +13,12 @@ import (
 // run to a tick, reset; with a help popover for the keyboard shortcuts.
 type CommandBar struct {
 	app.Compo
-	C *Controller
-	V uint64
-	S *Shell // keeps the session a reset replaces; nil in tests
+	C    *Controller
+	V    uint64
+	S    *Shell // keeps the session a reset replaces; nil in tests
+	Help bool   // the shortcuts help is shown (the shell's, so ? shows it too)
 
 	runTo        string
-	showHelp     bool
 	confirmReset bool // Reset waits for the user's yes
 }
 
@@ -93,7 +93,7 @@ func (b *CommandBar) Render() app.UI {
 		)
 	}
 	var help app.UI = app.Text("")
-	if b.showHelp {
+	if b.Help {
 		help = app.Div().Class("help-popover").Aria("role", "dialog").Aria("label", "Keyboard shortcuts").Body(
 			app.H3().Text("Keyboard shortcuts"),
 			app.Dl().Body(
@@ -101,6 +101,7 @@ func (b *CommandBar) Render() app.UI {
 				app.Dt().Body(app.Kbd().Text("→")), app.Dd().Text("step one tick"),
 				app.Dt().Body(app.Kbd().Text("Shift"), app.Text(" + "), app.Kbd().Text("→")), app.Dd().Text("step N ticks"),
 				app.Dt().Body(app.Kbd().Text("?")), app.Dd().Text("show or hide this help"),
+				app.Dt().Body(app.Kbd().Text("Esc")), app.Dd().Text("close this help"),
 			),
 			app.Button().Text("Close").OnClick(b.onHelp),
 		)
@@ -139,7 +140,7 @@ func (b *CommandBar) Render() app.UI {
 		app.Label().For("time-slider").Class("time-label").Text(fmt.Sprintf("Time travel (0–%d)", c.Horizon())),
 		app.Input().ID("time-slider").Type("range").Min(0).Max(int(c.Horizon())).Value(strconv.FormatInt(int64(c.World().Now()), 10)).
 			DataSet("testid", "time-slider").Aria("label", "Go back or forward to a tick").OnChange(b.onTravel),
-		app.Button().Class("help").Text("?").Aria("label", "Keyboard shortcuts").OnClick(b.onHelp),
+		app.Button().Class("help").DataSet("testid", "help").Text("?").Aria("label", "Keyboard shortcuts").Aria("expanded", b.Help).OnClick(b.onHelp),
 		help,
 		reset,
 	)
@@ -154,7 +155,11 @@ func (b *CommandBar) onStepN(ctx app.Context, e app.Event) {
 func (b *CommandBar) onRunToInput(ctx app.Context, e app.Event) {
 	b.runTo = ctx.JSSrc().Get("value").String()
 }
-func (b *CommandBar) onHelp(ctx app.Context, e app.Event)  { b.showHelp = !b.showHelp }
+func (b *CommandBar) onHelp(ctx app.Context, e app.Event) {
+	if b.S != nil {
+		b.S.help = !b.S.help
+	}
+}
 func (b *CommandBar) onPause(ctx app.Context, e app.Event) { b.C.Pause() }
 func (b *CommandBar) onStep(ctx app.Context, e app.Event)  { b.C.Step(1) }
 func (b *CommandBar) onStepMany(ctx app.Context, e app.Event) {

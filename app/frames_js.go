@@ -45,7 +45,7 @@ func listenKeys(ctx app.Context, s *Shell) {
 		if key == " " && tag == "BUTTON" {
 			return nil // a focused button takes its own space
 		}
-		if inField || (key != " " && key != "ArrowRight" && key != "?") {
+		if inField || (key != " " && key != "ArrowRight" && key != "?" && key != "Escape") {
 			return nil
 		}
 		e.Call("preventDefault")

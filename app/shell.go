@@ -26,6 +26,7 @@ type Shell struct {
 	notice      string        // a message that is not an error
 	updated     bool          // a new version of the app is installed: offer to reload
 	lastSave    float64       // page time of the last autosave check
+	help        bool          // the keyboard shortcuts are shown
 	libV        uint64        // bumped when the library panel's storage work is done
 	logV        uint64        // the log version last rendered
 	logAt       float64       // and when
@@ -158,7 +159,7 @@ func (s *Shell) Render() app.UI {
 			app.P().Class("shell-tagline").Text(tagline(c)),
 			&ShareButton{C: c, V: v},
 		),
-		&CommandBar{C: c, V: v, S: s},
+		&CommandBar{C: c, V: v, S: s, Help: s.help},
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
 			&Inventory{C: c, V: v},
@@ -192,7 +193,17 @@ func crashOverlay(msg string) app.UI {
 
 // onKey is a page keyboard shortcut; keys typed into fields are theirs.
 func (s *Shell) onKey(key string, shift bool, inField bool) bool {
-	if s.c == nil || inField {
+	switch {
+	case inField:
+		return false
+	case key == "?":
+		s.help = !s.help
+		return true
+	case key == "Escape":
+		used := s.help
+		s.help = false
+		return used
+	case s.c == nil:
 		return false
 	}
 	return s.c.Key(key, shift, nowMs())
