@@ -18,7 +18,7 @@ const svgNS = "http://www.w3.org/2000/svg"
 func svg(tag string) app.HTMLElem { return app.Elem(tag).XMLNS(svgNS) }
 
 // AggregateAbove is the zone size past which racks are drawn as state
-// counts, with the chosen rack drawn in full below.
+// counts, with the chosen rack drawn in full right after its summary.
 const AggregateAbove = 1000
 
 // Inventory draws the racks of the shown zone. One click listener on the
@@ -27,6 +27,54 @@ type Inventory struct {
 	app.Compo
 	C *Controller
 	V uint64 // the controller's version: the zone, selection and rack versions live in the racks
+
+	drilled int // the rack drawn in full in a large zone (-1: none), as last seen
+}
+
+// OnInit starts with no rack drilled into.
+func (v *Inventory) OnInit() { v.drilled = -1 }
+
+// drillRack is the rack a large zone draws in full, or -1.
+func (v *Inventory) drillRack() int {
+	if v.C == nil {
+		return -1
+	}
+	return v.C.DrilledRack()
+}
+
+// DrilledRack is the rack a large zone draws in full, with the selected
+// element's card beside it: the selection's, or -1.
+func (c *Controller) DrilledRack() int {
+	if c.world == nil || c.zoneBlades() <= AggregateAbove {
+		return -1
+	}
+	hw := c.world.Hardware()
+	ref, ok := hw.Lookup(c.selected)
+	if !ok {
+		return -1
+	}
+	r := int(rackOf(hw, ref))
+	if hw.Racks[r].Region+"/"+hw.Racks[r].Zone != c.zone {
+		return -1
+	}
+	return r
+}
+
+// OnUpdate brings a newly drilled rack into view, however it was chosen
+// (a click on its summary, an element named in the log).
+func (v *Inventory) OnUpdate(ctx app.Context) {
+	r := v.drillRack()
+	if r == v.drilled {
+		return
+	}
+	v.drilled = r
+	if r >= 0 {
+		ctx.Defer(func(ctx app.Context) {
+			if el := app.Window().Get("document").Call("querySelector", `[data-testid="rack-drill"]`); el.Truthy() {
+				el.Call("scrollIntoView", map[string]any{"block": "nearest"})
+			}
+		})
+	}
 }
 
 // testName is a rack's name in test ids: lower case, anything but letters
@@ -72,24 +120,29 @@ func (v *Inventory) Render() app.UI {
 	racks := c.zoneRacks()
 	aggregate := c.zoneBlades() > AggregateAbove
 	sel := c.selected
-	selRack := -1
-	if ref, ok := hw.Lookup(sel); ok {
-		selRack = int(rackOf(hw, ref))
-	}
+	drill := v.drillRack()
 	var drawn []app.UI
 	for _, ri := range racks {
-		if aggregate {
-			drawn = append(drawn, &RackSummary{C: c, Rack: ri, V: c.RackVersion(ri), Chosen: ri == selRack})
-		} else {
+		if !aggregate {
 			drawn = append(drawn, &RackView{C: c, Rack: ri, V: c.RackVersion(ri), Sel: selIn(hw, sel, ri)})
+			continue
 		}
-	}
-	var drill app.UI = app.Text("")
-	if aggregate && selRack >= 0 {
-		drill = app.Div().Class("rack-drill").Body(
-			app.H3().Text("Rack "+hw.Racks[selRack].Name),
-			&RackView{C: c, Rack: selRack, V: c.RackVersion(selRack), Sel: sel},
-		)
+		drawn = append(drawn, &RackSummary{C: c, Rack: ri, V: c.RackVersion(ri), Chosen: ri == drill})
+		if ri == drill {
+			// Right after its summary, inside the drawing (whose listeners
+			// select what is clicked or entered in it), on a line of its own.
+			// The card of what is selected in it sits beside it and stays
+			// in view while the rack scrolls by (the page's own card is not
+			// drawn meanwhile: see Shell.Render).
+			n := int(hw.Racks[drill].BladeHi - hw.Racks[drill].BladeLo)
+			drawn = append(drawn, app.Div().Class("rack-drill").DataSet("testid", "rack-drill").Aria("label", "Rack "+hw.Racks[drill].Name+" in full").Body(
+				app.H3().Text("Rack "+hw.Racks[drill].Name+", in full"),
+				app.Div().Class("rack-drill-body").Body(
+					&RackView{C: c, Rack: drill, V: c.RackVersion(drill), Sel: sel, Cols: min(2, (n+29)/30)},
+					&DetailCard{C: c, V: v.V},
+				),
+			))
+		}
 	}
 	zones := c.Zones()
 	opts := make([]app.UI, len(zones))
@@ -108,7 +161,6 @@ func (v *Inventory) Render() app.UI {
 			app.Span().Class("muted").Text(note),
 		),
 		app.Div().Class("racks").OnClick(v.onClick).OnKeyDown(v.onKey).Body(drawn...),
-		drill,
 		legend(),
 	)
 }
@@ -236,6 +288,7 @@ type RackView struct {
 	Rack int
 	V    uint64 // the rack's version: it re-renders only when its rack changed
 	Sel  string // the selected element, if in this rack
+	Cols int    // columns of blades (0 or 1: one), for a large rack drawn alone
 }
 
 const (
@@ -244,6 +297,7 @@ const (
 	rowGap  = 3
 	portR   = 2.5
 	portGap = 7
+	colGap  = 8 // between columns of blades
 )
 
 // Render draws the rack as an SVG.
@@ -297,7 +351,13 @@ func (v *RackView) Render() app.UI {
 		pdu := &hw.PDUs[p]
 		device(pdu.Path, "pdu", pdu.State.String(), fmt.Sprintf("pdu-%s-%d", name, pdu.Def.Index), pdu.Ports)
 	}
+	cols := max(v.Cols, 1)
+	perCol := (int(r.BladeHi-r.BladeLo) + cols - 1) / cols
+	top, bottom := y, y
 	for b := r.BladeLo; b < r.BladeHi; b++ {
+		k := int(b - r.BladeLo)
+		y = top + k%max(perCol, 1)*(rowH+rowGap)
+		bottom = max(bottom, y+rowH+rowGap)
 		bl := &hw.Blades[b]
 		state := bl.State.String()
 		o, _ := c.observed(bl.Path)
@@ -321,15 +381,19 @@ func (v *RackView) Render() app.UI {
 		if !o.Health.Heard() && bl.Def.Enabled {
 			kids = append(kids, svg("text").Class("unheard").Attr("x", w-10).Attr("y", y+12).Text("?"))
 		}
-		rows = append(rows, svg("g").Attr("data-path", bl.Path).Attr("tabindex", "0").Attr("role", "button").
+		g := svg("g").Attr("data-path", bl.Path).Attr("tabindex", "0").Attr("role", "button").
 			DataSet("testid", fmt.Sprintf("blade-%s-%d", name, bl.Def.Index)).DataSet("state", state).DataSet("observed", observedName(o)).
-			Aria("label", fmt.Sprintf("blade %s: %s, observed %s", bl.Path, state, observedName(o))).Body(kids...))
-		y += rowH + rowGap
+			Aria("label", fmt.Sprintf("blade %s: %s, observed %s", bl.Path, state, observedName(o)))
+		if col := k / max(perCol, 1); col > 0 {
+			g = g.Attr("transform", fmt.Sprintf("translate(%d 0)", col*(rackW+colGap)))
+		}
+		rows = append(rows, g.Body(kids...))
 	}
-	h := y + 2
+	h := bottom + 2
+	w := cols*rackW + (cols-1)*colGap
 	return app.Figure().Class("rack").DataSet("testid", "rack-"+name).Body(
 		app.FigCaption().Body(app.Button().Class("rack-name").Attr("data-path", r.Path).Text(r.Name)),
-		svg("svg").Attr("viewBox", fmt.Sprintf("-1 -1 %d %d", rackW+2, h)).Attr("width", rackW+2).Attr("height", h).Body(rows...),
+		svg("svg").Attr("viewBox", fmt.Sprintf("-1 -1 %d %d", w+2, h)).Attr("width", w+2).Attr("height", h).Body(rows...),
 	)
 }
 

@@ -163,7 +163,7 @@ func (s *Shell) Render() app.UI {
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
 			&Inventory{C: c, V: v},
-			&DetailCard{C: c, V: v},
+			app.If(c == nil || c.DrilledRack() < 0, func() app.UI { return &DetailCard{C: c, V: v} }), // else beside the drilled rack
 		),
 		app.Aside().Class("shell-side").Aria("label", "Panels").Body(
 			app.Div().Class("tabs").Aria("role", "tablist").Body(tabs...),
