@@ -76,14 +76,8 @@ func (d *DetailCard) Render() app.UI {
 			} else if p.To.Type != 0 {
 				to = fmt.Sprintf("%v %d", p.To.Type, p.To.ID)
 			}
-			state := "off"
-			switch {
-			case p.Faulted:
-				state = "faulted"
-			case p.On:
-				state = "on"
-			}
-			cables = append(cables, app.Li().Text(fmt.Sprintf("port %d → %s: %s", p.Port, to, state)))
+			state := cableState(hw, ref, p)
+			cables = append(cables, app.Li().DataSet("port", p.Port).DataSet("state", state).Text(fmt.Sprintf("port %d → %s: %s", p.Port, to, state)))
 		}
 	}
 	hasControl := c.world.Control() != nil
@@ -111,14 +105,7 @@ func (d *DetailCard) Render() app.UI {
 			} else {
 				cb = hw.TORs[p.Dev.Index].Ports[p.Slot]
 			}
-			state := "off"
-			switch {
-			case cb.Faulted:
-				state = "faulted"
-			case cb.On:
-				state = "on"
-			}
-			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", cb.Path, state)))
+			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", cb.Path, cableState(hw, p.Dev, cb))))
 		}
 		if hasControl {
 			actions = append(actions,

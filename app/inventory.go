@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -297,8 +298,79 @@ const (
 	rowGap  = 3
 	portR   = 2.5
 	portGap = 7
-	colGap  = 8 // between columns of blades
+	colGap  = 8   // between columns of blades
+	labelCh = 6.1 // the width of a character of a device's label (10px monospace)
+	unheard = 12  // room kept at the right of a device's bar for the "?" mark
 )
+
+// labelEnd is where a device's label ends in its bar.
+func labelEnd(label string) float64 { return 4 + labelCh*float64(len([]rune(label))) }
+
+// portMarks draws a PDU's or TOR's ports in its bar at height y: a dot
+// each after the label when they fit there, else (a 100-blade rack's
+// PDU has 101 ports) a thin mark each in a strip along the bottom of the
+// bar. Every mark stays inside the bar.
+func portMarks(hw *hardware.Model, dev hardware.Ref, ports []hardware.Cable, from float64, y int) []app.UI {
+	out := make([]app.UI, 0, len(ports))
+	x0 := from + portR + 3
+	fit := float64(rackW-unheard) - x0 - portR
+	gap, r := float64(portGap), portR
+	if n := len(ports); n > 1 && float64(n-1)*gap > fit {
+		gap = fit / float64(n-1) // closer and smaller dots, down to a gap of 4
+		r = min(portR, gap/2-0.4)
+	}
+	if gap >= 4 {
+		for i, p := range ports {
+			out = append(out, svg("circle").Class("port", cableState(hw, dev, p)).Attr("data-port", p.Port).
+				Attr("cx", strconv.FormatFloat(x0+float64(i)*gap, 'f', 2, 64)).Attr("cy", y+rowH/2).Attr("r", r))
+		}
+		return out
+	}
+	const pad, h = 3.0, 3.5
+	w := (rackW - 2*pad) / float64(len(ports))
+	for i, p := range ports {
+		out = append(out, svg("rect").Class("port", "port-strip", cableState(hw, dev, p)).Attr("data-port", p.Port).
+			Attr("x", strconv.FormatFloat(pad+float64(i)*w, 'f', 2, 64)).Attr("y", strconv.FormatFloat(float64(y+rowH)-h-1, 'f', 2, 64)).
+			Attr("width", strconv.FormatFloat(max(w-0.4, 0.5), 'f', 2, 64)).Attr("height", h))
+	}
+	return out
+}
+
+// cableState is how a PDU's or TOR's port is drawn and listed: "faulted",
+// "on" or "off". A cable to a blade is on when its device switched it on.
+// The cable between a rack's PDU and TOR (port 0) is switched by nothing
+// in the simulation: it is on while it is sound and both its ends work.
+func cableState(hw *hardware.Model, dev hardware.Ref, c hardware.Cable) string {
+	switch {
+	case c.Faulted:
+		return "faulted"
+	case c.On:
+		return "on"
+	case c.To.Type != inventory.HwPDU && c.To.Type != inventory.HwTOR:
+		return "off"
+	}
+	rack := &hw.Racks[rackOf(hw, dev)]
+	works := func(kind hardware.Kind, i int32) bool {
+		if kind == hardware.KindPDU {
+			return hw.PDUs[i].Def.Enabled && hw.PDUs[i].State == hardware.PDUWorking
+		}
+		return hw.TORs[i].Def.Enabled && hw.TORs[i].State == hardware.TORWorking
+	}
+	far := false
+	if c.To.Type == inventory.HwPDU {
+		for i := rack.PDULo; i < rack.PDUHi; i++ {
+			far = far || hw.PDUs[i].Def.Index == c.To.ID && works(hardware.KindPDU, i)
+		}
+	} else {
+		for i := rack.TORLo; i < rack.TORHi; i++ {
+			far = far || hw.TORs[i].Def.Index == c.To.ID && works(hardware.KindTOR, i)
+		}
+	}
+	if far && works(dev.Kind, dev.Index) {
+		return "on"
+	}
+	return "off"
+}
 
 // Render draws the rack as an SVG.
 func (v *RackView) Render() app.UI {
@@ -312,7 +384,7 @@ func (v *RackView) Render() app.UI {
 	}
 	var rows []app.UI
 	y := 0
-	device := func(path, kind, state, testid string, ports []hardware.Cable) {
+	device := func(dev hardware.Ref, path, kind, state, testid string, ports []hardware.Cable) {
 		o, _ := c.observed(path)
 		cls, mark := look(state)
 		g := svg("g").Attr("data-path", path).Attr("tabindex", "0").Attr("role", "button").
@@ -322,34 +394,26 @@ func (v *RackView) Render() app.UI {
 		if path == v.Sel {
 			sel = "selected"
 		}
+		label := fmt.Sprintf("%s %s %s", mark, strings.ToUpper(kind), path[strings.LastIndexByte(path, '/')+1:])
 		kids := []app.UI{
 			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s)", path, state, observedName(o))),
 			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", rackW).Attr("height", rowH).Attr("rx", 3),
-			svg("text").Class("dev-label").Attr("x", 4).Attr("y", y+13).Text(fmt.Sprintf("%s %s %s", mark, strings.ToUpper(kind), path[strings.LastIndexByte(path, '/')+1:])),
+			svg("text").Class("dev-label").Attr("x", 4).Attr("y", y+13).Text(label),
 		}
 		if !o.Health.Heard() && state != "" {
 			kids = append(kids, svg("text").Class("unheard").Attr("x", rackW-10).Attr("y", y+13).Text("?"))
 		}
-		for i, p := range ports {
-			pc := "port off"
-			switch {
-			case p.Faulted:
-				pc = "port faulted"
-			case p.On:
-				pc = "port on"
-			}
-			kids = append(kids, svg("circle").Class(pc).Attr("cx", 48+i*portGap).Attr("cy", y+rowH/2).Attr("r", portR))
-		}
+		kids = append(kids, portMarks(hw, dev, ports, labelEnd(label), y)...)
 		rows = append(rows, g.Body(kids...))
 		y += rowH + rowGap
 	}
 	for t := r.TORLo; t < r.TORHi; t++ {
 		tor := &hw.TORs[t]
-		device(tor.Path, "tor", tor.State.String(), fmt.Sprintf("tor-%s-%d", name, tor.Def.Index), tor.Ports)
+		device(hardware.Ref{Kind: hardware.KindTOR, Index: t}, tor.Path, "tor", tor.State.String(), fmt.Sprintf("tor-%s-%d", name, tor.Def.Index), tor.Ports)
 	}
 	for p := r.PDULo; p < r.PDUHi; p++ {
 		pdu := &hw.PDUs[p]
-		device(pdu.Path, "pdu", pdu.State.String(), fmt.Sprintf("pdu-%s-%d", name, pdu.Def.Index), pdu.Ports)
+		device(hardware.Ref{Kind: hardware.KindPDU, Index: p}, pdu.Path, "pdu", pdu.State.String(), fmt.Sprintf("pdu-%s-%d", name, pdu.Def.Index), pdu.Ports)
 	}
 	cols := max(v.Cols, 1)
 	perCol := (int(r.BladeHi-r.BladeLo) + cols - 1) / cols

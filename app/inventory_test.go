@@ -4,10 +4,13 @@ package app
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
@@ -80,4 +83,61 @@ func TestLargeZonesAggregate(t *testing.T) {
 func TestTestNames(t *testing.T) {
 	assert.Equal(t, "rack-1", testName("Rack_1"))
 	assert.Equal(t, "r1z2", testName("R1Z2"))
+}
+
+// portTag finds the port mark of a device by port number.
+func portTag(t *testing.T, html, testid string, port int) string {
+	t.Helper()
+	dev := regexp.MustCompile(`(?s)<g[^>]*data-testid="` + testid + `".*?</g>`).FindString(html)
+	require.NotEmpty(t, dev, "no %s", testid)
+	m := regexp.MustCompile(`<(circle|rect)[^>]*data-port="` + strconv.Itoa(port) + `"[^>]*>`).FindString(dev)
+	require.NotEmpty(t, m, "no port %d in %s", port, testid)
+	return m
+}
+
+// The cable between a rack's PDU and TOR is drawn and listed on while
+// both ends work, and off once one of them does not.
+func TestPortZeroOnWhileBothEndsWork(t *testing.T) {
+	c := newC(t, "standard")
+	html := app.HTMLString(&RackView{C: c, Rack: 0, V: c.RackVersion(0)})
+	assert.Contains(t, portTag(t, html, "pdu-rack1-0", 0), `class="port on"`)
+	assert.Contains(t, portTag(t, html, "tor-rack1-0", 0), `class="port on"`)
+	c.Select("standard/standard/rack1/tor/0")
+	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version()}), "port 0 → pdu 0: on")
+
+	require.NoError(t, c.Step(20))
+	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: &faults.Spec{Kind: faults.PDUOff, Target: "standard/standard/rack1/pdu/0"}}))
+	html = app.HTMLString(&RackView{C: c, Rack: 0, V: c.RackVersion(0)})
+	assert.Contains(t, portTag(t, html, "pdu-rack1-0", 0), `class="port off"`)
+	assert.Contains(t, portTag(t, html, "tor-rack1-0", 0), `class="port off"`)
+	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version()}), "port 0 → pdu 0: off")
+}
+
+var markRE = regexp.MustCompile(`<(circle|rect)[^>]*data-port[^>]*>`)
+var numAttrRE = regexp.MustCompile(` (cx|cy|r|x|y|width|height)="([-0-9.]+)"`)
+
+// Port marks stay inside their device's bar, whatever the number of ports
+// (a PDU has at most 128) and the label.
+func TestPortMarksStayInTheBar(t *testing.T) {
+	for _, label := range []string{"✓ PDU 0", "✕ TOR 12"} {
+		for n := 0; n <= inventory.PDUPortsMax; n++ {
+			html := app.HTMLString(svg("g").Body(portMarks(nil, hardware.Ref{}, make([]hardware.Cable, n), labelEnd(label), 0)...))
+			marks := markRE.FindAllString(html, -1)
+			require.Len(t, marks, n)
+			for _, m := range marks {
+				a := map[string]float64{}
+				for _, kv := range numAttrRE.FindAllStringSubmatch(m, -1) {
+					a[kv[1]], _ = strconv.ParseFloat(kv[2], 64)
+				}
+				x0, x1, y0, y1 := a["cx"]-a["r"], a["cx"]+a["r"], a["cy"]-a["r"], a["cy"]+a["r"]
+				if a["r"] == 0 {
+					x0, x1, y0, y1 = a["x"], a["x"]+a["width"], a["y"], a["y"]+a["height"]
+					require.Greater(t, a["width"], 0.0)
+				} else {
+					require.GreaterOrEqual(t, x0, labelEnd(label), "%d ports: a dot over the label: %s", n, m)
+				}
+				require.True(t, x0 >= 0 && x1 <= rackW && y0 >= 0 && y1 <= rowH, "%d ports after %q: %s leaves the bar", n, label, m)
+			}
+		}
+	}
 }

@@ -15,7 +15,7 @@ import (
 
 // A zone of 2,500 blades is drawn as rack summaries; choosing one draws it
 // in full right there, in view, and what is in it can be selected by click
-// and by Enter, and faulted.
+// and by Enter, and faulted. Its PDU's 101 ports stay inside the bar.
 func TestLargeZoneDrilledRack(t *testing.T) {
 	sc, err := scenario.Builtin("thousand")
 	require.NoError(t, err)
@@ -54,5 +54,34 @@ func TestLargeZoneDrilledRack(t *testing.T) {
 	p.click(t, "inject-fault")
 	p.until(t, "blade 9 faulted", `document.querySelector('[data-testid="blade-rack20-9"]').dataset.state === "faulted"`)
 
+	// 101 ports on the PDU, 101 on the TOR: every mark inside its bar.
+	out, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(() => {
+		const bad = [];
+		let n = 0;
+		for (const g of document.querySelectorAll('[data-testid="rack-drill"] g[data-testid^="pdu-"], [data-testid="rack-drill"] g[data-testid^="tor-"]')) {
+			const bar = g.querySelector('rect.dev').getBBox();
+			for (const m of g.querySelectorAll('[data-port]')) {
+				n++;
+				const b = m.getBBox();
+				if (b.x < bar.x || b.y < bar.y || b.x + b.width > bar.x + bar.width || b.y + b.height > bar.y + bar.height) bad.push(g.dataset.testid + " port " + m.dataset.port);
+			}
+		}
+		return n + " " + bad.join(", ");
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, "202 ", out, "port marks outside their bar")
 	require.Empty(t, p.errors())
+}
+
+// Port 0, the cable between a rack's PDU and TOR, is drawn and listed on
+// while both work.
+func TestPortZeroDrawnOn(t *testing.T) {
+	p := openApp(t)
+	p.runTo(t, "5")
+	for _, dev := range []string{"pdu-rack3-0", "tor-rack3-0"} {
+		require.Equal(t, "port on", attr(t, p, `[data-testid="`+dev+`"] [data-port="0"]`, "class"), dev)
+	}
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="tor-rack3-0"]`))))
+	p.until(t, "the TOR's card", `document.querySelector('[data-testid="detail-card"] h2').textContent.endsWith("rack3/tor/0")`)
+	require.Equal(t, "on", attr(t, p, `[data-testid="detail-card"] .cables li[data-port="0"]`, "data-state"))
 }
