@@ -76,7 +76,12 @@ func (p *ScenarioPanel) Render() app.UI {
 			app.Input().ID("delays").Type("text").Value(delays).OnInput(func(ctx app.Context, e app.Event) { p.delays = ctx.JSSrc().Get("value").String() }),
 			app.Button().Text("Apply and restart at tick 0").OnClick(p.onEdit),
 		),
-		app.Button().DataSet("testid", "scenario-export").Text("Export scenario (JSON)").OnClick(p.onExport),
+		app.Div().Class("row").Body(
+			app.Button().DataSet("testid", "scenario-export").Text("Export scenario (JSON)").
+				Title("The whole scenario with your commands so far, to import or share").OnClick(p.onExport),
+			app.Button().DataSet("testid", "scenario-export-yaml").Text("Export inventory (YAML)").
+				Title("The inventory alone, in the original's YAML format, to import or edit").OnClick(p.onExportYAML),
+		),
 	)
 }
 
@@ -107,6 +112,22 @@ func (p *ScenarioPanel) onExport(ctx app.Context, e app.Event) {
 		return
 	}
 	Download(p.C.Base().Name+".json", "application/json", data)
+}
+
+// onExportYAML downloads the inventory as the original's YAML.
+func (p *ScenarioPanel) onExportYAML(ctx app.Context, e app.Event) {
+	data, err := p.C.InventoryYAML()
+	if err != nil {
+		p.C.SetErr("Export inventory: " + err.Error())
+		return
+	}
+	Download(p.C.Base().Name+".yaml", "application/yaml", data)
+}
+
+// InventoryYAML is the running inventory in the original's YAML format,
+// which Import (and inventory.Parse) reads back.
+func (c *Controller) InventoryYAML() ([]byte, error) {
+	return inventory.MarshalYAML(c.world.Definition())
 }
 
 // onImport reads the chosen file and loads it.
