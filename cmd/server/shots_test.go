@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/require"
 )
 
@@ -32,10 +34,44 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, tab+".png"), png, 0o644))
 	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+	}
+	// The shortcuts (the ? key) and the reset question.
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
+	p.until(t, "the help", `document.querySelector('.help-popover') !== null`)
+	shot("help")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Escape)))
+	p.click(t, "reset")
+	p.until(t, "the reset question", `document.querySelector('[data-testid="reset-dialog"]') !== null`)
+	shot("reset")
+	p.click(t, "reset-cancel")
 	// A phone-sized screen.
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
 	p.click(t, "tab-log")
-	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	shot("phone")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 656)))
+	// A zone of 2,500 blades with a rack drilled into, then a blade in it.
+	sc, err := scenario.Builtin("thousand")
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "phone.png"), png, 0o644))
+	sc.Name = "big"
+	sc.Inventory.Generate.BladesPerRack = 100
+	data, err := scenario.MarshalIndent(sc)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), "big.json")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	p.click(t, "tab-scenario")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the summaries", `document.querySelectorAll('button.rack-summary').length === 25`)
+	p.runTo(t, "40")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="rack-rack14"]`))))
+	p.until(t, "rack14 in full", `document.querySelector('[data-testid="rack-drill"] [data-testid="blade-rack14-3"]') !== null`)
+	shot("large-zone")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="blade-rack14-3"]`))))
+	p.until(t, "the blade's card", `document.querySelector('[data-testid="detail-card"] h2').textContent.endsWith("rack14/blade/3")`)
+	shot("large-zone-blade")
+
 }
