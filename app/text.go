@@ -1,6 +1,6 @@
 package app
 
-import "fmt"
+import "github.com/cloudchamber/cloudchamber/core/trace"
 
 // count is any whole number the page counts things with.
 type count interface {
@@ -10,12 +10,9 @@ type count interface {
 // plural writes a count with its noun: "1 event", "3 events". Nouns whose
 // plural is not the noun plus "s" give it: plural(n, "entry", "entries").
 func plural[N count](n N, noun string, nouns ...string) string {
-	if n != 1 {
-		if len(nouns) > 0 {
-			noun = nouns[0]
-		} else {
-			noun += "s"
-		}
+	many := noun + "s"
+	if len(nouns) > 0 {
+		many = nouns[0]
 	}
-	return fmt.Sprintf("%d %s", n, noun)
+	return trace.Count(n, noun, many) // the core's trace text counts the same way
 }
