@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -20,6 +21,13 @@ import (
 //
 // It does no browser I/O itself: the wall clock comes in as an argument,
 // so it is tested natively.
+//
+// Its fields are of three kinds (TestControllerFieldsAreClassified keeps
+// the list): the session's (one run: its scenario, world, snapshots, kept
+// future, library identity, log and what is selected), which begin sets
+// afresh for every new session, so nothing of a session leaks into the
+// next; the runner's (how time is being driven); and the user's choices,
+// which stay.
 type Controller struct {
 	sc    *scenario.Scenario // the scenario as loaded (no user commands)
 	world *sim.World
@@ -80,19 +88,43 @@ func NewController(sc *scenario.Scenario) (*Controller, error) {
 	return c, nil
 }
 
-// Load replaces the running simulation with sc. On error nothing changes.
+// Load replaces the running simulation with sc, a new, unsaved session at
+// tick 0. On error nothing changes.
 func (c *Controller) Load(sc *scenario.Scenario) error {
 	w, err := c.build(sc)
 	if err != nil {
 		return err
 	}
-	c.sc = sc.Clone()
-	c.sc.Commands, c.sc.At = nil, 0
-	c.snaps, c.future, c.reached = nil, nil, 0
-	c.savedID, c.savedRev = "", 0
-	c.install(w)
+	c.begin(sc, w, sessionFrom{})
 	c.maybeSnapshot()
 	return nil
+}
+
+// sessionFrom is what a new session takes over from where it comes from
+// (a saved session, a library entry): nothing else of the page's previous
+// session.
+type sessionFrom struct {
+	snaps    []Snapshot
+	future   []scenario.Timed
+	reached  clock.Tick
+	savedID  string
+	savedRev int64
+}
+
+// begin makes w, built from sc, the page's world as a new session: every
+// field of the session is set here, from sc, w and from, and from nothing
+// the page held before (a link once replayed from the snapshots of the
+// session it replaced, into the wrong hash).
+func (c *Controller) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom) {
+	c.Pause()
+	c.sc = sc.Clone()
+	c.sc.Commands, c.sc.At = nil, 0
+	c.snaps, c.future = slices.Clone(from.snaps), slices.Clone(from.future)
+	c.savedID, c.savedRev = from.savedID, from.savedRev
+	c.selected, c.zone, c.err = "", "", ""
+	c.install(w)
+	c.afterRebuild(w)
+	c.reached = max(from.reached, w.Now())
 }
 
 // build makes a world whose trace feeds the log from its first entry; the
@@ -340,8 +372,7 @@ func (c *Controller) Reset() error {
 	if err != nil {
 		return c.fail(err)
 	}
-	c.snaps, c.future, c.reached = nil, nil, 0
-	c.install(w)
+	c.begin(c.sc, w, sessionFrom{savedID: c.savedID, savedRev: c.savedRev}) // still the library entry it was opened from
 	c.maybeSnapshot()
 	return nil
 }

@@ -188,15 +188,7 @@ func (c *Controller) prepare(sc *scenario.Scenario) (*sim.World, []scenario.Time
 // openNew makes w, prepared from sc, the page's world: a new, unsaved
 // session at sc's tick.
 func (c *Controller) openNew(sc *scenario.Scenario, w *sim.World, future []scenario.Timed) {
-	base := sc.Clone()
-	base.Commands, base.At = nil, 0
-	c.Pause()
-	c.sc = base
-	c.snaps, c.savedID, c.savedRev = nil, "", 0
-	c.future = future
-	c.install(w)
-	c.afterRebuild(w)
-	c.reached = max(sc.At, c.world.Now())
+	c.begin(sc, w, sessionFrom{future: future, reached: sc.At})
 	c.maybeSnapshot()
 }
 
@@ -238,22 +230,13 @@ func (c *Controller) Resume(s *Session) error {
 	if err != nil {
 		return err
 	}
-	oldSnaps, oldFuture := c.snaps, c.future
-	c.snaps = slices.Clone(s.Snapshots)
-	base := sc.Clone()
-	base.Commands, base.At = nil, 0
 	entries, lit := slices.Clone(c.entries), c.lit
-	w, future, err := c.rebuild(base, c.snaps, sc.Commands, sc.At)
+	w, future, err := c.rebuild(sc, s.Snapshots, sc.Commands, sc.At)
 	if err != nil {
-		c.entries, c.lit, c.snaps, c.future = entries, lit, oldSnaps, oldFuture
+		c.entries, c.lit = entries, lit
 		return err
 	}
-	c.future = future
-	c.savedID, c.savedRev = s.SavedID, s.SavedRev
-	c.sc = base
-	c.install(w)
-	c.afterRebuild(w)
-	c.reached = sc.At
+	c.begin(sc, w, sessionFrom{snaps: s.Snapshots, future: future, reached: sc.At, savedID: s.SavedID, savedRev: s.SavedRev})
 	return nil
 }
 

@@ -109,3 +109,27 @@ func TestRestoreRefusesOtherEngines(t *testing.T) {
 	_, err = Restore(sc, other)
 	require.ErrorContains(t, err, "taken by engine version 3, this is 2")
 }
+
+// A snapshot belongs to its scenario: restored into another one (another
+// seed, here) it is refused, though the inventory is the same and the
+// bytes would fit. The page once opened a seed-8 link from a seed-7
+// session's snapshot and showed seed 7's hash.
+func TestRestoreRefusesAnotherScenariosSnapshot(t *testing.T) {
+	seven, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	seven.Seed = 7
+	w, err := New(seven)
+	require.NoError(t, err)
+	require.NoError(t, w.RunUntil(100))
+	snap := w.Snapshot()
+	eight := seven.Clone()
+	eight.Seed = 8
+	_, err = Restore(eight, snap)
+	require.ErrorContains(t, err, "it is of another scenario's run")
+	// What a run adds to its scenario (commands, the tick, the policy it
+	// runs under) does not make it another.
+	ran := w.Scenario()
+	ran.Policy, ran.Rate = clock.Measured, 10
+	_, err = Restore(ran, snap)
+	require.NoError(t, err)
+}

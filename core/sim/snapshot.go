@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 
@@ -14,10 +16,24 @@ import (
 )
 
 // SnapshotVersion is the version of the world's snapshot format. Version
-// 3 carries the engine version: a snapshot of another engine's run is
-// refused (its run would not continue the same way), and the caller replays
-// the scenario instead.
+// 3 carries the engine version and the scenario's identity: a snapshot of
+// another engine's run, or of another scenario's (another seed, other
+// settings), is refused, since its run would not continue the same way;
+// the caller replays the scenario instead.
 const SnapshotVersion = 3
+
+// scenarioID is a scenario's identity for its snapshots: a SHA-256 of its
+// canonical JSON without what a run adds to it (the user's commands, the
+// tick reached, the time policy it is driven by).
+func scenarioID(sc *scenario.Scenario) ([32]byte, error) {
+	s := sc.Clone()
+	s.Commands, s.At, s.Policy, s.Rate = nil, 0, clock.Manual, 0
+	b, err := scenario.Marshal(s)
+	if err != nil {
+		return [32]byte{}, err
+	}
+	return sha256.Sum256(b), nil
+}
 
 const snapshotMagic = "ccsim-snapshot"
 
@@ -31,6 +47,7 @@ func (w *World) Snapshot() []byte {
 	wr.String(snapshotMagic)
 	wr.Section("world", SnapshotVersion)
 	wr.Uint(EngineVersion)
+	wr.Blob(w.id[:])
 	wr.Int(int64(w.env.Now))
 	wr.Uint(w.dispatched)
 	wr.Uint(uint64(w.next))
@@ -101,6 +118,9 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 	}
 	if e := r.Uint(); r.Err() == nil && e != EngineVersion {
 		return nil, fmt.Errorf("snapshot: taken by engine version %d, this is %d", e, EngineVersion)
+	}
+	if id := r.Blob(); r.Err() == nil && !bytes.Equal(id, w.id[:]) {
+		return nil, fmt.Errorf("snapshot: it is of another scenario's run (other settings, seed or inventory)")
 	}
 	now := clock.Tick(r.Int())
 	w.dispatched = r.Uint()

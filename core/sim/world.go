@@ -40,6 +40,7 @@ import (
 type World struct {
 	base *scenario.Scenario // the scenario without the user's commands: what Reset returns to
 	def  *inventory.Definition
+	id   [32]byte // the base scenario's identity (scenarioID): a snapshot names the run it belongs to
 
 	env     hardware.Env
 	queue   *clock.Queue
@@ -104,8 +105,13 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 	}
 	base := sc.Clone()
 	base.Commands, base.At = nil, 0
+	id, err := scenarioID(base)
+	if err != nil {
+		return nil, err
+	}
 	w := &World{
 		base:    base,
+		id:      id,
 		def:     def,
 		queue:   clock.NewQueue(),
 		stepper: stepper,

@@ -1,0 +1,81 @@
+//go:build !(js && wasm)
+
+package app
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Every field of the controller is classified: a new session sets the
+// session's afresh (begin), the runner's say how time is driven, and the
+// user's choices stay. A field added without a decision fails here.
+func TestControllerFieldsAreClassified(t *testing.T) {
+	session := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev",
+		"entries", "entrySeq", "simSeq", "lit", "selected", "zone", "err", "rackVer", "rackGen"}
+	runner := []string{"mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost", "version"}
+	choices := []string{"snapEvery", "logInfra", "stepN", "rateChoice"}
+	all := append(append(slices.Clone(session), runner...), choices...)
+	typ := reflect.TypeOf(Controller{})
+	for i := range typ.NumField() {
+		assert.Contains(t, all, typ.Field(i).Name, "classify Controller.%s: does a new session start it afresh?", typ.Field(i).Name)
+	}
+	assert.Len(t, all, typ.NumField(), "a classified field is gone")
+}
+
+// A link opens exactly, whatever session it replaces: every built-in's
+// link, opened over a session of every built-in that ran, was traveled
+// back (so it has snapshots and a kept future) and has a selection,
+// reaches the hash the run has natively. A link once restored a snapshot
+// of the session it replaced: some would not open, one opened to a wrong
+// hash, and a seed-8 link over a seed-7 session opened with seed 7's hash.
+func TestLinksOpenExactlyOverAnySession(t *testing.T) {
+	const at = clock.Tick(120)
+	type want struct {
+		link string
+		hash string
+	}
+	links := map[string]want{}
+	for _, name := range scenario.Builtins() {
+		sc, err := scenario.Builtin(name)
+		require.NoError(t, err)
+		w, err := sim.New(sc)
+		require.NoError(t, err)
+		require.NoError(t, w.RunTo(at))
+		l, err := link.Encode(w.Scenario(), sim.EngineVersion)
+		require.NoError(t, err)
+		links[name] = want{l, w.Status().Hash}
+	}
+	for _, old := range scenario.Builtins() {
+		c := newC(t, old)
+		require.NoError(t, c.SetSnapshotEvery(20))
+		runToTick(t, c, 100)
+		require.NoError(t, c.TravelTo(40))
+		c.Select(c.World().Hardware().Blades[0].Path)
+		for _, name := range scenario.Builtins() {
+			d, err := link.Decode(links[name].link, sim.EngineVersion)
+			require.NoError(t, err, name)
+			w, future, err := c.prepare(d.Scenario)
+			require.NoError(t, err, "%s over %s", name, old)
+			c.openNew(d.Scenario, w, future)
+			assert.Equal(t, links[name].hash, c.World().Status().Hash, "%s over %s", name, old)
+			assert.Equal(t, at, c.World().Now())
+			assert.Empty(t, c.Selected(), "%s over %s: the selection is the old session's", name, old)
+			assert.Empty(t, c.Future())
+			// Back to the old session's state for the next link.
+			c = newC(t, old)
+			require.NoError(t, c.SetSnapshotEvery(20))
+			runToTick(t, c, 100)
+			require.NoError(t, c.TravelTo(40))
+			c.Select(c.World().Hardware().Blades[0].Path)
+		}
+	}
+}
