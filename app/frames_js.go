@@ -14,7 +14,7 @@ func startFrames(ctx app.Context, s *Shell) {
 	cb = app.FuncOf(func(this app.Value, args []app.Value) any {
 		ts := args[0].Float()
 		ctx.Dispatch(func(ctx app.Context) {
-			changed := s.frame(ts)
+			changed := s.frame(ctx, ts)
 			if s.c != nil && s.c.Mode() == ModePaused || ts-s.lastSave > float64(autosaveEvery.Milliseconds()) {
 				s.lastSave = ts
 				s.autosave(ctx)

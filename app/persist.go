@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -147,32 +148,80 @@ func (s *Shell) decodeLink(l string, anyway bool) (*scenario.Scenario, error) {
 }
 
 // replaceSession opens sc (with its commands, at its tick) as a new,
-// unsaved session. The session it replaces (kept: its scenario, nil for
-// none) goes into the library first, named for what replaced it (why). If
-// sc does not replay, or the old session cannot be kept, nothing changes.
-// done runs on the UI goroutine with the name the old session was kept
-// under ("" for none) and the error.
+// unsaved session. It is replayed aside first, between frames, with
+// progress and a Cancel (a link can ask for a long run); meanwhile the
+// page's session stays as it is. Then the session it replaces (kept: its
+// scenario, nil for none) goes into the library, named for what replaced
+// it (why), and sc takes its place. If sc does not replay, the replay is
+// cancelled, or the old session cannot be kept, nothing changes. done runs
+// on the UI goroutine with the name the old session was kept under (""
+// for none) and the error.
 func (s *Shell) replaceSession(ctx app.Context, sc *scenario.Scenario, kept []byte, why string, done func(ctx app.Context, keptAs string, err error)) {
-	w, future, err := s.c.prepare(sc)
+	r, err := startReplay(sc, nil, sc.Commands, sc.At)
 	if err != nil {
 		done(ctx, "", err)
 		return
 	}
-	open := func(ctx app.Context, keptAs string) {
-		s.c.openNew(sc, w, future)
-		done(ctx, keptAs, nil)
+	if s.opening != nil {
+		s.cancelOpening(ctx) // the newer request wins
 	}
-	if kept == nil {
-		open(ctx, "")
-		return
-	}
-	s.keep(kept, "session before "+why, func(ctx app.Context, keptAs string, err error) {
+	s.c.Pause()
+	s.opening = &opening{r: r, what: strings.TrimPrefix(why, "the "), done: func(ctx app.Context, err error) {
 		if err != nil {
-			done(ctx, "", fmt.Errorf("the current session could not be kept in the library (%v), so it stays open", err))
+			done(ctx, "", err)
 			return
 		}
-		open(ctx, keptAs)
-	})
+		w, future := r.finish()
+		open := func(ctx app.Context, keptAs string) {
+			s.c.openNew(sc, w, future)
+			done(ctx, keptAs, nil)
+		}
+		if kept == nil {
+			open(ctx, "")
+			return
+		}
+		s.keep(kept, "session before "+why, func(ctx app.Context, keptAs string, err error) {
+			if err != nil {
+				done(ctx, "", fmt.Errorf("the current session could not be kept in the library (%v), so it stays open", err))
+				return
+			}
+			open(ctx, keptAs)
+		})
+	}}
+	if !app.IsClient {
+		s.advanceOpening(ctx, math.Inf(1), func() float64 { return 0 }) // natively (tests) there are no frames
+	}
+}
+
+// opening is a session being replayed aside (replaceSession).
+type opening struct {
+	r    *replay
+	what string // "a shared link", "built-in standard"
+	done func(ctx app.Context, err error)
+}
+
+// errCancelled is how a cancelled opening ends.
+var errCancelled = errors.New("cancelled: nothing was changed")
+
+// advanceOpening replays the opening session on within the frame's
+// budget, and completes it when it is done.
+func (s *Shell) advanceOpening(ctx app.Context, budgetMs float64, clockMs func() float64) {
+	o := s.opening
+	start := clockMs()
+	done, err := o.r.advance(func() bool { return clockMs()-start < budgetMs }, func() float64 { return clockMs() - start }, budgetMs)
+	if !done && err == nil {
+		return
+	}
+	s.opening = nil
+	o.done(ctx, err)
+}
+
+// cancelOpening drops the session being replayed; the page's stays.
+func (s *Shell) cancelOpening(ctx app.Context) {
+	if o := s.opening; o != nil {
+		s.opening = nil
+		o.done(ctx, errCancelled)
+	}
 }
 
 // keep files a session (its scenario) in the library as a new entry named

@@ -11,6 +11,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,4 +79,66 @@ func TestLinksOpenExactlyOverAnySession(t *testing.T) {
 			c.Select(c.World().Hardware().Blades[0].Path)
 		}
 	}
+}
+
+// A long link is replayed between frames, a slice a frame within the
+// budget, with progress, and can be cancelled; the page's session is
+// untouched until the replay is done.
+func TestOpeningReplaysInSlicesAndCancels(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	w, err := sim.New(sc)
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(3000))
+	want := w.Status().Hash
+	long := w.Scenario()
+
+	page := newC(t, "standard")
+	before := page.World().Status().Hash
+	var ms float64
+	pageMs := func() float64 { ms += 0.5; return ms } // every look at the clock costs half a millisecond
+	s := &Shell{c: page}
+	var got error
+	finished := false
+	open := func() {
+		r, err := startReplay(long, nil, long.Commands, long.At)
+		require.NoError(t, err)
+		finished = false
+		s.opening = &opening{r: r, what: "a link", done: func(ctx app.Context, err error) {
+			finished, got = true, err
+			if err == nil {
+				w, future := r.finish()
+				page.openNew(long, w, future)
+			}
+		}}
+	}
+
+	open()
+	frames := 0
+	var last clock.Tick
+	for s.opening != nil {
+		s.advanceOpening(app.Context{}, 8, pageMs)
+		frames++
+		if s.opening != nil {
+			_, to, now := s.opening.r.progress()
+			assert.Equal(t, clock.Tick(3000), to)
+			assert.GreaterOrEqual(t, now, last, "progress only goes forward")
+			last = now
+			assert.Equal(t, before, page.World().Status().Hash, "the page's session is untouched meanwhile")
+		}
+	}
+	require.True(t, finished)
+	require.NoError(t, got)
+	assert.Greater(t, frames, 3, "in slices, not one frozen frame")
+	assert.Equal(t, want, page.World().Status().Hash)
+
+	page = newC(t, "standard")
+	open()
+	s.advanceOpening(app.Context{}, 8, pageMs)
+	require.NotNil(t, s.opening)
+	s.cancelOpening(app.Context{})
+	assert.True(t, finished)
+	assert.ErrorIs(t, got, errCancelled)
+	assert.Nil(t, s.opening)
+	assert.Equal(t, before, page.World().Status().Hash, "a cancelled opening changes nothing")
 }

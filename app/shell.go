@@ -1,6 +1,8 @@
 package app
 
 import (
+	"fmt"
+
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -30,6 +32,7 @@ type Shell struct {
 	libV        uint64        // bumped when the library panel's storage work is done
 	logV        uint64        // the log version last rendered
 	logAt       float64       // and when
+	opening     *opening      // a session being replayed aside, between frames
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -75,9 +78,13 @@ func (s *Shell) start() {
 }
 
 // frame is one animation frame's work.
-func (s *Shell) frame(nowMs float64) bool {
+func (s *Shell) frame(ctx app.Context, nowMs float64) bool {
 	if s.c == nil {
 		return false
+	}
+	if s.opening != nil {
+		s.advanceOpening(ctx, frameBudgetMs, pageClock)
+		return true
 	}
 	return s.c.Frame(nowMs, frameBudgetMs, pageClock)
 }
@@ -143,6 +150,15 @@ func (s *Shell) Render() app.UI {
 		notes = append(notes, app.Div().Class("notice").DataSet("testid", "notice").Aria("role", "status").Body(
 			app.Span().Text(s.notice),
 			app.Button().Text("Dismiss").OnClick(func(ctx app.Context, e app.Event) { s.notice = "" })))
+	}
+	if o := s.opening; o != nil {
+		from, to, now := o.r.progress()
+		notes = append(notes, app.Div().Class("notice").DataSet("testid", "opening").Aria("role", "status").Body(
+			app.Span().Text(fmt.Sprintf("Opening %s: replaying to tick %d ", o.what, to)),
+			app.Progress().Max(int(max(1, to-from))).Value(int(now-from)).Aria("label", "replay progress"),
+			app.Text(fmt.Sprintf(" t=%d ", now)),
+			app.Button().DataSet("testid", "opening-cancel").Text("Cancel").OnClick(func(ctx app.Context, e app.Event) { s.cancelOpening(ctx) }),
+		))
 	}
 	if s.pendingLink != "" {
 		notes = append(notes, app.Div().Class("notice").Body(

@@ -130,59 +130,23 @@ func (c *Controller) TravelTo(t clock.Tick) error {
 	return nil
 }
 
-// rebuild makes the world of sc at tick t from the nearest of snaps (sc's
-// own) at or before t, or from tick 0, replaying the commands of cmds up
-// to t; it returns the later ones, the future. Its trace reaches the log
-// while it replays: callers that may drop it keep the log (prepare).
+// rebuild makes the world of sc at tick t from the newest of snaps (sc's
+// own) at or before t that restores, or from tick 0, replaying the commands
+// of cmds up to t, at once; it returns the later ones, the future. It
+// touches nothing of the page: the world feeds the log once installed
+// (afterRebuild).
 func (c *Controller) rebuild(sc *scenario.Scenario, snaps []Snapshot, cmds []scenario.Timed, t clock.Tick) (*sim.World, []scenario.Timed, error) {
-	base := sc.Clone()
-	base.Commands, base.At = nil, 0
-	var w *sim.World
-	var err error
-	for i := len(snaps) - 1; i >= 0 && w == nil; i-- {
-		if s := snaps[i]; clock.Tick(s.Tick) <= t {
-			// A snapshot that does not restore (damaged, or from an older
-			// engine) is passed over: an older one, or the scenario itself,
-			// replays to the same state.
-			w, _ = sim.Restore(base, s.Data, sim.WithTraceSink(c.sink))
-		}
-	}
-	if w == nil {
-		if w, err = sim.New(base, sim.WithTraceSink(c.sink)); err != nil {
-			return nil, nil, err
-		}
-	}
-	done := len(w.Commands())
-	if done > len(cmds) {
-		return nil, nil, fmt.Errorf("time travel: the snapshot has %s, the run %d", plural(done, "command"), len(cmds))
-	}
-	rest := cmds[done:]
-	for len(rest) > 0 && rest[0].At <= t && w.Halted() == nil {
-		if err := w.RunTo(rest[0].At); err != nil {
-			if w.Halted() != nil {
-				break // the run stops where it stopped when it ran; the page shows why
-			}
-			return nil, nil, err
-		}
-		if _, err := w.Apply(rest[0].Command); err != nil {
-			return nil, nil, err
-		}
-		rest = rest[1:]
-	}
-	if err := w.RunTo(t); err != nil && w.Halted() == nil {
+	r, err := startReplay(sc, snaps, cmds, t)
+	if err != nil {
 		return nil, nil, err
 	}
-	return w, slices.Clone(rest), nil
+	return r.all()
 }
 
 // prepare builds the world of sc (a scenario with its commands, at its
-// tick) from scratch, without changing what the page shows: the log and
-// the diagram's lights are as they were, and nothing is installed.
+// tick) from scratch, without changing what the page shows.
 func (c *Controller) prepare(sc *scenario.Scenario) (*sim.World, []scenario.Timed, error) {
-	entries, lit := slices.Clone(c.entries), c.lit
-	w, future, err := c.rebuild(sc, nil, sc.Commands, sc.At)
-	c.entries, c.lit = entries, lit
-	return w, future, err
+	return c.rebuild(sc, nil, sc.Commands, sc.At)
 }
 
 // openNew makes w, prepared from sc, the page's world: a new, unsaved
@@ -214,11 +178,14 @@ func (c *Controller) RunScenario() *scenario.Scenario {
 // the world's own kept trace, every rack is redrawn.
 func (c *Controller) afterRebuild(w *sim.World) {
 	c.entries = c.entries[:0]
+	for i := range c.lit {
+		c.lit[i] = clock.Never
+	}
 	entries, _, _ := w.Trace().After(0, LogKeep)
 	for i := range entries {
-		e := entries[i]
-		c.entries = append(c.entries, &e)
+		c.sink(&entries[i])
 	}
+	w.Trace().SetSink(c.sink)
 	c.version++
 }
 
