@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"strings"
@@ -55,10 +56,11 @@ type Controller struct {
 	reached    clock.Tick               // the furthest tick run
 	savedID    string                   // the library entry this session came from
 	savedRev   int64
-	simSeq     uint64 // simulation (not infrastructure) entries seen
-	logInfra   bool   // the log shows infrastructure entries
-	stepN      int64  // the user's "step N"
-	rateChoice string // the user's rate: ticks per second or "fastest"
+	savedSum   [32]byte // the SHA-256 of the run as that entry holds it (zero: unknown)
+	simSeq     uint64   // simulation (not infrastructure) entries seen
+	logInfra   bool     // the log shows infrastructure entries
+	stepN      int64    // the user's "step N"
+	rateChoice string   // the user's rate: ticks per second or "fastest"
 }
 
 // Mode is what the frame loop is doing.
@@ -100,6 +102,20 @@ func (c *Controller) Load(sc *scenario.Scenario) error {
 	return nil
 }
 
+// Unsaved reports whether the session has work the library does not hold:
+// it has run or been given commands, and it is not a library entry as
+// saved (or opened) and unchanged since.
+func (c *Controller) Unsaved() bool {
+	if !c.HasHistory() {
+		return false
+	}
+	if c.savedID == "" || c.savedSum == ([32]byte{}) {
+		return true
+	}
+	data, err := c.runJSON()
+	return err != nil || sha256.Sum256(data) != c.savedSum
+}
+
 // sessionFrom is what a new session takes over from where it comes from
 // (a saved session, a library entry): nothing else of the page's previous
 // session.
@@ -109,6 +125,7 @@ type sessionFrom struct {
 	reached  clock.Tick
 	savedID  string
 	savedRev int64
+	savedSum [32]byte
 }
 
 // begin makes w, built from sc, the page's world as a new session: every
@@ -120,7 +137,7 @@ func (c *Controller) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom
 	c.sc = sc.Clone()
 	c.sc.Commands, c.sc.At = nil, 0
 	c.snaps, c.future = slices.Clone(from.snaps), slices.Clone(from.future)
-	c.savedID, c.savedRev = from.savedID, from.savedRev
+	c.savedID, c.savedRev, c.savedSum = from.savedID, from.savedRev, from.savedSum
 	c.selected, c.zone, c.err = "", "", ""
 	c.install(w)
 	c.afterRebuild(w)

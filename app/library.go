@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -253,6 +254,9 @@ func (p *LibraryPanel) put(ctx app.Context, rec SavedScenario, session bool, ok 
 				p.remember(got)
 				if session || c.savedID == got.ID {
 					c.savedID, c.savedRev = got.ID, got.Rev
+					if session {
+						c.savedSum = sha256.Sum256(got.Scenario)
+					}
 				}
 			default:
 				p.msg = "Not saved: " + err.Error()
@@ -355,7 +359,7 @@ func (p *LibraryPanel) open(ctx app.Context, id string) {
 				p.missing()
 				return
 			}
-			p.openSaved(s)
+			p.S.replacing(ctx, "opening “"+s.Name+"”", func(ctx app.Context) { p.openSaved(s) })
 		})
 	})
 }
@@ -364,12 +368,13 @@ func (p *LibraryPanel) open(ctx app.Context, id string) {
 func (p *LibraryPanel) openSaved(s SavedScenario) {
 	sc, err := scenario.Parse(s.Name, s.Scenario)
 	if err == nil {
-		err = p.C.Resume(&Session{Scenario: s.Scenario, SavedID: s.ID, SavedRev: s.Rev})
+		err = p.C.Resume(&Session{Scenario: s.Scenario, Now: -1, SavedID: s.ID, SavedRev: s.Rev})
 	}
 	if err != nil {
 		p.C.SetErr("“" + s.Name + "” could not be opened: " + err.Error())
 		return
 	}
+	p.C.savedSum = sha256.Sum256(s.Scenario)
 	p.name = ""
 	p.msg = fmt.Sprintf("Opened “%s” at tick %d.", s.Name, sc.At)
 }

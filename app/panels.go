@@ -7,7 +7,7 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	switch tab {
 	case "scenario":
-		return &ScenarioPanel{C: c, V: v}
+		return &ScenarioPanel{C: c, V: v, S: s}
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
 	case "library":
@@ -17,7 +17,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "faults":
 		return &FaultsPanel{C: c, V: v}
 	case "policies":
-		return &PoliciesPanel{C: c, V: v}
+		return &PoliciesPanel{C: c, V: v, S: s}
 	case "charts":
 		return &ChartsPanel{C: c, V: v}
 	case "diagram":

@@ -20,10 +20,14 @@ var OpenStorage func(ctx context.Context) (Storage, error)
 
 // storageState is what the page knows about its storage.
 type storageState struct {
-	st      Storage
-	note    string // shown to the user: "runs in memory", "closed", ...
-	writing bool   // a write is in flight (writes are serialised)
-	lastVer uint64
+	st        Storage
+	note      string // shown to the user: "runs in memory", "closed", ...
+	writing   bool   // a write is in flight (writes are serialised)
+	lastVer   uint64 // the controller's version last saved
+	failedVer uint64 // the version whose save failed: tried again at the next change
+	rev       int64  // the stored session's revision this tab's saves build on
+	hold      bool   // a damaged session is being set aside: nothing writes over it meanwhile
+	blocked   bool   // this tab does not save its session (note says why)
 }
 
 // autosaveEvery is how often (wall time) a changed session is written.
@@ -54,21 +58,39 @@ func (s *Shell) openSession(ctx app.Context) {
 	persistStorage()
 	var sess *Session
 	var sessErr error
+	aside := "" // what became of a saved session that could not be read
+	blocked := false
 	if st.Kind() != "memory" {
 		sess, sessErr = st.Session(context.Background())
+		if sessErr != nil && !errors.Is(sessErr, ErrClosed) {
+			// Never write over what could not be read: move it aside first.
+			key, err := st.SetSessionAside(context.Background())
+			switch {
+			case err != nil:
+				aside = fmt.Sprintf("Your saved session could not be read (%v), nor set aside (%v). To keep it, this tab does not save its session.", sessErr, err)
+				blocked = true
+			case key != "":
+				aside = fmt.Sprintf("Your saved session could not be read (%v). It is kept aside in this browser's storage as “%s”, not written over; this is a new session.", sessErr, key)
+			}
+			sess, sessErr = nil, nil
+		}
 	}
 	frag := app.Window().Get("location").Get("hash").String()
 	builtin := app.Window().URL().Query().Get("builtin")
 	ctx.Dispatch(func(ctx app.Context) {
-		s.store = &storageState{st: st, note: note}
+		s.store = &storageState{st: st, note: note, blocked: blocked}
+		if aside != "" {
+			s.notice = aside
+			if blocked {
+				s.store.note = aside
+			}
+		}
 		var kept []byte // the session a link or ?builtin replaces
 		resume := func() {
 			if sess == nil || sessErr != nil {
 				return
 			}
-			if err := s.c.Resume(sess); err != nil {
-				s.c.SetErr("The saved session could not be resumed (" + err.Error() + "); starting the default scenario.")
-			}
+			s.resumeSaved(ctx, sess)
 		}
 		finish := func(ctx app.Context) {
 			if sessErr != nil {
@@ -122,6 +144,68 @@ func (s *Shell) openSession(ctx app.Context) {
 			resume()
 			finish(ctx)
 		}
+	})
+}
+
+// resumeSaved resumes the saved session. A session that resumes only in
+// part (a damaged snapshot passed over: it replays from the scenario and
+// its commands instead), or not at all (its scenario cannot be read, or
+// replaying it fails or panics), is set aside in storage before anything
+// is saved, and the page says so; it never shows the crash screen for it.
+func (s *Shell) resumeSaved(ctx app.Context, sess *Session) {
+	skipped, err := s.c.resumeSafely(sess)
+	if err == nil && len(skipped) == 0 {
+		s.store.rev = sess.Rev
+		return
+	}
+	what := "Your saved session could not be resumed (" + fmt.Sprint(err) + "); this is the default scenario."
+	if err == nil {
+		what = fmt.Sprintf("Your saved session had a damaged snapshot (%v), so it was replayed from its scenario and commands instead, to the same tick.", skipped[0])
+	}
+	ss, st := s.store, s.store.st
+	ss.hold = true
+	s.notice = what + " Setting the damaged record aside…"
+	ctx.Async(func() {
+		key, aerr := st.SetSessionAside(context.Background())
+		ctx.Dispatch(func(ctx app.Context) {
+			ss.hold, ss.rev = false, 0
+			switch {
+			case aerr != nil:
+				ss.blocked = true
+				ss.note = what + " The damaged record could not be set aside (" + aerr.Error() + "), so this tab does not save its session, to keep it."
+				s.notice = ""
+			case key != "":
+				s.notice = what + " The damaged record is kept aside in this browser's storage as “" + key + "”."
+			default:
+				s.notice = what
+			}
+		})
+	})
+}
+
+// replacing runs replace, which replaces the page's session (opening a
+// library entry, loading or importing a scenario, restarting it with other
+// settings or rules), after keeping the session in the library if it has
+// work the library does not hold, as links and resets do. If it cannot be
+// kept, replace does not run, and the page says why. With no shell (tests)
+// or no storage yet, replace runs at once.
+func (s *Shell) replacing(ctx app.Context, why string, replace func(ctx app.Context)) {
+	if s == nil || s.store == nil || !s.c.Unsaved() {
+		replace(ctx)
+		return
+	}
+	data, err := s.c.runJSON()
+	if err != nil {
+		s.c.SetErr(err.Error())
+		return
+	}
+	s.keep(data, "session before "+why, func(ctx app.Context, keptAs string, err error) {
+		if err != nil {
+			s.c.SetErr("The current session could not be kept in the library (" + err.Error() + "), so it stays open.")
+			return
+		}
+		replace(ctx)
+		s.notice = "Your previous session is in the library as “" + keptAs + "”."
 	})
 }
 
@@ -289,10 +373,14 @@ func (c *Controller) ShareLink(origin string) (string, error) {
 }
 
 // autosave writes the session when it changed, at most every
-// autosaveEvery, one write at a time.
+// autosaveEvery, one write at a time, on top of the revision this tab
+// last read or wrote. A failed write is shown as "not saved" and tried
+// again at the next change; a write refused because another tab saved its
+// session since stops this tab's saving, and the page says so.
 func (s *Shell) autosave(ctx app.Context) {
 	ss := s.store
-	if ss == nil || ss.writing || ss.st.Kind() == "memory" || s.c.Version() == ss.lastVer {
+	ver := s.c.Version()
+	if ss == nil || ss.writing || ss.hold || ss.blocked || ss.st.Kind() == "memory" || ver == ss.lastVer || ver == ss.failedVer || s.opening != nil {
 		return
 	}
 	sess, err := s.c.Session()
@@ -300,20 +388,31 @@ func (s *Shell) autosave(ctx app.Context) {
 		s.c.SetErr("Autosave: " + err.Error())
 		return
 	}
-	ss.writing, ss.lastVer = true, s.c.Version()
+	sess.Rev = ss.rev
+	ss.writing = true
 	ctx.Async(func() {
-		err := ss.st.PutSession(context.Background(), sess)
+		rev, err := ss.st.PutSession(context.Background(), sess)
 		ctx.Dispatch(func(ctx app.Context) {
 			ss.writing = false
-			if err != nil {
-				ss.note = "Autosave failed: " + err.Error()
-				if errors.Is(err, ErrQuota) {
-					ss.note = "Autosave failed: the browser's storage for this site is full. Nothing was half-written; free space by deleting saved scenarios, or export your work."
+			switch {
+			case err == nil:
+				ss.rev, ss.lastVer, ss.failedVer = rev, ver, 0
+				if strings.HasPrefix(ss.note, "Not saved") {
+					ss.note = ""
 				}
-				return
-			}
-			if strings.HasPrefix(ss.note, "Autosave failed") {
-				ss.note = ""
+			case errors.Is(err, ErrConflict), errors.Is(err, ErrUnreadable):
+				ss.blocked = true
+				ss.note = "Not saved: another tab has saved its session since this one opened it, so this tab no longer saves (it would write over that work). " +
+					"Save this run to the library to keep it, or reload to continue the other tab's session."
+				if errors.Is(err, ErrUnreadable) {
+					ss.note = "Not saved: the session in storage cannot be read, so this tab does not write over it. Save this run to the library to keep it."
+				}
+			case errors.Is(err, ErrQuota):
+				ss.failedVer = ver
+				ss.note = "Not saved: the browser's storage for this site is full. Nothing was half-written; free space by deleting saved scenarios, or export your work. Saving is tried again at the next change."
+			default:
+				ss.failedVer = ver
+				ss.note = "Not saved: " + err.Error() + ". Saving is tried again at the next change."
 			}
 		})
 	})

@@ -22,6 +22,7 @@ type PoliciesPanel struct {
 	app.Compo
 	C *Controller
 	V uint64
+	S *Shell // keeps the session a restart replaces; nil in tests
 
 	policy    string             // the policy chosen in the select ("" : the scenario's)
 	policyFor *scenario.Scenario // the scenario it was chosen for; another one forgets it
@@ -268,7 +269,9 @@ func (p *PoliciesPanel) renderPolicy(ctl *scenario.Control) app.UI {
 				OnChange(func(ctx app.Context, e app.Event) { p.choosePolicy(ctx.JSSrc().Get("value").String()) }, app.EventScope("pol-policy")).
 				Body(opts...),
 			app.Button().Type("button").Class("pol-apply").DataSet("testid", "policy-apply").Disabled(chosen == current).
-				Text("Apply and restart at tick 0").OnClick(func(ctx app.Context, e app.Event) { p.applyPolicy() }),
+				Text("Apply and restart at tick 0").OnClick(func(ctx app.Context, e app.Event) {
+				p.S.replacing(ctx, "restarting with another policy", func(app.Context) { p.applyPolicy() })
+			}),
 		),
 	)
 }
@@ -317,7 +320,13 @@ func (p *PoliciesPanel) renderRules(ctl *scenario.Control) app.UI {
 				OnInput(p.ValueTo(&p.draft), app.EventScope("pol-rules")),
 			app.Div().Class("pol-row").Body(
 				app.Button().Type("button").Class("pol-apply").DataSet("testid", "rules-apply").
-					Text("Apply and restart at tick 0").OnClick(func(ctx app.Context, e app.Event) { p.applyRules() }),
+					Text("Apply and restart at tick 0").OnClick(func(ctx app.Context, e app.Event) {
+					if _, err := parseRulesEdit(p.draft); err != nil {
+						p.applyRules() // says what is wrong; nothing to keep
+						return
+					}
+					p.S.replacing(ctx, "restarting with edited rules", func(app.Context) { p.applyRules() })
+				}),
 				app.Button().Type("button").Class("pol-default").DataSet("testid", "rules-default").
 					Text("Use the default rules").OnClick(func(ctx app.Context, e app.Event) { p.useDefaultRules() }),
 				app.Button().Type("button").Class("pol-cancel").DataSet("testid", "rules-cancel").

@@ -18,6 +18,7 @@ type ScenarioPanel struct {
 	app.Compo
 	C *Controller
 	V uint64
+	S *Shell // keeps the session a load replaces; nil in tests
 
 	pick   string
 	seed   string
@@ -95,14 +96,17 @@ func (p *ScenarioPanel) onLoad(ctx app.Context, e app.Event) {
 		name = p.C.Base().Name
 	}
 	sc, err := scenario.Builtin(name)
-	if err == nil {
-		err = p.C.Load(sc)
-	}
 	if err != nil {
 		p.C.SetErr(err.Error())
 		return
 	}
-	p.seed, p.delays = "", ""
+	p.S.replacing(ctx, "loading "+name, func(ctx app.Context) {
+		if err := p.C.Load(sc); err != nil {
+			p.C.SetErr(err.Error())
+			return
+		}
+		p.seed, p.delays = "", ""
+	})
 }
 
 func (p *ScenarioPanel) onExport(ctx app.Context, e app.Event) {
@@ -132,7 +136,9 @@ func (c *Controller) InventoryYAML() ([]byte, error) {
 
 // onImport reads the chosen file and loads it.
 func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
-	readChosenFile(ctx, func(ctx app.Context, name string, data []byte) { p.C.Import(name, data) })
+	readChosenFile(ctx, func(ctx app.Context, name string, data []byte) {
+		p.S.replacing(ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
+	})
 }
 
 // Import loads a file's contents: a YAML inventory (run with the current
@@ -172,10 +178,13 @@ func (c *Controller) Import(name string, data []byte) error {
 }
 
 func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
-	if err := p.C.Edit(p.seed, p.delays); err != nil {
-		return
-	}
-	p.seed, p.delays = "", ""
+	seed, delays := p.seed, p.delays
+	p.S.replacing(ctx, "restarting with other settings", func(ctx app.Context) {
+		if err := p.C.Edit(seed, delays); err != nil {
+			return
+		}
+		p.seed, p.delays = "", ""
+	})
 }
 
 // Edit restarts the scenario at tick 0 with another seed and delays

@@ -20,7 +20,7 @@ import (
 // session's afresh (begin), the runner's say how time is driven, and the
 // user's choices stay. A field added without a decision fails here.
 func TestControllerFieldsAreClassified(t *testing.T) {
-	session := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev",
+	session := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
 		"entries", "entrySeq", "simSeq", "lit", "selected", "zone", "err", "rackVer", "rackGen"}
 	runner := []string{"mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost", "version"}
 	choices := []string{"snapEvery", "logInfra", "stepN", "rateChoice"}

@@ -27,10 +27,21 @@ type Storage interface {
 	PutScenario(ctx context.Context, s SavedScenario) (SavedScenario, error)
 	// DeleteScenario removes a saved scenario.
 	DeleteScenario(ctx context.Context, id string) error
-	// Session is the autosaved session, nil if there is none.
+	// Session is the autosaved session, nil if there is none. A stored
+	// session that cannot be read (damaged, or of a newer format) is an
+	// error naming it, and stays as it is: PutSession will not write over
+	// it until SetSessionAside has moved it.
 	Session(ctx context.Context) (*Session, error)
-	// PutSession replaces the autosaved session.
-	PutSession(ctx context.Context, s *Session) error
+	// PutSession writes s as the session if the stored one is still at
+	// revision s.Rev (0: there is none), and returns the new revision. A
+	// tab whose session another tab has written since gets ErrConflict,
+	// so two tabs never overwrite each other's work silently; a stored
+	// session that cannot be read gives ErrUnreadable.
+	PutSession(ctx context.Context, s *Session) (rev int64, err error)
+	// SetSessionAside moves the stored session record, as it is (read or
+	// not), aside under a new key, which it returns ("" when there was no
+	// session), so that nothing writes over it; the session is then empty.
+	SetSessionAside(ctx context.Context) (key string, err error)
 }
 
 // Errors storage returns (wrapped, with the details).
@@ -39,6 +50,9 @@ var (
 	ErrQuota    = errors.New("the browser's storage for this site is full")
 	ErrClosed   = errors.New("the storage was closed by another tab (a newer version of the app?); reload the page")
 	ErrNotFound = errors.New("not found")
+	// ErrUnreadable: the stored session cannot be read, so it is not
+	// written over (SetSessionAside first).
+	ErrUnreadable = errors.New("the stored session cannot be read, so it is kept and not written over")
 )
 
 // SavedScenario is one scenario of the library.
@@ -51,13 +65,16 @@ type SavedScenario struct {
 }
 
 // Session is what a reload resumes: the scenario with the user's commands
-// and the tick reached, the snapshots taken, and the library entry it was
-// opened from ("" when unsaved).
+// (after a travel back in time, the kept future's too) and the furthest
+// tick reached, the tick the session is at, the snapshots taken, and the
+// library entry it was opened from ("" when unsaved).
 type Session struct {
 	Scenario  []byte
+	Now       int64      // the tick the session is at; -1: the scenario's own tick (records written before Now existed)
 	Snapshots []Snapshot // oldest first
 	SavedID   string
 	SavedRev  int64
+	Rev       int64 // the stored record's revision: set by Session, checked and bumped by PutSession
 }
 
 // Snapshot is a world snapshot (sim.World.Snapshot) at a tick.
@@ -72,12 +89,17 @@ type Memory struct {
 	mu        sync.Mutex
 	scenarios map[string]SavedScenario
 	session   *Session
+	aside     map[string]*Session
 	clock     func() int64
+
+	// Unreadable makes the stored session read as damaged (tests of what
+	// the page does then).
+	Unreadable bool
 }
 
 // NewMemory makes an empty Memory; now gives Modified times.
 func NewMemory(now func() int64) *Memory {
-	return &Memory{scenarios: map[string]SavedScenario{}, clock: now}
+	return &Memory{scenarios: map[string]SavedScenario{}, aside: map[string]*Session{}, clock: now}
 }
 
 // Kind is "memory".
@@ -148,16 +170,52 @@ func (m *Memory) Session(ctx context.Context) (*Session, error) {
 	if m.session == nil {
 		return nil, nil
 	}
+	if m.Unreadable {
+		return nil, errors.New("the saved session cannot be read: damaged (a test)")
+	}
 	s := *m.session
 	return &s, nil
 }
 
-// PutSession replaces the session.
-func (m *Memory) PutSession(ctx context.Context, s *Session) error {
+// PutSession writes the session if nobody wrote it since s.Rev.
+func (m *Memory) PutSession(ctx context.Context, s *Session) (int64, error) {
+	if s == nil {
+		return 0, errors.New("saving the session: no session (nil)")
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	var cur int64
+	if m.session != nil {
+		if m.Unreadable {
+			return 0, fmt.Errorf("saving the session: %w", ErrUnreadable)
+		}
+		cur = m.session.Rev
+	}
+	if cur != s.Rev {
+		return 0, fmt.Errorf("saving the session: %w (revision %d, this tab read %d)", ErrConflict, cur, s.Rev)
+	}
 	c := *s
 	c.Snapshots = slices.Clone(s.Snapshots)
+	c.Rev++
 	m.session = &c
-	return nil
+	return c.Rev, nil
+}
+
+// SetSessionAside moves the session aside.
+func (m *Memory) SetSessionAside(ctx context.Context) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.session == nil {
+		return "", nil
+	}
+	key := fmt.Sprintf("aside-%d-%d", m.clock(), len(m.aside)+1)
+	m.aside[key], m.session, m.Unreadable = m.session, nil, false
+	return key, nil
+}
+
+// Aside is a session set aside, as it was stored (tests).
+func (m *Memory) Aside(key string) *Session {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.aside[key]
 }

@@ -190,27 +190,58 @@ func (c *Controller) afterRebuild(w *sim.World) {
 }
 
 // Resume restores a saved session: the world at the session's tick, from
-// its latest usable snapshot, with the same state and trace hash as when
-// it was saved.
+// its latest snapshot that restores, with the same state and trace hash as
+// when it was saved, and the future it kept after a travel back. On error
+// nothing changes.
 func (c *Controller) Resume(s *Session) error {
-	sc, err := scenario.Parse("session", s.Scenario)
-	if err != nil {
-		return err
-	}
-	entries, lit := slices.Clone(c.entries), c.lit
-	w, future, err := c.rebuild(sc, s.Snapshots, sc.Commands, sc.At)
-	if err != nil {
-		c.entries, c.lit = entries, lit
-		return err
-	}
-	c.begin(sc, w, sessionFrom{snaps: s.Snapshots, future: future, reached: sc.At, savedID: s.SavedID, savedRev: s.SavedRev})
-	return nil
+	_, err := c.resume(s)
+	return err
 }
 
-// Session is what autosave writes: the scenario with its commands and
-// tick, and the snapshots (the future after a time travel is not kept).
+// resume is Resume, and says which snapshots it passed over (damaged, or
+// not of this run) and replayed instead.
+func (c *Controller) resume(s *Session) (skipped []error, err error) {
+	sc, err := scenario.Parse("session", s.Scenario)
+	if err != nil {
+		return nil, err
+	}
+	now := clock.Tick(s.Now)
+	if s.Now < 0 || now > sc.At {
+		now = sc.At
+	}
+	r, err := startReplay(sc, s.Snapshots, sc.Commands, now)
+	if err != nil {
+		return nil, err
+	}
+	w, future, err := r.all()
+	if err != nil {
+		return r.skipped, err
+	}
+	var snaps []Snapshot
+	if len(r.skipped) == 0 {
+		snaps = s.Snapshots
+	}
+	c.begin(sc, w, sessionFrom{snaps: snaps, future: future, reached: sc.At, savedID: s.SavedID, savedRev: s.SavedRev})
+	return r.skipped, nil
+}
+
+// resumeSafely is resume that turns a panic (a bug, met with data no check
+// refused) into an error, so that a saved session can never crash the page
+// on every load.
+func (c *Controller) resumeSafely(s *Session) (skipped []error, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			skipped, err = nil, fmt.Errorf("replaying it failed (%v)", p)
+		}
+	}()
+	return c.resume(s)
+}
+
+// Session is what autosave writes: the run as far as it went (with the
+// future kept after a travel back, so a reload keeps it), the tick it is
+// at, and the snapshots up to that tick.
 func (c *Controller) Session() (*Session, error) {
-	data, err := scenario.Marshal(c.world.Scenario())
+	data, err := scenario.Marshal(c.RunScenario())
 	if err != nil {
 		return nil, err
 	}
@@ -224,5 +255,5 @@ func (c *Controller) Session() (*Session, error) {
 	if len(snaps) > SessionSnapshots {
 		snaps = snaps[len(snaps)-SessionSnapshots:]
 	}
-	return &Session{Scenario: data, Snapshots: snaps, SavedID: c.savedID, SavedRev: c.savedRev}, nil
+	return &Session{Scenario: data, Now: int64(now), Snapshots: snaps, SavedID: c.savedID, SavedRev: c.savedRev}, nil
 }

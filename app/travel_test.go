@@ -62,7 +62,8 @@ func TestSessionResumes(t *testing.T) {
 	sess, err := c.Session()
 	require.NoError(t, err)
 	mem := NewMemory(func() int64 { return 1 })
-	require.NoError(t, mem.PutSession(context.Background(), sess))
+	_, err = mem.PutSession(context.Background(), sess)
+	require.NoError(t, err)
 
 	got, err := mem.Session(context.Background())
 	require.NoError(t, err)

@@ -26,6 +26,16 @@ var rawJS = js.Global().Call("eval", `({
 			tx.onabort = () => { db.close(); fail(tx.error); };
 		};
 	}),
+	// get reads the value under key in store.
+	get: (name, store, key) => new Promise((ok, fail) => {
+		const r = indexedDB.open(name);
+		r.onerror = () => fail(r.error);
+		r.onsuccess = () => {
+			const db = r.result, g = db.transaction(store).objectStore(store).get(key);
+			g.onsuccess = () => { db.close(); ok(g.result); };
+			g.onerror = () => { db.close(); fail(g.error); };
+		};
+	}),
 	// openVersion opens name at version, as a newer app would; it resolves
 	// to the connection once the older ones have let go.
 	openVersion: (name, version) => new Promise((ok, fail) => {

@@ -15,7 +15,12 @@ import (
 // formatVersion is the "v" of the records this code writes. To change a
 // record's shape, write v2, and make decodeScenario/decodeSession read v1
 // too (migrating it in memory: it is rewritten as v2 by the next write).
-const formatVersion = 1
+//
+//	1: the first records
+//	2: a session record has "now" (the tick it is at, where its scenario
+//	   may go further: a future kept after a travel back) and "rev" (its
+//	   revision, so two tabs never overwrite each other's session)
+const formatVersion = 2
 
 // safeMax is the largest integer a JS number holds exactly (2^53 - 1).
 const safeMax = 1<<53 - 1
@@ -64,7 +69,7 @@ func decodeScenario(rec js.Value) (s app.SavedScenario, err error) {
 		return s, err
 	}
 	switch v {
-	case 1:
+	case 1, 2:
 		f := fields{obj: rec}
 		f.only("v", "id", "name", "modified", "rev", "scenario")
 		s = app.SavedScenario{
@@ -93,12 +98,20 @@ func encodeSession(s *app.Session) (js.Value, error) {
 		o.Set("data", bytesToJS(sn.Data))
 		snaps.SetIndex(i, o)
 	}
+	if err := checkSafe("now", s.Now); err != nil {
+		return js.Value{}, err
+	}
+	if err := checkSafe("rev", s.Rev); err != nil {
+		return js.Value{}, err
+	}
 	rec := jsObject.New()
 	rec.Set("v", formatVersion)
 	rec.Set("scenario", bytesToJS(s.Scenario))
+	rec.Set("now", s.Now)
 	rec.Set("snapshots", snaps)
 	rec.Set("savedID", s.SavedID)
 	rec.Set("savedRev", s.SavedRev)
+	rec.Set("rev", s.Rev)
 	return rec, nil
 }
 
@@ -111,14 +124,18 @@ func decodeSession(rec js.Value) (s app.Session, err error) {
 		return s, err
 	}
 	switch v {
-	case 1:
+	case 1, 2:
 		f := fields{obj: rec}
-		f.only("v", "scenario", "snapshots", "savedID", "savedRev")
-		s = app.Session{
-			Scenario: f.bytes("scenario"),
-			SavedID:  f.str("savedID"),
-			SavedRev: f.int("savedRev"),
+		s = app.Session{Now: -1} // v1: at the scenario's own tick, revision 0
+		if v == 1 {
+			f.only("v", "scenario", "snapshots", "savedID", "savedRev")
+		} else {
+			f.only("v", "scenario", "now", "snapshots", "savedID", "savedRev", "rev")
+			s.Now, s.Rev = f.int("now"), f.int("rev")
 		}
+		s.Scenario = f.bytes("scenario")
+		s.SavedID = f.str("savedID")
+		s.SavedRev = f.int("savedRev")
 		for i, o := range f.list("snapshots") {
 			g := fields{obj: o, path: fmt.Sprintf("snapshots[%d].", i), err: f.err}
 			if g.err == nil && !isRecord(o) {

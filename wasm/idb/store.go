@@ -400,27 +400,94 @@ func (s *Store) Session(ctx context.Context) (*app.Session, error) {
 	return out, nil
 }
 
-// PutSession replaces the autosaved session in one transaction. Unlike a
-// saved scenario, the session belongs to this tab: it has no revision, and
-// the last tab to write wins.
-func (s *Store) PutSession(ctx context.Context, sess *app.Session) error {
+// PutSession writes the session in one transaction, if the stored one is
+// still at revision sess.Rev (0: there is none), and returns the new
+// revision: a tab whose session another tab wrote since gets
+// app.ErrConflict. A stored session that cannot be read is never written
+// over (app.ErrUnreadable): SetSessionAside moves it first.
+func (s *Store) PutSession(ctx context.Context, sess *app.Session) (int64, error) {
 	if sess == nil {
-		return errors.New("saving the session: no session (nil)")
+		return 0, errors.New("saving the session: no session (nil)")
 	}
-	rec, err := encodeSession(sess)
+	out := *sess
+	out.Rev++
+	rec, err := encodeSession(&out)
 	if err != nil {
-		return fmt.Errorf("saving the session: %w", err)
+		return 0, fmt.Errorf("saving the session: %w", err)
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
 	err = s.run(ctx, indexeddb.TransactionReadWrite, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
-		_, err := objects.PutKey(js.ValueOf(sessionKey), rec)
+		key := js.ValueOf(sessionKey)
+		req, err := objects.Get(key)
+		if err != nil {
+			return err
+		}
+		cur, err := req.Await(ctx)
+		if err != nil {
+			return err
+		}
+		var rev int64
+		if !cur.IsUndefined() {
+			stored, err := decodeSession(cur)
+			if err != nil {
+				return fmt.Errorf("%w: %v", app.ErrUnreadable, err)
+			}
+			rev = stored.Rev
+		}
+		if rev != sess.Rev {
+			return fmt.Errorf("%w (revision %d, this tab read %d)", app.ErrConflict, rev, sess.Rev)
+		}
+		_, err = objects.PutKey(key, rec)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("saving the session: %w", err)
+		return 0, fmt.Errorf("saving the session: %w", err)
 	}
-	return nil
+	return out.Rev, nil
+}
+
+// SetSessionAside moves the stored session record, as it is, to the key
+// "aside-<unix ms>" in the same object store, in one transaction, and
+// returns that key ("" when there was no session).
+func (s *Store) SetSessionAside(ctx context.Context) (string, error) {
+	s.write.Lock()
+	defer s.write.Unlock()
+	var key string
+	err := s.run(ctx, indexeddb.TransactionReadWrite, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		req, err := objects.Get(js.ValueOf(sessionKey))
+		if err != nil {
+			return err
+		}
+		cur, err := req.Await(ctx)
+		if err != nil || cur.IsUndefined() {
+			return err
+		}
+		key = fmt.Sprintf("aside-%d", now())
+		for n := 2; ; n++ { // two in one millisecond
+			creq, err := objects.Get(js.ValueOf(key))
+			if err != nil {
+				return err
+			}
+			taken, err := creq.Await(ctx)
+			if err != nil {
+				return err
+			}
+			if taken.IsUndefined() {
+				break
+			}
+			key = fmt.Sprintf("aside-%d-%d", now(), n)
+		}
+		if _, err := objects.PutKey(js.ValueOf(key), cur); err != nil {
+			return err
+		}
+		_, err = objects.Delete(js.ValueOf(sessionKey))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("setting the session aside: %w", err)
+	}
+	return key, nil
 }
 
 func now() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"syscall/js"
 	"testing"
@@ -74,8 +75,10 @@ func TestRoundTripSurvivesReopen(t *testing.T) {
 		{Tick: 2500, Data: randomBytes(3, 200<<10+17)},
 		{Tick: 9000, Data: []byte{}},
 	}
-	want := &app.Session{Scenario: []byte(`{"name":"a","commands":[]}`), Snapshots: snaps, SavedID: "a", SavedRev: 2}
-	require.NoError(t, s.PutSession(ctx, want))
+	want := &app.Session{Scenario: []byte(`{"name":"a","commands":[]}`), Now: 7000, Snapshots: snaps, SavedID: "a", SavedRev: 2}
+	rev, err := s.PutSession(ctx, want)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, rev)
 
 	s.Close()
 	_, _, err = s.Scenarios(ctx)
@@ -92,18 +95,26 @@ func TestRoundTripSurvivesReopen(t *testing.T) {
 	assert.Equal(t, want.Scenario, got.Scenario)
 	assert.Equal(t, want.SavedID, got.SavedID)
 	assert.Equal(t, want.SavedRev, got.SavedRev)
+	assert.EqualValues(t, 7000, got.Now)
+	assert.EqualValues(t, 1, got.Rev)
 	require.Len(t, got.Snapshots, len(snaps))
 	for i, sn := range snaps {
 		assert.Equal(t, sn.Tick, got.Snapshots[i].Tick)
 		assert.True(t, string(sn.Data) == string(got.Snapshots[i].Data), "snapshot %d: %d bytes back, %d put", i, len(got.Snapshots[i].Data), len(sn.Data))
 	}
 
-	// The session is replaced, not merged.
-	require.NoError(t, s.PutSession(ctx, &app.Session{Scenario: []byte("{}")}))
+	// The session is replaced, not merged, on top of the revision read;
+	// a write on an older one is refused (another tab wrote since).
+	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Rev: 0})
+	require.ErrorIs(t, err, app.ErrConflict)
+	rev, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Rev: 1})
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, rev)
 	got, err = s.Session(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, &app.Session{Scenario: []byte("{}")}, got)
-	assert.Error(t, s.PutSession(ctx, nil))
+	assert.Equal(t, &app.Session{Scenario: []byte("{}"), Rev: 2}, got)
+	_, err = s.PutSession(ctx, nil)
+	assert.Error(t, err)
 
 	require.NoError(t, s.DeleteScenario(ctx, "a"))
 	require.ErrorIs(t, s.DeleteScenario(ctx, "a"), app.ErrNotFound)
@@ -120,7 +131,8 @@ func TestStoredAsUint8Array(t *testing.T) {
 	ctx := testCtx(t)
 	_, err := s.PutScenario(ctx, app.SavedScenario{ID: "x", Name: "X", Scenario: []byte("{}")})
 	require.NoError(t, err)
-	require.NoError(t, s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Snapshots: []app.Snapshot{{Tick: 3, Data: []byte{1, 2, 3}}}}))
+	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Snapshots: []app.Snapshot{{Tick: 3, Data: []byte{1, 2, 3}}}})
+	require.NoError(t, err)
 
 	read := js.Global().Get("Function").New("name", "store", "key", `return new Promise((ok, fail) => {
 		const r = indexedDB.open(name);
@@ -133,7 +145,7 @@ func TestStoredAsUint8Array(t *testing.T) {
 	})`)
 	sc, err := await(t, read.Invoke(name, storeScenarios, "x"))
 	require.NoError(t, err)
-	assert.Equal(t, 1, sc.Get("v").Int())
+	assert.Equal(t, formatVersion, sc.Get("v").Int())
 	assert.True(t, sc.Get("scenario").InstanceOf(jsUint8Array))
 	se, err := await(t, read.Invoke(name, storeSession, sessionKey))
 	require.NoError(t, err)
@@ -224,7 +236,13 @@ func TestWritesOfOneStoreAreSerialised(t *testing.T) {
 	errs := make([]error, 16)
 	for i := range errs {
 		wg.Go(func() {
-			errs[i] = s.PutSession(ctx, &app.Session{Scenario: []byte{byte(i)}, SavedRev: int64(i)})
+			_, errs[i] = s.SetSessionAside(ctx) // each writes its own session: the stored one is set aside first
+			if errs[i] == nil {
+				_, errs[i] = s.PutSession(ctx, &app.Session{Scenario: []byte{byte(i)}, SavedRev: int64(i)})
+			}
+			if errs[i] != nil && errors.Is(errs[i], app.ErrConflict) {
+				errs[i] = nil // another writer's session landed between the two: that is the contract
+			}
 			if errs[i] == nil {
 				_, errs[i] = s.PutScenario(ctx, app.SavedScenario{ID: string(rune('a' + i)), Name: "n"})
 			}
@@ -296,7 +314,26 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	_, err = s.Session(ctx)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `the saved session cannot be read: field "snapshots[0].data" is a string, want a Uint8Array`)
-	require.NoError(t, s.PutSession(ctx, &app.Session{Scenario: []byte("{}")}), "a new session replaces a corrupt one")
+	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}")})
+	require.ErrorIs(t, err, app.ErrUnreadable, "a session that cannot be read is never written over")
+	key, err := s.SetSessionAside(ctx)
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(key, "aside-"), key)
+	kept, err := await(t, rawJS.Call("get", name, storeSession, key))
+	require.NoError(t, err)
+	assert.Equal(t, "AAAA", kept.Get("snapshots").Index(0).Get("data").String(), "kept as it was")
+	sess, err := s.Session(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, sess, "moved, not copied")
+	rev, err := s.PutSession(ctx, &app.Session{Scenario: []byte("{}")})
+	require.NoError(t, err, "then a new session is written")
+	assert.EqualValues(t, 1, rev)
+	key, err = s.SetSessionAside(ctx)
+	require.NoError(t, err)
+	key2, err := s.SetSessionAside(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, key2, "no session: nothing to set aside")
+	_ = key
 
 	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 1, scenario: new Uint8Array(2), savedID: "", savedRev: 0, snapshots: [{tick: 1, Tick: 2, data: new Uint8Array(1)}]}`))
 	_, err = s.Session(ctx)
@@ -311,22 +348,24 @@ func TestNewerFormatIsReportedNotRead(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
 	ctx := testCtx(t)
-	putRaw(t, name, storeScenarios, "future", jsEval(`{v: 2, id: "future", title: "from the future", body: new Uint8Array(3)}`))
-	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 2, frames: []}`))
+	putRaw(t, name, storeScenarios, "future", jsEval(`{v: 3, id: "future", title: "from the future", body: new Uint8Array(3)}`))
+	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 3, frames: []}`))
 
 	good, bad, err := s.Scenarios(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, good)
 	require.Len(t, bad, 1)
-	assert.Contains(t, bad[0].Error(), `saved scenario "future" cannot be read: its format version 2 is newer than this app reads (1)`)
+	assert.Contains(t, bad[0].Error(), `saved scenario "future" cannot be read: its format version 3 is newer than this app reads (2)`)
 
 	_, err = s.Session(ctx)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "format version 2 is newer")
+	assert.Contains(t, err.Error(), "format version 3 is newer")
+	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}")})
+	require.ErrorIs(t, err, app.ErrUnreadable, "a newer session is not overwritten")
 
 	_, err = s.PutScenario(ctx, app.SavedScenario{ID: "future", Name: "x"})
 	require.Error(t, err, "a newer record is not overwritten")
-	assert.Contains(t, err.Error(), "format version 2 is newer")
+	assert.Contains(t, err.Error(), "format version 3 is newer")
 }
 
 // TestClosedByNewerVersion: another tab opens the database at a higher
@@ -349,7 +388,8 @@ func TestClosedByNewerVersion(t *testing.T) {
 	_, _, err = s.Scenarios(ctx)
 	require.ErrorIs(t, err, app.ErrClosed)
 	t.Log(err)
-	require.ErrorIs(t, s.PutSession(ctx, &app.Session{}), app.ErrClosed)
+	_, err = s.PutSession(ctx, &app.Session{})
+	require.ErrorIs(t, err, app.ErrClosed)
 	_, err = s.PutScenario(ctx, app.SavedScenario{ID: "b"})
 	require.ErrorIs(t, err, app.ErrClosed)
 	require.ErrorIs(t, s.DeleteScenario(ctx, "a"), app.ErrClosed)
@@ -396,14 +436,16 @@ func TestCancelWhileQueuedAborts(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
 	before := &app.Session{Scenario: []byte("before")}
-	require.NoError(t, s.PutSession(testCtx(t), before))
+	rev, err := s.PutSession(testCtx(t), before)
+	require.NoError(t, err)
+	before.Rev = rev
 
 	held, err := await(t, rawJS.Call("hold", name, storeSession, 300))
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	err = s.PutSession(ctx, &app.Session{Scenario: []byte("after")})
+	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("after"), Rev: 1})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, time.Since(start), 250*time.Millisecond, "returns on cancel, not when the other transaction ends")
 	t.Log(err)
@@ -477,8 +519,9 @@ func TestOpenNeedsIndexedDB(t *testing.T) {
 func TestPutSessionTimes(t *testing.T) {
 	s := openStore(t, newDB(t))
 	ctx := testCtx(t)
+	var rev int64
 	for _, n := range []int{1, 8} {
-		sess := &app.Session{Scenario: randomBytes(9, 20<<10)}
+		sess := &app.Session{Scenario: randomBytes(9, 20<<10), Rev: rev}
 		for i := range n {
 			sess.Snapshots = append(sess.Snapshots, app.Snapshot{Tick: int64(i) * 1000, Data: randomBytes(uint64(i), 1<<20)})
 		}
@@ -486,7 +529,9 @@ func TestPutSessionTimes(t *testing.T) {
 		var put, get time.Duration
 		for range rounds {
 			start := time.Now()
-			require.NoError(t, s.PutSession(ctx, sess))
+			r, err := s.PutSession(ctx, sess)
+			require.NoError(t, err)
+			sess.Rev, rev = r, r
 			put += time.Since(start)
 			start = time.Now()
 			got, err := s.Session(ctx)
