@@ -27,12 +27,14 @@ type LibraryPanel struct {
 	S    *Shell
 	Open bool   // the storage is open: changes once, which updates the panel
 	L    uint64 // the shell's library version: bumped by storage callbacks (done)
+	K    uint64 // bumped when the page filed a session in the library (Shell.keep): read the list again
 
 	list     []SavedScenario
 	bad      []string
-	loaded   bool // the list has been read once
-	loading  bool // a read is in flight
-	again    bool // and another was asked for meanwhile
+	loaded   bool   // the list has been read once
+	loadedK  uint64 // the K the list was read for
+	loading  bool   // a read is in flight
+	again    bool   // and another was asked for meanwhile
 	msg      string
 	name     string
 	renaming string // id being renamed
@@ -73,7 +75,7 @@ func (p *LibraryPanel) OnMount(ctx app.Context) { p.refresh(ctx) }
 // OnUpdate loads the list once the storage is open, when the panel was
 // shown before it was.
 func (p *LibraryPanel) OnUpdate(ctx app.Context) {
-	if !p.loaded {
+	if !p.loaded || p.loadedK != p.K {
 		p.refresh(ctx)
 	}
 }
@@ -89,7 +91,7 @@ func (p *LibraryPanel) refresh(ctx app.Context) {
 		p.again = true
 		return
 	}
-	p.loading = true
+	p.loading, p.loadedK = true, p.K
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
 		good, bad, err := st.Scenarios(context.Background())

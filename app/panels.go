@@ -11,7 +11,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
 	case "library":
-		return &LibraryPanel{C: c, V: v, S: s, Open: s.store != nil, L: s.libV}
+		return &LibraryPanel{C: c, V: v, S: s, Open: s.store != nil, L: s.libV, K: s.kept}
 	case "workloads":
 		return &WorkloadsPanel{C: c, V: v}
 	case "faults":

@@ -326,7 +326,12 @@ func (s *Shell) keep(data []byte, why string, done func(ctx app.Context, keptAs 
 	st := s.store.st
 	ctx.Async(func() {
 		_, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: data})
-		ctx.Dispatch(func(ctx app.Context) { done(ctx, name, err) })
+		ctx.Dispatch(func(ctx app.Context) {
+			if err == nil {
+				s.kept++ // the library panel, if shown, reads the list again
+			}
+			done(ctx, name, err)
+		})
 	})
 }
 

@@ -30,6 +30,7 @@ type Shell struct {
 	lastSave    float64       // page time of the last autosave check
 	help        bool          // the keyboard shortcuts are shown
 	libV        uint64        // bumped when the library panel's storage work is done
+	kept        uint64        // bumped when a session is filed in the library from outside the panel (keep)
 	logV        uint64        // the log version last rendered
 	logAt       float64       // and when
 	opening     *opening      // a session being replayed aside, between frames

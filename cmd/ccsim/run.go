@@ -16,6 +16,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 )
@@ -173,7 +174,7 @@ func loadScenario(file, builtin string) (*scenario.Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	if trimmed := bytes.TrimSpace(data); len(trimmed) > 0 && trimmed[0] == '{' {
+	if trimmed := bytes.TrimSpace(strictjson.TrimBOM(data)); len(trimmed) > 0 && trimmed[0] == '{' {
 		return scenario.Parse(file, data)
 	}
 	def, err := inventory.Parse(file, data)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
 // validate checks each file, an inventory (YAML) or a scenario (JSON, its
@@ -39,7 +40,7 @@ func readDefinition(file string) (*inventory.Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	if trimmed := bytes.TrimSpace(data); len(trimmed) == 0 || trimmed[0] != '{' {
+	if trimmed := bytes.TrimSpace(strictjson.TrimBOM(data)); len(trimmed) == 0 || trimmed[0] != '{' {
 		return inventory.Parse(file, data)
 	}
 	sc, err := scenario.Parse(file, data)

@@ -318,7 +318,7 @@ func (v *validator) instance(at string, in *Instance) {
 // come joined.
 func ParseWorkloads(data []byte) ([]Workload, error) {
 	const name = "workloads"
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	trimmed := bytes.TrimLeft(strictjson.TrimBOM(data), " \t\r\n")
 	single := len(trimmed) > 0 && trimmed[0] == '{'
 	var ws []Workload
 	var err error

@@ -100,13 +100,14 @@ func TestRestoreRefusesOtherEngines(t *testing.T) {
 	head := len("\x0eccsim-snapshot\x05world")
 	require.Equal(t, byte(SnapshotVersion), good[head])
 	require.Equal(t, byte(EngineVersion), good[head+1])
-	older := append([]byte(nil), good...)
+	body := good[:len(good)-4]
+	older := append([]byte(nil), body...)
 	older[head] = 2
-	_, err = Restore(sc, older)
+	_, err = Restore(sc, seal(older))
 	require.ErrorContains(t, err, "format 2 is older than this build's 3")
-	other := append([]byte(nil), good...)
+	other := append([]byte(nil), body...)
 	other[head+1] = EngineVersion + 1
-	_, err = Restore(sc, other)
+	_, err = Restore(sc, seal(other))
 	require.ErrorContains(t, err, "taken by engine version 3, this is 2")
 }
 

@@ -3,8 +3,10 @@ package sim
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"hash/crc32"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -71,7 +73,29 @@ func (w *World) Snapshot() []byte {
 			c.Workloads.MarshalSnapshot(wr)
 		}
 	}
-	return wr.Bytes()
+	return seal(wr.Bytes())
+}
+
+// A snapshot ends with a CRC-32C of everything before it: browser storage
+// can damage any byte, and most damage leaves the framing whole (a letter
+// of a reason, a bit of the hash state) where no check of content can see
+// it; the checksum does.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func seal(body []byte) []byte {
+	return binary.BigEndian.AppendUint32(body, crc32.Checksum(body, castagnoli))
+}
+
+// unseal checks a snapshot's checksum and returns what it covers.
+func unseal(data []byte) ([]byte, error) {
+	if len(data) < 4 {
+		return nil, fmt.Errorf("snapshot: damaged: %d bytes, too short to be one", len(data))
+	}
+	body, sum := data[:len(data)-4], binary.BigEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, castagnoli) != sum {
+		return nil, fmt.Errorf("snapshot: damaged: its checksum does not match (a byte was changed, or it was cut short)")
+	}
+	return body, nil
 }
 
 // writeTimed writes a command as its JSON form, which every new command
@@ -105,6 +129,15 @@ func readTimed(r *snap.Reader) scenario.Timed {
 // Restore rebuilds the world of sc and loads a snapshot of it. The user's
 // commands in sc are ignored: the snapshot carries its own.
 func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error) {
+	body, err := unseal(data)
+	if err != nil {
+		return nil, err
+	}
+	return restore(sc, body, opts...)
+}
+
+// restore is Restore on a snapshot's body, its checksum checked.
+func restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error) {
 	w, err := build(sc, nil, true) // options apply once the snapshot is in: a sink must not see the rebuild
 	if err != nil {
 		return nil, err

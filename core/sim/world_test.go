@@ -260,7 +260,16 @@ func TestRestoreRefusesDamage(t *testing.T) {
 		require.Error(t, err, "truncated at %d", n)
 	}
 	_, err = Restore(sc, append(append([]byte(nil), snap...), 0))
-	require.ErrorContains(t, err, "unexpected bytes")
+	require.ErrorContains(t, err, "its checksum does not match")
+	for _, i := range []int{0, len(snap) / 2, len(snap) - 1} {
+		flipped := append([]byte(nil), snap...)
+		flipped[i] ^= 1
+		_, err = Restore(sc, flipped)
+		require.ErrorContains(t, err, "its checksum does not match", "one bit flipped at %d", i)
+	}
+	body := snap[:len(snap)-4]
+	_, err = Restore(sc, seal(append(append([]byte(nil), body...), 0)))
+	require.ErrorContains(t, err, "unexpected bytes", "a byte past the end, under a good checksum")
 
 	other := hardwareOnly()
 	other.Inventory = scenario.Inventory{Builtin: "simple", Version: 1}

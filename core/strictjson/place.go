@@ -13,6 +13,7 @@ import (
 // the deepest value on the way; when the text is not JSON or the path
 // cannot be read, it is 0, 0, "".
 func Position(data []byte, path string) (line, col int, found string) {
+	data = TrimBOM(data)
 	segs, ok := parsePath(path)
 	if !ok {
 		return 0, 0, ""
@@ -131,6 +132,7 @@ func parsePath(p string) ([]segment, bool) {
 // is returned as it is; one whose message names no path is returned as an
 // *Error with no line.
 func Place(name string, data []byte, err error) *Error {
+	data = TrimBOM(data)
 	if e, ok := err.(*Error); ok {
 		return e
 	}

@@ -181,7 +181,16 @@ func DecodeKnown(name string, data []byte, v any) error {
 	return decode(name, data, v, true)
 }
 
+// bom is the UTF-8 byte-order mark some editors put first in a file.
+var bom = []byte("\xef\xbb\xbf")
+
+// TrimBOM drops a UTF-8 byte-order mark at the start of data. JSON has no
+// use for one (RFC 8259 allows a reader to ignore it), and a file saved
+// with one is read as if it had none, by Decode and by Position alike.
+func TrimBOM(data []byte) []byte { return bytes.TrimPrefix(data, bom) }
+
 func decode(name string, data []byte, v any, known bool) error {
+	data = TrimBOM(data)
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return &Error{Name: name, Kind: Invalid, Msg: fmt.Sprintf("strictjson: Decode needs a non-nil pointer, got %T", v)}

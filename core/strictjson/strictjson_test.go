@@ -102,7 +102,7 @@ func TestDecodeGivesWhatEncodingJSONGives(t *testing.T) {
 		good,
 		`{}`,
 		` {"NAME": "case-insensitive, as encoding/json matches keys"} `,
-		`{"list": null, "map": null, "any": null, "ptr": null, "plevel": null, "color": null, "name": null}`,
+		`{"list": null, "map": null, "any": null, "ptr": null, "plevel": null}`,
 		`{"num": "12", "bytes": null, "arr": [1]}`,
 		"{\"name\": \"\\u00e9\\ud83d\\ude00\"}\n",
 	} {
@@ -117,6 +117,21 @@ func TestDecodeGivesWhatEncodingJSONGives(t *testing.T) {
 	require.Equal(t, 3, s.Shadow)
 	require.Equal(t, "", s.Embedded.Shadow)
 	require.Equal(t, 42, s.Quoted)
+}
+
+// A null where encoding/json would leave the value as it was ("seed":
+// null ran as seed 0) is refused; where it sets a pointer, a slice, a map
+// or an interface to nil, it is read.
+func TestNullOnlyWhereItMeansNil(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`{"name": null}`, `in.json:1:10: name: null is not a value here (a string); leave the key out for its default`},
+		{`{"color": null}`, `in.json:1:11: color: null is not a value here (a string); leave the key out for its default`},
+		{`{"list": [{"n": null}]}`, `in.json:1:17: list[0].n: null is not a value here (an integer); leave the key out for its default`},
+		{`{"arr": [null, 1]}`, `in.json:1:10: arr[0]: null is not a value here (an integer); leave the key out for its default`},
+	} {
+		var s sample
+		require.EqualError(t, Decode("in.json", []byte(c.in), &s), c.want, c.in)
+	}
 }
 
 // TestDecodeErrors gives each kind of error and checks the exact message:

@@ -153,10 +153,15 @@ func (w *walker) value(s *shape, i int) (int, *Error) {
 	data := w.data
 	c := data[i]
 	if c == 'n' { // null: leaves the value as it is, or calls UnmarshalJSON
-		if s.kind == kUnmarshaler && !s.pointer {
+		switch {
+		case s.kind == kUnmarshaler && !s.pointer:
 			return i + 4, w.unmarshal(s, i, data[i:i+4])
+		case s.pointer || s.kind == kAny || s.kind == kSlice || s.kind == kMap:
+			return i + 4, nil // it sets the value to nil: it says something
 		}
-		return i + 4, nil
+		// encoding/json would leave the value as it was: "seed": null would
+		// run as seed 0 without a word. Refused, as ambiguous.
+		return 0, w.errAt(i, Invalid, "null is not a value here ("+strings.TrimPrefix(s.want(""), "must be ")+"); leave the key out for its default")
 	}
 	switch s.kind {
 	case kAny:
