@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -14,17 +15,22 @@ import (
 
 // linkCmd encodes a scenario as a link fragment or decodes one, exactly as
 // the app's share button and link opening do.
-func linkCmd(args []string, stdout, stderr io.Writer) int {
+func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "encode" && args[0] != "decode" {
-		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE] | ccsim link decode LINK\n")
+		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE] | ccsim link decode LINK | FILE | -\n")
 		return 2
 	}
 	if args[0] == "decode" {
 		if len(args) != 2 {
-			fmt.Fprint(stderr, "usage: ccsim link decode LINK\n")
+			fmt.Fprint(stderr, "usage: ccsim link decode LINK | FILE | -   (a link, a file holding one, or - for standard input)\n")
 			return 2
 		}
-		d, err := link.Decode(args[1], sim.EngineVersion)
+		l, err := linkArg(args[1], stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "ccsim link decode: %v\n", err)
+			return 1
+		}
+		d, err := link.Decode(l, sim.EngineVersion)
 		if err != nil && !errors.Is(err, link.ErrOtherEngine) {
 			fmt.Fprintf(stderr, "ccsim link decode: %v\n", err)
 			return 1
@@ -71,4 +77,32 @@ func linkCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "#%s\n", l)
 	return 0
+}
+
+// linkArg is the link an argument gives: "-" reads it from in, a name that
+// is not a link (no "#" and no link prefix) reads the file of that name;
+// either is read up to the largest link plus a line's slack.
+func linkArg(arg string, in io.Reader) (string, error) {
+	var r io.Reader
+	switch {
+	case arg == "-":
+		r = in
+	case strings.Contains(arg, "#") || strings.HasPrefix(arg, link.Prefix1) || strings.HasPrefix(arg, link.Prefix):
+		return arg, nil
+	default:
+		f, err := os.Open(arg)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, link.MaxFragment+1<<10))
+	if err != nil {
+		return "", err
+	}
+	if len(data) > link.MaxFragment+1<<10-1 {
+		return "", fmt.Errorf("%s: more than a link may hold (%d characters)", arg, link.MaxFragment)
+	}
+	return strings.TrimSpace(string(data)), nil
 }

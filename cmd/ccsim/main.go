@@ -26,10 +26,15 @@ const usage = `usage:
   ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
       write a generated inventory (YAML) to FILE or stdout
   ccsim link encode [--builtin NAME | FILE]
-      print the link fragment (#s1....) of a scenario (JSON), as the app's share button makes it
-  ccsim link decode LINK
-      print the scenario (JSON) a link or its fragment carries
+      print the link fragment (#s2....) of a scenario (JSON), as the app's share button makes it;
+      a scenario too large for a link is refused, as the app would refuse the link
+  ccsim link decode LINK | FILE | -
+      print the scenario (JSON) a link or its fragment carries: given as an argument, in a file,
+      or on standard input (-)
 `
+
+// stdin is where "ccsim link decode -" reads its link (tests set it).
+var stdin io.Reader = os.Stdin
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -49,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "gen":
 		return gen(args[1:], stdout, stderr)
 	case "link":
-		return linkCmd(args[1:], stdout, stderr)
+		return linkCmd(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/require"
 )
 
@@ -224,7 +226,7 @@ func TestLinkEncodeDecode(t *testing.T) {
 	out, errs, code := ccsim(t, "link", "encode", "--builtin", "blade-failure")
 	require.Equal(t, 0, code, errs)
 	frag := strings.TrimSpace(out)
-	require.True(t, strings.HasPrefix(frag, "#s1."))
+	require.True(t, strings.HasPrefix(frag, "#s2."))
 	golden(t, "link-blade-failure.txt", out)
 	dec, errs, code := ccsim(t, "link", "decode", "http://example.test/"+frag)
 	require.Equal(t, 0, code, errs)
@@ -237,4 +239,28 @@ func TestLinkEncodeDecode(t *testing.T) {
 	_, errs, code = ccsim(t, "link", "decode", "#s1.garbage")
 	require.Equal(t, 1, code)
 	require.Contains(t, errs, "damaged or cut short")
+
+	// From a file, and from standard input.
+	lf := filepath.Join(t.TempDir(), "link.txt")
+	require.NoError(t, os.WriteFile(lf, []byte(out), 0o644))
+	fromFile, errs, code := ccsim(t, "link", "decode", lf)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, dec, fromFile)
+	stdin = strings.NewReader(out)
+	t.Cleanup(func() { stdin = os.Stdin })
+	fromStdin, errs, code := ccsim(t, "link", "decode", "-")
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, dec, fromStdin)
+
+	// A scenario too large for a link is refused by encode, as decode would
+	// refuse its link.
+	big := scenario.Default()
+	big.Description = strings.Repeat("x", link.MaxPayload)
+	data, err := scenario.Marshal(big)
+	require.NoError(t, err)
+	bigFile := filepath.Join(t.TempDir(), "big.json")
+	require.NoError(t, os.WriteFile(bigFile, data, 0o644))
+	_, errs, code = ccsim(t, "link", "encode", bigFile)
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "more than a link carries")
 }

@@ -97,7 +97,7 @@ func TestShareLinkInAFreshProfile(t *testing.T) {
 	hash := p.hash(t)
 	state := attr(t, p, blade, "data-state")
 	p.click(t, "share-link")
-	p.until(t, "the link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s1.")`)
+	p.until(t, "the link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s2.")`)
 	url, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="share-url"]').value`))
 	require.NoError(t, err)
 
@@ -112,7 +112,7 @@ func TestShareLinkInAFreshProfile(t *testing.T) {
 	require.Equal(t, state, attr(t, q, blade, "data-state"))
 
 	bad := newPage(t)
-	require.NoError(t, chromedp.Do(bad.ctx, chromedp.Navigate(strings.Replace(url, "#s1.", "#s1.xx", 1)[:len(url)/2])))
+	require.NoError(t, chromedp.Do(bad.ctx, chromedp.Navigate(strings.Replace(url, "#s2.", "#s2.xx", 1)[:len(url)/2])))
 	bad.waitReady(t)
 	bad.until(t, "a clear message", `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("could not be opened")`)
 	require.Equal(t, 0, bad.tick(t), "and the app still works")
@@ -196,7 +196,7 @@ func offlineWork(t *testing.T, p *page, base string) {
 	p.runTo(t, "30")
 	hash := p.hash(t)
 	p.click(t, "share-link")
-	p.until(t, "the link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s1.")`)
+	p.until(t, "the link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s2.")`)
 	url, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="share-url"]').value`))
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(url, base))

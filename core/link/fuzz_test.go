@@ -19,6 +19,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add("#s1.")
 	f.Add("#s2.x")
+	f.Add("#s3.x")
 	f.Add("s1.AAAA")
 	f.Fuzz(func(t *testing.T, l string) {
 		d, err := Decode(l, 1)

@@ -1,7 +1,12 @@
 // Package link turns a scenario into the fragment of a shareable address
-// and back: "s1." + base64url(deflate(canonical JSON)). The payload names
-// the engine that made it, so a link made by a different engine says so
-// instead of replaying differently without a word.
+// and back: "s2." + base64url(CRC-32C of the payload, 4 bytes big-endian,
+// then deflate(payload)), the payload being the canonical JSON of the
+// scenario and the engine that made it. The checksum refuses a link
+// changed on the way (a character mistyped or lost: one in seven single-bit
+// changes of an "s1." link decoded to another scenario without a word);
+// the engine makes a link of another engine say so instead of replaying
+// differently. Links of the first format, "s1." + base64url(deflate(payload)),
+// still open. Encode refuses what Decode would (the same limits).
 //
 // The same scenario gives the same link within a release; compress/flate
 // does not promise the same bytes across Go releases (TOOLCHAIN P19), but
@@ -12,9 +17,11 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"strings"
 
@@ -22,8 +29,14 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
-// Prefix starts every link fragment of this format.
-const Prefix = "s1."
+// Prefix starts every link fragment of this format; Prefix1 those of the
+// first, which carry no checksum and still open.
+const (
+	Prefix  = "s2."
+	Prefix1 = "s1."
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // Limits: a fragment longer than MaxFragment or a payload inflating past
 // MaxPayload is refused, so a hostile link cannot exhaust the page.
@@ -60,7 +73,11 @@ func Encode(sc *scenario.Scenario, engine int) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if len(data) > MaxPayload {
+		return "", fmt.Errorf("link: %w: the scenario is %d bytes, more than a link carries (%d); save it as a file instead", ErrTooLarge, len(data), MaxPayload)
+	}
 	var buf bytes.Buffer
+	buf.Write(binary.BigEndian.AppendUint32(nil, crc32.Checksum(data, castagnoli)))
 	w, err := flate.NewWriter(&buf, flate.BestCompression)
 	if err != nil {
 		return "", err
@@ -69,7 +86,11 @@ func Encode(sc *scenario.Scenario, engine int) (string, error) {
 	if err := w.Close(); err != nil {
 		return "", err
 	}
-	return Prefix + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
+	l := Prefix + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	if len(l) > MaxFragment {
+		return "", fmt.Errorf("link: %w: it would be %d characters, more than a link may have (%d); save it as a file instead", ErrTooLarge, len(l), MaxFragment)
+	}
+	return l, nil
 }
 
 // Decoded is a decoded link.
@@ -91,21 +112,36 @@ func Decode(link string, engine int) (*Decoded, error) {
 	switch {
 	case len(frag) > MaxFragment:
 		return nil, fmt.Errorf("link: %w (%d characters, at most %d)", ErrTooLarge, len(frag), MaxFragment)
-	case strings.HasPrefix(frag, "s") && !strings.HasPrefix(frag, Prefix) && isNewer(frag):
+	case strings.HasPrefix(frag, "s") && !strings.HasPrefix(frag, Prefix) && !strings.HasPrefix(frag, Prefix1) && isNewer(frag):
 		return nil, fmt.Errorf("link: %w: its format is %q and this one reads %q; open it with a newer CloudChamber", ErrNewerFormat, frag[:strings.IndexByte(frag, '.')], strings.TrimSuffix(Prefix, "."))
-	case !strings.HasPrefix(frag, Prefix):
+	case !strings.HasPrefix(frag, Prefix) && !strings.HasPrefix(frag, Prefix1):
 		return nil, fmt.Errorf("link: %w (it should start with #%s)", ErrNotALink, Prefix)
 	}
+	checked := strings.HasPrefix(frag, Prefix)
 	raw, err := base64.RawURLEncoding.DecodeString(frag[len(Prefix):])
 	if err != nil {
 		return nil, fmt.Errorf("link: %w: %v", ErrDamaged, err)
 	}
-	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(raw)), MaxPayload+1))
+	var sum uint32
+	if checked {
+		if len(raw) < 4 {
+			return nil, fmt.Errorf("link: %w: too short", ErrDamaged)
+		}
+		sum, raw = binary.BigEndian.Uint32(raw), raw[4:]
+	}
+	in := bytes.NewReader(raw)
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(in), MaxPayload+1))
 	if err != nil {
 		return nil, fmt.Errorf("link: %w: %v", ErrDamaged, err)
 	}
 	if len(data) > MaxPayload {
 		return nil, fmt.Errorf("link: %w: it inflates past %d bytes", ErrTooLarge, MaxPayload)
+	}
+	if in.Len() > 0 {
+		return nil, fmt.Errorf("link: %w: %d bytes after the end of its data", ErrDamaged, in.Len())
+	}
+	if checked && crc32.Checksum(data, castagnoli) != sum {
+		return nil, fmt.Errorf("link: %w: its checksum does not match (it was changed or cut on the way)", ErrDamaged)
 	}
 	var p payload
 	if err := strictjson.Decode("payload", data, &p); err != nil {
@@ -126,7 +162,7 @@ func Decode(link string, engine int) (*Decoded, error) {
 }
 
 // isNewer reports whether a fragment looks like a later link format: "sN."
-// with N > 1.
+// with N > 2.
 func isNewer(frag string) bool {
 	dot := strings.IndexByte(frag, '.')
 	if dot < 2 || dot > 6 {
@@ -139,5 +175,5 @@ func isNewer(frag string) bool {
 		}
 		n = n*10 + int(c-'0')
 	}
-	return n > 1
+	return n > 2
 }

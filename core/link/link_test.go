@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -43,13 +45,14 @@ func TestBadLinks(t *testing.T) {
 		want       error
 		text       string
 	}{
-		{"empty", "", ErrNotALink, "should start with #s1."},
+		{"empty", "", ErrNotALink, "should start with #s2."},
 		{"other", "#hello", ErrNotALink, ""},
-		{"newer", "#s2.abc", ErrNewerFormat, `format is "s2"`},
+		{"newer", "#s3.abc", ErrNewerFormat, `format is "s3"`},
 		{"truncated", good[:len(good)/2], ErrDamaged, ""},
-		{"bad base64", "#s1.***", ErrDamaged, ""},
+		{"bad base64", "#s2.***", ErrDamaged, ""},
 		{"tampered", tamper(good), ErrDamaged, ""},
-		{"huge", "#s1." + strings.Repeat("A", MaxFragment), ErrTooLarge, ""},
+		{"huge", "#s2." + strings.Repeat("A", MaxFragment), ErrTooLarge, ""},
+		{"trailing bytes", appendRaw(good, 0, 1, 2), ErrDamaged, "3 bytes after the end of its data"},
 	} {
 		_, err := Decode(tc.link, 1)
 		require.Error(t, err, tc.name)
@@ -70,12 +73,63 @@ func tamper(l string) string {
 	return Prefix + base64.RawURLEncoding.EncodeToString(raw)
 }
 
-func TestZipBombRefused(t *testing.T) {
+func appendRaw(l string, b ...byte) string {
+	raw, _ := base64.RawURLEncoding.DecodeString(l[len(Prefix):])
+	return Prefix + base64.RawURLEncoding.EncodeToString(append(raw, b...))
+}
+
+// One bit flipped anywhere in a link's data never gives another scenario:
+// it is refused, or (a padding bit after the end of the compressed data)
+// changes nothing. An "s1." link decoded to another scenario after one
+// flip in seven, with no word.
+func TestNoOneBitChangeGivesAnotherScenario(t *testing.T) {
+	for _, name := range []string{"standard", "workload-churn", "flapping-tor"} {
+		sc, err := scenario.Builtin(name)
+		require.NoError(t, err)
+		want, _ := scenario.Marshal(sc)
+		l, err := Encode(sc, 1)
+		require.NoError(t, err)
+		raw, err := base64.RawURLEncoding.DecodeString(l[len(Prefix):])
+		require.NoError(t, err)
+		same := 0
+		for i := range raw {
+			for bit := range 8 {
+				flipped := append([]byte(nil), raw...)
+				flipped[i] ^= 1 << bit
+				d, err := Decode(Prefix+base64.RawURLEncoding.EncodeToString(flipped), 1)
+				if err != nil {
+					require.ErrorIs(t, err, ErrDamaged, "%s: byte %d bit %d", name, i, bit)
+					continue
+				}
+				got, _ := scenario.Marshal(d.Scenario)
+				require.Equal(t, string(want), string(got), "%s: byte %d bit %d gave another scenario", name, i, bit)
+				same++
+			}
+		}
+		assert.Less(t, same, 8, "%s: only padding bits change nothing", name)
+	}
+}
+
+// Links of the first format, which carry no checksum, still open.
+func TestFirstFormatLinksStillOpen(t *testing.T) {
+	sc := scenario.Default()
+	body, err := scenario.Marshal(sc)
+	require.NoError(t, err)
+	d, err := Decode("#"+rawLink1(t, `{"engine":1,"scenario":`+string(body)+`}`), 1)
+	require.NoError(t, err)
+	again, _ := scenario.Marshal(d.Scenario)
+	assert.Equal(t, string(body), string(again))
+}
+
+// Encode refuses what Decode would: a scenario too large for a link gets
+// an error, never a link that does not open; and a link that inflates past
+// the limit (a hand-made one) is refused.
+func TestTooLargeBothWays(t *testing.T) {
 	sc := scenario.Default()
 	sc.Description = strings.Repeat("a", MaxPayload)
-	l, err := Encode(sc, 1)
-	require.NoError(t, err)
-	_, err = Decode(l, 1)
+	_, err := Encode(sc, 1)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	_, err = Decode(rawLink(t, `{"engine":1,"scenario":{"description":"`+strings.Repeat("a", MaxPayload)+`"}}`), 1)
 	assert.ErrorIs(t, err, ErrTooLarge)
 }
 
@@ -89,7 +143,20 @@ func rawLink(t *testing.T, payload string) string {
 	_, err = w.Write([]byte(payload))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
-	return Prefix + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	sum := binary.BigEndian.AppendUint32(nil, crc32.Checksum([]byte(payload), castagnoli))
+	return Prefix + base64.RawURLEncoding.EncodeToString(append(sum, buf.Bytes()...))
+}
+
+// rawLink1 is rawLink in the first format: no checksum.
+func rawLink1(t *testing.T, payload string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	require.NoError(t, err)
+	_, err = w.Write([]byte(payload))
+	require.NoError(t, err)
+	require.NoError(t, w.Close())
+	return Prefix1 + base64.RawURLEncoding.EncodeToString(buf.Bytes())
 }
 
 // A link is read as strictly as a scenario file: a repeated or
