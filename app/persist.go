@@ -79,6 +79,9 @@ func (s *Shell) openSession(ctx app.Context) {
 	builtin := app.Window().URL().Query().Get("builtin")
 	ctx.Dispatch(func(ctx app.Context) {
 		s.store = &storageState{st: st, note: note, blocked: blocked}
+		if sess != nil {
+			s.store.rev = sess.Rev // this tab's saves build on the session it read, whether it resumes it or a link replaces it
+		}
 		if aside != "" {
 			s.notice = aside
 			if blocked {
@@ -155,7 +158,6 @@ func (s *Shell) openSession(ctx app.Context) {
 func (s *Shell) resumeSaved(ctx app.Context, sess *Session) {
 	skipped, err := s.c.resumeSafely(sess)
 	if err == nil && len(skipped) == 0 {
-		s.store.rev = sess.Rev
 		return
 	}
 	what := "Your saved session could not be resumed (" + fmt.Sprint(err) + "); this is the default scenario."
