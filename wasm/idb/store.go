@@ -314,11 +314,7 @@ func (s *Store) PutScenario(ctx context.Context, sc app.SavedScenario) (app.Save
 	rec := encodeScenario(out) // modified is set in the transaction
 	err := s.run(ctx, indexeddb.TransactionReadWrite, storeScenarios, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
 		key := js.ValueOf(sc.ID)
-		req, err := objects.Get(key)
-		if err != nil {
-			return err
-		}
-		cur, err := req.Await(ctx)
+		cur, err := get(ctx, objects, key)
 		if err != nil {
 			return err
 		}
@@ -379,11 +375,7 @@ func (s *Store) DeleteScenario(ctx context.Context, id string) error {
 func (s *Store) Session(ctx context.Context) (*app.Session, error) {
 	var out *app.Session
 	err := s.run(ctx, indexeddb.TransactionReadOnly, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
-		req, err := objects.Get(js.ValueOf(sessionKey))
-		if err != nil {
-			return err
-		}
-		v, err := req.Await(ctx)
+		v, err := get(ctx, objects, js.ValueOf(sessionKey))
 		if err != nil || v.IsUndefined() {
 			return err
 		}
@@ -419,11 +411,7 @@ func (s *Store) PutSession(ctx context.Context, sess *app.Session) (int64, error
 	defer s.write.Unlock()
 	err = s.run(ctx, indexeddb.TransactionReadWrite, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
 		key := js.ValueOf(sessionKey)
-		req, err := objects.Get(key)
-		if err != nil {
-			return err
-		}
-		cur, err := req.Await(ctx)
+		cur, err := get(ctx, objects, key)
 		if err != nil {
 			return err
 		}
@@ -455,21 +443,13 @@ func (s *Store) SetSessionAside(ctx context.Context) (string, error) {
 	defer s.write.Unlock()
 	var key string
 	err := s.run(ctx, indexeddb.TransactionReadWrite, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
-		req, err := objects.Get(js.ValueOf(sessionKey))
-		if err != nil {
-			return err
-		}
-		cur, err := req.Await(ctx)
+		cur, err := get(ctx, objects, js.ValueOf(sessionKey))
 		if err != nil || cur.IsUndefined() {
 			return err
 		}
 		key = fmt.Sprintf("aside-%d", now())
 		for n := 2; ; n++ { // two in one millisecond
-			creq, err := objects.Get(js.ValueOf(key))
-			if err != nil {
-				return err
-			}
-			taken, err := creq.Await(ctx)
+			taken, err := get(ctx, objects, js.ValueOf(key))
 			if err != nil {
 				return err
 			}
@@ -488,6 +468,16 @@ func (s *Store) SetSessionAside(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("setting the session aside: %w", err)
 	}
 	return key, nil
+}
+
+// get reads the value under key in a transaction's object store
+// (undefined when there is none).
+func get(ctx context.Context, objects *indexeddb.ObjectStore, key js.Value) (js.Value, error) {
+	req, err := objects.Get(key)
+	if err != nil {
+		return js.Undefined(), err
+	}
+	return req.Await(ctx)
 }
 
 func now() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
