@@ -12,8 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // locate completes an *Error from the YAML whose root node is root: the
@@ -22,33 +20,33 @@ import (
 // leads to the very node it names (a path like Blades[3] names the first of
 // two blades with index 3; the error may be about the second). Other errors
 // are returned as they are.
-func locate(root *yaml.Node, err error) error {
+func locate(root node, err error) error {
 	var e *Error
 	if !errors.As(err, &e) || e.Path == "" && e.Region == "" {
 		return err
 	}
-	n, pos, via := root, root, []*yaml.Node(nil)
-	var last []*yaml.Node // the nodes the last step reached
+	n, pos, via := root, root, []node(nil)
+	var last []node // the nodes the last step reached
 	walk := func(segs []pathSeg) bool {
 		for _, s := range segs {
 			k, v, hops := member(n, s.key, nil)
-			if v == nil {
+			if !v.ok() {
 				return false
 			}
 			via = append(via, hops...)
-			n, pos, last = v, k, []*yaml.Node{k, v}
-			if v.Kind == yaml.ScalarNode {
+			n, pos, last = v, k, []node{k, v}
+			if v.kind() == scalarNode {
 				pos = v
 			}
 			if s.sel == selNone {
 				continue
 			}
 			item, hops := listElement(n, s, e.Line, e.Col)
-			if item == nil {
+			if !item.ok() {
 				return false
 			}
 			via = append(via, hops...)
-			n, pos, last = item, item, []*yaml.Node{item}
+			n, pos, last = item, item, []node{item}
 		}
 		return true
 	}
@@ -58,14 +56,14 @@ func locate(root *yaml.Node, err error) error {
 	}
 	ok = ok && walk(segs)
 	if e.Line == 0 {
-		e.Line, e.Col = pos.Line, pos.Column
-	} else if !ok || !slices.ContainsFunc(last, func(n *yaml.Node) bool { return n.Line == e.Line && n.Column == e.Col }) {
+		e.Line, e.Col = pos.line(), pos.col()
+	} else if !ok || !slices.ContainsFunc(last, func(n node) bool { return n.line() == e.Line && n.col() == e.Col }) {
 		return e
 	}
 	if len(via) > 0 {
 		parts := make([]string, len(via))
 		for i, a := range via {
-			parts[i] = fmt.Sprintf("*%s at line %d", a.Value, a.Line)
+			parts[i] = fmt.Sprintf("*%s at line %d", a.value(), a.line())
 		}
 		e.Via = strings.Join(parts, ", ")
 	}
@@ -75,70 +73,76 @@ func locate(root *yaml.Node, err error) error {
 // member finds key in mapping n as the parser's mapping does (own keys
 // first, then the merge sources in order), and returns the key node, the
 // value with aliases resolved and the alias nodes passed on the way.
-func member(n *yaml.Node, key string, via []*yaml.Node) (k, v *yaml.Node, hops []*yaml.Node) {
-	if n.Kind != yaml.MappingNode {
-		return nil, nil, nil
+func member(n node, key string, via []node) (k, v node, hops []node) {
+	if !n.ok() || n.kind() != mappingNode {
+		return node{}, node{}, nil
 	}
 	key = lower(key)
-	var merge *yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := deref(n.Content[i])
-		if isMergeKey(k) {
-			merge = n.Content[i+1]
-			continue
+	var merge node
+	n.pairs(func(kn, vn node) bool {
+		kn = deref(kn)
+		if isMergeKey(kn) {
+			merge = vn
+			return true
 		}
-		if k.Kind == yaml.ScalarNode && lower(k.Value) == key {
-			v, via := through(n.Content[i+1], via)
-			return k, v, via
+		if kn.kind() == scalarNode && lower(kn.value()) == key {
+			k = kn
+			v, hops = through(vn, via)
+			return false
 		}
-	}
-	if merge == nil {
-		return nil, nil, nil
+		return true
+	})
+	if v.ok() || !merge.ok() {
+		return k, v, hops
 	}
 	m, mvia := through(merge, via)
-	sources := []*yaml.Node{merge}
-	if m.Kind == yaml.SequenceNode {
-		sources = m.Content
+	sources := []node{merge}
+	if m.kind() == sequenceNode {
+		sources = m.content()
 		via = mvia
 	}
 	for _, s := range sources {
 		src, svia := through(s, via)
-		if k, v, hops := member(src, key, svia); v != nil {
+		if k, v, hops := member(src, key, svia); v.ok() {
 			return k, v, hops
 		}
 	}
-	return nil, nil, nil
+	return node{}, node{}, nil
 }
 
 // through resolves aliases, noting each.
-func through(n *yaml.Node, via []*yaml.Node) (*yaml.Node, []*yaml.Node) {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
+func through(n node, via []node) (node, []node) {
+	for n.kind() == aliasNode {
 		via = append(via[:len(via):len(via)], n)
-		n = n.Alias
+		n = n.alias()
 	}
 	return n, via
 }
 
 // listElement finds the element of list n that s selects; of several, the
 // one at line:col if there is one, else the first.
-func listElement(n *yaml.Node, s pathSeg, line, col int) (*yaml.Node, []*yaml.Node) {
-	if n.Kind != yaml.SequenceNode {
-		return nil, nil
+func listElement(n node, s pathSeg, line, col int) (node, []node) {
+	if n.kind() != sequenceNode {
+		return node{}, nil
 	}
-	var first *yaml.Node
-	var firstHops []*yaml.Node
-	for i, c := range n.Content {
+	var first node
+	var firstHops []node
+	i := -1
+	var found node
+	var foundHops []node
+	n.children(func(c node) bool {
+		i++
 		item, hops := through(c, nil)
 		match := false
 		switch s.sel {
 		case selPos:
 			match = i == s.pos
 		case selName:
-			if _, v, _ := member(item, "name", nil); v != nil && v.Kind == yaml.ScalarNode {
-				match = SameName(v.Value, s.name)
+			if _, v, _ := member(item, "name", nil); v.ok() && v.kind() == scalarNode {
+				match = SameName(v.value(), s.name)
 			}
 		case selIndex:
-			if _, v, _ := member(item, "index", nil); v != nil && v.Kind == yaml.ScalarNode {
+			if _, v, _ := member(item, "index", nil); v.ok() && v.kind() == scalarNode {
 				p := parser{}
 				index, err := p.integer(&field{v: v}, at{}, "")
 				match = err == nil && index == s.index
@@ -146,11 +150,16 @@ func listElement(n *yaml.Node, s pathSeg, line, col int) (*yaml.Node, []*yaml.No
 		}
 		switch {
 		case !match:
-		case item.Line == line && item.Column == col:
-			return item, hops
-		case first == nil:
+		case item.line() == line && item.col() == col:
+			found, foundHops = item, hops
+			return false
+		case !first.ok():
 			first, firstHops = item, hops
 		}
+		return true
+	})
+	if found.ok() {
+		return found, foundHops
 	}
 	return first, firstHops
 }

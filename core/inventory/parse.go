@@ -1,36 +1,47 @@
 package inventory
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"slices"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // Bounds on what Parse accepts, so hostile input (a shared link, an import)
-// fails fast instead of eating the browser's memory.
+// fails fast, in bounded memory, instead of eating the browser's memory.
+// They are checked while the text is read (see compose.go), never after.
 const (
 	// InputBytesMax bounds the YAML text; the largest generated inventory
 	// (GenBladesMax blades, GenRacksMax racks) fits.
-	InputBytesMax = 128 << 20
+	InputBytesMax = 80 << 20
 	// YAMLNodesMax bounds the YAML nodes counted with every alias expanded,
 	// which stops "billion laughs" documents before any expansion happens.
 	// A generated blade takes 60 to 100 nodes, its share of cables included.
 	YAMLNodesMax = 1 << 24
+	// bytesPerNode bounds the nodes a text holds for its size: one per
+	// bytesPerNode bytes (beyond the first few thousand). Inventories take
+	// 4 to 10 bytes a node; a text of nothing but tiny nodes ("[0,0,0,...")
+	// is not one, and would cost 16 bytes of memory for each of its bytes.
+	bytesPerNode = 3
 	// yamlDepthMax bounds nesting (the schema needs about 15 levels).
 	yamlDepthMax = 200
+	// anchorsMax bounds the anchors a file defines.
+	anchorsMax = 1 << 16
 	// mappingKeysMax bounds the keys of one mapping (the schema has at most 7).
 	mappingKeysMax = 64
 	// internMax bounds the table of shared strings built while parsing.
 	internMax = 4096
 )
+
+// The tree packs a column in 27 bits.
+var _ [1<<colBits - InputBytesMax]struct{}
+
+// nodesFor is how many YAML nodes a text of size bytes may hold.
+func nodesFor(size int) int32 {
+	return int32(min(YAMLNodesMax, size/bytesPerNode+4096))
+}
 
 // Parse reads an inventory in the original's YAML format (§1.7): keys and
 // enum names match case-insensitively, unknown keys are errors, anchors,
@@ -53,288 +64,230 @@ func parse(data []byte) (*Definition, error) {
 	if len(data) > InputBytesMax {
 		return nil, &Error{Msg: fmt.Sprintf("is %d bytes, more than the %d allowed", len(data), InputBytesMax)}
 	}
-	doc, err := decodeYAML(data)
+	root, err := compose(data)
 	if err != nil {
 		return nil, err
 	}
-	s := sizer{memo: map[*yaml.Node]int64{}, busy: map[*yaml.Node]bool{}}
-	if _, err := s.size(doc, 0); err != nil {
-		return nil, err
-	}
-	p := parser{intern: map[string]string{}}
-	d, err := p.root(deref(doc))
+	p := parser{intern: map[string]string{}, kept: map[int32]string{}, lists: map[int32][]string{}}
+	d, err := p.root(deref(root))
 	if err != nil {
-		return nil, locate(deref(doc), err)
+		return nil, locate(deref(root), err)
 	}
 	d.Normalize()
 	if err := d.Validate(); err != nil {
-		return nil, locate(deref(doc), err) // the rules are checked on the model: find the node in the YAML
+		return nil, locate(deref(root), err) // the rules are checked on the model: find the node in the YAML
 	}
 	return d, nil
 }
 
-// decodeYAML returns the one document's root node. yaml.v3 reports syntax
-// errors as "yaml: line N: msg"; we turn that into a located Error.
-func decodeYAML(data []byte) (root *yaml.Node, err error) {
-	defer func() {
-		// yaml.v3 recovers its own errors; anything else is a bug in it, and
-		// bad input must still come back as an error, not a crash.
-		if r := recover(); r != nil {
-			root, err = nil, &Error{Msg: fmt.Sprintf("could not be read as YAML (%v)", r)}
-		}
-	}()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if err == io.EOF {
-			return nil, &Error{Msg: "holds no inventory (the document is empty)"}
-		}
-		return nil, syntaxError(data, err)
-	}
-	var extra yaml.Node
-	switch err := dec.Decode(&extra); {
-	case err == nil:
-		return nil, &Error{Line: extra.Line, Col: extra.Column, Msg: "holds more than one YAML document"}
-	case err != io.EOF:
-		return nil, syntaxError(data, err)
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, &Error{Msg: "holds no inventory (the document is empty)"}
-	}
-	return doc.Content[0], nil
-}
-
-// syntaxError locates yaml.v3's message. yaml.v3 prints 1-based lines for
-// scanner errors but 0-based ones (the start of the enclosing block) for
-// parser errors, and no line at all for line 1 or an unknown anchor.
-func syntaxError(data []byte, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-		for _, p := range parserProblems {
-			if strings.HasPrefix(msg, p) {
-				line++
-				break
-			}
-		}
-	} else if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
-		line = lineOf(data, "*"+m[1])
-	} else {
-		line = 1
-	}
-	return &Error{Line: line, Msg: msg}
-}
-
-var (
-	yamlLine      = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-	unknownAnchor = regexp.MustCompile(`^unknown anchor '(.*)' referenced$`)
-	// parserProblems are the messages of libyaml's parser (not its scanner).
-	parserProblems = []string{"did not find expected", "found duplicate %", "found incompatible YAML document", "found undefined tag handle"}
-)
-
-// lineOf is the 1-based line of the first occurrence of s, or 0.
-func lineOf(data []byte, s string) int {
-	i := bytes.Index(data, []byte(s))
-	if i < 0 {
-		return 0
-	}
-	return bytes.Count(data[:i], []byte("\n")) + 1
-}
-
-// sizer counts nodes with aliases expanded, memoised per anchor so the count
-// itself is linear in the text; it also rejects anchors that contain
-// themselves, which yaml.v3 leaves as cycles in the node graph.
-type sizer struct {
-	memo map[*yaml.Node]int64
-	busy map[*yaml.Node]bool
-}
-
-func (s *sizer) size(n *yaml.Node, depth int) (int64, error) {
-	if depth > yamlDepthMax {
-		return 0, &Error{Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("nests more than %d levels deep", yamlDepthMax)}
-	}
-	if n.Kind == yaml.AliasNode {
-		if n.Alias == nil {
-			return 1, nil
-		}
-		v, err := s.anchored(n.Alias, depth+1)
-		return v + 1, err
-	}
-	if n.Anchor != "" {
-		return s.anchored(n, depth)
-	}
-	return s.body(n, depth)
-}
-
-func (s *sizer) anchored(n *yaml.Node, depth int) (int64, error) {
-	if v, ok := s.memo[n]; ok {
-		return v, nil
-	}
-	if s.busy[n] {
-		return 0, &Error{Line: n.Line, Col: n.Column, Msg: fmt.Sprintf("anchor &%s contains an alias to itself", n.Anchor)}
-	}
-	s.busy[n] = true
-	v, err := s.body(n, depth)
-	delete(s.busy, n)
-	if err != nil {
-		return 0, err
-	}
-	s.memo[n] = v
-	return v, nil
-}
-
-func (s *sizer) body(n *yaml.Node, depth int) (int64, error) {
-	total := int64(1)
-	for _, c := range n.Content {
-		v, err := s.size(c, depth+1)
-		if err != nil {
-			return 0, err
-		}
-		total += v
-		if total > YAMLNodesMax {
-			return 0, &Error{Msg: fmt.Sprintf("expands to more than %d YAML nodes (counting every use of an alias); refusing it", YAMLNodesMax)}
-		}
-	}
-	return total, nil
-}
-
 // field is one key of a mapping after merge keys are applied.
 type field struct {
-	key string     // lower-cased, for matching
-	k   *yaml.Node // the key as written (its line, its spelling)
-	v   *yaml.Node // the value, aliases resolved
+	key string // lower-cased, for matching
+	k   node   // the key as written (its line, its spelling)
+	v   node   // the value, aliases resolved
 }
 
 type parser struct {
-	intern map[string]string
+	intern map[string]string  // strings that repeat across blades (image, version, arch)
+	kept   map[int32]string   // strings of nodes aliases may reach again, by node
+	fields []field            // the fields of the mappings being read
+	lists  map[int32][]string // accelerator lists aliases may reach again, by node
+}
+
+// text is a scalar's value to keep in the definition: a copy, so that the
+// definition holds no part of the tree's text blocks, and one copy per node
+// however many aliases reach it.
+func (p *parser) text(n node, s string) string {
+	if s == "" {
+		return ""
+	}
+	if !n.ok() || !n.shared() {
+		return strings.Clone(s)
+	}
+	if v, ok := p.kept[n.i]; ok {
+		return v
+	}
+	v := strings.Clone(s)
+	p.kept[n.i] = v
+	return v
 }
 
 // share returns one copy of strings that repeat across blades (image,
 // version, arch), so a large inventory does not hold thousands of copies.
-func (p *parser) share(s string) string {
+func (p *parser) share(n node, s string) string {
 	if v, ok := p.intern[s]; ok {
 		return v
 	}
+	v := p.text(n, s)
 	if len(p.intern) < internMax {
-		p.intern[s] = s
+		p.intern[v] = v
 	}
-	return s
+	return v
 }
 
-func deref(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
+func deref(n node) node {
+	for n.ok() && n.kind() == aliasNode {
+		n = n.alias()
 	}
 	return n
 }
 
-func isNull(n *yaml.Node) bool {
-	return n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+func isNull(n node) bool {
+	return !n.ok() || n.kind() == scalarNode && n.tag() == tagNull
 }
 
-func isMergeKey(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.Value == "<<" && n.ShortTag() == "!!merge"
+func isMergeKey(n node) bool {
+	return n.kind() == scalarNode && n.tag() == tagMerge && n.value() == "<<"
 }
 
 // describe names a node's value for "got ..." in messages.
-func describe(n *yaml.Node) string {
+func describe(n node) string {
 	n = deref(n)
 	switch {
-	case n.Kind == yaml.MappingNode:
+	case !n.ok():
+		return "nothing"
+	case n.kind() == mappingNode:
 		return "a mapping"
-	case n.Kind == yaml.SequenceNode:
+	case n.kind() == sequenceNode:
 		return "a list"
 	case isNull(n):
 		return "nothing"
 	}
-	v := n.Value
+	v := n.value()
 	if utf8.RuneCountInString(v) > 40 {
 		v = string([]rune(v)[:40]) + "..."
 	}
 	return strconv.Quote(v)
 }
 
-func fail(n *yaml.Node, a at, leaf, format string, args ...any) error {
-	return a.err(n.Line, n.Column, leaf, fmt.Sprintf(format, args...))
+func fail(n node, a at, leaf, format string, args ...any) error {
+	return a.err(n.line(), n.col(), leaf, fmt.Sprintf(format, args...))
 }
 
 // mapping flattens a mapping: its own keys first, then keys from merge keys
 // (<<: *x, or <<: [*x, *y] where the earlier map wins) that it does not set
 // itself. Keys are compared case-insensitively, as the original's reader
 // (viper) did; a key given twice is an error rather than a silent choice.
-func (p *parser) mapping(n *yaml.Node, a at, leaf string) ([]field, error) {
+//
+// The fields are on the parser's stack (see release): valid until the
+// caller returns.
+func (p *parser) mapping(n node, a at, leaf string) ([]field, error) {
 	n = deref(n)
 	if isNull(n) {
 		return nil, nil
 	}
-	if n.Kind != yaml.MappingNode {
+	if n.kind() != mappingNode {
 		return nil, fail(n, a, leaf, "must be a mapping, got %s", describe(n))
 	}
-	if len(n.Content)/2 > mappingKeysMax {
-		return nil, fail(n, a, leaf, "has %d keys, more than the %d allowed", len(n.Content)/2, mappingKeysMax)
+	if keys := n.len() / 2; keys > mappingKeysMax {
+		return nil, fail(n, a, leaf, "has %d keys, more than the %d allowed", keys, mappingKeysMax)
 	}
-	out := make([]field, 0, len(n.Content)/2)
-	var merge *yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), n.Content[i+1]
+	start := len(p.fields)
+	var merge node
+	for k, end := (node{n.t, n.i + 1}), int32(n.r().ref); k.i < end; {
+		v := k.next()
+		next := v.next()
+		k = deref(k)
 		if isMergeKey(k) {
-			if merge != nil {
+			if merge.ok() {
 				return nil, fail(k, a, leaf, "has more than one merge key (<<)")
 			}
 			merge = v
+			k = next
 			continue
 		}
-		if k.Kind != yaml.ScalarNode {
+		if k.kind() != scalarNode {
 			return nil, fail(k, a, leaf, "has a key that is %s, not a name", describe(k))
 		}
-		key := lower(k.Value)
-		for _, f := range out {
+		key := keyOf(k.value())
+		for _, f := range p.fields[start:] {
 			if f.key == key {
-				return nil, fail(k, a, leaf, "has duplicate key %q (also at line %d)", k.Value, f.k.Line)
+				return nil, fail(k, a, leaf, "has duplicate key %q (also at line %d)", k.value(), f.k.line())
 			}
 		}
-		out = append(out, field{key: key, k: k, v: deref(v)})
+		p.fields = append(p.fields, field{key: key, k: k, v: deref(v)})
+		k = next
 	}
-	if merge == nil {
-		return out, nil
+	if merge.ok() {
+		if err := p.merge(n, merge, start, a, leaf); err != nil {
+			return nil, err
+		}
 	}
+	return p.fields[start:len(p.fields):len(p.fields)], nil
+}
+
+// merge adds to the fields from start those of merge's mappings that they
+// do not have yet.
+func (p *parser) merge(n, merge node, start int, a at, leaf string) error {
 	m := deref(merge)
-	var sources []*yaml.Node
-	switch m.Kind {
-	case yaml.MappingNode:
-		sources = []*yaml.Node{m}
-	case yaml.SequenceNode:
-		for _, s := range m.Content {
+	var sources []node
+	switch m.kind() {
+	case mappingNode:
+		sources = []node{m}
+	case sequenceNode:
+		var err error
+		m.children(func(s node) bool {
 			s = deref(s)
-			if s.Kind != yaml.MappingNode {
-				return nil, fail(s, a, leaf, "has a merge key (<<) whose list holds %s; it must hold mappings", describe(s))
+			if s.kind() != mappingNode {
+				err = fail(s, a, leaf, "has a merge key (<<) whose list holds %s; it must hold mappings", describe(s))
+				return false
 			}
 			sources = append(sources, s)
+			return true
+		})
+		if err != nil {
+			return err
 		}
 	default:
-		return nil, fail(m, a, leaf, "has a merge key (<<) with %s; it must be a mapping or a list of mappings", describe(m))
+		return fail(m, a, leaf, "has a merge key (<<) with %s; it must be a mapping or a list of mappings", describe(m))
 	}
 	for _, s := range sources {
-		fs, err := p.mapping(s, a, leaf)
+		end := len(p.fields)
+		fs, err := p.mapping(s, a, leaf) // on the stack after ours
 		if err != nil {
-			return nil, err
+			return err
 		}
 	next:
 		for _, f := range fs {
-			for _, o := range out {
+			for _, o := range p.fields[start:end] {
 				if o.key == f.key {
 					continue next
 				}
 			}
-			if len(out) >= mappingKeysMax {
-				return nil, fail(n, a, leaf, "has more than %d keys after merging", mappingKeysMax)
+			if end-start >= mappingKeysMax {
+				return fail(n, a, leaf, "has more than %d keys after merging", mappingKeysMax)
 			}
-			out = append(out, f)
+			p.fields[end] = f // fs is at or after end: copying down never overwrites a field still to read
+			end++
+		}
+		p.fields = p.fields[:end]
+	}
+	return nil
+}
+
+// mark and release keep the fields' stack: a function that reads mappings
+// releases their fields when it returns.
+func (p *parser) mark() int        { return len(p.fields) }
+func (p *parser) release(mark int) { p.fields = p.fields[:mark] }
+
+// keyOf is a key lower-cased, for matching: the schema's keys without an
+// allocation.
+func keyOf(s string) string {
+	for _, k := range schemaKeys {
+		if len(k) == len(s) && strings.EqualFold(k, s) {
+			return k
 		}
 	}
-	return out, nil
+	return lower(s)
+}
+
+// schemaKeys are every key of the schema, lower-cased.
+var schemaKeys = []string{
+	"index", "name", "details", "ports", "wired", "item", "type", "id", "port",
+	"enabled", "condition", "state", "location", "notes", "regions", "zones", "racks",
+	"pdus", "tors", "blades", "bootonpoweron", "bootinfo", "source", "image", "version",
+	"parameters", "capacity", "cores", "memoryinmb", "diskingb", "networkbandwidthinmbps",
+	"arch", "accelerators", "zonetypes", "racktypes", "pdutypes", "tortypes", "bladetypes",
 }
 
 // lower avoids an allocation for keys that are already lower case.
@@ -357,7 +310,7 @@ next:
 				continue next
 			}
 		}
-		return fail(f.k, a, leaf, "has unknown key %q (want one of %s)", f.k.Value, strings.Join(keys, ", "))
+		return fail(f.k, a, leaf, "has unknown key %q (want one of %s)", f.k.value(), strings.Join(keys, ", "))
 	}
 	return nil
 }
@@ -371,38 +324,63 @@ func lookup(fs []field, key string) *field {
 	return nil
 }
 
-func (p *parser) list(f *field, a at, leaf string) ([]*yaml.Node, error) {
-	n := f.v
-	if isNull(n) {
-		return nil, nil
-	}
-	if n.Kind != yaml.SequenceNode {
-		return nil, fail(n, a, leaf, "must be a list, got %s", describe(n))
-	}
-	items := n.Content
-	for i, c := range items {
-		if c.Kind == yaml.AliasNode {
-			if &items[0] == &n.Content[0] {
-				items = slices.Clone(items) // the tree keeps its aliases, for locating errors
-			}
-			items[i] = deref(c)
-		}
-	}
-	return items, nil
+// seq is a list's items, aliases resolved, walked in place rather than
+// copied out: a hostile list can hold millions.
+type seq struct {
+	n   node // the list; none for a null
+	len int
 }
 
+// all yields each item with its position.
+func (s seq) all() iter.Seq2[int, node] {
+	return func(yield func(int, node) bool) {
+		if !s.n.ok() {
+			return
+		}
+		i := 0
+		s.n.children(func(c node) bool {
+			ok := yield(i, deref(c))
+			i++
+			return ok
+		})
+	}
+}
+
+// at is the item at position j.
+func (s seq) at(j int) node {
+	for i, it := range s.all() {
+		if i == j {
+			return it
+		}
+	}
+	return node{}
+}
+
+// list reads a list.
+func (p *parser) list(f *field, a at, leaf string) (seq, error) {
+	n := f.v
+	if isNull(n) {
+		return seq{}, nil
+	}
+	if n.kind() != sequenceNode {
+		return seq{}, fail(n, a, leaf, "must be a list, got %s", describe(n))
+	}
+	return seq{n: n, len: n.len()}, nil
+}
+
+// str reads a string; the value is the tree's (see text).
 func (p *parser) str(f *field, a at, leaf string) (string, error) {
 	n := f.v
-	if n.Kind != yaml.ScalarNode {
+	if n.kind() != scalarNode {
 		return "", fail(n, a, leaf, "must be a string, got %s", describe(n))
 	}
 	if isNull(n) {
 		return "", nil
 	}
-	if !utf8.ValidString(n.Value) {
+	if !utf8.ValidString(n.value()) {
 		return "", fail(n, a, leaf, "must be valid UTF-8")
 	}
-	return n.Value, nil
+	return n.value(), nil
 }
 
 // integer accepts YAML integers (0x, 0o, underscores, as yaml.v3 resolves
@@ -411,10 +389,10 @@ func (p *parser) integer(f *field, a at, leaf string) (int64, error) {
 	n := f.v
 	var v int64
 	err := errNotInteger
-	if n.Kind == yaml.ScalarNode {
-		switch n.ShortTag() {
-		case "!!int":
-			plain := n.Value
+	if n.kind() == scalarNode {
+		switch n.tag() {
+		case tagInt:
+			plain := n.value()
 			if strings.IndexByte(plain, '_') >= 0 {
 				plain = strings.ReplaceAll(plain, "_", "")
 			}
@@ -422,8 +400,8 @@ func (p *parser) integer(f *field, a at, leaf string) (int64, error) {
 			if err != nil && strings.HasPrefix(plain, "-0b") {
 				v, err = strconv.ParseInt("-"+plain[3:], 2, 64)
 			}
-		case "!!str":
-			v, err = strconv.ParseInt(strings.TrimSpace(n.Value), 10, 64)
+		case tagStr:
+			v, err = strconv.ParseInt(strings.TrimSpace(n.value()), 10, 64)
 		}
 	}
 	if err != nil {
@@ -436,12 +414,12 @@ var errNotInteger = errors.New("not an integer")
 
 func (p *parser) boolean(f *field, a at, leaf string) (bool, error) {
 	n := f.v
-	if n.Kind == yaml.ScalarNode {
-		if t := n.ShortTag(); t == "!!bool" || t == "!!str" {
-			switch {
-			case strings.EqualFold(n.Value, "true"):
+	if n.kind() == scalarNode {
+		if t := n.tag(); t == tagBool || t == tagStr {
+			switch v := n.value(); {
+			case strings.EqualFold(v, "true"):
 				return true, nil
-			case strings.EqualFold(n.Value, "false"):
+			case strings.EqualFold(v, "false"):
 				return false, nil
 			}
 		}
@@ -451,7 +429,7 @@ func (p *parser) boolean(f *field, a at, leaf string) (bool, error) {
 
 // enum reads a required enum name; names must be given, as the original's
 // reader rejected an empty one.
-func enum[T ~uint8](p *parser, fs []field, key string, names []string, n *yaml.Node, a at, leaf string) (T, error) {
+func enum[T ~uint8](p *parser, fs []field, key string, names []string, n node, a at, leaf string) (T, error) {
 	f := lookup(fs, key)
 	if f == nil {
 		return 0, fail(n, a, leaf, "is missing")
@@ -468,9 +446,20 @@ func enum[T ~uint8](p *parser, fs []field, key string, names []string, n *yaml.N
 	return 0, fail(f.v, a, leaf, "must be one of %s; got %s", strings.Join(names, ", "), describe(f.v))
 }
 
+// optStr reads an optional string to keep.
 func (p *parser) optStr(fs []field, key string, a at, leaf string) (string, error) {
 	if f := lookup(fs, key); f != nil {
-		return p.str(f, a, leaf)
+		s, err := p.str(f, a, leaf)
+		return p.text(f.v, s), err
+	}
+	return "", nil
+}
+
+// optShared reads an optional string that repeats across blades.
+func (p *parser) optShared(fs []field, key string, a at, leaf string) (string, error) {
+	if f := lookup(fs, key); f != nil {
+		s, err := p.str(f, a, leaf)
+		return p.share(f.v, s), err
 	}
 	return "", nil
 }
@@ -490,7 +479,7 @@ func (p *parser) optInt(fs []field, key string, a at, leaf string) (int64, error
 }
 
 // elementName reads the Name that keys regions, zones and racks.
-func (p *parser) elementName(n *yaml.Node, fs []field, a at) (string, error) {
+func (p *parser) elementName(n node, fs []field, a at) (string, error) {
 	f := lookup(fs, "name")
 	if f == nil {
 		return "", fail(n, a, "Name", "is missing")
@@ -502,11 +491,11 @@ func (p *parser) elementName(n *yaml.Node, fs []field, a at) (string, error) {
 	if s == "" {
 		return "", fail(f.v, a, "Name", "must not be empty")
 	}
-	return s, nil
+	return p.text(f.v, s), nil
 }
 
 // elementIndex reads the Index that keys PDUs, TORs, blades and ports.
-func (p *parser) elementIndex(n *yaml.Node, fs []field, a at) (int64, error) {
+func (p *parser) elementIndex(n node, fs []field, a at) (int64, error) {
 	f := lookup(fs, "index")
 	if f == nil {
 		return 0, fail(n, a, "Index", "is missing")
@@ -515,14 +504,14 @@ func (p *parser) elementIndex(n *yaml.Node, fs []field, a at) (int64, error) {
 }
 
 // nameSet finds repeated names (ignoring case, as the store's keys did).
-type nameSet map[string]int
+type nameSet map[string]node
 
-func (s nameSet) check(n *yaml.Node, name string, a at, parent, kind string) error {
+func (s nameSet) check(n node, name string, a at, parent, kind string) error {
 	key := nameKey(name)
-	if line, ok := s[key]; ok {
-		return fail(n, a, "", "is a duplicate: %s already has %s %q (first at line %d)", parent, kind, name, line)
+	if first, ok := s[key]; ok {
+		return fail(n, a, "", "is a duplicate: %s already has %s %q (first at line %d)", parent, kind, name, first.line())
 	}
-	s[key] = n.Line
+	s[key] = n
 	return nil
 }
 
@@ -557,6 +546,6 @@ func (s *indexSet) add(index int64, prior func(int) int64) int {
 	return -1
 }
 
-func duplicateIndex(n, first *yaml.Node, a at, parent, kind string, index int64) error {
-	return fail(n, a, "", "is a duplicate: %s already has %s %d (first at line %d)", parent, kind, index, first.Line)
+func duplicateIndex(n, first node, a at, parent, kind string, index int64) error {
+	return fail(n, a, "", "is a duplicate: %s already has %s %d (first at line %d)", parent, kind, index, first.line())
 }

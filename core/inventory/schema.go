@@ -4,15 +4,12 @@ package inventory
 // each reading its keys through mapping (merge keys applied) and rejecting
 // keys the schema does not have.
 
-import (
-	"fmt"
+import "fmt"
 
-	"go.yaml.in/yaml/v3"
-)
-
-func (p *parser) root(n *yaml.Node) (*Definition, error) {
+func (p *parser) root(n node) (*Definition, error) {
+	defer p.release(p.mark())
 	top := within("", "the top level")
-	if n.Kind != yaml.MappingNode {
+	if n.kind() != mappingNode {
 		return nil, fail(n, at{}, "", "must hold a mapping with Details and Regions, got %s", describe(n))
 	}
 	fs, err := p.mapping(n, top, "")
@@ -48,8 +45,8 @@ func (p *parser) root(n *yaml.Node) (*Definition, error) {
 		return nil, err
 	}
 	seen := nameSet{}
-	d.Regions = make([]*Region, 0, len(items))
-	for i, it := range items {
+	d.Regions = make([]*Region, 0, min(items.len, 1024))
+	for i, it := range items.all() {
 		r, err := p.region(it, element("", "", "Regions", i+1), seen)
 		if err != nil {
 			return nil, err
@@ -59,7 +56,8 @@ func (p *parser) root(n *yaml.Node) (*Definition, error) {
 	return d, nil
 }
 
-func (p *parser) region(n *yaml.Node, e at, seen nameSet) (*Region, error) {
+func (p *parser) region(n node, e at, seen nameSet) (*Region, error) {
+	defer p.release(p.mark())
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return nil, err
@@ -103,8 +101,8 @@ func (p *parser) region(n *yaml.Node, e at, seen nameSet) (*Region, error) {
 		}
 		zseen := nameSet{}
 		parent := fmt.Sprintf("region %q", name)
-		r.Zones = make([]*Zone, 0, len(items))
-		for i, it := range items {
+		r.Zones = make([]*Zone, 0, min(items.len, 1024))
+		for i, it := range items.all() {
 			z, err := p.zone(it, element(name, "", "Zones", i+1), parent, zseen)
 			if err != nil {
 				return nil, err
@@ -123,7 +121,8 @@ type details struct {
 	location, notes string
 }
 
-func (p *parser) details(n *yaml.Node, fs []field, a at, withText bool) (details, error) {
+func (p *parser) details(n node, fs []field, a at, withText bool) (details, error) {
+	defer p.release(p.mark())
 	var d details
 	f := lookup(fs, "details")
 	if f == nil {
@@ -158,7 +157,8 @@ func (p *parser) details(n *yaml.Node, fs []field, a at, withText bool) (details
 	return d, nil
 }
 
-func (p *parser) zone(n *yaml.Node, e at, parent string, seen nameSet) (*Zone, error) {
+func (p *parser) zone(n node, e at, parent string, seen nameSet) (*Zone, error) {
+	defer p.release(p.mark())
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return nil, err
@@ -206,8 +206,8 @@ func (p *parser) zone(n *yaml.Node, e at, parent string, seen nameSet) (*Zone, e
 		path := a.path("")
 		rseen := nameSet{}
 		parent := fmt.Sprintf("zone %q", name)
-		z.Racks = make([]*Rack, 0, len(items))
-		for i, it := range items {
+		z.Racks = make([]*Rack, 0, min(items.len, 1024))
+		for i, it := range items.all() {
 			k, err := p.rack(it, element(a.region, path, "Racks", i+1), parent, rseen)
 			if err != nil {
 				return nil, err
@@ -218,7 +218,8 @@ func (p *parser) zone(n *yaml.Node, e at, parent string, seen nameSet) (*Zone, e
 	return z, nil
 }
 
-func (p *parser) rack(n *yaml.Node, e at, parent string, seen nameSet) (*Rack, error) {
+func (p *parser) rack(n node, e at, parent string, seen nameSet) (*Rack, error) {
+	defer p.release(p.mark())
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return nil, err
@@ -247,13 +248,13 @@ func (p *parser) rack(n *yaml.Node, e at, parent string, seen nameSet) (*Rack, e
 			return nil, err
 		}
 		var seen indexSet
-		for i, it := range items {
+		for i, it := range items.all() {
 			index, d, ports, err := p.device(it, element(a.region, path, "Pdus", i+1), "PDU")
 			if err != nil {
 				return nil, err
 			}
 			if j := seen.add(index, func(j int) int64 { return k.PDUs[j].Index }); j >= 0 {
-				return nil, duplicateIndex(it, items[j], element(a.region, path, "Pdus", 0).indexed(index), owner, "PDU", index)
+				return nil, duplicateIndex(it, items.at(j), element(a.region, path, "Pdus", 0).indexed(index), owner, "PDU", index)
 			}
 			k.PDUs = append(k.PDUs, &PDU{Index: index, Enabled: d.enabled, Condition: d.condition, Ports: ports})
 		}
@@ -264,13 +265,13 @@ func (p *parser) rack(n *yaml.Node, e at, parent string, seen nameSet) (*Rack, e
 			return nil, err
 		}
 		var seen indexSet
-		for i, it := range items {
+		for i, it := range items.all() {
 			index, d, ports, err := p.device(it, element(a.region, path, "Tors", i+1), "TOR")
 			if err != nil {
 				return nil, err
 			}
 			if j := seen.add(index, func(j int) int64 { return k.TORs[j].Index }); j >= 0 {
-				return nil, duplicateIndex(it, items[j], element(a.region, path, "Tors", 0).indexed(index), owner, "TOR", index)
+				return nil, duplicateIndex(it, items.at(j), element(a.region, path, "Tors", 0).indexed(index), owner, "TOR", index)
 			}
 			k.TORs = append(k.TORs, &TOR{Index: index, Enabled: d.enabled, Condition: d.condition, Ports: ports})
 		}
@@ -281,25 +282,31 @@ func (p *parser) rack(n *yaml.Node, e at, parent string, seen nameSet) (*Rack, e
 			return nil, err
 		}
 		// One backing array per rack: fewer, denser allocations.
-		blades := make([]Blade, len(items))
-		k.Blades = make([]*Blade, len(items))
+		// (A list longer than a rack may hold gets its extra blades one by
+		// one, for Validate to refuse: its length is the file's to choose.)
+		blades := make([]Blade, min(items.len, BladesPerRackMax))
+		k.Blades = make([]*Blade, 0, len(blades))
 		var seen indexSet
-		for i, it := range items {
-			b := &blades[i]
+		for i, it := range items.all() {
+			b := new(Blade)
+			if i < len(blades) {
+				b = &blades[i]
+			}
 			if err := p.blade(it, element(a.region, path, "Blades", i+1), b); err != nil {
 				return nil, err
 			}
-			if j := seen.add(b.Index, func(j int) int64 { return blades[j].Index }); j >= 0 {
-				return nil, duplicateIndex(it, items[j], element(a.region, path, "Blades", 0).indexed(b.Index), owner, "blade", b.Index)
+			if j := seen.add(b.Index, func(j int) int64 { return k.Blades[j].Index }); j >= 0 {
+				return nil, duplicateIndex(it, items.at(j), element(a.region, path, "Blades", 0).indexed(b.Index), owner, "blade", b.Index)
 			}
-			k.Blades[i] = b
+			k.Blades = append(k.Blades, b)
 		}
 	}
 	return k, nil
 }
 
 // device reads a PDU or a TOR: they have the same shape.
-func (p *parser) device(n *yaml.Node, e at, kind string) (int64, details, []Port, error) {
+func (p *parser) device(n node, e at, kind string) (int64, details, []Port, error) {
+	defer p.release(p.mark())
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return 0, details{}, nil, err
@@ -325,21 +332,24 @@ func (p *parser) device(n *yaml.Node, e at, kind string) (int64, details, []Port
 		return 0, details{}, nil, err
 	}
 	path := a.path("")
-	ports := make([]Port, len(items))
+	ports := make([]Port, 0, min(items.len, TORPortsMax))
 	var seen indexSet
-	for i, it := range items {
+	for i, it := range items.all() {
 		pe := element(a.region, path, "Ports", i+1)
-		if ports[i], err = p.port(it, pe); err != nil {
+		pt, err := p.port(it, pe)
+		if err != nil {
 			return 0, details{}, nil, err
 		}
-		if j := seen.add(ports[i].Index, func(j int) int64 { return ports[j].Index }); j >= 0 {
-			return 0, details{}, nil, duplicateIndex(it, items[j], pe.indexed(ports[i].Index), fmt.Sprintf("%s %d", kind, index), "port", ports[i].Index)
+		if j := seen.add(pt.Index, func(j int) int64 { return ports[j].Index }); j >= 0 {
+			return 0, details{}, nil, duplicateIndex(it, items.at(j), pe.indexed(pt.Index), fmt.Sprintf("%s %d", kind, index), "port", pt.Index)
 		}
+		ports = append(ports, pt)
 	}
 	return index, d, ports, nil
 }
 
-func (p *parser) port(n *yaml.Node, e at) (Port, error) {
+func (p *parser) port(n node, e at) (Port, error) {
+	defer p.release(p.mark())
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return Port{}, err
@@ -381,7 +391,8 @@ func (p *parser) port(n *yaml.Node, e at) (Port, error) {
 	return pt, nil
 }
 
-func (p *parser) blade(n *yaml.Node, e at, b *Blade) error {
+func (p *parser) blade(n node, e at, b *Blade) error {
+	defer p.release(p.mark())
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return err
@@ -416,16 +427,15 @@ func (p *parser) blade(n *yaml.Node, e at, b *Blade) error {
 	if b.Boot.Source, err = enum[BootSource](p, bfs, "source", bootSourceNames, f.v, a, "BootInfo.Source"); err != nil {
 		return err
 	}
-	if b.Boot.Image, err = p.optStr(bfs, "image", a, "BootInfo.Image"); err != nil {
+	if b.Boot.Image, err = p.optShared(bfs, "image", a, "BootInfo.Image"); err != nil {
 		return err
 	}
-	if b.Boot.Version, err = p.optStr(bfs, "version", a, "BootInfo.Version"); err != nil {
+	if b.Boot.Version, err = p.optShared(bfs, "version", a, "BootInfo.Version"); err != nil {
 		return err
 	}
-	if b.Boot.Parameters, err = p.optStr(bfs, "parameters", a, "BootInfo.Parameters"); err != nil {
+	if b.Boot.Parameters, err = p.optShared(bfs, "parameters", a, "BootInfo.Parameters"); err != nil {
 		return err
 	}
-	b.Boot.Image, b.Boot.Version, b.Boot.Parameters = p.share(b.Boot.Image), p.share(b.Boot.Version), p.share(b.Boot.Parameters)
 	f = lookup(fs, "capacity")
 	if f == nil {
 		return nil // every dimension is then 0, which Validate reports
@@ -450,22 +460,31 @@ func (p *parser) blade(n *yaml.Node, e at, b *Blade) error {
 	if c.NetworkMbps, err = p.optInt(cfs, "networkbandwidthinmbps", a, "Capacity.NetworkBandwidthInMbps"); err != nil {
 		return err
 	}
-	if c.Arch, err = p.optStr(cfs, "arch", a, "Capacity.Arch"); err != nil {
+	if c.Arch, err = p.optShared(cfs, "arch", a, "Capacity.Arch"); err != nil {
 		return err
 	}
-	c.Arch = p.share(c.Arch)
 	// Accelerators are our extension: the original's reader had no field.
 	if f := lookup(cfs, "accelerators"); f != nil {
 		items, err := p.list(f, a, "Capacity.Accelerators")
 		if err != nil {
 			return err
 		}
-		for i, it := range items {
+		// A list that aliases may reach again (a blade template's) is read
+		// once and shared, like Generate's: a small file must not make a
+		// copy for each of a hundred thousand blades.
+		if items.n.ok() && items.n.shared() {
+			if l, ok := p.lists[items.n.i]; ok {
+				c.Accelerators = l
+				return nil
+			}
+			defer func() { p.lists[items.n.i] = c.Accelerators }()
+		}
+		for i, it := range items.all() {
 			s, err := p.str(&field{v: it}, a, fmt.Sprintf("Capacity.Accelerators[%d]", i))
 			if err != nil {
 				return err
 			}
-			c.Accelerators = append(c.Accelerators, p.share(s))
+			c.Accelerators = append(c.Accelerators, p.share(it, s))
 		}
 	}
 	return nil

@@ -1,0 +1,244 @@
+package inventory
+
+// Reading the YAML text into a tree, with every limit checked as each event
+// arrives, so that no input makes the tree (or the time spent) bigger than
+// the limits allow: the text's size first, then as nodes come, how deep
+// they nest, how many there are and how many they expand to through
+// aliases. What yaml.v3's decoder would have refused (syntax, an unknown
+// anchor, a second document) is refused the same way.
+
+import (
+	"fmt"
+
+	"github.com/cloudchamber/cloudchamber/core/inventory/internal/libyaml"
+)
+
+// composer builds a tree from a parser's events.
+type composer struct {
+	p        *libyaml.Parser
+	data     []byte
+	t        *tree
+	ev       libyaml.Event
+	anchors  map[string]anchor
+	stack    []frame // the open collections
+	inAnchor int     // how many of them are anchored
+	total    int64   // nodes so far, counting every use of an alias
+	maxRecs  int32   // nodes the tree may hold
+}
+
+// anchor is a node an alias may name; size is the nodes it stands for
+// (counting aliases inside it expanded), or -1 while it is still open.
+type anchor struct {
+	id   int32
+	size int64
+}
+
+type frame struct {
+	id     int32
+	size   int64
+	anchor string
+}
+
+// compose reads data's one document into a tree and returns its root.
+func compose(data []byte) (root node, err error) {
+	c := &composer{p: libyaml.NewParser(data), data: data, t: &tree{hint: len(data)}, anchors: map[string]anchor{}, maxRecs: nodesFor(len(data))}
+	defer func() {
+		// The parser is yaml.v3's, which panics on what it thinks cannot
+		// happen; bad input must still come back as an error.
+		if r := recover(); r != nil {
+			root, err = node{}, &Error{Msg: fmt.Sprintf("could not be read as YAML (%v)", r)}
+		}
+	}()
+	if err := c.next(); err != nil {
+		return node{}, err
+	}
+	if err := c.next(); err != nil { // after StreamStart
+		return node{}, err
+	}
+	if c.ev.Kind != libyaml.DocumentStart {
+		return node{}, &Error{Msg: "holds no inventory (the document is empty)"}
+	}
+	if err := c.document(true); err != nil {
+		return node{}, err
+	}
+	c.t.flush()
+	root = node{c.t, 0}
+	if err := c.next(); err != nil {
+		return node{}, err
+	}
+	if c.ev.Kind == libyaml.DocumentStart {
+		// yaml.v3's decoder reads the second document (anchors of the first
+		// still defined) before we see it: its syntax errors win.
+		line, col := c.ev.Line+1, c.ev.Column+1
+		if err := c.document(false); err != nil {
+			return node{}, err
+		}
+		return node{}, &Error{Line: line, Col: col, Msg: "holds more than one YAML document"}
+	}
+	return root, nil
+}
+
+func (c *composer) next() error {
+	if err := c.p.Next(&c.ev); err != nil {
+		return c.syntaxError(err)
+	}
+	return nil
+}
+
+// document reads from a DocumentStart to its DocumentEnd; only the first
+// document (keep) goes into the tree and counts against the limits.
+func (c *composer) document(keep bool) error {
+	for {
+		if err := c.next(); err != nil {
+			return err
+		}
+		ev := &c.ev
+		switch ev.Kind {
+		case libyaml.DocumentEnd:
+			return nil
+		case libyaml.TailComment:
+			// yaml.v3 takes these after a mapping's value, and panics on
+			// any other; this parser records no comments, so sends none.
+			continue
+		case libyaml.SequenceEnd, libyaml.MappingEnd:
+			if keep {
+				c.end()
+			}
+			continue
+		case libyaml.Alias:
+			a, ok := c.anchors[string(ev.Anchor)]
+			if !ok {
+				return &Error{Line: ev.Line + 1, Msg: fmt.Sprintf("unknown anchor '%s' referenced", ev.Anchor)}
+			}
+			if !keep {
+				continue
+			}
+			if err := c.depth(); err != nil {
+				return err
+			}
+			if a.size < 0 {
+				n := node{c.t, a.id}
+				return &Error{Line: n.line(), Col: n.col(), Msg: fmt.Sprintf("anchor &%s contains an alias to itself", ev.Anchor)}
+			}
+			id, err := c.add(aliasNode, tagOther, 1+a.size)
+			if err != nil {
+				return err
+			}
+			c.t.setAlias(id, a.id, ev.Anchor)
+			continue
+		}
+		if !keep {
+			if len(ev.Anchor) > 0 {
+				if err := c.define(ev.Anchor, -1, 0); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if err := c.depth(); err != nil {
+			return err
+		}
+		switch ev.Kind {
+		case libyaml.Scalar:
+			id, err := c.add(scalarNode, scalarTag(ev.Tag, ev.Value, ev.Plain), 1)
+			if err != nil {
+				return err
+			}
+			c.t.setValue(id, ev.Value)
+			if len(ev.Anchor) > 0 {
+				if err := c.define(ev.Anchor, id, 1); err != nil {
+					return err
+				}
+			}
+		case libyaml.SequenceStart, libyaml.MappingStart:
+			k := sequenceNode
+			if ev.Kind == libyaml.MappingStart {
+				k = mappingNode
+			}
+			id, err := c.add(k, tagOther, 1)
+			if err != nil {
+				return err
+			}
+			f := frame{id: id, size: 1}
+			if len(ev.Anchor) > 0 {
+				f.anchor = string(ev.Anchor)
+				if err := c.define(ev.Anchor, id, -1); err != nil {
+					return err
+				}
+				c.inAnchor++
+			}
+			c.stack = append(c.stack, f)
+		default:
+			return &Error{Msg: fmt.Sprintf("could not be read as YAML (unexpected %v event)", ev.Kind)}
+		}
+	}
+}
+
+// depth refuses a node nested too deep.
+func (c *composer) depth() error {
+	if len(c.stack) > yamlDepthMax {
+		return &Error{Line: c.ev.Line + 1, Col: c.ev.Column + 1, Msg: fmt.Sprintf("nests more than %d levels deep", yamlDepthMax)}
+	}
+	return nil
+}
+
+// add appends a node that stands for size nodes (more than one for an
+// alias), checking the limits first.
+func (c *composer) add(k kind, tag tagClass, size int64) (int32, error) {
+	line, col := c.ev.Line+1, c.ev.Column+1
+	if c.t.n >= c.maxRecs {
+		return 0, &Error{Line: line, Col: col, Msg: fmt.Sprintf("holds more than %d YAML nodes, more than a file of %d bytes may hold (one per %d bytes, at most %d); refusing it",
+			c.maxRecs, len(c.data), bytesPerNode, YAMLNodesMax)}
+	}
+	c.total += size
+	if c.total > YAMLNodesMax {
+		return 0, &Error{Msg: fmt.Sprintf("expands to more than %d YAML nodes (counting every use of an alias); refusing it", YAMLNodesMax)}
+	}
+	if n := len(c.stack); n > 0 {
+		c.stack[n-1].size += size
+	}
+	return c.t.add(k, tag, c.inAnchor > 0 || len(c.ev.Anchor) > 0, line, col), nil
+}
+
+// end closes the innermost open collection.
+func (c *composer) end() {
+	f := c.stack[len(c.stack)-1]
+	c.stack = c.stack[:len(c.stack)-1]
+	c.t.rec(f.id).ref = uint32(c.t.n)
+	if n := len(c.stack); n > 0 {
+		c.stack[n-1].size += f.size - 1 // its own node was counted when it opened
+	}
+	if f.anchor != "" {
+		c.inAnchor--
+		if a := c.anchors[f.anchor]; a.id == f.id {
+			c.anchors[f.anchor] = anchor{id: f.id, size: f.size}
+		}
+	}
+}
+
+// define records an anchor; a name defined again names the later node, as
+// in yaml.v3.
+func (c *composer) define(name []byte, id int32, size int64) error {
+	if _, ok := c.anchors[string(name)]; !ok && len(c.anchors) >= anchorsMax {
+		return &Error{Line: c.ev.Line + 1, Col: c.ev.Column + 1, Msg: fmt.Sprintf("defines more than %d anchors; refusing it", anchorsMax)}
+	}
+	c.anchors[string(name)] = anchor{id: id, size: size}
+	return nil
+}
+
+// syntaxError locates a parser error as yaml.v3's decoder did (the line it
+// prints, made 1-based for parser errors, or line 1 when it prints none).
+func (c *composer) syntaxError(err error) error {
+	e, ok := err.(*libyaml.Error)
+	if !ok {
+		return &Error{Line: 1, Msg: err.Error()}
+	}
+	line := e.Line
+	switch {
+	case line == 0:
+		line = 1
+	case e.Parser:
+		line++
+	}
+	return &Error{Line: line, Msg: e.Problem}
+}

@@ -1,0 +1,143 @@
+package inventory
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// scalarTag classifies a scalar as yaml.v3 would tag it (its parser.node,
+// parser.scalar, resolve and Node.ShortTag), from the event: tag is the tag
+// as the parser gives it (long form, "!" or empty), plain whether the
+// scalar has no quotes, | or >.
+func scalarTag(tag, value []byte, plain bool) tagClass {
+	if len(tag) > 0 && string(tag) != "!" {
+		return tagClassOf(shortTag(tag))
+	}
+	if !plain {
+		return tagStr // yaml.v3: a quoted or block scalar is !!str
+	}
+	if string(value) == "<<" {
+		return tagMerge
+	}
+	return resolvePlain(value)
+}
+
+const longTagPrefix = "tag:yaml.org,2002:"
+
+// shortTag is yaml.v3's shortTag: tag:yaml.org,2002:x is !!x.
+func shortTag(tag []byte) string {
+	if s, ok := strings.CutPrefix(string(tag), longTagPrefix); ok {
+		return "!!" + s
+	}
+	return string(tag)
+}
+
+func tagClassOf(short string) tagClass {
+	switch short {
+	case "!!str":
+		return tagStr
+	case "!!null":
+		return tagNull
+	case "!!bool":
+		return tagBool
+	case "!!int":
+		return tagInt
+	case "!!merge":
+		return tagMerge
+	}
+	return tagOther
+}
+
+// resolvePlain is yaml.v3's resolve("", in) for a plain scalar, reduced to
+// the classes: the same table, the same parsing, in the same order.
+func resolvePlain(in []byte) tagClass {
+	hint := byte('N')
+	if len(in) > 0 {
+		hint = resolveTable[in[0]]
+	}
+	if hint == 0 {
+		return tagStr
+	}
+	if c, ok := resolveMap[string(in)]; ok {
+		return c
+	}
+	switch hint {
+	case '.':
+		if _, err := strconv.ParseFloat(string(in), 64); err == nil {
+			return tagOther
+		}
+	case 'D', 'S':
+		// yaml.v3 tries a timestamp first; a timestamp (YYYY-...) never
+		// parses as any of what follows, so it ends as !!str here, which
+		// the schema reads exactly as it reads a !!timestamp.
+		plain := strings.ReplaceAll(string(in), "_", "")
+		if _, err := strconv.ParseInt(plain, 0, 64); err == nil {
+			return tagInt
+		}
+		if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
+			return tagInt
+		}
+		if yamlStyleFloat.MatchString(plain) {
+			if _, err := strconv.ParseFloat(plain, 64); err == nil {
+				return tagOther
+			}
+		}
+		switch {
+		case strings.HasPrefix(plain, "0b"):
+			if _, err := strconv.ParseInt(plain[2:], 2, 64); err == nil {
+				return tagInt
+			}
+			if _, err := strconv.ParseUint(plain[2:], 2, 64); err == nil {
+				return tagInt
+			}
+		case strings.HasPrefix(plain, "-0b"):
+			if _, err := strconv.ParseInt("-"+plain[3:], 2, 64); err == nil {
+				return tagInt
+			}
+		}
+		switch {
+		case strings.HasPrefix(plain, "0o"):
+			if _, err := strconv.ParseInt(plain[2:], 8, 64); err == nil {
+				return tagInt
+			}
+			if _, err := strconv.ParseUint(plain[2:], 8, 64); err == nil {
+				return tagInt
+			}
+		case strings.HasPrefix(plain, "-0o"):
+			if _, err := strconv.ParseInt("-"+plain[3:], 8, 64); err == nil {
+				return tagInt
+			}
+		}
+	}
+	return tagStr
+}
+
+var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+var (
+	resolveTable [256]byte
+	resolveMap   = map[string]tagClass{}
+)
+
+func init() {
+	t := &resolveTable
+	t['+'], t['-'] = 'S', 'S'
+	for _, c := range "0123456789" {
+		t[c] = 'D'
+	}
+	for _, c := range "yYnNtTfFoO~<" {
+		t[c] = 'M'
+	}
+	t['.'] = '.'
+	for c, l := range map[tagClass][]string{
+		tagBool:  {"true", "True", "TRUE", "false", "False", "FALSE"},
+		tagNull:  {"", "~", "null", "Null", "NULL"},
+		tagOther: {".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"},
+		tagMerge: {"<<"},
+	} {
+		for _, s := range l {
+			resolveMap[s] = c
+		}
+	}
+}
