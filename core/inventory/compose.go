@@ -8,7 +8,10 @@ package inventory
 // anchor, a second document) is refused the same way.
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/cloudchamber/cloudchamber/core/inventory/internal/libyaml"
 )
@@ -227,11 +230,15 @@ func (c *composer) define(name []byte, id int32, size int64) error {
 }
 
 // syntaxError locates a parser error as yaml.v3's decoder did (the line it
-// prints, made 1-based for parser errors, or line 1 when it prints none).
+// prints, made 1-based for parser errors, or line 1 when it prints none),
+// and a reader error at the very character.
 func (c *composer) syntaxError(err error) error {
 	e, ok := err.(*libyaml.Error)
 	if !ok {
 		return &Error{Line: 1, Msg: err.Error()}
+	}
+	if e.Reader {
+		return readerError(c.data, e)
 	}
 	line := e.Line
 	switch {
@@ -241,4 +248,87 @@ func (c *composer) syntaxError(err error) error {
 		line++
 	}
 	return &Error{Line: line, Msg: e.Problem}
+}
+
+// readerError names what is wrong with the character at e.Offset, and
+// where it is.
+func readerError(data []byte, e *libyaml.Error) error {
+	at := min(e.Offset, len(data))
+	var msg string
+	switch {
+	case e.Problem == "control characters are not allowed" && e.Value == 0:
+		msg = "holds a NUL character (U+0000), which YAML does not allow"
+	case e.Problem == "control characters are not allowed":
+		msg = fmt.Sprintf("holds character U+%04X, which YAML does not allow", e.Value)
+	case e.Problem == "invalid Unicode character":
+		msg = fmt.Sprintf("is not valid UTF-8 here (it encodes %#x, which is not a character)", e.Value)
+	case strings.Contains(e.Problem, "UTF-8"):
+		// The reader points at a bad trailing byte; point at the character
+		// it breaks.
+		if e.Problem == "invalid trailing UTF-8 octet" && at > 0 {
+			at--
+			for k := 0; k < 2 && at > 0 && data[at]&0xc0 == 0x80; k++ {
+				at--
+			}
+		}
+		msg = "is not valid UTF-8 here"
+		if at < len(data) {
+			msg += fmt.Sprintf(" (byte 0x%02X)", data[at])
+		}
+	case strings.Contains(e.Problem, "UTF-16") || strings.Contains(e.Problem, "surrogate"):
+		msg = "is not valid UTF-16 here (" + e.Problem + ")"
+	default:
+		msg = "could not be read (" + e.Problem + ")"
+	}
+	line, col := position(data, at)
+	return &Error{Line: line, Col: col, Msg: msg}
+}
+
+// position is the line and column (in characters, from 1) of the byte at
+// offset, counting line breaks as libyaml does (LF, CR, CR LF, NEL, LS, PS);
+// the text is UTF-8, or UTF-16 after its byte order mark.
+func position(data []byte, offset int) (line, col int) {
+	offset = min(offset, len(data))
+	i, be := 0, false
+	decode := func(i int) (rune, int) { return utf8.DecodeRune(data[i:]) }
+	switch {
+	case bytes.HasPrefix(data, []byte{0xff, 0xfe}), bytes.HasPrefix(data, []byte{0xfe, 0xff}):
+		i, be = 2, data[0] == 0xfe
+		unit := func(j int) rune {
+			if j+1 >= len(data) {
+				return utf8.RuneError
+			}
+			if be {
+				return rune(data[j])<<8 | rune(data[j+1])
+			}
+			return rune(data[j]) | rune(data[j+1])<<8
+		}
+		decode = func(i int) (rune, int) {
+			if r := unit(i); r&0xfc00 != 0xd800 || unit(i+2)&0xfc00 != 0xdc00 {
+				return r, 2
+			}
+			return utf8.RuneError, 4 // a surrogate pair: one character outside the line breaks
+		}
+	case bytes.HasPrefix(data, []byte("\xef\xbb\xbf")):
+		i = 3
+	}
+	line, col = 1, 1
+	for i < offset {
+		r, w := decode(i)
+		switch r {
+		case '\r':
+			if i+w < offset {
+				if r2, w2 := decode(i + w); r2 == '\n' {
+					w += w2
+				}
+			}
+			line, col = line+1, 1
+		case '\n', 0x85, 0x2028, 0x2029:
+			line, col = line+1, 1
+		default:
+			col++
+		}
+		i += w
+	}
+	return line, col
 }

@@ -23,7 +23,9 @@ import (
 // on the way from that element to the node. A node shared by several
 // elements is reported for the first of them in canonical order, which is
 // the one Validate meets first. YAML syntax errors have a line but no
-// column; Validate alone (no YAML) gives neither.
+// column, except a character the text may not hold (not UTF-8 or UTF-16, a
+// NUL, a control character), which is located at its line and column;
+// Validate alone (no YAML) gives neither.
 type Error struct {
 	File   string // as given to Parse; empty for Validate
 	Line   int    // 1-based; 0 when unknown

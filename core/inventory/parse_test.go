@@ -260,3 +260,53 @@ func TestParseAcceptsAccelerators(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, d, back)
 }
+
+// Bytes that are not text are reported where they are, not at line 1.
+func TestParseLocatesCharactersYAMLDoesNotAllow(t *testing.T) {
+	utf16 := func(le bool, s string) []byte {
+		b := []byte{0xfe, 0xff}
+		if le {
+			b = []byte{0xff, 0xfe}
+		}
+		for _, r := range s {
+			if le {
+				b = append(b, byte(r), byte(r>>8))
+			} else {
+				b = append(b, byte(r>>8), byte(r))
+			}
+		}
+		return b
+	}
+	for _, c := range []struct {
+		name string
+		yaml []byte
+		want string
+	}{
+		{"invalid UTF-8", []byte("Details: {Name: x}\nRegions:\n  - Name: caf\xe9\n"), `inv.yaml:3:14: is not valid UTF-8 here (byte 0xE9)`},
+		{"invalid UTF-8 after CR LF lines", []byte("Details: {Name: x}\r\nRegions:\r\n  - Name: ab\xff\r\n"), `inv.yaml:3:13: is not valid UTF-8 here (byte 0xFF)`},
+		{"a character cut short at the end", []byte("Regions: [x]\n# \xe2\x82"), `inv.yaml:2:3: is not valid UTF-8 here (byte 0xE2)`},
+		{"a bad continuation byte", []byte("Regions: [x]\n#  \xe2\x28\xa1\n"), `inv.yaml:2:4: is not valid UTF-8 here (byte 0xE2)`},
+		{"an encoded surrogate", []byte("Regions: [x]\nDetails: {Notes: \xed\xa0\x80}\n"), `inv.yaml:2:18: is not valid UTF-8 here (it encodes 0xd800, which is not a character)`},
+		{"NUL", []byte("Details: {Name: x}\nRegions:\n  - Name: a\x00b\n"), `inv.yaml:3:12: holds a NUL character (U+0000), which YAML does not allow`},
+		{"NUL in a comment", []byte("Regions: [] # \x00\n"), `inv.yaml:1:15: holds a NUL character (U+0000), which YAML does not allow`},
+		{"a control character", []byte("Regions:\n\n  - Name: \x07\n"), `inv.yaml:3:11: holds character U+0007, which YAML does not allow`},
+		{"after a UTF-8 byte order mark", []byte("\xef\xbb\xbfRegions: \x01\n"), `inv.yaml:1:10: holds character U+0001, which YAML does not allow`},
+		{"after a line of multi-byte characters", []byte("Details: {Name: \"é✓😀\"}\nDetails2: é✓\x00\n"), `inv.yaml:2:13: holds a NUL character (U+0000), which YAML does not allow`},
+		{"UTF-16 little endian", utf16(true, "Regions:\n  - \x00\n"), `inv.yaml:2:5: holds a NUL character (U+0000), which YAML does not allow`},
+		{"UTF-16 big endian, an unpaired surrogate", append(utf16(false, "Regions:\n - x"), 0xdc, 0x00), `inv.yaml:2:5: is not valid UTF-16 here (unexpected low surrogate area)`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			d, err := Parse("inv.yaml", c.yaml)
+			require.Nil(t, d)
+			require.EqualError(t, err, c.want)
+		})
+	}
+	// UTF-16 text is read: the same inventory either way.
+	want, err := Parse("inv.yaml", []byte(minimal))
+	require.NoError(t, err)
+	for _, le := range []bool{true, false} {
+		got, err := Parse("inv.yaml", utf16(le, minimal))
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+}
