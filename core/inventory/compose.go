@@ -44,7 +44,7 @@ type frame struct {
 
 // compose reads data's one document into a tree and returns its root.
 func compose(data []byte) (root node, err error) {
-	c := &composer{p: libyaml.NewParser(data), data: data, t: &tree{hint: len(data)}, anchors: map[string]anchor{}, maxRecs: nodesFor(len(data))}
+	c := &composer{p: libyaml.NewParser(data, valueBytesMax), data: data, t: &tree{hint: len(data)}, anchors: map[string]anchor{}, maxRecs: nodesFor(len(data))}
 	defer func() {
 		// The parser is yaml.v3's, which panics on what it thinks cannot
 		// happen; bad input must still come back as an error.
@@ -239,6 +239,9 @@ func (c *composer) syntaxError(err error) error {
 	}
 	if e.Reader {
 		return readerError(c.data, e)
+	}
+	if e.TooLong {
+		return &Error{Line: e.Line + 1, Col: e.Column + 1, Msg: fmt.Sprintf("has a value longer than %d bytes; refusing it", valueBytesMax)}
 	}
 	line := e.Line
 	switch {

@@ -11,7 +11,9 @@ import (
 
 // Bounds on what Parse accepts, so hostile input (a shared link, an import)
 // fails fast, in bounded memory, instead of eating the browser's memory.
-// They are checked while the text is read (see compose.go), never after.
+// They are checked while the text is read (see compose.go), never after:
+// reading S bytes takes at most 20 S bytes of heap plus 1 MiB, 512 MB at
+// InputBytesMax, save what aliases expand to (memory_test.go, README).
 const (
 	// InputBytesMax bounds the YAML text; the largest generated inventory
 	// (GenBladesMax blades, GenRacksMax racks) fits.
@@ -22,9 +24,13 @@ const (
 	YAMLNodesMax = 1 << 24
 	// bytesPerNode bounds the nodes a text holds for its size: one per
 	// bytesPerNode bytes (beyond the first few thousand). Inventories take
-	// 4 to 10 bytes a node; a text of nothing but tiny nodes ("[0,0,0,...")
-	// is not one, and would cost 16 bytes of memory for each of its bytes.
+	// 8 to 15 bytes a node (4 at the tersest, all flow style and merge
+	// keys); a text of nothing but tiny nodes ("[0,0,0,...") is not one,
+	// and would cost 6 bytes of memory (12 per node) for each of its bytes.
 	bytesPerNode = 3
+	// valueBytesMax bounds one value (a scalar, an anchor or a tag), so
+	// that reading one is cheap: names and notes are a few hundred bytes.
+	valueBytesMax = 1 << 20
 	// yamlDepthMax bounds nesting (the schema needs about 15 levels).
 	yamlDepthMax = 200
 	// anchorsMax bounds the anchors a file defines.

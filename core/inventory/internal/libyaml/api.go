@@ -7,12 +7,15 @@
 // text for an inventory, near 100 for a hostile file, and every limit only
 // checkable once it is all built).
 //
-// Changes from yaml.v3: the emitter and the document/node types are left
-// out, and comments are skipped exactly as yaml.v3 skips them but not
-// recorded (yaml.v3 keeps every comment of the file until the end, for its
-// node tree). Everything else, including the text of every error, is as in
-// yaml.v3, so a file is accepted or refused as yaml.v3 does and events
-// carry the lines and columns yaml.v3's nodes have.
+// Changes from yaml.v3, all marked [CloudChamber]: the emitter and the
+// document/node types are left out; comments are skipped exactly as
+// yaml.v3 skips them but not recorded (yaml.v3 keeps every comment of the
+// file until the end, for its node tree); buffers are reused (a scalar's
+// value and an anchor's name once their event is read, a scratch buffer
+// emptied to be read again); and a value longer than NewParser's limit
+// stops growing and is reported. Everything else, including the text of
+// every error, is as in yaml.v3, so a file is accepted or refused as
+// yaml.v3 does and events carry the lines and columns yaml.v3's nodes have.
 package libyaml
 
 import "fmt"
@@ -50,6 +53,10 @@ type Event struct {
 
 // Error is a syntax error, with the line yaml.v3 reports for it.
 type Error struct {
+	// TooLong says a value (a scalar, an anchor or a tag) is longer than
+	// the parser's limit; Line and Column are where it starts (0-based).
+	TooLong bool
+	Column  int
 	// Line is the line yaml.v3 prints ("yaml: line N: ..."), 0 when it
 	// prints none. yaml.v3 takes it from the start of the construct being
 	// parsed when it has one, 0-based for parser errors and 1-based for
@@ -81,23 +88,30 @@ type Parser struct {
 }
 
 // NewParser returns a parser of input, which must not change while it is
-// in use.
-func NewParser(input []byte) *Parser {
+// in use. A value (scalar, anchor or tag) longer than valueMax bytes is an
+// error, found without holding more than about valueMax bytes of it.
+func NewParser(input []byte, valueMax int) *Parser {
 	p := &Parser{}
 	yaml_parser_initialize(&p.p)
 	yaml_parser_set_input_string(&p.p, input)
+	p.p.value_max = valueMax
 	return p
 }
 
 // Next reads the next event into ev. After the StreamEnd event it keeps
 // returning StreamEnd. The previous event's Value is reused.
 func (p *Parser) Next(ev *Event) error {
-	// A scalar's value is a buffer the scanner made for it alone, and the
-	// token it came in is consumed: the scanner may write the next one in it.
-	if v := p.ev.value; p.ev.typ == yaml_SCALAR_EVENT && cap(v) > 0 && cap(v) <= 256 && len(p.p.free) < 8 {
-		p.p.free = append(p.p.free, v[:0])
+	// A scalar's value and an anchor's name are buffers the scanner made
+	// for them alone, and the tokens they came in are consumed: the scanner
+	// may write the next ones in them.
+	p.recycle(p.ev.value)
+	p.recycle(p.ev.anchor)
+	ok := yaml_parser_parse(&p.p, &p.ev) && p.p.error == yaml_NO_ERROR
+	if p.p.too_long {
+		m := p.p.too_long_mark
+		return &Error{TooLong: true, Line: m.line, Column: m.column, Problem: "value too long"}
 	}
-	if !yaml_parser_parse(&p.p, &p.ev) || p.p.error != yaml_NO_ERROR {
+	if !ok {
 		return p.err()
 	}
 	e := &p.ev
@@ -114,6 +128,12 @@ func (p *Parser) Next(ev *Event) error {
 		ev.Kind = StreamEnd
 	}
 	return nil
+}
+
+func (p *Parser) recycle(b []byte) {
+	if cap(b) > 0 && cap(b) <= 256 && len(p.p.free) < 8 {
+		p.p.free = append(p.p.free, b[:0])
+	}
 }
 
 // err is yaml.v3's parser.fail, as an error.

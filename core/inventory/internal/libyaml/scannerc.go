@@ -538,8 +538,23 @@ func skip_line(parser *yaml_parser_t) {
 	}
 }
 
+// [CloudChamber] value_too_long notes the first value that reached
+// value_max bytes.
+func (parser *yaml_parser_t) value_too_long() {
+	if !parser.too_long {
+		parser.too_long, parser.too_long_mark = true, parser.token_mark
+	}
+}
+
 // Copy a character to a string buffer and advance pointers.
 func read(parser *yaml_parser_t, s []byte) []byte {
+	if parser.value_max > 0 && len(s) >= parser.value_max {
+		// [CloudChamber] a value too long: stop keeping it, go on reading
+		// (the caller reports it).
+		parser.value_too_long()
+		skip(parser)
+		return s
+	}
 	if !is_blank(parser.buffer, parser.buffer_pos) {
 		parser.newlines = 0
 	}
@@ -547,8 +562,10 @@ func read(parser *yaml_parser_t, s []byte) []byte {
 	if w == 0 {
 		panic("invalid character sequence")
 	}
-	if len(s) == 0 {
-		// [CloudChamber] reuse a value buffer the caller is done with
+	if cap(s) == 0 {
+		// [CloudChamber] reuse a value buffer the caller is done with;
+		// and a buffer emptied to be read again is used again (yaml.v3
+		// made a new one: every line of a long plain scalar cost one).
 		if n := len(parser.free); n > 0 {
 			s, parser.free = parser.free[n-1][:0], parser.free[:n-1]
 		} else {
@@ -571,6 +588,11 @@ func read(parser *yaml_parser_t, s []byte) []byte {
 
 // Copy a line break character to a string buffer and advance pointers.
 func read_line(parser *yaml_parser_t, s []byte) []byte {
+	if parser.value_max > 0 && len(s) >= parser.value_max {
+		parser.value_too_long() // [CloudChamber] as in read
+		skip_line(parser)
+		return s
+	}
 	buf := parser.buffer
 	pos := parser.buffer_pos
 	switch {
@@ -699,6 +721,7 @@ func yaml_parser_fetch_next_token(parser *yaml_parser_t) (ok bool) {
 	if !yaml_parser_scan_to_next_token(parser) {
 		return false
 	}
+	parser.token_mark = parser.mark // [CloudChamber] where a value too long starts
 
 	// [Go] While unrolling indents, transform the head comments of prior
 	// indentation levels observed after scan_start into foot comments at

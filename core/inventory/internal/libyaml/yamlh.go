@@ -524,6 +524,14 @@ type yaml_parser_t struct {
 
 	free [][]byte // [CloudChamber] scalar value buffers the caller is done with, for read to reuse
 
+	// [CloudChamber] values (scalars, anchors, tags) longer than value_max
+	// bytes stop growing: too_long says one did, too_long_mark where its
+	// token starts (token_mark is the current token's start).
+	value_max     int
+	too_long      bool
+	too_long_mark yaml_mark_t
+	token_mark    yaml_mark_t
+
 	// Scanner stuff
 
 	stream_start_produced bool // Have we started to scan the input stream?
