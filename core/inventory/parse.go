@@ -497,6 +497,11 @@ func (p *parser) elementName(n node, fs []field, a at) (string, error) {
 	if s == "" {
 		return "", fail(f.v, a, "Name", "must not be empty")
 	}
+	if err := checkName(a.named(s), "Name", s); err != nil {
+		e := err.(*Error)
+		e.Line, e.Col = f.v.line(), f.v.col()
+		return "", e
+	}
 	return p.text(f.v, s), nil
 }
 

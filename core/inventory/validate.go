@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -54,6 +56,9 @@ func (d *Definition) Validate() error {
 		if r.Name == "" {
 			return e.errf("Name", "must not be empty")
 		}
+		if err := checkName(e.named(r.Name), "Name", r.Name); err != nil {
+			return err
+		}
 		if i > 0 {
 			if err := checkNameOrder(e, d.Regions[i-1].Name, r.Name, "the inventory", "region"); err != nil {
 				return err
@@ -71,6 +76,28 @@ func (d *Definition) Validate() error {
 func checkText(a at, leaf, s string) error {
 	if !utf8.ValidString(s) {
 		return a.errf(leaf, "must be valid UTF-8")
+	}
+	return nil
+}
+
+// checkName refuses what makes an element's name ambiguous: "/" (its
+// path, region/zone/rack/blade/N, is the names joined by "/", so a rack
+// "rack1/blade/1" would take blade 1's), control characters, invisible
+// ones (zero width, direction marks, line separators) and white space at
+// either end, which make two names that look the same differ.
+func checkName(a at, leaf, name string) error {
+	for _, r := range name {
+		switch {
+		case r == '/':
+			return a.errf(leaf, "must not contain \"/\" (element paths use it to separate names), got %q", name)
+		case unicode.IsControl(r):
+			return a.errf(leaf, "must not contain control character U+%04X, got %q", r, name)
+		case unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp):
+			return a.errf(leaf, "must not contain invisible character U+%04X, got %q", r, name)
+		}
+	}
+	if strings.TrimSpace(name) != name {
+		return a.errf(leaf, "must not begin or end with white space, got %q", name)
 	}
 	return nil
 }
@@ -164,6 +191,9 @@ func (r *Region) validate() error {
 		if z.Name == "" {
 			return e.errf("Name", "must not be empty")
 		}
+		if err := checkName(e.named(z.Name), "Name", z.Name); err != nil {
+			return err
+		}
 		if i > 0 {
 			if err := checkNameOrder(e, r.Zones[i-1].Name, z.Name, parent, "zone"); err != nil {
 				return err
@@ -200,6 +230,9 @@ func (z *Zone) validate(a at) error {
 		e := element(a.region, path, "Racks", i+1)
 		if k.Name == "" {
 			return e.errf("Name", "must not be empty")
+		}
+		if err := checkName(e.named(k.Name), "Name", k.Name); err != nil {
+			return err
 		}
 		if i > 0 {
 			if err := checkNameOrder(e, z.Racks[i-1].Name, k.Name, parent, "rack"); err != nil {

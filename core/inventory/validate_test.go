@@ -90,6 +90,18 @@ func TestValidationRules(t *testing.T) {
 			rack + `.Pdus[0].Ports[0].Item.Port must be >= 0, got -2`},
 		{"negative port index", "15:29", edit(t, pduPort0, "- {Index: -5, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
 			rack + `.Pdus[0].Ports[-5].Index must be >= 0, got -5`},
+		// Names are keys in element paths, shown and compared: nothing in
+		// them may make two look alike or one take another's place.
+		{"a rack name with a slash", "9:19", edit(t, "- Name: rack1", "- Name: rack1/blade/1"),
+			`region "region1": Zones[zone1].Racks["rack1/blade/1"].Name must not contain "/" (element paths use it to separate names), got "rack1/blade/1"`},
+		{"a zone name with a control character", "6:15", edit(t, "- Name: zone1", `- Name: "zone\x011"`),
+			`region "region1": Zones["zone\x011"].Name must not contain control character U+0001, got "zone\x011"`},
+		{"a region name with a line break", "3:11", edit(t, "- Name: region1", `- Name: "region\n1"`),
+			`Regions["region\n1"].Name must not contain control character U+000A, got "region\n1"`},
+		{"a rack name with a zero-width space", "9:19", edit(t, "- Name: rack1", `- Name: "rack\u200b1"`),
+			`region "region1": Zones[zone1].Racks["rack\u200b1"].Name must not contain invisible character U+200B, got "rack\u200b1"`},
+		{"a rack name ending in a space", "9:19", edit(t, "- Name: rack1", `- Name: "rack1 "`),
+			`region "region1": Zones[zone1].Racks["rack1 "].Name must not begin or end with white space, got "rack1 "`},
 		{"no cores", "35:17", edit(t, bladeCaps2, "Capacity: {MemoryInMb: 16384, DiskInGb: 120, NetworkBandwidthInMbps: 2048, Arch: X64}"),
 			rack + `.Blades[2].Capacity.Cores must be >= 1, got 0`},
 		{"too many cores", "35:35", edit(t, "Cores: 32,", "Cores: 16385,"),
@@ -161,6 +173,13 @@ func TestValidationOfTheModel(t *testing.T) {
 			rack + `.Blades[2].BootInfo.Source is out of range, got bootsource(2)`},
 		{"invalid UTF-8", func(d *Definition) { d.Regions[0].Zones[0].Notes = "caf\xe9" },
 			`region "region1": Zones[zone1].Details.Notes must be valid UTF-8`},
+		// A definition inside a scenario's JSON gets the same name rules.
+		{"a rack name with a slash", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].Name = "rack1/blade/1" },
+			`region "region1": Zones[zone1].Racks["rack1/blade/1"].Name must not contain "/" (element paths use it to separate names), got "rack1/blade/1"`},
+		{"a region name with a tab", func(d *Definition) { d.Regions[0].Name = "region\t1" },
+			`Regions["region\t1"].Name must not contain control character U+0009, got "region\t1"`},
+		{"a zone name beginning with a space", func(d *Definition) { d.Regions[0].Zones[0].Name = " zone1" },
+			`region "region1": Zones[" zone1"].Name must not begin or end with white space, got " zone1"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := Parse("inv.yaml", []byte(minimal))
