@@ -55,7 +55,7 @@ Regions:
           - Name: k
             Details: {Condition: operational}
             Pdus: [{Index: 0, <<: *pdu}]
-            Tors: [{Index: 0, Details: {Condition: operational}, Ports: [{Index: 0}, {Index: 1}, {Index: 2}, {Index: 3}]}]
+            Tors: [{Index: 0, Details: {Condition: operational}, Ports: [{Index: 0, Wired: true, Item: {Type: blade, Id: 1}}, {Index: 1, Wired: true, Item: {Type: blade, Id: 2}}, {Index: 2, Wired: true, Item: {Type: blade, Id: 3}}, {Index: 3, Wired: true, Item: {Type: blade, Id: 4}}]}]
             Blades:
               - {Index: 1, <<: *blade}
               - {Index: 2, <<: [*arm, *blade]}

@@ -71,8 +71,11 @@ type Port struct {
 }
 
 // Hardware is the far end of a cable: element type and id in the same rack,
-// and the connector on it (a blade may have several). The zero value means
-// "nothing", which is what an unwired port holds.
+// and the connector on it, 0 to ConnectorsMax-1 (a blade may have several):
+// a power connector for a cable from a PDU port, a network connector for
+// one from a TOR port, never one of a PDU's or TOR's own ports. Each cable
+// is written once, at its PDU or TOR port, and takes its connector alone.
+// The zero value means "nothing", which is what an unwired port holds.
 type Hardware struct {
 	Type HwType `json:"type"`
 	ID   int64  `json:"id"`

@@ -3,6 +3,7 @@ package inventory
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,6 +25,11 @@ const (
 	BladeIndexMax    = 10_000_000
 	PDUPortsMax      = 128
 	TORPortsMax      = 1024
+	// ConnectorsMax is how many connectors of each kind an element has: a
+	// PDU port's cable (Item.Port) lands on one of the far element's power
+	// connectors, a TOR port's cable on one of its network connectors,
+	// numbered from 0. The original's files use 0 to 4.
+	ConnectorsMax = 8
 
 	CoresMin       = 1
 	CoresMax       = 16384
@@ -315,24 +321,97 @@ func (k *Rack) validate(a at) error {
 			return err
 		}
 	}
+	power := cabling{rack: k, kind: "PDU", feeds: "feeds", blades: make([]uint8, len(k.Blades))}
 	for _, p := range k.PDUs {
-		if err := k.validatePorts(pdus.indexed(p.Index), p.Ports, PDUPortsMax, HwPDU, "PDU", p.Index); err != nil {
+		if err := k.validatePorts(pdus.indexed(p.Index), p.Ports, PDUPortsMax, HwPDU, p.Index, &power); err != nil {
 			return err
 		}
 	}
+	network := cabling{rack: k, kind: "TOR", feeds: "links", blades: make([]uint8, len(k.Blades))}
 	for _, t := range k.TORs {
-		if err := k.validatePorts(tors.indexed(t.Index), t.Ports, TORPortsMax, HwTOR, "TOR", t.Index); err != nil {
+		if err := k.validatePorts(tors.indexed(t.Index), t.Ports, TORPortsMax, HwTOR, t.Index, &network); err != nil {
 			return err
+		}
+	}
+	// A blade nothing powers never comes up, and one no TOR links can never
+	// boot from the network nor be heard: the original accepted both, and
+	// left such a blade off, or powered but silent, with no word of why.
+	for i, b := range k.Blades {
+		if power.blades[i] == 0 {
+			return blades.indexed(b.Index).errf("", "has no power cable: no PDU port of rack %q is cabled to it", k.Name)
+		}
+		if network.blades[i] == 0 {
+			return blades.indexed(b.Index).errf("", "has no network cable: no TOR port of rack %q is cabled to it", k.Name)
 		}
 	}
 	return nil
 }
 
+// cabling records, for one kind of cable (power from PDU ports, network
+// from TOR ports), which connectors of the rack's elements are taken, one
+// bit a connector.
+type cabling struct {
+	rack    *Rack
+	kind    string  // "PDU" or "TOR": where these cables start
+	feeds   string  // what such a cable does to its far end
+	blades  []uint8 // by blade position
+	devices [max(PDUIndexMax, TORIndexMax) + 1]uint8
+}
+
+// take marks the far end h of a cable taken, or reports the device and port
+// of the earlier cable that took it.
+func (c *cabling) take(h Hardware) (taken bool, byDev, byPort int64) {
+	var m *uint8
+	if h.Type == HwBlade {
+		i, _ := slices.BinarySearchFunc(c.rack.Blades, h.ID, func(b *Blade, id int64) int { return cmp.Compare(b.Index, id) })
+		m = &c.blades[i]
+	} else {
+		m = &c.devices[h.ID]
+	}
+	bit := uint8(1) << h.Port
+	if *m&bit == 0 {
+		*m |= bit
+		return false, 0, 0
+	}
+	// Taken: the first port, in canonical order, that names it.
+	for d, ps := range c.ports() {
+		for _, q := range ps {
+			if q.Wired && q.Item == h {
+				return true, c.deviceIndex(d), q.Index
+			}
+		}
+	}
+	return true, -1, -1
+}
+
+func (c *cabling) deviceIndex(position int) int64 {
+	if c.kind == "PDU" {
+		return c.rack.PDUs[position].Index
+	}
+	return c.rack.TORs[position].Index
+}
+
+func (c *cabling) ports() [][]Port {
+	var out [][]Port
+	if c.kind == "PDU" {
+		for _, p := range c.rack.PDUs {
+			out = append(out, p.Ports)
+		}
+	} else {
+		for _, t := range c.rack.TORs {
+			out = append(out, t.Ports)
+		}
+	}
+	return out
+}
+
 // validatePorts applies the cabling rules of §1.5: enough ports for every
 // blade, no more than the device has, a wired port names an item and an
 // unwired one does not, no PDU-to-PDU or TOR-to-TOR cables, and the far end
-// exists in this rack.
-func (k *Rack) validatePorts(a at, ports []Port, maxPorts int, self HwType, kind string, index int64) error {
+// exists in this rack; and ours: the far end's connector exists (an element
+// has ConnectorsMax of each kind) and takes no other cable of the kind.
+func (k *Rack) validatePorts(a at, ports []Port, maxPorts int, self HwType, index int64, c *cabling) error {
+	kind := c.kind
 	if n := len(ports); n < len(k.Blades) {
 		return a.errf("Ports", "must have at least %d %s (one per blade), got %d", len(k.Blades), entries(len(k.Blades)), n)
 	}
@@ -373,6 +452,12 @@ func (k *Rack) validatePorts(a at, ports []Port, maxPorts int, self HwType, kind
 		}
 		if !k.has(p.Item.Type, p.Item.ID) {
 			return e.errf("Item", "names %s %d, which is not in rack %q", p.Item.Type, p.Item.ID, k.Name)
+		}
+		if p.Item.Port >= ConnectorsMax {
+			return e.errf("Item.Port", "names connector %d of %s %d, which has connectors 0 to %d", p.Item.Port, p.Item.Type, p.Item.ID, ConnectorsMax-1)
+		}
+		if taken, dev, port := c.take(p.Item); taken {
+			return e.errf("Item", "is %s, which %s %d port %d already %s: a connector takes one cable", p.Item, kind, dev, port, c.feeds)
 		}
 	}
 	return nil

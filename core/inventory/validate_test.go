@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -90,6 +91,23 @@ func TestValidationRules(t *testing.T) {
 			rack + `.Pdus[0].Ports[0].Item.Port must be >= 0, got -2`},
 		{"negative port index", "15:29", edit(t, pduPort0, "- {Index: -5, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}"),
 			rack + `.Pdus[0].Ports[-5].Index must be >= 0, got -5`},
+		// References must name something that exists, once.
+		{"cable to a TOR connector that does not exist", "15:76", edit(t, pduPort0, "- {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 8}}"),
+			rack + `.Pdus[0].Ports[0].Item.Port names connector 8 of tor 0, which has connectors 0 to 7`},
+		{"cable to a blade connector that does not exist", "24:78", edit(t, "{Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n            Blades", "{Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 12}}\n            Blades"),
+			rack + `.Tors[0].Ports[2].Item.Port names connector 12 of blade 2, which has connectors 0 to 7`},
+		{"two PDU ports on one blade connector", "17:45", edit(t, "{Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n            Tors", "{Index: 2, Wired: true, Item: {Type: blade, Id: 1, Port: 0}}\n            Tors"),
+			rack + `.Pdus[0].Ports[2].Item is blade 1 connector 0, which PDU 0 port 1 already feeds: a connector takes one cable`},
+		{"two TOR ports on one blade connector", "24:45", edit(t, "{Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n            Blades", "{Index: 2, Wired: true, Item: {Type: blade, Id: 1, Port: 0}}\n            Blades"),
+			rack + `.Tors[0].Ports[2].Item is blade 1 connector 0, which TOR 0 port 1 already links: a connector takes one cable`},
+		{"two PDUs on one TOR connector", "18:95", edit(t, "            Tors:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 0}}, {Index: 1, Wired: true, Item: {Type: blade, Id: 1, Port: 1}}, {Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 1}}]}\n            Tors:\n"),
+			rack + `.Pdus[1].Ports[0].Item is tor 0 connector 0, which PDU 0 port 0 already feeds: a connector takes one cable`},
+		{"two TORs on one PDU connector", "25:95", edit(t, "            Blades:\n", "              - {Index: 1, Details: {Condition: operational}, Ports: [{Index: 0, Wired: true, Item: {Type: pdu, Id: 0, Port: 0}}, {Index: 1, Wired: true, Item: {Type: blade, Id: 1, Port: 1}}, {Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 1}}]}\n            Blades:\n"),
+			rack + `.Tors[1].Ports[0].Item is pdu 0 connector 0, which TOR 0 port 0 already links: a connector takes one cable`},
+		{"a blade without power", "31:17", edit(t, "- {Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n            Tors", "- {Index: 2, Wired: false}\n            Tors"),
+			rack + `.Blades[2] has no power cable: no PDU port of rack "rack1" is cabled to it`},
+		{"a blade without network", "26:17", edit(t, "- {Index: 1, Wired: true, Item: {Type: blade, Id: 1, Port: 0}}\n                  - {Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n            Blades", "- {Index: 1, Wired: false}\n                  - {Index: 2, Wired: true, Item: {Type: blade, Id: 2, Port: 0}}\n            Blades"),
+			rack + `.Blades[1] has no network cable: no TOR port of rack "rack1" is cabled to it`},
 		// Names are keys in element paths, shown and compared: nothing in
 		// them may make two look alike or one take another's place.
 		{"a rack name with a slash", "9:19", edit(t, "- Name: rack1", "- Name: rack1/blade/1"),
@@ -180,6 +198,8 @@ func TestValidationOfTheModel(t *testing.T) {
 			`Regions["region\t1"].Name must not contain control character U+0009, got "region\t1"`},
 		{"a zone name beginning with a space", func(d *Definition) { d.Regions[0].Zones[0].Name = " zone1" },
 			`region "region1": Zones[" zone1"].Name must not begin or end with white space, got " zone1"`},
+		{"a cable to a connector that does not exist", func(d *Definition) { d.Regions[0].Zones[0].Racks[0].PDUs[0].Ports[0].Item.Port = 8 },
+			rack + `.Pdus[0].Ports[0].Item.Port names connector 8 of tor 0, which has connectors 0 to 7`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := Parse("inv.yaml", []byte(minimal))
@@ -202,4 +222,18 @@ func TestValidationReportsTheFirstInCanonicalOrder(t *testing.T) {
 	y = head + "              - Index: 2\n" + blade2 + "              - Index: 1\n" + blade1
 	_, err := Parse("inv.yaml", []byte(y))
 	require.EqualError(t, err, `inv.yaml:35:35: region "region1": Zones[zone1].Racks[rack1].Blades[1].Capacity.Cores must be >= 1, got 0`)
+}
+
+// The field report of issue 11: a PDU cabled to port 5000 of a TOR was
+// accepted. Connectors are counted from 0 on every element (Item.Port is
+// the far element's connector, not one of its ports: extended.yaml cables
+// its PDUs to TOR 0 on connectors 1 and 2 while TOR 0's ports 1 and 2 go
+// to blades), so 5000 names a connector no element has.
+func TestCableToAMissingConnectorIsRefused(t *testing.T) {
+	const name = "testdata/reliability/cable-to-missing-tor-port.yaml"
+	data, err := os.ReadFile(name)
+	require.NoError(t, err)
+	_, err = Parse(name, data)
+	require.EqualError(t, err, name+`:25:76: region "region1": Zones[zone1].Racks[rack1].Pdus[0].Ports[0].Item.Port names connector 5000 of tor 0, which has connectors 0 to 7`)
+	require.Equal(t, "                  - {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 5000}}", strings.Split(string(data), "\n")[24])
 }
