@@ -15,7 +15,7 @@ import (
 // accepts is valid and survives JSON (scenarios) and YAML (ccsim gen)
 // unchanged. New crashers land in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "original", "*.yaml"))
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.yaml"))
 	require.NoError(f, err)
 	for _, name := range files {
 		data, err := os.ReadFile(name)
@@ -26,6 +26,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(minimal))
+	f.Add([]byte(anchored))
 	f.Add([]byte("Regions: &r [*r]\n"))
 	f.Add([]byte("a: &a {<<: *a}\n"))
 	f.Add([]byte("Regions: [{Name: r, Details: {State: in_service}, Zones: [{<<: [{Name: z}, {Racks: []}]}]}]\n"))
