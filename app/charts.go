@@ -24,6 +24,7 @@ type ChartsPanel struct {
 	charts   []chartModel // the last charts built, reused until a new sample arrives
 	chartKey chartKey
 	figures  *sim.Figures // the run's figures when the charts were built
+	expected *float64     // the availability its failure process tends to, if it has one
 }
 
 // chartSVGNS goes on every SVG node: go-app does not pass the namespace on
@@ -319,14 +320,14 @@ func (p *ChartsPanel) Render() app.UI {
 				Title("Every sample so far, one row a sample (metrics.csv)").OnClick(p.onDownload),
 			app.Span().Class("charts-count").Text(plural(len(ctl.Metrics.Rows()), "sample")),
 		),
-		renderFigures(p.figures),
+		renderFigures(p.figures, p.expected),
 		app.Div().Class("charts-grid").Body(figs...),
 	)
 }
 
 // renderFigures lists the run's figures as of the latest sample; a figure
 // whose denominator is zero reads "n/a", never 0.
-func renderFigures(f *sim.Figures) app.UI {
+func renderFigures(f *sim.Figures, expected *float64) app.UI {
 	if f == nil {
 		return app.Text("")
 	}
@@ -340,9 +341,15 @@ func renderFigures(f *sim.Figures) app.UI {
 	ticks := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + " ticks" }
 	items := []app.UI{
 		figureItem("availability", "Availability", na(f.Availability, pct), "enabled-blade time spent working"),
+	}
+	if expected != nil {
+		items = append(items, figureItem("expected-availability", "Expected availability", pct(*expected),
+			"MTBF / (MTBF + MTTR) of the blade failure process: what the measured availability tends to over a long run"))
+	}
+	items = append(items,
 		figureItem("mtbf", "MTBF", na(f.MTBFTicks, ticks), "enabled-blade working time per blade fault"),
 		figureItem("mttr", "MTTR", na(f.MTTRTicks, ticks), "mean time from a fault to its repair"),
-	}
+	)
 	for _, k := range faults.Kinds() {
 		if v, ok := f.RepairByCause[string(k)]; ok {
 			items = append(items, figureItem("repair-"+string(k), "Repair time, "+string(k), na(v, ticks), "mean time from a "+string(k)+" to its repair"))
@@ -375,7 +382,7 @@ func (p *ChartsPanel) build(m *metrics.Metrics) []chartModel {
 		return p.charts
 	}
 	p.charts, p.chartKey = buildCharts(m.Columns(), rows), key
-	p.figures = p.C.World().Figures()
+	p.figures, p.expected = p.C.World().Figures(), p.C.World().ExpectedAvailability()
 	return p.charts
 }
 

@@ -78,7 +78,7 @@ func TestChartsWithoutEnabledBladesSayNA(t *testing.T) {
 	assert.Equal(t, "n/a: no blade is enabled, so there is nothing to measure against.", charts[3].Empty)
 
 	na := &sim.Figures{RepairByCause: map[string]*float64{"blade-fault": nil}, CapacityUsed: map[string]*float64{"cores": nil}}
-	page := strings.Join(strings.Fields(app.HTMLString(renderFigures(na))), "")
+	page := strings.Join(strings.Fields(app.HTMLString(renderFigures(na, nil))), "")
 	for _, name := range []string{"Availability", "MTBF", "MTTR", "Repair time, blade-fault", "Capacity used, cores"} {
 		assert.Contains(t, page, "<dt>"+strings.ReplaceAll(name, " ", "")+"</dt><dd>n/a</dd>", name)
 	}

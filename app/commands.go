@@ -17,6 +17,7 @@ type CommandBar struct {
 	V    uint64
 	S    *Shell // keeps the session a reset replaces; nil in tests
 	Help bool   // the shortcuts help is shown (the shell's, so ? shows it too)
+	Busy bool   // the session is being opened: time cannot be driven yet
 
 	runTo        string
 	confirmReset bool // Reset waits for the user's yes
@@ -120,26 +121,27 @@ func (b *CommandBar) Render() app.UI {
 			),
 		)
 	}
-	runBtn := app.Button().DataSet("testid", "run").Text("▶ Run").Aria("label", "Run").OnClick(b.onRun).Disabled(running)
+	busy := b.Busy
+	runBtn := app.Button().DataSet("testid", "run").Text("▶ Run").Aria("label", "Run").OnClick(b.onRun).Disabled(running || busy)
 	pauseBtn := app.Button().DataSet("testid", "pause").Text("❚❚ Pause").Aria("label", "Pause").OnClick(b.onPause).Disabled(!running)
 	return nav.Body(
 		pauseBtn,
-		app.Button().DataSet("testid", "step").Text("Step").Aria("label", "Step one tick").OnClick(b.onStep),
+		app.Button().DataSet("testid", "step").Text("Step").Aria("label", "Step one tick").OnClick(b.onStep).Disabled(busy),
 		app.Label().For("step-count").Class("sr-only").Text("Ticks per step"),
 		app.Input().ID("step-count").Type("number").Min(1).Max(1_000_000).Value(stepN).DataSet("testid", "step-count").
 			OnInput(b.onStepN).Aria("label", "Ticks to step"),
-		app.Button().Text("Step N").Aria("label", "Step N ticks").DataSet("testid", "step-n").OnClick(b.onStepMany),
+		app.Button().Text("Step N").Aria("label", "Step N ticks").DataSet("testid", "step-n").OnClick(b.onStepMany).Disabled(busy),
 		runBtn,
 		app.Label().For("rate").Class("sr-only").Text("Rate"),
 		app.Select().ID("rate").DataSet("testid", "rate").Aria("label", "Rate").OnChange(b.onRate).Body(rateOpts...),
 		app.Label().For("run-to").Class("sr-only").Text("Run to tick"),
 		app.Input().ID("run-to").Type("number").Min(0).Placeholder("tick").Value(b.runTo).OnInput(b.onRunToInput).Aria("label", "Run to tick"),
-		app.Button().Text("Run to").DataSet("testid", "run-to").OnClick(b.onRunTo),
-		app.Button().DataSet("testid", "reset").Text("↺ Reset").Aria("label", "Reset to tick 0").OnClick(b.onReset),
+		app.Button().Text("Run to").DataSet("testid", "run-to").OnClick(b.onRunTo).Disabled(busy),
+		app.Button().DataSet("testid", "reset").Text("↺ Reset").Aria("label", "Reset to tick 0").OnClick(b.onReset).Disabled(busy),
 		progress,
 		app.Label().For("time-slider").Class("time-label").Text(fmt.Sprintf("Time travel (0–%d)", c.Horizon())),
 		app.Input().ID("time-slider").Type("range").Min(0).Max(int(c.Horizon())).Value(strconv.FormatInt(int64(c.World().Now()), 10)).
-			DataSet("testid", "time-slider").Aria("label", "Go back or forward to a tick").OnChange(b.onTravel),
+			DataSet("testid", "time-slider").Aria("label", "Go back or forward to a tick").OnChange(b.onTravel).Disabled(busy),
 		app.Button().Class("help").DataSet("testid", "help").Text("?").Aria("label", "Keyboard shortcuts").Aria("expanded", b.Help).OnClick(b.onHelp),
 		help,
 		reset,

@@ -56,7 +56,7 @@ type Controller struct {
 	reached    clock.Tick               // the furthest tick run
 	savedID    string                   // the library entry this session came from
 	savedRev   int64
-	savedSum   [32]byte // the SHA-256 of the run as that entry holds it (zero: unknown)
+	savedSum   [32]byte // the SHA-256 of the run as it can be opened again: its library entry, or the link or built-in it came from (zero: nowhere)
 	simSeq     uint64   // simulation (not infrastructure) entries seen
 	logInfra   bool     // the log shows infrastructure entries
 	stepN      int64    // the user's "step N"
@@ -102,14 +102,15 @@ func (c *Controller) Load(sc *scenario.Scenario) error {
 	return nil
 }
 
-// Unsaved reports whether the session has work the library does not hold:
-// it has run or been given commands, and it is not a library entry as
-// saved (or opened) and unchanged since.
+// Unsaved reports whether the session has work that could not be opened
+// again: it has run or been given commands, and it is not, unchanged, a
+// library entry as saved or opened, or the link or built-in it was opened
+// from.
 func (c *Controller) Unsaved() bool {
 	if !c.HasHistory() {
 		return false
 	}
-	if c.savedID == "" || c.savedSum == ([32]byte{}) {
+	if c.savedSum == ([32]byte{}) {
 		return true
 	}
 	data, err := c.runJSON()

@@ -346,10 +346,12 @@ func (s *Shell) openLinkKeeping(ctx app.Context, l string, anyway bool) {
 		s.c.SetErr(err.Error())
 		return
 	}
-	data, err := s.c.runJSON()
-	if err != nil {
-		s.c.SetErr(err.Error())
-		return
+	var data []byte // the session to keep: none when nothing would be lost
+	if s.c.Unsaved() {
+		if data, err = s.c.runJSON(); err != nil {
+			s.c.SetErr(err.Error())
+			return
+		}
 	}
 	s.c.Pause()
 	s.replaceSession(ctx, sc, data, "a shared link", func(ctx app.Context, keptAs string, err error) {

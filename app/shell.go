@@ -176,7 +176,7 @@ func (s *Shell) Render() app.UI {
 			app.P().Class("shell-tagline").Text(tagline(c)),
 			&ShareButton{C: c, V: v},
 		),
-		&CommandBar{C: c, V: v, S: s, Help: s.help},
+		&CommandBar{C: c, V: v, S: s, Help: s.help, Busy: s.busy()},
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
 			&Inventory{C: c, V: v},
@@ -220,11 +220,17 @@ func (s *Shell) onKey(key string, shift bool, inField bool) bool {
 		used := s.help
 		s.help = false
 		return used
-	case s.c == nil:
+	case s.c == nil || s.busy():
 		return false
 	}
 	return s.c.Key(key, shift, nowMs())
 }
+
+// busy reports whether the session is not the user's to drive yet: the
+// saved session, a link or ?builtin= is still being opened (what the user
+// did meanwhile would be lost when it replaces the default), or a link is
+// being replayed.
+func (s *Shell) busy() bool { return s.mounted && (!s.ready || s.opening != nil) }
 
 // resetKeeping restarts the scenario at tick 0 once the session it
 // replaces is kept in the library; if it cannot be kept, nothing changes.

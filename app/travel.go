@@ -1,6 +1,7 @@
 package app
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"slices"
 
@@ -153,6 +154,9 @@ func (c *Controller) prepare(sc *scenario.Scenario) (*sim.World, []scenario.Time
 // session at sc's tick.
 func (c *Controller) openNew(sc *scenario.Scenario, w *sim.World, future []scenario.Timed) {
 	c.begin(sc, w, sessionFrom{future: future, reached: sc.At})
+	if data, err := c.runJSON(); err == nil {
+		c.savedSum = sha256.Sum256(data) // as opened: the link or built-in opens it again
+	}
 	c.maybeSnapshot()
 }
 

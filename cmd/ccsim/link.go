@@ -58,12 +58,9 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *builtin != "" && fs.NArg() == 0:
 		sc, err = scenario.Builtin(*builtin)
 	case *builtin == "" && fs.NArg() == 1:
-		var data []byte
-		if data, err = os.ReadFile(fs.Arg(0)); err == nil {
-			sc, err = scenario.Parse(fs.Arg(0), data)
-		}
+		sc, err = loadScenario(fs.Arg(0), "") // a scenario (JSON) or an inventory (YAML), a file or - for stdin
 	default:
-		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE]\n")
+		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE | -]\n")
 		return 2
 	}
 	if err != nil {
@@ -85,6 +82,8 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func linkArg(arg string, in io.Reader) (string, error) {
 	var r io.Reader
 	switch {
+	case strings.TrimSpace(arg) == "":
+		return "", errors.New("no link given (a link, a file holding one, or - for standard input)")
 	case arg == "-":
 		r = in
 	case strings.Contains(arg, "#") || strings.HasPrefix(arg, link.Prefix1) || strings.HasPrefix(arg, link.Prefix):

@@ -25,8 +25,9 @@ const usage = `usage:
       built-in default scenario
   ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
       write a generated inventory (YAML) to FILE or stdout
-  ccsim link encode [--builtin NAME | FILE]
-      print the link fragment (#s2....) of a scenario (JSON), as the app's share button makes it;
+  ccsim link encode [--builtin NAME | FILE | -]
+      print the link fragment (#s2....) of a scenario (JSON, or an inventory YAML run with the
+      default settings, from a file or - for standard input), as the app's share button makes it;
       a scenario too large for a link is refused, as the app would refuse the link
   ccsim link decode LINK | FILE | -
       print the scenario (JSON) a link or its fragment carries: given as an argument, in a file,

@@ -26,7 +26,7 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	file := fs.String("scenario", "", "a scenario (JSON) or an inventory (YAML)")
 	builtin := fs.String("builtin", "", "a built-in scenario: "+strings.Join(scenario.Builtins(), ", "))
-	ticks := fs.Int64("ticks", 1000, "run until the clock reads this tick")
+	ticks := fs.Int64("ticks", 1000, "run until the clock reads this tick (default: the tick the scenario reached, its \"at\", if it has one, else 1000)")
 	seed := fs.Uint64("seed", 0, "replace the scenario's seed")
 	traceOut := fs.String("trace", "", "write every trace entry to this file as JSON lines")
 	asJSON := fs.Bool("json", false, "print one JSON object")
@@ -52,6 +52,9 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	}
 	if seedSet(fs) {
 		sc.Seed = *seed
+	}
+	if !flagSet(fs, "ticks") && sc.At > 0 {
+		*ticks = int64(sc.At) // a saved run or a link's scenario: to where it was
 	}
 	if *ticks < 0 || clock.Tick(*ticks) > clock.MaxTick {
 		return fail(fmt.Errorf("--ticks must be 0..%d (the longest run), got %d", clock.MaxTick, *ticks))
@@ -155,9 +158,12 @@ func figure(v *float64, format string) string {
 	return fmt.Sprintf(format, *v)
 }
 
-func seedSet(fs *flag.FlagSet) bool {
+func seedSet(fs *flag.FlagSet) bool { return flagSet(fs, "seed") }
+
+// flagSet reports whether the command line gave flag name.
+func flagSet(fs *flag.FlagSet, name string) bool {
 	set := false
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "seed" })
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
 }
 
@@ -170,9 +176,12 @@ func loadScenario(file, builtin string) (*scenario.Scenario, error) {
 	case file == "":
 		return scenario.Default(), nil
 	}
-	data, err := os.ReadFile(file)
+	data, err := readInput(file)
 	if err != nil {
 		return nil, err
+	}
+	if file == "-" {
+		file = "stdin"
 	}
 	if trimmed := bytes.TrimSpace(strictjson.TrimBOM(data)); len(trimmed) > 0 && trimmed[0] == '{' {
 		return scenario.Parse(file, data)
@@ -186,6 +195,14 @@ func loadScenario(file, builtin string) (*scenario.Scenario, error) {
 	sc.Inventory = scenario.Inventory{Definition: def}
 	sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
 	return sc, nil
+}
+
+// readInput reads a file, or standard input for "-".
+func readInput(file string) ([]byte, error) {
+	if file == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(file)
 }
 
 // traceSink writes every entry as it ends.

@@ -131,6 +131,9 @@ func Decode(link string, engine int) (*Decoded, error) {
 	}
 	in := bytes.NewReader(raw)
 	data, err := io.ReadAll(io.LimitReader(flate.NewReader(in), MaxPayload+1))
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, fmt.Errorf("link: %w: it ends before its data does (part of it was lost on the way)", ErrDamaged)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("link: %w: %v", ErrDamaged, err)
 	}

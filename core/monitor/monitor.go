@@ -163,9 +163,18 @@ func (m *Monitor) targetChanged(ch store.Change) {
 		return
 	}
 	el := &m.elems[e]
-	el.target = ch.New.(views.Target)
+	t, ok := ch.New.(views.Target)
+	if !ok {
+		return
+	}
+	el.target = t
 	if el.obs.Health.Heard() {
 		if h := m.heardHealth(el); h != el.obs.Health {
+			sp := m.env.Trace.Start(m.env.Now, "monitor: "+el.path+" is "+h.String())
+			sp.Reasonf("%s is heard, and its target condition is now %s, so it is %s", el.path, t.Condition, h)
+			sp.Infof(m.env.Now, "%s %s -> %s", el.path, el.obs.Health, h)
+			sp.Impact(trace.Modify, el.path)
+			sp.End()
 			el.obs.Health = h
 			m.put(e)
 		}
@@ -213,6 +222,14 @@ func (m *Monitor) Handle(ev clock.Event) {
 // cannotTell says what the silence may mean. For a blade, the monitor only
 // knows whether the TORs that link it are heard.
 func (m *Monitor) cannotTell(e int32) string {
+	switch t := m.elems[e].target; {
+	case !t.Enabled:
+		return "it is disabled, so its silence is expected"
+	case t.Condition == inventory.ConditionOutForRepair:
+		return "it is out for repair, so its silence is expected"
+	case !t.ShouldRun():
+		return "its target takes it out of service (" + t.Condition.String() + "), so its silence is what was asked for"
+	}
 	ref := m.hw.ElementRef(e)
 	if ref.Kind != hardware.KindBlade {
 		return "it may be stuck, off or cut off: the monitor cannot tell which"

@@ -49,7 +49,7 @@ func DefaultRules() *rules.Set {
 		},
 		{
 			Name: "switch-off-blade", Kind: "blade", When: []string{"take-out", "!heard", "tried:shutdown", "!tried:power-off"},
-			Should: "{element} is to be taken out of service and has shut down",
+			Should: "{element} is to be taken out of service and went silent after its graceful shutdown",
 			Choices: []rules.Choice{
 				{Name: "power-off", Call: "power-off", Wait: 10, Chosen: "switch its power off"},
 			},

@@ -107,7 +107,7 @@ func (c *Control) Validate() error {
 	}
 	if c.Rules != nil {
 		if err := repair.ValidateRules(c.Rules); err != nil {
-			return fmt.Errorf("control.rules: %w", err)
+			return fmt.Errorf("control.rules.%w", err) // the rule error starts with its path: rules[2].choices[1].call: ...
 		}
 	}
 	names := map[string]bool{}

@@ -53,7 +53,7 @@ func TestFieldRunawayRuleRefusedAtLoad(t *testing.T) {
 	} {
 		_, err := loadField(t, tc.name)
 		require.Error(t, err, tc.name)
-		assert.EqualError(t, err, tc.name+":"+tc.at+`: control.rules: rules[0].choices[0].wait: must be >= 2 for power-cycle, `+
+		assert.EqualError(t, err, tc.name+":"+tc.at+`: control.rules.rules[0].choices[0].wait: must be >= 2 for power-cycle, `+
 			`whose effect is seen 2 ticks later at the earliest; got 0 (or it is left out) (rule "pdu-cycle", choice "cycle")`)
 	}
 }

@@ -112,11 +112,20 @@ func (w *World) Report() Report {
 	fs := c.Faults.Stats()
 	r.Faults = &FaultCounts{Injected: fs.Injected, Active: fs.Active, Repaired: fs.Repaired}
 	r.Figures = w.Figures()
-	for _, p := range c.Faults.Processes() {
+	r.ExpectedAvailability = w.ExpectedAvailability()
+	return r
+}
+
+// ExpectedAvailability is MTBF / (MTBF + MTTR) of the first blade failure
+// process, what a long run's availability tends to; nil without one.
+func (w *World) ExpectedAvailability() *float64 {
+	if w.ctl == nil {
+		return nil
+	}
+	for _, p := range w.ctl.Faults.Processes() {
 		if p.Kind == faults.BladeFault {
-			r.ExpectedAvailability = ratio(int64(p.MTBF), int64(p.MTBF+p.MTTR))
-			break
+			return ratio(int64(p.MTBF), int64(p.MTBF+p.MTTR))
 		}
 	}
-	return r
+	return nil
 }
