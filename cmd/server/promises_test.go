@@ -3,10 +3,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -47,21 +49,38 @@ func (p *page) openLink(t *testing.T, base, frag string, at clock.Tick) {
 // flapping TOR at 1000, a seed-8 run over a seed-7 one) likewise.
 func TestLinksOpenExactlyInAnyState(t *testing.T) {
 	const at = 60
-	p, base := openAppServer(t, "/")
-	for i, name := range scenario.Builtins() {
+	srv := startServer(t, realSite(t).handler)
+	base := srv.URL
+	type want struct{ frag, hash string }
+	var links []want
+	for _, name := range scenario.Builtins() {
 		sc, err := scenario.Builtin(name)
 		require.NoError(t, err)
 		frag, hash := nativeLink(t, sc, at)
-		if i == 0 {
-			fresh := newPage(t)
-			require.NoError(t, chromedp.Do(fresh.ctx, chromedp.Navigate(base+"/"+frag)))
-			fresh.waitReady(t)
-			fresh.until(t, "opened", `document.querySelector('[data-testid="tick"]').textContent === "60"`)
-			require.Equal(t, hash, fresh.hash(t), "%s in a fresh profile", name)
-		}
-		p.openLink(t, base, frag, at)
-		require.Equal(t, hash, p.hash(t), "%s over the previous built-in's session", name)
-		p.click(t, "step-n") // the session runs on: snapshots of its own for the next link to ignore
+		links = append(links, want{frag, hash})
+		// In a fresh profile (a browser context of its own, closed after).
+		ctx, cancelContext := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+		ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+		cancel := func() { cancelTimeout(); cancelContext() }
+		fresh := &page{ctx: ctx}
+		require.NoError(t, chromedp.Do(fresh.ctx, chromedp.Navigate(base+"/"+frag)))
+		fresh.waitReady(t)
+		fresh.until(t, "opened", `document.querySelector('[data-testid="tick"]').textContent === "60"`)
+		require.Equal(t, hash, fresh.hash(t), "%s in a fresh profile", name)
+		cancel()
+	}
+	// Each over the session of the one before, run on so that it has
+	// snapshots of its own for the next link to ignore.
+	ctx, cancelContext := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute) // twelve links in one page
+	t.Cleanup(func() { cancelTimeout(); cancelContext() })
+	p := &page{ctx: ctx}
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(base+"/")))
+	p.waitReady(t)
+	for i, name := range scenario.Builtins() {
+		p.openLink(t, base, links[i].frag, at)
+		require.Equal(t, links[i].hash, p.hash(t), "%s over the previous session", name)
+		p.click(t, "step-n")
 		p.until(t, "stepped", `document.querySelector('[data-testid="tick"]').textContent !== "60"`)
 	}
 	for _, file := range []string{"flapping-tor-at1000.json", "churn-seed7-at250.json", "churn-seed8-at250.json"} {
@@ -220,4 +239,28 @@ func mustEval[T any](t *testing.T, p *page, js string) T {
 	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))
 	require.NoError(t, err)
 	return v
+}
+
+// A link that asks for a long run is replayed between frames with a
+// progress bar, and Cancel leaves the page as it was.
+func TestALongLinkShowsProgressAndCancels(t *testing.T) {
+	p, base := openAppServer(t, "/")
+	p.runTo(t, "7")
+	hash := p.hash(t)
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	sc.At = 3_000_000 // minutes of replay in a browser
+	l, err := link.Encode(sc, sim.EngineVersion)
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(base+"/#"+l)))
+	p.until(t, "the progress", `document.querySelector('[data-testid="opening"] progress') !== null && +document.querySelector('[data-testid="opening"] progress').value > 0`)
+	disabled, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.querySelector('[data-testid="step"]').disabled`))
+	require.NoError(t, err)
+	require.True(t, disabled, "time cannot be driven while it replays")
+	p.click(t, "opening-cancel")
+	p.until(t, "cancelled", `document.querySelector('[data-testid="opening"]') === null && (document.querySelector('[data-testid="error"]')?.textContent || "").includes("cancelled: nothing was changed")`)
+	require.Equal(t, 7, p.tick(t))
+	require.Equal(t, hash, p.hash(t))
+	p.click(t, "step")
+	p.until(t, "it works on", `document.querySelector('[data-testid="tick"]').textContent === "8"`)
 }
