@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -221,23 +222,26 @@ func (p *WorkloadsPanel) renderCounts(m *workload.Manager) app.UI {
 func (p *WorkloadsPanel) renderList(m *workload.Manager) app.UI {
 	wls := m.Workloads()
 	var shown []int
-	live := 0
-	for i := len(wls) - 1; i >= 0; i-- {
-		if wls[i].Deleted {
-			continue
-		}
-		live++
-		if len(shown) < workloadsShownMax {
+	deleted := m.Removed()
+	for i, w := range wls {
+		switch {
+		case w == nil: // a free slot
+		case w.Deleted:
+			deleted++
+		default:
 			shown = append(shown, i)
 		}
 	}
-	slices.Reverse(shown) // in the order they were created
+	// In the order they were created; the newest workloadsShownMax.
+	slices.SortFunc(shown, func(a, b int) int { return cmp.Compare(wls[a].Seq, wls[b].Seq) })
+	live := len(shown)
+	shown = shown[max(0, live-workloadsShownMax):]
 	summary := plural(live, "workload")
 	if live > len(shown) {
 		summary += fmt.Sprintf(", the newest %d shown", len(shown))
 	}
-	if d := len(wls) - live; d > 0 {
-		summary += fmt.Sprintf(" (%d deleted)", d)
+	if deleted > 0 {
+		summary += fmt.Sprintf(" (%d deleted)", deleted)
 	}
 	items := make([]app.UI, 0, len(shown))
 	for _, i := range shown {
@@ -254,7 +258,11 @@ func (p *WorkloadsPanel) renderList(m *workload.Manager) app.UI {
 
 func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workload) app.UI {
 	name := w.Def.Name
-	insts := m.Instances()[w.First : w.First+len(w.Def.Instances)]
+	all := m.Instances()
+	insts := make([]workload.Instance, len(w.Insts))
+	for k, i := range w.Insts {
+		insts[k] = all[i]
+	}
 	hw := p.C.World().Hardware()
 	counts := make([]int, len(workload.States())+1) // by state; states count from 1
 	stopping := false

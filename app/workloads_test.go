@@ -72,8 +72,8 @@ func instanceStates(t *testing.T, c *Controller, name string) []workload.State {
 	require.True(t, ok, "no workload %q", name)
 	w := m.Workloads()[id]
 	var out []workload.State
-	for _, in := range m.Instances()[w.First : w.First+len(w.Def.Instances)] {
-		out = append(out, in.State)
+	for _, i := range w.Insts {
+		out = append(out, m.Instances()[i].State)
 	}
 	return out
 }
@@ -137,7 +137,8 @@ func TestWorkloadsPanelCreatePlacesAfterAStep(t *testing.T) {
 	require.NoError(t, c.Step(10))
 	blades := map[int32]bool{}
 	w := m.Workloads()[id]
-	for _, in := range m.Instances()[w.First : w.First+3] {
+	for _, i := range w.Insts {
+		in := m.Instances()[i]
 		require.Equal(t, workload.Running, in.State)
 		require.False(t, blades[in.Blade], "anti-affinity over blades puts each instance on its own blade")
 		blades[in.Blade] = true
@@ -294,7 +295,7 @@ func TestWorkloadsPanelSaysWhyAnInstanceWaits(t *testing.T) {
 
 	m := c.World().Control().Workloads
 	id, _ := m.Lookup("huge")
-	in := m.Instances()[m.Workloads()[id].First]
+	in := m.Instances()[m.Workloads()[id].Insts[0]]
 	require.Equal(t, workload.Created, in.State)
 	require.Less(t, in.Blade, int32(0))
 	require.NotEmpty(t, in.Why)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -35,6 +36,9 @@ func placements(w *World) map[string]string {
 	out := map[string]string{}
 	m := w.Control().Workloads
 	for i, in := range m.Instances() {
+		if in.State == 0 {
+			continue // a free slot
+		}
 		where := "-"
 		if in.Blade >= 0 {
 			where = w.Hardware().Blades[in.Blade].Path
@@ -131,6 +135,68 @@ func TestStopResumeDeleteWorkload(t *testing.T) {
 	w.apply(t, 71, scenario.Command{Do: scenario.CreateWorkload, Workload: &spec})
 	require.NoError(t, w.RunUntil(80))
 	assert.Equal(t, "running", strings.Split(placements(w.World)["api/i0"], "@")[0])
+
+	// web's slots were freed and api reuses them: the lists hold what is
+	// alive, and the count of removed instances is kept.
+	assert.Len(t, m.Workloads(), 1, "api in web's slot")
+	assert.Len(t, m.Instances(), 2, "api's instance in one of web's slots, the other free")
+	assert.Equal(t, int64(1), m.Removed())
+	assert.Equal(t, int64(2), m.Count(workload.Removed))
+	assert.Equal(t, map[string]string{"api/i0": "running@" + w.Hardware().Blades[m.Instances()[m.Workloads()[0].Insts[0]].Blade].Path}, placements(w.World))
+}
+
+// A generated workload deleted by the user before its life ends frees its
+// slot; the next arrival takes the slot, and the first one's end-of-life
+// event must not end it.
+func TestReusedSlotIgnoresEarlierLifetime(t *testing.T) {
+	sc := withWorkloads(1)
+	small := web(1, 500)
+	small.Name = "svc"
+	sc.Control.Workloads.Arrivals = &workload.Arrivals{Every: 50, Lifetime: 400, Count: 2, Mix: []workload.Shape{{Weight: 1, Workload: small}}}
+	w := newTraced(t, sc)
+	m := w.Control().Workloads
+	for m.Arrived() < 1 {
+		require.NoError(t, w.RunUntil(w.Now()+1))
+	}
+	first := m.Workloads()[0].Def.Name
+	w.apply(t, w.Now(), scenario.Command{Do: scenario.DeleteWorkload, Name: first})
+	for m.Arrived() < 2 {
+		require.NoError(t, w.RunUntil(w.Now()+1))
+	}
+	require.Len(t, m.Workloads(), 1, "the second arrival reuses the first's slot")
+	second := m.Workloads()[0]
+	require.Equal(t, uint64(2), second.Seq)
+	require.False(t, second.Deleted)
+	// The first's end of life, as it was queued: slot 0, its Seq.
+	w.queue.Push(w.Now(), clock.Event{Kind: workload.EvLifetime, Target: 0, Ref: 1})
+	require.NoError(t, w.RunUntil(w.Now()+1))
+	assert.False(t, second.Deleted, "the first's end of life ended the second")
+	assert.Empty(t, w.spans("workloads: end of "))
+}
+
+// In a churn run the slots follow the workloads alive, not every one ever
+// created, and a snapshot of the reused slots restores.
+func TestChurnSlotsFollowWhatIsAlive(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	w, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, w.RunUntil(20_000))
+	m := w.Control().Workloads
+	require.Greater(t, m.Removed(), int64(50), "the story removes workloads")
+	live := 0
+	for _, wl := range m.Workloads() {
+		if wl != nil {
+			live++
+		}
+	}
+	assert.Less(t, len(m.Workloads()), int(m.Arrived())/2, "slots are reused")
+	assert.LessOrEqual(t, live, len(m.Workloads()))
+	r, err := Restore(sc, w.Snapshot())
+	require.NoError(t, err)
+	require.NoError(t, w.RunUntil(21_000))
+	require.NoError(t, r.RunUntil(21_000))
+	assert.Equal(t, w.Status().Hash, r.Status().Hash)
 }
 
 // Arrivals, failures and repairs, snapshot in the middle: the restored run

@@ -1,8 +1,10 @@
 package workload
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -13,16 +15,21 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
-// MarshalSnapshot writes the workloads and instances. A generated
-// workload is written as its shape and name (its definition is the
-// shape's), one created by the user as its JSON; the scheduler's holds
-// are rebuilt from the instances on restore.
+// MarshalSnapshot writes the workload and instance slots, free ones
+// included (their serials keep older events stale), and the free lists in
+// the order they are reused. A generated workload is written as its shape
+// and name (its definition is the shape's), one created by the user as its
+// JSON; the scheduler's holds are rebuilt from the instances on restore.
 func (m *Manager) MarshalSnapshot(w *snap.Writer) {
-	w.Section("workload", 1)
+	w.Section("workload", 2)
 	b, _ := m.rand.MarshalBinary()
 	w.Blob(b)
 	w.Uint(uint64(len(m.wls)))
 	for _, wl := range m.wls {
+		w.Bool(wl != nil)
+		if wl == nil {
+			continue
+		}
 		w.Int(int64(wl.shape))
 		if wl.shape >= 0 {
 			w.String(wl.Def.Name)
@@ -35,17 +42,24 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		}
 		w.Bool(wl.Stopped)
 		w.Bool(wl.Deleted)
-		w.Uint(wl.serial)
+		w.Uint(wl.Seq)
 		w.Int(int64(wl.created))
+		for _, i := range wl.Insts {
+			w.Uint(uint64(i))
+		}
 	}
 	w.Uint(uint64(len(m.insts)))
 	for i := range m.insts {
 		in := &m.insts[i]
 		w.Uint(uint64(in.State))
+		w.Uint(in.serial)
+		w.Uint(in.ticket)
+		if in.State == 0 {
+			continue
+		}
 		w.Int(int64(in.Blade))
 		w.Int(int64(in.Since))
 		w.Int(in.Moves)
-		w.Uint(in.serial)
 		w.Bool(in.waiting)
 		if in.State == Removed {
 			w.String("")
@@ -53,61 +67,114 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 			w.String(in.Why)
 		}
 	}
+	writeList(w, m.freeW)
+	writeList(w, m.freeI)
 	w.Uint(uint64(len(m.waiting)))
-	for _, i := range m.waiting {
-		w.Uint(uint64(i))
+	for _, e := range m.waiting {
+		w.Uint(uint64(e.slot))
+		w.Uint(e.ticket)
 	}
 	w.Bool(m.retry)
 	w.Int(m.moved)
 	w.Int(m.arrived)
 	w.Uint(m.arrival)
+	w.Uint(m.created)
+	w.Int(m.removed)
+	w.Int(m.counts[Removed])
+}
+
+func writeList[T int32 | uint32](w *snap.Writer, l []T) {
+	w.Uint(uint64(len(l)))
+	for _, v := range l {
+		w.Uint(uint64(v))
+	}
 }
 
 // UnmarshalSnapshot restores what MarshalSnapshot wrote; call it after the
-// store is restored, since which blades take work is read from it.
+// store is restored, since which blades take work is read from it. Every
+// slot is checked: each live instance belongs to exactly one live workload,
+// each free slot is on its free list exactly once.
 func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("workload", 1)
+	r.Section("workload", 2)
 	if err := m.rand.UnmarshalBinary(r.Blob()); err != nil {
 		return r.Fail(err)
 	}
-	m.wls, m.insts, m.waiting = nil, nil, nil
+	m.wls, m.insts, m.waiting, m.freeW, m.freeI = nil, nil, nil, nil, nil
 	m.byName = map[string]uint32{}
 	m.counts = [len(stateNames)]int64{}
 	m.held = views.Usage{}
+	m.nwaiting = 0
 	n := r.Len(1 << 26)
-	first := 0
+	owner := map[int32]uint32{} // instance slot -> its workload's slot
 	for k := range n {
-		wl := &Workload{shape: int32(r.Int()), First: first}
+		if !r.Bool() {
+			m.wls = append(m.wls, nil)
+			continue
+		}
+		wl := &Workload{shape: int32(r.Int())}
 		if wl.shape >= 0 {
 			a := m.set.Arrivals
 			if a == nil || int(wl.shape) >= len(a.Mix) {
 				return r.Failf("workload %d was generated from shape %d, which the scenario does not have", k, wl.shape)
 			}
-			wl.Def = cloneWorkload(a.Mix[wl.shape].Workload)
+			wl.Def = a.Mix[wl.shape].Workload
 			wl.Def.Name = r.String()
 			wl.Generated = true
 		} else if err := strictjson.Decode(fmt.Sprintf("workload %d", k), r.Blob(), &wl.Def); r.Err() == nil && err != nil {
 			return r.Failf("%v", err)
 		}
-		wl.Stopped, wl.Deleted, wl.serial, wl.created = r.Bool(), r.Bool(), r.Uint(), clock.Tick(r.Int())
+		wl.Stopped, wl.Deleted, wl.Seq, wl.created = r.Bool(), r.Bool(), r.Uint(), clock.Tick(r.Int())
+		wl.Insts = make([]int32, len(wl.Def.Instances))
+		for j := range wl.Insts {
+			i := r.Uint()
+			if _, dup := owner[int32(i)]; dup || i >= 1<<31 {
+				return r.Failf("workload %d: instance slot %d is taken twice or out of range", k, i)
+			}
+			wl.Insts[j] = int32(i)
+			owner[int32(i)] = uint32(k)
+		}
 		if r.Err() != nil {
 			return r.Err()
 		}
-		m.byName[wl.Def.Name] = uint32(k)
 		m.wls = append(m.wls, wl)
-		for j := range wl.Def.Instances {
-			m.insts = append(m.insts, Instance{Workload: uint32(k), Index: uint32(j)})
+	}
+	// byName names each workload's latest holder of a name, as creation did.
+	order := make([]uint32, 0, len(m.wls))
+	for k, wl := range m.wls {
+		if wl != nil {
+			order = append(order, uint32(k))
 		}
-		first += len(wl.Def.Instances)
 	}
-	if c := r.Len(len(m.insts)); c != len(m.insts) {
-		return r.Failf("snapshot has %d instances, its workloads %d", c, len(m.insts))
+	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(m.wls[a].Seq, m.wls[b].Seq) })
+	for _, k := range order {
+		m.byName[m.wls[k].Def.Name] = k
 	}
+	ni := r.Len(1 << 28)
+	if r.Err() != nil {
+		return r.Err()
+	}
+	m.insts = make([]Instance, ni)
 	m.cluster = sched.NewCluster(m.blades)
 	for i := range m.insts {
 		in := &m.insts[i]
-		in.State, in.Blade, in.Since = State(r.Uint()), int32(r.Int()), clock.Tick(r.Int())
-		in.Moves, in.serial, in.waiting, in.Why = r.Int(), r.Uint(), r.Bool(), r.String()
+		in.State, in.serial, in.ticket, in.Blade = State(r.Uint()), r.Uint(), r.Uint(), -1
+		wid, owned := owner[int32(i)]
+		if r.Err() != nil {
+			return r.Err()
+		}
+		if in.State == 0 {
+			if owned {
+				return r.Failf("instance slot %d is free but workload %d has it", i, wid)
+			}
+			continue
+		}
+		if !owned {
+			return r.Failf("instance slot %d (%s) belongs to no workload", i, in.State)
+		}
+		in.Workload = wid
+		in.Index = uint32(slices.Index(m.wls[wid].Insts, int32(i)))
+		in.Blade, in.Since = int32(r.Int()), clock.Tick(r.Int())
+		in.Moves, in.waiting, in.Why = r.Int(), r.Bool(), r.String()
 		if r.Err() != nil {
 			return r.Err()
 		}
@@ -116,32 +183,106 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		}
 		// An instance holds a blade exactly while it is scheduled, starting,
 		// running or stopping; one waiting for capacity is created and holds
-		// none.
+		// none. Only a deleted workload's instances are removed.
 		held := in.State == Scheduled || in.State == Starting || in.State == Running || in.State == Stopping
-		if held != (in.Blade >= 0) || in.waiting && in.State != Created {
+		if held != (in.Blade >= 0) || in.waiting && in.State != Created || in.State == Removed && !m.wls[wid].Deleted {
 			return r.Failf("instance %d: %s on blade %d, waiting %t", i, in.State, in.Blade, in.waiting)
 		}
 		m.counts[in.State]++
+		if in.State != Removed {
+			m.wls[wid].left++
+		}
+		if in.waiting {
+			m.nwaiting++
+		}
 		if in.Blade >= 0 {
-			wl := m.wls[in.Workload]
-			key := sched.Key{Workload: in.Workload, Instance: in.Index}
+			wl := m.wls[wid]
+			key := sched.Key{Workload: wid, Instance: in.Index}
 			if err := m.cluster.Hold(in.Blade, key, &wl.Def.Instances[in.Index]); err != nil {
 				return r.Failf("instance %d: %v", i, err)
 			}
 			m.account(&wl.Def.Instances[in.Index], 1)
 		}
 	}
-	for range r.Len(len(m.insts)) {
-		i := r.Uint()
-		if i >= uint64(len(m.insts)) {
-			return r.Failf("waiting instance %d of %d", i, len(m.insts))
+	for k, wl := range m.wls {
+		if wl != nil && wl.left == 0 {
+			return r.Failf("workload %d: every instance is removed, but its slot is not free", k)
 		}
-		m.waiting = append(m.waiting, int32(i))
+	}
+	if err := m.readFree(r); err != nil {
+		return err
+	}
+	for range r.Len(2*len(m.insts) + 64) { // startWaiting keeps it within this
+		e := waitEntry{slot: int32(r.Uint()), ticket: r.Uint()}
+		if r.Err() != nil {
+			return r.Err()
+		}
+		if e.slot < 0 || int(e.slot) >= len(m.insts) || e.ticket > m.insts[e.slot].ticket {
+			return r.Failf("waiting entry for instance %d, ticket %d", e.slot, e.ticket)
+		}
+		m.waiting = append(m.waiting, e)
+	}
+	live := 0
+	for _, e := range m.waiting {
+		if !m.stale(e) {
+			live++
+		}
+	}
+	if int64(live) != m.nwaiting {
+		return r.Failf("%d instances wait, %d are in the queue", m.nwaiting, live)
 	}
 	m.retry, m.moved, m.arrived, m.arrival = r.Bool(), r.Int(), r.Int(), r.Uint()
+	m.created, m.removed = r.Uint(), r.Int()
+	removedInsts := r.Int()
+	if r.Err() != nil {
+		return r.Err()
+	}
+	if removedInsts < m.counts[Removed] || m.removed < 0 {
+		return r.Failf("%d instances removed in all, %d of them still in their slots", removedInsts, m.counts[Removed])
+	}
+	m.counts[Removed] = removedInsts
+	for _, k := range order {
+		if m.wls[k].Seq > m.created {
+			return r.Failf("workload %d: created %d of %d", k, m.wls[k].Seq, m.created)
+		}
+	}
 	for b := range m.hw.Blades {
 		ok, why := m.schedulable(int32(b))
 		m.cluster.SetSchedulable(int32(b), ok, why)
+	}
+	return r.Err()
+}
+
+// readFree reads the free lists and checks that they hold exactly the free
+// slots, each once.
+func (m *Manager) readFree(r *snap.Reader) error {
+	seen := map[uint64]bool{}
+	for range r.Len(len(m.wls)) {
+		k := r.Uint()
+		if k >= uint64(len(m.wls)) || m.wls[k] != nil || seen[k] {
+			return r.Failf("free workload slot %d is not free, or listed twice", k)
+		}
+		seen[k] = true
+		m.freeW = append(m.freeW, uint32(k))
+	}
+	for k, wl := range m.wls {
+		if wl == nil && !seen[uint64(k)] {
+			return r.Failf("workload slot %d is free but not on the free list", k)
+		}
+	}
+	clear(seen)
+	for range r.Len(len(m.insts)) {
+		i := r.Uint()
+		if i >= uint64(len(m.insts)) || m.insts[i].State != 0 || seen[i] {
+			return r.Failf("free instance slot %d is not free, or listed twice", i)
+		}
+		seen[i] = true
+		m.freeI = append(m.freeI, int32(i))
+	}
+	for i := range m.insts {
+		if m.insts[i].State == 0 && !seen[uint64(i)] {
+			return r.Failf("instance slot %d is free but not on the free list", i)
+		}
 	}
 	return r.Err()
 }
@@ -154,7 +295,7 @@ func (m *Manager) CheckEvent(ev clock.Event) error {
 			return nil
 		}
 	case EvLifetime:
-		if int(ev.Target) < len(m.wls) {
+		if int(ev.Target) < len(m.wls) { // a free slot's event is stale
 			return nil
 		}
 	case EvRetry, EvArrival:
@@ -168,7 +309,7 @@ func (m *Manager) CheckEvent(ev clock.Event) error {
 // how many actual records it accounted for.
 func (m *Manager) CheckRestored(now clock.Tick) (records int, err error) {
 	for i := range m.insts {
-		if m.insts[i].Since > now {
+		if m.insts[i].State != 0 && m.insts[i].Since > now {
 			return 0, fmt.Errorf("instance %s: in its state since t=%d, at t=%d", m.Name(i), m.insts[i].Since, now)
 		}
 	}

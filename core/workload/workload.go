@@ -14,6 +14,7 @@
 package workload
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 
@@ -143,19 +144,30 @@ func (s *Settings) Validate() error {
 	return nil
 }
 
-// Workload is one workload as the manager runs it.
+// Workload is one workload as the manager runs it. A workload lives in a
+// slot of the manager's list from its creation until every instance of it
+// is removed; the slot is then free for the next workload, so the list is
+// as long as the most workloads alive at once, not every one ever made.
 type Workload struct {
+	// Def is its definition. A generated workload shares its Instances
+	// with the arrival mix's shape: read it only.
 	Def       sched.Workload
 	Stopped   bool // the user stopped it (or its life ended)
 	Deleted   bool
 	Generated bool
-	First     int // its first instance in the manager's list
-	serial    uint64
-	shape     int32 // the arrival mix entry it was made from (-1: not generated)
-	created   clock.Tick
+	// Seq is its creation number (1 for the first): it orders workloads
+	// by age, and makes the events of a slot's earlier workload stale.
+	Seq     uint64
+	Insts   []int32 // its instances' slots in the manager's list, by index in Def.Instances
+	shape   int32   // the arrival mix entry it was made from (-1: not generated)
+	created clock.Tick
+	left    int // instances not removed yet
 }
 
-// Instance is one instance as the manager runs it.
+// Instance is one instance as the manager runs it, in a slot of the
+// manager's list; a free slot has State 0 (no state). A slot keeps its
+// serial and ticket when it is reused, so that the events and waiting
+// entries of its earlier instance stay stale.
 type Instance struct {
 	Workload uint32
 	Index    uint32 // in its workload's definition
@@ -165,7 +177,15 @@ type Instance struct {
 	Since    clock.Tick
 	Moves    int64 // times it was restarted elsewhere
 	serial   uint64
+	ticket   uint64 // which waiting entry is its own: bumped each time it starts to wait
 	waiting  bool
+}
+
+// waitEntry is an instance in the waiting queue; an entry whose ticket is
+// not the instance's current one is stale and is dropped when met.
+type waitEntry struct {
+	slot   int32
+	ticket uint64
 }
 
 // Name is workload/instance.
@@ -185,16 +205,21 @@ type Manager struct {
 	cluster *sched.Cluster
 	rand    *rng.Source
 
-	wls     []*Workload
-	byName  map[string]uint32
-	insts   []Instance
-	waiting []int32 // instances waiting for capacity, oldest first
-	retry   bool    // a retry is queued
-	counts  [len(stateNames)]int64
-	held    views.Usage // capacity held on all blades together (Instances unused)
-	moved   int64
-	arrived int64
-	arrival uint64 // serial of the pending arrival
+	wls      []*Workload // by slot; nil: free
+	freeW    []uint32    // free workload slots, reused last freed first
+	byName   map[string]uint32
+	insts    []Instance  // by slot; State 0: free
+	freeI    []int32     // free instance slots, reused last freed first
+	waiting  []waitEntry // instances waiting for capacity, oldest first (with stale entries)
+	nwaiting int64       // instances waiting: the live entries of waiting
+	retry    bool        // a retry is queued
+	counts   [len(stateNames)]int64
+	held     views.Usage // capacity held on all blades together (Instances unused)
+	moved    int64
+	arrived  int64
+	arrival  uint64 // serial of the pending arrival
+	created  uint64 // workloads created so far: the last Seq
+	removed  int64  // workloads removed so far
 }
 
 // New starts the workload manager over the hardware's blades.
@@ -244,11 +269,17 @@ func (m *Manager) Policy() string { return m.policy.Name() }
 // Cluster is the scheduler's view of the blades (read it only).
 func (m *Manager) Cluster() *sched.Cluster { return m.cluster }
 
-// Workloads lists the workloads (read them only).
+// Workloads lists the workloads alive (not yet removed) by slot; a free
+// slot is nil. Order by Seq for the order of creation. Read them only.
 func (m *Manager) Workloads() []*Workload { return m.wls }
 
-// Instances lists the instances (read them only).
+// Instances lists the instances alive by slot; a free slot has State 0.
+// Read them only.
 func (m *Manager) Instances() []Instance { return m.insts }
+
+// Removed is the number of workloads removed so far (deleted, and every
+// instance stopped): their slots are reused.
+func (m *Manager) Removed() int64 { return m.removed }
 
 // CountByState counts instances per state, by state name (states with none left out).
 func (m *Manager) CountByState() map[string]int {
@@ -265,7 +296,7 @@ func (m *Manager) CountByState() map[string]int {
 func (m *Manager) Count(s State) int64 { return m.counts[s] }
 
 // Waiting is the number of instances waiting for capacity.
-func (m *Manager) Waiting() int64 { return int64(len(m.waiting)) }
+func (m *Manager) Waiting() int64 { return m.nwaiting }
 
 // Moved is the number of restarts elsewhere so far.
 func (m *Manager) Moved() int64 { return m.moved }
@@ -298,19 +329,72 @@ func (m *Manager) Create(sp *trace.Span, def sched.Workload) error {
 	return nil
 }
 
-func (m *Manager) create(sp *trace.Span, def sched.Workload, shape int32) {
-	wid := uint32(len(m.wls))
-	w := &Workload{Def: def, Generated: shape >= 0, First: len(m.insts), shape: shape, created: m.env.Now}
-	m.wls = append(m.wls, w)
+func (m *Manager) create(sp *trace.Span, def sched.Workload, shape int32) *Workload {
+	m.created++
+	w := &Workload{Def: def, Generated: shape >= 0, Seq: m.created, shape: shape, created: m.env.Now,
+		Insts: make([]int32, len(def.Instances)), left: len(def.Instances)}
+	wid := m.newWorkloadSlot(w)
 	m.byName[def.Name] = wid
 	sp.Impact(trace.Create, "workload/"+def.Name)
 	for j := range def.Instances {
-		m.insts = append(m.insts, Instance{Workload: wid, Index: uint32(j), State: Created, Blade: -1, Since: m.env.Now})
+		i := m.newInstanceSlot()
+		in := &m.insts[i]
+		in.Workload, in.Index, in.State, in.Blade, in.Since = wid, uint32(j), Created, -1, m.env.Now
+		w.Insts[j] = i
 		m.counts[Created]++
 	}
-	for j := range def.Instances {
-		m.place(sp, int32(w.First+j))
+	for _, i := range w.Insts {
+		m.place(sp, i)
 	}
+	return w
+}
+
+// newWorkloadSlot puts w in a free slot (the last freed) or a new one.
+func (m *Manager) newWorkloadSlot(w *Workload) uint32 {
+	if n := len(m.freeW); n > 0 {
+		wid := m.freeW[n-1]
+		m.freeW = m.freeW[:n-1]
+		m.wls[wid] = w
+		return wid
+	}
+	m.wls = append(m.wls, w)
+	return uint32(len(m.wls) - 1)
+}
+
+// newInstanceSlot takes a free instance slot (the last freed) or a new
+// one; a reused slot keeps its serial and ticket.
+func (m *Manager) newInstanceSlot() int32 {
+	if n := len(m.freeI); n > 0 {
+		i := m.freeI[n-1]
+		m.freeI = m.freeI[:n-1]
+		return i
+	}
+	m.insts = append(m.insts, Instance{})
+	return int32(len(m.insts) - 1)
+}
+
+// remove marks stopped instance i of a deleted workload removed; with its
+// workload's last instance, it frees the workload's slots. What the
+// figures need of it stays in the counts.
+func (m *Manager) remove(i int32) {
+	m.setState(i, Removed)
+	wid := m.insts[i].Workload
+	w := m.wls[wid]
+	if w.left--; w.left > 0 {
+		return
+	}
+	for _, s := range w.Insts {
+		// Count(Removed) keeps counting it: a count of the past.
+		in := &m.insts[s]
+		*in = Instance{serial: in.serial, ticket: in.ticket, Blade: -1}
+		m.freeI = append(m.freeI, s)
+	}
+	m.wls[wid] = nil
+	m.freeW = append(m.freeW, wid)
+	if id, ok := m.byName[w.Def.Name]; ok && id == wid {
+		delete(m.byName, w.Def.Name)
+	}
+	m.removed++
 }
 
 // place asks the scheduler for a blade for instance i and holds it there,
@@ -324,8 +408,7 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 	if d.Blade < 0 {
 		in.Why = d.Reason
 		if !in.waiting {
-			in.waiting = true
-			m.waiting = append(m.waiting, i)
+			m.startWaiting(i)
 			ch := sp.Child(m.env.Now, "scheduler: wait "+name)
 			ch.Reason(d.Reason)
 			ch.End()
@@ -340,7 +423,8 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", name, err))
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
-	in.waiting, in.Blade, in.Why = false, d.Blade, d.Reason
+	m.stopWaiting(i)
+	in.Blade, in.Why = d.Blade, d.Reason
 	in.serial++
 	m.setState(i, Scheduled)
 	ch.Impact(trace.Modify, m.hw.Blades[d.Blade].Path)
@@ -369,8 +453,35 @@ func (m *Manager) putUsage(b int32) {
 	m.env.Store.Put(store.Actual, views.UsageKey(m.hw.Blades[b].Path), v)
 }
 
+// startWaiting queues instance i for capacity, behind those waiting.
+func (m *Manager) startWaiting(i int32) {
+	in := &m.insts[i]
+	in.waiting = true
+	in.ticket++
+	m.nwaiting++
+	if len(m.waiting) >= 2*int(m.nwaiting)+64 {
+		m.waiting = slices.DeleteFunc(m.waiting, m.stale) // keeps the queue as long as what waits
+	}
+	m.waiting = append(m.waiting, waitEntry{slot: i, ticket: in.ticket})
+}
+
+// stopWaiting takes instance i out of the waiting queue (its entry turns
+// stale).
+func (m *Manager) stopWaiting(i int32) {
+	if in := &m.insts[i]; in.waiting {
+		in.waiting = false
+		m.nwaiting--
+	}
+}
+
+// stale reports whether a waiting entry no longer stands for its instance.
+func (m *Manager) stale(e waitEntry) bool {
+	in := &m.insts[e.slot]
+	return !in.waiting || in.ticket != e.ticket
+}
+
 func (m *Manager) queueRetry() {
-	if len(m.waiting) > 0 && !m.retry {
+	if m.nwaiting > 0 && !m.retry {
 		m.retry = true
 		m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvRetry})
 	}
@@ -382,18 +493,18 @@ const retryBatch = 256
 
 func (m *Manager) retryWaiting() {
 	m.retry = false
-	if len(m.waiting) == 0 {
+	if m.nwaiting == 0 {
+		m.waiting = m.waiting[:0]
 		return
 	}
 	sp := m.env.Trace.StartInfra(m.env.Now, "scheduler: retry waiting instances")
 	defer sp.End()
-	sp.Reasonf("capacity changed; %s wait", trace.Count(len(m.waiting), "instance", "instances"))
+	sp.Reasonf("capacity changed; %s wait", trace.Count(m.nwaiting, "instance", "instances"))
 	queue := m.waiting
 	m.waiting = nil
 	tried := 0
-	for k, i := range queue {
-		in := &m.insts[i]
-		if !in.waiting {
+	for k, e := range queue {
+		if m.stale(e) {
 			continue
 		}
 		if tried == retryBatch {
@@ -401,13 +512,11 @@ func (m *Manager) retryWaiting() {
 			break
 		}
 		tried++
-		in.waiting = false
-		if !m.placeTraced(i, "capacity has freed up") {
-			in.waiting = true
-			m.waiting = append(m.waiting, i)
+		if !m.placeTraced(e.slot, "capacity has freed up") {
+			m.waiting = append(m.waiting, e)
 		}
 	}
-	if tried == retryBatch && len(m.waiting) > 0 {
+	if tried == retryBatch && m.nwaiting > 0 {
 		m.retry = true
 		m.env.Queue.Push(m.env.Now+1, clock.Event{Kind: EvRetry})
 	}
@@ -489,6 +598,10 @@ func (m *Manager) bladeChanged(ch store.Change) {
 	if len(keys) == 0 {
 		return
 	}
+	// Oldest workload first: slots are reused, so their order is not age.
+	slices.SortFunc(keys, func(a, b sched.Key) int {
+		return cmp.Or(cmp.Compare(m.wls[a.Workload].Seq, m.wls[b.Workload].Seq), cmp.Compare(a.Instance, b.Instance))
+	})
 	path := m.hw.Blades[b].Path
 	name := "workload repair: move instances off " + path
 	var sp *trace.Span
@@ -505,7 +618,7 @@ func (m *Manager) bladeChanged(ch store.Change) {
 	}
 	sp.Impact(trace.Read, path)
 	for _, k := range keys {
-		i := int32(m.wls[k.Workload].First + int(k.Instance))
+		i := m.wls[k.Workload].Insts[k.Instance]
 		in := &m.insts[i]
 		if failed {
 			m.setState(i, Faulted)
@@ -539,7 +652,7 @@ func (m *Manager) Stop(sp *trace.Span, name string) error {
 	}
 	w.Stopped = true
 	for j := range w.Def.Instances {
-		m.stopInstance(sp, int32(w.First+j))
+		m.stopInstance(sp, w.Insts[j])
 	}
 	return nil
 }
@@ -554,7 +667,7 @@ func (m *Manager) stopInstance(sp *trace.Span, i int32) {
 		d := clock.Tick(m.rand.Range(int64(m.set.Stop.Low), int64(m.set.Stop.High)))
 		m.env.Queue.Push(m.env.Now+d, clock.Event{Kind: EvStopped, Target: uint32(i), Ref: in.serial})
 	case Created, Faulted:
-		in.waiting = false
+		m.stopWaiting(i)
 		m.setState(i, Stopped)
 		m.release(i)
 	}
@@ -571,13 +684,13 @@ func (m *Manager) Resume(sp *trace.Span, name string) error {
 		return fmt.Errorf("workload %q is not stopped", name)
 	}
 	for j := range w.Def.Instances {
-		if s := m.insts[w.First+j].State; s == Stopping {
+		if s := m.insts[w.Insts[j]].State; s == Stopping {
 			return fmt.Errorf("workload %q is still stopping", name)
 		}
 	}
 	w.Stopped = false
 	for j := range w.Def.Instances {
-		i := int32(w.First + j)
+		i := w.Insts[j]
 		m.setState(i, Created)
 		m.place(sp, i)
 	}
@@ -595,15 +708,15 @@ func (m *Manager) Delete(sp *trace.Span, name string) error {
 	if !w.Stopped {
 		w.Stopped = true
 		for j := range w.Def.Instances {
-			m.stopInstance(sp, int32(w.First+j))
-		}
-	}
-	for j := range w.Def.Instances {
-		if i := int32(w.First + j); m.insts[i].State == Stopped {
-			m.setState(i, Removed)
+			m.stopInstance(sp, w.Insts[j])
 		}
 	}
 	sp.Impact(trace.Delete, "workload/"+name)
+	for _, i := range w.Insts {
+		if m.insts[i].State == Stopped {
+			m.remove(i) // the last one frees w's slots
+		}
+	}
 	return nil
 }
 
@@ -640,23 +753,22 @@ func (m *Manager) Handle(ev clock.Event) {
 			k++
 		}
 		m.arrived++
-		def := cloneWorkload(a.Mix[k].Workload)
+		def := a.Mix[k].Workload // its Instances shared with the shape
 		def.Name = fmt.Sprintf("%s-%d", def.Name, m.arrived)
 		sp := m.env.Trace.Start(now, "workloads: arrival "+def.Name)
 		sp.Reasonf("the arrival generator (every %s on average) creates %s, shaped like %s", trace.Count(a.Every, "tick", "ticks"), def.Name, a.Mix[k].Workload.Name)
-		m.create(sp, def, int32(k))
+		w := m.create(sp, def, int32(k))
 		if a.Lifetime > 0 {
-			w := m.wls[len(m.wls)-1]
 			life := clock.Tick(m.rand.Exp(float64(a.Lifetime)))
 			sp.Infof(now, "%s lives %s", def.Name, trace.Count(life, "tick", "ticks"))
-			m.env.Queue.Push(now+life, clock.Event{Kind: EvLifetime, Target: uint32(len(m.wls) - 1), Ref: w.serial})
+			m.env.Queue.Push(now+life, clock.Event{Kind: EvLifetime, Target: m.byName[def.Name], Ref: w.Seq})
 		}
 		sp.End()
 		m.armArrival()
 		return
 	case EvLifetime:
 		w := m.wls[ev.Target]
-		if ev.Ref != w.serial || w.Deleted {
+		if w == nil || ev.Ref != w.Seq || w.Deleted {
 			return
 		}
 		sp := m.env.Trace.Start(now, "workloads: end of "+w.Def.Name)
@@ -681,7 +793,7 @@ func (m *Manager) Handle(ev clock.Event) {
 		m.setState(i, Stopped)
 		m.release(i)
 		if m.wls[in.Workload].Deleted {
-			m.setState(i, Removed)
+			m.remove(i)
 		}
 	default:
 		panic(fmt.Sprintf("workload: unknown event %v", ev))
