@@ -31,6 +31,7 @@ type proc struct {
 	kind   hardware.Kind
 	class  []int32 // the members: indices of elements of kind, ascending
 	down   []bool  // members with an open injection, whatever its cause
+	ups    upTree  // the members up, to draw one without a pass over all
 	up     int
 	serial uint64
 }
@@ -59,7 +60,7 @@ func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64
 				pr.class = append(pr.class, int32(i))
 			}
 		}
-		pr.down, pr.up = make([]bool, len(pr.class)), len(pr.class)
+		pr.down, pr.up, pr.ups = make([]bool, len(pr.class)), len(pr.class), newUpTree(len(pr.class), nil)
 		in.procs = append(in.procs, pr)
 	}
 	env.Store.Watch(store.Actual, "fault/", in.faultRecordChanged)
@@ -253,8 +254,10 @@ func (in *Injector) member(x *Injection, down bool) {
 		p.down[k] = down
 		if down {
 			p.up--
+			p.ups.add(k, -1)
 		} else {
 			p.up++
+			p.ups.add(k, 1)
 		}
 		in.arm(i)
 	}
@@ -568,16 +571,7 @@ func (in *Injector) Handle(ev clock.Event) {
 		if ev.Ref != p.serial {
 			return
 		}
-		k := int(p.rand.Uint64N(uint64(p.up)))
-		var idx int
-		for idx = range p.down {
-			if !p.down[idx] {
-				if k == 0 {
-					break
-				}
-				k--
-			}
-		}
+		idx := p.ups.find(int(p.rand.Uint64N(uint64(p.up))))
 		ref := hardware.Ref{Kind: p.kind, Index: p.class[idx]}
 		path := in.hw.Path(ref)
 		spec := Spec{Kind: p.Kind, Target: path}
@@ -705,6 +699,7 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 				p.up++
 			}
 		}
+		p.ups = newUpTree(len(p.down), p.down)
 	}
 	in.stats = Stats{Injected: r.Int(), Active: r.Int(), Repaired: r.Int(), BladeFailures: r.Int(), RepairTicks: r.Int(), RepairedEnabled: r.Int()}
 	for range r.Len(len(Kinds())) {

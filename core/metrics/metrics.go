@@ -52,9 +52,11 @@ type Metrics struct {
 	columns  []string
 	rows     [][]int64
 
-	working    []bool // by blade: actual state is working
-	enabled    []bool // by blade: target enabled
-	nUp        int64  // blades working and enabled
+	working    []bool                // by blade: actual state is working
+	state      []hardware.BladeState // by blade: its actual state, as last delivered
+	byState    []int64               // blades per actual state, kept as they change: a sample reads it
+	enabled    []bool                // by blade: target enabled
+	nUp        int64                 // blades working and enabled
 	nEnabled   int64
 	capacity   views.Usage // of the enabled blades (Instances unused)
 	upTicks    int64       // enabled-blade ticks working so far (integrated at each change)
@@ -67,7 +69,9 @@ type Metrics struct {
 // New starts sampling every interval ticks (0: no samples, only the
 // run's figures).
 func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) *Metrics {
-	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, len(hw.Blades)), enabled: make([]bool, len(hw.Blades)), stride: 1}
+	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, len(hw.Blades)), enabled: make([]bool, len(hw.Blades)), stride: 1,
+		state: make([]hardware.BladeState, len(hw.Blades)), byState: make([]int64, len(hardware.BladeStates()))}
+	m.countStates()
 	for b := range hw.Blades {
 		if hw.Enabled(int32(b)) {
 			m.enabled[b] = true
@@ -104,8 +108,28 @@ func (m *Metrics) actualChanged(ch store.Change) {
 	if !ok || ref.Kind != hardware.KindBlade {
 		return
 	}
+	if was := m.state[ref.Index]; was != v.State {
+		m.byState[was]--
+		m.byState[v.State]++
+		m.state[ref.Index] = v.State
+	}
 	m.set(ref.Index, v.State == hardware.BladeWorking, m.enabled[ref.Index])
 }
+
+// countStates counts the blades per state from the hardware, once (at
+// the start and after a restore); then the counts follow the changes.
+func (m *Metrics) countStates() {
+	clear(m.byState)
+	for b := range m.hw.Blades {
+		m.state[b] = m.hw.Blades[b].State
+		m.byState[m.state[b]]++
+	}
+}
+
+// BladesByState is the number of blades in each state, indexed by
+// hardware.BladeState (index 0, no state, is 0). Kept as states change:
+// it costs nothing to read. Read it only.
+func (m *Metrics) BladesByState() []int64 { return m.byState }
 
 func (m *Metrics) targetChanged(ch store.Change) {
 	v, ok := ch.New.(views.Target)
@@ -192,11 +216,7 @@ func (m *Metrics) Handle(ev clock.Event) {
 	}
 	row := make([]int64, 0, len(m.columns))
 	row = append(row, int64(m.env.Now))
-	counts := make([]int64, len(hardware.BladeStates()))
-	for b := range m.hw.Blades {
-		counts[m.hw.Blades[b].State]++
-	}
-	row = append(row, counts[1:]...)
+	row = append(row, m.byState[1:]...)
 	if a, ok := m.Availability(); ok {
 		row = append(row, a)
 	} else {
@@ -273,6 +293,7 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 		}
 	}
 	m.nUp, m.nEnabled, m.capacity = 0, 0, views.Usage{}
+	m.countStates()
 	for b := range m.hw.Blades {
 		m.working[b] = m.hw.Blades[b].State == hardware.BladeWorking
 		if rec, ok := m.env.Store.Get(store.Target, m.hw.Blades[b].Path); ok {

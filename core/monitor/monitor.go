@@ -64,6 +64,9 @@ type Monitor struct {
 	hw    *hardware.Model
 	set   Settings
 	elems []elem // by hardware element number
+	// byHealth counts the elements per published health, as put changes
+	// it, so that a sample reads it without a pass over every element.
+	byHealth [views.HealthCount]int64
 }
 
 type elem struct {
@@ -71,6 +74,7 @@ type elem struct {
 	path   string
 	serial uint64 // bumped by every heartbeat change: older timers are stale
 	target views.Target
+	health views.Health // as counted in byHealth: the last published
 }
 
 // New starts the monitor: every element never seen, and the hardware's
@@ -84,6 +88,8 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings) (*Monitor, error) 
 		el := &m.elems[e]
 		el.path = hw.Path(hw.ElementRef(int32(e)))
 		el.obs = views.Observed{LastSeen: clock.Never, SilentSince: clock.Never}
+		el.health = views.NeverSeen
+		m.byHealth[views.NeverSeen]++
 		if rec, ok := env.Store.Get(store.Target, el.path); ok {
 			el.target = rec.Value.(views.Target)
 		}
@@ -99,8 +105,16 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings) (*Monitor, error) 
 // Observed is the monitor's view of element e.
 func (m *Monitor) Observed(e int32) views.Observed { return m.elems[e].obs }
 
+// CountHealth is the number of elements whose published health is h. O(1).
+func (m *Monitor) CountHealth(h views.Health) int64 { return m.byHealth[h] }
+
 func (m *Monitor) put(e int32) {
 	el := &m.elems[e]
+	if el.health != el.obs.Health {
+		m.byHealth[el.health]--
+		m.byHealth[el.obs.Health]++
+		el.health = el.obs.Health
+	}
 	m.env.Store.Put(store.Observed, el.path, el.obs)
 }
 
@@ -278,6 +292,15 @@ func (m *Monitor) UnmarshalSnapshot(r *snap.Reader) error {
 			return err
 		}
 		el.obs, el.target = o.(views.Observed), t.(views.Target)
+	}
+	m.byHealth = [views.HealthCount]int64{}
+	for i := range m.elems {
+		el := &m.elems[i]
+		if int(el.obs.Health) >= len(m.byHealth) {
+			return r.Failf("element %s: health %d", el.path, el.obs.Health)
+		}
+		el.health = el.obs.Health
+		m.byHealth[el.health]++
 	}
 	return r.Err()
 }

@@ -113,15 +113,7 @@ func (w *World) startControl() {
 }
 
 func (w *World) countHealth(h views.Health) func() int64 {
-	return func() int64 {
-		var n int64
-		for e := range w.hw.Elements() {
-			if w.ctl.Monitor.Observed(int32(e)).Health == h {
-				n++
-			}
-		}
-		return n
-	}
+	return func() int64 { return w.ctl.Monitor.CountHealth(h) }
 }
 
 // putTargets writes every element's target: its definition's condition,

@@ -38,6 +38,8 @@ const (
 	Unavailable // silent for longer than the fail time
 	Draining    // heard, and its target takes it out of service (maintenance, retiring)
 	Removing    // heard, and its target says retired
+
+	HealthCount = iota // the number of healths: an array of counts by health is this long
 )
 
 var healthNames = [...]string{"never_seen", "healthy", "suspected", "unavailable", "draining", "removing"}
