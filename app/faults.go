@@ -369,9 +369,9 @@ func (p *FaultsPanel) renderList(in *faults.Injector) app.UI {
 	for i := len(all) - 1; i >= 0 && len(items) < injectionsShownMax; i-- { // newest first
 		items = append(items, p.renderInjection(all[i]))
 	}
-	summary := plural(len(all), "injection")
-	if len(all) > injectionsShownMax {
-		summary += fmt.Sprintf(", the newest %d shown", injectionsShownMax)
+	summary := plural(int(in.Issued()), "injection")
+	if shown := len(items); uint64(shown) < in.Issued() {
+		summary += fmt.Sprintf(", the newest %d shown", shown)
 	}
 	if len(items) == 0 {
 		items = append(items, app.Li().Class("fault-empty").Text("No faults injected yet."))

@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,7 +19,12 @@ import (
 type Injector struct {
 	env   *hardware.Env
 	hw    *hardware.Model
-	inj   []*Injection // by ID-1
+	// kept holds the open injections and the HistoryKept last closed ones,
+	// by ID; history lists those closed ones, oldest first. What the
+	// figures need of all the others is in stats.
+	kept    map[uint64]*Injection
+	history []uint64
+	issued  uint64 // injection IDs issued so far: the last ID
 	procs []*proc
 	byKey map[string]uint64 // fault record key -> the injection whose fault is in place there
 	open  map[string]uint64 // fault key -> the open (active or paused) injection on it
@@ -38,7 +44,7 @@ type proc struct {
 
 // New makes the injector with the scenario's random processes.
 func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64) (*Injector, error) {
-	in := &Injector{env: env, hw: hw, byKey: map[string]uint64{}, open: map[string]uint64{}}
+	in := &Injector{env: env, hw: hw, byKey: map[string]uint64{}, open: map[string]uint64{}, kept: map[uint64]*Injection{}}
 	for i, p := range processes {
 		if err := p.Validate(); err != nil {
 			return nil, err
@@ -88,13 +94,30 @@ func (in *Injector) arm(i int) {
 	in.env.Queue.Push(in.env.Now+d, clock.Event{Kind: EvFailure, Target: uint32(i), Ref: p.serial})
 }
 
-// Injections lists every injection, oldest first.
+// HistoryKept is how many closed (repaired or removed) injections are
+// kept for display, besides every open one: the memory of a long run
+// does not grow with its past.
+const HistoryKept = 1000
+
+// Injections lists the open injections and the HistoryKept last closed
+// ones, oldest first.
 func (in *Injector) Injections() []Injection {
-	out := make([]Injection, len(in.inj))
-	for i, x := range in.inj {
-		out[i] = *x
+	out := make([]Injection, 0, len(in.kept))
+	for _, x := range in.kept {
+		out = append(out, *x)
 	}
+	slices.SortFunc(out, func(a, b Injection) int { return cmp.Compare(a.ID, b.ID) })
 	return out
+}
+
+// Issued is the number of injections so far: the last injection's ID.
+func (in *Injector) Issued() uint64 { return in.issued }
+
+// add keeps a new injection and gives it the next ID.
+func (in *Injector) add(x *Injection) {
+	in.issued++
+	x.ID = in.issued
+	in.kept[x.ID] = x
 }
 
 // Processes lists the random processes.
@@ -122,7 +145,7 @@ func (in *Injector) Check(s Spec) error {
 	}
 	key := in.specKey(s)
 	if id, ok := in.open[key]; ok {
-		x := in.inj[id-1]
+		x := in.kept[id]
 		return fmt.Errorf("%s on %s: injection %d (%s since t=%d, %s) is still open on it; remove it or wait for its repair first",
 			s.Kind, strings.TrimPrefix(key, "fault/"), id, x.Spec.Kind, x.At, x.State)
 	}
@@ -232,6 +255,14 @@ func (in *Injector) closed(x *Injection) {
 	if key := in.faultKey(x); in.open[key] == x.ID {
 		delete(in.open, key)
 	}
+	in.history = append(in.history, x.ID)
+	if len(in.history) > HistoryKept {
+		delete(in.kept, in.history[0])
+		in.history = in.history[1:]
+		if cap(in.history) > 4*HistoryKept {
+			in.history = slices.Clone(in.history) // let the dropped front go
+		}
+	}
 	in.member(x, false)
 }
 
@@ -291,8 +322,8 @@ func (in *Injector) Inject(sp *trace.Span, s Spec) (uint64, error) {
 		return 0, err
 	}
 	ref, _ := in.hw.Lookup(s.Target)
-	x := &Injection{ID: uint64(len(in.inj) + 1), Spec: s, State: Active, At: in.env.Now, RepairedAt: clock.Never, Enabled: in.enabled(ref)}
-	in.inj = append(in.inj, x)
+	x := &Injection{Spec: s, State: Active, At: in.env.Now, RepairedAt: clock.Never, Enabled: in.enabled(ref)}
+	in.add(x)
 	in.stats.Injected++
 	in.stats.Active++
 	in.opened(x)
@@ -382,7 +413,7 @@ func (in *Injector) faultRecordChanged(ch store.Change) {
 		return
 	}
 	delete(in.byKey, ch.Key)
-	x := in.inj[id-1]
+	x := in.kept[id]
 	if x.State != Active && x.State != Paused {
 		return
 	}
@@ -433,7 +464,7 @@ func (in *Injector) pduChanged(ch store.Change) {
 		if !ok {
 			continue
 		}
-		x := in.inj[id-1]
+		x := in.kept[id]
 		if x.Spec.Flap != nil || x.State != Active {
 			continue
 		}
@@ -522,10 +553,13 @@ func (in *Injector) remove(sp *trace.Span, x *Injection) {
 }
 
 func (in *Injector) get(id uint64) (*Injection, error) {
-	if id < 1 || id > uint64(len(in.inj)) {
-		return nil, fmt.Errorf("no injection %d", id)
+	if x, ok := in.kept[id]; ok {
+		return x, nil
 	}
-	return in.inj[id-1], nil
+	if id >= 1 && id <= in.issued {
+		return nil, fmt.Errorf("injection %d is long closed", id)
+	}
+	return nil, fmt.Errorf("no injection %d", id)
 }
 
 // SetProcess turns a random process on or off.
@@ -546,8 +580,8 @@ func (in *Injector) Handle(ev clock.Event) {
 	now := in.env.Now
 	switch ev.Kind {
 	case EvFlap:
-		x := in.inj[ev.Target-1]
-		if ev.Ref != x.serial || x.State != Active {
+		x, ok := in.kept[uint64(ev.Target)]
+		if !ok || ev.Ref != x.serial || x.State != Active { // a closed one's timer is stale
 			return
 		}
 		sp := in.env.Trace.StartLinked(now, fmt.Sprintf("fault injector: flap %s %s", x.Spec.Kind, x.Spec.Target), trace.LinkID(ev.Link))
@@ -583,9 +617,9 @@ func (in *Injector) Handle(ev clock.Event) {
 			return
 		}
 		sp.Reasonf("random process %q (MTBF %s over %s) fails %s", p.Name, trace.Count(p.MTBF, "tick", "ticks"), trace.Count(p.up, "working member", "working members"), path)
-		x := &Injection{ID: uint64(len(in.inj) + 1), Spec: spec, Process: p.Name, State: Active, At: now,
+		x := &Injection{Spec: spec, Process: p.Name, State: Active, At: now,
 			RepairedAt: clock.Never, Enabled: in.enabled(ref), repairMean: p.MTTR}
-		in.inj = append(in.inj, x)
+		in.add(x)
 		in.stats.Injected++
 		in.stats.Active++
 		in.opened(x) // re-arms the process: one working member fewer
@@ -596,11 +630,15 @@ func (in *Injector) Handle(ev clock.Event) {
 	}
 }
 
-// MarshalSnapshot writes the injections and processes.
+// MarshalSnapshot writes the injections kept (by ID) and the processes.
 func (in *Injector) MarshalSnapshot(w *snap.Writer) {
-	w.Section("faults", 2)
-	w.Uint(uint64(len(in.inj)))
-	for _, x := range in.inj {
+	w.Section("faults", 3)
+	w.Uint(in.issued)
+	kept := in.Injections()
+	w.Uint(uint64(len(kept)))
+	for i := range kept {
+		x := &kept[i]
+		w.Uint(x.ID)
 		w.String(string(x.Spec.Kind))
 		w.String(x.Spec.Target)
 		w.Int(x.Spec.Port)
@@ -619,6 +657,10 @@ func (in *Injector) MarshalSnapshot(w *snap.Writer) {
 		w.Uint(x.serial)
 		w.Int(int64(x.repairMean))
 		w.Bool(x.Enabled)
+	}
+	w.Uint(uint64(len(in.history)))
+	for _, id := range in.history {
+		w.Uint(id)
 	}
 	w.Uint(uint64(len(in.procs)))
 	for _, p := range in.procs {
@@ -649,13 +691,17 @@ func (in *Injector) MarshalSnapshot(w *snap.Writer) {
 // UnmarshalSnapshot restores what MarshalSnapshot wrote; the fault records
 // come back with the store.
 func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("faults", 2)
-	in.inj = nil
+	r.Section("faults", 3)
+	in.kept, in.history = map[uint64]*Injection{}, nil
 	in.byKey = map[string]uint64{}
 	in.open = map[string]uint64{}
+	in.issued = r.Uint()
 	n := r.Len(1 << 24)
-	for i := range n {
-		x := &Injection{ID: uint64(i + 1)}
+	for range n {
+		x := &Injection{ID: r.Uint()}
+		if x.ID < 1 || x.ID > in.issued || in.kept[x.ID] != nil {
+			return r.Failf("injection %d kept twice, or of %d issued", x.ID, in.issued)
+		}
 		x.Spec.Kind, x.Spec.Target, x.Spec.Port = Kind(r.String()), r.String(), r.Int()
 		if r.Bool() {
 			x.Spec.Flap = &Flap{On: clock.Tick(r.Int()), Off: clock.Tick(r.Int()), Cycles: r.Int()}
@@ -682,7 +728,21 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 		if x.FaultOn {
 			in.byKey[in.faultKey(x)] = x.ID
 		}
-		in.inj = append(in.inj, x)
+		in.kept[x.ID] = x
+	}
+	for range r.Len(HistoryKept) {
+		id := r.Uint()
+		x, ok := in.kept[id]
+		if r.Err() != nil {
+			return r.Err()
+		}
+		if !ok || x.State == Active || x.State == Paused || len(in.history) > 0 && slices.Contains(in.history, id) {
+			return r.Failf("closed injection %d is not kept, open, or listed twice", id)
+		}
+		in.history = append(in.history, id)
+	}
+	if closed := len(in.kept) - len(in.open); closed != len(in.history) {
+		return r.Failf("%d closed injections kept, %d listed", closed, len(in.history))
 	}
 	if n := r.Len(len(in.procs)); n != len(in.procs) {
 		return r.Failf("snapshot has %d random processes, the scenario %d", n, len(in.procs))
@@ -723,7 +783,8 @@ func (in *Injector) specKey(s Spec) string {
 // CheckEvent reports whether ev is a timer of an injection or a process.
 func (in *Injector) CheckEvent(ev clock.Event) error {
 	switch {
-	case ev.Kind == EvFlap && ev.Target >= 1 && int(ev.Target) <= len(in.inj) && in.inj[ev.Target-1].Spec.Flap != nil:
+	case ev.Kind == EvFlap && ev.Target >= 1 && uint64(ev.Target) <= in.issued &&
+		(in.kept[uint64(ev.Target)] == nil || in.kept[uint64(ev.Target)].Spec.Flap != nil):
 	case ev.Kind == EvFailure && int(ev.Target) < len(in.procs):
 	default:
 		return fmt.Errorf("fault injector event %v: no such flap or process", ev)
@@ -738,7 +799,7 @@ func (in *Injector) CheckEvent(ev clock.Event) error {
 // returns how many actual records it accounted for.
 func (in *Injector) CheckRestored(now clock.Tick) (records int, err error) {
 	var active, repaired int64
-	for _, x := range in.inj {
+	for _, x := range in.Injections() { // by ID, so the first error is always the same
 		switch {
 		case x.At > now || x.State == Repaired && (x.RepairedAt < x.At || x.RepairedAt > now):
 			return 0, fmt.Errorf("injection %d: injected at t=%d, repaired at t=%d, at t=%d", x.ID, x.At, x.RepairedAt, now)
@@ -756,16 +817,16 @@ func (in *Injector) CheckRestored(now clock.Tick) (records int, err error) {
 		if !x.FaultOn {
 			continue
 		}
-		key := in.faultKey(x)
+		key := in.faultKey(&x)
 		rec, ok := in.env.Store.Get(store.Actual, key)
 		f, isFault := rec.Value.(views.Fault)
 		if !ok || !isFault || f.Injection != x.ID || f.Kind != string(x.Spec.Kind) || f.RepairMean != int64(x.repairMean) {
 			return 0, fmt.Errorf("injection %d: its fault record %s is missing or not its own", x.ID, key)
 		}
 	}
-	if s := in.stats; s.Injected != int64(len(in.inj)) || s.Active != active || s.Repaired != repaired ||
+	if s := in.stats; s.Injected != int64(in.issued) || s.Active != active || s.Repaired < repaired ||
 		s.RepairedEnabled > s.Repaired || s.RepairTicks < 0 || s.BladeFailures < 0 || s.BladeFailures > s.Injected {
-		return 0, fmt.Errorf("the fault counts %+v are not those of the %d injections", s, len(in.inj))
+		return 0, fmt.Errorf("the fault counts %+v are not those of the %d injections", s, in.issued)
 	}
 	records = len(in.env.Store.Keys(store.Actual, "fault/"))
 	if records != len(in.byKey) {

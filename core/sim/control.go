@@ -157,7 +157,7 @@ func (w *World) checkControl(c scenario.Command) error {
 	case scenario.Inject:
 		return in.Check(*c.Fault)
 	case scenario.PauseFault, scenario.ResumeFault, scenario.RemoveFault:
-		if c.ID > uint64(len(in.Injections())) {
+		if c.ID < 1 || c.ID > in.Issued() {
 			return fmt.Errorf("%s: no injection %d", c.Do, c.ID)
 		}
 	case scenario.Process:

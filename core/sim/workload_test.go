@@ -251,3 +251,32 @@ func TestDisableAndEnable(t *testing.T) {
 	require.NoError(t, w.RunUntil(200))
 	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[b].State)
 }
+
+// A long run keeps the open injections and the last faults.HistoryKept
+// closed ones, not every one; the figures count them all, and a snapshot
+// of the kept window restores and continues the same.
+func TestInjectionHistoryIsBounded(t *testing.T) {
+	sc, err := scenario.Builtin("availability")
+	require.NoError(t, err)
+	w, err := New(sc)
+	require.NoError(t, err)
+	in := w.Control().Faults
+	for in.Issued() < faults.HistoryKept+200 {
+		require.NoError(t, w.RunUntil(w.Now()+5000))
+	}
+	kept := in.Injections()
+	open := in.Stats().Active
+	assert.Len(t, kept, faults.HistoryKept+int(open))
+	assert.Equal(t, int64(in.Issued()), in.Stats().Injected, "the counts cover every injection")
+	assert.Greater(t, in.Stats().Repaired, int64(faults.HistoryKept))
+	assert.Equal(t, in.Issued(), kept[len(kept)-1].ID, "the newest is kept")
+	rep, err := w.Apply(scenario.Command{Do: scenario.RemoveFault, ID: 1})
+	require.NoError(t, err, "recorded: the reply says why")
+	assert.ErrorContains(t, rep.Err, "injection 1 is long closed")
+	r, err := Restore(sc, w.Snapshot())
+	require.NoError(t, err)
+	require.NoError(t, w.RunUntil(w.Now()+20_000))
+	require.NoError(t, r.RunUntil(w.Now()))
+	assert.Equal(t, w.Status().Hash, r.Status().Hash)
+	assert.Equal(t, in.Stats(), r.Control().Faults.Stats())
+}
