@@ -17,18 +17,18 @@ import (
 
 // Injector is the fault injector.
 type Injector struct {
-	env   *hardware.Env
-	hw    *hardware.Model
+	env *hardware.Env
+	hw  *hardware.Model
 	// kept holds the open injections and the HistoryKept last closed ones,
 	// by ID; history lists those closed ones, oldest first. What the
 	// figures need of all the others is in stats.
 	kept    map[uint64]*Injection
 	history []uint64
 	issued  uint64 // injection IDs issued so far: the last ID
-	procs []*proc
-	byKey map[string]uint64 // fault record key -> the injection whose fault is in place there
-	open  map[string]uint64 // fault key -> the open (active or paused) injection on it
-	stats Stats
+	procs   []*proc
+	byKey   map[string]uint64 // fault record key -> the injection whose fault is in place there
+	open    map[string]uint64 // fault key -> the open (active or paused) injection on it
+	stats   Stats
 }
 
 type proc struct {
