@@ -1,6 +1,9 @@
 package hardware
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // BladeState is the state of a blade's state machine (the original's
 // BladeState.SM, with its numbering).
@@ -66,6 +69,9 @@ var pduStateNames = [...]string{"invalid", "working", "off", "stuck"}
 
 func (s PDUState) String() string { return enumName(pduStateNames[:], uint8(s), "pdu state") }
 
+// PDUStateNames lists the names of the PDU states, in order ("invalid" left out).
+func PDUStateNames() []string { return slices.Clone(pduStateNames[1:]) }
+
 // ParsePDUState reads a PDU state's name.
 func ParsePDUState(s string) (PDUState, error) {
 	v, err := parseEnum(pduStateNames[:], s, "pdu state")
@@ -84,6 +90,9 @@ const (
 var torStateNames = [...]string{"invalid", "working", "stuck"}
 
 func (s TORState) String() string { return enumName(torStateNames[:], uint8(s), "tor state") }
+
+// TORStateNames lists the names of the TOR states, in order ("invalid" left out).
+func TORStateNames() []string { return slices.Clone(torStateNames[1:]) }
 
 // ParseTORState reads a TOR state's name.
 func ParseTORState(s string) (TORState, error) {

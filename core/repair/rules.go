@@ -1,9 +1,35 @@
 package repair
 
-import "github.com/cloudchamber/cloudchamber/core/rules"
+import (
+	"slices"
 
-// Kinds are the element kinds rules may name.
-func Kinds() []string { return []string{"blade", "pdu", "tor"} }
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/rules"
+)
+
+// Kinds are the element kinds rules may name, each with the facts the
+// manager describes it with (see the package documentation): a rule
+// testing any other fact is refused.
+func Kinds() []rules.Kind {
+	common := []string{"should-run", "take-out", "out-for-repair", "burn-in",
+		"never-seen", "heard", "suspected", "unavailable", "working", "transitioning", "unstarted"}
+	states := func(names []string) []string {
+		out := make([]string, len(names))
+		for i, n := range names {
+			out[i] = "state:" + n
+		}
+		return out
+	}
+	var blade []string
+	for _, s := range hardware.BladeStates()[1:] { // not "invalid"
+		blade = append(blade, s.String())
+	}
+	return []rules.Kind{
+		{Name: "blade", Facts: slices.Concat(common, []string{"tor-unavailable", "pdu-unavailable", "cable-faulted", "has-workloads"}, states(blade))},
+		{Name: "pdu", Facts: slices.Concat(common, []string{"reports-faulted"}, states(hardware.PDUStateNames()))},
+		{Name: "tor", Facts: slices.Concat(common, []string{"reports-faulted"}, states(hardware.TORStateNames()))},
+	}
+}
 
 // Actions are the actions rules may call, each with the least wait a
 // choice must give it: every hardware command takes effect a tick later at

@@ -141,15 +141,37 @@ type Action struct {
 	MinWait int64
 }
 
-// Validate checks a set against the kinds and actions the caller knows.
+// Kind is an element kind rules may name, with its vocabulary: every fact
+// the caller may describe such an element with. The engine adds its own
+// "tried:<choice>" facts, for every choice name of the set.
+type Kind struct {
+	Name  string
+	Facts []string
+}
+
+// Validate checks a set against the kinds (with their facts) and actions
+// the caller knows. A fact outside the rule's kind's vocabulary is refused:
+// a misspelt fact would never hold, and its rule silently never trigger.
 // Each error starts with the path of the field at fault, then names the
 // rule (and the choice): `rules[2].choices[1].call: "reboot" is not an
 // action (want one of ...) (rule "blade-down", choice "reboot")`, so a
 // reader can locate it in the JSON it came from.
-func (s *Set) Validate(kinds []string, actions []Action) error {
+func (s *Set) Validate(kinds []Kind, actions []Action) error {
 	calls := make([]string, len(actions))
 	for i, a := range actions {
 		calls[i] = a.Name
+	}
+	kindNames := make([]string, len(kinds))
+	for i, k := range kinds {
+		kindNames[i] = k.Name
+	}
+	var choiceNames []string // every choice's: "tried:<name>" is a fact of the engine's
+	for _, r := range s.Rules {
+		for _, c := range r.Choices {
+			if !slices.Contains(choiceNames, c.Name) {
+				choiceNames = append(choiceNames, c.Name)
+			}
+		}
 	}
 	names := map[string]bool{}
 	for i := range s.Rules {
@@ -163,15 +185,16 @@ func (s *Set) Validate(kinds []string, actions []Action) error {
 			return fmt.Errorf("%s.name: is empty", at)
 		case names[r.Name]:
 			return fmt.Errorf("%s.name: %q is used twice", at, r.Name)
-		case !slices.Contains(kinds, r.Kind):
-			return fail("kind", "%q is not one of %s", r.Kind, strings.Join(kinds, ", "))
+		case !slices.Contains(kindNames, r.Kind):
+			return fail("kind", "%q is not one of %s", r.Kind, strings.Join(kindNames, ", "))
 		case r.Should == "":
 			return fail("should", "is empty")
 		case len(r.Choices) == 0:
 			return fail("choices", "there are none")
 		}
 		names[r.Name] = true
-		if err := checkFacts(r.When, at+".when", fmt.Sprintf("(rule %q)", r.Name)); err != nil {
+		vocab := vocabulary{kind: &kinds[slices.Index(kindNames, r.Kind)], choices: choiceNames}
+		if err := vocab.check(r.When, at+".when", fmt.Sprintf("(rule %q)", r.Name)); err != nil {
 			return err
 		}
 		choices := map[string]bool{}
@@ -199,7 +222,7 @@ func (s *Set) Validate(kinds []string, actions []Action) error {
 				return fmt.Errorf("%s.chosen: is empty %s", cat, who)
 			}
 			choices[c.Name] = true
-			if err := checkFacts(c.Assuming, cat+".assuming", who); err != nil {
+			if err := vocab.check(c.Assuming, cat+".assuming", who); err != nil {
 				return err
 			}
 		}
@@ -214,10 +237,28 @@ func ticks(n int64) string {
 	return "ticks"
 }
 
-func checkFacts(facts []string, at, who string) error {
+// vocabulary is what a rule of one kind may test.
+type vocabulary struct {
+	kind    *Kind
+	choices []string // the set's choice names, for "tried:<choice>"
+}
+
+func (v vocabulary) check(facts []string, at, who string) error {
 	for k, f := range facts {
-		if strings.TrimPrefix(f, "!") == "" || strings.TrimSpace(f) != f {
+		name := strings.TrimPrefix(f, "!")
+		if name == "" || strings.TrimSpace(f) != f {
 			return fmt.Errorf("%s[%d]: %q is not a fact name %s", at, k, f, who)
+		}
+		if tried, ok := strings.CutPrefix(name, "tried:"); ok {
+			if !slices.Contains(v.choices, tried) {
+				return fmt.Errorf("%s[%d]: %q names no choice of these rules (want tried:<choice>, a choice of one of %s) %s",
+					at, k, name, strings.Join(v.choices, ", "), who)
+			}
+			continue
+		}
+		if !slices.Contains(v.kind.Facts, name) {
+			return fmt.Errorf("%s[%d]: %q is not a fact of a %s, so it would never hold (want one of %s, or tried:<choice>) %s",
+				at, k, name, v.kind.Name, strings.Join(v.kind.Facts, ", "), who)
 		}
 	}
 	return nil

@@ -66,7 +66,7 @@ func TestNoChoiceApplies(t *testing.T) {
 }
 
 func TestValidate(t *testing.T) {
-	kinds := []string{"blade", "tor"}
+	kinds := []Kind{{Name: "blade", Facts: []string{"should-run", "working", "unstarted"}}, {Name: "tor", Facts: []string{"heard"}}}
 	calls := []Action{{Name: "power-on"}, {Name: "soft-reboot"}, {Name: "power-cycle"}, {Name: "technician"}, {Name: "wait"}}
 	require.NoError(t, escalation.Validate(kinds, calls))
 	for _, tc := range []struct {
@@ -81,6 +81,11 @@ func TestValidate(t *testing.T) {
 		{func(s *Set) { s.Rules[0].When[1] = "!" }, `rules[0].when[1]: "!" is not a fact name (rule "blade-down")`},
 		{func(s *Set) { s.Rules[0].Choices[0].Chosen = "" }, `rules[0].choices[0].chosen: is empty`},
 		{func(s *Set) { s.Rules[0].Choices = nil }, `rules[0].choices: there are none (rule "blade-down")`},
+		// A fact the caller never sets would never hold: the rule would
+		// silently never trigger.
+		{func(s *Set) { s.Rules[0].When[1] = "!wroking" }, `rules[0].when[1]: "wroking" is not a fact of a blade, so it would never hold (want one of should-run, working, unstarted, or tried:<choice>) (rule "blade-down")`},
+		{func(s *Set) { s.Rules[0].Kind = "tor" }, `rules[0].when[0]: "should-run" is not a fact of a tor`},
+		{func(s *Set) { s.Rules[0].Choices[1].Assuming[0] = "!tried:soft-reboto" }, `rules[0].choices[1].assuming[0]: "tried:soft-reboto" names no choice of these rules (want tried:<choice>, a choice of one of power-on, soft-reboot, power-cycle, technician) (rule "blade-down", choice "soft-reboot")`},
 	} {
 		s := escalation.Clone()
 		tc.edit(s)
@@ -110,7 +115,7 @@ func TestValidateMinWait(t *testing.T) {
 		{"wait", 0, `rules[0].choices[0].wait: must be >= 1 for wait, whose effect is seen 1 tick later at the earliest; got 0 (or it is left out) (rule "pdu-cycle", choice "cycle")`},
 		{"technician", 0, ""},
 	} {
-		err := rule(tc.call, tc.wait).Validate([]string{"pdu"}, actions)
+		err := rule(tc.call, tc.wait).Validate([]Kind{{Name: "pdu", Facts: []string{"should-run"}}}, actions)
 		if tc.want == "" {
 			assert.NoError(t, err, "%s wait %d", tc.call, tc.wait)
 		} else {
@@ -160,7 +165,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if s.Validate([]string{"blade"}, []Action{{Name: "wait", MinWait: 1}}) == nil {
+		if s.Validate([]Kind{{Name: "blade", Facts: []string{"x", "y"}}}, []Action{{Name: "wait", MinWait: 1}}) == nil {
 			s.Decide("blade", "e", FactSet{"x"})
 		}
 	})

@@ -17,15 +17,12 @@ import (
 
 // ruleFacts is the vocabulary the random rule sets draw from (see the
 // repair package's documentation).
-var ruleFacts = []string{"should-run", "take-out", "out-for-repair", "burn-in", "never-seen", "heard", "suspected", "unavailable",
-	"working", "transitioning", "unstarted", "tor-unavailable", "pdu-unavailable", "cable-faulted", "reports-faulted",
-	"has-workloads", "state:working", "state:off", "state:booting", "state:powered_connected"}
-
 // randomRules draws a rule set that validates: any kinds, triggers and
 // actions, each choice waiting at least its action's least wait.
 func randomRules(r *rand.Rand) *rules.Set {
 	actions := repair.Actions()
 	kinds := repair.Kinds()
+	var ruleFacts []string // of the rule being drawn: its kind's vocabulary
 	facts := func(n int, choices []string) []string {
 		var out []string
 		for range r.IntN(n + 1) {
@@ -42,7 +39,9 @@ func randomRules(r *rand.Rand) *rules.Set {
 	}
 	s := &rules.Set{}
 	for i := range 1 + r.IntN(4) {
-		rule := rules.Rule{Name: fmt.Sprintf("r%d", i), Kind: kinds[r.IntN(len(kinds))], Should: "{element} should be fine"}
+		kind := kinds[r.IntN(len(kinds))]
+		ruleFacts = kind.Facts
+		rule := rules.Rule{Name: fmt.Sprintf("r%d", i), Kind: kind.Name, Should: "{element} should be fine"}
 		var names []string
 		for j := range 1 + r.IntN(4) {
 			names = append(names, fmt.Sprintf("c%d", j))
