@@ -104,9 +104,10 @@ define BENCH_AWK
       size = n; gsub(/[A-Za-z]/, "", size)
       print "BENCH snapshot-" (n ~ /^Save/ ? "save" : "restore") "-" size, v, "ms"
     }
-    if (name == "BenchmarkChurn10k" && u == "wall-s") print "BENCH churn-10k", v, "s"
-    if (name == "BenchmarkChurn10k" && u == "events/s") print "BENCH churn-10k-events", v, "events/s"
-    if (name == "BenchmarkChurn10k" && u == "peak-heap-MiB") print "BENCH churn-10k-peak-heap", v, "MiB"
+    if (name == "BenchmarkChurn10k/first-fit" && u == "wall-s") print "BENCH churn-10k", v, "s"
+    if (name == "BenchmarkChurn10k/first-fit" && u == "events/s") print "BENCH churn-10k-events", v, "events/s"
+    if (name == "BenchmarkChurn10k/first-fit" && u == "peak-heap-MiB") print "BENCH churn-10k-peak-heap", v, "MiB"
+    if (name == "BenchmarkChurn10k/spread" && u == "wall-s") print "BENCH churn-10k-spread", v, "s"
     if (name ~ /^BenchmarkStrictDecode\// && u == "strict/plain") {
       n = name; sub(/^BenchmarkStrictDecode\//, "", n)
       print "BENCH strict-json-" n, v, "x-json.Unmarshal"
