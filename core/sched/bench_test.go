@@ -8,13 +8,13 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/sched"
 )
 
-// halfFull10k is 10,000 blades (4 zones × 50 racks × 50 blades) of 32
-// cores and 64 GB, each holding one instance that uses half of it, and a
-// tenth of them not schedulable.
-func halfFull10k(b *testing.B) *sched.Cluster {
-	blades := make([]sched.Blade, 0, 10_000)
+// halfFull is n blades (4 zones × n/200 racks × 50 blades) of 32 cores
+// and 64 GB, each holding one instance that uses half of it, and a tenth
+// of them not schedulable.
+func halfFull(b *testing.B, n int) *sched.Cluster {
+	blades := make([]sched.Blade, 0, n)
 	for z := range 4 {
-		for r := range 50 {
+		for r := range n / 200 {
 			for i := range 50 {
 				blades = append(blades, sched.Blade{
 					Path: fmt.Sprintf("region1/zone%d/rack%d/blade/%d", z, r, i), Region: 1, Zone: int32(z), Rack: int32(r),
@@ -35,19 +35,30 @@ func halfFull10k(b *testing.B) *sched.Cluster {
 	return c
 }
 
-// BenchmarkPlace10k is one Place on 10,000 half-full blades, per policy:
-// an instance without affinity, and one of a strong anti-affinity workload
-// whose 50 other groups occupy 50 racks; and one that fits nowhere.
-func BenchmarkPlace10k(b *testing.B) {
-	c := halfFull10k(b)
+// BenchmarkPlace is one Place on 1,000, 10,000 and 100,000 half-full
+// blades (-short: not 100,000), per policy: an instance without affinity,
+// and one of a strong anti-affinity workload whose 50 other groups occupy
+// 50 racks (10 in 10 at 1,000); and one that fits nowhere.
+func BenchmarkPlace(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		if n > 10_000 && testing.Short() {
+			continue
+		}
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchPlace(b, n) })
+	}
+}
+
+func benchPlace(b *testing.B, n int) {
+	c := halfFull(b, n)
+	groups := min(50, n/100)
 	plain := &sched.Workload{Name: "web", Instances: []sched.Instance{
 		{Name: "i", Requires: sched.Requirements{Cores: 2500, MemoryMB: 4096}}}}
 	anti := &sched.Workload{Name: "spread", Affinity: sched.StrongAntiAffinity, Domain: sched.DomainRack}
-	for g := range 51 {
+	for g := range groups + 1 {
 		anti.Instances = append(anti.Instances, sched.Instance{Name: fmt.Sprint("g", g), AffinityGroup: int64(g),
 			Requires: sched.Requirements{Cores: 500, MemoryMB: 1024}})
 	}
-	for g := range 50 {
+	for g := range groups {
 		d := c.Place(sched.Spread, anti, 1, g)
 		if err := c.Hold(d.Blade, sched.Key{Workload: 1, Instance: uint32(g)}, &anti.Instances[g]); err != nil {
 			b.Fatal(d.Reason, err)
@@ -76,7 +87,7 @@ func BenchmarkPlace10k(b *testing.B) {
 		b.Run(name+"/anti-affinity", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if d := c.Place(p, anti, 1, 50); d.Blade < 0 {
+				if d := c.Place(p, anti, 1, groups); d.Blade < 0 {
 					b.Fatal(d.Reason)
 				}
 			}
