@@ -84,6 +84,8 @@ type Cluster struct {
 	held      map[Key]*holding
 	workloads map[uint32]*wlState
 
+	idx *index // the placement index (index.go); nil until the first Place that can use it
+
 	// Scratch for Place: a domain is marked when mark[d] == epoch, so
 	// nothing is cleared between calls.
 	epoch      uint32
@@ -238,9 +240,13 @@ func (c *Cluster) Path(b int32) string { return c.blade(b).path }
 // caller's decision.
 func (c *Cluster) SetSchedulable(b int32, ok bool, why string) {
 	bs := c.blade(b)
+	was := bs.sched
 	bs.sched, bs.why = ok, ""
 	if !ok {
 		bs.why = cmp.Or(why, "is not schedulable")
+	}
+	if ok != was {
+		c.touch(b)
 	}
 }
 
@@ -385,6 +391,7 @@ func (c *Cluster) Hold(b int32, key Key, inst *Instance) error {
 		bs.used[k] += need[k]
 	}
 	addAcc(bs, acc, 1)
+	c.touch(b)
 	i, _ := slices.BinarySearchFunc(bs.keys, key, Key.Compare)
 	bs.keys = slices.Insert(bs.keys, i, key)
 	c.held[key] = &holding{blade: b, group: inst.AffinityGroup, need: need, acc: acc}
@@ -421,6 +428,7 @@ func (c *Cluster) Release(key Key) {
 		bs.used[k] -= h.need[k]
 	}
 	addAcc(bs, h.acc, -1)
+	c.touch(h.blade)
 	if i, found := slices.BinarySearchFunc(bs.keys, key, Key.Compare); found {
 		bs.keys = slices.Delete(bs.keys, i, i+1)
 	}

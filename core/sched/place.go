@@ -57,9 +57,17 @@ type tally struct {
 // accelerators free. Then the affinity rule over w.Domain: strong rules
 // filter, weak rules prefer and fall back, and the reason says so.
 //
-// It is one pass over the blades, with no allocation per blade. An inst
-// out of range panics: it is the caller's bug.
+// For the built-in policies it asks the placement index (index.go), in
+// O(log N) for a demand shape seen before and no affinity rule; it scans
+// every blade, as before, for a custom policy, a shape's first sighting,
+// and a wait (whose reason counts why each blade was passed over). Both
+// give the same answer, ties going to the lowest blade index. An inst out
+// of range panics: it is the caller's bug.
 func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
+	return c.place(p, w, wid, inst, true)
+}
+
+func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed bool) Decision {
 	in := &w.Instances[inst]
 	who := w.Name + "/" + in.Name
 	need, arch, acc, err := c.demand(in, c.accScratch[:0])
@@ -76,9 +84,21 @@ func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
 		dom = DomainRack
 	}
 	groupPlaced := false
+	var g *groupState
 	if aff != AffinityNone {
-		groupPlaced = c.mark(wid, in.AffinityGroup, dom)
+		g, groupPlaced = c.mark(wid, in.AffinityGroup, dom)
 	}
+	if pol := indexPolicy(p); indexed && pol != policyNone {
+		if d, ok := c.placeIndexed(pol, p, who, in, need, arch, acc, aff, dom, g, groupPlaced); ok {
+			return d
+		}
+	}
+	return c.scan(p, who, in, need, arch, acc, aff, dom, groupPlaced)
+}
+
+// scan is Place by one pass over the blades, with no allocation per blade.
+func (c *Cluster) scan(p Policy, who string, in *Instance, need vec, arch int32, acc []accCount,
+	aff Affinity, dom Domain, groupPlaced bool) Decision {
 	domOf := c.domOf[dom]
 	epoch := c.epoch
 	usage := need.usage()
@@ -155,9 +175,10 @@ blades:
 }
 
 // mark stamps the fault domains that the placing group, and the workload's
-// other groups, occupy, and reports whether the group has any. Its cost is
-// the number of (group, domain) pairs the workload occupies.
-func (c *Cluster) mark(wid uint32, group int64, dom Domain) (groupPlaced bool) {
+// other groups, occupy, and returns the group's books (nil if it holds
+// nothing) and whether it has any instance held. Its cost is the number of
+// (group, domain) pairs the workload occupies.
+func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, groupPlaced bool) {
 	c.epoch++
 	if c.epoch == 0 { // wrapped: stale stamps could match again
 		clear(c.groupMark)
@@ -166,18 +187,18 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (groupPlaced bool) {
 	}
 	wl := c.workloads[wid]
 	if wl == nil {
-		return false
+		return nil, false
 	}
-	for _, g := range wl.groups {
+	for _, h := range wl.groups {
 		marks := c.otherMark
-		if g.id == group {
-			marks, groupPlaced = c.groupMark, len(g.doms[dom].list) > 0
+		if h.id == group {
+			marks, g, groupPlaced = c.groupMark, h, len(h.doms[dom].list) > 0
 		}
-		for _, d := range g.doms[dom].list {
+		for _, d := range h.doms[dom].list {
 			marks[d.dom] = c.epoch
 		}
 	}
-	return groupPlaced
+	return g, groupPlaced
 }
 
 func (c *Cluster) onReason(who string, p Policy, b int32, need vec, note string) string {

@@ -1,0 +1,182 @@
+package sched_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudchamber/cloudchamber/core/rng"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+)
+
+// TestIndexMatchesScan checks the placement index against the one pass over
+// the blades, and both against the brute-force model: on random clusters
+// (shared and random capacities, racks and zones in runs of blade ids or
+// interleaved), random demand shapes (mostly from a small pool, so shapes
+// repeat and get trees, and more shapes than the index keeps trees for),
+// every policy and affinity rule, and random holds, releases, restores onto
+// blades out of service, and blades leaving and re-entering service. Every
+// Place must equal the scan's Decision, reason included, and the trees must
+// equal trees built afresh. Half the seeds build trees on first sighting,
+// half on the second, as shipped.
+func TestIndexMatchesScan(t *testing.T) {
+	seeds := uint64(1500)
+	if testing.Short() {
+		seeds = 200
+	}
+	places, indexed := 0, 0
+	for seed := uint64(1); seed <= seeds; seed++ {
+		p, i := runIndexScenario(t, seed)
+		places, indexed = places+p, indexed+i
+	}
+	t.Logf("%d placements compared, %d with trees built", places, indexed)
+}
+
+func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
+	r := rng.New(seed, 7)
+	m := &model{holds: map[sched.Key]modelHold{}}
+	type capSpec struct {
+		cores, memMB, diskGB, netMbps int64
+		arch                          string
+		acc                           []string
+	}
+	pool := []capSpec{{8, 16384, 400, 1000, "x86_64", nil}, {4, 8192, 0, 1000, "x86_64", []string{"gpu"}},
+		{16, 4096, 200, 0, "arm64", nil}}
+	zones, racks, perRack := r.Range(1, 3), r.Range(1, 4), r.Range(1, 8)
+	if r.Uint64N(5) == 0 {
+		zones, racks, perRack = 2, 8, r.Range(10, 24)
+	}
+	for z := range zones {
+		for k := range racks {
+			for range perRack {
+				cs := pool[r.Uint64N(uint64(len(pool)))]
+				if r.Uint64N(4) == 0 {
+					cs = capSpec{r.Range(1, 8), r.Range(1, 16) * 512, r.Range(0, 4) * 100, r.Range(0, 2) * 500,
+						[]string{"x86_64", "arm64"}[r.Uint64N(2)], [][]string{nil, {"gpu"}, {"GPU", "fpga", "gpu"}}[r.Uint64N(3)]}
+				}
+				s := bladeSpec{zone: int32(z + 1), rack: int32(k + 1), cores: cs.cores, memMB: cs.memMB, diskGB: cs.diskGB,
+					netMbps: cs.netMbps, arch: cs.arch, accelerators: cs.acc}
+				if r.Uint64N(8) == 0 {
+					s.notSchedulable = "is out_for_repair"
+				}
+				m.specs = append(m.specs, s)
+			}
+		}
+	}
+	if r.Uint64N(3) == 0 { // interleave racks and zones
+		for i := len(m.specs) - 1; i > 0; i-- {
+			j := r.Uint64N(uint64(i + 1))
+			m.specs[i], m.specs[j] = m.specs[j], m.specs[i]
+		}
+	}
+	for range m.specs {
+		m.used = append(m.used, [4]int64{})
+		m.accUsed = append(m.accUsed, map[string]int{})
+	}
+
+	shapes := []sched.Requirements{{Cores: 1000, MemoryMB: 1024}, {Cores: 250, MemoryMB: 256}, {Cores: 3000, MemoryMB: 4096},
+		{Cores: 1500, MemoryMB: 512, NetworkMbps: 200}, {Cores: 500, Arch: "arm64"}, {Cores: 500, Accelerators: []string{"gpu"}}}
+	for w := range r.Range(1, 5) {
+		wl := &sched.Workload{Name: fmt.Sprintf("w%d", w), Affinity: sched.Affinity(r.Uint64N(5)), Domain: sched.Domain(r.Uint64N(3))}
+		for i := range r.Range(1, 12) {
+			req := shapes[r.Uint64N(uint64(len(shapes)))]
+			if r.Uint64N(4) == 0 {
+				req = sched.Requirements{Cores: sched.Milli(r.Range(1, 16) * 250), MemoryMB: r.Range(0, 8) * 512, NetworkMbps: r.Range(0, 2) * 200}
+			}
+			in := sched.Instance{Name: fmt.Sprintf("i%d", i), AffinityGroup: r.Range(0, 2), Requires: req}
+			if r.Uint64N(5) == 0 {
+				in.Volumes = []sched.Volume{{Name: "v", SizeGB: r.Range(0, 3) * 50}}
+			}
+			wl.Instances = append(wl.Instances, in)
+		}
+		require.NoError(t, wl.Validate())
+		m.wls = append(m.wls, wl)
+	}
+
+	c := newCluster(m.specs...)
+	if seed%2 == 0 {
+		sched.IndexEager(c)
+	}
+	policies := []sched.Policy{sched.FirstFit, sched.BestFit, sched.Spread}
+	for step := range 300 {
+		at := fmt.Sprintf("seed=%d step=%d", seed, step)
+		switch op := r.Uint64N(10); {
+		case op < 6: // place an instance not held, and hold it
+			w := int(r.Uint64N(uint64(len(m.wls))))
+			wl := m.wls[w]
+			i := int(r.Uint64N(uint64(len(wl.Instances))))
+			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
+			if _, held := m.holds[k]; held {
+				continue
+			}
+			p := policies[r.Uint64N(3)]
+			before := sched.IndexTrees(c)
+			d := c.Place(p, wl, uint32(w), i)
+			require.Equal(t, sched.PlaceScan(c, p, wl, uint32(w), i), d, "%s %s %s", at, p.Name(), wl.Affinity)
+			require.Equal(t, modelChoice(m, p, w, i), int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason)
+			places++
+			if before > 0 || sched.IndexTrees(c) > 0 {
+				trees++
+			}
+			if d.Blade >= 0 {
+				require.NoError(t, c.Hold(d.Blade, k, &wl.Instances[i]), at)
+				m.hold(k, d.Blade, w, i)
+			}
+		case op < 8: // release
+			if len(m.keys) > 0 {
+				k := m.keys[r.Uint64N(uint64(len(m.keys)))]
+				c.Release(k)
+				m.release(k)
+			}
+		case op < 9: // a blade leaves or re-enters service
+			b := int(r.Uint64N(uint64(len(m.specs))))
+			if m.specs[b].notSchedulable == "" {
+				m.specs[b].notSchedulable = "is failed"
+			} else {
+				m.specs[b].notSchedulable = ""
+			}
+			c.SetSchedulable(int32(b), m.specs[b].notSchedulable == "", m.specs[b].notSchedulable)
+		default: // a restore holds wherever capacity allows, in service or not
+			w := int(r.Uint64N(uint64(len(m.wls))))
+			i := int(r.Uint64N(uint64(len(m.wls[w].Instances))))
+			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
+			b := int32(r.Uint64N(uint64(len(m.specs))))
+			if _, held := m.holds[k]; !held && c.Hold(b, k, &m.wls[w].Instances[i]) == nil {
+				m.hold(k, b, w, i)
+			}
+		}
+		if step%50 == 49 {
+			require.NoError(t, sched.CheckIndex(c), at)
+		}
+	}
+	require.NoError(t, sched.CheckIndex(c), "seed=%d", seed)
+	return places, trees
+}
+
+// modelChoice is the brute-force model's blade for instance i of workload
+// w under p: the best allowed blade, among those honouring a weak rule if
+// any do, ties to the lowest index; -1 if none is allowed.
+func modelChoice(m *model, p sched.Policy, w, i int) int {
+	in := &m.wls[w].Instances[i]
+	best, fallback := -1, -1
+	for b := range m.specs {
+		if !m.fits(b, in) {
+			continue
+		}
+		ok, honours := m.rules(w, in.AffinityGroup, b)
+		switch {
+		case !ok:
+		case honours:
+			if best < 0 || m.score(p, b, in) > m.score(p, best, in) {
+				best = b
+			}
+		case fallback < 0 || m.score(p, b, in) > m.score(p, fallback, in):
+			fallback = b
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	return fallback
+}
