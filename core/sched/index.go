@@ -20,7 +20,8 @@ import "slices"
 // last few misses (a one-off shape is placed by the scan, as before), and
 // at most shapeTreesMax trees are kept, the least recently used dropped.
 // Building a tree is O(N); every Hold, Release and SetSchedulable updates
-// each tree along one path, O(shapeTreesMax · log N).
+// each tree along one path, O(shapeTreesMax · log N), stopping early where
+// a node is unchanged (a first-fit tree when the blade still fits: O(1)).
 //
 // Affinity filters blades by fault domain. Each node also knows, per kind of
 // domain, the one domain all its blades share (or that they span several):
@@ -123,14 +124,9 @@ func (c *Cluster) leaf(s *shape, b int32) (score, count int32) {
 	if !bs.sched || (s.arch != archAny && bs.arch != s.arch) {
 		return noFit, 0
 	}
-	var h int64
 	for k := range s.need {
-		free := bs.cap[k] - bs.used[k]
-		if s.need[k] > free {
+		if s.need[k] > bs.cap[k]-bs.used[k] {
 			return noFit, 0
-		}
-		if capacity := bs.cap[k]; capacity > 0 {
-			h += (free - s.need[k]) * 1_000_000 / capacity
 		}
 	}
 	if len(s.acc) > 0 && !accFits(bs, s.acc) {
@@ -138,21 +134,23 @@ func (c *Cluster) leaf(s *shape, b int32) (score, count int32) {
 	}
 	switch s.pol {
 	case polBestFit:
-		return int32(-h), 1
+		return int32(-headroom(bs, s.need)), 1
 	case polSpread:
-		return int32(h), 1
+		return int32(headroom(bs, s.need)), 1
 	}
 	return 0, 1
 }
 
-func (t *shapeTree) pull(n int32) {
-	l, r := t.best[2*n], t.best[2*n+1]
-	t.best[n] = max(l, r)
-	t.count[n] = t.count[2*n] + t.count[2*n+1]
+// pull recomputes node n from its children and reports whether it changed.
+func (t *shapeTree) pull(n int32) bool {
+	best, count := max(t.best[2*n], t.best[2*n+1]), t.count[2*n]+t.count[2*n+1]
+	changed := best != t.best[n] || count != t.count[n]
+	t.best[n], t.count[n] = best, count
+	return changed
 }
 
-// touch brings every tree up to date with blade b's state: one leaf and its
-// ancestors per tree.
+// touch brings every tree up to date with blade b's state: one leaf and
+// its ancestors per tree, stopping where a node does not change.
 func (c *Cluster) touch(b int32) {
 	x := c.idx
 	if x == nil {
@@ -160,9 +158,15 @@ func (c *Cluster) touch(b int32) {
 	}
 	for _, t := range x.trees {
 		n := x.size + b
-		t.best[n], t.count[n] = c.leaf(&t.shape, b)
+		best, count := c.leaf(&t.shape, b)
+		if t.best[n] == best && t.count[n] == count {
+			continue // e.g. first-fit, when the blade still fits
+		}
+		t.best[n], t.count[n] = best, count
 		for n /= 2; n > 0; n /= 2 {
-			t.pull(n)
+			if !t.pull(n) {
+				break // the node is unchanged, so are its ancestors
+			}
 		}
 	}
 }

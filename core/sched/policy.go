@@ -10,8 +10,11 @@ import (
 type Policy interface {
 	Name() string
 	// Score rates blade b for need, which fits it. The highest score wins
-	// and ties go to the lowest blade index. Place calls it once per fitting
-	// blade, so it must be cheap, allocation-free integer arithmetic.
+	// and ties go to the lowest blade index. For a policy other than the
+	// built-in three, Place calls it once per fitting blade, so it must be
+	// cheap, allocation-free integer arithmetic. (The built-in ones are
+	// answered by the placement index, index.go, which keeps the same
+	// scores; their Score methods remain the definition the scan uses.)
 	Score(c *Cluster, b int32, need *Usage) int64
 }
 
@@ -65,8 +68,12 @@ func (spread) Score(c *Cluster, b int32, need *Usage) int64 { return c.Headroom(
 // offers all four. Capacities are at most 2^40, so products fit in int64.
 // (A precomputed reciprocal was tried instead of dividing: slower here.)
 func (c *Cluster) Headroom(b int32, need *Usage) int64 {
-	bs := &c.blades[b]
-	n := need.vec()
+	return headroom(&c.blades[b], need.vec())
+}
+
+// headroom is Headroom for blade bs and need n; the index's leaves use it
+// too, so the two can never disagree.
+func headroom(bs *bladeState, n vec) int64 {
 	var sum int64
 	for k := range n {
 		if capacity := bs.cap[k]; capacity > 0 {
