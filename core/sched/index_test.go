@@ -180,3 +180,31 @@ func modelChoice(m *model, p sched.Policy, w, i int) int {
 	}
 	return fallback
 }
+
+// spreadAlike scores as spread does, but is not a built-in policy, so Place
+// answers it by the scan.
+type spreadAlike struct{}
+
+func (spreadAlike) Name() string { return "spread" }
+func (spreadAlike) Score(c *sched.Cluster, b int32, need *sched.Usage) int64 {
+	return c.Headroom(b, need)
+}
+
+// A custom policy still works (by the scan), and agrees with the index
+// answering the built-in policy it imitates, placement after placement.
+func TestCustomPolicyMatchesIndex(t *testing.T) {
+	var specs []bladeSpec
+	for k := range 6 {
+		for range 5 {
+			specs = append(specs, small(1+int32(k%2), 1+int32(k)))
+		}
+	}
+	a, b := newCluster(specs...), newCluster(specs...)
+	w := workload("svc", sched.WeakAntiAffinity, sched.DomainRack)
+	for i := range 40 {
+		w.Instances = append(w.Instances, inst(fmt.Sprint("i", i), int64(i%3), sched.Milli(250*(1+i%5)), 512))
+	}
+	require.Equal(t, placeAll(t, a, sched.Spread, w, 1), placeAll(t, b, spreadAlike{}, w, 1))
+	require.Positive(t, sched.IndexTrees(a))
+	require.Zero(t, sched.IndexTrees(b))
+}
