@@ -321,7 +321,7 @@ func (m *Manager) CheckRestored(now clock.Tick) (records int, err error) {
 		}
 		rec, _ := m.env.Store.Get(store.Actual, k)
 		u := m.cluster.Used(ref.Index)
-		want := views.Usage{Instances: int64(len(m.cluster.Instances(ref.Index))), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
+		want := views.Usage{Instances: int64(m.cluster.Count(ref.Index)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
 		if rec.Value != want {
 			return 0, fmt.Errorf("usage record %s is not what the scheduler holds there", k)
 		}
