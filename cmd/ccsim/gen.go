@@ -9,8 +9,17 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 )
 
-// gen writes a generated inventory.
+// gen writes a generated inventory, or with churn or availability first
+// a study's scenario (genscenario.go).
 func gen(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "churn":
+			return genChurn(args[1:], stdout, stderr)
+		case "availability":
+			return genAvailability(args[1:], stdout, stderr)
+		}
+	}
 	fs := flag.NewFlagSet("ccsim gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var spec inventory.GenSpec

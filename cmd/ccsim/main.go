@@ -7,6 +7,8 @@
 //	ccsim validate FILE...
 //	ccsim run [--scenario FILE | --builtin NAME] [--ticks N] [--seed S] [--trace OUT.jsonl] [--json]
 //	ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
+//	ccsim gen churn [--blades N] [--days D] [--per-blade A] [--policy P] [--seed S] [-o FILE]
+//	ccsim gen availability [--blades N] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
 package main
 
 import (
@@ -25,6 +27,15 @@ const usage = `usage:
       built-in default scenario
   ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
       write a generated inventory (YAML) to FILE or stdout
+  ccsim gen churn [--blades N] [--days D] [--per-blade A] [--policy first-fit|spread|best-fit] [--seed S] [-o FILE]
+      write the churn study's scenario (JSON; make bench-peers): the workload-churn built-in's mix
+      on N blades (default 10000, racks of 50), A arrivals per blade (default 10) over D days
+      (default 30) living 2 days, blade failures with an MTBF of 30 days each; run it with
+      --ticks D×86400 (the summary line with -o says so)
+  ccsim gen availability [--blades N] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
+      write the availability study's scenario (JSON; make bench-peers): the availability built-in
+      on N blades (default 256, racks of 16) failing and repaired after exponential times with
+      means T (defaults 18000 and 2000 ticks)
   ccsim link encode [--builtin NAME | FILE | -]
       print the link fragment (#s2....) of a scenario (JSON, or an inventory YAML run with the
       default settings, from a file or - for standard input), as the app's share button makes it;
