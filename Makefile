@@ -17,7 +17,7 @@ NODE_PKGS    := ./core/... ./cmd/ccsim/...
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench shots fuzz clean
+.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench bench-peers shots fuzz clean
 SHOTS ?= /tmp/cc-shots
 FUZZTIME ?= 10s
 
@@ -133,6 +133,22 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
 	@for f in static/scenarios/*.json; do n=$$(basename $$f .json); \
 	  echo "BENCH link-$$n $$($(BIN)/ccsim link encode --builtin $$n | tr -d '#\n' | wc -c) characters"; done
+
+# SimPy 2 is Debian's python3-simpy: a module of Debian's own Python, which
+# need not be the first python3 on the PATH.
+PEERS_PYTHON ?= /usr/bin/python3
+PEERS_FLAGS  ?=
+
+bench-peers: ## issue 12's studies, side by side (many minutes): ccsim vs SimPy 2, churn at 1k..100k blades, spread, wasm, peak RSS; BENCH lines
+	@$(PEERS_PYTHON) -c 'import SimPy.Simulation' 2>/dev/null || { \
+	  echo "installing python3-simpy (SimPy 2, for $(PEERS_PYTHON))"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-simpy >/dev/null 2>&1 || \
+	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-simpy >/dev/null; }; }
+	@$(PEERS_PYTHON) -c 'import SimPy.Simulation' || { echo "$(PEERS_PYTHON) has no SimPy 2 (python3-simpy)"; exit 1; }
+	$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
+	GOOS=js GOARCH=wasm $(GO) build -o $(BIN)/ccsim.wasm ./cmd/ccsim
+	$(GO) build -o $(BIN)/bench-peers ./bench/peers
+	@$(BIN)/bench-peers -ccsim $(BIN)/ccsim -wasm $(BIN)/ccsim.wasm -python $(PEERS_PYTHON) -model bench/peers/availability_simpy.py $(PEERS_FLAGS)
 
 shots: wasm ## screenshots of every panel in headless Chromium, into $(SHOTS) (default /tmp/cc-shots)
 	@mkdir -p $(SHOTS)
