@@ -212,13 +212,26 @@ func (b *bench) ccsimRun(scenario string, ticks int64, node, tolerate bool) (usa
 		err = fmt.Errorf("exit status %d at tick %d", u.Exit, rep.Tick)
 	case u.TimedOut:
 		err = fmt.Errorf("killed at its time bound after %s", u.Wall.Round(time.Second))
+	default:
+		err = fmt.Errorf("exit status %d and no report", u.Exit)
 	}
-	err = fmt.Errorf("ccsim run %s (node %t): %v; stderr: %s", filepath.Base(scenario), node, err, tail(u.Err))
+	err = fmt.Errorf("ccsim run %s (node %t): %v; stderr: %s", filepath.Base(scenario), node, err, firstAndLast(u.Err))
 	if !tolerate {
 		fail(err)
 	}
 	progress("%v", err)
 	return u, ccsimReport{}
+}
+
+// firstAndLast is the first line of a process's output (a Go runtime's
+// fatal error says what it is there) and its end, for an error message.
+func firstAndLast(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	first, _, _ := strings.Cut(s, "\n")
+	if first == s {
+		return tail(b)
+	}
+	return first + " … " + tail(b)
 }
 
 // tail is the end of a process's output, for an error message.
