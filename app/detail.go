@@ -151,8 +151,8 @@ func (d *DetailCard) Render() app.UI {
 	var lines []app.UI
 	for _, e := range c.world.Trace().ByElement(path, 8) {
 		txt := fmt.Sprintf("t=%d %s", e.Start, e.Name)
-		if e.Reason != "" {
-			txt += " — " + e.Reason
+		if reason := e.Reason.String(); reason != "" {
+			txt += " — " + reason
 		}
 		lines = append(lines, app.Li().Text(txt))
 	}

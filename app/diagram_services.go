@@ -38,7 +38,7 @@ func Services() []Service {
 // serviceOf says which service a trace entry shows at work, from its name
 // (each service names its spans) — the diagram lights only from the trace.
 func serviceOf(e *trace.Entry) (Service, bool) {
-	switch n := e.Name; {
+	switch n := e.Name.String(); {
 	case strings.HasPrefix(n, "monitor: "):
 		return SvcMonitor, true
 	case strings.HasPrefix(n, "scheduler: "), strings.HasPrefix(n, "workloads: "):
@@ -64,7 +64,7 @@ func storesTouched(e *trace.Entry) (target, actual, observed bool) {
 		switch {
 		case strings.HasPrefix(im.Element, "target/"):
 			target = true
-		case strings.HasPrefix(e.Name, "monitor: "):
+		case strings.HasPrefix(e.Name.String(), "monitor: "):
 			observed = true
 		default:
 			actual = true

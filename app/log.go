@@ -146,7 +146,7 @@ func logImpactsMention(e *trace.Entry, lower string) bool {
 // logTreeMentions looks in the whole tree, so "power off" finds the repair
 // decision it is part of.
 func logTreeMentions(n *logNode, lower string, depth int) bool {
-	if strings.Contains(strings.ToLower(n.E.Name), lower) || strings.Contains(strings.ToLower(n.E.Reason), lower) {
+	if strings.Contains(strings.ToLower(n.E.Name.String()), lower) || strings.Contains(strings.ToLower(n.E.Reason.String()), lower) {
 		return true
 	}
 	if depth >= logDepthMax {
@@ -326,7 +326,7 @@ func (p *LogPanel) renderSpanBody(t *logTree, n *logNode, depth int, budget *int
 			switch len(linked) {
 			case 0: // the work has not ended yet, was dropped, or never started
 			case 1:
-				label += " (started: " + linked[0].E.Name + ")"
+				label += " (started: " + linked[0].E.Name.String() + ")"
 			default:
 				label += fmt.Sprintf(" (started: %s, and %d more)", linked[0].E.Name, len(linked)-1)
 			}
@@ -357,7 +357,7 @@ func (p *LogPanel) renderNested(t *logTree, n *logNode, depth int, budget *int) 
 	*budget--
 	li := app.Li().Class("log-span", "sev-"+n.Rollup.String())
 	if depth >= logDepthMax {
-		return li.Text(n.E.Name + " (nested too deep to show)")
+		return li.Text(n.E.Name.String() + " (nested too deep to show)")
 	}
 	return li.Body(p.renderSpanBody(t, n, depth, budget)...)
 }
@@ -372,7 +372,7 @@ func (p *LogPanel) renderToggle(n *logNode, open bool) app.UI {
 	if open {
 		expanded = "true"
 	}
-	name := e.Name
+	name := e.Name.String()
 	if e.Infra {
 		name += " (infra)"
 	}
@@ -381,7 +381,7 @@ func (p *LogPanel) renderToggle(n *logNode, open bool) app.UI {
 		app.Span().Class("log-badge", "sev-"+n.Rollup.String()).Title("highest severity in this span: "+n.Rollup.String()).Text(n.Rollup.String()),
 		app.Span().Class("log-tick").Text(ticks),
 		app.Span().Class("log-name").Text(name),
-		app.If(e.Reason != "", func() app.UI { return app.Span().Class("log-reason").Text(e.Reason) }),
+		app.If(!e.Reason.IsZero(), func() app.UI { return app.Span().Class("log-reason").Text(e.Reason.String()) }),
 	)
 }
 

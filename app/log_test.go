@@ -127,7 +127,7 @@ func TestLogPanelExpandsATree(t *testing.T) {
 	l, e := loadLog(t, c)
 	var hard *trace.Entry
 	for _, en := range c.Entries() {
-		if en.Name == "repair: hard-reboot standard/standard/rack4/blade/6" {
+		if en.Name.String() == "repair: hard-reboot standard/standard/rack4/blade/6" {
 			hard = en
 		}
 	}
@@ -163,7 +163,7 @@ func TestLogPanelShowsLinkedSpans(t *testing.T) {
 	l, e := loadLog(t, c)
 	var unavailable *trace.Entry
 	for _, en := range c.Entries() {
-		if strings.HasPrefix(en.Name, "monitor: standard/standard/rack4/blade/6 is silent") && strings.Contains(en.Reason, "marked unavailable") {
+		if strings.HasPrefix(en.Name.String(), "monitor: standard/standard/rack4/blade/6 is silent") && strings.Contains(en.Reason.String(), "marked unavailable") {
 			unavailable = en
 		}
 	}
@@ -184,7 +184,7 @@ func TestLogPanelCapsTheRows(t *testing.T) {
 
 // logSpan makes an entry for the pure-function tests.
 func logSpan(id, parent trace.SpanID, name string, sev trace.Severity, end clock.Tick, elems ...string) *trace.Entry {
-	e := &trace.Entry{ID: id, Parent: parent, Name: name, Severity: sev, Start: end, End: end}
+	e := &trace.Entry{ID: id, Parent: parent, Name: trace.Text(name), Severity: sev, Start: end, End: end}
 	for _, el := range elems {
 		e.Impacts = append(e.Impacts, trace.ImpactOn{Impact: trace.Modify, Element: el})
 	}
@@ -208,7 +208,7 @@ func TestBuildLogTreeAndRollUp(t *testing.T) {
 	names := func(ns []*logNode) []string {
 		var out []string
 		for _, n := range ns {
-			out = append(out, n.E.Name)
+			out = append(out, n.E.Name.String())
 		}
 		return out
 	}

@@ -132,9 +132,9 @@ func TestBuiltinWorkloadChurn(t *testing.T) {
 	decisions := 0
 	for _, prefix := range []string{"scheduler: place ", "repair: ", "workload repair: ", "technician: "} {
 		for _, s := range w.spans(prefix) {
-			element := s.Name[strings.LastIndexByte(s.Name, ' ')+1:]
-			require.Contains(t, element, "/", s.Name)
-			assert.Contains(t, s.Reason, element, "%s: %q", s.Name, s.Reason)
+			element := s.Name.String()[strings.LastIndexByte(s.Name.String(), ' ')+1:]
+			require.Contains(t, element, "/", s.Name.String())
+			assert.Contains(t, s.Reason.String(), element, "%s: %q", s.Name.String(), s.Reason.String())
 			decisions++
 		}
 	}

@@ -58,7 +58,7 @@ func newTraced(t testing.TB, sc *scenario.Scenario) *traced {
 func (tw *traced) spans(prefix string) []*trace.Entry {
 	var out []*trace.Entry
 	for _, e := range tw.entries {
-		if !e.Infra && strings.HasPrefix(e.Name, prefix) {
+		if !e.Infra && strings.HasPrefix(e.Name.String(), prefix) {
 			out = append(out, e)
 		}
 	}
@@ -76,7 +76,7 @@ func TestRepairManagerBringsEveryBladeUp(t *testing.T) {
 	}
 	spans := w.spans("repair: power-on ")
 	require.Len(t, spans, 64)
-	assert.Contains(t, spans[0].Reason, "should be working, so power it on and connect it")
+	assert.Contains(t, spans[0].Reason.String(), "should be working, so power it on and connect it")
 }
 
 // runAndApply runs to tick at and applies c there.
@@ -97,16 +97,16 @@ func TestBladeFailureStory(t *testing.T) {
 	require.NoError(t, w.RunUntil(300))
 	calls := []string{}
 	for _, s := range w.spans("repair: ") {
-		if strings.HasSuffix(s.Name, blade) && s.Start > 100 && !strings.Contains(s.Name, "power back on") && !strings.Contains(s.Name, "burn-in over") {
-			calls = append(calls, strings.TrimSuffix(strings.TrimPrefix(s.Name, "repair: "), " "+blade))
-			assert.Contains(t, s.Reason, blade)
+		if strings.HasSuffix(s.Name.String(), blade) && s.Start > 100 && !strings.Contains(s.Name.String(), "power back on") && !strings.Contains(s.Name.String(), "burn-in over") {
+			calls = append(calls, strings.TrimSuffix(strings.TrimPrefix(s.Name.String(), "repair: "), " "+blade))
+			assert.Contains(t, s.Reason.String(), blade)
 		}
 	}
 	assert.Equal(t, []string{"soft-reboot", "hard-reboot", "power-cycle", "technician"}, calls)
 	last := w.spans("repair: technician " + blade)
 	require.Len(t, last, 1)
-	assert.Contains(t, last[0].Events[0].Text+last[0].Events[1].Text, "out_for_repair")
-	assert.Equal(t, blade+" should be working, but it did not answer a soft reboot, and a hard reboot did not bring it back, and a power-cycle did not bring it back, so mark it out_for_repair and call a technician", last[0].Reason)
+	assert.Contains(t, last[0].Events[0].Text.String()+last[0].Events[1].Text.String(), "out_for_repair")
+	assert.Equal(t, blade+" should be working, but it did not answer a soft reboot, and a hard reboot did not bring it back, and a power-cycle did not bring it back, so mark it out_for_repair and call a technician", last[0].Reason.String())
 	require.NoError(t, w.RunUntil(600))
 	assert.Equal(t, "operational", target(w.World, blade).Condition.String())
 	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[3].State)
@@ -139,11 +139,11 @@ func TestRulesAreData(t *testing.T) {
 	require.NoError(t, w.RunUntil(200))
 	first := w.spans("repair: hard-reboot " + blade)
 	require.Len(t, first, 1)
-	assert.Equal(t, blade+" should be working, so reset it (hard reboot)", first[0].Reason)
+	assert.Equal(t, blade+" should be working, so reset it (hard reboot)", first[0].Reason.String())
 	assert.Empty(t, w.spans("repair: soft-reboot "+blade))
 	tech := w.spans("repair: technician " + blade)
 	require.Len(t, tech, 1)
-	assert.NotContains(t, tech[0].Reason, "soft reboot")
+	assert.NotContains(t, tech[0].Reason.String(), "soft reboot")
 }
 
 // The monitor never reads actual: behind a stuck TOR the blades keep
@@ -162,8 +162,8 @@ func TestStuckTORPartition(t *testing.T) {
 	first := hw.Blades[r.BladeLo].Path
 	silent := w.spans("monitor: " + first + " is silent")
 	require.NotEmpty(t, silent)
-	assert.Contains(t, silent[len(silent)-1].Reason, "cannot tell them apart")
-	assert.Contains(t, silent[len(silent)-1].Reason, tor)
+	assert.Contains(t, silent[len(silent)-1].Reason.String(), "cannot tell them apart")
+	assert.Contains(t, silent[len(silent)-1].Reason.String(), tor)
 	waits := w.spans("repair: wait-for-tor " + first)
 	require.NotEmpty(t, waits)
 	assert.Empty(t, w.spans("repair: technician standard/standard/rack2/blade/"), "the blades wait for their TOR")
@@ -262,8 +262,8 @@ func TestFailureRightAfterBringUpEscalatesFromTheStart(t *testing.T) {
 	require.NoError(t, w.RunUntil(200))
 	var calls []string
 	for _, s := range w.spans("repair: ") {
-		if strings.HasSuffix(s.Name, " "+blade) && s.Start >= 10 && !strings.Contains(s.Name, "power back on") && !strings.Contains(s.Name, "burn-in over") {
-			calls = append(calls, strings.TrimSuffix(strings.TrimPrefix(s.Name, "repair: "), " "+blade))
+		if strings.HasSuffix(s.Name.String(), " "+blade) && s.Start >= 10 && !strings.Contains(s.Name.String(), "power back on") && !strings.Contains(s.Name.String(), "burn-in over") {
+			calls = append(calls, strings.TrimSuffix(strings.TrimPrefix(s.Name.String(), "repair: "), " "+blade))
 		}
 	}
 	assert.Equal(t, []string{"soft-reboot", "hard-reboot", "power-cycle", "technician"}, calls)

@@ -10,4 +10,7 @@ package sim
 //	   down, then switched off, and powered on when it returns); an element
 //	   has one open fault injection; "nothing to do" replies are not warnings;
 //	   English plurals in trace text
-const EngineVersion = 2
+//	3: the trace hash covers structured messages (a code and typed arguments)
+//	   rather than English, so rewording a message changes no hash (trace
+//	   hash prefix "cloudchamber trace v2")
+const EngineVersion = 3

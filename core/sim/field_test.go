@@ -125,7 +125,7 @@ func ptr[T any](v T) *T { return &v }
 func eventText(e *trace.Entry) string {
 	var b strings.Builder
 	for _, ev := range e.Events {
-		b.WriteString(ev.Text + "\n")
+		b.WriteString(ev.Text.String() + "\n")
 	}
 	return b.String()
 }

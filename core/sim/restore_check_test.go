@@ -108,7 +108,7 @@ func TestRestoreRefusesOtherEngines(t *testing.T) {
 	other := append([]byte(nil), body...)
 	other[head+1] = EngineVersion + 1
 	_, err = Restore(sc, seal(other))
-	require.ErrorContains(t, err, "taken by engine version 3, this is 2")
+	require.ErrorContains(t, err, "taken by engine version 4, this is 3")
 }
 
 // A snapshot belongs to its scenario: restored into another one (another

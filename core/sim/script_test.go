@@ -278,7 +278,7 @@ func (e *env) short(s string) string { return strings.ReplaceAll(s, e.prefix, ""
 
 // record notes every repair choice as its span ends ("repair: <choice> <path>").
 func (e *env) record(en *trace.Entry) {
-	rest, ok := strings.CutPrefix(en.Name, "repair: ")
+	rest, ok := strings.CutPrefix(en.Name.String(), "repair: ")
 	if !ok || en.Infra || en.Parent != 0 {
 		return
 	}
@@ -297,15 +297,15 @@ func (e *env) lines() string {
 	var b strings.Builder
 	if e.watch != nil {
 		for _, en := range entries {
-			if en.Infra || en.Parent != 0 || !slices.ContainsFunc(e.watch, func(p string) bool { return strings.HasPrefix(en.Name, p) }) ||
-				e.target != "" && !strings.HasSuffix(en.Name, " "+e.target) {
+			if en.Infra || en.Parent != 0 || !slices.ContainsFunc(e.watch, func(p string) bool { return strings.HasPrefix(en.Name.String(), p) }) ||
+				e.target != "" && !strings.HasSuffix(en.Name.String(), " "+e.target) {
 				continue
 			}
 			sev := ""
 			if en.Severity >= trace.Warning {
 				sev = en.Severity.String() + ": "
 			}
-			fmt.Fprintf(&b, "t=%d %s%s: %s\n", en.Start, sev, e.short(en.Name), e.short(en.Reason))
+			fmt.Fprintf(&b, "t=%d %s%s: %s\n", en.Start, sev, e.short(en.Name.String()), e.short(en.Reason.String()))
 		}
 		if b.Len() == 0 {
 			return fmt.Sprintf("t=%d (nothing watched happened)\n", e.w.Now())
@@ -318,7 +318,7 @@ func (e *env) lines() string {
 		}
 		for _, ev := range en.Events {
 			if ev.Kind == trace.Link {
-				fmt.Fprintf(&b, "t=%d   (%s)\n", ev.Tick, e.short(ev.Text))
+				fmt.Fprintf(&b, "t=%d   (%s)\n", ev.Tick, e.short(ev.Text.String()))
 			}
 			if ev.Kind != trace.Line {
 				continue
@@ -327,7 +327,7 @@ func (e *env) lines() string {
 			if ev.Severity >= trace.Warning {
 				sev = ev.Severity.String() + ": "
 			}
-			fmt.Fprintf(&b, "t=%d %s%s\n", ev.Tick, sev, e.short(ev.Text))
+			fmt.Fprintf(&b, "t=%d %s%s\n", ev.Tick, sev, e.short(ev.Text.String()))
 		}
 	}
 	if b.Len() == 0 {

@@ -61,8 +61,8 @@ func TestWorkloadsWaitForBladesThenRun(t *testing.T) {
 	}
 	assert.Len(t, racks, 4, "strong anti-affinity over racks: four racks")
 	for _, s := range w.spans("scheduler: place ") {
-		assert.Contains(t, s.Reason, "web/")
-		assert.Contains(t, s.Reason, "/blade/")
+		assert.Contains(t, s.Reason.String(), "web/")
+		assert.Contains(t, s.Reason.String(), "/blade/")
 	}
 }
 
@@ -82,7 +82,7 @@ func TestWorkloadRepairMovesInstances(t *testing.T) {
 	assert.Equal(t, int64(1), in.Moves)
 	moves := w.spans("workload repair: move instances off " + path)
 	require.Len(t, moves, 1)
-	assert.Contains(t, moves[0].Reason, "is unavailable, so its instance is faulted and restarted elsewhere")
+	assert.Contains(t, moves[0].Reason.String(), "is unavailable, so its instance is faulted and restarted elsewhere")
 	assert.NotZero(t, moves[0].Link, "linked to the monitor's span")
 	silent := w.spans("monitor: " + path + " is silent")
 	require.NotEmpty(t, silent)

@@ -10,11 +10,35 @@ simulated tick the caller passes in.
 A span is one unit of work. Start one when the work begins, add what
 happened, and End it when the work is done:
 
-	s := tr.Start(now, "power on blade")
-	s.Reason("the user asked for it, and the PDU port is on")
-	s.Infof(now, "%s -> %s", from, to)
-	s.Impact(trace.Modify, "region1/zone1/rack1/blade/3")
+	s := tr.StartMsg(now, msgPowerOn, trace.Str(path))
+	s.ReasonMsg(msgUserAsked)
+	s.Info(now, msgTransition, trace.Str(path), states.Of(from), states.Of(to))
+	s.Impact(trace.Modify, path)
 	s.End()
+
+# Messages
+
+A span's name, its reason and its lines are messages: a code from the
+catalogue and typed arguments, never English built at the call site. A
+package defines its messages once, as package variables:
+
+	var msgTransition = trace.Define("hardware.transition", "{0} {1} -> {2}")
+	var states = trace.DefineEnum("hardware.blade-state", bladeStateNames[:])
+
+The key ("hardware.transition") is what the hash, JSONL and snapshots carry;
+it never changes for a message that means the same. The template is the
+English, rendered only when something is displayed or exported
+(Message.String, WriteText, the "text" fields of WriteJSONL, the page's log),
+and can be reworded without changing any hash. Arguments are Int, Uint, Str
+(an element path, a name from the scenario, a user's free text: never English
+composed by the caller) and an enum's value (EnumSet.Of, Bool). A template
+has numbered holes: {0} is argument 0, {0:q} quotes it, and {0:tick|ticks}
+writes a number with a noun in its English number ("1 tick", "3 ticks").
+Recording a message formats nothing: its arguments are copied into the span.
+
+The string methods (Start with a name, Reason, Infof, Logf, Link, …) remain
+for text that is genuinely free-form: they record MsgText, key "text", whose
+one argument is the text, so that text is in the hash.
 
 Lines carry a Severity (Debug … Fatal); the entry's Severity is the highest of
 its lines, Info if it has none. Impacts (read, create, modify, delete,
@@ -58,19 +82,24 @@ state is part of a snapshot. Same scenario, seed and commands give the same
 hash, natively and in every browser: that is how tests and users check
 determinism.
 
-The hash starts with the bytes "cloudchamber trace v1\n", then each entry in
+The hash starts with the bytes "cloudchamber trace v2\n", then each entry in
 this canonical form, which covers every field of Entry except Seq (Seq counts
 infrastructure entries too):
 
-	entry  = uvarint ID, uvarint Parent, uvarint Link, string Name, string Reason,
-	         varint Start, varint End, byte Infra (always 0 here), byte Severity,
-	         uvarint len(Events), event…, uvarint len(Impacts), impact…
-	event  = varint Tick, byte Severity, byte Kind, string Text, uvarint Ref
-	impact = byte Impact, string Element
-	string = uvarint length in bytes, the bytes
+	entry   = uvarint ID, uvarint Parent, uvarint Link, message Name, message Reason,
+	          varint Start, varint End, byte Infra (always 0 here), byte Severity,
+	          uvarint len(Events), event…, uvarint len(Impacts), impact…
+	event   = varint Tick, byte Severity, byte Kind, message Text, uvarint Ref
+	impact  = byte Impact, string Element
+	message = string Key ("" for no message), uvarint len(Args), arg…
+	arg     = byte Kind, then by kind: Int 1: varint; Uint 2: uvarint;
+	          Str 3: string; Enum 4: string the enum's key, uvarint the value
+	string  = uvarint length in bytes, the bytes
 
 uvarint and varint (zig-zag) are encoding/binary's; enums are their numeric
-values (Debug 1 … Fatal 5, Read 1 … Execute 5, Line 1 … Link 3). Any id with
+values (Debug 1 … Fatal 5, Read 1 … Execute 5, Line 1 … Link 3). A message
+is its key and arguments, never its English: a template can be reworded
+without changing a hash (v1, before messages, hashed the English). Any id with
 the infrastructure bit set is written as 0 (a simulation span started by an
 infrastructure link), so infrastructure cannot show through a reference.
 
@@ -88,8 +117,10 @@ treat them as read-only.
 WriteJSONL and ReadJSONL exchange entries as JSON Lines, exactly and with a
 fixed field order; WriteText prints the indented tree of the original's
 text log. MarshalSnapshot and UnmarshalSnapshot save and restore the
-tracer (hash state, id counters, Seq, entries held), so a restored run
-continues with the same ids, hash and store as one never interrupted.
+tracer (hash state, id counters, Seq, entries held, messages by key and
+arguments), so a restored run continues with the same ids, hash and store as
+one never interrupted. A snapshot naming a message or enum this build does
+not define is refused.
 
 # Rules
 

@@ -25,6 +25,16 @@ func golden(t *testing.T, name string, got []byte) {
 	require.Equal(t, string(want), string(got), "%s differs; if on purpose, rerun with -update", path)
 }
 
+// The golden trace's structured messages render as the text it had when
+// every message was preformatted.
+var (
+	goldenPowerBlade = Define("test.golden.power-blade", "power blade")
+	goldenCabled     = Define("test.golden.cabled", "blade {0} is cabled to pdu port {1}")
+	goldenRefused    = Define("test.golden.refused", "port {0} refused: {1}")
+	goldenUser       = Define("test.golden.user", "user: {0} workload")
+	goldenVerbs      = DefineEnum("test.golden.verbs", []string{"start", "stop"})
+)
+
 // goldenTrace is one of each thing a trace holds: nesting, lifted impacts,
 // every severity, links answered and not, infrastructure, odd text.
 func goldenTrace() *Tracer {
@@ -41,8 +51,8 @@ func goldenTrace() *Tracer {
 	s.Infof(1, "pdu %s: off -> on", "0")
 	s.Impact(Modify, rack+"/pdu/0")
 	for b := range 2 {
-		c := s.Child(1, "power blade")
-		c.Reasonf("blade %d is cabled to pdu port %d", b, b)
+		c := s.ChildMsg(1, goldenPowerBlade)
+		c.ReasonMsg(goldenCabled, Int(b), Int(b))
 		c.Impact(Execute, rack+"/pdu/0")
 		c.Impact(Modify, rack+"/blade/"+string(rune('0'+b)))
 		if b == 1 {
@@ -62,7 +72,7 @@ func goldenTrace() *Tracer {
 	r := tr.StartLinked(4, "connect ports", ask)
 	r.Impact(Modify, rack+"/tor/0")
 	sub := r.Child(4, "program vlan")
-	sub.Errorf(5, "port 1 refused: %s", "cable faulted")
+	sub.Error(5, goldenRefused, Int(1), Str("cable faulted"))
 	sub.Impact(Modify, rack+"/tor/0")
 	sub.End()
 	r.Fatalf(5, "rack network incomplete")
@@ -74,7 +84,7 @@ func goldenTrace() *Tracer {
 	pc.End()
 	p.End()
 
-	lone := tr.Start(7, "user: stop workload")
+	lone := tr.StartMsg(7, goldenUser, goldenVerbs.Of(1))
 	lone.End()
 	return tr
 }
@@ -133,7 +143,9 @@ func TestJSONLGoldenAndRoundTrip(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, WriteJSONL(&out, es))
 	golden(t, "trace.jsonl", out.Bytes())
-	require.Contains(t, out.String(), `{"seq":1,"id":"i1","parent":"0","link":"0","name":"step","reason":"policy manual: step 1","start":0,"end":1,"infra":true,"severity":"info","events":[{"tick":1,"severity":"info","kind":"link","text":"fire timers due at 1","ref":"i2"}],"impacts":[]}`+"\n")
+	require.Contains(t, out.String(), `{"seq":1,"id":"i1","parent":"0","link":"0","name":"step","nameCode":"text","nameArgs":[{"str":"step"}],"reason":"policy manual: step 1","reasonCode":"text","reasonArgs":[{"str":"policy manual: step 1"}],"start":0,"end":1,"infra":true,"severity":"info","events":[{"tick":1,"severity":"info","kind":"link","text":"fire timers due at 1","code":"text","args":[{"str":"fire timers due at 1"}],"ref":"i2"}],"impacts":[]}`+"\n")
+	require.Contains(t, out.String(), `"name":"user: stop workload","nameCode":"test.golden.user","nameArgs":[{"enum":"test.golden.verbs","value":1}]`)
+	require.Contains(t, out.String(), `"text":"port 1 refused: cable faulted","code":"test.golden.refused","args":[{"int":1},{"str":"cable faulted"}]`)
 	require.Contains(t, out.String(), `"text":"text with\na newline, a\ttab, \"quotes\", <html> & é\u2028"`)
 
 	back, err := ReadJSONL(bytes.NewReader(out.Bytes()))

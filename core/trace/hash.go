@@ -5,7 +5,7 @@ import "encoding/binary"
 // hashPrefix starts every trace hash: it names the encoding, so a trace
 // hashed under another encoding can never collide with this one, and an
 // empty trace does not hash to SHA-256("").
-const hashPrefix = "cloudchamber trace v1\n"
+const hashPrefix = "cloudchamber trace v2\n"
 
 // appendCanonical appends the canonical form of a simulation entry, the
 // bytes the trace hash covers; the package doc specifies it for users.
@@ -15,8 +15,8 @@ func appendCanonical(b []byte, e *Entry) []byte {
 	b = binary.AppendUvarint(b, simOnly(uint64(e.ID)))
 	b = binary.AppendUvarint(b, simOnly(uint64(e.Parent)))
 	b = binary.AppendUvarint(b, simOnly(uint64(e.Link)))
-	b = appendString(b, e.Name)
-	b = appendString(b, e.Reason)
+	b = appendMessage(b, e.Name)
+	b = appendMessage(b, e.Reason)
 	b = binary.AppendVarint(b, int64(e.Start))
 	b = binary.AppendVarint(b, int64(e.End))
 	infra := byte(0)
@@ -29,13 +29,36 @@ func appendCanonical(b []byte, e *Entry) []byte {
 		ev := &e.Events[i]
 		b = binary.AppendVarint(b, int64(ev.Tick))
 		b = append(b, byte(ev.Severity), byte(ev.Kind))
-		b = appendString(b, ev.Text)
+		b = appendMessage(b, ev.Text)
 		b = binary.AppendUvarint(b, simOnly(ev.Ref))
 	}
 	b = binary.AppendUvarint(b, uint64(len(e.Impacts)))
 	for _, im := range e.Impacts {
 		b = append(b, byte(im.Impact))
 		b = appendString(b, im.Element)
+	}
+	return b
+}
+
+// appendMessage writes a message's key and typed arguments, never its
+// English: rewording a template changes no hash.
+func appendMessage(b []byte, m Message) []byte {
+	b = appendString(b, m.Code.Key())
+	b = binary.AppendUvarint(b, uint64(len(m.Args)))
+	for i := range m.Args {
+		a := &m.Args[i]
+		b = append(b, byte(a.Kind))
+		switch a.Kind {
+		case ArgInt:
+			b = binary.AppendVarint(b, int64(a.N))
+		case ArgUint:
+			b = binary.AppendUvarint(b, a.N)
+		case ArgStr:
+			b = appendString(b, a.S)
+		case ArgEnum:
+			b = appendString(b, a.Enum.key())
+			b = binary.AppendUvarint(b, a.N)
+		}
 	}
 	return b
 }

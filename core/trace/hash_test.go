@@ -36,31 +36,69 @@ func pinnedTrace() *Tracer {
 // The hash of a fixed run is pinned: a change here changes every recorded
 // hash and shared link, so it must come with a new hashPrefix.
 func TestHashIsPinned(t *testing.T) {
-	require.Equal(t, "eea07d5d847d6be183795cdb680700bcac1d3fff1cc494099794fd478ac93652", pinnedTrace().HashHex())
+	require.Equal(t, "3f91011726877988469072142d1d4301c7243aa3dcfbe5a4e9a65b42c10209c9", pinnedTrace().HashHex())
 }
+
+var (
+	testMsgAB   = Define("test.ab", "a {0} b {1:q} c {2:tick|ticks} {3}")
+	testMsgNone = Define("test.none", "nothing")
+	testEnum    = DefineEnum("test.enum", []string{"zero", "one"})
+)
 
 // The canonical form, byte by byte, as the package doc specifies it.
 func TestCanonicalBytes(t *testing.T) {
 	e := Entry{
-		Seq: 9, ID: 5, Parent: 2, Link: LinkID(infraBit | 4), Name: "ab", Reason: "", Start: -1, End: 64,
+		Seq: 9, ID: 5, Parent: 2, Link: LinkID(infraBit | 4),
+		Name:  Message{Code: testMsgAB, Args: []Arg{Int(-1), Str("x"), Uint(uint8(2)), testEnum.Of(1)}},
+		Start: -1, End: 64,
 		Severity: Warning,
 		Events: []Event{
-			{Tick: 3, Severity: Warning, Kind: Line, Text: "w"},
-			{Tick: 4, Severity: Info, Kind: Child, Text: "c", Ref: 300},
+			{Tick: 3, Severity: Warning, Kind: Line, Text: Text("w")},
+			{Tick: 4, Severity: Info, Kind: Child, Text: Message{Code: testMsgNone}, Ref: 300},
 		},
 		Impacts: []ImpactOn{{Delete, "x"}},
 	}
 	want := []byte{
 		5, 2, 0, // ID, Parent, Link (infrastructure, so 0)
-		2, 'a', 'b', 0, // Name, Reason
+		7, 't', 'e', 's', 't', '.', 'a', 'b', 4, // Name: key "test.ab", four arguments:
+		1, 1, //                  int -1 (zig-zag)
+		3, 1, 'x', //             str "x"
+		2, 2, //                  uint 2
+		4, 9, 't', 'e', 's', 't', '.', 'e', 'n', 'u', 'm', 1, // enum test.enum, value 1
+		0, 0, // Reason: none (key "", no arguments)
 		1, 0x80, 0x01, // Start -1 and End 64 as zig-zag varints
 		0, 3, // Infra, Severity (Warning = 3)
-		2,                  // two events
-		6, 3, 1, 1, 'w', 0, // tick 3, Warning, Line, "w", ref 0
-		8, 2, 2, 1, 'c', 0xac, 0x02, // tick 4, Info, Child, "c", ref 300
+		2,                                               // two events
+		6, 3, 1, 4, 't', 'e', 'x', 't', 1, 3, 1, 'w', 0, // tick 3, Warning, Line, text "w", ref 0
+		8, 2, 2, 9, 't', 'e', 's', 't', '.', 'n', 'o', 'n', 'e', 0, 0xac, 0x02, // tick 4, Info, Child, test.none, ref 300
 		1, 4, 1, 'x', // one impact: Delete, "x"
 	}
 	require.Equal(t, want, appendCanonical(nil, &e))
+	require.Equal(t, "a -1 b \"x\" c 2 ticks one", e.Name.String())
+}
+
+// Rewording a template changes no hash: the hash covers codes and
+// arguments, and the English is rendered only when displayed.
+func TestRewordingChangesNoHash(t *testing.T) {
+	run := func() (string, string) {
+		tr := New(0)
+		s := tr.StartMsg(1, testMsgAB, Int(3), Str("p"), Int(1), testEnum.Of(0))
+		s.ReasonMsg(testMsgNone)
+		s.Info(1, testMsgNone)
+		s.End()
+		es, _, _ := tr.After(0, 0)
+		return tr.HashHex(), es[0].Name.String()
+	}
+	hash, text := run()
+	require.Equal(t, "a 3 b \"p\" c 1 tick zero", text)
+	restore := Reword(testMsgAB, "A {3}, {2:tock|tocks}, {1} and {0}")
+	hash2, text2 := run()
+	restore()
+	require.Equal(t, "A zero, 1 tock, p and 3", text2)
+	require.Equal(t, hash, hash2)
+	hash3, text3 := run()
+	require.Equal(t, hash, hash3)
+	require.Equal(t, text, text3)
 }
 
 func TestEmptyHashIsThePrefix(t *testing.T) {
@@ -98,12 +136,12 @@ func hashOf(es ...Entry) [32]byte {
 
 func baseEntry() Entry {
 	return Entry{
-		Seq: 7, ID: 5, Parent: 2, Link: 3, Name: "boot", Reason: "powered", Start: 10, End: 12,
+		Seq: 7, ID: 5, Parent: 2, Link: 3, Name: Text("boot"), Reason: Text("powered"), Start: 10, End: 12,
 		Severity: Warning,
 		Events: []Event{
-			{Tick: 10, Severity: Info, Kind: Line, Text: "on"},
-			{Tick: 11, Severity: Info, Kind: Child, Text: "c", Ref: 6},
-			{Tick: 12, Severity: Warning, Kind: Line, Text: "slow"},
+			{Tick: 10, Severity: Info, Kind: Line, Text: Text("on")},
+			{Tick: 11, Severity: Info, Kind: Child, Text: Text("c"), Ref: 6},
+			{Tick: 12, Severity: Warning, Kind: Line, Text: Text("slow")},
 		},
 		Impacts: []ImpactOn{{Modify, "b1"}, {Execute, "pdu"}},
 	}
@@ -120,9 +158,9 @@ func TestHashCoversEveryField(t *testing.T) {
 		{"parent", func(e *Entry) { e.Parent = 1 }},
 		{"no parent", func(e *Entry) { e.Parent = 0 }},
 		{"link", func(e *Entry) { e.Link = 1 }},
-		{"name", func(e *Entry) { e.Name = "boot!" }},
-		{"reason", func(e *Entry) { e.Reason = "" }},
-		{"name and reason split elsewhere", func(e *Entry) { e.Name, e.Reason = "bootp", "owered" }},
+		{"name", func(e *Entry) { e.Name = Text("boot!") }},
+		{"reason", func(e *Entry) { e.Reason = Text("") }},
+		{"name and reason split elsewhere", func(e *Entry) { e.Name, e.Reason = Text("bootp"), Text("owered") }},
 		{"start", func(e *Entry) { e.Start = 9 }},
 		{"end", func(e *Entry) { e.End = 13 }},
 		{"negative start", func(e *Entry) { e.Start = -10 }},
@@ -131,7 +169,7 @@ func TestHashCoversEveryField(t *testing.T) {
 		{"event tick", func(e *Entry) { e.Events[0].Tick = 11 }},
 		{"event severity", func(e *Entry) { e.Events[0].Severity = Debug }},
 		{"event kind", func(e *Entry) { e.Events[1].Kind = Link }},
-		{"event text", func(e *Entry) { e.Events[2].Text = "slower" }},
+		{"event text", func(e *Entry) { e.Events[2].Text = Text("slower") }},
 		{"event ref", func(e *Entry) { e.Events[1].Ref = 7 }},
 		{"an event fewer", func(e *Entry) { e.Events = e.Events[:2] }},
 		{"events reordered", func(e *Entry) { e.Events[0], e.Events[2] = e.Events[2], e.Events[0] }},

@@ -18,13 +18,19 @@ import (
 // ("12", or "i12" for infrastructure: see SpanID.String). Every field is
 // always present, so two exports diff line by line:
 //
-//	{"seq":1,"id":"1","parent":"0","link":"0","name":"power on","reason":"",
+//	{"seq":1,"id":"1","parent":"0","link":"0",
+//	 "name":"power on region1/zone1/rack1/pdu/0","nameCode":"hardware.power","nameArgs":[{"enum":"onoff","value":1},{"str":"region1/zone1/rack1/pdu/0"}],
+//	 "reason":"","reasonCode":"","reasonArgs":[],
 //	 "start":3,"end":3,"infra":false,"severity":"info",
-//	 "events":[{"tick":3,"severity":"info","kind":"line","text":"on","ref":"0"}],
+//	 "events":[{"tick":3,"severity":"info","kind":"line","text":"on","code":"text","args":[{"str":"on"}],"ref":"0"}],
 //	 "impacts":[{"impact":"modify","element":"region1/zone1/rack1/pdu/0"}]}
 //
-// (on one line). Text must be valid UTF-8 to round-trip: invalid bytes are
-// written as U+FFFD, as encoding/json does.
+// (on one line). Each message is written twice: its English as rendered now
+// (name, reason, text), and its code and typed arguments, an argument being
+// one of {"int":-3}, {"uint":3}, {"str":"…"} or {"enum":"key","value":1}.
+// ReadJSONL reads the codes and arguments and ignores the English, so a
+// reworded template reads back fine. Strings must be valid UTF-8 to
+// round-trip: invalid bytes are written as U+FFFD, as encoding/json does.
 func WriteJSONL(w io.Writer, entries []Entry) error {
 	var b []byte
 	for i := range entries {
@@ -47,9 +53,9 @@ func appendJSON(b []byte, e *Entry) []byte {
 	b = append(b, `","link":"`...)
 	b = appendID(b, uint64(e.Link))
 	b = append(b, `","name":`...)
-	b = appendJSONString(b, e.Name)
+	b = appendJSONMessage(b, e.Name, `,"nameCode":`, `,"nameArgs":[`)
 	b = append(b, `,"reason":`...)
-	b = appendJSONString(b, e.Reason)
+	b = appendJSONMessage(b, e.Reason, `,"reasonCode":`, `,"reasonArgs":[`)
 	b = append(b, `,"start":`...)
 	b = strconv.AppendInt(b, int64(e.Start), 10)
 	b = append(b, `,"end":`...)
@@ -71,7 +77,7 @@ func appendJSON(b []byte, e *Entry) []byte {
 		b = append(b, `","kind":"`...)
 		b = append(b, ev.Kind.String()...)
 		b = append(b, `","text":`...)
-		b = appendJSONString(b, ev.Text)
+		b = appendJSONMessage(b, ev.Text, `,"code":`, `,"args":[`)
 		b = append(b, `,"ref":"`...)
 		b = appendID(b, ev.Ref)
 		b = append(b, `"}`...)
@@ -88,6 +94,38 @@ func appendJSON(b []byte, e *Entry) []byte {
 		b = append(b, '}')
 	}
 	return append(b, "]}"...)
+}
+
+// appendJSONMessage writes a message's English, then its code and arguments
+// under the given keys.
+func appendJSONMessage(b []byte, m Message, codeKey, argsKey string) []byte {
+	b = appendJSONString(b, string(m.AppendText(nil)))
+	b = append(b, codeKey...)
+	b = appendJSONString(b, m.Code.Key())
+	b = append(b, argsKey...)
+	for i, a := range m.Args {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch a.Kind {
+		case ArgInt:
+			b = append(b, `{"int":`...)
+			b = strconv.AppendInt(b, int64(a.N), 10)
+		case ArgUint:
+			b = append(b, `{"uint":`...)
+			b = strconv.AppendUint(b, a.N, 10)
+		case ArgStr:
+			b = append(b, `{"str":`...)
+			b = appendJSONString(b, a.S)
+		case ArgEnum:
+			b = append(b, `{"enum":`...)
+			b = appendJSONString(b, a.Enum.key())
+			b = append(b, `,"value":`...)
+			b = strconv.AppendUint(b, a.N, 10)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 // appendJSONString quotes s as JSON. It is written here, not taken from
@@ -132,26 +170,40 @@ func appendJSONString(b []byte, s string) []byte {
 
 // The JSON form as read: pointers tell a missing field from a zero one.
 type jsonEntry struct {
-	Seq      *uint64       `json:"seq"`
-	ID       *string       `json:"id"`
-	Parent   *string       `json:"parent"`
-	Link     *string       `json:"link"`
-	Name     *string       `json:"name"`
-	Reason   *string       `json:"reason"`
-	Start    *int64        `json:"start"`
-	End      *int64        `json:"end"`
-	Infra    *bool         `json:"infra"`
-	Severity *string       `json:"severity"`
-	Events   *[]jsonEvent  `json:"events"`
-	Impacts  *[]jsonImpact `json:"impacts"`
+	Seq        *uint64       `json:"seq"`
+	ID         *string       `json:"id"`
+	Parent     *string       `json:"parent"`
+	Link       *string       `json:"link"`
+	Name       *string       `json:"name"`
+	NameCode   *string       `json:"nameCode"`
+	NameArgs   *[]jsonArg    `json:"nameArgs"`
+	Reason     *string       `json:"reason"`
+	ReasonCode *string       `json:"reasonCode"`
+	ReasonArgs *[]jsonArg    `json:"reasonArgs"`
+	Start      *int64        `json:"start"`
+	End        *int64        `json:"end"`
+	Infra      *bool         `json:"infra"`
+	Severity   *string       `json:"severity"`
+	Events     *[]jsonEvent  `json:"events"`
+	Impacts    *[]jsonImpact `json:"impacts"`
 }
 
 type jsonEvent struct {
-	Tick     *int64  `json:"tick"`
-	Severity *string `json:"severity"`
-	Kind     *string `json:"kind"`
-	Text     *string `json:"text"`
-	Ref      *string `json:"ref"`
+	Tick     *int64     `json:"tick"`
+	Severity *string    `json:"severity"`
+	Kind     *string    `json:"kind"`
+	Text     *string    `json:"text"`
+	Code     *string    `json:"code"`
+	Args     *[]jsonArg `json:"args"`
+	Ref      *string    `json:"ref"`
+}
+
+type jsonArg struct {
+	Int   *int64  `json:"int"`
+	Uint  *uint64 `json:"uint"`
+	Str   *string `json:"str"`
+	Enum  *string `json:"enum"`
+	Value *uint64 `json:"value"`
 }
 
 type jsonImpact struct {
@@ -159,7 +211,8 @@ type jsonImpact struct {
 	Element *string `json:"element"`
 }
 
-// ReadJSONL reads what WriteJSONL wrote. Blank lines are skipped. A line that
+// ReadJSONL reads what WriteJSONL wrote (or an export without codes, whose
+// English it reads as preformatted text). Blank lines are skipped. A line that
 // is not valid JSON (read by core/strictjson: no repeated, case-variant or
 // unknown keys), has a missing field, a bad value, or an entry the tracer
 // could not have made, gives a *strictjson.Error naming "trace", the line,
@@ -198,8 +251,8 @@ func parseJSONLine(text []byte) (Entry, *strictjson.Error) {
 		ID:     SpanID(p.id("id", j.ID)),
 		Parent: SpanID(p.id("parent", j.Parent)),
 		Link:   LinkID(p.id("link", j.Link)),
-		Name:   req(&p, "name", j.Name),
-		Reason: req(&p, "reason", j.Reason),
+		Name:   p.message("name", j.Name, j.NameCode, j.NameArgs),
+		Reason: p.message("reason", j.Reason, j.ReasonCode, j.ReasonArgs),
 		Start:  clock.Tick(req(&p, "start", j.Start)),
 		End:    clock.Tick(req(&p, "end", j.End)),
 		Infra:  req(&p, "infra", j.Infra),
@@ -213,7 +266,7 @@ func parseJSONLine(text []byte) (Entry, *strictjson.Error) {
 				Tick:     clock.Tick(req(&p, at("tick"), je.Tick)),
 				Severity: p.severity(at("severity"), je.Severity),
 				Kind:     parseEnum[EventKind](&p, at("kind"), "kind", kindNames[:], je.Kind),
-				Text:     req(&p, at("text"), je.Text),
+				Text:     p.message(at("text"), je.Text, je.Code, je.Args),
 				Ref:      p.id(at("ref"), je.Ref),
 			}
 		}
@@ -261,6 +314,66 @@ func (p *fieldParser) id(field string, s *string) uint64 {
 		p.fail(field, err)
 	}
 	return v
+}
+
+// message reads a message from its code and arguments; its English must be
+// present but is not read, as it is rendered again from the code. English
+// with neither code nor arguments (a line written by hand, or by an export
+// from before messages) is read as preformatted text.
+func (p *fieldParser) message(field string, text, code *string, args *[]jsonArg) Message {
+	req(p, field, text)
+	if text != nil && code == nil && args == nil {
+		return Text(*text)
+	}
+	key := req(p, field+"Code", code)
+	jargs := req(p, field+"Args", args)
+	if text == nil || code == nil || args == nil {
+		return Message{}
+	}
+	var m Message
+	if key != "" {
+		c, ok := LookupMsg(key)
+		if !ok {
+			p.fail(field+"Code", fmt.Errorf("unknown message %q", key))
+			return Message{}
+		}
+		m.Code = c
+	}
+	if len(jargs) > 0 {
+		m.Args = make([]Arg, len(jargs))
+	}
+	for i, ja := range jargs {
+		at := fmt.Sprintf("%sArgs[%d]", field, i)
+		n := 0
+		for _, set := range []bool{ja.Int != nil, ja.Uint != nil, ja.Str != nil, ja.Enum != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 || (ja.Value != nil) != (ja.Enum != nil) {
+			p.fail(at, errors.New("must be one of {\"int\":…}, {\"uint\":…}, {\"str\":…} or {\"enum\":…,\"value\":…}"))
+			return Message{}
+		}
+		switch {
+		case ja.Int != nil:
+			m.Args[i] = Arg{Kind: ArgInt, N: uint64(*ja.Int)}
+		case ja.Uint != nil:
+			m.Args[i] = Arg{Kind: ArgUint, N: *ja.Uint}
+		case ja.Str != nil:
+			m.Args[i] = Str(*ja.Str)
+		default:
+			e, ok := lookupEnum(*ja.Enum)
+			if !ok {
+				p.fail(at, fmt.Errorf("unknown enum %q", *ja.Enum))
+				return Message{}
+			}
+			m.Args[i] = Arg{Kind: ArgEnum, Enum: e, N: *ja.Value}
+		}
+	}
+	if err := m.check(); err != nil && p.err == nil {
+		p.fail(field, err)
+	}
+	return m
 }
 
 func (p *fieldParser) severity(field string, s *string) Severity {

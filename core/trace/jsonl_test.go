@@ -25,7 +25,7 @@ func TestReadJSONLRejectsMalformedLines(t *testing.T) {
 		{"not json", goodLine, `{"seq":`, "seq: unexpected end of input", ""},
 		{"trailing data", goodLine, goodLine + `}`, "unexpected data after the JSON value", "}"},
 		{"two values", goodLine, goodLine + goodLine, "unexpected data after the JSON value", `{"seq"`},
-		{"unknown field", `"seq":1,`, `"seq":1,"colour":"red",`, `colour: unknown key (known here: seq, id, parent, link, name, reason, start, end, infra, severity, events, impacts)`, `"colour"`},
+		{"unknown field", `"seq":1,`, `"seq":1,"colour":"red",`, `colour: unknown key (known here: seq, id, parent, link, name, nameCode, nameArgs, reason, reasonCode, reasonArgs, start, end, infra, severity, events, impacts)`, `"colour"`},
 		{"repeated field", `"seq":1,`, `"seq":1,"seq":2,`, `seq: repeats the key of line 2, column 2`, `"seq":2`},
 		{"case-variant field", `"seq":1,`, `"seq":1,"Seq":2,`, `Seq: repeats the key "seq" of line 2, column 2 (keys match regardless of case)`, `"Seq"`},
 		{"missing field", `"reason":"",`, ``, "reason: missing", `{"seq"`},
@@ -108,8 +108,8 @@ func TestJSONStringEscaping(t *testing.T) {
 // Entries with nothing in them survive the trip too.
 func TestJSONLRoundTripOfBareEntries(t *testing.T) {
 	es := []Entry{
-		{Seq: 1, ID: 1, Name: "bare", Severity: Info},
-		{Seq: 2, ID: SpanID(infraBit | 9), Parent: SpanID(infraBit | 3), Link: LinkID(infraBit | 2), Name: "i", Infra: true, Start: -1, End: -1, Severity: Info},
+		{Seq: 1, ID: 1, Name: Text("bare"), Severity: Info},
+		{Seq: 2, ID: SpanID(infraBit | 9), Parent: SpanID(infraBit | 3), Link: LinkID(infraBit | 2), Name: Text("i"), Infra: true, Start: -1, End: -1, Severity: Info},
 	}
 	var b bytes.Buffer
 	require.NoError(t, WriteJSONL(&b, es))

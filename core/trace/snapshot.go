@@ -16,12 +16,16 @@ import (
 //	uint   the last simulation id, the last infrastructure id (without the top bit),
 //	       the last Seq, the simulation and infrastructure entries emitted
 //	uint   the number of entries held, then each, oldest first:
-//	       uint Seq, ID, Parent, Link; string Name, Reason; int Start, End;
+//	       uint Seq, ID, Parent, Link; message Name, Reason; int Start, End;
 //	       bool Infra; uint Severity; uint n, n × (int Tick, uint Severity,
-//	       uint Kind, string Text, uint Ref); uint n, n × (uint Impact, string Element)
+//	       uint Kind, message Text, uint Ref); uint n, n × (uint Impact, string Element)
+//	message: string key ("" for none), uint n, n × (uint kind, then
+//	       int (int), uint (uint), string (str), or string enum key and uint value (enum))
 //
 // The retention is not in it: it is a setting of the session, not state.
-const snapshotVersion = 1
+// Version 1 held English text rather than messages and is refused: a
+// session from it replays from its commands.
+const snapshotVersion = 2
 
 // lenMax bounds every count read from a snapshot; snap.Reader.Len also
 // bounds it by the bytes left, so a corrupt count cannot allocate without end.
@@ -56,8 +60,8 @@ func writeEntry(w *snap.Writer, e *Entry) {
 	w.Uint(uint64(e.ID))
 	w.Uint(uint64(e.Parent))
 	w.Uint(uint64(e.Link))
-	w.String(e.Name)
-	w.String(e.Reason)
+	writeMessage(w, e.Name)
+	writeMessage(w, e.Reason)
 	w.Int(int64(e.Start))
 	w.Int(int64(e.End))
 	w.Bool(e.Infra)
@@ -68,7 +72,7 @@ func writeEntry(w *snap.Writer, e *Entry) {
 		w.Int(int64(ev.Tick))
 		w.Uint(uint64(ev.Severity))
 		w.Uint(uint64(ev.Kind))
-		w.String(ev.Text)
+		writeMessage(w, ev.Text)
 		w.Uint(ev.Ref)
 	}
 	w.Uint(uint64(len(e.Impacts)))
@@ -86,7 +90,9 @@ func (t *Tracer) UnmarshalSnapshot(r *snap.Reader) error {
 	if t.open != 0 {
 		panic(fmt.Sprintf("trace: restore with %d spans open", t.open))
 	}
-	r.Section("trace", snapshotVersion)
+	if v := r.Section("trace", snapshotVersion); v != 0 && v < snapshotVersion {
+		return r.Fail(fmt.Errorf("section \"trace\": %w %d, which held English rather than messages (this build reads %d)", snap.ErrVersion, v, snapshotVersion))
+	}
 	state := r.Blob()
 	simID, infraID, seq := r.Uint(), r.Uint(), r.Uint()
 	emittedSim, emittedInfra := r.Uint(), r.Uint()
@@ -137,8 +143,8 @@ func readEntry(r *snap.Reader, e *Entry) {
 	e.ID = SpanID(r.Uint())
 	e.Parent = SpanID(r.Uint())
 	e.Link = LinkID(r.Uint())
-	e.Name = r.String()
-	e.Reason = r.String()
+	e.Name = readMessage(r)
+	e.Reason = readMessage(r)
 	e.Start = clock.Tick(r.Int())
 	e.End = clock.Tick(r.Int())
 	e.Infra = r.Bool()
@@ -150,7 +156,7 @@ func readEntry(r *snap.Reader, e *Entry) {
 			ev.Tick = clock.Tick(r.Int())
 			ev.Severity = Severity(readByte(r))
 			ev.Kind = EventKind(readByte(r))
-			ev.Text = r.String()
+			ev.Text = readMessage(r)
 			ev.Ref = r.Uint()
 			if r.Err() != nil {
 				return
@@ -167,6 +173,71 @@ func readEntry(r *snap.Reader, e *Entry) {
 			}
 		}
 	}
+}
+
+func writeMessage(w *snap.Writer, m Message) {
+	w.String(m.Code.Key())
+	w.Uint(uint64(len(m.Args)))
+	for i := range m.Args {
+		a := &m.Args[i]
+		w.Uint(uint64(a.Kind))
+		switch a.Kind {
+		case ArgInt:
+			w.Int(int64(a.N))
+		case ArgUint:
+			w.Uint(a.N)
+		case ArgStr:
+			w.String(a.S)
+		case ArgEnum:
+			w.String(a.Enum.key())
+			w.Uint(a.N)
+		}
+	}
+}
+
+// readMessage reads what writeMessage wrote; validate then checks the
+// arguments against the message.
+func readMessage(r *snap.Reader) Message {
+	var m Message
+	if key := r.String(); key != "" {
+		code, ok := LookupMsg(key)
+		if !ok {
+			r.Failf("trace: unknown message %q", key)
+			return m
+		}
+		m.Code = code
+	}
+	if k := r.Len(lenMax); k > 0 {
+		m.Args = make([]Arg, k)
+		for i := range m.Args {
+			a := &m.Args[i]
+			a.Kind = ArgKind(readByte(r))
+			switch a.Kind {
+			case ArgInt:
+				a.N = uint64(r.Int())
+			case ArgUint:
+				a.N = r.Uint()
+			case ArgStr:
+				a.S = r.String()
+			case ArgEnum:
+				key := r.String()
+				e, ok := lookupEnum(key)
+				if !ok && r.Err() == nil {
+					r.Failf("trace: unknown enum %q", key)
+				}
+				a.Enum = e
+				a.N = r.Uint()
+			default:
+				if r.Err() == nil {
+					r.Failf("trace: invalid argument kind %d", a.Kind)
+				}
+			}
+			if r.Err() != nil {
+				return m
+			}
+		}
+	}
+	return m
 }
 
 // readByte reads an enum written as a uint; validate then checks its value.

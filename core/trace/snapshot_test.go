@@ -92,12 +92,17 @@ func TestCorruptSnapshotsGiveErrors(t *testing.T) {
 		}, `expected section "trace"`},
 		{"a newer version", func() []byte {
 			w := snap.NewWriter(0)
-			w.Section("trace", 2)
+			w.Section("trace", snapshotVersion+1)
+			return w.Bytes()
+		}, "unsupported snapshot version"},
+		{"version 1, English rather than messages", func() []byte {
+			w := snap.NewWriter(0)
+			w.Section("trace", 1)
 			return w.Bytes()
 		}, "unsupported snapshot version"},
 		{"bad hash state", func() []byte {
 			w := snap.NewWriter(0)
-			w.Section("trace", 1)
+			w.Section("trace", snapshotVersion)
 			w.Blob([]byte("not a sha256 state"))
 			for range 6 {
 				w.Uint(0)
@@ -106,7 +111,7 @@ func TestCorruptSnapshotsGiveErrors(t *testing.T) {
 		}, "hash state"},
 		{"more entries than ever ended", func() []byte {
 			w := snap.NewWriter(0)
-			w.Section("trace", 1)
+			w.Section("trace", snapshotVersion)
 			w.Blob(nil)
 			w.Uint(0)
 			w.Uint(0)

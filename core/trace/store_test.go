@@ -56,7 +56,7 @@ func TestStoreDropsOldestAndReportsMissed(t *testing.T) {
 	require.Equal(t, uint64(151), tr.FirstSeq())
 	require.Equal(t, uint64(250), tr.LastSeq())
 	require.Equal(t, seqRange(151, 250), seqs(all(tr)))
-	require.Equal(t, "s150", all(tr)[0].Name)
+	require.Equal(t, "s150", all(tr)[0].Name.String())
 
 	tests := []struct {
 		name     string
@@ -137,7 +137,7 @@ func TestByElementAndByTicks(t *testing.T) {
 func names(es []Entry) []string {
 	var out []string
 	for _, e := range es {
-		out = append(out, e.Name)
+		out = append(out, e.Name.String())
 	}
 	return out
 }
@@ -151,16 +151,16 @@ func TestQueriesDoNotAlias(t *testing.T) {
 	s.Impact(Read, "x")
 	s.End()
 	es, _, _ := tr.After(0, 0)
-	es[0].Name = "changed"
-	es[0].Events = append(es[0].Events, Event{Text: "appended"})
+	es[0].Name = Text("changed")
+	es[0].Events = append(es[0].Events, Event{Text: Text("appended")})
 	es[0].Impacts = append(es[0].Impacts, ImpactOn{Delete, "y"})
 	again := all(tr)
-	require.Equal(t, "s", again[0].Name)
+	require.Equal(t, "s", again[0].Name.String())
 	require.Len(t, again[0].Events, 1)
 	require.Len(t, again[0].Impacts, 1)
 
 	kept := all(tr)[0]
 	fill(tr, 300) // overwrite the whole ring, twice over
-	require.Equal(t, "s", kept.Name)
-	require.Equal(t, "a", kept.Events[0].Text)
+	require.Equal(t, "s", kept.Name.String())
+	require.Equal(t, "a", kept.Events[0].Text.String())
 }

@@ -131,10 +131,10 @@ func (tw *textWriter) tree(i, depth int, top bool) {
 	b = append(b, " ["...)
 	b = append(b, tw.severityOf(i).Letter())
 	b = append(b, "] "...)
-	b = appendText(b, e.Name)
-	if e.Reason != "" {
+	b = appendText(b, e.Name.String())
+	if reason := e.Reason.String(); reason != "" {
 		b = append(b, ": "...)
-		b = appendText(b, e.Reason)
+		b = appendText(b, reason)
 	}
 	b = append(b, " (span "...)
 	b = appendID(b, uint64(e.ID))
@@ -192,13 +192,13 @@ func (tw *textWriter) event(depth int, ev Event, label string) {
 	b = append(b, "] "...)
 	switch {
 	case label == "":
-		b = appendText(b, ev.Text)
+		b = appendText(b, ev.Text.String())
 	case ev.Kind == Link:
 		b = append(b, label...)
 		b = appendID(b, ev.Ref)
-		if ev.Text != "" {
+		if text := ev.Text.String(); text != "" {
 			b = append(b, ": "...)
-			b = appendText(b, ev.Text)
+			b = appendText(b, text)
 		}
 	default:
 		b = append(b, label...)

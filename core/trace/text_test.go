@@ -18,18 +18,18 @@ func TestTextOfNothing(t *testing.T) {
 // concatenated): every entry is still printed, once, and cycles end.
 func TestTextOfInconsistentInput(t *testing.T) {
 	child := func(tick int64, ref uint64) Event {
-		return Event{Tick: clockTick(tick), Severity: Info, Kind: Child, Text: "c", Ref: ref}
+		return Event{Tick: clockTick(tick), Severity: Info, Kind: Child, Text: Text("c"), Ref: ref}
 	}
-	link := func(ref uint64) Event { return Event{Severity: Info, Kind: Link, Text: "l", Ref: ref} }
+	link := func(ref uint64) Event { return Event{Severity: Info, Kind: Link, Text: Text("l"), Ref: ref} }
 	es := []Entry{
 		// 1 and 2 are each other's parent and child.
-		{Seq: 1, ID: 1, Parent: 2, Name: "a", Severity: Info, Events: []Event{child(0, 2)}},
-		{Seq: 2, ID: 2, Parent: 1, Name: "b", Severity: Error, Events: []Event{child(0, 1)}},
+		{Seq: 1, ID: 1, Parent: 2, Name: Text("a"), Severity: Info, Events: []Event{child(0, 2)}},
+		{Seq: 2, ID: 2, Parent: 1, Name: Text("b"), Severity: Error, Events: []Event{child(0, 1)}},
 		// 3 is started by a link it makes itself.
-		{Seq: 3, ID: 3, Link: 4, Name: "self", Severity: Info, Events: []Event{link(4)}},
+		{Seq: 3, ID: 3, Link: 4, Name: Text("self"), Severity: Info, Events: []Event{link(4)}},
 		// 5 claims 6 as a child twice.
-		{Seq: 4, ID: 6, Parent: 5, Name: "kid", Severity: Info},
-		{Seq: 5, ID: 5, Name: "twice", Severity: Info, Events: []Event{child(0, 6), child(0, 6)}},
+		{Seq: 4, ID: 6, Parent: 5, Name: Text("kid"), Severity: Info},
+		{Seq: 5, ID: 5, Name: Text("twice"), Severity: Info, Events: []Event{child(0, 6), child(0, 6)}},
 	}
 	var b bytes.Buffer
 	require.NoError(t, WriteText(&b, es))

@@ -83,37 +83,59 @@ func (t *Tracer) Emitted() (sim, infra uint64) { return t.emittedSim, t.emittedI
 // be 0; a snapshot demands it.
 func (t *Tracer) OpenSpans() int { return t.open }
 
-// Start starts a root simulation span at tick.
+// Start starts a root simulation span at tick, named by preformatted text
+// (MsgText: the text is in the hash). StartMsg is the structured form.
 func (t *Tracer) Start(tick clock.Tick, name string) *Span {
-	return t.start(tick, name, false, 0, nil)
+	return t.start(tick, false, 0, nil, MsgText, Str(name))
 }
 
 // StartInfra starts a root infrastructure span (stepping, polls,
 // housekeeping): it is stored but outside the hash, and its ids come from the
 // infrastructure counter so it never shifts simulation ids.
 func (t *Tracer) StartInfra(tick clock.Tick, name string) *Span {
-	return t.start(tick, name, true, 0, nil)
+	return t.start(tick, true, 0, nil, MsgText, Str(name))
 }
 
 // StartLinked starts a root simulation span for work caused by a request:
 // link is what the sender's Span.Link returned and travelled with the
 // request. The UI shows this span at that Link event.
 func (t *Tracer) StartLinked(tick clock.Tick, name string, link LinkID) *Span {
-	return t.start(tick, name, false, link, nil)
+	return t.start(tick, false, link, nil, MsgText, Str(name))
 }
 
 // StartInfraLinked is StartLinked for infrastructure work (say, answering a
 // monitor's poll).
 func (t *Tracer) StartInfraLinked(tick clock.Tick, name string, link LinkID) *Span {
-	return t.start(tick, name, true, link, nil)
+	return t.start(tick, true, link, nil, MsgText, Str(name))
 }
 
-func (t *Tracer) start(tick clock.Tick, name string, infra bool, link LinkID, parent *Span) *Span {
-	if name == "" {
+// StartMsg is Start with a structured name: a message and its arguments.
+func (t *Tracer) StartMsg(tick clock.Tick, name Msg, args ...Arg) *Span {
+	return t.start(tick, false, 0, nil, name, args...)
+}
+
+// StartInfraMsg is StartInfra with a structured name.
+func (t *Tracer) StartInfraMsg(tick clock.Tick, name Msg, args ...Arg) *Span {
+	return t.start(tick, true, 0, nil, name, args...)
+}
+
+// StartLinkedMsg is StartLinked with a structured name.
+func (t *Tracer) StartLinkedMsg(tick clock.Tick, link LinkID, name Msg, args ...Arg) *Span {
+	return t.start(tick, false, link, nil, name, args...)
+}
+
+// StartInfraLinkedMsg is StartInfraLinked with a structured name.
+func (t *Tracer) StartInfraLinkedMsg(tick clock.Tick, link LinkID, name Msg, args ...Arg) *Span {
+	return t.start(tick, true, link, nil, name, args...)
+}
+
+func (t *Tracer) start(tick clock.Tick, infra bool, link LinkID, parent *Span, name Msg, args ...Arg) *Span {
+	if name == 0 || (name == MsgText && len(args) == 1 && args[0].S == "") {
 		panic("trace: a span needs a name")
 	}
 	s := &Span{t: t, parent: parent}
-	s.e = Entry{ID: SpanID(t.nextID(infra)), Link: link, Name: name, Start: tick, End: tick, Infra: infra}
+	s.args = s.argBuf[:0]
+	s.e = Entry{ID: SpanID(t.nextID(infra)), Link: link, Name: s.msg(name, args), Start: tick, End: tick, Infra: infra}
 	s.e.Events = s.events[:0]
 	s.e.Impacts = s.impacts[:0]
 	if parent != nil {
@@ -178,10 +200,38 @@ type Span struct {
 	ended  bool
 	impSet map[ImpactOn]struct{} // only once len(e.Impacts) reaches impactSetMin
 
+	args []Arg // the arguments of its messages; each Message slices it
+
 	// Inline room for a typical hardware transition, so such a span costs
 	// one allocation. Entries keep pointing here after End: they are immutable.
 	events  [3]Event
 	impacts [2]ImpactOn
+	argBuf  [4]Arg
+}
+
+// msg records a message's arguments in the span's argument buffer. A
+// message given the wrong number of arguments is a bug in the caller.
+func (s *Span) msg(m Msg, args []Arg) Message {
+	if m == 0 {
+		return Message{}
+	}
+	if int(m) >= len(msgs) || msgs[m].arity != len(args) {
+		panic(fmt.Sprintf("trace: message %s takes %d arguments, got %d", m.Key(), m.Arity(), len(args)))
+	}
+	if len(args) == 0 {
+		return Message{Code: m}
+	}
+	i := len(s.args)
+	s.args = append(s.args, args...)
+	return Message{Code: m, Args: s.args[i:len(s.args):len(s.args)]}
+}
+
+// text records preformatted text as a MsgText message ("" is no message).
+func (s *Span) text(text string) Message {
+	if text == "" {
+		return Message{}
+	}
+	return s.msg(MsgText, []Arg{Str(text)})
 }
 
 // ID is the span's id, for callers that correlate spans themselves.
@@ -190,14 +240,20 @@ func (s *Span) ID() SpanID { return s.e.ID }
 // Infra reports whether the span is infrastructure.
 func (s *Span) Infra() bool { return s.e.Infra }
 
-// Child starts a span for a part of this span's work. It records a Child
+// Child starts a span for a part of this span's work, named by
+// preformatted text (ChildMsg is the structured form). It records a Child
 // event here, and the child's impacts are lifted here when it ends. The child
 // is infrastructure if this span is, and must end before this span does.
 func (s *Span) Child(tick clock.Tick, name string) *Span {
+	return s.ChildMsg(tick, MsgText, Str(name))
+}
+
+// ChildMsg is Child with a structured name.
+func (s *Span) ChildMsg(tick clock.Tick, name Msg, args ...Arg) *Span {
 	s.at(tick)
-	c := s.t.start(tick, name, s.e.Infra, 0, s)
+	c := s.t.start(tick, s.e.Infra, 0, s, name, args...)
 	s.open++
-	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: Info, Kind: Child, Text: name, Ref: uint64(c.e.ID)})
+	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: Info, Kind: Child, Text: c.e.Name, Ref: uint64(c.e.ID)})
 	return c
 }
 
@@ -205,6 +261,17 @@ func (s *Span) Child(tick clock.Tick, name string) *Span {
 // and returns the id the request carries: its receiver passes it to
 // StartLinked so the UI can show the work it caused here.
 func (s *Span) Link(tick clock.Tick, text string) LinkID {
+	s.live()
+	return s.link(tick, s.text(text))
+}
+
+// LinkMsg is Link with a structured description.
+func (s *Span) LinkMsg(tick clock.Tick, m Msg, args ...Arg) LinkID {
+	s.live()
+	return s.link(tick, s.msg(m, args))
+}
+
+func (s *Span) link(tick clock.Tick, text Message) LinkID {
 	s.at(tick)
 	id := LinkID(s.t.nextID(s.e.Infra))
 	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: Info, Kind: Link, Text: text, Ref: uint64(id)})
@@ -214,19 +281,48 @@ func (s *Span) Link(tick clock.Tick, text string) LinkID {
 // Reason says why this work ran ("X, but Y, so Z"); a later call replaces it.
 func (s *Span) Reason(text string) {
 	s.live()
-	s.e.Reason = text
+	s.e.Reason = s.text(text)
 }
 
 // Reasonf is Reason with fmt formatting.
 func (s *Span) Reasonf(format string, args ...any) {
 	s.live()
-	s.e.Reason = sprintf(format, args...)
+	s.e.Reason = s.text(sprintf(format, args...))
+}
+
+// ReasonMsg is Reason as a structured message.
+func (s *Span) ReasonMsg(m Msg, args ...Arg) {
+	s.live()
+	s.e.Reason = s.msg(m, args)
 }
 
 // Log adds a line of plain text (no formatting) at tick.
 func (s *Span) Log(tick clock.Tick, sev Severity, text string) {
+	s.live()
+	s.line(tick, sev, s.text(text))
+}
+
+// Line adds a structured line at tick: a message and its arguments.
+func (s *Span) Line(tick clock.Tick, sev Severity, m Msg, args ...Arg) {
+	s.live()
+	s.line(tick, sev, s.msg(m, args))
+}
+
+// Debug, Info, Warn and Error add a structured line of that severity.
+func (s *Span) Debug(tick clock.Tick, m Msg, args ...Arg) { s.Line(tick, Debug, m, args...) }
+
+// Info: see Debug.
+func (s *Span) Info(tick clock.Tick, m Msg, args ...Arg) { s.Line(tick, Info, m, args...) }
+
+// Warn: see Debug.
+func (s *Span) Warn(tick clock.Tick, m Msg, args ...Arg) { s.Line(tick, Warning, m, args...) }
+
+// Error: see Debug.
+func (s *Span) Error(tick clock.Tick, m Msg, args ...Arg) { s.Line(tick, Error, m, args...) }
+
+func (s *Span) line(tick clock.Tick, sev Severity, text Message) {
 	if !sev.Valid() {
-		panic(fmt.Sprintf("trace: span %q: invalid severity %d", s.e.Name, sev))
+		panic(fmt.Sprintf("trace: span %s: invalid severity %d", s.e.ID, sev))
 	}
 	s.at(tick)
 	s.e.Events = append(s.e.Events, Event{Tick: tick, Severity: sev, Kind: Line, Text: text})
@@ -234,7 +330,7 @@ func (s *Span) Log(tick clock.Tick, sev Severity, text string) {
 }
 
 // Logf adds a formatted line at tick. A format without verbs and arguments
-// is used as is, without calling fmt: the hot path.
+// is used as is, without calling fmt.
 func (s *Span) Logf(tick clock.Tick, sev Severity, format string, args ...any) {
 	s.Log(tick, sev, sprintf(format, args...))
 }
@@ -277,7 +373,7 @@ func sprintf(format string, args ...any) string {
 func (s *Span) Impact(kind Impact, element string) {
 	s.live()
 	if !kind.Valid() || element == "" {
-		panic(fmt.Sprintf("trace: span %q: invalid impact %d on %q", s.e.Name, kind, element))
+		panic(fmt.Sprintf("trace: span %q: invalid impact %d on %q", s.e.Name.String(), kind, element))
 	}
 	s.addImpact(ImpactOn{Impact: kind, Element: element})
 }
@@ -312,7 +408,7 @@ func (s *Span) addImpact(im ImpactOn) {
 func (s *Span) End() {
 	s.live()
 	if s.open > 0 {
-		panic(fmt.Sprintf("trace: span %q (%s) ended with %d children still open", s.e.Name, s.e.ID, s.open))
+		panic(fmt.Sprintf("trace: span %q (%s) ended with %d children still open", s.e.Name.String(), s.e.ID, s.open))
 	}
 	s.ended = true
 	s.impSet = nil
@@ -345,7 +441,7 @@ func (s *Span) End() {
 // live panics if the span has ended.
 func (s *Span) live() {
 	if s.ended {
-		panic(fmt.Sprintf("trace: span %q (%s) used after End", s.e.Name, s.e.ID))
+		panic(fmt.Sprintf("trace: span %q (%s) used after End", s.e.Name.String(), s.e.ID))
 	}
 }
 
@@ -354,7 +450,7 @@ func (s *Span) live() {
 func (s *Span) at(tick clock.Tick) {
 	s.live()
 	if tick < s.e.End {
-		panic(fmt.Sprintf("trace: span %q (%s): tick %d is before tick %d it already saw", s.e.Name, s.e.ID, tick, s.e.End))
+		panic(fmt.Sprintf("trace: span %q (%s): tick %d is before tick %d it already saw", s.e.Name.String(), s.e.ID, tick, s.e.End))
 	}
 	s.e.End = tick
 }

@@ -40,8 +40,8 @@ func TestNestingAndImpactLifting(t *testing.T) {
 	require.Equal(t, cE.ID, gE.Parent)
 	require.Zero(t, rE.Parent)
 	require.Equal(t, []Event{
-		{Tick: 2, Severity: Info, Kind: Child, Text: "reboot", Ref: uint64(cE.ID)},
-		{Tick: 6, Severity: Debug, Kind: Line, Text: "done"},
+		{Tick: 2, Severity: Info, Kind: Child, Text: Text("reboot"), Ref: uint64(cE.ID)},
+		{Tick: 6, Severity: Debug, Kind: Line, Text: Text("done")},
 	}, rE.Events)
 
 	// End is the latest tick seen, children's included.
@@ -98,7 +98,7 @@ func TestIDsAndLinks(t *testing.T) {
 	require.Equal(t, "i2", il.String())
 	got := map[string]Entry{}
 	for _, e := range all(tr) {
-		got[e.Name] = e
+		got[e.Name.String()] = e
 	}
 	for name, want := range map[string]string{"a": "1", "c": "3", "b": "4", "timer": "5", "step": "i1", "poll": "i3", "ack": "i4"} {
 		require.Equal(t, want, got[name].ID.String(), name)
@@ -108,7 +108,7 @@ func TestIDsAndLinks(t *testing.T) {
 	require.Equal(t, il, got["timer"].Link)
 	require.True(t, got["poll"].Infra, "children of infrastructure are infrastructure")
 	require.Equal(t, got["step"].ID, got["poll"].Parent)
-	require.Equal(t, Event{Tick: 0, Severity: Info, Kind: Link, Text: "ask b", Ref: 2}, got["a"].Events[0])
+	require.Equal(t, Event{Tick: 0, Severity: Info, Kind: Link, Text: Text("ask b"), Ref: 2}, got["a"].Events[0])
 	sim, infra := tr.Emitted()
 	require.Equal(t, [2]uint64{4, 3}, [2]uint64{sim, infra})
 }
@@ -145,8 +145,8 @@ func TestFormatting(t *testing.T) {
 	s.End()
 	e := all(tr)[0]
 	require.Equal(t, []string{"100% sure", "plain", "n=3", "50% as is"},
-		[]string{e.Events[0].Text, e.Events[1].Text, e.Events[2].Text, e.Events[3].Text})
-	require.Equal(t, "because of it", e.Reason)
+		[]string{e.Events[0].Text.String(), e.Events[1].Text.String(), e.Events[2].Text.String(), e.Events[3].Text.String()})
+	require.Equal(t, "because of it", e.Reason.String())
 	require.Equal(t, Fatal, e.Severity)
 	require.Equal(t, len(e.Events), cap(e.Events), "no spare capacity a reader could write into")
 }
@@ -237,7 +237,7 @@ func TestEnumNames(t *testing.T) {
 func TestSinkSeesEveryEntry(t *testing.T) {
 	tr := New(RetentionMin)
 	var names []string
-	tr.SetSink(func(e *Entry) { names = append(names, e.Name) })
+	tr.SetSink(func(e *Entry) { names = append(names, e.Name.String()) })
 	for i := range RetentionMin + 5 {
 		s := tr.Start(clock.Tick(i), fmt.Sprintf("span %d", i))
 		s.Child(clock.Tick(i), "child").End()

@@ -174,8 +174,8 @@ type Event struct {
 	Tick     clock.Tick
 	Severity Severity // Info for Child and Link events
 	Kind     EventKind
-	Text     string // the line; the child's name for Child; the request for Link
-	Ref      uint64 // SpanID for Child, LinkID for Link, 0 for Line
+	Text     Message // the line; the child's name for Child; the request for Link
+	Ref      uint64  // SpanID for Child, LinkID for Link, 0 for Line
 }
 
 // ImpactOn is one impact on a named element, such as
@@ -192,10 +192,10 @@ type ImpactOn struct {
 type Entry struct {
 	Seq      uint64 // position in the store, from 1, assigned when the span ends
 	ID       SpanID
-	Parent   SpanID // 0 for a root
-	Link     LinkID // the link this span was started by (0 if none): the UI shows it at that Link event
-	Name     string
-	Reason   string
+	Parent   SpanID  // 0 for a root
+	Link     LinkID  // the link this span was started by (0 if none): the UI shows it at that Link event
+	Name     Message // never zero
+	Reason   Message // zero if none
 	Start    clock.Tick
 	End      clock.Tick // the latest tick the span saw, its children's ends included
 	Infra    bool       // stepping, polls, housekeeping: outside the hash; children inherit it
@@ -215,12 +215,18 @@ func validate(e *Entry) error {
 		return fmt.Errorf("infra: %v does not match id %s", e.Infra, e.ID)
 	case e.Parent != 0 && e.Parent.IsInfra() != e.Infra:
 		return fmt.Errorf("parent: %s is not of the same kind as id %s", e.Parent, e.ID)
-	case e.Name == "":
+	case e.Name.IsZero():
 		return fmt.Errorf("name: must not be empty")
 	case e.End < e.Start:
 		return fmt.Errorf("end: %d is before start %d", e.End, e.Start)
 	case !e.Severity.Valid():
 		return fmt.Errorf("severity: invalid value %d", e.Severity)
+	}
+	if err := e.Name.check(); err != nil {
+		return fmt.Errorf("name: %w", err)
+	}
+	if err := e.Reason.check(); err != nil {
+		return fmt.Errorf("reason: %w", err)
 	}
 	last, sev := e.Start, Severity(0)
 	for i := range e.Events {
@@ -238,6 +244,9 @@ func validate(e *Entry) error {
 			return fmt.Errorf("events[%d].ref: must not be 0 for a %s", i, ev.Kind)
 		case ev.Kind != Line && (ev.Ref&infraBit != 0) != e.Infra:
 			return fmt.Errorf("events[%d].ref: %s is not of the same kind as id %s", i, formatID(ev.Ref), e.ID)
+		}
+		if err := ev.Text.check(); err != nil {
+			return fmt.Errorf("events[%d].text: %w", i, err)
 		}
 		last = ev.Tick
 		if ev.Kind == Line {
