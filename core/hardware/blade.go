@@ -10,11 +10,16 @@ import (
 // enter is the only writer of a blade's state. It traces the transition
 // with its reason, stops a timer the new state does not keep, and runs the
 // new state's entry action.
-func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why string) {
+// A timer's serial (not 0) says the transition is that timer firing.
+func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why why, timer uint64) {
 	now := m.env.Now
 	bl := &m.Blades[b]
 	from := bl.State
-	sp.Infof(now, "%s %s -> %s (%s)", bl.Path, from, s, why)
+	if timer != 0 {
+		sp.Info(now, msgBladeEnterTimer, trace.Str(bl.Path), bladeState(from), bladeState(s), why.arg(), trace.Uint(timer))
+	} else {
+		sp.Info(now, msgBladeEnter, trace.Str(bl.Path), bladeState(from), bladeState(s), why.arg())
+	}
 	sp.Impact(trace.Modify, bl.Path)
 
 	keepsTimer := s == BladeStopping && from == BladeStoppingIsolated || s == BladeStoppingIsolated && from == BladeStopping
@@ -28,32 +33,33 @@ func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why string) {
 
 	switch {
 	case s == BladeBooting:
-		m.arm(sp, b, EvBootTimer, streamBoot, m.delays.Booting, "boot")
+		m.arm(sp, b, EvBootTimer, streamBoot, m.delays.Booting, 0)
 	case (s == BladeStopping || s == BladeStoppingIsolated) && !keepsTimer:
-		m.arm(sp, b, EvShutdownTimer, streamShutdown, m.delays.Shutdown, "shutdown")
+		m.arm(sp, b, EvShutdownTimer, streamShutdown, m.delays.Shutdown, 1)
 	}
 	m.putBlade(b)
 	if s == BladePoweredConnected && bl.Def.BootOnPowerOn {
-		m.enter(sp, b, BladeBooting, "boots when powered and connected")
+		m.enter(sp, b, BladeBooting, whyBootsWhenPowered, 0)
 	}
 }
 
 // arm starts the blade's boot or shutdown timer; its expiry is linked to
 // the span that armed it.
-func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r Range, what string) {
+// what is the trTimers value: 0 boot, 1 shutdown.
+func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r Range, what uint8) {
 	now := m.env.Now
 	bl := &m.Blades[b]
 	d := m.draw(stream, r)
 	m.timers++
 	bl.timerSerial, bl.TimerDue = m.timers, now+d
-	link := sp.Link(now, fmt.Sprintf("%s timer %d due t=%d", what, m.timers, now+d))
+	link := sp.LinkMsg(now, msgTimerDue, trTimers.Of(what), trace.Uint(m.timers), trace.Int(now+d))
 	bl.timerSeq = m.env.Queue.Push(now+d, clock.Event{Kind: kind, Target: uint32(b), Ref: m.timers, Link: uint64(link)})
 }
 
 func (m *Model) disarm(sp *trace.Span, b int32) {
 	bl := &m.Blades[b]
 	m.env.Queue.Cancel(bl.timerSeq)
-	sp.Infof(m.env.Now, "timer %d (due t=%d) cancelled", bl.timerSerial, bl.TimerDue)
+	sp.Info(m.env.Now, msgTimerCancelled, trace.Uint(bl.timerSerial), trace.Int(bl.TimerDue))
 	bl.timerSerial, bl.timerSeq, bl.TimerDue = 0, 0, clock.Never
 }
 
@@ -92,41 +98,43 @@ var networkDownTo = map[BladeState]BladeState{
 func (m *Model) input(sp *trace.Span, b int32, power bool) {
 	now := m.env.Now
 	bl := &m.Blades[b]
-	field, what := &bl.Connected, "network"
+	field, what := &bl.Connected, uint8(0)
 	on := m.networkInput(b)
 	table := networkDownTo
 	if on {
 		table = networkUpTo
 	}
 	if power {
-		field, what, on = &bl.Powered, "power", m.powerInput(b)
+		field, what, on = &bl.Powered, 1, m.powerInput(b)
 		table = powerOffTo
 		if on {
 			table = powerOnTo
 		}
 	}
 	if *field == on {
-		sp.Infof(now, "%s input of %s is still %s", what, bl.Path, onOff(on))
+		sp.Info(now, msgInputStill, trInputs.Of(what), trace.Str(bl.Path), trace.Bool(on))
 		return
 	}
 	*field = on
-	why := "power " + onOff(on)
+	why := whyPowerOff
 	switch {
+	case power && on:
+		why = whyPowerOn
 	case !power && on:
-		why = "network up"
+		why = whyNetworkUp
 	case !power:
-		why = "network down"
+		why = whyNetworkDown
 	}
 	if bl.State == BladeFaulted {
-		sp.Infof(now, "%s is faulted and ignores the change (%s)", bl.Path, why)
+		sp.Info(now, msgFaultedIgnores, trace.Str(bl.Path), why.arg())
 		m.putBlade(b)
 		return
 	}
 	if to, ok := table[bl.State]; ok {
-		m.enter(sp, b, to, why)
+		m.enter(sp, b, to, why, 0)
 		return
 	}
-	sp.Infof(now, "%s stays %s (%s)", bl.Path, bl.State, why)
+	sp.Info(now, msgStays, trace.Str(bl.Path), bladeState(bl.State), why.arg())
 	m.putBlade(b)
 }
 
@@ -138,23 +146,23 @@ func (m *Model) Handle(ev clock.Event) {
 		panic(fmt.Sprintf("hardware: event for blade %d of %d", b, len(m.Blades)))
 	}
 	bl := &m.Blades[b]
-	var name string
+	var name trace.Msg
 	switch ev.Kind {
 	case EvPower:
-		name = "power change reaches " + bl.Path
+		name = msgEvPower
 	case EvNetwork:
-		name = "network change reaches " + bl.Path
+		name = msgEvNetwork
 	case EvBootTimer:
-		name = "boot timer of " + bl.Path
+		name = msgEvBootTimer
 	case EvShutdownTimer:
-		name = "shutdown timer of " + bl.Path
+		name = msgEvShutdownTimer
 	default:
 		panic(fmt.Sprintf("hardware: unknown event %v", ev))
 	}
-	sp := m.env.Trace.StartLinked(now, name, trace.LinkID(ev.Link))
+	sp := m.env.Trace.StartLinkedMsg(now, trace.LinkID(ev.Link), name, trace.Str(bl.Path))
 	defer sp.End()
 	if m.Racks[bl.Rack].State != RackWorking {
-		sp.Infof(now, "rack %s is %s: dropped", m.Racks[bl.Rack].Path, m.Racks[bl.Rack].State)
+		sp.Info(now, msgRackDropped, trace.Str(m.Racks[bl.Rack].Path), trRackStates.Of(uint8(m.Racks[bl.Rack].State)))
 		return
 	}
 	switch ev.Kind {
@@ -176,20 +184,19 @@ func (m *Model) expire(sp *trace.Span, b int32, ev clock.Event) {
 	active := bl.timerSerial == ev.Ref &&
 		(boot && bl.State == BladeBooting || !boot && (bl.State == BladeStopping || bl.State == BladeStoppingIsolated))
 	if !active {
-		sp.Infof(now, "stale timer %d of %s ignored (%s, active timer %d)", ev.Ref, bl.Path, bl.State, bl.timerSerial)
+		sp.Info(now, msgStaleTimer, trace.Uint(ev.Ref), trace.Str(bl.Path), bladeState(bl.State), trace.Uint(bl.timerSerial))
 		return
 	}
 	serial := bl.timerSerial
 	bl.timerSerial, bl.timerSeq, bl.TimerDue = 0, 0, clock.Never
-	why := fmt.Sprintf("timer %d fired", serial)
 	switch {
 	case boot:
-		m.enter(sp, b, BladeWorking, "booted: "+why)
+		m.enter(sp, b, BladeWorking, whyBooted, serial)
 	case bl.State == BladeStoppingIsolated:
-		m.enter(sp, b, BladeOffDisconnected, "shut down: "+why)
+		m.enter(sp, b, BladeOffDisconnected, whyShutDown, serial)
 	case bl.rebootPending:
-		m.enter(sp, b, BladeBooting, "shut down for a reboot: "+why)
+		m.enter(sp, b, BladeBooting, whyShutDownBoot, serial)
 	default:
-		m.enter(sp, b, BladeOffConnected, "shut down: "+why)
+		m.enter(sp, b, BladeOffConnected, whyShutDown, serial)
 	}
 }

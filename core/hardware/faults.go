@@ -17,7 +17,7 @@ func (m *Model) FaultBlade(sp *trace.Span, b int32) error {
 	if bl.State == BladeFaulted {
 		return fmt.Errorf("%w: %s is already faulted", ErrNoOperation, bl.Path)
 	}
-	m.enter(sp, b, BladeFaulted, "fault injected")
+	m.enter(sp, b, BladeFaulted, whyFaultInjected, 0)
 	return nil
 }
 
@@ -32,13 +32,13 @@ func (m *Model) RepairBlade(sp *trace.Span, b int32) error {
 	bl.Powered, bl.Connected = m.powerInput(b), m.networkInput(b)
 	switch {
 	case bl.Powered && bl.Connected:
-		m.enter(sp, b, BladePoweredConnected, "repaired, powered and connected")
+		m.enter(sp, b, BladePoweredConnected, whyRepairedPoweredConnected, 0)
 	case bl.Powered:
-		m.enter(sp, b, BladePoweredDisconnected, "repaired, powered")
+		m.enter(sp, b, BladePoweredDisconnected, whyRepairedPowered, 0)
 	case bl.Connected:
-		m.enter(sp, b, BladeOffConnected, "repaired, connected")
+		m.enter(sp, b, BladeOffConnected, whyRepairedConnected, 0)
 	default:
-		m.enter(sp, b, BladeOffDisconnected, "repaired")
+		m.enter(sp, b, BladeOffDisconnected, whyRepaired, 0)
 	}
 	return nil
 }
@@ -52,10 +52,10 @@ func (m *Model) SetPDUStuck(sp *trace.Span, pi int32, stuck bool) error {
 	}
 	if stuck {
 		p.stuckFrom = p.State
-		m.enterPDU(sp, pi, PDUStuck, "fault injected")
+		m.enterPDU(sp, pi, PDUStuck, whyFaultInjected)
 		return nil
 	}
-	m.enterPDU(sp, pi, p.stuckFrom, "repaired")
+	m.enterPDU(sp, pi, p.stuckFrom, whyRepaired)
 	return nil
 }
 
@@ -67,9 +67,9 @@ func (m *Model) SetTORStuck(sp *trace.Span, ti int32, stuck bool) error {
 	if stuck == (t.State == TORStuck) {
 		return fmt.Errorf("%w: %s is already %s", ErrNoOperation, t.Path, t.State)
 	}
-	to, why := TORWorking, "repaired"
+	to, why := TORWorking, whyRepaired
 	if stuck {
-		to, why = TORStuck, "fault injected"
+		to, why = TORStuck, whyFaultInjected
 	}
 	m.enterTOR(sp, ti, to, why)
 	return nil
@@ -105,9 +105,9 @@ func (m *Model) SetCableFault(sp *trace.Span, dev Ref, slot int, faulted bool) e
 	}
 	sp.Impact(trace.Modify, c.Path)
 	if faulted {
-		sp.Infof(now, "%s is faulted: it carries nothing", c.Path)
+		sp.Info(now, msgCableFaulted, trace.Str(c.Path))
 	} else {
-		sp.Infof(now, "%s is mended", c.Path)
+		sp.Info(now, msgCableMended, trace.Str(c.Path))
 	}
 	if c.Blade >= 0 && c.On {
 		if dev.Kind == KindPDU && m.PDUs[dev.Index].live() && m.PDUs[dev.Index].Def.Enabled {
@@ -127,7 +127,7 @@ func (m *Model) Stop(sp *trace.Span, ri int32) error {
 	if r.State == RackTerminated {
 		return fmt.Errorf("%w: rack %s is already terminated", ErrNoOperation, r.Path)
 	}
-	sp.Infof(m.env.Now, "rack %s %s -> terminated", r.Path, r.State)
+	sp.Info(m.env.Now, msgRackTerminated, trace.Str(r.Path), trRackStates.Of(uint8(r.State)))
 	sp.Impact(trace.Modify, r.Path)
 	r.State, r.EnteredAt = RackTerminated, m.env.Now
 	for bi := r.BladeLo; bi < r.BladeHi; bi++ {

@@ -324,11 +324,11 @@ func (m *Model) start() {
 	now := m.env.Now
 	for ri := range m.Racks {
 		r := &m.Racks[ri]
-		sp := m.env.Trace.Start(now, "start rack "+r.Path)
-		sp.Reason("the simulated rack starts its own state machine and those of its PDUs, TORs and blades")
+		sp := m.env.Trace.StartMsg(now, msgStartRack, trace.Str(r.Path))
+		sp.ReasonMsg(msgStartRackWhy)
 		r.State, r.EnteredAt = RackWorking, now
 		sp.Impact(trace.Create, r.Path)
-		sp.Infof(now, "rack awaiting_start -> working")
+		sp.Info(now, msgRackWorking)
 		m.putRack(ri)
 		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
 		for pi := r.PDULo; pi < r.PDUHi; pi++ {
@@ -360,8 +360,7 @@ func (m *Model) start() {
 			sp.Impact(trace.Create, b.Path)
 			m.putBlade(bi)
 		}
-		sp.Infof(now, "%s working, %s working, %s -> off_disconnected, every cable off",
-			trace.Count(r.PDUHi-r.PDULo, "PDU", "PDUs"), trace.Count(r.TORHi-r.TORLo, "TOR", "TORs"), trace.Count(r.BladeHi-r.BladeLo, "blade starts", "blades start"))
+		sp.Info(now, msgRackStarted, trace.Int(r.PDUHi-r.PDULo), trace.Int(r.TORHi-r.TORLo), trace.Int(r.BladeHi-r.BladeLo))
 		sp.End()
 	}
 }

@@ -78,45 +78,50 @@ func onOff(on bool) string {
 // child of parent, or as a root span when parent is nil.
 func (m *Model) Do(req Request, parent *trace.Span) Reply {
 	now := m.env.Now
-	name := m.requestName(req)
+	name, args := m.requestName(req)
 	var sp *trace.Span
 	if parent == nil {
-		sp = m.env.Trace.Start(now, name)
+		sp = m.env.Trace.StartMsg(now, name, args[:name.Arity()]...)
 	} else {
-		sp = parent.Child(now, name)
+		sp = parent.ChildMsg(now, name, args[:name.Arity()]...)
 	}
 	defer sp.End()
 	rep := m.do(req, sp)
 	rep.At = now
 	switch {
 	case rep.Dropped:
-		sp.Infof(now, "no answer")
+		sp.Info(now, msgNoAnswer)
 	case errors.Is(rep.Err, ErrNoOperation):
 		// Asked for what already holds: not a failure.
-		sp.Infof(now, "nothing to do: %s", strings.TrimPrefix(rep.Err.Error(), ErrNoOperation.Error()+": "))
+		sp.Info(now, msgNothingToDo, trace.Str(strings.TrimPrefix(rep.Err.Error(), ErrNoOperation.Error()+": ")))
 	case rep.Err != nil:
-		sp.Warnf(now, "failed: %v", rep.Err)
+		sp.Warn(now, msgFailed, trace.Str(rep.Err.Error()))
 	}
 	return rep
 }
 
-func (m *Model) requestName(req Request) string {
-	target := m.Path(req.Target)
+// requestName is the message naming a request's span and its arguments
+// (as many as the message takes).
+func (m *Model) requestName(req Request) (trace.Msg, [2]trace.Arg) {
+	target := trace.Str(m.Path(req.Target))
 	switch req.Op {
 	case OpPower:
-		return "power " + onOff(req.On) + " " + target
+		return msgDoPower, [2]trace.Arg{trace.Bool(req.On), target}
 	case OpConnect:
 		if req.On {
-			return "connect " + target
+			return msgDoConnect, [2]trace.Arg{target}
 		}
-		return "disconnect " + target
+		return msgDoDisconnect, [2]trace.Arg{target}
 	case OpBoot:
 		if req.Hard {
-			return "hard reboot " + target
+			return msgDoHardReboot, [2]trace.Arg{target}
 		}
-		return "boot " + target
+		return msgDoBoot, [2]trace.Arg{target}
 	}
-	return req.Op.String() + " " + target
+	if req.Op > OpStatus {
+		return msgDoOther, [2]trace.Arg{trace.Str(req.Op.String()), target}
+	}
+	return msgDoOther, [2]trace.Arg{trOps.Of(uint8(req.Op)), target}
 }
 
 func (m *Model) do(req Request, sp *trace.Span) Reply {
@@ -124,7 +129,7 @@ func (m *Model) do(req Request, sp *trace.Span) Reply {
 		return Reply{Err: fmt.Errorf("%w: no such element %s#%d", ErrInvalidTarget, req.Target.Kind, req.Target.Index)}
 	}
 	if r := m.rackOf(req.Target); r.State != RackWorking {
-		sp.Infof(m.env.Now, "rack %s is %s and answers nothing", r.Path, r.State)
+		sp.Info(m.env.Now, msgRackSilent, trace.Str(r.Path), trRackStates.Of(uint8(r.State)))
 		return Reply{Dropped: true}
 	}
 	switch req.Op {
@@ -190,13 +195,13 @@ func (m *Model) setPorts(sp *trace.Span, ports []Cable, slot int32, on bool, gua
 	case c.Faulted:
 		err = fmt.Errorf("%w: %s", ErrCableStuck, c.Path)
 	case c.On == on:
-		sp.Infof(now, "%s is already %s", c.Path, onOff(on))
+		sp.Info(now, msgCableAlready, trace.Str(c.Path), trace.Bool(on))
 		return
 	default:
 		c.On, c.Guard = on, now
 		m.putCable(c)
 		sp.Impact(trace.Modify, c.Path)
-		sp.Infof(now, "%s %s -> %s", c.Path, onOff(!on), onOff(on))
+		sp.Info(now, msgCableSwitched, trace.Str(c.Path), trace.Bool(!on), trace.Bool(on))
 		*changed = true
 		return
 	}
@@ -219,7 +224,7 @@ func (m *Model) powerBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) R
 		}
 		sp.Impact(trace.Execute, p.Path)
 		if p.State != PDUWorking {
-			sp.Infof(now, "%s is %s: the request is dropped", p.Path, p.State)
+			sp.Info(now, msgPDUDropped, trace.Str(p.Path), trPDUStates.Of(uint8(p.State)))
 			continue
 		}
 		handled = true
@@ -242,7 +247,7 @@ func (m *Model) connectBlade(sp *trace.Span, b int32, on bool, guard clock.Tick)
 		}
 		sp.Impact(trace.Execute, t.Path)
 		if t.State != TORWorking {
-			sp.Infof(now, "%s is %s: the request is dropped", t.Path, t.State)
+			sp.Info(now, msgTORDropped, trace.Str(t.Path), trTORStates.Of(uint8(t.State)))
 			continue
 		}
 		handled = true
@@ -305,14 +310,14 @@ func (m *Model) networkInput(b int32) bool {
 func (m *Model) sendPower(sp *trace.Span, b int32) {
 	now := m.env.Now
 	d := m.draw(streamPower, m.delays.SetPower)
-	link := sp.Link(now, fmt.Sprintf("power change reaches %s at t=%d", m.Blades[b].Path, now+d))
+	link := sp.LinkMsg(now, msgPowerReaches, trace.Str(m.Blades[b].Path), trace.Int(now+d))
 	m.env.Queue.Push(now+d, clock.Event{Kind: EvPower, Target: uint32(b), Link: uint64(link)})
 }
 
 func (m *Model) sendNetwork(sp *trace.Span, b int32) {
 	now := m.env.Now
 	d := m.draw(streamConnection, m.delays.SetConnection)
-	link := sp.Link(now, fmt.Sprintf("network change reaches %s at t=%d", m.Blades[b].Path, now+d))
+	link := sp.LinkMsg(now, msgNetworkReaches, trace.Str(m.Blades[b].Path), trace.Int(now+d))
 	m.env.Queue.Push(now+d, clock.Event{Kind: EvNetwork, Target: uint32(b), Link: uint64(link)})
 }
 
@@ -324,18 +329,18 @@ func (m *Model) powerPDU(sp *trace.Span, pi int32, on bool, guard clock.Tick) Re
 	sp.Impact(trace.Execute, p.Path)
 	switch {
 	case p.State == PDUStuck:
-		sp.Infof(now, "%s is stuck: the request is dropped", p.Path)
+		sp.Info(now, msgStuckDropped, trace.Str(p.Path))
 		return Reply{Dropped: true}
 	case on == (p.State == PDUWorking):
 		return Reply{Err: fmt.Errorf("%w: %s is already %s", ErrNoOperation, p.Path, onOff(on))}
 	case guard < p.Guard:
 		return Reply{Err: tooLate(p.Path, guard, p.Guard)}
 	}
-	to := PDUOff
+	to, why := PDUOff, whySwitchedOff
 	if on {
-		to = PDUWorking
+		to, why = PDUWorking, whySwitchedOn
 	}
-	m.enterPDU(sp, pi, to, "switched "+onOff(on))
+	m.enterPDU(sp, pi, to, why)
 	m.notifyFed(sp, pi)
 	return Reply{}
 }
@@ -354,19 +359,19 @@ func (m *Model) notifyFed(sp *trace.Span, pi int32) {
 	}
 }
 
-func (m *Model) enterPDU(sp *trace.Span, pi int32, s PDUState, why string) {
+func (m *Model) enterPDU(sp *trace.Span, pi int32, s PDUState, why why) {
 	now := m.env.Now
 	p := &m.PDUs[pi]
-	sp.Infof(now, "%s %s -> %s (%s)", p.Path, p.State, s, why)
+	sp.Info(now, msgPDUEnter, trace.Str(p.Path), trPDUStates.Of(uint8(p.State)), trPDUStates.Of(uint8(s)), why.arg())
 	sp.Impact(trace.Modify, p.Path)
 	p.State, p.EnteredAt, p.Guard = s, now, now
 	m.putPDU(pi)
 }
 
-func (m *Model) enterTOR(sp *trace.Span, ti int32, s TORState, why string) {
+func (m *Model) enterTOR(sp *trace.Span, ti int32, s TORState, why why) {
 	now := m.env.Now
 	t := &m.TORs[ti]
-	sp.Infof(now, "%s %s -> %s (%s)", t.Path, t.State, s, why)
+	sp.Info(now, msgTOREnter, trace.Str(t.Path), trTORStates.Of(uint8(t.State)), trTORStates.Of(uint8(s)), why.arg())
 	sp.Impact(trace.Modify, t.Path)
 	t.State, t.EnteredAt, t.Guard = s, now, now
 	m.putTOR(ti)
@@ -391,12 +396,12 @@ func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
 	bl := &m.Blades[b]
 	tor, ok := m.reach(b)
 	if !ok {
-		sp.Infof(now, "no working network path to %s", bl.Path)
+		sp.Info(now, msgNoPath, trace.Str(bl.Path))
 		return Reply{Dropped: true}
 	}
 	sp.Impact(trace.Execute, m.TORs[tor].Path)
 	if !bl.State.answers() {
-		sp.Infof(now, "%s is %s and does not answer", bl.Path, bl.State)
+		sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
 		return Reply{Dropped: true}
 	}
 	if req.Guard < bl.Guard {
@@ -407,27 +412,27 @@ func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
 		switch bl.State {
 		case BladeWorking, BladeBooting:
 			bl.rebootPending = false
-			m.enter(sp, b, BladeStopping, "graceful shutdown requested")
+			m.enter(sp, b, BladeStopping, whyShutdownRequested, 0)
 			return Reply{}
 		case BladeStopping:
 			bl.rebootPending = false
 			return Reply{Err: fmt.Errorf("%w: %s is already stopping", ErrNoOperation, bl.Path)}
 		}
 	case req.Hard:
-		m.enter(sp, b, BladeBooting, "hard reboot")
+		m.enter(sp, b, BladeBooting, whyHardReboot, 0)
 		return Reply{}
 	default: // soft boot
 		switch bl.State {
 		case BladePoweredConnected:
-			m.enter(sp, b, BladeBooting, "boot requested")
+			m.enter(sp, b, BladeBooting, whyBootRequested, 0)
 			return Reply{}
 		case BladeWorking:
 			bl.rebootPending = true
-			m.enter(sp, b, BladeStopping, "soft reboot: shut down gracefully, then boot")
+			m.enter(sp, b, BladeStopping, whySoftReboot, 0)
 			return Reply{}
 		case BladeStopping:
 			bl.rebootPending = true
-			sp.Infof(now, "%s will boot when its shutdown completes", bl.Path)
+			sp.Info(now, msgBootAfterStop, trace.Str(bl.Path))
 			return Reply{}
 		case BladeBooting:
 			return Reply{Err: fmt.Errorf("%w: %s is already booting", ErrNoOperation, bl.Path)}
@@ -445,12 +450,12 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 		bl := &m.Blades[r.Index]
 		tor, ok := m.reach(r.Index)
 		if !ok {
-			sp.Infof(now, "no working network path to %s", bl.Path)
+			sp.Info(now, msgNoPath, trace.Str(bl.Path))
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Execute, m.TORs[tor].Path)
 		if !bl.State.answers() {
-			sp.Infof(now, "%s is %s and does not answer", bl.Path, bl.State)
+			sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, bl.Path)
@@ -458,7 +463,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 	case KindPDU:
 		p := &m.PDUs[r.Index]
 		if p.State == PDUStuck {
-			sp.Infof(now, "%s is stuck and does not answer", p.Path)
+			sp.Info(now, msgStuckSilent, trace.Str(p.Path))
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, p.Path)
@@ -466,7 +471,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 	case KindTOR:
 		t := &m.TORs[r.Index]
 		if t.State == TORStuck {
-			sp.Infof(now, "%s is stuck and does not answer", t.Path)
+			sp.Info(now, msgStuckSilent, trace.Str(t.Path))
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, t.Path)
