@@ -136,21 +136,22 @@ func (m *Monitor) heartbeat(hb hardware.Heartbeat) {
 	el.obs.State, el.obs.LastSeen, el.obs.SilentSince = hb.State, now, clock.Never
 	el.obs.Faulted = slices.Clone(hb.Faulted)
 	el.obs.Health = m.heardHealth(el)
-	sp := m.env.Trace.Start(now, "monitor: "+el.path+" reports "+hb.State)
+	path, state := trace.Str(el.path), trace.Str(hb.State)
+	sp := m.env.Trace.StartMsg(now, msgReports, path, state)
 	defer sp.End()
 	sp.Impact(trace.Modify, el.path)
 	switch {
 	case was.Health == views.NeverSeen:
-		sp.Reasonf("first report from %s: %s", el.path, hb.State)
+		sp.ReasonMsg(msgFirstReport, path, state)
 	case !was.Health.Heard():
-		sp.Reasonf("%s answers again after %s of silence (it was %s), reporting %s", el.path, trace.Count(now-was.SilentSince, "tick", "ticks"), was.Health, hb.State)
+		sp.ReasonMsg(msgAnswersAgain, path, trace.Int(now-was.SilentSince), health(was.Health), state)
 	case was.State != hb.State:
-		sp.Reasonf("%s reports a change: %s -> %s", el.path, was.State, hb.State)
+		sp.ReasonMsg(msgReportsChange, path, trace.Str(was.State), state)
 	default:
-		sp.Reasonf("%s reports its faulted ports: %v", el.path, hb.Faulted)
+		sp.ReasonMsg(msgReportsFaulted, path, trace.Str(fmt.Sprint(hb.Faulted)))
 	}
 	if len(hb.Faulted) > 0 {
-		sp.Warnf(now, "%s reports faulted cables on ports %v", el.path, hb.Faulted)
+		sp.Warn(now, msgFaultedCables, path, trace.Str(fmt.Sprint(hb.Faulted)))
 	}
 	m.put(e)
 }
@@ -184,9 +185,9 @@ func (m *Monitor) targetChanged(ch store.Change) {
 	el.target = t
 	if el.obs.Health.Heard() {
 		if h := m.heardHealth(el); h != el.obs.Health {
-			sp := m.env.Trace.Start(m.env.Now, "monitor: "+el.path+" is "+h.String())
-			sp.Reasonf("%s is heard, and its target condition is now %s, so it is %s", el.path, t.Condition, h)
-			sp.Infof(m.env.Now, "%s %s -> %s", el.path, el.obs.Health, h)
+			sp := m.env.Trace.StartMsg(m.env.Now, msgIs, trace.Str(el.path), health(h))
+			sp.ReasonMsg(msgIsWhy, trace.Str(el.path), trConditions.Of(uint8(t.Condition)), health(h))
+			sp.Info(m.env.Now, msgHealthChange, trace.Str(el.path), health(el.obs.Health), health(h))
 			sp.Impact(trace.Modify, el.path)
 			sp.End()
 			el.obs.Health = h
@@ -201,14 +202,14 @@ func (m *Monitor) Handle(ev clock.Event) {
 	e := int32(ev.Target)
 	el := &m.elems[e]
 	if ev.Ref != el.serial {
-		sp := m.env.Trace.StartInfra(now, "monitor: silence timer for "+el.path)
-		sp.Reason("stale: the element was heard from since the timer was armed, so it is ignored")
+		sp := m.env.Trace.StartInfraMsg(now, msgSilenceTimer, trace.Str(el.path))
+		sp.ReasonMsg(msgStaleTimer)
 		sp.End()
 		return
 	}
 	silent := now - el.obs.SilentSince
-	poll := m.env.Trace.StartInfra(now, "monitor: poll "+el.path)
-	poll.Reasonf("no heartbeat from %s for %s: ask it for its status", el.path, trace.Count(silent, "tick", "ticks"))
+	poll := m.env.Trace.StartInfraMsg(now, msgPoll, trace.Str(el.path))
+	poll.ReasonMsg(msgPollWhy, trace.Str(el.path), trace.Int(silent))
 	rep := m.hw.Do(hardware.Request{Op: hardware.OpStatus, Target: m.hw.ElementRef(e), Guard: now}, poll)
 	poll.End()
 	if !rep.Dropped && rep.Err == nil {
@@ -216,37 +217,39 @@ func (m *Monitor) Handle(ev clock.Event) {
 		m.heartbeat(hardware.Heartbeat{Element: m.hw.ElementRef(e), At: now, Up: true, State: rep.Status.State})
 		return
 	}
-	sp := m.env.Trace.Start(now, "monitor: "+el.path+" is silent")
+	sp := m.env.Trace.StartMsg(now, msgSilent, trace.Str(el.path))
 	defer sp.End()
 	sp.Impact(trace.Modify, el.path)
 	was := el.obs.Health
 	if ev.Arg == 1 {
 		el.obs.Health = views.Suspected
-		sp.Reasonf("%s has sent no heartbeat since t=%d (%s) and did not answer a status poll, so it is suspected", el.path, el.obs.SilentSince, trace.Count(silent, "tick", "ticks"))
+		sp.ReasonMsg(msgSuspected, trace.Str(el.path), trace.Int(el.obs.SilentSince), trace.Int(silent))
 		m.env.Queue.Push(el.obs.SilentSince+m.set.FailAfter, clock.Event{Kind: EvSilence, Target: uint32(e), Ref: el.serial, Arg: 2})
 	} else {
 		el.obs.Health = views.Unavailable
-		sp.Reasonf("%s has been silent since t=%d (%s), so it is marked unavailable; %s", el.path, el.obs.SilentSince, trace.Count(silent, "tick", "ticks"), m.cannotTell(e))
+		msg, what := m.cannotTell(e)
+		sp.ReasonMsg(msg, trace.Str(el.path), trace.Int(el.obs.SilentSince), trace.Int(silent), what)
 	}
-	sp.Infof(now, "%s %s -> %s (last reported %q at t=%d)", el.path, was, el.obs.Health, el.obs.State, el.obs.LastSeen)
-	el.obs.Link = uint64(sp.Link(now, "what depends on "+el.path+" reacts"))
+	sp.Info(now, msgSilentChange, trace.Str(el.path), health(was), health(el.obs.Health), trace.Str(el.obs.State), trace.Int(el.obs.LastSeen))
+	el.obs.Link = uint64(sp.LinkMsg(now, msgDependents, trace.Str(el.path)))
 	m.put(e)
 }
 
-// cannotTell says what the silence may mean. For a blade, the monitor only
+// cannotTell says what the silence may mean: the message that marks the
+// element unavailable, and its last argument. For a blade, the monitor only
 // knows whether the TORs that link it are heard.
-func (m *Monitor) cannotTell(e int32) string {
+func (m *Monitor) cannotTell(e int32) (trace.Msg, trace.Arg) {
 	switch t := m.elems[e].target; {
 	case !t.Enabled:
-		return "it is disabled, so its silence is expected"
+		return msgUnavailable, trCannotTell.Of(0)
 	case t.Condition == inventory.ConditionOutForRepair:
-		return "it is out for repair, so its silence is expected"
+		return msgUnavailable, trCannotTell.Of(1)
 	case !t.ShouldRun():
-		return "its target takes it out of service (" + t.Condition.String() + "), so its silence is what was asked for"
+		return msgUnavailableOut, trConditions.Of(uint8(t.Condition))
 	}
 	ref := m.hw.ElementRef(e)
 	if ref.Kind != hardware.KindBlade {
-		return "it may be stuck, off or cut off: the monitor cannot tell which"
+		return msgUnavailable, trCannotTell.Of(2)
 	}
 	var silentTORs []string
 	r := &m.hw.Racks[m.hw.Blades[ref.Index].Rack]
@@ -257,9 +260,9 @@ func (m *Monitor) cannotTell(e int32) string {
 		}
 	}
 	if len(silentTORs) > 0 {
-		return fmt.Sprintf("its rack's TOR %s is silent too: a blade cut off by its TOR looks exactly like a dead one, and the monitor cannot tell them apart", strings.Join(silentTORs, ", "))
+		return msgUnavailableTOR, trace.Str(strings.Join(silentTORs, ", "))
 	}
-	return "the monitor cannot tell a dead blade from a broken path to it"
+	return msgUnavailable, trCannotTell.Of(3)
 }
 
 // MarshalSnapshot writes every element's observed record and timer serial.

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -72,15 +73,30 @@ type enumDef struct {
 var enums = []enumDef{{}} // 0 is no enum
 
 // DefineEnum adds an enum to the catalogue. names[v] is displayed for value
-// v. Call it at init; a repeated key panics.
+// v. Call it at init. Packages that share an enum may each define it: a
+// repeated key with the same names gives the same EnumSet, with other names
+// it panics.
 func DefineEnum(key string, names []string) EnumSet {
-	for _, e := range enums[1:] {
+	for i, e := range enums[1:] {
 		if e.key == key {
-			panic("trace: enum " + key + " defined twice")
+			if !slices.Equal(e.names, names) {
+				panic("trace: enum " + key + " defined twice, with other names")
+			}
+			return EnumSet(i + 1)
 		}
 	}
 	enums = append(enums, enumDef{key: key, names: names})
 	return EnumSet(len(enums) - 1)
+}
+
+// EnumNames lists the names of values 0 … n-1 of an enum whose String
+// method is name, for DefineEnum.
+func EnumNames[T ~uint8](n int, name func(T) string) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = name(T(i))
+	}
+	return out
 }
 
 // Of is the argument for value v of the enum.
