@@ -33,7 +33,10 @@ and can be reworded without changing any hash. Arguments are Int, Uint, Str
 (an element path, a name from the scenario, a user's free text: never English
 composed by the caller) and an enum's value (EnumSet.Of, Bool). A template
 has numbered holes: {0} is argument 0, {0:q} quotes it, and {0:tick|ticks}
-writes a number with a noun in its English number ("1 tick", "3 ticks").
+writes a number with a noun in its English number ("1 tick", "3 ticks"), and
+a last hole {1..., } takes any number of arguments from 1 on, joined by ", ".
+An argument can be a message in turn (AppendMsg), for a part of a sentence
+that varies in shape, such as the items of such a list.
 Recording a message formats nothing: its arguments are copied into the span.
 
 The string methods (Start with a name, Reason, Infof, Logf, Link, …) remain
@@ -93,7 +96,8 @@ infrastructure entries too):
 	impact  = byte Impact, string Element
 	message = string Key ("" for no message), uvarint len(Args), arg…
 	arg     = byte Kind, then by kind: Int 1: varint; Uint 2: uvarint;
-	          Str 3: string; Enum 4: string the enum's key, uvarint the value
+	          Str 3: string; Enum 4: string the enum's key, uvarint the value;
+	          Msg 5: string the message's key, uvarint n (its n arguments follow)
 	string  = uvarint length in bytes, the bytes
 
 uvarint and varint (zig-zag) are encoding/binary's; enums are their numeric

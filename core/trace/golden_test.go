@@ -33,6 +33,8 @@ var (
 	goldenRefused    = Define("test.golden.refused", "port {0} refused: {1}")
 	goldenUser       = Define("test.golden.user", "user: {0} workload")
 	goldenVerbs      = DefineEnum("test.golden.verbs", []string{"start", "stop"})
+	goldenVlan       = Define("test.golden.vlan", "program {0...}")
+	goldenWord       = Define("test.golden.word", "{0}")
 )
 
 // goldenTrace is one of each thing a trace holds: nesting, lifted impacts,
@@ -71,7 +73,7 @@ func goldenTrace() *Tracer {
 
 	r := tr.StartLinked(4, "connect ports", ask)
 	r.Impact(Modify, rack+"/tor/0")
-	sub := r.Child(4, "program vlan")
+	sub := r.ChildMsg(4, goldenVlan, AppendMsg(nil, goldenWord, Str("vlan"))...)
 	sub.Error(5, goldenRefused, Int(1), Str("cable faulted"))
 	sub.Impact(Modify, rack+"/tor/0")
 	sub.End()

@@ -58,6 +58,9 @@ func appendMessage(b []byte, m Message) []byte {
 		case ArgEnum:
 			b = appendString(b, a.Enum.key())
 			b = binary.AppendUvarint(b, a.N)
+		case ArgMsg:
+			b = appendString(b, a.Msg.Key())
+			b = binary.AppendUvarint(b, a.N)
 		}
 	}
 	return b

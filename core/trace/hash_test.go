@@ -40,6 +40,8 @@ func TestHashIsPinned(t *testing.T) {
 }
 
 var (
+	testMsgList = Define("test.list", "{0} did {1...; }")
+	testMsgItem = Define("test.item", "item {0}")
 	testMsgAB   = Define("test.ab", "a {0} b {1:q} c {2:tick|ticks} {3}")
 	testMsgNone = Define("test.none", "nothing")
 	testEnum    = DefineEnum("test.enum", []string{"zero", "one"})
@@ -75,6 +77,31 @@ func TestCanonicalBytes(t *testing.T) {
 	}
 	require.Equal(t, want, appendCanonical(nil, &e))
 	require.Equal(t, "a -1 b \"x\" c 2 ticks one", e.Name.String())
+}
+
+// A message as an argument, in a list: rendered in place, hashed as its key,
+// its count and its arguments.
+func TestNestedMessagesAndLists(t *testing.T) {
+	args := []Arg{Str("x")}
+	args = AppendMsg(args, testMsgItem, Int(1))
+	args = AppendMsg(args, testMsgNone)
+	args = append(args, Str("plain"))
+	m := Message{Code: testMsgList, Args: args}
+	require.Equal(t, "x did item 1; nothing; plain", m.String())
+	require.NoError(t, m.check())
+	require.Equal(t, "x did ", Message{Code: testMsgList, Args: []Arg{Str("x")}}.String())
+	want := []byte{9, 't', 'e', 's', 't', '.', 'l', 'i', 's', 't', 5, // key, five slots (argument count in the flat form)
+		3, 1, 'x', // str "x"
+		5, 9, 't', 'e', 's', 't', '.', 'i', 't', 'e', 'm', 1, 1, 2, // msg test.item with 1 argument: int 1
+		5, 9, 't', 'e', 's', 't', '.', 'n', 'o', 'n', 'e', 0, // msg test.none, no arguments
+		3, 5, 'p', 'l', 'a', 'i', 'n'}
+	require.Equal(t, want, appendMessage(nil, m))
+
+	bad := append([]Arg(nil), args...)
+	bad[1].N = 2 // test.item takes 1
+	require.Error(t, Message{Code: testMsgList, Args: bad}.check())
+	require.Panics(t, func() { AppendMsg(nil, testMsgItem) })
+	require.Panics(t, func() { New(0).StartMsg(0, testMsgItem) })
 }
 
 // Rewording a template changes no hash: the hash covers codes and

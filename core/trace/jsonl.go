@@ -27,7 +27,8 @@ import (
 //
 // (on one line). Each message is written twice: its English as rendered now
 // (name, reason, text), and its code and typed arguments, an argument being
-// one of {"int":-3}, {"uint":3}, {"str":"…"} or {"enum":"key","value":1}.
+// one of {"int":-3}, {"uint":3}, {"str":"…"}, {"enum":"key","value":1} or
+// {"msg":"key","n":2}, a message as an argument whose n arguments follow.
 // ReadJSONL reads the codes and arguments and ignores the English, so a
 // reworded template reads back fine. Strings must be valid UTF-8 to
 // round-trip: invalid bytes are written as U+FFFD, as encoding/json does.
@@ -122,6 +123,11 @@ func appendJSONMessage(b []byte, m Message, codeKey, argsKey string) []byte {
 			b = appendJSONString(b, a.Enum.key())
 			b = append(b, `,"value":`...)
 			b = strconv.AppendUint(b, a.N, 10)
+		case ArgMsg:
+			b = append(b, `{"msg":`...)
+			b = appendJSONString(b, a.Msg.Key())
+			b = append(b, `,"n":`...)
+			b = strconv.AppendUint(b, a.N, 10)
 		}
 		b = append(b, '}')
 	}
@@ -204,6 +210,8 @@ type jsonArg struct {
 	Str   *string `json:"str"`
 	Enum  *string `json:"enum"`
 	Value *uint64 `json:"value"`
+	Msg   *string `json:"msg"`
+	Count *uint64 `json:"n"`
 }
 
 type jsonImpact struct {
@@ -345,13 +353,13 @@ func (p *fieldParser) message(field string, text, code *string, args *[]jsonArg)
 	for i, ja := range jargs {
 		at := fmt.Sprintf("%sArgs[%d]", field, i)
 		n := 0
-		for _, set := range []bool{ja.Int != nil, ja.Uint != nil, ja.Str != nil, ja.Enum != nil} {
+		for _, set := range []bool{ja.Int != nil, ja.Uint != nil, ja.Str != nil, ja.Enum != nil, ja.Msg != nil} {
 			if set {
 				n++
 			}
 		}
-		if n != 1 || (ja.Value != nil) != (ja.Enum != nil) {
-			p.fail(at, errors.New("must be one of {\"int\":…}, {\"uint\":…}, {\"str\":…} or {\"enum\":…,\"value\":…}"))
+		if n != 1 || (ja.Value != nil) != (ja.Enum != nil) || (ja.Count != nil) != (ja.Msg != nil) {
+			p.fail(at, errors.New("must be one of {\"int\":…}, {\"uint\":…}, {\"str\":…}, {\"enum\":…,\"value\":…} or {\"msg\":…,\"n\":…}"))
 			return Message{}
 		}
 		switch {
@@ -361,6 +369,13 @@ func (p *fieldParser) message(field string, text, code *string, args *[]jsonArg)
 			m.Args[i] = Arg{Kind: ArgUint, N: *ja.Uint}
 		case ja.Str != nil:
 			m.Args[i] = Str(*ja.Str)
+		case ja.Msg != nil:
+			c, ok := LookupMsg(*ja.Msg)
+			if !ok {
+				p.fail(at, fmt.Errorf("unknown message %q", *ja.Msg))
+				return Message{}
+			}
+			m.Args[i] = Arg{Kind: ArgMsg, Msg: c, N: *ja.Count}
 		default:
 			e, ok := lookupEnum(*ja.Enum)
 			if !ok {

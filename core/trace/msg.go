@@ -31,17 +31,62 @@ const (
 	ArgUint                    // an unsigned number
 	ArgStr                     // a string: an element path, a name from the scenario, a user's text
 	ArgEnum                    // a value of an enum defined with DefineEnum
+	ArgMsg                     // a message as an argument: its code and count here, its arguments next (see AppendMsg)
 )
 
-var argKindNames = [...]string{"", "int", "uint", "str", "enum"}
+var argKindNames = [...]string{"", "int", "uint", "str", "enum", "msg"}
 
-// Arg is one typed argument of a message. Build it with Int, Uint, Str or
-// EnumSet.Of.
+// Arg is one typed argument of a message. Build it with Int, Uint, Str,
+// EnumSet.Of or AppendMsg.
 type Arg struct {
 	Kind ArgKind
 	Enum EnumSet // ArgEnum: which enum
-	N    uint64  // ArgInt (as int64 bits), ArgUint, ArgEnum (the value)
+	Msg  Msg     // ArgMsg: which message
+	N    uint64  // ArgInt (as int64 bits), ArgUint, ArgEnum (the value), ArgMsg (its number of arguments)
 	S    string  // ArgStr
+}
+
+// AppendMsg appends message m with its arguments to args, as one argument
+// of the message args are for: a part of a sentence that is itself a
+// message, such as one item of a list ("replaced cable {0}"). The
+// arguments are stored flat: an ArgMsg header counting m's arguments, then
+// them (each of which may be a message in turn).
+func AppendMsg(args []Arg, m Msg, mArgs ...Arg) []Arg {
+	if !m.takes(countTop(mArgs)) {
+		panic(fmt.Sprintf("trace: message %s takes %d arguments, got %d", m.Key(), m.Arity(), countTop(mArgs)))
+	}
+	args = append(args, Arg{Kind: ArgMsg, Msg: m, N: uint64(countTop(mArgs))})
+	return append(args, mArgs...)
+}
+
+// argSize is the number of slots argument i takes: 1, or for a message 1
+// plus its arguments' slots. A malformed count is cut at the end of args.
+func argSize(args []Arg, i int) int {
+	if args[i].Kind != ArgMsg {
+		return 1
+	}
+	j := i + 1
+	for k := uint64(0); k < args[i].N && j < len(args); k++ {
+		j += argSize(args, j)
+	}
+	return min(j, len(args)) - i
+}
+
+// countTop is the number of top-level arguments in args.
+func countTop(args []Arg) int {
+	n := 0
+	for i := 0; i < len(args); i += argSize(args, i) {
+		n++
+	}
+	return n
+}
+
+// topLevel appends the positions of the top-level arguments of args.
+func topLevel(dst []int, args []Arg) []int {
+	for i := 0; i < len(args); i += argSize(args, i) {
+		dst = append(dst, i)
+	}
+	return dst
 }
 
 // Int is a signed number argument (ticks, counts).
@@ -134,6 +179,8 @@ func Bool(b bool) Arg {
 //	{0}            argument 0 as it is (a number in decimal, a string, an enum's name)
 //	{0:q}          argument 0 quoted as a Go string ("rule \"x\"")
 //	{0:tick|ticks} argument 0, a number, and a noun in its English number: "1 tick", "3 ticks"
+//	{1...SEP}      arguments 1 to the last, each as it is, SEP between them (the
+//	               highest-numbered hole: the message takes any number of arguments from 1 on)
 //
 // Any other '{' is a literal. Every argument must be used at least once.
 type segment struct {
@@ -141,13 +188,16 @@ type segment struct {
 	arg       int // -1: lit only
 	quote     bool
 	one, many string
+	list      bool   // arguments arg… joined by sep
+	sep       string // list only
 }
 
 type msgDef struct {
-	key   string
-	tmpl  string
-	segs  []segment
-	arity int
+	key      string
+	tmpl     string
+	segs     []segment
+	arity    int  // the number of arguments; for a variadic message, the least
+	variadic bool // the last hole is a list
 }
 
 var msgs = []msgDef{{}} // 0 is no message
@@ -175,8 +225,8 @@ func Define(key, template string) Msg {
 }
 
 func (d *msgDef) parse(template string) {
-	d.tmpl, d.segs, d.arity = template, nil, 0
-	used := 0
+	d.tmpl, d.segs, d.arity, d.variadic = template, nil, 0, false
+	used, listArg := 0, -1
 	lit := ""
 	for rest := template; rest != ""; {
 		i := strings.IndexByte(rest, '{')
@@ -195,11 +245,18 @@ func (d *msgDef) parse(template string) {
 		hole := rest[1:j]
 		rest = rest[j+1:]
 		num, format, _ := strings.Cut(hole, ":")
+		s := segment{lit: lit}
+		if before, sep, ok := strings.Cut(hole, "..."); ok {
+			num, format, s.list, s.sep = before, "", true, sep
+		}
 		n, err := strconv.Atoi(num)
-		if err != nil || n > 15 {
+		if err != nil || n > 15 || (s.list && d.variadic) {
 			panic(fmt.Sprintf("trace: message %s: bad hole {%s}", d.key, hole))
 		}
-		s := segment{lit: lit, arg: n}
+		s.arg = n
+		if s.list {
+			d.variadic, listArg = true, n
+		}
 		lit = ""
 		switch {
 		case format == "":
@@ -219,6 +276,12 @@ func (d *msgDef) parse(template string) {
 	}
 	if used != 1<<d.arity-1 {
 		panic(fmt.Sprintf("trace: message %s: template %q skips an argument", d.key, template))
+	}
+	if d.variadic {
+		if listArg != d.arity-1 {
+			panic(fmt.Sprintf("trace: message %s: the list in %q is not its last argument", d.key, template))
+		}
+		d.arity-- // the list may be empty
 	}
 }
 
@@ -248,12 +311,22 @@ func (m Msg) Template() string {
 	return ""
 }
 
-// Arity is the number of arguments the message takes.
+// Arity is the number of arguments the message takes (for a variadic
+// message, the least it takes).
 func (m Msg) Arity() int {
 	if int(m) < len(msgs) {
 		return msgs[m].arity
 	}
 	return 0
+}
+
+// takes reports whether the message takes n (top-level) arguments.
+func (m Msg) takes(n int) bool {
+	if int(m) >= len(msgs) || m == 0 {
+		return false
+	}
+	d := &msgs[m]
+	return n == d.arity || d.variadic && n > d.arity
 }
 
 // LookupMsg finds a message by key.
@@ -291,42 +364,60 @@ func (m Message) String() string {
 }
 
 // AppendText appends the English of the message to b.
-func (m Message) AppendText(b []byte) []byte {
-	if m.Code == 0 || int(m.Code) >= len(msgs) {
+func (m Message) AppendText(b []byte) []byte { return appendMsgText(b, m.Code, m.Args) }
+
+func appendMsgText(b []byte, code Msg, args []Arg) []byte {
+	if code == 0 || int(code) >= len(msgs) {
 		return b
 	}
-	for _, s := range msgs[m.Code].segs {
+	var top [16]int
+	tops := topLevel(top[:0], args)
+	for _, s := range msgs[code].segs {
 		b = append(b, s.lit...)
 		if s.arg < 0 {
 			continue
 		}
-		if s.arg >= len(m.Args) {
-			b = append(b, "{?}"...)
+		if s.arg >= len(tops) {
+			if !s.list {
+				b = append(b, "{?}"...)
+			}
 			continue
 		}
-		a := m.Args[s.arg]
+		if s.list {
+			for k, p := range tops[s.arg:] {
+				if k > 0 {
+					b = append(b, s.sep...)
+				}
+				b = appendValue(b, args, p)
+			}
+			continue
+		}
+		p := tops[s.arg]
+		a := args[p]
 		switch {
 		case s.quote:
 			if a.Kind == ArgStr {
 				b = strconv.AppendQuote(b, a.S)
 			} else {
-				b = strconv.AppendQuote(b, string(a.appendValue(nil)))
+				b = strconv.AppendQuote(b, string(appendValue(nil, args, p)))
 			}
 		case s.one != "":
-			b = a.appendValue(b)
+			b = appendValue(b, args, p)
 			if (a.Kind == ArgInt || a.Kind == ArgUint) && a.N == 1 {
 				b = append(append(b, ' '), s.one...)
 			} else {
 				b = append(append(b, ' '), s.many...)
 			}
 		default:
-			b = a.appendValue(b)
+			b = appendValue(b, args, p)
 		}
 	}
 	return b
 }
 
-func (a Arg) appendValue(b []byte) []byte {
+// appendValue renders argument p of args (a message with its arguments).
+func appendValue(b []byte, args []Arg, p int) []byte {
+	a := args[p]
 	switch a.Kind {
 	case ArgInt:
 		return strconv.AppendInt(b, int64(a.N), 10)
@@ -339,6 +430,8 @@ func (a Arg) appendValue(b []byte) []byte {
 			return append(b, enums[a.Enum].names[a.N]...)
 		}
 		return strconv.AppendUint(append(append(b, a.Enum.key()...), '#'), a.N, 10)
+	case ArgMsg:
+		return appendMsgText(b, a.Msg, args[p+1:p+argSize(args, p)])
 	}
 	return append(b, "{?}"...)
 }
@@ -351,28 +444,44 @@ func (m Message) check() error {
 		}
 		return nil
 	}
-	if int(m.Code) >= len(msgs) {
-		return fmt.Errorf("unknown message %d", m.Code)
+	return checkArgs(m.Code, m.Args)
+}
+
+func checkArgs(code Msg, args []Arg) error {
+	if int(code) >= len(msgs) || code == 0 {
+		return fmt.Errorf("unknown message %d", code)
 	}
-	if want := msgs[m.Code].arity; len(m.Args) != want {
-		return fmt.Errorf("message %s takes %d arguments, got %d", m.Code.Key(), want, len(m.Args))
-	}
-	for i, a := range m.Args {
+	n := 0
+	for i := 0; i < len(args); i += argSize(args, i) {
+		n++
+		a := args[i]
 		switch a.Kind {
 		case ArgInt, ArgUint, ArgStr:
-			if a.Enum != 0 || (a.Kind == ArgStr && a.N != 0) || (a.Kind != ArgStr && a.S != "") {
+			if a.Enum != 0 || a.Msg != 0 || (a.Kind == ArgStr && a.N != 0) || (a.Kind != ArgStr && a.S != "") {
 				return fmt.Errorf("args[%d]: stray payload for a %s", i, argKindNames[a.Kind])
 			}
 		case ArgEnum:
-			if a.Enum == 0 || int(a.Enum) >= len(enums) || a.S != "" {
+			if a.Enum == 0 || int(a.Enum) >= len(enums) || a.S != "" || a.Msg != 0 {
 				return fmt.Errorf("args[%d]: unknown enum", i)
 			}
 			if a.N >= uint64(len(enums[a.Enum].names)) {
 				return fmt.Errorf("args[%d]: value %d out of range for enum %s", i, a.N, a.Enum.key())
 			}
+		case ArgMsg:
+			size := argSize(args, i)
+			sub := args[i+1 : i+size]
+			if a.Enum != 0 || a.S != "" || uint64(countTop(sub)) != a.N {
+				return fmt.Errorf("args[%d]: message %s: malformed", i, a.Msg.Key())
+			}
+			if err := checkArgs(a.Msg, sub); err != nil {
+				return fmt.Errorf("args[%d]: %w", i, err)
+			}
 		default:
 			return fmt.Errorf("args[%d]: invalid kind %d", i, a.Kind)
 		}
+	}
+	if !code.takes(n) {
+		return fmt.Errorf("message %s takes %d arguments, got %d", code.Key(), code.Arity(), n)
 	}
 	return nil
 }

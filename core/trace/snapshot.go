@@ -20,7 +20,8 @@ import (
 //	       bool Infra; uint Severity; uint n, n × (int Tick, uint Severity,
 //	       uint Kind, message Text, uint Ref); uint n, n × (uint Impact, string Element)
 //	message: string key ("" for none), uint n, n × (uint kind, then
-//	       int (int), uint (uint), string (str), or string enum key and uint value (enum))
+//	       int (int), uint (uint), string (str), string enum key and uint value (enum),
+//	       or string message key and uint count (msg; its arguments follow))
 //
 // The retention is not in it: it is a setting of the session, not state.
 // Version 1 held English text rather than messages and is refused: a
@@ -191,6 +192,9 @@ func writeMessage(w *snap.Writer, m Message) {
 		case ArgEnum:
 			w.String(a.Enum.key())
 			w.Uint(a.N)
+		case ArgMsg:
+			w.String(a.Msg.Key())
+			w.Uint(a.N)
 		}
 	}
 }
@@ -226,6 +230,14 @@ func readMessage(r *snap.Reader) Message {
 					r.Failf("trace: unknown enum %q", key)
 				}
 				a.Enum = e
+				a.N = r.Uint()
+			case ArgMsg:
+				key := r.String()
+				code, ok := LookupMsg(key)
+				if !ok && r.Err() == nil {
+					r.Failf("trace: unknown message %q", key)
+				}
+				a.Msg = code
 				a.N = r.Uint()
 			default:
 				if r.Err() == nil {

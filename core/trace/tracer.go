@@ -215,7 +215,7 @@ func (s *Span) msg(m Msg, args []Arg) Message {
 	if m == 0 {
 		return Message{}
 	}
-	if int(m) >= len(msgs) || msgs[m].arity != len(args) {
+	if !m.takes(countTop(args)) {
 		panic(fmt.Sprintf("trace: message %s takes %d arguments, got %d", m.Key(), m.Arity(), len(args)))
 	}
 	if len(args) == 0 {
