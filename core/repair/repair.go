@@ -363,9 +363,10 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 	if d.Call == "" {
 		if el.quiet != d.Rule {
 			el.quiet = d.Rule
-			sp := m.start(now, "repair: "+d.Rule+" "+el.path, link)
-			sp.Reason(d.Reason)
-			sp.Warnf(now, "no choice of rule %q applies to %s (facts: %s)", d.Rule, el.path, strings.Join(facts, ", "))
+			sp := m.start(now, link, trace.Str(d.Rule), trace.Str(el.path))
+			var buf [8]trace.Arg
+			sp.ReasonMsg(msgRuleReason, reasonArgs(buf[:0], &d)...)
+			sp.Warn(now, msgNoChoice, trace.Str(d.Rule), trace.Str(el.path), trace.Str(strings.Join(facts, ", ")))
 			sp.End()
 		}
 		return
@@ -374,11 +375,12 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 	if !m.admit(e, d) {
 		return
 	}
-	sp := m.start(now, "repair: "+d.Choice+" "+el.path, link)
+	sp := m.start(now, link, trace.Str(d.Choice), trace.Str(el.path))
 	defer sp.End()
-	sp.Reason(d.Reason)
+	var buf [8]trace.Arg
+	sp.ReasonMsg(msgRuleReason, reasonArgs(buf[:0], &d)...)
 	sp.Impact(trace.Execute, el.path)
-	sp.Debugf(now, "rule %q, choice %q; facts: %s", d.Rule, d.Choice, strings.Join(facts, ", "))
+	sp.Debug(now, msgChose, trace.Str(d.Rule), trace.Str(d.Choice), trace.Str(strings.Join(facts, ", ")))
 	if !slices.Contains(el.tried, d.Choice) {
 		el.tried = append(el.tried, d.Choice)
 		slices.Sort(el.tried)
@@ -401,9 +403,9 @@ func (m *Manager) admit(e int32, d rules.Decision) bool {
 	}
 	if el.decisions == DecisionsPerTickMax {
 		m.env.Halt(&RunawayError{At: now, Element: el.path, Rule: d.Rule, Choice: d.Choice, Decisions: DecisionsPerTickMax})
-		sp := m.env.Trace.Start(now, "repair: stopped at "+el.path)
-		sp.Reasonf("rule %q decided about %s %d times in this tick and would go on: the run stops here", d.Rule, el.path, DecisionsPerTickMax)
-		sp.Errorf(now, "%v", m.env.Halted())
+		sp := m.env.Trace.StartMsg(now, msgStopped, trace.Str(el.path))
+		sp.ReasonMsg(msgStoppedWhy, trace.Str(d.Rule), trace.Str(el.path), trace.Int(DecisionsPerTickMax))
+		sp.Error(now, msgHalted, trace.Str(m.env.Halted().Error()))
 		sp.End()
 		return false
 	}
@@ -411,11 +413,12 @@ func (m *Manager) admit(e int32, d rules.Decision) bool {
 	return true
 }
 
-func (m *Manager) start(now clock.Tick, name string, link trace.LinkID) *trace.Span {
+// start starts a decision's span, "repair: <what> <path>".
+func (m *Manager) start(now clock.Tick, link trace.LinkID, what, path trace.Arg) *trace.Span {
 	if link != 0 {
-		return m.env.Trace.StartLinked(now, name, link)
+		return m.env.Trace.StartLinkedMsg(now, link, msgDecision, what, path)
 	}
-	return m.env.Trace.Start(now, name)
+	return m.env.Trace.StartMsg(now, msgDecision, what, path)
 }
 
 // call carries out an action.
@@ -445,7 +448,7 @@ func (m *Manager) call(sp *trace.Span, e int32, call string) {
 		do(hardware.OpPower, false, false)
 		el := &m.elems[e]
 		el.cycle++ // a pending power-on of an older power-cycle is replaced by this one's
-		link := sp.Link(now, "power back on at t="+fmt.Sprint(now+1))
+		link := sp.LinkMsg(now, msgPowerBackAt, trace.Int(now+1))
 		m.env.Queue.Push(now+1, clock.Event{Kind: EvPowerBack, Target: uint32(e), Ref: el.cycle, Link: uint64(link)})
 	case "technician":
 		m.callTechnician(sp, e)
@@ -456,7 +459,7 @@ func (m *Manager) call(sp *trace.Span, e int32, call string) {
 func (m *Manager) setCondition(sp *trace.Span, e int32, c inventory.Condition) {
 	el := &m.elems[e]
 	t := m.target(e)
-	sp.Infof(m.env.Now, "%s target condition %s -> %s", el.path, t.Condition, c)
+	sp.Info(m.env.Now, msgCondition, trace.Str(el.path), trConditions.Of(uint8(t.Condition)), trConditions.Of(uint8(c)))
 	sp.Impact(trace.Modify, "target/"+el.path)
 	t.Condition = c
 	m.env.Store.Put(store.Target, el.path, t)
@@ -476,8 +479,8 @@ func (m *Manager) callTechnician(sp *trace.Span, e int32) {
 	if mean := m.repairMean(e); mean > 0 {
 		d = clock.Tick(m.rand.Exp(float64(mean)))
 	}
-	link := sp.Link(now, fmt.Sprintf("technician due t=%d", now+d))
-	sp.Infof(now, "a technician is called for %s and will be done at t=%d", el.path, now+d)
+	link := sp.LinkMsg(now, msgTechDue, trace.Int(now+d))
+	sp.Info(now, msgTechCalled, trace.Str(el.path), trace.Int(now+d))
 	m.env.Queue.Push(now+d, clock.Event{Kind: EvTechnician, Target: uint32(e), Ref: el.serial, Link: uint64(link)})
 }
 
@@ -540,8 +543,8 @@ func (m *Manager) Handle(ev clock.Event) {
 		if ev.Ref != el.cycle {
 			return
 		}
-		sp := m.env.Trace.StartLinked(now, "repair: power back on "+el.path, trace.LinkID(ev.Link))
-		sp.Reasonf("the second half of a power-cycle of %s: power on (and connect) again", el.path)
+		sp := m.env.Trace.StartLinkedMsg(now, trace.LinkID(ev.Link), msgPowerBack, trace.Str(el.path))
+		sp.ReasonMsg(msgPowerBackWhy, trace.Str(el.path))
 		m.call(sp, e, "power-on")
 		sp.End()
 	case EvTechnician:
@@ -553,8 +556,8 @@ func (m *Manager) Handle(ev clock.Event) {
 		if ev.Ref != el.burn {
 			return
 		}
-		sp := m.env.Trace.Start(now, "repair: burn-in over "+el.path)
-		sp.Reasonf("%s has finished its burn-in of %s, so it is operational again", el.path, trace.Count(m.set.BurnIn, "tick", "ticks"))
+		sp := m.env.Trace.StartMsg(now, msgBurnInOver, trace.Str(el.path))
+		sp.ReasonMsg(msgBurnInWhy, trace.Str(el.path), trace.Int(m.set.BurnIn))
 		m.setCondition(sp, e, inventory.ConditionOperational)
 		sp.End()
 	default:
@@ -567,44 +570,45 @@ func (m *Manager) Handle(ev clock.Event) {
 func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 	now := m.env.Now
 	el := &m.elems[e]
-	sp := m.env.Trace.StartLinked(now, "technician: "+el.path, link)
+	sp := m.env.Trace.StartLinkedMsg(now, link, msgTechnician, trace.Str(el.path))
 	defer sp.End()
 	ref := m.hw.ElementRef(e)
-	var fixed []string
-	fix := func(what string, err error) {
+	var buf [8]trace.Arg
+	fixed := append(buf[:0], trace.Str(el.path)) // msgTechFixed's arguments: the path, then each fix
+	fix := func(err error, what trace.Msg, args ...trace.Arg) {
 		if err == nil {
-			fixed = append(fixed, what)
+			fixed = trace.AppendMsg(fixed, what, args...)
 		}
 	}
 	switch ref.Kind {
 	case hardware.KindBlade:
 		if m.hw.Blades[ref.Index].State == hardware.BladeFaulted {
-			fix("replaced the faulted blade", m.hw.RepairBlade(sp, ref.Index))
+			fix(m.hw.RepairBlade(sp, ref.Index), msgFixBlade)
 		}
 		power, network := m.hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
 			if m.cable(p).Faulted {
-				fix("replaced cable "+m.cable(p).Path, m.hw.SetCableFault(sp, p.Dev, int(p.Slot), false))
+				fix(m.hw.SetCableFault(sp, p.Dev, int(p.Slot), false), msgFixCable, trace.Str(m.cable(p).Path))
 			}
 		}
 	case hardware.KindPDU:
 		p := &m.hw.PDUs[ref.Index]
 		if p.State == hardware.PDUStuck {
-			fix("reset the stuck PDU", m.hw.SetPDUStuck(sp, ref.Index, false))
+			fix(m.hw.SetPDUStuck(sp, ref.Index, false), msgFixPDU)
 		}
 		for i := range p.Ports {
 			if p.Ports[i].Faulted {
-				fix("replaced cable "+p.Ports[i].Path, m.hw.SetCableFault(sp, ref, i, false))
+				fix(m.hw.SetCableFault(sp, ref, i, false), msgFixCable, trace.Str(p.Ports[i].Path))
 			}
 		}
 	case hardware.KindTOR:
 		t := &m.hw.TORs[ref.Index]
 		if t.State == hardware.TORStuck {
-			fix("reset the stuck TOR", m.hw.SetTORStuck(sp, ref.Index, false))
+			fix(m.hw.SetTORStuck(sp, ref.Index, false), msgFixTOR)
 		}
 		for i := range t.Ports {
 			if t.Ports[i].Faulted {
-				fix("replaced cable "+t.Ports[i].Path, m.hw.SetCableFault(sp, ref, i, false))
+				fix(m.hw.SetCableFault(sp, ref, i, false), msgFixCable, trace.Str(t.Ports[i].Path))
 			}
 		}
 	}
@@ -613,10 +617,10 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 			sp.Impact(trace.Delete, views.FaultKey(k))
 		}
 	}
-	if len(fixed) == 0 {
-		sp.Reasonf("the technician found nothing wrong with %s (no fault found) and hands it back", el.path)
+	if len(fixed) == 1 {
+		sp.ReasonMsg(msgTechNothing, trace.Str(el.path))
 	} else {
-		sp.Reasonf("the technician %s, and hands %s back", strings.Join(fixed, ", "), el.path)
+		sp.ReasonMsg(msgTechFixed, fixed...)
 	}
 	el.job, el.tried, el.unstarted, el.quiet = false, nil, true, ""
 	el.serial++

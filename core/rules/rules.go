@@ -63,10 +63,26 @@ func (f FactSet) Has(fact string) bool { return slices.Contains(f, fact) }
 // Decision is what the engine decided for one element.
 type Decision struct {
 	Rule   string
-	Choice string
+	Choice string // "" when no choice applies
 	Call   string
 	Wait   int64
-	Reason string
+
+	// Why, in the rule's own words (Reason chains them): its Should text
+	// with {element} replaced, the Rejected texts of the choices tried that
+	// no longer apply, and the chosen choice's Chosen text.
+	Should string
+	But    []string
+	Chosen string
+}
+
+// Reason chains the rule's texts: "X should be Y, but A, and B, so Z", or
+// "X should be Y: no choice applies".
+func (d *Decision) Reason() string {
+	r := reason(d.Should, d.But, d.Chosen)
+	if d.Choice == "" {
+		r += ": no choice applies"
+	}
+	return r
 }
 
 // Decide returns the decision of the first rule of kind that triggers on
@@ -89,10 +105,10 @@ func (s *Set) Decide(kind, element string, facts Facts) (Decision, bool) {
 				continue
 			}
 			d.Choice, d.Call, d.Wait = c.Name, c.Call, c.Wait
-			d.Reason = reason(r.Should, element, but, c.Chosen)
+			d.Should, d.But, d.Chosen = strings.ReplaceAll(r.Should, "{element}", element), but, c.Chosen
 			return d, true
 		}
-		d.Reason = reason(r.Should, element, but, "") + ": no choice applies"
+		d.Should, d.But = strings.ReplaceAll(r.Should, "{element}", element), but
 		return d, true
 	}
 	return Decision{}, false
@@ -113,9 +129,9 @@ func holds(conds []string, facts Facts) bool {
 
 // reason chains the rule's text with the rejected and chosen choices:
 // "X should be Y, but A, and B, so Z".
-func reason(should, element string, but []string, chosen string) string {
+func reason(should string, but []string, chosen string) string {
 	var b strings.Builder
-	b.WriteString(strings.ReplaceAll(should, "{element}", element))
+	b.WriteString(should)
 	for i, r := range but {
 		if i == 0 {
 			b.WriteString(", but ")

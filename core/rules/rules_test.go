@@ -34,7 +34,7 @@ func TestDecideEscalates(t *testing.T) {
 		d, ok := escalation.Decide("blade", "b3", tc.facts)
 		require.True(t, ok, "%v", tc.facts)
 		assert.Equal(t, tc.call, d.Call, "%v", tc.facts)
-		assert.Equal(t, tc.want, d.Reason, "%v", tc.facts)
+		assert.Equal(t, tc.want, d.Reason(), "%v", tc.facts)
 		assert.Equal(t, "blade-down", d.Rule)
 	}
 }
@@ -51,7 +51,7 @@ func TestRemovingAChoiceChangesActionAndReason(t *testing.T) {
 	s.Rules[0].Choices = append(s.Rules[0].Choices[:1], s.Rules[0].Choices[2:]...) // no soft reboot
 	d, _ := s.Decide("blade", "b3", FactSet{"should-run"})
 	assert.Equal(t, "power-cycle", d.Call)
-	assert.Equal(t, "b3 should be working, so power-cycle it", d.Reason)
+	assert.Equal(t, "b3 should be working, so power-cycle it", d.Reason())
 	d0, _ := escalation.Decide("blade", "b3", FactSet{"should-run"})
 	assert.Equal(t, "soft-reboot", d0.Call, "the clone left the original alone")
 }
@@ -62,7 +62,7 @@ func TestNoChoiceApplies(t *testing.T) {
 	d, ok := s.Decide("tor", "t0", FactSet{})
 	require.True(t, ok)
 	assert.Empty(t, d.Call)
-	assert.Equal(t, "t0 should answer: no choice applies", d.Reason)
+	assert.Equal(t, "t0 should answer: no choice applies", d.Reason())
 }
 
 func TestValidate(t *testing.T) {
