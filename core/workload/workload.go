@@ -255,8 +255,8 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, seed uint64) (*Man
 // Start creates the scenario's workloads and starts the generator.
 func (m *Manager) Start() {
 	for i := range m.set.Workloads {
-		sp := m.env.Trace.Start(m.env.Now, "workloads: create "+m.set.Workloads[i].Name)
-		sp.Reason("a workload of the scenario")
+		sp := m.env.Trace.StartMsg(m.env.Now, msgCreate, trace.Str(m.set.Workloads[i].Name))
+		sp.ReasonMsg(msgCreateWhy)
 		m.create(sp, m.set.Workloads[i], -1)
 		sp.End()
 	}
@@ -403,24 +403,24 @@ func (m *Manager) remove(i int32) {
 func (m *Manager) place(sp *trace.Span, i int32) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
-	name := m.Name(int(i))
+	wname, iname := m.instArgs(i)
 	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
 	if d.Blade < 0 {
 		in.Why = d.Reason
 		if !in.waiting {
 			m.startWaiting(i)
-			ch := sp.Child(m.env.Now, "scheduler: wait "+name)
+			ch := sp.ChildMsg(m.env.Now, msgWait, wname, iname)
 			ch.Reason(d.Reason)
 			ch.End()
 		}
 		return false
 	}
-	ch := sp.Child(m.env.Now, "scheduler: place "+name)
+	ch := sp.ChildMsg(m.env.Now, msgPlace, wname, iname)
 	defer ch.End()
 	ch.Reason(d.Reason)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
 	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
-		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", name, err))
+		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(int(i)), err))
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
 	m.stopWaiting(i)
@@ -497,9 +497,9 @@ func (m *Manager) retryWaiting() {
 		m.waiting = m.waiting[:0]
 		return
 	}
-	sp := m.env.Trace.StartInfra(m.env.Now, "scheduler: retry waiting instances")
+	sp := m.env.Trace.StartInfraMsg(m.env.Now, msgRetryAll)
 	defer sp.End()
-	sp.Reasonf("capacity changed; %s wait", trace.Count(m.nwaiting, "instance", "instances"))
+	sp.ReasonMsg(msgRetryAllWhy, trace.Int(m.nwaiting))
 	queue := m.waiting
 	m.waiting = nil
 	tried := 0
@@ -512,7 +512,7 @@ func (m *Manager) retryWaiting() {
 			break
 		}
 		tried++
-		if !m.placeTraced(e.slot, "capacity has freed up") {
+		if !m.placeTraced(e.slot, msgRetryFreed) {
 			m.waiting = append(m.waiting, e)
 		}
 	}
@@ -523,8 +523,9 @@ func (m *Manager) retryWaiting() {
 }
 
 // placeTraced tries to place i again; a success is traced under a root
-// span that says why it was tried.
-func (m *Manager) placeTraced(i int32, why string) bool {
+// span that says why it was tried: why takes the instance's workload and
+// instance names and the scheduler's reason.
+func (m *Manager) placeTraced(i int32, why trace.Msg) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
 	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
@@ -532,8 +533,9 @@ func (m *Manager) placeTraced(i int32, why string) bool {
 		in.Why = d.Reason
 		return false
 	}
-	sp := m.env.Trace.Start(m.env.Now, "scheduler: retry "+m.Name(int(i)))
-	sp.Reasonf("%s, so %s is placed: %s", why, m.Name(int(i)), d.Reason)
+	wname, iname := m.instArgs(i)
+	sp := m.env.Trace.StartMsg(m.env.Now, msgRetry, wname, iname)
+	sp.ReasonMsg(why, wname, iname, trace.Str(d.Reason))
 	ok := m.place(sp, i)
 	sp.End()
 	return ok
@@ -603,18 +605,22 @@ func (m *Manager) bladeChanged(ch store.Change) {
 		return cmp.Or(cmp.Compare(m.wls[a.Workload].Seq, m.wls[b.Workload].Seq), cmp.Compare(a.Instance, b.Instance))
 	})
 	path := m.hw.Blades[b].Path
-	name := "workload repair: move instances off " + path
 	var sp *trace.Span
 	if link != 0 {
-		sp = m.env.Trace.StartLinked(m.env.Now, name, link)
+		sp = m.env.Trace.StartLinkedMsg(m.env.Now, link, msgMoveOff, trace.Str(path))
 	} else {
-		sp = m.env.Trace.Start(m.env.Now, name)
+		sp = m.env.Trace.StartMsg(m.env.Now, msgMoveOff, trace.Str(path))
 	}
 	defer sp.End()
-	if failed {
-		sp.Reasonf("%s %s, so %s faulted and restarted elsewhere", path, why, its(len(keys)))
-	} else {
-		sp.Reasonf("%s %s, so %s moved elsewhere (drain)", path, why, its(len(keys)))
+	switch {
+	case failed && len(keys) == 1:
+		sp.ReasonMsg(msgMoveFailed1, trace.Str(path), trace.Str(why))
+	case failed:
+		sp.ReasonMsg(msgMoveFailedN, trace.Str(path), trace.Str(why), trace.Int(len(keys)))
+	case len(keys) == 1:
+		sp.ReasonMsg(msgMoveDrain1, trace.Str(path), trace.Str(why))
+	default:
+		sp.ReasonMsg(msgMoveDrainN, trace.Str(path), trace.Str(why), trace.Int(len(keys)))
 	}
 	sp.Impact(trace.Read, path)
 	for _, k := range keys {
@@ -622,7 +628,8 @@ func (m *Manager) bladeChanged(ch store.Change) {
 		in := &m.insts[i]
 		if failed {
 			m.setState(i, Faulted)
-			sp.Warnf(m.env.Now, "%s faulted on %s", m.Name(int(i)), path)
+			wname, iname := m.instArgs(i)
+			sp.Warn(m.env.Now, msgFaultedOn, wname, iname, trace.Str(path))
 		}
 		m.release(i)
 		in.Moves++
@@ -630,14 +637,6 @@ func (m *Manager) bladeChanged(ch store.Change) {
 		m.setState(i, Created)
 		m.place(sp, i)
 	}
-}
-
-// its is "its instance is" or "its N instances are".
-func its(n int) string {
-	if n == 1 {
-		return "its instance is"
-	}
-	return "its " + trace.Count(n, "instance", "instances") + " are"
 }
 
 // Stop stops a workload's instances; Resume places them again.
@@ -663,7 +662,8 @@ func (m *Manager) stopInstance(sp *trace.Span, i int32) {
 	switch in.State {
 	case Scheduled, Starting, Running:
 		m.setState(i, Stopping)
-		sp.Infof(m.env.Now, "%s stopping", m.Name(int(i)))
+		wname, iname := m.instArgs(i)
+		sp.Info(m.env.Now, msgStopping, wname, iname)
 		d := clock.Tick(m.rand.Range(int64(m.set.Stop.Low), int64(m.set.Stop.High)))
 		m.env.Queue.Push(m.env.Now+d, clock.Event{Kind: EvStopped, Target: uint32(i), Ref: in.serial})
 	case Created, Faulted:
@@ -755,12 +755,12 @@ func (m *Manager) Handle(ev clock.Event) {
 		m.arrived++
 		def := a.Mix[k].Workload // its Instances shared with the shape
 		def.Name = fmt.Sprintf("%s-%d", def.Name, m.arrived)
-		sp := m.env.Trace.Start(now, "workloads: arrival "+def.Name)
-		sp.Reasonf("the arrival generator (every %s on average) creates %s, shaped like %s", trace.Count(a.Every, "tick", "ticks"), def.Name, a.Mix[k].Workload.Name)
+		sp := m.env.Trace.StartMsg(now, msgArrival, trace.Str(def.Name))
+		sp.ReasonMsg(msgArrivalWhy, trace.Int(a.Every), trace.Str(def.Name), trace.Str(a.Mix[k].Workload.Name))
 		w := m.create(sp, def, int32(k))
 		if a.Lifetime > 0 {
 			life := clock.Tick(m.rand.Exp(float64(a.Lifetime)))
-			sp.Infof(now, "%s lives %s", def.Name, trace.Count(life, "tick", "ticks"))
+			sp.Info(now, msgLives, trace.Str(def.Name), trace.Int(life))
 			m.env.Queue.Push(now+life, clock.Event{Kind: EvLifetime, Target: m.byName[def.Name], Ref: w.Seq})
 		}
 		sp.End()
@@ -771,8 +771,8 @@ func (m *Manager) Handle(ev clock.Event) {
 		if w == nil || ev.Ref != w.Seq || w.Deleted {
 			return
 		}
-		sp := m.env.Trace.Start(now, "workloads: end of "+w.Def.Name)
-		sp.Reasonf("%s has reached the end of its lifetime", w.Def.Name)
+		sp := m.env.Trace.StartMsg(now, msgLifetime, trace.Str(w.Def.Name))
+		sp.ReasonMsg(msgLifetimeWhy, trace.Str(w.Def.Name))
 		m.Delete(sp, w.Def.Name)
 		sp.End()
 		return
