@@ -330,20 +330,15 @@ func (in *Injector) Inject(sp *trace.Span, s Spec) (uint64, error) {
 	in.began(x)
 	sp.Impact(trace.Execute, "fault/"+s.Target)
 	if s.Flap != nil {
-		sp.Infof(in.env.Now, "injection %d: %s on %s flaps %d on / %d off, %s", x.ID, s.Kind, s.Target, s.Flap.On, s.Flap.Off, cycles(s.Flap.Cycles))
+		var buf [8]trace.Arg
+		args := append(buf[:0], trace.Uint(x.ID), trace.Str(string(s.Kind)), trace.Str(s.Target), trace.Int(s.Flap.On), trace.Int(s.Flap.Off))
+		sp.Info(in.env.Now, msgInjectFlap, cyclesArgs(args, s.Flap.Cycles)...)
 		in.phase(sp, x, true)
 		return x.ID, nil
 	}
-	sp.Infof(in.env.Now, "injection %d: %s on %s", x.ID, s.Kind, s.Target)
+	sp.Info(in.env.Now, msgInject, trace.Uint(x.ID), trace.Str(string(s.Kind)), trace.Str(s.Target))
 	in.apply(sp, x, true)
 	return x.ID, nil
-}
-
-func cycles(n int64) string {
-	if n == 0 {
-		return "until removed"
-	}
-	return "for " + trace.Count(n, "cycle", "cycles")
 }
 
 // phase starts a flap's on or off phase.
@@ -354,7 +349,7 @@ func (in *Injector) phase(sp *trace.Span, x *Injection, on bool) {
 		d = x.Spec.Flap.On
 	}
 	x.serial++
-	link := sp.Link(in.env.Now, fmt.Sprintf("flap of injection %d turns %s at t=%d", x.ID, map[bool]string{true: "off", false: "on"}[on], in.env.Now+d))
+	link := sp.LinkMsg(in.env.Now, msgFlapTurns, trace.Uint(x.ID), trace.Bool(!on), trace.Int(in.env.Now+d))
 	in.env.Queue.Push(in.env.Now+d, clock.Event{Kind: EvFlap, Target: uint32(x.ID), Ref: x.serial, Link: uint64(link)})
 }
 
@@ -389,7 +384,7 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 		}
 	}
 	if err != nil {
-		sp.Warnf(now, "injection %d: %v", x.ID, err)
+		sp.Warn(now, msgApplyFailed, trace.Uint(x.ID), trace.Str(err.Error()))
 	}
 	x.FaultOn = on
 	fk := views.FaultKey(key)
@@ -504,7 +499,7 @@ func (in *Injector) Pause(sp *trace.Span, id uint64) error {
 	if x.FaultOn {
 		in.apply(sp, x, false)
 	}
-	sp.Infof(in.env.Now, "injection %d paused: its fault is taken out until resumed", id)
+	sp.Info(in.env.Now, msgPaused, trace.Uint(id))
 	return nil
 }
 
@@ -519,7 +514,7 @@ func (in *Injector) Resume(sp *trace.Span, id uint64) error {
 		return fmt.Errorf("injection %d is %s, not paused", id, x.State)
 	}
 	x.State = Active
-	sp.Infof(in.env.Now, "injection %d resumed", id)
+	sp.Info(in.env.Now, msgResumed, trace.Uint(id))
 	if x.Spec.Flap != nil {
 		in.phase(sp, x, true)
 	} else {
@@ -538,7 +533,7 @@ func (in *Injector) Remove(sp *trace.Span, id uint64) error {
 		return fmt.Errorf("injection %d is already %s", id, x.State)
 	}
 	in.remove(sp, x)
-	sp.Infof(in.env.Now, "injection %d removed", id)
+	sp.Info(in.env.Now, msgRemoved, trace.Uint(id))
 	return nil
 }
 
@@ -567,7 +562,7 @@ func (in *Injector) SetProcess(sp *trace.Span, name string, on bool) error {
 	for i, p := range in.procs {
 		if p.Name == name {
 			p.Off = !on
-			sp.Infof(in.env.Now, "random process %q %s", name, map[bool]string{true: "on", false: "off"}[on])
+			sp.Info(in.env.Now, msgProcessSet, trace.Str(name), trace.Bool(on))
 			in.arm(i)
 			return nil
 		}
@@ -584,20 +579,20 @@ func (in *Injector) Handle(ev clock.Event) {
 		if !ok || ev.Ref != x.serial || x.State != Active { // a closed one's timer is stale
 			return
 		}
-		sp := in.env.Trace.StartLinked(now, fmt.Sprintf("fault injector: flap %s %s", x.Spec.Kind, x.Spec.Target), trace.LinkID(ev.Link))
+		sp := in.env.Trace.StartLinkedMsg(now, trace.LinkID(ev.Link), msgFlap, trace.Str(string(x.Spec.Kind)), trace.Str(x.Spec.Target))
 		defer sp.End()
 		if x.FaultOn {
 			x.Cycle++
 			if x.Spec.Flap.Cycles > 0 && x.Cycle >= x.Spec.Flap.Cycles {
-				sp.Reasonf("injection %d has flapped its %s and ends", x.ID, trace.Count(x.Spec.Flap.Cycles, "cycle", "cycles"))
+				sp.ReasonMsg(msgFlapEnds, trace.Uint(x.ID), trace.Int(x.Spec.Flap.Cycles))
 				in.remove(sp, x)
 				return
 			}
-			sp.Reasonf("injection %d: cycle %d ends, the fault clears for %s", x.ID, x.Cycle, trace.Count(x.Spec.Flap.Off, "tick", "ticks"))
+			sp.ReasonMsg(msgFlapClears, trace.Uint(x.ID), trace.Int(x.Cycle), trace.Int(x.Spec.Flap.Off))
 			in.phase(sp, x, false)
 			return
 		}
-		sp.Reasonf("injection %d: the fault comes back for %s", x.ID, trace.Count(x.Spec.Flap.On, "tick", "ticks"))
+		sp.ReasonMsg(msgFlapBack, trace.Uint(x.ID), trace.Int(x.Spec.Flap.On))
 		in.phase(sp, x, true)
 	case EvFailure:
 		i := int(ev.Target)
@@ -609,14 +604,14 @@ func (in *Injector) Handle(ev clock.Event) {
 		ref := hardware.Ref{Kind: p.kind, Index: p.class[idx]}
 		path := in.hw.Path(ref)
 		spec := Spec{Kind: p.Kind, Target: path}
-		sp := in.env.Trace.Start(now, fmt.Sprintf("fault injector: random %s %s", p.Kind, path))
+		sp := in.env.Trace.StartMsg(now, msgRandom, trace.Str(string(p.Kind)), trace.Str(path))
 		defer sp.End()
 		if why := in.broken(spec); why != "" {
-			sp.Reasonf("random process %q (MTBF %s over %s) draws %s, but %s: no new fault", p.Name, trace.Count(p.MTBF, "tick", "ticks"), trace.Count(p.up, "working member", "working members"), path, why)
+			sp.ReasonMsg(msgRandomNoFault, trace.Str(p.Name), trace.Int(p.MTBF), trace.Int(p.up), trace.Str(path), trace.Str(why))
 			in.arm(i)
 			return
 		}
-		sp.Reasonf("random process %q (MTBF %s over %s) fails %s", p.Name, trace.Count(p.MTBF, "tick", "ticks"), trace.Count(p.up, "working member", "working members"), path)
+		sp.ReasonMsg(msgRandomFails, trace.Str(p.Name), trace.Int(p.MTBF), trace.Int(p.up), trace.Str(path))
 		x := &Injection{Spec: spec, Process: p.Name, State: Active, At: now,
 			RepairedAt: clock.Never, Enabled: in.enabled(ref), repairMean: p.MTTR}
 		in.add(x)

@@ -224,7 +224,7 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 		if t.Enabled == c.On {
 			return fmt.Errorf("%s is already %s", c.Target, map[bool]string{true: "enabled", false: "disabled"}[c.On])
 		}
-		sp.Infof(w.env.Now, "%s target enabled %t -> %t", c.Target, t.Enabled, c.On)
+		sp.Info(w.env.Now, msgEnabled, trace.Str(c.Target), boolArg(t.Enabled), boolArg(c.On))
 		sp.Impact(trace.Modify, "target/"+c.Target)
 		t.Enabled = c.On
 		w.env.Store.Put(store.Target, c.Target, t)
@@ -243,7 +243,7 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 	if c.Do == scenario.ReturnService && t.Condition == inventory.ConditionOutForRepair {
 		return fmt.Errorf("%s is with a technician and returns when repaired", c.Target)
 	}
-	sp.Infof(w.env.Now, "%s target condition %s -> %s", c.Target, t.Condition, cond)
+	sp.Info(w.env.Now, msgCondition, trace.Str(c.Target), trConditions.Of(uint8(t.Condition)), trConditions.Of(uint8(cond)))
 	sp.Impact(trace.Modify, "target/"+c.Target)
 	t.Condition = cond
 	w.env.Store.Put(store.Target, c.Target, t)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/trace"
 )
 
 // Stepping is traced as infrastructure: it is how time was advanced, not
@@ -18,7 +19,7 @@ func (w *World) Step(n int64) error {
 		return err
 	}
 	target := w.env.Now + clock.Tick(n)
-	w.traceStep(fmt.Sprintf("step %d to t=%d", n, target))
+	w.traceStep(msgStep, trace.Int(n), trace.Int(target))
 	return w.RunTo(target)
 }
 
@@ -30,7 +31,7 @@ func (w *World) RunUntil(t clock.Tick) error {
 	if t < w.env.Now {
 		return fmt.Errorf("run until t=%d: the clock already reads t=%d", t, w.env.Now)
 	}
-	w.traceStep(fmt.Sprintf("run until t=%d", t))
+	w.traceStep(msgRunUntil, trace.Int(t))
 	return w.RunTo(t)
 }
 
@@ -73,16 +74,16 @@ func (w *World) SetPolicy(p clock.Policy, rate, matchEpoch int64) error {
 	if err := w.stepper.SetPolicy(p, rate, matchEpoch); err != nil {
 		return err
 	}
-	desc := p.String()
 	if p == clock.Measured {
-		desc = fmt.Sprintf("%s at %d ticks/s", p, rate)
+		w.traceStep(msgPolicyRate, trace.Str(p.String()), trace.Int(rate), trace.Int(w.stepper.Epoch()))
+	} else {
+		w.traceStep(msgPolicy, trace.Str(p.String()), trace.Int(w.stepper.Epoch()))
 	}
-	w.traceStep(fmt.Sprintf("policy %s (version %d)", desc, w.stepper.Epoch()))
 	return nil
 }
 
-func (w *World) traceStep(name string) {
-	sp := w.env.Trace.StartInfra(w.env.Now, name)
+func (w *World) traceStep(name trace.Msg, args ...trace.Arg) {
+	sp := w.env.Trace.StartInfraMsg(w.env.Now, name, args...)
 	sp.End()
 }
 

@@ -270,7 +270,7 @@ func (w *World) Apply(c scenario.Command) (hardware.Reply, error) {
 		return hardware.Reply{}, err
 	}
 	w.commands = append(w.commands, scenario.Timed{At: w.env.Now, Command: c})
-	rep := w.run(c, "user command")
+	rep := w.run(c, whoUser)
 	w.settle()
 	w.drain(w.env.Now)
 	return rep, nil
@@ -326,19 +326,19 @@ func (w *World) portSlot(dev hardware.Ref, port int64) (int, bool) {
 }
 
 // run executes a checked command in a root span of its own.
-func (w *World) run(c scenario.Command, who string) hardware.Reply {
+func (w *World) run(c scenario.Command, who uint8) hardware.Reply {
 	now := w.env.Now
-	sp := w.env.Trace.Start(now, c.String())
+	sp := w.env.Trace.StartMsg(now, msgCommand, trace.Str(c.String()))
 	defer sp.End()
-	sp.Reasonf("%s at t=%d", who, now)
+	sp.ReasonMsg(msgCommandWhy, trWho.Of(who), trace.Int(now))
 	if c.Do == scenario.BringUp {
-		sp.Reason("the scenario's start-up: power on and connect every enabled blade through its PDUs and TORs, as the original's start-up sequence did")
+		sp.ReasonMsg(msgBringUpWhy)
 		w.bringUp(sp)
 		return hardware.Reply{At: now}
 	}
 	if slices.Contains(scenario.ControlOps, c.Do) {
 		if err := w.runControl(sp, c); err != nil {
-			sp.Warnf(now, "failed: %v", err)
+			sp.Warn(now, msgFailed, trace.Str(err.Error()))
 			return hardware.Reply{At: now, Err: err}
 		}
 		return hardware.Reply{At: now}
@@ -372,7 +372,7 @@ func (w *World) run(c scenario.Command, who string) hardware.Reply {
 		err = w.hw.Stop(sp, ref.Index)
 	}
 	if err != nil {
-		sp.Warnf(now, "failed: %v", err)
+		sp.Warn(now, msgFailed, trace.Str(err.Error()))
 	}
 	return hardware.Reply{At: now, Err: err}
 }
@@ -385,11 +385,11 @@ func (w *World) bringUp(sp *trace.Span) {
 	hw := w.hw
 	for ri := range hw.Racks {
 		r := &hw.Racks[ri]
-		rs := sp.Child(now, "bring-up "+r.Path)
+		rs := sp.ChildMsg(now, msgBringUpRack, trace.Str(r.Path))
 		n := 0
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
 			if !hw.Enabled(bi) {
-				rs.Infof(now, "%s is disabled: left off", hw.Blades[bi].Path)
+				rs.Info(now, msgLeftOff, trace.Str(hw.Blades[bi].Path))
 				continue
 			}
 			ref := hardware.Ref{Kind: hardware.KindBlade, Index: bi}
@@ -400,7 +400,7 @@ func (w *World) bringUp(sp *trace.Span) {
 			hw.Do(hardware.Request{Op: hardware.OpConnect, Target: ref, On: true, Guard: now}, rs)
 			n++
 		}
-		rs.Infof(now, "%s powered and connected", trace.Count(n, "blade", "blades"))
+		rs.Info(now, msgBroughtUp, trace.Int(n))
 		rs.End()
 	}
 }
@@ -435,12 +435,12 @@ func (w *World) applyScript() {
 		c := w.script[w.next]
 		w.next++
 		if err := w.checkTarget(c.Command); err != nil {
-			sp := w.env.Trace.Start(w.env.Now, c.String())
-			sp.Errorf(w.env.Now, "script command skipped: %v", err)
+			sp := w.env.Trace.StartMsg(w.env.Now, msgCommand, trace.Str(c.String()))
+			sp.Error(w.env.Now, msgSkipped, trace.Str(err.Error()))
 			sp.End()
 			continue
 		}
-		w.run(c.Command, "scenario script")
+		w.run(c.Command, whoScript)
 		w.settle()
 		w.drain(w.env.Now)
 	}
