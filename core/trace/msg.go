@@ -295,6 +295,15 @@ func Reword(m Msg, template string) (restore func()) {
 	return func() { d.parse(old) }
 }
 
+// Messages lists every message defined so far, in the order defined.
+func Messages() []Msg {
+	out := make([]Msg, 0, len(msgs)-1)
+	for m := 1; m < len(msgs); m++ {
+		out = append(out, Msg(m))
+	}
+	return out
+}
+
 // Key is the message's stable key ("" for none).
 func (m Msg) Key() string {
 	if int(m) < len(msgs) {
