@@ -6,6 +6,13 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 )
 
+var (
+	benchName       = Define("bench.name", "blade transition {0}")
+	benchReason     = Define("bench.reason", "blade {0} boot timer fired")
+	benchTransition = Define("bench.transition", "{0} -> {1}")
+	benchStates     = DefineEnum("bench.states", []string{"off", "booting", "working"})
+)
+
 // BenchmarkSpan is one hardware transition: a root span with a line and an
 // impact, hashed and stored.
 func BenchmarkSpan(b *testing.B) {
@@ -26,6 +33,17 @@ func BenchmarkSpan(b *testing.B) {
 			s := tr.Start(clock.Tick(i), "blade transition")
 			s.Reasonf("blade %d boot timer fired", i&1023)
 			s.Infof(clock.Tick(i), "%s -> %s", "booting", "working")
+			s.Impact(Modify, "region1/zone1/rack1/blade/3")
+			s.End()
+		}
+	})
+	b.Run("structured", func(b *testing.B) { // what "formatted" records, as a message: no fmt
+		tr := New(1000)
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			s := tr.StartMsg(clock.Tick(i), benchName, Str("region1/zone1/rack1/blade/3"))
+			s.ReasonMsg(benchReason, Int(i&1023))
+			s.Info(clock.Tick(i), benchTransition, benchStates.Of(1), benchStates.Of(2))
 			s.Impact(Modify, "region1/zone1/rack1/blade/3")
 			s.End()
 		}

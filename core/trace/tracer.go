@@ -33,6 +33,11 @@ type Tracer struct {
 	hash hash.Hash // running SHA-256 over the canonical form of simulation entries
 	buf  []byte    // reused for the canonical form
 
+	// args is the slab the arguments of new messages are copied into: each
+	// Message slices it, and a full slab is left to the entries that use it
+	// (the garbage collector frees it with the last of them).
+	args []Arg
+
 	sink func(*Entry) // sees every entry as it ends (nil: none)
 }
 
@@ -134,7 +139,6 @@ func (t *Tracer) start(tick clock.Tick, infra bool, link LinkID, parent *Span, n
 		panic("trace: a span needs a name")
 	}
 	s := &Span{t: t, parent: parent}
-	s.args = s.argBuf[:0]
 	s.e = Entry{ID: SpanID(t.nextID(infra)), Link: link, Name: s.msg(name, args), Start: tick, End: tick, Infra: infra}
 	s.e.Events = s.events[:0]
 	s.e.Impacts = s.impacts[:0]
@@ -200,16 +204,18 @@ type Span struct {
 	ended  bool
 	impSet map[ImpactOn]struct{} // only once len(e.Impacts) reaches impactSetMin
 
-	args []Arg // the arguments of its messages; each Message slices it
-
 	// Inline room for a typical hardware transition, so such a span costs
 	// one allocation. Entries keep pointing here after End: they are immutable.
 	events  [3]Event
 	impacts [2]ImpactOn
-	argBuf  [4]Arg
 }
 
-// msg records a message's arguments in the span's argument buffer. A
+// argSlab is the number of arguments a slab holds: big enough that a slab
+// costs one allocation per a few hundred spans, small enough that the
+// entries of a bounded store keep few of them alive.
+const argSlab = 1024
+
+// msg records a message's arguments in the tracer's argument slab. A
 // message given the wrong number of arguments is a bug in the caller.
 func (s *Span) msg(m Msg, args []Arg) Message {
 	if m == 0 {
@@ -221,9 +227,13 @@ func (s *Span) msg(m Msg, args []Arg) Message {
 	if len(args) == 0 {
 		return Message{Code: m}
 	}
-	i := len(s.args)
-	s.args = append(s.args, args...)
-	return Message{Code: m, Args: s.args[i:len(s.args):len(s.args)]}
+	t := s.t
+	if cap(t.args)-len(t.args) < len(args) {
+		t.args = make([]Arg, 0, max(argSlab, len(args)))
+	}
+	i := len(t.args)
+	t.args = append(t.args, args...)
+	return Message{Code: m, Args: t.args[i:len(t.args):len(t.args)]}
 }
 
 // text records preformatted text as a MsgText message ("" is no message).
