@@ -43,10 +43,11 @@ func appendCanonical(b []byte, e *Entry) []byte {
 // appendMessage writes a message's key and typed arguments, never its
 // English: rewording a template changes no hash.
 func appendMessage(b []byte, m Message) []byte {
-	b = appendString(b, m.Code.Key())
-	b = binary.AppendUvarint(b, uint64(len(m.Args)))
-	for i := range m.Args {
-		a := &m.Args[i]
+	args := m.Args()
+	b = appendString(b, m.code.Key())
+	b = binary.AppendUvarint(b, uint64(len(args)))
+	for i := range args {
+		a := &args[i]
 		b = append(b, byte(a.Kind))
 		switch a.Kind {
 		case ArgInt:

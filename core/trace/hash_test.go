@@ -51,12 +51,12 @@ var (
 func TestCanonicalBytes(t *testing.T) {
 	e := Entry{
 		Seq: 9, ID: 5, Parent: 2, Link: LinkID(infraBit | 4),
-		Name:  Message{Code: testMsgAB, Args: []Arg{Int(-1), Str("x"), Uint(uint8(2)), testEnum.Of(1)}},
+		Name:  NewMessage(testMsgAB, Int(-1), Str("x"), Uint(uint8(2)), testEnum.Of(1)),
 		Start: -1, End: 64,
 		Severity: Warning,
 		Events: []Event{
 			{Tick: 3, Severity: Warning, Kind: Line, Text: Text("w")},
-			{Tick: 4, Severity: Info, Kind: Child, Text: Message{Code: testMsgNone}, Ref: 300},
+			{Tick: 4, Severity: Info, Kind: Child, Text: NewMessage(testMsgNone), Ref: 300},
 		},
 		Impacts: []ImpactOn{{Delete, "x"}},
 	}
@@ -86,10 +86,10 @@ func TestNestedMessagesAndLists(t *testing.T) {
 	args = AppendMsg(args, testMsgItem, Int(1))
 	args = AppendMsg(args, testMsgNone)
 	args = append(args, Str("plain"))
-	m := Message{Code: testMsgList, Args: args}
+	m := NewMessage(testMsgList, args...)
 	require.Equal(t, "x did item 1; nothing; plain", m.String())
 	require.NoError(t, m.check())
-	require.Equal(t, "x did ", Message{Code: testMsgList, Args: []Arg{Str("x")}}.String())
+	require.Equal(t, "x did ", NewMessage(testMsgList, Str("x")).String())
 	want := []byte{9, 't', 'e', 's', 't', '.', 'l', 'i', 's', 't', 5, // key, five slots (argument count in the flat form)
 		3, 1, 'x', // str "x"
 		5, 9, 't', 'e', 's', 't', '.', 'i', 't', 'e', 'm', 1, 1, 2, // msg test.item with 1 argument: int 1
@@ -99,7 +99,7 @@ func TestNestedMessagesAndLists(t *testing.T) {
 
 	bad := append([]Arg(nil), args...)
 	bad[1].N = 2 // test.item takes 1
-	require.Error(t, Message{Code: testMsgList, Args: bad}.check())
+	require.Error(t, NewMessage(testMsgList, bad...).check())
 	require.Panics(t, func() { AppendMsg(nil, testMsgItem) })
 	require.Panics(t, func() { New(0).StartMsg(0, testMsgItem) })
 }

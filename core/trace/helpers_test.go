@@ -7,10 +7,34 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/rng"
 )
 
-// all is every entry the store holds, oldest first.
+// all is every entry the store holds, oldest first, canonical (see canon).
 func all(tr *Tracer) []Entry {
 	es, _, _ := tr.After(0, 0)
-	return es
+	return canon(es)
+}
+
+// canon gives every message of the entries arguments of its own, so that
+// require.Equal compares what the messages say rather than which slab
+// their arguments share.
+func canon(es []Entry) []Entry {
+	if es == nil {
+		return nil
+	}
+	out := make([]Entry, len(es))
+	own := func(m Message) Message { return NewMessage(m.Code(), m.Args()...) }
+	for i, e := range es {
+		e.Name, e.Reason = own(e.Name), own(e.Reason)
+		if e.Events != nil {
+			evs := make([]Event, len(e.Events))
+			for j, ev := range e.Events {
+				ev.Text = own(ev.Text)
+				evs[j] = ev
+			}
+			e.Events = evs
+		}
+		out[i] = e
+	}
+	return out
 }
 
 // simOnlyEntries drops infrastructure entries and what infrastructure can

@@ -102,9 +102,9 @@ func appendJSON(b []byte, e *Entry) []byte {
 func appendJSONMessage(b []byte, m Message, codeKey, argsKey string) []byte {
 	b = appendJSONString(b, string(m.AppendText(nil)))
 	b = append(b, codeKey...)
-	b = appendJSONString(b, m.Code.Key())
+	b = appendJSONString(b, m.code.Key())
 	b = append(b, argsKey...)
-	for i, a := range m.Args {
+	for i, a := range m.Args() {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -338,18 +338,20 @@ func (p *fieldParser) message(field string, text, code *string, args *[]jsonArg)
 	if text == nil || code == nil || args == nil {
 		return Message{}
 	}
-	var m Message
+	var msg Msg
 	if key != "" {
 		c, ok := LookupMsg(key)
 		if !ok {
 			p.fail(field+"Code", fmt.Errorf("unknown message %q", key))
 			return Message{}
 		}
-		m.Code = c
+		msg = c
 	}
-	if len(jargs) > 0 {
-		m.Args = make([]Arg, len(jargs))
+	if len(jargs) > maxArgs {
+		p.fail(field+"Args", fmt.Errorf("more than %d arguments", maxArgs))
+		return Message{}
 	}
+	out := make([]Arg, len(jargs))
 	for i, ja := range jargs {
 		at := fmt.Sprintf("%sArgs[%d]", field, i)
 		n := 0
@@ -364,27 +366,28 @@ func (p *fieldParser) message(field string, text, code *string, args *[]jsonArg)
 		}
 		switch {
 		case ja.Int != nil:
-			m.Args[i] = Arg{Kind: ArgInt, N: uint64(*ja.Int)}
+			out[i] = Arg{Kind: ArgInt, N: uint64(*ja.Int)}
 		case ja.Uint != nil:
-			m.Args[i] = Arg{Kind: ArgUint, N: *ja.Uint}
+			out[i] = Arg{Kind: ArgUint, N: *ja.Uint}
 		case ja.Str != nil:
-			m.Args[i] = Str(*ja.Str)
+			out[i] = Str(*ja.Str)
 		case ja.Msg != nil:
 			c, ok := LookupMsg(*ja.Msg)
 			if !ok {
 				p.fail(at, fmt.Errorf("unknown message %q", *ja.Msg))
 				return Message{}
 			}
-			m.Args[i] = Arg{Kind: ArgMsg, Msg: c, N: *ja.Count}
+			out[i] = Arg{Kind: ArgMsg, Msg: c, N: *ja.Count}
 		default:
 			e, ok := lookupEnum(*ja.Enum)
 			if !ok {
 				p.fail(at, fmt.Errorf("unknown enum %q", *ja.Enum))
 				return Message{}
 			}
-			m.Args[i] = Arg{Kind: ArgEnum, Enum: e, N: *ja.Value}
+			out[i] = Arg{Kind: ArgEnum, Enum: e, N: *ja.Value}
 		}
 	}
+	m := NewMessage(msg, out...)
 	if err := m.check(); err != nil && p.err == nil {
 		p.fail(field, err)
 	}

@@ -346,10 +346,44 @@ func LookupMsg(key string) (Msg, bool) {
 
 // Message is a recorded message: its code and arguments. Its English is
 // rendered only when displayed (String, AppendText). The zero Message is
-// none, and renders as "".
+// none, and renders as "". It is 16 bytes: its arguments are a range of a
+// block that the messages of many spans share (the tracer's slab), or of
+// one of its own (NewMessage).
 type Message struct {
-	Code Msg
-	Args []Arg
+	blk  *argBlock
+	off  uint32
+	code Msg
+	n    uint16
+}
+
+type argBlock struct{ a []Arg }
+
+// NewMessage is a message with arguments of its own (a copy of args), for
+// messages made outside a tracer: read from a file, or in a test.
+func NewMessage(code Msg, args ...Arg) Message {
+	if len(args) > maxArgs {
+		panic(fmt.Sprintf("trace: message %s: %d arguments, more than %d", code.Key(), len(args), maxArgs))
+	}
+	if len(args) == 0 {
+		return Message{code: code}
+	}
+	return Message{blk: &argBlock{a: slices.Clone(args)}, code: code, n: uint16(len(args))}
+}
+
+// maxArgs bounds the arguments of one message.
+const maxArgs = 1<<16 - 1
+
+// Code is the message's code (0 for none).
+func (m Message) Code() Msg { return m.code }
+
+// Args are the message's arguments, in their flat form (see AppendMsg).
+// They are shared: treat them as read-only.
+func (m Message) Args() []Arg {
+	if m.n == 0 {
+		return nil
+	}
+	end := m.off + uint32(m.n)
+	return m.blk.a[m.off:end:end]
 }
 
 // Text is a Message holding preformatted text (MsgText); "" is the zero
@@ -358,22 +392,22 @@ func Text(s string) Message {
 	if s == "" {
 		return Message{}
 	}
-	return Message{Code: MsgText, Args: []Arg{Str(s)}}
+	return NewMessage(MsgText, Str(s))
 }
 
 // IsZero reports whether m is no message.
-func (m Message) IsZero() bool { return m.Code == 0 }
+func (m Message) IsZero() bool { return m.code == 0 }
 
 // String renders the message in English.
 func (m Message) String() string {
-	if m.Code == MsgText && len(m.Args) == 1 && m.Args[0].Kind == ArgStr {
-		return m.Args[0].S
+	if args := m.Args(); m.code == MsgText && len(args) == 1 && args[0].Kind == ArgStr {
+		return args[0].S
 	}
 	return string(m.AppendText(nil))
 }
 
 // AppendText appends the English of the message to b.
-func (m Message) AppendText(b []byte) []byte { return appendMsgText(b, m.Code, m.Args) }
+func (m Message) AppendText(b []byte) []byte { return appendMsgText(b, m.code, m.Args()) }
 
 func appendMsgText(b []byte, code Msg, args []Arg) []byte {
 	if code == 0 || int(code) >= len(msgs) {
@@ -447,13 +481,13 @@ func appendValue(b []byte, args []Arg, p int) []byte {
 
 // check says what is wrong with a message from outside (a file, a snapshot).
 func (m Message) check() error {
-	if m.Code == 0 {
-		if len(m.Args) != 0 {
-			return fmt.Errorf("no message, but %d arguments", len(m.Args))
+	if m.code == 0 {
+		if m.n != 0 {
+			return fmt.Errorf("no message, but %d arguments", m.n)
 		}
 		return nil
 	}
-	return checkArgs(m.Code, m.Args)
+	return checkArgs(m.code, m.Args())
 }
 
 func checkArgs(code Msg, args []Arg) error {

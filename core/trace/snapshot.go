@@ -177,10 +177,11 @@ func readEntry(r *snap.Reader, e *Entry) {
 }
 
 func writeMessage(w *snap.Writer, m Message) {
-	w.String(m.Code.Key())
-	w.Uint(uint64(len(m.Args)))
-	for i := range m.Args {
-		a := &m.Args[i]
+	args := m.Args()
+	w.String(m.code.Key())
+	w.Uint(uint64(len(args)))
+	for i := range args {
+		a := &args[i]
 		w.Uint(uint64(a.Kind))
 		switch a.Kind {
 		case ArgInt:
@@ -202,54 +203,53 @@ func writeMessage(w *snap.Writer, m Message) {
 // readMessage reads what writeMessage wrote; validate then checks the
 // arguments against the message.
 func readMessage(r *snap.Reader) Message {
-	var m Message
+	var code Msg
 	if key := r.String(); key != "" {
-		code, ok := LookupMsg(key)
+		c, ok := LookupMsg(key)
 		if !ok {
 			r.Failf("trace: unknown message %q", key)
-			return m
+			return Message{}
 		}
-		m.Code = code
+		code = c
 	}
-	if k := r.Len(lenMax); k > 0 {
-		m.Args = make([]Arg, k)
-		for i := range m.Args {
-			a := &m.Args[i]
-			a.Kind = ArgKind(readByte(r))
-			switch a.Kind {
-			case ArgInt:
-				a.N = uint64(r.Int())
-			case ArgUint:
-				a.N = r.Uint()
-			case ArgStr:
-				a.S = r.String()
-			case ArgEnum:
-				key := r.String()
-				e, ok := lookupEnum(key)
-				if !ok && r.Err() == nil {
-					r.Failf("trace: unknown enum %q", key)
-				}
-				a.Enum = e
-				a.N = r.Uint()
-			case ArgMsg:
-				key := r.String()
-				code, ok := LookupMsg(key)
-				if !ok && r.Err() == nil {
-					r.Failf("trace: unknown message %q", key)
-				}
-				a.Msg = code
-				a.N = r.Uint()
-			default:
-				if r.Err() == nil {
-					r.Failf("trace: invalid argument kind %d", a.Kind)
-				}
+	k := r.Len(maxArgs)
+	args := make([]Arg, k)
+	for i := range args {
+		a := &args[i]
+		a.Kind = ArgKind(readByte(r))
+		switch a.Kind {
+		case ArgInt:
+			a.N = uint64(r.Int())
+		case ArgUint:
+			a.N = r.Uint()
+		case ArgStr:
+			a.S = r.String()
+		case ArgEnum:
+			key := r.String()
+			e, ok := lookupEnum(key)
+			if !ok && r.Err() == nil {
+				r.Failf("trace: unknown enum %q", key)
 			}
-			if r.Err() != nil {
-				return m
+			a.Enum = e
+			a.N = r.Uint()
+		case ArgMsg:
+			key := r.String()
+			c, ok := LookupMsg(key)
+			if !ok && r.Err() == nil {
+				r.Failf("trace: unknown message %q", key)
+			}
+			a.Msg = c
+			a.N = r.Uint()
+		default:
+			if r.Err() == nil {
+				r.Failf("trace: invalid argument kind %d", a.Kind)
 			}
 		}
+		if r.Err() != nil {
+			return Message{}
+		}
 	}
-	return m
+	return NewMessage(code, args...)
 }
 
 // readByte reads an enum written as a uint; validate then checks its value.

@@ -33,10 +33,12 @@ type Tracer struct {
 	hash hash.Hash // running SHA-256 over the canonical form of simulation entries
 	buf  []byte    // reused for the canonical form
 
-	// args is the slab the arguments of new messages are copied into: each
-	// Message slices it, and a full slab is left to the entries that use it
-	// (the garbage collector frees it with the last of them).
-	args []Arg
+	// args is the slab the arguments of new messages are copied into, from
+	// argsUsed on: each Message refers to a range of it, and a full slab is
+	// left to the entries that use it (the garbage collector frees it with
+	// the last of them).
+	args     *argBlock
+	argsUsed int
 
 	sink func(*Entry) // sees every entry as it ends (nil: none)
 }
@@ -225,15 +227,18 @@ func (s *Span) msg(m Msg, args []Arg) Message {
 		panic(fmt.Sprintf("trace: message %s takes %d arguments, got %d", m.Key(), m.Arity(), len(args)))
 	}
 	if len(args) == 0 {
-		return Message{Code: m}
+		return Message{code: m}
+	}
+	if len(args) > maxArgs {
+		panic(fmt.Sprintf("trace: message %s: %d arguments, more than %d", m.Key(), len(args), maxArgs))
 	}
 	t := s.t
-	if cap(t.args)-len(t.args) < len(args) {
-		t.args = make([]Arg, 0, max(argSlab, len(args)))
+	if t.args == nil || len(t.args.a)-t.argsUsed < len(args) {
+		t.args, t.argsUsed = &argBlock{a: make([]Arg, max(argSlab, len(args)))}, 0
 	}
-	i := len(t.args)
-	t.args = append(t.args, args...)
-	return Message{Code: m, Args: t.args[i:len(t.args):len(t.args)]}
+	off := t.argsUsed
+	t.argsUsed += copy(t.args.a[off:], args)
+	return Message{blk: t.args, off: uint32(off), code: m, n: uint16(len(args))}
 }
 
 // text records preformatted text as a MsgText message ("" is no message).
