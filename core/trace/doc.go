@@ -37,7 +37,10 @@ writes a number with a noun in its English number ("1 tick", "3 ticks"), and
 a last hole {1..., } takes any number of arguments from 1 on, joined by ", ".
 An argument can be a message in turn (AppendMsg), for a part of a sentence
 that varies in shape, such as the items of such a list.
-Recording a message formats nothing: its arguments are copied into the span.
+Recording a message formats nothing: its arguments are copied into a slab
+the tracer shares among spans, and the Message (16 bytes: the range of the
+slab, the code, the count) is stored. Message.Code and Message.Args read it
+back; NewMessage makes one outside a tracer (a file read, a test).
 
 The string methods (Start with a name, Reason, Infof, Logf, Link, …) remain
 for text that is genuinely free-form: they record MsgText, key "text", whose
