@@ -35,23 +35,31 @@ func Services() []Service {
 	return out
 }
 
-// serviceOf says which service a trace entry shows at work, from its name
-// (each service names its spans) — the diagram lights only from the trace.
+// serviceOf says which service a trace entry shows at work, from its
+// name's message key (each service names its spans with messages of its
+// own, so rewording one changes nothing here) — the diagram lights only from
+// the trace. A command is named by the command as written.
 func serviceOf(e *trace.Entry) (Service, bool) {
-	switch n := e.Name.String(); {
-	case strings.HasPrefix(n, "monitor: "):
+	switch key := e.Name.Code().Key(); {
+	case strings.HasPrefix(key, "monitor."):
 		return SvcMonitor, true
-	case strings.HasPrefix(n, "scheduler: "), strings.HasPrefix(n, "workloads: "):
-		return SvcScheduler, true
-	case strings.HasPrefix(n, "repair: "), strings.HasPrefix(n, "workload repair: "), strings.HasPrefix(n, "technician: "):
+	case strings.HasPrefix(key, "workload.move-off"), strings.HasPrefix(key, "repair."):
 		return SvcRepair, true
-	case strings.HasPrefix(n, "fault injector: "), strings.HasPrefix(n, "inject "):
+	case strings.HasPrefix(key, "workload."):
+		return SvcScheduler, true
+	case strings.HasPrefix(key, "faults."):
 		return SvcInjector, true
-	case e.Infra && (strings.HasPrefix(n, "step ") || strings.HasPrefix(n, "run until") || strings.HasPrefix(n, "policy ")):
+	case e.Infra && (key == "sim.step" || key == "sim.run-until" || strings.HasPrefix(key, "sim.policy")):
 		return SvcStepper, true
-	case strings.Contains(n, " reaches ") || strings.HasPrefix(n, "start rack ") || strings.Contains(n, " timer of "),
-		hardwareRequest(n):
+	case strings.HasPrefix(key, "hardware."):
 		return SvcHardware, true
+	case key == "sim.command" || key == trace.MsgText.Key():
+		switch n := e.Name.String(); {
+		case strings.HasPrefix(n, "inject "):
+			return SvcInjector, true
+		case hardwareRequest(n):
+			return SvcHardware, true
+		}
 	}
 	return 0, false
 }
@@ -64,7 +72,7 @@ func storesTouched(e *trace.Entry) (target, actual, observed bool) {
 		switch {
 		case strings.HasPrefix(im.Element, "target/"):
 			target = true
-		case strings.HasPrefix(e.Name.String(), "monitor: "):
+		case strings.HasPrefix(e.Name.Code().Key(), "monitor."):
 			observed = true
 		default:
 			actual = true
