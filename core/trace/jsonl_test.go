@@ -117,3 +117,35 @@ func TestJSONLRoundTripOfBareEntries(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, es, back)
 }
+
+// A line from an export before messages (English only) reads as
+// preformatted text; a code this build does not define, or arguments that
+// do not fit their message, give an error naming the field.
+func TestReadJSONLMessages(t *testing.T) {
+	es, err := ReadJSONL(strings.NewReader(goodLine))
+	require.NoError(t, err)
+	require.Equal(t, NewMessage(MsgText, Str("n")), es[0].Name)
+	require.Equal(t, "t", es[0].Events[0].Text.String())
+
+	var b bytes.Buffer
+	require.NoError(t, WriteJSONL(&b, []Entry{{Seq: 1, ID: 1, Name: NewMessage(testMsgAB, Int(1), Str("x"), Int(2), testEnum.Of(1)), Severity: Info}}))
+	line := b.String()
+	require.Contains(t, line, `"name":"a 1 b \"x\" c 2 ticks one","nameCode":"test.ab","nameArgs":[{"int":1},{"str":"x"},{"int":2},{"enum":"test.enum","value":1}]`)
+	back, err := ReadJSONL(strings.NewReader(line))
+	require.NoError(t, err)
+	require.Equal(t, "a 1 b \"x\" c 2 ticks one", back[0].Name.String())
+
+	for _, tc := range []struct{ from, to, wantErr string }{
+		{`"nameCode":"test.ab"`, `"nameCode":"test.nope"`, `nameCode: unknown message "test.nope"`},
+		{`{"int":1},`, ``, "name: message test.ab takes 4 arguments, got 3"},
+		{`"value":1`, `"value":7`, "value 7 out of range for enum test.enum"},
+		{`{"int":1}`, `{"int":1,"str":"y"}`, "nameArgs[0]: must be one of"},
+		{`"enum":"test.enum"`, `"enum":"test.none"`, `nameArgs[3]: unknown enum "test.none"`},
+		{`,"nameArgs":[{"int":1},{"str":"x"},{"int":2},{"enum":"test.enum","value":1}]`, ``, "nameArgs: missing"},
+	} {
+		bad := strings.Replace(line, tc.from, tc.to, 1)
+		require.NotEqual(t, line, bad, tc.from)
+		_, err := ReadJSONL(strings.NewReader(bad))
+		require.ErrorContains(t, err, tc.wantErr)
+	}
+}
