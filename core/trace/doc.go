@@ -33,8 +33,10 @@ and can be reworded without changing any hash. Arguments are Int, Uint, Str
 (an element path, a name from the scenario, a user's free text: never English
 composed by the caller) and an enum's value (EnumSet.Of, Bool). A template
 has numbered holes: {0} is argument 0, {0:q} quotes it, and {0:tick|ticks}
-writes a number with a noun in its English number ("1 tick", "3 ticks"), and
-a last hole {1..., } takes any number of arguments from 1 on, joined by ", ".
+writes a number with a noun in its English number ("1 tick", "3 ticks");
+{0:milli} writes a number of thousandths as a decimal (1500 as "1.5"), and
+{0:milli core|cores} adds a noun, singular for exactly 1000; a last hole
+{1..., } takes any number of arguments from 1 on, joined by ", ".
 An argument can be a message in turn (AppendMsg), for a part of a sentence
 that varies in shape, such as the items of such a list.
 Recording a message formats nothing: its arguments are copied into a slab

@@ -282,3 +282,22 @@ func TestHashThroughTheAPI(t *testing.T) {
 		require.NotEqual(t, run(base), run(o), "variant %d", i)
 	}
 }
+
+var testMsgMilli = Define("test.milli", "{0:milli} and {1:milli core|cores}")
+
+// {n:milli} writes thousandths as the shortest decimal, as sched.Milli does.
+func TestMilliHoles(t *testing.T) {
+	for _, tc := range []struct {
+		a, b int64
+		want string
+	}{
+		{0, 1000, "0 and 1 core"},
+		{1500, 2000, "1.5 and 2 cores"},
+		{-250, 1, "-0.25 and 0.001 cores"},
+		{1005, 1010, "1.005 and 1.01 cores"},
+		{-9223372036854775808, 0, "-9223372036854775.808 and 0 cores"},
+	} {
+		require.Equal(t, tc.want, NewMessage(testMsgMilli, Int(tc.a), Int(tc.b)).String())
+	}
+	require.Equal(t, "2.5 and 1 core", NewMessage(testMsgMilli, Uint(uint64(2500)), Uint(uint64(1000))).String())
+}

@@ -187,6 +187,7 @@ type segment struct {
 	lit       string
 	arg       int // -1: lit only
 	quote     bool
+	milli     bool // a number of thousandths, written as a decimal: 1500 is 1.5
 	one, many string
 	list      bool   // arguments arg… joined by sep
 	sep       string // list only
@@ -258,6 +259,9 @@ func (d *msgDef) parse(template string) {
 			d.variadic, listArg = true, n
 		}
 		lit = ""
+		if rest, ok := strings.CutPrefix(format, "milli"); ok {
+			s.milli, format = true, strings.TrimPrefix(rest, " ")
+		}
 		switch {
 		case format == "":
 		case format == "q":
@@ -444,6 +448,13 @@ func appendMsgText(b []byte, code Msg, args []Arg) []byte {
 			} else {
 				b = strconv.AppendQuote(b, string(appendValue(nil, args, p)))
 			}
+		case s.milli && (a.Kind == ArgInt || a.Kind == ArgUint):
+			b = appendMilli(b, a)
+			if s.one != "" && a.N == 1000 {
+				b = append(append(b, ' '), s.one...)
+			} else if s.one != "" {
+				b = append(append(b, ' '), s.many...)
+			}
 		case s.one != "":
 			b = appendValue(b, args, p)
 			if (a.Kind == ArgInt || a.Kind == ArgUint) && a.N == 1 {
@@ -454,6 +465,26 @@ func appendMsgText(b []byte, code Msg, args []Arg) []byte {
 		default:
 			b = appendValue(b, args, p)
 		}
+	}
+	return b
+}
+
+// appendMilli writes a number of thousandths as the shortest decimal:
+// 1500 as 1.5, 2000 as 2, -250 as -0.25.
+func appendMilli(b []byte, a Arg) []byte {
+	u := a.N
+	if a.Kind == ArgInt && int64(u) < 0 {
+		b, u = append(b, '-'), -u // two's complement: MinInt64 works too
+	}
+	b = strconv.AppendUint(b, u/1000, 10)
+	if frac := u % 1000; frac != 0 {
+		var d [3]byte
+		d[0], d[1], d[2] = byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10)
+		n := 3
+		for n > 0 && d[n-1] == '0' {
+			n--
+		}
+		b = append(append(b, '.'), d[:n]...)
 	}
 	return b
 }

@@ -176,6 +176,24 @@ func readEntry(r *snap.Reader, e *Entry) {
 	}
 }
 
+// MarshalMessage writes a message (its key and typed arguments) into a
+// snapshot, for a service that keeps one: the workload manager's reasons.
+func MarshalMessage(w *snap.Writer, m Message) { writeMessage(w, m) }
+
+// UnmarshalMessage reads what MarshalMessage wrote, checked against the
+// catalogue: an unknown key or enum, or arguments that do not fit the
+// message, is an error.
+func UnmarshalMessage(r *snap.Reader) (Message, error) {
+	m := readMessage(r)
+	if r.Err() != nil {
+		return Message{}, r.Err()
+	}
+	if err := m.check(); err != nil {
+		return Message{}, r.Fail(err)
+	}
+	return m, nil
+}
+
 func writeMessage(w *snap.Writer, m Message) {
 	args := m.Args()
 	w.String(m.code.Key())
