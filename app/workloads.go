@@ -278,7 +278,7 @@ func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workloa
 		case in.Blade >= 0:
 			where = where.Body(app.Text("on "), app.Code().Text(hw.Blades[in.Blade].Path))
 		case in.State == workload.Created || in.State == workload.Faulted:
-			where = where.Class("wl-why").Text("waits: " + in.Why)
+			where = where.Class("wl-why").Text("waits: " + in.Why.String())
 		}
 		cells := []app.UI{
 			app.Span().Class("wl-inst-name").Text(w.Def.Instances[in.Index].Name),
@@ -288,7 +288,7 @@ func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workloa
 		if in.Moves > 0 {
 			cells = append(cells, app.Span().Class("wl-moves").Textf("moved %d×", in.Moves))
 		}
-		row := app.Li().Class("wl-instance").DataSet("state", in.State.String()).Title(in.Why).Body(cells...)
+		row := app.Li().Class("wl-instance").DataSet("state", in.State.String()).Title(in.Why.String()).Body(cells...)
 		rows = append(rows, row)
 	}
 	var states []string

@@ -298,9 +298,9 @@ func TestWorkloadsPanelSaysWhyAnInstanceWaits(t *testing.T) {
 	in := m.Instances()[m.Workloads()[id].Insts[0]]
 	require.Equal(t, workload.Created, in.State)
 	require.Less(t, in.Blade, int32(0))
-	require.NotEmpty(t, in.Why)
+	require.NotEmpty(t, in.Why.String())
 	require.Equal(t, int64(1), m.Waiting())
 	html := app.HTMLString(p)
-	require.Contains(t, html, "waits: "+in.Why)
+	require.Contains(t, html, "waits: "+in.Why.String())
 	require.Contains(t, html, "waiting 1")
 }

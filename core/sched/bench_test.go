@@ -61,7 +61,7 @@ func benchPlace(b *testing.B, n int) {
 	for g := range groups {
 		d := c.Place(sched.Spread, anti, 1, g)
 		if err := c.Hold(d.Blade, sched.Key{Workload: 1, Instance: uint32(g)}, &anti.Instances[g]); err != nil {
-			b.Fatal(d.Reason, err)
+			b.Fatal(d.Reason.String(), err)
 		}
 	}
 	huge := &sched.Workload{Name: "huge", Instances: []sched.Instance{
@@ -70,7 +70,7 @@ func benchPlace(b *testing.B, n int) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if d := c.Place(sched.BestFit, huge, 3, 0); d.Blade >= 0 {
-				b.Fatal(d.Reason)
+				b.Fatal(d.Reason.String())
 			}
 		}
 	})
@@ -80,7 +80,7 @@ func benchPlace(b *testing.B, n int) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if d := c.Place(p, plain, 2, 0); d.Blade < 0 {
-					b.Fatal(d.Reason)
+					b.Fatal(d.Reason.String())
 				}
 			}
 		})
@@ -88,7 +88,7 @@ func benchPlace(b *testing.B, n int) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if d := c.Place(p, anti, 1, groups); d.Blade < 0 {
-					b.Fatal(d.Reason)
+					b.Fatal(d.Reason.String())
 				}
 			}
 		})

@@ -68,10 +68,10 @@ func placeAll(t *testing.T, c *sched.Cluster, p sched.Policy, w *sched.Workload,
 	var ds []sched.Decision
 	for i := range w.Instances {
 		d := c.Place(p, w, wid, i)
-		require.NotEmpty(t, d.Reason)
-		require.Contains(t, d.Reason, w.Name+"/"+w.Instances[i].Name)
+		require.NotEmpty(t, d.Reason.String())
+		require.Contains(t, d.Reason.String(), w.Name+"/"+w.Instances[i].Name)
 		if d.Blade >= 0 {
-			require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: wid, Instance: uint32(i)}, &w.Instances[i]), d.Reason)
+			require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: wid, Instance: uint32(i)}, &w.Instances[i]), d.Reason.String())
 		}
 		ds = append(ds, d)
 	}
@@ -111,7 +111,8 @@ func TestPackageImportsNoEffects(t *testing.T) {
 			require.False(t, slices.Contains(forbidden, path), "%s imports %s", name, path)
 			if strings.HasPrefix(path, "github.com/cloudchamber/") {
 				require.Contains(t, []string{"github.com/cloudchamber/cloudchamber/core/inventory",
-					"github.com/cloudchamber/cloudchamber/core/rng", "github.com/cloudchamber/cloudchamber/core/strictjson"}, path, "%s imports %s", name, path)
+					"github.com/cloudchamber/cloudchamber/core/rng", "github.com/cloudchamber/cloudchamber/core/strictjson",
+					"github.com/cloudchamber/cloudchamber/core/trace"}, path, "%s imports %s", name, path) // trace: reasons are its messages
 			}
 		}
 		checked++

@@ -1,6 +1,10 @@
 package sched
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/trace"
+)
 
 // The placement index lets Place answer without a pass over the blades.
 //
@@ -335,7 +339,7 @@ func (q *search) visit(n, lo, hi int32) {
 // placeIndexed is Place for a built-in policy through the index. It
 // reports ok false when the scan must answer: the shape has no tree yet,
 // or nothing allowed fits (the scan then writes the wait reason).
-func (c *Cluster) placeIndexed(pol int8, p Policy, who string, in *Instance, need vec, arch int32, acc []accCount,
+func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, need vec, arch int32, acc []accCount,
 	aff Affinity, dom Domain, g *groupState, groupPlaced bool) (Decision, bool) {
 	t := c.tree(pol, need, arch, acc)
 	if t == nil || t.count[1] == 0 {
@@ -356,7 +360,7 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who string, in *Instance, nee
 		q.run()
 	}
 	if q.blade >= 0 {
-		return Decision{q.blade, c.onReason(who, p, q.blade, need, "")}, true
+		return Decision{q.blade, c.onReason(who, p, q.blade, need, trace.Message{})}, true
 	}
 	if aff != WeakAffinity && aff != WeakAntiAffinity {
 		return Decision{}, false

@@ -114,7 +114,7 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 			before := sched.IndexTrees(c)
 			d := c.Place(p, wl, uint32(w), i)
 			require.Equal(t, sched.PlaceScan(c, p, wl, uint32(w), i), d, "%s %s %s", at, p.Name(), wl.Affinity)
-			require.Equal(t, modelChoice(m, p, w, i), int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason)
+			require.Equal(t, modelChoice(m, p, w, i), int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason.String())
 			places++
 			if before > 0 || sched.IndexTrees(c) > 0 {
 				trees++

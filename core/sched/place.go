@@ -26,14 +26,23 @@
 package sched
 
 import (
-	"fmt"
-	"strings"
+	"github.com/cloudchamber/cloudchamber/core/trace"
 )
 
 // Decision is Place's answer for one instance.
 type Decision struct {
-	Blade  int32  // -1 when the instance must wait
-	Reason string // always set; names the instance (workload/name), and the blade or why it waits
+	Blade int32 // -1 when the instance must wait
+	// Reason is always set: it names the instance (workload/name), and the
+	// blade or why it waits, as a trace message (reasons.go): rendered in
+	// English only when shown, hashed by its code and arguments.
+	Reason trace.Message
+}
+
+// who names the instance being placed, for its reason.
+type who struct{ workload, instance string }
+
+func (w who) args(more ...trace.Arg) []trace.Arg {
+	return append([]trace.Arg{trace.Str(w.workload), trace.Str(w.instance)}, more...)
 }
 
 // tally counts, for a wait reason, why each blade was passed over. Each
@@ -69,14 +78,14 @@ func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
 
 func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed bool) Decision {
 	in := &w.Instances[inst]
-	who := w.Name + "/" + in.Name
+	who := who{w.Name, in.Name}
 	need, arch, acc, err := c.demand(in, c.accScratch[:0])
 	if err != nil {
-		return Decision{-1, who + " waits: " + err.Error()}
+		return Decision{-1, trace.NewMessage(msgWaitInvalid, who.args(trace.Str(err.Error()))...)}
 	}
 	c.accScratch = acc
 	if len(c.blades) == 0 {
-		return Decision{-1, who + " waits: the cluster has no blades"}
+		return Decision{-1, trace.NewMessage(msgWaitNoBlades, who.args()...)}
 	}
 
 	aff, dom := w.Affinity, w.Domain
@@ -97,7 +106,7 @@ func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed boo
 }
 
 // scan is Place by one pass over the blades, with no allocation per blade.
-func (c *Cluster) scan(p Policy, who string, in *Instance, need vec, arch int32, acc []accCount,
+func (c *Cluster) scan(p Policy, who who, in *Instance, need vec, arch int32, acc []accCount,
 	aff Affinity, dom Domain, groupPlaced bool) Decision {
 	domOf := c.domOf[dom]
 	epoch := c.epoch
@@ -167,7 +176,7 @@ blades:
 
 	switch {
 	case best >= 0:
-		return Decision{best, c.onReason(who, p, best, need, "")}
+		return Decision{best, c.onReason(who, p, best, need, trace.Message{})}
 	case fallback >= 0:
 		return Decision{fallback, c.onReason(who, p, fallback, need, c.fallbackNote(aff, dom, in.AffinityGroup, t.fits))}
 	}
@@ -201,68 +210,60 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, grou
 	return g, groupPlaced
 }
 
-func (c *Cluster) onReason(who string, p Policy, b int32, need vec, note string) string {
+func (c *Cluster) onReason(who who, p Policy, b int32, need vec, note trace.Message) trace.Message {
 	bs := &c.blades[b]
-	s := fmt.Sprintf("%s on %s (%s: leaves %s, %s)", who, bs.path, p.Name(),
-		amount(dimCores, bs.cap[dimCores]-bs.used[dimCores]-need[dimCores]),
-		amount(dimMemory, bs.cap[dimMemory]-bs.used[dimMemory]-need[dimMemory]))
-	if note != "" {
-		s += "; " + note
+	args := who.args(trace.Str(bs.path), trace.Str(p.Name()),
+		trace.Int(bs.cap[dimCores]-bs.used[dimCores]-need[dimCores]),
+		trace.Int(bs.cap[dimMemory]-bs.used[dimMemory]-need[dimMemory]))
+	if note.IsZero() {
+		return trace.NewMessage(msgPlaced, args...)
 	}
-	return s
+	return trace.NewMessage(msgPlacedNote, trace.AppendMsg(args, note.Code(), note.Args()...)...)
 }
 
-func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) string {
-	all := fmt.Sprintf("all %d fitting blades are", fits)
-	if fits == 1 {
-		all = "the only fitting blade is"
+func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) trace.Message {
+	switch {
+	case aff == WeakAffinity:
+		return trace.NewMessage(msgWeakAffinity, domainEnum.Of(uint8(dom)), trace.Int(group))
+	case fits == 1:
+		return trace.NewMessage(msgWeakAntiOne, domainsEnum.Of(uint8(dom)))
 	}
-	if aff == WeakAffinity {
-		return fmt.Sprintf("weak affinity could not be honoured: no blade fits in a %s holding group %d", dom, group)
-	}
-	return fmt.Sprintf("weak anti-affinity could not be honoured: %s in %s holding other groups", all, dom.plural())
+	return trace.NewMessage(msgWeakAnti, trace.Int(fits), domainsEnum.Of(uint8(dom)))
 }
 
-func (c *Cluster) waitReason(who string, t *tally, need vec, in *Instance, dom Domain) string {
-	var parts []string
+func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Domain) trace.Message {
+	args := who.args()
+	if len(c.blades) == 1 {
+		args = trace.AppendMsg(args, msgOnlyBladeNoFit)
+	} else {
+		args = trace.AppendMsg(args, msgNoneFits, trace.Int(len(c.blades)))
+	}
 	if t.notSched > 0 {
 		bs := &c.blades[t.notSchedEx]
-		parts = append(parts, fmt.Sprintf("%d not schedulable (e.g. %s %s)", t.notSched, bs.path, bs.why))
+		args = trace.AppendMsg(args, msgNotSchedulable, trace.Int(t.notSched), trace.Str(bs.path), trace.Str(bs.why))
 	}
 	if t.arch > 0 {
-		parts = append(parts, fmt.Sprintf("%d have another arch (needs %s)", t.arch, in.Requires.Arch))
+		args = trace.AppendMsg(args, msgOtherArch, trace.Int(t.arch), trace.Str(in.Requires.Arch))
 	}
 	for k := range need {
 		if t.lack[k] > 0 {
-			parts = append(parts, fmt.Sprintf("%d lack %s (needs %s, most free %s)", t.lack[k], dimNames[k],
-				amountBare(k, need[k]), amountBare(k, t.mostFree[k])))
+			args = trace.AppendMsg(args, msgLack[k], trace.Int(t.lack[k]), trace.Int(need[k]), trace.Int(t.mostFree[k]))
 		}
 	}
 	if t.acc > 0 {
-		parts = append(parts, fmt.Sprintf("%d lack accelerators (needs %s)", t.acc, strings.Join(in.Requires.Accelerators, ", ")))
+		list := make([]trace.Arg, 1, 1+len(in.Requires.Accelerators))
+		list[0] = trace.Int(t.acc)
+		for _, a := range in.Requires.Accelerators {
+			list = append(list, trace.Str(a))
+		}
+		args = trace.AppendMsg(args, msgLackAccelerators, list...)
 	}
 	if t.strongAff > 0 {
-		parts = append(parts, fmt.Sprintf("%d excluded by strong affinity over %s (group %d is held in another %s)",
-			t.strongAff, dom.plural(), in.AffinityGroup, dom))
+		args = trace.AppendMsg(args, msgStrongAffinity, trace.Int(t.strongAff), domainsEnum.Of(uint8(dom)), trace.Int(in.AffinityGroup), domainEnum.Of(uint8(dom)))
 	}
 	if t.strongAnti > 0 {
-		parts = append(parts, fmt.Sprintf("%d excluded by strong anti-affinity over %s", t.strongAnti, dom.plural()))
+		args = trace.AppendMsg(args, msgStrongAnti, trace.Int(t.strongAnti), domainsEnum.Of(uint8(dom)))
 	}
-	head := fmt.Sprintf("none of %d blades fits", len(c.blades))
-	if len(c.blades) == 1 {
-		head = "the one blade does not fit"
-	}
-	if len(c.blades) == 1 {
-		head = "the only blade does not fit"
-	}
-	return who + " waits: " + head + ": " + strings.Join(parts, ", ")
+	return trace.NewMessage(msgWait, args...)
 }
 
-// amountBare is amount without the unit for cores ("needs 4, most free
-// 2" reads after "lack cores").
-func amountBare(k int, n int64) string {
-	if k == dimCores {
-		return Milli(n).String()
-	}
-	return amount(k, n)
-}

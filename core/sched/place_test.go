@@ -86,8 +86,8 @@ func TestPoliciesChooseDifferently(t *testing.T) {
 				require.NoError(t, err)
 				w := workload("web", sched.AffinityNone, sched.DomainRack, tt.need)
 				d := c.Place(policy, w, 1, 0)
-				require.Equal(t, p.want, d.Blade, "%s: %s", p.name, d.Reason)
-				require.Contains(t, d.Reason, "web/i on "+c.Path(p.want)+" ("+p.name+": leaves ")
+				require.Equal(t, p.want, d.Blade, "%s: %s", p.name, d.Reason.String())
+				require.Contains(t, d.Reason.String(), "web/i on "+c.Path(p.want)+" ("+p.name+": leaves ")
 			}
 		})
 	}
@@ -108,7 +108,8 @@ func TestPlacingReason(t *testing.T) {
 	c := newCluster(small(1, 1), small(1, 1))
 	w := workload("web", sched.AffinityNone, sched.DomainRack, inst("i3", 0, 2500, 6144))
 	d := c.Place(sched.BestFit, w, 1, 0)
-	require.Equal(t, sched.Decision{Blade: 0, Reason: "web/i3 on region1/zone1/rack1/blade/0 (best-fit: leaves 1.5 cores, 2048 MB)"}, d)
+	require.Equal(t, int32(0), d.Blade)
+	require.Equal(t, "web/i3 on region1/zone1/rack1/blade/0 (best-fit: leaves 1.5 cores, 2048 MB)", d.Reason.String())
 }
 
 func TestWaitReason(t *testing.T) {
@@ -122,13 +123,14 @@ func TestWaitReason(t *testing.T) {
 	ds := placeAll(t, c, sched.FirstFit, w, 1)
 	require.Equal(t, []int32{0, 4, -1}, blades(ds))
 	require.Equal(t, "web/i3 waits: none of 6 blades fits: 2 not schedulable (e.g. region1/zone1/rack2/blade/1 is out_for_repair), "+
-		"3 lack cores (needs 4, most free 2), 1 excluded by strong anti-affinity over racks", ds[2].Reason)
+		"3 lack cores (needs 4, most free 2), 1 excluded by strong anti-affinity over racks", ds[2].Reason.String())
 
 	c = sched.NewCluster([]sched.Blade{{Path: "b0"}})
 	d := c.Place(sched.Spread, w, 1, 0)
-	require.Equal(t, "web/i1 waits: the only blade does not fit: 1 not schedulable (e.g. b0 never marked schedulable)", d.Reason)
+	require.Equal(t, "web/i1 waits: the only blade does not fit: 1 not schedulable (e.g. b0 never marked schedulable)", d.Reason.String())
 	d = sched.NewCluster(nil).Place(sched.Spread, w, 1, 0)
-	require.Equal(t, sched.Decision{Blade: -1, Reason: "web/i1 waits: the cluster has no blades"}, d)
+	require.Equal(t, int32(-1), d.Blade)
+	require.Equal(t, "web/i1 waits: the cluster has no blades", d.Reason.String())
 }
 
 // Every dimension blocks on its own; a blade one unit bigger takes it.
@@ -161,7 +163,7 @@ func TestEveryDimensionBlocks(t *testing.T) {
 			w := workload("web", sched.AffinityNone, sched.DomainRack, tt.need)
 			d := newCluster(b).Place(sched.FirstFit, w, 1, 0)
 			require.Equal(t, int32(-1), d.Blade)
-			require.Equal(t, "web/i waits: the only blade does not fit: "+tt.reason, d.Reason)
+			require.Equal(t, "web/i waits: the only blade does not fit: "+tt.reason, d.Reason.String())
 		})
 	}
 
@@ -171,7 +173,7 @@ func TestEveryDimensionBlocks(t *testing.T) {
 		in := sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 4001, MemoryMB: 8193, NetworkMbps: 10_001,
 			Arch: "arm64", Accelerators: []string{"gpu", "gpu"}}, Volumes: []sched.Volume{{Name: "a", SizeGB: 1001}}}
 		d := c.Place(sched.FirstFit, workload("web", sched.AffinityNone, sched.DomainRack, in), 1, 0)
-		require.Equal(t, int32(0), d.Blade, d.Reason)
+		require.Equal(t, int32(0), d.Blade, d.Reason.String())
 	})
 }
 
@@ -181,7 +183,7 @@ func TestFractionalCores(t *testing.T) {
 	w := workload("web", sched.AffinityNone, sched.DomainRack, inst("a", 0, half, 1), inst("b", 0, half, 1), inst("c", 0, half, 1))
 	ds := placeAll(t, c, sched.BestFit, w, 1)
 	require.Equal(t, []int32{0, 0, -1}, blades(ds))
-	require.Equal(t, "web/c waits: the only blade does not fit: 1 lack cores (needs 0.5, most free 0)", ds[2].Reason)
+	require.Equal(t, "web/c waits: the only blade does not fit: 1 lack cores (needs 0.5, most free 0)", ds[2].Reason.String())
 	require.Equal(t, sched.Milli(0), c.Free(0).MilliCores)
 }
 
@@ -204,7 +206,7 @@ func TestAcceleratorsAreConsumed(t *testing.T) {
 	missing := sched.Instance{Name: "t", Requires: sched.Requirements{Cores: 1, Accelerators: []string{"tpu"}}}
 	d := c.Place(sched.FirstFit, workload("ml", sched.AffinityNone, sched.DomainRack, missing), 1, 0)
 	require.Equal(t, int32(-1), d.Blade)
-	require.Contains(t, d.Reason, "1 lack accelerators (needs tpu)")
+	require.Contains(t, d.Reason.String(), "1 lack accelerators (needs tpu)")
 }
 
 func TestHoldReleaseRoundTrip(t *testing.T) {
@@ -288,12 +290,12 @@ func TestStrongAffinityKeepsAGroupInOneDomain(t *testing.T) {
 			ds := placeAll(t, c, sched.Spread, w, 1)
 			first := domainOf(dom, ds[0].Blade)
 			for _, d := range ds[:perDomain] {
-				require.GreaterOrEqual(t, d.Blade, int32(0), d.Reason)
-				require.Equal(t, first, domainOf(dom, d.Blade), d.Reason)
+				require.GreaterOrEqual(t, d.Blade, int32(0), d.Reason.String())
+				require.Equal(t, first, domainOf(dom, d.Blade), d.Reason.String())
 			}
 			last := ds[perDomain]
 			require.Equal(t, int32(-1), last.Blade)
-			require.Contains(t, last.Reason, "excluded by strong affinity over "+dom.String()+"s (group 5 is held in another "+dom.String()+")")
+			require.Contains(t, last.Reason.String(), "excluded by strong affinity over "+dom.String()+"s (group 5 is held in another "+dom.String()+")")
 			require.GreaterOrEqual(t, ds[perDomain+1].Blade, int32(0), "another group is not bound to group 5")
 		})
 	}
@@ -315,19 +317,19 @@ func TestStrongAntiAffinityNeverSharesADomain(t *testing.T) {
 			ds := placeAll(t, c, sched.FirstFit, w, 1)
 			seen := map[int32]int{}
 			for g, d := range ds[:tt.domains] {
-				require.GreaterOrEqual(t, d.Blade, int32(0), d.Reason)
+				require.GreaterOrEqual(t, d.Blade, int32(0), d.Reason.String())
 				dom := domainOf(tt.dom, d.Blade)
 				_, dup := seen[dom]
 				require.False(t, dup, "groups %d and %d share %s %d", seen[dom], g, tt.dom, dom)
 				seen[dom] = g
 			}
 			require.Equal(t, int32(-1), ds[tt.domains].Blade)
-			require.Contains(t, ds[tt.domains].Reason, "excluded by strong anti-affinity over "+tt.dom.String()+"s")
+			require.Contains(t, ds[tt.domains].Reason.String(), "excluded by strong anti-affinity over "+tt.dom.String()+"s")
 			again := ds[tt.domains+1]
 			if tt.dom == sched.DomainBlade {
-				require.Equal(t, ds[0].Blade, again.Blade, again.Reason)
+				require.Equal(t, ds[0].Blade, again.Blade, again.Reason.String())
 			} else {
-				require.Equal(t, domainOf(tt.dom, ds[0].Blade), domainOf(tt.dom, again.Blade), again.Reason)
+				require.Equal(t, domainOf(tt.dom, ds[0].Blade), domainOf(tt.dom, again.Blade), again.Reason.String())
 			}
 
 			other := workload("api", sched.StrongAntiAffinity, tt.dom, inst("x", 9, sched.Core, 100))
@@ -343,8 +345,8 @@ func TestWeakAntiAffinityFallsBack(t *testing.T) {
 	ds := placeAll(t, c, sched.FirstFit, w, 1)
 	require.Equal(t, []int32{0, 4, 0}, blades(ds))
 	require.Equal(t, "web/c on region1/zone1/rack11/blade/0 (first-fit: leaves 2 cores, 7992 MB); "+
-		"weak anti-affinity could not be honoured: all 8 fitting blades are in zones holding other groups", ds[2].Reason)
-	require.NotContains(t, ds[1].Reason, "could not")
+		"weak anti-affinity could not be honoured: all 8 fitting blades are in zones holding other groups", ds[2].Reason.String())
+	require.NotContains(t, ds[1].Reason.String(), "could not")
 }
 
 func TestWeakAffinityFallsBack(t *testing.T) {
@@ -354,7 +356,7 @@ func TestWeakAffinityFallsBack(t *testing.T) {
 	ds := placeAll(t, c, sched.Spread, w, 1)
 	require.Equal(t, domainOf(sched.DomainRack, ds[0].Blade), domainOf(sched.DomainRack, ds[1].Blade), "preferred while it fits")
 	require.NotEqual(t, domainOf(sched.DomainRack, ds[0].Blade), domainOf(sched.DomainRack, ds[2].Blade))
-	require.Contains(t, ds[2].Reason, "; weak affinity could not be honoured: no blade fits in a rack holding group 1")
+	require.Contains(t, ds[2].Reason.String(), "; weak affinity could not be honoured: no blade fits in a rack holding group 1")
 }
 
 func TestUnschedulableBladeKeepsItsInstances(t *testing.T) {

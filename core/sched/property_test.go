@@ -233,9 +233,9 @@ func runScenario(t *testing.T, seed uint64) string {
 			in := &wl.Instances[i]
 			at := fmt.Sprintf("seed=%d %s %s/%s", seed, wl.Affinity, wl.Name, in.Name)
 			d := c.Place(p, wl, uint32(w), i)
-			trace.WriteString(d.Reason + "\n")
-			require.NotEmpty(t, d.Reason, at)                      // (d)
-			require.Contains(t, d.Reason, wl.Name+"/"+in.Name, at) // (d)
+			trace.WriteString(d.Reason.String() + "\n")
+			require.NotEmpty(t, d.Reason.String(), at)                      // (d)
+			require.Contains(t, d.Reason.String(), wl.Name+"/"+in.Name, at) // (d)
 
 			// The model's answer: allowed candidates, those honouring a weak
 			// rule if any do, and the policy's best of them.
@@ -253,16 +253,16 @@ func runScenario(t *testing.T, seed uint64) string {
 				}
 			}
 			if d.Blade < 0 {
-				require.Empty(t, allowed, "%s waits but fits: %s", at, d.Reason) // (c), and the same for every rule
+				require.Empty(t, allowed, "%s waits but fits: %s", at, d.Reason.String()) // (c), and the same for every rule
 				continue
 			}
-			require.Contains(t, allowed, int(d.Blade), "%s: %s", at, d.Reason) // (b) before the hold
+			require.Contains(t, allowed, int(d.Blade), "%s: %s", at, d.Reason.String()) // (b) before the hold
 			candidates := allowed
 			if len(honouring) > 0 {
 				candidates = honouring
-				require.NotContains(t, d.Reason, "could not be honoured", at)
+				require.NotContains(t, d.Reason.String(), "could not be honoured", at)
 			} else if wl.Affinity == sched.WeakAffinity || wl.Affinity == sched.WeakAntiAffinity {
-				require.Contains(t, d.Reason, "could not be honoured", at)
+				require.Contains(t, d.Reason.String(), "could not be honoured", at)
 			}
 			best := candidates[0]
 			for _, b := range candidates {
@@ -270,7 +270,7 @@ func runScenario(t *testing.T, seed uint64) string {
 					best = b
 				}
 			}
-			require.Equal(t, best, int(d.Blade), "%s: %s", at, d.Reason)
+			require.Equal(t, best, int(d.Blade), "%s: %s", at, d.Reason.String())
 
 			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
 			require.NoError(t, c.Hold(d.Blade, k, in), at)

@@ -52,7 +52,7 @@ func TestWorkloadsWaitForBladesThenRun(t *testing.T) {
 	w := newTraced(t, withWorkloads(1, web(4, 2000)))
 	m := w.Control().Workloads
 	assert.Equal(t, int64(4), m.Waiting(), "no blade is working at tick 0")
-	assert.Contains(t, m.Instances()[0].Why, "web/i0 waits")
+	assert.Contains(t, m.Instances()[0].Why.String(), "web/i0 waits")
 	require.NoError(t, w.RunUntil(40))
 	assert.Equal(t, int64(4), m.Count(workload.Running))
 	racks := map[int32]bool{}

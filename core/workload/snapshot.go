@@ -12,6 +12,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
+	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
@@ -21,7 +22,7 @@ import (
 // and name (its definition is the shape's), one created by the user as its
 // JSON; the scheduler's holds are rebuilt from the instances on restore.
 func (m *Manager) MarshalSnapshot(w *snap.Writer) {
-	w.Section("workload", 2)
+	w.Section("workload", 3)
 	b, _ := m.rand.MarshalBinary()
 	w.Blob(b)
 	w.Uint(uint64(len(m.wls)))
@@ -62,9 +63,9 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		w.Int(in.Moves)
 		w.Bool(in.waiting)
 		if in.State == Removed {
-			w.String("")
+			trace.MarshalMessage(w, trace.Message{})
 		} else {
-			w.String(in.Why)
+			trace.MarshalMessage(w, in.Why)
 		}
 	}
 	writeList(w, m.freeW)
@@ -95,7 +96,7 @@ func writeList[T int32 | uint32](w *snap.Writer, l []T) {
 // slot is checked: each live instance belongs to exactly one live workload,
 // each free slot is on its free list exactly once.
 func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("workload", 2)
+	r.Section("workload", 3)
 	if err := m.rand.UnmarshalBinary(r.Blob()); err != nil {
 		return r.Fail(err)
 	}
@@ -174,10 +175,12 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		in.Workload = wid
 		in.Index = uint32(slices.Index(m.wls[wid].Insts, int32(i)))
 		in.Blade, in.Since = int32(r.Int()), clock.Tick(r.Int())
-		in.Moves, in.waiting, in.Why = r.Int(), r.Bool(), r.String()
-		if r.Err() != nil {
-			return r.Err()
+		in.Moves, in.waiting = r.Int(), r.Bool()
+		why, err := trace.UnmarshalMessage(r)
+		if err != nil {
+			return err
 		}
+		in.Why = why
 		if in.State < Created || in.State > Faulted || in.Blade < -1 || int(in.Blade) >= m.cluster.Len() {
 			return r.Failf("instance %d: state %d on blade %d", i, in.State, in.Blade)
 		}

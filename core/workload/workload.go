@@ -173,7 +173,7 @@ type Instance struct {
 	Index    uint32 // in its workload's definition
 	State    State
 	Blade    int32  // where it is held (-1: nowhere)
-	Why      string // the last placement decision, or why it waits
+	Why      trace.Message // the last placement decision, or why it waits
 	Since    clock.Tick
 	Moves    int64 // times it was restarted elsewhere
 	serial   uint64
@@ -410,14 +410,14 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 		if !in.waiting {
 			m.startWaiting(i)
 			ch := sp.ChildMsg(m.env.Now, msgWait, wname, iname)
-			ch.Reason(d.Reason)
+			ch.ReasonMsg(d.Reason.Code(), d.Reason.Args()...)
 			ch.End()
 		}
 		return false
 	}
 	ch := sp.ChildMsg(m.env.Now, msgPlace, wname, iname)
 	defer ch.End()
-	ch.Reason(d.Reason)
+	ch.ReasonMsg(d.Reason.Code(), d.Reason.Args()...)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
 	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(int(i)), err))
@@ -535,7 +535,7 @@ func (m *Manager) placeTraced(i int32, why trace.Msg) bool {
 	}
 	wname, iname := m.instArgs(i)
 	sp := m.env.Trace.StartMsg(m.env.Now, msgRetry, wname, iname)
-	sp.ReasonMsg(why, wname, iname, trace.Str(d.Reason))
+	sp.ReasonMsg(why, trace.AppendMsg([]trace.Arg{wname, iname}, d.Reason.Code(), d.Reason.Args()...)...)
 	ok := m.place(sp, i)
 	sp.End()
 	return ok
