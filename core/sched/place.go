@@ -266,4 +266,3 @@ func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Doma
 	}
 	return trace.NewMessage(msgWait, args...)
 }
-

@@ -172,7 +172,7 @@ type Instance struct {
 	Workload uint32
 	Index    uint32 // in its workload's definition
 	State    State
-	Blade    int32  // where it is held (-1: nowhere)
+	Blade    int32         // where it is held (-1: nowhere)
 	Why      trace.Message // the last placement decision, or why it waits
 	Since    clock.Tick
 	Moves    int64 // times it was restarted elsewhere
