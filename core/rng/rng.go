@@ -5,6 +5,18 @@
 // A scenario has one seed; each concern (boot delays, cable delays, faults, …)
 // draws from its own stream, derived from the seed and a stream number, so a
 // new draw in one concern never shifts the numbers another concern sees.
+// Every concern's number is declared in package registry.
+//
+// A concern with one stream per item (the scenario's random failure
+// processes) gives item i the stream Derive(concern, i): a SplitMix64
+// finalizer of concern<<32 | i. Never concern+i: added numbers run into the
+// next concern's (with 0x400+i, the 257th failure process drew the workload
+// manager's numbers, 0x500). The finalizer is a bijection, so two pairs
+// with concern and item below 2^32 never share a stream; registry's test
+// checks that no derived stream of a bounded concern is a registered one.
+//
+// Distinct streams give distinct generators for one seed: New maps a stream
+// to its first state through a bijection.
 package rng
 
 import (
@@ -32,12 +44,27 @@ func New(seed, stream uint64) *Source {
 	return &src
 }
 
-func splitmix64(x uint64) (next, out uint64) {
-	x += 0x9e3779b97f4a7c15
-	z := x
+// Derive returns the stream of item of a per-item concern (see the package
+// doc). Concern 0 is no concern (Derive(0, 0) is 0). It panics if concern
+// or item is not below 2^32: the pairs would no longer be distinct.
+func Derive(concern, item uint64) uint64 {
+	if concern>>32 != 0 || item>>32 != 0 {
+		panic(fmt.Sprintf("rng: Derive(%#x, %d): concern and item must be below 2^32", concern, item))
+	}
+	return mix64(concern<<32 | item)
+}
+
+// mix64 is SplitMix64's finalizer: a bijection of uint64 that spreads every
+// input bit over the output.
+func mix64(z uint64) uint64 {
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
 	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return x, z ^ (z >> 31)
+	return z ^ (z >> 31)
+}
+
+func splitmix64(x uint64) (next, out uint64) {
+	x += 0x9e3779b97f4a7c15
+	return x, mix64(x)
 }
 
 // Uint64 returns the next 64 random bits.
