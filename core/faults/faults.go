@@ -27,10 +27,11 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 )
 
 // Subsystem is the high byte of the injector's event kinds.
-const Subsystem = 4
+const Subsystem = registry.SubsystemFaults
 
 var (
 	EvFlap    = clock.MakeKind(Subsystem, 1) // Target injection, Ref its serial: the next phase of a flapping fault

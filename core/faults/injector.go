@@ -8,6 +8,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
@@ -49,7 +50,7 @@ func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		pr := &proc{Process: p, rand: rng.New(seed, uint64(0x400+i)), kind: p.Kind.TargetKinds()[0]}
+		pr := &proc{Process: p, rand: rng.New(seed, registry.StreamFailures+uint64(i)), kind: p.Kind.TargetKinds()[0]}
 		switch pr.kind {
 		case hardware.KindBlade:
 			for b := range hw.Blades {

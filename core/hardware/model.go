@@ -26,13 +26,14 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 )
 
 // Subsystem is the high byte of the hardware's event kinds.
-const Subsystem = 1
+const Subsystem = registry.SubsystemHardware
 
 // Event kinds.
 var (
@@ -89,7 +90,8 @@ func (d Delays) Validate() error {
 const delayMax = 365 * 24 * 3600
 
 // Random streams of the hardware, one per delay, so that drawing one kind
-// of delay never shifts the others.
+// of delay never shifts the others. streams maps them to their numbers in
+// package registry.
 const (
 	streamPower = iota + 1
 	streamConnection
@@ -97,6 +99,13 @@ const (
 	streamShutdown
 	streamCount = streamShutdown
 )
+
+var streams = [streamCount + 1]uint64{
+	streamPower:      registry.StreamPower,
+	streamConnection: registry.StreamConnection,
+	streamBoot:       registry.StreamBoot,
+	streamShutdown:   registry.StreamShutdown,
+}
 
 // Env is what the hardware shares with the rest of the simulation.
 type Env struct {
@@ -252,7 +261,7 @@ func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Mode
 	}
 	m := &Model{env: env, delays: delays, byPath: map[string]Ref{}}
 	for s := 1; s <= streamCount; s++ {
-		m.rand[s] = rng.New(seed, uint64(0x100+s))
+		m.rand[s] = rng.New(seed, streams[s])
 	}
 	for _, region := range def.Regions {
 		for _, zone := range region.Zones {

@@ -18,13 +18,14 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Subsystem is the high byte of the sampler's event kind.
-const Subsystem = 6
+const Subsystem = registry.SubsystemMetrics
 
 // EvSample takes a sample.
 var EvSample = clock.MakeKind(Subsystem, 1)

@@ -23,6 +23,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
@@ -30,7 +31,7 @@ import (
 )
 
 // Subsystem is the high byte of the monitor's event kinds.
-const Subsystem = 2
+const Subsystem = registry.SubsystemMonitor
 
 // EvSilence is a silence timer: Target element, Ref the element's timer
 // serial when armed, Arg the stage (1: suspect, 2: fail).

@@ -41,6 +41,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/snap"
@@ -50,7 +51,7 @@ import (
 )
 
 // Subsystem is the high byte of the repair manager's event kinds.
-const Subsystem = 3
+const Subsystem = registry.SubsystemRepair
 
 // Event kinds; Target is the element, Ref the serial that makes older
 // events stale.
@@ -162,7 +163,7 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 	if err := ValidateRules(rs); err != nil {
 		return nil, err
 	}
-	m := &Manager{env: env, hw: hw, set: set, rules: rs, rand: rng.New(seed, 0x300), elems: make([]elem, hw.Elements())}
+	m := &Manager{env: env, hw: hw, set: set, rules: rs, rand: rng.New(seed, registry.StreamRepair), elems: make([]elem, hw.Elements())}
 	for e := range m.elems {
 		ref := hw.ElementRef(int32(e))
 		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true, decidedAt: clock.Never}

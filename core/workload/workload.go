@@ -21,6 +21,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/store"
@@ -29,7 +30,7 @@ import (
 )
 
 // Subsystem is the high byte of the workload manager's event kinds.
-const Subsystem = 5
+const Subsystem = registry.SubsystemWorkload
 
 // Event kinds. Target is an instance number (or a workload number for
 // EvLifetime), Ref the serial that makes older events stale.
@@ -243,7 +244,7 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, seed uint64) (*Man
 		r := &hw.Racks[b.Rack]
 		blades[i] = sched.Blade{Path: b.Path, Region: id(regions, r.Region), Zone: id(zones, r.Region+"/"+r.Zone), Rack: b.Rack, Capacity: b.Def.Capacity}
 	}
-	m := &Manager{env: env, hw: hw, set: set, policy: pol, blades: blades, cluster: sched.NewCluster(blades), rand: rng.New(seed, 0x500), byName: map[string]uint32{}}
+	m := &Manager{env: env, hw: hw, set: set, policy: pol, blades: blades, cluster: sched.NewCluster(blades), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{}}
 	for b := range hw.Blades {
 		m.cluster.SetSchedulable(int32(b), false, "has not been seen working yet")
 	}
