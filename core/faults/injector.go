@@ -43,14 +43,21 @@ type proc struct {
 	serial uint64
 }
 
+// ProcessesMax bounds a scenario's random failure processes: each draws
+// from its own stream, registry.StreamFailures mixed with its index.
+const ProcessesMax = registry.FailureProcessesMax
+
 // New makes the injector with the scenario's random processes.
 func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64) (*Injector, error) {
+	if len(processes) > ProcessesMax {
+		return nil, fmt.Errorf("at most %d random failure processes, got %d", ProcessesMax, len(processes))
+	}
 	in := &Injector{env: env, hw: hw, byKey: map[string]uint64{}, open: map[string]uint64{}, kept: map[uint64]*Injection{}}
 	for i, p := range processes {
 		if err := p.Validate(); err != nil {
 			return nil, err
 		}
-		pr := &proc{Process: p, rand: rng.New(seed, registry.StreamFailures+uint64(i)), kind: p.Kind.TargetKinds()[0]}
+		pr := &proc{Process: p, rand: rng.New(seed, rng.Derive(registry.StreamFailures, uint64(i))), kind: p.Kind.TargetKinds()[0]}
 		switch pr.kind {
 		case hardware.KindBlade:
 			for b := range hw.Blades {

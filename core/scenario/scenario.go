@@ -110,6 +110,9 @@ func (c *Control) Validate() error {
 			return fmt.Errorf("control.rules.%w", err) // the rule error starts with its path: rules[2].choices[1].call: ...
 		}
 	}
+	if len(c.Processes) > faults.ProcessesMax {
+		return fmt.Errorf("control.processes: at most %d random failure processes, got %d", faults.ProcessesMax, len(c.Processes))
+	}
 	names := map[string]bool{}
 	for i, p := range c.Processes {
 		if err := p.Validate(); err != nil {

@@ -2,11 +2,13 @@ package scenario
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/stretchr/testify/require"
@@ -253,4 +255,22 @@ func TestMigrationAndBuiltins(t *testing.T) {
 		`"delays":{"setPower":{"low":1,"high":1},"setConnection":{"low":1,"high":1},"booting":{"low":5,"high":8},"shutdown":{"low":2,"high":4}},`+
 		`"traceRetention":1000,"script":[{"at":3,"do":"maintain","target":"a"}]}`))
 	require.ErrorContains(t, err, "script[0]: maintain needs a scenario with a control plane")
+}
+
+// Each random failure process has its own random stream; their number is
+// bounded, and the refusal names the list and the limit.
+func TestProcessesAreBounded(t *testing.T) {
+	s := Default()
+	s.Control = DefaultControl()
+	for i := range faults.ProcessesMax {
+		s.Control.Processes = append(s.Control.Processes, faults.Process{Name: fmt.Sprintf("p%d", i), Kind: faults.BladeFault, MTBF: 100, MTTR: 10})
+	}
+	require.NoError(t, s.Validate())
+	s.Control.Processes = append(s.Control.Processes, faults.Process{Name: "one too many", Kind: faults.BladeFault, MTBF: 100, MTTR: 10})
+	require.EqualError(t, s.Validate(), fmt.Sprintf("control.processes: at most %d random failure processes, got %d", faults.ProcessesMax, faults.ProcessesMax+1))
+	b, err := MarshalIndent(s)
+	require.NoError(t, err)
+	_, err = Parse("many.json", b)
+	require.ErrorContains(t, err, fmt.Sprintf("control.processes: at most %d random failure processes", faults.ProcessesMax))
+	t.Log(err)
 }

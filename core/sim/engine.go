@@ -12,5 +12,8 @@ package sim
 //	   English plurals in trace text
 //	3: the trace hash covers structured messages (a code and typed arguments)
 //	   rather than English, so rewording a message changes no hash (trace
-//	   hash prefix "cloudchamber trace v2")
+//	   hash prefix "cloudchamber trace v2"); a random failure process draws
+//	   from a stream mixed from its index (rng.Derive), no longer the failure
+//	   concern's number plus its index, which ran into the next concern's
+//	   stream (registry)
 const EngineVersion = 3

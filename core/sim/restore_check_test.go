@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -108,7 +109,7 @@ func TestRestoreRefusesOtherEngines(t *testing.T) {
 	other := append([]byte(nil), body...)
 	other[head+1] = EngineVersion + 1
 	_, err = Restore(sc, seal(other))
-	require.ErrorContains(t, err, "taken by engine version 4, this is 3")
+	require.ErrorContains(t, err, fmt.Sprintf("taken by engine version %d, this is %d", EngineVersion+1, EngineVersion))
 }
 
 // A snapshot belongs to its scenario: restored into another one (another
