@@ -56,6 +56,10 @@ type World struct {
 	dispatched uint64           // events handled
 
 	ctl *Control // nil without a control plane
+
+	fail       func(after string, err error) // WithChecks: nil when not checking
+	checkEvery uint64                        // WithChecks: check after every checkEvery-th event
+	checkSkip  uint64                        // events since the last check
 }
 
 // New builds the world of a scenario and replays it: the script and the
@@ -272,6 +276,7 @@ func (w *World) Apply(c scenario.Command) (hardware.Reply, error) {
 	w.commands = append(w.commands, scenario.Timed{At: w.env.Now, Command: c})
 	rep := w.run(c, whoUser)
 	w.settle()
+	w.check(func() string { return fmt.Sprintf("user command %s at t=%d", c, w.env.Now) })
 	w.drain(w.env.Now)
 	return rep, nil
 }
@@ -416,6 +421,7 @@ func (w *World) drain(t clock.Tick) {
 		}
 		w.env.Now = at
 		w.dispatch(ev)
+		w.check(afterEvent(at, ev))
 	}
 }
 
@@ -442,6 +448,7 @@ func (w *World) applyScript() {
 		}
 		w.run(c.Command, whoScript)
 		w.settle()
+		w.check(func() string { return fmt.Sprintf("script command %s at t=%d", c.Command, w.env.Now) })
 		w.drain(w.env.Now)
 	}
 }

@@ -1,0 +1,95 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
+	"github.com/cloudchamber/cloudchamber/core/workload"
+	"github.com/stretchr/testify/require"
+)
+
+// Every built-in scenario runs with the invariant checks after every event
+// and command (WithChecks): the books of every service agree with the
+// hardware, the store and each other all along, not only at the end.
+func TestBuiltinsKeepInvariants(t *testing.T) {
+	names := scenario.Builtins()
+	require.NotEmpty(t, names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			sc, err := scenario.Builtin(name)
+			require.NoError(t, err)
+			def, err := sc.Definition()
+			require.NoError(t, err)
+			ticks, every := invariantRun(def.Counts().Blades)
+			w, err := New(sc, WithChecks(every, func(after string, err error) {
+				t.Fatalf("%s: after %s: %v", name, after, err)
+			}))
+			require.NoError(t, err)
+			require.NoError(t, w.RunTo(ticks))
+			require.NoError(t, w.CheckInvariants())
+		})
+	}
+}
+
+// invariantRun is how far a scenario runs with checks and how often it is
+// checked: a check is a pass over every element, so a big inventory is
+// checked at a stride (a prime one, so it does not follow the heartbeats),
+// and a run under the race detector or -short goes a third as far, to keep
+// the test near 10 s.
+func invariantRun(blades int) (ticks clock.Tick, every uint64) {
+	ticks, every = 3000, 1
+	if blades > 256 {
+		ticks, every = 300, 53
+	}
+	if raceEnabled || testing.Short() {
+		ticks /= 3
+	}
+	return ticks, every
+}
+
+// checked is a world that fails t at its first broken invariant.
+func checked(t *testing.T, sc *scenario.Scenario) *World {
+	w, err := New(sc, WithChecks(1, func(after string, err error) { t.Fatalf("after %s: %v", after, err) }))
+	require.NoError(t, err)
+	return w
+}
+
+// The checks notice a world whose books disagree: each corruption below is
+// one a bug could make, and CheckInvariants names it.
+func TestCheckInvariantsNoticesCorruption(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		corrupt func(w *World)
+		want    string
+	}{
+		{"a blade's state behind the store's back", func(w *World) { w.hw.Blades[3].State = hardware.BladeFaulted },
+			"is not the hardware's state"},
+		{"an event for no blade", func(w *World) {
+			w.queue.Push(w.Now()+1, clock.Event{Kind: hardware.EvPower, Target: uint32(len(w.hw.Blades))})
+		}, "hardware event for blade 64 of 64"},
+		{"an instance's state without its count", func(w *World) { w.ctl.Workloads.Instances()[0].State = workload.Starting },
+			"workloads: the per-state counts are"},
+		{"an instance moved behind the scheduler's back", func(w *World) {
+			in := &w.ctl.Workloads.Instances()[1]
+			in.Blade = (in.Blade + 1) % int32(len(w.hw.Blades))
+		}, "workloads: instance web/i1: on blade"},
+		{"a usage record", func(w *World) {
+			in := w.ctl.Workloads.Instances()[0]
+			w.env.Store.Put(store.Actual, views.UsageKey(w.hw.Blades[in.Blade].Path), views.Usage{Instances: 7})
+			w.env.Store.Deliver()
+		}, "usage record"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			w, err := New(withWorkloads(1, web(4, 2000)))
+			require.NoError(t, err)
+			require.NoError(t, w.RunTo(40))
+			require.NoError(t, w.CheckInvariants())
+			c.corrupt(w)
+			require.ErrorContains(t, w.CheckInvariants(), c.want)
+		})
+	}
+}
