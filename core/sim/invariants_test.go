@@ -58,6 +58,24 @@ func checked(t *testing.T, sc *scenario.Scenario) *World {
 	return w
 }
 
+// Instances waiting for capacity that are stopped leave the waiting list
+// at once (Waiting, the instances_waiting metric, counts them no more),
+// and resumed they wait once, not twice.
+func TestStopAndResumeWhileWaiting(t *testing.T) {
+	w := checked(t, withWorkloads(1, web(4, 2000)))
+	m := w.Control().Workloads
+	require.Equal(t, int64(4), m.Waiting(), "no blade is working at tick 0")
+	_, err := w.Apply(scenario.Command{Do: scenario.StopWorkload, Name: "web"})
+	require.NoError(t, err)
+	require.Equal(t, int64(0), m.Waiting())
+	_, err = w.Apply(scenario.Command{Do: scenario.ResumeWorkload, Name: "web"})
+	require.NoError(t, err)
+	require.Equal(t, int64(4), m.Waiting())
+	require.NoError(t, w.RunTo(40))
+	require.Equal(t, int64(4), m.Count(workload.Running))
+	require.Equal(t, int64(0), m.Waiting())
+}
+
 // The checks notice a world whose books disagree: each corruption below is
 // one a bug could make, and CheckInvariants names it.
 func TestCheckInvariantsNoticesCorruption(t *testing.T) {
