@@ -23,7 +23,8 @@ import (
 // the reply and the simulation's trace lines since the previous command.
 // Regenerate the expectations with `go test ./core/sim -rewrite` and review
 // the diff like code; the `check` commands assert their checkpoints
-// whatever the expectations say.
+// whatever the expectations say, and every world made by new runs with the
+// invariant checks after every event (WithChecks).
 //
 //	new [file=one-rack.yaml | builtin=standard] [seed=1] [boot=5,8] [power=1,1] [conn=1,1] [shutdown=2,4] [bringup]
 //	new scenario=rack-maintenance [seed=1]                         a built-in scenario, control plane and all
@@ -171,7 +172,7 @@ func (e *env) new(t *testing.T, d *datadriven.TestData) string {
 	if d.HasArg("bringup") {
 		sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
 	}
-	w, err := New(sc, WithTraceSink(e.record))
+	w, err := New(sc, WithTraceSink(e.record), WithChecks(1, func(after string, err error) { t.Fatalf("invariant broken after %s: %v", after, err) }))
 	if err != nil {
 		d.Fatalf(t, "new: %v", err)
 	}
