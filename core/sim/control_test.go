@@ -40,15 +40,26 @@ func inject(spec faults.Spec) scenario.Command {
 	return scenario.Command{Do: scenario.Inject, Fault: &spec}
 }
 
-// traced is a world whose every trace entry is kept.
+// traced is a world whose every trace entry is kept, and whose invariants
+// are checked after every event (every 13th under the race detector, which
+// makes a check ten times dearer: TestBuiltinsKeepInvariants checks the
+// built-ins after every event there).
 type traced struct {
 	*World
 	entries []*trace.Entry
 }
 
+func tracedCheckEvery() uint64 {
+	if raceEnabled {
+		return 13
+	}
+	return 1
+}
+
 func newTraced(t testing.TB, sc *scenario.Scenario) *traced {
 	tw := &traced{}
-	w, err := New(sc, WithTraceSink(func(e *trace.Entry) { tw.entries = append(tw.entries, e) }))
+	w, err := New(sc, WithTraceSink(func(e *trace.Entry) { tw.entries = append(tw.entries, e) }),
+		WithChecks(tracedCheckEvery(), func(after string, err error) { t.Fatalf("invariant broken after %s: %v", after, err) }))
 	require.NoError(t, err)
 	tw.World = w
 	return tw
