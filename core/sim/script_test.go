@@ -32,7 +32,7 @@ import (
 //	                                                                with one of the prefixes (and names target):
 //	                                                                "t=N name: reason", instead of the trace lines
 //	decisions target=... want=drain,shutdown                        assert the repair choices taken on target so far
-//	do <op> [target=rack1/blade/1] [on=true] [hard=true] [port=N]   a user command
+//	do <op> [target=rack1/blade/1] [on=true] [hard=true] [port=N] [name=web] [id=N]   a user command
 //	step [n=1] | until t=N | next                                   advance time
 //	state target=...                                                the element's actual record
 //	check target=... state=S [powered=B] [connected=B]              assert the actual record
@@ -40,6 +40,9 @@ import (
 //	hw <op> target=... [on=B] [hard=B] guard=N                       a raw hardware request with an old guard (not recorded)
 //	stale target=rack1/blade/1                                      deliver a boot timer expiry that is not the active one
 //	reset                                                           restart the scenario at tick 0
+//
+// and the control plane's (script_control_test.go): new ... control,
+// inject, create-workload, observed, target, workloads, rules, tree.
 func TestScripts(t *testing.T) {
 	datadriven.Walk(t, "testdata/scripts", func(t *testing.T, path string) {
 		e := &env{t: t}
@@ -115,6 +118,20 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 		ref := e.ref(t, d)
 		e.w.queue.Push(e.w.Now(), clock.Event{Kind: hardware.EvBootTimer, Target: uint32(ref.Index), Ref: 999})
 		return e.result(e.w.RunTo(e.w.Now()))
+	case "inject":
+		return e.inject(t, d)
+	case "create-workload":
+		return e.createWorkload(t, d)
+	case "observed":
+		return e.observed(t, d)
+	case "target":
+		return e.targetRecord(t, d)
+	case "workloads":
+		return e.workloads(t, d)
+	case "rules":
+		return e.rules()
+	case "tree":
+		return e.tree(t, d)
 	case "reset":
 		w, err := e.w.Reset()
 		if err != nil {
@@ -172,6 +189,9 @@ func (e *env) new(t *testing.T, d *datadriven.TestData) string {
 	if d.HasArg("bringup") {
 		sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
 	}
+	if d.HasArg("control") {
+		e.control(t, d, sc)
+	}
 	w, err := New(sc, WithTraceSink(e.record), WithChecks(1, func(after string, err error) { t.Fatalf("invariant broken after %s: %v", after, err) }))
 	if err != nil {
 		d.Fatalf(t, "new: %v", err)
@@ -222,6 +242,12 @@ func (e *env) do(t *testing.T, d *datadriven.TestData) string {
 	}
 	if d.HasArg("port") {
 		d.ScanArgs(t, "port", &c.Port)
+	}
+	if d.HasArg("name") {
+		d.ScanArgs(t, "name", &c.Name)
+	}
+	if d.HasArg("id") {
+		d.ScanArgs(t, "id", &c.ID)
 	}
 	rep, err := e.w.Apply(c)
 	var out string
