@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -40,6 +42,31 @@ func TestBuiltinsKeepInvariants(t *testing.T) {
 // checked at a stride (a prime one, so it does not follow the heartbeats),
 // and a run under the race detector or -short goes a third as far, to keep
 // the test near 10 s.
+// The field scenarios (testdata/field) that load run checked too: they
+// reproduce bugs found in the field, the likeliest places for books to
+// disagree.
+func TestFieldScenariosKeepInvariants(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "field", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			data, err := os.ReadFile(file)
+			require.NoError(t, err)
+			sc, err := scenario.Parse(file, data)
+			if err != nil {
+				t.Skipf("refused at load, as it should be: %v", err)
+			}
+			def, err := sc.Definition()
+			require.NoError(t, err)
+			ticks, every := invariantRun(def.Counts().Blades)
+			w := checkedEvery(t, sc, every)
+			require.NoError(t, w.RunTo(max(ticks, sc.At)))
+			require.NoError(t, w.CheckInvariants())
+		})
+	}
+}
+
 func invariantRun(blades int) (ticks clock.Tick, every uint64) {
 	ticks, every = 3000, 1
 	if blades > 256 {
@@ -52,8 +79,10 @@ func invariantRun(blades int) (ticks clock.Tick, every uint64) {
 }
 
 // checked is a world that fails t at its first broken invariant.
-func checked(t *testing.T, sc *scenario.Scenario) *World {
-	w, err := New(sc, WithChecks(1, func(after string, err error) { t.Fatalf("after %s: %v", after, err) }))
+func checked(t *testing.T, sc *scenario.Scenario) *World { return checkedEvery(t, sc, 1) }
+
+func checkedEvery(t *testing.T, sc *scenario.Scenario, every uint64) *World {
+	w, err := New(sc, WithChecks(every, func(after string, err error) { t.Fatalf("after %s: %v", after, err) }))
 	require.NoError(t, err)
 	return w
 }
