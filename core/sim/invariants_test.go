@@ -16,7 +16,8 @@ import (
 
 // Every built-in scenario runs with the invariant checks after every event
 // and command (WithChecks): the books of every service agree with the
-// hardware, the store and each other all along, not only at the end.
+// hardware, the store and each other all along, not only at the end; and
+// so do those of a world restored from its snapshot halfway.
 func TestBuiltinsKeepInvariants(t *testing.T) {
 	names := scenario.Builtins()
 	require.NotEmpty(t, names)
@@ -27,12 +28,19 @@ func TestBuiltinsKeepInvariants(t *testing.T) {
 			def, err := sc.Definition()
 			require.NoError(t, err)
 			ticks, every := invariantRun(def.Counts().Blades)
-			w, err := New(sc, WithChecks(every, func(after string, err error) {
-				t.Fatalf("%s: after %s: %v", name, after, err)
-			}))
+			fail := WithChecks(every, func(after string, err error) { t.Fatalf("%s: after %s: %v", name, after, err) })
+			w, err := New(sc, fail)
 			require.NoError(t, err)
+			require.NoError(t, w.RunTo(ticks/2))
+			// Halfway, a snapshot restores into a world that runs on checked
+			// and ends where the original does.
+			back, err := Restore(sc, w.Snapshot(), fail)
+			require.NoError(t, err)
+			require.NoError(t, back.CheckInvariants())
 			require.NoError(t, w.RunTo(ticks))
 			require.NoError(t, w.CheckInvariants())
+			require.NoError(t, back.RunTo(ticks))
+			require.Equal(t, w.Status().Hash, back.Status().Hash)
 		})
 	}
 }
