@@ -90,8 +90,7 @@ func (d Delays) Validate() error {
 const delayMax = 365 * 24 * 3600
 
 // Random streams of the hardware, one per delay, so that drawing one kind
-// of delay never shifts the others. streams maps them to their numbers in
-// package registry.
+// of delay never shifts the others; their numbers are in package registry.
 const (
 	streamPower = iota + 1
 	streamConnection
@@ -99,13 +98,6 @@ const (
 	streamShutdown
 	streamCount = streamShutdown
 )
-
-var streams = [streamCount + 1]uint64{
-	streamPower:      registry.StreamPower,
-	streamConnection: registry.StreamConnection,
-	streamBoot:       registry.StreamBoot,
-	streamShutdown:   registry.StreamShutdown,
-}
 
 // Env is what the hardware shares with the rest of the simulation.
 type Env struct {
@@ -260,8 +252,11 @@ func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Mode
 		return nil, err
 	}
 	m := &Model{env: env, delays: delays, byPath: map[string]Ref{}}
-	for s := 1; s <= streamCount; s++ {
-		m.rand[s] = rng.New(seed, streams[s])
+	m.rand = [streamCount + 1]*rng.Source{
+		streamPower:      rng.New(seed, registry.StreamPower),
+		streamConnection: rng.New(seed, registry.StreamConnection),
+		streamBoot:       rng.New(seed, registry.StreamBoot),
+		streamShutdown:   rng.New(seed, registry.StreamShutdown),
 	}
 	for _, region := range def.Regions {
 		for _, zone := range region.Zones {
