@@ -54,6 +54,8 @@ type World struct {
 	next       int              // the first script command not yet applied
 	commands   []scenario.Timed // the user's commands so far
 	dispatched uint64           // events handled
+	yield      func()           // WithYield's, called every yieldEvery events (nil: none)
+	yieldEvery uint64
 
 	ctl *Control // nil without a control plane
 
@@ -201,6 +203,16 @@ type Option func(*World)
 // (the racks starting) on; see trace.Tracer.SetSink.
 func WithTraceSink(fn func(*trace.Entry)) Option {
 	return func(w *World) { w.env.Trace.SetSink(fn) }
+}
+
+// WithYield has the world call fn after every `every` events it handles
+// (every >= 1), from its construction on. The run is the same with or
+// without it. A caller on a platform with one thread (wasm) yields there
+// (runtime.Gosched): the garbage collector runs beside the simulation and
+// cannot finish a cycle while the simulation never lets it, so the heap
+// grows far past what is alive.
+func WithYield(every uint64, fn func()) Option {
+	return func(w *World) { w.yieldEvery, w.yield = max(every, 1), fn }
 }
 
 // Now is the current tick.
@@ -427,6 +439,9 @@ func (w *World) drain(t clock.Tick) {
 
 func (w *World) dispatch(ev clock.Event) {
 	w.dispatched++
+	if w.yield != nil && w.dispatched%w.yieldEvery == 0 {
+		w.yield()
+	}
 	h := w.handlers[ev.Kind.Subsystem()]
 	if h == nil {
 		panic(fmt.Sprintf("sim: event of unknown subsystem: %v", ev))

@@ -348,3 +348,18 @@ func TestTimePolicies(t *testing.T) {
 	require.False(t, ok, "nothing left to do")
 	require.NotEqual(t, before, w.Status().Hash)
 }
+
+// WithYield's calls come every `every` events and change nothing of the run.
+func TestYieldChangesNothing(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	plain, err := New(sc)
+	require.NoError(t, err)
+	calls := 0
+	yielding, err := New(sc, WithYield(100, func() { calls++ }))
+	require.NoError(t, err)
+	require.NoError(t, plain.RunUntil(5000))
+	require.NoError(t, yielding.RunUntil(5000))
+	require.Equal(t, plain.Status().Hash, yielding.Status().Hash)
+	require.Equal(t, int(yielding.Status().Dispatched/100), calls)
+}
