@@ -190,7 +190,7 @@ func (c *Controller) install(w *sim.World) {
 }
 
 // changed bumps the counters of the rack a changed record belongs to.
-func (c *Controller) changed(ch store.Change) {
+func (c *Controller) changed(ch store.ViewChange) {
 	key := ch.Key
 	if i := strings.IndexByte(key, '/'); i > 0 && (key[:i] == "usage" || key[:i] == "fault") {
 		key = key[i+1:]

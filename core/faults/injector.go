@@ -407,7 +407,7 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 
 // faultRecordChanged sees a technician delete a fault record: the fault
 // is repaired.
-func (in *Injector) faultRecordChanged(ch store.Change) {
+func (in *Injector) faultRecordChanged(ch store.ViewChange) {
 	if ch.New != nil {
 		return
 	}
@@ -452,7 +452,7 @@ func (in *Injector) kindStats(k Kind) *KindStats {
 // pduChanged ends a hard pdu-off or rack-power fault once its PDUs are
 // working again: switching a PDU back on is its repair, and the repair
 // manager does that without a technician.
-func (in *Injector) pduChanged(ch store.Change) {
+func (in *Injector) pduChanged(ch store.ViewChange) {
 	v, ok := ch.New.(hardware.PDUActual)
 	if !ok || v.State != hardware.PDUWorking {
 		return

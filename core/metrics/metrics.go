@@ -100,7 +100,7 @@ func (m *Metrics) Start() {
 	}
 }
 
-func (m *Metrics) actualChanged(ch store.Change) {
+func (m *Metrics) actualChanged(ch store.ViewChange) {
 	v, ok := ch.New.(hardware.BladeActual)
 	if !ok {
 		return
@@ -132,7 +132,7 @@ func (m *Metrics) countStates() {
 // it costs nothing to read. Read it only.
 func (m *Metrics) BladesByState() []int64 { return m.byState }
 
-func (m *Metrics) targetChanged(ch store.Change) {
+func (m *Metrics) targetChanged(ch store.ViewChange) {
 	v, ok := ch.New.(views.Target)
 	if !ok {
 		return

@@ -169,7 +169,7 @@ func (m *Monitor) heardHealth(el *elem) views.Health {
 	return views.Healthy
 }
 
-func (m *Monitor) targetChanged(ch store.Change) {
+func (m *Monitor) targetChanged(ch store.ViewChange) {
 	ref, ok := m.hw.Lookup(ch.Key)
 	if !ok {
 		return

@@ -177,7 +177,7 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 // Rules are the rules in force.
 func (m *Manager) Rules() *rules.Set { return m.rules }
 
-func (m *Manager) changed(ch store.Change) {
+func (m *Manager) changed(ch store.ViewChange) {
 	ref, ok := m.hw.Lookup(ch.Key)
 	if !ok {
 		return
@@ -195,7 +195,7 @@ func (m *Manager) changed(ch store.Change) {
 
 // usageChanged reconsiders a blade being drained when its last instance
 // has moved away.
-func (m *Manager) usageChanged(ch store.Change) {
+func (m *Manager) usageChanged(ch store.ViewChange) {
 	if u, ok := ch.New.(views.Usage); ok && u.Instances > 0 {
 		return
 	}

@@ -21,11 +21,11 @@ type Decoder func(r *snap.Reader) (Value, error)
 // values registers its own.
 type Codecs map[string]Decoder
 
-// MarshalSnapshot writes the revision counter and every record of the
-// given views, in key order. The definition view is normally left out: it
-// is rebuilt from the scenario before a restore.
+// MarshalSnapshot writes the revision counter, every record of the given
+// views and of every table, in key order. The definition view is normally
+// left out: it is rebuilt from the scenario before a restore.
 func (s *Store) MarshalSnapshot(w *snap.Writer, views ...View) {
-	w.Section("store", 1)
+	w.Section("store", 2)
 	w.Uint(s.rev)
 	w.Uint(uint64(len(views)))
 	for _, v := range views {
@@ -48,23 +48,30 @@ func (s *Store) MarshalSnapshot(w *snap.Writer, views ...View) {
 			sv.MarshalSnapshot(w)
 		}
 	}
+	w.Uint(uint64(len(s.tables)))
+	for _, t := range s.tables {
+		t.marshal(w)
+	}
 }
 
-// UnmarshalSnapshot replaces the snapshotted views' records and the
-// revision counter; views not in the snapshot are kept. No change is
-// delivered for a restore.
+// UnmarshalSnapshot replaces the snapshotted views' records, every table's
+// records and the revision counter; views not in the snapshot are kept.
+// Every table of the store must be in the snapshot, and no other. No
+// change is delivered for a restore.
 func (s *Store) UnmarshalSnapshot(r *snap.Reader, codecs Codecs) error {
-	r.Section("store", 1)
+	if v := r.Section("store", 2); r.Err() == nil && v < 2 {
+		return r.Failf("store section version %d is older than this build's 2", v)
+	}
 	rev := r.Uint()
 	nviews := r.Len(int(viewCount))
-	restored := map[View]map[string]Record{}
+	restored := map[View]map[string]ViewRecord{}
 	for range nviews {
 		v := View(r.Uint())
 		if r.Err() == nil && v >= viewCount {
 			return r.Failf("unknown view %d", v)
 		}
 		n := r.Len(1 << 28)
-		recs := make(map[string]Record, n)
+		recs := make(map[string]ViewRecord, n)
 		for range n {
 			key := r.String()
 			krev := r.Uint()
@@ -86,17 +93,40 @@ func (s *Store) UnmarshalSnapshot(r *snap.Reader, codecs Codecs) error {
 			if krev == 0 || krev > rev {
 				return r.Failf("%s %s: revision %d beyond the store's %d", v, key, krev, rev)
 			}
-			recs[key] = Record{Rev: krev, Value: val}
+			recs[key] = ViewRecord{Rev: krev, Value: val}
 		}
 		restored[v] = recs
 	}
+	ntables := r.Len(len(s.tables))
+	if r.Err() == nil && ntables != len(s.tables) {
+		return r.Failf("%d tables, the store has %d", ntables, len(s.tables))
+	}
+	commits := make([]func(), 0, ntables)
+	for _, t := range s.tables {
+		name := r.String()
+		if r.Err() != nil {
+			return r.Err()
+		}
+		if name != t.tableName() {
+			return r.Failf("table %q where %q was expected", name, t.tableName())
+		}
+		commit, err := t.unmarshal(r, rev)
+		if err != nil {
+			return err
+		}
+		commits = append(commits, commit)
+	}
 	if r.Err() != nil {
 		return r.Err()
+	}
+	for _, commit := range commits {
+		commit()
 	}
 	for v, recs := range restored {
 		s.views[v] = recs
 	}
 	s.rev = rev
 	s.pending = s.pending[:0]
+	s.vchanges.delivered()
 	return nil
 }

@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/snap"
 )
 
 // View is one of the four ways an element is seen.
@@ -58,15 +60,15 @@ func ParseView(s string) (View, error) {
 // the Old and New values it was given.
 type Value any
 
-// Record is a value with the revision that wrote it.
-type Record struct {
+// ViewRecord is a value with the revision that wrote it.
+type ViewRecord struct {
 	Rev   uint64
 	Value Value
 }
 
-// Change is one write, as watchers see it. Old is nil for a create, New is
+// ViewChange is one write, as watchers see it. Old is nil for a create, New is
 // nil for a delete.
-type Change struct {
+type ViewChange struct {
 	Rev      uint64
 	View     View
 	Key      string
@@ -82,24 +84,56 @@ var ErrConflict = errors.New("revision conflict")
 // simulation is single-threaded.
 type Store struct {
 	rev      uint64
-	views    [viewCount]map[string]Record
+	views    [viewCount]map[string]ViewRecord
 	watchers []*watcher
-	pending  []Change
+	vchanges viewChanges
+	tables   []table
+	pending  []pending // every queued change, in revision order
+	watching int       // watchers of views and tables: with none, nothing is queued
 	nextID   int
+}
+
+// pending is a queued change: the i-th queued change of table t.
+type pending struct {
+	t table
+	i int32
 }
 
 type watcher struct {
 	id     int
 	view   View
 	prefix string
-	fn     func(Change)
+	fn     func(ViewChange)
+}
+
+// viewChanges are the queued changes of the views, delivered to the
+// watchers whose view and prefix they match.
+type viewChanges struct {
+	s       *Store
+	changes []ViewChange
+}
+
+func (q *viewChanges) tableName() string    { return "views" }
+func (q *viewChanges) delivered()           { q.changes = q.changes[:0] }
+func (q *viewChanges) marshal(*snap.Writer) { panic("store: views are not a table") }
+func (q *viewChanges) unmarshal(*snap.Reader, uint64) (func(), error) {
+	panic("store: views are not a table")
+}
+func (q *viewChanges) deliver(i int32) {
+	ch := q.changes[i]
+	for _, w := range q.s.watchers {
+		if w.view == ch.View && strings.HasPrefix(ch.Key, w.prefix) {
+			w.fn(ch)
+		}
+	}
 }
 
 // New returns an empty store at revision 0.
 func New() *Store {
 	s := &Store{}
+	s.vchanges.s = s
 	for i := range s.views {
-		s.views[i] = map[string]Record{}
+		s.views[i] = map[string]ViewRecord{}
 	}
 	return s
 }
@@ -107,11 +141,17 @@ func New() *Store {
 // Rev is the revision of the latest write.
 func (s *Store) Rev() uint64 { return s.rev }
 
+// next takes the next revision.
+func (s *Store) next() uint64 {
+	s.rev++
+	return s.rev
+}
+
 // Len is the number of records in view v.
 func (s *Store) Len(v View) int { return len(s.views[v]) }
 
 // Get returns the record at key in view v.
-func (s *Store) Get(v View, key string) (Record, bool) {
+func (s *Store) Get(v View, key string) (ViewRecord, bool) {
 	r, ok := s.views[v][key]
 	return r, ok
 }
@@ -123,8 +163,8 @@ func (s *Store) Put(v View, key string, val Value) uint64 {
 	}
 	old, had := s.views[v][key]
 	s.rev++
-	s.views[v][key] = Record{Rev: s.rev, Value: val}
-	ch := Change{Rev: s.rev, View: v, Key: key, New: val}
+	s.views[v][key] = ViewRecord{Rev: s.rev, Value: val}
+	ch := ViewChange{Rev: s.rev, View: v, Key: key, New: val}
 	if had {
 		ch.Old, ch.OldRev = old.Value, old.Rev
 	}
@@ -150,7 +190,7 @@ func (s *Store) Delete(v View, key string) bool {
 	}
 	delete(s.views[v], key)
 	s.rev++
-	s.queue(Change{Rev: s.rev, View: v, Key: key, Old: old.Value, OldRev: old.Rev})
+	s.queue(ViewChange{Rev: s.rev, View: v, Key: key, Old: old.Value, OldRev: old.Rev})
 	return true
 }
 
@@ -174,39 +214,44 @@ func conflict(v View, key string, want, got uint64) error {
 	return fmt.Errorf("%s %s: expected revision %d, but it is at revision %d: %w", v, key, want, got, ErrConflict)
 }
 
-func (s *Store) queue(ch Change) {
-	if len(s.watchers) > 0 {
-		s.pending = append(s.pending, ch)
+func (s *Store) queue(ch ViewChange) {
+	if s.watching > 0 {
+		s.pending = append(s.pending, pending{&s.vchanges, int32(len(s.vchanges.changes))})
+		s.vchanges.changes = append(s.vchanges.changes, ch)
 	}
 }
 
 // Watch calls fn for every change in view v whose key starts with prefix,
 // in revision order, from the next Deliver on. The returned func stops it.
-func (s *Store) Watch(v View, prefix string, fn func(Change)) (stop func()) {
+func (s *Store) Watch(v View, prefix string, fn func(ViewChange)) (stop func()) {
 	s.nextID++
 	w := &watcher{id: s.nextID, view: v, prefix: prefix, fn: fn}
 	s.watchers = append(s.watchers, w)
+	s.watching++
 	return func() {
+		n := len(s.watchers)
 		s.watchers = slices.DeleteFunc(s.watchers, func(x *watcher) bool { return x == w })
+		s.watching -= n - len(s.watchers)
 	}
 }
 
 // Pending is the number of changes not yet delivered.
 func (s *Store) Pending() int { return len(s.pending) }
 
-// Deliver tells the watchers of every queued change, in revision order;
-// changes made by watchers meanwhile are delivered in the same call. Each
-// watcher sees the changes in the order registered watchers were added.
+// Deliver tells the watchers of every queued change, of every view and
+// table, in revision order; changes made by watchers meanwhile are
+// delivered in the same call. The watchers of one change are told in the
+// order they were added.
 func (s *Store) Deliver() {
 	for i := 0; i < len(s.pending); i++ {
-		ch := s.pending[i]
-		for _, w := range s.watchers {
-			if w.view == ch.View && strings.HasPrefix(ch.Key, w.prefix) {
-				w.fn(ch)
-			}
-		}
+		p := s.pending[i]
+		p.t.deliver(p.i)
 	}
 	s.pending = s.pending[:0]
+	s.vchanges.delivered()
+	for _, t := range s.tables {
+		t.delivered()
+	}
 }
 
 // Keys returns the keys of view v that start with prefix, sorted.

@@ -51,7 +51,7 @@ func TestRevisionsAndCompareAndSet(t *testing.T) {
 func TestWatchDeliversInRevisionOrder(t *testing.T) {
 	s := New()
 	var got []string
-	stop := s.Watch(Actual, "rack1/", func(c Change) {
+	stop := s.Watch(Actual, "rack1/", func(c ViewChange) {
 		got = append(got, fmt.Sprintf("%d %s %v->%v", c.Rev, c.Key, c.Old, c.New))
 		// A watcher's own write is delivered after the change that caused it.
 		if c.Key == "rack1/blade/1" && c.New == (state{"working"}) {
@@ -59,7 +59,7 @@ func TestWatchDeliversInRevisionOrder(t *testing.T) {
 		}
 	})
 	var observed []uint64
-	s.Watch(Observed, "", func(c Change) { observed = append(observed, c.Rev) })
+	s.Watch(Observed, "", func(c ViewChange) { observed = append(observed, c.Rev) })
 
 	s.Put(Actual, "rack1/blade/1", state{"booting"})
 	s.Put(Actual, "rack2/blade/1", state{"booting"}) // other prefix

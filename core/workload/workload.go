@@ -568,7 +568,7 @@ func (m *Manager) schedulable(b int32) (bool, string) {
 
 // bladeChanged follows a blade's target or observed record: it may take
 // work now, or its instances must move.
-func (m *Manager) bladeChanged(ch store.Change) {
+func (m *Manager) bladeChanged(ch store.ViewChange) {
 	ref, ok := m.hw.Lookup(ch.Key)
 	if !ok || ref.Kind != hardware.KindBlade {
 		return
