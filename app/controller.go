@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -12,6 +11,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Controller owns the one running simulation of the page. UI commands go
@@ -178,8 +178,14 @@ func (c *Controller) install(w *sim.World) {
 		c.err = err.Error() // a session that stopped: say why; rewind or reset to go on
 	}
 	for _, v := range watchedViews {
-		w.Store().Watch(v, "", c.changed)
+		w.Store().Watch(v, "", func(ch store.ViewChange) { c.changed(ch.Key) })
 	}
+	w.Views().Usage.Watch(func(ch store.Change[int32, views.Usage]) {
+		if c.world == w {
+			c.rackVer[w.Hardware().Blades[ch.Key].Rack]++
+		}
+	})
+	w.Views().Faults.Watch(func(ch store.Change[string, views.Fault]) { c.changed(ch.Key) })
 	if c.zone == "" || !c.hasZone(c.zone) {
 		c.zone = c.Zones()[0]
 	}
@@ -189,12 +195,8 @@ func (c *Controller) install(w *sim.World) {
 	}
 }
 
-// changed bumps the counters of the rack a changed record belongs to.
-func (c *Controller) changed(ch store.ViewChange) {
-	key := ch.Key
-	if i := strings.IndexByte(key, '/'); i > 0 && (key[:i] == "usage" || key[:i] == "fault") {
-		key = key[i+1:]
-	}
+// changed bumps the counters of the rack of the record at path.
+func (c *Controller) changed(key string) {
 	// The rack is the first three segments: region/zone/rack. No
 	// allocation: this runs for every record the simulation writes.
 	end, slashes := len(key), 0

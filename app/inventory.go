@@ -274,11 +274,12 @@ func (c *Controller) observed(path string) (views.Observed, bool) {
 }
 
 func (c *Controller) usage(path string) views.Usage {
-	rec, ok := c.world.Store().Get(store.Actual, views.UsageKey(path))
-	if !ok {
+	ref, ok := c.world.Hardware().Lookup(path)
+	if !ok || ref.Kind != hardware.KindBlade {
 		return views.Usage{}
 	}
-	return rec.Value.(views.Usage)
+	u, _ := c.world.Views().Usage.Get(ref.Index)
+	return u
 }
 
 // RackView draws one rack: its TORs and PDUs with their ports, then its

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -77,7 +76,7 @@ func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64
 		pr.down, pr.up, pr.ups = make([]bool, len(pr.class)), len(pr.class), newUpTree(len(pr.class), nil)
 		in.procs = append(in.procs, pr)
 	}
-	env.Store.Watch(store.Actual, "fault/", in.faultRecordChanged)
+	env.Views.Faults.Watch(in.faultRecordChanged)
 	env.Store.Watch(store.Actual, "", in.pduChanged)
 	return in, nil
 }
@@ -155,10 +154,10 @@ func (in *Injector) Check(s Spec) error {
 	if id, ok := in.open[key]; ok {
 		x := in.kept[id]
 		return fmt.Errorf("%s on %s: injection %d (%s since t=%d, %s) is still open on it; remove it or wait for its repair first",
-			s.Kind, strings.TrimPrefix(key, "fault/"), id, x.Spec.Kind, x.At, x.State)
+			s.Kind, key, id, x.Spec.Kind, x.At, x.State)
 	}
 	if why := in.broken(s); why != "" {
-		return fmt.Errorf("%s on %s: %s, so the fault would change nothing", s.Kind, strings.TrimPrefix(key, "fault/"), why)
+		return fmt.Errorf("%s on %s: %s, so the fault would change nothing", s.Kind, key, why)
 	}
 	return nil
 }
@@ -395,20 +394,20 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 		sp.Warn(now, msgApplyFailed, trace.Uint(x.ID), trace.Str(err.Error()))
 	}
 	x.FaultOn = on
-	fk := views.FaultKey(key)
+	fk := key
 	if on {
 		in.byKey[fk] = x.ID
-		in.env.Store.Put(store.Actual, fk, views.Fault{Injection: x.ID, Kind: string(x.Spec.Kind), RepairMean: int64(x.repairMean)})
+		in.env.Views.Faults.Put(fk, views.Fault{Injection: x.ID, Kind: string(x.Spec.Kind), RepairMean: int64(x.repairMean)})
 	} else if in.byKey[fk] == x.ID {
 		delete(in.byKey, fk)
-		in.env.Store.Delete(store.Actual, fk)
+		in.env.Views.Faults.Delete(fk)
 	}
 }
 
 // faultRecordChanged sees a technician delete a fault record: the fault
 // is repaired.
-func (in *Injector) faultRecordChanged(ch store.ViewChange) {
-	if ch.New != nil {
+func (in *Injector) faultRecordChanged(ch store.Change[string, views.Fault]) {
+	if !ch.Deleted {
 		return
 	}
 	id, ok := in.byKey[ch.Key]
@@ -462,7 +461,7 @@ func (in *Injector) pduChanged(ch store.ViewChange) {
 		return
 	}
 	rack := in.hw.Racks[in.hw.PDUs[ref.Index].Rack].Path
-	for _, key := range []string{views.FaultKey(ch.Key), views.FaultKey(rack)} {
+	for _, key := range []string{ch.Key, rack} {
 		id, ok := in.byKey[key]
 		if !ok {
 			continue
@@ -474,7 +473,7 @@ func (in *Injector) pduChanged(ch store.ViewChange) {
 		if x.Spec.Kind == RackPower && !in.rackPowered(rack) {
 			continue
 		}
-		in.env.Store.Delete(store.Actual, key) // seen by faultRecordChanged: repaired
+		in.env.Views.Faults.Delete(key) // seen by faultRecordChanged: repaired
 	}
 }
 
@@ -724,7 +723,7 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 		if x.State == Active || x.State == Paused {
 			key := in.faultKey(x)
 			if other, ok := in.open[key]; ok {
-				return r.Failf("injections %d and %d are both open on %s", other, x.ID, key)
+				return r.Failf("injections %d and %d are both open on %s", other, x.ID, views.FaultKey(key))
 			}
 			in.open[key] = x.ID
 		}
@@ -774,13 +773,13 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 func (in *Injector) faultKey(x *Injection) string { return in.specKey(x.Spec) }
 
 // specKey is the key of the fault record a checked spec puts in place:
-// its element's, or its cable's.
+// its element's path, or its cable's.
 func (in *Injector) specKey(s Spec) string {
 	if s.Kind != CableFault {
-		return views.FaultKey(s.Target)
+		return s.Target
 	}
 	ref, _ := in.hw.Lookup(s.Target)
-	return views.FaultKey(in.cableOf(ref, s.Port).Path)
+	return in.cableOf(ref, s.Port).Path
 }
 
 // CheckEvent reports whether ev is a timer of an injection or a process.
@@ -798,18 +797,17 @@ func (in *Injector) CheckEvent(ev clock.Event) error {
 // CheckRestored verifies the restored books against themselves and the
 // store: the counts are those of the injections, every fault record is an
 // injection's fault in place (and every such fault has its record), and a
-// process member is down exactly when an injection is open on it. It
-// returns how many actual records it accounted for.
-func (in *Injector) CheckRestored(now clock.Tick) (records int, err error) {
+// process member is down exactly when an injection is open on it.
+func (in *Injector) CheckRestored(now clock.Tick) error {
 	var active, repaired int64
 	for _, x := range in.Injections() { // by ID, so the first error is always the same
 		switch {
 		case x.At > now || x.State == Repaired && (x.RepairedAt < x.At || x.RepairedAt > now):
-			return 0, fmt.Errorf("injection %d: injected at t=%d, repaired at t=%d, at t=%d", x.ID, x.At, x.RepairedAt, now)
+			return fmt.Errorf("injection %d: injected at t=%d, repaired at t=%d, at t=%d", x.ID, x.At, x.RepairedAt, now)
 		case x.FaultOn && x.State != Active:
-			return 0, fmt.Errorf("injection %d is %s with its fault in place", x.ID, x.State)
+			return fmt.Errorf("injection %d is %s with its fault in place", x.ID, x.State)
 		case x.Process != "" && !slices.ContainsFunc(in.procs, func(p *proc) bool { return p.Name == x.Process }):
-			return 0, fmt.Errorf("injection %d: no random process %q", x.ID, x.Process)
+			return fmt.Errorf("injection %d: no random process %q", x.ID, x.Process)
 		}
 		switch x.State {
 		case Active, Paused:
@@ -821,35 +819,33 @@ func (in *Injector) CheckRestored(now clock.Tick) (records int, err error) {
 			continue
 		}
 		key := in.faultKey(&x)
-		rec, ok := in.env.Store.Get(store.Actual, key)
-		f, isFault := rec.Value.(views.Fault)
-		if !ok || !isFault || f.Injection != x.ID || f.Kind != string(x.Spec.Kind) || f.RepairMean != int64(x.repairMean) {
-			return 0, fmt.Errorf("injection %d: its fault record %s is missing or not its own", x.ID, key)
+		f, ok := in.env.Views.Faults.Get(key)
+		if !ok || f.Injection != x.ID || f.Kind != string(x.Spec.Kind) || f.RepairMean != int64(x.repairMean) {
+			return fmt.Errorf("injection %d: its fault record %s is missing or not its own", x.ID, views.FaultKey(key))
 		}
 	}
 	if s := in.stats; s.Injected != int64(in.issued) || s.Active != active || s.Repaired < repaired ||
 		s.RepairedEnabled > s.Repaired || s.RepairTicks < 0 || s.BladeFailures < 0 || s.BladeFailures > s.Injected {
-		return 0, fmt.Errorf("the fault counts %+v are not those of the %d injections", s, in.issued)
+		return fmt.Errorf("the fault counts %+v are not those of the %d injections", s, in.issued)
 	}
-	records = len(in.env.Store.Keys(store.Actual, "fault/"))
-	if records != len(in.byKey) {
-		return 0, fmt.Errorf("%d fault records for %d faults in place", records, len(in.byKey))
+	if records := in.env.Views.Faults.Len(); records != len(in.byKey) {
+		return fmt.Errorf("%d fault records for %d faults in place", records, len(in.byKey))
 	}
 	for _, p := range in.procs {
 		up := 0
 		for k, idx := range p.class {
 			path := in.hw.Path(hardware.Ref{Kind: p.kind, Index: idx})
-			_, open := in.open[views.FaultKey(path)]
+			_, open := in.open[path]
 			if p.down[k] != open {
-				return 0, fmt.Errorf("random process %q: member %s is down %t with an open injection %t", p.Name, path, p.down[k], open)
+				return fmt.Errorf("random process %q: member %s is down %t with an open injection %t", p.Name, path, p.down[k], open)
 			}
 			if !p.down[k] {
 				up++
 			}
 		}
 		if up != p.up {
-			return 0, fmt.Errorf("random process %q: %d members up, counted %d", p.Name, up, p.up)
+			return fmt.Errorf("random process %q: %d members up, counted %d", p.Name, up, p.up)
 		}
 	}
-	return records, nil
+	return nil
 }

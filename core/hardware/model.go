@@ -30,6 +30,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Subsystem is the high byte of the hardware's event kinds.
@@ -105,6 +106,7 @@ type Env struct {
 	Queue *clock.Queue
 	Trace *trace.Tracer
 	Store *store.Store
+	Views *views.Tables // the store's tables of control-plane records
 
 	// Restoring is set while a world is rebuilt only to load a snapshot
 	// into it: what the snapshot replaces (first states, store records,

@@ -170,7 +170,7 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 	}
 	env.Store.Watch(store.Observed, "", m.changed)
 	env.Store.Watch(store.Target, "", m.changed)
-	env.Store.Watch(store.Actual, "usage/", m.usageChanged)
+	env.Views.Usage.Watch(m.usageChanged)
 	return m, nil
 }
 
@@ -195,13 +195,11 @@ func (m *Manager) changed(ch store.ViewChange) {
 
 // usageChanged reconsiders a blade being drained when its last instance
 // has moved away.
-func (m *Manager) usageChanged(ch store.ViewChange) {
-	if u, ok := ch.New.(views.Usage); ok && u.Instances > 0 {
+func (m *Manager) usageChanged(ch store.Change[int32, views.Usage]) {
+	if !ch.Deleted && ch.New.Instances > 0 {
 		return
 	}
-	if ref, ok := m.hw.Lookup(ch.Key[len("usage/"):]); ok {
-		m.consider(m.hw.Element(ref), 0)
-	}
+	m.consider(m.hw.Element(hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key}), 0)
 }
 
 // Start considers every element once: the ones never seen get powered on.
@@ -308,7 +306,7 @@ func (m *Manager) bladeFacts(b int32) []string {
 			break
 		}
 	}
-	if rec, ok := m.env.Store.Get(store.Actual, views.UsageKey(m.hw.Blades[b].Path)); ok && rec.Value.(views.Usage).Instances > 0 {
+	if u, ok := m.env.Views.Usage.Get(b); ok && u.Instances > 0 {
 		f = append(f, "has-workloads")
 	}
 	return f
@@ -489,8 +487,8 @@ func (m *Manager) callTechnician(sp *trace.Span, e int32) {
 // (or on a cable to it), 0 if none says.
 func (m *Manager) repairMean(e int32) int64 {
 	for _, p := range m.faultKeys(e) {
-		if rec, ok := m.env.Store.Get(store.Actual, views.FaultKey(p)); ok {
-			if f := rec.Value.(views.Fault); f.RepairMean > 0 {
+		if f, ok := m.env.Views.Faults.Get(p); ok {
+			if f.RepairMean > 0 {
 				return f.RepairMean
 			}
 		}
@@ -614,7 +612,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		}
 	}
 	for _, k := range m.faultKeys(e) {
-		if m.env.Store.Delete(store.Actual, views.FaultKey(k)) {
+		if m.env.Views.Faults.Delete(k) {
 			sp.Impact(trace.Delete, views.FaultKey(k))
 		}
 	}

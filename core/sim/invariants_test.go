@@ -8,7 +8,6 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 	"github.com/stretchr/testify/require"
@@ -134,7 +133,7 @@ func TestCheckInvariantsNoticesCorruption(t *testing.T) {
 		}, "workloads: instance web/i1: on blade"},
 		{"a usage record", func(w *World) {
 			in := w.ctl.Workloads.Instances()[0]
-			w.env.Store.Put(store.Actual, views.UsageKey(w.hw.Blades[in.Blade].Path), views.Usage{Instances: 7})
+			w.env.Views.Usage.Put(in.Blade, views.Usage{Instances: 7})
 			w.env.Store.Deliver()
 		}, "usage record"},
 	} {

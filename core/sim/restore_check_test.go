@@ -61,19 +61,20 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 			w.Store().Put(store.Actual, "standard/standard/rack1/blade/3", a)
 		}, "standard/standard/rack1/blade/3: the actual record"},
 		{"a record nobody owns", func(w *World) {
-			w.Store().Put(store.Actual, "standard/standard/rack1/blade/3/extra", views.Usage{})
+			w.Store().Put(store.Actual, "standard/standard/rack1/blade/3/extra", hardware.BladeActual{})
 		}, "the actual view has"},
 		{"usage that is not what the scheduler holds", func(w *World) {
-			w.Store().Put(store.Actual, views.UsageKey("standard/standard/rack2/blade/2"), views.Usage{Instances: 9})
+			ref, _ := w.Hardware().Lookup("standard/standard/rack2/blade/2")
+			w.Views().Usage.Put(ref.Index, views.Usage{Instances: 9})
 		}, "is not what the scheduler holds there"},
 		{"observed record that is not the monitor's", func(w *World) {
 			w.Store().Put(store.Observed, "standard/standard/rack1/tor/0", views.Observed{Health: views.Unavailable})
 		}, "the observed record is not the monitor's"},
 		{"target of the wrong type", func(w *World) {
-			w.Store().Put(store.Target, "standard/standard/rack1/pdu/0", views.Usage{})
-		}, "the target record holds a views.Usage"},
+			w.Store().Put(store.Target, "standard/standard/rack1/pdu/0", hardware.PDUActual{})
+		}, "the target record holds a hardware.PDUActual"},
 		{"fault record with no fault", func(w *World) {
-			w.Store().Put(store.Actual, views.FaultKey("standard/standard/rack1/blade/4"), views.Fault{Injection: 1, Kind: "blade-fault"})
+			w.Views().Faults.Put("standard/standard/rack1/blade/4", views.Fault{Injection: 1, Kind: "blade-fault"})
 		}, "fault records for"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

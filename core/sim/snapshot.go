@@ -276,21 +276,23 @@ func (w *World) checkRestored(now clock.Tick) error {
 		if err := c.Repair.CheckRestored(now, pending); err != nil {
 			return err
 		}
-		n, err := c.Faults.CheckRestored(now)
-		if err != nil {
+		if err := c.Faults.CheckRestored(now); err != nil {
 			return err
 		}
-		records += n
 		if err := c.Metrics.CheckRestored(now); err != nil {
 			return err
 		}
 		if c.Workloads != nil {
-			n, err := c.Workloads.CheckRestored(now)
-			if err != nil {
+			if err := c.Workloads.CheckRestored(now); err != nil {
 				return err
 			}
-			records += n
 		}
+	}
+	if n := w.env.Views.Faults.Len(); n > 0 && w.ctl == nil {
+		return fmt.Errorf("%d fault records, and no fault injector", n)
+	}
+	if n := w.env.Views.Usage.Len(); n > 0 && (w.ctl == nil || w.ctl.Workloads == nil) {
+		return fmt.Errorf("%d usage records, and no workload manager", n)
 	}
 	for _, v := range []struct {
 		view store.View

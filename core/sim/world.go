@@ -33,6 +33,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // World is a running simulation. It is not safe for concurrent use; one
@@ -123,7 +124,8 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 		stepper: stepper,
 		script:  sc.Script,
 	}
-	w.env = hardware.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: store.New(), Restoring: restoring}
+	st := store.New()
+	w.env = hardware.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: st, Views: views.NewTables(st), Restoring: restoring}
 	for _, o := range opts {
 		o(w)
 	}
@@ -226,6 +228,10 @@ func (w *World) Hardware() *hardware.Model { return w.hw }
 
 // Store is the four views of every element.
 func (w *World) Store() *store.Store { return w.env.Store }
+
+// Views are the store's tables of control-plane records: targets,
+// observations, usage and faults.
+func (w *World) Views() *views.Tables { return w.env.Views }
 
 // Trace is the trace of everything that happened.
 func (w *World) Trace() *trace.Tracer { return w.env.Trace }

@@ -116,35 +116,22 @@ var Codecs = store.Codecs{
 }
 
 // Fault is the fault injector's record of a fault it caused, kept in the
-// actual view at "fault/<element path>": the technician reads it (a person
-// at the rack sees what is broken) and deletes it when the fault is fixed,
-// which tells the injector.
+// Faults table under the path of what is broken (an element, a rack or a
+// cable): the technician reads it (a person at the rack sees what is
+// broken) and deletes it when the fault is fixed, which tells the injector.
 type Fault struct {
 	Injection  uint64 // the injection that caused it
 	Kind       string // what is broken, e.g. blade-fault, tor-stuck
 	RepairMean int64  // mean repair time in ticks for faults of a random process (0: the technician's usual time)
 }
 
-// FaultKey is the key of the fault record of an element.
+// FaultKey is how traces name the fault record of the element, rack or
+// cable at path.
 func FaultKey(path string) string { return "fault/" + path }
 
-func (v Fault) SnapshotKind() string { return "view.fault" }
-func (v Fault) MarshalSnapshot(w *snap.Writer) {
-	w.Uint(v.Injection)
-	w.String(v.Kind)
-	w.Int(v.RepairMean)
-}
-
-func init() {
-	Codecs["view.fault"] = func(r *snap.Reader) (store.Value, error) {
-		v := Fault{Injection: r.Uint(), Kind: r.String(), RepairMean: r.Int()}
-		return v, r.Err()
-	}
-}
-
 // Usage is what the workload manager has placed on a blade, kept in the
-// actual view at "usage/<blade path>": the repair manager drains by it and
-// the UI draws it.
+// Usage table by blade number: the repair manager drains by it and the UI
+// draws it.
 type Usage struct {
 	Instances   int64
 	MilliCores  int64
@@ -153,21 +140,42 @@ type Usage struct {
 	NetworkMbps int64
 }
 
-// UsageKey is the key of a blade's usage record.
-func UsageKey(path string) string { return "usage/" + path }
-
-func (v Usage) SnapshotKind() string { return "view.usage" }
-func (v Usage) MarshalSnapshot(w *snap.Writer) {
-	w.Int(v.Instances)
-	w.Int(v.MilliCores)
-	w.Int(v.MemoryMB)
-	w.Int(v.DiskGB)
-	w.Int(v.NetworkMbps)
+// Tables are the store's tables of this package's records.
+type Tables struct {
+	Usage  *store.Table[int32, Usage]  // by blade number
+	Faults *store.Table[string, Fault] // by the path of what is broken
 }
 
-func init() {
-	Codecs["view.usage"] = func(r *snap.Reader) (store.Value, error) {
+// NewTables adds this package's tables to s.
+func NewTables(s *store.Store) *Tables {
+	return &Tables{
+		Usage:  store.NewTable(s, "usage", store.Int32Keys, usageCodec),
+		Faults: store.NewTable(s, "faults", store.StringKeys, faultCodec),
+	}
+}
+
+var usageCodec = store.Codec[Usage]{
+	Write: func(w *snap.Writer, v Usage) {
+		w.Int(v.Instances)
+		w.Int(v.MilliCores)
+		w.Int(v.MemoryMB)
+		w.Int(v.DiskGB)
+		w.Int(v.NetworkMbps)
+	},
+	Read: func(r *snap.Reader) (Usage, error) {
 		v := Usage{Instances: r.Int(), MilliCores: r.Int(), MemoryMB: r.Int(), DiskGB: r.Int(), NetworkMbps: r.Int()}
 		return v, r.Err()
-	}
+	},
+}
+
+var faultCodec = store.Codec[Fault]{
+	Write: func(w *snap.Writer, v Fault) {
+		w.Uint(v.Injection)
+		w.String(v.Kind)
+		w.Int(v.RepairMean)
+	},
+	Read: func(r *snap.Reader) (Fault, error) {
+		v := Fault{Injection: r.Uint(), Kind: r.String(), RepairMean: r.Int()}
+		return v, r.Err()
+	},
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/sched"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
@@ -140,8 +139,8 @@ func (m *Manager) CheckInvariants() error {
 		if !slices.Equal(acc, lower(u.Accelerators)) {
 			return fmt.Errorf("%s: the scheduler has accelerators %v in use, its instances ask for %v", m.hw.Blades[b].Path, u.Accelerators, acc)
 		}
-		if rec, ok := m.env.Store.Get(store.Actual, views.UsageKey(m.hw.Blades[b].Path)); ok && rec.Value != got || !ok && len(keys) > 0 {
-			return fmt.Errorf("%s: the usage record %+v is not what the scheduler holds there, %+v", m.hw.Blades[b].Path, rec.Value, got)
+		if rec, ok := m.env.Views.Usage.Get(int32(b)); ok && rec != got || !ok && len(keys) > 0 {
+			return fmt.Errorf("%s: the usage record %+v is not what the scheduler holds there, %+v", m.hw.Blades[b].Path, rec, got)
 		}
 		all.Instances += want.Instances
 		all.MilliCores += want.MilliCores

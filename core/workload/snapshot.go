@@ -7,10 +7,8 @@ import (
 	"slices"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
-	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/snap"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
@@ -308,26 +306,24 @@ func (m *Manager) CheckEvent(ev clock.Event) error {
 }
 
 // CheckRestored verifies the restored books against the store: every usage
-// record is a blade's, holding what the scheduler holds there. It returns
-// how many actual records it accounted for.
-func (m *Manager) CheckRestored(now clock.Tick) (records int, err error) {
+// record is a blade's, holding what the scheduler holds there.
+func (m *Manager) CheckRestored(now clock.Tick) error {
 	for i := range m.insts {
 		if m.insts[i].State != 0 && m.insts[i].Since > now {
-			return 0, fmt.Errorf("instance %s: in its state since t=%d, at t=%d", m.Name(i), m.insts[i].Since, now)
+			return fmt.Errorf("instance %s: in its state since t=%d, at t=%d", m.Name(i), m.insts[i].Since, now)
 		}
 	}
-	keys := m.env.Store.Keys(store.Actual, "usage/")
-	for _, k := range keys {
-		ref, ok := m.hw.Lookup(k[len("usage/"):])
-		if !ok || ref.Kind != hardware.KindBlade {
-			return 0, fmt.Errorf("usage record %s is not a blade's", k)
+	keys := m.env.Views.Usage.Keys()
+	for _, b := range keys {
+		if int(b) >= len(m.hw.Blades) {
+			return fmt.Errorf("usage record of blade %d: there are %d blades", b, len(m.hw.Blades))
 		}
-		rec, _ := m.env.Store.Get(store.Actual, k)
-		u := m.cluster.Used(ref.Index)
-		want := views.Usage{Instances: int64(m.cluster.Count(ref.Index)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
-		if rec.Value != want {
-			return 0, fmt.Errorf("usage record %s is not what the scheduler holds there", k)
+		got, _ := m.env.Views.Usage.Get(b)
+		u := m.cluster.Used(b)
+		want := views.Usage{Instances: int64(m.cluster.Count(b)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
+		if got != want {
+			return fmt.Errorf("usage record of %s is not what the scheduler holds there", m.hw.Blades[b].Path)
 		}
 	}
-	return len(keys), nil
+	return nil
 }

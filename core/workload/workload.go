@@ -451,7 +451,7 @@ func (m *Manager) release(i int32) {
 func (m *Manager) putUsage(b int32) {
 	u := m.cluster.Used(b)
 	v := views.Usage{Instances: int64(m.cluster.Count(b)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
-	m.env.Store.Put(store.Actual, views.UsageKey(m.hw.Blades[b].Path), v)
+	m.env.Views.Usage.Put(b, v)
 }
 
 // startWaiting queues instance i for capacity, behind those waiting.
