@@ -56,7 +56,7 @@ func (d *DetailCard) Render() app.UI {
 		if o.LastSeen >= 0 && o.Health != views.NeverSeen {
 			seen = fmt.Sprintf("t=%d", o.LastSeen)
 		}
-		obs = []field{{"health", o.Health.String()}, {"reported state", orDash(o.State)}, {"last report", seen}}
+		obs = []field{{"health", o.Health.String()}, {"reported state", orDash(o.State.String())}, {"last report", seen}}
 		if o.Health.Heard() {
 			obs = append(obs, field{"heard", "now"})
 		} else if o.SilentSince >= 0 && o.Health != views.NeverSeen {

@@ -259,7 +259,7 @@ func legend() app.UI {
 // unavailable).
 func observedName(o views.Observed) string {
 	if o.Health.Heard() {
-		return o.State
+		return o.State.String()
 	}
 	return o.Health.String()
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Heartbeats are how the monitor hears from the hardware, over the same
@@ -23,9 +24,9 @@ import (
 type Heartbeat struct {
 	Element Ref
 	At      clock.Tick
-	Up      bool    // heartbeats arriving (false: they stopped after At)
-	State   string  // the state reported, when Up
-	Faulted []int64 // a PDU's or TOR's ports whose cable it reports faulted, when Up
+	Up      bool        // heartbeats arriving (false: they stopped after At)
+	State   views.State // the state reported, when Up
+	Faulted []int64     // a PDU's or TOR's ports whose cable it reports faulted, when Up
 }
 
 // Heartbeats has fn receive every change of what the monitor hears, after
@@ -44,7 +45,7 @@ func (m *Model) Heartbeats(fn func(Heartbeat)) {
 // heard is the last thing sent about one element.
 type heard struct {
 	up      bool
-	state   string
+	state   views.State
 	faulted string // the faulted ports, as a compact signature
 	sent    bool
 }
@@ -153,18 +154,18 @@ func (m *Model) heartbeat(e int32) Heartbeat {
 		bl := &m.Blades[ref.Index]
 		_, path := m.reach(ref.Index)
 		hb.Up = m.Racks[bl.Rack].State == RackWorking && path && bl.State.answers()
-		hb.State = bl.State.String()
+		hb.State = bl.State.Reported()
 	case KindPDU:
 		p := &m.PDUs[ref.Index]
 		hb.Up = m.Racks[p.Rack].State == RackWorking && p.State != PDUStuck
-		hb.State, hb.Faulted = p.State.String(), faultedPorts(p.Ports)
+		hb.State, hb.Faulted = p.State.Reported(), faultedPorts(p.Ports)
 	case KindTOR:
 		t := &m.TORs[ref.Index]
 		hb.Up = m.Racks[t.Rack].State == RackWorking && t.State != TORStuck
-		hb.State, hb.Faulted = t.State.String(), faultedPorts(t.Ports)
+		hb.State, hb.Faulted = t.State.Reported(), faultedPorts(t.Ports)
 	}
 	if !hb.Up {
-		hb.State, hb.Faulted = "", nil
+		hb.State, hb.Faulted = views.StateNone, nil
 	}
 	return hb
 }

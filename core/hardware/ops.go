@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Op is what a request asks of an element.
@@ -55,7 +56,7 @@ type Reply struct {
 type Status struct {
 	Path      string
 	Kind      Kind
-	State     string
+	State     views.State
 	EnteredAt clock.Tick
 	Cables    []CableStatus // a PDU's outlets or a TOR's ports
 }
@@ -459,7 +460,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, bl.Path)
-		return Reply{Status: Status{Path: bl.Path, Kind: KindBlade, State: bl.State.String(), EnteredAt: bl.EnteredAt}}
+		return Reply{Status: Status{Path: bl.Path, Kind: KindBlade, State: bl.State.Reported(), EnteredAt: bl.EnteredAt}}
 	case KindPDU:
 		p := &m.PDUs[r.Index]
 		if p.State == PDUStuck {
@@ -467,7 +468,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, p.Path)
-		return Reply{Status: Status{Path: p.Path, Kind: KindPDU, State: p.State.String(), EnteredAt: p.EnteredAt, Cables: cableStatus(p.Ports)}}
+		return Reply{Status: Status{Path: p.Path, Kind: KindPDU, State: p.State.Reported(), EnteredAt: p.EnteredAt, Cables: cableStatus(p.Ports)}}
 	case KindTOR:
 		t := &m.TORs[r.Index]
 		if t.State == TORStuck {
@@ -475,7 +476,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, t.Path)
-		return Reply{Status: Status{Path: t.Path, Kind: KindTOR, State: t.State.String(), EnteredAt: t.EnteredAt, Cables: cableStatus(t.Ports)}}
+		return Reply{Status: Status{Path: t.Path, Kind: KindTOR, State: t.State.Reported(), EnteredAt: t.EnteredAt, Cables: cableStatus(t.Ports)}}
 	}
 	return Reply{Err: fmt.Errorf("%w: a %s has no status of its own", ErrInvalidTarget, r.Kind)}
 }

@@ -3,6 +3,8 @@ package hardware
 import (
 	"fmt"
 	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // BladeState is the state of a blade's state machine (the original's
@@ -113,6 +115,42 @@ const (
 var rackStateNames = [...]string{"invalid", "awaiting_start", "working", "terminated"}
 
 func (s RackState) String() string { return enumName(rackStateNames[:], uint8(s), "rack state") }
+
+// Reported is the state as the blade reports it to the control plane.
+func (s BladeState) Reported() views.State { return reportedState(bladeReported, uint8(s)) }
+
+// Reported is the state as the PDU reports it to the control plane.
+func (s PDUState) Reported() views.State { return reportedState(pduReported, uint8(s)) }
+
+// Reported is the state as the TOR reports it to the control plane.
+func (s TORState) Reported() views.State { return reportedState(torReported, uint8(s)) }
+
+// The reported states of each kind's states, by name: the control plane's
+// enum names each state as the hardware does.
+var (
+	bladeReported = reportedStates(bladeStateNames[:])
+	pduReported   = reportedStates(pduStateNames[:])
+	torReported   = reportedStates(torStateNames[:])
+)
+
+func reportedStates(names []string) []views.State {
+	out := make([]views.State, len(names))
+	for i, n := range names {
+		s, err := views.ParseState(n)
+		if err != nil {
+			panic("hardware: " + err.Error())
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func reportedState(states []views.State, v uint8) views.State {
+	if int(v) < len(states) {
+		return states[v]
+	}
+	panic(fmt.Sprintf("hardware: state %d out of range", v))
+}
 
 func enumName(names []string, v uint8, what string) string {
 	if int(v) < len(names) {

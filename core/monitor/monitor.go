@@ -137,7 +137,7 @@ func (m *Monitor) heartbeat(hb hardware.Heartbeat) {
 	el.obs.State, el.obs.LastSeen, el.obs.SilentSince = hb.State, now, clock.Never
 	el.obs.Faulted = slices.Clone(hb.Faulted)
 	el.obs.Health = m.heardHealth(el)
-	path, state := trace.Str(el.path), trace.Str(hb.State)
+	path, state := trace.Str(el.path), trace.Str(hb.State.String())
 	sp := m.env.Trace.StartMsg(now, msgReports, path, state)
 	defer sp.End()
 	sp.Impact(trace.Modify, el.path)
@@ -147,7 +147,7 @@ func (m *Monitor) heartbeat(hb hardware.Heartbeat) {
 	case !was.Health.Heard():
 		sp.ReasonMsg(msgAnswersAgain, path, trace.Int(now-was.SilentSince), health(was.Health), state)
 	case was.State != hb.State:
-		sp.ReasonMsg(msgReportsChange, path, trace.Str(was.State), state)
+		sp.ReasonMsg(msgReportsChange, path, trace.Str(was.State.String()), state)
 	default:
 		sp.ReasonMsg(msgReportsFaulted, path, trace.Str(fmt.Sprint(hb.Faulted)))
 	}
@@ -231,7 +231,7 @@ func (m *Monitor) Handle(ev clock.Event) {
 		msg, what := m.cannotTell(e)
 		sp.ReasonMsg(msg, trace.Str(el.path), trace.Int(el.obs.SilentSince), trace.Int(silent), what)
 	}
-	sp.Info(now, msgSilentChange, trace.Str(el.path), health(was), health(el.obs.Health), trace.Str(el.obs.State), trace.Int(el.obs.LastSeen))
+	sp.Info(now, msgSilentChange, trace.Str(el.path), health(was), health(el.obs.Health), trace.Str(el.obs.State.String()), trace.Int(el.obs.LastSeen))
 	el.obs.Link = uint64(sp.LinkMsg(now, msgDependents, trace.Str(el.path)))
 	m.put(e)
 }

@@ -250,14 +250,14 @@ func (m *Manager) facts(e int32) rules.FactSet {
 	case o.Health == views.Unavailable:
 		f = append(f, "unavailable")
 	}
-	if o.State != "" {
-		f = append(f, "state:"+o.State)
+	if o.State != views.StateNone {
+		f = append(f, "state:"+o.State.String())
 	}
 	if o.Health.Heard() {
 		switch o.State {
-		case "working":
+		case views.StateWorking:
 			f = append(f, "working")
-		case "booting", "stopping":
+		case views.StateBooting, views.StateStopping:
 			f = append(f, "transitioning")
 		}
 	}

@@ -83,7 +83,7 @@ func TestRepairManagerBringsEveryBladeUp(t *testing.T) {
 	for i := range w.Hardware().Blades {
 		o := observed(w.World, w.Hardware().Blades[i].Path)
 		assert.Equal(t, views.Healthy, o.Health)
-		assert.Equal(t, "working", o.State)
+		assert.Equal(t, views.StateWorking, o.State)
 	}
 	spans := w.spans("repair: power-on ")
 	require.Len(t, spans, 64)

@@ -60,10 +60,57 @@ func Healths() []Health {
 // removing).
 func (h Health) Heard() bool { return h == Healthy || h == Draining || h == Removing }
 
+// State is the state an element reports of itself: the state of its
+// kind's state machine (a blade's, a PDU's or a TOR's), named as the
+// hardware names it. The states of all kinds share one enum, so a state
+// the kinds share (working) is one value.
+type State uint8
+
+const (
+	StateNone State = iota // nothing reported yet
+	StateInvalid
+	StateStart
+	StateOffDisconnected
+	StateOffConnected
+	StatePoweredDisconnected
+	StatePoweredConnected
+	StateBooting
+	StateWorking
+	StateIsolated
+	StateStopping
+	StateStoppingIsolated
+	StateFaulted
+	StateOff
+	StateStuck
+
+	stateCount = iota
+)
+
+var stateNames = [...]string{"", "invalid", "start", "off_disconnected", "off_connected", "powered_disconnected",
+	"powered_connected", "booting", "working", "isolated", "stopping", "stopping_isolated", "faulted", "off", "stuck"}
+
+// String is the state's name ("" for StateNone).
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("state(%d)", uint8(s))
+}
+
+// ParseState reads a state's name.
+func ParseState(name string) (State, error) {
+	for i, n := range stateNames {
+		if n == name {
+			return State(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown state %q", name)
+}
+
 // Observed is what the monitor knows of an element, from its heartbeats
 // and status polls only.
 type Observed struct {
-	State       string // the state it last reported ("" if never heard)
+	State       State // the state it last reported (StateNone if never heard)
 	Health      Health
 	LastSeen    clock.Tick // its last report (clock.Never: never heard)
 	SilentSince clock.Tick // the heartbeat it has not sent since (clock.Never: it is heard)
@@ -81,7 +128,7 @@ func (v Target) MarshalSnapshot(w *snap.Writer) {
 
 func (v Observed) SnapshotKind() string { return "view.observed" }
 func (v Observed) MarshalSnapshot(w *snap.Writer) {
-	w.String(v.State)
+	w.Uint(uint64(v.State))
 	w.Uint(uint64(v.Health))
 	w.Int(int64(v.LastSeen))
 	w.Int(int64(v.SilentSince))
@@ -102,7 +149,7 @@ var Codecs = store.Codecs{
 		return v, r.Err()
 	},
 	"view.observed": func(r *snap.Reader) (store.Value, error) {
-		v := Observed{State: r.String(), Health: Health(r.Uint()), LastSeen: clock.Tick(r.Int()), SilentSince: clock.Tick(r.Int())}
+		v := Observed{State: State(r.Uint()), Health: Health(r.Uint()), LastSeen: clock.Tick(r.Int()), SilentSince: clock.Tick(r.Int())}
 		n := r.Len(1 << 16)
 		for range n {
 			v.Faulted = append(v.Faulted, r.Int())
@@ -110,6 +157,9 @@ var Codecs = store.Codecs{
 		v.Link = r.Uint()
 		if v.Health > Removing {
 			return nil, r.Failf("health %d out of range", v.Health)
+		}
+		if v.State >= stateCount {
+			return nil, r.Failf("state %d out of range", v.State)
 		}
 		return v, r.Err()
 	},

@@ -560,8 +560,8 @@ func (m *Manager) schedulable(b int32) (bool, string) {
 		return false, "is " + t.Condition.String()
 	case o.Health != views.Healthy:
 		return false, "is " + o.Health.String()
-	case o.State != "working":
-		return false, "is " + o.State
+	case o.State != views.StateWorking:
+		return false, "is " + o.State.String()
 	}
 	return true, ""
 }
