@@ -161,9 +161,6 @@ func (c *Controller) build(sc *scenario.Scenario) (*sim.World, error) {
 	return w, nil
 }
 
-// watchedViews are the views whose changes redraw racks.
-var watchedViews = []store.View{store.Actual, store.Observed, store.Target}
-
 func (c *Controller) install(w *sim.World) {
 	c.world = w
 	c.mode = ModePaused
@@ -177,14 +174,11 @@ func (c *Controller) install(w *sim.World) {
 	if err := w.Halted(); err != nil {
 		c.err = err.Error() // a session that stopped: say why; rewind or reset to go on
 	}
-	for _, v := range watchedViews {
-		w.Store().Watch(v, "", func(ch store.ViewChange) { c.changed(ch.Key) })
-	}
-	w.Views().Usage.Watch(func(ch store.Change[int32, views.Usage]) {
-		if c.world == w {
-			c.rackVer[w.Hardware().Blades[ch.Key].Rack]++
-		}
-	})
+	// Changes of these records redraw their racks.
+	w.Store().Watch(store.Actual, "", func(ch store.ViewChange) { c.changed(ch.Key) })
+	w.Views().Observations.Watch(func(ch store.Change[int32, views.Observed]) { c.elementChanged(w, ch.Key) })
+	w.Views().Targets.Watch(func(ch store.Change[int32, views.Target]) { c.elementChanged(w, ch.Key) })
+	w.Views().Usage.Watch(func(ch store.Change[int32, views.Usage]) { c.elementChanged(w, ch.Key) }) // a blade's number is its element's
 	w.Views().Faults.Watch(func(ch store.Change[string, views.Fault]) { c.changed(ch.Key) })
 	if c.zone == "" || !c.hasZone(c.zone) {
 		c.zone = c.Zones()[0]
@@ -192,6 +186,22 @@ func (c *Controller) install(w *sim.World) {
 	c.version++
 	for i := range c.rackVer {
 		c.rackVer[i]++
+	}
+}
+
+// elementChanged bumps the counter of the rack of w's element e.
+func (c *Controller) elementChanged(w *sim.World, e int32) {
+	if c.world != w {
+		return
+	}
+	hw := w.Hardware()
+	switch ref := hw.ElementRef(e); ref.Kind {
+	case hardware.KindBlade:
+		c.rackVer[hw.Blades[ref.Index].Rack]++
+	case hardware.KindPDU:
+		c.rackVer[hw.PDUs[ref.Index].Rack]++
+	case hardware.KindTOR:
+		c.rackVer[hw.TORs[ref.Index].Rack]++
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -44,9 +43,8 @@ func (d *DetailCard) Render() app.UI {
 	var cables []app.UI
 	var actions []app.UI
 	capacity := app.UI(app.Text(""))
-	st := c.world.Store()
-	if rec, ok := st.Get(store.Target, path); ok {
-		t := rec.Value.(views.Target)
+	targets, e := c.world.Views().Targets, hw.Element(ref)
+	if t, ok := targets.Get(e); ok {
 		tgt = []field{{"condition", t.Condition.String()}, {"enabled", fmt.Sprint(t.Enabled)}}
 	} else {
 		tgt = []field{{"", "no target (no control plane)"}}
@@ -113,7 +111,7 @@ func (d *DetailCard) Render() app.UI {
 				act2("Retire", scenario.Command{Do: scenario.Retire, Target: path}),
 				act2("Return to service", scenario.Command{Do: scenario.ReturnService, Target: path}),
 				act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
-			if rec, ok := st.Get(store.Target, path); ok && rec.Value.(views.Target).Enabled {
+			if t, ok := targets.Get(e); ok && t.Enabled {
 				actions = append(actions, act2("Disable", scenario.Command{Do: scenario.Enable, Target: path, On: false}))
 			} else {
 				actions = append(actions, act2("Enable", scenario.Command{Do: scenario.Enable, Target: path, On: true}))

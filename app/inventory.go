@@ -7,7 +7,6 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -265,12 +264,12 @@ func observedName(o views.Observed) string {
 }
 
 func (c *Controller) observed(path string) (views.Observed, bool) {
-	rec, ok := c.world.Store().Get(store.Observed, path)
+	hw := c.world.Hardware()
+	ref, ok := hw.Lookup(path)
 	if !ok {
 		return views.Observed{}, false
 	}
-	o, ok := rec.Value.(views.Observed)
-	return o, ok
+	return c.world.Views().Observations.Get(hw.Element(ref))
 }
 
 func (c *Controller) usage(path string) views.Usage {

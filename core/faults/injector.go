@@ -242,11 +242,10 @@ func (in *Injector) enabled(ref hardware.Ref) bool {
 	if ref.Kind == hardware.KindRack {
 		return in.hw.Racks[ref.Index].Def.Enabled
 	}
-	rec, ok := in.env.Store.Get(store.Target, in.hw.Path(ref))
+	t, ok := in.env.Views.Targets.Get(in.hw.Element(ref))
 	if !ok {
 		return true // no control-plane targets: the definition is all there is
 	}
-	t, _ := rec.Value.(views.Target)
 	return t.Enabled
 }
 

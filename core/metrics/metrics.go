@@ -89,7 +89,7 @@ func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Pr
 		m.columns = append(m.columns, p.Name)
 	}
 	env.Store.Watch(store.Actual, "", m.actualChanged)
-	env.Store.Watch(store.Target, "", m.targetChanged)
+	env.Views.Targets.Watch(m.targetChanged)
 	return m
 }
 
@@ -132,16 +132,12 @@ func (m *Metrics) countStates() {
 // it costs nothing to read. Read it only.
 func (m *Metrics) BladesByState() []int64 { return m.byState }
 
-func (m *Metrics) targetChanged(ch store.ViewChange) {
-	v, ok := ch.New.(views.Target)
-	if !ok {
+func (m *Metrics) targetChanged(ch store.Change[int32, views.Target]) {
+	ref := m.hw.ElementRef(ch.Key)
+	if ch.Deleted || ref.Kind != hardware.KindBlade {
 		return
 	}
-	ref, ok := m.hw.Lookup(ch.Key)
-	if !ok || ref.Kind != hardware.KindBlade {
-		return
-	}
-	m.set(ref.Index, m.working[ref.Index], v.Enabled)
+	m.set(ref.Index, m.working[ref.Index], ch.New.Enabled)
 }
 
 // set records blade b's working and enabled flags, integrating up to now
@@ -297,8 +293,7 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 	m.countStates()
 	for b := range m.hw.Blades {
 		m.working[b] = m.hw.Blades[b].State == hardware.BladeWorking
-		if rec, ok := m.env.Store.Get(store.Target, m.hw.Blades[b].Path); ok {
-			t, _ := rec.Value.(views.Target)
+		if t, ok := m.env.Views.Targets.Get(int32(b)); ok {
 			m.enabled[b] = t.Enabled
 		}
 		if m.enabled[b] {

@@ -91,14 +91,14 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings) (*Monitor, error) 
 		el.obs = views.Observed{LastSeen: clock.Never, SilentSince: clock.Never}
 		el.health = views.NeverSeen
 		m.byHealth[views.NeverSeen]++
-		if rec, ok := env.Store.Get(store.Target, el.path); ok {
-			el.target = rec.Value.(views.Target)
+		if t, ok := env.Views.Targets.Get(int32(e)); ok {
+			el.target = t
 		}
-		if !env.Restoring { // a snapshot brings the observed view
-			env.Store.Put(store.Observed, el.path, el.obs)
+		if !env.Restoring { // a snapshot brings the observations
+			env.Views.Observations.Put(int32(e), el.obs)
 		}
 	}
-	env.Store.Watch(store.Target, "", m.targetChanged)
+	env.Views.Targets.Watch(m.targetChanged)
 	hw.Heartbeats(m.heartbeat)
 	return m, nil
 }
@@ -116,7 +116,7 @@ func (m *Monitor) put(e int32) {
 		m.byHealth[el.obs.Health]++
 		el.health = el.obs.Health
 	}
-	m.env.Store.Put(store.Observed, el.path, el.obs)
+	m.env.Views.Observations.Put(e, el.obs)
 }
 
 // heartbeat takes a change of what the network carries from an element.
@@ -169,20 +169,12 @@ func (m *Monitor) heardHealth(el *elem) views.Health {
 	return views.Healthy
 }
 
-func (m *Monitor) targetChanged(ch store.ViewChange) {
-	ref, ok := m.hw.Lookup(ch.Key)
-	if !ok {
+func (m *Monitor) targetChanged(ch store.Change[int32, views.Target]) {
+	if ch.Deleted {
 		return
 	}
-	e := m.hw.Element(ref)
-	if e < 0 || ch.New == nil {
-		return
-	}
+	e, t := ch.Key, ch.New
 	el := &m.elems[e]
-	t, ok := ch.New.(views.Target)
-	if !ok {
-		return
-	}
 	el.target = t
 	if el.obs.Health.Heard() {
 		if h := m.heardHealth(el); h != el.obs.Health {
@@ -268,34 +260,36 @@ func (m *Monitor) cannotTell(e int32) (trace.Msg, trace.Arg) {
 
 // MarshalSnapshot writes every element's observed record and timer serial.
 func (m *Monitor) MarshalSnapshot(w *snap.Writer) {
-	w.Section("monitor", 1)
+	w.Section("monitor", 2)
 	w.Uint(uint64(len(m.elems)))
 	for i := range m.elems {
 		el := &m.elems[i]
 		w.Uint(el.serial)
-		el.obs.MarshalSnapshot(w)
-		el.target.MarshalSnapshot(w)
+		views.ObservedCodec.Write(w, el.obs)
+		views.TargetCodec.Write(w, el.target)
 	}
 }
 
 // UnmarshalSnapshot restores what MarshalSnapshot wrote.
 func (m *Monitor) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("monitor", 1)
+	if v := r.Section("monitor", 2); r.Err() == nil && v < 2 {
+		return r.Failf("monitor section version %d is older than this build's 2", v)
+	}
 	if n := r.Len(len(m.elems)); n != len(m.elems) {
 		return r.Failf("monitor snapshot has %d elements, the inventory %d", n, len(m.elems))
 	}
 	for i := range m.elems {
 		el := &m.elems[i]
 		el.serial = r.Uint()
-		o, err := views.Codecs["view.observed"](r)
+		o, err := views.ObservedCodec.Read(r)
 		if err != nil {
-			return err
+			return r.Fail(fmt.Errorf("%s: %w", el.path, err))
 		}
-		t, err := views.Codecs["view.target"](r)
+		t, err := views.TargetCodec.Read(r)
 		if err != nil {
-			return err
+			return r.Fail(fmt.Errorf("%s: %w", el.path, err))
 		}
-		el.obs, el.target = o.(views.Observed), t.(views.Target)
+		el.obs, el.target = o, t
 	}
 	m.byHealth = [views.HealthCount]int64{}
 	for i := range m.elems {
@@ -331,17 +325,15 @@ func (m *Monitor) CheckRestored(now clock.Tick) error {
 		case (o.Health == views.NeverSeen) != (o.LastSeen == clock.Never):
 			return fmt.Errorf("%s: %s, last seen t=%d", el.path, o.Health, o.LastSeen)
 		}
-		rec, ok := m.env.Store.Get(store.Observed, el.path)
-		got, isObs := rec.Value.(views.Observed)
-		if !ok || !isObs || !equalObserved(got, o) {
+		got, ok := m.env.Views.Observations.Get(int32(e))
+		if !ok || !equalObserved(got, o) {
 			return fmt.Errorf("%s: the observed record is not the monitor's", el.path)
 		}
-		trec, ok := m.env.Store.Get(store.Target, el.path)
-		if t, isTarget := trec.Value.(views.Target); !ok || !isTarget || t != el.target {
+		if t, ok := m.env.Views.Targets.Get(int32(e)); !ok || t != el.target {
 			return fmt.Errorf("%s: the monitor's target is not the target record", el.path)
 		}
 	}
-	if n := m.env.Store.Len(store.Observed); n != len(m.elems) {
+	if n := m.env.Views.Observations.Len(); n != len(m.elems) {
 		return fmt.Errorf("the observed view has %d records for %d elements", n, len(m.elems))
 	}
 	return nil

@@ -168,8 +168,8 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 		ref := hw.ElementRef(int32(e))
 		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true, decidedAt: clock.Never}
 	}
-	env.Store.Watch(store.Observed, "", m.changed)
-	env.Store.Watch(store.Target, "", m.changed)
+	env.Views.Observations.Watch(m.observedChanged)
+	env.Views.Targets.Watch(m.targetChanged)
 	env.Views.Usage.Watch(m.usageChanged)
 	return m, nil
 }
@@ -177,21 +177,15 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, see
 // Rules are the rules in force.
 func (m *Manager) Rules() *rules.Set { return m.rules }
 
-func (m *Manager) changed(ch store.ViewChange) {
-	ref, ok := m.hw.Lookup(ch.Key)
-	if !ok {
-		return
-	}
+func (m *Manager) observedChanged(ch store.Change[int32, views.Observed]) {
 	var link trace.LinkID
-	if o, ok := ch.New.(views.Observed); ok {
-		if old, _ := ch.Old.(views.Observed); old.Link != o.Link {
-			link = trace.LinkID(o.Link) // the monitor's verdict this decision answers
-		}
+	if !ch.Deleted && ch.Old.Link != ch.New.Link {
+		link = trace.LinkID(ch.New.Link) // the monitor's verdict this decision answers
 	}
-	if e := m.hw.Element(ref); e >= 0 {
-		m.consider(e, link)
-	}
+	m.consider(ch.Key, link)
 }
+
+func (m *Manager) targetChanged(ch store.Change[int32, views.Target]) { m.consider(ch.Key, 0) }
 
 // usageChanged reconsiders a blade being drained when its last instance
 // has moved away.
@@ -210,14 +204,12 @@ func (m *Manager) Start() {
 }
 
 func (m *Manager) observed(e int32) views.Observed {
-	rec, _ := m.env.Store.Get(store.Observed, m.elems[e].path)
-	o, _ := rec.Value.(views.Observed)
+	o, _ := m.env.Views.Observations.Get(e)
 	return o
 }
 
 func (m *Manager) target(e int32) views.Target {
-	rec, _ := m.env.Store.Get(store.Target, m.elems[e].path)
-	t, _ := rec.Value.(views.Target)
+	t, _ := m.env.Views.Targets.Get(e)
 	return t
 }
 
@@ -461,7 +453,7 @@ func (m *Manager) setCondition(sp *trace.Span, e int32, c inventory.Condition) {
 	sp.Info(m.env.Now, msgCondition, trace.Str(el.path), trConditions.Of(uint8(t.Condition)), trConditions.Of(uint8(c)))
 	sp.Impact(trace.Modify, "target/"+el.path)
 	t.Condition = c
-	m.env.Store.Put(store.Target, el.path, t)
+	m.env.Views.Targets.Put(e, t)
 }
 
 // callTechnician marks the element out for repair and sends a technician,

@@ -37,7 +37,7 @@ func (w *World) Control() *Control { return w.ctl }
 func (w *World) buildControl(sc *scenario.Scenario) error {
 	c := sc.Control
 	if !w.env.Restoring { // a snapshot brings the target view
-		putTargets(w.env.Store, w.hw)
+		putTargets(w.env.Views.Targets, w.hw)
 	}
 	mon, err := monitor.New(&w.env, w.hw, c.Monitor)
 	if err != nil {
@@ -116,22 +116,34 @@ func (w *World) countHealth(h views.Health) func() int64 {
 	return func() int64 { return w.ctl.Monitor.CountHealth(h) }
 }
 
+// target is the number and target record of the element at path, which
+// the command naming it has been checked to be.
+func (w *World) target(path string) (int32, views.Target) {
+	ref, _ := w.hw.Lookup(path)
+	e := w.hw.Element(ref)
+	t, ok := w.env.Views.Targets.Get(e)
+	if !ok {
+		panic(fmt.Sprintf("sim: %s has no target record", path))
+	}
+	return e, t
+}
+
 // putTargets writes every element's target: its definition's condition,
 // and whether it and everything above it are enabled.
-func putTargets(s *store.Store, hw *hardware.Model) {
+func putTargets(targets *store.Table[int32, views.Target], hw *hardware.Model) {
 	for b := range hw.Blades {
 		bl := &hw.Blades[b]
-		s.Put(store.Target, bl.Path, views.Target{Condition: bl.Def.Condition, Enabled: hw.Enabled(int32(b))})
+		targets.Put(int32(b), views.Target{Condition: bl.Def.Condition, Enabled: hw.Enabled(int32(b))})
 	}
 	for i := range hw.PDUs {
 		p := &hw.PDUs[i]
 		r := &hw.Racks[p.Rack]
-		s.Put(store.Target, p.Path, views.Target{Condition: p.Def.Condition, Enabled: p.Def.Enabled && r.Def.Enabled})
+		targets.Put(hw.Element(hardware.Ref{Kind: hardware.KindPDU, Index: int32(i)}), views.Target{Condition: p.Def.Condition, Enabled: p.Def.Enabled && r.Def.Enabled})
 	}
 	for i := range hw.TORs {
 		t := &hw.TORs[i]
 		r := &hw.Racks[t.Rack]
-		s.Put(store.Target, t.Path, views.Target{Condition: t.Def.Condition, Enabled: t.Def.Enabled && r.Def.Enabled})
+		targets.Put(hw.Element(hardware.Ref{Kind: hardware.KindTOR, Index: int32(i)}), views.Target{Condition: t.Def.Condition, Enabled: t.Def.Enabled && r.Def.Enabled})
 	}
 }
 
@@ -219,15 +231,14 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 		return w.ctl.Workloads.Delete(sp, c.Name)
 	}
 	if c.Do == scenario.Enable {
-		rec, _ := w.env.Store.Get(store.Target, c.Target)
-		t := rec.Value.(views.Target)
+		e, t := w.target(c.Target)
 		if t.Enabled == c.On {
 			return fmt.Errorf("%s is already %s", c.Target, map[bool]string{true: "enabled", false: "disabled"}[c.On])
 		}
 		sp.Info(w.env.Now, msgEnabled, trace.Str(c.Target), boolArg(t.Enabled), boolArg(c.On))
 		sp.Impact(trace.Modify, "target/"+c.Target)
 		t.Enabled = c.On
-		w.env.Store.Put(store.Target, c.Target, t)
+		w.env.Views.Targets.Put(e, t)
 		return nil
 	}
 	cond := map[scenario.Op]inventory.Condition{
@@ -235,8 +246,7 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 		scenario.Retire:        inventory.ConditionRetiring,
 		scenario.ReturnService: inventory.ConditionOperational,
 	}[c.Do]
-	rec, _ := w.env.Store.Get(store.Target, c.Target)
-	t := rec.Value.(views.Target)
+	e, t := w.target(c.Target)
 	if t.Condition == cond {
 		return fmt.Errorf("%s is already %s", c.Target, cond)
 	}
@@ -246,6 +256,6 @@ func (w *World) runControl(sp *trace.Span, c scenario.Command) error {
 	sp.Info(w.env.Now, msgCondition, trace.Str(c.Target), trConditions.Of(uint8(t.Condition)), trConditions.Of(uint8(cond)))
 	sp.Impact(trace.Modify, "target/"+c.Target)
 	t.Condition = cond
-	w.env.Store.Put(store.Target, c.Target, t)
+	w.env.Views.Targets.Put(e, t)
 	return nil
 }

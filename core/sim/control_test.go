@@ -8,7 +8,6 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/stretchr/testify/assert"
@@ -27,13 +26,15 @@ func controlled(seed uint64) *scenario.Scenario {
 }
 
 func observed(w *World, path string) views.Observed {
-	rec, _ := w.Store().Get(store.Observed, path)
-	return rec.Value.(views.Observed)
+	ref, _ := w.Hardware().Lookup(path)
+	o, _ := w.Views().Observations.Get(w.Hardware().Element(ref))
+	return o
 }
 
 func target(w *World, path string) views.Target {
-	rec, _ := w.Store().Get(store.Target, path)
-	return rec.Value.(views.Target)
+	ref, _ := w.Hardware().Lookup(path)
+	t, _ := w.Views().Targets.Get(w.Hardware().Element(ref))
+	return t
 }
 
 func inject(spec faults.Spec) scenario.Command {

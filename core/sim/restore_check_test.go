@@ -68,11 +68,12 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 			w.Views().Usage.Put(ref.Index, views.Usage{Instances: 9})
 		}, "is not what the scheduler holds there"},
 		{"observed record that is not the monitor's", func(w *World) {
-			w.Store().Put(store.Observed, "standard/standard/rack1/tor/0", views.Observed{Health: views.Unavailable})
+			ref, _ := w.Hardware().Lookup("standard/standard/rack1/tor/0")
+			w.Views().Observations.Put(w.Hardware().Element(ref), views.Observed{Health: views.Unavailable})
 		}, "the observed record is not the monitor's"},
-		{"target of the wrong type", func(w *World) {
-			w.Store().Put(store.Target, "standard/standard/rack1/pdu/0", hardware.PDUActual{})
-		}, "the target record holds a hardware.PDUActual"},
+		{"target record of no element", func(w *World) {
+			w.Views().Targets.Put(int32(w.Hardware().Elements()), views.Target{})
+		}, "the target view has"},
 		{"fault record with no fault", func(w *World) {
 			w.Views().Faults.Put("standard/standard/rack1/blade/4", views.Fault{Injection: 1, Kind: "blade-fault"})
 		}, "fault records for"},
@@ -106,7 +107,7 @@ func TestRestoreRefusesOtherEngines(t *testing.T) {
 	older := append([]byte(nil), body...)
 	older[head] = 2
 	_, err = Restore(sc, seal(older))
-	require.ErrorContains(t, err, "format 2 is older than this build's 3")
+	require.ErrorContains(t, err, "format 2 is older than this build's 4")
 	other := append([]byte(nil), body...)
 	other[head+1] = EngineVersion + 1
 	_, err = Restore(sc, seal(other))

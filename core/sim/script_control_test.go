@@ -14,9 +14,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
-	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 	"github.com/cockroachdb/datadriven"
 )
@@ -119,12 +117,12 @@ func (e *env) apply(c scenario.Command) string {
 }
 
 func (e *env) observed(t *testing.T, d *datadriven.TestData) string {
-	path := e.w.Hardware().Path(e.ref(t, d))
-	rec, ok := e.w.Store().Get(store.Observed, path)
+	ref := e.ref(t, d)
+	path := e.w.Hardware().Path(ref)
+	o, ok := e.w.Views().Observations.Get(e.w.Hardware().Element(ref))
 	if !ok {
 		d.Fatalf(t, "no observed record for %s (a scenario without a control plane?)", path)
 	}
-	o := rec.Value.(views.Observed)
 	if d.HasArg("health") {
 		var want string
 		d.ScanArgs(t, "health", &want)
@@ -146,12 +144,12 @@ func (e *env) observed(t *testing.T, d *datadriven.TestData) string {
 }
 
 func (e *env) targetRecord(t *testing.T, d *datadriven.TestData) string {
-	path := e.w.Hardware().Path(e.ref(t, d))
-	rec, ok := e.w.Store().Get(store.Target, path)
+	ref := e.ref(t, d)
+	path := e.w.Hardware().Path(ref)
+	v, ok := e.w.Views().Targets.Get(e.w.Hardware().Element(ref))
 	if !ok {
 		d.Fatalf(t, "no target record for %s (a scenario without a control plane?)", path)
 	}
-	v := rec.Value.(views.Target)
 	if d.HasArg("condition") {
 		var want string
 		d.ScanArgs(t, "condition", &want)

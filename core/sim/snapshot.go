@@ -14,15 +14,15 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
-	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // SnapshotVersion is the version of the world's snapshot format. Version
 // 3 carries the engine version and the scenario's identity: a snapshot of
 // another engine's run, or of another scenario's (another seed, other
 // settings), is refused, since its run would not continue the same way;
-// the caller replays the scenario instead.
-const SnapshotVersion = 3
+// the caller replays the scenario instead. Version 4 keeps the store's
+// record kinds in typed tables.
+const SnapshotVersion = 4
 
 // scenarioID is a scenario's identity for its snapshots: a SHA-256 of its
 // canonical JSON without what a run adds to it (the user's commands, the
@@ -59,7 +59,7 @@ func (w *World) Snapshot() []byte {
 	}
 	w.stepper.MarshalSnapshot(wr)
 	w.queue.MarshalSnapshot(wr)
-	w.env.Store.MarshalSnapshot(wr, store.Target, store.Actual, store.Observed)
+	w.env.Store.MarshalSnapshot(wr, store.Actual)
 	w.hw.MarshalSnapshot(wr)
 	w.env.Trace.MarshalSnapshot(wr)
 	wr.Bool(w.ctl != nil)
@@ -170,17 +170,10 @@ func restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 	for range n {
 		w.commands = append(w.commands, readTimed(r))
 	}
-	codecs := store.Codecs{}
-	for k, v := range hardware.Codecs {
-		codecs[k] = v
-	}
-	for k, v := range views.Codecs {
-		codecs[k] = v
-	}
 	for _, err := range []error{
 		w.stepper.UnmarshalSnapshot(r),
 		w.queue.UnmarshalSnapshot(r),
-		w.env.Store.UnmarshalSnapshot(r, codecs),
+		w.env.Store.UnmarshalSnapshot(r, hardware.Codecs),
 		w.hw.UnmarshalSnapshot(r),
 		w.env.Trace.UnmarshalSnapshot(r),
 	} {
@@ -258,15 +251,12 @@ func (w *World) checkRestored(now clock.Tick) error {
 	if err != nil {
 		return err
 	}
-	st := w.env.Store
+	st, tables := w.env.Store, w.env.Views
 	targets, observed := 0, 0
 	if c := w.ctl; c != nil {
 		for e := range w.hw.Elements() {
-			path := w.hw.Path(w.hw.ElementRef(int32(e)))
-			if rec, ok := st.Get(store.Target, path); !ok {
-				return fmt.Errorf("%s: no target record", path)
-			} else if _, ok := rec.Value.(views.Target); !ok {
-				return fmt.Errorf("%s: the target record holds a %T", path, rec.Value)
+			if _, ok := tables.Targets.Get(int32(e)); !ok {
+				return fmt.Errorf("%s: no target record", w.hw.Path(w.hw.ElementRef(int32(e))))
 			}
 		}
 		targets, observed = w.hw.Elements(), w.hw.Elements()
@@ -294,12 +284,15 @@ func (w *World) checkRestored(now clock.Tick) error {
 	if n := w.env.Views.Usage.Len(); n > 0 && (w.ctl == nil || w.ctl.Workloads == nil) {
 		return fmt.Errorf("%d usage records, and no workload manager", n)
 	}
-	for _, v := range []struct {
-		view store.View
-		want int
-	}{{store.Target, targets}, {store.Actual, records}, {store.Observed, observed}} {
-		if n := st.Len(v.view); n != v.want {
-			return fmt.Errorf("the %s view has %d records, %d of them accounted for", v.view, n, v.want)
+	if n := st.Len(store.Actual); n != records {
+		return fmt.Errorf("the actual view has %d records, %d of them accounted for", n, records)
+	}
+	for _, t := range []struct {
+		name    string
+		n, want int
+	}{{"target", tables.Targets.Len(), targets}, {"observed", tables.Observations.Len(), observed}} {
+		if t.n != t.want {
+			return fmt.Errorf("the %s view has %d records, %d of them accounted for", t.name, t.n, t.want)
 		}
 	}
 	return nil

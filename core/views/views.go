@@ -120,51 +120,6 @@ type Observed struct {
 	Link uint64
 }
 
-func (v Target) SnapshotKind() string { return "view.target" }
-func (v Target) MarshalSnapshot(w *snap.Writer) {
-	w.Uint(uint64(v.Condition))
-	w.Bool(v.Enabled)
-}
-
-func (v Observed) SnapshotKind() string { return "view.observed" }
-func (v Observed) MarshalSnapshot(w *snap.Writer) {
-	w.Uint(uint64(v.State))
-	w.Uint(uint64(v.Health))
-	w.Int(int64(v.LastSeen))
-	w.Int(int64(v.SilentSince))
-	w.Uint(uint64(len(v.Faulted)))
-	for _, p := range v.Faulted {
-		w.Int(p)
-	}
-	w.Uint(v.Link)
-}
-
-// Codecs decode the records of this package from a snapshot.
-var Codecs = store.Codecs{
-	"view.target": func(r *snap.Reader) (store.Value, error) {
-		v := Target{Condition: inventory.Condition(r.Uint()), Enabled: r.Bool()}
-		if v.Condition > inventory.ConditionRetired {
-			return nil, r.Failf("target condition %d out of range", v.Condition)
-		}
-		return v, r.Err()
-	},
-	"view.observed": func(r *snap.Reader) (store.Value, error) {
-		v := Observed{State: State(r.Uint()), Health: Health(r.Uint()), LastSeen: clock.Tick(r.Int()), SilentSince: clock.Tick(r.Int())}
-		n := r.Len(1 << 16)
-		for range n {
-			v.Faulted = append(v.Faulted, r.Int())
-		}
-		v.Link = r.Uint()
-		if v.Health > Removing {
-			return nil, r.Failf("health %d out of range", v.Health)
-		}
-		if v.State >= stateCount {
-			return nil, r.Failf("state %d out of range", v.State)
-		}
-		return v, r.Err()
-	},
-}
-
 // Fault is the fault injector's record of a fault it caused, kept in the
 // Faults table under the path of what is broken (an element, a rack or a
 // cable): the technician reads it (a person at the rack sees what is
@@ -190,18 +145,71 @@ type Usage struct {
 	NetworkMbps int64
 }
 
-// Tables are the store's tables of this package's records.
+// Tables are the store's tables of this package's records. Elements are
+// keyed by their number (hardware.Model.Element: blades first, then PDUs,
+// then TORs), so a blade's number is its index.
 type Tables struct {
-	Usage  *store.Table[int32, Usage]  // by blade number
-	Faults *store.Table[string, Fault] // by the path of what is broken
+	Targets      *store.Table[int32, Target]   // by element number
+	Observations *store.Table[int32, Observed] // by element number
+	Usage        *store.Table[int32, Usage]    // by blade number
+	Faults       *store.Table[string, Fault]   // by the path of what is broken
 }
 
 // NewTables adds this package's tables to s.
 func NewTables(s *store.Store) *Tables {
 	return &Tables{
-		Usage:  store.NewTable(s, "usage", store.Int32Keys, usageCodec),
-		Faults: store.NewTable(s, "faults", store.StringKeys, faultCodec),
+		Targets:      store.NewTable(s, "targets", store.Int32Keys, TargetCodec),
+		Observations: store.NewTable(s, "observations", store.Int32Keys, ObservedCodec),
+		Usage:        store.NewTable(s, "usage", store.Int32Keys, usageCodec),
+		Faults:       store.NewTable(s, "faults", store.StringKeys, faultCodec),
 	}
+}
+
+// TargetCodec writes a target into a snapshot and reads it back.
+var TargetCodec = store.Codec[Target]{
+	Write: func(w *snap.Writer, v Target) {
+		w.Uint(uint64(v.Condition))
+		w.Bool(v.Enabled)
+	},
+	Read: func(r *snap.Reader) (Target, error) {
+		v := Target{Condition: inventory.Condition(r.Uint()), Enabled: r.Bool()}
+		if r.Err() == nil && v.Condition > inventory.ConditionRetired {
+			return v, fmt.Errorf("target condition %d out of range", v.Condition)
+		}
+		return v, r.Err()
+	},
+}
+
+// ObservedCodec writes an observed record into a snapshot and reads it back.
+var ObservedCodec = store.Codec[Observed]{
+	Write: func(w *snap.Writer, v Observed) {
+		w.Uint(uint64(v.State))
+		w.Uint(uint64(v.Health))
+		w.Int(int64(v.LastSeen))
+		w.Int(int64(v.SilentSince))
+		w.Uint(uint64(len(v.Faulted)))
+		for _, p := range v.Faulted {
+			w.Int(p)
+		}
+		w.Uint(v.Link)
+	},
+	Read: func(r *snap.Reader) (Observed, error) {
+		v := Observed{State: State(r.Uint()), Health: Health(r.Uint()), LastSeen: clock.Tick(r.Int()), SilentSince: clock.Tick(r.Int())}
+		n := r.Len(1 << 16)
+		for range n {
+			v.Faulted = append(v.Faulted, r.Int())
+		}
+		v.Link = r.Uint()
+		switch {
+		case r.Err() != nil:
+			return v, r.Err()
+		case v.Health > Removing:
+			return v, fmt.Errorf("health %d out of range", v.Health)
+		case v.State >= stateCount:
+			return v, fmt.Errorf("state %d out of range", v.State)
+		}
+		return v, nil
+	},
 }
 
 var usageCodec = store.Codec[Usage]{

@@ -248,8 +248,8 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings, seed uint64) (*Man
 	for b := range hw.Blades {
 		m.cluster.SetSchedulable(int32(b), false, "has not been seen working yet")
 	}
-	env.Store.Watch(store.Observed, "", m.bladeChanged)
-	env.Store.Watch(store.Target, "", m.bladeChanged)
+	env.Views.Observations.Watch(func(ch store.Change[int32, views.Observed]) { m.bladeChanged(ch.Key, true) })
+	env.Views.Targets.Watch(func(ch store.Change[int32, views.Target]) { m.bladeChanged(ch.Key, false) })
 	return m, nil
 }
 
@@ -546,10 +546,8 @@ func (m *Manager) placeTraced(i int32, why trace.Msg) bool {
 // the monitor observes, and why not.
 func (m *Manager) schedulable(b int32) (bool, string) {
 	bl := &m.hw.Blades[b]
-	rec, _ := m.env.Store.Get(store.Target, bl.Path)
-	t, _ := rec.Value.(views.Target)
-	orec, _ := m.env.Store.Get(store.Observed, bl.Path)
-	o, _ := orec.Value.(views.Observed)
+	t, _ := m.env.Views.Targets.Get(b)
+	o, _ := m.env.Views.Observations.Get(b)
 	r := &m.hw.Racks[bl.Rack]
 	switch {
 	case !t.Enabled:
@@ -566,11 +564,12 @@ func (m *Manager) schedulable(b int32) (bool, string) {
 	return true, ""
 }
 
-// bladeChanged follows a blade's target or observed record: it may take
-// work now, or its instances must move.
-func (m *Manager) bladeChanged(ch store.ViewChange) {
-	ref, ok := m.hw.Lookup(ch.Key)
-	if !ok || ref.Kind != hardware.KindBlade {
+// bladeChanged follows the target or observed record (observed) of
+// element e: if it is a blade, it may take work now, or its instances must
+// move.
+func (m *Manager) bladeChanged(e int32, observed bool) {
+	ref := m.hw.ElementRef(e)
+	if ref.Kind != hardware.KindBlade {
 		return
 	}
 	b := ref.Index
@@ -585,16 +584,14 @@ func (m *Manager) bladeChanged(ch store.ViewChange) {
 	}
 	// It can no longer take work. Its instances move if it has failed or
 	// its target takes it out; a suspected or rebooting blade keeps them.
-	orec, _ := m.env.Store.Get(store.Observed, ch.Key)
-	o, _ := orec.Value.(views.Observed)
-	trec, _ := m.env.Store.Get(store.Target, ch.Key)
-	t, _ := trec.Value.(views.Target)
+	o, _ := m.env.Views.Observations.Get(e)
+	t, _ := m.env.Views.Targets.Get(e)
 	failed := o.Health == views.Unavailable
 	if !failed && t.Condition == inventory.ConditionOperational && t.Enabled {
 		return
 	}
 	var link trace.LinkID
-	if _, isObs := ch.New.(views.Observed); isObs && failed {
+	if observed && failed {
 		link = trace.LinkID(o.Link)
 	}
 	keys := m.cluster.Instances(b)
