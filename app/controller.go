@@ -174,12 +174,27 @@ func (c *Controller) install(w *sim.World) {
 	if err := w.Halted(); err != nil {
 		c.err = err.Error() // a session that stopped: say why; rewind or reset to go on
 	}
-	// Changes of these records redraw their racks.
-	w.Store().Watch(store.Actual, "", func(ch store.ViewChange) { c.changed(ch.Key) })
-	w.Views().Observations.Watch(func(ch store.Change[int32, views.Observed]) { c.elementChanged(w, ch.Key) })
-	w.Views().Targets.Watch(func(ch store.Change[int32, views.Target]) { c.elementChanged(w, ch.Key) })
-	w.Views().Usage.Watch(func(ch store.Change[int32, views.Usage]) { c.elementChanged(w, ch.Key) }) // a blade's number is its element's
-	w.Views().Faults.Watch(func(ch store.Change[string, views.Fault]) { c.changed(ch.Key) })
+	// A change of any record redraws its rack.
+	hw, vs := w.Hardware(), w.Views()
+	hw.Actual.Racks.Watch(func(ch store.Change[int32, hardware.RackActual]) {
+		c.refChanged(w, hardware.Ref{Kind: hardware.KindRack, Index: ch.Key})
+	})
+	hw.Actual.PDUs.Watch(func(ch store.Change[int32, hardware.PDUActual]) {
+		c.refChanged(w, hardware.Ref{Kind: hardware.KindPDU, Index: ch.Key})
+	})
+	hw.Actual.TORs.Watch(func(ch store.Change[int32, hardware.TORActual]) {
+		c.refChanged(w, hardware.Ref{Kind: hardware.KindTOR, Index: ch.Key})
+	})
+	hw.Actual.Blades.Watch(func(ch store.Change[int32, hardware.BladeActual]) {
+		c.refChanged(w, hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key})
+	})
+	hw.Actual.Cables.Watch(func(ch store.Change[hardware.CableKey, hardware.CableActual]) { c.refChanged(w, ch.Key.Dev()) })
+	vs.Observations.Watch(func(ch store.Change[int32, views.Observed]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
+	vs.Targets.Watch(func(ch store.Change[int32, views.Target]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
+	vs.Usage.Watch(func(ch store.Change[int32, views.Usage]) {
+		c.refChanged(w, hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key})
+	})
+	vs.Faults.Watch(func(ch store.Change[string, views.Fault]) { c.changed(ch.Key) })
 	if c.zone == "" || !c.hasZone(c.zone) {
 		c.zone = c.Zones()[0]
 	}
@@ -189,13 +204,15 @@ func (c *Controller) install(w *sim.World) {
 	}
 }
 
-// elementChanged bumps the counter of the rack of w's element e.
-func (c *Controller) elementChanged(w *sim.World, e int32) {
+// refChanged bumps the counter of the rack of w's element ref.
+func (c *Controller) refChanged(w *sim.World, ref hardware.Ref) {
 	if c.world != w {
 		return
 	}
 	hw := w.Hardware()
-	switch ref := hw.ElementRef(e); ref.Kind {
+	switch ref.Kind {
+	case hardware.KindRack:
+		c.rackVer[ref.Index]++
 	case hardware.KindBlade:
 		c.rackVer[hw.Blades[ref.Index].Rack]++
 	case hardware.KindPDU:
@@ -205,7 +222,8 @@ func (c *Controller) elementChanged(w *sim.World, e int32) {
 	}
 }
 
-// changed bumps the counters of the rack of the record at path.
+// changed bumps the counter of the rack of the record at path (a fault's:
+// an element's, a rack's or a cable's).
 func (c *Controller) changed(key string) {
 	// The rack is the first three segments: region/zone/rack. No
 	// allocation: this runs for every record the simulation writes.

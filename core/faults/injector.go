@@ -77,7 +77,7 @@ func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64
 		in.procs = append(in.procs, pr)
 	}
 	env.Views.Faults.Watch(in.faultRecordChanged)
-	env.Store.Watch(store.Actual, "", in.pduChanged)
+	hw.Actual.PDUs.Watch(in.pduChanged)
 	return in, nil
 }
 
@@ -450,17 +450,13 @@ func (in *Injector) kindStats(k Kind) *KindStats {
 // pduChanged ends a hard pdu-off or rack-power fault once its PDUs are
 // working again: switching a PDU back on is its repair, and the repair
 // manager does that without a technician.
-func (in *Injector) pduChanged(ch store.ViewChange) {
-	v, ok := ch.New.(hardware.PDUActual)
-	if !ok || v.State != hardware.PDUWorking {
+func (in *Injector) pduChanged(ch store.Change[int32, hardware.PDUActual]) {
+	if ch.Deleted || ch.New.State != hardware.PDUWorking {
 		return
 	}
-	ref, ok := in.hw.Lookup(ch.Key)
-	if !ok {
-		return
-	}
-	rack := in.hw.Racks[in.hw.PDUs[ref.Index].Rack].Path
-	for _, key := range []string{ch.Key, rack} {
+	p := &in.hw.PDUs[ch.Key]
+	rack := in.hw.Racks[p.Rack].Path
+	for _, key := range []string{p.Path, rack} {
 		id, ok := in.byKey[key]
 		if !ok {
 			continue

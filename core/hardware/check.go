@@ -1,6 +1,7 @@
 package hardware
 
 import (
+	"cmp"
 	"fmt"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -28,62 +29,68 @@ func (m *Model) CheckEvent(ev clock.Event) error {
 // CheckRestored verifies a restored model against itself, the queue and the
 // store: each state is one its element can be in at tick now, each running
 // blade timer is the event queued for it, and every actual record in the
-// store is the one the model would write. It returns how many actual
-// records it accounted for, so the caller can tell whether any other is
-// left over.
-func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled) (records int, err error) {
+// store is the one the model would write, with none left over.
+func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled) error {
 	for i := range m.Racks {
 		r := &m.Racks[i]
 		if r.State == RackInvalid || r.EnteredAt > now {
-			return 0, fmt.Errorf("%s: state %s since t=%d at t=%d", r.Path, r.State, r.EnteredAt, now)
+			return fmt.Errorf("%s: state %s since t=%d at t=%d", r.Path, r.State, r.EnteredAt, now)
 		}
-		if err := m.checkRecord(r.Path, RackActual{State: r.State, EnteredAt: r.EnteredAt}); err != nil {
-			return 0, err
+		if err := checkRecord(m.Actual.Racks, int32(i), r.Path, r.actual()); err != nil {
+			return err
 		}
 	}
 	for i := range m.PDUs {
 		p := &m.PDUs[i]
 		stuckFrom := p.stuckFrom == PDUWorking || p.stuckFrom == PDUOff || p.stuckFrom == PDUInvalid && p.State != PDUStuck
 		if p.State == PDUInvalid || !stuckFrom || p.EnteredAt > now || p.Guard > now {
-			return 0, fmt.Errorf("%s: state %s (stuck from %s) since t=%d, guard t=%d, at t=%d", p.Path, p.State, p.stuckFrom, p.EnteredAt, p.Guard, now)
+			return fmt.Errorf("%s: state %s (stuck from %s) since t=%d, guard t=%d, at t=%d", p.Path, p.State, p.stuckFrom, p.EnteredAt, p.Guard, now)
 		}
-		if err := m.checkRecord(p.Path, PDUActual{State: p.State, EnteredAt: p.EnteredAt, Guard: p.Guard}); err != nil {
-			return 0, err
+		if err := checkRecord(m.Actual.PDUs, int32(i), p.Path, p.actual()); err != nil {
+			return err
 		}
 		if err := m.checkCables(now, p.Ports); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	for i := range m.TORs {
 		t := &m.TORs[i]
 		if t.State == TORInvalid || t.EnteredAt > now || t.Guard > now {
-			return 0, fmt.Errorf("%s: state %s since t=%d, guard t=%d, at t=%d", t.Path, t.State, t.EnteredAt, t.Guard, now)
+			return fmt.Errorf("%s: state %s since t=%d, guard t=%d, at t=%d", t.Path, t.State, t.EnteredAt, t.Guard, now)
 		}
-		if err := m.checkRecord(t.Path, TORActual{State: t.State, EnteredAt: t.EnteredAt, Guard: t.Guard}); err != nil {
-			return 0, err
+		if err := checkRecord(m.Actual.TORs, int32(i), t.Path, t.actual()); err != nil {
+			return err
 		}
 		if err := m.checkCables(now, t.Ports); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	for i := range m.Blades {
 		b := &m.Blades[i]
 		if err := m.checkBlade(int32(i), now, pending); err != nil {
-			return 0, fmt.Errorf("%s: %w", b.Path, err)
+			return fmt.Errorf("%s: %w", b.Path, err)
 		}
-		if err := m.checkRecord(b.Path, BladeActual{State: b.State, EnteredAt: b.EnteredAt, Guard: b.Guard,
-			Powered: b.Powered, Connected: b.Connected, TimerDue: b.TimerDue}); err != nil {
-			return 0, err
+		if err := checkRecord(m.Actual.Blades, int32(i), b.Path, b.actual()); err != nil {
+			return err
 		}
 	}
-	records = len(m.Racks) + len(m.PDUs) + len(m.TORs) + len(m.Blades)
+	cables := 0
 	for i := range m.PDUs {
-		records += len(m.PDUs[i].Ports)
+		cables += len(m.PDUs[i].Ports)
 	}
 	for i := range m.TORs {
-		records += len(m.TORs[i].Ports)
+		cables += len(m.TORs[i].Ports)
 	}
-	return records, nil
+	for _, t := range []struct {
+		name    string
+		n, want int
+	}{{"rack", m.Actual.Racks.Len(), len(m.Racks)}, {"PDU", m.Actual.PDUs.Len(), len(m.PDUs)}, {"TOR", m.Actual.TORs.Len(), len(m.TORs)},
+		{"blade", m.Actual.Blades.Len(), len(m.Blades)}, {"cable", m.Actual.Cables.Len(), cables}} {
+		if t.n != t.want {
+			return fmt.Errorf("the actual view has %d %s records for %d of them", t.n, t.name, t.want)
+		}
+	}
+	return nil
 }
 
 func (m *Model) checkCables(now clock.Tick, ports []Cable) error {
@@ -92,7 +99,7 @@ func (m *Model) checkCables(now clock.Tick, ports []Cable) error {
 		if c.Guard > now {
 			return fmt.Errorf("%s: guard t=%d at t=%d", c.Path, c.Guard, now)
 		}
-		if err := m.checkRecord(c.Path, CableActual{On: c.On, Faulted: c.Faulted, Guard: c.Guard}); err != nil {
+		if err := checkRecord(m.Actual.Cables, c.Key, c.Path, c.actual()); err != nil {
 			return err
 		}
 	}
@@ -132,14 +139,15 @@ func (m *Model) checkBlade(b int32, now clock.Tick, pending map[uint64]clock.Sch
 	return nil
 }
 
-// checkRecord verifies that the actual record at path is want.
-func (m *Model) checkRecord(path string, want any) error {
-	rec, ok := m.env.Store.Get(store.Actual, path)
+// checkRecord verifies that the actual record at key (of the element or
+// cable at path) is want.
+func checkRecord[K cmp.Ordered, V comparable](t *store.Table[K, V], key K, path string, want V) error {
+	got, ok := t.Get(key)
 	if !ok {
 		return fmt.Errorf("%s: no actual record", path)
 	}
-	if rec.Value != want {
-		return fmt.Errorf("%s: the actual record %+v is not the hardware's state %+v", path, rec.Value, want)
+	if got != want {
+		return fmt.Errorf("%s: the actual record %+v is not the hardware's state %+v", path, got, want)
 	}
 	return nil
 }

@@ -161,6 +161,7 @@ type Model struct {
 	PDUs   []PDU
 	TORs   []TOR
 	Blades []Blade
+	Actual *Actuals // the actual records of them all, in the store
 
 	byPath map[string]Ref
 	timers uint64 // serial of the last timer armed
@@ -187,6 +188,7 @@ type Rack struct {
 // Cable is one port of a PDU or TOR and the cable plugged into it.
 type Cable struct {
 	Path    string // e.g. region/zone/rack/pdu/0/port/3
+	Key     CableKey
 	Port    int64
 	To      inventory.Hardware
 	Blade   int32 // index of the blade at the far end, or -1
@@ -253,7 +255,7 @@ func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Mode
 	if err := delays.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Model{env: env, delays: delays, byPath: map[string]Ref{}}
+	m := &Model{env: env, delays: delays, byPath: map[string]Ref{}, Actual: newActuals(env.Store)}
 	m.rand = [streamCount + 1]*rng.Source{
 		streamPower:      rng.New(seed, registry.StreamPower),
 		streamConnection: rng.New(seed, registry.StreamConnection),
@@ -290,9 +292,13 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 	}
 	r.BladeHi = int32(len(m.Blades))
 	cables := func(devPath string, ports []inventory.Port, dev int32, pdu bool) []Cable {
+		kind := KindTOR
+		if pdu {
+			kind = KindPDU
+		}
 		out := make([]Cable, len(ports))
 		for i, p := range ports {
-			c := Cable{Path: fmt.Sprintf("%s/port/%d", devPath, p.Index), Port: p.Index, To: p.Item, Blade: -1}
+			c := Cable{Path: fmt.Sprintf("%s/port/%d", devPath, p.Index), Key: MakeCableKey(Ref{kind, dev}, int32(i)), Port: p.Index, To: p.Item, Blade: -1}
 			if p.Wired && p.Item.Type == inventory.HwBlade {
 				if b, ok := bladeByID[p.Item.ID]; ok {
 					c.Blade = b

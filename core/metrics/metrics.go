@@ -88,7 +88,7 @@ func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Pr
 	for _, p := range probes {
 		m.columns = append(m.columns, p.Name)
 	}
-	env.Store.Watch(store.Actual, "", m.actualChanged)
+	hw.Actual.Blades.Watch(m.actualChanged)
 	env.Views.Targets.Watch(m.targetChanged)
 	return m
 }
@@ -100,21 +100,17 @@ func (m *Metrics) Start() {
 	}
 }
 
-func (m *Metrics) actualChanged(ch store.ViewChange) {
-	v, ok := ch.New.(hardware.BladeActual)
-	if !ok {
+func (m *Metrics) actualChanged(ch store.Change[int32, hardware.BladeActual]) {
+	if ch.Deleted {
 		return
 	}
-	ref, ok := m.hw.Lookup(ch.Key)
-	if !ok || ref.Kind != hardware.KindBlade {
-		return
-	}
-	if was := m.state[ref.Index]; was != v.State {
+	b, v := ch.Key, ch.New
+	if was := m.state[b]; was != v.State {
 		m.byState[was]--
 		m.byState[v.State]++
-		m.state[ref.Index] = v.State
+		m.state[b] = v.State
 	}
-	m.set(ref.Index, v.State == hardware.BladeWorking, m.enabled[ref.Index])
+	m.set(b, v.State == hardware.BladeWorking, m.enabled[b])
 }
 
 // countStates counts the blades per state from the hardware, once (at

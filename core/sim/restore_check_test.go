@@ -11,7 +11,6 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/monitor"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 	"github.com/stretchr/testify/require"
@@ -55,14 +54,17 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 			w.queue.Push(w.Now()-1, clock.Event{Kind: hardware.EvPower, Target: 1})
 		}, "before the snapshot's"},
 		{"actual record that is not the hardware's", func(w *World) {
-			rec, _ := w.Store().Get(store.Actual, "standard/standard/rack1/blade/3")
-			a := rec.Value.(hardware.BladeActual)
+			ref, _ := w.Hardware().Lookup("standard/standard/rack1/blade/3")
+			a, _ := w.Hardware().Actual.Blades.Get(ref.Index)
 			a.Powered = !a.Powered
-			w.Store().Put(store.Actual, "standard/standard/rack1/blade/3", a)
+			w.Hardware().Actual.Blades.Put(ref.Index, a)
 		}, "standard/standard/rack1/blade/3: the actual record"},
 		{"a record nobody owns", func(w *World) {
-			w.Store().Put(store.Actual, "standard/standard/rack1/blade/3/extra", hardware.BladeActual{})
-		}, "the actual view has"},
+			w.Hardware().Actual.Blades.Put(int32(len(w.Hardware().Blades)), hardware.BladeActual{})
+		}, "the actual view has 65 blade records for 64 of them"},
+		{"a cable record nobody owns", func(w *World) {
+			w.Hardware().Actual.Cables.Put(hardware.MakeCableKey(hardware.Ref{Kind: hardware.KindTOR, Index: 0}, 999), hardware.CableActual{})
+		}, "cable records for"},
 		{"usage that is not what the scheduler holds", func(w *World) {
 			ref, _ := w.Hardware().Lookup("standard/standard/rack2/blade/2")
 			w.Views().Usage.Put(ref.Index, views.Usage{Instances: 9})

@@ -13,7 +13,6 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cockroachdb/datadriven"
 )
@@ -365,25 +364,38 @@ func (e *env) lines() string {
 
 func (e *env) state(t *testing.T, ref hardware.Ref) string {
 	path := e.w.Hardware().Path(ref)
-	rec, ok := e.w.Store().Get(store.Actual, path)
+	act := e.w.Hardware().Actual
+	var s string
+	var ok bool
+	switch ref.Kind {
+	case hardware.KindBlade:
+		var v hardware.BladeActual
+		if v, ok = act.Blades.Get(ref.Index); ok {
+			s = fmt.Sprintf("%s since t=%d, power %s, network %s", v.State, v.EnteredAt, onOff(v.Powered), onOff(v.Connected))
+			if v.TimerDue != clock.Never {
+				s += fmt.Sprintf(", timer due t=%d", v.TimerDue)
+			}
+		}
+	case hardware.KindPDU:
+		var v hardware.PDUActual
+		if v, ok = act.PDUs.Get(ref.Index); ok {
+			s = fmt.Sprintf("%s since t=%d", v.State, v.EnteredAt)
+		}
+	case hardware.KindTOR:
+		var v hardware.TORActual
+		if v, ok = act.TORs.Get(ref.Index); ok {
+			s = fmt.Sprintf("%s since t=%d", v.State, v.EnteredAt)
+		}
+	case hardware.KindRack:
+		var v hardware.RackActual
+		if v, ok = act.Racks.Get(ref.Index); ok {
+			s = fmt.Sprintf("%s since t=%d", v.State, v.EnteredAt)
+		}
+	}
 	if !ok {
 		t.Fatalf("no actual record for %s", path)
 	}
-	switch v := rec.Value.(type) {
-	case hardware.BladeActual:
-		s := fmt.Sprintf("%s since t=%d, power %s, network %s", v.State, v.EnteredAt, onOff(v.Powered), onOff(v.Connected))
-		if v.TimerDue != clock.Never {
-			s += fmt.Sprintf(", timer due t=%d", v.TimerDue)
-		}
-		return s + "\n"
-	case hardware.PDUActual:
-		return fmt.Sprintf("%s since t=%d\n", v.State, v.EnteredAt)
-	case hardware.TORActual:
-		return fmt.Sprintf("%s since t=%d\n", v.State, v.EnteredAt)
-	case hardware.RackActual:
-		return fmt.Sprintf("%s since t=%d\n", v.State, v.EnteredAt)
-	}
-	return fmt.Sprintf("%v\n", rec.Value)
+	return s + "\n"
 }
 
 func onOff(b bool) string {
@@ -399,10 +411,11 @@ func (e *env) check(t *testing.T, d *datadriven.TestData) string {
 	ref := e.ref(t, d)
 	var want string
 	d.ScanArgs(t, "state", &want)
-	rec, _ := e.w.Store().Get(store.Actual, e.w.Hardware().Path(ref))
+	act := e.w.Hardware().Actual
 	var got string
-	switch v := rec.Value.(type) {
-	case hardware.BladeActual:
+	switch ref.Kind {
+	case hardware.KindBlade:
+		v, _ := act.Blades.Get(ref.Index)
 		got = v.State.String()
 		for _, f := range []struct {
 			arg string
@@ -416,11 +429,14 @@ func (e *env) check(t *testing.T, d *datadriven.TestData) string {
 				}
 			}
 		}
-	case hardware.PDUActual:
+	case hardware.KindPDU:
+		v, _ := act.PDUs.Get(ref.Index)
 		got = v.State.String()
-	case hardware.TORActual:
+	case hardware.KindTOR:
+		v, _ := act.TORs.Get(ref.Index)
 		got = v.State.String()
-	case hardware.RackActual:
+	case hardware.KindRack:
+		v, _ := act.Racks.Get(ref.Index)
 		got = v.State.String()
 	}
 	if got != want {

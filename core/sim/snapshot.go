@@ -9,10 +9,8 @@ import (
 	"hash/crc32"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
-	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/snap"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 )
 
@@ -59,7 +57,7 @@ func (w *World) Snapshot() []byte {
 	}
 	w.stepper.MarshalSnapshot(wr)
 	w.queue.MarshalSnapshot(wr)
-	w.env.Store.MarshalSnapshot(wr, store.Actual)
+	w.env.Store.MarshalSnapshot(wr)
 	w.hw.MarshalSnapshot(wr)
 	w.env.Trace.MarshalSnapshot(wr)
 	wr.Bool(w.ctl != nil)
@@ -173,7 +171,7 @@ func restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 	for _, err := range []error{
 		w.stepper.UnmarshalSnapshot(r),
 		w.queue.UnmarshalSnapshot(r),
-		w.env.Store.UnmarshalSnapshot(r, hardware.Codecs),
+		w.env.Store.UnmarshalSnapshot(r),
 		w.hw.UnmarshalSnapshot(r),
 		w.env.Trace.UnmarshalSnapshot(r),
 	} {
@@ -247,11 +245,10 @@ func (w *World) checkRestored(now clock.Tick) error {
 			return fmt.Errorf("command %d (%s) at t=%d is out of order (snapshot at t=%d)", i, c.Command, c.At, now)
 		}
 	}
-	records, err := w.hw.CheckRestored(now, pending)
-	if err != nil {
+	if err := w.hw.CheckRestored(now, pending); err != nil {
 		return err
 	}
-	st, tables := w.env.Store, w.env.Views
+	tables := w.env.Views
 	targets, observed := 0, 0
 	if c := w.ctl; c != nil {
 		for e := range w.hw.Elements() {
@@ -283,9 +280,6 @@ func (w *World) checkRestored(now clock.Tick) error {
 	}
 	if n := w.env.Views.Usage.Len(); n > 0 && (w.ctl == nil || w.ctl.Workloads == nil) {
 		return fmt.Errorf("%d usage records, and no workload manager", n)
-	}
-	if n := st.Len(store.Actual); n != records {
-		return fmt.Errorf("the actual view has %d records, %d of them accounted for", n, records)
 	}
 	for _, t := range []struct {
 		name    string

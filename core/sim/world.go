@@ -129,7 +129,6 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 	for _, o := range opts {
 		o(w)
 	}
-	putDefinition(w.env.Store, def)
 	hw, err := hardware.New(def, &w.env, sc.Delays, sc.Seed)
 	if err != nil {
 		return nil, err
@@ -174,30 +173,6 @@ func (w *World) checkStatic(c scenario.Command) error {
 	return w.checkTarget(c)
 }
 
-// putDefinition writes the definition view: one record per element.
-func putDefinition(s *store.Store, def *inventory.Definition) {
-	for _, r := range def.Regions {
-		s.Put(store.Definition, r.Name, r)
-		for _, z := range r.Zones {
-			zp := r.Name + "/" + z.Name
-			s.Put(store.Definition, zp, z)
-			for _, k := range z.Racks {
-				kp := zp + "/" + k.Name
-				s.Put(store.Definition, kp, k)
-				for _, p := range k.PDUs {
-					s.Put(store.Definition, fmt.Sprintf("%s/pdu/%d", kp, p.Index), p)
-				}
-				for _, t := range k.TORs {
-					s.Put(store.Definition, fmt.Sprintf("%s/tor/%d", kp, t.Index), t)
-				}
-				for _, b := range k.Blades {
-					s.Put(store.Definition, fmt.Sprintf("%s/blade/%d", kp, b.Index), b)
-				}
-			}
-		}
-	}
-}
-
 // Option configures a world as it is built.
 type Option func(*World)
 
@@ -226,7 +201,8 @@ func (w *World) Definition() *inventory.Definition { return w.def }
 // Hardware is the simulated hardware (read it; change it only by commands).
 func (w *World) Hardware() *hardware.Model { return w.hw }
 
-// Store is the four views of every element.
+// Store is the revision counter and delivery queue of the views' and the
+// hardware's tables.
 func (w *World) Store() *store.Store { return w.env.Store }
 
 // Views are the store's tables of control-plane records: targets,

@@ -1,102 +1,27 @@
 package store
 
-import (
-	"fmt"
-	"slices"
+import "github.com/cloudchamber/cloudchamber/core/snap"
 
-	"github.com/cloudchamber/cloudchamber/core/snap"
-)
-
-// Snapshotter is a value that can be written into a snapshot. Kind names
-// its type for the decoder registered under the same name.
-type Snapshotter interface {
-	SnapshotKind() string
-	MarshalSnapshot(w *snap.Writer)
-}
-
-// Decoder reads a value written by a Snapshotter's MarshalSnapshot.
-type Decoder func(r *snap.Reader) (Value, error)
-
-// Codecs maps value kinds to their decoders; each package that stores
-// values registers its own.
-type Codecs map[string]Decoder
-
-// MarshalSnapshot writes the revision counter, every record of the given
-// views and of every table, in key order. The definition view is normally
-// left out: it is rebuilt from the scenario before a restore.
-func (s *Store) MarshalSnapshot(w *snap.Writer, views ...View) {
+// MarshalSnapshot writes the revision counter and every record of every
+// table, table by table in the order they were added, each in key order.
+func (s *Store) MarshalSnapshot(w *snap.Writer) {
 	w.Section("store", 2)
 	w.Uint(s.rev)
-	w.Uint(uint64(len(views)))
-	for _, v := range views {
-		w.Uint(uint64(v))
-		keys := make([]string, 0, len(s.views[v]))
-		for k := range s.views[v] {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		w.Uint(uint64(len(keys)))
-		for _, k := range keys {
-			rec := s.views[v][k]
-			sv, ok := rec.Value.(Snapshotter)
-			if !ok {
-				panic(fmt.Sprintf("store: %s %s holds a %T, which cannot be snapshotted", v, k, rec.Value))
-			}
-			w.String(k)
-			w.Uint(rec.Rev)
-			w.String(sv.SnapshotKind())
-			sv.MarshalSnapshot(w)
-		}
-	}
 	w.Uint(uint64(len(s.tables)))
 	for _, t := range s.tables {
 		t.marshal(w)
 	}
 }
 
-// UnmarshalSnapshot replaces the snapshotted views' records, every table's
-// records and the revision counter; views not in the snapshot are kept.
-// Every table of the store must be in the snapshot, and no other. No
-// change is delivered for a restore.
-func (s *Store) UnmarshalSnapshot(r *snap.Reader, codecs Codecs) error {
+// UnmarshalSnapshot replaces every table's records and the revision
+// counter. The snapshot must hold the same tables, in the same order, as
+// s; if any part is refused, nothing is changed. No change is delivered
+// for a restore.
+func (s *Store) UnmarshalSnapshot(r *snap.Reader) error {
 	if v := r.Section("store", 2); r.Err() == nil && v < 2 {
 		return r.Failf("store section version %d is older than this build's 2", v)
 	}
 	rev := r.Uint()
-	nviews := r.Len(int(viewCount))
-	restored := map[View]map[string]ViewRecord{}
-	for range nviews {
-		v := View(r.Uint())
-		if r.Err() == nil && v >= viewCount {
-			return r.Failf("unknown view %d", v)
-		}
-		n := r.Len(1 << 28)
-		recs := make(map[string]ViewRecord, n)
-		for range n {
-			key := r.String()
-			krev := r.Uint()
-			kind := r.String()
-			if r.Err() != nil {
-				return r.Err()
-			}
-			dec, ok := codecs[kind]
-			if !ok {
-				return r.Failf("%s %s: no decoder for value kind %q", v, key, kind)
-			}
-			val, err := dec(r)
-			if err != nil {
-				return r.Fail(fmt.Errorf("%s %s: %w", v, key, err))
-			}
-			if r.Err() != nil {
-				return r.Err()
-			}
-			if krev == 0 || krev > rev {
-				return r.Failf("%s %s: revision %d beyond the store's %d", v, key, krev, rev)
-			}
-			recs[key] = ViewRecord{Rev: krev, Value: val}
-		}
-		restored[v] = recs
-	}
 	ntables := r.Len(len(s.tables))
 	if r.Err() == nil && ntables != len(s.tables) {
 		return r.Failf("%d tables, the store has %d", ntables, len(s.tables))
@@ -122,11 +47,7 @@ func (s *Store) UnmarshalSnapshot(r *snap.Reader, codecs Codecs) error {
 	for _, commit := range commits {
 		commit()
 	}
-	for v, recs := range restored {
-		s.views[v] = recs
-	}
 	s.rev = rev
 	s.pending = s.pending[:0]
-	s.vchanges.delivered()
 	return nil
 }

@@ -36,13 +36,13 @@ func TestTableRevisions(t *testing.T) {
 	s, u, n := newTables()
 	require.Equal(t, uint64(1), u.Put(3, usage{1}))
 	require.Equal(t, uint64(2), n.Put("rack1", "hot"), "one revision counter across tables")
-	require.Equal(t, uint64(3), s.Put(Actual, "x", state{"x"}), "and views")
-	require.Equal(t, uint64(4), u.Put(3, usage{2}))
+	require.Equal(t, uint64(3), u.Put(3, usage{2}))
+	require.Equal(t, uint64(4), n.Put("rack1", "warm"))
 	v, ok := u.Get(3)
 	require.True(t, ok)
 	require.Equal(t, usage{2}, v)
 	rec, _ := u.Record(3)
-	require.Equal(t, Record[usage]{Rev: 4, Value: usage{2}}, rec)
+	require.Equal(t, Record[usage]{Rev: 3, Value: usage{2}}, rec)
 	_, ok = u.Get(4)
 	require.False(t, ok)
 	require.False(t, u.Delete(4), "nothing to delete")
@@ -56,7 +56,7 @@ func TestTableRevisions(t *testing.T) {
 	require.Panics(t, func() { NewTable(s, "usage", Int32Keys, usageCodec) }, "a name is used once")
 }
 
-// Changes reach watchers in revision order across tables and views, with
+// Changes reach watchers in revision order across tables, with
 // a watcher's own writes after the change that caused them, as they did
 // when every record kind shared one view.
 func TestWatchOrderAcrossTables(t *testing.T) {
@@ -70,11 +70,10 @@ func TestWatchOrderAcrossTables(t *testing.T) {
 	})
 	n.Watch(func(c Change[string, string]) { got = append(got, fmt.Sprintf("%d notes/%s %q", c.Rev, c.Key, c.New)) })
 	stop := n.Watch(func(c Change[string, string]) { got = append(got, fmt.Sprintf("%d notes/%s again", c.Rev, c.Key)) })
-	s.Watch(Actual, "", func(c ViewChange) { got = append(got, fmt.Sprintf("%d actual/%s", c.Rev, c.Key)) })
 
 	u.Put(1, usage{4})
 	n.Put("rack2", "cold")
-	s.Put(Actual, "rack1/blade/1", state{"working"})
+	u.Put(2, usage{1})
 	u.Put(1, usage{5})
 	u.Delete(1)
 	require.Equal(t, 5, s.Pending())
@@ -84,7 +83,7 @@ func TestWatchOrderAcrossTables(t *testing.T) {
 		"1 usage/1 {0}(0)->{4} deleted=false",
 		`2 notes/rack2 "cold"`,
 		"2 notes/rack2 again",
-		"3 actual/rack1/blade/1",
+		"3 usage/2 {0}(0)->{1} deleted=false",
 		"4 usage/1 {4}(1)->{5} deleted=false",
 		"5 usage/1 {5}(4)->{0} deleted=true",
 		`6 notes/rack1 "busy"`,
@@ -115,17 +114,16 @@ func TestNothingQueuedWithoutWatchers(t *testing.T) {
 
 func TestTableSnapshotRoundTrip(t *testing.T) {
 	s, u, n := newTables()
-	s.Put(Actual, "rack1/blade/1", state{"working"})
 	u.Put(7, usage{3})
 	u.Put(2, usage{1})
 	n.Put("rack1", "hot")
 	u.Delete(2)
 	w := snap.NewWriter(0)
-	s.MarshalSnapshot(w, Actual)
+	s.MarshalSnapshot(w)
 
 	r, ru, rn := newTables()
 	ru.Put(9, usage{9}) // replaced by the restore
-	require.NoError(t, r.UnmarshalSnapshot(snap.NewReader(w.Bytes()), codecs))
+	require.NoError(t, r.UnmarshalSnapshot(snap.NewReader(w.Bytes())))
 	require.Equal(t, s.Rev(), r.Rev())
 	require.Equal(t, u.recs, ru.recs)
 	require.Equal(t, n.recs, rn.recs)
@@ -133,7 +131,7 @@ func TestTableSnapshotRoundTrip(t *testing.T) {
 
 	for n := range len(w.Bytes()) {
 		_, tu, _ := newTables()
-		require.Error(t, tu.s.UnmarshalSnapshot(snap.NewReader(w.Bytes()[:n]), codecs), "truncated at %d", n)
+		require.Error(t, tu.s.UnmarshalSnapshot(snap.NewReader(w.Bytes()[:n])), "truncated at %d", n)
 		require.Empty(t, tu.recs, "a failed restore changes nothing")
 	}
 }
@@ -148,7 +146,7 @@ func TestTableSnapshotRefusals(t *testing.T) {
 	}
 	restore := func(b []byte) error {
 		s, _, _ := newTables()
-		return s.UnmarshalSnapshot(snap.NewReader(b), codecs)
+		return s.UnmarshalSnapshot(snap.NewReader(b))
 	}
 	bad := write(func(s *Store, u *Table[int32, usage], n *Table[string, string]) { u.Put(4, usage{-1}) })
 	require.ErrorContains(t, restore(bad), "usage 4: negative usage -1")

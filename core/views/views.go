@@ -1,8 +1,9 @@
-// Package views holds the records of the two views the control plane
-// writes: target (what an element should be) and observed (what the
-// monitor has heard of it). The hardware writes actual and the inventory
-// the definition; the services read each other only through these
-// records in the store.
+// Package views holds the records the control plane writes, each kind in
+// its own store table: targets (what an element should be), observations
+// (what the monitor has heard of it), usage (what the workload manager
+// placed on a blade) and faults (what the injector broke). The hardware
+// writes the actual records; the services read each other only through
+// these records in the store.
 package views
 
 import (
