@@ -188,13 +188,13 @@ func (c *Controller) install(w *sim.World) {
 	hw.Actual.Blades.Watch(func(ch store.Change[int32, hardware.BladeActual]) {
 		c.refChanged(w, hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key})
 	})
-	hw.Actual.Cables.Watch(func(ch store.Change[hardware.CableKey, hardware.CableActual]) { c.refChanged(w, ch.Key.Dev()) })
+	hw.Actual.Cables.Watch(func(ch store.Change[views.Place, hardware.CableActual]) { c.placeChanged(w, ch.Key) })
 	vs.Observations.Watch(func(ch store.Change[int32, views.Observed]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
 	vs.Targets.Watch(func(ch store.Change[int32, views.Target]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
 	vs.Usage.Watch(func(ch store.Change[int32, views.Usage]) {
 		c.refChanged(w, hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key})
 	})
-	vs.Faults.Watch(func(ch store.Change[string, views.Fault]) { c.changed(ch.Key) })
+	vs.Faults.Watch(func(ch store.Change[views.Place, views.Fault]) { c.placeChanged(w, ch.Key) })
 	if c.zone == "" || !c.hasZone(c.zone) {
 		c.zone = c.Zones()[0]
 	}
@@ -202,6 +202,13 @@ func (c *Controller) install(w *sim.World) {
 	for i := range c.rackVer {
 		c.rackVer[i]++
 	}
+}
+
+// placeChanged bumps the counter of the rack of w's rack, element or
+// cable at p.
+func (c *Controller) placeChanged(w *sim.World, p views.Place) {
+	ref, _ := hardware.PlaceRef(p) // a cable's device is in the cable's rack
+	c.refChanged(w, ref)
 }
 
 // refChanged bumps the counter of the rack of w's element ref.
@@ -219,28 +226,6 @@ func (c *Controller) refChanged(w *sim.World, ref hardware.Ref) {
 		c.rackVer[hw.PDUs[ref.Index].Rack]++
 	case hardware.KindTOR:
 		c.rackVer[hw.TORs[ref.Index].Rack]++
-	}
-}
-
-// changed bumps the counter of the rack of the record at path (a fault's:
-// an element's, a rack's or a cable's).
-func (c *Controller) changed(key string) {
-	// The rack is the first three segments: region/zone/rack. No
-	// allocation: this runs for every record the simulation writes.
-	end, slashes := len(key), 0
-	for i := 0; i < len(key); i++ {
-		if key[i] == '/' {
-			if slashes++; slashes == 3 {
-				end = i
-				break
-			}
-		}
-	}
-	if slashes < 2 || c.world == nil {
-		return
-	}
-	if ref, ok := c.world.Hardware().Lookup(key[:end]); ok && ref.Kind == hardware.KindRack {
-		c.rackVer[ref.Index]++
 	}
 }
 

@@ -26,8 +26,8 @@ type Injector struct {
 	history []uint64
 	issued  uint64 // injection IDs issued so far: the last ID
 	procs   []*proc
-	byKey   map[string]uint64 // fault record key -> the injection whose fault is in place there
-	open    map[string]uint64 // fault key -> the open (active or paused) injection on it
+	byKey   map[views.Place]uint64 // fault record key -> the injection whose fault is in place there
+	open    map[views.Place]uint64 // fault key -> the open (active or paused) injection on it
 	stats   Stats
 }
 
@@ -51,7 +51,7 @@ func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64
 	if len(processes) > ProcessesMax {
 		return nil, fmt.Errorf("at most %d random failure processes, got %d", ProcessesMax, len(processes))
 	}
-	in := &Injector{env: env, hw: hw, byKey: map[string]uint64{}, open: map[string]uint64{}, kept: map[uint64]*Injection{}}
+	in := &Injector{env: env, hw: hw, byKey: map[views.Place]uint64{}, open: map[views.Place]uint64{}, kept: map[uint64]*Injection{}}
 	for i, p := range processes {
 		if err := p.Validate(); err != nil {
 			return nil, err
@@ -154,10 +154,10 @@ func (in *Injector) Check(s Spec) error {
 	if id, ok := in.open[key]; ok {
 		x := in.kept[id]
 		return fmt.Errorf("%s on %s: injection %d (%s since t=%d, %s) is still open on it; remove it or wait for its repair first",
-			s.Kind, key, id, x.Spec.Kind, x.At, x.State)
+			s.Kind, in.hw.PlacePath(key), id, x.Spec.Kind, x.At, x.State)
 	}
 	if why := in.broken(s); why != "" {
-		return fmt.Errorf("%s on %s: %s, so the fault would change nothing", s.Kind, key, why)
+		return fmt.Errorf("%s on %s: %s, so the fault would change nothing", s.Kind, in.hw.PlacePath(key), why)
 	}
 	return nil
 }
@@ -364,7 +364,7 @@ func (in *Injector) phase(sp *trace.Span, x *Injection, on bool) {
 func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 	now := in.env.Now
 	ref, _ := in.hw.Lookup(x.Spec.Target)
-	key := x.Spec.Target
+	key := hardware.PlaceOf(ref)
 	var err error
 	switch x.Spec.Kind {
 	case BladeFault:
@@ -381,7 +381,7 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 		err = in.hw.SetTORStuck(sp, ref.Index, on)
 	case CableFault:
 		slot, _ := in.slot(ref, x.Spec.Port)
-		key = in.cableOf(ref, x.Spec.Port).Path
+		key = in.cableOf(ref, x.Spec.Port).Place
 		err = in.hw.SetCableFault(sp, ref, slot, on)
 	case RackPower:
 		r := &in.hw.Racks[ref.Index]
@@ -405,7 +405,7 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 
 // faultRecordChanged sees a technician delete a fault record: the fault
 // is repaired.
-func (in *Injector) faultRecordChanged(ch store.Change[string, views.Fault]) {
+func (in *Injector) faultRecordChanged(ch store.Change[views.Place, views.Fault]) {
 	if !ch.Deleted {
 		return
 	}
@@ -456,7 +456,7 @@ func (in *Injector) pduChanged(ch store.Change[int32, hardware.PDUActual]) {
 	}
 	p := &in.hw.PDUs[ch.Key]
 	rack := in.hw.Racks[p.Rack].Path
-	for _, key := range []string{p.Path, rack} {
+	for _, key := range []views.Place{hardware.PlaceOf(hardware.Ref{Kind: hardware.KindPDU, Index: ch.Key}), hardware.PlaceOf(hardware.Ref{Kind: hardware.KindRack, Index: p.Rack})} {
 		id, ok := in.byKey[key]
 		if !ok {
 			continue
@@ -690,8 +690,8 @@ func (in *Injector) MarshalSnapshot(w *snap.Writer) {
 func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 	r.Section("faults", 3)
 	in.kept, in.history = map[uint64]*Injection{}, nil
-	in.byKey = map[string]uint64{}
-	in.open = map[string]uint64{}
+	in.byKey = map[views.Place]uint64{}
+	in.open = map[views.Place]uint64{}
 	in.issued = r.Uint()
 	n := r.Len(1 << 24)
 	for range n {
@@ -718,7 +718,7 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 		if x.State == Active || x.State == Paused {
 			key := in.faultKey(x)
 			if other, ok := in.open[key]; ok {
-				return r.Failf("injections %d and %d are both open on %s", other, x.ID, views.FaultKey(key))
+				return r.Failf("injections %d and %d are both open on %s", other, x.ID, views.FaultKey(in.hw.PlacePath(key)))
 			}
 			in.open[key] = x.ID
 		}
@@ -765,16 +765,16 @@ func (in *Injector) UnmarshalSnapshot(r *snap.Reader) error {
 	return r.Err()
 }
 
-func (in *Injector) faultKey(x *Injection) string { return in.specKey(x.Spec) }
+func (in *Injector) faultKey(x *Injection) views.Place { return in.specKey(x.Spec) }
 
 // specKey is the key of the fault record a checked spec puts in place:
-// its element's path, or its cable's.
-func (in *Injector) specKey(s Spec) string {
-	if s.Kind != CableFault {
-		return s.Target
-	}
+// its element's or rack's place, or its cable's.
+func (in *Injector) specKey(s Spec) views.Place {
 	ref, _ := in.hw.Lookup(s.Target)
-	return in.cableOf(ref, s.Port).Path
+	if s.Kind != CableFault {
+		return hardware.PlaceOf(ref)
+	}
+	return in.cableOf(ref, s.Port).Place
 }
 
 // CheckEvent reports whether ev is a timer of an injection or a process.
@@ -816,7 +816,7 @@ func (in *Injector) CheckRestored(now clock.Tick) error {
 		key := in.faultKey(&x)
 		f, ok := in.env.Views.Faults.Get(key)
 		if !ok || f.Injection != x.ID || f.Kind != string(x.Spec.Kind) || f.RepairMean != int64(x.repairMean) {
-			return fmt.Errorf("injection %d: its fault record %s is missing or not its own", x.ID, views.FaultKey(key))
+			return fmt.Errorf("injection %d: its fault record %s is missing or not its own", x.ID, views.FaultKey(in.hw.PlacePath(key)))
 		}
 	}
 	if s := in.stats; s.Injected != int64(in.issued) || s.Active != active || s.Repaired < repaired ||
@@ -829,8 +829,9 @@ func (in *Injector) CheckRestored(now clock.Tick) error {
 	for _, p := range in.procs {
 		up := 0
 		for k, idx := range p.class {
-			path := in.hw.Path(hardware.Ref{Kind: p.kind, Index: idx})
-			_, open := in.open[path]
+			ref := hardware.Ref{Kind: p.kind, Index: idx}
+			path := in.hw.Path(ref)
+			_, open := in.open[hardware.PlaceOf(ref)]
 			if p.down[k] != open {
 				return fmt.Errorf("random process %q: member %s is down %t with an open injection %t", p.Name, path, p.down[k], open)
 			}

@@ -6,6 +6,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // The actual records: the hardware writes one record per element and per
@@ -49,21 +50,48 @@ type RackActual struct {
 	EnteredAt clock.Tick
 }
 
-// CableKey names a cable by the PDU or TOR it is plugged into and its
-// position among that device's ports; keys sort by device kind, device,
-// then position.
-type CableKey int64
-
-// MakeCableKey is the key of the cable in slot of dev (a PDU or TOR).
-func MakeCableKey(dev Ref, slot int32) CableKey {
-	return CableKey(int64(dev.Kind)<<48 | int64(uint32(dev.Index))<<16 | int64(uint16(slot)))
+// PlaceOf is the place of a rack, PDU, TOR or blade.
+func PlaceOf(r Ref) views.Place {
+	return views.Place(int64(r.Kind)<<48 | int64(uint32(r.Index))<<16)
 }
 
-// Dev is the PDU or TOR the cable is plugged into.
-func (k CableKey) Dev() Ref { return Ref{Kind(k >> 48), int32(uint32(k >> 16))} }
+// CablePlace is the place of the cable in slot of dev (a PDU or TOR).
+func CablePlace(dev Ref, slot int32) views.Place { return PlaceOf(dev) | views.Place(uint16(slot+1)) }
 
-// Slot is the cable's position among its device's ports.
-func (k CableKey) Slot() int32 { return int32(uint16(k)) }
+// PlaceRef reads a place: the rack or element, or the PDU or TOR a cable
+// is plugged into and the cable's slot there (-1: not a cable).
+func PlaceRef(p views.Place) (ref Ref, slot int32) {
+	return Ref{Kind(p >> 48), int32(uint32(p >> 16))}, int32(uint16(p)) - 1
+}
+
+// PlacePath is the path of the rack, element or cable at p, "" if the
+// model has none there.
+func (m *Model) PlacePath(p views.Place) string {
+	ref, slot := PlaceRef(p)
+	if p < 0 || PlaceOf(ref) != p&^0xffff {
+		return ""
+	}
+	var ports []Cable
+	switch {
+	case ref.Kind == KindRack && int(ref.Index) < len(m.Racks) && slot < 0:
+		return m.Racks[ref.Index].Path
+	case ref.Kind == KindBlade && int(ref.Index) < len(m.Blades) && slot < 0:
+		return m.Blades[ref.Index].Path
+	case ref.Kind == KindPDU && int(ref.Index) < len(m.PDUs):
+		ports = m.PDUs[ref.Index].Ports
+	case ref.Kind == KindTOR && int(ref.Index) < len(m.TORs):
+		ports = m.TORs[ref.Index].Ports
+	default:
+		return ""
+	}
+	if slot < 0 {
+		return m.Path(ref)
+	}
+	if int(slot) < len(ports) {
+		return ports[slot].Path
+	}
+	return ""
+}
 
 // Actuals are the store's tables of the hardware's actual records, each
 // keyed by the element's index in the model's slice of its kind.
@@ -72,7 +100,7 @@ type Actuals struct {
 	PDUs   *store.Table[int32, PDUActual]
 	TORs   *store.Table[int32, TORActual]
 	Blades *store.Table[int32, BladeActual]
-	Cables *store.Table[CableKey, CableActual]
+	Cables *store.Table[views.Place, CableActual] // by the cable's place
 }
 
 func newActuals(s *store.Store) *Actuals {
@@ -105,7 +133,7 @@ func (m *Model) putCable(c *Cable) {
 	if c.Blade >= 0 {
 		m.dirtyBlade(c.Blade)
 	}
-	m.Actual.Cables.Put(c.Key, c.actual())
+	m.Actual.Cables.Put(c.Place, c.actual())
 }
 
 func (m *Model) putRack(i int) {
@@ -137,14 +165,15 @@ func readState[T ~uint8](r *snap.Reader, count int) T {
 	return T(v)
 }
 
-var cableKeys = store.Codec[CableKey]{
-	Write: func(w *snap.Writer, k CableKey) { w.Int(int64(k)) },
-	Read: func(r *snap.Reader) (CableKey, error) {
-		k := CableKey(r.Int())
-		if r.Err() == nil && (k.Dev().Kind != KindPDU && k.Dev().Kind != KindTOR || k.Dev().Index < 0 || MakeCableKey(k.Dev(), k.Slot()) != k) {
-			return 0, fmt.Errorf("cable key %#x names no PDU or TOR port", int64(k))
+var cableKeys = store.Codec[views.Place]{
+	Write: views.PlaceKeys.Write,
+	Read: func(r *snap.Reader) (views.Place, error) {
+		p, err := views.PlaceKeys.Read(r)
+		dev, slot := PlaceRef(p)
+		if err == nil && (dev.Kind != KindPDU && dev.Kind != KindTOR || dev.Index < 0 || slot < 0 || CablePlace(dev, slot) != p) {
+			return 0, fmt.Errorf("cable place %#x names no PDU or TOR port", int64(p))
 		}
-		return k, r.Err()
+		return p, err
 	},
 }
 

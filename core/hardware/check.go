@@ -99,7 +99,7 @@ func (m *Model) checkCables(now clock.Tick, ports []Cable) error {
 		if c.Guard > now {
 			return fmt.Errorf("%s: guard t=%d at t=%d", c.Path, c.Guard, now)
 		}
-		if err := checkRecord(m.Actual.Cables, c.Key, c.Path, c.actual()); err != nil {
+		if err := checkRecord(m.Actual.Cables, c.Place, c.Path, c.actual()); err != nil {
 			return err
 		}
 	}

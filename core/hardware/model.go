@@ -188,7 +188,7 @@ type Rack struct {
 // Cable is one port of a PDU or TOR and the cable plugged into it.
 type Cable struct {
 	Path    string // e.g. region/zone/rack/pdu/0/port/3
-	Key     CableKey
+	Place   views.Place
 	Port    int64
 	To      inventory.Hardware
 	Blade   int32 // index of the blade at the far end, or -1
@@ -298,7 +298,7 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 		}
 		out := make([]Cable, len(ports))
 		for i, p := range ports {
-			c := Cable{Path: fmt.Sprintf("%s/port/%d", devPath, p.Index), Key: MakeCableKey(Ref{kind, dev}, int32(i)), Port: p.Index, To: p.Item, Blade: -1}
+			c := Cable{Path: fmt.Sprintf("%s/port/%d", devPath, p.Index), Place: CablePlace(Ref{kind, dev}, int32(i)), Port: p.Index, To: p.Item, Blade: -1}
 			if p.Wired && p.Item.Type == inventory.HwBlade {
 				if b, ok := bladeByID[p.Item.ID]; ok {
 					c.Blade = b

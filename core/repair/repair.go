@@ -488,24 +488,24 @@ func (m *Manager) repairMean(e int32) int64 {
 	return 0
 }
 
-// faultKeys are the paths whose faults a technician fixes when sent to e:
-// the element and its cables.
-func (m *Manager) faultKeys(e int32) []string {
+// faultKeys are the places whose faults a technician fixes when sent to
+// e: the element and its cables.
+func (m *Manager) faultKeys(e int32) []views.Place {
 	ref := m.hw.ElementRef(e)
-	keys := []string{m.elems[e].path}
+	keys := []views.Place{hardware.PlaceOf(ref)}
 	switch ref.Kind {
 	case hardware.KindBlade:
 		power, network := m.hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
-			keys = append(keys, m.cable(p).Path)
+			keys = append(keys, m.cable(p).Place)
 		}
 	case hardware.KindPDU:
 		for _, c := range m.hw.PDUs[ref.Index].Ports {
-			keys = append(keys, c.Path)
+			keys = append(keys, c.Place)
 		}
 	case hardware.KindTOR:
 		for _, c := range m.hw.TORs[ref.Index].Ports {
-			keys = append(keys, c.Path)
+			keys = append(keys, c.Place)
 		}
 	}
 	return keys
@@ -605,7 +605,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 	}
 	for _, k := range m.faultKeys(e) {
 		if m.env.Views.Faults.Delete(k) {
-			sp.Impact(trace.Delete, views.FaultKey(k))
+			sp.Impact(trace.Delete, views.FaultKey(m.hw.PlacePath(k)))
 		}
 	}
 	if len(fixed) == 1 {

@@ -63,7 +63,7 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 			w.Hardware().Actual.Blades.Put(int32(len(w.Hardware().Blades)), hardware.BladeActual{})
 		}, "the actual view has 65 blade records for 64 of them"},
 		{"a cable record nobody owns", func(w *World) {
-			w.Hardware().Actual.Cables.Put(hardware.MakeCableKey(hardware.Ref{Kind: hardware.KindTOR, Index: 0}, 999), hardware.CableActual{})
+			w.Hardware().Actual.Cables.Put(hardware.CablePlace(hardware.Ref{Kind: hardware.KindTOR, Index: 0}, 999), hardware.CableActual{})
 		}, "cable records for"},
 		{"usage that is not what the scheduler holds", func(w *World) {
 			ref, _ := w.Hardware().Lookup("standard/standard/rack2/blade/2")
@@ -77,7 +77,8 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 			w.Views().Targets.Put(int32(w.Hardware().Elements()), views.Target{})
 		}, "the target view has"},
 		{"fault record with no fault", func(w *World) {
-			w.Views().Faults.Put("standard/standard/rack1/blade/4", views.Fault{Injection: 1, Kind: "blade-fault"})
+			ref, _ := w.Hardware().Lookup("standard/standard/rack1/blade/4")
+			w.Views().Faults.Put(hardware.PlaceOf(ref), views.Fault{Injection: 1, Kind: "blade-fault"})
 		}, "fault records for"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -122,7 +122,7 @@ type Observed struct {
 }
 
 // Fault is the fault injector's record of a fault it caused, kept in the
-// Faults table under the path of what is broken (an element, a rack or a
+// Faults table under the place of what is broken (an element, a rack or a
 // cable): the technician reads it (a person at the rack sees what is
 // broken) and deletes it when the fault is fixed, which tells the injector.
 type Fault struct {
@@ -146,6 +146,11 @@ type Usage struct {
 	NetworkMbps int64
 }
 
+// Place names what a record is about, a rack, an element or a cable, by
+// the hardware's numbering: package hardware makes places (PlaceOf,
+// CablePlace) and reads them back (PlaceRef, Model.PlacePath).
+type Place int64
+
 // Tables are the store's tables of this package's records. Elements are
 // keyed by their number (hardware.Model.Element: blades first, then PDUs,
 // then TORs), so a blade's number is its index.
@@ -153,7 +158,7 @@ type Tables struct {
 	Targets      *store.Table[int32, Target]   // by element number
 	Observations *store.Table[int32, Observed] // by element number
 	Usage        *store.Table[int32, Usage]    // by blade number
-	Faults       *store.Table[string, Fault]   // by the path of what is broken
+	Faults       *store.Table[Place, Fault]    // by what is broken: an element, a rack or a cable
 }
 
 // NewTables adds this package's tables to s.
@@ -162,7 +167,7 @@ func NewTables(s *store.Store) *Tables {
 		Targets:      store.NewTable(s, "targets", store.Int32Keys, TargetCodec),
 		Observations: store.NewTable(s, "observations", store.Int32Keys, ObservedCodec),
 		Usage:        store.NewTable(s, "usage", store.Int32Keys, usageCodec),
-		Faults:       store.NewTable(s, "faults", store.StringKeys, faultCodec),
+		Faults:       store.NewTable(s, "faults", PlaceKeys, faultCodec),
 	}
 }
 
@@ -211,6 +216,12 @@ var ObservedCodec = store.Codec[Observed]{
 		}
 		return v, nil
 	},
+}
+
+// PlaceKeys is the codec of places as keys.
+var PlaceKeys = store.Codec[Place]{
+	Write: func(w *snap.Writer, p Place) { w.Int(int64(p)) },
+	Read:  func(r *snap.Reader) (Place, error) { return Place(r.Int()), r.Err() },
 }
 
 var usageCodec = store.Codec[Usage]{
