@@ -62,12 +62,6 @@ var Int32Keys = Codec[int32]{
 	},
 }
 
-// StringKeys is the codec of keys that are paths.
-var StringKeys = Codec[string]{
-	Write: func(w *snap.Writer, k string) { w.String(k) },
-	Read:  func(r *snap.Reader) (string, error) { return r.String(), r.Err() },
-}
-
 // table is what the store needs of a table of any type.
 type table interface {
 	tableName() string
