@@ -3,9 +3,9 @@
 // processes, each effect traced. Injections are listed and can be paused,
 // resumed and removed.
 //
-// A fault it causes is recorded in the actual view (views.Fault at
-// "fault/<path>"); the technician deletes the record when fixing the
-// element, which tells the injector the fault is repaired.
+// A fault it causes is recorded in the store's fault table (a views.Fault
+// under the place of what is broken); the technician deletes the record
+// when fixing the element, which tells the injector the fault is repaired.
 //
 // An element (or cable) has at most one open injection (active or paused):
 // injecting a fault on one that has an open injection, or whose hardware

@@ -38,9 +38,9 @@ func scenarioID(sc *scenario.Scenario) ([32]byte, error) {
 const snapshotMagic = "ccsim-snapshot"
 
 // Snapshot writes the whole dynamic state of the world in compact binary:
-// the clock, the queue, the store's target, actual and observed views, the
-// hardware, the trace (with its hash state) and the user's commands. The
-// inventory and the script are not in it: they come from the scenario,
+// the clock, the queue, the store's tables (target, actual, observed,
+// usage and fault records), the hardware, the trace (with its hash state)
+// and the user's commands. The inventory and the script are not in it: they come from the scenario,
 // which Restore takes alongside.
 func (w *World) Snapshot() []byte {
 	wr := snap.NewWriter(64 * 1024)

@@ -10,7 +10,8 @@
 // be placed waits, and says why.
 //
 // The manager learns which blades can take work from the observed and
-// target views, and publishes each blade's usage in the actual view.
+// target views, and publishes each blade's usage in the store's usage
+// table.
 package workload
 
 import (
