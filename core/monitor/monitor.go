@@ -283,11 +283,11 @@ func (m *Monitor) UnmarshalSnapshot(r *snap.Reader) error {
 		el.serial = r.Uint()
 		o, err := views.ObservedCodec.Read(r)
 		if err != nil {
-			return r.Fail(fmt.Errorf("%s: %w", el.path, err))
+			return r.Failf("%s: %v", el.path, err)
 		}
 		t, err := views.TargetCodec.Read(r)
 		if err != nil {
-			return r.Fail(fmt.Errorf("%s: %w", el.path, err))
+			return r.Failf("%s: %v", el.path, err)
 		}
 		el.obs, el.target = o, t
 	}

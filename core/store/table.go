@@ -185,7 +185,7 @@ func (t *Table[K, V]) unmarshal(r *snap.Reader, rev uint64) (func(), error) {
 	for range n {
 		key, err := t.keys.Read(r)
 		if err != nil {
-			return nil, r.Fail(fmt.Errorf("%s: %w", t.name, err))
+			return nil, r.Failf("%s: %v", t.name, err)
 		}
 		krev := r.Uint()
 		if r.Err() != nil {
@@ -193,7 +193,7 @@ func (t *Table[K, V]) unmarshal(r *snap.Reader, rev uint64) (func(), error) {
 		}
 		val, err := t.vals.Read(r)
 		if err != nil {
-			return nil, r.Fail(fmt.Errorf("%s %v: %w", t.name, key, err))
+			return nil, r.Failf("%s %v: %v", t.name, key, err)
 		}
 		if r.Err() != nil {
 			return nil, r.Err()

@@ -156,6 +156,7 @@ func TestTableSnapshotRefusals(t *testing.T) {
 	}
 	bad := write(func(s *Store, u *Table[int32, usage], n *Table[string, string]) { u.Put(4, usage{-1}) })
 	require.ErrorContains(t, restore(bad), "usage 4: negative usage -1")
+	require.ErrorContains(t, restore(bad), "snapshot byte ", "located in the snapshot")
 
 	other := New()
 	NewTable(other, "notes", rackNames, noteCodec)
