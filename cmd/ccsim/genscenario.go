@@ -152,6 +152,10 @@ func genChurn(args []string, stdout, stderr io.Writer) int {
 			cs.Blades, a.Count, a.Every, a.Lifetime, sc.Control.Processes[0].MTBF, cs.Policy, ticks))
 }
 
+// availabilityStudyTicks is the availability study's length (bench-peers'
+// -avail-ticks): the summary names it, as gen churn names its run's.
+const availabilityStudyTicks = 2_000_000
+
 // genAvailability is ccsim gen availability: it writes the availability
 // study's scenario.
 func genAvailability(args []string, stdout, stderr io.Writer) int {
@@ -173,7 +177,7 @@ func genAvailability(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return writeScenario("ccsim gen availability", sc, *out, stdout, stderr,
-		fmt.Sprintf("blades=%d mtbf=%d mttr=%d", as.Blades, as.MTBF, as.MTTR))
+		fmt.Sprintf("blades=%d mtbf=%d mttr=%d ticks=%d", as.Blades, as.MTBF, as.MTTR, availabilityStudyTicks))
 }
 
 // parseGen parses a gen subcommand's flags: -1 when they are good, else

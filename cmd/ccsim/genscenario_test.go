@@ -43,7 +43,7 @@ func TestGenStudies(t *testing.T) {
 			every:  30 * day / 450, arrivals: 450, policy: "first-fit", mtbf: 30 * day, mttr: 300},
 		{name: "availability", args: []string{"availability"},
 			layout: inventory.GenSpec{Regions: 1, ZonesPerRegion: 2, RacksPerZone: 8, BladesPerRack: 16},
-			mtbf:   18_000, mttr: 2_000, summary: "blades=256 mtbf=18000 mttr=2000"},
+			mtbf:   18_000, mttr: 2_000, summary: "blades=256 mtbf=18000 mttr=2000 ticks=2000000"},
 		{name: "availability 1,040 blades", args: []string{"availability", "--blades", "1040", "--mtbf", "5000", "--mttr", "50"},
 			layout: inventory.GenSpec{Regions: 1, ZonesPerRegion: 13, RacksPerZone: 5, BladesPerRack: 16},
 			mtbf:   5000, mttr: 50},

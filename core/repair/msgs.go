@@ -28,11 +28,11 @@ var (
 	msgBurnInWhy    = trace.Define("repair.burn-in-over.why", "{0} has finished its burn-in of {1:tick|ticks}, so it is operational again")
 	msgTechnician   = trace.Define("repair.technician", "technician: {0}")
 	msgTechNothing  = trace.Define("repair.technician.nothing", "the technician found nothing wrong with {0} (no fault found) and hands it back")
-	msgTechFixed    = trace.Define("repair.technician.fixed", "the technician {1..., }, and hands {0} back")
-	msgFixBlade     = trace.Define("repair.fix.blade", "replaced the faulted blade")
-	msgFixCable     = trace.Define("repair.fix.cable", "replaced cable {0}")
-	msgFixPDU       = trace.Define("repair.fix.pdu", "reset the stuck PDU")
-	msgFixTOR       = trace.Define("repair.fix.tor", "reset the stuck TOR")
+	msgTechFixed    = trace.Define("repair.technician.fixed", "the technician {1..., } and hands {0} back")
+	msgFixBlade     = trace.Define("repair.fix.blade", "replaces the faulted blade")
+	msgFixCable     = trace.Define("repair.fix.cable", "replaces cable {0}")
+	msgFixPDU       = trace.Define("repair.fix.pdu", "resets the stuck PDU")
+	msgFixTOR       = trace.Define("repair.fix.tor", "resets the stuck TOR")
 
 	// A rule's reason: its Should text, then each rejected choice's text
 	// and the chosen one's, as rules.Decision.Reason chains them.

@@ -13,7 +13,7 @@ var (
 	msgRetryAll    = trace.Define("workload.retry-waiting", "scheduler: retry waiting instances")
 	msgRetryAllWhy = trace.Define("workload.retry-waiting.why", "capacity changed; {0:instance|instances} wait")
 	msgRetry       = trace.Define("workload.retry", "scheduler: retry {0}/{1}")
-	msgRetryFreed  = trace.Define("workload.retry.freed", "capacity has freed up, so {0}/{1} is placed: {2}")
+	msgRetryFreed  = trace.Define("workload.retry.freed", "capacity has changed (blades came up or work left), so {0}/{1} is placed: {2}")
 	msgMoveOff     = trace.Define("workload.move-off", "workload repair: move instances off {0}")
 	msgMoveFailed1 = trace.Define("workload.move-off.failed.one", "{0} {1}, so its instance is faulted and restarted elsewhere")
 	msgMoveFailedN = trace.Define("workload.move-off.failed", "{0} {1}, so its {2:instance|instances} are faulted and restarted elsewhere")
