@@ -23,16 +23,7 @@ func TestCoreHasNoEffects(t *testing.T) {
 		"syscall", "syscall/js", "unsafe", "runtime", "github.com/maxence-charriere/go-app/v10/pkg/app",
 		"github.com/hack-pad/go-indexeddb/idb"}
 	packages := map[string]bool{}
-	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && d.Name() == "testdata" {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
+	err := walkCoreSources(func(path string) error {
 		src, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -50,4 +41,21 @@ func TestCoreHasNoEffects(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Greater(t, len(packages), 15, "every package under core/ was read: %v", packages)
+}
+
+// walkCoreSources calls fn with the path of every Go file under core/,
+// tests and testdata aside: what the core-wide source tests read.
+func walkCoreSources(fn func(path string) error) error {
+	return filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "testdata" {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		return fn(path)
+	})
 }

@@ -799,11 +799,6 @@ func (m *Manager) Handle(ev clock.Event) {
 	}
 }
 
-func cloneWorkload(w sched.Workload) sched.Workload {
-	w.Instances = slices.Clone(w.Instances)
-	return w
-}
-
 // Used is the capacity held on every blade together.
 // It is kept as instances are held and released, so the sampler reads it
 // without a pass over every blade.
