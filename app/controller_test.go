@@ -146,7 +146,7 @@ func TestEditSeedAndDelays(t *testing.T) {
 func TestRunawayRulesStopTheRunAndThePageStaysUsable(t *testing.T) {
 	sc, err := scenario.Builtin("standard")
 	require.NoError(t, err)
-	zero := hardware.Range{}
+	zero := clock.Range{}
 	sc.Delays.SetPower, sc.Delays.SetConnection, sc.Delays.Booting, sc.Delays.Shutdown = zero, zero, zero, zero
 	rs := repair.DefaultRules()
 	loop := rules.Rule{Name: "reboot-leaving", Kind: "blade", When: []string{"take-out", "working"}, Should: "{element} should be rebooted",

@@ -190,3 +190,25 @@ func BenchmarkQueue(b *testing.B) {
 		q.Push(now+Tick(r.Range(1, 100)), Event{Target: uint32(i)})
 	}
 }
+
+func TestRangeValidate(t *testing.T) {
+	for _, tc := range []struct {
+		r    Range
+		min  Tick
+		want string
+	}{
+		{Range{0, 0}, 0, ""},
+		{Range{1, SettingMax}, 1, ""},
+		{Range{-1, 3}, 0, "delays.booting.low must be >= 0, got -1"},
+		{Range{0, 3}, 1, "delays.booting.low must be >= 1, got 0"},
+		{Range{5, 2}, 0, "delays.booting.high must be >= low (5), got 2"},
+		{Range{0, SettingMax + 1}, 0, "delays.booting.high must be <= 31536000, got 31536001"},
+	} {
+		err := tc.r.Validate("delays.booting", tc.min)
+		if tc.want == "" {
+			require.NoError(t, err, "%+v", tc.r)
+		} else {
+			require.EqualError(t, err, tc.want, "%+v", tc.r)
+		}
+	}
+}

@@ -46,7 +46,7 @@ func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why why, timer uint
 // arm starts the blade's boot or shutdown timer; its expiry is linked to
 // the span that armed it.
 // what is the trTimers value: 0 boot, 1 shutdown.
-func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r Range, what uint8) {
+func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r clock.Range, what uint8) {
 	now := m.env.Now
 	bl := &m.Blades[b]
 	d := m.draw(stream, r)

@@ -44,51 +44,38 @@ var (
 	EvShutdownTimer = clock.MakeKind(Subsystem, 4) // Target blade, Ref timer serial
 )
 
-// Range is an inclusive range of ticks; a delay is drawn uniformly from it.
-type Range struct {
-	Low  clock.Tick `json:"low"`
-	High clock.Tick `json:"high"`
-}
-
 // Delays are how long things take, in ticks.
 type Delays struct {
-	SetPower      Range `json:"setPower"`      // an outlet change reaching the blade
-	SetConnection Range `json:"setConnection"` // a port change reaching the blade
-	Booting       Range `json:"booting"`       // booting to working
-	Shutdown      Range `json:"shutdown"`      // a graceful shutdown
+	SetPower      clock.Range `json:"setPower"`      // an outlet change reaching the blade
+	SetConnection clock.Range `json:"setConnection"` // a port change reaching the blade
+	Booting       clock.Range `json:"booting"`       // booting to working
+	Shutdown      clock.Range `json:"shutdown"`      // a graceful shutdown
 }
 
 // DefaultDelays are the original's shipped delays, plus a shutdown time of
 // our own (the original never built graceful shutdown).
 func DefaultDelays() Delays {
 	return Delays{
-		SetPower:      Range{1, 1},
-		SetConnection: Range{1, 1},
-		Booting:       Range{5, 8},
-		Shutdown:      Range{2, 4},
+		SetPower:      clock.Range{Low: 1, High: 1},
+		SetConnection: clock.Range{Low: 1, High: 1},
+		Booting:       clock.Range{Low: 5, High: 8},
+		Shutdown:      clock.Range{Low: 2, High: 4},
 	}
 }
 
 // Validate checks every range: low ≥ 0 and high ≥ low (the original's
-// rule), and at most a simulated year of ticks at one tick per second.
+// rule), and at most clock.SettingMax.
 func (d Delays) Validate() error {
 	for _, c := range []struct {
 		name string
-		r    Range
+		r    clock.Range
 	}{{"setPower", d.SetPower}, {"setConnection", d.SetConnection}, {"booting", d.Booting}, {"shutdown", d.Shutdown}} {
-		switch {
-		case c.r.Low < 0:
-			return fmt.Errorf("delays.%s.low must be >= 0, got %d", c.name, c.r.Low)
-		case c.r.High < c.r.Low:
-			return fmt.Errorf("delays.%s.high must be >= low (%d), got %d", c.name, c.r.Low, c.r.High)
-		case c.r.High > delayMax:
-			return fmt.Errorf("delays.%s.high must be <= %d, got %d", c.name, delayMax, c.r.High)
+		if err := c.r.Validate("delays."+c.name, 0); err != nil {
+			return err
 		}
 	}
 	return nil
 }
-
-const delayMax = 365 * 24 * 3600
 
 // Random streams of the hardware, one per delay, so that drawing one kind
 // of delay never shifts the others; their numbers are in package registry.
@@ -425,6 +412,6 @@ func (m *Model) Enabled(b int32) bool {
 	return bl.Def.Enabled && r.enabled && r.zoneEnabled
 }
 
-func (m *Model) draw(stream int, r Range) clock.Tick {
+func (m *Model) draw(stream int, r clock.Range) clock.Tick {
 	return clock.Tick(m.rand[stream].Range(int64(r.Low), int64(r.High)))
 }

@@ -46,15 +46,15 @@ type Settings struct {
 // DefaultSettings suspect after 5 ticks of silence and fail after 10.
 func DefaultSettings() Settings { return Settings{SuspectAfter: 5, FailAfter: 10} }
 
-// Validate checks 1 <= suspectAfter < failAfter <= a day of seconds × 365.
+// Validate checks 1 <= suspectAfter < failAfter <= clock.SettingMax.
 func (s Settings) Validate() error {
 	switch {
 	case s.SuspectAfter < 1:
 		return fmt.Errorf("monitor.suspectAfter must be >= 1, got %d", s.SuspectAfter)
 	case s.FailAfter <= s.SuspectAfter:
 		return fmt.Errorf("monitor.failAfter must be > suspectAfter (%d), got %d", s.SuspectAfter, s.FailAfter)
-	case s.FailAfter > 365*24*3600:
-		return fmt.Errorf("monitor.failAfter must be <= %d, got %d", 365*24*3600, s.FailAfter)
+	case s.FailAfter > clock.SettingMax:
+		return fmt.Errorf("monitor.failAfter must be <= %d, got %d", clock.SettingMax, s.FailAfter)
 	}
 	return nil
 }

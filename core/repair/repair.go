@@ -64,25 +64,23 @@ var (
 
 // Settings of the repair manager.
 type Settings struct {
-	Technician hardware.Range `json:"technician"` // how long a technician takes, drawn uniformly (ticks)
-	BurnIn     clock.Tick     `json:"burnIn"`     // burn-in after a repair (ticks)
+	Technician clock.Range `json:"technician"` // how long a technician takes, drawn uniformly (ticks)
+	BurnIn     clock.Tick  `json:"burnIn"`     // burn-in after a repair (ticks)
 }
 
 // DefaultSettings: a technician takes 10 to 30 minutes at a tick a second,
 // and burn-in 5 minutes.
 func DefaultSettings() Settings {
-	return Settings{Technician: hardware.Range{Low: 600, High: 1800}, BurnIn: 300}
+	return Settings{Technician: clock.Range{Low: 600, High: 1800}, BurnIn: 300}
 }
 
 // Validate checks the ranges.
 func (s Settings) Validate() error {
-	switch {
-	case s.Technician.Low < 1 || s.Technician.High < s.Technician.Low:
-		return fmt.Errorf("repair.technician must have 1 <= low <= high, got %d..%d", s.Technician.Low, s.Technician.High)
-	case s.Technician.High > 365*24*3600:
-		return fmt.Errorf("repair.technician.high must be <= %d, got %d", 365*24*3600, s.Technician.High)
-	case s.BurnIn < 0 || s.BurnIn > 365*24*3600:
-		return fmt.Errorf("repair.burnIn must be in 0..%d, got %d", 365*24*3600, s.BurnIn)
+	if err := s.Technician.Validate("repair.technician", 1); err != nil {
+		return err
+	}
+	if s.BurnIn < 0 || s.BurnIn > clock.SettingMax {
+		return fmt.Errorf("repair.burnIn must be in 0..%d, got %d", clock.SettingMax, s.BurnIn)
 	}
 	return nil
 }

@@ -128,8 +128,8 @@ func (c *Control) Validate() error {
 			return fmt.Errorf("control.%w", err)
 		}
 	}
-	if c.SampleEvery < 0 || c.SampleEvery > 365*24*3600 {
-		return fmt.Errorf("control.sampleEvery: must be 0..%d, got %d", 365*24*3600, c.SampleEvery)
+	if c.SampleEvery < 0 || c.SampleEvery > clock.SettingMax {
+		return fmt.Errorf("control.sampleEvery: must be 0..%d, got %d", clock.SettingMax, c.SampleEvery)
 	}
 	return nil
 }

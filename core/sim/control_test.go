@@ -20,7 +20,7 @@ func controlled(seed uint64) *scenario.Scenario {
 	sc := scenario.Defaults()
 	sc.Seed = seed
 	sc.Control = scenario.DefaultControl()
-	sc.Control.Repair.Technician = hardware.Range{Low: 50, High: 80}
+	sc.Control.Repair.Technician = clock.Range{Low: 50, High: 80}
 	sc.Control.Repair.BurnIn = 20
 	return sc
 }

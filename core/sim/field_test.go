@@ -11,7 +11,6 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
-	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/rules"
@@ -198,7 +197,7 @@ func TestRunawayGuardStopsTheRun(t *testing.T) {
 func loopingRules(t *testing.T) *scenario.Scenario {
 	t.Helper()
 	sc := oneRack(t)
-	zero := hardware.Range{}
+	zero := clock.Range{}
 	sc.Delays.SetPower, sc.Delays.SetConnection, sc.Delays.Booting, sc.Delays.Shutdown = zero, zero, zero, zero
 	sc.Control = scenario.DefaultControl()
 	rs := repair.DefaultRules()

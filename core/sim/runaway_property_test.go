@@ -8,7 +8,6 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
-	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -72,14 +71,14 @@ func TestRandomRuleSetsStayBounded(t *testing.T) {
 		r := rand.New(rand.NewPCG(seed, 99))
 		sc := oneRack(t)
 		sc.Seed = seed
-		delay := func() hardware.Range {
+		delay := func() clock.Range {
 			lo := clock.Tick(r.IntN(2))
-			return hardware.Range{Low: lo, High: lo + clock.Tick(r.IntN(3))}
+			return clock.Range{Low: lo, High: lo + clock.Tick(r.IntN(3))}
 		}
 		sc.Delays.SetPower, sc.Delays.SetConnection, sc.Delays.Booting, sc.Delays.Shutdown = delay(), delay(), delay(), delay()
 		sc.Control = scenario.DefaultControl()
 		sc.Control.Monitor.SuspectAfter, sc.Control.Monitor.FailAfter = 2, 4
-		sc.Control.Repair.Technician = hardware.Range{Low: 5, High: 20}
+		sc.Control.Repair.Technician = clock.Range{Low: 5, High: 20}
 		sc.Control.Repair.BurnIn = clock.Tick(r.IntN(10))
 		sc.Control.Rules = randomRules(r)
 		sc.Control.Processes = []faults.Process{{Name: "wear", Kind: faults.BladeFault, MTBF: 60, MTTR: 20}}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
-	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
@@ -37,7 +36,7 @@ import (
 // control makes sc's control plane as the story tests do (controlled).
 func (e *env) control(t *testing.T, d *datadriven.TestData, sc *scenario.Scenario) {
 	sc.Control = scenario.DefaultControl()
-	sc.Control.Repair.Technician = hardware.Range{Low: 50, High: 80}
+	sc.Control.Repair.Technician = clock.Range{Low: 50, High: 80}
 	sc.Control.Repair.BurnIn = 20
 	if d.HasArg("workloads") {
 		set := workload.DefaultSettings()

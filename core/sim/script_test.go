@@ -177,12 +177,12 @@ func (e *env) new(t *testing.T, d *datadriven.TestData) string {
 	}
 	for _, r := range []struct {
 		arg string
-		r   *hardware.Range
+		r   *clock.Range
 	}{{"boot", &sc.Delays.Booting}, {"power", &sc.Delays.SetPower}, {"conn", &sc.Delays.SetConnection}, {"shutdown", &sc.Delays.Shutdown}} {
 		if d.HasArg(r.arg) {
 			var lo, hi int64
 			d.ScanArgs(t, r.arg, &lo, &hi)
-			*r.r = hardware.Range{Low: clock.Tick(lo), High: clock.Tick(hi)}
+			*r.r = clock.Range{Low: clock.Tick(lo), High: clock.Tick(hi)}
 		}
 	}
 	if d.HasArg("bringup") {

@@ -96,10 +96,10 @@ func busy(t testing.TB, seed uint64) (*scenario.Scenario, []scenario.Timed) {
 	sc := hardwareOnly()
 	sc.Seed = seed
 	sc.Delays = hardware.Delays{
-		SetPower:      hardware.Range{Low: 1, High: 3},
-		SetConnection: hardware.Range{Low: 0, High: 2},
-		Booting:       hardware.Range{Low: 5, High: 12},
-		Shutdown:      hardware.Range{Low: 1, High: 6},
+		SetPower:      clock.Range{Low: 1, High: 3},
+		SetConnection: clock.Range{Low: 0, High: 2},
+		Booting:       clock.Range{Low: 5, High: 12},
+		Shutdown:      clock.Range{Low: 1, High: 6},
 	}
 	z := "standard/standard/"
 	cmds := []scenario.Timed{

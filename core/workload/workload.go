@@ -75,8 +75,8 @@ func States() []State {
 // Settings of the workload manager, from the scenario.
 type Settings struct {
 	Policy    string           `json:"policy"`              // first-fit, best-fit or spread
-	Start     hardware.Range   `json:"start"`               // starting -> running, ticks
-	Stop      hardware.Range   `json:"stop"`                // stopping -> stopped, ticks
+	Start     clock.Range      `json:"start"`               // starting -> running, ticks
+	Stop      clock.Range      `json:"stop"`                // stopping -> stopped, ticks
 	Workloads []sched.Workload `json:"workloads,omitempty"` // created at tick 0
 	Arrivals  *Arrivals        `json:"arrivals,omitempty"`
 }
@@ -98,7 +98,7 @@ type Shape struct {
 
 // DefaultSettings: first-fit, instances start in 2 to 5 ticks and stop in 1 to 3.
 func DefaultSettings() Settings {
-	return Settings{Policy: "first-fit", Start: hardware.Range{Low: 2, High: 5}, Stop: hardware.Range{Low: 1, High: 3}}
+	return Settings{Policy: "first-fit", Start: clock.Range{Low: 2, High: 5}, Stop: clock.Range{Low: 1, High: 3}}
 }
 
 // Validate checks the settings and every workload.
@@ -108,10 +108,10 @@ func (s *Settings) Validate() error {
 	}
 	for _, r := range []struct {
 		name string
-		r    hardware.Range
+		r    clock.Range
 	}{{"start", s.Start}, {"stop", s.Stop}} {
-		if r.r.Low < 0 || r.r.High < r.r.Low || r.r.High > 365*24*3600 {
-			return fmt.Errorf("workloads.%s: want 0 <= low <= high <= %d, got %d..%d", r.name, 365*24*3600, r.r.Low, r.r.High)
+		if err := r.r.Validate("workloads."+r.name, 0); err != nil {
+			return err
 		}
 	}
 	names := map[string]bool{}
