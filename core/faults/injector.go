@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/registry"
@@ -17,7 +19,7 @@ import (
 
 // Injector is the fault injector.
 type Injector struct {
-	env *hardware.Env
+	env *env.Env
 	hw  *hardware.Model
 	// kept holds the open injections and the HistoryKept last closed ones,
 	// by ID; history lists those closed ones, oldest first. What the
@@ -47,7 +49,7 @@ type proc struct {
 const ProcessesMax = registry.FailureProcessesMax
 
 // New makes the injector with the scenario's random processes.
-func New(env *hardware.Env, hw *hardware.Model, processes []Process, seed uint64) (*Injector, error) {
+func New(env *env.Env, hw *hardware.Model, processes []Process, seed uint64) (*Injector, error) {
 	if len(processes) > ProcessesMax {
 		return nil, fmt.Errorf("at most %d random failure processes, got %d", ProcessesMax, len(processes))
 	}

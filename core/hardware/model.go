@@ -16,19 +16,20 @@
 // answer, get no reply at all (Reply.Dropped) — the sender cannot tell which,
 // as with real hardware.
 //
-// The model does no I/O and reads no clock: the simulation sets Env.Now,
+// The model does no I/O and reads no clock: the simulation sets env.Env.Now,
 // and the model schedules its delays and timers as typed events in
-// Env.Queue, which the simulation hands back to Handle when they are due.
+// env.Env.Queue, which the simulation hands back to Handle when they are due.
 package hardware
 
 import (
 	"fmt"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/registry"
 	"github.com/cloudchamber/cloudchamber/core/rng"
-	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
@@ -87,35 +88,6 @@ const (
 	streamCount = streamShutdown
 )
 
-// Env is what the hardware shares with the rest of the simulation.
-type Env struct {
-	Now   clock.Tick
-	Queue *clock.Queue
-	Trace *trace.Tracer
-	Store *store.Store
-	Views *views.Tables // the store's tables of control-plane records
-
-	// Restoring is set while a world is rebuilt only to load a snapshot
-	// into it: what the snapshot replaces (first states, store records,
-	// start-up traces) is not made at all.
-	Restoring bool
-
-	halted error // see Halt
-}
-
-// Halt stops the run with err; the first error given is kept. A service
-// calls it when going on would be wrong, such as a control loop deciding
-// about one element without bound; the world then dispatches nothing more
-// and every way of advancing time reports err.
-func (e *Env) Halt(err error) {
-	if e.halted == nil {
-		e.halted = err
-	}
-}
-
-// Halted is the error the run was stopped with, nil while it runs.
-func (e *Env) Halted() error { return e.halted }
-
 // Kind is the type of an element.
 type Kind uint8
 
@@ -140,7 +112,7 @@ type Ref struct {
 // flat slices, rack by rack in definition order, so a rack's PDUs, TORs and
 // blades are contiguous ranges.
 type Model struct {
-	env    *Env
+	env    *env.Env
 	delays Delays
 	rand   [streamCount + 1]*rng.Source
 
@@ -235,10 +207,10 @@ type port struct {
 	dev, slot int32
 }
 
-// New builds the hardware of def, every element started: racks working,
-// PDUs and TORs working with every cable off, blades off and disconnected.
-// Nothing is powered until a command turns outlets on.
-func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Model, error) {
+// New builds the hardware of def: every element and cable, named and
+// indexed, in no state yet. It records and schedules nothing; Start then
+// starts a fresh run, or UnmarshalSnapshot restores one.
+func New(def *inventory.Definition, env *env.Env, delays Delays, seed uint64) (*Model, error) {
 	if err := delays.Validate(); err != nil {
 		return nil, err
 	}
@@ -256,11 +228,7 @@ func New(def *inventory.Definition, env *Env, delays Delays, seed uint64) (*Mode
 			}
 		}
 	}
-	if env.Restoring {
-		m.index()
-	} else {
-		m.start()
-	}
+	m.index()
 	return m, nil
 }
 
@@ -317,9 +285,12 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 	m.Racks = append(m.Racks, r)
 }
 
-// start runs every rack's start: the rack and all its state machines enter
-// their first states, each rack traced as one span.
-func (m *Model) start() {
+// Start starts every rack, as a fresh run begins: the rack and all its
+// state machines enter their first states (racks working, PDUs and TORs
+// working with every cable off, blades off and disconnected), each rack
+// traced as one span, every element's actual record put in the store.
+// Nothing is powered until a command turns outlets on.
+func (m *Model) Start() {
 	now := m.env.Now
 	for ri := range m.Racks {
 		r := &m.Racks[ri]
@@ -329,11 +300,9 @@ func (m *Model) start() {
 		sp.Impact(trace.Create, r.Path)
 		sp.Info(now, msgRackWorking)
 		m.putRack(ri)
-		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
 		for pi := r.PDULo; pi < r.PDUHi; pi++ {
 			p := &m.PDUs[pi]
 			p.State, p.EnteredAt, p.Guard = PDUWorking, now, now
-			m.byPath[p.Path] = Ref{KindPDU, pi}
 			sp.Impact(trace.Create, p.Path)
 			m.putPDU(pi)
 			for i := range p.Ports {
@@ -344,7 +313,6 @@ func (m *Model) start() {
 		for ti := r.TORLo; ti < r.TORHi; ti++ {
 			t := &m.TORs[ti]
 			t.State, t.EnteredAt, t.Guard = TORWorking, now, now
-			m.byPath[t.Path] = Ref{KindTOR, ti}
 			sp.Impact(trace.Create, t.Path)
 			m.putTOR(ti)
 			for i := range t.Ports {
@@ -355,7 +323,6 @@ func (m *Model) start() {
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
 			b := &m.Blades[bi]
 			b.State, b.EnteredAt, b.Guard = BladeOffDisconnected, now, now
-			m.byPath[b.Path] = Ref{KindBlade, bi}
 			sp.Impact(trace.Create, b.Path)
 			m.putBlade(bi)
 		}
@@ -364,8 +331,7 @@ func (m *Model) start() {
 	}
 }
 
-// index names every element, as start does, for a model whose states a
-// snapshot is about to set.
+// index names every element, so that Lookup finds it by path.
 func (m *Model) index() {
 	for ri := range m.Racks {
 		r := &m.Racks[ri]

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/registry"
@@ -46,7 +48,7 @@ type Probe struct {
 
 // Metrics is the sampler and the run's availability integral.
 type Metrics struct {
-	env      *hardware.Env
+	env      *env.Env
 	hw       *hardware.Model
 	interval clock.Tick
 	probes   []Probe
@@ -67,19 +69,12 @@ type Metrics struct {
 	nextSample clock.Tick
 }
 
-// New starts sampling every interval ticks (0: no samples, only the
-// run's figures).
-func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) *Metrics {
+// New builds the sampler of a sample every interval ticks (0: no samples,
+// only the run's figures). It reads and schedules nothing: Start begins a
+// fresh run, UnmarshalSnapshot restores one.
+func New(env *env.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) *Metrics {
 	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, len(hw.Blades)), enabled: make([]bool, len(hw.Blades)), stride: 1,
 		state: make([]hardware.BladeState, len(hw.Blades)), byState: make([]int64, len(hardware.BladeStates()))}
-	m.countStates()
-	for b := range hw.Blades {
-		if hw.Enabled(int32(b)) {
-			m.enabled[b] = true
-			m.nEnabled++
-			m.addCapacity(int32(b), 1)
-		}
-	}
 	m.columns = append(m.columns, "tick")
 	for _, s := range hardware.BladeStates()[1:] { // not "invalid"
 		m.columns = append(m.columns, "blades_"+s.String())
@@ -93,8 +88,10 @@ func New(env *hardware.Env, hw *hardware.Model, interval clock.Tick, probes []Pr
 	return m
 }
 
-// Start arms the first sample, at the current tick.
+// Start counts the started hardware and arms the first sample, at the
+// current tick.
 func (m *Metrics) Start() {
+	m.sync()
 	if m.interval > 0 {
 		m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvSample})
 	}
@@ -113,8 +110,7 @@ func (m *Metrics) actualChanged(ch store.Change[int32, hardware.BladeActual]) {
 	m.set(b, v.State == hardware.BladeWorking, m.enabled[b])
 }
 
-// countStates counts the blades per state from the hardware, once (at
-// the start and after a restore); then the counts follow the changes.
+// countStates counts the blades per state from the hardware (see sync).
 func (m *Metrics) countStates() {
 	clear(m.byState)
 	for b := range m.hw.Blades {
@@ -285,6 +281,18 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 			m.rows[i][j] = r.Int()
 		}
 	}
+	m.sync()
+	if m.stride < 1 {
+		return r.Failf("metrics stride %d", m.stride)
+	}
+	return r.Err()
+}
+
+// sync derives what the figures follow from the hardware and the targets,
+// once (at the start and after a restore): the blades per state, which are
+// working and enabled, and the enabled capacity. Then changes keep them;
+// a change delivered after sync read it is no change to them.
+func (m *Metrics) sync() {
 	m.nUp, m.nEnabled, m.capacity = 0, 0, views.Usage{}
 	m.countStates()
 	for b := range m.hw.Blades {
@@ -300,10 +308,6 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 			}
 		}
 	}
-	if m.stride < 1 {
-		return r.Failf("metrics stride %d", m.stride)
-	}
-	return r.Err()
 }
 
 // CheckEvent reports whether ev is the sampler's.

@@ -3,8 +3,9 @@ package metrics
 import (
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
-	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,7 +19,7 @@ func TestAvailabilityAtTheLongestRunOnTheLargestCloud(t *testing.T) {
 		up   int64
 		want int64
 	}{{blades, 1_000_000}, {blades / 2, 500_000}, {blades - 1, 999_999}, {0, 0}} {
-		env := &hardware.Env{}
+		env := &env.Env{}
 		m := &Metrics{env: env, nUp: tc.up, nEnabled: blades}
 		env.Now = clock.MaxTick
 		ppm, ok := m.Availability()

@@ -20,6 +20,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -61,7 +63,7 @@ func (s Settings) Validate() error {
 
 // Monitor is the monitor service.
 type Monitor struct {
-	env   *hardware.Env
+	env   *env.Env
 	hw    *hardware.Model
 	set   Settings
 	elems []elem // by hardware element number
@@ -78,9 +80,10 @@ type elem struct {
 	health views.Health // as counted in byHealth: the last published
 }
 
-// New starts the monitor: every element never seen, and the hardware's
-// heartbeats wired to it. The first flush tells it what answers at once.
-func New(env *hardware.Env, hw *hardware.Model, set Settings) (*Monitor, error) {
+// New builds the monitor over the hardware's elements, every one never
+// seen, with the hardware's heartbeats wired to it. It puts nothing in the
+// store: Start does for a fresh run, UnmarshalSnapshot for a restored one.
+func New(env *env.Env, hw *hardware.Model, set Settings) (*Monitor, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
@@ -90,17 +93,24 @@ func New(env *hardware.Env, hw *hardware.Model, set Settings) (*Monitor, error) 
 		el.path = hw.Path(hw.ElementRef(int32(e)))
 		el.obs = views.Observed{LastSeen: clock.Never, SilentSince: clock.Never}
 		el.health = views.NeverSeen
-		m.byHealth[views.NeverSeen]++
-		if t, ok := env.Views.Targets.Get(int32(e)); ok {
-			el.target = t
-		}
-		if !env.Restoring { // a snapshot brings the observations
-			env.Views.Observations.Put(int32(e), el.obs)
-		}
 	}
+	m.byHealth[views.NeverSeen] = int64(len(m.elems))
 	env.Views.Targets.Watch(m.targetChanged)
 	hw.Heartbeats(m.heartbeat)
 	return m, nil
+}
+
+// Start publishes every element as never seen, as a fresh run begins,
+// each with the target already in the store. The first flush tells it what
+// answers at once.
+func (m *Monitor) Start() {
+	for e := range m.elems {
+		el := &m.elems[e]
+		if t, ok := m.env.Views.Targets.Get(int32(e)); ok {
+			el.target = t
+		}
+		m.env.Views.Observations.Put(int32(e), el.obs)
+	}
 }
 
 // Observed is the monitor's view of element e.

@@ -38,6 +38,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -108,7 +110,7 @@ func (e *RunawayError) Error() string {
 
 // Manager is the inventory repair manager.
 type Manager struct {
-	env   *hardware.Env
+	env   *env.Env
 	hw    *hardware.Model
 	set   Settings
 	rules *rules.Set
@@ -154,7 +156,7 @@ func goalOf(f rules.FactSet) goal {
 }
 
 // New starts the repair manager on the observed and target views.
-func New(env *hardware.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uint64) (*Manager, error) {
+func New(env *env.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uint64) (*Manager, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}

@@ -31,14 +31,11 @@ type Control struct {
 // Control is the world's control plane, nil for a scenario without one.
 func (w *World) Control() *Control { return w.ctl }
 
-// buildControl starts the services of sc's control block, after the
-// hardware: targets first (from the definition's conditions), then the
-// monitor, the repair manager, the injector and the sampler.
+// buildControl builds the services of sc's control block, after the
+// hardware: the monitor, the repair manager, the injector, the workload
+// manager and the sampler.
 func (w *World) buildControl(sc *scenario.Scenario) error {
 	c := sc.Control
-	if !w.env.Restoring { // a snapshot brings the target view
-		putTargets(w.env.Views.Targets, w.hw)
-	}
 	mon, err := monitor.New(&w.env, w.hw, c.Monitor)
 	if err != nil {
 		return err
@@ -96,9 +93,18 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 	return nil
 }
 
-// startControl runs what the services do at tick 0 of a fresh run (not
-// of a restored one: that is in the snapshot).
-func (w *World) startControl() {
+// start starts a fresh run at tick 0 (a restored one has all this in its
+// snapshot): the racks start; the targets are put from the definition's
+// conditions and the monitor publishes every element as never seen. That
+// is the first state, which the services were built knowing, not a change
+// to tell them of (store.Baseline). Then the services start in turn.
+func (w *World) start() {
+	w.hw.Start()
+	if w.ctl != nil {
+		putTargets(w.env.Views.Targets, w.hw)
+		w.ctl.Monitor.Start()
+	}
+	w.env.Store.Baseline()
 	if w.ctl == nil {
 		return
 	}

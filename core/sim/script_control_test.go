@@ -34,7 +34,7 @@ import (
 //	                                                                from to tick to (naming target), with its lines
 
 // control makes sc's control plane as the story tests do (controlled).
-func (e *env) control(t *testing.T, d *datadriven.TestData, sc *scenario.Scenario) {
+func (e *scriptEnv) control(t *testing.T, d *datadriven.TestData, sc *scenario.Scenario) {
 	sc.Control = scenario.DefaultControl()
 	sc.Control.Repair.Technician = clock.Range{Low: 50, High: 80}
 	sc.Control.Repair.BurnIn = 20
@@ -51,7 +51,7 @@ func (e *env) control(t *testing.T, d *datadriven.TestData, sc *scenario.Scenari
 	}
 }
 
-func (e *env) inject(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) inject(t *testing.T, d *datadriven.TestData) string {
 	var spec faults.Spec
 	var kind, target string
 	d.ScanArgs(t, "kind", &kind)
@@ -71,7 +71,7 @@ func (e *env) inject(t *testing.T, d *datadriven.TestData) string {
 	return e.apply(scenario.Command{Do: scenario.Inject, Fault: &spec})
 }
 
-func (e *env) createWorkload(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) createWorkload(t *testing.T, d *datadriven.TestData) string {
 	var name, cores, affinity, domain string
 	var n int
 	var memory int64
@@ -104,7 +104,7 @@ func (e *env) createWorkload(t *testing.T, d *datadriven.TestData) string {
 }
 
 // apply runs a user command and prints its reply and what followed.
-func (e *env) apply(c scenario.Command) string {
+func (e *scriptEnv) apply(c scenario.Command) string {
 	rep, err := e.w.Apply(c)
 	switch {
 	case err != nil:
@@ -115,7 +115,7 @@ func (e *env) apply(c scenario.Command) string {
 	return "reply: ok\n" + e.lines()
 }
 
-func (e *env) observed(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) observed(t *testing.T, d *datadriven.TestData) string {
 	ref := e.ref(t, d)
 	path := e.w.Hardware().Path(ref)
 	o, ok := e.w.Views().Observations.Get(e.w.Hardware().Element(ref))
@@ -142,7 +142,7 @@ func (e *env) observed(t *testing.T, d *datadriven.TestData) string {
 	return s + "\n"
 }
 
-func (e *env) targetRecord(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) targetRecord(t *testing.T, d *datadriven.TestData) string {
 	ref := e.ref(t, d)
 	path := e.w.Hardware().Path(ref)
 	v, ok := e.w.Views().Targets.Get(e.w.Hardware().Element(ref))
@@ -159,7 +159,7 @@ func (e *env) targetRecord(t *testing.T, d *datadriven.TestData) string {
 	return fmt.Sprintf("%s, enabled %t\n", v.Condition, v.Enabled)
 }
 
-func (e *env) workloads(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) workloads(t *testing.T, d *datadriven.TestData) string {
 	c := e.w.Control()
 	if c == nil || c.Workloads == nil {
 		d.Fatalf(t, "this scenario has no workloads")
@@ -189,7 +189,7 @@ func (e *env) workloads(t *testing.T, d *datadriven.TestData) string {
 	return b.String() + "\n"
 }
 
-func (e *env) rules() string {
+func (e *scriptEnv) rules() string {
 	var b strings.Builder
 	for _, r := range e.w.base.Control.RulesOrDefault().Rules {
 		fmt.Fprintf(&b, "%s (%s) when %s:\n", r.Name, r.Kind, strings.Join(r.When, ", "))
@@ -211,7 +211,7 @@ func (e *env) rules() string {
 // from tick from to tick to (both included; the trace keeps what its
 // retention allows) and names target, children under their parent in the
 // order they started, each span as "t=N name: reason" and its lines below.
-func (e *env) tree(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) tree(t *testing.T, d *datadriven.TestData) string {
 	var target string
 	if d.HasArg("target") {
 		d.ScanArgs(t, "target", &target)

@@ -44,12 +44,12 @@ import (
 // inject, create-workload, observed, target, workloads, rules, tree.
 func TestScripts(t *testing.T) {
 	datadriven.Walk(t, "testdata/scripts", func(t *testing.T, path string) {
-		e := &env{t: t}
+		e := &scriptEnv{t: t}
 		datadriven.RunTest(t, path, e.handle)
 	})
 }
 
-type env struct {
+type scriptEnv struct {
 	t      *testing.T
 	w      *World
 	prefix string // region/zone of the inventory's first zone, left off targets and output
@@ -60,7 +60,7 @@ type env struct {
 	chosen map[string][]string // repair choices taken, by element, as the trace says
 }
 
-func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) handle(t *testing.T, d *datadriven.TestData) string {
 	if d.Cmd != "new" && e.w == nil {
 		d.Fatalf(t, "%s before new", d.Cmd)
 	}
@@ -143,7 +143,7 @@ func (e *env) handle(t *testing.T, d *datadriven.TestData) string {
 	return ""
 }
 
-func (e *env) new(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) new(t *testing.T, d *datadriven.TestData) string {
 	sc := scenario.Defaults()
 	sc.Name = d.Pos
 	e.watch, e.target, e.chosen = nil, "", map[string][]string{}
@@ -206,7 +206,7 @@ func (e *env) new(t *testing.T, d *datadriven.TestData) string {
 	return fmt.Sprintf("racks=%d pdus=%d tors=%d blades=%d\n%s", c.Racks, c.PDUs, c.TORs, c.Blades, e.lines())
 }
 
-func (e *env) ref(t *testing.T, d *datadriven.TestData) hardware.Ref {
+func (e *scriptEnv) ref(t *testing.T, d *datadriven.TestData) hardware.Ref {
 	var target string
 	d.ScanArgs(t, "target", &target)
 	ref, ok := e.w.Hardware().Lookup(e.path(target))
@@ -216,14 +216,14 @@ func (e *env) ref(t *testing.T, d *datadriven.TestData) hardware.Ref {
 	return ref
 }
 
-func (e *env) path(target string) string {
+func (e *scriptEnv) path(target string) string {
 	if _, ok := e.w.Hardware().Lookup(target); ok || target == "" {
 		return target
 	}
 	return e.prefix + target
 }
 
-func (e *env) do(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) do(t *testing.T, d *datadriven.TestData) string {
 	if len(d.CmdArgs) == 0 {
 		d.Fatalf(t, "do needs a command")
 	}
@@ -263,7 +263,7 @@ func (e *env) do(t *testing.T, d *datadriven.TestData) string {
 	return out + "\n" + e.lines()
 }
 
-func (e *env) raw(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) raw(t *testing.T, d *datadriven.TestData) string {
 	ops := map[string]hardware.Op{"power": hardware.OpPower, "connect": hardware.OpConnect, "boot": hardware.OpBoot, "shutdown": hardware.OpShutdown, "status": hardware.OpStatus}
 	op, ok := ops[d.CmdArgs[0].Key]
 	if !ok {
@@ -293,17 +293,17 @@ func (e *env) raw(t *testing.T, d *datadriven.TestData) string {
 	return out + "\n" + e.lines()
 }
 
-func (e *env) result(err error) string {
+func (e *scriptEnv) result(err error) string {
 	if err != nil {
 		return "error: " + e.short(err.Error()) + "\n"
 	}
 	return e.lines()
 }
 
-func (e *env) short(s string) string { return strings.ReplaceAll(s, e.prefix, "") }
+func (e *scriptEnv) short(s string) string { return strings.ReplaceAll(s, e.prefix, "") }
 
 // record notes every repair choice as its span ends ("repair: <choice> <path>").
-func (e *env) record(en *trace.Entry) {
+func (e *scriptEnv) record(en *trace.Entry) {
 	rest, ok := strings.CutPrefix(en.Name.String(), "repair: ")
 	if !ok || en.Infra || en.Parent != 0 {
 		return
@@ -317,7 +317,7 @@ func (e *env) record(en *trace.Entry) {
 // lines prints the simulation trace lines of every entry ended since the
 // last call, in the order the entries ended (a child before its parent);
 // under watch, the watched root spans instead.
-func (e *env) lines() string {
+func (e *scriptEnv) lines() string {
 	entries, last, _ := e.w.Trace().After(e.seen, 1<<20)
 	e.seen = last
 	var b strings.Builder
@@ -362,7 +362,7 @@ func (e *env) lines() string {
 	return b.String()
 }
 
-func (e *env) state(t *testing.T, ref hardware.Ref) string {
+func (e *scriptEnv) state(t *testing.T, ref hardware.Ref) string {
 	path := e.w.Hardware().Path(ref)
 	act := e.w.Hardware().Actual
 	var s string
@@ -407,7 +407,7 @@ func onOff(b bool) string {
 
 // check asserts an element's actual record, independent of the expected
 // output, so a careless -rewrite cannot bless a wrong state.
-func (e *env) check(t *testing.T, d *datadriven.TestData) string {
+func (e *scriptEnv) check(t *testing.T, d *datadriven.TestData) string {
 	ref := e.ref(t, d)
 	var want string
 	d.ScanArgs(t, "state", &want)
@@ -445,7 +445,7 @@ func (e *env) check(t *testing.T, d *datadriven.TestData) string {
 	return "ok"
 }
 
-func (e *env) count() string {
+func (e *scriptEnv) count() string {
 	counts := map[hardware.BladeState]int{}
 	for i := range e.w.Hardware().Blades {
 		counts[e.w.Hardware().Blades[i].State]++

@@ -136,7 +136,7 @@ func Restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 
 // restore is Restore on a snapshot's body, its checksum checked.
 func restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error) {
-	w, err := build(sc, nil, true) // options apply once the snapshot is in: a sink must not see the rebuild
+	w, err := build(sc, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -209,10 +209,6 @@ func restore(sc *scenario.Scenario, data []byte, opts ...Option) (*World, error)
 		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	w.env.Now = now
-	w.env.Restoring = false
-	for _, o := range opts {
-		o(w)
-	}
 	return w, nil
 }
 

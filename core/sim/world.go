@@ -27,6 +27,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -43,7 +45,7 @@ type World struct {
 	def  *inventory.Definition
 	id   [32]byte // the base scenario's identity (scenarioID): a snapshot names the run it belongs to
 
-	env     hardware.Env
+	env     env.Env
 	queue   *clock.Queue
 	stepper *clock.Stepper
 	hw      *hardware.Model
@@ -68,11 +70,11 @@ type World struct {
 // New builds the world of a scenario and replays it: the script and the
 // user's commands, up to the tick the scenario had reached.
 func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
-	w, err := build(sc, opts, false)
+	w, err := build(sc, opts)
 	if err != nil {
 		return nil, err
 	}
-	w.startControl()
+	w.start()
 	w.applyScript()
 	for i, c := range sc.Commands {
 		if err := w.RunTo(c.At); err != nil {
@@ -96,9 +98,10 @@ func New(sc *scenario.Scenario, opts ...Option) (*World, error) {
 // advance, take commands or snapshot.
 func (w *World) Halted() error { return w.env.Halted() }
 
-// build makes the world of a scenario at tick 0 with every rack started,
-// before any command.
-func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error) {
+// build makes the world of a scenario: the hardware and the services,
+// built and wired, in no state yet and with nothing recorded or scheduled.
+// start then starts a fresh run at tick 0, or a snapshot restores one.
+func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
@@ -125,7 +128,7 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 		script:  sc.Script,
 	}
 	st := store.New()
-	w.env = hardware.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: st, Views: views.NewTables(st), Restoring: restoring}
+	w.env = env.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: st, Views: views.NewTables(st)}
 	for _, o := range opts {
 		o(w)
 	}
@@ -140,7 +143,6 @@ func build(sc *scenario.Scenario, opts []Option, restoring bool) (*World, error)
 			return nil, err
 		}
 	}
-	w.env.Store.Deliver()
 	for _, list := range []struct {
 		name string
 		cmds []scenario.Timed

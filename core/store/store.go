@@ -47,6 +47,18 @@ func (s *Store) next() uint64 {
 // Pending is the number of changes not yet delivered.
 func (s *Store) Pending() int { return len(s.pending) }
 
+// Baseline makes what the store holds the state every watcher starts
+// from: the queued changes are dropped, not delivered. The simulation calls
+// it once, after a fresh run has put its first records (the services were
+// built knowing them, as a restored snapshot's records are not changes
+// either).
+func (s *Store) Baseline() {
+	for _, t := range s.tables {
+		t.delivered()
+	}
+	s.pending = s.pending[:0]
+}
+
 // Deliver tells the watchers of every queued change, of every table, in
 // revision order; changes made by watchers meanwhile are delivered in the
 // same call. The watchers of one change are told in the order they were

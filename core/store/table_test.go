@@ -175,3 +175,23 @@ func TestTableSnapshotRefusals(t *testing.T) {
 	old.Section("store", 1)
 	require.ErrorContains(t, restore(old.Bytes()), "store section version 1 is older than this build's 2")
 }
+
+func TestBaselineDropsQueuedChanges(t *testing.T) {
+	s, u, n := newTables()
+	var got []string
+	u.Watch(func(c Change[int32, usage]) { got = append(got, fmt.Sprint("u", c.Key)) })
+	n.Watch(func(c Change[string, string]) { got = append(got, "n"+c.Key) })
+	u.Put(1, usage{1})
+	n.Put("a", "x")
+	s.Baseline()
+	require.Zero(t, s.Pending())
+	s.Deliver()
+	require.Empty(t, got, "the first state is not a change")
+	v, ok := u.Get(1)
+	require.True(t, ok)
+	require.Equal(t, usage{1}, v, "kept, with its revision")
+	require.EqualValues(t, 2, s.Rev())
+	u.Put(1, usage{2})
+	s.Deliver()
+	require.Equal(t, []string{"u1"}, got, "later changes are delivered")
+}

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/core/env"
+
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -199,7 +201,7 @@ func (m *Manager) Name(i int) string {
 
 // Manager is the workload manager.
 type Manager struct {
-	env     *hardware.Env
+	env     *env.Env
 	hw      *hardware.Model
 	set     Settings
 	policy  sched.Policy
@@ -225,7 +227,7 @@ type Manager struct {
 }
 
 // New starts the workload manager over the hardware's blades.
-func New(env *hardware.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager, error) {
+func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
