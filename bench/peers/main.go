@@ -310,6 +310,7 @@ func (b *bench) availability(reps int, ticks int64) {
 	emit("availability-simpy-wall", median(simpyWall), "s")
 	emit("availability-ours/simpy-wall", median(wallRatio), "x")
 	emit("availability-ours/simpy-cpu", median(cpuRatio), "x")
+	emit("availability-pairs", float64(reps), "pairs") // how many pairs the medians are of
 	emit("availability-ours", ours, "fraction")
 	emit("availability-simpy", peer, "fraction")
 	// Both estimate the same availability with about the same sampling
@@ -396,12 +397,14 @@ func (b *bench) compare(pairs int, fileA string, nodeA bool, fileB string, nodeB
 func (b *bench) policy(pairs int) {
 	spread, ff := b.churnFile(10_000, "spread"), b.churnFile(10_000, "first-fit")
 	emit("churn-10k-spread/first-fit-cpu", b.compare(pairs, spread, false, ff, false), "x")
+	emit("churn-10k-spread/first-fit-pairs", float64(pairs), "pairs")
 }
 
 // wasmVsNative: ccsim under Node over native CPU at 10,000 blades.
 func (b *bench) wasmVsNative(pairs int) {
 	ff := b.churnFile(10_000, "first-fit")
 	emit("churn-10k-wasm/native-cpu", b.compare(pairs, ff, true, ff, false), "x")
+	emit("churn-10k-wasm/native-pairs", float64(pairs), "pairs")
 }
 
 // nodeRSS runs the 50,000-blade churn under Node, bounded by -node-timeout:
