@@ -81,7 +81,7 @@ type Cluster struct {
 	acc      map[string]int32 // lower-cased accelerator → id
 	accNames []string         // id → spelling on the first blade that has it
 
-	held      map[Key]*holding
+	held      map[Key]holding
 	workloads map[uint32]*wlState
 
 	idx *index // the placement index (index.go); nil until the first Place that can use it
@@ -116,11 +116,21 @@ type holding struct {
 	acc   []accCount
 }
 
-// wlState is where a workload's groups are, for the affinity rules.
+// wlState is where a workload's groups are, for the affinity rules. A
+// group is found by a scan of groups, as Place scans them all anyway.
 type wlState struct {
 	groups []*groupState // in order of first hold; used as a set
-	byID   map[int64]*groupState
 	held   int
+}
+
+// group is the workload's group id, or nil.
+func (wl *wlState) group(id int64) *groupState {
+	for _, g := range wl.groups {
+		if g.id == id {
+			return g
+		}
+	}
+	return nil
 }
 
 type groupState struct {
@@ -156,7 +166,7 @@ func NewCluster(blades []Blade) *Cluster {
 		blades:    make([]bladeState, len(blades)),
 		arch:      map[string]int32{},
 		acc:       map[string]int32{},
-		held:      map[Key]*holding{},
+		held:      map[Key]holding{},
 		workloads: map[uint32]*wlState{},
 		groupMark: make([]uint32, len(blades)),
 		otherMark: make([]uint32, len(blades)),
@@ -398,17 +408,16 @@ func (c *Cluster) Hold(b int32, key Key, inst *Instance) error {
 	c.touch(b)
 	i, _ := slices.BinarySearchFunc(bs.keys, key, Key.Compare)
 	bs.keys = slices.Insert(bs.keys, i, key)
-	c.held[key] = &holding{blade: b, group: inst.AffinityGroup, need: need, acc: acc}
+	c.held[key] = holding{blade: b, group: inst.AffinityGroup, need: need, acc: acc}
 
 	wl := c.workloads[key.Workload]
 	if wl == nil {
-		wl = &wlState{byID: map[int64]*groupState{}}
+		wl = &wlState{}
 		c.workloads[key.Workload] = wl
 	}
-	g := wl.byID[inst.AffinityGroup]
+	g := wl.group(inst.AffinityGroup)
 	if g == nil {
 		g = &groupState{id: inst.AffinityGroup}
-		wl.byID[g.id] = g
 		wl.groups = append(wl.groups, g)
 	}
 	wl.held++
@@ -437,14 +446,13 @@ func (c *Cluster) Release(key Key) {
 		bs.keys = slices.Delete(bs.keys, i, i+1)
 	}
 	wl := c.workloads[key.Workload]
-	g := wl.byID[h.group]
+	g := wl.group(h.group)
 	for d := range domainCount {
 		g.doms[d].remove(c.domOf[d][h.blade])
 	}
 	g.held--
 	wl.held--
 	if g.held == 0 {
-		delete(wl.byID, g.id)
 		wl.groups = slices.DeleteFunc(wl.groups, func(x *groupState) bool { return x == g })
 	}
 	if wl.held == 0 {

@@ -45,6 +45,11 @@ func (w who) args(more ...trace.Arg) []trace.Arg {
 	return append([]trace.Arg{trace.Str(w.workload), trace.Str(w.instance)}, more...)
 }
 
+// placedArgs is the room for a placement reason's arguments: who, the
+// blade, the policy, cores and memory left, and a note of up to five. On
+// the stack, as NewMessage copies what it keeps.
+type placedArgs [11]trace.Arg
+
 // tally counts, for a wait reason, why each blade was passed over. Each
 // blade counts once, under the first check it fails.
 type tally struct {
@@ -212,7 +217,8 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, grou
 
 func (c *Cluster) onReason(who who, p Policy, b int32, need vec, note trace.Message) trace.Message {
 	bs := &c.blades[b]
-	args := who.args(trace.Str(bs.path), trace.Str(p.Name()),
+	var room placedArgs
+	args := append(room[:0], trace.Str(who.workload), trace.Str(who.instance), trace.Str(bs.path), trace.Str(p.Name()),
 		trace.Int(bs.cap[dimCores]-bs.used[dimCores]-need[dimCores]),
 		trace.Int(bs.cap[dimMemory]-bs.used[dimMemory]-need[dimMemory]))
 	if note.IsZero() {
