@@ -349,7 +349,8 @@ func TestTimePolicies(t *testing.T) {
 	require.NotEqual(t, before, w.Status().Hash)
 }
 
-// WithYield's calls come every `every` events and change nothing of the run.
+// WithYield's calls come every `every` events and every `every` records
+// written, and change nothing of the run.
 func TestYieldChangesNothing(t *testing.T) {
 	sc, err := scenario.Builtin("workload-churn")
 	require.NoError(t, err)
@@ -361,5 +362,17 @@ func TestYieldChangesNothing(t *testing.T) {
 	require.NoError(t, plain.RunUntil(5000))
 	require.NoError(t, yielding.RunUntil(5000))
 	require.Equal(t, plain.Status().Hash, yielding.Status().Hash)
-	require.Equal(t, int(yielding.Status().Dispatched/100), calls)
+	require.Equal(t, int(yielding.Status().Dispatched/100+yielding.env.Store.Rev()/100), calls)
+}
+
+// The records a bring-up writes in New, before any event, are paced too.
+func TestYieldDuringBuild(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	calls := 0
+	w, err := New(sc, WithYield(100, func() { calls++ }))
+	require.NoError(t, err)
+	require.Less(t, w.Status().Dispatched, uint64(100))
+	require.Equal(t, int(w.env.Store.Rev()/100), calls)
+	require.Positive(t, calls)
 }

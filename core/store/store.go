@@ -24,6 +24,9 @@ type Store struct {
 	tables   []table
 	pending  []pending // every queued change, in revision order
 	watching int       // watchers of all tables: with none, nothing is queued
+
+	pace      func() // SetPace's fn, called after every paceEvery-th write (nil: none)
+	paceEvery uint64
 }
 
 // pending is a queued change: the i-th queued change of table t.
@@ -42,6 +45,20 @@ func (s *Store) Rev() uint64 { return s.rev }
 func (s *Store) next() uint64 {
 	s.rev++
 	return s.rev
+}
+
+// SetPace has fn called after every `every` writes (every >= 1; a nil fn
+// stops it), once the write is done and queued. fn must not use the store:
+// it is for a caller on one thread (wasm) to yield there, so the garbage
+// collector can finish its cycles while a long stretch of writes, such as
+// the bring-up of 50,000 blades, runs without returning.
+func (s *Store) SetPace(every uint64, fn func()) { s.pace, s.paceEvery = fn, max(every, 1) }
+
+// wrote calls the pace function after every paceEvery-th revision.
+func (s *Store) wrote() {
+	if s.pace != nil && s.rev%s.paceEvery == 0 {
+		s.pace()
+	}
 }
 
 // Pending is the number of changes not yet delivered.

@@ -120,6 +120,7 @@ func (t *Table[K, V]) Put(key K, val V) uint64 {
 		}
 		t.queue(ch)
 	}
+	t.s.wrote()
 	return rev
 }
 
@@ -134,6 +135,7 @@ func (t *Table[K, V]) Delete(key K) bool {
 	if t.s.watching > 0 {
 		t.queue(Change[K, V]{Rev: rev, Key: key, Old: old.Value, OldRev: old.Rev, Deleted: true})
 	}
+	t.s.wrote()
 	return true
 }
 

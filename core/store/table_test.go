@@ -195,3 +195,24 @@ func TestBaselineDropsQueuedChanges(t *testing.T) {
 	s.Deliver()
 	require.Equal(t, []string{"u1"}, got, "later changes are delivered")
 }
+
+// SetPace's fn runs after every `every` writes, puts and deletes alike,
+// once each is done; a nil fn stops it.
+func TestPace(t *testing.T) {
+	s, u, _ := newTables()
+	var at []uint64
+	var key int32
+	s.SetPace(3, func() {
+		at = append(at, s.Rev())
+		_, ok := u.Get(key)
+		require.Equal(t, s.Rev()%2 == 1, ok, "the put or delete is done before fn runs")
+	})
+	for key = range int32(4) {
+		u.Put(key, usage{1})
+		u.Delete(key)
+	}
+	require.Equal(t, []uint64{3, 6}, at)
+	s.SetPace(0, nil)
+	u.Put(9, usage{1})
+	require.Equal(t, []uint64{3, 6}, at)
+}
