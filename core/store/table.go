@@ -166,7 +166,12 @@ func (t *Table[K, V]) deliver(i int32) {
 	}
 }
 
-func (t *Table[K, V]) delivered() { t.changes = t.changes[:0] }
+func (t *Table[K, V]) delivered() {
+	t.changes = t.changes[:0]
+	if cap(t.changes) > queueKeepMax {
+		t.changes = nil
+	}
+}
 
 func (t *Table[K, V]) marshal(w *snap.Writer) {
 	w.String(t.name)

@@ -216,3 +216,27 @@ func TestPace(t *testing.T) {
 	u.Put(9, usage{1})
 	require.Equal(t, []uint64{3, 6}, at)
 }
+
+// A delivered (or baselined) burst leaves no queue of its size behind; a
+// small one keeps its room for the next.
+func TestDeliverReleasesBurst(t *testing.T) {
+	s, u, _ := newTables()
+	u.Watch(func(Change[int32, usage]) {})
+	for k := range int32(queueKeepMax + 1) {
+		u.Put(k, usage{1})
+	}
+	s.Deliver()
+	require.Zero(t, cap(s.pending))
+	require.Zero(t, cap(u.changes))
+	u.Put(0, usage{2})
+	s.Deliver()
+	require.Positive(t, cap(s.pending))
+	require.Positive(t, cap(u.changes))
+
+	for k := range int32(queueKeepMax + 1) {
+		u.Put(k, usage{3})
+	}
+	s.Baseline()
+	require.Zero(t, cap(s.pending), "nor does a dropped one")
+	require.Zero(t, cap(u.changes))
+}
