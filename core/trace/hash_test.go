@@ -1,8 +1,10 @@
 package trace
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -300,4 +302,31 @@ func TestMilliHoles(t *testing.T) {
 		require.Equal(t, tc.want, NewMessage(testMsgMilli, Int(tc.a), Int(tc.b)).String())
 	}
 	require.Equal(t, "2.5 and 1 core", NewMessage(testMsgMilli, Uint(uint64(2500)), Uint(uint64(1000))).String())
+}
+
+// An entry far bigger than hashChunk is written to the hash in pieces that
+// add up to its canonical form, and leaves no buffer of its size behind.
+func TestHugeEntryHashedInPieces(t *testing.T) {
+	tr := New(6000) // keeps every entry, for hashOf
+	root := tr.Start(0, "bring-up")
+	for i := range 5000 {
+		c := root.Child(0, "start")
+		c.Impact(Create, "region1/zone1/rack1/blade/"+strconv.Itoa(i))
+		c.End()
+	}
+	root.End()
+	e := tr.at(tr.Len() - 1)
+	require.Greater(t, len(appendCanonical(nil, e)), 4*hashChunk)
+
+	var pieces bytes.Buffer
+	rest := writeCanonical(nil, e, &pieces)
+	pieces.Write(rest)
+	require.Equal(t, appendCanonical(nil, e), pieces.Bytes())
+	require.Less(t, cap(tr.buf), 2*hashChunk)
+
+	var es []Entry
+	for i := range tr.Len() {
+		es = append(es, *tr.at(i))
+	}
+	require.Equal(t, hashOf(es...), tr.Hash())
 }

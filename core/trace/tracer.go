@@ -44,7 +44,8 @@ type Tracer struct {
 }
 
 // bufKeepMax bounds the encoding buffer kept between entries, so one huge
-// span (a bring-up of 50,000 blades) does not pin its size forever.
+// message (a user's long text) does not pin its size forever; a span with
+// many events or impacts is hashed in pieces (writeCanonical).
 const bufKeepMax = 64 << 10
 
 // New returns a tracer whose store keeps the last retention entries
@@ -178,7 +179,7 @@ func (t *Tracer) finish(e *Entry) {
 		t.emittedInfra++
 	} else {
 		t.emittedSim++
-		t.buf = appendCanonical(t.buf[:0], e)
+		t.buf = writeCanonical(t.buf[:0], e, t.hash)
 		t.hash.Write(t.buf)
 		if cap(t.buf) > bufKeepMax {
 			t.buf = nil
