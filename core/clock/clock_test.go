@@ -212,3 +212,27 @@ func TestRangeValidate(t *testing.T) {
 		}
 	}
 }
+
+// A queue that has emptied from a burst moves into less room, in order.
+func TestQueueShrinksAfterBurst(t *testing.T) {
+	r := rng.New(1, 2)
+	q := NewQueue()
+	var model []Scheduled
+	for i := range 4 * queueShrinkMin {
+		at := Tick(r.Range(0, 1000))
+		seq := q.Push(at, Event{Target: uint32(i)})
+		model = append(model, Scheduled{At: at, Seq: seq, Event: Event{Target: uint32(i)}})
+	}
+	model = sortModel(model)
+	peak := cap(q.items)
+	for i := range 4*queueShrinkMin - 100 {
+		_, _, _, ok := q.PopDue(1000)
+		require.True(t, ok)
+		if i%1000 == 0 {
+			require.NoError(t, q.check())
+		}
+	}
+	require.LessOrEqual(t, cap(q.items), queueShrinkMin)
+	require.Less(t, cap(q.items), peak)
+	require.Equal(t, model[len(model)-100:], drain(q, 1000))
+}

@@ -100,8 +100,16 @@ func (q *Queue) pop() item {
 	if last > 0 {
 		q.down(0)
 	}
+	if cap(q.items) > queueShrinkMin && last < cap(q.items)/4 {
+		q.items = append(make([]item, 0, 2*last), q.items...)
+	}
 	return top
 }
+
+// queueShrinkMin is the capacity past which a queue that has emptied to a
+// quarter of it moves into half the room: a bring-up of 50,000 blades
+// queues 150,000 events at once (8 MB), then runs on about 40,000.
+const queueShrinkMin = 4096
 
 const arity = 4
 
