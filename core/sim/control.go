@@ -99,6 +99,7 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 // is the first state, which the services were built knowing, not a change
 // to tell them of (store.Baseline). Then the services start in turn.
 func (w *World) start() {
+	w.env.Store.Quiet() // what start writes is the baseline, not changes
 	w.hw.Start()
 	if w.ctl != nil {
 		putTargets(w.env.Views.Targets, w.hw)

@@ -113,7 +113,7 @@ func (t *Table[K, V]) Put(key K, val V) uint64 {
 	old, had := t.recs[key]
 	rev := t.s.next()
 	t.recs[key] = Record[V]{Rev: rev, Value: val}
-	if t.s.watching > 0 {
+	if t.s.watching > 0 && !t.s.quiet {
 		ch := Change[K, V]{Rev: rev, Key: key, New: val}
 		if had {
 			ch.Old, ch.OldRev = old.Value, old.Rev
@@ -132,7 +132,7 @@ func (t *Table[K, V]) Delete(key K) bool {
 	}
 	delete(t.recs, key)
 	rev := t.s.next()
-	if t.s.watching > 0 {
+	if t.s.watching > 0 && !t.s.quiet {
 		t.queue(Change[K, V]{Rev: rev, Key: key, Old: old.Value, OldRev: old.Rev, Deleted: true})
 	}
 	t.s.wrote()

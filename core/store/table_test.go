@@ -240,3 +240,23 @@ func TestDeliverReleasesBurst(t *testing.T) {
 	require.Zero(t, cap(s.pending), "nor does a dropped one")
 	require.Zero(t, cap(u.changes))
 }
+
+// Between Quiet and Baseline writes queue nothing, and take their
+// revisions; after Baseline they queue again.
+func TestQuietUntilBaseline(t *testing.T) {
+	s, u, _ := newTables()
+	var got []int32
+	u.Watch(func(c Change[int32, usage]) { got = append(got, c.Key) })
+	s.Quiet()
+	u.Put(1, usage{1})
+	u.Delete(1)
+	u.Put(2, usage{1})
+	require.Zero(t, s.Pending())
+	require.EqualValues(t, 3, s.Rev())
+	s.Baseline()
+	s.Deliver()
+	require.Empty(t, got)
+	u.Put(3, usage{1})
+	s.Deliver()
+	require.Equal(t, []int32{3}, got)
+}
