@@ -12,6 +12,10 @@
 //
 //	blade region1/zone1/rack1/blade/3 should be working, but it did not
 //	answer a soft reboot, so power-cycle it
+//
+// A caller that decides often numbers its facts once and compiles the set
+// against that numbering (Set.Compile): an element is then described as
+// Bits, and each condition is a bit test.
 package rules
 
 import (
@@ -54,7 +58,7 @@ type Facts interface {
 	Has(fact string) bool
 }
 
-// FactSet is a Facts backed by a sorted list; small and allocation-light.
+// FactSet is a Facts backed by a list of names.
 type FactSet []string
 
 // Has reports whether fact is in the set.
@@ -94,7 +98,6 @@ func (s *Set) Decide(kind, element string, facts Facts) (Decision, bool) {
 		if r.Kind != kind || !holds(r.When, facts) {
 			continue
 		}
-		d := Decision{Rule: r.Name}
 		var but []string
 		for j := range r.Choices {
 			c := &r.Choices[j]
@@ -104,14 +107,22 @@ func (s *Set) Decide(kind, element string, facts Facts) (Decision, bool) {
 				}
 				continue
 			}
-			d.Choice, d.Call, d.Wait = c.Name, c.Call, c.Wait
-			d.Should, d.But, d.Chosen = strings.ReplaceAll(r.Should, "{element}", element), but, c.Chosen
-			return d, true
+			return decision(r, c, element, but), true
 		}
-		d.Should, d.But = strings.ReplaceAll(r.Should, "{element}", element), but
-		return d, true
+		return decision(r, nil, element, but), true
 	}
 	return Decision{}, false
+}
+
+// decision is rule r's decision to take choice c (nil: none applies) about
+// element, having passed over the choices tried whose Rejected texts are
+// but.
+func decision(r *Rule, c *Choice, element string, but []string) Decision {
+	d := Decision{Rule: r.Name, Should: strings.ReplaceAll(r.Should, "{element}", element), But: but}
+	if c != nil {
+		d.Choice, d.Call, d.Wait, d.Chosen = c.Name, c.Call, c.Wait, c.Chosen
+	}
+	return d
 }
 
 func holds(conds []string, facts Facts) bool {
