@@ -36,7 +36,6 @@ package repair
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/env"
 
@@ -116,12 +115,15 @@ type Manager struct {
 	rules *rules.Set
 	rand  *rng.Source
 	elems []elem
+
+	facts    numbering       // the facts rules may test, numbered
+	compiled *rules.Compiled // the rules, compiled against facts
 }
 
 type elem struct {
 	path      string
 	kind      string
-	tried     []string   // choices taken since the element last came back to work or its target changed, sorted
+	tried     []int      // the tried facts of the choices taken since the element last came back to work or its target changed, sorted
 	serial    uint64     // makes older timers stale
 	until     clock.Tick // waiting for the effect of an action until then (Never: not waiting)
 	job       bool       // a technician is on it
@@ -145,16 +147,6 @@ const (
 	goalTakeOut             // take-out
 )
 
-func goalOf(f rules.FactSet) goal {
-	switch {
-	case f.Has("should-run"):
-		return goalRun
-	case f.Has("take-out"):
-		return goalTakeOut
-	}
-	return goalNone
-}
-
 // New starts the repair manager on the observed and target views.
 func New(env *env.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uint64) (*Manager, error) {
 	if err := set.Validate(); err != nil {
@@ -164,6 +156,8 @@ func New(env *env.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uin
 		return nil, err
 	}
 	m := &Manager{env: env, hw: hw, set: set, rules: rs, rand: rng.New(seed, registry.StreamRepair), elems: make([]elem, hw.Elements())}
+	m.facts = newNumbering(rs)
+	m.compiled = rs.Compile(m.facts.names)
 	for e := range m.elems {
 		ref := hw.ElementRef(int32(e))
 		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true, decidedAt: clock.Never}
@@ -213,97 +207,6 @@ func (m *Manager) target(e int32) views.Target {
 	return t
 }
 
-// facts describes element e to the rules.
-func (m *Manager) facts(e int32) rules.FactSet {
-	el := &m.elems[e]
-	o, t := m.observed(e), m.target(e)
-	f := make(rules.FactSet, 0, 12)
-	if t.ShouldRun() {
-		f = append(f, "should-run")
-	}
-	switch {
-	case t.Condition == inventory.ConditionNotInService || t.Condition == inventory.ConditionRetiring || t.Condition == inventory.ConditionRetired,
-		!t.Enabled && m.hw.ElementRef(e).Kind == hardware.KindBlade:
-		f = append(f, "take-out")
-	}
-	switch t.Condition {
-	case inventory.ConditionOutForRepair:
-		f = append(f, "out-for-repair")
-	case inventory.ConditionBurnIn:
-		f = append(f, "burn-in")
-	}
-	switch {
-	case o.Health == views.NeverSeen:
-		f = append(f, "never-seen")
-	case o.Health.Heard():
-		f = append(f, "heard")
-	case o.Health == views.Suspected:
-		f = append(f, "suspected")
-	case o.Health == views.Unavailable:
-		f = append(f, "unavailable")
-	}
-	if o.State != views.StateNone {
-		f = append(f, "state:"+o.State.String())
-	}
-	if o.Health.Heard() {
-		switch o.State {
-		case views.StateWorking:
-			f = append(f, "working")
-		case views.StateBooting, views.StateStopping:
-			f = append(f, "transitioning")
-		}
-	}
-	if el.unstarted {
-		f = append(f, "unstarted")
-	}
-	if len(o.Faulted) > 0 {
-		f = append(f, "reports-faulted")
-	}
-	for _, c := range el.tried {
-		f = append(f, "tried:"+c)
-	}
-	ref := m.hw.ElementRef(e)
-	if ref.Kind == hardware.KindBlade {
-		f = append(f, m.bladeFacts(ref.Index)...)
-	}
-	return f
-}
-
-func (m *Manager) bladeFacts(b int32) []string {
-	var f []string
-	r := &m.hw.Racks[m.hw.Blades[b].Rack]
-	silent := func(kind hardware.Kind, lo, hi int32) bool {
-		if lo == hi {
-			return false
-		}
-		for i := lo; i < hi; i++ {
-			if m.observed(m.hw.Element(hardware.Ref{Kind: kind, Index: i})).Health.Heard() {
-				return false
-			}
-		}
-		return true
-	}
-	if silent(hardware.KindTOR, r.TORLo, r.TORHi) {
-		f = append(f, "tor-unavailable")
-	}
-	if silent(hardware.KindPDU, r.PDULo, r.PDUHi) {
-		f = append(f, "pdu-unavailable")
-	}
-	power, network := m.hw.BladeCables(b)
-	for _, p := range append(power, network...) {
-		o := m.observed(m.hw.Element(p.Dev))
-		port := m.portOf(p)
-		if slices.Contains(o.Faulted, port) {
-			f = append(f, "cable-faulted")
-			break
-		}
-	}
-	if u, ok := m.env.Views.Usage.Get(b); ok && u.Instances > 0 {
-		f = append(f, "has-workloads")
-	}
-	return f
-}
-
 func (m *Manager) portOf(p hardware.PortRef) int64 {
 	if p.Dev.Kind == hardware.KindPDU {
 		return m.hw.PDUs[p.Dev.Index].Ports[p.Slot].Port
@@ -323,9 +226,15 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 	if el.job {
 		return
 	}
-	facts := m.facts(e)
-	works := facts.Has("working") || el.kind != "blade" && facts.Has("heard") && !facts.Has("reports-faulted") && !facts.Has("state:off")
-	g := goalOf(facts)
+	var words [factsWordsMax]uint64
+	facts := rules.Bits(words[:])
+	if n := m.compiled.Words(); n > len(words) {
+		facts = make(rules.Bits, n)
+	} else {
+		facts = facts[:n]
+	}
+	m.describe(e, facts)
+	works, g := works(facts, m.hw.ElementRef(e).Kind), goalOf(facts)
 	if works && !el.works || g != el.goal {
 		// It has come back to work, or its target asks something else:
 		// what was tried belongs to the past, and a wait for it is over, so
@@ -340,13 +249,13 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 			el.until = clock.Never
 			el.serial++
 		}
-		facts = m.facts(e)
+		m.describe(e, facts)
 	}
 	el.works, el.goal = works, g
 	if el.until != clock.Never && now < el.until {
 		return
 	}
-	d, ok := m.rules.Decide(el.kind, el.path, facts)
+	d, ok := m.compiled.Decide(el.kind, el.path, facts)
 	if !ok {
 		el.quiet = ""
 		return
@@ -357,7 +266,7 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 			sp := m.start(now, link, trace.Str(d.Rule), trace.Str(el.path))
 			var buf [8]trace.Arg
 			sp.ReasonMsg(msgRuleReason, reasonArgs(buf[:0], &d)...)
-			sp.Warn(now, msgNoChoice, trace.Str(d.Rule), trace.Str(el.path), trace.Str(strings.Join(facts, ", ")))
+			sp.Warn(now, msgNoChoice, trace.Str(d.Rule), trace.Str(el.path), trace.Str(m.facts.text(facts)))
 			sp.End()
 		}
 		return
@@ -371,9 +280,9 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 	var buf [8]trace.Arg
 	sp.ReasonMsg(msgRuleReason, reasonArgs(buf[:0], &d)...)
 	sp.Impact(trace.Execute, el.path)
-	sp.Debug(now, msgChose, trace.Str(d.Rule), trace.Str(d.Choice), trace.Str(strings.Join(facts, ", ")))
-	if !slices.Contains(el.tried, d.Choice) {
-		el.tried = append(el.tried, d.Choice)
+	sp.Debug(now, msgChose, trace.Str(d.Rule), trace.Str(d.Choice), trace.Str(m.facts.text(facts)))
+	if t, _ := m.facts.tried(d.Choice); !slices.Contains(el.tried, t) {
+		el.tried = append(el.tried, t)
 		slices.Sort(el.tried)
 	}
 	m.call(sp, e, d.Call)
@@ -644,7 +553,7 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		el := &m.elems[i]
 		w.Uint(uint64(len(el.tried)))
 		for _, t := range el.tried {
-			w.String(t)
+			w.String(m.facts.choices[t-factTried])
 		}
 		w.Uint(el.serial)
 		w.Int(int64(el.until))
@@ -673,7 +582,12 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		el := &m.elems[i]
 		el.tried = nil
 		for range r.Len(64) {
-			el.tried = append(el.tried, r.String())
+			c := r.String()
+			t, ok := m.facts.tried(c)
+			if !ok && r.Err() == nil {
+				return r.Failf("repair snapshot: element %d tried %q, which is no choice of the rules", i, c)
+			}
+			el.tried = append(el.tried, t)
 		}
 		el.serial, el.until = r.Uint(), clock.Tick(r.Int())
 		el.job, el.unstarted, el.quiet, el.burn = r.Bool(), r.Bool(), r.String(), r.Uint()

@@ -84,7 +84,7 @@ const (
 	StateOff
 	StateStuck
 
-	stateCount = iota
+	StateCount = iota // the number of states, StateNone included
 )
 
 var stateNames = [...]string{"", "invalid", "start", "off_disconnected", "off_connected", "powered_disconnected",
@@ -211,7 +211,7 @@ var ObservedCodec = store.Codec[Observed]{
 			return v, r.Err()
 		case v.Health > Removing:
 			return v, fmt.Errorf("health %d out of range", v.Health)
-		case v.State >= stateCount:
+		case v.State >= StateCount:
 			return v, fmt.Errorf("state %d out of range", v.State)
 		}
 		return v, nil
