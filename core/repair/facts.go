@@ -70,7 +70,14 @@ func (n *numbering) tried(choice string) (int, bool) {
 
 // text lists the facts of f by name, in order: "should-run, never-seen".
 func (n *numbering) text(f rules.Bits) string {
+	size := 0
+	for i, name := range n.names {
+		if f.Has(i) {
+			size += len(name) + len(", ")
+		}
+	}
 	var b strings.Builder
+	b.Grow(size)
 	for i, name := range n.names {
 		if f.Has(i) {
 			if b.Len() > 0 {

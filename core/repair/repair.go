@@ -118,6 +118,7 @@ type Manager struct {
 
 	facts    numbering       // the facts rules may test, numbered
 	compiled *rules.Compiled // the rules, compiled against facts
+	keys     []views.Place   // faultKeys' result, reused
 }
 
 type elem struct {
@@ -133,6 +134,7 @@ type elem struct {
 	works     bool   // it worked when last considered
 	goal      goal   // what its target asked when last considered
 	quiet     string // the rule that last found no choice, so it is traced once
+	targetKey string // "target/<path>", the impact of a change of its target; "" until the first
 
 	decidedAt clock.Tick // the tick of the last decision, and
 	decisions uint8      // how many were made in it (see DecisionsPerTickMax)
@@ -360,7 +362,10 @@ func (m *Manager) setCondition(sp *trace.Span, e int32, c inventory.Condition) {
 	el := &m.elems[e]
 	t := m.target(e)
 	sp.Info(m.env.Now, msgCondition, trace.Str(el.path), trConditions.Of(uint8(t.Condition)), trConditions.Of(uint8(c)))
-	sp.Impact(trace.Modify, "target/"+el.path)
+	if el.targetKey == "" {
+		el.targetKey = "target/" + el.path
+	}
+	sp.Impact(trace.Modify, el.targetKey)
 	t.Condition = c
 	m.env.Views.Targets.Put(e, t)
 }
@@ -398,10 +403,11 @@ func (m *Manager) repairMean(e int32) int64 {
 }
 
 // faultKeys are the places whose faults a technician fixes when sent to
-// e: the element and its cables.
+// e: the element and its cables. The slice is the manager's, valid until
+// the next call.
 func (m *Manager) faultKeys(e int32) []views.Place {
 	ref := m.hw.ElementRef(e)
-	keys := []views.Place{hardware.PlaceOf(ref)}
+	keys := append(m.keys[:0], hardware.PlaceOf(ref))
 	switch ref.Kind {
 	case hardware.KindBlade:
 		power, network := m.hw.BladeCables(ref.Index)
@@ -417,6 +423,7 @@ func (m *Manager) faultKeys(e int32) []views.Place {
 			keys = append(keys, c.Place)
 		}
 	}
+	m.keys = keys
 	return keys
 }
 
