@@ -8,8 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The hot path of a hardware transition costs one allocation: the span.
-// (The race detector changes allocation counts, hence the build tag.)
+// The hot path of a hardware transition costs no allocation: the span is
+// one an earlier span ended, and its events, impacts and arguments go into
+// slabs that cost one allocation per hundreds of spans. (The race detector
+// changes allocation counts, hence the build tag.)
 func TestSpanAllocations(t *testing.T) {
 	tr := New(1000)
 	allocs := testing.AllocsPerRun(2000, func() {
@@ -19,5 +21,5 @@ func TestSpanAllocations(t *testing.T) {
 		s.Impact(Modify, "region1/zone1/rack1/blade/3")
 		s.End()
 	})
-	require.Equal(t, 1.0, allocs)
+	require.Equal(t, 0.0, allocs)
 }

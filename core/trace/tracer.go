@@ -40,8 +40,29 @@ type Tracer struct {
 	args     *argBlock
 	argsUsed int
 
+	// events and impacts are the slabs an ended span's events and impacts
+	// are copied into, from their lengths on, as arguments are: a full slab
+	// is left to the entries that use it. So no entry points into a span,
+	// and an ended span is reused (free holds them) rather than left to
+	// the garbage collector.
+	events  []Event
+	impacts []ImpactOn
+	free    []*Span
+
 	sink func(*Entry) // sees every entry as it ends (nil: none)
 }
+
+// eventSlab and impactSlab are the events and impacts a slab holds: a
+// slab costs one allocation per a few hundred spans, and the entries of a
+// bounded store keep few of them alive.
+const (
+	eventSlab  = 1024
+	impactSlab = 512
+)
+
+// freeMax bounds the ended spans kept for reuse: as many as are open at
+// once in a deep step, far more than a step nests.
+const freeMax = 64
 
 // bufKeepMax bounds the encoding buffer kept between entries, so one huge
 // message (a user's long text) does not pin its size forever; a span with
@@ -63,8 +84,9 @@ func newHash() hash.Hash {
 }
 
 // SetSink has fn called with every entry as it ends, before the bounded
-// store may drop it: a whole-run export (the CLI's --trace) uses it. fn must
-// not keep or change the entry's slices.
+// store may drop it: a whole-run export (the CLI's --trace) uses it. The
+// entry is fn's to keep (a copy of the stored one), but its slices are
+// shared with the store: fn must not change them.
 func (t *Tracer) SetSink(fn func(*Entry)) { t.sink = fn }
 
 // Retention is the number of entries the store keeps.
@@ -141,7 +163,14 @@ func (t *Tracer) start(tick clock.Tick, infra bool, link LinkID, parent *Span, n
 	if name == 0 || (name == MsgText && len(args) == 1 && args[0].S == "") {
 		panic("trace: a span needs a name")
 	}
-	s := &Span{t: t, parent: parent}
+	var s *Span
+	if n := len(t.free); n > 0 {
+		s = t.free[n-1]
+		t.free = t.free[:n-1]
+		*s = Span{t: t, parent: parent}
+	} else {
+		s = &Span{t: t, parent: parent}
+	}
 	s.e = Entry{ID: SpanID(t.nextID(infra)), Link: link, Name: s.msg(name, args), Start: tick, End: tick, Infra: infra}
 	s.e.Events = s.events[:0]
 	s.e.Impacts = s.impacts[:0]
@@ -170,7 +199,8 @@ func (t *Tracer) nextID(infra bool) uint64 {
 	return t.simID
 }
 
-// finish numbers a finished entry, hashes it and stores it.
+// finish numbers a finished entry, hashes it and stores it, with its
+// events and impacts copied out of the span that ends.
 func (t *Tracer) finish(e *Entry) {
 	t.seq++
 	e.Seq = t.seq
@@ -185,10 +215,39 @@ func (t *Tracer) finish(e *Entry) {
 			t.buf = nil
 		}
 	}
+	kept := *e
+	kept.Events, kept.Impacts = t.keepEvents(e.Events), t.keepImpacts(e.Impacts)
 	if t.sink != nil {
-		t.sink(e)
+		shared := kept // the sink may keep the entry: its own copy, as the span is reused
+		t.sink(&shared)
 	}
-	t.store(e)
+	t.store(&kept)
+}
+
+// keepEvents copies events into the events slab, capped at their length.
+func (t *Tracer) keepEvents(events []Event) []Event {
+	if len(events) == 0 {
+		return nil
+	}
+	if cap(t.events)-len(t.events) < len(events) {
+		t.events = make([]Event, 0, max(eventSlab, len(events)))
+	}
+	off := len(t.events)
+	t.events = append(t.events, events...)
+	return t.events[off:len(t.events):len(t.events)]
+}
+
+// keepImpacts copies impacts into the impacts slab, capped at their length.
+func (t *Tracer) keepImpacts(impacts []ImpactOn) []ImpactOn {
+	if len(impacts) == 0 {
+		return nil
+	}
+	if cap(t.impacts)-len(t.impacts) < len(impacts) {
+		t.impacts = make([]ImpactOn, 0, max(impactSlab, len(impacts)))
+	}
+	off := len(t.impacts)
+	t.impacts = append(t.impacts, impacts...)
+	return t.impacts[off:len(t.impacts):len(t.impacts)]
 }
 
 // impactSetMin is the number of impacts past which a span de-duplicates
@@ -197,7 +256,8 @@ func (t *Tracer) finish(e *Entry) {
 const impactSetMin = 16
 
 // Span is a unit of work being traced. Every method panics once the span
-// has ended: a use after End is a bug in the caller.
+// has ended: a use after End is a bug in the caller. (The tracer reuses an
+// ended span for a later one, so a use after that is not caught.)
 type Span struct {
 	t      *Tracer
 	parent *Span
@@ -208,7 +268,7 @@ type Span struct {
 	impSet map[ImpactOn]struct{} // only once len(e.Impacts) reaches impactSetMin
 
 	// Inline room for a typical hardware transition, so such a span costs
-	// one allocation. Entries keep pointing here after End: they are immutable.
+	// no allocation. End copies them out (Tracer.finish).
 	events  [3]Event
 	impacts [2]ImpactOn
 }
@@ -433,18 +493,8 @@ func (s *Span) End() {
 	if e.Severity == 0 {
 		e.Severity = Info
 	}
-	// Cap each slice at its length: an append by a reader then copies
-	// instead of writing into the stored entry.
-	e.Events = e.Events[:len(e.Events):len(e.Events)]
-	if len(e.Events) == 0 {
-		e.Events = nil
-	}
-	e.Impacts = e.Impacts[:len(e.Impacts):len(e.Impacts)]
-	if len(e.Impacts) == 0 {
-		e.Impacts = nil
-	}
 	if p := s.parent; p != nil {
-		s.parent = nil // the stored entry keeps this span alive; it need not keep its parent
+		s.parent = nil
 		p.open--
 		p.e.End = max(p.e.End, e.End)
 		for _, im := range e.Impacts {
@@ -452,6 +502,9 @@ func (s *Span) End() {
 		}
 	}
 	s.t.finish(e)
+	if len(s.t.free) < freeMax {
+		s.t.free = append(s.t.free, s)
+	}
 }
 
 // live panics if the span has ended.

@@ -256,3 +256,28 @@ func TestCount(t *testing.T) {
 		require.Equal(t, tc.want, Count(tc.n, "tick", "ticks"))
 	}
 }
+
+// An ended span is reused, and what it recorded is not: the stored entry,
+// the sink's and a query's keep their events and impacts.
+func TestReusedSpanLeavesEntriesAlone(t *testing.T) {
+	tr := New(RetentionMin)
+	var sunk []*Entry
+	tr.SetSink(func(e *Entry) { sunk = append(sunk, e) })
+	first := tr.Start(1, "first")
+	first.Infof(1, "line one")
+	first.Impact(Modify, "a")
+	first.End()
+	got, _, _ := tr.After(0, 0)
+	second := tr.Start(2, "second")
+	require.Same(t, first, second, "the ended span is reused")
+	second.Infof(2, "line two")
+	second.Impact(Delete, "b")
+	second.End()
+	for _, e := range []*Entry{sunk[0], &got[0], tr.at(0)} {
+		require.Equal(t, "first", e.Name.String())
+		require.Len(t, e.Events, 1)
+		require.Equal(t, "line one", e.Events[0].Text.String())
+		require.Equal(t, []ImpactOn{{Modify, "a"}}, e.Impacts)
+	}
+	require.Equal(t, "line two", tr.at(1).Events[0].Text.String())
+}
