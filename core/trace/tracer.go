@@ -267,10 +267,11 @@ type Span struct {
 	ended  bool
 	impSet map[ImpactOn]struct{} // only once len(e.Impacts) reaches impactSetMin
 
-	// Inline room for a typical hardware transition, so such a span costs
-	// no allocation. End copies them out (Tracer.finish).
-	events  [3]Event
-	impacts [2]ImpactOn
+	// Inline room for the events and impacts of nearly every span of a run
+	// (a repair's has four events), so a span costs no allocation. End
+	// copies them out (Tracer.finish), and the span is reused.
+	events  [4]Event
+	impacts [4]ImpactOn
 }
 
 // argSlab is the number of arguments a slab holds: big enough that a slab
