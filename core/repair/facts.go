@@ -89,8 +89,10 @@ func (n *numbering) text(f rules.Bits) string {
 	return b.String()
 }
 
-// describe sets in f (cleared first) the facts of element e.
-func (m *Manager) describe(e int32, f rules.Bits) {
+// describe sets in f (cleared first) the facts of element e: all of them,
+// or (all false) those a decision needs, leaving out the blade's facts from
+// its rack and cables that no rule tests.
+func (m *Manager) describe(e int32, f rules.Bits, all bool) {
 	f.Clear()
 	el := &m.elems[e]
 	o, t := m.observed(e), m.target(e)
@@ -140,13 +142,14 @@ func (m *Manager) describe(e int32, f rules.Bits) {
 		f.Set(c)
 	}
 	if ref.Kind == hardware.KindBlade {
-		m.describeBlade(ref.Index, f)
+		m.describeBlade(ref.Index, f, all)
 	}
 }
 
 // describeBlade sets the facts of blade b that come from its rack and
-// cables.
-func (m *Manager) describeBlade(b int32, f rules.Bits) {
+// cables: all of them, or those the rules test.
+func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
+	want := func(fact int) bool { return all || m.compiled.Tests(fact) }
 	r := &m.hw.Racks[m.hw.Blades[b].Rack]
 	silent := func(kind hardware.Kind, lo, hi int32) bool {
 		if lo == hi {
@@ -159,23 +162,35 @@ func (m *Manager) describeBlade(b int32, f rules.Bits) {
 		}
 		return true
 	}
-	if silent(hardware.KindTOR, r.TORLo, r.TORHi) {
+	if want(m.facts.torUnavailable) && silent(hardware.KindTOR, r.TORLo, r.TORHi) {
 		f.Set(m.facts.torUnavailable)
 	}
-	if silent(hardware.KindPDU, r.PDULo, r.PDUHi) {
+	if want(m.facts.pduUnavailable) && silent(hardware.KindPDU, r.PDULo, r.PDUHi) {
 		f.Set(m.facts.pduUnavailable)
 	}
-	power, network := m.hw.BladeCables(b)
-	for _, p := range append(power, network...) {
-		o := m.observed(m.hw.Element(p.Dev))
-		if slices.Contains(o.Faulted, m.portOf(p)) {
-			f.Set(m.facts.cableFaulted)
-			break
+	if want(m.facts.cableFaulted) {
+		power, network := m.hw.BladeCables(b)
+		for _, p := range append(power, network...) {
+			o := m.observed(m.hw.Element(p.Dev))
+			if slices.Contains(o.Faulted, m.portOf(p)) {
+				f.Set(m.facts.cableFaulted)
+				break
+			}
 		}
+	}
+	if !want(m.facts.hasWorkloads) {
+		return
 	}
 	if u, ok := m.env.Views.Usage.Get(b); ok && u.Instances > 0 {
 		f.Set(m.facts.hasWorkloads)
 	}
+}
+
+// factsText lists every fact of element e by name, as a decision's trace
+// gives them; it describes e into f again, all of its facts this time.
+func (m *Manager) factsText(e int32, f rules.Bits) string {
+	m.describe(e, f, true)
+	return m.facts.text(f)
 }
 
 // works reports whether an element described by f works: a blade heard

@@ -235,7 +235,7 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 	} else {
 		facts = facts[:n]
 	}
-	m.describe(e, facts)
+	m.describe(e, facts, false)
 	works, g := works(facts, m.hw.ElementRef(e).Kind), goalOf(facts)
 	if works && !el.works || g != el.goal {
 		// It has come back to work, or its target asks something else:
@@ -251,7 +251,7 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 			el.until = clock.Never
 			el.serial++
 		}
-		m.describe(e, facts)
+		m.describe(e, facts, false)
 	}
 	el.works, el.goal = works, g
 	if el.until != clock.Never && now < el.until {
@@ -268,7 +268,7 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 			sp := m.start(now, link, trace.Str(d.Rule), trace.Str(el.path))
 			var buf [8]trace.Arg
 			sp.ReasonMsg(msgRuleReason, reasonArgs(buf[:0], &d)...)
-			sp.Warn(now, msgNoChoice, trace.Str(d.Rule), trace.Str(el.path), trace.Str(m.facts.text(facts)))
+			sp.Warn(now, msgNoChoice, trace.Str(d.Rule), trace.Str(el.path), trace.Str(m.factsText(e, facts)))
 			sp.End()
 		}
 		return
@@ -282,7 +282,7 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 	var buf [8]trace.Arg
 	sp.ReasonMsg(msgRuleReason, reasonArgs(buf[:0], &d)...)
 	sp.Impact(trace.Execute, el.path)
-	sp.Debug(now, msgChose, trace.Str(d.Rule), trace.Str(d.Choice), trace.Str(m.facts.text(facts)))
+	sp.Debug(now, msgChose, trace.Str(d.Rule), trace.Str(d.Choice), trace.Str(m.factsText(e, facts)))
 	if t, _ := m.facts.tried(d.Choice); !slices.Contains(el.tried, t) {
 		el.tried = append(el.tried, t)
 		slices.Sort(el.tried)

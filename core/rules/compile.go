@@ -31,6 +31,7 @@ type Compiled struct {
 	set   *Set
 	words int
 	rules []compiledRule
+	tests Bits // every fact a condition names
 }
 
 type compiledRule struct {
@@ -70,6 +71,7 @@ func (c *cond) holds(f Bits) bool {
 // never has it; Validate refuses such facts beforehand.
 func (s *Set) Compile(names []string) *Compiled {
 	c := &Compiled{set: s, words: (len(names) + 63) / 64, rules: make([]compiledRule, len(s.Rules))}
+	c.tests = make(Bits, c.words)
 	index := make(map[string]int, len(names))
 	for i, n := range names {
 		if _, dup := index[n]; !dup {
@@ -92,6 +94,9 @@ func (s *Set) Compile(names []string) *Compiled {
 			case !negated:
 				k.never = true
 			}
+			if ok {
+				c.tests.Set(i)
+			}
 		}
 		return k
 	}
@@ -110,6 +115,11 @@ func (s *Set) Compile(names []string) *Compiled {
 	}
 	return c
 }
+
+// Tests reports whether a condition of the rules names fact i: a fact no
+// condition names cannot change a decision (Decide reads it only as a
+// tried:<choice> fact, to explain passing a choice over).
+func (c *Compiled) Tests(i int) bool { return c.tests.Has(i) }
 
 // Words is the length of a Bits for c.
 func (c *Compiled) Words() int { return c.words }

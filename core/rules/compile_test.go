@@ -67,3 +67,12 @@ func TestBits(t *testing.T) {
 	b.Clear()
 	assert.False(t, b.Has(0) || b.Has(64))
 }
+
+func TestCompiledTests(t *testing.T) {
+	names := []string{"should-run", "working", "unstarted", "heard", "tried:power-on", "tried:soft-reboot", "tried:technician"}
+	c := escalation.Compile(names)
+	for i, want := range []bool{true, true, true, false, true, true, false} {
+		assert.Equal(t, want, c.Tests(i), names[i])
+	}
+	assert.False(t, c.Tests(len(names)))
+}
