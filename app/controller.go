@@ -179,10 +179,10 @@ func (c *Controller) install(w *sim.World) {
 	hw.Actual.Racks.Watch(func(ch store.Change[int32, hardware.RackActual]) {
 		c.refChanged(w, hardware.Ref{Kind: hardware.KindRack, Index: ch.Key})
 	})
-	hw.Actual.PDUs.Watch(func(ch store.Change[int32, hardware.PDUActual]) {
+	hw.Actual.PDUs.Watch(func(ch store.Change[int32, hardware.DeviceActual]) {
 		c.refChanged(w, hardware.Ref{Kind: hardware.KindPDU, Index: ch.Key})
 	})
-	hw.Actual.TORs.Watch(func(ch store.Change[int32, hardware.TORActual]) {
+	hw.Actual.TORs.Watch(func(ch store.Change[int32, hardware.DeviceActual]) {
 		c.refChanged(w, hardware.Ref{Kind: hardware.KindTOR, Index: ch.Key})
 	})
 	hw.Actual.Blades.Watch(func(ch store.Change[int32, hardware.BladeActual]) {

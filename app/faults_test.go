@@ -144,7 +144,7 @@ func TestFaultsPanelFlappingPauseResumeRemove(t *testing.T) {
 	c := newTestController(t, "standard", 40)
 	p, e := loadFaults(t, c)
 	ref, _ := c.World().Hardware().Lookup(testTOR)
-	tor := func() hardware.TORState { return c.World().Hardware().TORs[ref.Index].State }
+	tor := func() hardware.DeviceState { return c.World().Hardware().TORs[ref.Index].State }
 
 	p.act(e, func() {
 		c.Select(testTOR)
@@ -157,13 +157,13 @@ func TestFaultsPanelFlappingPauseResumeRemove(t *testing.T) {
 	require.Equal(t, &faults.Flap{On: 3, Off: 4}, x.Spec.Flap)
 	require.Equal(t, faults.Active, x.State)
 	require.True(t, x.FaultOn)
-	require.Equal(t, hardware.TORStuck, tor())
+	require.Equal(t, hardware.DeviceStuck, tor())
 	require.Contains(t, app.HTMLString(p), "flaps 3 on / 4 off, cycle 1, until removed, fault on")
 
 	p.act(e, func() { p.command(scenario.PauseFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Paused, lastInjection(t, c).State)
-	require.NotEqual(t, hardware.TORStuck, tor(), "a paused flap takes its fault out")
+	require.NotEqual(t, hardware.DeviceStuck, tor(), "a paused flap takes its fault out")
 	html := app.HTMLString(p)
 	require.Contains(t, html, `data-testid="fault-resume"`)
 	require.NotContains(t, html, `data-testid="fault-pause"`)
@@ -171,12 +171,12 @@ func TestFaultsPanelFlappingPauseResumeRemove(t *testing.T) {
 	p.act(e, func() { p.command(scenario.ResumeFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Active, lastInjection(t, c).State)
-	require.Equal(t, hardware.TORStuck, tor())
+	require.Equal(t, hardware.DeviceStuck, tor())
 
 	p.act(e, func() { p.command(scenario.RemoveFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Removed, lastInjection(t, c).State)
-	require.NotEqual(t, hardware.TORStuck, tor())
+	require.NotEqual(t, hardware.DeviceStuck, tor())
 	html = app.HTMLString(p)
 	require.Contains(t, html, `data-state="removed"`)
 	require.Contains(t, html, "flaps 3 on / 4 off, 0 cycles done")

@@ -352,9 +352,9 @@ func cableState(hw *hardware.Model, dev hardware.Ref, c hardware.Cable) string {
 	rack := &hw.Racks[rackOf(hw, dev)]
 	works := func(kind hardware.Kind, i int32) bool {
 		if kind == hardware.KindPDU {
-			return hw.PDUs[i].Def.Enabled && hw.PDUs[i].State == hardware.PDUWorking
+			return hw.PDUs[i].Def.Enabled && hw.PDUs[i].State == hardware.DeviceWorking
 		}
-		return hw.TORs[i].Def.Enabled && hw.TORs[i].State == hardware.TORWorking
+		return hw.TORs[i].Def.Enabled && hw.TORs[i].State == hardware.DeviceWorking
 	}
 	far := false
 	if c.To.Type == inventory.HwPDU {

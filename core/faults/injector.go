@@ -175,17 +175,17 @@ func (in *Injector) broken(s Spec) string {
 		}
 	case PDUOff:
 		switch in.hw.PDUs[ref.Index].State {
-		case hardware.PDUOff:
+		case hardware.DeviceOff:
 			return "it is already off"
-		case hardware.PDUStuck:
+		case hardware.DeviceStuck:
 			return "it is stuck and cannot be switched"
 		}
 	case PDUStuck:
-		if in.hw.PDUs[ref.Index].State == hardware.PDUStuck {
+		if in.hw.PDUs[ref.Index].State == hardware.DeviceStuck {
 			return "it is already stuck"
 		}
 	case TORStuck:
-		if in.hw.TORs[ref.Index].State == hardware.TORStuck {
+		if in.hw.TORs[ref.Index].State == hardware.DeviceStuck {
 			return "it is already stuck"
 		}
 	case CableFault:
@@ -195,7 +195,7 @@ func (in *Injector) broken(s Spec) string {
 	case RackPower:
 		r := &in.hw.Racks[ref.Index]
 		for p := r.PDULo; p < r.PDUHi; p++ {
-			if in.hw.PDUs[p].State == hardware.PDUWorking {
+			if in.hw.PDUs[p].State == hardware.DeviceWorking {
 				return ""
 			}
 		}
@@ -378,9 +378,9 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 	case PDUOff:
 		in.hw.Do(hardware.Request{Op: hardware.OpPower, Target: ref, On: !on, Guard: now}, sp)
 	case PDUStuck:
-		err = in.hw.SetPDUStuck(sp, ref.Index, on)
+		err = in.hw.SetStuck(sp, ref, on)
 	case TORStuck:
-		err = in.hw.SetTORStuck(sp, ref.Index, on)
+		err = in.hw.SetStuck(sp, ref, on)
 	case CableFault:
 		slot, _ := in.slot(ref, x.Spec.Port)
 		key = in.cableOf(ref, x.Spec.Port).Place
@@ -452,8 +452,8 @@ func (in *Injector) kindStats(k Kind) *KindStats {
 // pduChanged ends a hard pdu-off or rack-power fault once its PDUs are
 // working again: switching a PDU back on is its repair, and the repair
 // manager does that without a technician.
-func (in *Injector) pduChanged(ch store.Change[int32, hardware.PDUActual]) {
-	if ch.Deleted || ch.New.State != hardware.PDUWorking {
+func (in *Injector) pduChanged(ch store.Change[int32, hardware.DeviceActual]) {
+	if ch.Deleted || ch.New.State != hardware.DeviceWorking {
 		return
 	}
 	p := &in.hw.PDUs[ch.Key]
@@ -478,7 +478,7 @@ func (in *Injector) rackPowered(path string) bool {
 	ref, _ := in.hw.Lookup(path)
 	r := &in.hw.Racks[ref.Index]
 	for p := r.PDULo; p < r.PDUHi; p++ {
-		if in.hw.PDUs[p].State != hardware.PDUWorking {
+		if in.hw.PDUs[p].State != hardware.DeviceWorking {
 			return false
 		}
 	}

@@ -23,16 +23,10 @@ type BladeActual struct {
 	TimerDue  clock.Tick // the running boot or shutdown timer's due tick, or Never
 }
 
-// PDUActual is a PDU's actual record (its outlets are cable records).
-type PDUActual struct {
-	State     PDUState
-	EnteredAt clock.Tick
-	Guard     clock.Tick
-}
-
-// TORActual is a TOR's actual record (its ports are cable records).
-type TORActual struct {
-	State     TORState
+// DeviceActual is a PDU's or TOR's actual record (its ports are cable
+// records).
+type DeviceActual struct {
+	State     DeviceState
 	EnteredAt clock.Tick
 	Guard     clock.Tick
 }
@@ -77,10 +71,8 @@ func (m *Model) PlacePath(p views.Place) string {
 		return m.Racks[ref.Index].Path
 	case ref.Kind == KindBlade && int(ref.Index) < len(m.Blades) && slot < 0:
 		return m.Blades[ref.Index].Path
-	case ref.Kind == KindPDU && int(ref.Index) < len(m.PDUs):
-		ports = m.PDUs[ref.Index].Ports
-	case ref.Kind == KindTOR && int(ref.Index) < len(m.TORs):
-		ports = m.TORs[ref.Index].Ports
+	case ref.Kind.IsDevice() && int(ref.Index) < len(m.devices(ref.Kind)):
+		ports = m.device(ref).Ports
 	default:
 		return ""
 	}
@@ -97,8 +89,8 @@ func (m *Model) PlacePath(p views.Place) string {
 // keyed by the element's index in the model's slice of its kind.
 type Actuals struct {
 	Racks  *store.Table[int32, RackActual]
-	PDUs   *store.Table[int32, PDUActual]
-	TORs   *store.Table[int32, TORActual]
+	PDUs   *store.Table[int32, DeviceActual]
+	TORs   *store.Table[int32, DeviceActual]
 	Blades *store.Table[int32, BladeActual]
 	Cables *store.Table[views.Place, CableActual] // by the cable's place
 }
@@ -106,8 +98,8 @@ type Actuals struct {
 func newActuals(s *store.Store) *Actuals {
 	return &Actuals{
 		Racks:  store.NewTable(s, "actual.racks", store.Int32Keys, rackCodec),
-		PDUs:   store.NewTable(s, "actual.pdus", store.Int32Keys, pduCodec),
-		TORs:   store.NewTable(s, "actual.tors", store.Int32Keys, torCodec),
+		PDUs:   store.NewTable(s, "actual.pdus", store.Int32Keys, deviceCodec(KindPDU)),
+		TORs:   store.NewTable(s, "actual.tors", store.Int32Keys, deviceCodec(KindTOR)),
 		Blades: store.NewTable(s, "actual.blades", store.Int32Keys, bladeCodec),
 		Cables: store.NewTable(s, "actual.cables", cableKeys, cableCodec),
 	}
@@ -119,14 +111,17 @@ func (m *Model) putBlade(i int32) {
 	m.Actual.Blades.Put(i, b.actual())
 }
 
-func (m *Model) putPDU(i int32) {
-	m.dirtyPDU(i)
-	m.Actual.PDUs.Put(i, m.PDUs[i].actual())
+// devices is the table of the actual records of devices of kind k.
+func (a *Actuals) devices(k Kind) *store.Table[int32, DeviceActual] {
+	if k == KindPDU {
+		return a.PDUs
+	}
+	return a.TORs
 }
 
-func (m *Model) putTOR(i int32) {
-	m.dirtyTOR(i)
-	m.Actual.TORs.Put(i, m.TORs[i].actual())
+func (m *Model) putDevice(ref Ref) {
+	m.dirtyDevice(ref)
+	m.Actual.devices(ref.Kind).Put(ref.Index, m.device(ref).actual())
 }
 
 func (m *Model) putCable(c *Cable) {
@@ -145,11 +140,8 @@ func (b *Blade) actual() BladeActual {
 	return BladeActual{State: b.State, EnteredAt: b.EnteredAt, Guard: b.Guard, Powered: b.Powered, Connected: b.Connected, TimerDue: b.TimerDue}
 }
 
-func (p *PDU) actual() PDUActual {
-	return PDUActual{State: p.State, EnteredAt: p.EnteredAt, Guard: p.Guard}
-}
-func (t *TOR) actual() TORActual {
-	return TORActual{State: t.State, EnteredAt: t.EnteredAt, Guard: t.Guard}
+func (d *Device) actual() DeviceActual {
+	return DeviceActual{State: d.State, EnteredAt: d.EnteredAt, Guard: d.Guard}
 }
 func (c *Cable) actual() CableActual {
 	return CableActual{On: c.On, Faulted: c.Faulted, Guard: c.Guard}
@@ -193,28 +185,21 @@ var bladeCodec = store.Codec[BladeActual]{
 	},
 }
 
-var pduCodec = store.Codec[PDUActual]{
-	Write: func(w *snap.Writer, v PDUActual) {
-		w.Uint(uint64(v.State))
-		w.Int(int64(v.EnteredAt))
-		w.Int(int64(v.Guard))
-	},
-	Read: func(r *snap.Reader) (PDUActual, error) {
-		v := PDUActual{State: readState[PDUState](r, len(pduStateNames)), EnteredAt: clock.Tick(r.Int()), Guard: clock.Tick(r.Int())}
-		return v, r.Err()
-	},
-}
-
-var torCodec = store.Codec[TORActual]{
-	Write: func(w *snap.Writer, v TORActual) {
-		w.Uint(uint64(v.State))
-		w.Int(int64(v.EnteredAt))
-		w.Int(int64(v.Guard))
-	},
-	Read: func(r *snap.Reader) (TORActual, error) {
-		v := TORActual{State: readState[TORState](r, len(torStateNames)), EnteredAt: clock.Tick(r.Int()), Guard: clock.Tick(r.Int())}
-		return v, r.Err()
-	},
+// deviceCodec writes the records of devices of kind k, each state by the
+// kind's own number.
+func deviceCodec(k Kind) store.Codec[DeviceActual] {
+	dk := deviceKinds[k]
+	return store.Codec[DeviceActual]{
+		Write: func(w *snap.Writer, v DeviceActual) {
+			dk.writeState(w, v.State)
+			w.Int(int64(v.EnteredAt))
+			w.Int(int64(v.Guard))
+		},
+		Read: func(r *snap.Reader) (DeviceActual, error) {
+			v := DeviceActual{State: dk.readState(r), EnteredAt: clock.Tick(r.Int()), Guard: clock.Tick(r.Int())}
+			return v, r.Err()
+		},
+	}
 }
 
 var cableCodec = store.Codec[CableActual]{

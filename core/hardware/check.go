@@ -40,29 +40,25 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 			return err
 		}
 	}
-	for i := range m.PDUs {
-		p := &m.PDUs[i]
-		stuckFrom := p.stuckFrom == PDUWorking || p.stuckFrom == PDUOff || p.stuckFrom == PDUInvalid && p.State != PDUStuck
-		if p.State == PDUInvalid || !stuckFrom || p.EnteredAt > now || p.Guard > now {
-			return fmt.Errorf("%s: state %s (stuck from %s) since t=%d, guard t=%d, at t=%d", p.Path, p.State, p.stuckFrom, p.EnteredAt, p.Guard, now)
-		}
-		if err := checkRecord(m.Actual.PDUs, int32(i), p.Path, p.actual()); err != nil {
-			return err
-		}
-		if err := m.checkCables(now, p.Ports); err != nil {
-			return err
-		}
-	}
-	for i := range m.TORs {
-		t := &m.TORs[i]
-		if t.State == TORInvalid || t.EnteredAt > now || t.Guard > now {
-			return fmt.Errorf("%s: state %s since t=%d, guard t=%d, at t=%d", t.Path, t.State, t.EnteredAt, t.Guard, now)
-		}
-		if err := checkRecord(m.Actual.TORs, int32(i), t.Path, t.actual()); err != nil {
-			return err
-		}
-		if err := m.checkCables(now, t.Ports); err != nil {
-			return err
+	cables := 0
+	for _, k := range deviceKindsInOrder {
+		devs := m.devices(k)
+		for i := range devs {
+			d := &devs[i]
+			if !d.statesValid() || d.EnteredAt > now || d.Guard > now {
+				stuck := ""
+				if !d.kind().network {
+					stuck = fmt.Sprintf(" (stuck from %s)", d.stuckFrom)
+				}
+				return fmt.Errorf("%s: state %s%s since t=%d, guard t=%d, at t=%d", d.Path, d.State, stuck, d.EnteredAt, d.Guard, now)
+			}
+			if err := checkRecord(m.Actual.devices(k), int32(i), d.Path, d.actual()); err != nil {
+				return err
+			}
+			if err := m.checkCables(now, d.Ports); err != nil {
+				return err
+			}
+			cables += len(d.Ports)
 		}
 	}
 	for i := range m.Blades {
@@ -73,13 +69,6 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 		if err := checkRecord(m.Actual.Blades, int32(i), b.Path, b.actual()); err != nil {
 			return err
 		}
-	}
-	cables := 0
-	for i := range m.PDUs {
-		cables += len(m.PDUs[i].Ports)
-	}
-	for i := range m.TORs {
-		cables += len(m.TORs[i].Ports)
 	}
 	for _, t := range []struct {
 		name    string

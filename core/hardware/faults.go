@@ -43,51 +43,15 @@ func (m *Model) RepairBlade(sp *trace.Span, b int32) error {
 	return nil
 }
 
-// SetPDUStuck makes a PDU stop obeying (or obey again). A stuck PDU keeps
-// passing power as it did: "unresponsive, power may or may not still be on".
-func (m *Model) SetPDUStuck(sp *trace.Span, pi int32, stuck bool) error {
-	p := &m.PDUs[pi]
-	if stuck == (p.State == PDUStuck) {
-		return fmt.Errorf("%w: %s is already %s", ErrNoOperation, p.Path, p.State)
-	}
-	if stuck {
-		p.stuckFrom = p.State
-		m.enterPDU(sp, pi, PDUStuck, whyFaultInjected)
-		return nil
-	}
-	m.enterPDU(sp, pi, p.stuckFrom, whyRepaired)
-	return nil
-}
-
-// SetTORStuck makes a TOR stop obeying and answering (or recover). Its
-// ports keep forwarding traffic, so the blades behind it keep working while
-// nothing can reach them.
-func (m *Model) SetTORStuck(sp *trace.Span, ti int32, stuck bool) error {
-	t := &m.TORs[ti]
-	if stuck == (t.State == TORStuck) {
-		return fmt.Errorf("%w: %s is already %s", ErrNoOperation, t.Path, t.State)
-	}
-	to, why := TORWorking, whyRepaired
-	if stuck {
-		to, why = TORStuck, whyFaultInjected
-	}
-	m.enterTOR(sp, ti, to, why)
-	return nil
-}
-
 // SetCableFault breaks or mends the cable in a PDU's or TOR's port, given
 // by position in its Ports. A broken cable carries nothing and refuses to
 // be switched; the blade at its far end sees its input change.
 func (m *Model) SetCableFault(sp *trace.Span, dev Ref, slot int, faulted bool) error {
-	var ports []Cable
-	switch dev.Kind {
-	case KindPDU:
-		ports = m.PDUs[dev.Index].Ports
-	case KindTOR:
-		ports = m.TORs[dev.Index].Ports
-	default:
+	if !dev.Kind.IsDevice() {
 		return fmt.Errorf("%w: a %s has no cables", ErrInvalidTarget, dev.Kind)
 	}
+	d := m.device(dev)
+	ports := d.Ports
 	if slot < 0 || slot >= len(ports) {
 		return fmt.Errorf("%w: %s has no port at position %d", ErrInvalidTarget, m.Path(dev), slot)
 	}
@@ -98,23 +62,18 @@ func (m *Model) SetCableFault(sp *trace.Span, dev Ref, slot int, faulted bool) e
 	now := m.env.Now
 	c.Faulted = faulted
 	m.putCable(c)
-	if dev.Kind == KindPDU {
-		m.dirtyPDU(dev.Index)
-	} else {
-		m.dirtyTOR(dev.Index)
-	}
+	m.dirtyDevice(dev)
 	sp.Impact(trace.Modify, c.Path)
 	if faulted {
 		sp.Info(now, msgCableFaulted, trace.Str(c.Path))
 	} else {
 		sp.Info(now, msgCableMended, trace.Str(c.Path))
 	}
-	if c.Blade >= 0 && c.On {
-		if dev.Kind == KindPDU && m.PDUs[dev.Index].live() && m.PDUs[dev.Index].Def.Enabled {
-			m.sendPower(sp, c.Blade)
-		}
-		if dev.Kind == KindTOR && m.TORs[dev.Index].Def.Enabled {
+	if c.Blade >= 0 && c.On && d.passes() && d.Def.Enabled {
+		if d.kind().network {
 			m.sendNetwork(sp, c.Blade)
+		} else {
+			m.sendPower(sp, c.Blade)
 		}
 	}
 	return nil

@@ -93,15 +93,19 @@ func (m *Model) markDirty(e int32) {
 }
 
 func (m *Model) dirtyBlade(b int32) { m.markDirty(b) }
-func (m *Model) dirtyPDU(p int32)   { m.markDirty(m.elemOf(Ref{KindPDU, p})) }
 
-// dirtyTOR marks a TOR and every blade it links: their path may have changed.
-func (m *Model) dirtyTOR(t int32) {
+// dirtyDevice marks a PDU or TOR, and every blade a TOR links: their path
+// through the network may have changed.
+func (m *Model) dirtyDevice(ref Ref) {
 	if m.onHeartbeat == nil {
 		return
 	}
-	m.markDirty(m.elemOf(Ref{KindTOR, t}))
-	for _, c := range m.TORs[t].Ports {
+	m.markDirty(m.elemOf(ref))
+	d := m.device(ref)
+	if !d.kind().network {
+		return
+	}
+	for _, c := range d.Ports {
 		if c.Blade >= 0 {
 			m.markDirty(c.Blade)
 		}
@@ -117,10 +121,10 @@ func (m *Model) dirtyRack(ri int32) {
 		m.dirtyBlade(b)
 	}
 	for p := r.PDULo; p < r.PDUHi; p++ {
-		m.dirtyPDU(p)
+		m.dirtyDevice(Ref{KindPDU, p})
 	}
 	for t := r.TORLo; t < r.TORHi; t++ {
-		m.dirtyTOR(t)
+		m.dirtyDevice(Ref{KindTOR, t})
 	}
 }
 
@@ -155,14 +159,10 @@ func (m *Model) heartbeat(e int32) Heartbeat {
 		_, path := m.reach(ref.Index)
 		hb.Up = m.Racks[bl.Rack].State == RackWorking && path && bl.State.answers()
 		hb.State = bl.State.Reported()
-	case KindPDU:
-		p := &m.PDUs[ref.Index]
-		hb.Up = m.Racks[p.Rack].State == RackWorking && p.State != PDUStuck
-		hb.State, hb.Faulted = p.State.Reported(), faultedPorts(p.Ports)
-	case KindTOR:
-		t := &m.TORs[ref.Index]
-		hb.Up = m.Racks[t.Rack].State == RackWorking && t.State != TORStuck
-		hb.State, hb.Faulted = t.State.Reported(), faultedPorts(t.Ports)
+	case KindPDU, KindTOR:
+		d := m.device(ref)
+		hb.Up = m.Racks[d.Rack].State == RackWorking && d.State != DeviceStuck
+		hb.State, hb.Faulted = d.State.Reported(), faultedPorts(d.Ports)
 	}
 	if !hb.Up {
 		hb.State, hb.Faulted = views.StateNone, nil

@@ -117,8 +117,8 @@ type Model struct {
 	rand   [streamCount + 1]*rng.Source
 
 	Racks  []Rack
-	PDUs   []PDU
-	TORs   []TOR
+	PDUs   []Device
+	TORs   []Device
 	Blades []Blade
 	Actual *Actuals // the actual records of them all, in the store
 
@@ -144,7 +144,7 @@ type Rack struct {
 	zoneEnabled, enabled bool
 }
 
-// Cable is one port of a PDU or TOR and the cable plugged into it.
+// Cable is one port of a device (a PDU or TOR) and the cable plugged into it.
 type Cable struct {
 	Path    string // e.g. region/zone/rack/pdu/0/port/3
 	Place   views.Place
@@ -158,29 +158,6 @@ type Cable struct {
 
 // carries reports whether the cable passes power or traffic.
 func (c *Cable) carries() bool { return c.On && !c.Faulted }
-
-// PDU is a power distribution unit and its outlets.
-type PDU struct {
-	Path      string
-	Rack      int32
-	Def       *inventory.PDU
-	State     PDUState
-	EnteredAt clock.Tick
-	Guard     clock.Tick
-	Ports     []Cable
-	stuckFrom PDUState // the state it was stuck in, which decides whether it still passes power
-}
-
-// TOR is a top-of-rack switch and its ports.
-type TOR struct {
-	Path      string
-	Rack      int32
-	Def       *inventory.TOR
-	State     TORState
-	EnteredAt clock.Tick
-	Guard     clock.Tick
-	Ports     []Cable
-}
 
 // Blade is a server and its state machine.
 type Blade struct {
@@ -272,14 +249,14 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 	for _, p := range def.PDUs {
 		pi := int32(len(m.PDUs))
 		pp := fmt.Sprintf("%s/pdu/%d", path, p.Index)
-		m.PDUs = append(m.PDUs, PDU{Path: pp, Rack: ri, Def: p, EnteredAt: clock.Never, Ports: cables(pp, p.Ports, pi, true)})
+		m.PDUs = append(m.PDUs, Device{Kind: KindPDU, Path: pp, Rack: ri, Def: DeviceDef{p.Index, p.Enabled, p.Condition}, EnteredAt: clock.Never, Ports: cables(pp, p.Ports, pi, true)})
 	}
 	r.PDUHi = int32(len(m.PDUs))
 	r.TORLo = int32(len(m.TORs))
 	for _, t := range def.TORs {
 		ti := int32(len(m.TORs))
 		tp := fmt.Sprintf("%s/tor/%d", path, t.Index)
-		m.TORs = append(m.TORs, TOR{Path: tp, Rack: ri, Def: t, EnteredAt: clock.Never, Ports: cables(tp, t.Ports, ti, false)})
+		m.TORs = append(m.TORs, Device{Kind: KindTOR, Path: tp, Rack: ri, Def: DeviceDef{t.Index, t.Enabled, t.Condition}, EnteredAt: clock.Never, Ports: cables(tp, t.Ports, ti, false)})
 	}
 	r.TORHi = int32(len(m.TORs))
 	m.Racks = append(m.Racks, r)
@@ -302,9 +279,9 @@ func (m *Model) Start() {
 		m.putRack(ri)
 		for pi := r.PDULo; pi < r.PDUHi; pi++ {
 			p := &m.PDUs[pi]
-			p.State, p.EnteredAt, p.Guard = PDUWorking, now, now
+			p.State, p.EnteredAt, p.Guard = DeviceWorking, now, now
 			sp.Impact(trace.Create, p.Path)
-			m.putPDU(pi)
+			m.putDevice(Ref{KindPDU, pi})
 			for i := range p.Ports {
 				p.Ports[i].Guard = now
 				m.putCable(&p.Ports[i])
@@ -312,9 +289,9 @@ func (m *Model) Start() {
 		}
 		for ti := r.TORLo; ti < r.TORHi; ti++ {
 			t := &m.TORs[ti]
-			t.State, t.EnteredAt, t.Guard = TORWorking, now, now
+			t.State, t.EnteredAt, t.Guard = DeviceWorking, now, now
 			sp.Impact(trace.Create, t.Path)
-			m.putTOR(ti)
+			m.putDevice(Ref{KindTOR, ti})
 			for i := range t.Ports {
 				t.Ports[i].Guard = now
 				m.putCable(&t.Ports[i])
@@ -359,10 +336,8 @@ func (m *Model) Path(ref Ref) string {
 	switch ref.Kind {
 	case KindRack:
 		return m.Racks[ref.Index].Path
-	case KindPDU:
-		return m.PDUs[ref.Index].Path
-	case KindTOR:
-		return m.TORs[ref.Index].Path
+	case KindPDU, KindTOR:
+		return m.device(ref).Path
 	case KindBlade:
 		return m.Blades[ref.Index].Path
 	}

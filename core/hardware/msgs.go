@@ -6,8 +6,8 @@ import "github.com/cloudchamber/cloudchamber/core/trace"
 // hash covers the keys and arguments, the English is rendered when shown.
 var (
 	trBladeStates = trace.DefineEnum("hardware.blade-state", bladeStateNames[:])
-	trPDUStates   = trace.DefineEnum("hardware.pdu-state", pduStateNames[:])
-	trTORStates   = trace.DefineEnum("hardware.tor-state", torStateNames[:])
+	trPDUStates   = trace.DefineEnum("hardware.pdu-state", pduStateNames)
+	trTORStates   = trace.DefineEnum("hardware.tor-state", torStateNames)
 	trRackStates  = trace.DefineEnum("hardware.rack-state", rackStateNames[:])
 	trOps         = trace.DefineEnum("hardware.op", opNames[:])
 	trWhys        = trace.DefineEnum("hardware.why", whyNames[:])

@@ -159,10 +159,8 @@ func (m *Model) valid(r Ref) bool {
 	switch r.Kind {
 	case KindRack:
 		return r.Index >= 0 && int(r.Index) < len(m.Racks)
-	case KindPDU:
-		return r.Index >= 0 && int(r.Index) < len(m.PDUs)
-	case KindTOR:
-		return r.Index >= 0 && int(r.Index) < len(m.TORs)
+	case KindPDU, KindTOR:
+		return r.Index >= 0 && int(r.Index) < len(m.devices(r.Kind))
 	case KindBlade:
 		return r.Index >= 0 && int(r.Index) < len(m.Blades)
 	}
@@ -171,10 +169,8 @@ func (m *Model) valid(r Ref) bool {
 
 func (m *Model) rackOf(r Ref) *Rack {
 	switch r.Kind {
-	case KindPDU:
-		return &m.Racks[m.PDUs[r.Index].Rack]
-	case KindTOR:
-		return &m.Racks[m.TORs[r.Index].Rack]
+	case KindPDU, KindTOR:
+		return &m.Racks[m.device(r).Rack]
 	case KindBlade:
 		return &m.Racks[m.Blades[r.Index].Rack]
 	}
@@ -214,51 +210,42 @@ func (m *Model) setPorts(sp *trace.Span, ports []Cable, slot int32, on bool, gua
 // powerBlade switches the outlets that feed a blade, on every enabled PDU
 // that feeds it, then sends the blade its new power input.
 func (m *Model) powerBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) Reply {
-	now := m.env.Now
-	bl := &m.Blades[b]
-	handled, changed := false, false
-	var firstErr error
-	for _, f := range bl.feeds {
-		p := &m.PDUs[f.dev]
-		if !p.Def.Enabled {
-			continue
-		}
-		sp.Impact(trace.Execute, p.Path)
-		if p.State != PDUWorking {
-			sp.Info(now, msgPDUDropped, trace.Str(p.Path), trPDUStates.Of(uint8(p.State)))
-			continue
-		}
-		handled = true
-		m.setPorts(sp, p.Ports, f.slot, on, guard, &changed, &firstErr)
-	}
+	handled, changed, firstErr := m.switchCabled(sp, b, KindPDU, on, guard)
 	return m.outcome(sp, b, handled, changed, firstErr, "power is already "+onOff(on), m.sendPower)
 }
 
 // connectBlade switches the TOR ports that link a blade, on every enabled
 // TOR that links it, then sends the blade its new network input.
 func (m *Model) connectBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) Reply {
-	now := m.env.Now
-	bl := &m.Blades[b]
-	handled, changed := false, false
-	var firstErr error
-	for _, l := range bl.links {
-		t := &m.TORs[l.dev]
-		if !t.Def.Enabled {
-			continue
-		}
-		sp.Impact(trace.Execute, t.Path)
-		if t.State != TORWorking {
-			sp.Info(now, msgTORDropped, trace.Str(t.Path), trTORStates.Of(uint8(t.State)))
-			continue
-		}
-		handled = true
-		m.setPorts(sp, t.Ports, l.slot, on, guard, &changed, &firstErr)
-	}
+	handled, changed, firstErr := m.switchCabled(sp, b, KindTOR, on, guard)
 	what := "the network is already disconnected"
 	if on {
 		what = "the network is already connected"
 	}
 	return m.outcome(sp, b, handled, changed, firstErr, what, m.sendNetwork)
+}
+
+// switchCabled switches the ports of devices of kind k cabled to a blade,
+// on every enabled device; handled is whether any working one took the
+// command.
+func (m *Model) switchCabled(sp *trace.Span, b int32, k Kind, on bool, guard clock.Tick) (handled, changed bool, firstErr error) {
+	now := m.env.Now
+	devs := m.devices(k)
+	for _, f := range m.Blades[b].cabled(k) {
+		d := &devs[f.dev]
+		if !d.Def.Enabled {
+			continue
+		}
+		sp.Impact(trace.Execute, d.Path)
+		if d.State != DeviceWorking {
+			dk := d.kind()
+			sp.Info(now, dk.msgDropped, trace.Str(d.Path), dk.stateArg(d.State))
+			continue
+		}
+		handled = true
+		m.setPorts(sp, d.Ports, f.slot, on, guard, &changed, &firstErr)
+	}
+	return handled, changed, firstErr
 }
 
 func (m *Model) outcome(sp *trace.Span, b int32, handled, changed bool, firstErr error, noop string,
@@ -275,30 +262,19 @@ func (m *Model) outcome(sp *trace.Span, b int32, handled, changed bool, firstErr
 	return Reply{Err: fmt.Errorf("%w: %s", ErrNoOperation, noop)}
 }
 
-// pduLive reports whether a PDU passes power: working, or stuck while it
-// was working (a stuck PDU no longer obeys, but keeps doing what it did).
-func (p *PDU) live() bool {
-	return p.State == PDUWorking || p.State == PDUStuck && p.stuckFrom == PDUWorking
-}
-
-// powerInput is whether any enabled, live PDU feeds the blade over a cable
-// that carries.
-func (m *Model) powerInput(b int32) bool {
-	for _, f := range m.Blades[b].feeds {
-		p := &m.PDUs[f.dev]
-		if p.Def.Enabled && p.live() && p.Ports[f.slot].carries() {
-			return true
-		}
-	}
-	return false
-}
+// powerInput is whether any enabled PDU that passes power feeds the blade
+// over a cable that carries.
+func (m *Model) powerInput(b int32) bool { return m.inputFrom(b, KindPDU) }
 
 // networkInput is whether any enabled TOR links the blade over a cable that
 // carries (a stuck TOR still forwards traffic; it only stops obeying).
-func (m *Model) networkInput(b int32) bool {
-	for _, l := range m.Blades[b].links {
-		t := &m.TORs[l.dev]
-		if t.Def.Enabled && t.Ports[l.slot].carries() {
+func (m *Model) networkInput(b int32) bool { return m.inputFrom(b, KindTOR) }
+
+func (m *Model) inputFrom(b int32, k Kind) bool {
+	devs := m.devices(k)
+	for _, f := range m.Blades[b].cabled(k) {
+		d := &devs[f.dev]
+		if d.Def.Enabled && d.passes() && d.Ports[f.slot].carries() {
 			return true
 		}
 	}
@@ -329,19 +305,19 @@ func (m *Model) powerPDU(sp *trace.Span, pi int32, on bool, guard clock.Tick) Re
 	p := &m.PDUs[pi]
 	sp.Impact(trace.Execute, p.Path)
 	switch {
-	case p.State == PDUStuck:
+	case p.State == DeviceStuck:
 		sp.Info(now, msgStuckDropped, trace.Str(p.Path))
 		return Reply{Dropped: true}
-	case on == (p.State == PDUWorking):
+	case on == (p.State == DeviceWorking):
 		return Reply{Err: fmt.Errorf("%w: %s is already %s", ErrNoOperation, p.Path, onOff(on))}
 	case guard < p.Guard:
 		return Reply{Err: tooLate(p.Path, guard, p.Guard)}
 	}
-	to, why := PDUOff, whySwitchedOff
+	to, why := DeviceOff, whySwitchedOff
 	if on {
-		to, why = PDUWorking, whySwitchedOn
+		to, why = DeviceWorking, whySwitchedOn
 	}
-	m.enterPDU(sp, pi, to, why)
+	m.enterDevice(sp, Ref{KindPDU, pi}, to, why)
 	m.notifyFed(sp, pi)
 	return Reply{}
 }
@@ -360,30 +336,12 @@ func (m *Model) notifyFed(sp *trace.Span, pi int32) {
 	}
 }
 
-func (m *Model) enterPDU(sp *trace.Span, pi int32, s PDUState, why why) {
-	now := m.env.Now
-	p := &m.PDUs[pi]
-	sp.Info(now, msgPDUEnter, trace.Str(p.Path), trPDUStates.Of(uint8(p.State)), trPDUStates.Of(uint8(s)), why.arg())
-	sp.Impact(trace.Modify, p.Path)
-	p.State, p.EnteredAt, p.Guard = s, now, now
-	m.putPDU(pi)
-}
-
-func (m *Model) enterTOR(sp *trace.Span, ti int32, s TORState, why why) {
-	now := m.env.Now
-	t := &m.TORs[ti]
-	sp.Info(now, msgTOREnter, trace.Str(t.Path), trTORStates.Of(uint8(t.State)), trTORStates.Of(uint8(s)), why.arg())
-	sp.Impact(trace.Modify, t.Path)
-	t.State, t.EnteredAt, t.Guard = s, now, now
-	m.putTOR(ti)
-}
-
 // reach finds a working path through the network to a blade: an enabled,
 // working TOR whose port to the blade carries. It returns the TOR's index.
 func (m *Model) reach(b int32) (int32, bool) {
 	for _, l := range m.Blades[b].links {
 		t := &m.TORs[l.dev]
-		if t.Def.Enabled && t.State == TORWorking && t.Ports[l.slot].carries() {
+		if t.Def.Enabled && t.State == DeviceWorking && t.Ports[l.slot].carries() {
 			return l.dev, true
 		}
 	}
@@ -461,22 +419,14 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 		}
 		sp.Impact(trace.Read, bl.Path)
 		return Reply{Status: Status{Path: bl.Path, Kind: KindBlade, State: bl.State.Reported(), EnteredAt: bl.EnteredAt}}
-	case KindPDU:
-		p := &m.PDUs[r.Index]
-		if p.State == PDUStuck {
-			sp.Info(now, msgStuckSilent, trace.Str(p.Path))
+	case KindPDU, KindTOR:
+		d := m.device(r)
+		if d.State == DeviceStuck {
+			sp.Info(now, msgStuckSilent, trace.Str(d.Path))
 			return Reply{Dropped: true}
 		}
-		sp.Impact(trace.Read, p.Path)
-		return Reply{Status: Status{Path: p.Path, Kind: KindPDU, State: p.State.Reported(), EnteredAt: p.EnteredAt, Cables: cableStatus(p.Ports)}}
-	case KindTOR:
-		t := &m.TORs[r.Index]
-		if t.State == TORStuck {
-			sp.Info(now, msgStuckSilent, trace.Str(t.Path))
-			return Reply{Dropped: true}
-		}
-		sp.Impact(trace.Read, t.Path)
-		return Reply{Status: Status{Path: t.Path, Kind: KindTOR, State: t.State.Reported(), EnteredAt: t.EnteredAt, Cables: cableStatus(t.Ports)}}
+		sp.Impact(trace.Read, d.Path)
+		return Reply{Status: Status{Path: d.Path, Kind: d.Kind, State: d.State.Reported(), EnteredAt: d.EnteredAt, Cables: cableStatus(d.Ports)}}
 	}
 	return Reply{Err: fmt.Errorf("%w: a %s has no status of its own", ErrInvalidTarget, r.Kind)}
 }

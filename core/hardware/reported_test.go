@@ -11,12 +11,14 @@ func TestReportedStatesKeepTheirNames(t *testing.T) {
 	for _, s := range BladeStates() {
 		require.Equal(t, s.String(), s.Reported().String())
 	}
-	for s := PDUInvalid; int(s) < len(pduStateNames); s++ {
+	for s := DeviceInvalid; s < deviceStateCount; s++ {
 		require.Equal(t, s.String(), s.Reported().String())
 	}
-	for s := TORInvalid; int(s) < len(torStateNames); s++ {
-		require.Equal(t, s.String(), s.Reported().String())
+	for _, k := range deviceKindsInOrder {
+		for n, s := range deviceKinds[k].states {
+			require.Equal(t, [][]string{pduStateNames, torStateNames}[k-KindPDU][n], s.String(), "%s state %d", k, n)
+		}
 	}
-	require.Equal(t, BladeWorking.Reported(), PDUWorking.Reported(), "one value for a state the kinds share")
+	require.Equal(t, BladeWorking.Reported(), DeviceWorking.Reported(), "one value for a state the kinds share")
 	require.Panics(t, func() { BladeState(200).Reported() })
 }

@@ -22,22 +22,19 @@ func (m *Model) MarshalSnapshot(w *snap.Writer) {
 		w.Uint(uint64(r.State))
 		w.Int(int64(r.EnteredAt))
 	}
-	w.Uint(uint64(len(m.PDUs)))
-	for i := range m.PDUs {
-		p := &m.PDUs[i]
-		w.Uint(uint64(p.State))
-		w.Uint(uint64(p.stuckFrom))
-		w.Int(int64(p.EnteredAt))
-		w.Int(int64(p.Guard))
-		writeCables(w, p.Ports)
-	}
-	w.Uint(uint64(len(m.TORs)))
-	for i := range m.TORs {
-		t := &m.TORs[i]
-		w.Uint(uint64(t.State))
-		w.Int(int64(t.EnteredAt))
-		w.Int(int64(t.Guard))
-		writeCables(w, t.Ports)
+	for _, k := range deviceKindsInOrder {
+		dk, devs := deviceKinds[k], m.devices(k)
+		w.Uint(uint64(len(devs)))
+		for i := range devs {
+			d := &devs[i]
+			dk.writeState(w, d.State)
+			if !dk.network {
+				dk.writeState(w, d.stuckFrom)
+			}
+			w.Int(int64(d.EnteredAt))
+			w.Int(int64(d.Guard))
+			writeCables(w, d.Ports)
+		}
 	}
 	w.Uint(uint64(len(m.Blades)))
 	for i := range m.Blades {
@@ -84,24 +81,20 @@ func (m *Model) UnmarshalSnapshot(r *snap.Reader) error {
 		m.Racks[i].State = readState[RackState](r, len(rackStateNames))
 		m.Racks[i].EnteredAt = clock.Tick(r.Int())
 	}
-	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.PDUs)) {
-		return r.Failf("snapshot has %d PDUs, the inventory %d", n, len(m.PDUs))
-	}
-	for i := range m.PDUs {
-		p := &m.PDUs[i]
-		p.State = readState[PDUState](r, len(pduStateNames))
-		p.stuckFrom = readState[PDUState](r, len(pduStateNames))
-		p.EnteredAt, p.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
-		readCables(r, p.Ports)
-	}
-	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.TORs)) {
-		return r.Failf("snapshot has %d TORs, the inventory %d", n, len(m.TORs))
-	}
-	for i := range m.TORs {
-		t := &m.TORs[i]
-		t.State = readState[TORState](r, len(torStateNames))
-		t.EnteredAt, t.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
-		readCables(r, t.Ports)
+	for _, k := range deviceKindsInOrder {
+		dk, devs := deviceKinds[k], m.devices(k)
+		if n := r.Uint(); r.Err() == nil && n != uint64(len(devs)) {
+			return r.Failf("snapshot has %d %s, the inventory %d", n, dk.plural, len(devs))
+		}
+		for i := range devs {
+			d := &devs[i]
+			d.State = dk.readState(r)
+			if !dk.network {
+				d.stuckFrom = dk.readState(r)
+			}
+			d.EnteredAt, d.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
+			readCables(r, d.Ports)
+		}
 	}
 	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.Blades)) {
 		return r.Failf("snapshot has %d blades, the inventory %d", n, len(m.Blades))

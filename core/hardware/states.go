@@ -2,7 +2,6 @@ package hardware
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
@@ -57,51 +56,6 @@ func (s BladeState) answers() bool {
 	return false
 }
 
-// PDUState is the state of a PDU (the original's PduState.SM).
-type PDUState uint8
-
-const (
-	PDUInvalid PDUState = iota
-	PDUWorking
-	PDUOff
-	PDUStuck
-)
-
-var pduStateNames = [...]string{"invalid", "working", "off", "stuck"}
-
-func (s PDUState) String() string { return enumName(pduStateNames[:], uint8(s), "pdu state") }
-
-// PDUStateNames lists the names of the PDU states, in order ("invalid" left out).
-func PDUStateNames() []string { return slices.Clone(pduStateNames[1:]) }
-
-// ParsePDUState reads a PDU state's name.
-func ParsePDUState(s string) (PDUState, error) {
-	v, err := parseEnum(pduStateNames[:], s, "pdu state")
-	return PDUState(v), err
-}
-
-// TORState is the state of a top-of-rack switch (the original's TorState.SM).
-type TORState uint8
-
-const (
-	TORInvalid TORState = iota
-	TORWorking
-	TORStuck
-)
-
-var torStateNames = [...]string{"invalid", "working", "stuck"}
-
-func (s TORState) String() string { return enumName(torStateNames[:], uint8(s), "tor state") }
-
-// TORStateNames lists the names of the TOR states, in order ("invalid" left out).
-func TORStateNames() []string { return slices.Clone(torStateNames[1:]) }
-
-// ParseTORState reads a TOR state's name.
-func ParseTORState(s string) (TORState, error) {
-	v, err := parseEnum(torStateNames[:], s, "tor state")
-	return TORState(v), err
-}
-
 // RackState is the state of a rack's own state machine.
 type RackState uint8
 
@@ -119,19 +73,9 @@ func (s RackState) String() string { return enumName(rackStateNames[:], uint8(s)
 // Reported is the state as the blade reports it to the control plane.
 func (s BladeState) Reported() views.State { return reportedState(bladeReported, uint8(s)) }
 
-// Reported is the state as the PDU reports it to the control plane.
-func (s PDUState) Reported() views.State { return reportedState(pduReported, uint8(s)) }
-
-// Reported is the state as the TOR reports it to the control plane.
-func (s TORState) Reported() views.State { return reportedState(torReported, uint8(s)) }
-
 // The reported states of each kind's states, by name: the control plane's
 // enum names each state as the hardware does.
-var (
-	bladeReported = reportedStates(bladeStateNames[:])
-	pduReported   = reportedStates(pduStateNames[:])
-	torReported   = reportedStates(torStateNames[:])
-)
+var bladeReported = reportedStates(bladeStateNames[:])
 
 func reportedStates(names []string) []views.State {
 	out := make([]views.State, len(names))

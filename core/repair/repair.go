@@ -500,8 +500,8 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		}
 	case hardware.KindPDU:
 		p := &m.hw.PDUs[ref.Index]
-		if p.State == hardware.PDUStuck {
-			fix(m.hw.SetPDUStuck(sp, ref.Index, false), msgFixPDU)
+		if p.State == hardware.DeviceStuck {
+			fix(m.hw.SetStuck(sp, ref, false), msgFixPDU)
 		}
 		for i := range p.Ports {
 			if p.Ports[i].Faulted {
@@ -510,8 +510,8 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		}
 	case hardware.KindTOR:
 		t := &m.hw.TORs[ref.Index]
-		if t.State == hardware.TORStuck {
-			fix(m.hw.SetTORStuck(sp, ref.Index, false), msgFixTOR)
+		if t.State == hardware.DeviceStuck {
+			fix(m.hw.SetStuck(sp, ref, false), msgFixTOR)
 		}
 		for i := range t.Ports {
 			if t.Ports[i].Faulted {

@@ -26,8 +26,8 @@ func Kinds() []rules.Kind {
 	}
 	return []rules.Kind{
 		{Name: "blade", Facts: slices.Concat(common, []string{"tor-unavailable", "pdu-unavailable", "cable-faulted", "has-workloads"}, states(blade))},
-		{Name: "pdu", Facts: slices.Concat(common, []string{"reports-faulted"}, states(hardware.PDUStateNames()))},
-		{Name: "tor", Facts: slices.Concat(common, []string{"reports-faulted"}, states(hardware.TORStateNames()))},
+		{Name: "pdu", Facts: slices.Concat(common, []string{"reports-faulted"}, states(hardware.DeviceStateNames(hardware.KindPDU)))},
+		{Name: "tor", Facts: slices.Concat(common, []string{"reports-faulted"}, states(hardware.DeviceStateNames(hardware.KindTOR)))},
 	}
 }
 

@@ -79,7 +79,7 @@ func TestBuiltinFlappingTOR(t *testing.T) {
 	assert.Empty(t, w.spans("repair: technician "+first), "no technician for a blade that was only cut off")
 	st := w.Control().Faults.Stats()
 	assert.Equal(t, int64(1), st.Repaired, "a technician replaced the flapping TOR")
-	assert.Equal(t, hardware.TORWorking, w.Hardware().TORs[5].State)
+	assert.Equal(t, hardware.DeviceWorking, w.Hardware().TORs[5].State)
 }
 
 func TestBuiltinPDUOutage(t *testing.T) {
@@ -89,7 +89,7 @@ func TestBuiltinPDUOutage(t *testing.T) {
 	hosted := instancesOn(w.World, "standard/standard/rack4/blade/6")
 	require.NotEmpty(t, hosted)
 	require.NoError(t, w.RunUntil(100))
-	assert.Equal(t, hardware.PDUOff, w.Hardware().PDUs[3].State, "the fault at 100")
+	assert.Equal(t, hardware.DeviceOff, w.Hardware().PDUs[3].State, "the fault at 100")
 	require.NoError(t, w.RunUntil(130))
 	assert.NotEmpty(t, w.spans("repair: power-on "+pdu), "switched back on by the repair manager")
 	for _, i := range hosted {

@@ -181,7 +181,7 @@ func TestStuckTORPartition(t *testing.T) {
 	assert.Empty(t, w.spans("repair: technician standard/standard/rack2/blade/"), "the blades wait for their TOR")
 	require.NotEmpty(t, w.spans("repair: technician "+tor))
 	require.NoError(t, w.RunUntil(400))
-	assert.Equal(t, hardware.TORWorking, hw.TORs[1].State)
+	assert.Equal(t, hardware.DeviceWorking, hw.TORs[1].State)
 	for b := r.BladeLo; b < r.BladeHi; b++ {
 		assert.Equal(t, views.Healthy, observed(w.World, hw.Blades[b].Path).Health)
 	}
@@ -232,11 +232,11 @@ func TestInjectionsLifecycle(t *testing.T) {
 	w.apply(t, 62, inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack2/tor/0", Flap: &faults.Flap{On: 5, Off: 5}}))
 	w.apply(t, 63, scenario.Command{Do: scenario.PauseFault, ID: 2})
 	assert.Equal(t, faults.Paused, in.Injections()[1].State)
-	assert.Equal(t, hardware.TORWorking, w.Hardware().TORs[1].State, "pausing takes the fault out")
+	assert.Equal(t, hardware.DeviceWorking, w.Hardware().TORs[1].State, "pausing takes the fault out")
 	w.apply(t, 64, scenario.Command{Do: scenario.ResumeFault, ID: 2})
-	assert.Equal(t, hardware.TORStuck, w.Hardware().TORs[1].State)
+	assert.Equal(t, hardware.DeviceStuck, w.Hardware().TORs[1].State)
 	w.apply(t, 65, scenario.Command{Do: scenario.RemoveFault, ID: 2})
-	assert.Equal(t, hardware.TORWorking, w.Hardware().TORs[1].State)
+	assert.Equal(t, hardware.DeviceWorking, w.Hardware().TORs[1].State)
 	_, err := w.Apply(scenario.Command{Do: scenario.RemoveFault, ID: 2})
 	require.NoError(t, err, "recorded: the reply says why")
 	_, err = w.Apply(scenario.Command{Do: scenario.PauseFault, ID: 9})
@@ -250,10 +250,10 @@ func TestInjectionsLifecycle(t *testing.T) {
 	} {
 		w.apply(t, 70, inject(s))
 	}
-	assert.Equal(t, hardware.PDUStuck, w.Hardware().PDUs[2].State)
-	assert.Equal(t, hardware.PDUOff, w.Hardware().PDUs[3].State)
+	assert.Equal(t, hardware.DeviceStuck, w.Hardware().PDUs[2].State)
+	assert.Equal(t, hardware.DeviceOff, w.Hardware().PDUs[3].State)
 	assert.True(t, w.Hardware().TORs[4].Ports[2].Faulted)
-	assert.Equal(t, hardware.PDUOff, w.Hardware().PDUs[5].State)
+	assert.Equal(t, hardware.DeviceOff, w.Hardware().PDUs[5].State)
 	_, err = w.Apply(inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack1/blade/1"}))
 	assert.ErrorContains(t, err, "tor-stuck: standard/standard/rack1/blade/1 is a blade")
 

@@ -377,12 +377,12 @@ func (e *scriptEnv) state(t *testing.T, ref hardware.Ref) string {
 			}
 		}
 	case hardware.KindPDU:
-		var v hardware.PDUActual
+		var v hardware.DeviceActual
 		if v, ok = act.PDUs.Get(ref.Index); ok {
 			s = fmt.Sprintf("%s since t=%d", v.State, v.EnteredAt)
 		}
 	case hardware.KindTOR:
-		var v hardware.TORActual
+		var v hardware.DeviceActual
 		if v, ok = act.TORs.Get(ref.Index); ok {
 			s = fmt.Sprintf("%s since t=%d", v.State, v.EnteredAt)
 		}

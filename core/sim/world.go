@@ -367,11 +367,7 @@ func (w *World) run(c scenario.Command, who uint8) hardware.Reply {
 		err = w.hw.RepairBlade(sp, ref.Index)
 	case scenario.Stick, scenario.Unstick:
 		stuck := c.Do == scenario.Stick
-		if ref.Kind == hardware.KindPDU {
-			err = w.hw.SetPDUStuck(sp, ref.Index, stuck)
-		} else {
-			err = w.hw.SetTORStuck(sp, ref.Index, stuck)
-		}
+		err = w.hw.SetStuck(sp, ref, stuck)
 	case scenario.BreakCable, scenario.MendCable:
 		slot, _ := w.portSlot(ref, c.Port)
 		err = w.hw.SetCableFault(sp, ref, slot, c.Do == scenario.BreakCable)
