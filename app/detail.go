@@ -66,8 +66,8 @@ func (d *DetailCard) Render() app.UI {
 	} else {
 		obs = []field{{"", "no monitor (no control plane)"}}
 	}
-	portRows := func(ports []hardware.Cable) {
-		for _, p := range ports {
+	portRows := func() {
+		for _, p := range hw.Ports(ref) {
 			to := "not cabled"
 			if p.Blade >= 0 {
 				to = hw.Blades[p.Blade].Path
@@ -97,12 +97,7 @@ func (d *DetailCard) Render() app.UI {
 			plural(cp.Cores, "core"), cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), plural(u.Instances, "instance"), milliText(u.MilliCores), u.MemoryMB))
 		power, network := hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
-			var cb hardware.Cable
-			if p.Dev.Kind == hardware.KindPDU {
-				cb = hw.PDUs[p.Dev.Index].Ports[p.Slot]
-			} else {
-				cb = hw.TORs[p.Dev.Index].Ports[p.Slot]
-			}
+			cb := hw.Cable(p)
 			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", cb.Path, cableState(hw, p.Dev, cb))))
 		}
 		if hasControl {
@@ -127,7 +122,7 @@ func (d *DetailCard) Render() app.UI {
 		p := &hw.PDUs[ref.Index]
 		def = []field{{"index", fmt.Sprint(p.Def.Index)}, {"enabled", fmt.Sprint(p.Def.Enabled)}, {"condition", p.Def.Condition.String()}, {"ports", fmt.Sprint(len(p.Ports))}}
 		act = []field{{"state", p.State.String()}, {"since", fmt.Sprintf("t=%d", p.EnteredAt)}}
-		portRows(p.Ports)
+		portRows()
 		if hasControl {
 			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
 		}
@@ -135,7 +130,7 @@ func (d *DetailCard) Render() app.UI {
 		t := &hw.TORs[ref.Index]
 		def = []field{{"index", fmt.Sprint(t.Def.Index)}, {"enabled", fmt.Sprint(t.Def.Enabled)}, {"condition", t.Def.Condition.String()}, {"ports", fmt.Sprint(len(t.Ports))}}
 		act = []field{{"state", t.State.String()}, {"since", fmt.Sprintf("t=%d", t.EnteredAt)}}
-		portRows(t.Ports)
+		portRows()
 		if hasControl {
 			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
 		}

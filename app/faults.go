@@ -64,15 +64,8 @@ func faultKindsFor(k hardware.Kind) []faults.Kind {
 // cabledPorts are a PDU's or TOR's ports with a cable plugged in (nil for
 // other elements).
 func cabledPorts(hw *hardware.Model, ref hardware.Ref) []hardware.Cable {
-	var ports []hardware.Cable
-	switch ref.Kind {
-	case hardware.KindPDU:
-		ports = hw.PDUs[ref.Index].Ports
-	case hardware.KindTOR:
-		ports = hw.TORs[ref.Index].Ports
-	}
 	var out []hardware.Cable
-	for _, c := range ports {
+	for _, c := range hw.Ports(ref) {
 		if c.To != (inventory.Hardware{}) {
 			out = append(out, c)
 		}

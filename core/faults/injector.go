@@ -221,7 +221,7 @@ func (in *Injector) checkTarget(s Spec) error {
 		return fmt.Errorf("%s: %s is a %s", s.Kind, s.Target, ref.Kind)
 	}
 	if s.Kind == CableFault {
-		if _, ok := in.slot(ref, s.Port); !ok {
+		if _, ok := in.hw.PortSlot(ref, s.Port); !ok {
 			return fmt.Errorf("%s: %s has no port %d", s.Kind, s.Target, s.Port)
 		}
 	}
@@ -229,12 +229,9 @@ func (in *Injector) checkTarget(s Spec) error {
 }
 
 // cableOf is the cable at a checked port of a PDU or TOR.
-func (in *Injector) cableOf(dev hardware.Ref, port int64) *hardware.Cable {
-	slot, _ := in.slot(dev, port)
-	if dev.Kind == hardware.KindPDU {
-		return &in.hw.PDUs[dev.Index].Ports[slot]
-	}
-	return &in.hw.TORs[dev.Index].Ports[slot]
+func (in *Injector) cableOf(dev hardware.Ref, port int64) hardware.Cable {
+	p, _ := in.hw.PortSlot(dev, port)
+	return in.hw.Cable(p)
 }
 
 // enabled is whether the element a fault lands on is enabled, which puts
@@ -313,17 +310,6 @@ func (in *Injector) began(x *Injection) {
 	in.kindStats(x.Spec.Kind).Faults++
 }
 
-func (in *Injector) slot(dev hardware.Ref, port int64) (int, bool) {
-	var ports []hardware.Cable
-	if dev.Kind == hardware.KindPDU {
-		ports = in.hw.PDUs[dev.Index].Ports
-	} else {
-		ports = in.hw.TORs[dev.Index].Ports
-	}
-	i := slices.IndexFunc(ports, func(c hardware.Cable) bool { return c.Port == port })
-	return i, i >= 0
-}
-
 // Inject puts a fault in now, traced under sp. It returns the injection's id.
 func (in *Injector) Inject(sp *trace.Span, s Spec) (uint64, error) {
 	if err := in.Check(s); err != nil {
@@ -382,9 +368,9 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 	case TORStuck:
 		err = in.hw.SetStuck(sp, ref, on)
 	case CableFault:
-		slot, _ := in.slot(ref, x.Spec.Port)
-		key = in.cableOf(ref, x.Spec.Port).Place
-		err = in.hw.SetCableFault(sp, ref, slot, on)
+		p, _ := in.hw.PortSlot(ref, x.Spec.Port)
+		key = in.hw.Cable(p).Place
+		err = in.hw.SetCableFault(sp, p, on)
 	case RackPower:
 		r := &in.hw.Racks[ref.Index]
 		for p := r.PDULo; p < r.PDUHi; p++ {

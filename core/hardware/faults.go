@@ -43,10 +43,11 @@ func (m *Model) RepairBlade(sp *trace.Span, b int32) error {
 	return nil
 }
 
-// SetCableFault breaks or mends the cable in a PDU's or TOR's port, given
-// by position in its Ports. A broken cable carries nothing and refuses to
-// be switched; the blade at its far end sees its input change.
-func (m *Model) SetCableFault(sp *trace.Span, dev Ref, slot int, faulted bool) error {
+// SetCableFault breaks or mends the cable in a PDU's or TOR's port. A
+// broken cable carries nothing and refuses to be switched; the blade at its
+// far end sees its input change.
+func (m *Model) SetCableFault(sp *trace.Span, p PortRef, faulted bool) error {
+	dev, slot := p.Dev, int(p.Slot)
 	if !dev.Kind.IsDevice() {
 		return fmt.Errorf("%w: a %s has no cables", ErrInvalidTarget, dev.Kind)
 	}

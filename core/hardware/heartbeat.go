@@ -201,21 +201,3 @@ func (m *Model) resyncHeartbeats() {
 	}
 	m.dirty = m.dirty[:0]
 }
-
-// PortRef is one port of a PDU or TOR.
-type PortRef struct {
-	Dev  Ref
-	Slot int32 // position in the device's Ports
-}
-
-// BladeCables are the PDU outlets and TOR ports cabled to a blade, from
-// the inventory's cabling.
-func (m *Model) BladeCables(b int32) (power, network []PortRef) {
-	for _, f := range m.Blades[b].feeds {
-		power = append(power, PortRef{Ref{KindPDU, f.dev}, f.slot})
-	}
-	for _, l := range m.Blades[b].links {
-		network = append(network, PortRef{Ref{KindTOR, l.dev}, l.slot})
-	}
-	return power, network
-}

@@ -172,7 +172,7 @@ func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
 		power, network := m.hw.BladeCables(b)
 		for _, p := range append(power, network...) {
 			o := m.observed(m.hw.Element(p.Dev))
-			if slices.Contains(o.Faulted, m.portOf(p)) {
+			if slices.Contains(o.Faulted, m.hw.Cable(p).Port) {
 				f.Set(m.facts.cableFaulted)
 				break
 			}

@@ -209,13 +209,6 @@ func (m *Manager) target(e int32) views.Target {
 	return t
 }
 
-func (m *Manager) portOf(p hardware.PortRef) int64 {
-	if p.Dev.Kind == hardware.KindPDU {
-		return m.hw.PDUs[p.Dev.Index].Ports[p.Slot].Port
-	}
-	return m.hw.TORs[p.Dev.Index].Ports[p.Slot].Port
-}
-
 // consider decides what to do about element e, unless it is waiting for
 // an earlier action (duplicate suppression) or is with a technician.
 // link ties the decision to the span that caused it (0: none).
@@ -412,26 +405,15 @@ func (m *Manager) faultKeys(e int32) []views.Place {
 	case hardware.KindBlade:
 		power, network := m.hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
-			keys = append(keys, m.cable(p).Place)
+			keys = append(keys, m.hw.Cable(p).Place)
 		}
-	case hardware.KindPDU:
-		for _, c := range m.hw.PDUs[ref.Index].Ports {
-			keys = append(keys, c.Place)
-		}
-	case hardware.KindTOR:
-		for _, c := range m.hw.TORs[ref.Index].Ports {
+	case hardware.KindPDU, hardware.KindTOR:
+		for _, c := range m.hw.Ports(ref) {
 			keys = append(keys, c.Place)
 		}
 	}
 	m.keys = keys
 	return keys
-}
-
-func (m *Manager) cable(p hardware.PortRef) *hardware.Cable {
-	if p.Dev.Kind == hardware.KindPDU {
-		return &m.hw.PDUs[p.Dev.Index].Ports[p.Slot]
-	}
-	return &m.hw.TORs[p.Dev.Index].Ports[p.Slot]
 }
 
 // Handle runs the repair manager's timers.
@@ -494,8 +476,8 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		}
 		power, network := m.hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
-			if m.cable(p).Faulted {
-				fix(m.hw.SetCableFault(sp, p.Dev, int(p.Slot), false), msgFixCable, trace.Str(m.cable(p).Path))
+			if c := m.hw.Cable(p); c.Faulted {
+				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(c.Path))
 			}
 		}
 	case hardware.KindPDU:
@@ -503,9 +485,9 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		if p.State == hardware.DeviceStuck {
 			fix(m.hw.SetStuck(sp, ref, false), msgFixPDU)
 		}
-		for i := range p.Ports {
-			if p.Ports[i].Faulted {
-				fix(m.hw.SetCableFault(sp, ref, i, false), msgFixCable, trace.Str(p.Ports[i].Path))
+		for p, c := range m.hw.Ports(ref) {
+			if c.Faulted {
+				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(c.Path))
 			}
 		}
 	case hardware.KindTOR:
@@ -513,9 +495,9 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		if t.State == hardware.DeviceStuck {
 			fix(m.hw.SetStuck(sp, ref, false), msgFixTOR)
 		}
-		for i := range t.Ports {
-			if t.Ports[i].Faulted {
-				fix(m.hw.SetCableFault(sp, ref, i, false), msgFixCable, trace.Str(t.Ports[i].Path))
+		for p, c := range m.hw.Ports(ref) {
+			if c.Faulted {
+				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(c.Path))
 			}
 		}
 	}

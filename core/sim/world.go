@@ -299,7 +299,7 @@ func (w *World) checkTarget(c scenario.Command) error {
 		return fmt.Errorf("%s: %s is a %s", c.Do, c.Target, ref.Kind)
 	}
 	if c.Do == scenario.BreakCable || c.Do == scenario.MendCable {
-		if _, ok := w.portSlot(ref, c.Port); !ok {
+		if _, ok := w.hw.PortSlot(ref, c.Port); !ok {
 			return fmt.Errorf("%s: %s has no port %d", c.Do, c.Target, c.Port)
 		}
 	}
@@ -319,17 +319,6 @@ var targetKinds = map[scenario.Op][]hardware.Kind{
 	scenario.BreakCable:  {hardware.KindPDU, hardware.KindTOR},
 	scenario.MendCable:   {hardware.KindPDU, hardware.KindTOR},
 	scenario.StopRack:    {hardware.KindRack},
-}
-
-func (w *World) portSlot(dev hardware.Ref, port int64) (int, bool) {
-	var ports []hardware.Cable
-	if dev.Kind == hardware.KindPDU {
-		ports = w.hw.PDUs[dev.Index].Ports
-	} else {
-		ports = w.hw.TORs[dev.Index].Ports
-	}
-	i := slices.IndexFunc(ports, func(c hardware.Cable) bool { return c.Port == port })
-	return i, i >= 0
 }
 
 // run executes a checked command in a root span of its own.
@@ -369,8 +358,8 @@ func (w *World) run(c scenario.Command, who uint8) hardware.Reply {
 		stuck := c.Do == scenario.Stick
 		err = w.hw.SetStuck(sp, ref, stuck)
 	case scenario.BreakCable, scenario.MendCable:
-		slot, _ := w.portSlot(ref, c.Port)
-		err = w.hw.SetCableFault(sp, ref, slot, c.Do == scenario.BreakCable)
+		p, _ := w.hw.PortSlot(ref, c.Port)
+		err = w.hw.SetCableFault(sp, p, c.Do == scenario.BreakCable)
 	case scenario.StopRack:
 		err = w.hw.Stop(sp, ref.Index)
 	}
