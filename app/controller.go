@@ -165,7 +165,7 @@ func (c *Controller) install(w *sim.World) {
 	c.world = w
 	c.mode = ModePaused
 	c.chunk = 1
-	c.rackVer = make([]uint64, len(w.Hardware().Racks))
+	c.rackVer = make([]uint64, w.Hardware().NumRacks())
 	c.rackGen++
 	if _, ok := w.Hardware().Lookup(c.selected); !ok {
 		c.selected = ""
@@ -218,14 +218,8 @@ func (c *Controller) refChanged(w *sim.World, ref hardware.Ref) {
 	}
 	hw := w.Hardware()
 	switch ref.Kind {
-	case hardware.KindRack:
-		c.rackVer[ref.Index]++
-	case hardware.KindBlade:
-		c.rackVer[hw.Blades[ref.Index].Rack]++
-	case hardware.KindPDU:
-		c.rackVer[hw.PDUs[ref.Index].Rack]++
-	case hardware.KindTOR:
-		c.rackVer[hw.TORs[ref.Index].Rack]++
+	case hardware.KindRack, hardware.KindBlade, hardware.KindPDU, hardware.KindTOR:
+		c.rackVer[hw.RackOf(ref)]++
 	}
 }
 
@@ -509,7 +503,9 @@ func (c *Controller) FrameCost() float64 { return c.frameCost }
 // Zones lists region/zone names in inventory order.
 func (c *Controller) Zones() []string {
 	var out []string
-	for _, r := range c.world.Hardware().Racks {
+	hw := c.world.Hardware()
+	for i := range int32(hw.NumRacks()) {
+		r := hw.Rack(i)
 		z := r.Region + "/" + r.Zone
 		if len(out) == 0 || out[len(out)-1] != z {
 			out = append(out, z)

@@ -107,7 +107,7 @@ func TestKeysAndRackVersions(t *testing.T) {
 	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: faultSpec("blade-fault", "standard/standard/rack4/blade/2")}))
 	assert.NotEqual(t, v3, c.RackVersion(3), "rack4 is index 3")
 	assert.Equal(t, v4, c.RackVersion(4), "rack5 did not change")
-	assert.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blades[3*8+1].State)
+	assert.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(3*8+1).State)
 }
 
 func TestImportErrorReplacesNothing(t *testing.T) {

@@ -70,7 +70,7 @@ func (d *DetailCard) Render() app.UI {
 		for _, p := range hw.Ports(ref) {
 			to := "not cabled"
 			if p.Blade >= 0 {
-				to = hw.Blades[p.Blade].Path
+				to = hw.Blade(p.Blade).Path
 			} else if p.To.Type != 0 {
 				to = fmt.Sprintf("%v %d", p.To.Type, p.To.ID)
 			}
@@ -87,7 +87,7 @@ func (d *DetailCard) Render() app.UI {
 	kind := ref.Kind.String()
 	switch ref.Kind {
 	case hardware.KindBlade:
-		b := &hw.Blades[ref.Index]
+		b := hw.Blade(ref.Index)
 		cp := b.Def.Capacity
 		def = []field{{"index", fmt.Sprint(b.Def.Index)}, {"enabled", fmt.Sprint(b.Def.Enabled)}, {"condition", b.Def.Condition.String()},
 			{"boots on power-on", fmt.Sprint(b.Def.BootOnPowerOn)}, {"boot", b.Def.Boot.Image + " " + b.Def.Boot.Version}}
@@ -118,24 +118,16 @@ func (d *DetailCard) Render() app.UI {
 				act2("Connect", scenario.Command{Do: scenario.Connect, Target: path, On: true}),
 				act2("Boot", scenario.Command{Do: scenario.Boot, Target: path}))
 		}
-	case hardware.KindPDU:
-		p := &hw.PDUs[ref.Index]
-		def = []field{{"index", fmt.Sprint(p.Def.Index)}, {"enabled", fmt.Sprint(p.Def.Enabled)}, {"condition", p.Def.Condition.String()}, {"ports", fmt.Sprint(len(p.Ports))}}
-		act = []field{{"state", p.State.String()}, {"since", fmt.Sprintf("t=%d", p.EnteredAt)}}
-		portRows()
-		if hasControl {
-			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
-		}
-	case hardware.KindTOR:
-		t := &hw.TORs[ref.Index]
-		def = []field{{"index", fmt.Sprint(t.Def.Index)}, {"enabled", fmt.Sprint(t.Def.Enabled)}, {"condition", t.Def.Condition.String()}, {"ports", fmt.Sprint(len(t.Ports))}}
-		act = []field{{"state", t.State.String()}, {"since", fmt.Sprintf("t=%d", t.EnteredAt)}}
+	case hardware.KindPDU, hardware.KindTOR:
+		d := hw.Device(ref)
+		def = []field{{"index", fmt.Sprint(d.Def.Index)}, {"enabled", fmt.Sprint(d.Def.Enabled)}, {"condition", d.Def.Condition.String()}, {"ports", fmt.Sprint(hw.NumPorts(ref))}}
+		act = []field{{"state", d.State.String()}, {"since", fmt.Sprintf("t=%d", d.EnteredAt)}}
 		portRows()
 		if hasControl {
 			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
 		}
 	case hardware.KindRack:
-		r := &hw.Racks[ref.Index]
+		r := hw.Rack(ref.Index)
 		def = []field{{"name", r.Name}, {"enabled", fmt.Sprint(r.Def.Enabled)}, {"condition", r.Def.Condition.String()}, {"location", orDash(r.Def.Location)},
 			{"blades", fmt.Sprint(r.BladeHi - r.BladeLo)}}
 		act = []field{{"state", r.State.String()}}

@@ -85,7 +85,7 @@ func hwKindLabel(k hardware.Kind) string {
 // portLabel names a port and what its cable reaches.
 func portLabel(hw *hardware.Model, c hardware.Cable) string {
 	if c.Blade >= 0 {
-		b := hw.Blades[c.Blade].Path
+		b := hw.Blade(c.Blade).Path
 		return fmt.Sprintf("port %d → blade %s", c.Port, b[strings.LastIndexByte(b, '/')+1:])
 	}
 	return fmt.Sprintf("port %d → %s %d", c.Port, c.To.Type, c.To.ID)

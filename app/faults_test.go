@@ -104,13 +104,13 @@ func TestFaultsPanelInjectsBladeFault(t *testing.T) {
 	p, e := loadFaults(t, c)
 	ref, ok := c.World().Hardware().Lookup(testBlade)
 	require.True(t, ok)
-	require.Equal(t, hardware.BladeWorking, c.World().Hardware().Blades[ref.Index].State)
+	require.Equal(t, hardware.BladeWorking, c.World().Hardware().Blade(ref.Index).State)
 
 	p.act(e, func() { c.Select(testBlade) })
 	p.act(e, func() { p.inject() })
 	require.Empty(t, p.formErr)
 	require.Empty(t, c.Err())
-	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blades[ref.Index].State)
+	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Index).State)
 
 	x := lastInjection(t, c)
 	require.Equal(t, faults.Spec{Kind: faults.BladeFault, Target: testBlade}, x.Spec)
@@ -127,12 +127,12 @@ func TestFaultsPanelInjectsBladeFault(t *testing.T) {
 	p.act(e, func() { p.command(scenario.PauseFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Paused, lastInjection(t, c).State)
-	require.NotEqual(t, hardware.BladeFaulted, c.World().Hardware().Blades[ref.Index].State)
+	require.NotEqual(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Index).State)
 	require.Contains(t, app.HTMLString(p), `data-testid="fault-resume"`)
 	p.act(e, func() { p.command(scenario.ResumeFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Active, lastInjection(t, c).State)
-	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blades[ref.Index].State)
+	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Index).State)
 
 	// The same fault again on the blade is refused, and says why.
 	p.act(e, func() { p.inject() })
@@ -144,7 +144,9 @@ func TestFaultsPanelFlappingPauseResumeRemove(t *testing.T) {
 	c := newTestController(t, "standard", 40)
 	p, e := loadFaults(t, c)
 	ref, _ := c.World().Hardware().Lookup(testTOR)
-	tor := func() hardware.DeviceState { return c.World().Hardware().TORs[ref.Index].State }
+	tor := func() hardware.DeviceState {
+		return c.World().Hardware().Device(ref).State
+	}
 
 	p.act(e, func() {
 		c.Select(testTOR)
@@ -212,13 +214,9 @@ func TestFaultsPanelCableFaultOnAPort(t *testing.T) {
 	require.Empty(t, p.formErr)
 	x := lastInjection(t, c)
 	require.Equal(t, faults.Spec{Kind: faults.CableFault, Target: testPDU, Port: port.Port}, x.Spec)
-	slot := -1
-	for i, cb := range hw.PDUs[ref.Index].Ports {
-		if cb.Port == port.Port {
-			slot = i
-		}
-	}
-	require.True(t, hw.PDUs[ref.Index].Ports[slot].Faulted)
+	slot, ok := hw.PortSlot(ref, port.Port)
+	require.True(t, ok)
+	require.True(t, hw.Cable(slot).Faulted)
 	require.Contains(t, app.HTMLString(p), "cable-fault "+testPDU+" port "+strconv.FormatInt(port.Port, 10))
 }
 
@@ -326,5 +324,6 @@ func TestParseFaultForm(t *testing.T) {
 
 	_, err = parseFaultForm(defaultFaultForm(), testBlade, nil, nil)
 	require.ErrorContains(t, err, "takes no fault")
-	require.True(t, strings.HasPrefix(portLabel(&hardware.Model{Blades: []hardware.Blade{{Path: "r/z/k/blade/6"}}}, hardware.Cable{Port: 3, Blade: 0}), "port 3 → blade 6"))
+	hw := newTestController(t, "standard", 0).World().Hardware()
+	require.True(t, strings.HasPrefix(portLabel(hw, hardware.Cable{Port: 3, Blade: 6}), "port 3 → blade 6"), "%s", hw.Blade(6).Path)
 }

@@ -53,11 +53,11 @@ func (c *Controller) DrilledRack() int {
 	if !ok {
 		return -1
 	}
-	r := int(rackOf(hw, ref))
-	if hw.Racks[r].Region+"/"+hw.Racks[r].Zone != c.zone {
+	r := hw.Rack(hw.RackOf(ref))
+	if r.Region+"/"+r.Zone != c.zone {
 		return -1
 	}
-	return r
+	return int(hw.RackOf(ref))
 }
 
 // OnUpdate brings a newly drilled rack into view, however it was chosen
@@ -92,8 +92,9 @@ func testName(rack string) string {
 // zoneRacks are the rack indexes of the shown zone.
 func (c *Controller) zoneRacks() []int {
 	var out []int
-	for i, r := range c.world.Hardware().Racks {
-		if r.Region+"/"+r.Zone == c.zone {
+	hw := c.world.Hardware()
+	for i := range hw.NumRacks() {
+		if r := hw.Rack(int32(i)); r.Region+"/"+r.Zone == c.zone {
 			out = append(out, i)
 		}
 	}
@@ -104,7 +105,8 @@ func (c *Controller) zoneBlades() int {
 	n := 0
 	hw := c.world.Hardware()
 	for _, i := range c.zoneRacks() {
-		n += int(hw.Racks[i].BladeHi - hw.Racks[i].BladeLo)
+		r := hw.Rack(int32(i))
+		n += int(r.BladeHi - r.BladeLo)
 	}
 	return n
 }
@@ -134,9 +136,10 @@ func (v *Inventory) Render() app.UI {
 			// The card of what is selected in it sits beside it and stays
 			// in view while the rack scrolls by (the page's own card is not
 			// drawn meanwhile: see Shell.Render).
-			n := int(hw.Racks[drill].BladeHi - hw.Racks[drill].BladeLo)
-			drawn = append(drawn, app.Div().Class("rack-drill").DataSet("testid", "rack-drill").Aria("label", "Rack "+hw.Racks[drill].Name+" in full").Body(
-				app.H3().Text("Rack "+hw.Racks[drill].Name+", in full"),
+			r := hw.Rack(int32(drill))
+			n := int(r.BladeHi - r.BladeLo)
+			drawn = append(drawn, app.Div().Class("rack-drill").DataSet("testid", "rack-drill").Aria("label", "Rack "+r.Name+" in full").Body(
+				app.H3().Text("Rack "+r.Name+", in full"),
 				app.Div().Class("rack-drill-body").Body(
 					&RackView{C: c, Rack: drill, V: c.RackVersion(drill), Sel: sel, Cols: min(2, (n+29)/30)},
 					&DetailCard{C: c, V: v.V},
@@ -166,22 +169,10 @@ func (v *Inventory) Render() app.UI {
 }
 
 func selIn(hw *hardware.Model, sel string, rack int) string {
-	if ref, ok := hw.Lookup(sel); ok && int(rackOf(hw, ref)) == rack {
+	if ref, ok := hw.Lookup(sel); ok && int(hw.RackOf(ref)) == rack {
 		return sel
 	}
 	return ""
-}
-
-func rackOf(hw *hardware.Model, ref hardware.Ref) int32 {
-	switch ref.Kind {
-	case hardware.KindRack:
-		return ref.Index
-	case hardware.KindPDU:
-		return hw.PDUs[ref.Index].Rack
-	case hardware.KindTOR:
-		return hw.TORs[ref.Index].Rack
-	}
-	return hw.Blades[ref.Index].Rack
 }
 
 func (v *Inventory) onZone(ctx app.Context, e app.Event) {
@@ -336,6 +327,15 @@ func portMarks(hw *hardware.Model, dev hardware.Ref, ports []hardware.Cable, fro
 	return out
 }
 
+// devicePorts are a PDU's or TOR's ports, by slot.
+func devicePorts(hw *hardware.Model, dev hardware.Ref) []hardware.Cable {
+	out := make([]hardware.Cable, 0, hw.NumPorts(dev))
+	for _, c := range hw.Ports(dev) {
+		out = append(out, c)
+	}
+	return out
+}
+
 // cableState is how a PDU's or TOR's port is drawn and listed: "faulted",
 // "on" or "off". A cable to a blade is on when its device switched it on.
 // The cable between a rack's PDU and TOR (port 0) is switched by nothing
@@ -349,24 +349,19 @@ func cableState(hw *hardware.Model, dev hardware.Ref, c hardware.Cable) string {
 	case c.To.Type != inventory.HwPDU && c.To.Type != inventory.HwTOR:
 		return "off"
 	}
-	rack := &hw.Racks[rackOf(hw, dev)]
-	works := func(kind hardware.Kind, i int32) bool {
-		if kind == hardware.KindPDU {
-			return hw.PDUs[i].Def.Enabled && hw.PDUs[i].State == hardware.DeviceWorking
-		}
-		return hw.TORs[i].Def.Enabled && hw.TORs[i].State == hardware.DeviceWorking
+	rack := hw.Rack(hw.RackOf(dev))
+	works := func(d hardware.Device) bool { return d.Def.Enabled && d.State == hardware.DeviceWorking }
+	kind := hardware.KindTOR
+	if c.To.Type == inventory.HwPDU {
+		kind = hardware.KindPDU
 	}
 	far := false
-	if c.To.Type == inventory.HwPDU {
-		for i := rack.PDULo; i < rack.PDUHi; i++ {
-			far = far || hw.PDUs[i].Def.Index == c.To.ID && works(hardware.KindPDU, i)
-		}
-	} else {
-		for i := rack.TORLo; i < rack.TORHi; i++ {
-			far = far || hw.TORs[i].Def.Index == c.To.ID && works(hardware.KindTOR, i)
-		}
+	lo, hi := rack.Devices(kind)
+	for i := lo; i < hi; i++ {
+		d := hw.Device(hardware.Ref{Kind: kind, Index: i})
+		far = far || d.Def.Index == c.To.ID && works(d)
 	}
-	if far && works(dev.Kind, dev.Index) {
+	if far && works(hw.Device(dev)) {
 		return "on"
 	}
 	return "off"
@@ -376,15 +371,15 @@ func cableState(hw *hardware.Model, dev hardware.Ref, c hardware.Cable) string {
 func (v *RackView) Render() app.UI {
 	c := v.C
 	hw := c.world.Hardware()
-	r := &hw.Racks[v.Rack]
+	r := hw.Rack(int32(v.Rack))
 	name := testName(r.Name)
 	maxCores := int64(1)
 	for b := r.BladeLo; b < r.BladeHi; b++ {
-		maxCores = max(maxCores, hw.Blades[b].Def.Capacity.Cores)
+		maxCores = max(maxCores, hw.Blade(b).Def.Capacity.Cores)
 	}
 	var rows []app.UI
 	y := 0
-	device := func(dev hardware.Ref, path, kind, state, testid string, ports []hardware.Cable) {
+	device := func(dev hardware.Ref, path, kind, state, testid string) {
 		o, _ := c.observed(path)
 		cls, mark := look(state)
 		g := svg("g").Attr("data-path", path).Attr("tabindex", "0").Attr("role", "button").
@@ -403,17 +398,17 @@ func (v *RackView) Render() app.UI {
 		if !o.Health.Heard() && state != "" {
 			kids = append(kids, svg("text").Class("unheard").Attr("x", rackW-10).Attr("y", y+13).Text("?"))
 		}
-		kids = append(kids, portMarks(hw, dev, ports, labelEnd(label), y)...)
+		kids = append(kids, portMarks(hw, dev, devicePorts(hw, dev), labelEnd(label), y)...)
 		rows = append(rows, g.Body(kids...))
 		y += rowH + rowGap
 	}
-	for t := r.TORLo; t < r.TORHi; t++ {
-		tor := &hw.TORs[t]
-		device(hardware.Ref{Kind: hardware.KindTOR, Index: t}, tor.Path, "tor", tor.State.String(), fmt.Sprintf("tor-%s-%d", name, tor.Def.Index), tor.Ports)
-	}
-	for p := r.PDULo; p < r.PDUHi; p++ {
-		pdu := &hw.PDUs[p]
-		device(hardware.Ref{Kind: hardware.KindPDU, Index: p}, pdu.Path, "pdu", pdu.State.String(), fmt.Sprintf("pdu-%s-%d", name, pdu.Def.Index), pdu.Ports)
+	for _, k := range []hardware.Kind{hardware.KindTOR, hardware.KindPDU} {
+		lo, hi := r.Devices(k)
+		for i := lo; i < hi; i++ {
+			ref := hardware.Ref{Kind: k, Index: i}
+			d := hw.Device(ref)
+			device(ref, d.Path, k.String(), d.State.String(), fmt.Sprintf("%s-%s-%d", k, name, d.Def.Index))
+		}
 	}
 	cols := max(v.Cols, 1)
 	perCol := (int(r.BladeHi-r.BladeLo) + cols - 1) / cols
@@ -422,7 +417,7 @@ func (v *RackView) Render() app.UI {
 		k := int(b - r.BladeLo)
 		y = top + k%max(perCol, 1)*(rowH+rowGap)
 		bottom = max(bottom, y+rowH+rowGap)
-		bl := &hw.Blades[b]
+		bl := hw.Blade(b)
 		state := bl.State.String()
 		o, _ := c.observed(bl.Path)
 		cls, mark := look(state)
@@ -481,11 +476,11 @@ type RackSummary struct {
 // Render draws the counts as a stacked bar.
 func (v *RackSummary) Render() app.UI {
 	hw := v.C.world.Hardware()
-	r := &hw.Racks[v.Rack]
+	r := hw.Rack(int32(v.Rack))
 	counts := map[string]int{}
 	var order []string
 	for b := r.BladeLo; b < r.BladeHi; b++ {
-		s := hw.Blades[b].State.String()
+		s := hw.Blade(b).State.String()
 		if counts[s] == 0 {
 			order = append(order, s)
 		}

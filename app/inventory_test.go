@@ -51,8 +51,8 @@ func TestUsageOnlyFromPlacements(t *testing.T) {
 	used := map[string]bool{}
 	for _, in := range c.World().Control().Workloads.Instances() {
 		if in.Blade >= 0 {
-			b := c.World().Hardware().Blades[in.Blade]
-			r := c.World().Hardware().Racks[b.Rack]
+			b := c.World().Hardware().Blade(in.Blade)
+			r := c.World().Hardware().Rack(b.Rack)
 			used["usage-"+testName(r.Name)+"-"+strings.TrimPrefix(b.Path, r.Path+"/blade/")] = true
 		}
 	}
@@ -75,7 +75,7 @@ func TestLargeZonesAggregate(t *testing.T) {
 	html := app.HTMLString(&Inventory{C: c, V: c.Version()})
 	assert.NotContains(t, html, `data-testid="blade-`)
 	assert.Contains(t, html, "choose a rack to draw it in full")
-	c.Select(c.World().Hardware().Racks[3].Path)
+	c.Select(c.World().Hardware().Rack(3).Path)
 	html = app.HTMLString(&Inventory{C: c, V: c.Version()})
 	assert.Len(t, regexp.MustCompile(`data-testid="blade-`).FindAllString(html, -1), 41, "the chosen rack drawn in full")
 }

@@ -20,5 +20,5 @@ func TestInventoryYAMLRoundTrip(t *testing.T) {
 	assert.Equal(t, c.World().Definition().Counts(), def.Counts())
 	require.NoError(t, c.Import("again.yaml", data))
 	assert.Equal(t, "again", c.Base().Name)
-	assert.Len(t, c.World().Hardware().Blades, 64)
+	assert.Equal(t, 64, c.World().Hardware().NumBlades())
 }

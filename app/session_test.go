@@ -60,7 +60,7 @@ func TestLinksOpenExactlyOverAnySession(t *testing.T) {
 		require.NoError(t, c.SetSnapshotEvery(20))
 		runToTick(t, c, 100)
 		require.NoError(t, c.TravelTo(40))
-		c.Select(c.World().Hardware().Blades[0].Path)
+		c.Select(c.World().Hardware().Blade(0).Path)
 		for _, name := range scenario.Builtins() {
 			d, err := link.Decode(links[name].link, sim.EngineVersion)
 			require.NoError(t, err, name)
@@ -76,7 +76,7 @@ func TestLinksOpenExactlyOverAnySession(t *testing.T) {
 			require.NoError(t, c.SetSnapshotEvery(20))
 			runToTick(t, c, 100)
 			require.NoError(t, c.TravelTo(40))
-			c.Select(c.World().Hardware().Blades[0].Path)
+			c.Select(c.World().Hardware().Blade(0).Path)
 		}
 	}
 }

@@ -276,7 +276,7 @@ func (p *WorkloadsPanel) renderWorkload(m *workload.Manager, w *workload.Workloa
 		where := app.Span().Class("wl-where")
 		switch {
 		case in.Blade >= 0:
-			where = where.Body(app.Text("on "), app.Code().Text(hw.Blades[in.Blade].Path))
+			where = where.Body(app.Text("on "), app.Code().Text(hw.Blade(in.Blade).Path))
 		case in.State == workload.Created || in.State == workload.Faulted:
 			where = where.Class("wl-why").Text("waits: " + in.Why.String())
 		}

@@ -105,7 +105,7 @@ func TestWorkloadsPanelListsStandardWorkloads(t *testing.T) {
 	m := c.World().Control().Workloads
 	for i, in := range m.Instances() {
 		require.Equal(t, workload.Running, in.State, m.Name(i))
-		require.Contains(t, html, "<code>"+c.World().Hardware().Blades[in.Blade].Path+"</code>")
+		require.Contains(t, html, "<code>"+c.World().Hardware().Blade(in.Blade).Path+"</code>")
 	}
 	require.Contains(t, html, "running 16 · waiting 0 · moved 0")
 	require.NoError(t, app.Match(app.H2().Text("Workloads"), p, 0, 0))

@@ -61,18 +61,14 @@ func New(env *env.Env, hw *hardware.Model, processes []Process, seed uint64) (*I
 		pr := &proc{Process: p, rand: rng.New(seed, rng.Derive(registry.StreamFailures, uint64(i))), kind: p.Kind.TargetKinds()[0]}
 		switch pr.kind {
 		case hardware.KindBlade:
-			for b := range hw.Blades {
-				if hw.Enabled(int32(b)) {
-					pr.class = append(pr.class, int32(b))
+			for b := range int32(hw.NumBlades()) {
+				if hw.Enabled(b) {
+					pr.class = append(pr.class, b)
 				}
 			}
-		case hardware.KindPDU:
-			for i := range hw.PDUs {
-				pr.class = append(pr.class, int32(i))
-			}
-		case hardware.KindTOR:
-			for i := range hw.TORs {
-				pr.class = append(pr.class, int32(i))
+		case hardware.KindPDU, hardware.KindTOR:
+			for i := range int32(hw.NumDevices(pr.kind)) {
+				pr.class = append(pr.class, i)
 			}
 		}
 		pr.down, pr.up, pr.ups = make([]bool, len(pr.class)), len(pr.class), newUpTree(len(pr.class), nil)
@@ -170,22 +166,22 @@ func (in *Injector) broken(s Spec) string {
 	ref, _ := in.hw.Lookup(s.Target)
 	switch s.Kind {
 	case BladeFault:
-		if in.hw.Blades[ref.Index].State == hardware.BladeFaulted {
+		if in.hw.Blade(ref.Index).State == hardware.BladeFaulted {
 			return "it is already faulted"
 		}
 	case PDUOff:
-		switch in.hw.PDUs[ref.Index].State {
+		switch in.hw.Device(ref).State {
 		case hardware.DeviceOff:
 			return "it is already off"
 		case hardware.DeviceStuck:
 			return "it is stuck and cannot be switched"
 		}
 	case PDUStuck:
-		if in.hw.PDUs[ref.Index].State == hardware.DeviceStuck {
+		if in.hw.Device(ref).State == hardware.DeviceStuck {
 			return "it is already stuck"
 		}
 	case TORStuck:
-		if in.hw.TORs[ref.Index].State == hardware.DeviceStuck {
+		if in.hw.Device(ref).State == hardware.DeviceStuck {
 			return "it is already stuck"
 		}
 	case CableFault:
@@ -193,9 +189,9 @@ func (in *Injector) broken(s Spec) string {
 			return "the cable is already faulted"
 		}
 	case RackPower:
-		r := &in.hw.Racks[ref.Index]
+		r := in.hw.Rack(ref.Index)
 		for p := r.PDULo; p < r.PDUHi; p++ {
-			if in.hw.PDUs[p].State == hardware.DeviceWorking {
+			if in.hw.Device(hardware.Ref{Kind: hardware.KindPDU, Index: p}).State == hardware.DeviceWorking {
 				return ""
 			}
 		}
@@ -239,7 +235,7 @@ func (in *Injector) cableOf(dev hardware.Ref, port int64) hardware.Cable {
 // by its target (a cable by its PDU's or TOR's), a rack by its definition.
 func (in *Injector) enabled(ref hardware.Ref) bool {
 	if ref.Kind == hardware.KindRack {
-		return in.hw.Racks[ref.Index].Def.Enabled
+		return in.hw.Rack(ref.Index).Def.Enabled
 	}
 	t, ok := in.env.Views.Targets.Get(in.hw.Element(ref))
 	if !ok {
@@ -372,7 +368,7 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 		key = in.hw.Cable(p).Place
 		err = in.hw.SetCableFault(sp, p, on)
 	case RackPower:
-		r := &in.hw.Racks[ref.Index]
+		r := in.hw.Rack(ref.Index)
 		for p := r.PDULo; p < r.PDUHi; p++ {
 			in.hw.Do(hardware.Request{Op: hardware.OpPower, Target: hardware.Ref{Kind: hardware.KindPDU, Index: p}, On: !on, Guard: now}, sp)
 		}
@@ -442,8 +438,8 @@ func (in *Injector) pduChanged(ch store.Change[int32, hardware.DeviceActual]) {
 	if ch.Deleted || ch.New.State != hardware.DeviceWorking {
 		return
 	}
-	p := &in.hw.PDUs[ch.Key]
-	rack := in.hw.Racks[p.Rack].Path
+	p := in.hw.Device(hardware.Ref{Kind: hardware.KindPDU, Index: ch.Key})
+	rack := in.hw.Rack(p.Rack).Path
 	for _, key := range []views.Place{hardware.PlaceOf(hardware.Ref{Kind: hardware.KindPDU, Index: ch.Key}), hardware.PlaceOf(hardware.Ref{Kind: hardware.KindRack, Index: p.Rack})} {
 		id, ok := in.byKey[key]
 		if !ok {
@@ -462,9 +458,9 @@ func (in *Injector) pduChanged(ch store.Change[int32, hardware.DeviceActual]) {
 
 func (in *Injector) rackPowered(path string) bool {
 	ref, _ := in.hw.Lookup(path)
-	r := &in.hw.Racks[ref.Index]
+	r := in.hw.Rack(ref.Index)
 	for p := r.PDULo; p < r.PDUHi; p++ {
-		if in.hw.PDUs[p].State != hardware.DeviceWorking {
+		if in.hw.Device(hardware.Ref{Kind: hardware.KindPDU, Index: p}).State != hardware.DeviceWorking {
 			return false
 		}
 	}

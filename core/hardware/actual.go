@@ -67,12 +67,12 @@ func (m *Model) PlacePath(p views.Place) string {
 	}
 	var ports []Cable
 	switch {
-	case ref.Kind == KindRack && int(ref.Index) < len(m.Racks) && slot < 0:
-		return m.Racks[ref.Index].Path
-	case ref.Kind == KindBlade && int(ref.Index) < len(m.Blades) && slot < 0:
-		return m.Blades[ref.Index].Path
+	case ref.Kind == KindRack && int(ref.Index) < len(m.racks) && slot < 0:
+		return m.racks[ref.Index].Path
+	case ref.Kind == KindBlade && int(ref.Index) < len(m.blades) && slot < 0:
+		return m.blades[ref.Index].Path
 	case ref.Kind.IsDevice() && int(ref.Index) < len(m.devices(ref.Kind)):
-		ports = m.device(ref).Ports
+		ports = m.device(ref).ports
 	default:
 		return ""
 	}
@@ -106,7 +106,7 @@ func newActuals(s *store.Store) *Actuals {
 }
 
 func (m *Model) putBlade(i int32) {
-	b := &m.Blades[i]
+	b := &m.blades[i]
 	m.dirtyBlade(i)
 	m.Actual.Blades.Put(i, b.actual())
 }
@@ -133,7 +133,7 @@ func (m *Model) putCable(c *Cable) {
 
 func (m *Model) putRack(i int) {
 	m.dirtyRack(int32(i))
-	m.Actual.Racks.Put(int32(i), m.Racks[i].actual())
+	m.Actual.Racks.Put(int32(i), m.racks[i].actual())
 }
 
 func (b *Blade) actual() BladeActual {

@@ -13,7 +13,7 @@ import (
 // A timer's serial (not 0) says the transition is that timer firing.
 func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why why, timer uint64) {
 	now := m.env.Now
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	from := bl.State
 	if timer != 0 {
 		sp.Info(now, msgBladeEnterTimer, trace.Str(bl.Path), bladeState(from), bladeState(s), why.arg(), trace.Uint(timer))
@@ -48,7 +48,7 @@ func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why why, timer uint
 // what is the trTimers value: 0 boot, 1 shutdown.
 func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r clock.Range, what uint8) {
 	now := m.env.Now
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	d := m.draw(stream, r)
 	m.timers++
 	bl.timerSerial, bl.TimerDue = m.timers, now+d
@@ -57,7 +57,7 @@ func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r cloc
 }
 
 func (m *Model) disarm(sp *trace.Span, b int32) {
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	m.env.Queue.Cancel(bl.timerSeq)
 	sp.Info(m.env.Now, msgTimerCancelled, trace.Uint(bl.timerSerial), trace.Int(bl.TimerDue))
 	bl.timerSerial, bl.timerSeq, bl.TimerDue = 0, 0, clock.Never
@@ -97,7 +97,7 @@ var networkDownTo = map[BladeState]BladeState{
 // input applies a change of the blade's power or network input.
 func (m *Model) input(sp *trace.Span, b int32, power bool) {
 	now := m.env.Now
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	field, what := &bl.Connected, uint8(0)
 	on := m.networkInput(b)
 	table := networkDownTo
@@ -142,10 +142,10 @@ func (m *Model) input(sp *trace.Span, b int32, power bool) {
 func (m *Model) Handle(ev clock.Event) {
 	now := m.env.Now
 	b := int32(ev.Target)
-	if int(b) >= len(m.Blades) {
-		panic(fmt.Sprintf("hardware: event for blade %d of %d", b, len(m.Blades)))
+	if int(b) >= len(m.blades) {
+		panic(fmt.Sprintf("hardware: event for blade %d of %d", b, len(m.blades)))
 	}
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	var name trace.Msg
 	switch ev.Kind {
 	case EvPower:
@@ -161,8 +161,8 @@ func (m *Model) Handle(ev clock.Event) {
 	}
 	sp := m.env.Trace.StartLinkedMsg(now, trace.LinkID(ev.Link), name, trace.Str(bl.Path))
 	defer sp.End()
-	if m.Racks[bl.Rack].State != RackWorking {
-		sp.Info(now, msgRackDropped, trace.Str(m.Racks[bl.Rack].Path), trRackStates.Of(uint8(m.Racks[bl.Rack].State)))
+	if m.racks[bl.Rack].State != RackWorking {
+		sp.Info(now, msgRackDropped, trace.Str(m.racks[bl.Rack].Path), trRackStates.Of(uint8(m.racks[bl.Rack].State)))
 		return
 	}
 	switch ev.Kind {
@@ -179,7 +179,7 @@ func (m *Model) Handle(ev clock.Event) {
 // blade's active timer is stale and ignored.
 func (m *Model) expire(sp *trace.Span, b int32, ev clock.Event) {
 	now := m.env.Now
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	boot := ev.Kind == EvBootTimer
 	active := bl.timerSerial == ev.Ref &&
 		(boot && bl.State == BladeBooting || !boot && (bl.State == BladeStopping || bl.State == BladeStoppingIsolated))

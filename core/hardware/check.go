@@ -20,8 +20,8 @@ func (m *Model) CheckEvent(ev clock.Event) error {
 	default:
 		return fmt.Errorf("hardware event of unknown kind %#04x", uint16(ev.Kind))
 	}
-	if int(ev.Target) >= len(m.Blades) {
-		return fmt.Errorf("hardware event for blade %d of %d", ev.Target, len(m.Blades))
+	if int(ev.Target) >= len(m.blades) {
+		return fmt.Errorf("hardware event for blade %d of %d", ev.Target, len(m.blades))
 	}
 	return nil
 }
@@ -31,8 +31,8 @@ func (m *Model) CheckEvent(ev clock.Event) error {
 // blade timer is the event queued for it, and every actual record in the
 // store is the one the model would write, with none left over.
 func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled) error {
-	for i := range m.Racks {
-		r := &m.Racks[i]
+	for i := range m.racks {
+		r := &m.racks[i]
 		if r.State == RackInvalid || r.EnteredAt > now {
 			return fmt.Errorf("%s: state %s since t=%d at t=%d", r.Path, r.State, r.EnteredAt, now)
 		}
@@ -55,14 +55,14 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 			if err := checkRecord(m.Actual.devices(k), int32(i), d.Path, d.actual()); err != nil {
 				return err
 			}
-			if err := m.checkCables(now, d.Ports); err != nil {
+			if err := m.checkCables(now, d.ports); err != nil {
 				return err
 			}
-			cables += len(d.Ports)
+			cables += len(d.ports)
 		}
 	}
-	for i := range m.Blades {
-		b := &m.Blades[i]
+	for i := range m.blades {
+		b := &m.blades[i]
 		if err := m.checkBlade(int32(i), now, pending); err != nil {
 			return fmt.Errorf("%s: %w", b.Path, err)
 		}
@@ -73,8 +73,8 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 	for _, t := range []struct {
 		name    string
 		n, want int
-	}{{"rack", m.Actual.Racks.Len(), len(m.Racks)}, {"PDU", m.Actual.PDUs.Len(), len(m.PDUs)}, {"TOR", m.Actual.TORs.Len(), len(m.TORs)},
-		{"blade", m.Actual.Blades.Len(), len(m.Blades)}, {"cable", m.Actual.Cables.Len(), cables}} {
+	}{{"rack", m.Actual.Racks.Len(), len(m.racks)}, {"PDU", m.Actual.PDUs.Len(), len(m.pdus)}, {"TOR", m.Actual.TORs.Len(), len(m.tors)},
+		{"blade", m.Actual.Blades.Len(), len(m.blades)}, {"cable", m.Actual.Cables.Len(), cables}} {
 		if t.n != t.want {
 			return fmt.Errorf("the actual view has %d %s records for %d of them", t.n, t.name, t.want)
 		}
@@ -96,7 +96,7 @@ func (m *Model) checkCables(now clock.Tick, ports []Cable) error {
 }
 
 func (m *Model) checkBlade(b int32, now clock.Tick, pending map[uint64]clock.Scheduled) error {
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	switch {
 	case bl.State == BladeInvalid || bl.State == BladeStart:
 		return fmt.Errorf("state %s after the start", bl.State)

@@ -107,7 +107,7 @@ type Device struct {
 	State     DeviceState
 	EnteredAt clock.Tick
 	Guard     clock.Tick
-	Ports     []Cable
+	ports     []Cable
 	stuckFrom DeviceState // a PDU's state when it got stuck, which decides whether it still passes power
 }
 
@@ -131,9 +131,9 @@ func (d *Device) passes() bool {
 // devices is the slice of the devices of kind k.
 func (m *Model) devices(k Kind) []Device {
 	if k == KindPDU {
-		return m.PDUs
+		return m.pdus
 	}
-	return m.TORs
+	return m.tors
 }
 
 // device is the PDU or TOR ref names.

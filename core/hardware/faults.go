@@ -13,7 +13,7 @@ import (
 // FaultBlade breaks a blade: it drops every message and loses its timers
 // until it is repaired.
 func (m *Model) FaultBlade(sp *trace.Span, b int32) error {
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	if bl.State == BladeFaulted {
 		return fmt.Errorf("%w: %s is already faulted", ErrNoOperation, bl.Path)
 	}
@@ -25,7 +25,7 @@ func (m *Model) FaultBlade(sp *trace.Span, b int32) error {
 // would, and then follows its inputs: if it is powered and connected and
 // boots on power-on, it boots.
 func (m *Model) RepairBlade(sp *trace.Span, b int32) error {
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	if bl.State != BladeFaulted {
 		return fmt.Errorf("%w: %s is %s, not faulted", ErrNoOperation, bl.Path, bl.State)
 	}
@@ -52,7 +52,7 @@ func (m *Model) SetCableFault(sp *trace.Span, p PortRef, faulted bool) error {
 		return fmt.Errorf("%w: a %s has no cables", ErrInvalidTarget, dev.Kind)
 	}
 	d := m.device(dev)
-	ports := d.Ports
+	ports := d.ports
 	if slot < 0 || slot >= len(ports) {
 		return fmt.Errorf("%w: %s has no port at position %d", ErrInvalidTarget, m.Path(dev), slot)
 	}
@@ -83,7 +83,7 @@ func (m *Model) SetCableFault(sp *trace.Span, p PortRef, faulted bool) error {
 // Stop terminates a rack: its state machine ends and every element in it
 // stops answering (the original's StopSM).
 func (m *Model) Stop(sp *trace.Span, ri int32) error {
-	r := &m.Racks[ri]
+	r := &m.racks[ri]
 	if r.State == RackTerminated {
 		return fmt.Errorf("%w: rack %s is already terminated", ErrNoOperation, r.Path)
 	}
@@ -91,7 +91,7 @@ func (m *Model) Stop(sp *trace.Span, ri int32) error {
 	sp.Impact(trace.Modify, r.Path)
 	r.State, r.EnteredAt = RackTerminated, m.env.Now
 	for bi := r.BladeLo; bi < r.BladeHi; bi++ {
-		if m.Blades[bi].timerSerial != 0 {
+		if m.blades[bi].timerSerial != 0 {
 			m.disarm(sp, bi)
 			m.putBlade(bi)
 		}

@@ -34,7 +34,7 @@ type Heartbeat struct {
 // does not track them at all.
 func (m *Model) Heartbeats(fn func(Heartbeat)) {
 	m.onHeartbeat = fn
-	n := len(m.Blades) + len(m.PDUs) + len(m.TORs)
+	n := len(m.blades) + len(m.pdus) + len(m.tors)
 	m.heard = make([]heard, n)
 	m.dirtyFlag = make([]bool, n)
 	for i := range n {
@@ -53,7 +53,7 @@ type heard struct {
 // Elements is the number of blades, PDUs and TORs: elements are numbered
 // blades first, then PDUs, then TORs, so per-element state of other
 // services can live in one slice.
-func (m *Model) Elements() int { return len(m.Blades) + len(m.PDUs) + len(m.TORs) }
+func (m *Model) Elements() int { return len(m.blades) + len(m.pdus) + len(m.tors) }
 
 // Element is the number of a blade, PDU or TOR (-1 for anything else).
 func (m *Model) Element(r Ref) int32 { return m.elemOf(r) }
@@ -66,15 +66,15 @@ func (m *Model) elemOf(r Ref) int32 {
 	case KindBlade:
 		return r.Index
 	case KindPDU:
-		return int32(len(m.Blades)) + r.Index
+		return int32(len(m.blades)) + r.Index
 	case KindTOR:
-		return int32(len(m.Blades)+len(m.PDUs)) + r.Index
+		return int32(len(m.blades)+len(m.pdus)) + r.Index
 	}
 	return -1
 }
 
 func (m *Model) refOf(e int32) Ref {
-	nb, np := int32(len(m.Blades)), int32(len(m.PDUs))
+	nb, np := int32(len(m.blades)), int32(len(m.pdus))
 	switch {
 	case e < nb:
 		return Ref{KindBlade, e}
@@ -105,7 +105,7 @@ func (m *Model) dirtyDevice(ref Ref) {
 	if !d.kind().network {
 		return
 	}
-	for _, c := range d.Ports {
+	for _, c := range d.ports {
 		if c.Blade >= 0 {
 			m.markDirty(c.Blade)
 		}
@@ -116,7 +116,7 @@ func (m *Model) dirtyRack(ri int32) {
 	if m.onHeartbeat == nil {
 		return
 	}
-	r := &m.Racks[ri]
+	r := &m.racks[ri]
 	for b := r.BladeLo; b < r.BladeHi; b++ {
 		m.dirtyBlade(b)
 	}
@@ -155,14 +155,14 @@ func (m *Model) heartbeat(e int32) Heartbeat {
 	hb := Heartbeat{Element: ref, At: m.env.Now}
 	switch ref.Kind {
 	case KindBlade:
-		bl := &m.Blades[ref.Index]
+		bl := &m.blades[ref.Index]
 		_, path := m.reach(ref.Index)
-		hb.Up = m.Racks[bl.Rack].State == RackWorking && path && bl.State.answers()
+		hb.Up = m.racks[bl.Rack].State == RackWorking && path && bl.State.answers()
 		hb.State = bl.State.Reported()
 	case KindPDU, KindTOR:
 		d := m.device(ref)
-		hb.Up = m.Racks[d.Rack].State == RackWorking && d.State != DeviceStuck
-		hb.State, hb.Faulted = d.State.Reported(), faultedPorts(d.Ports)
+		hb.Up = m.racks[d.Rack].State == RackWorking && d.State != DeviceStuck
+		hb.State, hb.Faulted = d.State.Reported(), faultedPorts(d.ports)
 	}
 	if !hb.Up {
 		hb.State, hb.Faulted = views.StateNone, nil

@@ -102,7 +102,8 @@ var kindNames = [...]string{"", "rack", "pdu", "tor", "blade"}
 
 func (k Kind) String() string { return enumName(kindNames[:], uint8(k), "kind") }
 
-// Ref names an element by kind and index in the model's slices.
+// Ref names an element by kind and index: racks, PDUs, TORs and blades are
+// each numbered from 0, rack by rack.
 type Ref struct {
 	Kind  Kind
 	Index int32
@@ -110,16 +111,17 @@ type Ref struct {
 
 // Model is the simulated hardware of a whole inventory. Elements live in
 // flat slices, rack by rack in definition order, so a rack's PDUs, TORs and
-// blades are contiguous ranges.
+// blades are contiguous ranges. Clients read them as values (view.go) and
+// change them only by commands.
 type Model struct {
 	env    *env.Env
 	delays Delays
 	rand   [streamCount + 1]*rng.Source
 
-	Racks  []Rack
-	PDUs   []Device
-	TORs   []Device
-	Blades []Blade
+	racks  []Rack
+	pdus   []Device
+	tors   []Device
+	blades []Blade
 	Actual *Actuals // the actual records of them all, in the store
 
 	byPath map[string]Ref
@@ -138,7 +140,7 @@ type Rack struct {
 	Def                  *inventory.Rack
 	State                RackState
 	EnteredAt            clock.Tick
-	PDULo, PDUHi         int32 // PDUs[PDULo:PDUHi]
+	PDULo, PDUHi         int32 // its PDUs are numbered PDULo … PDUHi-1
 	TORLo, TORHi         int32
 	BladeLo, BladeHi     int32
 	zoneEnabled, enabled bool
@@ -179,7 +181,7 @@ type Blade struct {
 	links []port // TOR ports cabled to this blade
 }
 
-// port is a PDU or TOR port by device index and position in its Ports.
+// port is a PDU or TOR port by device index and position in its ports.
 type port struct {
 	dev, slot int32
 }
@@ -210,19 +212,19 @@ func New(def *inventory.Definition, env *env.Env, delays Delays, seed uint64) (*
 }
 
 func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inventory.Rack) {
-	ri := int32(len(m.Racks))
+	ri := int32(len(m.racks))
 	path := region.Name + "/" + zone.Name + "/" + def.Name
 	r := Rack{Path: path, Region: region.Name, Zone: zone.Name, Name: def.Name, Def: def,
 		State: RackAwaitingStart, EnteredAt: clock.Never,
 		zoneEnabled: zone.Enabled, enabled: def.Enabled}
 	bladeByID := map[int64]int32{}
-	r.BladeLo = int32(len(m.Blades))
+	r.BladeLo = int32(len(m.blades))
 	for _, b := range def.Blades {
-		bladeByID[b.Index] = int32(len(m.Blades))
-		m.Blades = append(m.Blades, Blade{Path: fmt.Sprintf("%s/blade/%d", path, b.Index), Rack: ri, Def: b,
+		bladeByID[b.Index] = int32(len(m.blades))
+		m.blades = append(m.blades, Blade{Path: fmt.Sprintf("%s/blade/%d", path, b.Index), Rack: ri, Def: b,
 			State: BladeStart, EnteredAt: clock.Never, TimerDue: clock.Never})
 	}
-	r.BladeHi = int32(len(m.Blades))
+	r.BladeHi = int32(len(m.blades))
 	cables := func(devPath string, ports []inventory.Port, dev int32, pdu bool) []Cable {
 		kind := KindTOR
 		if pdu {
@@ -235,9 +237,9 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 				if b, ok := bladeByID[p.Item.ID]; ok {
 					c.Blade = b
 					if pdu {
-						m.Blades[b].feeds = append(m.Blades[b].feeds, port{dev, int32(i)})
+						m.blades[b].feeds = append(m.blades[b].feeds, port{dev, int32(i)})
 					} else {
-						m.Blades[b].links = append(m.Blades[b].links, port{dev, int32(i)})
+						m.blades[b].links = append(m.blades[b].links, port{dev, int32(i)})
 					}
 				}
 			}
@@ -245,21 +247,21 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 		}
 		return out
 	}
-	r.PDULo = int32(len(m.PDUs))
+	r.PDULo = int32(len(m.pdus))
 	for _, p := range def.PDUs {
-		pi := int32(len(m.PDUs))
+		pi := int32(len(m.pdus))
 		pp := fmt.Sprintf("%s/pdu/%d", path, p.Index)
-		m.PDUs = append(m.PDUs, Device{Kind: KindPDU, Path: pp, Rack: ri, Def: DeviceDef{p.Index, p.Enabled, p.Condition}, EnteredAt: clock.Never, Ports: cables(pp, p.Ports, pi, true)})
+		m.pdus = append(m.pdus, Device{Kind: KindPDU, Path: pp, Rack: ri, Def: DeviceDef{p.Index, p.Enabled, p.Condition}, EnteredAt: clock.Never, ports: cables(pp, p.Ports, pi, true)})
 	}
-	r.PDUHi = int32(len(m.PDUs))
-	r.TORLo = int32(len(m.TORs))
+	r.PDUHi = int32(len(m.pdus))
+	r.TORLo = int32(len(m.tors))
 	for _, t := range def.TORs {
-		ti := int32(len(m.TORs))
+		ti := int32(len(m.tors))
 		tp := fmt.Sprintf("%s/tor/%d", path, t.Index)
-		m.TORs = append(m.TORs, Device{Kind: KindTOR, Path: tp, Rack: ri, Def: DeviceDef{t.Index, t.Enabled, t.Condition}, EnteredAt: clock.Never, Ports: cables(tp, t.Ports, ti, false)})
+		m.tors = append(m.tors, Device{Kind: KindTOR, Path: tp, Rack: ri, Def: DeviceDef{t.Index, t.Enabled, t.Condition}, EnteredAt: clock.Never, ports: cables(tp, t.Ports, ti, false)})
 	}
-	r.TORHi = int32(len(m.TORs))
-	m.Racks = append(m.Racks, r)
+	r.TORHi = int32(len(m.tors))
+	m.racks = append(m.racks, r)
 }
 
 // Start starts every rack, as a fresh run begins: the rack and all its
@@ -269,8 +271,8 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 // Nothing is powered until a command turns outlets on.
 func (m *Model) Start() {
 	now := m.env.Now
-	for ri := range m.Racks {
-		r := &m.Racks[ri]
+	for ri := range m.racks {
+		r := &m.racks[ri]
 		sp := m.env.Trace.StartMsg(now, msgStartRack, trace.Str(r.Path))
 		sp.ReasonMsg(msgStartRackWhy)
 		r.State, r.EnteredAt = RackWorking, now
@@ -278,27 +280,27 @@ func (m *Model) Start() {
 		sp.Info(now, msgRackWorking)
 		m.putRack(ri)
 		for pi := r.PDULo; pi < r.PDUHi; pi++ {
-			p := &m.PDUs[pi]
+			p := &m.pdus[pi]
 			p.State, p.EnteredAt, p.Guard = DeviceWorking, now, now
 			sp.Impact(trace.Create, p.Path)
 			m.putDevice(Ref{KindPDU, pi})
-			for i := range p.Ports {
-				p.Ports[i].Guard = now
-				m.putCable(&p.Ports[i])
+			for i := range p.ports {
+				p.ports[i].Guard = now
+				m.putCable(&p.ports[i])
 			}
 		}
 		for ti := r.TORLo; ti < r.TORHi; ti++ {
-			t := &m.TORs[ti]
+			t := &m.tors[ti]
 			t.State, t.EnteredAt, t.Guard = DeviceWorking, now, now
 			sp.Impact(trace.Create, t.Path)
 			m.putDevice(Ref{KindTOR, ti})
-			for i := range t.Ports {
-				t.Ports[i].Guard = now
-				m.putCable(&t.Ports[i])
+			for i := range t.ports {
+				t.ports[i].Guard = now
+				m.putCable(&t.ports[i])
 			}
 		}
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
-			b := &m.Blades[bi]
+			b := &m.blades[bi]
 			b.State, b.EnteredAt, b.Guard = BladeOffDisconnected, now, now
 			sp.Impact(trace.Create, b.Path)
 			m.putBlade(bi)
@@ -310,17 +312,17 @@ func (m *Model) Start() {
 
 // index names every element, so that Lookup finds it by path.
 func (m *Model) index() {
-	for ri := range m.Racks {
-		r := &m.Racks[ri]
+	for ri := range m.racks {
+		r := &m.racks[ri]
 		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
 		for pi := r.PDULo; pi < r.PDUHi; pi++ {
-			m.byPath[m.PDUs[pi].Path] = Ref{KindPDU, pi}
+			m.byPath[m.pdus[pi].Path] = Ref{KindPDU, pi}
 		}
 		for ti := r.TORLo; ti < r.TORHi; ti++ {
-			m.byPath[m.TORs[ti].Path] = Ref{KindTOR, ti}
+			m.byPath[m.tors[ti].Path] = Ref{KindTOR, ti}
 		}
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
-			m.byPath[m.Blades[bi].Path] = Ref{KindBlade, bi}
+			m.byPath[m.blades[bi].Path] = Ref{KindBlade, bi}
 		}
 	}
 }
@@ -335,11 +337,11 @@ func (m *Model) Lookup(path string) (Ref, bool) {
 func (m *Model) Path(ref Ref) string {
 	switch ref.Kind {
 	case KindRack:
-		return m.Racks[ref.Index].Path
+		return m.racks[ref.Index].Path
 	case KindPDU, KindTOR:
 		return m.device(ref).Path
 	case KindBlade:
-		return m.Blades[ref.Index].Path
+		return m.blades[ref.Index].Path
 	}
 	return fmt.Sprintf("%s#%d", ref.Kind, ref.Index)
 }
@@ -348,8 +350,8 @@ func (m *Model) Path(ref Ref) string {
 // the definition (the region has no enabled flag; its state counts for
 // scheduling, not for the hardware).
 func (m *Model) Enabled(b int32) bool {
-	bl := &m.Blades[b]
-	r := &m.Racks[bl.Rack]
+	bl := &m.blades[b]
+	r := &m.racks[bl.Rack]
 	return bl.Def.Enabled && r.enabled && r.zoneEnabled
 }
 

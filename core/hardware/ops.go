@@ -158,11 +158,11 @@ func (m *Model) do(req Request, sp *trace.Span) Reply {
 func (m *Model) valid(r Ref) bool {
 	switch r.Kind {
 	case KindRack:
-		return r.Index >= 0 && int(r.Index) < len(m.Racks)
+		return r.Index >= 0 && int(r.Index) < len(m.racks)
 	case KindPDU, KindTOR:
 		return r.Index >= 0 && int(r.Index) < len(m.devices(r.Kind))
 	case KindBlade:
-		return r.Index >= 0 && int(r.Index) < len(m.Blades)
+		return r.Index >= 0 && int(r.Index) < len(m.blades)
 	}
 	return false
 }
@@ -170,11 +170,11 @@ func (m *Model) valid(r Ref) bool {
 func (m *Model) rackOf(r Ref) *Rack {
 	switch r.Kind {
 	case KindPDU, KindTOR:
-		return &m.Racks[m.device(r).Rack]
+		return &m.racks[m.device(r).Rack]
 	case KindBlade:
-		return &m.Racks[m.Blades[r.Index].Rack]
+		return &m.racks[m.blades[r.Index].Rack]
 	}
-	return &m.Racks[r.Index]
+	return &m.racks[r.Index]
 }
 
 func tooLate(path string, guard, changed clock.Tick) error {
@@ -231,7 +231,7 @@ func (m *Model) connectBlade(sp *trace.Span, b int32, on bool, guard clock.Tick)
 func (m *Model) switchCabled(sp *trace.Span, b int32, k Kind, on bool, guard clock.Tick) (handled, changed bool, firstErr error) {
 	now := m.env.Now
 	devs := m.devices(k)
-	for _, f := range m.Blades[b].cabled(k) {
+	for _, f := range m.blades[b].cabled(k) {
 		d := &devs[f.dev]
 		if !d.Def.Enabled {
 			continue
@@ -243,7 +243,7 @@ func (m *Model) switchCabled(sp *trace.Span, b int32, k Kind, on bool, guard clo
 			continue
 		}
 		handled = true
-		m.setPorts(sp, d.Ports, f.slot, on, guard, &changed, &firstErr)
+		m.setPorts(sp, d.ports, f.slot, on, guard, &changed, &firstErr)
 	}
 	return handled, changed, firstErr
 }
@@ -272,9 +272,9 @@ func (m *Model) networkInput(b int32) bool { return m.inputFrom(b, KindTOR) }
 
 func (m *Model) inputFrom(b int32, k Kind) bool {
 	devs := m.devices(k)
-	for _, f := range m.Blades[b].cabled(k) {
+	for _, f := range m.blades[b].cabled(k) {
 		d := &devs[f.dev]
-		if d.Def.Enabled && d.passes() && d.Ports[f.slot].carries() {
+		if d.Def.Enabled && d.passes() && d.ports[f.slot].carries() {
 			return true
 		}
 	}
@@ -287,14 +287,14 @@ func (m *Model) inputFrom(b int32, k Kind) bool {
 func (m *Model) sendPower(sp *trace.Span, b int32) {
 	now := m.env.Now
 	d := m.draw(streamPower, m.delays.SetPower)
-	link := sp.LinkMsg(now, msgPowerReaches, trace.Str(m.Blades[b].Path), trace.Int(now+d))
+	link := sp.LinkMsg(now, msgPowerReaches, trace.Str(m.blades[b].Path), trace.Int(now+d))
 	m.env.Queue.Push(now+d, clock.Event{Kind: EvPower, Target: uint32(b), Link: uint64(link)})
 }
 
 func (m *Model) sendNetwork(sp *trace.Span, b int32) {
 	now := m.env.Now
 	d := m.draw(streamConnection, m.delays.SetConnection)
-	link := sp.LinkMsg(now, msgNetworkReaches, trace.Str(m.Blades[b].Path), trace.Int(now+d))
+	link := sp.LinkMsg(now, msgNetworkReaches, trace.Str(m.blades[b].Path), trace.Int(now+d))
 	m.env.Queue.Push(now+d, clock.Event{Kind: EvNetwork, Target: uint32(b), Link: uint64(link)})
 }
 
@@ -302,7 +302,7 @@ func (m *Model) sendNetwork(sp *trace.Span, b int32) {
 // its new input after the power delay.
 func (m *Model) powerPDU(sp *trace.Span, pi int32, on bool, guard clock.Tick) Reply {
 	now := m.env.Now
-	p := &m.PDUs[pi]
+	p := &m.pdus[pi]
 	sp.Impact(trace.Execute, p.Path)
 	switch {
 	case p.State == DeviceStuck:
@@ -325,10 +325,10 @@ func (m *Model) powerPDU(sp *trace.Span, pi int32, on bool, guard clock.Tick) Re
 // notifyFed sends a power change to every blade the PDU feeds over a cable
 // that is on, each blade once.
 func (m *Model) notifyFed(sp *trace.Span, pi int32) {
-	p := &m.PDUs[pi]
+	p := &m.pdus[pi]
 	last := int32(-1)
-	for i := range p.Ports {
-		c := &p.Ports[i]
+	for i := range p.ports {
+		c := &p.ports[i]
 		if c.Blade >= 0 && c.carries() && c.Blade != last {
 			m.sendPower(sp, c.Blade)
 			last = c.Blade
@@ -339,9 +339,9 @@ func (m *Model) notifyFed(sp *trace.Span, pi int32) {
 // reach finds a working path through the network to a blade: an enabled,
 // working TOR whose port to the blade carries. It returns the TOR's index.
 func (m *Model) reach(b int32) (int32, bool) {
-	for _, l := range m.Blades[b].links {
-		t := &m.TORs[l.dev]
-		if t.Def.Enabled && t.State == DeviceWorking && t.Ports[l.slot].carries() {
+	for _, l := range m.blades[b].links {
+		t := &m.tors[l.dev]
+		if t.Def.Enabled && t.State == DeviceWorking && t.ports[l.slot].carries() {
 			return l.dev, true
 		}
 	}
@@ -352,13 +352,13 @@ func (m *Model) reach(b int32) (int32, bool) {
 func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
 	now := m.env.Now
 	b := req.Target.Index
-	bl := &m.Blades[b]
+	bl := &m.blades[b]
 	tor, ok := m.reach(b)
 	if !ok {
 		sp.Info(now, msgNoPath, trace.Str(bl.Path))
 		return Reply{Dropped: true}
 	}
-	sp.Impact(trace.Execute, m.TORs[tor].Path)
+	sp.Impact(trace.Execute, m.tors[tor].Path)
 	if !bl.State.answers() {
 		sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
 		return Reply{Dropped: true}
@@ -406,13 +406,13 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 	now := m.env.Now
 	switch r.Kind {
 	case KindBlade:
-		bl := &m.Blades[r.Index]
+		bl := &m.blades[r.Index]
 		tor, ok := m.reach(r.Index)
 		if !ok {
 			sp.Info(now, msgNoPath, trace.Str(bl.Path))
 			return Reply{Dropped: true}
 		}
-		sp.Impact(trace.Execute, m.TORs[tor].Path)
+		sp.Impact(trace.Execute, m.tors[tor].Path)
 		if !bl.State.answers() {
 			sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
 			return Reply{Dropped: true}
@@ -426,7 +426,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, d.Path)
-		return Reply{Status: Status{Path: d.Path, Kind: d.Kind, State: d.State.Reported(), EnteredAt: d.EnteredAt, Cables: cableStatus(d.Ports)}}
+		return Reply{Status: Status{Path: d.Path, Kind: d.Kind, State: d.State.Reported(), EnteredAt: d.EnteredAt, Cables: cableStatus(d.ports)}}
 	}
 	return Reply{Err: fmt.Errorf("%w: a %s has no status of its own", ErrInvalidTarget, r.Kind)}
 }

@@ -18,7 +18,7 @@ func (m *Model) NumPorts(dev Ref) int {
 	if !dev.Kind.IsDevice() {
 		return 0
 	}
-	return len(m.device(dev).Ports)
+	return len(m.device(dev).ports)
 }
 
 // Ports yields each port of a PDU or TOR, by slot, and the cable plugged
@@ -28,7 +28,7 @@ func (m *Model) Ports(dev Ref) iter.Seq2[PortRef, Cable] {
 		if !dev.Kind.IsDevice() {
 			return
 		}
-		for i, c := range m.device(dev).Ports {
+		for i, c := range m.device(dev).ports {
 			if !yield(PortRef{dev, int32(i)}, c) {
 				return
 			}
@@ -37,12 +37,12 @@ func (m *Model) Ports(dev Ref) iter.Seq2[PortRef, Cable] {
 }
 
 // Cable is the port p and the cable plugged into it; p must name a port.
-func (m *Model) Cable(p PortRef) Cable { return m.device(p.Dev).Ports[p.Slot] }
+func (m *Model) Cable(p PortRef) Cable { return m.device(p.Dev).ports[p.Slot] }
 
 // PortSlot finds the port of a PDU or TOR numbered port in the inventory.
 func (m *Model) PortSlot(dev Ref, port int64) (PortRef, bool) {
 	if dev.Kind.IsDevice() {
-		for i, c := range m.device(dev).Ports {
+		for i, c := range m.device(dev).ports {
 			if c.Port == port {
 				return PortRef{dev, int32(i)}, true
 			}
@@ -54,10 +54,10 @@ func (m *Model) PortSlot(dev Ref, port int64) (PortRef, bool) {
 // BladeCables are the PDU outlets and TOR ports cabled to a blade, from
 // the inventory's cabling.
 func (m *Model) BladeCables(b int32) (power, network []PortRef) {
-	for _, f := range m.Blades[b].feeds {
+	for _, f := range m.blades[b].feeds {
 		power = append(power, PortRef{Ref{KindPDU, f.dev}, f.slot})
 	}
-	for _, l := range m.Blades[b].links {
+	for _, l := range m.blades[b].links {
 		network = append(network, PortRef{Ref{KindTOR, l.dev}, l.slot})
 	}
 	return power, network

@@ -16,9 +16,9 @@ func (m *Model) MarshalSnapshot(w *snap.Writer) {
 		w.Blob(b)
 	}
 	w.Uint(m.timers)
-	w.Uint(uint64(len(m.Racks)))
-	for i := range m.Racks {
-		r := &m.Racks[i]
+	w.Uint(uint64(len(m.racks)))
+	for i := range m.racks {
+		r := &m.racks[i]
 		w.Uint(uint64(r.State))
 		w.Int(int64(r.EnteredAt))
 	}
@@ -33,12 +33,12 @@ func (m *Model) MarshalSnapshot(w *snap.Writer) {
 			}
 			w.Int(int64(d.EnteredAt))
 			w.Int(int64(d.Guard))
-			writeCables(w, d.Ports)
+			writeCables(w, d.ports)
 		}
 	}
-	w.Uint(uint64(len(m.Blades)))
-	for i := range m.Blades {
-		b := &m.Blades[i]
+	w.Uint(uint64(len(m.blades)))
+	for i := range m.blades {
+		b := &m.blades[i]
 		w.Uint(uint64(b.State))
 		w.Int(int64(b.EnteredAt))
 		w.Int(int64(b.Guard))
@@ -74,12 +74,12 @@ func (m *Model) UnmarshalSnapshot(r *snap.Reader) error {
 		}
 	}
 	m.timers = r.Uint()
-	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.Racks)) {
-		return r.Failf("snapshot has %d racks, the inventory %d", n, len(m.Racks))
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.racks)) {
+		return r.Failf("snapshot has %d racks, the inventory %d", n, len(m.racks))
 	}
-	for i := range m.Racks {
-		m.Racks[i].State = readState[RackState](r, len(rackStateNames))
-		m.Racks[i].EnteredAt = clock.Tick(r.Int())
+	for i := range m.racks {
+		m.racks[i].State = readState[RackState](r, len(rackStateNames))
+		m.racks[i].EnteredAt = clock.Tick(r.Int())
 	}
 	for _, k := range deviceKindsInOrder {
 		dk, devs := deviceKinds[k], m.devices(k)
@@ -93,14 +93,14 @@ func (m *Model) UnmarshalSnapshot(r *snap.Reader) error {
 				d.stuckFrom = dk.readState(r)
 			}
 			d.EnteredAt, d.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
-			readCables(r, d.Ports)
+			readCables(r, d.ports)
 		}
 	}
-	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.Blades)) {
-		return r.Failf("snapshot has %d blades, the inventory %d", n, len(m.Blades))
+	if n := r.Uint(); r.Err() == nil && n != uint64(len(m.blades)) {
+		return r.Failf("snapshot has %d blades, the inventory %d", n, len(m.blades))
 	}
-	for i := range m.Blades {
-		b := &m.Blades[i]
+	for i := range m.blades {
+		b := &m.blades[i]
 		b.State = readState[BladeState](r, int(bladeStateCount))
 		b.EnteredAt, b.Guard = clock.Tick(r.Int()), clock.Tick(r.Int())
 		b.Powered, b.Connected = r.Bool(), r.Bool()

@@ -73,8 +73,9 @@ func (s RackState) String() string { return enumName(rackStateNames[:], uint8(s)
 // Reported is the state as the blade reports it to the control plane.
 func (s BladeState) Reported() views.State { return reportedState(bladeReported, uint8(s)) }
 
-// The reported states of each kind's states, by name: the control plane's
-// enum names each state as the hardware does.
+// The reported states of a blade's states (and deviceReported of a PDU's
+// or TOR's), by name: the control plane's enum names each state as the
+// hardware does.
 var bladeReported = reportedStates(bladeStateNames[:])
 
 func reportedStates(names []string) []views.State {

@@ -73,8 +73,8 @@ type Metrics struct {
 // only the run's figures). It reads and schedules nothing: Start begins a
 // fresh run, UnmarshalSnapshot restores one.
 func New(env *env.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) *Metrics {
-	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, len(hw.Blades)), enabled: make([]bool, len(hw.Blades)), stride: 1,
-		state: make([]hardware.BladeState, len(hw.Blades)), byState: make([]int64, len(hardware.BladeStates()))}
+	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, hw.NumBlades()), enabled: make([]bool, hw.NumBlades()), stride: 1,
+		state: make([]hardware.BladeState, hw.NumBlades()), byState: make([]int64, len(hardware.BladeStates()))}
 	m.columns = append(m.columns, "tick")
 	for _, s := range hardware.BladeStates()[1:] { // not "invalid"
 		m.columns = append(m.columns, "blades_"+s.String())
@@ -113,8 +113,8 @@ func (m *Metrics) actualChanged(ch store.Change[int32, hardware.BladeActual]) {
 // countStates counts the blades per state from the hardware (see sync).
 func (m *Metrics) countStates() {
 	clear(m.byState)
-	for b := range m.hw.Blades {
-		m.state[b] = m.hw.Blades[b].State
+	for b := range int32(m.hw.NumBlades()) {
+		m.state[b] = m.hw.BladeState(b)
 		m.byState[m.state[b]]++
 	}
 }
@@ -157,7 +157,7 @@ func (m *Metrics) set(b int32, working, enabled bool) {
 }
 
 func (m *Metrics) addCapacity(b int32, sign int64) {
-	c := &m.hw.Blades[b].Def.Capacity
+	c := m.hw.Blade(b).Def.Capacity
 	m.capacity.MilliCores += sign * c.Cores * 1000
 	m.capacity.MemoryMB += sign * c.MemoryMB
 	m.capacity.DiskGB += sign * c.DiskGB
@@ -295,8 +295,8 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 func (m *Metrics) sync() {
 	m.nUp, m.nEnabled, m.capacity = 0, 0, views.Usage{}
 	m.countStates()
-	for b := range m.hw.Blades {
-		m.working[b] = m.hw.Blades[b].State == hardware.BladeWorking
+	for b := range int32(m.hw.NumBlades()) {
+		m.working[b] = m.hw.BladeState(b) == hardware.BladeWorking
 		if t, ok := m.env.Views.Targets.Get(int32(b)); ok {
 			m.enabled[b] = t.Enabled
 		}

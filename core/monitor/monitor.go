@@ -255,7 +255,7 @@ func (m *Monitor) cannotTell(e int32) (trace.Msg, trace.Arg) {
 		return msgUnavailable, trCannotTell.Of(2)
 	}
 	var silentTORs []string
-	r := &m.hw.Racks[m.hw.Blades[ref.Index].Rack]
+	r := m.hw.Rack(m.hw.Blade(ref.Index).Rack)
 	for t := r.TORLo; t < r.TORHi; t++ {
 		te := m.hw.Element(hardware.Ref{Kind: hardware.KindTOR, Index: t})
 		if !m.elems[te].obs.Health.Heard() {

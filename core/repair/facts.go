@@ -150,7 +150,7 @@ func (m *Manager) describe(e int32, f rules.Bits, all bool) {
 // cables: all of them, or those the rules test.
 func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
 	want := func(fact int) bool { return all || m.compiled.Tests(fact) }
-	r := &m.hw.Racks[m.hw.Blades[b].Rack]
+	r := m.hw.Rack(m.hw.Blade(b).Rack)
 	silent := func(kind hardware.Kind, lo, hi int32) bool {
 		if lo == hi {
 			return false

@@ -471,7 +471,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 	}
 	switch ref.Kind {
 	case hardware.KindBlade:
-		if m.hw.Blades[ref.Index].State == hardware.BladeFaulted {
+		if m.hw.Blade(ref.Index).State == hardware.BladeFaulted {
 			fix(m.hw.RepairBlade(sp, ref.Index), msgFixBlade)
 		}
 		power, network := m.hw.BladeCables(ref.Index)
@@ -481,7 +481,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 			}
 		}
 	case hardware.KindPDU:
-		p := &m.hw.PDUs[ref.Index]
+		p := m.hw.Device(ref)
 		if p.State == hardware.DeviceStuck {
 			fix(m.hw.SetStuck(sp, ref, false), msgFixPDU)
 		}
@@ -491,7 +491,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 			}
 		}
 	case hardware.KindTOR:
-		t := &m.hw.TORs[ref.Index]
+		t := m.hw.Device(ref)
 		if t.State == hardware.DeviceStuck {
 			fix(m.hw.SetStuck(sp, ref, false), msgFixTOR)
 		}

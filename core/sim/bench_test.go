@@ -68,8 +68,8 @@ func bringUp(b *testing.B, spec inventory.GenSpec) *World {
 			break
 		}
 	}
-	if n := bladesIn(w, hardware.BladeWorking); n != len(w.Hardware().Blades) {
-		b.Fatalf("%d of %d blades working", n, len(w.Hardware().Blades))
+	if n := bladesIn(w, hardware.BladeWorking); n != w.Hardware().NumBlades() {
+		b.Fatalf("%d of %d blades working", n, w.Hardware().NumBlades())
 	}
 	return w
 }
@@ -100,7 +100,7 @@ func BenchmarkBringUp50000(b *testing.B) {
 	w = bringUp(b, spec)
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(len(w.Hardware().Blades)), "heap-B/blade")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(w.Hardware().NumBlades()), "heap-B/blade")
 	runtime.KeepAlive(w)
 }
 

@@ -22,7 +22,7 @@ func builtin(t *testing.T, name string) *traced {
 func instancesOn(w *World, path string) []int {
 	var out []int
 	for i, in := range w.Control().Workloads.Instances() {
-		if in.Blade >= 0 && w.Hardware().Blades[in.Blade].Path == path {
+		if in.Blade >= 0 && w.Hardware().Blade(in.Blade).Path == path {
 			out = append(out, i)
 		}
 	}
@@ -46,12 +46,12 @@ func TestBuiltinBladeFailure(t *testing.T) {
 	hosted := instancesOn(w.World, blade)
 	require.NotEmpty(t, hosted, "the story needs work on the failing blade")
 	require.NoError(t, w.RunUntil(100))
-	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blades[w.lookup(t, blade)].State, "the fault at 100")
+	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blade(w.lookup(t, blade)).State, "the fault at 100")
 	require.NoError(t, w.RunUntil(110))
 	assert.Equal(t, views.Unavailable, health(w.World, blade), "detected by 110")
 	for _, i := range hosted {
 		in := w.Control().Workloads.Instances()[i]
-		assert.NotEqual(t, blade, w.Hardware().Blades[in.Blade].Path, "moved")
+		assert.NotEqual(t, blade, w.Hardware().Blade(in.Blade).Path, "moved")
 		assert.Equal(t, int64(1), in.Moves)
 	}
 	require.NoError(t, w.RunUntil(200))
@@ -60,7 +60,7 @@ func TestBuiltinBladeFailure(t *testing.T) {
 	require.NoError(t, w.RunUntil(800))
 	assert.Len(t, w.spans("technician: "+blade), 1)
 	assert.Equal(t, "operational", target(w.World, blade).Condition.String(), "after burn-in")
-	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[w.lookup(t, blade)].State, "back to working")
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(w.lookup(t, blade)).State, "back to working")
 	assert.Equal(t, int64(16), w.Control().Workloads.Count(workload.Running))
 }
 
@@ -69,7 +69,7 @@ func TestBuiltinFlappingTOR(t *testing.T) {
 	const tor = "standard/standard/rack6/tor/0"
 	first := "standard/standard/rack6/blade/1"
 	require.NoError(t, w.RunUntil(75))
-	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[w.lookup(t, first)].State, "actual: working")
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(w.lookup(t, first)).State, "actual: working")
 	assert.Equal(t, views.Unavailable, health(w.World, first), "observed: unavailable")
 	assert.NotEmpty(t, w.spans("repair: wait-for-tor "+first))
 	require.NoError(t, w.RunUntil(115))
@@ -79,7 +79,7 @@ func TestBuiltinFlappingTOR(t *testing.T) {
 	assert.Empty(t, w.spans("repair: technician "+first), "no technician for a blade that was only cut off")
 	st := w.Control().Faults.Stats()
 	assert.Equal(t, int64(1), st.Repaired, "a technician replaced the flapping TOR")
-	assert.Equal(t, hardware.DeviceWorking, w.Hardware().TORs[5].State)
+	assert.Equal(t, hardware.DeviceWorking, w.Hardware().Device(hardware.Ref{Kind: hardware.KindTOR, Index: 5}).State)
 }
 
 func TestBuiltinPDUOutage(t *testing.T) {
@@ -89,7 +89,7 @@ func TestBuiltinPDUOutage(t *testing.T) {
 	hosted := instancesOn(w.World, "standard/standard/rack4/blade/6")
 	require.NotEmpty(t, hosted)
 	require.NoError(t, w.RunUntil(100))
-	assert.Equal(t, hardware.DeviceOff, w.Hardware().PDUs[3].State, "the fault at 100")
+	assert.Equal(t, hardware.DeviceOff, w.Hardware().Device(hardware.Ref{Kind: hardware.KindPDU, Index: 3}).State, "the fault at 100")
 	require.NoError(t, w.RunUntil(130))
 	assert.NotEmpty(t, w.spans("repair: power-on "+pdu), "switched back on by the repair manager")
 	for _, i := range hosted {
@@ -106,15 +106,15 @@ func TestBuiltinRackMaintenance(t *testing.T) {
 	hosted := instancesOn(w.World, "standard/standard/rack5/blade/1")
 	require.NotEmpty(t, hosted)
 	require.NoError(t, w.RunUntil(150))
-	r := &w.Hardware().Racks[4]
+	r := w.Hardware().Rack(4)
 	for b := r.BladeLo; b < r.BladeHi; b++ {
-		assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blades[b].State)
-		assert.Empty(t, instancesOn(w.World, w.Hardware().Blades[b].Path), "drained")
+		assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blade(b).State)
+		assert.Empty(t, instancesOn(w.World, w.Hardware().Blade(b).Path), "drained")
 	}
 	assert.Empty(t, w.spans("repair: technician "), "maintenance calls no technician")
 	require.NoError(t, w.RunUntil(450))
 	for b := r.BladeLo; b < r.BladeHi; b++ {
-		assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[b].State, "back in service")
+		assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(b).State, "back in service")
 	}
 	assert.Equal(t, int64(16), w.Control().Workloads.Count(workload.Running))
 }

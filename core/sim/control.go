@@ -138,18 +138,18 @@ func (w *World) target(path string) (int32, views.Target) {
 // putTargets writes every element's target: its definition's condition,
 // and whether it and everything above it are enabled.
 func putTargets(targets *store.Table[int32, views.Target], hw *hardware.Model) {
-	for b := range hw.Blades {
-		bl := &hw.Blades[b]
+	for b := range int32(hw.NumBlades()) {
+		bl := hw.Blade(b)
 		targets.Put(int32(b), views.Target{Condition: bl.Def.Condition, Enabled: hw.Enabled(int32(b))})
 	}
-	for i := range hw.PDUs {
-		p := &hw.PDUs[i]
-		r := &hw.Racks[p.Rack]
+	for i := range int32(hw.NumDevices(hardware.KindPDU)) {
+		p := hw.Device(hardware.Ref{Kind: hardware.KindPDU, Index: i})
+		r := hw.Rack(p.Rack)
 		targets.Put(hw.Element(hardware.Ref{Kind: hardware.KindPDU, Index: int32(i)}), views.Target{Condition: p.Def.Condition, Enabled: p.Def.Enabled && r.Def.Enabled})
 	}
-	for i := range hw.TORs {
-		t := &hw.TORs[i]
-		r := &hw.Racks[t.Rack]
+	for i := range int32(hw.NumDevices(hardware.KindTOR)) {
+		t := hw.Device(hardware.Ref{Kind: hardware.KindTOR, Index: i})
+		r := hw.Rack(t.Rack)
 		targets.Put(hw.Element(hardware.Ref{Kind: hardware.KindTOR, Index: int32(i)}), views.Target{Condition: t.Def.Condition, Enabled: t.Def.Enabled && r.Def.Enabled})
 	}
 }

@@ -81,8 +81,8 @@ func TestRepairManagerBringsEveryBladeUp(t *testing.T) {
 	w := newTraced(t, controlled(1))
 	require.NoError(t, w.RunUntil(40))
 	assert.Equal(t, 64, bladesIn(w.World, hardware.BladeWorking))
-	for i := range w.Hardware().Blades {
-		o := observed(w.World, w.Hardware().Blades[i].Path)
+	for i := range int32(w.Hardware().NumBlades()) {
+		o := observed(w.World, w.Hardware().Blade(i).Path)
 		assert.Equal(t, views.Healthy, o.Health)
 		assert.Equal(t, views.StateWorking, o.State)
 	}
@@ -121,7 +121,7 @@ func TestBladeFailureStory(t *testing.T) {
 	assert.Equal(t, blade+" should be working, but it did not answer a soft reboot, and a hard reboot did not bring it back, and a power-cycle did not bring it back, so mark it out_for_repair and call a technician", last[0].Reason.String())
 	require.NoError(t, w.RunUntil(600))
 	assert.Equal(t, "operational", target(w.World, blade).Condition.String())
-	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[3].State)
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(3).State)
 	assert.Len(t, w.spans("technician: "+blade), 1)
 	st := w.Control().Faults.Stats()
 	assert.Equal(t, int64(1), st.Repaired)
@@ -166,12 +166,12 @@ func TestStuckTORPartition(t *testing.T) {
 	w.apply(t, 100, inject(faults.Spec{Kind: faults.TORStuck, Target: tor}))
 	require.NoError(t, w.RunUntil(112))
 	hw := w.Hardware()
-	r := &hw.Racks[1]
+	r := hw.Rack(1)
 	for b := r.BladeLo; b < r.BladeHi; b++ {
-		assert.Equal(t, hardware.BladeWorking, hw.Blades[b].State, "actual")
-		assert.Equal(t, views.Unavailable, observed(w.World, hw.Blades[b].Path).Health, "observed")
+		assert.Equal(t, hardware.BladeWorking, hw.Blade(b).State, "actual")
+		assert.Equal(t, views.Unavailable, observed(w.World, hw.Blade(b).Path).Health, "observed")
 	}
-	first := hw.Blades[r.BladeLo].Path
+	first := hw.Blade(r.BladeLo).Path
 	silent := w.spans("monitor: " + first + " is silent")
 	require.NotEmpty(t, silent)
 	assert.Contains(t, silent[len(silent)-1].Reason.String(), "cannot tell them apart")
@@ -181,9 +181,9 @@ func TestStuckTORPartition(t *testing.T) {
 	assert.Empty(t, w.spans("repair: technician standard/standard/rack2/blade/"), "the blades wait for their TOR")
 	require.NotEmpty(t, w.spans("repair: technician "+tor))
 	require.NoError(t, w.RunUntil(400))
-	assert.Equal(t, hardware.DeviceWorking, hw.TORs[1].State)
+	assert.Equal(t, hardware.DeviceWorking, hw.Device(hardware.Ref{Kind: hardware.KindTOR, Index: 1}).State)
 	for b := r.BladeLo; b < r.BladeHi; b++ {
-		assert.Equal(t, views.Healthy, observed(w.World, hw.Blades[b].Path).Health)
+		assert.Equal(t, views.Healthy, observed(w.World, hw.Blade(b).Path).Health)
 	}
 }
 
@@ -221,22 +221,22 @@ func TestInjectionsLifecycle(t *testing.T) {
 	require.NoError(t, w.RunUntil(40))
 	in := w.Control().Faults
 	w.apply(t, 50, inject(faults.Spec{Kind: faults.BladeFault, Target: "standard/standard/rack1/blade/1", Flap: &faults.Flap{On: 3, Off: 4, Cycles: 2}}))
-	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blades[0].State)
+	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blade(0).State)
 	require.NoError(t, w.RunUntil(53))
-	assert.NotEqual(t, hardware.BladeFaulted, w.Hardware().Blades[0].State, "off phase")
+	assert.NotEqual(t, hardware.BladeFaulted, w.Hardware().Blade(0).State, "off phase")
 	require.NoError(t, w.RunUntil(57))
-	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blades[0].State, "second on phase")
+	assert.Equal(t, hardware.BladeFaulted, w.Hardware().Blade(0).State, "second on phase")
 	require.NoError(t, w.RunUntil(61))
 	assert.Equal(t, faults.Removed, in.Injections()[0].State, "ran its two cycles")
 
 	w.apply(t, 62, inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack2/tor/0", Flap: &faults.Flap{On: 5, Off: 5}}))
 	w.apply(t, 63, scenario.Command{Do: scenario.PauseFault, ID: 2})
 	assert.Equal(t, faults.Paused, in.Injections()[1].State)
-	assert.Equal(t, hardware.DeviceWorking, w.Hardware().TORs[1].State, "pausing takes the fault out")
+	assert.Equal(t, hardware.DeviceWorking, w.Hardware().Device(hardware.Ref{Kind: hardware.KindTOR, Index: 1}).State, "pausing takes the fault out")
 	w.apply(t, 64, scenario.Command{Do: scenario.ResumeFault, ID: 2})
-	assert.Equal(t, hardware.DeviceStuck, w.Hardware().TORs[1].State)
+	assert.Equal(t, hardware.DeviceStuck, w.Hardware().Device(hardware.Ref{Kind: hardware.KindTOR, Index: 1}).State)
 	w.apply(t, 65, scenario.Command{Do: scenario.RemoveFault, ID: 2})
-	assert.Equal(t, hardware.DeviceWorking, w.Hardware().TORs[1].State)
+	assert.Equal(t, hardware.DeviceWorking, w.Hardware().Device(hardware.Ref{Kind: hardware.KindTOR, Index: 1}).State)
 	_, err := w.Apply(scenario.Command{Do: scenario.RemoveFault, ID: 2})
 	require.NoError(t, err, "recorded: the reply says why")
 	_, err = w.Apply(scenario.Command{Do: scenario.PauseFault, ID: 9})
@@ -250,10 +250,10 @@ func TestInjectionsLifecycle(t *testing.T) {
 	} {
 		w.apply(t, 70, inject(s))
 	}
-	assert.Equal(t, hardware.DeviceStuck, w.Hardware().PDUs[2].State)
-	assert.Equal(t, hardware.DeviceOff, w.Hardware().PDUs[3].State)
-	assert.True(t, w.Hardware().TORs[4].Ports[2].Faulted)
-	assert.Equal(t, hardware.DeviceOff, w.Hardware().PDUs[5].State)
+	assert.Equal(t, hardware.DeviceStuck, w.Hardware().Device(hardware.Ref{Kind: hardware.KindPDU, Index: 2}).State)
+	assert.Equal(t, hardware.DeviceOff, w.Hardware().Device(hardware.Ref{Kind: hardware.KindPDU, Index: 3}).State)
+	assert.True(t, w.Hardware().Cable(hardware.PortRef{Dev: hardware.Ref{Kind: hardware.KindTOR, Index: 4}, Slot: 2}).Faulted)
+	assert.Equal(t, hardware.DeviceOff, w.Hardware().Device(hardware.Ref{Kind: hardware.KindPDU, Index: 5}).State)
 	_, err = w.Apply(inject(faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack1/blade/1"}))
 	assert.ErrorContains(t, err, "tor-stuck: standard/standard/rack1/blade/1 is a blade")
 

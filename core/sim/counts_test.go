@@ -16,8 +16,8 @@ func TestKeptCountsEqualAPass(t *testing.T) {
 	check := func(t *testing.T, w *World) {
 		t.Helper()
 		byState := make([]int64, len(hardware.BladeStates()))
-		for b := range w.hw.Blades {
-			byState[w.hw.Blades[b].State]++
+		for b := range int32(w.hw.NumBlades()) {
+			byState[w.hw.Blade(b).State]++
 		}
 		require.Equal(t, byState, w.ctl.Metrics.BladesByState(), "blades per state at t=%d", w.Now())
 		for _, h := range views.Healths() {

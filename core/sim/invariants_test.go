@@ -120,16 +120,20 @@ func TestCheckInvariantsNoticesCorruption(t *testing.T) {
 		corrupt func(w *World)
 		want    string
 	}{
-		{"a blade's state behind the store's back", func(w *World) { w.hw.Blades[3].State = hardware.BladeFaulted },
+		{"a blade's record behind the hardware's back", func(w *World) {
+			a, _ := w.hw.Actual.Blades.Get(3)
+			a.State = hardware.BladeFaulted
+			w.hw.Actual.Blades.Put(3, a)
+		},
 			"is not the hardware's state"},
 		{"an event for no blade", func(w *World) {
-			w.queue.Push(w.Now()+1, clock.Event{Kind: hardware.EvPower, Target: uint32(len(w.hw.Blades))})
+			w.queue.Push(w.Now()+1, clock.Event{Kind: hardware.EvPower, Target: uint32(w.hw.NumBlades())})
 		}, "hardware event for blade 64 of 64"},
 		{"an instance's state without its count", func(w *World) { w.ctl.Workloads.Instances()[0].State = workload.Starting },
 			"workloads: the per-state counts are"},
 		{"an instance moved behind the scheduler's back", func(w *World) {
 			in := &w.ctl.Workloads.Instances()[1]
-			in.Blade = (in.Blade + 1) % int32(len(w.hw.Blades))
+			in.Blade = (in.Blade + 1) % int32(w.hw.NumBlades())
 		}, "workloads: instance web/i1: on blade"},
 		{"a usage record", func(w *World) {
 			in := w.ctl.Workloads.Instances()[0]

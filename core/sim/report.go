@@ -99,8 +99,8 @@ func (w *World) Report() Report {
 	if err := w.Halted(); err != nil {
 		r.Halted = err.Error()
 	}
-	for i := range w.hw.Blades {
-		r.Blades[w.hw.Blades[i].State.String()]++
+	for i := range int32(w.hw.NumBlades()) {
+		r.Blades[w.hw.Blade(i).State.String()]++
 	}
 	c := w.ctl
 	if c == nil {

@@ -60,7 +60,7 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 			w.Hardware().Actual.Blades.Put(ref.Index, a)
 		}, "standard/standard/rack1/blade/3: the actual record"},
 		{"a record nobody owns", func(w *World) {
-			w.Hardware().Actual.Blades.Put(int32(len(w.Hardware().Blades)), hardware.BladeActual{})
+			w.Hardware().Actual.Blades.Put(int32(w.Hardware().NumBlades()), hardware.BladeActual{})
 		}, "the actual view has 65 blade records for 64 of them"},
 		{"a cable record nobody owns", func(w *World) {
 			w.Hardware().Actual.Cables.Put(hardware.CablePlace(hardware.Ref{Kind: hardware.KindTOR, Index: 0}, 999), hardware.CableActual{})

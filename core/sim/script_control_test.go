@@ -180,7 +180,7 @@ func (e *scriptEnv) workloads(t *testing.T, d *datadriven.TestData) string {
 		}
 		where := "nowhere"
 		if in.Blade >= 0 {
-			where = e.short(e.w.Hardware().Blades[in.Blade].Path)
+			where = e.short(e.w.Hardware().Blade(in.Blade).Path)
 		}
 		lines = append(lines, fmt.Sprintf("%s %s on %s", m.Name(i), in.State, where))
 	}

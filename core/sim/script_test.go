@@ -447,8 +447,8 @@ func (e *scriptEnv) check(t *testing.T, d *datadriven.TestData) string {
 
 func (e *scriptEnv) count() string {
 	counts := map[hardware.BladeState]int{}
-	for i := range e.w.Hardware().Blades {
-		counts[e.w.Hardware().Blades[i].State]++
+	for i := range int32(e.w.Hardware().NumBlades()) {
+		counts[e.w.Hardware().Blade(i).State]++
 	}
 	var parts []string
 	for _, s := range hardware.BladeStates() {

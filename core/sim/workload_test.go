@@ -41,7 +41,7 @@ func placements(w *World) map[string]string {
 		}
 		where := "-"
 		if in.Blade >= 0 {
-			where = w.Hardware().Blades[in.Blade].Path
+			where = w.Hardware().Blade(in.Blade).Path
 		}
 		out[m.Name(i)] = in.State.String() + "@" + where
 	}
@@ -57,7 +57,7 @@ func TestWorkloadsWaitForBladesThenRun(t *testing.T) {
 	assert.Equal(t, int64(4), m.Count(workload.Running))
 	racks := map[int32]bool{}
 	for _, in := range m.Instances() {
-		racks[w.Hardware().Blades[in.Blade].Rack] = true
+		racks[w.Hardware().Blade(in.Blade).Rack] = true
 	}
 	assert.Len(t, racks, 4, "strong anti-affinity over racks: four racks")
 	for _, s := range w.spans("scheduler: place ") {
@@ -73,7 +73,7 @@ func TestWorkloadRepairMovesInstances(t *testing.T) {
 	require.NoError(t, w.RunUntil(40))
 	m := w.Control().Workloads
 	b := m.Instances()[0].Blade
-	path := w.Hardware().Blades[b].Path
+	path := w.Hardware().Blade(b).Path
 	w.apply(t, 50, inject(faults.Spec{Kind: faults.BladeFault, Target: path}))
 	require.NoError(t, w.RunUntil(80))
 	in := m.Instances()[0]
@@ -99,16 +99,16 @@ func TestMaintenanceDrainsAndReturns(t *testing.T) {
 	require.NoError(t, w.RunUntil(40))
 	m := w.Control().Workloads
 	b := m.Instances()[0].Blade
-	path := w.Hardware().Blades[b].Path
+	path := w.Hardware().Blade(b).Path
 	w.apply(t, 50, scenario.Command{Do: scenario.Maintain, Target: path})
 	assert.NotEqual(t, b, m.Instances()[0].Blade, "drained at once")
 	require.NoError(t, w.RunUntil(100))
-	assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blades[b].State, "shut down and switched off")
+	assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blade(b).State, "shut down and switched off")
 	assert.Equal(t, "not_in_service", target(w.World, path).Condition.String())
 	assert.Empty(t, w.spans("repair: technician "+path), "maintenance is not a failure")
 	w.apply(t, 120, scenario.Command{Do: scenario.ReturnService, Target: path})
 	require.NoError(t, w.RunUntil(200))
-	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[b].State)
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(b).State)
 	ok, _ := m.Cluster().Schedulable(b)
 	assert.True(t, ok)
 }
@@ -142,7 +142,7 @@ func TestStopResumeDeleteWorkload(t *testing.T) {
 	assert.Len(t, m.Instances(), 2, "api's instance in one of web's slots, the other free")
 	assert.Equal(t, int64(1), m.Removed())
 	assert.Equal(t, int64(2), m.Count(workload.Removed))
-	assert.Equal(t, map[string]string{"api/i0": "running@" + w.Hardware().Blades[m.Instances()[m.Workloads()[0].Insts[0]].Blade].Path}, placements(w.World))
+	assert.Equal(t, map[string]string{"api/i0": "running@" + w.Hardware().Blade(m.Instances()[m.Workloads()[0].Insts[0]].Blade).Path}, placements(w.World))
 }
 
 // A generated workload deleted by the user before its life ends frees its
@@ -240,16 +240,16 @@ func TestDisableAndEnable(t *testing.T) {
 	require.NoError(t, w.RunUntil(40))
 	m := w.Control().Workloads
 	b := m.Instances()[0].Blade
-	path := w.Hardware().Blades[b].Path
+	path := w.Hardware().Blade(b).Path
 	w.apply(t, 50, scenario.Command{Do: scenario.Enable, Target: path, On: false})
 	assert.NotEqual(t, b, m.Instances()[0].Blade, "drained")
 	require.NoError(t, w.RunUntil(100))
-	assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blades[b].State)
+	assert.Equal(t, hardware.BladeOffConnected, w.Hardware().Blade(b).State)
 	_, err := w.Apply(scenario.Command{Do: scenario.Enable, Target: path, On: false})
 	require.NoError(t, err, "recorded; the reply says it is already disabled")
 	w.apply(t, 120, scenario.Command{Do: scenario.Enable, Target: path, On: true})
 	require.NoError(t, w.RunUntil(200))
-	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blades[b].State)
+	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(b).State)
 }
 
 // A long run keeps the open injections and the last faults.HistoryKept

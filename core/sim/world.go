@@ -206,7 +206,9 @@ func (w *World) Now() clock.Tick { return w.env.Now }
 // Definition is the inventory being simulated.
 func (w *World) Definition() *inventory.Definition { return w.def }
 
-// Hardware is the simulated hardware (read it; change it only by commands).
+// Hardware is the simulated hardware. Its elements are read as values
+// and change only by its commands (Do, and the fault entry points the
+// services call).
 func (w *World) Hardware() *hardware.Model { return w.hw }
 
 // Store is the revision counter and delivery queue of the views' and the
@@ -375,13 +377,13 @@ func (w *World) run(c scenario.Command, who uint8) hardware.Reply {
 func (w *World) bringUp(sp *trace.Span) {
 	now := w.env.Now
 	hw := w.hw
-	for ri := range hw.Racks {
-		r := &hw.Racks[ri]
+	for ri := range int32(hw.NumRacks()) {
+		r := hw.Rack(ri)
 		rs := sp.ChildMsg(now, msgBringUpRack, trace.Str(r.Path))
 		n := 0
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
 			if !hw.Enabled(bi) {
-				rs.Info(now, msgLeftOff, trace.Str(hw.Blades[bi].Path))
+				rs.Info(now, msgLeftOff, trace.Str(hw.Blade(bi).Path))
 				continue
 			}
 			ref := hardware.Ref{Kind: hardware.KindBlade, Index: bi}

@@ -19,8 +19,8 @@ var updatePinned = flag.Bool("update-pinned", false, "rewrite testdata/pinned-ha
 
 func bladesIn(w *World, s hardware.BladeState) int {
 	n := 0
-	for i := range w.Hardware().Blades {
-		if w.Hardware().Blades[i].State == s {
+	for i := range int32(w.Hardware().NumBlades()) {
+		if w.Hardware().Blade(i).State == s {
 			n++
 		}
 	}
@@ -51,8 +51,8 @@ func TestEveryGoodInventoryComesUp(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, w.Step(20))
 			enabled := 0
-			for i := range w.Hardware().Blades {
-				b := &w.Hardware().Blades[i]
+			for i := range int32(w.Hardware().NumBlades()) {
+				b := w.Hardware().Blade(i)
 				if w.Hardware().Enabled(int32(i)) {
 					enabled++
 					require.Equal(t, hardware.BladeWorking, b.State, b.Path)
@@ -70,7 +70,7 @@ func TestEveryGoodInventoryComesUp(t *testing.T) {
 func TestDefaultScenarioBringsUp64Blades(t *testing.T) {
 	w, err := New(scenario.Default())
 	require.NoError(t, err)
-	require.Len(t, w.Hardware().Blades, 64)
+	require.Equal(t, 64, w.Hardware().NumBlades())
 	require.Equal(t, clock.Tick(0), w.Now())
 	require.NoError(t, w.Step(1))
 	require.Equal(t, 64, bladesIn(w, hardware.BladeBooting))

@@ -112,13 +112,13 @@ func (m *Manager) CheckInvariants() error {
 		}
 	}
 	var all views.Usage
-	for b := range m.hw.Blades {
+	for b := range int32(m.hw.NumBlades()) {
 		var want views.Usage
 		keys := m.cluster.Instances(int32(b))
 		var acc []string
 		for _, k := range keys {
 			if int(k.Workload) >= len(m.wls) || m.wls[k.Workload] == nil || int(k.Instance) >= len(m.wls[k.Workload].Def.Instances) {
-				return fmt.Errorf("%s: the scheduler holds %s, no instance of ours", m.hw.Blades[b].Path, k)
+				return fmt.Errorf("%s: the scheduler holds %s, no instance of ours", m.hw.Blade(b).Path, k)
 			}
 			in := &m.wls[k.Workload].Def.Instances[k.Instance]
 			want.MilliCores += int64(in.Requires.Cores)
@@ -133,14 +133,14 @@ func (m *Manager) CheckInvariants() error {
 		u := m.cluster.Used(int32(b))
 		got := views.Usage{Instances: int64(len(keys)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
 		if got != want {
-			return fmt.Errorf("%s: the scheduler has %+v in use, its instances ask for %+v", m.hw.Blades[b].Path, got, want)
+			return fmt.Errorf("%s: the scheduler has %+v in use, its instances ask for %+v", m.hw.Blade(b).Path, got, want)
 		}
 		slices.Sort(acc)
 		if !slices.Equal(acc, lower(u.Accelerators)) {
-			return fmt.Errorf("%s: the scheduler has accelerators %v in use, its instances ask for %v", m.hw.Blades[b].Path, u.Accelerators, acc)
+			return fmt.Errorf("%s: the scheduler has accelerators %v in use, its instances ask for %v", m.hw.Blade(b).Path, u.Accelerators, acc)
 		}
 		if rec, ok := m.env.Views.Usage.Get(int32(b)); ok && rec != got || !ok && len(keys) > 0 {
-			return fmt.Errorf("%s: the usage record %+v is not what the scheduler holds there, %+v", m.hw.Blades[b].Path, rec, got)
+			return fmt.Errorf("%s: the usage record %+v is not what the scheduler holds there, %+v", m.hw.Blade(b).Path, rec, got)
 		}
 		all.Instances += want.Instances
 		all.MilliCores += want.MilliCores
@@ -149,7 +149,7 @@ func (m *Manager) CheckInvariants() error {
 		all.NetworkMbps += want.NetworkMbps
 		ok, why := m.schedulable(int32(b))
 		if was, wasWhy := m.cluster.Schedulable(int32(b)); was != ok {
-			return fmt.Errorf("%s: the scheduler has it schedulable %t (%s), its records say %t (%s)", m.hw.Blades[b].Path, was, wasWhy, ok, why)
+			return fmt.Errorf("%s: the scheduler has it schedulable %t (%s), its records say %t (%s)", m.hw.Blade(b).Path, was, wasWhy, ok, why)
 		}
 	}
 	if all.Instances != int64(holding) {

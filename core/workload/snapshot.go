@@ -247,7 +247,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			return r.Failf("workload %d: created %d of %d", k, m.wls[k].Seq, m.created)
 		}
 	}
-	for b := range m.hw.Blades {
+	for b := range int32(m.hw.NumBlades()) {
 		ok, why := m.schedulable(int32(b))
 		m.cluster.SetSchedulable(int32(b), ok, why)
 	}
@@ -315,14 +315,14 @@ func (m *Manager) CheckRestored(now clock.Tick) error {
 	}
 	keys := m.env.Views.Usage.Keys()
 	for _, b := range keys {
-		if int(b) >= len(m.hw.Blades) {
-			return fmt.Errorf("usage record of blade %d: there are %d blades", b, len(m.hw.Blades))
+		if int(b) >= m.hw.NumBlades() {
+			return fmt.Errorf("usage record of blade %d: there are %d blades", b, m.hw.NumBlades())
 		}
 		got, _ := m.env.Views.Usage.Get(b)
 		u := m.cluster.Used(b)
 		want := views.Usage{Instances: int64(m.cluster.Count(b)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
 		if got != want {
-			return fmt.Errorf("usage record of %s is not what the scheduler holds there", m.hw.Blades[b].Path)
+			return fmt.Errorf("usage record of %s is not what the scheduler holds there", m.hw.Blade(b).Path)
 		}
 	}
 	return nil

@@ -232,7 +232,7 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 		return nil, err
 	}
 	pol, _ := sched.PolicyByName(set.Policy)
-	blades := make([]sched.Blade, len(hw.Blades))
+	blades := make([]sched.Blade, hw.NumBlades())
 	zones := map[string]int32{}
 	regions := map[string]int32{}
 	id := func(m map[string]int32, k string) int32 {
@@ -242,13 +242,13 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 		m[k] = int32(len(m))
 		return m[k]
 	}
-	for i := range hw.Blades {
-		b := &hw.Blades[i]
-		r := &hw.Racks[b.Rack]
+	for i := range int32(hw.NumBlades()) {
+		b := hw.Blade(i)
+		r := hw.Rack(b.Rack)
 		blades[i] = sched.Blade{Path: b.Path, Region: id(regions, r.Region), Zone: id(zones, r.Region+"/"+r.Zone), Rack: b.Rack, Capacity: b.Def.Capacity}
 	}
 	m := &Manager{env: env, hw: hw, set: set, policy: pol, blades: blades, cluster: sched.NewCluster(blades), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{}}
-	for b := range hw.Blades {
+	for b := range int32(hw.NumBlades()) {
 		m.cluster.SetSchedulable(int32(b), false, "has not been seen working yet")
 	}
 	env.Views.Observations.Watch(func(ch store.Change[int32, views.Observed]) { m.bladeChanged(ch.Key, true) })
@@ -431,7 +431,7 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 	in.Blade, in.Why = d.Blade, d.Reason
 	in.serial++
 	m.setState(i, Scheduled)
-	ch.Impact(trace.Modify, m.hw.Blades[d.Blade].Path)
+	ch.Impact(trace.Modify, m.hw.Blade(d.Blade).Path)
 	m.putUsage(d.Blade)
 	m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvStart, Target: uint32(i), Ref: in.serial})
 	return true
@@ -548,10 +548,10 @@ func (m *Manager) placeTraced(i int32, why trace.Msg) bool {
 // schedulable is whether blade b can take work, from its target and what
 // the monitor observes, and why not.
 func (m *Manager) schedulable(b int32) (bool, string) {
-	bl := &m.hw.Blades[b]
+	bl := m.hw.Blade(b)
 	t, _ := m.env.Views.Targets.Get(b)
 	o, _ := m.env.Views.Observations.Get(b)
-	r := &m.hw.Racks[bl.Rack]
+	r := m.hw.Rack(bl.Rack)
 	switch {
 	case !t.Enabled:
 		return false, "is disabled"
@@ -605,7 +605,7 @@ func (m *Manager) bladeChanged(e int32, observed bool) {
 	slices.SortFunc(keys, func(a, b sched.Key) int {
 		return cmp.Or(cmp.Compare(m.wls[a.Workload].Seq, m.wls[b.Workload].Seq), cmp.Compare(a.Instance, b.Instance))
 	})
-	path := m.hw.Blades[b].Path
+	path := m.hw.Blade(b).Path
 	var sp *trace.Span
 	if link != 0 {
 		sp = m.env.Trace.StartLinkedMsg(m.env.Now, link, msgMoveOff, trace.Str(path))
