@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
@@ -200,4 +201,18 @@ func (m *Model) resyncHeartbeats() {
 		m.dirtyFlag[e] = false
 	}
 	m.dirty = m.dirty[:0]
+}
+
+// Poll asks element ref for its status now, as the monitor does when its
+// heartbeats stop: a status request (Do with OpStatus, guarded by the
+// current tick), traced as a child of parent.
+func (m *Model) Poll(ref Ref, parent *trace.Span) Reply {
+	return m.Do(Request{Op: OpStatus, Target: ref, Guard: m.env.Now}, parent)
+}
+
+// RackDevices is the range of the PDUs or TORs (k) in the rack of element
+// ref: they are numbered lo … hi-1. It is the inventory's cabling, which
+// every service knows.
+func (m *Model) RackDevices(ref Ref, k Kind) (lo, hi int32) {
+	return m.racks[m.RackOf(ref)].Devices(k)
 }

@@ -61,10 +61,30 @@ func (s Settings) Validate() error {
 	return nil
 }
 
+// Network is what the monitor learns of the hardware: what travels the
+// network (heartbeats, and the answers to status polls) and the element
+// numbering, paths and racks of the inventory. It never reads the
+// hardware's states, cables or inputs; the partition test in core/sim
+// shows the consequence (actual says working, observed says unavailable).
+// *hardware.Model is one.
+type Network interface {
+	// Elements is the number of elements, numbered 0 … Elements()-1.
+	Elements() int
+	Element(hardware.Ref) int32
+	ElementRef(e int32) hardware.Ref
+	Path(hardware.Ref) string
+	// RackDevices is the range of the PDUs or TORs in an element's rack.
+	RackDevices(ref hardware.Ref, k hardware.Kind) (lo, hi int32)
+	// Heartbeats has fn receive every change of what the monitor hears.
+	Heartbeats(fn func(hardware.Heartbeat))
+	// Poll sends an element a status request, traced under parent.
+	Poll(ref hardware.Ref, parent *trace.Span) hardware.Reply
+}
+
 // Monitor is the monitor service.
 type Monitor struct {
 	env   *env.Env
-	hw    *hardware.Model
+	hw    Network
 	set   Settings
 	elems []elem // by hardware element number
 	// byHealth counts the elements per published health, as put changes
@@ -83,7 +103,7 @@ type elem struct {
 // New builds the monitor over the hardware's elements, every one never
 // seen, with the hardware's heartbeats wired to it. It puts nothing in the
 // store: Start does for a fresh run, UnmarshalSnapshot for a restored one.
-func New(env *env.Env, hw *hardware.Model, set Settings) (*Monitor, error) {
+func New(env *env.Env, hw Network, set Settings) (*Monitor, error) {
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
@@ -213,7 +233,7 @@ func (m *Monitor) Handle(ev clock.Event) {
 	silent := now - el.obs.SilentSince
 	poll := m.env.Trace.StartInfraMsg(now, msgPoll, trace.Str(el.path))
 	poll.ReasonMsg(msgPollWhy, trace.Str(el.path), trace.Int(silent))
-	rep := m.hw.Do(hardware.Request{Op: hardware.OpStatus, Target: m.hw.ElementRef(e), Guard: now}, poll)
+	rep := m.hw.Poll(m.hw.ElementRef(e), poll)
 	poll.End()
 	if !rep.Dropped && rep.Err == nil {
 		// It answered the poll although its heartbeats stopped: believe the answer.
@@ -255,8 +275,8 @@ func (m *Monitor) cannotTell(e int32) (trace.Msg, trace.Arg) {
 		return msgUnavailable, trCannotTell.Of(2)
 	}
 	var silentTORs []string
-	r := m.hw.Rack(m.hw.Blade(ref.Index).Rack)
-	for t := r.TORLo; t < r.TORHi; t++ {
+	lo, hi := m.hw.RackDevices(ref, hardware.KindTOR)
+	for t := lo; t < hi; t++ {
 		te := m.hw.Element(hardware.Ref{Kind: hardware.KindTOR, Index: t})
 		if !m.elems[te].obs.Health.Heard() {
 			silentTORs = append(silentTORs, m.elems[te].path)
