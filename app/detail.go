@@ -98,7 +98,7 @@ func (d *DetailCard) Render() app.UI {
 		power, network := hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
 			cb := hw.Cable(p)
-			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", cb.Path, cableState(hw, p.Dev, cb))))
+			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", hw.CablePath(p), cableState(hw, p.Dev, cb))))
 		}
 		if hasControl {
 			actions = append(actions,

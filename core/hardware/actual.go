@@ -65,22 +65,19 @@ func (m *Model) PlacePath(p views.Place) string {
 	if p < 0 || PlaceOf(ref) != p&^0xffff {
 		return ""
 	}
-	var ports []Cable
 	switch {
 	case ref.Kind == KindRack && int(ref.Index) < len(m.racks) && slot < 0:
 		return m.racks[ref.Index].Path
 	case ref.Kind == KindBlade && int(ref.Index) < len(m.blades) && slot < 0:
 		return m.blades[ref.Index].Path
 	case ref.Kind.IsDevice() && int(ref.Index) < len(m.devices(ref.Kind)):
-		ports = m.device(ref).ports
-	default:
-		return ""
-	}
-	if slot < 0 {
-		return m.Path(ref)
-	}
-	if int(slot) < len(ports) {
-		return ports[slot].Path
+		d := m.device(ref)
+		if slot < 0 {
+			return d.Path
+		}
+		if int(slot) < len(d.ports) {
+			return d.portPath(slot)
+		}
 	}
 	return ""
 }

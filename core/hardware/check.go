@@ -55,7 +55,7 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 			if err := checkRecord(m.Actual.devices(k), int32(i), d.Path, d.actual()); err != nil {
 				return err
 			}
-			if err := m.checkCables(now, d.ports); err != nil {
+			if err := m.checkCables(now, d); err != nil {
 				return err
 			}
 			cables += len(d.ports)
@@ -82,13 +82,13 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 	return nil
 }
 
-func (m *Model) checkCables(now clock.Tick, ports []Cable) error {
-	for i := range ports {
-		c := &ports[i]
+func (m *Model) checkCables(now clock.Tick, d *Device) error {
+	for i := range d.ports {
+		c := &d.ports[i]
 		if c.Guard > now {
-			return fmt.Errorf("%s: guard t=%d at t=%d", c.Path, c.Guard, now)
+			return fmt.Errorf("%s: guard t=%d at t=%d", d.portPath(int32(i)), c.Guard, now)
 		}
-		if err := checkRecord(m.Actual.Cables, c.Place, c.Path, c.actual()); err != nil {
+		if err := checkRecord(m.Actual.Cables, c.Place, d.portPath(int32(i)), c.actual()); err != nil {
 			return err
 		}
 	}

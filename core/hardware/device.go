@@ -3,6 +3,7 @@ package hardware
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -117,6 +118,11 @@ type DeviceDef struct {
 	Index     int64 // within the rack
 	Enabled   bool
 	Condition inventory.Condition
+}
+
+// portPath is the path of the port in slot, e.g. region/zone/rack/pdu/0/port/3.
+func (d *Device) portPath(slot int32) string {
+	return d.Path + "/port/" + strconv.FormatInt(d.ports[slot].Port, 10)
 }
 
 func (d *Device) kind() *deviceKind { return deviceKinds[d.Kind] }

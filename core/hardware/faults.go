@@ -56,19 +56,19 @@ func (m *Model) SetCableFault(sp *trace.Span, p PortRef, faulted bool) error {
 	if slot < 0 || slot >= len(ports) {
 		return fmt.Errorf("%w: %s has no port at position %d", ErrInvalidTarget, m.Path(dev), slot)
 	}
-	c := &ports[slot]
+	c, path := &ports[slot], d.portPath(p.Slot)
 	if c.Faulted == faulted {
-		return fmt.Errorf("%w: %s is already %s", ErrNoOperation, c.Path, map[bool]string{true: "faulted", false: "sound"}[faulted])
+		return fmt.Errorf("%w: %s is already %s", ErrNoOperation, path, map[bool]string{true: "faulted", false: "sound"}[faulted])
 	}
 	now := m.env.Now
 	c.Faulted = faulted
 	m.putCable(c)
 	m.dirtyDevice(dev)
-	sp.Impact(trace.Modify, c.Path)
+	sp.Impact(trace.Modify, path)
 	if faulted {
-		sp.Info(now, msgCableFaulted, trace.Str(c.Path))
+		sp.Info(now, msgCableFaulted, trace.Str(path))
 	} else {
-		sp.Info(now, msgCableMended, trace.Str(c.Path))
+		sp.Info(now, msgCableMended, trace.Str(path))
 	}
 	if c.Blade >= 0 && c.On && d.passes() && d.Def.Enabled {
 		if d.kind().network {

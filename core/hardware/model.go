@@ -147,8 +147,9 @@ type Rack struct {
 }
 
 // Cable is one port of a device (a PDU or TOR) and the cable plugged into it.
+// Its path (Model.CablePath) is its device's and its port number's, e.g.
+// region/zone/rack/pdu/0/port/3, made when it is asked for.
 type Cable struct {
-	Path    string // e.g. region/zone/rack/pdu/0/port/3
 	Place   views.Place
 	Port    int64
 	To      inventory.Hardware
@@ -225,14 +226,14 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 			State: BladeStart, EnteredAt: clock.Never, TimerDue: clock.Never})
 	}
 	r.BladeHi = int32(len(m.blades))
-	cables := func(devPath string, ports []inventory.Port, dev int32, pdu bool) []Cable {
+	cables := func(ports []inventory.Port, dev int32, pdu bool) []Cable {
 		kind := KindTOR
 		if pdu {
 			kind = KindPDU
 		}
 		out := make([]Cable, len(ports))
 		for i, p := range ports {
-			c := Cable{Path: fmt.Sprintf("%s/port/%d", devPath, p.Index), Place: CablePlace(Ref{kind, dev}, int32(i)), Port: p.Index, To: p.Item, Blade: -1}
+			c := Cable{Place: CablePlace(Ref{kind, dev}, int32(i)), Port: p.Index, To: p.Item, Blade: -1}
 			if p.Wired && p.Item.Type == inventory.HwBlade {
 				if b, ok := bladeByID[p.Item.ID]; ok {
 					c.Blade = b
@@ -251,14 +252,14 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 	for _, p := range def.PDUs {
 		pi := int32(len(m.pdus))
 		pp := fmt.Sprintf("%s/pdu/%d", path, p.Index)
-		m.pdus = append(m.pdus, Device{Kind: KindPDU, Path: pp, Rack: ri, Def: DeviceDef{p.Index, p.Enabled, p.Condition}, EnteredAt: clock.Never, ports: cables(pp, p.Ports, pi, true)})
+		m.pdus = append(m.pdus, Device{Kind: KindPDU, Path: pp, Rack: ri, Def: DeviceDef{p.Index, p.Enabled, p.Condition}, EnteredAt: clock.Never, ports: cables(p.Ports, pi, true)})
 	}
 	r.PDUHi = int32(len(m.pdus))
 	r.TORLo = int32(len(m.tors))
 	for _, t := range def.TORs {
 		ti := int32(len(m.tors))
 		tp := fmt.Sprintf("%s/tor/%d", path, t.Index)
-		m.tors = append(m.tors, Device{Kind: KindTOR, Path: tp, Rack: ri, Def: DeviceDef{t.Index, t.Enabled, t.Condition}, EnteredAt: clock.Never, ports: cables(tp, t.Ports, ti, false)})
+		m.tors = append(m.tors, Device{Kind: KindTOR, Path: tp, Rack: ri, Def: DeviceDef{t.Index, t.Enabled, t.Condition}, EnteredAt: clock.Never, ports: cables(t.Ports, ti, false)})
 	}
 	r.TORHi = int32(len(m.tors))
 	m.racks = append(m.racks, r)

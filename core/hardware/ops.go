@@ -181,24 +181,24 @@ func tooLate(path string, guard, changed clock.Tick) error {
 	return fmt.Errorf("%w: %s has been modified later (tick %d) than the check condition time (tick %d)", ErrTooLate, path, changed, guard)
 }
 
-// setPorts switches the ports of one PDU or TOR that are cabled to a blade.
-func (m *Model) setPorts(sp *trace.Span, ports []Cable, slot int32, on bool, guard clock.Tick, changed *bool, firstErr *error) {
+// setPort switches the port in slot of a PDU or TOR, one cabled to a blade.
+func (m *Model) setPort(sp *trace.Span, d *Device, slot int32, on bool, guard clock.Tick, changed *bool, firstErr *error) {
 	now := m.env.Now
-	c := &ports[slot]
+	c, path := &d.ports[slot], d.portPath(slot)
 	var err error
 	switch {
 	case guard < c.Guard:
-		err = tooLate(c.Path, guard, c.Guard)
+		err = tooLate(path, guard, c.Guard)
 	case c.Faulted:
-		err = fmt.Errorf("%w: %s", ErrCableStuck, c.Path)
+		err = fmt.Errorf("%w: %s", ErrCableStuck, path)
 	case c.On == on:
-		sp.Info(now, msgCableAlready, trace.Str(c.Path), trace.Bool(on))
+		sp.Info(now, msgCableAlready, trace.Str(path), trace.Bool(on))
 		return
 	default:
 		c.On, c.Guard = on, now
 		m.putCable(c)
-		sp.Impact(trace.Modify, c.Path)
-		sp.Info(now, msgCableSwitched, trace.Str(c.Path), trace.Bool(!on), trace.Bool(on))
+		sp.Impact(trace.Modify, path)
+		sp.Info(now, msgCableSwitched, trace.Str(path), trace.Bool(!on), trace.Bool(on))
 		*changed = true
 		return
 	}
@@ -243,7 +243,7 @@ func (m *Model) switchCabled(sp *trace.Span, b int32, k Kind, on bool, guard clo
 			continue
 		}
 		handled = true
-		m.setPorts(sp, d.ports, f.slot, on, guard, &changed, &firstErr)
+		m.setPort(sp, d, f.slot, on, guard, &changed, &firstErr)
 	}
 	return handled, changed, firstErr
 }

@@ -39,6 +39,10 @@ func (m *Model) Ports(dev Ref) iter.Seq2[PortRef, Cable] {
 // Cable is the port p and the cable plugged into it; p must name a port.
 func (m *Model) Cable(p PortRef) Cable { return m.device(p.Dev).ports[p.Slot] }
 
+// CablePath is the path of port p, e.g. region/zone/rack/pdu/0/port/3;
+// p must name a port.
+func (m *Model) CablePath(p PortRef) string { return m.device(p.Dev).portPath(p.Slot) }
+
 // PortSlot finds the port of a PDU or TOR numbered port in the inventory.
 func (m *Model) PortSlot(dev Ref, port int64) (PortRef, bool) {
 	if dev.Kind.IsDevice() {

@@ -477,7 +477,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		power, network := m.hw.BladeCables(ref.Index)
 		for _, p := range append(power, network...) {
 			if c := m.hw.Cable(p); c.Faulted {
-				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(c.Path))
+				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(m.hw.CablePath(p)))
 			}
 		}
 	case hardware.KindPDU:
@@ -487,7 +487,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		}
 		for p, c := range m.hw.Ports(ref) {
 			if c.Faulted {
-				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(c.Path))
+				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(m.hw.CablePath(p)))
 			}
 		}
 	case hardware.KindTOR:
@@ -497,7 +497,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 		}
 		for p, c := range m.hw.Ports(ref) {
 			if c.Faulted {
-				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(c.Path))
+				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(m.hw.CablePath(p)))
 			}
 		}
 	}
