@@ -121,11 +121,11 @@ func (m *Model) dirtyRack(ri int32) {
 	for b := r.BladeLo; b < r.BladeHi; b++ {
 		m.dirtyBlade(b)
 	}
-	for p := r.PDULo; p < r.PDUHi; p++ {
-		m.dirtyDevice(Ref{KindPDU, p})
-	}
-	for t := r.TORLo; t < r.TORHi; t++ {
-		m.dirtyDevice(Ref{KindTOR, t})
+	for _, k := range deviceKindsInOrder {
+		lo, hi := r.Devices(k)
+		for i := lo; i < hi; i++ {
+			m.dirtyDevice(Ref{k, i})
+		}
 	}
 }
 

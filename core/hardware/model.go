@@ -280,24 +280,17 @@ func (m *Model) Start() {
 		sp.Impact(trace.Create, r.Path)
 		sp.Info(now, msgRackWorking)
 		m.putRack(ri)
-		for pi := r.PDULo; pi < r.PDUHi; pi++ {
-			p := &m.pdus[pi]
-			p.State, p.EnteredAt, p.Guard = DeviceWorking, now, now
-			sp.Impact(trace.Create, p.Path)
-			m.putDevice(Ref{KindPDU, pi})
-			for i := range p.ports {
-				p.ports[i].Guard = now
-				m.putCable(&p.ports[i])
-			}
-		}
-		for ti := r.TORLo; ti < r.TORHi; ti++ {
-			t := &m.tors[ti]
-			t.State, t.EnteredAt, t.Guard = DeviceWorking, now, now
-			sp.Impact(trace.Create, t.Path)
-			m.putDevice(Ref{KindTOR, ti})
-			for i := range t.ports {
-				t.ports[i].Guard = now
-				m.putCable(&t.ports[i])
+		for _, k := range deviceKindsInOrder {
+			lo, hi := r.Devices(k)
+			for i := lo; i < hi; i++ {
+				d := m.device(Ref{k, i})
+				d.State, d.EnteredAt, d.Guard = DeviceWorking, now, now
+				sp.Impact(trace.Create, d.Path)
+				m.putDevice(Ref{k, i})
+				for s := range d.ports {
+					d.ports[s].Guard = now
+					m.putCable(&d.ports[s])
+				}
 			}
 		}
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
@@ -316,11 +309,11 @@ func (m *Model) index() {
 	for ri := range m.racks {
 		r := &m.racks[ri]
 		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
-		for pi := r.PDULo; pi < r.PDUHi; pi++ {
-			m.byPath[m.pdus[pi].Path] = Ref{KindPDU, pi}
-		}
-		for ti := r.TORLo; ti < r.TORHi; ti++ {
-			m.byPath[m.tors[ti].Path] = Ref{KindTOR, ti}
+		for _, k := range deviceKindsInOrder {
+			lo, hi := r.Devices(k)
+			for i := lo; i < hi; i++ {
+				m.byPath[m.device(Ref{k, i}).Path] = Ref{k, i}
+			}
 		}
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
 			m.byPath[m.blades[bi].Path] = Ref{KindBlade, bi}

@@ -348,19 +348,31 @@ func (m *Model) reach(b int32) (int32, bool) {
 	return -1, false
 }
 
+// overNetwork reports whether a request reaches blade b over the network
+// and the blade answers it, tracing the TOR it goes through, or why it is
+// dropped.
+func (m *Model) overNetwork(sp *trace.Span, b int32) bool {
+	now := m.env.Now
+	bl := &m.blades[b]
+	tor, ok := m.reach(b)
+	if !ok {
+		sp.Info(now, msgNoPath, trace.Str(bl.Path))
+		return false
+	}
+	sp.Impact(trace.Execute, m.tors[tor].Path)
+	if !bl.State.answers() {
+		sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
+		return false
+	}
+	return true
+}
+
 // bladeCommand delivers a boot or shutdown over the network.
 func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
 	now := m.env.Now
 	b := req.Target.Index
 	bl := &m.blades[b]
-	tor, ok := m.reach(b)
-	if !ok {
-		sp.Info(now, msgNoPath, trace.Str(bl.Path))
-		return Reply{Dropped: true}
-	}
-	sp.Impact(trace.Execute, m.tors[tor].Path)
-	if !bl.State.answers() {
-		sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
+	if !m.overNetwork(sp, b) {
 		return Reply{Dropped: true}
 	}
 	if req.Guard < bl.Guard {
@@ -407,14 +419,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 	switch r.Kind {
 	case KindBlade:
 		bl := &m.blades[r.Index]
-		tor, ok := m.reach(r.Index)
-		if !ok {
-			sp.Info(now, msgNoPath, trace.Str(bl.Path))
-			return Reply{Dropped: true}
-		}
-		sp.Impact(trace.Execute, m.tors[tor].Path)
-		if !bl.State.answers() {
-			sp.Info(now, msgNoAnswerState, trace.Str(bl.Path), bladeState(bl.State))
+		if !m.overNetwork(sp, r.Index) {
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, bl.Path)
