@@ -150,8 +150,8 @@ func (m *Manager) describe(e int32, f rules.Bits, all bool) {
 // cables: all of them, or those the rules test.
 func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
 	want := func(fact int) bool { return all || m.compiled.Tests(fact) }
-	r := m.hw.Rack(m.hw.Blade(b).Rack)
-	silent := func(kind hardware.Kind, lo, hi int32) bool {
+	silent := func(kind hardware.Kind) bool {
+		lo, hi := m.hw.RackDevices(hardware.Ref{Kind: hardware.KindBlade, Index: b}, kind)
 		if lo == hi {
 			return false
 		}
@@ -162,10 +162,10 @@ func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
 		}
 		return true
 	}
-	if want(m.facts.torUnavailable) && silent(hardware.KindTOR, r.TORLo, r.TORHi) {
+	if want(m.facts.torUnavailable) && silent(hardware.KindTOR) {
 		f.Set(m.facts.torUnavailable)
 	}
-	if want(m.facts.pduUnavailable) && silent(hardware.KindPDU, r.PDULo, r.PDUHi) {
+	if want(m.facts.pduUnavailable) && silent(hardware.KindPDU) {
 		f.Set(m.facts.pduUnavailable)
 	}
 	if want(m.facts.cableFaulted) {
