@@ -325,5 +325,6 @@ func TestParseFaultForm(t *testing.T) {
 	_, err = parseFaultForm(defaultFaultForm(), testBlade, nil, nil)
 	require.ErrorContains(t, err, "takes no fault")
 	hw := newTestController(t, "standard", 0).World().Hardware()
-	require.True(t, strings.HasPrefix(portLabel(hw, hardware.Cable{Port: 3, Blade: 6}), "port 3 → blade 6"), "%s", hw.Blade(6).Path)
+	// Blade index 6 is rack1's blade 7: the label gives the inventory's number.
+	require.True(t, strings.HasPrefix(portLabel(hw, hardware.Cable{Port: 3, Blade: 6}), "port 3 → blade 7"), "%s", hw.Blade(6).Path)
 }
