@@ -21,6 +21,7 @@ package rules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
@@ -178,7 +179,8 @@ type Kind struct {
 
 // Validate checks a set against the kinds (with their facts) and actions
 // the caller knows. A fact outside the rule's kind's vocabulary is refused:
-// a misspelt fact would never hold, and its rule silently never trigger.
+// a misspelt fact would never hold (and its negation always would), so the
+// rule would silently never trigger, or trigger for every element.
 // Each error starts with the path of the field at fault, then names the
 // rule (and the choice): `rules[2].choices[1].call: "reboot" is not an
 // action (want one of ...) (rule "blade-down", choice "reboot")`, so a
@@ -278,14 +280,18 @@ func (v vocabulary) check(facts []string, at, who string) error {
 		}
 		if tried, ok := strings.CutPrefix(name, "tried:"); ok {
 			if !slices.Contains(v.choices, tried) {
-				return fmt.Errorf("%s[%d]: %q names no choice of these rules (want tried:<choice>, a choice of one of %s) %s",
-					at, k, name, strings.Join(v.choices, ", "), who)
+				return fmt.Errorf("%s[%d]: %q names no choice of these rules (want tried:<choice>, <choice> one of %s) %s",
+					at, k, f, strings.Join(v.choices, ", "), who)
 			}
 			continue
 		}
 		if !slices.Contains(v.kind.Facts, name) {
-			return fmt.Errorf("%s[%d]: %q is not a fact of a %s, so it would never hold (want one of %s, or tried:<choice>) %s",
-				at, k, name, v.kind.Name, strings.Join(v.kind.Facts, ", "), who)
+			as := "" // a negation is quoted as written, then its fact
+			if f != name {
+				as = strconv.Quote(f) + ": "
+			}
+			return fmt.Errorf("%s[%d]: %s%q is not a fact of a %s (want one of %s, or tried:<choice>) %s",
+				at, k, as, name, v.kind.Name, strings.Join(v.kind.Facts, ", "), who)
 		}
 	}
 	return nil

@@ -83,9 +83,9 @@ func TestValidate(t *testing.T) {
 		{func(s *Set) { s.Rules[0].Choices = nil }, `rules[0].choices: there are none (rule "blade-down")`},
 		// A fact the caller never sets would never hold: the rule would
 		// silently never trigger.
-		{func(s *Set) { s.Rules[0].When[1] = "!wroking" }, `rules[0].when[1]: "wroking" is not a fact of a blade, so it would never hold (want one of should-run, working, unstarted, or tried:<choice>) (rule "blade-down")`},
+		{func(s *Set) { s.Rules[0].When[1] = "!wroking" }, `rules[0].when[1]: "!wroking": "wroking" is not a fact of a blade (want one of should-run, working, unstarted, or tried:<choice>) (rule "blade-down")`},
 		{func(s *Set) { s.Rules[0].Kind = "tor" }, `rules[0].when[0]: "should-run" is not a fact of a tor`},
-		{func(s *Set) { s.Rules[0].Choices[1].Assuming[0] = "!tried:soft-reboto" }, `rules[0].choices[1].assuming[0]: "tried:soft-reboto" names no choice of these rules (want tried:<choice>, a choice of one of power-on, soft-reboot, power-cycle, technician) (rule "blade-down", choice "soft-reboot")`},
+		{func(s *Set) { s.Rules[0].Choices[1].Assuming[0] = "!tried:soft-reboto" }, `rules[0].choices[1].assuming[0]: "!tried:soft-reboto" names no choice of these rules (want tried:<choice>, <choice> one of power-on, soft-reboot, power-cycle, technician) (rule "blade-down", choice "soft-reboot")`},
 	} {
 		s := escalation.Clone()
 		tc.edit(s)
