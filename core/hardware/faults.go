@@ -80,9 +80,9 @@ func (m *Model) SetCableFault(sp *trace.Span, p PortRef, faulted bool) error {
 	return nil
 }
 
-// Stop terminates a rack: its state machine ends and every element in it
+// StopRack terminates a rack: its state machine ends and every element in it
 // stops answering (the original's StopSM).
-func (m *Model) Stop(sp *trace.Span, ri int32) error {
+func (m *Model) StopRack(sp *trace.Span, ri int32) error {
 	r := &m.racks[ri]
 	if r.State == RackTerminated {
 		return fmt.Errorf("%w: rack %s is already terminated", ErrNoOperation, r.Path)

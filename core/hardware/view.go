@@ -1,5 +1,7 @@
 package hardware
 
+import "fmt"
+
 // Reading the model. Clients read elements as values, through these
 // methods, and change them only by commands (Do, the fault entry points):
 // the elements live in slices of the model's own.
@@ -45,10 +47,13 @@ func (m *Model) RackOf(ref Ref) int32 {
 }
 
 // Devices is the range of a rack's PDUs or TORs (k): they are numbered
-// lo … hi-1.
+// lo … hi-1. Any other kind is a bug in the caller (panics).
 func (r *Rack) Devices(k Kind) (lo, hi int32) {
-	if k == KindPDU {
+	switch k {
+	case KindPDU:
 		return r.PDULo, r.PDUHi
+	case KindTOR:
+		return r.TORLo, r.TORHi
 	}
-	return r.TORLo, r.TORHi
+	panic(fmt.Sprintf("hardware: a rack has no devices of kind %s", k))
 }

@@ -363,7 +363,7 @@ func (w *World) run(c scenario.Command, who uint8) hardware.Reply {
 		p, _ := w.hw.PortSlot(ref, c.Port)
 		err = w.hw.SetCableFault(sp, p, c.Do == scenario.BreakCable)
 	case scenario.StopRack:
-		err = w.hw.Stop(sp, ref.Index)
+		err = w.hw.StopRack(sp, ref.Index)
 	}
 	if err != nil {
 		sp.Warn(now, msgFailed, trace.Str(err.Error()))

@@ -68,16 +68,18 @@ func (s *Store) Pending() int { return len(s.pending) }
 // Baseline makes what the store holds the state every watcher starts
 // from: the queued changes are dropped, not delivered, and writes queue
 // their changes again after a Quiet. The simulation calls it once, after a
-// fresh run has put its first records (the services were built knowing
-// them, as a restored snapshot's records are not changes either).
+// fresh run has put its first records: the services read that first state
+// when they start, as they read a restored snapshot's, rather than hear of
+// it as changes.
 func (s *Store) Baseline() {
 	s.emptied()
 	s.quiet = false
 }
 
-// Quiet has writes queue no changes until Baseline, which would drop them:
-// a fresh run's first records (every element's, 100,000s of them at
-// 50,000 blades) then cost no queue. Revisions are taken as ever.
+// Quiet stops writes from queueing changes until Baseline (which would
+// drop them anyway), so a fresh run's first records (every element's,
+// 100,000s of them at 50,000 blades) cost no queue. Writes still take
+// revisions.
 func (s *Store) Quiet() { s.quiet = true }
 
 // Deliver tells the watchers of every queued change, of every table, in
