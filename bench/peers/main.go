@@ -25,7 +25,8 @@
 //	              1,000-blade run just before each larger one); its 50,000-blade
 //	              run gives the native peak RSS
 //	policy        spread over first-fit CPU at 10,000 blades
-//	wasm          ccsim under Node over native CPU at 10,000 blades
+//	wasm          ccsim under Node over native CPU at 10,000 blades, whole
+//	              processes and net of each side's start-up (a 1-tick run)
 //	node-rss      the 50,000-blade churn under Node: peak RSS, and whether it
 //	              completed within -node-timeout
 package main
@@ -400,11 +401,40 @@ func (b *bench) policy(pairs int) {
 	emit("churn-10k-spread/first-fit-pairs", float64(pairs), "pairs")
 }
 
-// wasmVsNative: ccsim under Node over native CPU at 10,000 blades.
+// wasmVsNative: ccsim under Node over native CPU at 10,000 blades, whole
+// processes; then the same net of each side's start-up, the CPU of a run
+// that does almost nothing (the 64-blade standard scenario for 1 tick):
+// under Node that is compiling and starting the wasm module, a fixed cost
+// of the process rather than of the simulation.
 func (b *bench) wasmVsNative(pairs int) {
 	ff := b.churnFile(10_000, "first-fit")
-	emit("churn-10k-wasm/native-cpu", b.compare(pairs, ff, true, ff, false), "x")
+	var whole, net []float64
+	for range pairs {
+		_, uw, _ := b.churnRun(ff, true)
+		_, un, _ := b.churnRun(ff, false)
+		sw, sn := b.startup(true), b.startup(false)
+		whole = append(whole, uw.CPU().Seconds()/un.CPU().Seconds())
+		net = append(net, (uw.CPU()-sw.CPU()).Seconds()/(un.CPU()-sn.CPU()).Seconds())
+		progress("start-up: node cpu %.2f s, native cpu %.3f s", sw.CPU().Seconds(), sn.CPU().Seconds())
+	}
+	emit("churn-10k-wasm/native-cpu", median(whole), "x")
+	emit("churn-10k-wasm/native-cpu-net", median(net), "x")
 	emit("churn-10k-wasm/native-pairs", float64(pairs), "pairs")
+}
+
+// startup is a run that does almost nothing: the process's start-up.
+func (b *bench) startup(node bool) usage {
+	args := []string{"run", "--builtin", "standard", "--ticks", "1", "--json"}
+	var u usage
+	if node {
+		u = measure(b.nodeTimeout, b.goWasmExec, append([]string{b.wasm}, args...)...)
+	} else {
+		u = measure(b.timeout, b.ccsim, args...)
+	}
+	if u.Exit != 0 {
+		fail(fmt.Errorf("ccsim %s (node %t): exit %d: %s", strings.Join(args, " "), node, u.Exit, tail(u.Err)))
+	}
+	return u
 }
 
 // nodeRSS runs the 50,000-blade churn under Node, bounded by -node-timeout:
