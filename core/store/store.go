@@ -2,7 +2,7 @@
 // simulation talk, as etcd did for the original: one typed table per
 // record kind (an element's target, what the monitor observed of it, what
 // the hardware actually is, a blade's usage, a fault), each keyed by
-// element or blade number. Every write takes the next revision of the
+// element number or blade index. Every write takes the next revision of the
 // whole store, and watchers are told of changes in revision order, across
 // tables.
 //

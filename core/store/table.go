@@ -10,9 +10,10 @@ import (
 )
 
 // Table holds the records of one kind, keyed by K: a blade's usage by the
-// blade's number, an element's target by the element's number. Its values
-// are immutable once written (a writer puts a new value rather than
-// changing the old one), so a watcher may keep the values it is given.
+// blade's index (views.BladeID), an element's target by the element's
+// number (views.ElemID). Its values are immutable once written (a writer
+// puts a new value rather than changing the old one), so a watcher may
+// keep the values it is given.
 //
 // Every write takes the next revision of the whole store, and Deliver tells
 // watchers of the changes to all tables in revision order.
@@ -50,17 +51,24 @@ type Codec[T any] struct {
 	Read  func(r *snap.Reader) (T, error)
 }
 
-// Int32Keys is the codec of element and blade numbers.
-var Int32Keys = Codec[int32]{
-	Write: func(w *snap.Writer, k int32) { w.Int(int64(k)) },
-	Read: func(r *snap.Reader) (int32, error) {
-		k := r.Int()
-		if r.Err() == nil && (k < 0 || k > 1<<31-1) {
-			return 0, fmt.Errorf("key %d out of range", k)
-		}
-		return int32(k), r.Err()
-	},
+// IntKeys is the codec of keys that are numbers of type K (an element's
+// number, a blade's index): written as a varint, read back refusing negative
+// numbers and numbers past int32.
+func IntKeys[K ~int32]() Codec[K] {
+	return Codec[K]{
+		Write: func(w *snap.Writer, k K) { w.Int(int64(k)) },
+		Read: func(r *snap.Reader) (K, error) {
+			k := r.Int()
+			if r.Err() == nil && (k < 0 || k > 1<<31-1) {
+				return 0, fmt.Errorf("key %d out of range", k)
+			}
+			return K(k), r.Err()
+		},
+	}
 }
+
+// Int32Keys is the codec of plain int32 keys (a rack's, PDU's or TOR's index).
+var Int32Keys = IntKeys[int32]()
 
 // table is what the store needs of a table of any type.
 type table interface {

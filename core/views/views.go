@@ -151,6 +151,18 @@ type Usage struct {
 // CablePlace) and reads them back (PlaceRef, Model.PlacePath).
 type Place int64
 
+// ElemID is an element's number: blades first, then PDUs, then TORs
+// (hardware.Model.Element and ElementRef convert; hardware.BladeElem is
+// a blade's). Per-element state of the services lives in slices indexed
+// by it.
+type ElemID int32
+
+// BladeID is a blade's index, 0 … hardware.Model.NumBlades()-1, rack by
+// rack; -1 where there is none (a cable to a PDU or TOR). It is not the
+// blade's inventory number, and it is an element number only through
+// hardware.BladeElem.
+type BladeID int32
+
 // Tables are the store's tables of this package's records. Elements are
 // keyed by their number (hardware.Model.Element: blades first, then PDUs,
 // then TORs), so a blade's number is its index.
