@@ -185,14 +185,14 @@ func (c *Controller) install(w *sim.World) {
 	hw.Actual.TORs.Watch(func(ch store.Change[int32, hardware.DeviceActual]) {
 		c.refChanged(w, hardware.Ref{Kind: hardware.KindTOR, Index: ch.Key})
 	})
-	hw.Actual.Blades.Watch(func(ch store.Change[int32, hardware.BladeActual]) {
-		c.refChanged(w, hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key})
+	hw.Actual.Blades.Watch(func(ch store.Change[views.BladeID, hardware.BladeActual]) {
+		c.refChanged(w, hardware.BladeRef(ch.Key))
 	})
 	hw.Actual.Cables.Watch(func(ch store.Change[views.Place, hardware.CableActual]) { c.placeChanged(w, ch.Key) })
-	vs.Observations.Watch(func(ch store.Change[int32, views.Observed]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
-	vs.Targets.Watch(func(ch store.Change[int32, views.Target]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
-	vs.Usage.Watch(func(ch store.Change[int32, views.Usage]) {
-		c.refChanged(w, hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key})
+	vs.Observations.Watch(func(ch store.Change[views.ElemID, views.Observed]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
+	vs.Targets.Watch(func(ch store.Change[views.ElemID, views.Target]) { c.refChanged(w, hw.ElementRef(ch.Key)) })
+	vs.Usage.Watch(func(ch store.Change[views.BladeID, views.Usage]) {
+		c.refChanged(w, hardware.BladeRef(ch.Key))
 	})
 	vs.Faults.Watch(func(ch store.Change[views.Place, views.Fault]) { c.placeChanged(w, ch.Key) })
 	if c.zone == "" || !c.hasZone(c.zone) {

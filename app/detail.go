@@ -87,7 +87,7 @@ func (d *DetailCard) Render() app.UI {
 	kind := ref.Kind.String()
 	switch ref.Kind {
 	case hardware.KindBlade:
-		b := hw.Blade(ref.Index)
+		b := hw.Blade(ref.Blade())
 		cp := b.Def.Capacity
 		def = []field{{"index", fmt.Sprint(b.Def.Index)}, {"enabled", fmt.Sprint(b.Def.Enabled)}, {"condition", b.Def.Condition.String()},
 			{"boots on power-on", fmt.Sprint(b.Def.BootOnPowerOn)}, {"boot", b.Def.Boot.Image + " " + b.Def.Boot.Version}}
@@ -95,7 +95,7 @@ func (d *DetailCard) Render() app.UI {
 		u := c.usage(path)
 		capacity = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %s, %d MB, %d GB disk, %d Mbps, %s%s. In use: %s, %s, %d MB.",
 			plural(cp.Cores, "core"), cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), plural(u.Instances, "instance"), milliText(u.MilliCores), u.MemoryMB))
-		power, network := hw.BladeCables(ref.Index)
+		power, network := hw.BladeCables(ref.Blade())
 		for _, p := range append(power, network...) {
 			cb := hw.Cable(p)
 			cables = append(cables, app.Li().Text(fmt.Sprintf("%s: %s", hw.CablePath(p), cableState(hw, p.Dev, cb))))

@@ -104,13 +104,13 @@ func TestFaultsPanelInjectsBladeFault(t *testing.T) {
 	p, e := loadFaults(t, c)
 	ref, ok := c.World().Hardware().Lookup(testBlade)
 	require.True(t, ok)
-	require.Equal(t, hardware.BladeWorking, c.World().Hardware().Blade(ref.Index).State)
+	require.Equal(t, hardware.BladeWorking, c.World().Hardware().Blade(ref.Blade()).State)
 
 	p.act(e, func() { c.Select(testBlade) })
 	p.act(e, func() { p.inject() })
 	require.Empty(t, p.formErr)
 	require.Empty(t, c.Err())
-	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Index).State)
+	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Blade()).State)
 
 	x := lastInjection(t, c)
 	require.Equal(t, faults.Spec{Kind: faults.BladeFault, Target: testBlade}, x.Spec)
@@ -127,12 +127,12 @@ func TestFaultsPanelInjectsBladeFault(t *testing.T) {
 	p.act(e, func() { p.command(scenario.PauseFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Paused, lastInjection(t, c).State)
-	require.NotEqual(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Index).State)
+	require.NotEqual(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Blade()).State)
 	require.Contains(t, app.HTMLString(p), `data-testid="fault-resume"`)
 	p.act(e, func() { p.command(scenario.ResumeFault, x.ID) })
 	require.Empty(t, c.Err())
 	require.Equal(t, faults.Active, lastInjection(t, c).State)
-	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Index).State)
+	require.Equal(t, hardware.BladeFaulted, c.World().Hardware().Blade(ref.Blade()).State)
 
 	// The same fault again on the blade is refused, and says why.
 	p.act(e, func() { p.inject() })

@@ -268,7 +268,7 @@ func (c *Controller) usage(path string) views.Usage {
 	if !ok || ref.Kind != hardware.KindBlade {
 		return views.Usage{}
 	}
-	u, _ := c.world.Views().Usage.Get(ref.Index)
+	u, _ := c.world.Views().Usage.Get(ref.Blade())
 	return u
 }
 

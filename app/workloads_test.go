@@ -9,6 +9,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/cloudchamber/cloudchamber/core/workload"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
@@ -135,7 +136,7 @@ func TestWorkloadsPanelCreatePlacesAfterAStep(t *testing.T) {
 	}
 
 	require.NoError(t, c.Step(10))
-	blades := map[int32]bool{}
+	blades := map[views.BladeID]bool{}
 	w := m.Workloads()[id]
 	for _, i := range w.Insts {
 		in := m.Instances()[i]

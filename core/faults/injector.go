@@ -61,9 +61,9 @@ func New(env *env.Env, hw *hardware.Model, processes []Process, seed uint64) (*I
 		pr := &proc{Process: p, rand: rng.New(seed, rng.Derive(registry.StreamFailures, uint64(i))), kind: p.Kind.TargetKinds()[0]}
 		switch pr.kind {
 		case hardware.KindBlade:
-			for b := range int32(hw.NumBlades()) {
+			for b := range views.BladeID(hw.NumBlades()) {
 				if hw.Enabled(b) {
-					pr.class = append(pr.class, b)
+					pr.class = append(pr.class, int32(b))
 				}
 			}
 		case hardware.KindPDU, hardware.KindTOR:
@@ -166,7 +166,7 @@ func (in *Injector) broken(s Spec) string {
 	ref, _ := in.hw.Lookup(s.Target)
 	switch s.Kind {
 	case BladeFault:
-		if in.hw.Blade(ref.Index).State == hardware.BladeFaulted {
+		if in.hw.Blade(ref.Blade()).State == hardware.BladeFaulted {
 			return "it is already faulted"
 		}
 	case PDUOff:
@@ -353,9 +353,9 @@ func (in *Injector) apply(sp *trace.Span, x *Injection, on bool) {
 	switch x.Spec.Kind {
 	case BladeFault:
 		if on {
-			err = in.hw.FaultBlade(sp, ref.Index)
+			err = in.hw.FaultBlade(sp, ref.Blade())
 		} else {
-			err = in.hw.RepairBlade(sp, ref.Index)
+			err = in.hw.RepairBlade(sp, ref.Blade())
 		}
 	case PDUOff:
 		in.hw.Do(hardware.Request{Op: hardware.OpPower, Target: ref, On: !on, Guard: now}, sp)

@@ -88,7 +88,7 @@ type Actuals struct {
 	Racks  *store.Table[int32, RackActual]
 	PDUs   *store.Table[int32, DeviceActual]
 	TORs   *store.Table[int32, DeviceActual]
-	Blades *store.Table[int32, BladeActual]
+	Blades *store.Table[views.BladeID, BladeActual]
 	Cables *store.Table[views.Place, CableActual] // by the cable's place
 }
 
@@ -97,12 +97,12 @@ func newActuals(s *store.Store) *Actuals {
 		Racks:  store.NewTable(s, "actual.racks", store.Int32Keys, rackCodec),
 		PDUs:   store.NewTable(s, "actual.pdus", store.Int32Keys, deviceCodec(KindPDU)),
 		TORs:   store.NewTable(s, "actual.tors", store.Int32Keys, deviceCodec(KindTOR)),
-		Blades: store.NewTable(s, "actual.blades", store.Int32Keys, bladeCodec),
+		Blades: store.NewTable(s, "actual.blades", store.IntKeys[views.BladeID](), bladeCodec),
 		Cables: store.NewTable(s, "actual.cables", cableKeys, cableCodec),
 	}
 }
 
-func (m *Model) putBlade(i int32) {
+func (m *Model) putBlade(i views.BladeID) {
 	b := &m.blades[i]
 	m.dirtyBlade(i)
 	m.Actual.Blades.Put(i, b.actual())

@@ -5,13 +5,14 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // enter is the only writer of a blade's state. It traces the transition
 // with its reason, stops a timer the new state does not keep, and runs the
 // new state's entry action.
 // A timer's serial (not 0) says the transition is that timer firing.
-func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why why, timer uint64) {
+func (m *Model) enter(sp *trace.Span, b views.BladeID, s BladeState, why why, timer uint64) {
 	now := m.env.Now
 	bl := &m.blades[b]
 	from := bl.State
@@ -46,7 +47,7 @@ func (m *Model) enter(sp *trace.Span, b int32, s BladeState, why why, timer uint
 // arm starts the blade's boot or shutdown timer; its expiry is linked to
 // the span that armed it.
 // what is the trTimers value: 0 boot, 1 shutdown.
-func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r clock.Range, what uint8) {
+func (m *Model) arm(sp *trace.Span, b views.BladeID, kind clock.Kind, stream int, r clock.Range, what uint8) {
 	now := m.env.Now
 	bl := &m.blades[b]
 	d := m.draw(stream, r)
@@ -56,7 +57,7 @@ func (m *Model) arm(sp *trace.Span, b int32, kind clock.Kind, stream int, r cloc
 	bl.timerSeq = m.env.Queue.Push(now+d, clock.Event{Kind: kind, Target: uint32(b), Ref: m.timers, Link: uint64(link)})
 }
 
-func (m *Model) disarm(sp *trace.Span, b int32) {
+func (m *Model) disarm(sp *trace.Span, b views.BladeID) {
 	bl := &m.blades[b]
 	m.env.Queue.Cancel(bl.timerSeq)
 	sp.Info(m.env.Now, msgTimerCancelled, trace.Uint(bl.timerSerial), trace.Int(bl.TimerDue))
@@ -95,7 +96,7 @@ var networkDownTo = map[BladeState]BladeState{
 }
 
 // input applies a change of the blade's power or network input.
-func (m *Model) input(sp *trace.Span, b int32, power bool) {
+func (m *Model) input(sp *trace.Span, b views.BladeID, power bool) {
 	now := m.env.Now
 	bl := &m.blades[b]
 	field, what := &bl.Connected, uint8(0)
@@ -141,7 +142,7 @@ func (m *Model) input(sp *trace.Span, b int32, power bool) {
 // Handle carries out a hardware event that has come due.
 func (m *Model) Handle(ev clock.Event) {
 	now := m.env.Now
-	b := int32(ev.Target)
+	b := views.BladeID(ev.Target)
 	if int(b) >= len(m.blades) {
 		panic(fmt.Sprintf("hardware: event for blade %d of %d", b, len(m.blades)))
 	}
@@ -177,7 +178,7 @@ func (m *Model) Handle(ev clock.Event) {
 
 // expire handles a boot or shutdown timer. An expiry that is not the
 // blade's active timer is stale and ignored.
-func (m *Model) expire(sp *trace.Span, b int32, ev clock.Event) {
+func (m *Model) expire(sp *trace.Span, b views.BladeID, ev clock.Event) {
 	now := m.env.Now
 	bl := &m.blades[b]
 	boot := ev.Kind == EvBootTimer

@@ -6,6 +6,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/store"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // A restored snapshot may be damaged anywhere (it comes back from browser
@@ -66,7 +67,7 @@ func (m *Model) CheckRestored(now clock.Tick, pending map[uint64]clock.Scheduled
 		if err := m.checkBlade(int32(i), now, pending); err != nil {
 			return fmt.Errorf("%s: %w", b.Path, err)
 		}
-		if err := checkRecord(m.Actual.Blades, int32(i), b.Path, b.actual()); err != nil {
+		if err := checkRecord(m.Actual.Blades, views.BladeID(i), b.Path, b.actual()); err != nil {
 			return err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // The entry points for faults and their repair. The original had the
@@ -12,7 +13,7 @@ import (
 
 // FaultBlade breaks a blade: it drops every message and loses its timers
 // until it is repaired.
-func (m *Model) FaultBlade(sp *trace.Span, b int32) error {
+func (m *Model) FaultBlade(sp *trace.Span, b views.BladeID) error {
 	bl := &m.blades[b]
 	if bl.State == BladeFaulted {
 		return fmt.Errorf("%w: %s is already faulted", ErrNoOperation, bl.Path)
@@ -24,7 +25,7 @@ func (m *Model) FaultBlade(sp *trace.Span, b int32) error {
 // RepairBlade fixes a faulted blade. It comes back off, as a replaced blade
 // would, and then follows its inputs: if it is powered and connected and
 // boots on power-on, it boots.
-func (m *Model) RepairBlade(sp *trace.Span, b int32) error {
+func (m *Model) RepairBlade(sp *trace.Span, b views.BladeID) error {
 	bl := &m.blades[b]
 	if bl.State != BladeFaulted {
 		return fmt.Errorf("%w: %s is %s, not faulted", ErrNoOperation, bl.Path, bl.State)

@@ -39,7 +39,7 @@ func (m *Model) Heartbeats(fn func(Heartbeat)) {
 	m.heard = make([]heard, n)
 	m.dirtyFlag = make([]bool, n)
 	for i := range n {
-		m.markDirty(int32(i))
+		m.markDirty(views.ElemID(i))
 	}
 }
 
@@ -57,35 +57,39 @@ type heard struct {
 func (m *Model) Elements() int { return len(m.blades) + len(m.pdus) + len(m.tors) }
 
 // Element is the number of a blade, PDU or TOR (-1 for anything else).
-func (m *Model) Element(r Ref) int32 { return m.elemOf(r) }
+func (m *Model) Element(r Ref) views.ElemID { return m.elemOf(r) }
 
 // ElementRef is the element numbered e.
-func (m *Model) ElementRef(e int32) Ref { return m.refOf(e) }
+func (m *Model) ElementRef(e views.ElemID) Ref { return m.refOf(e) }
 
-func (m *Model) elemOf(r Ref) int32 {
+// BladeElem is the element number of blade b: blades are numbered first,
+// so it is b's index. This is the one place that knows it.
+func BladeElem(b views.BladeID) views.ElemID { return views.ElemID(b) }
+
+func (m *Model) elemOf(r Ref) views.ElemID {
 	switch r.Kind {
 	case KindBlade:
-		return r.Index
+		return BladeElem(r.Blade())
 	case KindPDU:
-		return int32(len(m.blades)) + r.Index
+		return views.ElemID(int32(len(m.blades)) + r.Index)
 	case KindTOR:
-		return int32(len(m.blades)+len(m.pdus)) + r.Index
+		return views.ElemID(int32(len(m.blades)+len(m.pdus)) + r.Index)
 	}
 	return -1
 }
 
-func (m *Model) refOf(e int32) Ref {
-	nb, np := int32(len(m.blades)), int32(len(m.pdus))
+func (m *Model) refOf(e views.ElemID) Ref {
+	nb, np := views.ElemID(len(m.blades)), views.ElemID(len(m.pdus))
 	switch {
 	case e < nb:
-		return Ref{KindBlade, e}
+		return BladeRef(views.BladeID(e)) // BladeElem's inverse
 	case e < nb+np:
-		return Ref{KindPDU, e - nb}
+		return Ref{KindPDU, int32(e - nb)}
 	}
-	return Ref{KindTOR, e - nb - np}
+	return Ref{KindTOR, int32(e - nb - np)}
 }
 
-func (m *Model) markDirty(e int32) {
+func (m *Model) markDirty(e views.ElemID) {
 	if m.onHeartbeat == nil || e < 0 || m.dirtyFlag[e] {
 		return
 	}
@@ -93,7 +97,7 @@ func (m *Model) markDirty(e int32) {
 	m.dirty = append(m.dirty, e)
 }
 
-func (m *Model) dirtyBlade(b int32) { m.markDirty(b) }
+func (m *Model) dirtyBlade(b views.BladeID) { m.markDirty(BladeElem(b)) }
 
 // dirtyDevice marks a PDU or TOR, and every blade a TOR links: their path
 // through the network may have changed.
@@ -108,7 +112,7 @@ func (m *Model) dirtyDevice(ref Ref) {
 	}
 	for _, c := range d.ports {
 		if c.Blade >= 0 {
-			m.markDirty(c.Blade)
+			m.dirtyBlade(c.Blade)
 		}
 	}
 }
@@ -151,13 +155,13 @@ func (m *Model) FlushHeartbeats() {
 }
 
 // heartbeat is what the monitor hears from element e now.
-func (m *Model) heartbeat(e int32) Heartbeat {
+func (m *Model) heartbeat(e views.ElemID) Heartbeat {
 	ref := m.refOf(e)
 	hb := Heartbeat{Element: ref, At: m.env.Now}
 	switch ref.Kind {
 	case KindBlade:
 		bl := &m.blades[ref.Index]
-		_, path := m.reach(ref.Index)
+		_, path := m.reach(ref.Blade())
 		hb.Up = m.racks[bl.Rack].State == RackWorking && path && bl.State.answers()
 		hb.State = bl.State.Reported()
 	case KindPDU, KindTOR:
@@ -196,7 +200,7 @@ func (m *Model) resyncHeartbeats() {
 		return
 	}
 	for e := range m.heard {
-		hb := m.heartbeat(int32(e))
+		hb := m.heartbeat(views.ElemID(e))
 		m.heard[e] = heard{up: hb.Up, state: hb.State, faulted: faultSig(hb.Faulted), sent: true}
 		m.dirtyFlag[e] = false
 	}

@@ -109,6 +109,12 @@ type Ref struct {
 	Index int32
 }
 
+// BladeRef names blade b.
+func BladeRef(b views.BladeID) Ref { return Ref{KindBlade, int32(b)} }
+
+// Blade is the index of the blade r names (r.Kind is KindBlade).
+func (r Ref) Blade() views.BladeID { return views.BladeID(r.Index) }
+
 // Model is the simulated hardware of a whole inventory. Elements live in
 // flat slices, rack by rack in definition order, so a rack's PDUs, TORs and
 // blades are contiguous ranges. Clients read them as values (view.go) and
@@ -129,7 +135,7 @@ type Model struct {
 
 	onHeartbeat func(Heartbeat) // the monitor, or nil
 	heard       []heard         // by element: what it was last told
-	dirty       []int32         // elements that may have changed since the last flush
+	dirty       []views.ElemID  // elements that may have changed since the last flush
 	dirtyFlag   []bool
 }
 
@@ -142,7 +148,7 @@ type Rack struct {
 	EnteredAt            clock.Tick
 	PDULo, PDUHi         int32 // its PDUs are numbered PDULo … PDUHi-1
 	TORLo, TORHi         int32
-	BladeLo, BladeHi     int32
+	BladeLo, BladeHi     views.BladeID
 	zoneEnabled, enabled bool
 }
 
@@ -153,9 +159,9 @@ type Cable struct {
 	Place   views.Place
 	Port    int64
 	To      inventory.Hardware
-	Blade   int32 // index of the blade at the far end, or -1
-	On      bool  // switched on by its PDU or TOR
-	Faulted bool  // broken: carries nothing and refuses changes until fixed
+	Blade   views.BladeID // index of the blade at the far end, or -1
+	On      bool          // switched on by its PDU or TOR
+	Faulted bool          // broken: carries nothing and refuses changes until fixed
 	Guard   clock.Tick
 }
 
@@ -218,14 +224,14 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 	r := Rack{Path: path, Region: region.Name, Zone: zone.Name, Name: def.Name, Def: def,
 		State: RackAwaitingStart, EnteredAt: clock.Never,
 		zoneEnabled: zone.Enabled, enabled: def.Enabled}
-	bladeByID := map[int64]int32{}
-	r.BladeLo = int32(len(m.blades))
+	bladeByID := map[int64]views.BladeID{}
+	r.BladeLo = views.BladeID(len(m.blades))
 	for _, b := range def.Blades {
-		bladeByID[b.Index] = int32(len(m.blades))
+		bladeByID[b.Index] = views.BladeID(len(m.blades))
 		m.blades = append(m.blades, Blade{Path: fmt.Sprintf("%s/blade/%d", path, b.Index), Rack: ri, Def: b,
 			State: BladeStart, EnteredAt: clock.Never, TimerDue: clock.Never})
 	}
-	r.BladeHi = int32(len(m.blades))
+	r.BladeHi = views.BladeID(len(m.blades))
 	cables := func(ports []inventory.Port, dev int32, pdu bool) []Cable {
 		kind := KindTOR
 		if pdu {
@@ -299,7 +305,7 @@ func (m *Model) Start() {
 			sp.Impact(trace.Create, b.Path)
 			m.putBlade(bi)
 		}
-		sp.Info(now, msgRackStarted, trace.Int(r.PDUHi-r.PDULo), trace.Int(r.TORHi-r.TORLo), trace.Int(r.BladeHi-r.BladeLo))
+		sp.Info(now, msgRackStarted, trace.Int(r.PDUHi-r.PDULo), trace.Int(r.TORHi-r.TORLo), trace.Int(int32(r.BladeHi-r.BladeLo)))
 		sp.End()
 	}
 }
@@ -316,7 +322,7 @@ func (m *Model) index() {
 			}
 		}
 		for bi := r.BladeLo; bi < r.BladeHi; bi++ {
-			m.byPath[m.blades[bi].Path] = Ref{KindBlade, bi}
+			m.byPath[m.blades[bi].Path] = BladeRef(bi)
 		}
 	}
 }
@@ -343,7 +349,7 @@ func (m *Model) Path(ref Ref) string {
 // Enabled reports whether a blade and everything above it are enabled in
 // the definition (the region has no enabled flag; its state counts for
 // scheduling, not for the hardware).
-func (m *Model) Enabled(b int32) bool {
+func (m *Model) Enabled(b views.BladeID) bool {
 	bl := &m.blades[b]
 	r := &m.racks[bl.Rack]
 	return bl.Def.Enabled && r.enabled && r.zoneEnabled

@@ -137,13 +137,13 @@ func (m *Model) do(req Request, sp *trace.Span) Reply {
 	case OpPower:
 		switch req.Target.Kind {
 		case KindBlade:
-			return m.powerBlade(sp, req.Target.Index, req.On, req.Guard)
+			return m.powerBlade(sp, req.Target.Blade(), req.On, req.Guard)
 		case KindPDU:
 			return m.powerPDU(sp, req.Target.Index, req.On, req.Guard)
 		}
 	case OpConnect:
 		if req.Target.Kind == KindBlade {
-			return m.connectBlade(sp, req.Target.Index, req.On, req.Guard)
+			return m.connectBlade(sp, req.Target.Blade(), req.On, req.Guard)
 		}
 	case OpBoot, OpShutdown:
 		if req.Target.Kind == KindBlade {
@@ -209,14 +209,14 @@ func (m *Model) setPort(sp *trace.Span, d *Device, slot int32, on bool, guard cl
 
 // powerBlade switches the outlets that feed a blade, on every enabled PDU
 // that feeds it, then sends the blade its new power input.
-func (m *Model) powerBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) Reply {
+func (m *Model) powerBlade(sp *trace.Span, b views.BladeID, on bool, guard clock.Tick) Reply {
 	handled, changed, firstErr := m.switchCabled(sp, b, KindPDU, on, guard)
 	return m.outcome(sp, b, handled, changed, firstErr, "power is already "+onOff(on), m.sendPower)
 }
 
 // connectBlade switches the TOR ports that link a blade, on every enabled
 // TOR that links it, then sends the blade its new network input.
-func (m *Model) connectBlade(sp *trace.Span, b int32, on bool, guard clock.Tick) Reply {
+func (m *Model) connectBlade(sp *trace.Span, b views.BladeID, on bool, guard clock.Tick) Reply {
 	handled, changed, firstErr := m.switchCabled(sp, b, KindTOR, on, guard)
 	what := "the network is already disconnected"
 	if on {
@@ -228,7 +228,7 @@ func (m *Model) connectBlade(sp *trace.Span, b int32, on bool, guard clock.Tick)
 // switchCabled switches the ports of devices of kind k cabled to a blade,
 // on every enabled device; handled is whether any working one took the
 // command.
-func (m *Model) switchCabled(sp *trace.Span, b int32, k Kind, on bool, guard clock.Tick) (handled, changed bool, firstErr error) {
+func (m *Model) switchCabled(sp *trace.Span, b views.BladeID, k Kind, on bool, guard clock.Tick) (handled, changed bool, firstErr error) {
 	now := m.env.Now
 	devs := m.devices(k)
 	for _, f := range m.blades[b].cabled(k) {
@@ -248,8 +248,8 @@ func (m *Model) switchCabled(sp *trace.Span, b int32, k Kind, on bool, guard clo
 	return handled, changed, firstErr
 }
 
-func (m *Model) outcome(sp *trace.Span, b int32, handled, changed bool, firstErr error, noop string,
-	send func(*trace.Span, int32)) Reply {
+func (m *Model) outcome(sp *trace.Span, b views.BladeID, handled, changed bool, firstErr error, noop string,
+	send func(*trace.Span, views.BladeID)) Reply {
 	switch {
 	case !handled:
 		return Reply{Dropped: true}
@@ -264,13 +264,13 @@ func (m *Model) outcome(sp *trace.Span, b int32, handled, changed bool, firstErr
 
 // powerInput is whether any enabled PDU that passes power feeds the blade
 // over a cable that carries.
-func (m *Model) powerInput(b int32) bool { return m.inputFrom(b, KindPDU) }
+func (m *Model) powerInput(b views.BladeID) bool { return m.inputFrom(b, KindPDU) }
 
 // networkInput is whether any enabled TOR links the blade over a cable that
 // carries (a stuck TOR still forwards traffic; it only stops obeying).
-func (m *Model) networkInput(b int32) bool { return m.inputFrom(b, KindTOR) }
+func (m *Model) networkInput(b views.BladeID) bool { return m.inputFrom(b, KindTOR) }
 
-func (m *Model) inputFrom(b int32, k Kind) bool {
+func (m *Model) inputFrom(b views.BladeID, k Kind) bool {
 	devs := m.devices(k)
 	for _, f := range m.blades[b].cabled(k) {
 		d := &devs[f.dev]
@@ -284,14 +284,14 @@ func (m *Model) inputFrom(b int32, k Kind) bool {
 // sendPower schedules the blade to see its power input after the power
 // delay. The blade reads its input when the change arrives, so changes that
 // overtake each other still leave it with the outlets' final state.
-func (m *Model) sendPower(sp *trace.Span, b int32) {
+func (m *Model) sendPower(sp *trace.Span, b views.BladeID) {
 	now := m.env.Now
 	d := m.draw(streamPower, m.delays.SetPower)
 	link := sp.LinkMsg(now, msgPowerReaches, trace.Str(m.blades[b].Path), trace.Int(now+d))
 	m.env.Queue.Push(now+d, clock.Event{Kind: EvPower, Target: uint32(b), Link: uint64(link)})
 }
 
-func (m *Model) sendNetwork(sp *trace.Span, b int32) {
+func (m *Model) sendNetwork(sp *trace.Span, b views.BladeID) {
 	now := m.env.Now
 	d := m.draw(streamConnection, m.delays.SetConnection)
 	link := sp.LinkMsg(now, msgNetworkReaches, trace.Str(m.blades[b].Path), trace.Int(now+d))
@@ -326,7 +326,7 @@ func (m *Model) powerPDU(sp *trace.Span, pi int32, on bool, guard clock.Tick) Re
 // that is on, each blade once.
 func (m *Model) notifyFed(sp *trace.Span, pi int32) {
 	p := &m.pdus[pi]
-	last := int32(-1)
+	last := views.BladeID(-1)
 	for i := range p.ports {
 		c := &p.ports[i]
 		if c.Blade >= 0 && c.carries() && c.Blade != last {
@@ -338,7 +338,7 @@ func (m *Model) notifyFed(sp *trace.Span, pi int32) {
 
 // reach finds a working path through the network to a blade: an enabled,
 // working TOR whose port to the blade carries. It returns the TOR's index.
-func (m *Model) reach(b int32) (int32, bool) {
+func (m *Model) reach(b views.BladeID) (int32, bool) {
 	for _, l := range m.blades[b].links {
 		t := &m.tors[l.dev]
 		if t.Def.Enabled && t.State == DeviceWorking && t.ports[l.slot].carries() {
@@ -351,7 +351,7 @@ func (m *Model) reach(b int32) (int32, bool) {
 // overNetwork reports whether a request reaches blade b over the network
 // and the blade answers it, tracing the TOR it goes through, or why it is
 // dropped.
-func (m *Model) overNetwork(sp *trace.Span, b int32) bool {
+func (m *Model) overNetwork(sp *trace.Span, b views.BladeID) bool {
 	now := m.env.Now
 	bl := &m.blades[b]
 	tor, ok := m.reach(b)
@@ -370,7 +370,7 @@ func (m *Model) overNetwork(sp *trace.Span, b int32) bool {
 // bladeCommand delivers a boot or shutdown over the network.
 func (m *Model) bladeCommand(sp *trace.Span, req Request) Reply {
 	now := m.env.Now
-	b := req.Target.Index
+	b := req.Target.Blade()
 	bl := &m.blades[b]
 	if !m.overNetwork(sp, b) {
 		return Reply{Dropped: true}
@@ -419,7 +419,7 @@ func (m *Model) status(sp *trace.Span, r Ref) Reply {
 	switch r.Kind {
 	case KindBlade:
 		bl := &m.blades[r.Index]
-		if !m.overNetwork(sp, r.Index) {
+		if !m.overNetwork(sp, r.Blade()) {
 			return Reply{Dropped: true}
 		}
 		sp.Impact(trace.Read, bl.Path)

@@ -1,6 +1,10 @@
 package hardware
 
-import "iter"
+import (
+	"iter"
+
+	"github.com/cloudchamber/cloudchamber/core/views"
+)
 
 // The port and cable lookups: a PDU's outlets and a TOR's ports, by slot
 // (position in the device's ports, as the inventory lists them) or by
@@ -57,7 +61,7 @@ func (m *Model) PortSlot(dev Ref, port int64) (PortRef, bool) {
 
 // BladeCables are the PDU outlets and TOR ports cabled to a blade, from
 // the inventory's cabling.
-func (m *Model) BladeCables(b int32) (power, network []PortRef) {
+func (m *Model) BladeCables(b views.BladeID) (power, network []PortRef) {
 	for _, f := range m.blades[b].feeds {
 		power = append(power, PortRef{Ref{KindPDU, f.dev}, f.slot})
 	}

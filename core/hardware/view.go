@@ -1,6 +1,10 @@
 package hardware
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/cloudchamber/cloudchamber/core/views"
+)
 
 // Reading the model. Clients read elements as values, through these
 // methods, and change them only by commands (Do, the fault entry points):
@@ -26,11 +30,11 @@ func (m *Model) NumDevices(k Kind) int {
 func (m *Model) Rack(i int32) Rack { return m.racks[i] }
 
 // Blade is blade i.
-func (m *Model) Blade(i int32) Blade { return m.blades[i] }
+func (m *Model) Blade(i views.BladeID) Blade { return m.blades[i] }
 
 // BladeState is blade i's state: Blade(i).State without the copy, for
 // loops over every blade.
-func (m *Model) BladeState(i int32) BladeState { return m.blades[i].State }
+func (m *Model) BladeState(i views.BladeID) BladeState { return m.blades[i].State }
 
 // Device is the PDU or TOR ref names (its ports: Ports, Cable).
 func (m *Model) Device(ref Ref) Device { return *m.device(ref) }

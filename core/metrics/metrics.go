@@ -97,7 +97,7 @@ func (m *Metrics) Start() {
 	}
 }
 
-func (m *Metrics) actualChanged(ch store.Change[int32, hardware.BladeActual]) {
+func (m *Metrics) actualChanged(ch store.Change[views.BladeID, hardware.BladeActual]) {
 	if ch.Deleted {
 		return
 	}
@@ -113,7 +113,7 @@ func (m *Metrics) actualChanged(ch store.Change[int32, hardware.BladeActual]) {
 // countStates counts the blades per state from the hardware (see sync).
 func (m *Metrics) countStates() {
 	clear(m.byState)
-	for b := range int32(m.hw.NumBlades()) {
+	for b := range views.BladeID(m.hw.NumBlades()) {
 		m.state[b] = m.hw.BladeState(b)
 		m.byState[m.state[b]]++
 	}
@@ -124,17 +124,18 @@ func (m *Metrics) countStates() {
 // it costs nothing to read. Read it only.
 func (m *Metrics) BladesByState() []int64 { return m.byState }
 
-func (m *Metrics) targetChanged(ch store.Change[int32, views.Target]) {
+func (m *Metrics) targetChanged(ch store.Change[views.ElemID, views.Target]) {
 	ref := m.hw.ElementRef(ch.Key)
 	if ch.Deleted || ref.Kind != hardware.KindBlade {
 		return
 	}
-	m.set(ref.Index, m.working[ref.Index], ch.New.Enabled)
+	b := ref.Blade()
+	m.set(b, m.working[b], ch.New.Enabled)
 }
 
 // set records blade b's working and enabled flags, integrating up to now
 // first when a count changes.
-func (m *Metrics) set(b int32, working, enabled bool) {
+func (m *Metrics) set(b views.BladeID, working, enabled bool) {
 	if working == m.working[b] && enabled == m.enabled[b] {
 		return
 	}
@@ -156,7 +157,7 @@ func (m *Metrics) set(b int32, working, enabled bool) {
 	}
 }
 
-func (m *Metrics) addCapacity(b int32, sign int64) {
+func (m *Metrics) addCapacity(b views.BladeID, sign int64) {
 	c := m.hw.Blade(b).Def.Capacity
 	m.capacity.MilliCores += sign * c.Cores * 1000
 	m.capacity.MemoryMB += sign * c.MemoryMB
@@ -295,14 +296,14 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 func (m *Metrics) sync() {
 	m.nUp, m.nEnabled, m.capacity = 0, 0, views.Usage{}
 	m.countStates()
-	for b := range int32(m.hw.NumBlades()) {
+	for b := range views.BladeID(m.hw.NumBlades()) {
 		m.working[b] = m.hw.BladeState(b) == hardware.BladeWorking
-		if t, ok := m.env.Views.Targets.Get(int32(b)); ok {
+		if t, ok := m.env.Views.Targets.Get(hardware.BladeElem(b)); ok {
 			m.enabled[b] = t.Enabled
 		}
 		if m.enabled[b] {
 			m.nEnabled++
-			m.addCapacity(int32(b), 1)
+			m.addCapacity(b, 1)
 			if m.working[b] {
 				m.nUp++
 			}

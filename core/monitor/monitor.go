@@ -70,8 +70,8 @@ func (s Settings) Validate() error {
 type Network interface {
 	// Elements is the number of elements, numbered 0 … Elements()-1.
 	Elements() int
-	Element(hardware.Ref) int32
-	ElementRef(e int32) hardware.Ref
+	Element(hardware.Ref) views.ElemID
+	ElementRef(e views.ElemID) hardware.Ref
 	Path(hardware.Ref) string
 	// RackDevices is the range of the PDUs or TORs in an element's rack.
 	RackDevices(ref hardware.Ref, k hardware.Kind) (lo, hi int32)
@@ -110,7 +110,7 @@ func New(env *env.Env, hw Network, set Settings) (*Monitor, error) {
 	m := &Monitor{env: env, hw: hw, set: set, elems: make([]elem, hw.Elements())}
 	for e := range m.elems {
 		el := &m.elems[e]
-		el.path = hw.Path(hw.ElementRef(int32(e)))
+		el.path = hw.Path(hw.ElementRef(views.ElemID(e)))
 		el.obs = views.Observed{LastSeen: clock.Never, SilentSince: clock.Never}
 		el.health = views.NeverSeen
 	}
@@ -126,20 +126,20 @@ func New(env *env.Env, hw Network, set Settings) (*Monitor, error) {
 func (m *Monitor) Start() {
 	for e := range m.elems {
 		el := &m.elems[e]
-		if t, ok := m.env.Views.Targets.Get(int32(e)); ok {
+		if t, ok := m.env.Views.Targets.Get(views.ElemID(e)); ok {
 			el.target = t
 		}
-		m.env.Views.Observations.Put(int32(e), el.obs)
+		m.env.Views.Observations.Put(views.ElemID(e), el.obs)
 	}
 }
 
 // Observed is the monitor's view of element e.
-func (m *Monitor) Observed(e int32) views.Observed { return m.elems[e].obs }
+func (m *Monitor) Observed(e views.ElemID) views.Observed { return m.elems[e].obs }
 
 // CountHealth is the number of elements whose published health is h. O(1).
 func (m *Monitor) CountHealth(h views.Health) int64 { return m.byHealth[h] }
 
-func (m *Monitor) put(e int32) {
+func (m *Monitor) put(e views.ElemID) {
 	el := &m.elems[e]
 	if el.health != el.obs.Health {
 		m.byHealth[el.health]--
@@ -199,7 +199,7 @@ func (m *Monitor) heardHealth(el *elem) views.Health {
 	return views.Healthy
 }
 
-func (m *Monitor) targetChanged(ch store.Change[int32, views.Target]) {
+func (m *Monitor) targetChanged(ch store.Change[views.ElemID, views.Target]) {
 	if ch.Deleted {
 		return
 	}
@@ -222,7 +222,7 @@ func (m *Monitor) targetChanged(ch store.Change[int32, views.Target]) {
 // Handle runs a silence timer.
 func (m *Monitor) Handle(ev clock.Event) {
 	now := m.env.Now
-	e := int32(ev.Target)
+	e := views.ElemID(ev.Target)
 	el := &m.elems[e]
 	if ev.Ref != el.serial {
 		sp := m.env.Trace.StartInfraMsg(now, msgSilenceTimer, trace.Str(el.path))
@@ -261,7 +261,7 @@ func (m *Monitor) Handle(ev clock.Event) {
 // cannotTell says what the silence may mean: the message that marks the
 // element unavailable, and its last argument. For a blade, the monitor only
 // knows whether the TORs that link it are heard.
-func (m *Monitor) cannotTell(e int32) (trace.Msg, trace.Arg) {
+func (m *Monitor) cannotTell(e views.ElemID) (trace.Msg, trace.Arg) {
 	switch t := m.elems[e].target; {
 	case !t.Enabled:
 		return msgUnavailable, trCannotTell.Of(0)
@@ -355,11 +355,11 @@ func (m *Monitor) CheckRestored(now clock.Tick) error {
 		case (o.Health == views.NeverSeen) != (o.LastSeen == clock.Never):
 			return fmt.Errorf("%s: %s, last seen t=%d", el.path, o.Health, o.LastSeen)
 		}
-		got, ok := m.env.Views.Observations.Get(int32(e))
+		got, ok := m.env.Views.Observations.Get(views.ElemID(e))
 		if !ok || !equalObserved(got, o) {
 			return fmt.Errorf("%s: the observed record is not the monitor's", el.path)
 		}
-		if t, ok := m.env.Views.Targets.Get(int32(e)); !ok || t != el.target {
+		if t, ok := m.env.Views.Targets.Get(views.ElemID(e)); !ok || t != el.target {
 			return fmt.Errorf("%s: the monitor's target is not the target record", el.path)
 		}
 	}

@@ -92,7 +92,7 @@ func (n *numbering) text(f rules.Bits) string {
 // describe sets in f (cleared first) the facts of element e: all of them,
 // or (all false) those a decision needs, leaving out the blade's facts from
 // its rack and cables that no rule tests.
-func (m *Manager) describe(e int32, f rules.Bits, all bool) {
+func (m *Manager) describe(e views.ElemID, f rules.Bits, all bool) {
 	f.Clear()
 	el := &m.elems[e]
 	o, t := m.observed(e), m.target(e)
@@ -142,16 +142,16 @@ func (m *Manager) describe(e int32, f rules.Bits, all bool) {
 		f.Set(c)
 	}
 	if ref.Kind == hardware.KindBlade {
-		m.describeBlade(ref.Index, f, all)
+		m.describeBlade(ref.Blade(), f, all)
 	}
 }
 
 // describeBlade sets the facts of blade b that come from its rack and
 // cables: all of them, or those the rules test.
-func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
+func (m *Manager) describeBlade(b views.BladeID, f rules.Bits, all bool) {
 	want := func(fact int) bool { return all || m.compiled.Tests(fact) }
 	silent := func(kind hardware.Kind) bool {
-		lo, hi := m.hw.RackDevices(hardware.Ref{Kind: hardware.KindBlade, Index: b}, kind)
+		lo, hi := m.hw.RackDevices(hardware.BladeRef(b), kind)
 		if lo == hi {
 			return false
 		}
@@ -188,7 +188,7 @@ func (m *Manager) describeBlade(b int32, f rules.Bits, all bool) {
 
 // factsText lists every fact of element e by name, as a decision's trace
 // gives them; it describes e into f again, all of its facts this time.
-func (m *Manager) factsText(e int32, f rules.Bits) string {
+func (m *Manager) factsText(e views.ElemID, f rules.Bits) string {
 	m.describe(e, f, true)
 	return m.facts.text(f)
 }

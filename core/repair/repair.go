@@ -161,7 +161,7 @@ func New(env *env.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uin
 	m.facts = newNumbering(rs)
 	m.compiled = rs.Compile(m.facts.names)
 	for e := range m.elems {
-		ref := hw.ElementRef(int32(e))
+		ref := hw.ElementRef(views.ElemID(e))
 		m.elems[e] = elem{path: hw.Path(ref), kind: ref.Kind.String(), until: clock.Never, unstarted: true, decidedAt: clock.Never}
 	}
 	env.Views.Observations.Watch(m.observedChanged)
@@ -173,7 +173,7 @@ func New(env *env.Env, hw *hardware.Model, set Settings, rs *rules.Set, seed uin
 // Rules are the rules in force.
 func (m *Manager) Rules() *rules.Set { return m.rules }
 
-func (m *Manager) observedChanged(ch store.Change[int32, views.Observed]) {
+func (m *Manager) observedChanged(ch store.Change[views.ElemID, views.Observed]) {
 	var link trace.LinkID
 	if !ch.Deleted && ch.Old.Link != ch.New.Link {
 		link = trace.LinkID(ch.New.Link) // the monitor's verdict this decision answers
@@ -181,30 +181,30 @@ func (m *Manager) observedChanged(ch store.Change[int32, views.Observed]) {
 	m.consider(ch.Key, link)
 }
 
-func (m *Manager) targetChanged(ch store.Change[int32, views.Target]) { m.consider(ch.Key, 0) }
+func (m *Manager) targetChanged(ch store.Change[views.ElemID, views.Target]) { m.consider(ch.Key, 0) }
 
 // usageChanged reconsiders a blade being drained when its last instance
 // has moved away.
-func (m *Manager) usageChanged(ch store.Change[int32, views.Usage]) {
+func (m *Manager) usageChanged(ch store.Change[views.BladeID, views.Usage]) {
 	if !ch.Deleted && ch.New.Instances > 0 {
 		return
 	}
-	m.consider(m.hw.Element(hardware.Ref{Kind: hardware.KindBlade, Index: ch.Key}), 0)
+	m.consider(hardware.BladeElem(ch.Key), 0)
 }
 
 // Start considers every element once: the ones never seen get powered on.
 func (m *Manager) Start() {
 	for e := range m.elems {
-		m.consider(int32(e), 0)
+		m.consider(views.ElemID(e), 0)
 	}
 }
 
-func (m *Manager) observed(e int32) views.Observed {
+func (m *Manager) observed(e views.ElemID) views.Observed {
 	o, _ := m.env.Views.Observations.Get(e)
 	return o
 }
 
-func (m *Manager) target(e int32) views.Target {
+func (m *Manager) target(e views.ElemID) views.Target {
 	t, _ := m.env.Views.Targets.Get(e)
 	return t
 }
@@ -212,7 +212,7 @@ func (m *Manager) target(e int32) views.Target {
 // consider decides what to do about element e, unless it is waiting for
 // an earlier action (duplicate suppression) or is with a technician.
 // link ties the decision to the span that caused it (0: none).
-func (m *Manager) consider(e int32, link trace.LinkID) {
+func (m *Manager) consider(e views.ElemID, link trace.LinkID) {
 	if m.env.Halted() != nil {
 		return
 	}
@@ -290,7 +290,7 @@ func (m *Manager) consider(e int32, link trace.LinkID) {
 
 // admit counts a decision about e and halts the run when it is one too
 // many for this tick.
-func (m *Manager) admit(e int32, d rules.Decision) bool {
+func (m *Manager) admit(e views.ElemID, d rules.Decision) bool {
 	now := m.env.Now
 	el := &m.elems[e]
 	if el.decidedAt != now {
@@ -317,7 +317,7 @@ func (m *Manager) start(now clock.Tick, link trace.LinkID, what, path trace.Arg)
 }
 
 // call carries out an action.
-func (m *Manager) call(sp *trace.Span, e int32, call string) {
+func (m *Manager) call(sp *trace.Span, e views.ElemID, call string) {
 	now := m.env.Now
 	ref := m.hw.ElementRef(e)
 	do := func(op hardware.Op, on, hard bool) {
@@ -351,7 +351,7 @@ func (m *Manager) call(sp *trace.Span, e int32, call string) {
 	}
 }
 
-func (m *Manager) setCondition(sp *trace.Span, e int32, c inventory.Condition) {
+func (m *Manager) setCondition(sp *trace.Span, e views.ElemID, c inventory.Condition) {
 	el := &m.elems[e]
 	t := m.target(e)
 	sp.Info(m.env.Now, msgCondition, trace.Str(el.path), trConditions.Of(uint8(t.Condition)), trConditions.Of(uint8(c)))
@@ -366,7 +366,7 @@ func (m *Manager) setCondition(sp *trace.Span, e int32, c inventory.Condition) {
 // callTechnician marks the element out for repair and sends a technician,
 // whose repair time is drawn now: from the fault's own mean repair time
 // when a random failure process caused it, else uniformly.
-func (m *Manager) callTechnician(sp *trace.Span, e int32) {
+func (m *Manager) callTechnician(sp *trace.Span, e views.ElemID) {
 	now := m.env.Now
 	el := &m.elems[e]
 	el.job = true
@@ -384,7 +384,7 @@ func (m *Manager) callTechnician(sp *trace.Span, e int32) {
 
 // repairMean is the mean repair time recorded with a fault on the element
 // (or on a cable to it), 0 if none says.
-func (m *Manager) repairMean(e int32) int64 {
+func (m *Manager) repairMean(e views.ElemID) int64 {
 	for _, p := range m.faultKeys(e) {
 		if f, ok := m.env.Views.Faults.Get(p); ok {
 			if f.RepairMean > 0 {
@@ -398,12 +398,12 @@ func (m *Manager) repairMean(e int32) int64 {
 // faultKeys are the places whose faults a technician fixes when sent to
 // e: the element and its cables. The slice is the manager's, valid until
 // the next call.
-func (m *Manager) faultKeys(e int32) []views.Place {
+func (m *Manager) faultKeys(e views.ElemID) []views.Place {
 	ref := m.hw.ElementRef(e)
 	keys := append(m.keys[:0], hardware.PlaceOf(ref))
 	switch ref.Kind {
 	case hardware.KindBlade:
-		power, network := m.hw.BladeCables(ref.Index)
+		power, network := m.hw.BladeCables(ref.Blade())
 		for _, p := range append(power, network...) {
 			keys = append(keys, m.hw.Cable(p).Place)
 		}
@@ -419,7 +419,7 @@ func (m *Manager) faultKeys(e int32) []views.Place {
 // Handle runs the repair manager's timers.
 func (m *Manager) Handle(ev clock.Event) {
 	now := m.env.Now
-	e := int32(ev.Target)
+	e := views.ElemID(ev.Target)
 	el := &m.elems[e]
 	switch ev.Kind {
 	case EvRecheck:
@@ -456,7 +456,7 @@ func (m *Manager) Handle(ev clock.Event) {
 
 // technicianDone is the technician's work: fix whatever is broken on the
 // element and its cables, clear the fault records, and hand it back.
-func (m *Manager) technicianDone(e int32, link trace.LinkID) {
+func (m *Manager) technicianDone(e views.ElemID, link trace.LinkID) {
 	now := m.env.Now
 	el := &m.elems[e]
 	sp := m.env.Trace.StartLinkedMsg(now, link, msgTechnician, trace.Str(el.path))
@@ -471,10 +471,10 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 	}
 	switch ref.Kind {
 	case hardware.KindBlade:
-		if m.hw.Blade(ref.Index).State == hardware.BladeFaulted {
-			fix(m.hw.RepairBlade(sp, ref.Index), msgFixBlade)
+		if m.hw.Blade(ref.Blade()).State == hardware.BladeFaulted {
+			fix(m.hw.RepairBlade(sp, ref.Blade()), msgFixBlade)
 		}
-		power, network := m.hw.BladeCables(ref.Index)
+		power, network := m.hw.BladeCables(ref.Blade())
 		for _, p := range append(power, network...) {
 			if c := m.hw.Cable(p); c.Faulted {
 				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(m.hw.CablePath(p)))
@@ -524,7 +524,7 @@ func (m *Manager) technicianDone(e int32, link trace.LinkID) {
 
 // CallTechnician sends a technician to an element now, whatever the rules
 // say (the user's "call a technician" action).
-func (m *Manager) CallTechnician(sp *trace.Span, e int32) error {
+func (m *Manager) CallTechnician(sp *trace.Span, e views.ElemID) error {
 	if m.elems[e].job {
 		return fmt.Errorf("a technician is already on %s", m.elems[e].path)
 	}

@@ -141,8 +141,8 @@ func TestBuiltinWorkloadChurn(t *testing.T) {
 	assert.Greater(t, decisions, 2000)
 }
 
-func (tw *traced) lookup(t *testing.T, path string) int32 {
+func (tw *traced) lookup(t *testing.T, path string) views.BladeID {
 	ref, ok := tw.Hardware().Lookup(path)
 	require.True(t, ok, path)
-	return ref.Index
+	return ref.Blade()
 }

@@ -125,7 +125,7 @@ func (w *World) countHealth(h views.Health) func() int64 {
 
 // target is the number and target record of the element at path, which
 // the command naming it has been checked to be.
-func (w *World) target(path string) (int32, views.Target) {
+func (w *World) target(path string) (views.ElemID, views.Target) {
 	ref, _ := w.hw.Lookup(path)
 	e := w.hw.Element(ref)
 	t, ok := w.env.Views.Targets.Get(e)
@@ -137,10 +137,10 @@ func (w *World) target(path string) (int32, views.Target) {
 
 // putTargets writes every element's target: its definition's condition,
 // and whether it and everything above it are enabled.
-func putTargets(targets *store.Table[int32, views.Target], hw *hardware.Model) {
-	for b := range int32(hw.NumBlades()) {
+func putTargets(targets *store.Table[views.ElemID, views.Target], hw *hardware.Model) {
+	for b := range views.BladeID(hw.NumBlades()) {
 		bl := hw.Blade(b)
-		targets.Put(int32(b), views.Target{Condition: bl.Def.Condition, Enabled: hw.Enabled(int32(b))})
+		targets.Put(hardware.BladeElem(b), views.Target{Condition: bl.Def.Condition, Enabled: hw.Enabled(b)})
 	}
 	for i := range int32(hw.NumDevices(hardware.KindPDU)) {
 		p := hw.Device(hardware.Ref{Kind: hardware.KindPDU, Index: i})

@@ -81,7 +81,7 @@ func TestRepairManagerBringsEveryBladeUp(t *testing.T) {
 	w := newTraced(t, controlled(1))
 	require.NoError(t, w.RunUntil(40))
 	assert.Equal(t, 64, bladesIn(w.World, hardware.BladeWorking))
-	for i := range int32(w.Hardware().NumBlades()) {
+	for i := range views.BladeID(w.Hardware().NumBlades()) {
 		o := observed(w.World, w.Hardware().Blade(i).Path)
 		assert.Equal(t, views.Healthy, o.Health)
 		assert.Equal(t, views.StateWorking, o.State)

@@ -16,14 +16,14 @@ func TestKeptCountsEqualAPass(t *testing.T) {
 	check := func(t *testing.T, w *World) {
 		t.Helper()
 		byState := make([]int64, len(hardware.BladeStates()))
-		for b := range int32(w.hw.NumBlades()) {
+		for b := range views.BladeID(w.hw.NumBlades()) {
 			byState[w.hw.Blade(b).State]++
 		}
 		require.Equal(t, byState, w.ctl.Metrics.BladesByState(), "blades per state at t=%d", w.Now())
 		for _, h := range views.Healths() {
 			var n int64
 			for e := range w.hw.Elements() {
-				if w.ctl.Monitor.Observed(int32(e)).Health == h {
+				if w.ctl.Monitor.Observed(views.ElemID(e)).Health == h {
 					n++
 				}
 			}

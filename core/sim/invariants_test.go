@@ -133,7 +133,7 @@ func TestCheckInvariantsNoticesCorruption(t *testing.T) {
 			"workloads: the per-state counts are"},
 		{"an instance moved behind the scheduler's back", func(w *World) {
 			in := &w.ctl.Workloads.Instances()[1]
-			in.Blade = (in.Blade + 1) % int32(w.hw.NumBlades())
+			in.Blade = (in.Blade + 1) % views.BladeID(w.hw.NumBlades())
 		}, "workloads: instance web/i1: on blade"},
 		{"a usage record", func(w *World) {
 			in := w.ctl.Workloads.Instances()[0]

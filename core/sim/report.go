@@ -3,6 +3,7 @@ package sim
 import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // Report is a run's summary, as `ccsim run` prints it. Figures are
@@ -99,7 +100,7 @@ func (w *World) Report() Report {
 	if err := w.Halted(); err != nil {
 		r.Halted = err.Error()
 	}
-	for i := range int32(w.hw.NumBlades()) {
+	for i := range views.BladeID(w.hw.NumBlades()) {
 		r.Blades[w.hw.Blade(i).State.String()]++
 	}
 	c := w.ctl

@@ -55,26 +55,26 @@ func TestRestoreRefusesInconsistentContent(t *testing.T) {
 		}, "before the snapshot's"},
 		{"actual record that is not the hardware's", func(w *World) {
 			ref, _ := w.Hardware().Lookup("standard/standard/rack1/blade/3")
-			a, _ := w.Hardware().Actual.Blades.Get(ref.Index)
+			a, _ := w.Hardware().Actual.Blades.Get(ref.Blade())
 			a.Powered = !a.Powered
-			w.Hardware().Actual.Blades.Put(ref.Index, a)
+			w.Hardware().Actual.Blades.Put(ref.Blade(), a)
 		}, "standard/standard/rack1/blade/3: the actual record"},
 		{"a record nobody owns", func(w *World) {
-			w.Hardware().Actual.Blades.Put(int32(w.Hardware().NumBlades()), hardware.BladeActual{})
+			w.Hardware().Actual.Blades.Put(views.BladeID(w.Hardware().NumBlades()), hardware.BladeActual{})
 		}, "the actual view has 65 blade records for 64 of them"},
 		{"a cable record nobody owns", func(w *World) {
 			w.Hardware().Actual.Cables.Put(hardware.CablePlace(hardware.Ref{Kind: hardware.KindTOR, Index: 0}, 999), hardware.CableActual{})
 		}, "cable records for"},
 		{"usage that is not what the scheduler holds", func(w *World) {
 			ref, _ := w.Hardware().Lookup("standard/standard/rack2/blade/2")
-			w.Views().Usage.Put(ref.Index, views.Usage{Instances: 9})
+			w.Views().Usage.Put(ref.Blade(), views.Usage{Instances: 9})
 		}, "is not what the scheduler holds there"},
 		{"observed record that is not the monitor's", func(w *World) {
 			ref, _ := w.Hardware().Lookup("standard/standard/rack1/tor/0")
 			w.Views().Observations.Put(w.Hardware().Element(ref), views.Observed{Health: views.Unavailable})
 		}, "the observed record is not the monitor's"},
 		{"target record of no element", func(w *World) {
-			w.Views().Targets.Put(int32(w.Hardware().Elements()), views.Target{})
+			w.Views().Targets.Put(views.ElemID(w.Hardware().Elements()), views.Target{})
 		}, "the target view has"},
 		{"fault record with no fault", func(w *World) {
 			ref, _ := w.Hardware().Lookup("standard/standard/rack1/blade/4")

@@ -14,6 +14,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/trace"
+	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/cockroachdb/datadriven"
 )
 
@@ -370,7 +371,7 @@ func (e *scriptEnv) state(t *testing.T, ref hardware.Ref) string {
 	switch ref.Kind {
 	case hardware.KindBlade:
 		var v hardware.BladeActual
-		if v, ok = act.Blades.Get(ref.Index); ok {
+		if v, ok = act.Blades.Get(ref.Blade()); ok {
 			s = fmt.Sprintf("%s since t=%d, power %s, network %s", v.State, v.EnteredAt, onOff(v.Powered), onOff(v.Connected))
 			if v.TimerDue != clock.Never {
 				s += fmt.Sprintf(", timer due t=%d", v.TimerDue)
@@ -415,7 +416,7 @@ func (e *scriptEnv) check(t *testing.T, d *datadriven.TestData) string {
 	var got string
 	switch ref.Kind {
 	case hardware.KindBlade:
-		v, _ := act.Blades.Get(ref.Index)
+		v, _ := act.Blades.Get(ref.Blade())
 		got = v.State.String()
 		for _, f := range []struct {
 			arg string
@@ -447,7 +448,7 @@ func (e *scriptEnv) check(t *testing.T, d *datadriven.TestData) string {
 
 func (e *scriptEnv) count() string {
 	counts := map[hardware.BladeState]int{}
-	for i := range int32(e.w.Hardware().NumBlades()) {
+	for i := range views.BladeID(e.w.Hardware().NumBlades()) {
 		counts[e.w.Hardware().Blade(i).State]++
 	}
 	var parts []string

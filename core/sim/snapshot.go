@@ -12,6 +12,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
+	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
 // SnapshotVersion is the version of the world's snapshot format. Version
@@ -248,8 +249,8 @@ func (w *World) checkRestored(now clock.Tick) error {
 	targets, observed := 0, 0
 	if c := w.ctl; c != nil {
 		for e := range w.hw.Elements() {
-			if _, ok := tables.Targets.Get(int32(e)); !ok {
-				return fmt.Errorf("%s: no target record", w.hw.Path(w.hw.ElementRef(int32(e))))
+			if _, ok := tables.Targets.Get(views.ElemID(e)); !ok {
+				return fmt.Errorf("%s: no target record", w.hw.Path(w.hw.ElementRef(views.ElemID(e))))
 			}
 		}
 		targets, observed = w.hw.Elements(), w.hw.Elements()

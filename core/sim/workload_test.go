@@ -109,7 +109,7 @@ func TestMaintenanceDrainsAndReturns(t *testing.T) {
 	w.apply(t, 120, scenario.Command{Do: scenario.ReturnService, Target: path})
 	require.NoError(t, w.RunUntil(200))
 	assert.Equal(t, hardware.BladeWorking, w.Hardware().Blade(b).State)
-	ok, _ := m.Cluster().Schedulable(b)
+	ok, _ := m.Cluster().Schedulable(int32(b)) // the scheduler numbers blades as the hardware does
 	assert.True(t, ok)
 }
 

@@ -353,9 +353,9 @@ func (w *World) run(c scenario.Command, who uint8) hardware.Reply {
 	case scenario.Shutdown:
 		return w.hw.Do(hardware.Request{Op: hardware.OpShutdown, Target: ref, Guard: now}, sp)
 	case scenario.FaultBlade:
-		err = w.hw.FaultBlade(sp, ref.Index)
+		err = w.hw.FaultBlade(sp, ref.Blade())
 	case scenario.RepairBlade:
-		err = w.hw.RepairBlade(sp, ref.Index)
+		err = w.hw.RepairBlade(sp, ref.Blade())
 	case scenario.Stick, scenario.Unstick:
 		stuck := c.Do == scenario.Stick
 		err = w.hw.SetStuck(sp, ref, stuck)
@@ -386,7 +386,7 @@ func (w *World) bringUp(sp *trace.Span) {
 				rs.Info(now, msgLeftOff, trace.Str(hw.Blade(bi).Path))
 				continue
 			}
-			ref := hardware.Ref{Kind: hardware.KindBlade, Index: bi}
+			ref := hardware.BladeRef(bi)
 			rep := hw.Do(hardware.Request{Op: hardware.OpPower, Target: ref, On: true, Guard: now}, rs)
 			if rep.Dropped || rep.Err != nil && !errors.Is(rep.Err, hardware.ErrNoOperation) {
 				continue

@@ -12,6 +12,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/stretchr/testify/require"
 )
 
@@ -19,7 +20,7 @@ var updatePinned = flag.Bool("update-pinned", false, "rewrite testdata/pinned-ha
 
 func bladesIn(w *World, s hardware.BladeState) int {
 	n := 0
-	for i := range int32(w.Hardware().NumBlades()) {
+	for i := range views.BladeID(w.Hardware().NumBlades()) {
 		if w.Hardware().Blade(i).State == s {
 			n++
 		}
@@ -51,9 +52,9 @@ func TestEveryGoodInventoryComesUp(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, w.Step(20))
 			enabled := 0
-			for i := range int32(w.Hardware().NumBlades()) {
+			for i := range views.BladeID(w.Hardware().NumBlades()) {
 				b := w.Hardware().Blade(i)
-				if w.Hardware().Enabled(int32(i)) {
+				if w.Hardware().Enabled(i) {
 					enabled++
 					require.Equal(t, hardware.BladeWorking, b.State, b.Path)
 				} else {

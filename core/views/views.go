@@ -136,8 +136,8 @@ type Fault struct {
 func FaultKey(path string) string { return "fault/" + path }
 
 // Usage is what the workload manager has placed on a blade, kept in the
-// Usage table by blade number: the repair manager drains by it and the UI
-// draws it.
+// Usage table by blade index (BladeID): the repair manager drains by it
+// and the UI draws it.
 type Usage struct {
 	Instances   int64
 	MilliCores  int64
@@ -164,21 +164,20 @@ type ElemID int32
 type BladeID int32
 
 // Tables are the store's tables of this package's records. Elements are
-// keyed by their number (hardware.Model.Element: blades first, then PDUs,
-// then TORs), so a blade's number is its index.
+// keyed by their number, blades by their index.
 type Tables struct {
-	Targets      *store.Table[int32, Target]   // by element number
-	Observations *store.Table[int32, Observed] // by element number
-	Usage        *store.Table[int32, Usage]    // by blade number
-	Faults       *store.Table[Place, Fault]    // by what is broken: an element, a rack or a cable
+	Targets      *store.Table[ElemID, Target]   // by element number
+	Observations *store.Table[ElemID, Observed] // by element number
+	Usage        *store.Table[BladeID, Usage]   // by blade index
+	Faults       *store.Table[Place, Fault]     // by what is broken: an element, a rack or a cable
 }
 
 // NewTables adds this package's tables to s.
 func NewTables(s *store.Store) *Tables {
 	return &Tables{
-		Targets:      store.NewTable(s, "targets", store.Int32Keys, TargetCodec),
-		Observations: store.NewTable(s, "observations", store.Int32Keys, ObservedCodec),
-		Usage:        store.NewTable(s, "usage", store.Int32Keys, usageCodec),
+		Targets:      store.NewTable(s, "targets", store.IntKeys[ElemID](), TargetCodec),
+		Observations: store.NewTable(s, "observations", store.IntKeys[ElemID](), ObservedCodec),
+		Usage:        store.NewTable(s, "usage", store.IntKeys[BladeID](), usageCodec),
 		Faults:       store.NewTable(s, "faults", PlaceKeys, faultCodec),
 	}
 }

@@ -64,7 +64,7 @@ func (m *Manager) CheckInvariants() error {
 		switch {
 		case active != (in.Blade >= 0):
 			return fmt.Errorf("instance %s: %s on blade %d", m.Name(i), in.State, in.Blade)
-		case held != (in.Blade >= 0) || held && b != in.Blade:
+		case held != (in.Blade >= 0) || held && hwBlade(b) != in.Blade:
 			return fmt.Errorf("instance %s: on blade %d, the scheduler holds it on %d (held %t)", m.Name(i), in.Blade, b, held)
 		case in.waiting && (in.State != Created || in.Blade >= 0):
 			return fmt.Errorf("instance %s: waits while %s on blade %d", m.Name(i), in.State, in.Blade)
@@ -112,9 +112,9 @@ func (m *Manager) CheckInvariants() error {
 		}
 	}
 	var all views.Usage
-	for b := range int32(m.hw.NumBlades()) {
+	for b := range views.BladeID(m.hw.NumBlades()) {
 		var want views.Usage
-		keys := m.cluster.Instances(int32(b))
+		keys := m.cluster.Instances(schedBlade(b))
 		var acc []string
 		for _, k := range keys {
 			if int(k.Workload) >= len(m.wls) || m.wls[k.Workload] == nil || int(k.Instance) >= len(m.wls[k.Workload].Def.Instances) {
@@ -130,7 +130,7 @@ func (m *Manager) CheckInvariants() error {
 			}
 		}
 		want.Instances = int64(len(keys))
-		u := m.cluster.Used(int32(b))
+		u := m.cluster.Used(schedBlade(b))
 		got := views.Usage{Instances: int64(len(keys)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
 		if got != want {
 			return fmt.Errorf("%s: the scheduler has %+v in use, its instances ask for %+v", m.hw.Blade(b).Path, got, want)
@@ -139,7 +139,7 @@ func (m *Manager) CheckInvariants() error {
 		if !slices.Equal(acc, lower(u.Accelerators)) {
 			return fmt.Errorf("%s: the scheduler has accelerators %v in use, its instances ask for %v", m.hw.Blade(b).Path, u.Accelerators, acc)
 		}
-		if rec, ok := m.env.Views.Usage.Get(int32(b)); ok && rec != got || !ok && len(keys) > 0 {
+		if rec, ok := m.env.Views.Usage.Get(b); ok && rec != got || !ok && len(keys) > 0 {
 			return fmt.Errorf("%s: the usage record %+v is not what the scheduler holds there, %+v", m.hw.Blade(b).Path, rec, got)
 		}
 		all.Instances += want.Instances
@@ -147,8 +147,8 @@ func (m *Manager) CheckInvariants() error {
 		all.MemoryMB += want.MemoryMB
 		all.DiskGB += want.DiskGB
 		all.NetworkMbps += want.NetworkMbps
-		ok, why := m.schedulable(int32(b))
-		if was, wasWhy := m.cluster.Schedulable(int32(b)); was != ok {
+		ok, why := m.schedulable(b)
+		if was, wasWhy := m.cluster.Schedulable(schedBlade(b)); was != ok {
 			return fmt.Errorf("%s: the scheduler has it schedulable %t (%s), its records say %t (%s)", m.hw.Blade(b).Path, was, wasWhy, ok, why)
 		}
 	}

@@ -172,7 +172,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		}
 		in.Workload = wid
 		in.Index = uint32(slices.Index(m.wls[wid].Insts, int32(i)))
-		in.Blade, in.Since = int32(r.Int()), clock.Tick(r.Int())
+		in.Blade, in.Since = views.BladeID(r.Int()), clock.Tick(r.Int())
 		in.Moves, in.waiting = r.Int(), r.Bool()
 		why, err := trace.UnmarshalMessage(r)
 		if err != nil {
@@ -199,7 +199,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		if in.Blade >= 0 {
 			wl := m.wls[wid]
 			key := sched.Key{Workload: wid, Instance: in.Index}
-			if err := m.cluster.Hold(in.Blade, key, &wl.Def.Instances[in.Index]); err != nil {
+			if err := m.cluster.Hold(schedBlade(in.Blade), key, &wl.Def.Instances[in.Index]); err != nil {
 				return r.Failf("instance %d: %v", i, err)
 			}
 			m.account(&wl.Def.Instances[in.Index], 1)
@@ -247,9 +247,9 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			return r.Failf("workload %d: created %d of %d", k, m.wls[k].Seq, m.created)
 		}
 	}
-	for b := range int32(m.hw.NumBlades()) {
-		ok, why := m.schedulable(int32(b))
-		m.cluster.SetSchedulable(int32(b), ok, why)
+	for b := range views.BladeID(m.hw.NumBlades()) {
+		ok, why := m.schedulable(b)
+		m.cluster.SetSchedulable(schedBlade(b), ok, why)
 	}
 	return r.Err()
 }
@@ -319,8 +319,8 @@ func (m *Manager) CheckRestored(now clock.Tick) error {
 			return fmt.Errorf("usage record of blade %d: there are %d blades", b, m.hw.NumBlades())
 		}
 		got, _ := m.env.Views.Usage.Get(b)
-		u := m.cluster.Used(b)
-		want := views.Usage{Instances: int64(m.cluster.Count(b)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
+		u := m.cluster.Used(schedBlade(b))
+		want := views.Usage{Instances: int64(m.cluster.Count(schedBlade(b))), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
 		if got != want {
 			return fmt.Errorf("usage record of %s is not what the scheduler holds there", m.hw.Blade(b).Path)
 		}

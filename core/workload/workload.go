@@ -176,7 +176,7 @@ type Instance struct {
 	Workload uint32
 	Index    uint32 // in its workload's definition
 	State    State
-	Blade    int32         // where it is held (-1: nowhere)
+	Blade    views.BladeID // where it is held (-1: nowhere)
 	Why      trace.Message // the last placement decision, or why it waits
 	Since    clock.Tick
 	Moves    int64 // times it was restarted elsewhere
@@ -226,6 +226,11 @@ type Manager struct {
 	removed  int64  // workloads removed so far
 }
 
+// The scheduler numbers the blades as the hardware indexes them: New gives
+// it the hardware's blades in order. These two convert at that boundary.
+func schedBlade(b views.BladeID) int32 { return int32(b) }
+func hwBlade(b int32) views.BladeID    { return views.BladeID(b) }
+
 // New starts the workload manager over the hardware's blades.
 func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager, error) {
 	if err := set.Validate(); err != nil {
@@ -242,17 +247,17 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 		m[k] = int32(len(m))
 		return m[k]
 	}
-	for i := range int32(hw.NumBlades()) {
+	for i := range views.BladeID(hw.NumBlades()) {
 		b := hw.Blade(i)
 		r := hw.Rack(b.Rack)
-		blades[i] = sched.Blade{Path: b.Path, Region: id(regions, r.Region), Zone: id(zones, r.Region+"/"+r.Zone), Rack: b.Rack, Capacity: b.Def.Capacity}
+		blades[schedBlade(i)] = sched.Blade{Path: b.Path, Region: id(regions, r.Region), Zone: id(zones, r.Region+"/"+r.Zone), Rack: b.Rack, Capacity: b.Def.Capacity}
 	}
 	m := &Manager{env: env, hw: hw, set: set, policy: pol, blades: blades, cluster: sched.NewCluster(blades), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{}}
 	for b := range int32(hw.NumBlades()) {
-		m.cluster.SetSchedulable(int32(b), false, "has not been seen working yet")
+		m.cluster.SetSchedulable(b, false, "has not been seen working yet")
 	}
-	env.Views.Observations.Watch(func(ch store.Change[int32, views.Observed]) { m.bladeChanged(ch.Key, true) })
-	env.Views.Targets.Watch(func(ch store.Change[int32, views.Target]) { m.bladeChanged(ch.Key, false) })
+	env.Views.Observations.Watch(func(ch store.Change[views.ElemID, views.Observed]) { m.bladeChanged(ch.Key, true) })
+	env.Views.Targets.Watch(func(ch store.Change[views.ElemID, views.Target]) { m.bladeChanged(ch.Key, false) })
 	return m, nil
 }
 
@@ -428,11 +433,11 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
 	m.stopWaiting(i)
-	in.Blade, in.Why = d.Blade, d.Reason
+	in.Blade, in.Why = hwBlade(d.Blade), d.Reason
 	in.serial++
 	m.setState(i, Scheduled)
-	ch.Impact(trace.Modify, m.hw.Blade(d.Blade).Path)
-	m.putUsage(d.Blade)
+	ch.Impact(trace.Modify, m.hw.Blade(in.Blade).Path)
+	m.putUsage(in.Blade)
 	m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvStart, Target: uint32(i), Ref: in.serial})
 	return true
 }
@@ -451,9 +456,9 @@ func (m *Manager) release(i int32) {
 	m.queueRetry()
 }
 
-func (m *Manager) putUsage(b int32) {
-	u := m.cluster.Used(b)
-	v := views.Usage{Instances: int64(m.cluster.Count(b)), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
+func (m *Manager) putUsage(b views.BladeID) {
+	u := m.cluster.Used(schedBlade(b))
+	v := views.Usage{Instances: int64(m.cluster.Count(schedBlade(b))), MilliCores: int64(u.MilliCores), MemoryMB: u.MemoryMB, DiskGB: u.DiskGB, NetworkMbps: u.NetworkMbps}
 	m.env.Views.Usage.Put(b, v)
 }
 
@@ -547,10 +552,10 @@ func (m *Manager) placeTraced(i int32, why trace.Msg) bool {
 
 // schedulable is whether blade b can take work, from its target and what
 // the monitor observes, and why not.
-func (m *Manager) schedulable(b int32) (bool, string) {
+func (m *Manager) schedulable(b views.BladeID) (bool, string) {
 	bl := m.hw.Blade(b)
-	t, _ := m.env.Views.Targets.Get(b)
-	o, _ := m.env.Views.Observations.Get(b)
+	t, _ := m.env.Views.Targets.Get(hardware.BladeElem(b))
+	o, _ := m.env.Views.Observations.Get(hardware.BladeElem(b))
 	r := m.hw.Rack(bl.Rack)
 	switch {
 	case !t.Enabled:
@@ -570,15 +575,15 @@ func (m *Manager) schedulable(b int32) (bool, string) {
 // bladeChanged follows the target or observed record (observed) of
 // element e: if it is a blade, it may take work now, or its instances must
 // move.
-func (m *Manager) bladeChanged(e int32, observed bool) {
+func (m *Manager) bladeChanged(e views.ElemID, observed bool) {
 	ref := m.hw.ElementRef(e)
 	if ref.Kind != hardware.KindBlade {
 		return
 	}
-	b := ref.Index
-	was, _ := m.cluster.Schedulable(b)
+	b := ref.Blade()
+	was, _ := m.cluster.Schedulable(schedBlade(b))
 	ok, why := m.schedulable(b)
-	m.cluster.SetSchedulable(b, ok, why)
+	m.cluster.SetSchedulable(schedBlade(b), ok, why)
 	if ok {
 		if !was {
 			m.queueRetry()
@@ -597,7 +602,7 @@ func (m *Manager) bladeChanged(e int32, observed bool) {
 	if observed && failed {
 		link = trace.LinkID(o.Link)
 	}
-	keys := m.cluster.Instances(b)
+	keys := m.cluster.Instances(schedBlade(b))
 	if len(keys) == 0 {
 		return
 	}
