@@ -105,7 +105,7 @@ func TestWorkloadsPanelListsStandardWorkloads(t *testing.T) {
 	// Every instance of the standard scenario runs on a blade, named by path.
 	m := c.World().Control().Workloads
 	for i, in := range m.Instances() {
-		require.Equal(t, workload.Running, in.State, m.Name(i))
+		require.Equal(t, workload.Running, in.State, m.Name(workload.InstanceID(i)))
 		require.Contains(t, html, "<code>"+c.World().Hardware().Blade(in.Blade).Path+"</code>")
 	}
 	require.Contains(t, html, "running 16 · waiting 0 · moved 0")

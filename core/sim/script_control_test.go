@@ -182,7 +182,7 @@ func (e *scriptEnv) workloads(t *testing.T, d *datadriven.TestData) string {
 		if in.Blade >= 0 {
 			where = e.short(e.w.Hardware().Blade(in.Blade).Path)
 		}
-		lines = append(lines, fmt.Sprintf("%s %s on %s", m.Name(i), in.State, where))
+		lines = append(lines, fmt.Sprintf("%s %s on %s", m.Name(workload.InstanceID(i)), in.State, where))
 	}
 	slices.Sort(lines)
 	b.WriteString(strings.Join(lines, "\n"))

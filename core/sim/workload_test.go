@@ -43,7 +43,7 @@ func placements(w *World) map[string]string {
 		if in.Blade >= 0 {
 			where = w.Hardware().Blade(in.Blade).Path
 		}
-		out[m.Name(i)] = in.State.String() + "@" + where
+		out[m.Name(workload.InstanceID(i))] = in.State.String() + "@" + where
 	}
 	return out
 }

@@ -37,7 +37,7 @@ func (m *Manager) CheckInvariants() error {
 	for _, i := range m.freeI {
 		free[i]++
 	}
-	for i := range m.insts {
+	for i := range InstanceID(len(m.insts)) {
 		in := &m.insts[i]
 		if in.State == 0 { // a free slot
 			if free[i] != 1 || in.Blade != -1 || in.waiting {
@@ -53,7 +53,7 @@ func (m *Manager) CheckInvariants() error {
 			return fmt.Errorf("instance slot %d: of workload slot %d, which is free", i, in.Workload)
 		}
 		w := m.wls[in.Workload]
-		if int(in.Index) >= len(w.Insts) || w.Insts[in.Index] != int32(i) {
+		if int(in.Index) >= len(w.Insts) || w.Insts[in.Index] != i {
 			return fmt.Errorf("instance slot %d: it is instance %d of %s, which has it in another slot", i, in.Index, w.Def.Name)
 		}
 		if in.State != Removed {
@@ -108,7 +108,7 @@ func (m *Manager) CheckInvariants() error {
 	}
 	for i, n := range live {
 		if want := m.insts[i].waiting; want && n != 1 || !want && n != 0 {
-			return fmt.Errorf("instance %s: %d live entries in the waiting queue (waiting %t)", m.Name(i), n, want)
+			return fmt.Errorf("instance %s: %d live entries in the waiting queue (waiting %t)", m.Name(InstanceID(i)), n, want)
 		}
 	}
 	var all views.Usage

@@ -30,7 +30,7 @@ var (
 
 // instArgs are an instance's workload and instance names, as the
 // "{0}/{1}" of a message (what Name joins).
-func (m *Manager) instArgs(i int32) (trace.Arg, trace.Arg) {
+func (m *Manager) instArgs(i InstanceID) (trace.Arg, trace.Arg) {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
 	return trace.Str(w.Def.Name), trace.Str(w.Def.Instances[in.Index].Name)

@@ -82,7 +82,7 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 	w.Int(m.counts[Removed])
 }
 
-func writeList[T int32 | uint32](w *snap.Writer, l []T) {
+func writeList[T InstanceID | uint32](w *snap.Writer, l []T) {
 	w.Uint(uint64(len(l)))
 	for _, v := range l {
 		w.Uint(uint64(v))
@@ -104,7 +104,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 	m.held = views.Usage{}
 	m.nwaiting = 0
 	n := r.Len(1 << 26)
-	owner := map[int32]uint32{} // instance slot -> its workload's slot
+	owner := map[InstanceID]uint32{} // instance slot -> its workload's slot
 	for k := range n {
 		if !r.Bool() {
 			m.wls = append(m.wls, nil)
@@ -123,14 +123,14 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			return r.Failf("%v", err)
 		}
 		wl.Stopped, wl.Deleted, wl.Seq, wl.created = r.Bool(), r.Bool(), r.Uint(), clock.Tick(r.Int())
-		wl.Insts = make([]int32, len(wl.Def.Instances))
+		wl.Insts = make([]InstanceID, len(wl.Def.Instances))
 		for j := range wl.Insts {
 			i := r.Uint()
-			if _, dup := owner[int32(i)]; dup || i >= 1<<31 {
+			if _, dup := owner[InstanceID(i)]; dup || i >= 1<<31 {
 				return r.Failf("workload %d: instance slot %d is taken twice or out of range", k, i)
 			}
-			wl.Insts[j] = int32(i)
-			owner[int32(i)] = uint32(k)
+			wl.Insts[j] = InstanceID(i)
+			owner[InstanceID(i)] = uint32(k)
 		}
 		if r.Err() != nil {
 			return r.Err()
@@ -157,7 +157,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 	for i := range m.insts {
 		in := &m.insts[i]
 		in.State, in.serial, in.ticket, in.Blade = State(r.Uint()), r.Uint(), r.Uint(), -1
-		wid, owned := owner[int32(i)]
+		wid, owned := owner[InstanceID(i)]
 		if r.Err() != nil {
 			return r.Err()
 		}
@@ -171,7 +171,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 			return r.Failf("instance slot %d (%s) belongs to no workload", i, in.State)
 		}
 		in.Workload = wid
-		in.Index = uint32(slices.Index(m.wls[wid].Insts, int32(i)))
+		in.Index = uint32(slices.Index(m.wls[wid].Insts, InstanceID(i)))
 		in.Blade, in.Since = views.BladeID(r.Int()), clock.Tick(r.Int())
 		in.Moves, in.waiting = r.Int(), r.Bool()
 		why, err := trace.UnmarshalMessage(r)
@@ -214,7 +214,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		return err
 	}
 	for range r.Len(2*len(m.insts) + 64) { // startWaiting keeps it within this
-		e := waitEntry{slot: int32(r.Uint()), ticket: r.Uint()}
+		e := waitEntry{slot: InstanceID(r.Uint()), ticket: r.Uint()}
 		if r.Err() != nil {
 			return r.Err()
 		}
@@ -278,7 +278,7 @@ func (m *Manager) readFree(r *snap.Reader) error {
 			return r.Failf("free instance slot %d is not free, or listed twice", i)
 		}
 		seen[i] = true
-		m.freeI = append(m.freeI, int32(i))
+		m.freeI = append(m.freeI, InstanceID(i))
 	}
 	for i := range m.insts {
 		if m.insts[i].State == 0 && !seen[uint64(i)] {
@@ -308,7 +308,7 @@ func (m *Manager) CheckEvent(ev clock.Event) error {
 // CheckRestored verifies the restored books against the store: every usage
 // record is a blade's, holding what the scheduler holds there.
 func (m *Manager) CheckRestored(now clock.Tick) error {
-	for i := range m.insts {
+	for i := range InstanceID(len(m.insts)) {
 		if m.insts[i].State != 0 && m.insts[i].Since > now {
 			return fmt.Errorf("instance %s: in its state since t=%d, at t=%d", m.Name(i), m.insts[i].Since, now)
 		}

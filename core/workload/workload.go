@@ -162,8 +162,8 @@ type Workload struct {
 	// Seq is its creation number (1 for the first): it orders workloads
 	// by age, and makes the events of a slot's earlier workload stale.
 	Seq     uint64
-	Insts   []int32 // its instances' slots in the manager's list, by index in Def.Instances
-	shape   int32   // the arrival mix entry it was made from (-1: not generated)
+	Insts   []InstanceID // its instances' slots in the manager's list, by index in Def.Instances
+	shape   int32        // the arrival mix entry it was made from (-1: not generated)
 	created clock.Tick
 	left    int // instances not removed yet
 }
@@ -185,15 +185,19 @@ type Instance struct {
 	waiting  bool
 }
 
+// InstanceID is an instance's slot in the manager's list (Instances):
+// slots of removed instances are reused.
+type InstanceID int32
+
 // waitEntry is an instance in the waiting queue; an entry whose ticket is
 // not the instance's current one is stale and is dropped when met.
 type waitEntry struct {
-	slot   int32
+	slot   InstanceID
 	ticket uint64
 }
 
 // Name is workload/instance.
-func (m *Manager) Name(i int) string {
+func (m *Manager) Name(i InstanceID) string {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
 	return w.Def.Name + "/" + w.Def.Instances[in.Index].Name
@@ -212,11 +216,11 @@ type Manager struct {
 	wls      []*Workload // by slot; nil: free
 	freeW    []uint32    // free workload slots, reused last freed first
 	byName   map[string]uint32
-	insts    []Instance  // by slot; State 0: free
-	freeI    []int32     // free instance slots, reused last freed first
-	waiting  []waitEntry // instances waiting for capacity, oldest first (with stale entries)
-	nwaiting int64       // instances waiting: the live entries of waiting
-	retry    bool        // a retry is queued
+	insts    []Instance   // by slot; State 0: free
+	freeI    []InstanceID // free instance slots, reused last freed first
+	waiting  []waitEntry  // instances waiting for capacity, oldest first (with stale entries)
+	nwaiting int64        // instances waiting: the live entries of waiting
+	retry    bool         // a retry is queued
 	counts   [len(stateNames)]int64
 	held     views.Usage // capacity held on all blades together (Instances unused)
 	moved    int64
@@ -319,7 +323,7 @@ func (m *Manager) Lookup(name string) (uint32, bool) {
 	return id, ok && !m.wls[id].Deleted
 }
 
-func (m *Manager) setState(i int32, s State) {
+func (m *Manager) setState(i InstanceID, s State) {
 	in := &m.insts[i]
 	m.counts[in.State]--
 	in.State, in.Since = s, m.env.Now
@@ -341,7 +345,7 @@ func (m *Manager) Create(sp *trace.Span, def sched.Workload) error {
 func (m *Manager) create(sp *trace.Span, def sched.Workload, shape int32) *Workload {
 	m.created++
 	w := &Workload{Def: def, Generated: shape >= 0, Seq: m.created, shape: shape, created: m.env.Now,
-		Insts: make([]int32, len(def.Instances)), left: len(def.Instances)}
+		Insts: make([]InstanceID, len(def.Instances)), left: len(def.Instances)}
 	wid := m.newWorkloadSlot(w)
 	m.byName[def.Name] = wid
 	sp.Impact(trace.Create, "workload/"+def.Name)
@@ -372,20 +376,20 @@ func (m *Manager) newWorkloadSlot(w *Workload) uint32 {
 
 // newInstanceSlot takes a free instance slot (the last freed) or a new
 // one; a reused slot keeps its serial and ticket.
-func (m *Manager) newInstanceSlot() int32 {
+func (m *Manager) newInstanceSlot() InstanceID {
 	if n := len(m.freeI); n > 0 {
 		i := m.freeI[n-1]
 		m.freeI = m.freeI[:n-1]
 		return i
 	}
 	m.insts = append(m.insts, Instance{})
-	return int32(len(m.insts) - 1)
+	return InstanceID(len(m.insts) - 1)
 }
 
 // remove marks stopped instance i of a deleted workload removed; with its
 // workload's last instance, it frees the workload's slots. What the
 // figures need of it stays in the counts.
-func (m *Manager) remove(i int32) {
+func (m *Manager) remove(i InstanceID) {
 	m.setState(i, Removed)
 	wid := m.insts[i].Workload
 	w := m.wls[wid]
@@ -409,7 +413,7 @@ func (m *Manager) remove(i int32) {
 // place asks the scheduler for a blade for instance i and holds it there,
 // or queues the instance with the scheduler's reason. The decision is a
 // span of its own under sp, its reason the scheduler's.
-func (m *Manager) place(sp *trace.Span, i int32) bool {
+func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
 	wname, iname := m.instArgs(i)
@@ -429,7 +433,7 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 	ch.ReasonMsg(d.Reason.Code(), d.Reason.Args()...)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
 	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
-		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(int(i)), err))
+		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(i), err))
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
 	m.stopWaiting(i)
@@ -443,7 +447,7 @@ func (m *Manager) place(sp *trace.Span, i int32) bool {
 }
 
 // release frees instance i's capacity.
-func (m *Manager) release(i int32) {
+func (m *Manager) release(i InstanceID) {
 	in := &m.insts[i]
 	if in.Blade < 0 {
 		return
@@ -463,7 +467,7 @@ func (m *Manager) putUsage(b views.BladeID) {
 }
 
 // startWaiting queues instance i for capacity, behind those waiting.
-func (m *Manager) startWaiting(i int32) {
+func (m *Manager) startWaiting(i InstanceID) {
 	in := &m.insts[i]
 	in.waiting = true
 	in.ticket++
@@ -476,7 +480,7 @@ func (m *Manager) startWaiting(i int32) {
 
 // stopWaiting takes instance i out of the waiting queue (its entry turns
 // stale).
-func (m *Manager) stopWaiting(i int32) {
+func (m *Manager) stopWaiting(i InstanceID) {
 	if in := &m.insts[i]; in.waiting {
 		in.waiting = false
 		m.nwaiting--
@@ -534,7 +538,7 @@ func (m *Manager) retryWaiting() {
 // placeTraced tries to place i again; a success is traced under a root
 // span that says why it was tried: why takes the instance's workload and
 // instance names and the scheduler's reason.
-func (m *Manager) placeTraced(i int32, why trace.Msg) bool {
+func (m *Manager) placeTraced(i InstanceID, why trace.Msg) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
 	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
@@ -662,7 +666,7 @@ func (m *Manager) Stop(sp *trace.Span, name string) error {
 	return nil
 }
 
-func (m *Manager) stopInstance(sp *trace.Span, i int32) {
+func (m *Manager) stopInstance(sp *trace.Span, i InstanceID) {
 	in := &m.insts[i]
 	in.serial++
 	switch in.State {
@@ -783,7 +787,7 @@ func (m *Manager) Handle(ev clock.Event) {
 		sp.End()
 		return
 	}
-	i := int32(ev.Target)
+	i := InstanceID(ev.Target)
 	in := &m.insts[i]
 	if ev.Ref != in.serial {
 		return
