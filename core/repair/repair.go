@@ -480,20 +480,13 @@ func (m *Manager) technicianDone(e views.ElemID, link trace.LinkID) {
 				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(m.hw.CablePath(p)))
 			}
 		}
-	case hardware.KindPDU:
-		p := m.hw.Device(ref)
-		if p.State == hardware.DeviceStuck {
-			fix(m.hw.SetStuck(sp, ref, false), msgFixPDU)
-		}
-		for p, c := range m.hw.Ports(ref) {
-			if c.Faulted {
-				fix(m.hw.SetCableFault(sp, p, false), msgFixCable, trace.Str(m.hw.CablePath(p)))
+	case hardware.KindPDU, hardware.KindTOR:
+		if m.hw.Device(ref).State == hardware.DeviceStuck {
+			msg := msgFixPDU
+			if ref.Kind == hardware.KindTOR {
+				msg = msgFixTOR
 			}
-		}
-	case hardware.KindTOR:
-		t := m.hw.Device(ref)
-		if t.State == hardware.DeviceStuck {
-			fix(m.hw.SetStuck(sp, ref, false), msgFixTOR)
+			fix(m.hw.SetStuck(sp, ref, false), msg)
 		}
 		for p, c := range m.hw.Ports(ref) {
 			if c.Faulted {
