@@ -216,7 +216,7 @@ func (t *Tracer) finish(e *Entry) {
 		}
 	}
 	kept := *e
-	kept.Events, kept.Impacts = t.keepEvents(e.Events), t.keepImpacts(e.Impacts)
+	kept.Events, kept.Impacts = keep(&t.events, e.Events, eventSlab), keep(&t.impacts, e.Impacts, impactSlab)
 	if t.sink != nil {
 		shared := kept // the sink may keep the entry: its own copy, as the span is reused
 		t.sink(&shared)
@@ -224,30 +224,19 @@ func (t *Tracer) finish(e *Entry) {
 	t.store(&kept)
 }
 
-// keepEvents copies events into the events slab, capped at their length.
-func (t *Tracer) keepEvents(events []Event) []Event {
-	if len(events) == 0 {
+// keep copies xs into *slab, capped at their length, starting a new slab
+// of size (or of len(xs), if larger) when the old one is full; a full slab
+// is left to the entries that use it.
+func keep[T any](slab *[]T, xs []T, size int) []T {
+	if len(xs) == 0 {
 		return nil
 	}
-	if cap(t.events)-len(t.events) < len(events) {
-		t.events = make([]Event, 0, max(eventSlab, len(events)))
+	if cap(*slab)-len(*slab) < len(xs) {
+		*slab = make([]T, 0, max(size, len(xs)))
 	}
-	off := len(t.events)
-	t.events = append(t.events, events...)
-	return t.events[off:len(t.events):len(t.events)]
-}
-
-// keepImpacts copies impacts into the impacts slab, capped at their length.
-func (t *Tracer) keepImpacts(impacts []ImpactOn) []ImpactOn {
-	if len(impacts) == 0 {
-		return nil
-	}
-	if cap(t.impacts)-len(t.impacts) < len(impacts) {
-		t.impacts = make([]ImpactOn, 0, max(impactSlab, len(impacts)))
-	}
-	off := len(t.impacts)
-	t.impacts = append(t.impacts, impacts...)
-	return t.impacts[off:len(t.impacts):len(t.impacts)]
+	off := len(*slab)
+	*slab = append(*slab, xs...)
+	return (*slab)[off:len(*slab):len(*slab)]
 }
 
 // impactSetMin is the number of impacts past which a span de-duplicates
