@@ -9,6 +9,8 @@
 //	ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
 //	ccsim gen churn [--blades N] [--days D] [--per-blade A] [--policy P] [--seed S] [-o FILE]
 //	ccsim gen availability [--blades N] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
+//	ccsim sweep SPEC.json | --builtin NAME | --scenario FILE --policy P... --seeds N --ticks T [--shard I/N] [--json]
+//	ccsim sweep merge FILE...
 package main
 
 import (
@@ -36,6 +38,16 @@ const usage = `usage:
       write the availability study's scenario (JSON; make bench-peers): the availability built-in
       on N blades (default 256, racks of 16) failing and repaired after exponential times with
       means T (defaults 18000 and 2000 ticks)
+  ccsim sweep SPEC.json [--shard I/N] [--jobs J] [--json] [--runs OUT.jsonl] [--csv OUT.csv]
+  ccsim sweep --builtin NAME | --scenario FILE [--policy P ...] --seeds N|A-B --ticks T [--figures F,...] [...]
+      run a scenario under each variant (the quick form: one per --policy) for each seed, to tick
+      T, as many runs at once as --jobs (default: the cores); print per figure and variant the
+      mean, its 95% interval and the paired difference from the baseline (the first variant).
+      --json prints JSON lines instead: a header, one line per run, the summary last; --shard I/N
+      runs part I (from 0) of N and prints its lines, for ccsim sweep merge. Spec format and
+      figures: docs/sweeps.md
+  ccsim sweep merge [--json] [--runs OUT.jsonl] [--csv OUT.csv] FILE...
+      summarise the parts' lines (ccsim sweep --shard I/N) as one run of the whole sweep would
   ccsim link encode [--builtin NAME | FILE | -]
       print the link fragment (#s2....) of a scenario (JSON, or an inventory YAML run with the
       default settings, from a file or - for standard input), as the app's share button makes it;
@@ -65,6 +77,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runScenario(args[1:], stdout, stderr)
 	case "gen":
 		return gen(args[1:], stdout, stderr)
+	case "sweep":
+		return sweepCmd(args[1:], stdout, stderr)
 	case "link":
 		return linkCmd(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":

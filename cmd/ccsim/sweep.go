@@ -1,0 +1,551 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/cloudchamber/cloudchamber/core/variant"
+)
+
+// policyList is a repeatable --policy flag.
+type policyList []string
+
+func (p *policyList) String() string     { return strings.Join(*p, ",") }
+func (p *policyList) Set(s string) error { *p = append(*p, s); return nil }
+
+// sweepCmd is `ccsim sweep`: a spec file, or the quick form's flags.
+func sweepCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "merge" {
+		return sweepMerge(args[1:], stdout, stderr)
+	}
+	fs := flag.NewFlagSet("ccsim sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	file := fs.String("scenario", "", "quick form: a scenario (JSON) or an inventory (YAML)")
+	builtin := fs.String("builtin", "", "quick form: a built-in scenario: "+strings.Join(scenario.Builtins(), ", "))
+	var policies policyList
+	fs.Var(&policies, "policy", "quick form: a placement policy, one variant each (repeat the flag)")
+	seeds := fs.String("seeds", "", "quick form: N seeds (1..N) or a range A-B")
+	ticks := fs.Int64("ticks", 0, "quick form: run each run until the clock reads this tick")
+	figures := fs.String("figures", "", "quick form: the figures, comma-separated (default: all: "+strings.Join(sweep.Figures(), ", ")+")")
+	shard := fs.String("shard", "", "run only part I of N (I from 0): JSON lines of its runs, to merge with `ccsim sweep merge`")
+	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs at once")
+	o := sweepOutput{}
+	o.flags(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "ccsim sweep: %v\n", err)
+		return 1
+	}
+	usageErr := func(msg string) int {
+		fmt.Fprintf(stderr, "ccsim sweep: %s\n", msg)
+		return 2
+	}
+	quick := *file != "" || *builtin != "" || len(policies) > 0 || *seeds != "" || *ticks != 0 || *figures != ""
+	var sw *sweep.Sweep
+	switch {
+	case len(pos) > 1:
+		return usageErr(fmt.Sprintf("unexpected argument %q", pos[1]))
+	case len(pos) == 1 && quick:
+		return usageErr("give a spec file or the quick form's flags, not both")
+	case len(pos) == 1:
+		if sw, err = loadSweep(pos[0]); err != nil {
+			return fail(err)
+		}
+	default:
+		spec, err := quickSpec(*file, *builtin, policies, *seeds, *ticks, *figures)
+		if err != nil {
+			return usageErr(err.Error())
+		}
+		base, err := loadScenario(*file, *builtin)
+		if err != nil {
+			return fail(err)
+		}
+		if sw, err = sweep.New(spec, base); err != nil {
+			return fail(err)
+		}
+	}
+	if *jobs < 1 {
+		return usageErr(fmt.Sprintf("--jobs must be >= 1, got %d", *jobs))
+	}
+	runs := make([]int, sw.Runs())
+	for i := range runs {
+		runs[i] = i
+	}
+	if *shard != "" {
+		part, parts, err := parseShard(*shard)
+		if err != nil {
+			return usageErr(err.Error())
+		}
+		if runs, err = sw.Shard(part, parts); err != nil {
+			return usageErr(err.Error())
+		}
+		if o.csv != "" || o.runs != "" {
+			return usageErr("--shard writes JSON lines to merge: --csv and --runs are for a whole sweep or a merge")
+		}
+		o.json = true // a part is lines, never a summary
+	}
+	results, err := doRuns(sw, runs, *jobs, o.lineWriter(stdout))
+	if err != nil {
+		return fail(err)
+	}
+	if *shard != "" {
+		return o.close()
+	}
+	return o.finish(sw, results, stdout, stderr)
+}
+
+// sweepMerge is `ccsim sweep merge FILE...`: the parts' lines, one
+// summary, the same as one run of the whole sweep would give.
+func sweepMerge(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("ccsim sweep merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := sweepOutput{}
+	o.flags(fs)
+	files, err := parseInterspersed(fs, args)
+	if err != nil {
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "ccsim sweep merge: %v\n", err)
+		return 1
+	}
+	if len(files) == 0 {
+		fmt.Fprint(stderr, "ccsim sweep merge: give the parts' files (the output of ccsim sweep --shard I/N)\n")
+		return 2
+	}
+	var sw *sweep.Sweep
+	var all []sweep.Result
+	for _, name := range files {
+		data, err := readInput(name)
+		if err != nil {
+			return fail(err)
+		}
+		heads, results, err := sweep.ReadLines(name, data)
+		if err != nil {
+			return fail(err)
+		}
+		if len(heads) == 0 {
+			return fail(fmt.Errorf("%s: no sweep header line (the first line of ccsim sweep's output)", name))
+		}
+		for _, h := range heads {
+			switch {
+			case sw == nil:
+				if sw, err = sweep.FromHeader(name, h); err != nil {
+					return fail(err)
+				}
+			case h.Sweep != sw.ID():
+				return fail(fmt.Errorf("%s: a part of sweep %s, not of sweep %s (the first file's)", name, h.Sweep, sw.ID()))
+			}
+		}
+		all = append(all, results...)
+	}
+	// Lines in run order, as one run of the whole sweep writes them.
+	ordered := make([]sweep.Result, sw.Runs())
+	seen := make([]bool, sw.Runs())
+	for _, r := range all {
+		if r.Index >= 0 && r.Index < len(ordered) && !seen[r.Index] {
+			ordered[r.Index], seen[r.Index] = r, true
+		}
+	}
+	if _, err := sw.Summarize(all); err != nil {
+		return fail(err)
+	}
+	w := o.lineWriter(stdout)
+	if err := w.header(sw); err != nil {
+		return fail(err)
+	}
+	for _, r := range ordered {
+		if err := w.result(r); err != nil {
+			return fail(err)
+		}
+	}
+	return o.finish(sw, ordered, stdout, stderr)
+}
+
+// parseInterspersed parses flags given before, between or after the
+// positional arguments (ccsim sweep spec.json --json), which the flag
+// package alone stops at, and returns the positional ones. "--" ends the
+// flags.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+}
+
+// loadSweep reads a spec file and its scenario (a file named in it is
+// relative to the spec's directory).
+func loadSweep(name string) (*sweep.Sweep, error) {
+	data, err := readInput(name)
+	if err != nil {
+		return nil, err
+	}
+	spec, err := sweep.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	base, err := spec.Load(name, data, func(path string) (*scenario.Scenario, error) {
+		if !filepath.IsAbs(path) && name != "-" {
+			path = filepath.Join(filepath.Dir(name), path)
+		}
+		return loadScenario(path, "")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sweep.New(spec, base)
+}
+
+// quickSpec is the spec of the quick form's flags: one variant per
+// policy (the scenario's own when none is given), named by it.
+func quickSpec(file, builtin string, policies []string, seeds string, ticks int64, figures string) (*sweep.Spec, error) {
+	switch {
+	case file == "" && builtin == "":
+		return nil, errors.New("give a spec file, or --builtin NAME or --scenario FILE with --seeds and --ticks")
+	case file != "" && builtin != "":
+		return nil, errors.New("give --scenario or --builtin, not both")
+	case seeds == "":
+		return nil, errors.New("--seeds: give N (seeds 1..N) or a range A-B")
+	case ticks < 1:
+		return nil, errors.New("--ticks: give the tick each run goes to")
+	}
+	spec := &sweep.Spec{Format: sweep.Format, Ticks: clock.Tick(ticks)}
+	if builtin != "" {
+		spec.Name, spec.Scenario.Builtin = builtin, builtin
+	} else {
+		spec.Name, spec.Scenario.File = filepath.Base(file), file
+	}
+	for _, p := range policies {
+		spec.Variants = append(spec.Variants, variant.Variant{Name: p, Policy: p})
+	}
+	if len(spec.Variants) == 0 {
+		spec.Variants = []variant.Variant{{Name: "scenario"}}
+	}
+	first, count, err := parseSeeds(seeds)
+	if err != nil {
+		return nil, err
+	}
+	spec.Seeds = sweep.Seeds{First: first, Count: count}
+	if figures != "" {
+		spec.Figures = strings.Split(figures, ",")
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	return spec, nil
+}
+
+// parseSeeds reads N (seeds 1..N) or A-B (seeds A..B).
+func parseSeeds(s string) (first uint64, count int, err error) {
+	bad := fmt.Errorf("--seeds: want N or A-B (A <= B), got %q", s)
+	if a, b, ok := strings.Cut(s, "-"); ok {
+		lo, err1 := strconv.ParseUint(a, 10, 64)
+		hi, err2 := strconv.ParseUint(b, 10, 64)
+		if err1 != nil || err2 != nil || hi < lo || hi-lo >= sweep.SeedsMax {
+			return 0, 0, bad
+		}
+		return lo, int(hi-lo) + 1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return 0, 0, bad
+	}
+	return 1, n, nil
+}
+
+// parseShard reads I/N.
+func parseShard(s string) (part, parts int, err error) {
+	a, b, ok := strings.Cut(s, "/")
+	part, err1 := strconv.Atoi(a)
+	parts, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || parts < 1 || part < 0 || part >= parts {
+		return 0, 0, fmt.Errorf("--shard: want I/N with 0 <= I < N, got %q", s)
+	}
+	return part, parts, nil
+}
+
+// doRuns runs the runs jobs at a time and hands each result to w in the
+// order of runs as soon as it and those before it are done, so the lines
+// come out in the same order whatever the number of jobs.
+func doRuns(sw *sweep.Sweep, runs []int, jobs int, w *lineWriter) ([]sweep.Result, error) {
+	if err := w.header(sw); err != nil {
+		return nil, err
+	}
+	type done struct {
+		k   int
+		r   sweep.Result
+		err error
+	}
+	next, out := make(chan int), make(chan done)
+	var wg sync.WaitGroup
+	for range min(jobs, max(len(runs), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				r, err := sw.Do(runs[k], runOptions()...)
+				out <- done{k, r, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for k := range runs {
+			next <- k
+		}
+	}()
+	go func() { wg.Wait(); close(out) }()
+	results := make([]sweep.Result, len(runs))
+	have := make([]bool, len(runs))
+	written := 0
+	var first error
+	for d := range out {
+		if d.err != nil && first == nil {
+			first = d.err
+		}
+		results[d.k], have[d.k] = d.r, true
+		for first == nil && written < len(runs) && have[written] {
+			if err := w.result(results[written]); err != nil {
+				first = err
+			}
+			written++
+		}
+	}
+	return results, first
+}
+
+// sweepOutput is where a sweep's results go: the flags both `ccsim sweep`
+// and `ccsim sweep merge` take.
+type sweepOutput struct {
+	json bool   // JSON lines on stdout: header, runs, summary
+	runs string // also write the header and run lines to this file
+	csv  string // write the summary as CSV to this file
+	file *os.File
+	buf  *bufio.Writer
+}
+
+func (o *sweepOutput) flags(fs *flag.FlagSet) {
+	fs.BoolVar(&o.json, "json", false, "print JSON lines: the sweep's header, one line per run, and the summary last")
+	fs.StringVar(&o.runs, "runs", "", "also write the header and one JSON line per run to this file")
+	fs.StringVar(&o.csv, "csv", "", "write the summary to this file as CSV")
+}
+
+// lineWriter writes header and run lines to stdout (with --json) and the
+// --runs file.
+type lineWriter struct {
+	ws  []io.Writer
+	err error
+}
+
+func (o *sweepOutput) lineWriter(stdout io.Writer) *lineWriter {
+	w := &lineWriter{}
+	if o.json {
+		w.ws = append(w.ws, stdout)
+	}
+	if o.runs != "" {
+		f, err := os.Create(o.runs)
+		if err != nil {
+			w.err = err
+			return w
+		}
+		o.file, o.buf = f, bufio.NewWriterSize(f, 1<<16)
+		w.ws = append(w.ws, o.buf)
+	}
+	return w
+}
+
+func (w *lineWriter) line(v any) error {
+	if w.err != nil {
+		return w.err
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	for _, x := range w.ws {
+		if _, err := x.Write(b); err != nil {
+			w.err = err
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *lineWriter) header(sw *sweep.Sweep) error { return w.line(sw.Header()) }
+func (w *lineWriter) result(r sweep.Result) error  { return w.line(&r) }
+
+// close flushes the --runs file.
+func (o *sweepOutput) close() int {
+	if o.file == nil {
+		return 0
+	}
+	if err := o.buf.Flush(); err != nil {
+		return 1
+	}
+	if err := o.file.Close(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// finish summarises and prints: the summary line (--json) or the table,
+// and the CSV.
+func (o *sweepOutput) finish(sw *sweep.Sweep, results []sweep.Result, stdout, stderr io.Writer) int {
+	if rc := o.close(); rc != 0 {
+		fmt.Fprintf(stderr, "ccsim sweep: writing %s failed\n", o.runs)
+		return rc
+	}
+	sum, err := sw.Summarize(results)
+	if err != nil {
+		fmt.Fprintf(stderr, "ccsim sweep: %v\n", err)
+		return 1
+	}
+	if o.csv != "" {
+		f, err := os.Create(o.csv)
+		if err == nil {
+			err = writeSummaryCSV(f, sum)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ccsim sweep: %v\n", err)
+			return 1
+		}
+	}
+	if o.json {
+		b, _ := json.Marshal(sum)
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		writeSummaryTable(stdout, sum)
+	}
+	status := 0
+	for _, v := range sum.Variants {
+		if v.Halted > 0 {
+			fmt.Fprintf(stderr, "ccsim sweep: %s: %d of %d runs halted (their lines say why); the summary leaves them out\n", v.Name, v.Halted, v.Runs)
+			status = 1
+		}
+	}
+	return status
+}
+
+// summaryRows are the summary's rows: per figure, per variant, its
+// interval and its paired difference from the baseline.
+func summaryRows(sum *sweep.Summary, num func(float64) string) [][]string {
+	var rows [][]string
+	opt := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return num(*p)
+	}
+	for _, f := range sum.Figures {
+		for _, v := range sum.Variants {
+			iv := v.Figures[f]
+			row := []string{f, v.Name, strconv.Itoa(iv.N), "", "", ""}
+			if iv.N > 0 {
+				row[3], row[4], row[5] = num(iv.Mean), opt(iv.Low), opt(iv.High)
+			}
+			if d, ok := v.VsBaseline[f]; ok && d.N > 0 {
+				row = append(row, strconv.Itoa(d.N), num(d.Mean), opt(d.Low), opt(d.High))
+			} else {
+				row = append(row, "", "", "", "")
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+var summaryColumns = []string{"figure", "variant", "n", "mean", "ci95_low", "ci95_high",
+	"paired_n", "vs_baseline_mean", "vs_baseline_ci95_low", "vs_baseline_ci95_high"}
+
+// writeSummaryCSV writes the summary, one row per figure and variant, the
+// numbers in full (shortest form that reads back the same).
+func writeSummaryCSV(w io.Writer, sum *sweep.Summary) error {
+	cw := csv.NewWriter(w)
+	cw.Write(summaryColumns)
+	cw.WriteAll(summaryRows(sum, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }))
+	return cw.Error()
+}
+
+// writeSummaryTable prints the summary for a reader: per figure, each
+// variant's mean [95 % interval] and its difference from the baseline,
+// marked * when that interval excludes 0 (a real difference).
+func writeSummaryTable(w io.Writer, sum *sweep.Summary) {
+	fmt.Fprintf(w, "sweep %s %s: %d runs to tick %d, baseline %s\n", sum.Sweep, sum.Name, sum.Runs, sum.Ticks, sum.Baseline)
+	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "figure\tvariant\tn\tmean\t95%% CI\tvs %s (paired)\n", sum.Baseline)
+	marked := false
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 6, 64) }
+	span := func(iv sweep.Interval) string {
+		if iv.Low == nil {
+			return "n/a"
+		}
+		return "[" + g(*iv.Low) + ", " + g(*iv.High) + "]"
+	}
+	for _, f := range sum.Figures {
+		for _, v := range sum.Variants {
+			iv := v.Figures[f]
+			mean, ci := "n/a", "n/a"
+			if iv.N > 0 {
+				mean, ci = g(iv.Mean), span(iv)
+			}
+			vs := "baseline"
+			if v.Name != sum.Baseline {
+				vs = "n/a"
+				if d := v.VsBaseline[f]; d.N > 0 {
+					vs = fmt.Sprintf("%+.6g %s", d.Mean, span(d))
+					if d.Low != nil && (*d.Low > 0 || *d.High < 0) {
+						vs += " *"
+						marked = true
+					}
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", f, v.Name, iv.N, mean, ci, vs)
+		}
+	}
+	tw.Flush()
+	if marked {
+		fmt.Fprintln(w, "* the paired difference's 95% interval excludes 0: a real difference")
+	}
+}
+
+// runOptions are the sim options of a sweep's runs: under wasm (one
+// thread) a run yields, as `ccsim run` does, so the collector keeps up.
+func runOptions() []sim.Option {
+	if runtime.GOOS == "js" {
+		return []sim.Option{sim.WithYield(1024, runtime.Gosched)}
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestMain lets the test binary be ccsim itself, so a test can start
+// ccsim as separate processes (the parts of a sharded sweep).
+func TestMain(m *testing.M) {
+	if os.Getenv("CCSIM_TEST_AS_CCSIM") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// ccsimProcess runs ccsim as a process of its own (in-process under wasm,
+// which cannot start one).
+func ccsimProcess(t *testing.T, args ...string) (stdout string, code int) {
+	t.Helper()
+	if runtime.GOOS == "js" {
+		out, errs, code := ccsim(t, args...)
+		require.Equal(t, 0, code, errs)
+		return out, code
+	}
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "CCSIM_TEST_AS_CCSIM=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	require.NoError(t, err, errb.String())
+	return out.String(), cmd.ProcessState.ExitCode()
+}
+
+// A sweep split into N parts, each run by its own process at the same
+// time, merges to exactly the lines and summary of the whole sweep run
+// at once, for every N; so does any number of jobs.
+func TestSweepShardsMergeToTheWholeSweep(t *testing.T) {
+	spec := filepath.Join("testdata", "sweep-churn.json")
+	whole, errs, code := ccsim(t, "sweep", spec, "--json", "--jobs", "1")
+	require.Equal(t, 0, code, errs)
+	lines := strings.Split(strings.TrimSpace(whole), "\n")
+	require.Len(t, lines, 1+15+1, "a header, 15 runs, a summary")
+	require.True(t, strings.HasPrefix(lines[0], `{"kind":"sweep","sweep":"`))
+	require.True(t, strings.HasPrefix(lines[16], `{"kind":"summary"`))
+
+	jobs, errs, code := ccsim(t, "sweep", spec, "--json", "--jobs", "4")
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, whole, jobs, "the number of jobs changes nothing")
+
+	dir := t.TempDir()
+	for _, parts := range []int{2, 3, 7} {
+		files := make([]string, parts)
+		var wg sync.WaitGroup
+		for part := range parts {
+			files[part] = filepath.Join(dir, "part"+itoa(part)+"of"+itoa(parts)+".jsonl")
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out, _ := ccsimProcess(t, "sweep", spec, "--shard", itoa(part)+"/"+itoa(parts), "--jobs", "1")
+				require.NoError(t, os.WriteFile(files[part], []byte(out), 0o644))
+			}()
+		}
+		wg.Wait()
+		// Merge them in reverse order: order does not matter either.
+		rev := make([]string, parts)
+		for i, f := range files {
+			rev[parts-1-i] = f
+		}
+		merged, errs, code := ccsim(t, append([]string{"sweep", "merge", "--json"}, rev...)...)
+		require.Equal(t, 0, code, errs)
+		require.Equal(t, whole, merged, "%d parts", parts)
+	}
+}
+
+func itoa(i int) string { return string(rune('0' + i)) }
+
+// The quick form and the table a reader sees; the same natively and
+// under Node.
+func TestSweepQuickFormTable(t *testing.T) {
+	dir := t.TempDir()
+	csvFile, runsFile := filepath.Join(dir, "summary.csv"), filepath.Join(dir, "runs.jsonl")
+	out, errs, code := ccsim(t, "sweep", "--builtin", "workload-churn", "--policy", "first-fit", "--policy", "spread",
+		"--seeds", "11-14", "--ticks", "3000", "--figures", "availability,instances_moved,capacity_used_cores",
+		"--csv", csvFile, "--runs", runsFile)
+	require.Equal(t, 0, code, errs)
+	golden(t, "sweep-quick.txt", out)
+	csv, err := os.ReadFile(csvFile)
+	require.NoError(t, err)
+	golden(t, "sweep-quick.csv", string(csv))
+	runs, err := os.ReadFile(runsFile)
+	require.NoError(t, err)
+	require.Equal(t, 1+8, strings.Count(string(runs), "\n"), "the header and 8 runs")
+
+	// The runs file merges to the same table.
+	again, errs, code := ccsim(t, "sweep", "merge", runsFile)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, out, again)
+}
+
+func TestSweepErrors(t *testing.T) {
+	spec := filepath.Join("testdata", "sweep-churn.json")
+	dir := t.TempDir()
+	partA := filepath.Join(dir, "a.jsonl")
+	out, errs, code := ccsim(t, "sweep", spec, "--shard", "0/2")
+	require.Equal(t, 0, code, errs)
+	require.NoError(t, os.WriteFile(partA, []byte(out), 0o644))
+	other := filepath.Join(dir, "other.jsonl")
+	out, errs, code = ccsim(t, "sweep", "--builtin", "workload-churn", "--seeds", "2", "--ticks", "100", "--shard", "0/1")
+	require.Equal(t, 0, code, errs)
+	require.NoError(t, os.WriteFile(other, []byte(out), 0o644))
+	bad := filepath.Join(dir, "bad.jsonl")
+	require.NoError(t, os.WriteFile(bad, []byte("{\"kind\":\"sweep\"}\n{\"kind\":\"run\",\"index\":\"3\"}\n"), 0o644))
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"sweep"}, 2, "give a spec file, or --builtin NAME or --scenario FILE with --seeds and --ticks"},
+		{[]string{"sweep", spec, "--seeds", "3"}, 2, "give a spec file or the quick form's flags, not both"},
+		{[]string{"sweep", "--builtin", "workload-churn", "--seeds", "5-2", "--ticks", "9"}, 2, `--seeds: want N or A-B (A <= B), got "5-2"`},
+		{[]string{"sweep", "--builtin", "workload-churn", "--seeds", "2"}, 2, "--ticks: give the tick each run goes to"},
+		{[]string{"sweep", "--builtin", "workload-churn", "--seeds", "2", "--ticks", "9", "--policy", "worst-fit"}, 2, `variants[0].policy: unknown placement policy "worst-fit"`},
+		{[]string{"sweep", "--builtin", "availability", "--seeds", "2", "--ticks", "9", "--policy", "spread"}, 1, `policy: scenario "availability" has no workloads to place`},
+		{[]string{"sweep", spec, "--shard", "2/2"}, 2, `--shard: want I/N with 0 <= I < N, got "2/2"`},
+		{[]string{"sweep", spec, "--shard", "0/2", "--csv", "x.csv"}, 2, "--shard writes JSON lines to merge"},
+		{[]string{"sweep", "merge"}, 2, "give the parts' files"},
+		{[]string{"sweep", "merge", partA}, 1, "7 of the 15 runs are missing, the first run 1"},
+		{[]string{"sweep", "merge", partA, other}, 1, "other.jsonl: a part of sweep"},
+		{[]string{"sweep", "merge", bad}, 1, "bad.jsonl:2:23: index: must be an integer"},
+	} {
+		_, errs, code := ccsim(t, tc.args...)
+		require.Equal(t, tc.code, code, "%v: %s", tc.args, errs)
+		require.Contains(t, errs, tc.err, tc.args)
+	}
+}
