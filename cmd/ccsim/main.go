@@ -45,7 +45,7 @@ const usage = `usage:
       mean, its 95% interval and the paired difference from the baseline (the first variant).
       --json prints JSON lines instead: a header, one line per run, the summary last; --shard I/N
       runs part I (from 0) of N and prints its lines, for ccsim sweep merge. Spec format and
-      figures: docs/sweeps.md
+      figures: README.md, Sweeps
   ccsim sweep merge [--json] [--runs OUT.jsonl] [--csv OUT.csv] FILE...
       summarise the parts' lines (ccsim sweep --shard I/N) as one run of the whole sweep would
   ccsim link encode [--builtin NAME | FILE | -]
