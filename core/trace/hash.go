@@ -16,6 +16,13 @@ const hashPrefix = "cloudchamber trace v2\n"
 // change needs a new hashPrefix. Infrastructure ids are written as 0.
 func appendCanonical(b []byte, e *Entry) []byte { return writeCanonical(b, e, nil) }
 
+// AppendCanonical appends the canonical form of a simulation entry to b:
+// the bytes the trace hash covers for it (the package doc specifies them).
+// Two runs whose entries have the same canonical forms, one by one, have
+// made the same decisions for the same reasons; comparing them finds the
+// first decision where two runs part (see core/compare).
+func AppendCanonical(b []byte, e *Entry) []byte { return appendCanonical(b, e) }
+
 // hashChunk is the size past which writeCanonical hands its buffer to the
 // writer between an entry's events and impacts.
 const hashChunk = 16 << 10
