@@ -39,9 +39,10 @@ const usage = `usage:
       on N blades (default 256, racks of 16) failing and repaired after exponential times with
       means T (defaults 18000 and 2000 ticks)
   ccsim sweep SPEC.json [--shard I/N] [--jobs J] [--json] [--runs OUT.jsonl] [--csv OUT.csv]
-  ccsim sweep --builtin NAME | --scenario FILE [--policy P ...] --seeds N|A-B --ticks T [--figures F,...] [...]
+  ccsim sweep --builtin NAME | --scenario FILE [--policy P ...] [--score EXPR [--filter EXPR]] --seeds N|A-B --ticks T [--figures F,...] [...]
       run a scenario under each variant (the quick form: one per --policy) for each seed, to tick
-      T, as many runs at once as --jobs (default: the cores); print per figure and variant the
+      T, as many runs at once as --jobs (default: the cores), plus one named custom placing by the
+      --score and --filter expressions; print per figure and variant the
       mean, its 95% interval and the paired difference from the baseline (the first variant).
       --json prints JSON lines instead: a header, one line per run, the summary last; --shard I/N
       runs part I (from 0) of N and prints its lines, for ccsim sweep merge. Spec format and

@@ -18,6 +18,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/cloudchamber/cloudchamber/core/variant"
@@ -40,6 +41,8 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	builtin := fs.String("builtin", "", "quick form: a built-in scenario: "+strings.Join(scenario.Builtins(), ", "))
 	var policies policyList
 	fs.Var(&policies, "policy", "quick form: a placement policy, one variant each (repeat the flag)")
+	score := fs.String("score", "", "quick form: a variant \"custom\" placing by this score expression (README: Custom placement policies)")
+	filter := fs.String("filter", "", "quick form: and this filter expression")
 	seeds := fs.String("seeds", "", "quick form: N seeds (1..N) or a range A-B")
 	ticks := fs.Int64("ticks", 0, "quick form: run each run until the clock reads this tick")
 	figures := fs.String("figures", "", "quick form: the figures, comma-separated (default: all: "+strings.Join(sweep.Figures(), ", ")+")")
@@ -59,7 +62,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ccsim sweep: %s\n", msg)
 		return 2
 	}
-	quick := *file != "" || *builtin != "" || len(policies) > 0 || *seeds != "" || *ticks != 0 || *figures != ""
+	quick := *file != "" || *builtin != "" || len(policies) > 0 || *seeds != "" || *ticks != 0 || *figures != "" || *score != "" || *filter != ""
 	var sw *sweep.Sweep
 	switch {
 	case len(pos) > 1:
@@ -71,7 +74,11 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 	default:
-		spec, err := quickSpec(*file, *builtin, policies, *seeds, *ticks, *figures)
+		var custom *sched.CustomSpec
+		if *score != "" || *filter != "" {
+			custom = &sched.CustomSpec{Filter: *filter, Score: *score}
+		}
+		spec, err := quickSpec(*file, *builtin, policies, custom, *seeds, *ticks, *figures)
 		if err != nil {
 			return usageErr(err.Error())
 		}
@@ -226,8 +233,9 @@ func loadSweep(name string) (*sweep.Sweep, error) {
 }
 
 // quickSpec is the spec of the quick form's flags: one variant per
-// policy (the scenario's own when none is given), named by it.
-func quickSpec(file, builtin string, policies []string, seeds string, ticks int64, figures string) (*sweep.Spec, error) {
+// policy, named by it, then one named custom for the custom expressions;
+// the scenario's own policy when none is given.
+func quickSpec(file, builtin string, policies []string, custom *sched.CustomSpec, seeds string, ticks int64, figures string) (*sweep.Spec, error) {
 	switch {
 	case file == "" && builtin == "":
 		return nil, errors.New("give a spec file, or --builtin NAME or --scenario FILE with --seeds and --ticks")
@@ -246,6 +254,9 @@ func quickSpec(file, builtin string, policies []string, seeds string, ticks int6
 	}
 	for _, p := range policies {
 		spec.Variants = append(spec.Variants, variant.Variant{Name: p, Policy: p})
+	}
+	if custom != nil {
+		spec.Variants = append(spec.Variants, variant.Variant{Name: sched.CustomName, Policy: sched.CustomName, Custom: custom})
 	}
 	if len(spec.Variants) == 0 {
 		spec.Variants = []variant.Variant{{Name: "scenario"}}

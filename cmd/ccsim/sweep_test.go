@@ -106,6 +106,18 @@ func TestSweepQuickFormTable(t *testing.T) {
 	require.Equal(t, out, again)
 }
 
+// The quick form's custom policy is a variant like the others.
+func TestSweepCustomPolicy(t *testing.T) {
+	out, errs, code := ccsim(t, "sweep", "--builtin", "workload-churn", "--policy", "spread", "--score", "-blade.free_cores",
+		"--filter", "blade.instances < 6", "--seeds", "3", "--ticks", "3000", "--figures", "instances_moved", "--json")
+	require.Equal(t, 0, code, errs)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	require.Len(t, lines, 1+6+1)
+	require.Contains(t, lines[0], `"policy":"custom","custom":{"filter":"blade.instances \u003c 6","score":"-blade.free_cores"}`)
+	require.Contains(t, lines[2], `"variant":"custom"`)
+	require.Contains(t, lines[7], `{"name":"custom","runs":3,"halted":0`)
+}
+
 func TestSweepErrors(t *testing.T) {
 	spec := filepath.Join("testdata", "sweep-churn.json")
 	dir := t.TempDir()
@@ -131,6 +143,7 @@ func TestSweepErrors(t *testing.T) {
 		{[]string{"sweep", "--builtin", "workload-churn", "--seeds", "2"}, 2, "--ticks: give the tick each run goes to"},
 		{[]string{"sweep", "--builtin", "workload-churn", "--seeds", "2", "--ticks", "9", "--policy", "worst-fit"}, 2, `variants[0].policy: unknown placement policy "worst-fit"`},
 		{[]string{"sweep", "--builtin", "availability", "--seeds", "2", "--ticks", "9", "--policy", "spread"}, 1, `policy: scenario "availability" has no workloads to place`},
+		{[]string{"sweep", "--builtin", "workload-churn", "--seeds", "2", "--ticks", "9", "--score", "blade.cpu"}, 2, "variants[0].custom.score: column 1: unknown name blade.cpu"},
 		{[]string{"sweep", spec, "--shard", "2/2"}, 2, `--shard: want I/N with 0 <= I < N, got "2/2"`},
 		{[]string{"sweep", spec, "--shard", "0/2", "--csv", "x.csv"}, 2, "--shard writes JSON lines to merge"},
 		{[]string{"sweep", "merge"}, 2, "give the parts' files"},

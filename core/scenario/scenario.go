@@ -383,6 +383,10 @@ func (s *Scenario) Clone() *Scenario {
 		if s.Control.Workloads != nil {
 			wl := *s.Control.Workloads
 			wl.Workloads = slices.Clone(wl.Workloads)
+			if wl.Custom != nil {
+				custom := *wl.Custom
+				wl.Custom = &custom
+			}
 			if wl.Arrivals != nil {
 				a := *wl.Arrivals
 				a.Mix = slices.Clone(a.Mix)

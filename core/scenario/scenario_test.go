@@ -274,3 +274,30 @@ func TestProcessesAreBounded(t *testing.T) {
 	require.ErrorContains(t, err, fmt.Sprintf("control.processes: at most %d random failure processes", faults.ProcessesMax))
 	t.Log(err)
 }
+
+// A custom policy's expression errors are placed at the expression in
+// the file, with the column inside it.
+func TestCustomPolicyErrorsAreLocated(t *testing.T) {
+	s, err := Builtin("workload-churn")
+	require.NoError(t, err)
+	b, err := MarshalIndent(s)
+	require.NoError(t, err)
+	text := string(b)
+	require.Contains(t, text, `"policy": "spread"`)
+	good := strings.Replace(text, `"policy": "spread"`, `"policy": "custom", "custom": {"filter": "blade.instances < 4", "score": "blade.free_cores"}`, 1)
+	sc, err := Parse("c.json", []byte(good))
+	require.NoError(t, err)
+	require.Equal(t, "blade.free_cores", sc.Control.Workloads.Custom.Score)
+	c := sc.Clone()
+	c.Control.Workloads.Custom.Score = "0"
+	require.Equal(t, "blade.free_cores", sc.Control.Workloads.Custom.Score, "a clone has its own")
+
+	bad := strings.Replace(good, `"score": "blade.free_cores"`, `"score": "blade.free_cores * blade.cpu"`, 1)
+	_, err = Parse("c.json", []byte(bad))
+	require.ErrorContains(t, err, "control.workloads.custom.score: column 20: unknown name blade.cpu")
+	var e *strictjson.Error
+	require.ErrorAs(t, err, &e)
+	require.Positive(t, e.Line)
+	line := strings.Split(bad, "\n")[e.Line-1]
+	require.Contains(t, line[e.Col-1:], `"blade.free_cores * blade.cpu"`, "placed at the expression")
+}

@@ -98,7 +98,9 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 	if seed%2 == 0 {
 		sched.IndexEager(c)
 	}
-	policies := []sched.Policy{sched.FirstFit, sched.BestFit, sched.Spread}
+	custom, err := testCustom.Compile()
+	require.NoError(t, err)
+	policies := []sched.Policy{sched.FirstFit, sched.BestFit, sched.Spread, custom}
 	for step := range 300 {
 		at := fmt.Sprintf("seed=%d step=%d", seed, step)
 		switch op := r.Uint64N(10); {
@@ -110,7 +112,7 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 			if _, held := m.holds[k]; held {
 				continue
 			}
-			p := policies[r.Uint64N(3)]
+			p := policies[r.Uint64N(uint64(len(policies)))]
 			before := sched.IndexTrees(c)
 			d := c.Place(p, wl, uint32(w), i)
 			require.Equal(t, sched.PlaceScan(c, p, wl, uint32(w), i), d, "%s %s %s", at, p.Name(), wl.Affinity)
@@ -161,7 +163,7 @@ func modelChoice(m *model, p sched.Policy, w, i int) int {
 	in := &m.wls[w].Instances[i]
 	best, fallback := -1, -1
 	for b := range m.specs {
-		if !m.fits(b, in) {
+		if !m.fits(b, in) || !m.admit(p, b, in) {
 			continue
 		}
 		ok, honours := m.rules(w, in.AffinityGroup, b)

@@ -61,7 +61,11 @@ type tally struct {
 	acc        int
 	strongAff  int
 	strongAnti int
-	fits       int // blades that pass every filter
+	custom     int    // refused by a custom policy's filter
+	failed     int    // a custom policy's expression failed on them
+	failedEx   int32  // the first of those, for the example
+	failedWhy  string // and its error
+	fits       int    // blades that pass every filter
 }
 
 // Place chooses a blade for instance inst of workload w under policy p, or
@@ -118,6 +122,7 @@ func (c *Cluster) scan(p Policy, who who, in *Instance, need vec, arch int32, ac
 	usage := need.usage()
 	usage.Accelerators = in.Requires.Accelerators
 	_, first := p.(firstFit)
+	custom, _ := p.(*Custom)
 
 	var t tally
 	t.notSchedEx = -1
@@ -148,6 +153,22 @@ blades:
 			t.acc++
 			continue
 		}
+		var score int64
+		if custom != nil {
+			ok, s, err := custom.Judge(c, int32(i), &usage)
+			switch {
+			case err != nil:
+				if t.failed == 0 {
+					t.failedEx, t.failedWhy = int32(i), err.Error()
+				}
+				t.failed++
+				continue
+			case !ok:
+				t.custom++
+				continue
+			}
+			score = s
+		}
 		honour := true
 		switch d := domOf[i]; aff {
 		case StrongAffinity:
@@ -166,7 +187,9 @@ blades:
 			honour = c.otherMark[d] != epoch
 		}
 		t.fits++
-		score := p.Score(c, int32(i), &usage)
+		if custom == nil {
+			score = p.Score(c, int32(i), &usage)
+		}
 		if honour {
 			if best < 0 || score > bestScore {
 				best, bestScore = int32(i), score
@@ -269,6 +292,12 @@ func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Doma
 	}
 	if t.strongAnti > 0 {
 		args = trace.AppendMsg(args, msgStrongAnti, trace.Int(t.strongAnti), domainsEnum.Of(uint8(dom)))
+	}
+	if t.custom > 0 {
+		args = trace.AppendMsg(args, msgCustomRefused, trace.Int(t.custom))
+	}
+	if t.failed > 0 {
+		args = trace.AppendMsg(args, msgCustomFailed, trace.Int(t.failed), trace.Str(c.blades[t.failedEx].path), trace.Str(t.failedWhy))
 	}
 	return trace.NewMessage(msgWait, args...)
 }

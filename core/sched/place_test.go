@@ -378,3 +378,43 @@ func TestRackIDsArePerZone(t *testing.T) {
 	w := workload("web", sched.StrongAntiAffinity, sched.DomainRack, inst("a", 1, sched.Core, 1), inst("b", 2, sched.Core, 1))
 	require.Equal(t, []int32{0, 1}, blades(placeAll(t, c, sched.FirstFit, w, 1)))
 }
+
+// A custom policy's filter and its failures are in the wait reason, and
+// the placing reason names the policy.
+func TestCustomPolicyReasons(t *testing.T) {
+	c := newCluster(small(1, 1), small(1, 1), small(1, 2))
+	w := workload("web", sched.AffinityNone, sched.DomainRack, inst("i1", 0, 1000, 1024))
+	p, err := sched.CustomSpec{Filter: "blade.rack != 0", Score: "blade.free_cores / (blade.index - 2)"}.Compile()
+	require.NoError(t, err)
+	d := c.Place(p, w, 1, 0)
+	require.Equal(t, int32(-1), d.Blade)
+	require.Equal(t, "web/i1 waits: none of 3 blades fits: 2 refused by the custom policy's filter, "+
+		"1 where the custom policy could not be evaluated (e.g. region1/zone1/rack2/blade/2: score:1:18: division by zero: 4000 / 0)", d.Reason.String())
+
+	p, err = sched.CustomSpec{Score: "blade.index"}.Compile()
+	require.NoError(t, err)
+	d = c.Place(p, w, 1, 0)
+	require.Equal(t, int32(2), d.Blade, "the highest score")
+	require.Contains(t, d.Reason.String(), "(custom: leaves")
+}
+
+func TestPolicyFor(t *testing.T) {
+	p, err := sched.PolicyFor("Spread", nil)
+	require.NoError(t, err)
+	require.Equal(t, sched.Spread, p)
+	for _, tc := range []struct {
+		name string
+		spec *sched.CustomSpec
+		err  string
+	}{
+		{"tightest", nil, `policy: unknown placement policy "tightest" (want one of first-fit, best-fit, spread, or custom with custom expressions)`},
+		{"spread", &sched.CustomSpec{Score: "1"}, `custom: given, but the policy is "spread": set the policy to custom to use these expressions`},
+		{"custom", nil, `custom: the custom policy needs its expressions`},
+		{"custom", &sched.CustomSpec{}, "custom.filter: give a filter, a score or both"},
+		{"custom", &sched.CustomSpec{Score: "blade.cpu"}, "custom.score: column 1: unknown name blade.cpu"},
+		{"custom", &sched.CustomSpec{Filter: "1 +"}, "custom.filter: column 4: syntax: expected operand"},
+	} {
+		_, err := sched.PolicyFor(tc.name, tc.spec)
+		require.ErrorContains(t, err, tc.err, tc.name)
+	}
+}

@@ -132,9 +132,34 @@ func (m *model) rules(w int, g int64, b int) (allowed, honours bool) {
 	return true, true
 }
 
+// testCustom is the custom policy the model knows: at most two
+// instances a blade, twice the memory asked for free, then the most cores
+// left with a nudge by index (so ties are few but happen).
+var testCustom = sched.CustomSpec{
+	Filter: "blade.instances < 2 && blade.free_memory_mb >= request.memory_mb * 2",
+	Score:  "blade.free_cores - 2 * request.cores + blade.index % 3",
+}
+
+// admit is the model's testCustom filter (true for the other policies).
+func (m *model) admit(p sched.Policy, b int, in *sched.Instance) bool {
+	if p.Name() != sched.CustomName {
+		return true
+	}
+	n := 0
+	for _, k := range m.keys {
+		if m.holds[k].blade == int32(b) {
+			n++
+		}
+	}
+	return n < 2 && m.capacity(b)[1]-m.used[b][1] >= need(in)[1]*2
+}
+
 func (m *model) score(p sched.Policy, b int, in *sched.Instance) int64 {
-	if p.Name() == "first-fit" {
+	switch p.Name() {
+	case "first-fit":
 		return 0
+	case sched.CustomName:
+		return m.capacity(b)[0] - m.used[b][0] - 2*need(in)[0] + int64(b%3)
 	}
 	capacity, n := m.capacity(b), need(in)
 	var sum int64

@@ -27,6 +27,8 @@ var (
 	msgLackAccelerators = trace.Define("sched.lack-accelerators", "{0} lack accelerators (needs {1..., })")
 	msgStrongAffinity   = trace.Define("sched.strong-affinity", "{0} excluded by strong affinity over {1} (group {2} is held in another {3})")
 	msgStrongAnti       = trace.Define("sched.strong-anti-affinity", "{0} excluded by strong anti-affinity over {1}")
+	msgCustomRefused    = trace.Define("sched.custom-refused", "{0} refused by the custom policy's filter")
+	msgCustomFailed     = trace.Define("sched.custom-failed", "{0} where the custom policy could not be evaluated (e.g. {1}: {2})")
 
 	// msgLack is, by dimension, "N lack D (needs X, most free Y)".
 	msgLack = [dimCount]trace.Msg{

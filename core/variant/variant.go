@@ -7,6 +7,7 @@
 // A variant's JSON form:
 //
 //	{"name": "spread", "policy": "spread"}
+//	{"name": "packer", "policy": "custom", "custom": {"filter": "blade.instances < 8", "score": "-blade.free_cores"}}
 //	{"name": "slow monitor", "monitor": {"suspectAfter": 30, "failAfter": 60}}
 //	{"name": "fast techs", "repair": {"technician": {"low": 60, "high": 180}, "burnIn": 60}}
 //	{"name": "no power cycles", "rules": {...a rule set, as in a scenario's control.rules...}}
@@ -36,7 +37,8 @@ const NameMax = 64
 // Variant is a scenario's overrides. A nil field leaves the scenario's own.
 type Variant struct {
 	Name    string            `json:"name"`
-	Policy  string            `json:"policy,omitempty"`  // a placement policy (sched.Policies)
+	Policy  string            `json:"policy,omitempty"`  // a placement policy (sched.Policies, or custom)
+	Custom  *sched.CustomSpec `json:"custom,omitempty"`  // the custom policy's expressions (with policy custom)
 	Rules   *rules.Set        `json:"rules,omitempty"`   // the repair rules in force
 	Monitor *monitor.Settings `json:"monitor,omitempty"` // the monitor's settings
 	Repair  *repair.Settings  `json:"repair,omitempty"`  // the repair manager's settings
@@ -52,9 +54,9 @@ func (v *Variant) Validate() error {
 	case len(v.Name) > NameMax:
 		return fmt.Errorf("name: at most %d bytes, got %d", NameMax, len(v.Name))
 	}
-	if v.Policy != "" {
-		if _, err := sched.PolicyByName(v.Policy); err != nil {
-			return fmt.Errorf("policy: unknown placement policy %q (want one of %s)", v.Policy, strings.Join(sched.Policies(), ", "))
+	if v.Policy != "" || v.Custom != nil {
+		if _, err := sched.PolicyFor(v.Policy, v.Custom); err != nil {
+			return err
 		}
 	}
 	if v.Rules != nil {
@@ -97,8 +99,12 @@ func (v *Variant) Apply(sc *scenario.Scenario) (*scenario.Scenario, error) {
 		if out.Control.Workloads == nil {
 			return nil, fmt.Errorf("policy: scenario %q has no workloads to place", sc.Name)
 		}
-		p, _ := sched.PolicyByName(v.Policy)
-		out.Control.Workloads.Policy = p.Name()
+		p, _ := sched.PolicyFor(v.Policy, v.Custom)
+		out.Control.Workloads.Policy, out.Control.Workloads.Custom = p.Name(), nil
+		if v.Custom != nil {
+			custom := *v.Custom
+			out.Control.Workloads.Custom = &custom
+		}
 	}
 	if v.Rules != nil {
 		if err := needControl("rules"); err != nil {

@@ -76,11 +76,12 @@ func States() []State {
 
 // Settings of the workload manager, from the scenario.
 type Settings struct {
-	Policy    string           `json:"policy"`              // first-fit, best-fit or spread
-	Start     clock.Range      `json:"start"`               // starting -> running, ticks
-	Stop      clock.Range      `json:"stop"`                // stopping -> stopped, ticks
-	Workloads []sched.Workload `json:"workloads,omitempty"` // created at tick 0
-	Arrivals  *Arrivals        `json:"arrivals,omitempty"`
+	Policy    string            `json:"policy"`              // first-fit, best-fit, spread or custom
+	Custom    *sched.CustomSpec `json:"custom,omitempty"`    // the custom policy's expressions (with policy custom only)
+	Start     clock.Range       `json:"start"`               // starting -> running, ticks
+	Stop      clock.Range       `json:"stop"`                // stopping -> stopped, ticks
+	Workloads []sched.Workload  `json:"workloads,omitempty"` // created at tick 0
+	Arrivals  *Arrivals         `json:"arrivals,omitempty"`
 }
 
 // Arrivals generate workloads: exponential inter-arrival times, a
@@ -105,8 +106,8 @@ func DefaultSettings() Settings {
 
 // Validate checks the settings and every workload.
 func (s *Settings) Validate() error {
-	if _, err := sched.PolicyByName(s.Policy); err != nil {
-		return fmt.Errorf("workloads.policy: %w", err)
+	if _, err := sched.PolicyFor(s.Policy, s.Custom); err != nil {
+		return fmt.Errorf("workloads.%w", err)
 	}
 	for _, r := range []struct {
 		name string
@@ -240,7 +241,7 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 	if err := set.Validate(); err != nil {
 		return nil, err
 	}
-	pol, _ := sched.PolicyByName(set.Policy)
+	pol, _ := sched.PolicyFor(set.Policy, set.Custom)
 	blades := make([]sched.Blade, hw.NumBlades())
 	zones := map[string]int32{}
 	regions := map[string]int32{}
