@@ -6,6 +6,7 @@ ADDR        ?= 127.0.0.1:8000
 CHROME_BIN  ?= /usr/bin/chromium
 BIN         := $(CURDIR)/.bin
 WASM        := web/app.wasm
+SWEEP_WASM  := web/sweep.wasm
 DIST        := dist
 WBT_VERSION := v0.11.0
 GOROOT_WASM := $(shell $(GO) env GOROOT)/lib/wasm
@@ -33,11 +34,13 @@ run: build ## build the wasm (-s -w) and the server, then serve at ADDR (default
 	@echo "CloudChamber: open http://$(ADDR)/  (Ctrl-C stops)"
 	$(BIN)/server -addr $(ADDR) -web web
 
-build: wasm server ## build web/app.wasm and .bin/server
+build: wasm server ## build web/app.wasm, web/sweep.wasm and .bin/server
 
-wasm: ## build web/app.wasm (release flags; same Go as the server, TOOLCHAIN P7), and app.wasm.br if brotli is installed
+wasm: ## build web/app.wasm and the sweep Workers' web/sweep.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
 	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(WASM) ./wasm
-	@if command -v brotli >/dev/null 2>&1; then brotli -q 9 -n -f -o $(WASM).br $(WASM); else rm -f $(WASM).br; fi
+	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(SWEEP_WASM) ./wasm/sweepworker
+	@for f in $(WASM) $(SWEEP_WASM); do \
+	  if command -v brotli >/dev/null 2>&1; then brotli -q 9 -n -f -o $$f.br $$f; else rm -f $$f.br; fi; done
 
 server:
 	$(GO) build -o $(BIN)/server ./cmd/server
@@ -167,4 +170,4 @@ fuzz: ## run every fuzzer for FUZZTIME (default 10s) each, printing its exec rat
 	done
 
 clean: ## remove what the build made
-	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br
+	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br $(SWEEP_WASM) $(SWEEP_WASM).br

@@ -81,8 +81,10 @@ func newSite(dir string) (*site, error) {
 		ThemeColor:      "#1f2a44",
 		LoadingLabel:    "Loading CloudChamber {progress}%",
 		Styles:          []string{"/web/cloudchamber.css", "/web/panels-a.css", "/web/panels-b.css"},
-		// The SVG icon is linked but go-app does not pre-cache it (TOOLCHAIN P5).
-		CacheableResources: []string{"/web/icon.svg"},
+		// The SVG icon is linked but go-app does not pre-cache it (TOOLCHAIN P5);
+		// the sweep Workers' script and program are fetched only when a sweep
+		// runs, and cached so that sweeps run offline.
+		CacheableResources: []string{"/web/icon.svg", "/web/sweep-worker.js", "/web/sweep.wasm"},
 		RawHeaders: []string{
 			`<meta http-equiv="Content-Security-Policy" content="` + contentSecurityPolicy + `">`,
 		},
