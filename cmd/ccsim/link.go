@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,6 +45,10 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		stdout.Write(out)
+		if d.Variants != nil {
+			vs, _ := json.Marshal(d.Variants)
+			fmt.Fprintf(stderr, "ccsim link decode: the link is a comparison of %d variants of this scenario: %s\n", len(d.Variants), vs)
+		}
 		return 0
 	}
 	fs := flag.NewFlagSet("ccsim link encode", flag.ContinueOnError)
@@ -86,7 +91,7 @@ func linkArg(arg string, in io.Reader) (string, error) {
 		return "", errors.New("no link given (a link, a file holding one, or - for standard input)")
 	case arg == "-":
 		r = in
-	case strings.Contains(arg, "#") || strings.HasPrefix(arg, link.Prefix1) || strings.HasPrefix(arg, link.Prefix):
+	case strings.Contains(arg, "#") || strings.HasPrefix(arg, link.Prefix1) || strings.HasPrefix(arg, link.Prefix) || strings.HasPrefix(arg, link.PrefixCompare):
 		return arg, nil
 	default:
 		f, err := os.Open(arg)

@@ -1,4 +1,5 @@
-// Package link turns a scenario into the fragment of a shareable address
+// Package link turns a scenario (or a comparison: the scenario and its
+// variants, "s3." links) into the fragment of a shareable address
 // and back: "s2." + base64url(CRC-32C of the payload, 4 bytes big-endian,
 // then deflate(payload)), the payload being the canonical JSON of the
 // scenario and the engine that made it. The checksum refuses a link
@@ -27,13 +28,17 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
+	"github.com/cloudchamber/cloudchamber/core/variant"
 )
 
 // Prefix starts every link fragment of this format; Prefix1 those of the
-// first, which carry no checksum and still open.
+// first, which carry no checksum and still open. PrefixCompare starts a
+// comparison's link: the same form, its payload also carrying the
+// variants; a build from before comparisons says it is from a newer one.
 const (
-	Prefix  = "s2."
-	Prefix1 = "s1."
+	Prefix        = "s2."
+	Prefix1       = "s1."
+	PrefixCompare = "s3."
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -59,17 +64,50 @@ var (
 
 // payload is what a link carries.
 type payload struct {
-	Engine   int             `json:"engine"`
-	Scenario json.RawMessage `json:"scenario"`
+	Engine   int               `json:"engine"`
+	Scenario json.RawMessage   `json:"scenario"`
+	Variants []variant.Variant `json:"variants,omitempty"` // a comparison's (PrefixCompare links only)
 }
 
 // Encode makes the fragment (without "#") of a scenario, made by engine.
 func Encode(sc *scenario.Scenario, engine int) (string, error) {
+	return encode(Prefix, sc, nil, engine)
+}
+
+// EncodeCompare makes the fragment of a comparison: the scenario every
+// variant starts from (with the commands applied to all of them) and the
+// variants, in order.
+func EncodeCompare(sc *scenario.Scenario, variants []variant.Variant, engine int) (string, error) {
+	if err := checkVariants(sc, variants); err != nil {
+		return "", fmt.Errorf("link: %w", err)
+	}
+	return encode(PrefixCompare, sc, variants, engine)
+}
+
+// checkVariants refuses what a comparison cannot hold: fewer than two
+// variants or more than four, a repeated name, a variant the scenario
+// cannot take.
+func checkVariants(sc *scenario.Scenario, vs []variant.Variant) error {
+	if len(vs) < 2 || len(vs) > 4 {
+		return fmt.Errorf("variants: a comparison has 2 to 4 variants, got %d", len(vs))
+	}
+	if err := variant.CheckNames(vs); err != nil {
+		return err
+	}
+	for i := range vs {
+		if _, err := vs[i].Apply(sc); err != nil {
+			return fmt.Errorf("variants[%d].%w", i, err)
+		}
+	}
+	return nil
+}
+
+func encode(prefix string, sc *scenario.Scenario, variants []variant.Variant, engine int) (string, error) {
 	body, err := scenario.Marshal(sc)
 	if err != nil {
 		return "", err
 	}
-	data, err := json.Marshal(payload{Engine: engine, Scenario: body})
+	data, err := json.Marshal(payload{Engine: engine, Scenario: body, Variants: variants})
 	if err != nil {
 		return "", err
 	}
@@ -86,7 +124,7 @@ func Encode(sc *scenario.Scenario, engine int) (string, error) {
 	if err := w.Close(); err != nil {
 		return "", err
 	}
-	l := Prefix + base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	l := prefix + base64.RawURLEncoding.EncodeToString(buf.Bytes())
 	if len(l) > MaxFragment {
 		return "", fmt.Errorf("link: %w: it would be %d characters, more than a link may have (%d); save it as a file instead", ErrTooLarge, len(l), MaxFragment)
 	}
@@ -96,7 +134,8 @@ func Encode(sc *scenario.Scenario, engine int) (string, error) {
 // Decoded is a decoded link.
 type Decoded struct {
 	Scenario *scenario.Scenario
-	Engine   int // the engine that made it
+	Engine   int               // the engine that made it
+	Variants []variant.Variant // a comparison's variants (nil for a scenario's link)
 }
 
 // Decode reads a link: a whole address, a fragment with or without "#".
@@ -112,12 +151,13 @@ func Decode(link string, engine int) (*Decoded, error) {
 	switch {
 	case len(frag) > MaxFragment:
 		return nil, fmt.Errorf("link: %w (%d characters, at most %d)", ErrTooLarge, len(frag), MaxFragment)
-	case strings.HasPrefix(frag, "s") && !strings.HasPrefix(frag, Prefix) && !strings.HasPrefix(frag, Prefix1) && isNewer(frag):
-		return nil, fmt.Errorf("link: %w: its format is %q and this one reads %q; open it with a newer CloudChamber", ErrNewerFormat, frag[:strings.IndexByte(frag, '.')], strings.TrimSuffix(Prefix, "."))
-	case !strings.HasPrefix(frag, Prefix) && !strings.HasPrefix(frag, Prefix1):
+	case strings.HasPrefix(frag, "s") && !known(frag) && isNewer(frag):
+		return nil, fmt.Errorf("link: %w: its format is %q and this one reads up to %q; open it with a newer CloudChamber", ErrNewerFormat, frag[:strings.IndexByte(frag, '.')], strings.TrimSuffix(PrefixCompare, "."))
+	case !known(frag):
 		return nil, fmt.Errorf("link: %w (it should start with #%s)", ErrNotALink, Prefix)
 	}
-	checked := strings.HasPrefix(frag, Prefix)
+	compare := strings.HasPrefix(frag, PrefixCompare)
+	checked := !strings.HasPrefix(frag, Prefix1)
 	raw, err := base64.RawURLEncoding.DecodeString(frag[len(Prefix):])
 	if err != nil {
 		return nil, fmt.Errorf("link: %w: %v", ErrDamaged, err)
@@ -153,19 +193,32 @@ func Decode(link string, engine int) (*Decoded, error) {
 	if p.Engine < 1 || len(p.Scenario) == 0 {
 		return nil, fmt.Errorf("link: %w: no engine or no scenario in it", ErrDamaged)
 	}
+	if !compare && p.Variants != nil {
+		return nil, fmt.Errorf("link: %w: a scenario's link with variants in it", ErrDamaged)
+	}
 	sc, err := scenario.Parse("link", p.Scenario)
 	if err != nil {
 		return nil, err
 	}
-	d := &Decoded{Scenario: sc, Engine: p.Engine}
+	if compare {
+		if err := checkVariants(sc, p.Variants); err != nil {
+			return nil, fmt.Errorf("link: %w", err)
+		}
+	}
+	d := &Decoded{Scenario: sc, Engine: p.Engine, Variants: p.Variants}
 	if p.Engine != engine {
 		return d, fmt.Errorf("link: %w (engine %d; this is engine %d): it may not replay to the same trace", ErrOtherEngine, p.Engine, engine)
 	}
 	return d, nil
 }
 
+// known reports whether a fragment is of a format this build reads.
+func known(frag string) bool {
+	return strings.HasPrefix(frag, Prefix) || strings.HasPrefix(frag, Prefix1) || strings.HasPrefix(frag, PrefixCompare)
+}
+
 // isNewer reports whether a fragment looks like a later link format: "sN."
-// with N > 2.
+// with N > 3.
 func isNewer(frag string) bool {
 	dot := strings.IndexByte(frag, '.')
 	if dot < 2 || dot > 6 {
@@ -178,5 +231,5 @@ func isNewer(frag string) bool {
 		}
 		n = n*10 + int(c-'0')
 	}
-	return n > 2
+	return n > 3
 }

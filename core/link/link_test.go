@@ -12,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -47,7 +49,8 @@ func TestBadLinks(t *testing.T) {
 	}{
 		{"empty", "", ErrNotALink, "should start with #s2."},
 		{"other", "#hello", ErrNotALink, ""},
-		{"newer", "#s3.abc", ErrNewerFormat, `format is "s3"`},
+		{"newer", "#s4.abc", ErrNewerFormat, `format is "s4" and this one reads up to "s3"`},
+		{"compare damaged", "#s3.abc", ErrDamaged, "too short"},
 		{"truncated", good[:len(good)/2], ErrDamaged, ""},
 		{"bad base64", "#s2.***", ErrDamaged, ""},
 		{"tampered", tamper(good), ErrDamaged, ""},
@@ -181,10 +184,51 @@ func TestAmbiguousLinksAreRefused(t *testing.T) {
 		{"repeated seed", strings.Replace(good, `"seed":1`, `"seed":1,"seed":7`, 1),
 			fmt.Sprintf("link: damaged or cut short: payload:1:%d: scenario.seed: repeats the key of line 1, column %d", seed+9, seed), true},
 		{"unknown key", strings.Replace(good, `"engine":1`, `"engine":1,"extra":0`, 1),
-			"link: damaged or cut short: payload:1:13: extra: unknown key (known here: engine, scenario)", true},
+			"link: damaged or cut short: payload:1:13: extra: unknown key (known here: engine, scenario, variants)", true},
 	} {
 		_, err := Decode(rawLink(t, c.payload), 1)
 		require.EqualError(t, err, c.want, c.name)
 		assert.Equal(t, c.damaged, errors.Is(err, ErrDamaged), c.name)
 	}
+}
+
+// A comparison's link carries its variants and opens as one; its limits
+// are checked both ways, and a scenario's link may not carry variants.
+func TestCompareLinks(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	vs := []variant.Variant{{Name: "first-fit", Policy: "first-fit"},
+		{Name: "packer", Policy: "custom", Custom: &sched.CustomSpec{Score: "-blade.free_cores"}}}
+	l, err := EncodeCompare(sc, vs, 3)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(l, PrefixCompare))
+	d, err := Decode("https://example.org/#"+l, 3)
+	require.NoError(t, err)
+	require.Equal(t, vs, d.Variants)
+	want, _ := scenario.Marshal(sc)
+	got, _ := scenario.Marshal(d.Scenario)
+	require.Equal(t, string(want), string(got))
+
+	plain, err := Encode(sc, 3)
+	require.NoError(t, err)
+	d, err = Decode(plain, 3)
+	require.NoError(t, err)
+	require.Nil(t, d.Variants)
+
+	_, err = EncodeCompare(sc, vs[:1], 3)
+	require.ErrorContains(t, err, "variants: a comparison has 2 to 4 variants, got 1")
+	hw, err := scenario.Builtin("availability")
+	require.NoError(t, err)
+	_, err = EncodeCompare(hw, vs, 3)
+	require.ErrorContains(t, err, `variants[0].policy: scenario "availability" has no workloads to place`)
+
+	// Made by hand: a comparison of one, and a scenario's link with variants.
+	one, err := encode(PrefixCompare, sc, vs[:1], 3)
+	require.NoError(t, err)
+	_, err = Decode(one, 3)
+	require.ErrorContains(t, err, "2 to 4 variants, got 1")
+	smuggled, err := encode(Prefix, sc, vs, 3)
+	require.NoError(t, err)
+	_, err = Decode(smuggled, 3)
+	require.ErrorIs(t, err, ErrDamaged)
 }
