@@ -153,7 +153,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		return r.Err()
 	}
 	m.insts = make([]Instance, ni)
-	m.cluster = sched.NewCluster(m.blades)
+	m.cluster = newCluster(m.hw)
 	for i := range m.insts {
 		in := &m.insts[i]
 		in.State, in.serial, in.ticket, in.Blade = State(r.Uint()), r.Uint(), r.Uint(), -1

@@ -210,7 +210,6 @@ type Manager struct {
 	hw      *hardware.Model
 	set     Settings
 	policy  sched.Policy
-	blades  []sched.Blade
 	cluster *sched.Cluster
 	rand    *rng.Source
 
@@ -236,12 +235,10 @@ type Manager struct {
 func schedBlade(b views.BladeID) int32 { return int32(b) }
 func hwBlade(b int32) views.BladeID    { return views.BladeID(b) }
 
-// New starts the workload manager over the hardware's blades.
-func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager, error) {
-	if err := set.Validate(); err != nil {
-		return nil, err
-	}
-	pol, _ := sched.PolicyFor(set.Policy, set.Custom)
+// newCluster is the scheduler's books of the hardware's blades, each
+// schedulable by no one yet. The list of blades it is made from is not
+// kept: the books have what they need of it.
+func newCluster(hw *hardware.Model) *sched.Cluster {
 	blades := make([]sched.Blade, hw.NumBlades())
 	zones := map[string]int32{}
 	regions := map[string]int32{}
@@ -257,7 +254,16 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 		r := hw.Rack(b.Rack)
 		blades[schedBlade(i)] = sched.Blade{Path: b.Path, Region: id(regions, r.Region), Zone: id(zones, r.Region+"/"+r.Zone), Rack: b.Rack, Capacity: b.Def.Capacity}
 	}
-	m := &Manager{env: env, hw: hw, set: set, policy: pol, blades: blades, cluster: sched.NewCluster(blades), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{}}
+	return sched.NewCluster(blades)
+}
+
+// New starts the workload manager over the hardware's blades.
+func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager, error) {
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	pol, _ := sched.PolicyFor(set.Policy, set.Custom)
+	m := &Manager{env: env, hw: hw, set: set, policy: pol, cluster: newCluster(hw), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{}}
 	for b := range int32(hw.NumBlades()) {
 		m.cluster.SetSchedulable(b, false, "has not been seen working yet")
 	}
