@@ -23,6 +23,8 @@ package hardware
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/env"
 
@@ -143,7 +145,7 @@ type Model struct {
 type Rack struct {
 	Path                 string // region/zone/rack
 	Region, Zone, Name   string
-	Def                  *inventory.Rack
+	Def                  RackDef
 	State                RackState
 	EnteredAt            clock.Tick
 	PDULo, PDUHi         int32 // its PDUs are numbered PDULo … PDUHi-1
@@ -168,10 +170,21 @@ type Cable struct {
 // carries reports whether the cable passes power or traffic.
 func (c *Cable) carries() bool { return c.On && !c.Faulted }
 
+// RackDef is what a rack's definition (inventory.Rack) says of the rack
+// itself; its elements are the model's.
+type RackDef struct {
+	Enabled   bool
+	Condition inventory.Condition
+	Location  string
+	Notes     string
+}
+
 // Blade is a server and its state machine.
 type Blade struct {
-	Path      string
-	Rack      int32
+	Path string
+	Rack int32
+	// Def is its definition: a copy shared by the blades defined alike, so
+	// read it only.
 	Def       *inventory.Blade
 	State     BladeState
 	EnteredAt clock.Tick
@@ -207,10 +220,11 @@ func New(def *inventory.Definition, env *env.Env, delays Delays, seed uint64) (*
 		streamBoot:       rng.New(seed, registry.StreamBoot),
 		streamShutdown:   rng.New(seed, registry.StreamShutdown),
 	}
+	defs := bladeDefs{}
 	for _, region := range def.Regions {
 		for _, zone := range region.Zones {
 			for _, rack := range zone.Racks {
-				m.addRack(region, zone, rack)
+				m.addRack(region, zone, rack, defs)
 			}
 		}
 	}
@@ -218,17 +232,51 @@ func New(def *inventory.Definition, env *env.Env, delays Delays, seed uint64) (*
 	return m, nil
 }
 
-func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inventory.Rack) {
+// bladeDefs shares blade definitions between the blades defined alike
+// (the same index, flags, boot and capacity: in a generated inventory, the
+// blades at one position of every rack), so the model keeps a few copies
+// rather than one a blade, and none of the definition it was built from.
+type bladeDefs map[bladeDefKey]*inventory.Blade
+
+type bladeDefKey struct {
+	Index                  int64
+	Enabled, BootOnPowerOn bool
+	Condition              inventory.Condition
+	Boot                   inventory.BootInfo
+	Cores, MemoryMB        int64
+	DiskGB, NetworkMbps    int64
+	Arch                   string
+	Accelerators           string // joined by NULs, in order
+	NoAccelerators         bool   // Accelerators is nil, not empty
+}
+
+// of is the shared copy of blade definition b.
+func (s bladeDefs) of(b *inventory.Blade) *inventory.Blade {
+	c := &b.Capacity
+	k := bladeDefKey{Index: b.Index, Enabled: b.Enabled, BootOnPowerOn: b.BootOnPowerOn, Condition: b.Condition, Boot: b.Boot,
+		Cores: c.Cores, MemoryMB: c.MemoryMB, DiskGB: c.DiskGB, NetworkMbps: c.NetworkMbps, Arch: c.Arch,
+		Accelerators: strings.Join(c.Accelerators, "\x00"), NoAccelerators: c.Accelerators == nil}
+	if d, ok := s[k]; ok {
+		return d
+	}
+	d := *b
+	d.Capacity.Accelerators = slices.Clone(c.Accelerators)
+	s[k] = &d
+	return &d
+}
+
+func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inventory.Rack, defs bladeDefs) {
 	ri := int32(len(m.racks))
 	path := region.Name + "/" + zone.Name + "/" + def.Name
-	r := Rack{Path: path, Region: region.Name, Zone: zone.Name, Name: def.Name, Def: def,
+	r := Rack{Path: path, Region: region.Name, Zone: zone.Name, Name: def.Name,
+		Def:   RackDef{Enabled: def.Enabled, Condition: def.Condition, Location: def.Location, Notes: def.Notes},
 		State: RackAwaitingStart, EnteredAt: clock.Never,
 		zoneEnabled: zone.Enabled, enabled: def.Enabled}
 	bladeByID := map[int64]views.BladeID{}
 	r.BladeLo = views.BladeID(len(m.blades))
 	for _, b := range def.Blades {
 		bladeByID[b.Index] = views.BladeID(len(m.blades))
-		m.blades = append(m.blades, Blade{Path: fmt.Sprintf("%s/blade/%d", path, b.Index), Rack: ri, Def: b,
+		m.blades = append(m.blades, Blade{Path: fmt.Sprintf("%s/blade/%d", path, b.Index), Rack: ri, Def: defs.of(b),
 			State: BladeStart, EnteredAt: clock.Never, TimerDue: clock.Never})
 	}
 	r.BladeHi = views.BladeID(len(m.blades))

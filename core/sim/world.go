@@ -42,8 +42,7 @@ import (
 // goroutine owns it.
 type World struct {
 	base *scenario.Scenario // the scenario without the user's commands: what Reset returns to
-	def  *inventory.Definition
-	id   [32]byte // the base scenario's identity (scenarioID): a snapshot names the run it belongs to
+	id   [32]byte           // the base scenario's identity (scenarioID): a snapshot names the run it belongs to
 
 	env     env.Env
 	queue   *clock.Queue
@@ -122,7 +121,6 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	w := &World{
 		base:    base,
 		id:      id,
-		def:     def,
 		queue:   clock.NewQueue(),
 		stepper: stepper,
 		script:  sc.Script,
@@ -203,8 +201,18 @@ func WithYield(every uint64, fn func()) Option {
 // Now is the current tick.
 func (w *World) Now() clock.Tick { return w.env.Now }
 
-// Definition is the inventory being simulated.
-func (w *World) Definition() *inventory.Definition { return w.def }
+// Definition is the inventory being simulated, made anew from the
+// scenario each call (for a generated inventory, or a built-in one) or the
+// scenario's own (an inline definition). The world keeps none after it has
+// built the hardware: at 50,000 blades a generated one is 12 MB that the
+// run never reads.
+func (w *World) Definition() *inventory.Definition {
+	def, err := w.base.Definition()
+	if err != nil {
+		panic(fmt.Sprintf("sim: the scenario's inventory built the world, then failed: %v", err)) // our bug
+	}
+	return def
+}
 
 // Hardware is the simulated hardware. Its elements are read as values
 // and change only by its commands (Do, and the fault entry points the
