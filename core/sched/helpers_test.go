@@ -14,6 +14,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/trace"
 )
 
 // bladeSpec is a blade in test shorthand; the cluster helpers give it a path
@@ -76,6 +77,26 @@ func placeAll(t *testing.T, c *sched.Cluster, p sched.Policy, w *sched.Workload,
 		ds = append(ds, d)
 	}
 	return ds
+}
+
+// decided is a decision as its blade and its reason's message, for
+// comparing decisions of two clusters (a Reason points to its cluster).
+type decided struct {
+	Blade int32
+	Code  trace.Msg
+	Args  []trace.Arg
+}
+
+func decidedOf(d sched.Decision) decided {
+	return decided{d.Blade, d.Reason.Code(), d.Reason.AppendArgs(nil)}
+}
+
+func decidedAll(ds []sched.Decision) []decided {
+	out := make([]decided, len(ds))
+	for i, d := range ds {
+		out[i] = decidedOf(d)
+	}
+	return out
 }
 
 func blades(ds []sched.Decision) []int32 {

@@ -33,16 +33,20 @@ import (
 type Decision struct {
 	Blade int32 // -1 when the instance must wait
 	// Reason is always set: it names the instance (workload/name), and the
-	// blade or why it waits, as a trace message (reasons.go): rendered in
-	// English only when shown, hashed by its code and arguments.
-	Reason trace.Message
+	// blade or why it waits: a trace message (Reason, reasons.go), rendered
+	// in English only when shown, hashed by its code and arguments.
+	Reason Reason
 }
 
-// who names the instance being placed, for its reason.
-type who struct{ workload, instance string }
+// who names the instance being placed, for its reason: instance inst of
+// workload w.
+type who struct {
+	w    *Workload
+	inst uint32
+}
 
 func (w who) args(more ...trace.Arg) []trace.Arg {
-	return append([]trace.Arg{trace.Str(w.workload), trace.Str(w.instance)}, more...)
+	return append([]trace.Arg{trace.Str(w.w.Name), trace.Str(w.w.Instances[w.inst].Name)}, more...)
 }
 
 // placedArgs is the room for a placement reason's arguments: who, the
@@ -87,14 +91,14 @@ func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
 
 func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed bool) Decision {
 	in := &w.Instances[inst]
-	who := who{w.Name, in.Name}
+	who := who{w, uint32(inst)}
 	need, arch, acc, err := c.demand(in, c.accScratch[:0])
 	if err != nil {
-		return Decision{-1, trace.NewMessage(msgWaitInvalid, who.args(trace.Str(err.Error()))...)}
+		return Decision{-1, ReasonOf(trace.NewMessage(msgWaitInvalid, who.args(trace.Str(err.Error()))...))}
 	}
 	c.accScratch = acc
 	if len(c.blades) == 0 {
-		return Decision{-1, trace.NewMessage(msgWaitNoBlades, who.args()...)}
+		return Decision{-1, ReasonOf(trace.NewMessage(msgWaitNoBlades, who.args()...))}
 	}
 
 	aff, dom := w.Affinity, w.Domain
@@ -238,16 +242,16 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, grou
 	return g, groupPlaced
 }
 
-func (c *Cluster) onReason(who who, p Policy, b int32, need vec, note trace.Message) trace.Message {
+func (c *Cluster) onReason(who who, p Policy, b int32, need vec, note trace.Message) Reason {
 	bs := &c.blades[b]
-	var room placedArgs
-	args := append(room[:0], trace.Str(who.workload), trace.Str(who.instance), trace.Str(bs.path), trace.Str(p.Name()),
-		trace.Int(bs.cap[dimCores]-bs.used[dimCores]-need[dimCores]),
-		trace.Int(bs.cap[dimMemory]-bs.used[dimMemory]-need[dimMemory]))
+	r := Reason{c: c, w: who.w, inst: who.inst, blade: b, pol: p.Name(),
+		left: [2]int64{bs.cap[dimCores] - bs.used[dimCores] - need[dimCores], bs.cap[dimMemory] - bs.used[dimMemory] - need[dimMemory]}}
 	if note.IsZero() {
-		return trace.NewMessage(msgPlaced, args...)
+		return r
 	}
-	return trace.NewMessage(msgPlacedNote, trace.AppendMsg(args, note.Code(), note.Args()...)...)
+	var room placedArgs
+	args := r.AppendArgs(room[:0])
+	return ReasonOf(trace.NewMessage(msgPlacedNote, trace.AppendMsg(args, note.Code(), note.Args()...)...))
 }
 
 func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) trace.Message {
@@ -260,7 +264,7 @@ func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) 
 	return trace.NewMessage(msgWeakAnti, trace.Int(fits), domainsEnum.Of(uint8(dom)))
 }
 
-func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Domain) trace.Message {
+func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Domain) Reason {
 	args := who.args()
 	if len(c.blades) == 1 {
 		args = trace.AppendMsg(args, msgOnlyBladeNoFit)
@@ -299,5 +303,5 @@ func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Doma
 	if t.failed > 0 {
 		args = trace.AppendMsg(args, msgCustomFailed, trace.Int(t.failed), trace.Str(c.blades[t.failedEx].path), trace.Str(t.failedWhy))
 	}
-	return trace.NewMessage(msgWait, args...)
+	return ReasonOf(trace.NewMessage(msgWait, args...))
 }

@@ -110,6 +110,20 @@ func TestPlacingReason(t *testing.T) {
 	d := c.Place(sched.BestFit, w, 1, 0)
 	require.Equal(t, int32(0), d.Blade)
 	require.Equal(t, "web/i3 on region1/zone1/rack1/blade/0 (best-fit: leaves 1.5 cores, 2048 MB)", d.Reason.String())
+
+	// A plain placement keeps its numbers and makes its message when asked;
+	// the message, kept as one (a snapshot's), is the same reason.
+	m := d.Reason.Message()
+	require.Equal(t, d.Reason.Code(), m.Code())
+	require.Equal(t, m.Args(), d.Reason.AppendArgs(nil))
+	back := sched.ReasonOf(m)
+	require.Equal(t, d.Reason.String(), back.String())
+	require.Equal(t, d.Reason.Code(), back.Code())
+	require.Equal(t, m.Args(), back.AppendArgs(nil))
+	require.False(t, d.Reason.IsZero())
+	require.True(t, sched.Reason{}.IsZero())
+	require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: 1}, &w.Instances[0]))
+	require.Equal(t, m.String(), d.Reason.String(), "the blade's books changed, the reason did not")
 }
 
 func TestWaitReason(t *testing.T) {

@@ -41,3 +41,59 @@ var (
 	domainEnum  = trace.DefineEnum("sched.domain", domainNames)
 	domainsEnum = trace.DefineEnum("sched.domains", []string{"racks", "blades", "zones"})
 )
+
+// Reason is why Place chose a blade, or none: a trace message. An instance
+// keeps its last one, so a reason is small: a plain placement ("web/i0 on
+// region1/zone1/rack1/blade/3 (first-fit: leaves 6 cores, 12288 MB)"), the
+// common case, keeps its numbers and makes its message when asked (Code,
+// AppendArgs, Message, String), with no allocation on the heap; any other
+// reason (a wait, a placement with a note) is its message.
+type Reason struct {
+	msg   trace.Message // any reason but a plain placement
+	c     *Cluster      // a plain placement: the books, for the blade's path,
+	w     *Workload     // and the workload, for its and the instance's names
+	pol   string        // the policy's name
+	left  [2]int64      // milli-cores and MB the blade has left with the instance
+	blade int32
+	inst  uint32 // index in w.Instances
+}
+
+// ReasonOf is the reason whose message is m (a reason read back from a
+// snapshot).
+func ReasonOf(m trace.Message) Reason { return Reason{msg: m} }
+
+// placed reports whether r is a plain placement, kept as its numbers.
+func (r *Reason) placed() bool { return r.c != nil }
+
+// IsZero reports whether r is no reason at all (the zero Reason).
+func (r Reason) IsZero() bool { return !r.placed() && r.msg.IsZero() }
+
+// Code is the reason's message code.
+func (r Reason) Code() trace.Msg {
+	if r.placed() {
+		return msgPlaced
+	}
+	return r.msg.Code()
+}
+
+// AppendArgs appends the reason's message arguments to args, as
+// Message().Args() would be.
+func (r Reason) AppendArgs(args []trace.Arg) []trace.Arg {
+	if !r.placed() {
+		return append(args, r.msg.Args()...)
+	}
+	return append(args, trace.Str(r.w.Name), trace.Str(r.w.Instances[r.inst].Name), trace.Str(r.c.blades[r.blade].path),
+		trace.Str(r.pol), trace.Int(r.left[0]), trace.Int(r.left[1]))
+}
+
+// Message is the reason as a trace message.
+func (r Reason) Message() trace.Message {
+	if !r.placed() {
+		return r.msg
+	}
+	var room [6]trace.Arg
+	return trace.NewMessage(msgPlaced, r.AppendArgs(room[:0])...)
+}
+
+// String renders the reason in English.
+func (r Reason) String() string { return r.Message().String() }

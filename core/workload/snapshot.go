@@ -63,7 +63,7 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		if in.State == Removed {
 			trace.MarshalMessage(w, trace.Message{})
 		} else {
-			trace.MarshalMessage(w, in.Why)
+			trace.MarshalMessage(w, in.Why.Message())
 		}
 	}
 	writeList(w, m.freeW)
@@ -178,7 +178,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		if err != nil {
 			return err
 		}
-		in.Why = why
+		in.Why = sched.ReasonOf(why)
 		if in.State < Created || in.State > Faulted || in.Blade < -1 || int(in.Blade) >= m.cluster.Len() {
 			return r.Failf("instance %d: state %d on blade %d", i, in.State, in.Blade)
 		}

@@ -178,7 +178,7 @@ type Instance struct {
 	Index    uint32 // in its workload's definition
 	State    State
 	Blade    views.BladeID // where it is held (-1: nowhere)
-	Why      trace.Message // the last placement decision, or why it waits
+	Why      sched.Reason  // the last placement decision, or why it waits
 	Since    clock.Tick
 	Moves    int64 // times it was restarted elsewhere
 	serial   uint64
@@ -430,14 +430,16 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 		if !in.waiting {
 			m.startWaiting(i)
 			ch := sp.ChildMsg(m.env.Now, msgWait, wname, iname)
-			ch.ReasonMsg(d.Reason.Code(), d.Reason.Args()...)
+			var room [reasonArgsRoom]trace.Arg
+			ch.ReasonMsg(d.Reason.Code(), d.Reason.AppendArgs(room[:0])...)
 			ch.End()
 		}
 		return false
 	}
 	ch := sp.ChildMsg(m.env.Now, msgPlace, wname, iname)
 	defer ch.End()
-	ch.ReasonMsg(d.Reason.Code(), d.Reason.Args()...)
+	var room [reasonArgsRoom]trace.Arg
+	ch.ReasonMsg(d.Reason.Code(), d.Reason.AppendArgs(room[:0])...)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
 	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(i), err))
@@ -452,6 +454,10 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 	m.env.Queue.Push(m.env.Now, clock.Event{Kind: EvStart, Target: uint32(i), Ref: in.serial})
 	return true
 }
+
+// reasonArgsRoom is room on the stack for a placement reason's arguments
+// (six, and a note's) and two more.
+const reasonArgsRoom = 16
 
 // release frees instance i's capacity.
 func (m *Manager) release(i InstanceID) {
@@ -555,7 +561,8 @@ func (m *Manager) placeTraced(i InstanceID, why trace.Msg) bool {
 	}
 	wname, iname := m.instArgs(i)
 	sp := m.env.Trace.StartMsg(m.env.Now, msgRetry, wname, iname)
-	sp.ReasonMsg(why, trace.AppendMsg([]trace.Arg{wname, iname}, d.Reason.Code(), d.Reason.Args()...)...)
+	var room, reason [reasonArgsRoom]trace.Arg
+	sp.ReasonMsg(why, trace.AppendMsg(append(room[:0], wname, iname), d.Reason.Code(), d.Reason.AppendArgs(reason[:0])...)...)
 	ok := m.place(sp, i)
 	sp.End()
 	return ok
