@@ -28,7 +28,7 @@ func halfFull(b *testing.B, n int) *sched.Cluster {
 	for i := range blades {
 		c.SetSchedulable(int32(i), i%10 != 9, "is out_for_repair")
 		half.Requires.Cores = sched.Milli(15_000 + i%2_000) // vary usage so best-fit and spread really compare
-		if err := c.Hold(int32(i), sched.Key{Workload: 0, Instance: uint32(i)}, &half); err != nil {
+		if err := c.Hold(int32(i), sched.Key{Workload: 0, Instance: uint32(i)}, &sched.Workload{Name: "half", Instances: []sched.Instance{half}}, 0); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -60,7 +60,7 @@ func benchPlace(b *testing.B, n int) {
 	}
 	for g := range groups {
 		d := c.Place(sched.Spread, anti, 1, g)
-		if err := c.Hold(d.Blade, sched.Key{Workload: 1, Instance: uint32(g)}, &anti.Instances[g]); err != nil {
+		if err := c.Hold(d.Blade, sched.Key{Workload: 1, Instance: uint32(g)}, anti, g); err != nil {
 			b.Fatal(d.Reason.String(), err)
 		}
 	}

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -70,9 +71,10 @@ func (u *Usage) vec() vec {
 }
 
 // Cluster is the scheduler's books: every blade's capacity and whether it
-// takes new work, what each held instance uses and where, and per workload
-// and affinity group which fault domains it occupies. It is not safe for
-// concurrent use; Place reuses scratch space.
+// takes new work, what each held instance uses and where, and, per
+// workload with an affinity rule and per affinity group, which fault
+// domains of the rule's kind it occupies. It is not safe for concurrent
+// use; Place reuses scratch space.
 type Cluster struct {
 	blades []bladeState
 	domOf  [domainCount][]int32 // blade → dense fault-domain id, per kind of domain
@@ -82,7 +84,8 @@ type Cluster struct {
 	accNames []string         // id → spelling on the first blade that has it
 
 	held      map[Key]holding
-	workloads map[uint32]*wlState
+	demands   demands
+	workloads map[uint32]*wlState // the workloads with an affinity rule that hold instances
 
 	idx *index // the placement index (index.go); nil until the first Place that can use it
 
@@ -109,25 +112,97 @@ type accSlot struct{ id, total, used int32 }
 
 type accCount struct{ id, n int32 } // id -1: no blade has it
 
+// holding is one held instance: 16 bytes, as the books have one for every
+// instance alive.
 type holding struct {
-	blade int32
-	group int64
-	need  vec
-	acc   []accCount
+	blade  int32
+	demand int32 // what it takes, in Cluster.demands
+	group  int64 // its affinity group
 }
 
-// wlState is where a workload's groups are, for the affinity rules. A
-// group is found by a scan of groups, as Place scans them all anyway.
+// demands are what held instances take of their blades, each kept once for
+// all the holds that take the same (instances of one shape mostly) and
+// counted, so the list is as long as the shapes held, not the holds.
+type demands struct {
+	list []demand
+	ids  map[demandKey]int32
+	free []int32 // ids of the list's unused entries, reused last freed first
+}
+
+type demand struct {
+	need vec
+	acc  []accCount
+	refs int32 // the holds that take it; 0: unused
+}
+
+// demandKey is a demand as a map key: its accelerators as bytes, eight
+// an entry (id and count, four each), "" for none.
+type demandKey struct {
+	need vec
+	acc  string
+}
+
+func keyOf(need vec, acc []accCount) demandKey {
+	k := demandKey{need: need}
+	if len(acc) > 0 {
+		b := make([]byte, 0, 8*len(acc))
+		for _, a := range acc {
+			b = binary.LittleEndian.AppendUint32(b, uint32(a.id))
+			b = binary.LittleEndian.AppendUint32(b, uint32(a.n))
+		}
+		k.acc = string(b)
+	}
+	return k
+}
+
+// take counts one more hold of (need, acc) and returns its id.
+func (ds *demands) take(need vec, acc []accCount) int32 {
+	k := keyOf(need, acc)
+	id, ok := ds.ids[k]
+	if !ok {
+		if n := len(ds.free); n > 0 {
+			id, ds.free = ds.free[n-1], ds.free[:n-1]
+		} else {
+			id = int32(len(ds.list))
+			ds.list = append(ds.list, demand{})
+		}
+		ds.list[id] = demand{need: need, acc: acc}
+		if ds.ids == nil {
+			ds.ids = map[demandKey]int32{}
+		}
+		ds.ids[k] = id
+	}
+	ds.list[id].refs++
+	return id
+}
+
+// drop counts one hold of demand id less, and forgets it with its last.
+func (ds *demands) drop(id int32) {
+	d := &ds.list[id]
+	if d.refs--; d.refs > 0 {
+		return
+	}
+	delete(ds.ids, keyOf(d.need, d.acc))
+	*d = demand{}
+	ds.free = append(ds.free, id)
+}
+
+// wlState is where the groups of a workload with an affinity rule are,
+// over the kind of fault domain its rule is judged over. A group is found
+// by a scan of groups, as Place scans them all anyway. A workload without
+// a rule has none: Place never asks where its groups are.
 type wlState struct {
-	groups []*groupState // in order of first hold; used as a set
-	held   int
+	aff    Affinity
+	dom    Domain
+	held   int32
+	groups []groupState // in order of first hold; used as a set
 }
 
 // group is the workload's group id, or nil.
 func (wl *wlState) group(id int64) *groupState {
-	for _, g := range wl.groups {
-		if g.id == id {
-			return g
+	for i := range wl.groups {
+		if wl.groups[i].id == id {
+			return &wl.groups[i]
 		}
 	}
 	return nil
@@ -135,8 +210,8 @@ func (wl *wlState) group(id int64) *groupState {
 
 type groupState struct {
 	id   int64
-	held int
-	doms [domainCount]domSet
+	held int32
+	doms domSet // over the workload's kind of domain
 }
 
 // domSet counts a group's instances per fault domain. A group usually spans
@@ -375,30 +450,44 @@ func accFits(bs *bladeState, need []accCount) bool {
 	return true
 }
 
-// Hold escrows inst's needs on blade b under key, and records its
-// affinity group and fault domains for Place. It checks capacity and arch
-// only: schedulability and affinity are Place's business, so a caller may
-// restore instances onto a blade that has since gone out of service.
-func (c *Cluster) Hold(b int32, key Key, inst *Instance) error {
+// Hold escrows the needs of instance inst of workload w on blade b under
+// key, and, when w has an affinity rule, records where its affinity group
+// is for Place. It checks capacity and arch only: schedulability and
+// affinity are Place's business, so a caller may restore instances onto a
+// blade that has since gone out of service. Key.Workload is the wid that
+// Place is given for w: while it holds instances, each of its holds must
+// have w's rule and domain (another is an error). An inst out of range
+// panics: it is the caller's bug.
+func (c *Cluster) Hold(b int32, key Key, w *Workload, inst int) error {
 	bs := c.blade(b)
+	in := &w.Instances[inst]
+	aff, dom := w.Affinity, w.Domain
+	if dom >= domainCount {
+		dom = DomainRack
+	}
 	if h, ok := c.held[key]; ok {
 		return fmt.Errorf("sched: hold %s on %s: already held on %s", key, bs.path, c.blades[h.blade].path)
 	}
-	need, arch, acc, err := c.demand(inst, nil)
+	need, arch, acc, err := c.demand(in, nil)
 	if err != nil {
-		return fmt.Errorf("sched: hold %s (%s) on %s: %v", key, inst.Name, bs.path, err)
+		return fmt.Errorf("sched: hold %s (%s) on %s: %v", key, in.Name, bs.path, err)
 	}
 	if arch != archAny && arch != bs.arch {
-		return fmt.Errorf("sched: hold %s (%s) on %s: needs arch %s", key, inst.Name, bs.path, inst.Requires.Arch)
+		return fmt.Errorf("sched: hold %s (%s) on %s: needs arch %s", key, in.Name, bs.path, in.Requires.Arch)
 	}
 	for k := range need {
 		if free := bs.cap[k] - bs.used[k]; need[k] > free {
-			return fmt.Errorf("sched: hold %s (%s) on %s: needs %s, %s free", key, inst.Name, bs.path, amount(k, need[k]), amount(k, free))
+			return fmt.Errorf("sched: hold %s (%s) on %s: needs %s, %s free", key, in.Name, bs.path, amount(k, need[k]), amount(k, free))
 		}
 	}
 	if !accFits(bs, acc) {
-		return fmt.Errorf("sched: hold %s (%s) on %s: needs accelerators %s, has %s free", key, inst.Name, bs.path,
-			strings.Join(inst.Requires.Accelerators, ", "), orNone(c.Free(b).Accelerators))
+		return fmt.Errorf("sched: hold %s (%s) on %s: needs accelerators %s, has %s free", key, in.Name, bs.path,
+			strings.Join(in.Requires.Accelerators, ", "), orNone(c.Free(b).Accelerators))
+	}
+	wl := c.workloads[key.Workload]
+	if wl != nil && (wl.aff != aff || wl.dom != dom) {
+		return fmt.Errorf("sched: hold %s (%s) on %s: workload %d holds under %s over a %s, not %s over a %s",
+			key, in.Name, bs.path, key.Workload, wl.aff, wl.dom, aff, dom)
 	}
 
 	for k := range need {
@@ -408,23 +497,23 @@ func (c *Cluster) Hold(b int32, key Key, inst *Instance) error {
 	c.touch(b)
 	i, _ := slices.BinarySearchFunc(bs.keys, key, Key.Compare)
 	bs.keys = slices.Insert(bs.keys, i, key)
-	c.held[key] = holding{blade: b, group: inst.AffinityGroup, need: need, acc: acc}
+	c.held[key] = holding{blade: b, demand: c.demands.take(need, acc), group: in.AffinityGroup}
 
-	wl := c.workloads[key.Workload]
+	if aff == AffinityNone {
+		return nil
+	}
 	if wl == nil {
-		wl = &wlState{}
+		wl = &wlState{aff: aff, dom: dom}
 		c.workloads[key.Workload] = wl
 	}
-	g := wl.group(inst.AffinityGroup)
+	g := wl.group(in.AffinityGroup)
 	if g == nil {
-		g = &groupState{id: inst.AffinityGroup}
-		wl.groups = append(wl.groups, g)
+		wl.groups = append(wl.groups, groupState{id: in.AffinityGroup})
+		g = &wl.groups[len(wl.groups)-1]
 	}
 	wl.held++
 	g.held++
-	for d := range domainCount {
-		g.doms[d].add(c.domOf[d][b])
-	}
+	g.doms.add(c.domOf[dom][b])
 	return nil
 }
 
@@ -437,23 +526,26 @@ func (c *Cluster) Release(key Key) {
 	}
 	delete(c.held, key)
 	bs := &c.blades[h.blade]
-	for k := range h.need {
-		bs.used[k] -= h.need[k]
+	d := &c.demands.list[h.demand]
+	for k := range d.need {
+		bs.used[k] -= d.need[k]
 	}
-	addAcc(bs, h.acc, -1)
+	addAcc(bs, d.acc, -1)
+	c.demands.drop(h.demand)
 	c.touch(h.blade)
 	if i, found := slices.BinarySearchFunc(bs.keys, key, Key.Compare); found {
 		bs.keys = slices.Delete(bs.keys, i, i+1)
 	}
 	wl := c.workloads[key.Workload]
-	g := wl.group(h.group)
-	for d := range domainCount {
-		g.doms[d].remove(c.domOf[d][h.blade])
+	if wl == nil {
+		return // a workload without an affinity rule
 	}
+	g := wl.group(h.group)
+	g.doms.remove(c.domOf[wl.dom][h.blade])
 	g.held--
 	wl.held--
 	if g.held == 0 {
-		wl.groups = slices.DeleteFunc(wl.groups, func(x *groupState) bool { return x == g })
+		wl.groups = slices.DeleteFunc(wl.groups, func(x groupState) bool { return x.id == h.group })
 	}
 	if wl.held == 0 {
 		delete(c.workloads, key.Workload)

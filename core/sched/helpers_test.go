@@ -58,6 +58,12 @@ func inst(name string, group int64, cores sched.Milli, memMB int64) sched.Instan
 	return sched.Instance{Name: name, AffinityGroup: group, Requires: sched.Requirements{Cores: cores, MemoryMB: memMB}}
 }
 
+// alone is a workload without an affinity rule whose one instance is in,
+// for holding an instance where no workload matters.
+func alone(in sched.Instance) *sched.Workload {
+	return &sched.Workload{Name: "alone", Instances: []sched.Instance{in}}
+}
+
 func workload(name string, aff sched.Affinity, dom sched.Domain, insts ...sched.Instance) *sched.Workload {
 	return &sched.Workload{Name: name, Affinity: aff, Domain: dom, Instances: insts}
 }
@@ -72,7 +78,7 @@ func placeAll(t *testing.T, c *sched.Cluster, p sched.Policy, w *sched.Workload,
 		require.NotEmpty(t, d.Reason.String())
 		require.Contains(t, d.Reason.String(), w.Name+"/"+w.Instances[i].Name)
 		if d.Blade >= 0 {
-			require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: wid, Instance: uint32(i)}, &w.Instances[i]), d.Reason.String())
+			require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: wid, Instance: uint32(i)}, w, i), d.Reason.String())
 		}
 		ds = append(ds, d)
 	}

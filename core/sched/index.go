@@ -378,7 +378,7 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, need v
 func (c *Cluster) searchGroupDomains(q *search, g *groupState, dom Domain) {
 	x := c.idx
 	spans := x.span[dom]
-	for _, d := range g.doms[dom].list {
+	for _, d := range g.doms.list {
 		if !spans[d.dom].contiguous {
 			q.lo, q.hi = 0, int32(len(c.blades))
 			q.uni, q.marks, q.epoch, q.want = x.uni[dom], c.groupMark, c.epoch, true
@@ -386,7 +386,7 @@ func (c *Cluster) searchGroupDomains(q *search, g *groupState, dom Domain) {
 			return
 		}
 	}
-	for _, d := range g.doms[dom].list {
+	for _, d := range g.doms.list {
 		q.lo, q.hi = spans[d.dom].lo, spans[d.dom].hi
 		q.run()
 	}

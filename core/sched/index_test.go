@@ -122,7 +122,7 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 				trees++
 			}
 			if d.Blade >= 0 {
-				require.NoError(t, c.Hold(d.Blade, k, &wl.Instances[i]), at)
+				require.NoError(t, c.Hold(d.Blade, k, wl, i), at)
 				m.hold(k, d.Blade, w, i)
 			}
 		case op < 8: // release
@@ -144,7 +144,7 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 			i := int(r.Uint64N(uint64(len(m.wls[w].Instances))))
 			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
 			b := int32(r.Uint64N(uint64(len(m.specs))))
-			if _, held := m.holds[k]; !held && c.Hold(b, k, &m.wls[w].Instances[i]) == nil {
+			if _, held := m.holds[k]; !held && c.Hold(b, k, m.wls[w], i) == nil {
 				m.hold(k, b, w, i)
 			}
 		}

@@ -9,7 +9,7 @@
 //	c := sched.NewCluster(blades)            // blade ids are slice indices
 //	c.SetSchedulable(b, ok, why)             // whenever a blade, rack or zone changes state
 //	d := c.Place(policy, w, wid, i)          // pure: chooses, holds nothing
-//	if d.Blade >= 0 { c.Hold(d.Blade, sched.Key{wid, iid}, &w.Instances[i]) }
+//	if d.Blade >= 0 { c.Hold(d.Blade, sched.Key{wid, iid}, w, i) }
 //	c.Release(key)                           // when the instance stops or fails
 //
 // Affinity is judged per workload (the wid given to Place and Key.Workload)
@@ -26,6 +26,8 @@
 package sched
 
 import (
+	"fmt"
+
 	"github.com/cloudchamber/cloudchamber/core/trace"
 )
 
@@ -230,12 +232,16 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, grou
 	if wl == nil {
 		return nil, false
 	}
-	for _, h := range wl.groups {
+	if wl.dom != dom {
+		panic(fmt.Sprintf("sched: workload %d holds instances over a %s, and is placed over a %s", wid, wl.dom, dom)) // the caller's bug
+	}
+	for i := range wl.groups {
+		h := &wl.groups[i]
 		marks := c.otherMark
 		if h.id == group {
-			marks, g, groupPlaced = c.groupMark, h, len(h.doms[dom].list) > 0
+			marks, g, groupPlaced = c.groupMark, h, len(h.doms.list) > 0
 		}
-		for _, d := range h.doms[dom].list {
+		for _, d := range h.doms.list {
 			marks[d.dom] = c.epoch
 		}
 	}

@@ -80,7 +80,7 @@ func TestPoliciesChooseDifferently(t *testing.T) {
 				c := newCluster(tt.blades...)
 				for i, h := range tt.held {
 					pre := inst("pre", 0, h.cores, h.memMB)
-					require.NoError(t, c.Hold(h.blade, sched.Key{Workload: 99, Instance: uint32(i)}, &pre))
+					require.NoError(t, c.Hold(h.blade, sched.Key{Workload: 99, Instance: uint32(i)}, alone(pre), 0))
 				}
 				policy, err := sched.PolicyByName(p.name)
 				require.NoError(t, err)
@@ -122,7 +122,7 @@ func TestPlacingReason(t *testing.T) {
 	require.Equal(t, m.Args(), back.AppendArgs(nil))
 	require.False(t, d.Reason.IsZero())
 	require.True(t, sched.Reason{}.IsZero())
-	require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: 1}, &w.Instances[0]))
+	require.NoError(t, c.Hold(d.Blade, sched.Key{Workload: 1}, w, 0))
 	require.Equal(t, m.String(), d.Reason.String(), "the blade's books changed, the reason did not")
 }
 
@@ -231,7 +231,7 @@ func TestHoldReleaseRoundTrip(t *testing.T) {
 	in := sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1250, MemoryMB: 1000, NetworkMbps: 10, Accelerators: []string{"gpu"}},
 		Volumes: []sched.Volume{{Name: "v", SizeGB: 30}, {Name: "w", SizeGB: 5}}}
 	k := sched.Key{Workload: 7, Instance: 3}
-	require.NoError(t, c.Hold(0, k, &in))
+	require.NoError(t, c.Hold(0, k, alone(in), 0))
 	require.Equal(t, sched.Usage{MilliCores: 2750, MemoryMB: 7192, DiskGB: 65, NetworkMbps: 990}, c.Free(0))
 	require.Equal(t, sched.Usage{MilliCores: 1250, MemoryMB: 1000, DiskGB: 35, NetworkMbps: 10, Accelerators: []string{"gpu"}}, c.Used(0))
 	b, ok := c.Placement(k)
@@ -239,14 +239,14 @@ func TestHoldReleaseRoundTrip(t *testing.T) {
 	require.Equal(t, int32(0), b)
 	require.Equal(t, []sched.Key{k}, c.Instances(0))
 
-	require.EqualError(t, c.Hold(0, k, &in), "sched: hold 7/3 on region1/zone1/rack1/blade/0: already held on region1/zone1/rack1/blade/0")
-	require.EqualError(t, c.Hold(0, sched.Key{Workload: 7, Instance: 4}, &in),
+	require.EqualError(t, c.Hold(0, k, alone(in), 0), "sched: hold 7/3 on region1/zone1/rack1/blade/0: already held on region1/zone1/rack1/blade/0")
+	require.EqualError(t, c.Hold(0, sched.Key{Workload: 7, Instance: 4}, alone(in), 0),
 		"sched: hold 7/4 (i) on region1/zone1/rack1/blade/0: needs accelerators gpu, has none free")
 	big := inst("big", 0, 3*sched.Core, 0)
-	require.EqualError(t, c.Hold(0, sched.Key{Workload: 7, Instance: 5}, &big),
+	require.EqualError(t, c.Hold(0, sched.Key{Workload: 7, Instance: 5}, alone(big), 0),
 		"sched: hold 7/5 (big) on region1/zone1/rack1/blade/0: needs 3 cores, 2.75 cores free")
 	neg := inst("neg", 0, 1, -5)
-	require.Error(t, c.Hold(0, sched.Key{Workload: 7, Instance: 6}, &neg))
+	require.Error(t, c.Hold(0, sched.Key{Workload: 7, Instance: 6}, alone(neg), 0))
 	require.Equal(t, []sched.Key{k}, c.Instances(0), "failed holds change nothing")
 
 	c.Release(k)
@@ -259,11 +259,45 @@ func TestHoldReleaseRoundTrip(t *testing.T) {
 	require.Equal(t, before, c.Free(0))
 }
 
+// A workload's holds share its rule and domain: the books of a workload
+// with a rule are kept over its domain only, and one without keeps none.
+func TestHoldKeepsTheWorkloadsRule(t *testing.T) {
+	c := newCluster(small(1, 1), small(1, 2), small(1, 2))
+	anti := workload("anti", sched.StrongAntiAffinity, sched.DomainRack, inst("a", 0, 1, 1), inst("b", 1, 1, 1), inst("c", 2, 1, 1))
+	require.NoError(t, c.Hold(0, sched.Key{Workload: 1, Instance: 0}, anti, 0))
+	overBlades := workload("anti", sched.StrongAntiAffinity, sched.DomainBlade, anti.Instances...)
+	require.EqualError(t, c.Hold(1, sched.Key{Workload: 1, Instance: 1}, overBlades, 1),
+		"sched: hold 1/1 (b) on region1/zone1/rack2/blade/1: workload 1 holds under strong-anti-affinity over a rack, not strong-anti-affinity over a blade")
+	require.Panics(t, func() { c.Place(sched.FirstFit, overBlades, 1, 1) }, "the books are over racks")
+	require.Equal(t, int32(1), c.Place(sched.FirstFit, anti, 1, 1).Blade)
+
+	// Once the workload holds nothing, its wid may hold under another rule.
+	c.Release(sched.Key{Workload: 1, Instance: 0})
+	require.NoError(t, c.Hold(1, sched.Key{Workload: 1, Instance: 1}, overBlades, 1))
+	require.Equal(t, int32(0), c.Place(sched.FirstFit, overBlades, 1, 2).Blade)
+
+	// Holds of one demand share it; a released demand's books are reused.
+	plain := workload("plain", sched.AffinityNone, sched.DomainRack, inst("x", 0, 250, 256), inst("y", 0, 250, 256), inst("z", 0, 500, 512))
+	for i := range plain.Instances {
+		require.NoError(t, c.Hold(2, sched.Key{Workload: 2, Instance: uint32(i)}, plain, i))
+	}
+	require.Equal(t, sched.Usage{MilliCores: 1000, MemoryMB: 1024}, c.Used(2))
+	c.Release(sched.Key{Workload: 2, Instance: 0})
+	require.Equal(t, sched.Usage{MilliCores: 750, MemoryMB: 768}, c.Used(2))
+	c.Release(sched.Key{Workload: 2, Instance: 2})
+	require.Equal(t, sched.Usage{MilliCores: 250, MemoryMB: 256}, c.Used(2))
+	require.NoError(t, c.Hold(2, sched.Key{Workload: 2, Instance: 2}, plain, 2))
+	c.Release(sched.Key{Workload: 2, Instance: 1})
+	require.Equal(t, sched.Usage{MilliCores: 500, MemoryMB: 512}, c.Used(2))
+	c.Release(sched.Key{Workload: 2, Instance: 2})
+	require.Equal(t, sched.Usage{}, c.Used(2))
+}
+
 func TestInstancesSorted(t *testing.T) {
 	c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 100, memMB: 100})
 	in := inst("i", 0, 1, 1)
 	for _, k := range []sched.Key{{2, 1}, {1, 9}, {1, 2}, {3, 0}} {
-		require.NoError(t, c.Hold(0, k, &in))
+		require.NoError(t, c.Hold(0, k, alone(in), 0))
 	}
 	require.Equal(t, []sched.Key{{1, 2}, {1, 9}, {2, 1}, {3, 0}}, c.Instances(0))
 }

@@ -298,7 +298,7 @@ func runScenario(t *testing.T, seed uint64) string {
 			require.Equal(t, best, int(d.Blade), "%s: %s", at, d.Reason.String())
 
 			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
-			require.NoError(t, c.Hold(d.Blade, k, in), at)
+			require.NoError(t, c.Hold(d.Blade, k, wl, i), at)
 			m.hold(k, d.Blade, w, i)
 			if len(m.keys) > 0 && r.Uint64N(8) == 0 {
 				k := m.keys[r.Uint64N(uint64(len(m.keys)))]
@@ -315,7 +315,7 @@ func runScenario(t *testing.T, seed uint64) string {
 	restored := newCluster(m.specs...)
 	for i := len(m.keys) - 1; i >= 0; i-- {
 		h := m.holds[m.keys[i]]
-		require.NoError(t, restored.Hold(h.blade, m.keys[i], &m.wls[h.w].Instances[h.i]))
+		require.NoError(t, restored.Hold(h.blade, m.keys[i], m.wls[h.w], h.i))
 	}
 	for w, wl := range m.wls {
 		for i := range wl.Instances {

@@ -199,7 +199,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		if in.Blade >= 0 {
 			wl := m.wls[wid]
 			key := sched.Key{Workload: wid, Instance: in.Index}
-			if err := m.cluster.Hold(schedBlade(in.Blade), key, &wl.Def.Instances[in.Index]); err != nil {
+			if err := m.cluster.Hold(schedBlade(in.Blade), key, &wl.Def, int(in.Index)); err != nil {
 				return r.Failf("instance %d: %v", i, err)
 			}
 			m.account(&wl.Def.Instances[in.Index], 1)

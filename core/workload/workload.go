@@ -441,7 +441,7 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 	var room [reasonArgsRoom]trace.Arg
 	ch.ReasonMsg(d.Reason.Code(), d.Reason.AppendArgs(room[:0])...)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
-	if err := m.cluster.Hold(d.Blade, key, &w.Def.Instances[in.Index]); err != nil {
+	if err := m.cluster.Hold(d.Blade, key, &w.Def, int(in.Index)); err != nil {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(i), err))
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
