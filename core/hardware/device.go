@@ -198,11 +198,12 @@ func (d *Device) statesValid() bool {
 	return slices.Contains([]DeviceState{DeviceWorking, DeviceOff}, d.stuckFrom) || d.stuckFrom == DeviceInvalid && d.State != DeviceStuck
 }
 
-// cabled are the ports of devices of kind k cabled to the blade: the PDU
+// cabled are the ports of devices of kind k cabled to blade b: the PDU
 // outlets that feed it, or the TOR ports that link it.
-func (b *Blade) cabled(k Kind) []port {
+func (m *Model) cabled(b views.BladeID, k Kind) []port {
+	bl := &m.blades[b]
 	if k == KindPDU {
-		return b.feeds
+		return m.wires[bl.feedLo:bl.linkLo:bl.linkLo]
 	}
-	return b.links
+	return m.wires[bl.linkLo:bl.linkHi:bl.linkHi]
 }

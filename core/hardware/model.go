@@ -130,6 +130,7 @@ type Model struct {
 	pdus   []Device
 	tors   []Device
 	blades []Blade
+	wires  []port   // the ports cabled to each blade, blade by blade (Blade.feedLo)
 	Actual *Actuals // the actual records of them all, in the store
 
 	byPath map[string]Ref
@@ -179,26 +180,30 @@ type RackDef struct {
 	Notes     string
 }
 
-// Blade is a server and its state machine.
+// Blade is a server and its state machine. Its fields are ordered so that
+// the small ones share words: there is one for every blade.
 type Blade struct {
 	Path string
-	Rack int32
 	// Def is its definition: a copy shared by the blades defined alike, so
 	// read it only.
 	Def       *inventory.Blade
-	State     BladeState
 	EnteredAt clock.Tick
 	Guard     clock.Tick
-	Powered   bool // power input as last delivered
-	Connected bool // network input as last delivered
 
-	timerSerial   uint64     // serial of the active boot or shutdown timer (0: none)
-	timerSeq      uint64     // its queue handle
-	TimerDue      clock.Tick // when it fires (Never: no timer)
-	rebootPending bool       // a soft reboot: boot again when the shutdown completes
+	timerSerial uint64     // serial of the active boot or shutdown timer (0: none)
+	timerSeq    uint64     // its queue handle
+	TimerDue    clock.Tick // when it fires (Never: no timer)
 
-	feeds []port // PDU outlets cabled to this blade
-	links []port // TOR ports cabled to this blade
+	Rack int32
+	// The ports cabled to this blade are Model.wires[feedLo:linkLo], the PDU
+	// outlets that feed it, and wires[linkLo:linkHi], the TOR ports that
+	// link it.
+	feedLo, linkLo, linkHi int32
+
+	State         BladeState
+	Powered       bool // power input as last delivered
+	Connected     bool // network input as last delivered
+	rebootPending bool // a soft reboot: boot again when the shutdown completes
 }
 
 // port is a PDU or TOR port by device index and position in its ports.
@@ -217,7 +222,8 @@ func New(def *inventory.Definition, env *env.Env, delays Delays, seed uint64) (*
 	// alone allocated five times their final 7 MB at 50,000 blades.
 	n := def.Counts()
 	m := &Model{env: env, delays: delays, byPath: make(map[string]Ref, n.Racks+n.PDUs+n.TORs+n.Blades), Actual: newActuals(env.Store),
-		racks: make([]Rack, 0, n.Racks), pdus: make([]Device, 0, n.PDUs), tors: make([]Device, 0, n.TORs), blades: make([]Blade, 0, n.Blades)}
+		racks: make([]Rack, 0, n.Racks), pdus: make([]Device, 0, n.PDUs), tors: make([]Device, 0, n.TORs), blades: make([]Blade, 0, n.Blades),
+		wires: make([]port, 0, 2*n.Blades)} // a blade usually has one outlet and one port
 	m.rand = [streamCount + 1]*rng.Source{
 		streamPower:      rng.New(seed, registry.StreamPower),
 		streamConnection: rng.New(seed, registry.StreamConnection),
@@ -284,6 +290,7 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 			State: BladeStart, EnteredAt: clock.Never, TimerDue: clock.Never})
 	}
 	r.BladeHi = views.BladeID(len(m.blades))
+	wiring := make([][2][]port, len(def.Blades)) // by blade of the rack: its PDU outlets and TOR ports
 	cables := func(ports []inventory.Port, dev int32, pdu bool) []Cable {
 		kind := KindTOR
 		if pdu {
@@ -295,10 +302,11 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 			if p.Wired && p.Item.Type == inventory.HwBlade {
 				if b, ok := bladeByID[p.Item.ID]; ok {
 					c.Blade = b
+					w := &wiring[b-r.BladeLo]
 					if pdu {
-						m.blades[b].feeds = append(m.blades[b].feeds, port{dev, int32(i)})
+						w[0] = append(w[0], port{dev, int32(i)})
 					} else {
-						m.blades[b].links = append(m.blades[b].links, port{dev, int32(i)})
+						w[1] = append(w[1], port{dev, int32(i)})
 					}
 				}
 			}
@@ -320,6 +328,14 @@ func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inv
 		m.tors = append(m.tors, Device{Kind: KindTOR, Path: tp, Rack: ri, Def: DeviceDef{t.Index, t.Enabled, t.Condition}, EnteredAt: clock.Never, ports: cables(t.Ports, ti, false)})
 	}
 	r.TORHi = int32(len(m.tors))
+	for i, w := range wiring {
+		b := &m.blades[r.BladeLo+views.BladeID(i)]
+		b.feedLo = int32(len(m.wires))
+		m.wires = append(m.wires, w[0]...)
+		b.linkLo = int32(len(m.wires))
+		m.wires = append(m.wires, w[1]...)
+		b.linkHi = int32(len(m.wires))
+	}
 	m.racks = append(m.racks, r)
 }
 

@@ -231,7 +231,7 @@ func (m *Model) connectBlade(sp *trace.Span, b views.BladeID, on bool, guard clo
 func (m *Model) switchCabled(sp *trace.Span, b views.BladeID, k Kind, on bool, guard clock.Tick) (handled, changed bool, firstErr error) {
 	now := m.env.Now
 	devs := m.devices(k)
-	for _, f := range m.blades[b].cabled(k) {
+	for _, f := range m.cabled(b, k) {
 		d := &devs[f.dev]
 		if !d.Def.Enabled {
 			continue
@@ -272,7 +272,7 @@ func (m *Model) networkInput(b views.BladeID) bool { return m.inputFrom(b, KindT
 
 func (m *Model) inputFrom(b views.BladeID, k Kind) bool {
 	devs := m.devices(k)
-	for _, f := range m.blades[b].cabled(k) {
+	for _, f := range m.cabled(b, k) {
 		d := &devs[f.dev]
 		if d.Def.Enabled && d.passes() && d.ports[f.slot].carries() {
 			return true
@@ -339,7 +339,7 @@ func (m *Model) notifyFed(sp *trace.Span, pi int32) {
 // reach finds a working path through the network to a blade: an enabled,
 // working TOR whose port to the blade carries. It returns the TOR's index.
 func (m *Model) reach(b views.BladeID) (int32, bool) {
-	for _, l := range m.blades[b].links {
+	for _, l := range m.cabled(b, KindTOR) {
 		t := &m.tors[l.dev]
 		if t.Def.Enabled && t.State == DeviceWorking && t.ports[l.slot].carries() {
 			return l.dev, true

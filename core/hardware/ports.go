@@ -62,10 +62,10 @@ func (m *Model) PortSlot(dev Ref, port int64) (PortRef, bool) {
 // BladeCables are the PDU outlets and TOR ports cabled to a blade, from
 // the inventory's cabling.
 func (m *Model) BladeCables(b views.BladeID) (power, network []PortRef) {
-	for _, f := range m.blades[b].feeds {
+	for _, f := range m.cabled(b, KindPDU) {
 		power = append(power, PortRef{Ref{KindPDU, f.dev}, f.slot})
 	}
-	for _, l := range m.blades[b].links {
+	for _, l := range m.cabled(b, KindTOR) {
 		network = append(network, PortRef{Ref{KindTOR, l.dev}, l.slot})
 	}
 	return power, network
