@@ -102,7 +102,7 @@ type bladeState struct {
 	arch  int32
 	sched bool
 	why   string // why not schedulable
-	cap   vec
+	cap   *vec   // shared by the blades of the same capacity: read it only
 	used  vec
 	acc   []accSlot // sorted by id
 	keys  []Key     // sorted
@@ -266,6 +266,7 @@ func NewCluster(blades []Blade) *Cluster {
 	for d := range domainCount {
 		c.domOf[d] = make([]int32, len(blades))
 	}
+	caps := map[vec]*vec{} // a few capacities for many blades
 	for i := range blades {
 		b := &blades[i]
 		k, _ := slices.BinarySearchFunc(racks, rackID{b.Region, b.Zone, b.Rack}, cmpRack)
@@ -275,9 +276,13 @@ func NewCluster(blades []Blade) *Cluster {
 		capCores := min(max(b.Capacity.Cores, 0), quantityMax/int64(Core))
 		bs := &c.blades[i]
 		bs.path, bs.why = b.Path, notMarked
-		bs.cap = vec{capCores * int64(Core), b.Capacity.MemoryMB, b.Capacity.DiskGB, b.Capacity.NetworkMbps}
-		for k := range bs.cap {
-			bs.cap[k] = min(max(bs.cap[k], 0), quantityMax)
+		capacity := vec{capCores * int64(Core), b.Capacity.MemoryMB, b.Capacity.DiskGB, b.Capacity.NetworkMbps}
+		for k := range capacity {
+			capacity[k] = min(max(capacity[k], 0), quantityMax)
+		}
+		if bs.cap = caps[capacity]; bs.cap == nil {
+			bs.cap = &capacity
+			caps[capacity] = bs.cap
 		}
 		bs.arch = intern(c.arch, b.Capacity.Arch)
 		for _, a := range b.Capacity.Accelerators {
