@@ -177,13 +177,13 @@ type Instance struct {
 	Workload uint32
 	Index    uint32 // in its workload's definition
 	State    State
+	waiting  bool          // beside State, in a word they share with Blade
 	Blade    views.BladeID // where it is held (-1: nowhere)
 	Why      sched.Reason  // the last placement decision, or why it waits
 	Since    clock.Tick
 	Moves    int64 // times it was restarted elsewhere
 	serial   uint64
 	ticket   uint64 // which waiting entry is its own: bumped each time it starts to wait
-	waiting  bool
 }
 
 // InstanceID is an instance's slot in the manager's list (Instances):
