@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -51,7 +52,7 @@ type Controller struct {
 	frameCost  float64                  // ms the last frame's simulation work took
 	zone       string                   // region/zone shown
 	snapEvery  clock.Tick               // snapshot interval (0: the default)
-	snaps      []Snapshot               // snapshots of this run, oldest first
+	snaps      []storage.Snapshot       // snapshots of this run, oldest first
 	future     []scenario.Timed         // commands after now kept from before a time travel
 	reached    clock.Tick               // the furthest tick run
 	savedID    string                   // the library entry this session came from
@@ -121,7 +122,7 @@ func (c *Controller) Unsaved() bool {
 // (a saved session, a library entry): nothing else of the page's previous
 // session.
 type sessionFrom struct {
-	snaps    []Snapshot
+	snaps    []storage.Snapshot
 	future   []scenario.Timed
 	reached  clock.Tick
 	savedID  string

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -29,7 +30,7 @@ type LibraryPanel struct {
 	L    uint64 // the shell's library version: bumped by storage callbacks (done)
 	K    uint64 // bumped when the page filed a session in the library (Shell.keep): read the list again
 
-	list     []SavedScenario
+	list     []storage.SavedScenario
 	bad      []string
 	loaded   bool   // the list has been read once
 	loadedK  uint64 // the K the list was read for
@@ -62,7 +63,7 @@ func (p *LibraryPanel) done() {
 	}
 }
 
-func (p *LibraryPanel) storage() Storage {
+func (p *LibraryPanel) storage() storage.Storage {
 	if p.S == nil || p.S.store == nil {
 		return nil
 	}
@@ -196,7 +197,7 @@ func (p *LibraryPanel) onSave(ctx app.Context, e app.Event) {
 		return
 	}
 	name := p.saveName()
-	rec := SavedScenario{ID: newID(), Name: name, Scenario: data}
+	rec := storage.SavedScenario{ID: newID(), Name: name, Scenario: data}
 	if s, ok := p.find(p.C.savedID); ok && s.Name == name {
 		rec.ID, rec.Rev = s.ID, p.C.savedRev
 	}
@@ -216,33 +217,33 @@ func (p *LibraryPanel) saveName() string {
 }
 
 // find is the library entry id as last read or written here.
-func (p *LibraryPanel) find(id string) (SavedScenario, bool) {
+func (p *LibraryPanel) find(id string) (storage.SavedScenario, bool) {
 	if id == "" {
-		return SavedScenario{}, false
+		return storage.SavedScenario{}, false
 	}
 	for _, s := range p.list {
 		if s.ID == id {
 			return s, true
 		}
 	}
-	return SavedScenario{}, false
+	return storage.SavedScenario{}, false
 }
 
 // remember puts a record just written into the list, so that the rows act
 // on it before the list is read again.
-func (p *LibraryPanel) remember(s SavedScenario) {
-	i := slices.IndexFunc(p.list, func(x SavedScenario) bool { return x.ID == s.ID })
+func (p *LibraryPanel) remember(s storage.SavedScenario) {
+	i := slices.IndexFunc(p.list, func(x storage.SavedScenario) bool { return x.ID == s.ID })
 	if i < 0 {
 		p.list = append(p.list, s)
 	} else {
 		p.list[i] = s
 	}
-	SortSaved(p.list)
+	storage.SortSaved(p.list)
 }
 
 // put writes rec; session says it is the running session being saved,
 // which from then on belongs to it.
-func (p *LibraryPanel) put(ctx app.Context, rec SavedScenario, session bool, ok string) {
+func (p *LibraryPanel) put(ctx app.Context, rec storage.SavedScenario, session bool, ok string) {
 	st := p.storage()
 	c := p.C
 	ctx = p.lasting(ctx)
@@ -307,7 +308,7 @@ func (p *LibraryPanel) duplicate(ctx app.Context, id string) {
 		p.missing()
 		return
 	}
-	d := SavedScenario{ID: newID(), Name: s.Name + " (copy)", Scenario: s.Scenario}
+	d := storage.SavedScenario{ID: newID(), Name: s.Name + " (copy)", Scenario: s.Scenario}
 	p.put(ctx, d, false, "Duplicated as “"+d.Name+"”.")
 }
 
@@ -331,7 +332,7 @@ func (p *LibraryPanel) doDelete(ctx app.Context, id string) {
 				p.msg = "Not deleted: " + err.Error()
 			} else {
 				p.msg = "Deleted “" + s.Name + "”."
-				p.list = slices.DeleteFunc(p.list, func(x SavedScenario) bool { return x.ID == s.ID })
+				p.list = slices.DeleteFunc(p.list, func(x storage.SavedScenario) bool { return x.ID == s.ID })
 			}
 			p.refresh(ctx)
 		})
@@ -367,10 +368,10 @@ func (p *LibraryPanel) open(ctx app.Context, id string) {
 }
 
 // openSaved makes s the session, at the tick it was saved.
-func (p *LibraryPanel) openSaved(s SavedScenario) {
+func (p *LibraryPanel) openSaved(s storage.SavedScenario) {
 	sc, err := scenario.Parse(s.Name, s.Scenario)
 	if err == nil {
-		err = p.C.Resume(&Session{Scenario: s.Scenario, Now: -1, SavedID: s.ID, SavedRev: s.Rev})
+		err = p.C.Resume(&storage.Session{Scenario: s.Scenario, Now: -1, SavedID: s.ID, SavedRev: s.Rev})
 	}
 	if err != nil {
 		p.C.SetErr("“" + s.Name + "” could not be opened: " + err.Error())
@@ -410,7 +411,7 @@ func (p *LibraryPanel) onExport(ctx app.Context, e app.Event) {
 // parse, or nothing is imported. The file is read strictly (core/strictjson),
 // and an error in one of its scenarios is located in the file:
 // "lib.json:12:5: scenarios[1].scenario.seed: repeats the key of line 11, column 5".
-func ParseLibrary(name string, data []byte) ([]SavedScenario, error) {
+func ParseLibrary(name string, data []byte) ([]storage.SavedScenario, error) {
 	var f libraryFile
 	if err := strictjson.Decode(name, data, &f); err != nil {
 		return nil, err
@@ -418,7 +419,7 @@ func ParseLibrary(name string, data []byte) ([]SavedScenario, error) {
 	if f.Format != 1 {
 		return nil, strictjson.PlaceAt(name, data, "format", fmt.Sprintf("library format %d is not one this build reads (1)", f.Format), nil)
 	}
-	var out []SavedScenario
+	var out []storage.SavedScenario
 	for i, it := range f.Scenarios {
 		sc, err := scenario.Parse(name, it.Scenario)
 		if err != nil {
@@ -431,7 +432,7 @@ func ParseLibrary(name string, data []byte) ([]SavedScenario, error) {
 			return nil, err
 		}
 		canon, _ := scenario.Marshal(sc)
-		out = append(out, SavedScenario{ID: newID(), Name: it.Name, Scenario: canon})
+		out = append(out, storage.SavedScenario{ID: newID(), Name: it.Name, Scenario: canon})
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -51,19 +50,4 @@ func TestLibraryFileLocatesErrorsInItsScenarios(t *testing.T) {
 	lines := strings.Split(string(file), "\n")
 	require.Equal(t, `        "seed": 1,`, lines[235])
 	require.Equal(t, `        "seed": 7,`, lines[236])
-}
-
-func TestMemoryConflicts(t *testing.T) {
-	m := NewMemory(func() int64 { return 7 })
-	ctx := context.Background()
-	a, err := m.PutScenario(ctx, SavedScenario{ID: "x", Name: "x", Scenario: []byte("{}")})
-	require.NoError(t, err)
-	assert.Equal(t, int64(1), a.Rev)
-	_, err = m.PutScenario(ctx, SavedScenario{ID: "x", Name: "x", Rev: 0})
-	assert.ErrorIs(t, err, ErrConflict)
-	_, err = m.PutScenario(ctx, a)
-	require.NoError(t, err)
-	_, err = m.PutScenario(ctx, a)
-	assert.ErrorIs(t, err, ErrConflict, "a second write from the same read loses")
-	assert.ErrorIs(t, m.DeleteScenario(ctx, "nope"), ErrNotFound)
 }

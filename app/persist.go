@@ -8,19 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// OpenStorage opens the browser's storage; the wasm entry point sets it to
-// IndexedDB. When it is nil or fails, the page runs in memory and says so.
-var OpenStorage func(ctx context.Context) (Storage, error)
-
 // storageState is what the page knows about its storage.
 type storageState struct {
-	st        Storage
+	st        storage.Storage
 	note      string // shown to the user: "runs in memory", "closed", ...
 	writing   bool   // a write is in flight (writes are serialised)
 	lastVer   uint64 // the controller's version last saved
@@ -38,12 +35,12 @@ const autosaveEvery = 1500 * time.Millisecond
 // session. It runs in a goroutine (storage calls block); changes to the
 // page go through ctx.Dispatch.
 func (s *Shell) openSession(ctx app.Context) {
-	var st Storage
+	var st storage.Storage
 	note := ""
-	if OpenStorage != nil {
+	if s.opts.OpenStorage != nil {
 		var err error
 		octx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a blocked open falls back to memory
-		st, err = OpenStorage(octx)
+		st, err = s.opts.OpenStorage(octx)
 		cancel()
 		if err != nil {
 			note = "Browser storage is unavailable (" + err.Error() + "): the app runs in memory, and nothing is kept after a reload."
@@ -53,16 +50,16 @@ func (s *Shell) openSession(ctx app.Context) {
 		note = "Browser storage is unavailable: the app runs in memory, and nothing is kept after a reload."
 	}
 	if st == nil {
-		st = NewMemory(func() int64 { return time.Now().UnixMilli() })
+		st = storage.NewMemory(func() int64 { return time.Now().UnixMilli() })
 	}
 	persistStorage()
-	var sess *Session
+	var sess *storage.Session
 	var sessErr error
 	aside := "" // what became of a saved session that could not be read
 	blocked := false
 	if st.Kind() != "memory" {
 		sess, sessErr = st.Session(context.Background())
-		if sessErr != nil && !errors.Is(sessErr, ErrClosed) {
+		if sessErr != nil && !errors.Is(sessErr, storage.ErrClosed) {
 			// Never write over what could not be read: move it aside first.
 			key, err := st.SetSessionAside(context.Background())
 			switch {
@@ -155,7 +152,7 @@ func (s *Shell) openSession(ctx app.Context) {
 // its commands instead), or not at all (its scenario cannot be read, or
 // replaying it fails or panics), is set aside in storage before anything
 // is saved, and the page says so; it never shows the crash screen for it.
-func (s *Shell) resumeSaved(ctx app.Context, sess *Session) {
+func (s *Shell) resumeSaved(ctx app.Context, sess *storage.Session) {
 	skipped, err := s.c.resumeSafely(sess)
 	if err == nil && len(skipped) == 0 {
 		return
@@ -327,7 +324,7 @@ func (s *Shell) keep(data []byte, why string, done func(ctx app.Context, keptAs 
 	}
 	st := s.store.st
 	ctx.Async(func() {
-		_, err := st.PutScenario(context.Background(), SavedScenario{ID: newID(), Name: name, Scenario: data})
+		_, err := st.PutScenario(context.Background(), storage.SavedScenario{ID: newID(), Name: name, Scenario: data})
 		ctx.Dispatch(func(ctx app.Context) {
 			if err == nil {
 				s.kept++ // the library panel, if shown, reads the list again
@@ -409,14 +406,14 @@ func (s *Shell) autosave(ctx app.Context) {
 				if strings.HasPrefix(ss.note, "Not saved") {
 					ss.note = ""
 				}
-			case errors.Is(err, ErrConflict), errors.Is(err, ErrUnreadable):
+			case errors.Is(err, storage.ErrConflict), errors.Is(err, storage.ErrUnreadable):
 				ss.blocked = true
 				ss.note = "Not saved: another tab has saved its session since this one opened it, so this tab no longer saves (it would write over that work). " +
 					"Save this run to the library to keep it, or reload to continue the other tab's session."
-				if errors.Is(err, ErrUnreadable) {
+				if errors.Is(err, storage.ErrUnreadable) {
 					ss.note = "Not saved: the session in storage cannot be read, so this tab does not write over it. Save this run to the library to keep it."
 				}
-			case errors.Is(err, ErrQuota):
+			case errors.Is(err, storage.ErrQuota):
 				ss.failedVer = ver
 				ss.note = "Not saved: the browser's storage for this site is full. Nothing was half-written; free space by deleting saved scenarios, or export your work. Saving is tried again at the next change."
 			default:
@@ -472,25 +469,23 @@ func (c *Controller) scenarioJSON() ([]byte, error) { return scenario.Marshal(c.
 // runJSON is the canonical form of the run as far as it went (RunScenario).
 func (c *Controller) runJSON() ([]byte, error) { return scenario.Marshal(c.RunScenario()) }
 
-// closedStorage is signalled when another tab or the browser closed the
-// storage; the page then asks for a reload.
-var closedStorage <-chan struct{}
-
-// WatchClosed hands the page the storage's closed signal.
-func WatchClosed(ch <-chan struct{}) { closedStorage = ch }
-
-// watchClosed tells the user to reload once the storage is closed.
+// watchClosed tells the user to reload once the storage is closed under
+// the page (storage.Storage.Closed).
 func (s *Shell) watchClosed(ctx app.Context) {
-	ch := closedStorage
+	ch := s.store.st.Closed()
 	if ch == nil {
 		return
 	}
 	ctx.Async(func() {
-		<-ch
+		select {
+		case <-ch:
+		case <-ctx.Done(): // the page is gone
+			return
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			if s.store != nil {
 				s.store.note = "The browser storage was closed by another tab (probably a newer version of the app). Reload this page to keep saving; until then nothing more is saved."
-				s.store.st = NewMemory(func() int64 { return 0 })
+				s.store.st = storage.NewMemory(func() int64 { return 0 })
 			}
 		})
 	})

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -25,7 +26,7 @@ type tab struct {
 
 func (t *tab) OnPreRender(ctx app.Context) { t.ctx = ctx }
 
-func newTab(t *testing.T, st Storage, builtin string) *tab {
+func newTab(t *testing.T, st storage.Storage, builtin string) *tab {
 	t.Helper()
 	tb := &tab{e: app.NewTestEngine()}
 	tb.c = newC(t, builtin)
@@ -39,7 +40,7 @@ func newTab(t *testing.T, st Storage, builtin string) *tab {
 
 // durable is Memory standing in for the browser's storage: the page saves
 // to it (it does not save to memory, which a reload loses anyway).
-type durable struct{ *Memory }
+type durable struct{ *storage.Memory }
 
 func (durable) Kind() string { return "test storage" }
 
@@ -54,7 +55,7 @@ func (tb *tab) save() {
 // built on the revision it read, is refused, and it says so and stops
 // saving instead of silently overwriting (or being overwritten).
 func TestTwoTabsNeverOverwriteEachOther(t *testing.T) {
-	mem := NewMemory(func() int64 { return 1 })
+	mem := storage.NewMemory(func() int64 { return 1 })
 	a, b := newTab(t, durable{mem}, "standard"), newTab(t, durable{mem}, "blade-failure")
 	runToTick(t, a.c, 50)
 	a.save()
@@ -82,7 +83,7 @@ type failing struct {
 	failures int
 }
 
-func (f *failing) PutSession(ctx context.Context, s *Session) (int64, error) {
+func (f *failing) PutSession(ctx context.Context, s *storage.Session) (int64, error) {
 	if f.failures > 0 {
 		f.failures--
 		return 0, errors.New("the disk is on fire")
@@ -93,7 +94,7 @@ func (f *failing) PutSession(ctx context.Context, s *Session) (int64, error) {
 // A failed autosave says "not saved" (not "saved") and is tried again at
 // the next change.
 func TestAFailedAutosaveSaysNotSavedAndRetries(t *testing.T) {
-	st := &failing{durable: durable{NewMemory(func() int64 { return 1 })}, failures: 1}
+	st := &failing{durable: durable{storage.NewMemory(func() int64 { return 1 })}, failures: 1}
 	tb := newTab(t, st, "standard")
 	runToTick(t, tb.c, 10)
 	tb.save()
@@ -122,7 +123,7 @@ func TestADamagedSnapshotIsReplayedAndSetAside(t *testing.T) {
 	require.NotEmpty(t, sess.Snapshots)
 	newest := &sess.Snapshots[len(sess.Snapshots)-1]
 	newest.Data[len(newest.Data)/2] ^= 0x10 // one bit flipped
-	mem := NewMemory(func() int64 { return 7 })
+	mem := storage.NewMemory(func() int64 { return 7 })
 	_, err = mem.PutSession(context.Background(), sess)
 	require.NoError(t, err)
 
@@ -146,8 +147,8 @@ func TestADamagedSnapshotIsReplayedAndSetAside(t *testing.T) {
 // a newer format) is set aside, never written over; the page stays on the
 // default scenario and says so.
 func TestASessionThatCannotResumeIsSetAside(t *testing.T) {
-	mem := NewMemory(func() int64 { return 9 })
-	_, err := mem.PutSession(context.Background(), &Session{Scenario: []byte(`{"format": 99, "name": "from the future"}`), Now: -1})
+	mem := storage.NewMemory(func() int64 { return 9 })
+	_, err := mem.PutSession(context.Background(), &storage.Session{Scenario: []byte(`{"format": 99, "name": "from the future"}`), Now: -1})
 	require.NoError(t, err)
 	tb := newTab(t, durable{mem}, "standard")
 	stored, err := mem.Session(context.Background())
@@ -188,7 +189,7 @@ func TestAReloadKeepsTheFutureAfterATravelBack(t *testing.T) {
 // the library first, as a link does; a session the library holds as it is,
 // or one with nothing done, is not copied.
 func TestReplacingASessionKeepsItsUnsavedWork(t *testing.T) {
-	mem := NewMemory(func() int64 { return 1 })
+	mem := storage.NewMemory(func() int64 { return 1 })
 	tb := newTab(t, durable{mem}, "standard")
 	replaced := 0
 	replace := func() {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
@@ -29,7 +30,7 @@ type replay struct {
 // to no sink while it replays: the page reads the kept trace when it
 // installs the world (afterRebuild), so a replay aside never touches the
 // page's log.
-func startReplay(sc *scenario.Scenario, snaps []Snapshot, cmds []scenario.Timed, t clock.Tick) (*replay, error) {
+func startReplay(sc *scenario.Scenario, snaps []storage.Snapshot, cmds []scenario.Timed, t clock.Tick) (*replay, error) {
 	base := sc.Clone()
 	base.Commands, base.At = nil, 0
 	r := &replay{target: t, chunk: 1}

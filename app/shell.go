@@ -17,6 +17,7 @@ type Shell struct {
 	// mounted is set once the wasm app has taken over the server-rendered
 	// page; tests wait on its data-ready attribute.
 	mounted bool
+	opts    Options     // from Routes: how to open the storage
 	ctx     app.Context // the shell's own: its element lives as long as the page
 	c       *Controller
 	tab     string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
@@ -46,7 +47,7 @@ func (c *Controller) SetSnapshotEvery(n clock.Tick) error {
 }
 
 // Snapshots are the snapshots kept, oldest first.
-func (c *Controller) Snapshots() []Snapshot { return c.snaps }
+func (c *Controller) Snapshots() []storage.Snapshot { return c.snaps }
 
 // Future are the commands after the current tick kept from before a
 // time travel; they are re-applied as time reaches them.
@@ -77,7 +78,7 @@ func (c *Controller) maybeSnapshot() {
 	if last >= 0 && now < last+c.SnapshotEvery() || now == last {
 		return
 	}
-	c.snaps = append(c.snaps, Snapshot{Tick: int64(now), Data: c.world.Snapshot()})
+	c.snaps = append(c.snaps, storage.Snapshot{Tick: int64(now), Data: c.world.Snapshot()})
 	if len(c.snaps) > KeepSnapshots {
 		c.snaps = slices.Delete(c.snaps, 0, len(c.snaps)-KeepSnapshots)
 	}
@@ -107,7 +108,7 @@ func (c *Controller) dropFuture() {
 	now := c.world.Now()
 	c.future = nil
 	c.reached = now
-	c.snaps = slices.DeleteFunc(c.snaps, func(s Snapshot) bool { return clock.Tick(s.Tick) > now })
+	c.snaps = slices.DeleteFunc(c.snaps, func(s storage.Snapshot) bool { return clock.Tick(s.Tick) > now })
 }
 
 // TravelTo moves the simulation to tick t, back or forward.
@@ -136,7 +137,7 @@ func (c *Controller) TravelTo(t clock.Tick) error {
 // of cmds up to t, at once; it returns the later ones, the future. It
 // touches nothing of the page: the world feeds the log once installed
 // (afterRebuild).
-func (c *Controller) rebuild(sc *scenario.Scenario, snaps []Snapshot, cmds []scenario.Timed, t clock.Tick) (*sim.World, []scenario.Timed, error) {
+func (c *Controller) rebuild(sc *scenario.Scenario, snaps []storage.Snapshot, cmds []scenario.Timed, t clock.Tick) (*sim.World, []scenario.Timed, error) {
 	r, err := startReplay(sc, snaps, cmds, t)
 	if err != nil {
 		return nil, nil, err
@@ -197,14 +198,14 @@ func (c *Controller) afterRebuild(w *sim.World) {
 // its latest snapshot that restores, with the same state and trace hash as
 // when it was saved, and the future it kept after a travel back. On error
 // nothing changes.
-func (c *Controller) Resume(s *Session) error {
+func (c *Controller) Resume(s *storage.Session) error {
 	_, err := c.resume(s)
 	return err
 }
 
 // resume is Resume, and says which snapshots it passed over (damaged, or
 // not of this run) and replayed instead.
-func (c *Controller) resume(s *Session) (skipped []error, err error) {
+func (c *Controller) resume(s *storage.Session) (skipped []error, err error) {
 	sc, err := scenario.Parse("session", s.Scenario)
 	if err != nil {
 		return nil, err
@@ -221,7 +222,7 @@ func (c *Controller) resume(s *Session) (skipped []error, err error) {
 	if err != nil {
 		return r.skipped, err
 	}
-	var snaps []Snapshot
+	var snaps []storage.Snapshot
 	if len(r.skipped) == 0 {
 		snaps = s.Snapshots
 	}
@@ -232,7 +233,7 @@ func (c *Controller) resume(s *Session) (skipped []error, err error) {
 // resumeSafely is resume that turns a panic (a bug, met with data no check
 // refused) into an error, so that a saved session can never crash the page
 // on every load.
-func (c *Controller) resumeSafely(s *Session) (skipped []error, err error) {
+func (c *Controller) resumeSafely(s *storage.Session) (skipped []error, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			skipped, err = nil, fmt.Errorf("replaying it failed (%v)", p)
@@ -244,13 +245,13 @@ func (c *Controller) resumeSafely(s *Session) (skipped []error, err error) {
 // Session is what autosave writes: the run as far as it went (with the
 // future kept after a travel back, so a reload keeps it), the tick it is
 // at, and the snapshots up to that tick.
-func (c *Controller) Session() (*Session, error) {
+func (c *Controller) Session() (*storage.Session, error) {
 	data, err := scenario.Marshal(c.RunScenario())
 	if err != nil {
 		return nil, err
 	}
 	now := c.world.Now()
-	var snaps []Snapshot
+	var snaps []storage.Snapshot
 	for _, s := range c.snaps {
 		if clock.Tick(s.Tick) <= now {
 			snaps = append(snaps, s)
@@ -259,5 +260,5 @@ func (c *Controller) Session() (*Session, error) {
 	if len(snaps) > SessionSnapshots {
 		snaps = snaps[len(snaps)-SessionSnapshots:]
 	}
-	return &Session{Scenario: data, Now: int64(now), Snapshots: snaps, SavedID: c.savedID, SavedRev: c.savedRev}, nil
+	return &storage.Session{Scenario: data, Now: int64(now), Snapshots: snaps, SavedID: c.savedID, SavedRev: c.savedRev}, nil
 }

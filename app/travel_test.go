@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -61,7 +62,7 @@ func TestSessionResumes(t *testing.T) {
 	want := c.World().Status().Hash
 	sess, err := c.Session()
 	require.NoError(t, err)
-	mem := NewMemory(func() int64 { return 1 })
+	mem := storage.NewMemory(func() int64 { return 1 })
 	_, err = mem.PutSession(context.Background(), sess)
 	require.NoError(t, err)
 
@@ -79,7 +80,7 @@ func TestSessionResumes(t *testing.T) {
 	// A snapshot that does not restore (damaged, or from an older engine)
 	// is passed over: the scenario and its commands replay to the same run.
 	damaged := *got
-	damaged.Snapshots = []Snapshot{{Tick: 200, Data: []byte("garbage")}}
+	damaged.Snapshots = []storage.Snapshot{{Tick: 200, Data: []byte("garbage")}}
 	e := newC(t, "standard")
 	require.NoError(t, e.Resume(&damaged))
 	assert.Equal(t, want, e.World().Status().Hash)

@@ -1,6 +1,7 @@
 // Command wasm is the browser entry point of CloudChamber: built with
-// GOOS=js GOARCH=wasm into web/app.wasm, it registers the routes and hands the
-// page to go-app. Natively it registers the routes and returns.
+// GOOS=js GOARCH=wasm into web/app.wasm, it registers the routes, with the
+// IndexedDB storage (wasm/idb), and hands the page to go-app. Natively it
+// registers the routes and returns.
 package main
 
 import (
@@ -11,7 +12,7 @@ import (
 )
 
 func main() {
-	ccapp.Routes()
+	ccapp.Routes(ccapp.Options{OpenStorage: openStorage})
 	if app.IsServer {
 		return
 	}

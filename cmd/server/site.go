@@ -64,7 +64,7 @@ func newSite(dir string) (*site, error) {
 	if wasmSize < 0 {
 		return nil, fmt.Errorf("web directory %q: app.wasm is not a regular file", dir)
 	}
-	ccapp.Routes()
+	ccapp.Routes(ccapp.Options{}) // the server only pre-renders: the page opens its storage in the browser
 	h := &app.Handler{
 		Name:        "CloudChamber",
 		ShortName:   "CloudChamber",

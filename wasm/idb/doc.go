@@ -1,7 +1,7 @@
 // Package idb keeps the scenario library and the autosaved session in the
-// browser's IndexedDB: it is the app.Storage the page uses when Available
+// browser's IndexedDB: it is the storage.Storage the page uses when Available
 // reports that the browser has IndexedDB (otherwise the page uses
-// app.Memory, and says that nothing survives a reload).
+// storage.Memory, and says that nothing survives a reload).
 //
 // Everything but this comment is built only for js/wasm.
 //
@@ -17,7 +17,7 @@
 // Writes go one at a time per Store (TOOLCHAIN P9), each in one
 // transaction: a write lands whole or not at all. PutScenario reads the
 // stored revision and writes in the same readwrite transaction, so two tabs
-// saving the same scenario cannot both win: the second gets app.ErrConflict.
+// saving the same scenario cannot both win: the second gets storage.ErrConflict.
 //
 // # Records
 //
@@ -42,5 +42,5 @@
 // When another tab opens the database at a newer version (or deletes it),
 // or the browser closes it (site data cleared), the Store closes its
 // connection, Closed is closed, and every later call returns an error
-// wrapping app.ErrClosed: the page should ask the user to reload.
+// wrapping storage.ErrClosed: the page should ask the user to reload.
 package idb

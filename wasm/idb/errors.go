@@ -8,22 +8,22 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/cloudchamber/cloudchamber/app"
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	indexeddb "github.com/hack-pad/go-indexeddb/idb"
 )
 
 // storageError maps an IndexedDB failure onto the app's errors: a full
-// quota wraps app.ErrQuota, a connection that is closing or closed wraps
-// app.ErrClosed, and anything else comes back as is. err is a DOMException
+// quota wraps storage.ErrQuota, a connection that is closing or closed wraps
+// storage.ErrClosed, and anything else comes back as is. err is a DOMException
 // as go-indexeddb returns it, or a js.Error holding one.
 func storageError(err error) error {
 	switch {
 	case err == nil:
 		return nil
 	case domName(err) == "QuotaExceededError":
-		return fmt.Errorf("%w (%s)", app.ErrQuota, domDetail(err))
+		return fmt.Errorf("%w (%s)", storage.ErrQuota, domDetail(err))
 	case isClosing(err):
-		return fmt.Errorf("%s: %w", domDetail(err), app.ErrClosed)
+		return fmt.Errorf("%s: %w", domDetail(err), storage.ErrClosed)
 	}
 	return err
 }

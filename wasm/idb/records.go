@@ -9,7 +9,7 @@ import (
 	"strings"
 	"syscall/js"
 
-	"github.com/cloudchamber/cloudchamber/app"
+	"github.com/cloudchamber/cloudchamber/app/storage"
 )
 
 // formatVersion is the "v" of the records this code writes. To change a
@@ -49,7 +49,7 @@ func (e *RecordError) Error() string {
 
 func (e *RecordError) Unwrap() error { return e.Err }
 
-func encodeScenario(s app.SavedScenario) js.Value {
+func encodeScenario(s storage.SavedScenario) js.Value {
 	rec := jsObject.New()
 	rec.Set("v", formatVersion)
 	rec.Set("id", s.ID)
@@ -62,7 +62,7 @@ func encodeScenario(s app.SavedScenario) js.Value {
 
 // decodeScenario reads a scenario record of any format version this code
 // knows, and refuses newer ones.
-func decodeScenario(rec js.Value) (s app.SavedScenario, err error) {
+func decodeScenario(rec js.Value) (s storage.SavedScenario, err error) {
 	defer recoverJS(&err)
 	v, err := formatOf(rec)
 	if err != nil {
@@ -72,7 +72,7 @@ func decodeScenario(rec js.Value) (s app.SavedScenario, err error) {
 	case 1, 2:
 		f := fields{obj: rec}
 		f.only("v", "id", "name", "modified", "rev", "scenario")
-		s = app.SavedScenario{
+		s = storage.SavedScenario{
 			ID:       f.str("id"),
 			Name:     f.str("name"),
 			Modified: f.int("modified"),
@@ -84,7 +84,7 @@ func decodeScenario(rec js.Value) (s app.SavedScenario, err error) {
 	panic(fmt.Sprintf("idb: formatOf let format version %d through", v))
 }
 
-func encodeSession(s *app.Session) (js.Value, error) {
+func encodeSession(s *storage.Session) (js.Value, error) {
 	if err := checkSafe("savedRev", s.SavedRev); err != nil {
 		return js.Value{}, err
 	}
@@ -117,7 +117,7 @@ func encodeSession(s *app.Session) (js.Value, error) {
 
 // decodeSession reads a session record of any format version this code
 // knows, and refuses newer ones.
-func decodeSession(rec js.Value) (s app.Session, err error) {
+func decodeSession(rec js.Value) (s storage.Session, err error) {
 	defer recoverJS(&err)
 	v, err := formatOf(rec)
 	if err != nil {
@@ -126,7 +126,7 @@ func decodeSession(rec js.Value) (s app.Session, err error) {
 	switch v {
 	case 1, 2:
 		f := fields{obj: rec}
-		s = app.Session{Now: -1} // v1: at the scenario's own tick, revision 0
+		s = storage.Session{Now: -1} // v1: at the scenario's own tick, revision 0
 		if v == 1 {
 			f.only("v", "scenario", "snapshots", "savedID", "savedRev")
 		} else {
@@ -142,7 +142,7 @@ func decodeSession(rec js.Value) (s app.Session, err error) {
 				g.err = fmt.Errorf("snapshots[%d] is %s, want an object", i, typeName(o))
 			}
 			g.only("tick", "data")
-			sn := app.Snapshot{Tick: g.int("tick"), Data: g.bytes("data")}
+			sn := storage.Snapshot{Tick: g.int("tick"), Data: g.bytes("data")}
 			if f.err = g.err; f.err != nil {
 				break
 			}

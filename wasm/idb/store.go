@@ -10,7 +10,7 @@ import (
 	"sync"
 	"syscall/js"
 
-	"github.com/cloudchamber/cloudchamber/app"
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	indexeddb "github.com/hack-pad/go-indexeddb/idb"
 )
 
@@ -21,9 +21,9 @@ const (
 	sessionKey     = "current"
 )
 
-var _ app.Storage = (*Store)(nil)
+var _ storage.Storage = (*Store)(nil)
 
-// Store is app.Storage on one IndexedDB connection. Its methods block: call
+// Store is storage.Storage on one IndexedDB connection. Its methods block: call
 // them from a goroutine, never from a JS callback (see the package comment).
 type Store struct {
 	name  string
@@ -33,7 +33,7 @@ type Store struct {
 
 	closeOnce sync.Once
 	closed    chan struct{}
-	closeErr  error      // why, wrapping app.ErrClosed; set before closed is closed
+	closeErr  error      // why, wrapping storage.ErrClosed; set before closed is closed
 	listeners []listener // removed once closed
 }
 
@@ -43,7 +43,7 @@ type listener struct {
 }
 
 // Available reports whether this browser has IndexedDB. When it does not
-// (or Open fails), the page uses app.Memory and says so.
+// (or Open fails), the page uses storage.Memory and says so.
 func Available() (ok bool) {
 	defer func() {
 		if recover() != nil { // a sandboxed frame throws on the mere access
@@ -56,7 +56,7 @@ func Available() (ok bool) {
 // Open opens the database name, creating it or its missing object stores.
 // ctx bounds the wait (another tab can hold up an upgrade). A database that
 // a newer version of the app has upgraded gives an error wrapping
-// app.ErrClosed: reloading the page fetches that version.
+// storage.ErrClosed: reloading the page fetches that version.
 func Open(ctx context.Context, name string) (*Store, error) {
 	if !Available() {
 		return nil, fmt.Errorf("IndexedDB %q: this browser has no IndexedDB", name)
@@ -108,7 +108,7 @@ func upgrade(db *indexeddb.Database, oldVersion, newVersion uint) error {
 
 func openError(name string, err error) error {
 	if domName(err) == "VersionError" {
-		return fmt.Errorf("IndexedDB %q was upgraded by a newer version of the app (%s): %w", name, domDetail(err), app.ErrClosed)
+		return fmt.Errorf("IndexedDB %q was upgraded by a newer version of the app (%s): %w", name, domDetail(err), storage.ErrClosed)
 	}
 	return fmt.Errorf("IndexedDB %q: opening: %w", name, storageError(err))
 }
@@ -132,7 +132,7 @@ func closeWhenOpened(req *indexeddb.OpenDBRequest) {
 // fires event.
 func (s *Store) listen(event, why string) {
 	f := js.FuncOf(func(js.Value, []js.Value) any {
-		s.markClosed(fmt.Errorf("IndexedDB %q: %s: %w", s.name, why, app.ErrClosed))
+		s.markClosed(fmt.Errorf("IndexedDB %q: %s: %w", s.name, why, storage.ErrClosed))
 		return nil
 	})
 	s.raw.Call("addEventListener", event, f)
@@ -156,9 +156,9 @@ func (s *Store) markClosed(err error) {
 }
 
 // Close closes the connection: later calls return an error wrapping
-// app.ErrClosed, and Closed is closed. A transaction under way finishes.
+// storage.ErrClosed, and Closed is closed. A transaction under way finishes.
 func (s *Store) Close() {
-	s.markClosed(fmt.Errorf("IndexedDB %q: closed by this page: %w", s.name, app.ErrClosed))
+	s.markClosed(fmt.Errorf("IndexedDB %q: closed by this page: %w", s.name, storage.ErrClosed))
 }
 
 // Closed is closed once the Store is: by another tab's newer version, by
@@ -193,7 +193,7 @@ func (s *Store) run(ctx context.Context, mode indexeddb.TransactionMode, store s
 	txn, err := s.db.Transaction(mode, store)
 	if err != nil {
 		if domName(err) == "InvalidStateError" { // "The database connection is closing."
-			s.markClosed(fmt.Errorf("IndexedDB %q: the connection is closing (%s): %w", s.name, domDetail(err), app.ErrClosed))
+			s.markClosed(fmt.Errorf("IndexedDB %q: the connection is closing (%s): %w", s.name, domDetail(err), storage.ErrClosed))
 			return s.closeErr
 		}
 		return s.storageError(err)
@@ -238,7 +238,7 @@ func (s *Store) txnError(ctx context.Context, err error) error {
 // connection went away under it.
 func (s *Store) storageError(err error) error {
 	err = storageError(err)
-	if errors.Is(err, app.ErrClosed) {
+	if errors.Is(err, storage.ErrClosed) {
 		s.markClosed(err)
 		return s.closeErr
 	}
@@ -250,8 +250,8 @@ func (s *Store) storageError(err error) error {
 
 // Scenarios lists the saved scenarios newest first; each record that cannot
 // be read is left out and reported in bad as a *RecordError naming its key.
-func (s *Store) Scenarios(ctx context.Context) ([]app.SavedScenario, []error, error) {
-	good := []app.SavedScenario{}
+func (s *Store) Scenarios(ctx context.Context) ([]storage.SavedScenario, []error, error) {
+	good := []storage.SavedScenario{}
 	var bad []error
 	err := s.run(ctx, indexeddb.TransactionReadOnly, storeScenarios, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
 		req, err := objects.OpenCursor(indexeddb.CursorNext)
@@ -280,14 +280,14 @@ func (s *Store) Scenarios(ctx context.Context) ([]app.SavedScenario, []error, er
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading the saved scenarios: %w", err)
 	}
-	app.SortSaved(good)
+	storage.SortSaved(good)
 	return good, bad, nil
 }
 
 // decodeScenarioAt decodes the record stored under key, which must be its ID.
-func decodeScenarioAt(key, value js.Value) (app.SavedScenario, error) {
+func decodeScenarioAt(key, value js.Value) (storage.SavedScenario, error) {
 	if key.Type() != js.TypeString {
-		return app.SavedScenario{}, fmt.Errorf("its key is a %s, want a string", typeName(key))
+		return storage.SavedScenario{}, fmt.Errorf("its key is a %s, want a string", typeName(key))
 	}
 	sc, err := decodeScenario(value)
 	if err == nil && sc.ID != key.String() {
@@ -300,11 +300,11 @@ func decodeScenarioAt(key, value js.Value) (app.SavedScenario, error) {
 // stored), and returns it with Rev bumped and Modified set to Date.now().
 // The check and the write are one readwrite transaction, so of two tabs
 // writing from the same revision exactly one wins; the other gets
-// app.ErrConflict. A stored record this code cannot read (a newer format
+// storage.ErrConflict. A stored record this code cannot read (a newer format
 // included) is never overwritten: delete it first.
-func (s *Store) PutScenario(ctx context.Context, sc app.SavedScenario) (app.SavedScenario, error) {
+func (s *Store) PutScenario(ctx context.Context, sc storage.SavedScenario) (storage.SavedScenario, error) {
 	if err := checkSafe("rev", sc.Rev+1); err != nil {
-		return app.SavedScenario{}, fmt.Errorf("saving scenario %q: %w", sc.Name, err)
+		return storage.SavedScenario{}, fmt.Errorf("saving scenario %q: %w", sc.Name, err)
 	}
 	s.write.Lock()
 	defer s.write.Unlock()
@@ -327,7 +327,7 @@ func (s *Store) PutScenario(ctx context.Context, sc app.SavedScenario) (app.Save
 			rev = stored.Rev
 		}
 		if rev != sc.Rev {
-			return fmt.Errorf("scenario %q: %w (revision %d, you read %d)", sc.Name, app.ErrConflict, rev, sc.Rev)
+			return fmt.Errorf("scenario %q: %w (revision %d, you read %d)", sc.Name, storage.ErrConflict, rev, sc.Rev)
 		}
 		out.Modified = now()
 		rec.Set("modified", out.Modified)
@@ -335,15 +335,15 @@ func (s *Store) PutScenario(ctx context.Context, sc app.SavedScenario) (app.Save
 		return err
 	})
 	switch {
-	case errors.Is(err, app.ErrConflict):
-		return app.SavedScenario{}, err
+	case errors.Is(err, storage.ErrConflict):
+		return storage.SavedScenario{}, err
 	case err != nil:
-		return app.SavedScenario{}, fmt.Errorf("saving scenario %q: %w", sc.Name, err)
+		return storage.SavedScenario{}, fmt.Errorf("saving scenario %q: %w", sc.Name, err)
 	}
 	return out, nil
 }
 
-// DeleteScenario removes a saved scenario, readable or not; app.ErrNotFound
+// DeleteScenario removes a saved scenario, readable or not; storage.ErrNotFound
 // if there is none under id.
 func (s *Store) DeleteScenario(ctx context.Context, id string) error {
 	s.write.Lock()
@@ -359,12 +359,12 @@ func (s *Store) DeleteScenario(ctx context.Context, id string) error {
 			return err
 		}
 		if n == 0 {
-			return fmt.Errorf("scenario %s: %w", id, app.ErrNotFound)
+			return fmt.Errorf("scenario %s: %w", id, storage.ErrNotFound)
 		}
 		_, err = objects.Delete(key)
 		return err
 	})
-	if err != nil && !errors.Is(err, app.ErrNotFound) {
+	if err != nil && !errors.Is(err, storage.ErrNotFound) {
 		return fmt.Errorf("deleting scenario %s: %w", id, err)
 	}
 	return err
@@ -372,8 +372,8 @@ func (s *Store) DeleteScenario(ctx context.Context, id string) error {
 
 // Session is the autosaved session, nil if there is none. A session record
 // that cannot be read gives a *RecordError (PutSession replaces it).
-func (s *Store) Session(ctx context.Context) (*app.Session, error) {
-	var out *app.Session
+func (s *Store) Session(ctx context.Context) (*storage.Session, error) {
+	var out *storage.Session
 	err := s.run(ctx, indexeddb.TransactionReadOnly, storeSession, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
 		v, err := get(ctx, objects, js.ValueOf(sessionKey))
 		if err != nil || v.IsUndefined() {
@@ -395,9 +395,9 @@ func (s *Store) Session(ctx context.Context) (*app.Session, error) {
 // PutSession writes the session in one transaction, if the stored one is
 // still at revision sess.Rev (0: there is none), and returns the new
 // revision: a tab whose session another tab wrote since gets
-// app.ErrConflict. A stored session that cannot be read is never written
-// over (app.ErrUnreadable): SetSessionAside moves it first.
-func (s *Store) PutSession(ctx context.Context, sess *app.Session) (int64, error) {
+// storage.ErrConflict. A stored session that cannot be read is never written
+// over (storage.ErrUnreadable): SetSessionAside moves it first.
+func (s *Store) PutSession(ctx context.Context, sess *storage.Session) (int64, error) {
 	if sess == nil {
 		return 0, errors.New("saving the session: no session (nil)")
 	}
@@ -419,12 +419,12 @@ func (s *Store) PutSession(ctx context.Context, sess *app.Session) (int64, error
 		if !cur.IsUndefined() {
 			stored, err := decodeSession(cur)
 			if err != nil {
-				return fmt.Errorf("%w: %v", app.ErrUnreadable, err)
+				return fmt.Errorf("%w: %v", storage.ErrUnreadable, err)
 			}
 			rev = stored.Rev
 		}
 		if rev != sess.Rev {
-			return fmt.Errorf("%w (revision %d, this tab read %d)", app.ErrConflict, rev, sess.Rev)
+			return fmt.Errorf("%w (revision %d, this tab read %d)", storage.ErrConflict, rev, sess.Rev)
 		}
 		_, err = objects.PutKey(key, rec)
 		return err

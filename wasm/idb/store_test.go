@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cloudchamber/cloudchamber/app"
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	indexeddb "github.com/hack-pad/go-indexeddb/idb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -54,13 +54,13 @@ func TestRoundTripSurvivesReopen(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, sess, "a new database has no session")
 
-	a, err := s.PutScenario(ctx, app.SavedScenario{ID: "a", Name: "Rack A", Scenario: []byte(`{"name":"a"}`)})
+	a, err := s.PutScenario(ctx, storage.SavedScenario{ID: "a", Name: "Rack A", Scenario: []byte(`{"name":"a"}`)})
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, a.Rev)
 	assert.Greater(t, a.Modified, time.Now().Add(-time.Minute).UnixMilli())
 	time.Sleep(5 * time.Millisecond) // so b is strictly newer
 	// Not valid UTF-8: the bytes must come back as they went in.
-	b, err := s.PutScenario(ctx, app.SavedScenario{ID: "b", Name: "Rack B", Scenario: []byte{0xff, 0xfe, 0, 1, '{'}})
+	b, err := s.PutScenario(ctx, storage.SavedScenario{ID: "b", Name: "Rack B", Scenario: []byte{0xff, 0xfe, 0, 1, '{'}})
 	require.NoError(t, err)
 	a.Name = "Rack A, renamed"
 	time.Sleep(5 * time.Millisecond)
@@ -69,26 +69,26 @@ func TestRoundTripSurvivesReopen(t *testing.T) {
 	assert.EqualValues(t, 2, a.Rev)
 	assert.Greater(t, a.Modified, b.Modified)
 
-	snaps := []app.Snapshot{
+	snaps := []storage.Snapshot{
 		{Tick: 0, Data: randomBytes(1, 300<<10)},
 		{Tick: 1000, Data: randomBytes(2, 450<<10)},
 		{Tick: 2500, Data: randomBytes(3, 200<<10+17)},
 		{Tick: 9000, Data: []byte{}},
 	}
-	want := &app.Session{Scenario: []byte(`{"name":"a","commands":[]}`), Now: 7000, Snapshots: snaps, SavedID: "a", SavedRev: 2}
+	want := &storage.Session{Scenario: []byte(`{"name":"a","commands":[]}`), Now: 7000, Snapshots: snaps, SavedID: "a", SavedRev: 2}
 	rev, err := s.PutSession(ctx, want)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, rev)
 
 	s.Close()
 	_, _, err = s.Scenarios(ctx)
-	require.ErrorIs(t, err, app.ErrClosed, "after Close")
+	require.ErrorIs(t, err, storage.ErrClosed, "after Close")
 
 	s = openStore(t, name)
 	good, bad, err = s.Scenarios(ctx)
 	require.NoError(t, err)
 	assert.Nil(t, bad)
-	assert.Equal(t, []app.SavedScenario{a, b}, good, "newest first, every field")
+	assert.Equal(t, []storage.SavedScenario{a, b}, good, "newest first, every field")
 	got, err := s.Session(ctx)
 	require.NoError(t, err)
 	require.NotNil(t, got)
@@ -105,22 +105,22 @@ func TestRoundTripSurvivesReopen(t *testing.T) {
 
 	// The session is replaced, not merged, on top of the revision read;
 	// a write on an older one is refused (another tab wrote since).
-	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Rev: 0})
-	require.ErrorIs(t, err, app.ErrConflict)
-	rev, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Rev: 1})
+	_, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("{}"), Rev: 0})
+	require.ErrorIs(t, err, storage.ErrConflict)
+	rev, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("{}"), Rev: 1})
 	require.NoError(t, err)
 	assert.EqualValues(t, 2, rev)
 	got, err = s.Session(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, &app.Session{Scenario: []byte("{}"), Rev: 2}, got)
+	assert.Equal(t, &storage.Session{Scenario: []byte("{}"), Rev: 2}, got)
 	_, err = s.PutSession(ctx, nil)
 	assert.Error(t, err)
 
 	require.NoError(t, s.DeleteScenario(ctx, "a"))
-	require.ErrorIs(t, s.DeleteScenario(ctx, "a"), app.ErrNotFound)
+	require.ErrorIs(t, s.DeleteScenario(ctx, "a"), storage.ErrNotFound)
 	good, _, err = s.Scenarios(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []app.SavedScenario{b}, good)
+	assert.Equal(t, []storage.SavedScenario{b}, good)
 }
 
 // TestStoredAsUint8Array reads the records from JS: bytes are Uint8Arrays,
@@ -129,9 +129,9 @@ func TestStoredAsUint8Array(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
 	ctx := testCtx(t)
-	_, err := s.PutScenario(ctx, app.SavedScenario{ID: "x", Name: "X", Scenario: []byte("{}")})
+	_, err := s.PutScenario(ctx, storage.SavedScenario{ID: "x", Name: "X", Scenario: []byte("{}")})
 	require.NoError(t, err)
-	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}"), Snapshots: []app.Snapshot{{Tick: 3, Data: []byte{1, 2, 3}}}})
+	_, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("{}"), Snapshots: []storage.Snapshot{{Tick: 3, Data: []byte{1, 2, 3}}}})
 	require.NoError(t, err)
 
 	read := js.Global().Get("Function").New("name", "store", "key", `return new Promise((ok, fail) => {
@@ -161,7 +161,7 @@ func TestConflictBetweenTabs(t *testing.T) {
 	tab1, tab2 := openStore(t, name), openStore(t, name)
 	ctx := testCtx(t)
 
-	_, err := tab1.PutScenario(ctx, app.SavedScenario{ID: "s", Name: "Shared", Scenario: []byte("v1")})
+	_, err := tab1.PutScenario(ctx, storage.SavedScenario{ID: "s", Name: "Shared", Scenario: []byte("v1")})
 	require.NoError(t, err)
 	read1, _, err := tab1.Scenarios(ctx)
 	require.NoError(t, err)
@@ -175,18 +175,18 @@ func TestConflictBetweenTabs(t *testing.T) {
 	require.NoError(t, err)
 	read2[0].Scenario = []byte("tab 2's edit")
 	_, err = tab2.PutScenario(ctx, read2[0])
-	require.ErrorIs(t, err, app.ErrConflict)
+	require.ErrorIs(t, err, storage.ErrConflict)
 	assert.Contains(t, err.Error(), "revision 2, you read 1")
 
 	now, _, err := tab2.Scenarios(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []app.SavedScenario{won}, now, "tab 1's write is intact")
+	assert.Equal(t, []storage.SavedScenario{won}, now, "tab 1's write is intact")
 
 	// Saving "new" over an existing ID, or from a revision of a deleted one.
-	_, err = tab2.PutScenario(ctx, app.SavedScenario{ID: "s", Name: "Shared"})
-	require.ErrorIs(t, err, app.ErrConflict)
-	_, err = tab2.PutScenario(ctx, app.SavedScenario{ID: "gone", Name: "Gone", Rev: 3})
-	require.ErrorIs(t, err, app.ErrConflict)
+	_, err = tab2.PutScenario(ctx, storage.SavedScenario{ID: "s", Name: "Shared"})
+	require.ErrorIs(t, err, storage.ErrConflict)
+	_, err = tab2.PutScenario(ctx, storage.SavedScenario{ID: "gone", Name: "Gone", Rev: 3})
+	require.ErrorIs(t, err, storage.ErrConflict)
 }
 
 // TestConcurrentWritersOneWins races the two tabs from the same revision,
@@ -196,11 +196,11 @@ func TestConcurrentWritersOneWins(t *testing.T) {
 	name := newDB(t)
 	tab1, tab2 := openStore(t, name), openStore(t, name)
 	ctx := testCtx(t)
-	cur, err := tab1.PutScenario(ctx, app.SavedScenario{ID: "s", Name: "Shared"})
+	cur, err := tab1.PutScenario(ctx, storage.SavedScenario{ID: "s", Name: "Shared"})
 	require.NoError(t, err)
 	for round := range 20 {
 		var wg sync.WaitGroup
-		results := make([]app.SavedScenario, 2)
+		results := make([]storage.SavedScenario, 2)
 		errs := make([]error, 2)
 		for i, tab := range []*Store{tab1, tab2} {
 			wg.Go(func() {
@@ -212,7 +212,7 @@ func TestConcurrentWritersOneWins(t *testing.T) {
 		wg.Wait()
 		conflicts := 0
 		for i, err := range errs {
-			if errors.Is(err, app.ErrConflict) {
+			if errors.Is(err, storage.ErrConflict) {
 				conflicts++
 			} else {
 				require.NoError(t, err)
@@ -223,7 +223,7 @@ func TestConcurrentWritersOneWins(t *testing.T) {
 	}
 	got, _, err := tab2.Scenarios(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []app.SavedScenario{cur}, got)
+	assert.Equal(t, []storage.SavedScenario{cur}, got)
 	assert.EqualValues(t, 21, cur.Rev)
 }
 
@@ -238,13 +238,13 @@ func TestWritesOfOneStoreAreSerialised(t *testing.T) {
 		wg.Go(func() {
 			_, errs[i] = s.SetSessionAside(ctx) // each writes its own session: the stored one is set aside first
 			if errs[i] == nil {
-				_, errs[i] = s.PutSession(ctx, &app.Session{Scenario: []byte{byte(i)}, SavedRev: int64(i)})
+				_, errs[i] = s.PutSession(ctx, &storage.Session{Scenario: []byte{byte(i)}, SavedRev: int64(i)})
 			}
-			if errs[i] != nil && errors.Is(errs[i], app.ErrConflict) {
+			if errs[i] != nil && errors.Is(errs[i], storage.ErrConflict) {
 				errs[i] = nil // another writer's session landed between the two: that is the contract
 			}
 			if errs[i] == nil {
-				_, errs[i] = s.PutScenario(ctx, app.SavedScenario{ID: string(rune('a' + i)), Name: "n"})
+				_, errs[i] = s.PutScenario(ctx, storage.SavedScenario{ID: string(rune('a' + i)), Name: "n"})
 			}
 		})
 	}
@@ -263,7 +263,7 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
 	ctx := testCtx(t)
-	ok, err := s.PutScenario(ctx, app.SavedScenario{ID: "good", Name: "Good", Scenario: []byte("{}")})
+	ok, err := s.PutScenario(ctx, storage.SavedScenario{ID: "good", Name: "Good", Scenario: []byte("{}")})
 	require.NoError(t, err)
 
 	corrupt := map[string]struct{ value, why string }{
@@ -287,7 +287,7 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 
 	good, bad, err := s.Scenarios(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []app.SavedScenario{ok}, good)
+	assert.Equal(t, []storage.SavedScenario{ok}, good)
 	require.Len(t, bad, len(corrupt))
 	for _, e := range bad {
 		var re *RecordError
@@ -300,9 +300,9 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	}
 
 	// A corrupt record is never overwritten, but can be deleted.
-	_, err = s.PutScenario(ctx, app.SavedScenario{ID: "name-number", Name: "x"})
+	_, err = s.PutScenario(ctx, storage.SavedScenario{ID: "name-number", Name: "x"})
 	require.Error(t, err)
-	assert.NotErrorIs(t, err, app.ErrConflict)
+	assert.NotErrorIs(t, err, storage.ErrConflict)
 	assert.Contains(t, err.Error(), `"name" is a number`)
 	require.NoError(t, s.DeleteScenario(ctx, "name-number"))
 	_, bad, err = s.Scenarios(ctx)
@@ -314,8 +314,8 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	_, err = s.Session(ctx)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `the saved session cannot be read: field "snapshots[0].data" is a string, want a Uint8Array`)
-	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}")})
-	require.ErrorIs(t, err, app.ErrUnreadable, "a session that cannot be read is never written over")
+	_, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("{}")})
+	require.ErrorIs(t, err, storage.ErrUnreadable, "a session that cannot be read is never written over")
 	key, err := s.SetSessionAside(ctx)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(key, "aside-"), key)
@@ -325,7 +325,7 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	sess, err := s.Session(ctx)
 	require.NoError(t, err)
 	assert.Nil(t, sess, "moved, not copied")
-	rev, err := s.PutSession(ctx, &app.Session{Scenario: []byte("{}")})
+	rev, err := s.PutSession(ctx, &storage.Session{Scenario: []byte("{}")})
 	require.NoError(t, err, "then a new session is written")
 	assert.EqualValues(t, 1, rev)
 	key, err = s.SetSessionAside(ctx)
@@ -360,10 +360,10 @@ func TestNewerFormatIsReportedNotRead(t *testing.T) {
 	_, err = s.Session(ctx)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "format version 3 is newer")
-	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("{}")})
-	require.ErrorIs(t, err, app.ErrUnreadable, "a newer session is not overwritten")
+	_, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("{}")})
+	require.ErrorIs(t, err, storage.ErrUnreadable, "a newer session is not overwritten")
 
-	_, err = s.PutScenario(ctx, app.SavedScenario{ID: "future", Name: "x"})
+	_, err = s.PutScenario(ctx, storage.SavedScenario{ID: "future", Name: "x"})
 	require.Error(t, err, "a newer record is not overwritten")
 	assert.Contains(t, err.Error(), "format version 3 is newer")
 }
@@ -374,7 +374,7 @@ func TestClosedByNewerVersion(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
 	ctx := testCtx(t)
-	_, err := s.PutScenario(ctx, app.SavedScenario{ID: "a", Name: "A"})
+	_, err := s.PutScenario(ctx, storage.SavedScenario{ID: "a", Name: "A"})
 	require.NoError(t, err)
 
 	newer, err := await(t, rawJS.Call("openVersion", name, dbVersion+1)) // resolves only once s let go
@@ -386,19 +386,19 @@ func TestClosedByNewerVersion(t *testing.T) {
 		t.Fatal("Closed() not closed after another tab's upgrade")
 	}
 	_, _, err = s.Scenarios(ctx)
-	require.ErrorIs(t, err, app.ErrClosed)
+	require.ErrorIs(t, err, storage.ErrClosed)
 	t.Log(err)
-	_, err = s.PutSession(ctx, &app.Session{})
-	require.ErrorIs(t, err, app.ErrClosed)
-	_, err = s.PutScenario(ctx, app.SavedScenario{ID: "b"})
-	require.ErrorIs(t, err, app.ErrClosed)
-	require.ErrorIs(t, s.DeleteScenario(ctx, "a"), app.ErrClosed)
+	_, err = s.PutSession(ctx, &storage.Session{})
+	require.ErrorIs(t, err, storage.ErrClosed)
+	_, err = s.PutScenario(ctx, storage.SavedScenario{ID: "b"})
+	require.ErrorIs(t, err, storage.ErrClosed)
+	require.ErrorIs(t, s.DeleteScenario(ctx, "a"), storage.ErrClosed)
 	_, err = s.Session(ctx)
-	require.ErrorIs(t, err, app.ErrClosed)
+	require.ErrorIs(t, err, storage.ErrClosed)
 
 	// This (older) app cannot open the upgraded database: reload.
 	_, err = Open(ctx, name)
-	require.ErrorIs(t, err, app.ErrClosed)
+	require.ErrorIs(t, err, storage.ErrClosed)
 	assert.Contains(t, err.Error(), "upgraded by a newer version of the app")
 }
 
@@ -409,7 +409,7 @@ func TestConnectionClosingUnderneath(t *testing.T) {
 	s := openStore(t, newDB(t))
 	s.raw.Call("close")
 	_, _, err := s.Scenarios(testCtx(t))
-	require.ErrorIs(t, err, app.ErrClosed)
+	require.ErrorIs(t, err, storage.ErrClosed)
 	t.Log(err)
 	select {
 	case <-s.Closed():
@@ -422,7 +422,7 @@ func TestCancelledContextWritesNothing(t *testing.T) {
 	s := openStore(t, newDB(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := s.PutScenario(ctx, app.SavedScenario{ID: "a", Name: "A"})
+	_, err := s.PutScenario(ctx, storage.SavedScenario{ID: "a", Name: "A"})
 	require.ErrorIs(t, err, context.Canceled)
 	good, _, err := s.Scenarios(testCtx(t))
 	require.NoError(t, err)
@@ -435,7 +435,7 @@ func TestCancelledContextWritesNothing(t *testing.T) {
 func TestCancelWhileQueuedAborts(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
-	before := &app.Session{Scenario: []byte("before")}
+	before := &storage.Session{Scenario: []byte("before")}
 	rev, err := s.PutSession(testCtx(t), before)
 	require.NoError(t, err)
 	before.Rev = rev
@@ -445,7 +445,7 @@ func TestCancelWhileQueuedAborts(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	_, err = s.PutSession(ctx, &app.Session{Scenario: []byte("after"), Rev: 1})
+	_, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("after"), Rev: 1})
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, time.Since(start), 250*time.Millisecond, "returns on cancel, not when the other transaction ends")
 	t.Log(err)
@@ -470,7 +470,7 @@ func TestQuotaErrorMapping(t *testing.T) {
 	_, thrown := f.DeleteDatabase("x")
 	require.Error(t, thrown)
 	err = storageError(thrown)
-	require.ErrorIs(t, err, app.ErrQuota)
+	require.ErrorIs(t, err, storage.ErrQuota)
 	assert.Equal(t, want, err.Error())
 
 	// A request that fails, as a transaction aborted for quota does:
@@ -493,20 +493,20 @@ func TestQuotaErrorMapping(t *testing.T) {
 	_, failed := req.Await(ctx)
 	require.ErrorAs(t, failed, new(indexeddb.DOMException))
 	err = storageError(failed)
-	require.ErrorIs(t, err, app.ErrQuota)
+	require.ErrorIs(t, err, storage.ErrQuota)
 	assert.Equal(t, want, err.Error())
 
 	// The Store wraps it on the way up; errors.Is still finds it.
 	err = fmt.Errorf("saving the session: %w", storageError(fmt.Errorf("commit: %w", failed)))
-	require.ErrorIs(t, err, app.ErrQuota)
+	require.ErrorIs(t, err, storage.ErrQuota)
 
 	// Other DOMExceptions are neither the quota nor a closed connection.
 	other := storageError(js.Error{Value: jsEval(`new DOMException("x", "DataError")`)})
-	assert.NotErrorIs(t, other, app.ErrQuota)
-	assert.NotErrorIs(t, other, app.ErrClosed)
+	assert.NotErrorIs(t, other, storage.ErrQuota)
+	assert.NotErrorIs(t, other, storage.ErrClosed)
 	closing := storageError(js.Error{Value: jsEval(`new DOMException("Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing.", "InvalidStateError")`)})
-	assert.ErrorIs(t, closing, app.ErrClosed)
-	assert.NotErrorIs(t, storageError(errors.New("connection is closing")), app.ErrClosed, "only DOMExceptions")
+	assert.ErrorIs(t, closing, storage.ErrClosed)
+	assert.NotErrorIs(t, storageError(errors.New("connection is closing")), storage.ErrClosed, "only DOMExceptions")
 	assert.Nil(t, storageError(nil))
 }
 
@@ -521,9 +521,9 @@ func TestPutSessionTimes(t *testing.T) {
 	ctx := testCtx(t)
 	var rev int64
 	for _, n := range []int{1, 8} {
-		sess := &app.Session{Scenario: randomBytes(9, 20<<10), Rev: rev}
+		sess := &storage.Session{Scenario: randomBytes(9, 20<<10), Rev: rev}
 		for i := range n {
-			sess.Snapshots = append(sess.Snapshots, app.Snapshot{Tick: int64(i) * 1000, Data: randomBytes(uint64(i), 1<<20)})
+			sess.Snapshots = append(sess.Snapshots, storage.Snapshot{Tick: int64(i) * 1000, Data: randomBytes(uint64(i), 1<<20)})
 		}
 		const rounds = 5
 		var put, get time.Duration

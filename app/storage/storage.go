@@ -1,4 +1,13 @@
-package app
+// Package storage is what the page keeps in the browser: the scenario
+// library and the autosaved session, as records (SavedScenario, Session,
+// Snapshot), behind the Storage interface, with the errors every
+// implementation returns. Memory is the implementation in memory (tests,
+// and browsers without IndexedDB); wasm/idb is the one in IndexedDB.
+//
+// The package has no UI and no browser code: the page (package app) and
+// the IndexedDB adapter (wasm/idb) both import it, and neither imports the
+// other.
+package storage
 
 import (
 	"context"
@@ -42,6 +51,11 @@ type Storage interface {
 	// not), aside under a new key, which it returns ("" when there was no
 	// session), so that nothing writes over it; the session is then empty.
 	SetSessionAside(ctx context.Context) (key string, err error)
+	// Closed is closed once the storage was closed under the page (by
+	// another tab opening a newer version, or by the browser): every later
+	// call returns an error wrapping ErrClosed, and the page asks for a
+	// reload. Nil for a storage that is never closed so.
+	Closed() <-chan struct{}
 }
 
 // Errors storage returns (wrapped, with the details).
@@ -104,6 +118,9 @@ func NewMemory(now func() int64) *Memory {
 
 // Kind is "memory".
 func (m *Memory) Kind() string { return "memory" }
+
+// Closed is nil: nothing closes a Memory under the page.
+func (m *Memory) Closed() <-chan struct{} { return nil }
 
 // Scenarios lists them newest first.
 func (m *Memory) Scenarios(ctx context.Context) ([]SavedScenario, []error, error) {
