@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -95,7 +94,7 @@ func (p *LibraryPanel) refresh(ctx app.Context) {
 	p.loading, p.loadedK = true, p.K
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
-		good, bad, err := st.Scenarios(context.Background())
+		good, bad, err := st.Scenarios(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
 			defer p.done()
 			p.loaded, p.loading = true, false
@@ -248,7 +247,7 @@ func (p *LibraryPanel) put(ctx app.Context, rec storage.SavedScenario, session b
 	c := p.C
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
-		got, err := st.PutScenario(context.Background(), rec)
+		got, err := st.PutScenario(ctx, rec)
 		ctx.Dispatch(func(ctx app.Context) {
 			defer p.done()
 			switch {
@@ -325,7 +324,7 @@ func (p *LibraryPanel) doDelete(ctx app.Context, id string) {
 	st := p.storage()
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
-		err := st.DeleteScenario(context.Background(), s.ID)
+		err := st.DeleteScenario(ctx, s.ID)
 		ctx.Dispatch(func(ctx app.Context) {
 			defer p.done()
 			if err != nil {
@@ -349,7 +348,7 @@ func (p *LibraryPanel) open(ctx app.Context, id string) {
 	}
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
-		good, _, err := st.Scenarios(context.Background())
+		good, _, err := st.Scenarios(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
 			defer p.done()
 			if err != nil {
@@ -450,7 +449,7 @@ func (p *LibraryPanel) onImport(ctx app.Context, e app.Event) {
 			n := 0
 			var firstErr error
 			for _, it := range items {
-				if _, err := st.PutScenario(context.Background(), it); err != nil && firstErr == nil {
+				if _, err := st.PutScenario(ctx, it); err != nil && firstErr == nil {
 					firstErr = err
 				} else if err == nil {
 					n++

@@ -39,7 +39,7 @@ func (s *Shell) openSession(ctx app.Context) {
 	note := ""
 	if s.opts.OpenStorage != nil {
 		var err error
-		octx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a blocked open falls back to memory
+		octx, cancel := context.WithTimeout(ctx, 10*time.Second) // a blocked open falls back to memory
 		st, err = s.opts.OpenStorage(octx)
 		cancel()
 		if err != nil {
@@ -58,10 +58,10 @@ func (s *Shell) openSession(ctx app.Context) {
 	aside := "" // what became of a saved session that could not be read
 	blocked := false
 	if st.Kind() != "memory" {
-		sess, sessErr = st.Session(context.Background())
+		sess, sessErr = st.Session(ctx)
 		if sessErr != nil && !errors.Is(sessErr, storage.ErrClosed) {
 			// Never write over what could not be read: move it aside first.
-			key, err := st.SetSessionAside(context.Background())
+			key, err := st.SetSessionAside(ctx)
 			switch {
 			case err != nil:
 				aside = fmt.Sprintf("Your saved session could not be read (%v), nor set aside (%v). To keep it, this tab does not save its session.", sessErr, err)
@@ -165,7 +165,7 @@ func (s *Shell) resumeSaved(ctx app.Context, sess *storage.Session) {
 	ss.hold = true
 	s.notice = what + " Setting the damaged record aside…"
 	ctx.Async(func() {
-		key, aerr := st.SetSessionAside(context.Background())
+		key, aerr := st.SetSessionAside(ctx)
 		ctx.Dispatch(func(ctx app.Context) {
 			ss.hold, ss.rev = false, 0
 			switch {
@@ -324,7 +324,7 @@ func (s *Shell) keep(data []byte, why string, done func(ctx app.Context, keptAs 
 	}
 	st := s.store.st
 	ctx.Async(func() {
-		_, err := st.PutScenario(context.Background(), storage.SavedScenario{ID: newID(), Name: name, Scenario: data})
+		_, err := st.PutScenario(ctx, storage.SavedScenario{ID: newID(), Name: name, Scenario: data})
 		ctx.Dispatch(func(ctx app.Context) {
 			if err == nil {
 				s.kept++ // the library panel, if shown, reads the list again
@@ -397,7 +397,7 @@ func (s *Shell) autosave(ctx app.Context) {
 	sess.Rev = ss.rev
 	ss.writing = true
 	ctx.Async(func() {
-		rev, err := ss.st.PutSession(context.Background(), sess)
+		rev, err := ss.st.PutSession(ctx, sess)
 		ctx.Dispatch(func(ctx app.Context) {
 			ss.writing = false
 			switch {
