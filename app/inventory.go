@@ -254,21 +254,21 @@ func observedName(o views.Observed) string {
 	return o.Health.String()
 }
 
-func (c *Controller) observed(path string) (views.Observed, bool) {
-	hw := c.world.Hardware()
+func (s *Session) observed(path string) (views.Observed, bool) {
+	hw := s.world.Hardware()
 	ref, ok := hw.Lookup(path)
 	if !ok {
 		return views.Observed{}, false
 	}
-	return c.world.Views().Observations.Get(hw.Element(ref))
+	return s.world.Views().Observations.Get(hw.Element(ref))
 }
 
-func (c *Controller) usage(path string) views.Usage {
-	ref, ok := c.world.Hardware().Lookup(path)
+func (s *Session) usage(path string) views.Usage {
+	ref, ok := s.world.Hardware().Lookup(path)
 	if !ok || ref.Kind != hardware.KindBlade {
 		return views.Usage{}
 	}
-	u, _ := c.world.Views().Usage.Get(ref.Blade())
+	u, _ := s.world.Views().Usage.Get(ref.Blade())
 	return u
 }
 

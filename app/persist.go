@@ -370,8 +370,8 @@ func (s *Shell) onOpenAnyway(ctx app.Context, e app.Event) {
 }
 
 // ShareLink is the address that replays the current run.
-func (c *Controller) ShareLink(origin string) (string, error) {
-	l, err := link.Encode(c.world.Scenario(), sim.EngineVersion)
+func (s *Session) ShareLink(origin string) (string, error) {
+	l, err := link.Encode(s.world.Scenario(), sim.EngineVersion)
 	if err != nil {
 		return "", err
 	}
@@ -389,7 +389,7 @@ func (s *Shell) autosave(ctx app.Context) {
 	if ss == nil || ss.writing || ss.hold || ss.blocked || ss.st.Kind() == "memory" || ver == ss.lastVer || ver == ss.failedVer || s.opening != nil {
 		return
 	}
-	sess, err := s.c.Session()
+	sess, err := s.c.Record()
 	if err != nil {
 		s.c.SetErr("Autosave: " + err.Error())
 		return
@@ -456,18 +456,18 @@ func persistStorage() {
 }
 
 // savedName is the name to save the current run under.
-func (c *Controller) savedName() string {
-	if c.Base().Name == "" {
+func (s *Session) savedName() string {
+	if s.Base().Name == "" {
 		return "untitled"
 	}
-	return c.Base().Name
+	return s.Base().Name
 }
 
 // scenarioJSON is the canonical form of the run as it stands.
-func (c *Controller) scenarioJSON() ([]byte, error) { return scenario.Marshal(c.world.Scenario()) }
+func (s *Session) scenarioJSON() ([]byte, error) { return scenario.Marshal(s.world.Scenario()) }
 
 // runJSON is the canonical form of the run as far as it went (RunScenario).
-func (c *Controller) runJSON() ([]byte, error) { return scenario.Marshal(c.RunScenario()) }
+func (s *Session) runJSON() ([]byte, error) { return scenario.Marshal(s.RunScenario()) }
 
 // watchClosed tells the user to reload once the storage is closed under
 // the page (storage.Storage.Closed).

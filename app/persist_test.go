@@ -118,7 +118,7 @@ func TestADamagedSnapshotIsReplayedAndSetAside(t *testing.T) {
 	require.NoError(t, c.SetSnapshotEvery(25))
 	runToTick(t, c, 130)
 	want := c.World().Status().Hash
-	sess, err := c.Session()
+	sess, err := c.Record()
 	require.NoError(t, err)
 	require.NotEmpty(t, sess.Snapshots)
 	newest := &sess.Snapshots[len(sess.Snapshots)-1]
@@ -171,7 +171,7 @@ func TestAReloadKeepsTheFutureAfterATravelBack(t *testing.T) {
 	runToTick(t, c, 90)
 	require.NoError(t, c.TravelTo(20))
 	require.Len(t, c.Future(), 1)
-	sess, err := c.Session()
+	sess, err := c.Record()
 	require.NoError(t, err)
 
 	d := newC(t, "standard")

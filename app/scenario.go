@@ -130,8 +130,8 @@ func (p *ScenarioPanel) onExportYAML(ctx app.Context, e app.Event) {
 
 // InventoryYAML is the running inventory in the original's YAML format,
 // which Import (and inventory.Parse) reads back.
-func (c *Controller) InventoryYAML() ([]byte, error) {
-	return inventory.MarshalYAML(c.world.Definition())
+func (s *Session) InventoryYAML() ([]byte, error) {
+	return inventory.MarshalYAML(s.world.Definition())
 }
 
 // onImport reads the chosen file and loads it.
@@ -173,7 +173,7 @@ func (c *Controller) Import(name string, data []byte) error {
 	if err := c.Load(sc); err != nil {
 		return c.fail(fmt.Errorf("%s: %w", name, err))
 	}
-	c.err = ""
+	c.SetErr("")
 	return nil
 }
 

@@ -4,7 +4,6 @@ package app
 
 import (
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -16,20 +15,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Every field of the controller is classified: a new session sets the
-// session's afresh (begin), the runner's say how time is driven, and the
-// user's choices stay. A field added without a decision fails here.
-func TestControllerFieldsAreClassified(t *testing.T) {
-	session := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
-		"entries", "entrySeq", "simSeq", "lit", "selected", "zone", "err", "rackVer", "rackGen"}
-	runner := []string{"mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost", "version"}
-	choices := []string{"snapEvery", "logInfra", "stepN", "rateChoice"}
-	all := append(append(slices.Clone(session), runner...), choices...)
-	typ := reflect.TypeOf(Controller{})
-	for i := range typ.NumField() {
-		assert.Contains(t, all, typ.Field(i).Name, "classify Controller.%s: does a new session start it afresh?", typ.Field(i).Name)
+// Every field of the session, runner and controller is classified: a new
+// session sets the run's afresh (Session.begin), the runner's say how time
+// is driven, and the rest outlive a run (the user's choices, the change
+// counters that only grow). A field added without a decision fails here.
+func TestSessionFieldsAreClassified(t *testing.T) {
+	classified := func(t *testing.T, v any, all ...[]string) {
+		t.Helper()
+		var names []string
+		for _, a := range all {
+			names = append(names, a...)
+		}
+		typ := reflect.TypeOf(v)
+		for i := range typ.NumField() {
+			assert.Contains(t, names, typ.Field(i).Name, "classify %s.%s: does a new session start it afresh?", typ.Name(), typ.Field(i).Name)
+		}
+		assert.Len(t, names, typ.NumField(), "a classified field of %s is gone", typ.Name())
 	}
-	assert.Len(t, all, typ.NumField(), "a classified field is gone")
+	run := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
+		"entries", "lit", "err", "rackVer"}
+	kept := []string{"snapEvery", "version", "rackGen", "entrySeq", "simSeq"}
+	classified(t, Session{}, run, kept)
+	classified(t, Runner{}, []string{"s", "mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost"})
+	view := []string{"selected", "zone"} // a new session starts them afresh (Controller.begin)
+	choices := []string{"logInfra", "stepN", "rateChoice"}
+	classified(t, Controller{}, []string{"Session", "Runner"}, view, choices)
 }
 
 // A link opens exactly, whatever session it replaces: every built-in's

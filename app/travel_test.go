@@ -60,7 +60,7 @@ func TestSessionResumes(t *testing.T) {
 	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Maintain, Target: "standard/standard/rack2/blade/1"}))
 	runToTick(t, c, 260)
 	want := c.World().Status().Hash
-	sess, err := c.Session()
+	sess, err := c.Record()
 	require.NoError(t, err)
 	mem := storage.NewMemory(func() int64 { return 1 })
 	_, err = mem.PutSession(context.Background(), sess)
