@@ -25,9 +25,7 @@ type Controller struct {
 	*Session
 	*Runner
 
-	// View state, until the components that use it own it.
-	selected   string // the selected element's path
-	zone       string // region/zone shown
+	// The user's choices, until the components that use them own them.
 	logInfra   bool   // the log shows infrastructure entries
 	stepN      int64  // the user's "step N"
 	rateChoice string // the user's rate: ticks per second or "fastest"
@@ -56,24 +54,11 @@ func (c *Controller) Load(sc *scenario.Scenario) error {
 }
 
 // begin pauses the runner and makes w, built from sc, the world of a new
-// session (Session.begin); nothing selected or shown of the old one stays.
+// run of the session (Session.begin; the page's view state starts afresh).
 func (c *Controller) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom) {
 	c.Pause()
-	c.selected, c.zone = "", ""
 	c.Session.begin(sc, w, from)
-	c.installed()
-}
-
-// installed follows a new world of the session: the runner stops, and the
-// selection and the zone shown stay only if the world has them.
-func (c *Controller) installed() {
 	c.stopped()
-	if _, ok := c.World().Hardware().Lookup(c.selected); !ok {
-		c.selected = ""
-	}
-	if c.zone == "" || !c.hasZone(c.zone) {
-		c.zone = c.Zones()[0]
-	}
 }
 
 // Reset restarts the scenario at tick 0.
@@ -119,7 +104,7 @@ func (c *Controller) TravelTo(t clock.Tick) error {
 	if err := c.rewind(t); err != nil {
 		return c.fail(err)
 	}
-	c.installed()
+	c.stopped()
 	return nil
 }
 
@@ -182,26 +167,3 @@ func (c *Controller) resumeSafely(s *storage.Session) (skipped []error, err erro
 // LogVersion changes when the log has something new to show: a
 // simulation entry, or any entry while it shows infrastructure.
 func (c *Controller) LogVersion() uint64 { return c.Session.LogVersion(c.logInfra) }
-
-// Selected is the selected element's path ("" if none).
-func (c *Controller) Selected() string { return c.selected }
-
-// Select selects an element by path.
-func (c *Controller) Select(path string) {
-	if _, ok := c.World().Hardware().Lookup(path); !ok && path != "" {
-		return
-	}
-	c.selected = path
-	c.touch()
-}
-
-// Zone is the region/zone shown.
-func (c *Controller) Zone() string { return c.zone }
-
-// SetZone shows another region/zone.
-func (c *Controller) SetZone(z string) {
-	if c.hasZone(z) {
-		c.zone = z
-		c.touch()
-	}
-}

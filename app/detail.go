@@ -15,8 +15,10 @@ import (
 // recent trace lines, and what can be done to it.
 type DetailCard struct {
 	app.Compo
-	C *Controller
-	V uint64
+	C        *Controller
+	V        uint64
+	Selected string // the element shown ("" for none)
+	Pick     picker // where Close goes; nil in tests
 }
 
 type field struct{ k, v string }
@@ -32,18 +34,18 @@ func column(title string, fields []field) app.UI {
 // Render draws the card, or a hint when nothing is selected.
 func (d *DetailCard) Render() app.UI {
 	sec := app.Section().Class("panel", "detail").DataSet("testid", "detail-card").Aria("label", "Selected element")
-	if d.C == nil || d.C.selected == "" {
+	if d.C == nil || d.Selected == "" {
 		return sec.Body(app.H2().Text("Details"), app.P().Class("muted").Text("Select a rack, PDU, TOR or blade in the inventory (click it, or Tab to it and press Enter)."))
 	}
 	c := d.C
-	path := c.selected
-	hw := c.world.Hardware()
+	path := d.Selected
+	hw := c.World().Hardware()
 	ref, _ := hw.Lookup(path)
 	var def, tgt, act, obs []field
 	var cables []app.UI
 	var actions []app.UI
 	capacity := app.UI(app.Text(""))
-	targets, e := c.world.Views().Targets, hw.Element(ref)
+	targets, e := c.World().Views().Targets, hw.Element(ref)
 	if t, ok := targets.Get(e); ok {
 		tgt = []field{{"condition", t.Condition.String()}, {"enabled", fmt.Sprint(t.Enabled)}}
 	} else {
@@ -78,7 +80,7 @@ func (d *DetailCard) Render() app.UI {
 			cables = append(cables, app.Li().DataSet("port", p.Port).DataSet("state", state).Text(fmt.Sprintf("port %d → %s: %s", p.Port, to, state)))
 		}
 	}
-	hasControl := c.world.Control() != nil
+	hasControl := c.World().Control() != nil
 	// The command is the action's key (onRow): Enable and Disable take the
 	// same place, and each must send its own.
 	act2 := func(label string, cmd scenario.Command) app.UI {
@@ -134,7 +136,7 @@ func (d *DetailCard) Render() app.UI {
 		tgt, obs = []field{{"", "racks have no target"}}, []field{{"", "racks are not monitored; their PDUs, TORs and blades are"}}
 	}
 	var lines []app.UI
-	for _, e := range c.world.Trace().ByElement(path, 8) {
+	for _, e := range c.World().Trace().ByElement(path, 8) {
 		txt := fmt.Sprintf("t=%d %s", e.Start, e.Name)
 		if reason := e.Reason.String(); reason != "" {
 			txt += " — " + reason
@@ -157,8 +159,14 @@ func (d *DetailCard) Render() app.UI {
 		actionsUI,
 		app.H4().Text("Recent trace"),
 		app.Ul().Class("recent").Body(lines...),
-		app.Button().Text("Close").OnClick(func(ctx app.Context, e app.Event) { c.Select("") }),
+		app.Button().Text("Close").OnClick(d.onClose),
 	)
+}
+
+func (d *DetailCard) onClose(ctx app.Context, e app.Event) {
+	if d.Pick != nil {
+		d.Pick.selectElement("")
+	}
 }
 
 func (d *DetailCard) apply(ctx app.Context, cmd scenario.Command) { d.C.Apply(cmd) }

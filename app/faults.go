@@ -29,8 +29,9 @@ const (
 // processes on and off. Every change is a command at the current tick.
 type FaultsPanel struct {
 	app.Compo
-	C *Controller
-	V uint64
+	C        *Controller
+	V        uint64
+	Selected string // the selected element's path: where a fault goes
 
 	form    faultForm // the inject form as typed
 	formErr string    // why the last inject was refused
@@ -173,7 +174,7 @@ func (p *FaultsPanel) injector() *faults.Injector {
 
 // target is the selected element, its fault kinds and cabled ports.
 func (p *FaultsPanel) target() (string, hardware.Ref, []faults.Kind, []hardware.Cable) {
-	path := p.C.Selected()
+	path := p.Selected
 	hw := p.C.World().Hardware()
 	ref, ok := hw.Lookup(path)
 	if path == "" || !ok {
@@ -185,7 +186,7 @@ func (p *FaultsPanel) target() (string, hardware.Ref, []faults.Kind, []hardware.
 // inject sends the form's fault on the selected element; a bad field is
 // shown next to the form and nothing is sent.
 func (p *FaultsPanel) inject() {
-	p.errFor = p.C.Selected()
+	p.errFor = p.Selected
 	if p.injector() == nil {
 		p.formErr = "this scenario has no control plane, so it has no fault injector"
 		return
@@ -253,7 +254,7 @@ func (p *FaultsPanel) renderForm() app.UI {
 	hw := p.C.World().Hardware()
 
 	formErr := ""
-	if p.errFor == p.C.Selected() {
+	if p.errFor == p.Selected {
 		formErr = p.formErr
 	}
 	title := "Inject a fault"

@@ -85,7 +85,7 @@ func TestFaultsPanelOffersKindsForTheSelection(t *testing.T) {
 		{testTOR, []string{"tor-stuck", "cable-fault"}},
 		{testRack, []string{"rack-power"}},
 	} {
-		p.act(e, func() { c.Select(tc.path) })
+		p.act(e, func() { p.Selected = tc.path })
 		html := app.HTMLString(p)
 		require.Equal(t, tc.kinds, kindOptions(html), tc.path)
 		ref, _ := c.World().Hardware().Lookup(tc.path)
@@ -94,7 +94,7 @@ func TestFaultsPanelOffersKindsForTheSelection(t *testing.T) {
 	}
 
 	// A kind chosen for a PDU falls back to the blade's when a blade is selected.
-	p.act(e, func() { c.Select(testPDU); p.form.Kind = string(faults.PDUStuck) })
+	p.act(e, func() { p.Selected = testPDU; p.form.Kind = string(faults.PDUStuck) })
 	require.Equal(t, faults.PDUStuck, pickKind(faultKindsFor(hardware.KindPDU), p.form.Kind))
 	require.Equal(t, faults.BladeFault, pickKind(faultKindsFor(hardware.KindBlade), p.form.Kind))
 }
@@ -106,7 +106,7 @@ func TestFaultsPanelInjectsBladeFault(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, hardware.BladeWorking, c.World().Hardware().Blade(ref.Blade()).State)
 
-	p.act(e, func() { c.Select(testBlade) })
+	p.act(e, func() { p.Selected = testBlade })
 	p.act(e, func() { p.inject() })
 	require.Empty(t, p.formErr)
 	require.Empty(t, c.Err())
@@ -149,7 +149,7 @@ func TestFaultsPanelFlappingPauseResumeRemove(t *testing.T) {
 	}
 
 	p.act(e, func() {
-		c.Select(testTOR)
+		p.Selected = testTOR
 		p.form = faultForm{Kind: "tor-stuck", Mode: faultIntermittent, On: "3", Off: "4", Cycles: "0"}
 	})
 	require.False(t, tagFlag("hidden", app.HTMLString(p), `class="fault-flap"`), "the rhythm shows for an intermittent fault")
@@ -198,7 +198,7 @@ func TestFaultsPanelCableFaultOnAPort(t *testing.T) {
 	port := ports[2]
 
 	p.act(e, func() {
-		c.Select(testPDU)
+		p.Selected = testPDU
 		p.form.Kind = string(faults.CableFault)
 		p.form.Port = "999" // not cabled: the first port is used instead
 	})

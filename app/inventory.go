@@ -22,11 +22,14 @@ func svg(tag string) app.HTMLElem { return app.Elem(tag).XMLNS(svgNS) }
 const AggregateAbove = 1000
 
 // Inventory draws the racks of the shown zone. One click listener on the
-// drawing finds the element clicked by its data-path.
+// drawing finds the element clicked by its data-path, and selects it.
 type Inventory struct {
 	app.Compo
-	C *Controller
-	V uint64 // the controller's version: the zone, selection and rack versions live in the racks
+	C        *Controller
+	V        uint64 // the controller's version: the rack versions live in the racks
+	Selected string // the selected element's path ("" if none)
+	Zone     string // the region/zone shown ("" for the first)
+	Pick     picker // where a click or a zone choice goes; nil in tests
 
 	drilled int // the rack drawn in full in a large zone (-1: none), as last seen
 }
@@ -39,25 +42,7 @@ func (v *Inventory) drillRack() int {
 	if v.C == nil {
 		return -1
 	}
-	return v.C.DrilledRack()
-}
-
-// DrilledRack is the rack a large zone draws in full, with the selected
-// element's card beside it: the selection's, or -1.
-func (c *Controller) DrilledRack() int {
-	if c.world == nil || c.zoneBlades() <= AggregateAbove {
-		return -1
-	}
-	hw := c.world.Hardware()
-	ref, ok := hw.Lookup(c.selected)
-	if !ok {
-		return -1
-	}
-	r := hw.Rack(hw.RackOf(ref))
-	if r.Region+"/"+r.Zone != c.zone {
-		return -1
-	}
-	return int(hw.RackOf(ref))
+	return drilledRack(v.C.Session, v.Selected, shownZone(v.C.Session, v.Zone))
 }
 
 // OnUpdate brings a newly drilled rack into view, however it was chosen
@@ -89,28 +74,6 @@ func testName(rack string) string {
 	return string(b)
 }
 
-// zoneRacks are the rack indexes of the shown zone.
-func (c *Controller) zoneRacks() []int {
-	var out []int
-	hw := c.world.Hardware()
-	for i := range hw.NumRacks() {
-		if r := hw.Rack(int32(i)); r.Region+"/"+r.Zone == c.zone {
-			out = append(out, i)
-		}
-	}
-	return out
-}
-
-func (c *Controller) zoneBlades() int {
-	n := 0
-	hw := c.world.Hardware()
-	for _, i := range c.zoneRacks() {
-		r := hw.Rack(int32(i))
-		n += int(r.BladeHi - r.BladeLo)
-	}
-	return n
-}
-
 // Render draws the zone selector, the racks and the legend.
 func (v *Inventory) Render() app.UI {
 	sec := app.Section().Class("panel", "panel-inventory").Aria("label", "Inventory")
@@ -118,10 +81,11 @@ func (v *Inventory) Render() app.UI {
 		return sec.Body(app.H2().Text("Inventory"), app.P().Class("muted").Text("Starting the simulation…"))
 	}
 	c := v.C
-	hw := c.world.Hardware()
-	racks := c.zoneRacks()
-	aggregate := c.zoneBlades() > AggregateAbove
-	sel := c.selected
+	hw := c.World().Hardware()
+	zone := shownZone(c.Session, v.Zone)
+	racks := zoneRacks(c.Session, zone)
+	aggregate := zoneBlades(c.Session, zone) > AggregateAbove
+	sel := v.Selected
 	drill := v.drillRack()
 	var drawn []app.UI
 	for _, ri := range racks {
@@ -142,7 +106,7 @@ func (v *Inventory) Render() app.UI {
 				app.H3().Text("Rack "+r.Name+", in full"),
 				app.Div().Class("rack-drill-body").Body(
 					&RackView{C: c, Rack: drill, V: c.RackVersion(drill), Sel: sel, Cols: min(2, (n+29)/30)},
-					&DetailCard{C: c, V: v.V},
+					&DetailCard{C: c, V: v.V, Selected: sel, Pick: v.Pick},
 				),
 			))
 		}
@@ -150,9 +114,9 @@ func (v *Inventory) Render() app.UI {
 	zones := c.Zones()
 	opts := make([]app.UI, len(zones))
 	for i, z := range zones {
-		opts[i] = app.Option().Value(z).Text(z).Selected(z == c.zone)
+		opts[i] = app.Option().Value(z).Text(z).Selected(z == zone)
 	}
-	note := plural(len(racks), "rack") + ", " + plural(c.zoneBlades(), "blade")
+	note := plural(len(racks), "rack") + ", " + plural(zoneBlades(c.Session, zone), "blade")
 	if aggregate {
 		note += fmt.Sprintf(" — more than %d blades: each rack shows its blades per state; choose a rack to draw it in full", AggregateAbove)
 	}
@@ -168,15 +132,10 @@ func (v *Inventory) Render() app.UI {
 	)
 }
 
-func selIn(hw *hardware.Model, sel string, rack int) string {
-	if ref, ok := hw.Lookup(sel); ok && int(hw.RackOf(ref)) == rack {
-		return sel
-	}
-	return ""
-}
-
 func (v *Inventory) onZone(ctx app.Context, e app.Event) {
-	v.C.SetZone(ctx.JSSrc().Get("value").String())
+	if v.Pick != nil {
+		v.Pick.showZone(ctx.JSSrc().Get("value").String())
+	}
 }
 
 // onClick is the drawing's one listener: the clicked element is the
@@ -190,7 +149,9 @@ func (v *Inventory) onClick(ctx app.Context, e app.Event) {
 	if !el.Truthy() {
 		return
 	}
-	v.C.Select(el.Call("getAttribute", "data-path").String())
+	if v.Pick != nil {
+		v.Pick.selectElement(el.Call("getAttribute", "data-path").String())
+	}
 }
 
 func (v *Inventory) onKey(ctx app.Context, e app.Event) {
@@ -475,7 +436,7 @@ type RackSummary struct {
 
 // Render draws the counts as a stacked bar.
 func (v *RackSummary) Render() app.UI {
-	hw := v.C.world.Hardware()
+	hw := v.C.World().Hardware()
 	r := hw.Rack(int32(v.Rack))
 	counts := map[string]int{}
 	var order []string

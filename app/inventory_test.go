@@ -37,8 +37,7 @@ func TestObservedDiffersFromActual(t *testing.T) {
 	assert.Contains(t, blade, `data-state="working"`)
 	assert.Contains(t, blade, `data-observed="unavailable"`)
 	assert.Contains(t, element(t, html, "tor-rack2-0"), `data-state="stuck"`)
-	c.Select("standard/standard/rack2/blade/3")
-	card := app.HTMLString(&DetailCard{C: c, V: c.Version()})
+	card := app.HTMLString(&DetailCard{C: c, V: c.Version(), Selected: "standard/standard/rack2/blade/3"})
 	assert.Regexp(t, `Actual</h4>\s*<dl>\s*<dt>state</dt>\s*<dd>working</dd>`, card)
 	assert.Regexp(t, `Observed</h4>\s*<dl>\s*<dt>health</dt>\s*<dd>unavailable</dd>`, card)
 }
@@ -75,8 +74,7 @@ func TestLargeZonesAggregate(t *testing.T) {
 	html := app.HTMLString(&Inventory{C: c, V: c.Version()})
 	assert.NotContains(t, html, `data-testid="blade-`)
 	assert.Contains(t, html, "choose a rack to draw it in full")
-	c.Select(c.World().Hardware().Rack(3).Path)
-	html = app.HTMLString(&Inventory{C: c, V: c.Version()})
+	html = app.HTMLString(&Inventory{C: c, V: c.Version(), Selected: c.World().Hardware().Rack(3).Path})
 	assert.Len(t, regexp.MustCompile(`data-testid="blade-`).FindAllString(html, -1), 41, "the chosen rack drawn in full")
 }
 
@@ -102,15 +100,15 @@ func TestPortZeroOnWhileBothEndsWork(t *testing.T) {
 	html := app.HTMLString(&RackView{C: c, Rack: 0, V: c.RackVersion(0)})
 	assert.Contains(t, portTag(t, html, "pdu-rack1-0", 0), `class="port on"`)
 	assert.Contains(t, portTag(t, html, "tor-rack1-0", 0), `class="port on"`)
-	c.Select("standard/standard/rack1/tor/0")
-	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version()}), "port 0 → pdu 0: on")
+	tor := "standard/standard/rack1/tor/0"
+	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version(), Selected: tor}), "port 0 → pdu 0: on")
 
 	require.NoError(t, c.Step(20))
 	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: &faults.Spec{Kind: faults.PDUOff, Target: "standard/standard/rack1/pdu/0"}}))
 	html = app.HTMLString(&RackView{C: c, Rack: 0, V: c.RackVersion(0)})
 	assert.Contains(t, portTag(t, html, "pdu-rack1-0", 0), `class="port off"`)
 	assert.Contains(t, portTag(t, html, "tor-rack1-0", 0), `class="port off"`)
-	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version()}), "port 0 → pdu 0: off")
+	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version(), Selected: tor}), "port 0 → pdu 0: off")
 }
 
 var markRE = regexp.MustCompile(`<(circle|rect)[^>]*data-port[^>]*>`)

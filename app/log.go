@@ -18,8 +18,9 @@ import (
 type LogPanel struct {
 	app.Compo
 
-	C *Controller // nil while the server pre-renders: an empty panel
-	V uint64      // the controller's Version when rendered; only here to trigger updates
+	C    *Controller // nil while the server pre-renders: an empty panel
+	V    uint64      // the log's version when rendered (Shell.logVersion); only here to trigger updates
+	Pick picker      // where an element named in the log goes when clicked; nil in tests
 
 	// Local UI state: it survives re-renders and never reaches the core.
 	open    map[trace.SpanID]bool // expanded spans
@@ -428,8 +429,8 @@ func (p *LogPanel) toggle(id trace.SpanID) {
 func (p *LogPanel) onToggle(ctx app.Context, id trace.SpanID) { p.toggle(id) }
 
 func (p *LogPanel) onSelect(ctx app.Context, path string) {
-	if p.C != nil {
-		p.C.Select(path)
+	if p.Pick != nil {
+		p.Pick.selectElement(path)
 	}
 }
 

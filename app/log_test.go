@@ -44,9 +44,15 @@ type logUnderTest struct {
 
 func (l *logUnderTest) OnPreRender(ctx app.Context) { l.ctx = ctx }
 
+// picked is a page that records what a component selected or showed.
+type picked struct{ selected, zone string }
+
+func (p *picked) selectElement(path string) { p.selected = path }
+func (p *picked) showZone(z string)         { p.zone = z }
+
 func loadLog(t *testing.T, c *Controller) (*logUnderTest, app.TestEngine) {
 	t.Helper()
-	l := &logUnderTest{LogPanel: LogPanel{C: c, V: c.Version()}}
+	l := &logUnderTest{LogPanel: LogPanel{C: c, V: c.Version(), Pick: &picked{}}}
 	e := app.NewTestEngine()
 	require.NoError(t, e.Load(l))
 	e.ConsumeAll()
@@ -149,9 +155,9 @@ func TestLogPanelExpandsATree(t *testing.T) {
 	l.act(e, func() { l.V = c.Version() })
 	assert.Contains(t, panelsAHTML(l), `<span class="log-name">hard reboot standard/standard/rack4/blade/6</span>`)
 
-	// Selecting an element from an impact goes to the controller.
+	// Selecting an element from an impact goes to the page.
 	l.onSelect(l.ctx, "standard/standard/rack4/blade/6")
-	assert.Equal(t, "standard/standard/rack4/blade/6", c.Selected())
+	assert.Equal(t, "standard/standard/rack4/blade/6", l.Pick.(*picked).selected)
 
 	l.act(e, func() { l.toggle(hard.ID) })
 	assert.NotContains(t, panelsAHTML(l), `<span class="log-name">hard reboot standard/standard/rack4/blade/6</span>`)

@@ -15,7 +15,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "workloads":
 		return &WorkloadsPanel{C: c, V: v}
 	case "faults":
-		return &FaultsPanel{C: c, V: v}
+		return &FaultsPanel{C: c, V: v, Selected: s.view.selected}
 	case "policies":
 		return &PoliciesPanel{C: c, V: v, S: s}
 	case "charts":
@@ -26,7 +26,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	if c == nil {
 		return &LogPanel{}
 	}
-	return &LogPanel{C: c, V: s.logVersion(c)}
+	return &LogPanel{C: c, V: s.logVersion(c), Pick: s}
 }
 
 // logEvery is how often the log re-renders while time runs: a busy log is

@@ -38,6 +38,7 @@ type Session struct {
 	savedRev  int64
 	savedSum  [32]byte // the SHA-256 of the run as it can be opened again: its library entry, or the link or built-in it came from (zero: nowhere)
 
+	begun    uint64   // runs begun (begin): the page's view state belongs to one
 	version  uint64   // bumped by every change anything renders
 	rackVer  []uint64 // by rack: bumped when an element of the rack changed
 	rackGen  uint64   // bumped with every new world, so no rack keeps an old version
@@ -68,6 +69,7 @@ type sessionFrom struct {
 // session held before (a link once replayed from the snapshots of the
 // session it replaced, into the wrong hash).
 func (s *Session) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom) {
+	s.begun++
 	s.sc = sc.Clone()
 	s.sc.Commands, s.sc.At = nil, 0
 	s.snaps, s.future = slices.Clone(from.snaps), slices.Clone(from.future)
@@ -185,6 +187,10 @@ func (s *Session) Scenario() *scenario.Scenario { return s.world.Scenario() }
 
 // Base is the loaded scenario without the user's commands.
 func (s *Session) Base() *scenario.Scenario { return s.sc }
+
+// Begun counts the runs begun: it changes when a scenario is loaded,
+// reset, opened or resumed (not with a travel in time).
+func (s *Session) Begun() uint64 { return s.begun }
 
 // Version changes whenever anything the page shows may have changed.
 func (s *Session) Version() uint64 { return s.version }

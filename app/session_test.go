@@ -34,12 +34,11 @@ func TestSessionFieldsAreClassified(t *testing.T) {
 	}
 	run := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
 		"entries", "lit", "err", "rackVer"}
-	kept := []string{"snapEvery", "version", "rackGen", "entrySeq", "simSeq"}
+	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq"}
 	classified(t, Session{}, run, kept)
 	classified(t, Runner{}, []string{"s", "mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost"})
-	view := []string{"selected", "zone"} // a new session starts them afresh (Controller.begin)
 	choices := []string{"logInfra", "stepN", "rateChoice"}
-	classified(t, Controller{}, []string{"Session", "Runner"}, view, choices)
+	classified(t, Controller{}, []string{"Session", "Runner"}, choices)
 }
 
 // A link opens exactly, whatever session it replaces: every built-in's
@@ -70,7 +69,9 @@ func TestLinksOpenExactlyOverAnySession(t *testing.T) {
 		require.NoError(t, c.SetSnapshotEvery(20))
 		runToTick(t, c, 100)
 		require.NoError(t, c.TravelTo(40))
-		c.Select(c.World().Hardware().Blade(0).Path)
+		var v pageView
+		v.sync(c.Session)
+		v.selected = c.World().Hardware().Blade(0).Path
 		for _, name := range scenario.Builtins() {
 			d, err := link.Decode(links[name].link, sim.EngineVersion)
 			require.NoError(t, err, name)
@@ -79,16 +80,38 @@ func TestLinksOpenExactlyOverAnySession(t *testing.T) {
 			c.openNew(d.Scenario, w, future)
 			assert.Equal(t, links[name].hash, c.World().Status().Hash, "%s over %s", name, old)
 			assert.Equal(t, at, c.World().Now())
-			assert.Empty(t, c.Selected(), "%s over %s: the selection is the old session's", name, old)
+			v.sync(c.Session)
+			assert.Empty(t, v.selected, "%s over %s: the selection is the old session's", name, old)
 			assert.Empty(t, c.Future())
 			// Back to the old session's state for the next link.
 			c = newC(t, old)
 			require.NoError(t, c.SetSnapshotEvery(20))
 			runToTick(t, c, 100)
 			require.NoError(t, c.TravelTo(40))
-			c.Select(c.World().Hardware().Blade(0).Path)
+			v.sync(c.Session)
+			v.selected = c.World().Hardware().Blade(0).Path
 		}
 	}
+}
+
+// The page's selection and zone belong to a run: a travel in time keeps
+// them, a reset starts them afresh.
+func TestViewStateBelongsToTheRun(t *testing.T) {
+	c := newC(t, "extended")
+	runToTick(t, c, 50)
+	blade := c.World().Hardware().Blade(3).Path
+	zones := c.Zones()
+	var v pageView
+	v.sync(c.Session)
+	v.selected, v.zone = blade, zones[len(zones)-1]
+	require.NoError(t, c.TravelTo(20))
+	v.sync(c.Session)
+	assert.Equal(t, blade, v.selected, "a travel keeps the selection")
+	assert.Equal(t, zones[len(zones)-1], v.zone)
+	require.NoError(t, c.Reset())
+	v.sync(c.Session)
+	assert.Empty(t, v.selected, "a reset drops the selection")
+	assert.Equal(t, zones[0], shownZone(c.Session, v.zone), "and shows the first zone")
 }
 
 // A long link is replayed between frames, a slice a frame within the

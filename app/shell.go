@@ -18,6 +18,7 @@ type Shell struct {
 	// page; tests wait on its data-ready attribute.
 	mounted bool
 	opts    Options     // from Routes: how to open the storage
+	view    pageView    // what is selected and shown (synced to the session's run when rendered)
 	ctx     app.Context // the shell's own: its element lives as long as the page
 	c       *Controller
 	tab     string
@@ -169,6 +170,12 @@ func (s *Shell) Render() app.UI {
 	if len(notes) > 0 {
 		errUI = app.Div().Class("notes").Body(append([]app.UI{errUI}, notes...)...)
 	}
+	drilled := -1
+	if c != nil {
+		s.view.sync(c.Session)
+		drilled = drilledRack(c.Session, s.view.selected, shownZone(c.Session, s.view.zone))
+	}
+	sel, zone := s.view.selected, s.view.zone
 	ready := s.mounted && s.ready
 	return app.Div().Class("shell").DataSet("testid", "shell").DataSet("ready", ready).DataSet("saved", ready && s.saved()).Body(
 		app.Header().Class("shell-header").Body(
@@ -180,8 +187,8 @@ func (s *Shell) Render() app.UI {
 		&CommandBar{C: c, V: v, S: s, Help: s.help, Busy: s.busy()},
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
-			&Inventory{C: c, V: v},
-			app.If(c == nil || c.DrilledRack() < 0, func() app.UI { return &DetailCard{C: c, V: v} }), // else beside the drilled rack
+			&Inventory{C: c, V: v, Selected: sel, Zone: zone, Pick: s},
+			app.If(drilled < 0, func() app.UI { return &DetailCard{C: c, V: v, Selected: sel, Pick: s} }), // else beside the drilled rack
 		),
 		app.Aside().Class("shell-side").Aria("label", "Panels").Body(
 			app.Div().Class("tabs").Aria("role", "tablist").Body(tabs...),
@@ -193,6 +200,30 @@ func (s *Shell) Render() app.UI {
 }
 
 func (s *Shell) onTab(ctx app.Context, id string) { s.tab = id }
+
+// selectElement selects the element at path ("" for none), if the world
+// has it (picker).
+func (s *Shell) selectElement(path string) {
+	if s.c == nil {
+		return
+	}
+	s.view.sync(s.c.Session)
+	if _, ok := s.c.World().Hardware().Lookup(path); !ok && path != "" {
+		return
+	}
+	s.view.selected = path
+	s.c.touch()
+}
+
+// showZone shows region/zone z, if the world has it (picker).
+func (s *Shell) showZone(z string) {
+	if s.c == nil || !s.c.hasZone(z) {
+		return
+	}
+	s.view.sync(s.c.Session)
+	s.view.zone = z
+	s.c.touch()
+}
 
 func tagline(c *Controller) string {
 	if c == nil {
