@@ -15,9 +15,10 @@ type CommandBar struct {
 	app.Compo
 	C    *Controller
 	V    uint64
-	S    *Shell // keeps the session a reset replaces; nil in tests
-	Help bool   // the shortcuts help is shown (the shell's, so ? shows it too)
-	Busy bool   // the session is being opened: time cannot be driven yet
+	Time timeChoice  // the user's step count and rate (the shell's, as the keyboard uses them too)
+	Page commandPage // where the user's choices go, and a reset that keeps the session; nil in tests
+	Help bool        // the shortcuts help is shown (the shell's, so ? shows it too)
+	Busy bool        // the session is being opened: time cannot be driven yet
 
 	runTo        string
 	confirmReset bool // Reset waits for the user's yes
@@ -26,45 +27,60 @@ type CommandBar struct {
 // Rates offered, ticks per wall second.
 var rates = []int64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
 
+// commandPage is how the command bar changes what is not its own (the
+// Shell).
+type commandPage interface {
+	setTime(t timeChoice) // the user chose another step count or rate
+	toggleHelp()          // show or hide the keyboard shortcuts
+	resetKeeping(ctx app.Context)
+}
+
+// timeChoice is how the user drives time: the "step N" count and the
+// rate. The zero value is the defaults: 10 ticks, 10 ticks per second.
+type timeChoice struct {
+	stepN int64  // the user's "step N" (0: 10)
+	rate  string // ticks per second, or "fastest" ("": 10)
+}
+
 // StepN is the "step N" count the user chose (10 by default).
-func (c *Controller) StepN() int64 {
-	if c.stepN < 1 {
+func (t timeChoice) StepN() int64 {
+	if t.stepN < 1 {
 		return 10
 	}
-	return c.stepN
+	return t.stepN
 }
 
-// RateChoice is the rate the user chose: ticks per second, or "fastest".
-func (c *Controller) RateChoice() string {
-	if c.rateChoice == "" {
+// Rate is the rate the user chose: ticks per second, or "fastest".
+func (t timeChoice) Rate() string {
+	if t.rate == "" {
 		return "10"
 	}
-	return c.rateChoice
+	return t.rate
 }
 
-// Start runs time at the chosen rate.
-func (c *Controller) Start(nowMs float64) {
-	if c.RateChoice() == "fastest" {
-		c.Fastest()
+// start runs r's time at the chosen rate, from the wall time nowMs on.
+func (t timeChoice) start(r *Runner, nowMs float64) {
+	if t.Rate() == "fastest" {
+		r.Fastest()
 		return
 	}
-	r, _ := strconv.ParseInt(c.RateChoice(), 10, 64)
-	c.Run(r, nowMs)
+	rate, _ := strconv.ParseInt(t.Rate(), 10, 64)
+	r.Run(rate, nowMs)
 }
 
-// Key handles a keyboard shortcut; it reports whether it used the key.
-func (c *Controller) Key(key string, shift bool, nowMs float64) bool {
+// key handles a keyboard shortcut for r; it reports whether it used the key.
+func (t timeChoice) key(r *Runner, key string, shift bool, nowMs float64) bool {
 	switch {
 	case key == " ":
-		if c.Mode() == ModePaused {
-			c.Start(nowMs)
+		if r.Mode() == ModePaused {
+			t.start(r, nowMs)
 		} else {
-			c.Pause()
+			r.Pause()
 		}
 	case key == "ArrowRight" && shift:
-		c.Step(c.StepN())
+		r.Step(t.StepN())
 	case key == "ArrowRight":
-		c.Step(1)
+		r.Step(1)
 	default:
 		return false
 	}
@@ -79,12 +95,12 @@ func (b *CommandBar) Render() app.UI {
 	}
 	c := b.C
 	running := c.Mode() != ModePaused
-	rateOpts := []app.UI{app.Option().Value("fastest").Text("fastest").Selected(c.RateChoice() == "fastest")}
+	rateOpts := []app.UI{app.Option().Value("fastest").Text("fastest").Selected(b.Time.Rate() == "fastest")}
 	for _, r := range rates {
 		v := strconv.FormatInt(r, 10)
-		rateOpts = append(rateOpts, app.Option().Value(v).Text(plural(r, "tick")+"/s").Selected(c.RateChoice() == v))
+		rateOpts = append(rateOpts, app.Option().Value(v).Text(plural(r, "tick")+"/s").Selected(b.Time.Rate() == v))
 	}
-	stepN := strconv.FormatInt(c.StepN(), 10)
+	stepN := strconv.FormatInt(b.Time.StepN(), 10)
 	var progress app.UI = app.Text("")
 	if from, to, now := c.Progress(); to > from {
 		progress = app.Span().Class("progress").Body(
@@ -150,22 +166,24 @@ func (b *CommandBar) Render() app.UI {
 
 func (b *CommandBar) onStepN(ctx app.Context, e app.Event) {
 	n, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
-	if err == nil && n >= 1 {
-		b.C.stepN = n
+	if err == nil && n >= 1 && b.Page != nil {
+		t := b.Time
+		t.stepN = n
+		b.Page.setTime(t)
 	}
 }
 func (b *CommandBar) onRunToInput(ctx app.Context, e app.Event) {
 	b.runTo = ctx.JSSrc().Get("value").String()
 }
 func (b *CommandBar) onHelp(ctx app.Context, e app.Event) {
-	if b.S != nil {
-		b.S.help = !b.S.help
+	if b.Page != nil {
+		b.Page.toggleHelp()
 	}
 }
 func (b *CommandBar) onPause(ctx app.Context, e app.Event) { b.C.Pause() }
 func (b *CommandBar) onStep(ctx app.Context, e app.Event)  { b.C.Step(1) }
 func (b *CommandBar) onStepMany(ctx app.Context, e app.Event) {
-	b.C.Step(b.C.StepN())
+	b.C.Step(b.Time.StepN())
 }
 
 // onReset asks first when a reset would lose anything.
@@ -182,11 +200,11 @@ func (b *CommandBar) onResetCancel(ctx app.Context, e app.Event) { b.confirmRese
 
 func (b *CommandBar) onResetConfirm(ctx app.Context, e app.Event) {
 	b.confirmReset = false
-	if b.S == nil {
+	if b.Page == nil {
 		b.C.Reset()
 		return
 	}
-	b.S.resetKeeping(ctx)
+	b.Page.resetKeeping(ctx)
 }
 
 func (b *CommandBar) onTravel(ctx app.Context, e app.Event) {
@@ -197,13 +215,17 @@ func (b *CommandBar) onTravel(ctx app.Context, e app.Event) {
 }
 
 func (b *CommandBar) onRate(ctx app.Context, e app.Event) {
-	b.C.rateChoice = ctx.JSSrc().Get("value").String()
+	t := b.Time
+	t.rate = ctx.JSSrc().Get("value").String()
+	if b.Page != nil {
+		b.Page.setTime(t)
+	}
 	if b.C.Mode() == ModeRun || b.C.Mode() == ModeFastest {
-		b.C.Start(nowMs())
+		t.start(b.C.Runner, nowMs())
 	}
 }
 
-func (b *CommandBar) onRun(ctx app.Context, e app.Event) { b.C.Start(nowMs()) }
+func (b *CommandBar) onRun(ctx app.Context, e app.Event) { b.Time.start(b.C.Runner, nowMs()) }
 
 func (b *CommandBar) onRunTo(ctx app.Context, e app.Event) {
 	t, err := strconv.ParseInt(b.runTo, 10, 64)

@@ -24,11 +24,6 @@ import (
 type Controller struct {
 	*Session
 	*Runner
-
-	// The user's choices, until the components that use them own them.
-	logInfra   bool   // the log shows infrastructure entries
-	stepN      int64  // the user's "step N"
-	rateChoice string // the user's rate: ticks per second or "fastest"
 }
 
 // NewController loads a scenario.
@@ -163,7 +158,3 @@ func (c *Controller) resumeSafely(s *storage.Session) (skipped []error, err erro
 	}()
 	return c.resume(s)
 }
-
-// LogVersion changes when the log has something new to show: a
-// simulation entry, or any entry while it shows infrastructure.
-func (c *Controller) LogVersion() uint64 { return c.Session.LogVersion(c.logInfra) }

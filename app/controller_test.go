@@ -91,17 +91,18 @@ func TestFramesKeepTheHash(t *testing.T) {
 func TestKeysAndRackVersions(t *testing.T) {
 	c := newC(t, "standard")
 	v0 := c.RackVersion(3)
-	assert.True(t, c.Key("ArrowRight", false, 0))
+	var tc timeChoice
+	assert.True(t, tc.key(c.Runner, "ArrowRight", false, 0))
 	assert.Equal(t, clock.Tick(1), c.World().Now())
 	assert.NotEqual(t, v0, c.RackVersion(3), "bring-up changed every rack")
-	c.stepN = 4
-	c.Key("ArrowRight", true, 0)
+	tc.stepN = 4
+	tc.key(c.Runner, "ArrowRight", true, 0)
 	assert.Equal(t, clock.Tick(5), c.World().Now())
-	c.Key(" ", false, 0)
+	tc.key(c.Runner, " ", false, 0)
 	assert.Equal(t, ModeRun, c.Mode())
-	c.Key(" ", false, 0)
+	tc.key(c.Runner, " ", false, 0)
 	assert.Equal(t, ModePaused, c.Mode())
-	assert.False(t, c.Key("x", false, 0))
+	assert.False(t, tc.key(c.Runner, "x", false, 0))
 	require.NoError(t, c.Step(30))
 	v3, v4 := c.RackVersion(3), c.RackVersion(4)
 	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: faultSpec("blade-fault", "standard/standard/rack4/blade/2")}))

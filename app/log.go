@@ -20,7 +20,7 @@ type LogPanel struct {
 
 	C    *Controller // nil while the server pre-renders: an empty panel
 	V    uint64      // the log's version when rendered (Shell.logVersion); only here to trigger updates
-	Pick picker      // where an element named in the log goes when clicked; nil in tests
+	Page logPage     // where an element named in the log goes when clicked, and the infrastructure filter; nil in tests
 
 	// Local UI state: it survives re-renders and never reaches the core.
 	open    map[trace.SpanID]bool // expanded spans
@@ -28,6 +28,12 @@ type LogPanel struct {
 	world   *sim.World // the world the expansions belong to (span ids restart with a new one)
 	tree    *logTree
 	treeKey logTreeKey
+}
+
+// logPage is how the log changes what is not its own (the Shell).
+type logPage interface {
+	picker
+	showInfra(on bool) // the log shows infrastructure entries, or not
 }
 
 const (
@@ -429,8 +435,8 @@ func (p *LogPanel) toggle(id trace.SpanID) {
 func (p *LogPanel) onToggle(ctx app.Context, id trace.SpanID) { p.toggle(id) }
 
 func (p *LogPanel) onSelect(ctx app.Context, path string) {
-	if p.Pick != nil {
-		p.Pick.selectElement(path)
+	if p.Page != nil {
+		p.Page.selectElement(path)
 	}
 }
 
@@ -445,7 +451,9 @@ func (p *LogPanel) onSeverity(ctx app.Context, e app.Event) {
 
 func (p *LogPanel) onInfra(ctx app.Context, e app.Event) {
 	p.filter.Infra = ctx.JSSrc().Get("checked").Bool()
-	p.C.logInfra = p.filter.Infra // so the page re-renders the log for infrastructure entries too
+	if p.Page != nil {
+		p.Page.showInfra(p.filter.Infra) // so the page re-renders the log for infrastructure entries too
+	}
 }
 
 func (p *LogPanel) onElement(ctx app.Context, e app.Event) {

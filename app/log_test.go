@@ -45,14 +45,18 @@ type logUnderTest struct {
 func (l *logUnderTest) OnPreRender(ctx app.Context) { l.ctx = ctx }
 
 // picked is a page that records what a component selected or showed.
-type picked struct{ selected, zone string }
+type picked struct {
+	selected, zone string
+	infra          bool
+}
 
 func (p *picked) selectElement(path string) { p.selected = path }
 func (p *picked) showZone(z string)         { p.zone = z }
+func (p *picked) showInfra(on bool)         { p.infra = on }
 
 func loadLog(t *testing.T, c *Controller) (*logUnderTest, app.TestEngine) {
 	t.Helper()
-	l := &logUnderTest{LogPanel: LogPanel{C: c, V: c.Version(), Pick: &picked{}}}
+	l := &logUnderTest{LogPanel: LogPanel{C: c, V: c.Version(), Page: &picked{}}}
 	e := app.NewTestEngine()
 	require.NoError(t, e.Load(l))
 	e.ConsumeAll()
@@ -157,7 +161,7 @@ func TestLogPanelExpandsATree(t *testing.T) {
 
 	// Selecting an element from an impact goes to the page.
 	l.onSelect(l.ctx, "standard/standard/rack4/blade/6")
-	assert.Equal(t, "standard/standard/rack4/blade/6", l.Pick.(*picked).selected)
+	assert.Equal(t, "standard/standard/rack4/blade/6", l.Page.(*picked).selected)
 
 	l.act(e, func() { l.toggle(hard.ID) })
 	assert.NotContains(t, panelsAHTML(l), `<span class="log-name">hard reboot standard/standard/rack4/blade/6</span>`)

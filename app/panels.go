@@ -26,7 +26,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	if c == nil {
 		return &LogPanel{}
 	}
-	return &LogPanel{C: c, V: s.logVersion(c), Pick: s}
+	return &LogPanel{C: c, V: s.logVersion(c), Page: s}
 }
 
 // logEvery is how often the log re-renders while time runs: a busy log is
@@ -37,7 +37,7 @@ const logEvery = 250.0 // ms
 // changes only when it has news, and while time runs at most every
 // logEvery.
 func (s *Shell) logVersion(c *Controller) uint64 {
-	v := c.LogVersion()
+	v := c.LogVersion(s.logInfra)
 	if v != s.logV && (c.Mode() == ModePaused || nowMs()-s.logAt >= logEvery) {
 		s.logV, s.logAt = v, nowMs()
 	}

@@ -16,13 +16,15 @@ type Shell struct {
 
 	// mounted is set once the wasm app has taken over the server-rendered
 	// page; tests wait on its data-ready attribute.
-	mounted bool
-	opts    Options     // from Routes: how to open the storage
-	view    pageView    // what is selected and shown (synced to the session's run when rendered)
-	ctx     app.Context // the shell's own: its element lives as long as the page
-	c       *Controller
-	tab     string
-	crash   string
+	mounted  bool
+	opts     Options     // from Routes: how to open the storage
+	view     pageView    // what is selected and shown (synced to the session's run when rendered)
+	time     timeChoice  // the user's step count and rate, for the command bar and the keyboard
+	logInfra bool        // the log shows infrastructure entries, so its version counts them
+	ctx      app.Context // the shell's own: its element lives as long as the page
+	c        *Controller
+	tab      string
+	crash    string
 
 	store       *storageState // nil until the storage is open
 	ready       bool          // the session is open (resumed, or a link opened)
@@ -184,7 +186,7 @@ func (s *Shell) Render() app.UI {
 			app.P().Class("shell-tagline").Text(tagline(c)),
 			&ShareButton{C: c, V: v},
 		),
-		&CommandBar{C: c, V: v, S: s, Help: s.help, Busy: s.busy()},
+		&CommandBar{C: c, V: v, Time: s.time, Page: s, Help: s.help, Busy: s.busy()},
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
 			&Inventory{C: c, V: v, Selected: sel, Zone: zone, Pick: s},
@@ -200,6 +202,16 @@ func (s *Shell) Render() app.UI {
 }
 
 func (s *Shell) onTab(ctx app.Context, id string) { s.tab = id }
+
+// setTime keeps the user's step count and rate (commandPage).
+func (s *Shell) setTime(t timeChoice) { s.time = t }
+
+// toggleHelp shows or hides the keyboard shortcuts (commandPage).
+func (s *Shell) toggleHelp() { s.help = !s.help }
+
+// showInfra says whether the log shows infrastructure entries, so that it
+// re-renders for them too (logPage).
+func (s *Shell) showInfra(on bool) { s.logInfra = on }
 
 // selectElement selects the element at path ("" for none), if the world
 // has it (picker).
@@ -255,7 +267,7 @@ func (s *Shell) onKey(key string, shift bool, inField bool) bool {
 	case s.c == nil || s.busy():
 		return false
 	}
-	return s.c.Key(key, shift, nowMs())
+	return s.time.key(s.c.Runner, key, shift, nowMs())
 }
 
 // busy reports whether the session is not the user's to drive yet: the
