@@ -331,7 +331,7 @@ func cableState(hw *hardware.Model, dev hardware.Ref, c hardware.Cable) string {
 // Render draws the rack as an SVG.
 func (v *RackView) Render() app.UI {
 	c := v.C
-	hw := c.world.Hardware()
+	hw := c.World().Hardware()
 	r := hw.Rack(int32(v.Rack))
 	name := testName(r.Name)
 	maxCores := int64(1)

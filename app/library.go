@@ -2,7 +2,6 @@ package app
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -22,12 +21,12 @@ import (
 // the Scenario panel). Storage calls run off the UI goroutine.
 type LibraryPanel struct {
 	app.Compo
-	C    *Controller
-	V    uint64
-	S    *Shell
-	Open bool   // the storage is open: changes once, which updates the panel
-	L    uint64 // the shell's library version: bumped by storage callbacks (done)
-	K    uint64 // bumped when the page filed a session in the library (Shell.keep): read the list again
+	C     *Controller
+	V     uint64
+	Store storage.Storage // nil until the page has opened it
+	Page  libraryPage     // the page the storage work is done in; nil in tests
+	L     uint64          // the shell's library version: bumped by storage callbacks (done)
+	K     uint64          // bumped when the page filed a session in the library (Shell.keep): read the list again
 
 	list     []storage.SavedScenario
 	bad      []string
@@ -42,31 +41,37 @@ type LibraryPanel struct {
 	confirm  string // id whose delete awaits confirmation
 }
 
-// lasting is the context for storage work that a button started: the
-// shell's, whose element lives as long as the page (go-app drops what is
-// dispatched for an element no longer mounted: a dialog's button, or this
-// panel if the user changed tabs meanwhile, when the session must still
-// learn its new revision). What it dispatches ends with done.
+// libraryPage is the page the library's storage work is done in (the
+// Shell).
+type libraryPage interface {
+	// lasting is the context for storage work that a button started: the
+	// page's, whose element lives as long as the page (go-app drops what
+	// is dispatched for an element no longer mounted: a dialog's button,
+	// or this panel if the user changed tabs meanwhile, when the session
+	// must still learn its new revision); ctx until the page is mounted.
+	lasting(ctx app.Context) app.Context
+	// libraryDone ends a storage callback dispatched in the page's
+	// context: a new library version for the page to pass down, so this
+	// panel re-renders.
+	libraryDone()
+	// replacing runs replace once the session it replaces is kept
+	// (Shell.replacing).
+	replacing(ctx app.Context, why string, replace func(ctx app.Context))
+}
+
+// lasting is the context for storage work that a button started (libraryPage.lasting).
 func (p *LibraryPanel) lasting(ctx app.Context) app.Context {
-	if p.S != nil && p.S.mounted {
-		return p.S.ctx
+	if p.Page != nil {
+		return p.Page.lasting(ctx)
 	}
 	return ctx
 }
 
-// done ends a storage callback dispatched in the shell's context: a new
-// library version for the shell to pass down, so this panel re-renders.
+// done ends a storage callback (libraryPage.libraryDone).
 func (p *LibraryPanel) done() {
-	if p.S != nil {
-		p.S.libV++
+	if p.Page != nil {
+		p.Page.libraryDone()
 	}
-}
-
-func (p *LibraryPanel) storage() storage.Storage {
-	if p.S == nil || p.S.store == nil {
-		return nil
-	}
-	return p.S.store.st
 }
 
 // OnMount loads the list.
@@ -83,7 +88,7 @@ func (p *LibraryPanel) OnUpdate(ctx app.Context) {
 // refresh reads the list; asked while a read is in flight, it reads again
 // once that one is in, so a read older than a write never has the last word.
 func (p *LibraryPanel) refresh(ctx app.Context) {
-	st := p.storage()
+	st := p.Store
 	if st == nil {
 		return
 	}
@@ -118,7 +123,7 @@ func (p *LibraryPanel) refresh(ctx app.Context) {
 // Render draws the library.
 func (p *LibraryPanel) Render() app.UI {
 	sec := app.Section().Class("panel", "panel-library").Aria("label", "Scenario library")
-	if p.C == nil || p.storage() == nil {
+	if p.C == nil || p.Store == nil {
 		return sec.Body(app.H2().Text("Library"), app.P().Class("muted").Text("Opening the browser's storage…"))
 	}
 	name := p.saveName()
@@ -160,7 +165,7 @@ func (p *LibraryPanel) Render() app.UI {
 			app.P().Text("Some saved records could not be read and were skipped (the others are fine):"),
 			app.Ul().Body(bad...))
 	}
-	kind := p.storage().Kind()
+	kind := p.Store.Kind()
 	return sec.Body(
 		app.H2().Text("Library"),
 		app.P().Class("muted").Text("Kept in this browser ("+kind+"). The session you are in is saved as you go; save it here to keep a copy under a name."),
@@ -197,8 +202,8 @@ func (p *LibraryPanel) onSave(ctx app.Context, e app.Event) {
 	}
 	name := p.saveName()
 	rec := storage.SavedScenario{ID: newID(), Name: name, Scenario: data}
-	if s, ok := p.find(p.C.savedID); ok && s.Name == name {
-		rec.ID, rec.Rev = s.ID, p.C.savedRev
+	if s, ok := p.find(p.C.SavedID()); ok && s.Name == name {
+		rec.ID, rec.Rev = s.ID, p.C.SavedRev()
 	}
 	p.put(ctx, rec, true, "Saved “"+name+"”.")
 }
@@ -209,7 +214,7 @@ func (p *LibraryPanel) saveName() string {
 	if p.name != "" {
 		return p.name
 	}
-	if s, ok := p.find(p.C.savedID); ok {
+	if s, ok := p.find(p.C.SavedID()); ok {
 		return s.Name
 	}
 	return p.C.savedName()
@@ -243,7 +248,7 @@ func (p *LibraryPanel) remember(s storage.SavedScenario) {
 // put writes rec; session says it is the running session being saved,
 // which from then on belongs to it.
 func (p *LibraryPanel) put(ctx app.Context, rec storage.SavedScenario, session bool, ok string) {
-	st := p.storage()
+	st := p.Store
 	c := p.C
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
@@ -254,12 +259,7 @@ func (p *LibraryPanel) put(ctx app.Context, rec storage.SavedScenario, session b
 			case err == nil:
 				p.msg = ok
 				p.remember(got)
-				if session || c.savedID == got.ID {
-					c.savedID, c.savedRev = got.ID, got.Rev
-					if session {
-						c.savedSum = sha256.Sum256(got.Scenario)
-					}
-				}
+				c.Saved(got, session)
 			default:
 				p.msg = "Not saved: " + err.Error()
 			}
@@ -321,7 +321,7 @@ func (p *LibraryPanel) doDelete(ctx app.Context, id string) {
 		p.missing()
 		return
 	}
-	st := p.storage()
+	st := p.Store
 	ctx = p.lasting(ctx)
 	ctx.Async(func() {
 		err := st.DeleteScenario(ctx, s.ID)
@@ -342,7 +342,7 @@ func (p *LibraryPanel) doDelete(ctx app.Context, id string) {
 // library is read again first, since another tab may have saved it since
 // this one last looked.
 func (p *LibraryPanel) open(ctx app.Context, id string) {
-	st := p.storage()
+	st := p.Store
 	if st == nil {
 		return
 	}
@@ -361,7 +361,7 @@ func (p *LibraryPanel) open(ctx app.Context, id string) {
 				p.missing()
 				return
 			}
-			p.S.replacing(ctx, "opening “"+s.Name+"”", func(ctx app.Context) { p.openSaved(s) })
+			replaceWith(p.Page, ctx, "opening “"+s.Name+"”", func(ctx app.Context) { p.openSaved(s) })
 		})
 	})
 }
@@ -376,7 +376,7 @@ func (p *LibraryPanel) openSaved(s storage.SavedScenario) {
 		p.C.SetErr("“" + s.Name + "” could not be opened: " + err.Error())
 		return
 	}
-	p.C.savedSum = sha256.Sum256(s.Scenario)
+	p.C.Saved(s, true) // opened as saved: unchanged, it has nothing unsaved
 	p.name = ""
 	p.msg = fmt.Sprintf("Opened “%s” at tick %d.", s.Name, sc.At)
 }
@@ -443,7 +443,7 @@ func (p *LibraryPanel) onImport(ctx app.Context, e app.Event) {
 			p.msg = "Nothing imported: " + err.Error()
 			return
 		}
-		st := p.storage()
+		st := p.Store
 		ctx = p.lasting(ctx)
 		ctx.Async(func() {
 			n := 0

@@ -1,23 +1,30 @@
 package app
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"github.com/cloudchamber/cloudchamber/app/storage"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // panel renders the tab's panel (the log for any other name: it is the
 // first tab).
 func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	switch tab {
 	case "scenario":
-		return &ScenarioPanel{C: c, V: v, S: s}
+		return &ScenarioPanel{C: c, V: v, Page: s}
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
 	case "library":
-		return &LibraryPanel{C: c, V: v, S: s, Open: s.store != nil, L: s.libV, K: s.kept}
+		var st storage.Storage
+		if s.store != nil {
+			st = s.store.st
+		}
+		return &LibraryPanel{C: c, V: v, Store: st, Page: s, L: s.libV, K: s.kept}
 	case "workloads":
 		return &WorkloadsPanel{C: c, V: v}
 	case "faults":
 		return &FaultsPanel{C: c, V: v, Selected: s.view.selected}
 	case "policies":
-		return &PoliciesPanel{C: c, V: v, S: s}
+		return &PoliciesPanel{C: c, V: v, Page: s}
 	case "charts":
 		return &ChartsPanel{C: c, V: v}
 	case "diagram":

@@ -208,6 +208,34 @@ func (s *Shell) replacing(ctx app.Context, why string, replace func(ctx app.Cont
 	})
 }
 
+// replacer keeps the session that something replaces (the Shell).
+type replacer interface {
+	replacing(ctx app.Context, why string, replace func(ctx app.Context))
+}
+
+// replaceWith runs replace through r, which keeps the session first
+// (Shell.replacing), or at once without one (tests).
+func replaceWith(r replacer, ctx app.Context, why string, replace func(ctx app.Context)) {
+	if r == nil {
+		replace(ctx)
+		return
+	}
+	r.replacing(ctx, why, replace)
+}
+
+// lasting is the context for storage work a component started: the
+// shell's, whose element lives as long as the page, once it is mounted
+// (libraryPage).
+func (s *Shell) lasting(ctx app.Context) app.Context {
+	if s.mounted {
+		return s.ctx
+	}
+	return ctx
+}
+
+// libraryDone is a new library version for the library panel (libraryPage).
+func (s *Shell) libraryDone() { s.libV++ }
+
 // keptNote tells where the replaced session went.
 func keptNote(keptAs string) string {
 	if keptAs == "" {

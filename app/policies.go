@@ -20,9 +20,9 @@ import (
 // policy or a rule set is part of the run's input, not a command.
 type PoliciesPanel struct {
 	app.Compo
-	C *Controller
-	V uint64
-	S *Shell // keeps the session a restart replaces; nil in tests
+	C    *Controller
+	V    uint64
+	Page replacer // keeps the session a restart replaces; nil in tests
 
 	policy    string             // the policy chosen in the select ("" : the scenario's)
 	policyFor *scenario.Scenario // the scenario it was chosen for; another one forgets it
@@ -270,7 +270,7 @@ func (p *PoliciesPanel) renderPolicy(ctl *scenario.Control) app.UI {
 				Body(opts...),
 			app.Button().Type("button").Class("pol-apply").DataSet("testid", "policy-apply").Disabled(chosen == current).
 				Text("Apply and restart at tick 0").OnClick(func(ctx app.Context, e app.Event) {
-				p.S.replacing(ctx, "restarting with another policy", func(app.Context) { p.applyPolicy() })
+				replaceWith(p.Page, ctx, "restarting with another policy", func(app.Context) { p.applyPolicy() })
 			}),
 		),
 	)
@@ -325,7 +325,7 @@ func (p *PoliciesPanel) renderRules(ctl *scenario.Control) app.UI {
 						p.applyRules() // says what is wrong; nothing to keep
 						return
 					}
-					p.S.replacing(ctx, "restarting with edited rules", func(app.Context) { p.applyRules() })
+					replaceWith(p.Page, ctx, "restarting with edited rules", func(app.Context) { p.applyRules() })
 				}),
 				app.Button().Type("button").Class("pol-default").DataSet("testid", "rules-default").
 					Text("Use the default rules").OnClick(func(ctx app.Context, e app.Event) { p.useDefaultRules() }),

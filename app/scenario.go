@@ -16,9 +16,9 @@ import (
 // scenario as it stands. A failed import replaces nothing.
 type ScenarioPanel struct {
 	app.Compo
-	C *Controller
-	V uint64
-	S *Shell // keeps the session a load replaces; nil in tests
+	C    *Controller
+	V    uint64
+	Page replacer // keeps the session a load replaces; nil in tests
 
 	pick   string
 	seed   string
@@ -100,7 +100,7 @@ func (p *ScenarioPanel) onLoad(ctx app.Context, e app.Event) {
 		p.C.SetErr(err.Error())
 		return
 	}
-	p.S.replacing(ctx, "loading "+name, func(ctx app.Context) {
+	replaceWith(p.Page, ctx, "loading "+name, func(ctx app.Context) {
 		if err := p.C.Load(sc); err != nil {
 			p.C.SetErr(err.Error())
 			return
@@ -137,7 +137,7 @@ func (s *Session) InventoryYAML() ([]byte, error) {
 // onImport reads the chosen file and loads it.
 func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
 	readChosenFile(ctx, func(ctx app.Context, name string, data []byte) {
-		p.S.replacing(ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
+		replaceWith(p.Page, ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
 	})
 }
 
@@ -179,7 +179,7 @@ func (c *Controller) Import(name string, data []byte) error {
 
 func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
 	seed, delays := p.seed, p.delays
-	p.S.replacing(ctx, "restarting with other settings", func(ctx app.Context) {
+	replaceWith(p.Page, ctx, "restarting with other settings", func(ctx app.Context) {
 		if err := p.C.Edit(seed, delays); err != nil {
 			return
 		}

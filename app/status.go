@@ -22,12 +22,12 @@ func (s *StatusBar) Render() app.UI {
 	if s.C == nil {
 		return foot.Body(app.Span().Class("muted").Text("build " + app.Getenv("GOAPP_VERSION")))
 	}
-	st := s.C.world.Status()
+	st := s.C.World().Status()
 	policy := st.Policy.String()
 	if st.Policy == clock.Measured {
 		policy = policy + ", " + plural(st.Rate, "tick") + "/s"
 	}
-	simTime := time.Duration(int64(st.Tick)*s.C.world.Scenario().TickMillis) * time.Millisecond
+	simTime := time.Duration(int64(st.Tick)*s.C.World().Scenario().TickMillis) * time.Millisecond
 	return foot.Body(
 		app.Span().Text("policy "+policy),
 		app.Span().Body(app.Text("tick "), app.Strong().DataSet("testid", "tick").Text(st.Tick)),
@@ -45,6 +45,6 @@ func (s *StatusBar) Render() app.UI {
 func (s *StatusBar) onCopy(ctx app.Context, e app.Event) {
 	clip := app.Window().Get("navigator").Get("clipboard")
 	if clip.Truthy() {
-		clip.Call("writeText", s.C.world.Status().Hash)
+		clip.Call("writeText", s.C.World().Status().Hash)
 	}
 }
