@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
+	"github.com/cloudchamber/cloudchamber/app/logtree"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -24,10 +24,10 @@ type LogPanel struct {
 
 	// Local UI state: it survives re-renders and never reaches the core.
 	open    map[trace.SpanID]bool // expanded spans
-	filter  logFilter
+	filter  logtree.Filter
 	world   *sim.World // the world the expansions belong to (span ids restart with a new one)
-	tree    *logTree
-	treeKey logTreeKey
+	tree    *logtree.Tree
+	treeKey logtree.Key
 }
 
 // logPage is how the log changes what is not its own (the Shell).
@@ -40,161 +40,13 @@ const (
 	logRootsMax   = 200 // root rows drawn; older ones are counted, not drawn
 	logDetailMax  = 300 // lines drawn inside expanded trees, all together
 	logImpactsMax = 24  // impacts listed under one expanded span
-	logDepthMax   = 16  // nesting drawn; also stops a malformed link cycle
 )
 
-// logFilter is what the user narrows the log to.
-type logFilter struct {
-	MinSeverity trace.Severity // 0 or Debug: everything
-	Infra       bool           // show stepping, polls and housekeeping
-	Element     string         // impacts mention an element containing it
-	Text        string         // a name or reason in the tree contains it
-}
-
-// logNode is one span with its children (by Parent) in the order they ended.
-type logNode struct {
-	E      *trace.Entry
-	Kids   []*logNode
-	Rollup trace.Severity // the highest severity of the span and its descendants
-}
-
-// logTree is the kept entries as trees, built once per change of the entries.
-type logTree struct {
-	Roots  []*logNode // oldest first: roots, and spans whose parent has not ended (or was dropped)
-	byID   map[trace.SpanID]*logNode
-	byLink map[trace.LinkID][]*logNode // the spans each Link event started
-}
-
-// logTreeKey identifies a slice of entries: the controller appends to it and
-// drops its oldest quarter in place, either of which changes the key.
-type logTreeKey struct {
-	first, last *trace.Entry
-	n           int
-}
-
-// buildLogTree links entries into trees by Parent. Children end before their
-// parent, so a span whose parent is missing is one still running (or one
-// from a malformed input): it is shown as a root so that nothing is lost.
-func buildLogTree(entries []*trace.Entry) *logTree {
-	t := &logTree{
-		byID:   make(map[trace.SpanID]*logNode, len(entries)),
-		byLink: make(map[trace.LinkID][]*logNode),
-	}
-	nodes := make([]logNode, len(entries))
-	for i, e := range entries {
-		nodes[i].E = e
-		if _, dup := t.byID[e.ID]; !dup {
-			t.byID[e.ID] = &nodes[i]
-		}
-		if e.Link != 0 {
-			t.byLink[e.Link] = append(t.byLink[e.Link], &nodes[i])
-		}
-	}
-	for i := range nodes {
-		n := &nodes[i]
-		if p, ok := t.byID[n.E.Parent]; ok && n.E.Parent != 0 && p != n {
-			p.Kids = append(p.Kids, n)
-		} else {
-			t.Roots = append(t.Roots, n)
-		}
-	}
-	busy := make(map[*logNode]bool)
-	for i := range nodes {
-		logRollup(&nodes[i], busy)
-	}
-	return t
-}
-
-// logRollup fills n.Rollup from its subtree; busy breaks a parent cycle that
-// only malformed input could have.
-func logRollup(n *logNode, busy map[*logNode]bool) trace.Severity {
-	if n.Rollup != 0 || busy[n] {
-		return n.Rollup
-	}
-	busy[n] = true
-	s := n.E.Severity
-	for _, k := range n.Kids {
-		s = max(s, logRollup(k, busy))
-	}
-	n.Rollup = s
-	delete(busy, n)
-	return s
-}
-
-// Filter returns the roots that pass f, newest first.
-func (t *logTree) Filter(f logFilter) []*logNode {
-	elem := strings.ToLower(strings.TrimSpace(f.Element))
-	text := strings.ToLower(strings.TrimSpace(f.Text))
-	var out []*logNode
-	for i := len(t.Roots) - 1; i >= 0; i-- {
-		n := t.Roots[i]
-		switch {
-		case n.E.Infra && !f.Infra:
-		case n.Rollup < f.MinSeverity:
-		case elem != "" && !logImpactsMention(n.E, elem):
-		case text != "" && !logTreeMentions(n, text, 0):
-		default:
-			out = append(out, n)
-		}
-	}
-	return out
-}
-
-// logImpactsMention: a span's impacts already include its children's.
-func logImpactsMention(e *trace.Entry, lower string) bool {
-	for _, im := range e.Impacts {
-		if strings.Contains(strings.ToLower(im.Element), lower) {
-			return true
-		}
-	}
-	return false
-}
-
-// logTreeMentions looks in the whole tree, so "power off" finds the repair
-// decision it is part of.
-func logTreeMentions(n *logNode, lower string, depth int) bool {
-	if strings.Contains(strings.ToLower(n.E.Name.String()), lower) || strings.Contains(strings.ToLower(n.E.Reason.String()), lower) {
-		return true
-	}
-	if depth >= logDepthMax {
-		return false
-	}
-	for _, k := range n.Kids {
-		if logTreeMentions(k, lower, depth+1) {
-			return true
-		}
-	}
-	return false
-}
-
-// logElementPath is the inventory element an impact names, if it names one:
-// a rack (region/zone/rack) or a blade, PDU or TOR, whose port impacts
-// select the device. Store keys (fault/..., target/...) are not elements.
-func logElementPath(element string) (string, bool) {
-	parts := strings.Split(element, "/")
-	for _, p := range parts {
-		if p == "" {
-			return "", false
-		}
-	}
-	switch {
-	case len(parts) == 3:
-		return element, true
-	case len(parts) >= 5 && (parts[3] == "blade" || parts[3] == "pdu" || parts[3] == "tor"):
-		return strings.Join(parts[:5], "/"), true
-	}
-	return "", false
-}
-
-// logTree is the tree of the controller's entries, rebuilt only when they changed.
-func (p *LogPanel) logTree() *logTree {
+// logTree is the tree of the session's entries, rebuilt only when they changed.
+func (p *LogPanel) logTree() *logtree.Tree {
 	es := p.C.Entries()
-	key := logTreeKey{n: len(es)}
-	if len(es) > 0 {
-		key.first, key.last = es[0], es[len(es)-1]
-	}
-	if p.tree == nil || key != p.treeKey {
-		p.tree, p.treeKey = buildLogTree(es), key
+	if key := logtree.KeyOf(es); p.tree == nil || key != p.treeKey {
+		p.tree, p.treeKey = logtree.Build(es), key
 	}
 	return p.tree
 }
@@ -284,7 +136,7 @@ func (p *LogPanel) renderFilters() app.UI {
 
 // renderRoot is one row of the list; data-testid="log-entry" is what the
 // browser tests count.
-func (p *LogPanel) renderRoot(t *logTree, n *logNode, budget *int) app.UI {
+func (p *LogPanel) renderRoot(t *logtree.Tree, n *logtree.Node, budget *int) app.UI {
 	return app.Li().Class("log-entry", "sev-"+n.Rollup.String()).DataSet("testid", "log-entry").Body(
 		p.renderSpanBody(t, n, 0, budget)...,
 	)
@@ -293,7 +145,7 @@ func (p *LogPanel) renderRoot(t *logTree, n *logNode, budget *int) app.UI {
 // renderSpanBody is a span's toggle and, when expanded, its impacts and its
 // events in order, with children at their Child events and the spans a
 // request started at its Link event.
-func (p *LogPanel) renderSpanBody(t *logTree, n *logNode, depth int, budget *int) []app.UI {
+func (p *LogPanel) renderSpanBody(t *logtree.Tree, n *logtree.Node, depth int, budget *int) []app.UI {
 	e := n.E
 	open := p.open[e.ID]
 	out := []app.UI{p.renderToggle(n, open)}
@@ -304,14 +156,14 @@ func (p *LogPanel) renderSpanBody(t *logTree, n *logNode, depth int, budget *int
 	if len(e.Impacts) > 0 {
 		items = append(items, p.renderImpacts(e))
 	}
-	placed := make(map[*logNode]bool, len(n.Kids))
+	placed := make(map[*logtree.Node]bool, len(n.Kids))
 	for _, ev := range e.Events {
 		if *budget <= 0 {
 			break
 		}
 		switch ev.Kind {
 		case trace.Child:
-			k, ok := t.byID[trace.SpanID(ev.Ref)]
+			k, ok := t.Span(trace.SpanID(ev.Ref))
 			if !ok || k.E.Parent != e.ID {
 				*budget--
 				items = append(items, app.Li().Class("log-line", "log-missing").Text(fmt.Sprintf("@%d %s: not ended yet, or no longer kept", ev.Tick, ev.Text)))
@@ -321,7 +173,7 @@ func (p *LogPanel) renderSpanBody(t *logTree, n *logNode, depth int, budget *int
 			items = append(items, p.renderNested(t, k, depth+1, budget))
 		case trace.Link:
 			*budget--
-			linked := t.byLink[trace.LinkID(ev.Ref)]
+			linked := t.Linked(trace.LinkID(ev.Ref))
 			var sub []app.UI
 			for _, k := range linked {
 				if *budget <= 0 {
@@ -360,16 +212,16 @@ func (p *LogPanel) renderSpanBody(t *logTree, n *logNode, depth int, budget *int
 	return append(out, app.Ul().Class("log-tree").Body(items...))
 }
 
-func (p *LogPanel) renderNested(t *logTree, n *logNode, depth int, budget *int) app.UI {
+func (p *LogPanel) renderNested(t *logtree.Tree, n *logtree.Node, depth int, budget *int) app.UI {
 	*budget--
 	li := app.Li().Class("log-span", "sev-"+n.Rollup.String())
-	if depth >= logDepthMax {
+	if depth >= logtree.DepthMax {
 		return li.Text(n.E.Name.String() + " (nested too deep to show)")
 	}
 	return li.Body(p.renderSpanBody(t, n, depth, budget)...)
 }
 
-func (p *LogPanel) renderToggle(n *logNode, open bool) app.UI {
+func (p *LogPanel) renderToggle(n *logtree.Node, open bool) app.UI {
 	e := n.E
 	ticks := "@" + strconv.FormatInt(int64(e.Start), 10)
 	if e.End != e.Start {
@@ -400,7 +252,7 @@ func (p *LogPanel) renderImpacts(e *trace.Entry) app.UI {
 			break
 		}
 		code := string(im.Impact.Letter()) + " "
-		path, ok := logElementPath(im.Element)
+		path, ok := logtree.ElementPath(im.Element)
 		if ok {
 			_, ok = p.C.World().Hardware().Lookup(path)
 		}
