@@ -215,24 +215,6 @@ func observedName(o views.Observed) string {
 	return o.Health.String()
 }
 
-func (s *Session) observed(path string) (views.Observed, bool) {
-	hw := s.world.Hardware()
-	ref, ok := hw.Lookup(path)
-	if !ok {
-		return views.Observed{}, false
-	}
-	return s.world.Views().Observations.Get(hw.Element(ref))
-}
-
-func (s *Session) usage(path string) views.Usage {
-	ref, ok := s.world.Hardware().Lookup(path)
-	if !ok || ref.Kind != hardware.KindBlade {
-		return views.Usage{}
-	}
-	u, _ := s.world.Views().Usage.Get(ref.Blade())
-	return u
-}
-
 // RackView draws one rack: its TORs and PDUs with their ports, then its
 // blades, each as wide as its cores, with the cores in use shaded.
 type RackView struct {

@@ -397,15 +397,6 @@ func (s *Shell) onOpenAnyway(ctx app.Context, e app.Event) {
 	}
 }
 
-// ShareLink is the address that replays the current run.
-func (s *Session) ShareLink(origin string) (string, error) {
-	l, err := link.Encode(s.world.Scenario(), sim.EngineVersion)
-	if err != nil {
-		return "", err
-	}
-	return origin + "#" + l, nil
-}
-
 // autosave writes the session when it changed, at most every
 // autosaveEvery, one write at a time, on top of the revision this tab
 // last read or wrote. A failed write is shown as "not saved" and tried
@@ -482,20 +473,6 @@ func persistStorage() {
 		st.Call("persist")
 	}
 }
-
-// savedName is the name to save the current run under.
-func (s *Session) savedName() string {
-	if s.Base().Name == "" {
-		return "untitled"
-	}
-	return s.Base().Name
-}
-
-// scenarioJSON is the canonical form of the run as it stands.
-func (s *Session) scenarioJSON() ([]byte, error) { return scenario.Marshal(s.world.Scenario()) }
-
-// runJSON is the canonical form of the run as far as it went (RunScenario).
-func (s *Session) runJSON() ([]byte, error) { return scenario.Marshal(s.RunScenario()) }
 
 // watchClosed tells the user to reload once the storage is closed under
 // the page (storage.Storage.Closed).

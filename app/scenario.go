@@ -3,10 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
-	"github.com/cloudchamber/cloudchamber/core/clock"
-	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -128,53 +125,11 @@ func (p *ScenarioPanel) onExportYAML(ctx app.Context, e app.Event) {
 	Download(p.C.Base().Name+".yaml", "application/yaml", data)
 }
 
-// InventoryYAML is the running inventory in the original's YAML format,
-// which Import (and inventory.Parse) reads back.
-func (s *Session) InventoryYAML() ([]byte, error) {
-	return inventory.MarshalYAML(s.world.Definition())
-}
-
 // onImport reads the chosen file and loads it.
 func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
 	readChosenFile(ctx, func(ctx app.Context, name string, data []byte) {
 		replaceWith(p.Page, ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
 	})
-}
-
-// Import loads a file's contents: a YAML inventory (run with the current
-// scenario's settings) or a JSON scenario. An error is shown with its path
-// and nothing is replaced.
-func (c *Controller) Import(name string, data []byte) error {
-	var sc *scenario.Scenario
-	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
-		def, err := inventory.Parse(name, data)
-		if err != nil {
-			return c.fail(err)
-		}
-		sc = c.Base().Clone()
-		sc.Name = strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")
-		sc.Description = "imported from " + name
-		sc.Inventory = scenario.Inventory{Definition: def}
-		sc.Script, sc.Commands, sc.At = nil, nil, 0
-		if sc.Control == nil {
-			sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
-		} else if sc.Control.Workloads != nil {
-			wl := *sc.Control.Workloads
-			wl.Workloads = nil // the old inventory's workloads may not fit the new one
-			sc.Control.Workloads = &wl
-		}
-	} else {
-		s, err := scenario.Parse(name, data)
-		if err != nil {
-			return c.fail(err)
-		}
-		sc = s
-	}
-	if err := c.Load(sc); err != nil {
-		return c.fail(fmt.Errorf("%s: %w", name, err))
-	}
-	c.SetErr("")
-	return nil
 }
 
 func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
@@ -185,42 +140,4 @@ func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
 		}
 		p.seed, p.delays = "", ""
 	})
-}
-
-// Edit restarts the scenario at tick 0 with another seed and delays
-// ("" keeps a value). Delays are four low-high ranges.
-func (c *Controller) Edit(seed, delays string) error {
-	sc := c.Base().Clone()
-	if seed != "" {
-		s, err := strconv.ParseUint(strings.TrimSpace(seed), 10, 64)
-		if err != nil {
-			return c.fail(fmt.Errorf("seed: %q is not a whole number", seed))
-		}
-		sc.Seed = s
-	}
-	if delays != "" {
-		f := strings.Fields(delays)
-		if len(f) != 4 {
-			return c.fail(fmt.Errorf("delays: want four ranges like 1-1 1-1 5-8 2-4, got %q", delays))
-		}
-		var r [4][2]int64
-		for i, x := range f {
-			lo, hi, ok := strings.Cut(x, "-")
-			a, err1 := strconv.ParseInt(lo, 10, 64)
-			b, err2 := strconv.ParseInt(hi, 10, 64)
-			if !ok || err1 != nil || err2 != nil {
-				return c.fail(fmt.Errorf("delays: %q is not a range like 5-8", x))
-			}
-			r[i] = [2]int64{a, b}
-		}
-		d := &sc.Delays
-		for i, rg := range []*struct{ lo, hi *clock.Tick }{{&d.SetPower.Low, &d.SetPower.High}, {&d.SetConnection.Low, &d.SetConnection.High},
-			{&d.Booting.Low, &d.Booting.High}, {&d.Shutdown.Low, &d.Shutdown.High}} {
-			*rg.lo, *rg.hi = clock.Tick(r[i][0]), clock.Tick(r[i][1])
-		}
-	}
-	if err := c.Load(sc); err != nil {
-		return c.fail(err)
-	}
-	return nil
 }

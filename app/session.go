@@ -7,6 +7,8 @@ import (
 	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/store"
@@ -292,3 +294,54 @@ func (s *Session) Saved(rec storage.SavedScenario, asSession bool) {
 // SavedRev is the revision of the library entry the session belongs to,
 // as last read or written here: the one the next save builds on.
 func (s *Session) SavedRev() int64 { return s.savedRev }
+
+// ShareLink is the address that replays the current run.
+func (s *Session) ShareLink(origin string) (string, error) {
+	l, err := link.Encode(s.world.Scenario(), sim.EngineVersion)
+	if err != nil {
+		return "", err
+	}
+	return origin + "#" + l, nil
+}
+
+// savedName is the name to save the current run under.
+func (s *Session) savedName() string {
+	if s.Base().Name == "" {
+		return "untitled"
+	}
+	return s.Base().Name
+}
+
+// scenarioJSON is the canonical form of the run as it stands.
+func (s *Session) scenarioJSON() ([]byte, error) { return scenario.Marshal(s.world.Scenario()) }
+
+// runJSON is the canonical form of the run as far as it went (RunScenario).
+func (s *Session) runJSON() ([]byte, error) { return scenario.Marshal(s.RunScenario()) }
+
+// observed is what the monitor last observed of the element at path,
+// if it has observed it.
+func (s *Session) observed(path string) (views.Observed, bool) {
+	hw := s.world.Hardware()
+	ref, ok := hw.Lookup(path)
+	if !ok {
+		return views.Observed{}, false
+	}
+	return s.world.Views().Observations.Get(hw.Element(ref))
+}
+
+// usage is the capacity the workloads use on the blade at path (zero
+// for any other element).
+func (s *Session) usage(path string) views.Usage {
+	ref, ok := s.world.Hardware().Lookup(path)
+	if !ok || ref.Kind != hardware.KindBlade {
+		return views.Usage{}
+	}
+	u, _ := s.world.Views().Usage.Get(ref.Blade())
+	return u
+}
+
+// InventoryYAML is the running inventory in the original's YAML format,
+// which Import (and inventory.Parse) reads back.
+func (s *Session) InventoryYAML() ([]byte, error) {
+	return inventory.MarshalYAML(s.world.Definition())
+}
