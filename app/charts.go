@@ -14,12 +14,12 @@ import (
 )
 
 // ChartsPanel draws the sampler's metrics as line charts over simulated
-// time. The page renders it as &ChartsPanel{C: c, V: c.Version()}.
+// time. The page renders it as &ChartsPanel{S: c.Session, V: c.Version()}.
 type ChartsPanel struct {
 	app.Compo
 
-	C *Controller // nil while the server pre-renders: an empty panel
-	V uint64      // the controller's Version when rendered; only here to trigger updates
+	S *Session // nil while the server pre-renders: an empty panel
+	V uint64   // the session's Version when rendered; only here to trigger updates
 
 	charts   []chart.Model // the last charts built, reused until a new sample arrives
 	chartKey chartKey
@@ -42,10 +42,10 @@ type chartKey struct {
 // Render draws the four charts, or says why there are none.
 func (p *ChartsPanel) Render() app.UI {
 	sec := app.Section().Class("panel", "panel-charts").Aria("label", "Metrics charts")
-	if p.C == nil || p.C.World() == nil {
+	if p.S == nil || p.S.World() == nil {
 		return sec.Body(app.H2().Text("Metrics"))
 	}
-	ctl := p.C.World().Control()
+	ctl := p.S.World().Control()
 	if ctl == nil || ctl.Metrics == nil {
 		return sec.Body(
 			app.H2().Text("Metrics"),
@@ -126,15 +126,15 @@ func (p *ChartsPanel) build(m *metrics.Metrics) []chart.Model {
 		return p.charts
 	}
 	p.charts, p.chartKey = chart.Build(m.Columns(), rows), key
-	p.figures, p.expected = p.C.World().Figures(), p.C.World().ExpectedAvailability()
+	p.figures, p.expected = p.S.World().Figures(), p.S.World().ExpectedAvailability()
 	return p.charts
 }
 
 func (p *ChartsPanel) onDownload(ctx app.Context, e app.Event) {
-	if p.C == nil || p.C.World().Control() == nil {
+	if p.S == nil || p.S.World().Control() == nil {
 		return
 	}
-	Download("metrics.csv", "text/csv", []byte(p.C.World().Control().Metrics.CSV()))
+	Download("metrics.csv", "text/csv", []byte(p.S.World().Control().Metrics.CSV()))
 }
 
 // The drawing area, in the SVG's own units (CSS scales the whole).

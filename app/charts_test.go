@@ -28,7 +28,7 @@ func TestFiguresWithoutEnabledBladesSayNA(t *testing.T) {
 func TestChartsPanelWithoutControlPlane(t *testing.T) {
 	c := panelsATestController(t, "extended", 10)
 	require.Nil(t, c.World().Control())
-	p := &ChartsPanel{C: c, V: c.Version()}
+	p := &ChartsPanel{S: c.Session, V: c.Version()}
 	e := app.NewTestEngine()
 	require.NoError(t, e.Load(p))
 	e.ConsumeAll()
@@ -46,7 +46,7 @@ func TestChartsPanelWithoutController(t *testing.T) {
 // are downsampled, so the panel stays small however long the run.
 func TestChartsPanelDrawsTheMetrics(t *testing.T) {
 	c := panelsATestController(t, "blade-failure", 150)
-	p := &ChartsPanel{C: c, V: c.Version()}
+	p := &ChartsPanel{S: c.Session, V: c.Version()}
 	e := app.NewTestEngine()
 	require.NoError(t, e.Load(p))
 	e.ConsumeAll()

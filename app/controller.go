@@ -39,6 +39,14 @@ func NewController(sc *scenario.Scenario) (*Controller, error) {
 	return c, nil
 }
 
+// sessionOf is c's session; nil for no controller (the server's pre-render).
+func sessionOf(c *Controller) *Session {
+	if c == nil {
+		return nil
+	}
+	return c.Session
+}
+
 // Load replaces the running simulation with sc, a new, unsaved session at
 // tick 0. On error nothing changes.
 func (c *Controller) Load(sc *scenario.Scenario) error {

@@ -12,12 +12,12 @@ import (
 // DiagramPanel draws the control plane: its services, the hardware and the
 // three stores, with who reads and writes what. A box lights up while the
 // trace shows it at work, so the picture follows the story the log tells.
-// The page renders it as &DiagramPanel{C: c, V: c.Version()}.
+// The page renders it as &DiagramPanel{S: c.Session, V: c.Version()}.
 type DiagramPanel struct {
 	app.Compo
 
-	C *Controller // nil while the server pre-renders: an empty panel
-	V uint64      // the controller's Version when rendered; only here to trigger updates
+	S *Session // nil while the server pre-renders: an empty panel
+	V uint64   // the session's Version when rendered; only here to trigger updates
 }
 
 // diagramLitTicks is how long a box stays lit after the trace last showed
@@ -78,7 +78,7 @@ var diagramArrows = []diagramArrow{
 // diagramLitTicks ticks. Lit cannot tell "at tick 0" from "never" (both
 // read 0), so a 0 counts only if a kept entry ending at tick 0 shows the
 // service, by the same rules that set Lit.
-func diagramLit(c *Controller) (lit [serviceCount]bool, seen [serviceCount]clock.Tick) {
+func diagramLit(c *Session) (lit [serviceCount]bool, seen [serviceCount]clock.Tick) {
 	now := c.World().Now()
 	var atZero [serviceCount]bool
 	zeroChecked := false
@@ -103,7 +103,7 @@ func diagramLit(c *Controller) (lit [serviceCount]bool, seen [serviceCount]clock
 }
 
 // diagramAtZero is the services the kept entries show at work at tick 0.
-func diagramAtZero(c *Controller) (out [serviceCount]bool) {
+func diagramAtZero(c *Session) (out [serviceCount]bool) {
 	for _, e := range c.Entries() {
 		if e.End != 0 {
 			continue
@@ -122,10 +122,10 @@ func diagramAtZero(c *Controller) (out [serviceCount]bool) {
 // Render draws the diagram, and under it in words what is lit.
 func (p *DiagramPanel) Render() app.UI {
 	sec := app.Section().Class("panel", "panel-diagram").Aria("label", "Control plane diagram")
-	if p.C == nil || p.C.World() == nil {
+	if p.S == nil || p.S.World() == nil {
 		return sec.Body(app.H2().Text("Control plane"))
 	}
-	if p.C.World().Control() == nil {
+	if p.S.World().Control() == nil {
 		return sec.Body(
 			app.H2().Text("Control plane"),
 			app.P().Class("diagram-none").Text("This scenario has no control plane: only the stepper and the hardware run, and nothing repairs a fault."),
@@ -136,7 +136,7 @@ func (p *DiagramPanel) Render() app.UI {
 }
 
 func (p *DiagramPanel) drawing() app.UI {
-	lit, seen := diagramLit(p.C)
+	lit, seen := diagramLit(p.S)
 	nodes := []app.UI{
 		chartSVG("title").Text("The control plane: services, the hardware and the stores, and who reads and writes what"),
 		chartSVG("defs").Body(

@@ -48,17 +48,17 @@ func diagramFromEntries(c *Controller) (out [serviceCount]bool) {
 func TestDiagramLightsOnlyFromTheTrace(t *testing.T) {
 	fresh := panelsATestController(t, "blade-failure", 0)
 	require.Equal(t, clock.Never, fresh.Lit(SvcTarget), "never seen in the trace")
-	lit, seen := diagramLit(fresh)
+	lit, seen := diagramLit(fresh.Session)
 	assert.False(t, lit[SvcTarget], "no entry touches the target store")
 	assert.False(t, lit[SvcStepper], "nothing has stepped yet")
 	assert.Less(t, int64(seen[SvcTarget]), int64(0), "and it was never seen")
 	assert.True(t, lit[SvcMonitor], "the monitor's first reports are at tick 0")
-	page := panelsAHTML(&DiagramPanel{C: fresh, V: fresh.Version()})
+	page := panelsAHTML(&DiagramPanel{S: fresh.Session, V: fresh.Version()})
 	assert.NotContains(t, diagramBoxClass(t, page, SvcTarget), "lit")
 	assert.Contains(t, diagramBoxClass(t, page, SvcMonitor), "lit")
 
 	noControl := panelsATestController(t, "extended", 0)
-	lit, _ = diagramLit(noControl)
+	lit, _ = diagramLit(noControl.Session)
 	for _, s := range []Service{SvcMonitor, SvcRepair, SvcScheduler, SvcInjector, SvcObserved, SvcTarget} {
 		assert.False(t, lit[s], "extended has no %s", s)
 	}
@@ -66,11 +66,11 @@ func TestDiagramLightsOnlyFromTheTrace(t *testing.T) {
 	// After the blade fault at 100 the monitor marks the blade unavailable
 	// at 110 and the repair manager reacts at once.
 	c := panelsATestController(t, "blade-failure", 111)
-	lit, seen = diagramLit(c)
+	lit, seen = diagramLit(c.Session)
 	assert.True(t, lit[SvcMonitor])
 	assert.True(t, lit[SvcRepair])
 	assert.EqualValues(t, 110, seen[SvcRepair])
-	page = panelsAHTML(&DiagramPanel{C: c, V: c.Version()})
+	page = panelsAHTML(&DiagramPanel{S: c.Session, V: c.Version()})
 	assert.Contains(t, diagramBoxClass(t, page, SvcMonitor), "lit")
 	assert.Contains(t, diagramBoxClass(t, page, SvcRepair), "lit")
 	assert.NotContains(t, diagramBoxClass(t, page, SvcTarget), "lit")
@@ -83,7 +83,7 @@ func TestDiagramLightsOnlyFromTheTrace(t *testing.T) {
 			if n > 0 {
 				require.NoError(t, c.Step(n))
 			}
-			lit, _ := diagramLit(c)
+			lit, _ := diagramLit(c.Session)
 			assert.Equal(t, diagramFromEntries(c), lit, "%s at tick %d", name, c.World().Now())
 		}
 	}
@@ -91,7 +91,7 @@ func TestDiagramLightsOnlyFromTheTrace(t *testing.T) {
 	// A quiet service goes dark: at 150 the repair manager power-cycles
 	// the blade, and the monitor has said nothing since 110.
 	c = panelsATestController(t, "blade-failure", 150)
-	lit, seen = diagramLit(c)
+	lit, seen = diagramLit(c.Session)
 	assert.EqualValues(t, 110, seen[SvcMonitor])
 	assert.False(t, lit[SvcMonitor])
 	assert.True(t, lit[SvcRepair])
@@ -108,12 +108,12 @@ func TestDiagramPanelWithoutController(t *testing.T) {
 
 func TestDiagramPanelDrawsEveryBoxWithATitle(t *testing.T) {
 	c := panelsATestController(t, "blade-failure", 10)
-	page := panelsAHTML(&DiagramPanel{C: c, V: c.Version()})
+	page := panelsAHTML(&DiagramPanel{S: c.Session, V: c.Version()})
 	for _, s := range Services() {
 		assert.Regexp(t, `data-testid="dg-`+diagramTestID(s)+`"[^>]*>\s*<title>`+diagramTitle(s)+`: `, page, "box %s", s)
 	}
 	assert.Equal(t, len(diagramArrows), len(regexp.MustCompile(`marker-end="url\(#dg-head\)"`).FindAllString(page, -1)))
 
 	none := panelsATestController(t, "extended", 1)
-	assert.Contains(t, panelsAHTML(&DiagramPanel{C: none, V: none.Version()}), "This scenario has no control plane")
+	assert.Contains(t, panelsAHTML(&DiagramPanel{S: none.Session, V: none.Version()}), "This scenario has no control plane")
 }

@@ -5,6 +5,6 @@ package app
 import "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 // Natively (server pre-render, tests) there are no frames or keys: tests
-// call the controller directly.
+// call the controller (its Runner and Session) directly.
 func startFrames(ctx app.Context, s *Shell) {}
 func listenKeys(ctx app.Context, s *Shell)  {}

@@ -26,7 +26,7 @@ const AggregateAbove = 1000
 type Inventory struct {
 	app.Compo
 	C        *Controller
-	V        uint64 // the controller's version: the rack versions live in the racks
+	V        uint64 // the session's version: the rack versions live in the racks
 	Selected string // the selected element's path ("" if none)
 	Zone     string // the region/zone shown ("" for the first)
 	Pick     picker // where a click or a zone choice goes; nil in tests
@@ -90,10 +90,10 @@ func (v *Inventory) Render() app.UI {
 	var drawn []app.UI
 	for _, ri := range racks {
 		if !aggregate {
-			drawn = append(drawn, &RackView{C: c, Rack: ri, V: c.RackVersion(ri), Sel: selIn(hw, sel, ri)})
+			drawn = append(drawn, &RackView{S: c.Session, Rack: ri, V: c.RackVersion(ri), Sel: selIn(hw, sel, ri)})
 			continue
 		}
-		drawn = append(drawn, &RackSummary{C: c, Rack: ri, V: c.RackVersion(ri), Chosen: ri == drill})
+		drawn = append(drawn, &RackSummary{S: c.Session, Rack: ri, V: c.RackVersion(ri), Chosen: ri == drill})
 		if ri == drill {
 			// Right after its summary, inside the drawing (whose listeners
 			// select what is clicked or entered in it), on a line of its own.
@@ -105,7 +105,7 @@ func (v *Inventory) Render() app.UI {
 			drawn = append(drawn, app.Div().Class("rack-drill").DataSet("testid", "rack-drill").Aria("label", "Rack "+r.Name+" in full").Body(
 				app.H3().Text("Rack "+r.Name+", in full"),
 				app.Div().Class("rack-drill-body").Body(
-					&RackView{C: c, Rack: drill, V: c.RackVersion(drill), Sel: sel, Cols: min(2, (n+29)/30)},
+					&RackView{S: c.Session, Rack: drill, V: c.RackVersion(drill), Sel: sel, Cols: min(2, (n+29)/30)},
 					&DetailCard{C: c, V: v.V, Selected: sel, Pick: v.Pick},
 				),
 			))
@@ -219,7 +219,7 @@ func observedName(o views.Observed) string {
 // blades, each as wide as its cores, with the cores in use shaded.
 type RackView struct {
 	app.Compo
-	C    *Controller
+	S    *Session
 	Rack int
 	V    uint64 // the rack's version: it re-renders only when its rack changed
 	Sel  string // the selected element, if in this rack
@@ -312,7 +312,7 @@ func cableState(hw *hardware.Model, dev hardware.Ref, c hardware.Cable) string {
 
 // Render draws the rack as an SVG.
 func (v *RackView) Render() app.UI {
-	c := v.C
+	c := v.S
 	hw := c.World().Hardware()
 	r := hw.Rack(int32(v.Rack))
 	name := testName(r.Name)
@@ -410,7 +410,7 @@ func milliText(m int64) string {
 // RackSummary is a rack of a large zone: its blades counted per state.
 type RackSummary struct {
 	app.Compo
-	C      *Controller
+	S      *Session
 	Rack   int
 	V      uint64
 	Chosen bool
@@ -418,7 +418,7 @@ type RackSummary struct {
 
 // Render draws the counts as a stacked bar.
 func (v *RackSummary) Render() app.UI {
-	hw := v.C.World().Hardware()
+	hw := v.S.World().Hardware()
 	r := hw.Rack(int32(v.Rack))
 	counts := map[string]int{}
 	var order []string

@@ -32,7 +32,7 @@ func TestObservedDiffersFromActual(t *testing.T) {
 	require.NoError(t, c.Step(40))
 	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: &faults.Spec{Kind: faults.TORStuck, Target: "standard/standard/rack2/tor/0"}}))
 	require.NoError(t, c.Step(12))
-	html := app.HTMLString(&RackView{C: c, Rack: 1, V: c.RackVersion(1)})
+	html := app.HTMLString(&RackView{S: c.Session, Rack: 1, V: c.RackVersion(1)})
 	blade := element(t, html, "blade-rack2-3")
 	assert.Contains(t, blade, `data-state="working"`)
 	assert.Contains(t, blade, `data-observed="unavailable"`)
@@ -97,7 +97,7 @@ func portTag(t *testing.T, html, testid string, port int) string {
 // both ends work, and off once one of them does not.
 func TestPortZeroOnWhileBothEndsWork(t *testing.T) {
 	c := newC(t, "standard")
-	html := app.HTMLString(&RackView{C: c, Rack: 0, V: c.RackVersion(0)})
+	html := app.HTMLString(&RackView{S: c.Session, Rack: 0, V: c.RackVersion(0)})
 	assert.Contains(t, portTag(t, html, "pdu-rack1-0", 0), `class="port on"`)
 	assert.Contains(t, portTag(t, html, "tor-rack1-0", 0), `class="port on"`)
 	tor := "standard/standard/rack1/tor/0"
@@ -105,7 +105,7 @@ func TestPortZeroOnWhileBothEndsWork(t *testing.T) {
 
 	require.NoError(t, c.Step(20))
 	require.NoError(t, c.Apply(scenario.Command{Do: scenario.Inject, Fault: &faults.Spec{Kind: faults.PDUOff, Target: "standard/standard/rack1/pdu/0"}}))
-	html = app.HTMLString(&RackView{C: c, Rack: 0, V: c.RackVersion(0)})
+	html = app.HTMLString(&RackView{S: c.Session, Rack: 0, V: c.RackVersion(0)})
 	assert.Contains(t, portTag(t, html, "pdu-rack1-0", 0), `class="port off"`)
 	assert.Contains(t, portTag(t, html, "tor-rack1-0", 0), `class="port off"`)
 	assert.Contains(t, app.HTMLString(&DetailCard{C: c, V: c.Version(), Selected: tor}), "port 0 → pdu 0: off")

@@ -13,14 +13,15 @@ import (
 )
 
 // LogPanel is the trace log: what the simulation did and why, as trees of
-// spans, newest first. The page renders it as &LogPanel{C: c, V: c.Version()},
-// so go-app re-renders it only when the controller says something changed.
+// spans, newest first. The page renders it as &LogPanel{S: session, V:
+// the log's version (Shell.logVersion)}, so go-app re-renders it only when
+// the log has something new to show.
 type LogPanel struct {
 	app.Compo
 
-	C    *Controller // nil while the server pre-renders: an empty panel
-	V    uint64      // the log's version when rendered (Shell.logVersion); only here to trigger updates
-	Page logPage     // where an element named in the log goes when clicked, and the infrastructure filter; nil in tests
+	S    *Session // nil while the server pre-renders: an empty panel
+	V    uint64   // the log's version when rendered (Shell.logVersion); only here to trigger updates
+	Page logPage  // where an element named in the log goes when clicked, and the infrastructure filter; nil in tests
 
 	// Local UI state: it survives re-renders and never reaches the core.
 	open    map[trace.SpanID]bool // expanded spans
@@ -44,7 +45,7 @@ const (
 
 // logTree is the tree of the session's entries, rebuilt only when they changed.
 func (p *LogPanel) logTree() *logtree.Tree {
-	es := p.C.Entries()
+	es := p.S.Entries()
 	if key := logtree.KeyOf(es); p.tree == nil || key != p.treeKey {
 		p.tree, p.treeKey = logtree.Build(es), key
 	}
@@ -53,13 +54,13 @@ func (p *LogPanel) logTree() *logtree.Tree {
 
 // Render draws the filters, the downloads and the newest root spans.
 func (p *LogPanel) Render() app.UI {
-	if p.C == nil || p.C.World() == nil {
+	if p.S == nil || p.S.World() == nil {
 		return app.Section().Class("panel", "panel-log").Aria("label", "Trace log").Body(
 			app.H2().Text("Trace log"),
 		)
 	}
-	if p.world != p.C.World() { // a load or reset: old span ids mean other spans now
-		p.world, p.open = p.C.World(), nil
+	if p.world != p.S.World() { // a load or reset: old span ids mean other spans now
+		p.world, p.open = p.S.World(), nil
 	}
 	t := p.logTree()
 	roots := t.Filter(p.filter)
@@ -81,7 +82,7 @@ func (p *LogPanel) Render() app.UI {
 				Title("The kept trace entries as an indented text tree (trace.txt)").
 				OnClick(p.onDownloadText),
 		),
-		app.P().Class("log-count").Text(logCount(len(roots), len(t.Roots), len(p.C.Entries()))),
+		app.P().Class("log-count").Text(logCount(len(roots), len(t.Roots), len(p.S.Entries()))),
 		app.Ul().Class("log-list").Body(rows...),
 		app.If(len(roots) > len(shown), func() app.UI {
 			return app.P().Class("log-more").Text(plural(len(roots)-len(shown), "older entry", "older entries") + " not shown")
@@ -254,7 +255,7 @@ func (p *LogPanel) renderImpacts(e *trace.Entry) app.UI {
 		code := string(im.Impact.Letter()) + " "
 		path, ok := logtree.ElementPath(im.Element)
 		if ok {
-			_, ok = p.C.World().Hardware().Lookup(path)
+			_, ok = p.S.World().Hardware().Lookup(path)
 		}
 		if !ok {
 			items = append(items, app.Li().Title(im.Impact.String()).Text(code+im.Element))
@@ -334,12 +335,12 @@ func (p *LogPanel) onDownloadText(ctx app.Context, e app.Event) {
 }
 
 func (p *LogPanel) download(name, mime string, write func(w io.Writer, es []trace.Entry) error) {
-	if p.C == nil {
+	if p.S == nil {
 		return
 	}
 	var b bytes.Buffer
-	if err := write(&b, logKeptEntries(p.C.Entries())); err != nil {
-		p.C.SetErr("export " + name + ": " + err.Error())
+	if err := write(&b, logKeptEntries(p.S.Entries())); err != nil {
+		p.S.SetErr("export " + name + ": " + err.Error())
 		return
 	}
 	Download(name, mime, b.Bytes())

@@ -56,7 +56,7 @@ func (p *picked) showInfra(on bool)         { p.infra = on }
 
 func loadLog(t *testing.T, c *Controller) (*logUnderTest, app.TestEngine) {
 	t.Helper()
-	l := &logUnderTest{LogPanel: LogPanel{C: c, V: c.Version(), Page: &picked{}}}
+	l := &logUnderTest{LogPanel: LogPanel{S: c.Session, V: c.Version(), Page: &picked{}}}
 	e := app.NewTestEngine()
 	require.NoError(t, e.Load(l))
 	e.ConsumeAll()
@@ -186,7 +186,7 @@ func TestLogPanelCapsTheRows(t *testing.T) {
 	c := panelsATestController(t, "blade-failure", 150)
 	roots := logtree.Build(c.Entries()).Filter(logtree.Filter{})
 	require.Greater(t, len(roots), logRootsMax, "the story must have more roots than are drawn")
-	page := panelsAHTML(&LogPanel{C: c, V: c.Version()})
+	page := panelsAHTML(&LogPanel{S: c.Session, V: c.Version()})
 	assert.Len(t, logRowTicks(t, page), logRootsMax)
 	assert.Contains(t, page, strconv.Itoa(len(roots)-logRootsMax)+" older entries not shown")
 	assert.Less(t, len(regexp.MustCompile(`<[a-z]`).FindAllString(page, -1)), 1300, "elements: about six a row")

@@ -26,14 +26,14 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "policies":
 		return &PoliciesPanel{C: c, V: v, Page: s}
 	case "charts":
-		return &ChartsPanel{C: c, V: v}
+		return &ChartsPanel{S: sessionOf(c), V: v}
 	case "diagram":
-		return &DiagramPanel{C: c, V: v}
+		return &DiagramPanel{S: sessionOf(c), V: v}
 	}
 	if c == nil {
 		return &LogPanel{}
 	}
-	return &LogPanel{C: c, V: s.logVersion(c), Page: s}
+	return &LogPanel{S: c.Session, V: s.logVersion(c), Page: s}
 }
 
 // logEvery is how often the log re-renders while time runs: a busy log is

@@ -20,7 +20,7 @@ type storageState struct {
 	st        storage.Storage
 	note      string // shown to the user: "runs in memory", "closed", ...
 	writing   bool   // a write is in flight (writes are serialised)
-	lastVer   uint64 // the controller's version last saved
+	lastVer   uint64 // the session's version last saved
 	failedVer uint64 // the version whose save failed: tried again at the next change
 	rev       int64  // the stored session's revision this tab's saves build on
 	hold      bool   // a damaged session is being set aside: nothing writes over it meanwhile

@@ -14,7 +14,7 @@ import (
 // and chat tools cut long addresses.
 type ShareButton struct {
 	app.Compo
-	C *Controller
+	S *Session
 	V uint64
 
 	link string // the last link made, shown so it can be copied by hand
@@ -24,7 +24,7 @@ type ShareButton struct {
 // Render draws the button and, once pressed, the link.
 func (b *ShareButton) Render() app.UI {
 	div := app.Div().Class("share")
-	if b.C == nil {
+	if b.S == nil {
 		return div
 	}
 	var out app.UI = app.Text("")
@@ -46,9 +46,9 @@ func (b *ShareButton) Render() app.UI {
 func (b *ShareButton) onShare(ctx app.Context, e app.Event) {
 	loc := app.Window().Get("location")
 	origin := loc.Get("origin").String() + loc.Get("pathname").String()
-	l, err := b.C.ShareLink(origin)
+	l, err := b.S.ShareLink(origin)
 	if err != nil {
-		b.C.SetErr("Share: " + err.Error())
+		b.S.SetErr("Share: " + err.Error())
 		return
 	}
 	b.long = len(l) > link.FileAbove
@@ -59,10 +59,10 @@ func (b *ShareButton) onShare(ctx app.Context, e app.Event) {
 }
 
 func (b *ShareButton) onFile(ctx app.Context, e app.Event) {
-	data, err := scenario.MarshalIndent(b.C.Scenario())
+	data, err := scenario.MarshalIndent(b.S.Scenario())
 	if err != nil {
-		b.C.SetErr(err.Error())
+		b.S.SetErr(err.Error())
 		return
 	}
-	Download(b.C.Base().Name+".json", "application/json", data)
+	Download(b.S.Base().Name+".json", "application/json", data)
 }

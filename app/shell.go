@@ -184,7 +184,7 @@ func (s *Shell) Render() app.UI {
 			app.Img().Class("shell-logo").Src("/web/icon.svg").Alt("CloudChamber logo").Aria("hidden", true),
 			app.H1().Class("shell-title").Text("CloudChamber"),
 			app.P().Class("shell-tagline").Text(tagline(c)),
-			&ShareButton{C: c, V: v},
+			&ShareButton{S: sessionOf(c), V: v},
 		),
 		&CommandBar{C: c, V: v, Time: s.time, Page: s, Help: s.help, Busy: s.busy()},
 		errUI,
@@ -196,7 +196,7 @@ func (s *Shell) Render() app.UI {
 			app.Div().Class("tabs").Aria("role", "tablist").Body(tabs...),
 			app.Div().Class("tab-panel").ID("panel-"+tab).Aria("role", "tabpanel").Aria("labelledby", "tab-"+tab).Body(s.panel(tab, c, v)),
 		),
-		&StatusBar{C: c, V: v},
+		&StatusBar{S: sessionOf(c), V: v},
 		crash,
 	)
 }

@@ -12,22 +12,22 @@ import (
 // and the trace hash (copyable).
 type StatusBar struct {
 	app.Compo
-	C *Controller
+	S *Session
 	V uint64
 }
 
 // Render draws the status line.
 func (s *StatusBar) Render() app.UI {
 	foot := app.Footer().Class("status").Aria("label", "Status")
-	if s.C == nil {
+	if s.S == nil {
 		return foot.Body(app.Span().Class("muted").Text("build " + app.Getenv("GOAPP_VERSION")))
 	}
-	st := s.C.World().Status()
+	st := s.S.World().Status()
 	policy := st.Policy.String()
 	if st.Policy == clock.Measured {
 		policy = policy + ", " + plural(st.Rate, "tick") + "/s"
 	}
-	simTime := time.Duration(int64(st.Tick)*s.C.World().Scenario().TickMillis) * time.Millisecond
+	simTime := time.Duration(int64(st.Tick)*s.S.World().Scenario().TickMillis) * time.Millisecond
 	return foot.Body(
 		app.Span().Text("policy "+policy),
 		app.Span().Body(app.Text("tick "), app.Strong().DataSet("testid", "tick").Text(st.Tick)),
@@ -45,6 +45,6 @@ func (s *StatusBar) Render() app.UI {
 func (s *StatusBar) onCopy(ctx app.Context, e app.Event) {
 	clip := app.Window().Get("navigator").Get("clipboard")
 	if clip.Truthy() {
-		clip.Call("writeText", s.C.World().Status().Hash)
+		clip.Call("writeText", s.S.World().Status().Hash)
 	}
 }
