@@ -1,0 +1,347 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/compare"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/variant"
+	"github.com/cloudchamber/cloudchamber/core/views"
+)
+
+// Compare is the Compare tab's comparison: 2 to compare.VariantsMax
+// variants of one scenario, run in lockstep by a compare.Run, with the
+// commands the user gave in the tab (each applied to every variant at the
+// same tick). It is the comparison's own state, apart from the page's
+// Session and Runner; it does no browser I/O (wall times come in as
+// arguments), so it is tested natively. It is used from the UI goroutine
+// only.
+//
+// Time travel: going back to tick T rebuilds every world from the scenario
+// and replays the commands given up to T; the commands given after T are
+// dropped (a comparison keeps no future, unlike a Session). Worlds are
+// deterministic, so back-then-forward gives the same hashes.
+type Compare struct {
+	base     *scenario.Scenario // what every variant starts from: the scenario (its script), no commands, at tick 0
+	variants []variant.Variant
+	cmds     []scenario.Timed // the commands given so far, by tick
+	future   []scenario.Timed // commands still to give at their ticks (from a link), by tick
+	run      *compare.Run
+
+	running bool       // Frame advances towards target
+	target  clock.Tick // where a run-to ends
+	chunk   clock.Tick // ticks per slice, adapted to the frame budget
+	err     string
+	version uint64
+}
+
+// NewCompare starts a comparison of variants (2 to compare.VariantsMax,
+// names unique) of base, every world at tick 0. base's commands, if any,
+// are given to every variant at their ticks as time reaches them; its tick
+// is where the caller may run to. Errors name the variant.
+func NewCompare(base *scenario.Scenario, variants []variant.Variant) (*Compare, error) {
+	b := base.Clone()
+	future := b.Commands
+	b.Commands, b.At = nil, 0
+	c := &Compare{base: b, variants: slices.Clone(variants), future: future, chunk: 1}
+	if err := c.rebuild(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// OpenCompareLink reads a comparison's link (an s3. fragment, or a whole
+// address): its variants from its scenario at tick 0, and the tick the
+// link was made at, which the caller runs to (RunTo now, or Start for
+// frames); the link's commands are given as time reaches their ticks. A
+// scenario's link (no variants) is an error.
+func OpenCompareLink(l string) (*Compare, clock.Tick, error) {
+	d, err := link.Decode(l, sim.EngineVersion)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(d.Variants) == 0 {
+		return nil, 0, errors.New("this link is not a comparison's")
+	}
+	c, err := NewCompare(d.Scenario, d.Variants)
+	if err != nil {
+		return nil, 0, err
+	}
+	return c, d.Scenario.At, nil
+}
+
+// rebuild makes every world anew at tick 0, no-wait (time moves only when
+// the tab moves it).
+func (c *Compare) rebuild() error {
+	r, err := compare.New(c.base, c.variants)
+	if err != nil {
+		return err
+	}
+	if err := r.SetPolicy(clock.NoWait, 0, -1); err != nil {
+		return err
+	}
+	c.run = r
+	c.version++
+	return nil
+}
+
+// Variants are the variants compared, in order.
+func (c *Compare) Variants() []variant.Variant { return c.variants }
+
+// Run is the lockstep run (read it; move it through the Compare).
+func (c *Compare) Run() *compare.Run { return c.run }
+
+// Now is the tick every variant is at.
+func (c *Compare) Now() clock.Tick { return c.run.Now() }
+
+// Commands are the commands given in the tab so far.
+func (c *Compare) Commands() []scenario.Timed { return c.cmds }
+
+// Version changes whenever anything the tab shows may have changed.
+func (c *Compare) Version() uint64 { return c.version }
+
+// Err is the last error, "" for none.
+func (c *Compare) Err() string { return c.err }
+
+// fail records err for the tab and returns it.
+func (c *Compare) fail(err error) error {
+	if err != nil {
+		c.err = err.Error()
+		c.running = false
+		c.version++
+	}
+	return err
+}
+
+// Running reports whether a run-to is under way, and its target.
+func (c *Compare) Running() (bool, clock.Tick) { return c.running, c.target }
+
+// RunTo advances every variant to tick t now (t before now is a travel
+// back: see Travel).
+func (c *Compare) RunTo(t clock.Tick) error {
+	if t < c.Now() {
+		return c.Travel(t)
+	}
+	c.version++
+	return c.fail(c.advance(t))
+}
+
+// advance runs every variant to tick t, giving the future commands on the
+// way at their ticks.
+func (c *Compare) advance(t clock.Tick) error {
+	for len(c.future) > 0 && c.future[0].At <= t {
+		f := c.future[0]
+		if err := c.run.RunUntil(f.At); err != nil {
+			return err
+		}
+		c.future = c.future[1:]
+		if _, err := c.Apply(f.Command); err != nil {
+			return fmt.Errorf("replaying %s at t=%d: %w", f.Command, f.At, err)
+		}
+	}
+	return c.run.RunUntil(t)
+}
+
+// Step advances every variant n ticks now (n ≥ 1).
+func (c *Compare) Step(n int64) error {
+	if n < 1 {
+		return c.fail(fmt.Errorf("step: %d ticks, at least 1", n))
+	}
+	return c.RunTo(c.Now() + clock.Tick(n))
+}
+
+// Start runs to tick t over the next frames (Frame); a tick before now
+// travels back at once.
+func (c *Compare) Start(t clock.Tick) error {
+	if t <= c.Now() {
+		return c.RunTo(t)
+	}
+	c.running, c.target, c.chunk = true, t, 1
+	c.version++
+	return nil
+}
+
+// Pause stops a run-to where it is.
+func (c *Compare) Pause() {
+	if c.running {
+		c.running = false
+		c.version++
+	}
+}
+
+// Frame does a frame's share of a run-to: slices of ticks, every variant
+// together, until budgetMs (measured with clockMs, the page's clock in
+// ms) is spent. It reports whether anything changed.
+func (c *Compare) Frame(budgetMs float64, clockMs func() float64) bool {
+	if !c.running {
+		return false
+	}
+	start := clockMs()
+	for c.Now() < c.target && clockMs()-start < budgetMs {
+		next := min(c.target, c.Now()+c.chunk)
+		if err := c.advance(next); err != nil {
+			c.fail(err)
+			return true
+		}
+		spent := clockMs() - start
+		switch {
+		case spent < budgetMs/4 && c.chunk < 1<<20:
+			c.chunk *= 2
+		case spent > budgetMs && c.chunk > 1:
+			c.chunk /= 2
+		}
+	}
+	if c.Now() >= c.target {
+		c.running = false
+	}
+	c.version++
+	return true
+}
+
+// Travel goes to tick t: forward by running, back by rebuilding and
+// replaying the commands given up to t (those given after t, and any
+// still to give, are dropped).
+func (c *Compare) Travel(t clock.Tick) error {
+	if t < 0 {
+		return c.fail(fmt.Errorf("travel: tick %d is before the start", t))
+	}
+	if t >= c.Now() {
+		return c.RunTo(t)
+	}
+	c.running = false
+	keep := c.cmds[:0:0]
+	for _, tc := range c.cmds {
+		if tc.At <= t {
+			keep = append(keep, tc)
+		}
+	}
+	if err := c.rebuild(); err != nil {
+		return c.fail(err)
+	}
+	c.cmds, c.future = nil, keep
+	return c.fail(c.advance(t))
+}
+
+// Apply gives a command to every variant at the current tick and keeps
+// it; the outcomes are each variant's, in order. A command no variant
+// takes is an error and is not kept.
+func (c *Compare) Apply(cmd scenario.Command) ([]compare.Outcome, error) {
+	out, err := c.run.Apply(cmd)
+	c.version++
+	if err != nil {
+		return out, c.fail(err)
+	}
+	c.err = ""
+	c.cmds = append(c.cmds, scenario.Timed{At: c.Now(), Command: cmd})
+	return out, nil
+}
+
+// FailBlade faults the blade at path (e.g. region1/zone1/rack1/blade/3)
+// in every variant.
+func (c *Compare) FailBlade(path string) ([]compare.Outcome, error) {
+	return c.Apply(scenario.Command{Do: scenario.FaultBlade, Target: path})
+}
+
+// Scenario is the comparison as a scenario: the base with the commands
+// given so far, at the current tick. Opened again with the variants, it
+// replays to here.
+func (c *Compare) Scenario() *scenario.Scenario {
+	sc := c.base.Clone()
+	sc.Commands = slices.Clone(c.cmds)
+	sc.At = c.Now()
+	return sc
+}
+
+// Link is the comparison's link fragment (s3.…, no "#"), made with
+// link.EncodeCompare.
+func (c *Compare) Link() (string, error) {
+	return link.EncodeCompare(c.Scenario(), c.variants, sim.EngineVersion)
+}
+
+// CompareColumn is what the tab shows of one variant.
+type CompareColumn struct {
+	Name, Policy string
+	Tick         clock.Tick
+	Hash         string // the world's trace hash, hex
+	Figures      []CompareFigure
+	Blades       []BladeCount // blades per state, in the states' order, states with none left out
+}
+
+// CompareFigure is one key figure of a variant: its value as text ("–"
+// when the world has none, e.g. no fault yet for MTTR).
+type CompareFigure struct{ Name, Value string }
+
+// BladeCount is how many blades are in a state.
+type BladeCount struct {
+	State string
+	N     int
+}
+
+// Columns are the variants' columns, in order.
+func (c *Compare) Columns() []CompareColumn {
+	cols := make([]CompareColumn, len(c.variants))
+	for i, w := range c.run.Worlds() {
+		v := c.variants[i]
+		policy := v.Policy
+		if policy == "" {
+			policy = "(scenario's)"
+		}
+		st := w.Status()
+		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Tick: st.Tick, Hash: st.Hash, Figures: keyFigures(w), Blades: bladeCounts(w.Hardware())}
+	}
+	return cols
+}
+
+// keyFigures are the figures the tab sets side by side.
+func keyFigures(w *sim.World) []CompareFigure {
+	f := w.Figures()
+	pct := func(p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f %%", *p*100)
+	}
+	ticks := func(p *float64) string {
+		if p == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f ticks", *p)
+	}
+	out := []CompareFigure{{"availability", pct(f.Availability)}, {"MTTR", ticks(f.MTTRTicks)}}
+	if m := w.Control().Workloads; m != nil {
+		out = append(out,
+			CompareFigure{"instances waiting", fmt.Sprint(m.Waiting())},
+			CompareFigure{"instances moved", fmt.Sprint(m.Moved())})
+	}
+	for _, r := range []string{"cores", "memory"} {
+		if p, ok := f.CapacityUsed[r]; ok {
+			out = append(out, CompareFigure{"capacity used (" + r + ")", pct(p)})
+		}
+	}
+	return out
+}
+
+// bladeCounts counts the blades per state.
+func bladeCounts(hw *hardware.Model) []BladeCount {
+	counts := map[string]int{}
+	var order []string
+	for i := range hw.NumBlades() {
+		s := hw.BladeState(views.BladeID(i)).String()
+		if counts[s] == 0 {
+			order = append(order, s)
+		}
+		counts[s]++
+	}
+	slices.Sort(order)
+	out := make([]BladeCount, len(order))
+	for i, s := range order {
+		out[i] = BladeCount{s, counts[s]}
+	}
+	return out
+}

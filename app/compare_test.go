@@ -1,0 +1,129 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/compare"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/variant"
+	"github.com/stretchr/testify/require"
+)
+
+func churnCompare(t *testing.T) *Compare {
+	t.Helper()
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	c, err := NewCompare(sc, []variant.Variant{{Name: "first-fit", Policy: "first-fit"}, {Name: "spread", Policy: "spread"}})
+	require.NoError(t, err)
+	return c
+}
+
+func hashes(c *Compare) []string {
+	var out []string
+	for _, col := range c.Columns() {
+		out = append(out, col.Hash)
+	}
+	return out
+}
+
+// A blade of workload-churn, faulted in the tests.
+const churnBlade = "standard/standard/rack1/blade/1"
+
+// The tab's comparison is compare.Run's: the same ticks and hashes as a
+// compare.Run driven by hand, and every command reaches every variant.
+func TestCompareIsLockstepAndCommandsReachAll(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(300))
+	out, err := c.FailBlade(churnBlade)
+	require.NoError(t, err)
+	require.Len(t, out, 2)
+	require.NoError(t, c.Step(700))
+
+	sc, _ := scenario.Builtin("workload-churn")
+	r, err := compare.New(sc, c.Variants())
+	require.NoError(t, err)
+	require.NoError(t, r.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, r.RunUntil(300))
+	_, err = r.Apply(scenario.Command{Do: scenario.FaultBlade, Target: churnBlade})
+	require.NoError(t, err)
+	require.NoError(t, r.RunUntil(1000))
+
+	for i, col := range c.Columns() {
+		require.Equal(t, clock.Tick(1000), col.Tick)
+		require.Equal(t, r.Worlds()[i].Status().Hash, col.Hash, col.Name)
+		require.Len(t, r.Worlds()[i].Commands(), 1)
+	}
+	require.NotEqual(t, c.Columns()[0].Hash, c.Columns()[1].Hash, "first-fit and spread part by t=1000")
+	d := c.Run().Divergence()
+	require.NotNil(t, d)
+	require.LessOrEqual(t, d.Tick, clock.Tick(1000))
+}
+
+// Going back and forward again gives the same hashes as going forward,
+// and the commands after the tick travelled to are dropped.
+func TestCompareTravelBackReplays(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(200))
+	_, err := c.FailBlade(churnBlade)
+	require.NoError(t, err)
+	require.NoError(t, c.RunTo(500))
+	at500 := hashes(c)
+	require.NoError(t, c.RunTo(800))
+	_, err = c.FailBlade("standard/standard/rack1/blade/2")
+	require.NoError(t, err)
+
+	require.NoError(t, c.Travel(500))
+	require.Equal(t, clock.Tick(500), c.Now())
+	require.Equal(t, at500, hashes(c))
+	require.Len(t, c.Commands(), 1)
+
+	require.NoError(t, c.Travel(100))
+	require.Empty(t, c.Commands())
+	require.NoError(t, c.RunTo(500))
+	require.NotEqual(t, at500, hashes(c), "the fault at t=200 is gone")
+}
+
+// Frames advance in slices within their budget and end at the target,
+// with the hashes of a run in one go.
+func TestCompareFramesEndAtTheTarget(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.Start(600))
+	ms := 0.0
+	clk := func() float64 { ms += 1; return ms }
+	frames := 0
+	for {
+		if run, _ := c.Running(); !run {
+			break
+		}
+		c.Frame(8, clk)
+		frames++
+		require.Less(t, frames, 10000)
+	}
+	require.Greater(t, frames, 1)
+	d := churnCompare(t)
+	require.NoError(t, d.RunTo(600))
+	require.Equal(t, hashes(d), hashes(c))
+}
+
+// The link replays to the same tick and hashes, the tab's commands
+// included.
+func TestCompareLinkReplays(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(250))
+	_, err := c.FailBlade(churnBlade)
+	require.NoError(t, err)
+	require.NoError(t, c.RunTo(900))
+	l, err := c.Link()
+	require.NoError(t, err)
+
+	o, at, err := OpenCompareLink("http://x/#" + l)
+	require.NoError(t, err)
+	require.Equal(t, clock.Tick(900), at)
+	require.NoError(t, o.RunTo(at))
+	require.Equal(t, hashes(c), hashes(o))
+	require.Equal(t, c.Variants(), o.Variants())
+
+	_, _, err = OpenCompareLink("#s1.nonsense")
+	require.Error(t, err)
+}
