@@ -345,3 +345,28 @@ func bladeCounts(hw *hardware.Model) []BladeCount {
 	}
 	return out
 }
+
+// CompareDecision is one variant's side of the first divergent decision.
+type CompareDecision struct {
+	Variant  string
+	Decision string // what it decided, "" when its trace had no entry there yet
+	Reason   string // why, "" for none given
+}
+
+// FirstDivergence is the first divergent decision, as the tab shows it:
+// its tick and every variant's decision; ok is false while the variants
+// have all decided the same.
+func (c *Compare) FirstDivergence() (tick clock.Tick, decisions []CompareDecision, ok bool) {
+	d := c.run.Divergence()
+	if d == nil {
+		return 0, nil, false
+	}
+	for i, v := range c.variants {
+		dec := CompareDecision{Variant: v.Name}
+		if !d.Missing[i] {
+			dec.Decision, dec.Reason = d.Entries[i].Name.String(), d.Entries[i].Reason.String()
+		}
+		decisions = append(decisions, dec)
+	}
+	return d.Tick, decisions, true
+}

@@ -27,6 +27,12 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 		return &PoliciesPanel{C: c, V: v, Page: s}
 	case "charts":
 		return &ChartsPanel{S: sessionOf(c), V: v}
+	case "compare":
+		var v uint64
+		if s.cmp != nil {
+			v = s.cmp.Version()
+		}
+		return &ComparePanel{S: sessionOf(c), C: s.cmp, V: v, Page: s}
 	case "diagram":
 		return &DiagramPanel{S: sessionOf(c), V: v}
 	}

@@ -38,6 +38,8 @@ type Shell struct {
 	logV        uint64        // the log version last rendered
 	logAt       float64       // and when
 	opening     *opening      // a session being replayed aside, between frames
+	cmp         *Compare      // the Compare tab's comparison, nil for none (compare_page.go)
+	cmpSaved    uint64        // the comparison's version last saved
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -49,6 +51,7 @@ func (s *Shell) OnMount(ctx app.Context) {
 	}
 	s.ctx = ctx
 	s.start()
+	s.openComparison(ctx)
 	startFrames(ctx, s)
 	listenKeys(ctx, s)
 	s.mounted = true
@@ -87,11 +90,12 @@ func (s *Shell) frame(ctx app.Context, nowMs float64) bool {
 	if s.c == nil {
 		return false
 	}
+	cmp := s.frameCompare(ctx)
 	if s.opening != nil {
 		s.advanceOpening(ctx, frameBudgetMs, pageClock)
 		return true
 	}
-	return s.c.Frame(nowMs, frameBudgetMs, pageClock)
+	return s.c.Frame(nowMs, frameBudgetMs, pageClock) || cmp
 }
 
 // frameBudgetMs is the simulation's share of a 60 Hz frame.
@@ -109,6 +113,7 @@ var panels = []struct{ id, title string }{
 	{"scenario", "Scenario"},
 	{"library", "Library"},
 	{"charts", "Charts"},
+	{"compare", "Compare"},
 	{"diagram", "Controller"},
 	{"settings", "Settings"},
 }

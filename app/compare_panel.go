@@ -1,0 +1,251 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/compare"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/variant"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// comparePage is what the Compare tab needs of the page: the loaded
+// scenario's session, and a place for the comparison that outlives the
+// tab (the Shell keeps it, runs it in frames and saves it).
+type comparePage interface {
+	comparison() *Compare
+	setComparison(c *Compare)
+}
+
+// ComparePanel is the Compare tab: variants of the loaded scenario (a
+// name and a placement policy each, 2 to compare.VariantsMax) started
+// together at tick 0, moved in lockstep, shown side by side with their
+// first divergent decision.
+type ComparePanel struct {
+	app.Compo
+	S    *Session
+	C    *Compare // the comparison, nil before one is started
+	V    uint64   // C's version
+	Page comparePage
+
+	drafts []variant.Variant // the variants being set up
+	tick   string            // the run-to field
+	path   string            // the fail-a-blade field
+	link   string            // the last share link made
+	err    string
+}
+
+// defaultDrafts are the variants a new comparison offers: two policies.
+func defaultDrafts() []variant.Variant {
+	return []variant.Variant{{Name: "first-fit", Policy: "first-fit"}, {Name: "spread", Policy: "spread"}}
+}
+
+// Render draws the set-up, the controls, the columns and the divergence.
+func (p *ComparePanel) Render() app.UI {
+	if p.drafts == nil {
+		p.drafts = defaultDrafts()
+		if p.C != nil {
+			p.drafts = append([]variant.Variant(nil), p.C.Variants()...)
+		}
+	}
+	body := []app.UI{app.H2().Text("Compare variants"), p.renderSetup()}
+	if p.err != "" {
+		body = append(body, app.P().Class("compare-error").Aria("role", "alert").DataSet("testid", "compare-error").Text(p.err))
+	}
+	if p.C != nil {
+		body = append(body, p.renderControls(), p.renderColumns(), p.renderDivergence())
+	}
+	return app.Section().Class("compare").DataSet("testid", "compare-panel").Body(body...)
+}
+
+func (p *ComparePanel) renderSetup() app.UI {
+	var rows []app.UI
+	for i := range p.drafts {
+		i := i
+		v := p.drafts[i]
+		var opts []app.UI
+		for _, name := range sched.Policies() {
+			opts = append(opts, app.Option().Value(name).Text(name).Selected(name == v.Policy))
+		}
+		rows = append(rows, app.Div().Class("compare-draft").Body(
+			app.Input().Class("compare-variant-name").DataSet("testid", "compare-variant-name").Aria("label", fmt.Sprintf("Variant %d name", i+1)).
+				Value(v.Name).OnChange(func(ctx app.Context, e app.Event) {
+				p.drafts[i].Name = strings.TrimSpace(ctx.JSSrc().Get("value").String())
+			}),
+			app.Select().DataSet("testid", "compare-variant-policy").Aria("label", fmt.Sprintf("Variant %d placement policy", i+1)).
+				OnChange(func(ctx app.Context, e app.Event) { p.choosePolicy(i, ctx.JSSrc().Get("value").String()) }).Body(opts...),
+			app.If(len(p.drafts) > 2, func() app.UI {
+				return app.Button().Type("button").Text("Remove").OnClick(func(ctx app.Context, e app.Event) {
+					p.drafts = append(p.drafts[:i:i], p.drafts[i+1:]...)
+				})
+			}),
+		))
+	}
+	scName := ""
+	if p.S != nil {
+		scName = p.S.Base().Name
+	}
+	return app.Div().Class("compare-setup").Body(
+		app.Div().Body(rows...),
+		app.Button().Type("button").DataSet("testid", "compare-add-variant").Text("Add a variant").
+			Disabled(len(p.drafts) >= compare.VariantsMax).OnClick(p.onAdd),
+		app.Button().Type("button").DataSet("testid", "compare-start").Text("Start from "+scName+" at tick 0").
+			Disabled(p.S == nil).OnClick(p.onStart),
+	)
+}
+
+// choosePolicy sets variant i's policy, and its name too while the name
+// is still the old policy's.
+func (p *ComparePanel) choosePolicy(i int, policy string) {
+	if p.drafts[i].Name == p.drafts[i].Policy || p.drafts[i].Name == "" {
+		p.drafts[i].Name = policy
+	}
+	p.drafts[i].Policy = policy
+}
+
+func (p *ComparePanel) onAdd(ctx app.Context, e app.Event) {
+	if len(p.drafts) >= compare.VariantsMax {
+		return
+	}
+	p.drafts = append(p.drafts, variant.Variant{Name: fmt.Sprintf("variant %d", len(p.drafts)+1), Policy: "best-fit"})
+}
+
+func (p *ComparePanel) onStart(ctx app.Context, e app.Event) {
+	c, err := NewCompare(p.S.Base(), p.drafts)
+	if err != nil {
+		p.err = "Not started: " + err.Error()
+		return
+	}
+	p.err, p.link = "", ""
+	p.Page.setComparison(c)
+}
+
+func (p *ComparePanel) renderControls() app.UI {
+	c := p.C
+	running, target := c.Running()
+	status := fmt.Sprintf("t=%d", c.Now())
+	if running {
+		status = fmt.Sprintf("t=%d, running to %d", c.Now(), target)
+	}
+	var shared app.UI = app.Text("")
+	if p.link != "" {
+		shared = app.Input().Class("share-link").ReadOnly(true).Value(p.link).DataSet("testid", "compare-share-url").Aria("label", "Link to this comparison")
+	}
+	var cerr app.UI = app.Text("")
+	if c.Err() != "" {
+		cerr = app.P().Class("compare-error").Aria("role", "alert").DataSet("testid", "compare-run-error").Text(c.Err())
+	}
+	return app.Div().Class("compare-controls").Body(
+		app.Div().Body(
+			app.Span().Class("compare-now").DataSet("testid", "compare-now").DataSet("tick", int64(c.Now())).Text(status+" "),
+			app.Button().Type("button").DataSet("testid", "compare-step").Text("Step 1").OnClick(func(ctx app.Context, e app.Event) { p.C.Step(1) }),
+			app.Button().Type("button").Text("Step 100").OnClick(func(ctx app.Context, e app.Event) { p.C.Start(p.C.Now() + 100) }),
+			app.Input().Type("number").Min(0).DataSet("testid", "compare-tick").Aria("label", "Tick to run or travel to").
+				Value(p.tick).OnInput(func(ctx app.Context, e app.Event) { p.tick = ctx.JSSrc().Get("value").String() }),
+			app.Button().Type("button").DataSet("testid", "compare-run-to").Text("Run or travel to tick").OnClick(p.onRunTo),
+			app.If(running, func() app.UI {
+				return app.Button().Type("button").DataSet("testid", "compare-pause").Text("Pause").OnClick(func(ctx app.Context, e app.Event) { p.C.Pause() })
+			}),
+		),
+		app.Div().Body(
+			app.Input().DataSet("testid", "compare-fail-path").Placeholder("standard/standard/rack1/blade/1").Aria("label", "Blade to fail in every variant").
+				Value(p.path).OnInput(func(ctx app.Context, e app.Event) { p.path = strings.TrimSpace(ctx.JSSrc().Get("value").String()) }),
+			app.Button().Type("button").DataSet("testid", "compare-fail").Text("Fail this blade in every variant").OnClick(p.onFail),
+		),
+		app.Div().Class("share").Body(
+			app.Button().Type("button").DataSet("testid", "compare-share").Text("Share this comparison").OnClick(p.onShare),
+			shared,
+		),
+		cerr,
+	)
+}
+
+func (p *ComparePanel) onRunTo(ctx app.Context, e app.Event) {
+	t, err := strconv.ParseInt(strings.TrimSpace(p.tick), 10, 64)
+	if err != nil || t < 0 {
+		p.err = fmt.Sprintf("Run to: %q is not a tick (a whole number, 0 or more)", p.tick)
+		return
+	}
+	p.err = ""
+	p.C.Start(clock.Tick(t))
+}
+
+func (p *ComparePanel) onFail(ctx app.Context, e app.Event) {
+	out, err := p.C.FailBlade(p.path)
+	if err != nil {
+		p.err = "Not applied: " + err.Error()
+		return
+	}
+	p.err = ""
+	var refused []string
+	for i, o := range out {
+		if o.Err != nil {
+			refused = append(refused, p.C.Variants()[i].Name+": "+o.Err.Error())
+		}
+	}
+	if len(refused) > 0 {
+		p.err = "Refused in " + strings.Join(refused, "; ")
+	}
+}
+
+func (p *ComparePanel) onShare(ctx app.Context, e app.Event) {
+	l, err := p.C.Link()
+	if err != nil {
+		p.err = "Share: " + err.Error()
+		return
+	}
+	loc := app.Window().Get("location")
+	p.link = loc.Get("origin").String() + loc.Get("pathname").String() + "#" + l
+	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() {
+		clip.Call("writeText", p.link)
+	}
+}
+
+func (p *ComparePanel) renderColumns() app.UI {
+	var cols []app.UI
+	for _, col := range p.C.Columns() {
+		var figs []app.UI
+		for _, f := range col.Figures {
+			figs = append(figs, app.Dt().Text(f.Name), app.Dd().Text(f.Value))
+		}
+		var blades []string
+		for _, b := range col.Blades {
+			blades = append(blades, fmt.Sprintf("%d %s", b.N, b.State))
+		}
+		cols = append(cols, app.Div().Class("compare-column").DataSet("testid", "compare-variant").
+			DataSet("name", col.Name).DataSet("tick", int64(col.Tick)).DataSet("hash", col.Hash).Body(
+			app.H3().Text(col.Name),
+			app.P().Class("compare-policy").Text("placement: "+col.Policy),
+			app.P().Class("compare-hash").Title("the trace hash: equal hashes, equal runs").Text(fmt.Sprintf("t=%d · hash %.12s", col.Tick, col.Hash)),
+			app.Dl().Class("compare-figures").Body(figs...),
+			app.P().Class("compare-blades").Text("blades: "+strings.Join(blades, ", ")),
+		))
+	}
+	return app.Div().Class("compare-columns").Body(cols...)
+}
+
+func (p *ComparePanel) renderDivergence() app.UI {
+	div := app.Div().Class("compare-divergence").DataSet("testid", "compare-divergence")
+	tick, decs, ok := p.C.FirstDivergence()
+	if !ok {
+		return div.DataSet("tick", -1).Body(app.P().Text(fmt.Sprintf("No divergence yet: up to t=%d every variant decided the same.", p.C.Now())))
+	}
+	var items []app.UI
+	for _, d := range decs {
+		what := d.Decision
+		if what == "" {
+			what = "(nothing yet)"
+		}
+		if d.Reason != "" {
+			what += " — because " + d.Reason
+		}
+		items = append(items, app.Li().Body(app.Strong().Text(d.Variant+": "), app.Text(what)))
+	}
+	return div.DataSet("tick", int64(tick)).Body(
+		app.P().Text(fmt.Sprintf("First divergent decision at tick %d:", tick)),
+		app.Ul().Body(items...),
+	)
+}
