@@ -1,0 +1,115 @@
+//go:build e2e
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/compare"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/variant"
+	"github.com/stretchr/testify/require"
+)
+
+// compareHashes are the hashes compare.Run gives natively for first-fit
+// and spread on workload-churn, with a blade failed at t=300, at t=at.
+func compareHashes(t *testing.T, blade string, at clock.Tick) []string {
+	t.Helper()
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	r, err := compare.New(sc, []variant.Variant{{Name: "first-fit", Policy: "first-fit"}, {Name: "spread", Policy: "spread"}})
+	require.NoError(t, err)
+	require.NoError(t, r.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, r.RunUntil(300))
+	_, err = r.Apply(scenario.Command{Do: scenario.FaultBlade, Target: blade})
+	require.NoError(t, err)
+	require.NoError(t, r.RunUntil(at))
+	var out []string
+	for _, w := range r.Worlds() {
+		out = append(out, w.Status().Hash)
+	}
+	return out
+}
+
+// compareAt waits until both columns stand at tick at with the hashes
+// want, and returns the divergence's text.
+func (p *page) compareAt(t *testing.T, at clock.Tick, want []string) string {
+	t.Helper()
+	tick := strconv.FormatInt(int64(at), 10)
+	p.until(t, "both variants at "+tick, `(() => { const c = [...document.querySelectorAll('[data-testid="compare-variant"]')];
+		return c.length === 2 && c.every(e => e.dataset.tick === "`+tick+`"); })()`)
+	got := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant"]')].map(e => e.dataset.hash)`)
+	require.Equal(t, want, got, "the page's hashes are compare.Run's")
+	return p.text(t, `[data-testid="compare-divergence"]`)
+}
+
+// The Compare tab on workload-churn: first-fit against spread, a blade
+// failed in both at t=300, run to t=1000: both columns at 1000 with the
+// native hashes, and the first divergent decision named by its tick. The
+// comparison survives a reload, and its share link opens it elsewhere.
+func TestCompareTwoPolicies(t *testing.T) {
+	const blade = "standard/standard/rack1/blade/1"
+	want := compareHashes(t, blade, 1000)
+	p, base := openAppServer(t, "/?builtin=workload-churn")
+	p.click(t, "tab-compare")
+	p.until(t, "two variants offered", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 2`)
+	p.click(t, "compare-add-variant")
+	p.until(t, "three", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 3`)
+	p.eval(t, `[...document.querySelectorAll('.compare-draft button')].at(-1).click()`)
+	p.until(t, "two again", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 2`)
+	p.eval(t, `(() => { const s = document.querySelectorAll('[data-testid="compare-variant-policy"]')[1]; s.value = "spread";
+		s.dispatchEvent(new Event('change', {bubbles: true})); })()`)
+	p.click(t, "compare-start")
+	p.until(t, "two columns", `document.querySelectorAll('[data-testid="compare-variant"]').length === 2`)
+	require.Contains(t, p.text(t, `[data-testid="compare-divergence"]`), "No divergence yet")
+
+	p.setInput(t, `[data-testid="compare-tick"]`, "300")
+	p.click(t, "compare-run-to")
+	p.until(t, "t=300", `[...document.querySelectorAll('[data-testid="compare-variant"]')].every(e => e.dataset.tick === "300")`)
+	p.setInput(t, `[data-testid="compare-fail-path"]`, blade)
+	p.click(t, "compare-fail")
+	p.setInput(t, `[data-testid="compare-tick"]`, "1000")
+	p.click(t, "compare-run-to")
+	div := p.compareAt(t, 1000, want)
+	require.Regexp(t, `First divergent decision at tick \d+`, div)
+	require.Contains(t, div, "first-fit:")
+	require.Contains(t, div, "spread:")
+	if dir := os.Getenv("CC_SHOTS"); dir != "" {
+		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare.png"), png, 0o644))
+	}
+
+	// Back in time and forward again: the same hashes.
+	p.setInput(t, `[data-testid="compare-tick"]`, "500")
+	p.click(t, "compare-run-to")
+	p.until(t, "t=500", `[...document.querySelectorAll('[data-testid="compare-variant"]')].every(e => e.dataset.tick === "500")`)
+	p.setInput(t, `[data-testid="compare-tick"]`, "1000")
+	p.click(t, "compare-run-to")
+	require.Equal(t, div, p.compareAt(t, 1000, want))
+
+	// A reload reopens it.
+	p.until(t, "saved", `(localStorage.getItem("cc-compare") || "").includes("s3.")`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.click(t, "tab-compare")
+	require.Equal(t, div, p.compareAt(t, 1000, want))
+
+	// The share link opens it in a fresh browser, in the Compare tab.
+	p.click(t, "compare-share")
+	p.until(t, "the link", `(document.querySelector('[data-testid="compare-share-url"]')?.value || "").includes("#s3.")`)
+	l := mustEval[string](t, p, `document.querySelector('[data-testid="compare-share-url"]').value`)
+	require.Contains(t, l, base)
+	q := newPage(t)
+	require.NoError(t, chromedp.Do(q.ctx, chromedp.Navigate(l)))
+	q.waitReady(t)
+	q.until(t, "the Compare tab", `document.querySelector('[data-testid="tab-compare"]').getAttribute('aria-selected') === "true"`)
+	require.Equal(t, div, q.compareAt(t, 1000, want))
+	require.Empty(t, p.errors())
+	require.Empty(t, q.errors())
+}
