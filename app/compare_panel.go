@@ -51,12 +51,16 @@ func (p *ComparePanel) Render() app.UI {
 			p.drafts = append([]variant.Variant(nil), p.C.Variants()...)
 		}
 	}
-	body := []app.UI{app.H2().Text("Compare variants"), p.renderSetup()}
+	body := []app.UI{
+		app.H2().Text("Compare variants"),
+		app.P().Class("compare-about").Text("Each variant is the loaded scenario with another placement policy. They start together at tick 0 and move in lockstep, apart from the session on the left; a blade failed here fails in every variant at the same tick."),
+		p.renderSetup(),
+	}
 	if p.err != "" {
 		body = append(body, app.P().Class("compare-error").Aria("role", "alert").DataSet("testid", "compare-error").Text(p.err))
 	}
 	if p.C != nil {
-		body = append(body, p.renderControls(), p.renderColumns(), p.renderDivergence())
+		body = append(body, p.renderControls(), p.renderDivergence(), p.renderColumns())
 	}
 	return app.Section().Class("compare").DataSet("testid", "compare-panel").Body(body...)
 }
@@ -88,11 +92,15 @@ func (p *ComparePanel) renderSetup() app.UI {
 	if p.S != nil {
 		scName = p.S.Base().Name
 	}
+	start := "Start from " + scName + " at tick 0"
+	if p.C != nil {
+		start = "Restart these variants from " + scName + " at tick 0"
+	}
 	return app.Div().Class("compare-setup").Body(
 		app.Div().Body(rows...),
 		app.Button().Type("button").DataSet("testid", "compare-add-variant").Text("Add a variant").
 			Disabled(len(p.drafts) >= compare.VariantsMax).OnClick(p.onAdd),
-		app.Button().Type("button").DataSet("testid", "compare-start").Text("Start from "+scName+" at tick 0").
+		app.Button().Type("button").DataSet("testid", "compare-start").Text(start).
 			Disabled(p.S == nil).OnClick(p.onStart),
 	)
 }
@@ -145,7 +153,7 @@ func (p *ComparePanel) renderControls() app.UI {
 			app.Button().Type("button").Text("Step 100").OnClick(func(ctx app.Context, e app.Event) { p.C.Start(p.C.Now() + 100) }),
 			app.Input().Type("number").Min(0).DataSet("testid", "compare-tick").Aria("label", "Tick to run or travel to").
 				Value(p.tick).OnInput(func(ctx app.Context, e app.Event) { p.tick = ctx.JSSrc().Get("value").String() }),
-			app.Button().Type("button").DataSet("testid", "compare-run-to").Text("Run or travel to tick").OnClick(p.onRunTo),
+			app.Button().Type("button").DataSet("testid", "compare-run-to").Text("Run or travel to tick").Title("A tick before now rebuilds the variants and replays them to it").OnClick(p.onRunTo),
 			app.If(running, func() app.UI {
 				return app.Button().Type("button").DataSet("testid", "compare-pause").Text("Pause").OnClick(func(ctx app.Context, e app.Event) { p.C.Pause() })
 			}),

@@ -80,6 +80,7 @@ func TestCompareTwoPolicies(t *testing.T) {
 	require.Contains(t, div, "first-fit:")
 	require.Contains(t, div, "spread:")
 	if dir := os.Getenv("CC_SHOTS"); dir != "" {
+		p.eval(t, `document.querySelector('[data-testid="compare-divergence"]').scrollIntoView()`)
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare.png"), png, 0o644))
