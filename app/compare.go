@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/app/chart"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/compare"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -39,6 +40,9 @@ type Compare struct {
 	chunk   clock.Tick // ticks per slice, adapted to the frame budget
 	err     string
 	version uint64
+
+	charts   []chart.Model // the overlaid charts last built, for chartsAt
+	chartsAt [2]int64      // the tick and samples they were built at
 }
 
 // NewCompare starts a comparison of variants (2 to compare.VariantsMax,
@@ -369,4 +373,58 @@ func (c *Compare) FirstDivergence() (tick clock.Tick, decisions []CompareDecisio
 		decisions = append(decisions, dec)
 	}
 	return d.Tick, decisions, true
+}
+
+// Charts are three figures over time with one line per variant (its
+// colour slot is its position): availability (%), capacity used (% of the
+// enabled blades' cores) and instances waiting, from each world's metrics
+// samples. Nil for a scenario without a control plane. They are rebuilt
+// only when the tick or the samples changed.
+func (c *Compare) Charts() []chart.Model {
+	worlds := c.run.Worlds()
+	if worlds[0].Control() == nil || worlds[0].Control().Metrics == nil {
+		return nil
+	}
+	key := [2]int64{int64(c.Now()), int64(len(worlds[0].Control().Metrics.Rows()))}
+	if c.charts != nil && key == c.chartsAt {
+		return c.charts
+	}
+	last := func(format func(float64) string) func(chart.Series) string {
+		return func(s chart.Series) string {
+			if s.LastNA || len(s.Y) == 0 {
+				return "n/a"
+			}
+			return format(s.Y[len(s.Y)-1])
+		}
+	}
+	pct := last(func(v float64) string { return fmt.Sprintf("%.1f%%", v) })
+	models := []chart.Model{
+		{Title: "Availability", Unit: "% of enabled-blade time working, since tick 0", Suffix: "%", YMax: 100, Last: pct},
+		{Title: "Capacity used, cores", Unit: "% of the enabled blades' cores", Suffix: "%", Last: pct},
+		{Title: "Instances waiting", Unit: "instances", Last: last(chart.Label)},
+	}
+	for i, w := range worlds {
+		m := w.Control().Metrics
+		cols, rows := m.Columns(), m.Rows()
+		name := c.variants[i].Name
+		for k, col := range [][2]string{{"availability_ppm", ""}, {"cores_used_milli", "capacity_cores_milli"}, {"instances_waiting", ""}} {
+			num, den := chart.Column(cols, col[0]), -1
+			if col[1] != "" {
+				den = chart.Column(cols, col[1])
+			}
+			if num < 0 || (col[1] != "" && den < 0) {
+				models[k].Empty = "This scenario does not sample it (no workloads)."
+				continue
+			}
+			scale := []float64{1.0 / 10_000, 100, 1}[k]
+			models[k].Series = append(models[k].Series, chart.RatioSeries(name, i, rows, num, den, scale))
+		}
+		if len(rows) == 0 {
+			for k := range models {
+				models[k].Empty = "No samples yet."
+			}
+		}
+	}
+	c.charts, c.chartsAt = models, key
+	return models
 }

@@ -60,7 +60,7 @@ func (p *ComparePanel) Render() app.UI {
 		body = append(body, app.P().Class("compare-error").Aria("role", "alert").DataSet("testid", "compare-error").Text(p.err))
 	}
 	if p.C != nil {
-		body = append(body, p.renderControls(), p.renderDivergence(), p.renderColumns())
+		body = append(body, p.renderControls(), p.renderDivergence(), p.renderColumns(), p.renderCharts())
 	}
 	return app.Section().Class("compare").DataSet("testid", "compare-panel").Body(body...)
 }
@@ -256,4 +256,13 @@ func (p *ComparePanel) renderDivergence() app.UI {
 		app.P().Text(fmt.Sprintf("First divergent decision at tick %d:", tick)),
 		app.Ul().Body(items...),
 	)
+}
+
+// renderCharts overlays the variants' figures over time, one line each.
+func (p *ComparePanel) renderCharts() app.UI {
+	var figs []app.UI
+	for _, m := range p.C.Charts() {
+		figs = append(figs, renderChart(m))
+	}
+	return app.Div().Class("charts-grid", "compare-charts").DataSet("testid", "compare-charts").Body(figs...)
 }

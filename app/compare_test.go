@@ -1,12 +1,14 @@
 package app
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/compare"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/variant"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
 )
 
@@ -126,4 +128,23 @@ func TestCompareLinkReplays(t *testing.T) {
 
 	_, _, err = OpenCompareLink("#s1.nonsense")
 	require.Error(t, err)
+}
+
+// The charts overlay the variants: one line per variant in each.
+func TestCompareChartsOverlayTheVariants(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(2000))
+	charts := c.Charts()
+	require.Len(t, charts, 3)
+	for _, m := range charts {
+		require.Empty(t, m.Empty, m.Title)
+		require.Len(t, m.Series, 2, m.Title)
+		require.Equal(t, "first-fit", m.Series[0].Name)
+		require.Equal(t, "spread", m.Series[1].Name)
+		require.NotEmpty(t, m.Series[1].X, m.Title)
+	}
+	page := app.HTMLString(&ComparePanel{C: c, V: c.Version()})
+	require.Equal(t, 3, strings.Count(page, "<svg"))
+	require.Equal(t, 2, strings.Count(page, `data-testid="compare-variant"`))
+	require.Contains(t, page, "First divergent decision at tick")
 }

@@ -79,11 +79,16 @@ func TestCompareTwoPolicies(t *testing.T) {
 	require.Regexp(t, `First divergent decision at tick \d+`, div)
 	require.Contains(t, div, "first-fit:")
 	require.Contains(t, div, "spread:")
+	require.Equal(t, 3.0, mustEval[float64](t, p, `document.querySelectorAll('[data-testid="compare-charts"] svg').length`), "three charts overlaid")
 	if dir := os.Getenv("CC_SHOTS"); dir != "" {
 		p.eval(t, `document.querySelector('[data-testid="compare-divergence"]').scrollIntoView()`)
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare.png"), png, 0o644))
+		p.eval(t, `document.querySelector('[data-testid="compare-charts"]').scrollIntoView()`)
+		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-charts.png"), png, 0o644))
 	}
 
 	// Back in time and forward again: the same hashes.
