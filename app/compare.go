@@ -293,8 +293,11 @@ func (c *Compare) Columns() []CompareColumn {
 	for i, w := range c.run.Worlds() {
 		v := c.variants[i]
 		policy := v.Policy
-		if policy == "" {
+		switch {
+		case policy == "":
 			policy = "(scenario's)"
+		case v.Custom != nil:
+			policy = fmt.Sprintf("custom (filter %q, score %q)", v.Custom.Filter, v.Custom.Score)
 		}
 		st := w.Status()
 		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Tick: st.Tick, Hash: st.Hash, Figures: keyFigures(w), Blades: bladeCounts(w.Hardware())}

@@ -71,8 +71,19 @@ func (p *ComparePanel) renderSetup() app.UI {
 		i := i
 		v := p.drafts[i]
 		var opts []app.UI
-		for _, name := range sched.Policies() {
+		for _, name := range append(sched.Policies(), sched.CustomName) {
 			opts = append(opts, app.Option().Value(name).Text(name).Selected(name == v.Policy))
+		}
+		var custom app.UI = app.Text("")
+		if v.Policy == sched.CustomName && v.Custom != nil {
+			custom = app.Div().Class("compare-custom").Body(
+				app.Input().DataSet("testid", "compare-variant-filter").Aria("label", fmt.Sprintf("Variant %d filter", i+1)).
+					Placeholder("filter, e.g. blade.instances < 8").Value(v.Custom.Filter).
+					OnChange(func(ctx app.Context, e app.Event) { p.setCustom(i, ctx.JSSrc().Get("value").String(), true) }),
+				app.Input().DataSet("testid", "compare-variant-score").Aria("label", fmt.Sprintf("Variant %d score", i+1)).
+					Placeholder("score, e.g. blade.free_memory_mb - request.memory_mb").Value(v.Custom.Score).
+					OnChange(func(ctx app.Context, e app.Event) { p.setCustom(i, ctx.JSSrc().Get("value").String(), false) }),
+			)
 		}
 		rows = append(rows, app.Div().Class("compare-draft").Body(
 			app.Input().Class("compare-variant-name").DataSet("testid", "compare-variant-name").Aria("label", fmt.Sprintf("Variant %d name", i+1)).
@@ -86,7 +97,7 @@ func (p *ComparePanel) renderSetup() app.UI {
 					p.drafts = append(p.drafts[:i:i], p.drafts[i+1:]...)
 				})
 			}),
-		))
+		), custom)
 	}
 	scName := ""
 	if p.S != nil {
@@ -112,6 +123,29 @@ func (p *ComparePanel) choosePolicy(i int, policy string) {
 		p.drafts[i].Name = policy
 	}
 	p.drafts[i].Policy = policy
+	p.drafts[i].Custom = nil
+	if policy == sched.CustomName {
+		p.drafts[i].Custom = &sched.CustomSpec{Score: defaultCustomScore}
+	}
+}
+
+// defaultCustomScore is the score a custom variant starts with: the blade
+// that keeps the most memory free.
+const defaultCustomScore = "blade.free_memory_mb - request.memory_mb"
+
+// setCustom sets variant i's filter (or score) expression; the spec is
+// copied, as a running comparison may share the old one.
+func (p *ComparePanel) setCustom(i int, expr string, filter bool) {
+	cs := sched.CustomSpec{}
+	if p.drafts[i].Custom != nil {
+		cs = *p.drafts[i].Custom
+	}
+	if filter {
+		cs.Filter = strings.TrimSpace(expr)
+	} else {
+		cs.Score = strings.TrimSpace(expr)
+	}
+	p.drafts[i].Custom = &cs
 }
 
 func (p *ComparePanel) onAdd(ctx app.Context, e app.Event) {

@@ -7,6 +7,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/compare"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
@@ -147,4 +148,19 @@ func TestCompareChartsOverlayTheVariants(t *testing.T) {
 	require.Equal(t, 3, strings.Count(page, "<svg"))
 	require.Equal(t, 2, strings.Count(page, `data-testid="compare-variant"`))
 	require.Contains(t, page, "First divergent decision at tick")
+}
+
+// A custom policy is a variant like the others; a bad expression is
+// refused, naming the variant.
+func TestCompareCustomPolicy(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	c, err := NewCompare(sc, []variant.Variant{{Name: "first-fit", Policy: "first-fit"},
+		{Name: "mine", Policy: sched.CustomName, Custom: &sched.CustomSpec{Score: defaultCustomScore}}})
+	require.NoError(t, err)
+	require.NoError(t, c.RunTo(500))
+	require.Contains(t, c.Columns()[1].Policy, "custom")
+	_, err = NewCompare(sc, []variant.Variant{{Name: "first-fit", Policy: "first-fit"},
+		{Name: "mine", Policy: sched.CustomName, Custom: &sched.CustomSpec{Score: "blade.nosuch"}}})
+	require.ErrorContains(t, err, "mine")
 }
