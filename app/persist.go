@@ -502,5 +502,8 @@ func (s *Shell) linkArrived(ctx app.Context, frag string) {
 	if s.c == nil || s.store == nil || !strings.HasPrefix(frag, "#s") {
 		return
 	}
+	if strings.HasPrefix(frag, "#s3.") {
+		s.openComparisonLink(frag) // compare_page.go
+	}
 	s.openLinkKeeping(ctx, frag, false)
 }

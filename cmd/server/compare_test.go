@@ -116,6 +116,14 @@ func TestCompareTwoPolicies(t *testing.T) {
 	q.waitReady(t)
 	q.until(t, "the Compare tab", `document.querySelector('[data-testid="tab-compare"]').getAttribute('aria-selected') === "true"`)
 	require.Equal(t, div, q.compareAt(t, 1000, want))
+
+	// Pasted into a running page, it replaces the comparison there.
+	q.setInput(t, `[data-testid="compare-tick"]`, "500")
+	q.click(t, "compare-run-to")
+	q.until(t, "t=500", `[...document.querySelectorAll('[data-testid="compare-variant"]')].every(e => e.dataset.tick === "500")`)
+	q.until(t, "the address without the link", `location.hash === ""`)
+	require.NoError(t, chromedp.Do(q.ctx, chromedp.Navigate(l)))
+	require.Equal(t, div, q.compareAt(t, 1000, want))
 	require.Empty(t, p.errors())
 	require.Empty(t, q.errors())
 }
