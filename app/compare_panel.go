@@ -248,10 +248,15 @@ func (p *ComparePanel) onShare(ctx app.Context, e app.Event) {
 
 func (p *ComparePanel) renderColumns() app.UI {
 	var cols []app.UI
-	for _, col := range p.C.Columns() {
+	columns := p.C.Columns()
+	for _, col := range columns {
 		var figs []app.UI
-		for _, f := range col.Figures {
-			figs = append(figs, app.Dt().Text(f.Name), app.Dd().Text(f.Value))
+		for k, f := range col.Figures {
+			dd := app.Dd().Text(f.Value)
+			if figureDiffers(columns, k) {
+				dd = dd.Class("compare-differs").Title("differs between the variants")
+			}
+			figs = append(figs, app.Dt().Text(f.Name), dd)
 		}
 		var blades []string
 		for _, b := range col.Blades {
@@ -299,4 +304,15 @@ func (p *ComparePanel) renderCharts() app.UI {
 		figs = append(figs, renderChart(m))
 	}
 	return app.Div().Class("charts-grid", "compare-charts").DataSet("testid", "compare-charts").Body(figs...)
+}
+
+// figureDiffers reports whether the k-th figure reads differently in some
+// variant.
+func figureDiffers(cols []CompareColumn, k int) bool {
+	for _, c := range cols[1:] {
+		if k >= len(c.Figures) || k >= len(cols[0].Figures) || c.Figures[k] != cols[0].Figures[k] {
+			return true
+		}
+	}
+	return false
 }

@@ -148,6 +148,7 @@ func TestCompareChartsOverlayTheVariants(t *testing.T) {
 	require.Equal(t, 3, strings.Count(page, "<svg"))
 	require.Equal(t, 2, strings.Count(page, `data-testid="compare-variant"`))
 	require.Contains(t, page, "First divergent decision at tick")
+	require.Contains(t, page, "compare-differs", "some figure differs between first-fit and spread by t=2000")
 }
 
 // A custom policy is a variant like the others; a bad expression is

@@ -90,12 +90,14 @@ func (s *Shell) frame(ctx app.Context, nowMs float64) bool {
 	if s.c == nil {
 		return false
 	}
+	start := pageClock()
 	cmp := s.frameCompare(ctx)
+	budget := max(1, frameBudgetMs-(pageClock()-start)) // what the comparison left of the frame
 	if s.opening != nil {
-		s.advanceOpening(ctx, frameBudgetMs, pageClock)
+		s.advanceOpening(ctx, budget, pageClock)
 		return true
 	}
-	return s.c.Frame(nowMs, frameBudgetMs, pageClock) || cmp
+	return s.c.Frame(nowMs, budget, pageClock) || cmp
 }
 
 // frameBudgetMs is the simulation's share of a 60 Hz frame.
