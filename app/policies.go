@@ -10,6 +10,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/scoring"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -26,6 +27,7 @@ type PoliciesPanel struct {
 
 	policy    string             // the policy chosen in the select ("" : the scenario's)
 	policyFor *scenario.Scenario // the scenario it was chosen for; another one forgets it
+	custom    sched.CustomSpec   // the custom policy's expressions being edited (for policyFor)
 	editing   bool
 	draft     string             // the rules being edited, as JSON
 	draftFor  *scenario.Scenario // the scenario the edit started from
@@ -152,23 +154,71 @@ func (p *PoliciesPanel) isEditing() bool {
 }
 
 func (p *PoliciesPanel) choosePolicy(name string) {
+	if p.policyFor != p.C.Base() {
+		p.custom = p.scenarioCustom()
+	}
 	p.policy, p.policyFor = name, p.C.Base()
 }
 
-// applyPolicy restarts the scenario at tick 0 with the chosen policy.
+// exampleCustom is what the custom policy's fields start with when the
+// scenario has none: a packer that leaves room for one more instance.
+var exampleCustom = sched.CustomSpec{
+	Filter: "blade.instances < 8",
+	Score:  "request.cores - blade.free_cores",
+}
+
+// scenarioCustom is the loaded scenario's custom policy, or the example.
+func (p *PoliciesPanel) scenarioCustom() sched.CustomSpec {
+	if ctl := p.control(); ctl != nil && ctl.Workloads != nil && ctl.Workloads.Custom != nil {
+		return *ctl.Workloads.Custom
+	}
+	return exampleCustom
+}
+
+// customDraft is the custom policy's expressions the fields show.
+func (p *PoliciesPanel) customDraft() sched.CustomSpec {
+	if p.policyFor == p.C.Base() {
+		return p.custom
+	}
+	return p.scenarioCustom()
+}
+
+// setCustom edits one of the custom policy's expressions.
+func (p *PoliciesPanel) setCustom(filter bool, text string) {
+	if p.policyFor != p.C.Base() {
+		p.custom, p.policy, p.policyFor = p.scenarioCustom(), p.chosenPolicy(), p.C.Base()
+	}
+	if filter {
+		p.custom.Filter = text
+	} else {
+		p.custom.Score = text
+	}
+}
+
+// applyPolicy restarts the scenario at tick 0 with the chosen policy (and,
+// for the custom one, its expressions). A custom policy whose expressions
+// do not compile is refused with the expression and column at fault.
 func (p *PoliciesPanel) applyPolicy() {
 	ctl := p.control()
 	name := p.chosenPolicy()
+	var custom *sched.CustomSpec
 	switch {
 	case ctl == nil || ctl.Workloads == nil:
 		p.say("policy: this scenario has no workloads block, so no scheduler runs", "")
 		return
+	case name == sched.CustomName:
+		c := p.customDraft()
+		if _, err := sched.PolicyFor(name, &c); err != nil {
+			p.say(err.Error(), "")
+			return
+		}
+		custom = &c
 	case !slices.Contains(sched.Policies(), name):
-		p.say(fmt.Sprintf("policy: %q is not a placement policy (want one of %s)", name, strings.Join(sched.Policies(), ", ")), "")
+		p.say(fmt.Sprintf("policy: %q is not a placement policy (want one of %s, or %s)", name, strings.Join(sched.Policies(), ", "), sched.CustomName), "")
 		return
 	}
 	sc := p.C.Base().Clone()
-	sc.Control.Workloads.Policy = name
+	sc.Control.Workloads.Policy, sc.Control.Workloads.Custom = name, custom
 	if err := p.C.Load(sc); err != nil {
 		p.say(err.Error(), "")
 		return
@@ -256,23 +306,72 @@ func (p *PoliciesPanel) renderPolicy(ctl *scenario.Control) app.UI {
 	}
 	current := ctl.Workloads.Policy
 	chosen := p.chosenPolicy()
-	opts := make([]app.UI, 0, len(sched.Policies()))
-	for _, name := range sched.Policies() {
-		opts = append(opts, choiceOption(name, name, name == chosen))
+	names := append(sched.Policies(), sched.CustomName)
+	opts := make([]app.UI, 0, len(names))
+	for _, name := range names {
+		label := name
+		if name == sched.CustomName {
+			label = "custom (your expressions)"
+		}
+		opts = append(opts, choiceOption(name, label, name == chosen))
 	}
+	currentText := []app.UI{app.Text("The scheduler places instances by "), app.Strong().Text(current), app.Text(".")}
+	if c := ctl.Workloads.Custom; current == sched.CustomName && c != nil {
+		currentText = append(currentText[:2], app.Text(": filter "), app.Code().Text(orAll(c.Filter)), app.Text(", score "), app.Code().Text(orZero(c.Score)), app.Text("."))
+	}
+	draft := p.customDraft()
+	changed := chosen != current || chosen == sched.CustomName && (ctl.Workloads.Custom == nil || draft != *ctl.Workloads.Custom)
 	return wrap.Body(
 		app.H3().Text("Placement policy"),
-		app.P().Class("pol-current").Body(app.Text("The scheduler places instances by "), app.Strong().Text(current), app.Text(".")),
+		app.P().Class("pol-current").Body(currentText...),
 		app.Div().Class("pol-row").Body(
 			app.Label().For("pol-policy").Text("Policy"),
 			app.Select().ID("pol-policy").DataSet("testid", "policy-select").
 				OnChange(func(ctx app.Context, e app.Event) { p.choosePolicy(ctx.JSSrc().Get("value").String()) }, app.EventScope("pol-policy")).
 				Body(opts...),
-			app.Button().Type("button").Class("pol-apply").DataSet("testid", "policy-apply").Disabled(chosen == current).
+			app.Button().Type("button").Class("pol-apply").DataSet("testid", "policy-apply").Disabled(!changed).
 				Text("Apply and restart at tick 0").OnClick(func(ctx app.Context, e app.Event) {
 				replaceWith(p.Page, ctx, "restarting with another policy", func(app.Context) { p.applyPolicy() })
 			}),
 		),
+		p.renderCustom(chosen == sched.CustomName, draft),
+	)
+}
+
+func orAll(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(every blade that fits)"
+	}
+	return s
+}
+
+func orZero(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(0: the first blade)"
+	}
+	return s
+}
+
+// renderCustom is the custom policy's two expressions and what they may
+// use, shown while custom is chosen.
+func (p *PoliciesPanel) renderCustom(shown bool, draft sched.CustomSpec) app.UI {
+	field := func(id, testid, label, value, hint string, filter bool) app.UI {
+		return app.Div().Class("pol-row", "pol-expr").Body(
+			app.Label().For(id).Text(label),
+			app.Input().Type("text").ID(id).DataSet("testid", testid).Spellcheck(false).Aria("describedby", "pol-error").
+				Attr("value", value).Placeholder(hint).
+				OnInput(func(ctx app.Context, e app.Event) { p.setCustom(filter, ctx.JSSrc().Get("value").String()) }, app.EventScope(id)),
+		)
+	}
+	names := make([]string, 0, scoring.NumVars)
+	for v := range scoring.NumVars {
+		names = append(names, v.String())
+	}
+	return app.Div().Class("pol-custom").DataSet("testid", "policy-custom").Hidden(!shown).Body(
+		app.P().Class("pol-help").Text("Among the blades that fit an instance, the filter keeps those it is true for, and the highest score wins (ties: the first blade). Go's expression syntax over integers: + - * / %, comparisons, && || !, min, max, abs."),
+		field("pol-filter", "policy-filter", "Filter", draft.Filter, "every blade that fits", true),
+		field("pol-score", "policy-score", "Score", draft.Score, "0: the first blade", false),
+		app.P().Class("pol-help").Body(app.Text("Names: "), app.Code().Text(strings.Join(names, ", "))),
 	)
 }
 

@@ -160,6 +160,40 @@ func TestPoliciesPanelAppliesPolicy(t *testing.T) {
 	require.Equal(t, "first-fit", c.Base().Control.Workloads.Policy)
 }
 
+// The custom policy: its fields show while it is chosen, an expression
+// that does not compile is refused with its column and changes nothing,
+// and good ones restart the scenario placing by them.
+func TestPoliciesPanelAppliesCustomPolicy(t *testing.T) {
+	c := newTestController(t, "standard", 40)
+	p, e := loadPolicies(t, c)
+	html := app.HTMLString(p)
+	require.Contains(t, html, `value="custom"`)
+	require.True(t, tagFlag("hidden", html, `data-testid="policy-custom"`))
+
+	p.act(e, func() { p.choosePolicy("custom") })
+	html = app.HTMLString(p)
+	require.False(t, tagFlag("hidden", html, `data-testid="policy-custom"`))
+	require.Contains(t, html, `value="blade.instances < 8"`, "the example to start from")
+	require.Contains(t, html, "blade.free_cores, blade.free_memory_mb")
+
+	p.act(e, func() { p.setCustom(false, "blade.free_cores * blade.cpu"); p.applyPolicy() })
+	require.Contains(t, p.err, "custom.score: column 20: unknown name blade.cpu")
+	require.Equal(t, "first-fit", c.Base().Control.Workloads.Policy, "nothing changed")
+	require.Equal(t, clock.Tick(40), c.World().Now())
+
+	p.act(e, func() { p.setCustom(false, "-blade.free_cores"); p.setCustom(true, ""); p.applyPolicy() })
+	require.Empty(t, p.err)
+	require.Equal(t, "custom", c.Base().Control.Workloads.Policy)
+	require.Equal(t, "-blade.free_cores", c.Base().Control.Workloads.Custom.Score)
+	require.Equal(t, "custom", c.World().Control().Workloads.Policy())
+	require.Equal(t, clock.Tick(0), c.World().Now())
+	html = app.HTMLString(p)
+	require.Contains(t, html, "<code>(every blade that fits)</code>")
+	require.Contains(t, html, "<code>-blade.free_cores</code>")
+	require.True(t, tagFlag("disabled", html, `data-testid="policy-apply"`), "what is shown is in force")
+	require.NoError(t, c.Step(30))
+}
+
 func TestPoliciesPanelWithoutControlPlane(t *testing.T) {
 	c := newTestController(t, "extended", 0)
 	p, _ := loadPolicies(t, c)
