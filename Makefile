@@ -86,7 +86,7 @@ test-browser: ## wasm tests of the browser packages in headless Chromium
 	PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest $(BROWSER_PKGS)
 
 test-e2e: wasm ## end-to-end tests: the real server and the app in headless Chromium
-	CHROME_BIN=$(CHROME_BIN) $(GO) test -tags e2e -count=1 ./cmd/server/
+	CHROME_BIN=$(CHROME_BIN) $(GO) test -tags e2e -count=1 -timeout 40m ./cmd/server/
 
 bench-smoke: ## one short iteration of every benchmark, so none of them rots
 	$(GO) test -short -run '^$$' -bench . -benchtime 1x ./... > /dev/null
