@@ -33,6 +33,8 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 			v = s.cmp.Version()
 		}
 		return &ComparePanel{S: sessionOf(c), C: s.cmp, V: v, Page: s}
+	case "sweep":
+		return s.sweepPanel(c)
 	case "diagram":
 		return &DiagramPanel{S: sessionOf(c), V: v}
 	}

@@ -40,6 +40,7 @@ type Shell struct {
 	opening     *opening      // a session being replayed aside, between frames
 	cmp         *Compare      // the Compare tab's comparison, nil for none (compare_page.go)
 	cmpSaved    uint64        // the comparison's version last saved
+	sweep       *sweepState   // the Sweep tab's form, sweep under way and results; made when first shown
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -117,6 +118,7 @@ var panels = []struct{ id, title string }{
 	{"charts", "Charts"},
 	{"compare", "Compare"},
 	{"diagram", "Controller"},
+	{"sweep", "Sweep"},
 	{"settings", "Settings"},
 }
 

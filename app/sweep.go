@@ -1,0 +1,362 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// launcher starts a sweep's Workers (startSweepWorkers; tests pass a
+// fake): one per part, each given the header line and its run indices;
+// on gets every message, from a JS callback. stop terminates them all.
+type launcher func(header string, parts [][]int, on func(workerMsg)) (stop func(), err error)
+
+// sweepState is the Sweep tab's state, kept by the Shell so a sweep goes
+// on while another tab is shown: the form, the sweep under way (job, its
+// Workers' stop), and the last complete sweep's summary. The UI goroutine
+// owns it; the Workers' messages reach it through dispatch.
+type sweepState struct {
+	choice  sweepChoice
+	job     *sweepJob // the sweep under way or the last complete one; nil when none or cancelled
+	stop    func()    // terminates the Workers of a sweep under way; nil otherwise
+	parts   int       // the Workers of the sweep under way
+	idle    int       // of them, those done
+	sum     *sweep.Summary
+	note    string // what became of the last sweep when it did not complete
+	v       uint64 // bumped by every change, so the panel re-renders
+	workers int    // how many Workers the last sweep started
+}
+
+func newSweepState() *sweepState { return &sweepState{choice: defaultSweepChoice()} }
+
+// running reports whether a sweep is under way.
+func (st *sweepState) running() bool { return st.stop != nil }
+
+// start runs the form's sweep over base (named name) in up to cores
+// Workers (sweepWorkerCount) started by launch; dispatch hands a
+// Worker's message to the UI goroutine. The previous results are
+// dropped. An error (a bad form, no Workers) leaves nothing under way
+// and is also kept in note.
+func (st *sweepState) start(name string, base *scenario.Scenario, cores int, launch launcher, dispatch func(func())) error {
+	st.cancel()
+	st.sum, st.job, st.note = nil, nil, ""
+	st.v++
+	err := func() error {
+		spec, err := st.choice.spec(name, base)
+		if err != nil {
+			return err
+		}
+		sw, err := sweep.New(spec, base)
+		if err != nil {
+			return err
+		}
+		job, err := newSweepJob(sw)
+		if err != nil {
+			return err
+		}
+		parts := sweepParts(sw.Runs(), sweepWorkerCount(cores, sw.Runs()))
+		stop, err := launch(string(job.header), parts, func(m workerMsg) {
+			dispatch(func() { st.message(job, m) })
+		})
+		if err != nil {
+			return err
+		}
+		st.job, st.stop, st.parts, st.idle, st.workers = job, stop, len(parts), 0, len(parts)
+		return nil
+	}()
+	if err != nil {
+		st.note = "Sweep not started: " + err.Error()
+	}
+	return err
+}
+
+// message takes a Worker's message for job; messages of a sweep no
+// longer under way (cancelled, replaced, failed) are dropped.
+func (st *sweepState) message(job *sweepJob, m workerMsg) {
+	if job != st.job || !st.running() {
+		return
+	}
+	st.v++
+	switch m.Kind {
+	case "run":
+		if err := job.add(m.Line); err != nil {
+			st.fail(err.Error())
+		}
+	case "done":
+		st.idle++
+	case "error":
+		st.fail(m.Err)
+		return
+	}
+	if !job.complete() {
+		if st.idle == st.parts {
+			st.fail(fmt.Sprintf("the Workers stopped with %d of %d runs done", job.done, len(job.results)))
+		}
+		return
+	}
+	sum, err := job.summary()
+	if err != nil {
+		st.fail(err.Error())
+		return
+	}
+	st.stop()
+	st.stop, st.sum = nil, sum
+}
+
+// fail stops the sweep under way and keeps nothing of it.
+func (st *sweepState) fail(why string) {
+	done, total := st.job.progress()
+	st.cancel()
+	st.note = fmt.Sprintf("Sweep failed after %d of %d runs, nothing kept: %s", done, total, why)
+}
+
+// cancel terminates the Workers of a sweep under way and drops its runs:
+// the tab shows no results until a sweep completes.
+func (st *sweepState) cancel() {
+	if !st.running() {
+		return
+	}
+	done, total := st.job.progress()
+	st.stop()
+	st.stop, st.job, st.sum = nil, nil, nil
+	st.note = fmt.Sprintf("Sweep cancelled after %d of %d runs; nothing kept.", done, total)
+	st.v++
+}
+
+// sweepPanel is the Sweep tab (Shell.panel), over the session's scenario.
+func (s *Shell) sweepPanel(c *Controller) app.UI {
+	if s.sweep == nil {
+		s.sweep = newSweepState()
+	}
+	return &SweepPanel{St: s.sweep, S: sessionOf(c), V: s.sweep.v, Ctx: s.ctx}
+}
+
+// SweepPanel runs the session's scenario under several placement
+// policies for several seeds, in the page's Web Workers, and shows per
+// figure each policy's mean with its 95 % interval and its paired
+// difference from the first (the baseline).
+type SweepPanel struct {
+	app.Compo
+	St  *sweepState
+	S   *Session
+	V   uint64      // St.v
+	Ctx app.Context // the Shell's: the Workers' messages outlive this panel
+}
+
+// Render draws the form, the progress of a sweep under way, and the last
+// complete sweep's results.
+func (p *SweepPanel) Render() app.UI {
+	st := p.St
+	sec := app.Section().Class("panel", "panel-sweep").Aria("label", "Sweep")
+	if st == nil {
+		return sec.Body(app.H2().Text("Sweep"))
+	}
+	ch := st.choice
+	name := "the scenario"
+	if p.S != nil {
+		name = "“" + p.S.Base().Name + "”"
+	}
+	var pols []app.UI
+	for _, pol := range sched.Policies() {
+		pols = append(pols, app.Label().Class("sweep-check").Body(
+			app.Input().Type("checkbox").DataSet("testid", "sweep-policy").DataSet("policy", pol).
+				Checked(slices.Contains(ch.Policies, pol)).Disabled(st.running()).OnChange(onRow("policy", pol, p.onPolicy)),
+			app.Text(" "+pol)))
+	}
+	var figs []app.UI
+	for _, f := range sweep.Figures() {
+		figs = append(figs, app.Label().Class("sweep-check").Title(sweep.FigureDoc(f)).Body(
+			app.Input().Type("checkbox").DataSet("testid", "sweep-figure").DataSet("figure", f).
+				Checked(len(ch.Figures) == 0 || slices.Contains(ch.Figures, f)).Disabled(st.running()).OnChange(onRow("figure", f, p.onFigure)),
+			app.Text(" "+f)))
+	}
+	body := []app.UI{
+		app.H2().Text("Sweep"),
+		app.P().Class("muted").Text("Runs " + name + " (as loaded, without the commands given since) under each chosen placement policy for seeds 1 to N, each run to the same tick, in Web Workers beside the page. The first policy chosen is the baseline: each other's difference from it is paired seed by seed, and marked * where its 95 % interval excludes 0."),
+		app.FieldSet().Body(app.Legend().Text("Placement policies (the first is the baseline)"), app.Div().Class("sweep-checks").Body(pols...)),
+		app.Div().Class("sweep-numbers").Body(
+			app.Label().For("sweep-seeds").Text("Seeds "),
+			app.Input().ID("sweep-seeds").DataSet("testid", "sweep-seeds").Type("number").Min(1).Max(sweep.SeedsMax).
+				Value(strconv.Itoa(ch.Seeds)).Disabled(st.running()).OnChange(p.onSeeds),
+			app.Label().For("sweep-ticks").Text(" Run to tick "),
+			app.Input().ID("sweep-ticks").DataSet("testid", "sweep-ticks").Type("number").Min(1).
+				Value(strconv.FormatInt(ch.Ticks, 10)).Disabled(st.running()).OnChange(p.onTicks),
+		),
+		app.Details().Body(app.Summary().Text(figuresLabel(ch.Figures)), app.Div().Class("sweep-checks").Body(figs...)),
+		app.Div().Class("sweep-actions").Body(
+			app.Button().DataSet("testid", "sweep-run").Text("Run sweep").Disabled(st.running()).OnClick(p.onRun),
+			app.If(st.running(), func() app.UI {
+				return app.Button().DataSet("testid", "sweep-cancel").Text("Cancel").OnClick(p.onCancel)
+			}),
+		),
+	}
+	if st.job != nil { // under way, or complete: done = total
+		done, total := st.job.progress()
+		body = append(body, app.Div().Class("sweep-progress").DataSet("testid", "sweep-progress").
+			DataSet("done", done).DataSet("total", total).Aria("role", "status").Body(
+			app.Progress().Max(total).Value(done).Aria("label", "sweep progress"),
+			app.Text(fmt.Sprintf(" %d of %d runs, in %d Workers", done, total, st.workers)),
+		))
+	}
+	if st.note != "" {
+		body = append(body, app.P().Class("notice").DataSet("testid", "sweep-note").Aria("role", "status").Text(st.note))
+	}
+	if st.sum != nil {
+		body = append(body, sweepResults(st.sum, st.workers)...)
+		body = append(body, app.Div().Class("sweep-actions").Body(
+			app.Button().DataSet("testid", "sweep-csv").Text("Download CSV").OnClick(p.onCSV),
+			app.Button().DataSet("testid", "sweep-jsonl").Text("Download JSON lines").OnClick(p.onJSONL),
+		))
+	}
+	return sec.Body(body...)
+}
+
+func figuresLabel(figs []string) string {
+	if len(figs) == 0 || len(figs) == len(sweep.Figures()) {
+		return "Figures: all"
+	}
+	return fmt.Sprintf("Figures: %d of %d", len(figs), len(sweep.Figures()))
+}
+
+// sweepResults is the summary as a table: per figure, per variant (a row
+// carrying data-variant, data-figure and data-mean, the mean in full),
+// the mean, its 95 % interval and the paired difference from the
+// baseline with its interval, marked * when that excludes 0.
+func sweepResults(sum *sweep.Summary, workers int) []app.UI {
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	span := func(iv sweep.Interval) string {
+		if iv.Low == nil {
+			return "n/a"
+		}
+		return "[" + g(*iv.Low) + ", " + g(*iv.High) + "]"
+	}
+	var rows []app.UI
+	marked := false
+	for _, f := range sum.Figures {
+		for i, v := range sum.Variants {
+			iv := v.Figures[f]
+			mean, ci, full := "n/a", "n/a", ""
+			if iv.N > 0 {
+				mean, ci, full = g(iv.Mean), span(iv), strconv.FormatFloat(iv.Mean, 'g', -1, 64)
+			}
+			vs, real := "baseline", false
+			if v.Name != sum.Baseline {
+				vs = "n/a"
+				if d := v.VsBaseline[f]; d.N > 0 {
+					vs = fmt.Sprintf("%+.4g %s", d.Mean, span(d))
+					real = excludesZero(d)
+					marked = marked || real
+				}
+			}
+			var head app.UI = app.Td()
+			if i == 0 {
+				head = app.Th().Scope("row").Title(sweep.FigureDoc(f)).Text(f)
+			}
+			rows = append(rows, app.Tr().DataSet("variant", v.Name).DataSet("figure", f).DataSet("mean", full).DataSet("real", real).Body(
+				head,
+				app.Td().Text(v.Name),
+				app.Td().Class("num").Text(iv.N),
+				app.Td().Class("num").Text(mean),
+				app.Td().Class("num").Text(ci),
+				app.Td().Class("num").Text(vs),
+				app.Td().Text(map[bool]string{true: "*", false: ""}[real]),
+			))
+		}
+	}
+	out := []app.UI{
+		app.H3().Text(fmt.Sprintf("%s: %d runs to tick %d, baseline %s", sum.Name, sum.Runs, sum.Ticks, sum.Baseline)),
+		app.Table().Class("sweep-results").DataSet("testid", "sweep-results").DataSet("sweep", sum.Sweep).Body(
+			app.THead().Body(app.Tr().Body(
+				app.Th().Text("figure"), app.Th().Text("policy"), app.Th().Text("n"), app.Th().Text("mean"),
+				app.Th().Text("95 % interval"), app.Th().Text("vs "+sum.Baseline+" (paired)"), app.Th().Aria("label", "real difference"),
+			)),
+			app.TBody().Body(rows...),
+		),
+	}
+	if marked {
+		out = append(out, app.P().Class("muted").Text("* the paired difference's 95 % interval excludes 0: a real difference."))
+	}
+	for _, v := range sum.Variants {
+		if v.Halted > 0 {
+			out = append(out, app.P().Class("notice").Text(fmt.Sprintf("%s: %d of %d runs halted (an invariant broke); the summary leaves them out.", v.Name, v.Halted, v.Runs)))
+		}
+	}
+	return out
+}
+
+func (p *SweepPanel) onPolicy(ctx app.Context, pol string) {
+	ch := &p.St.choice
+	if i := slices.Index(ch.Policies, pol); i >= 0 {
+		ch.Policies = slices.Delete(ch.Policies, i, i+1)
+	} else {
+		ch.Policies = append(ch.Policies, pol)
+	}
+	p.St.v++
+}
+
+func (p *SweepPanel) onFigure(ctx app.Context, f string) {
+	ch := &p.St.choice
+	if len(ch.Figures) == 0 {
+		ch.Figures = sweep.Figures()
+	}
+	if i := slices.Index(ch.Figures, f); i >= 0 {
+		ch.Figures = slices.Delete(ch.Figures, i, i+1)
+	} else {
+		ch.Figures = append(ch.Figures, f)
+	}
+	p.St.v++
+}
+
+func (p *SweepPanel) onSeeds(ctx app.Context, e app.Event) {
+	if n, err := strconv.Atoi(ctx.JSSrc().Get("value").String()); err == nil {
+		p.St.choice.Seeds = n
+	}
+	p.St.v++
+}
+
+func (p *SweepPanel) onTicks(ctx app.Context, e app.Event) {
+	if n, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64); err == nil {
+		p.St.choice.Ticks = n
+	}
+	p.St.v++
+}
+
+func (p *SweepPanel) onRun(ctx app.Context, e app.Event) {
+	if p.S == nil {
+		return
+	}
+	home := p.Ctx
+	if home.Src() == nil { // no Shell (tests)
+		home = ctx
+	}
+	p.St.start(p.S.Base().Name, p.S.Base(), browserCores(), startSweepWorkers, func(f func()) {
+		home.Dispatch(func(app.Context) { f() })
+	})
+}
+
+func (p *SweepPanel) onCancel(ctx app.Context, e app.Event) { p.St.cancel() }
+
+func (p *SweepPanel) onCSV(ctx app.Context, e app.Event) {
+	if p.St.sum == nil {
+		return
+	}
+	data, err := summaryCSV(p.St.sum)
+	if err == nil {
+		Download("sweep-"+p.St.sum.Sweep+".csv", "text/csv", data)
+	}
+}
+
+func (p *SweepPanel) onJSONL(ctx app.Context, e app.Event) {
+	if p.St.job == nil {
+		return
+	}
+	data, err := p.St.job.jsonl()
+	if err == nil {
+		Download("sweep-"+p.St.sum.Sweep+".jsonl", "application/jsonl", data)
+	}
+}

@@ -1,0 +1,190 @@
+//go:build !(js && wasm)
+
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeWorkers stands in for the page's Web Workers: it keeps what start
+// gave them and whether they were stopped; the test plays their messages.
+type fakeWorkers struct {
+	header  string
+	parts   [][]int
+	on      func(workerMsg)
+	stopped int
+}
+
+func (f *fakeWorkers) launch(header string, parts [][]int, on func(workerMsg)) (func(), error) {
+	f.header, f.parts, f.on = header, parts, on
+	return func() { f.stopped++ }, nil
+}
+
+// smallSweep is the Sweep tab's default form on workload-churn, cut to 3
+// seeds and tick 300, and the native lines of its runs.
+func smallSweep(t *testing.T) (*sweepState, *scenario.Scenario, *sweep.Sweep, []string) {
+	t.Helper()
+	base, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	st := newSweepState()
+	st.choice.Seeds, st.choice.Ticks = 3, 300
+	st.choice.Figures = []string{"instances_moved", "capacity_used_cores", "availability"}
+	spec, err := st.choice.spec(base.Name, base)
+	require.NoError(t, err)
+	sw, err := sweep.New(spec, base)
+	require.NoError(t, err)
+	var lines []string
+	for i := range sw.Runs() {
+		r, err := sw.Do(i)
+		require.NoError(t, err)
+		b, _ := json.Marshal(&r)
+		lines = append(lines, string(b))
+	}
+	return st, base, sw, lines
+}
+
+func now(f func()) { f() }
+
+// A sweep split over Workers counts its runs as they come, in any order,
+// and once every run is in shows exactly Summarize of the same lines;
+// the Workers are stopped then.
+func TestSweepStateCompletes(t *testing.T) {
+	st, base, sw, lines := smallSweep(t)
+	var w fakeWorkers
+	require.NoError(t, st.start(base.Name, base, 4, w.launch, now))
+	require.True(t, st.running())
+	require.Len(t, w.parts, 4) // 6 runs, 4 cores
+	require.Equal(t, [][]int{{0, 4}, {1, 5}, {2}, {3}}, w.parts)
+	h, _ := json.Marshal(sw.Header())
+	require.Equal(t, string(h), w.header)
+
+	order := []int{5, 0, 3, 2, 4, 1}
+	for k, i := range order {
+		w.on(workerMsg{Part: i % 4, Kind: "run", Index: i, Line: lines[i]})
+		done, total := st.job.progress()
+		require.Equal(t, k+1, done)
+		require.Equal(t, 6, total)
+		require.Equal(t, k < len(order)-1, st.running())
+	}
+	require.Equal(t, 1, w.stopped)
+	require.Empty(t, st.note)
+
+	var rs []sweep.Result
+	for _, l := range lines {
+		var r sweep.Result
+		require.NoError(t, json.Unmarshal([]byte(l), &r))
+		rs = append(rs, r)
+	}
+	want, err := sw.Summarize(rs)
+	require.NoError(t, err)
+	require.Equal(t, want, st.sum)
+	require.Equal(t, []string{"first-fit", "spread"}, []string{st.sum.Variants[0].Name, st.sum.Variants[1].Name})
+
+	// The downloads: the JSON lines read back to the same runs, the CSV has
+	// ccsim's columns and a row per figure and variant.
+	data, err := st.job.jsonl()
+	require.NoError(t, err)
+	heads, back, err := sweep.ReadLines("jsonl", data)
+	require.NoError(t, err)
+	require.Len(t, heads, 1)
+	require.Equal(t, rs, back)
+	csv, err := summaryCSV(st.sum)
+	require.NoError(t, err)
+	rows := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	require.Len(t, rows, 1+3*2)
+	require.Equal(t, strings.Join(summaryColumns, ","), rows[0])
+
+	// Messages after the end change nothing.
+	w.on(workerMsg{Kind: "done"})
+	require.Equal(t, want, st.sum)
+}
+
+// Cancel stops the Workers and keeps nothing of the sweep, even what its
+// Workers still send; so does a Worker's error, and a run given twice.
+func TestSweepStateCancelDropsPartialResults(t *testing.T) {
+	st, base, _, lines := smallSweep(t)
+	var w fakeWorkers
+	require.NoError(t, st.start(base.Name, base, 2, w.launch, now))
+	w.on(workerMsg{Kind: "run", Index: 0, Line: lines[0]})
+	w.on(workerMsg{Kind: "run", Index: 1, Line: lines[1]})
+	st.cancel()
+	require.False(t, st.running())
+	require.Equal(t, 1, w.stopped)
+	require.Nil(t, st.sum)
+	require.Nil(t, st.job)
+	require.Contains(t, st.note, "cancelled after 2 of 6 runs")
+	late := w.on
+	for i := 2; i < 6; i++ {
+		late(workerMsg{Kind: "run", Index: i, Line: lines[i]})
+	}
+	require.Nil(t, st.sum)
+
+	// A Worker's error.
+	require.NoError(t, st.start(base.Name, base, 2, w.launch, now))
+	require.Empty(t, st.note)
+	w.on(workerMsg{Kind: "run", Index: 0, Line: lines[0]})
+	w.on(workerMsg{Kind: "error", Err: "boom"})
+	require.False(t, st.running())
+	require.Nil(t, st.sum)
+	require.Contains(t, st.note, "failed after 1 of 6 runs, nothing kept: boom")
+
+	// A run twice.
+	require.NoError(t, st.start(base.Name, base, 2, w.launch, now))
+	w.on(workerMsg{Kind: "run", Index: 0, Line: lines[0]})
+	w.on(workerMsg{Kind: "run", Index: 0, Line: lines[0]})
+	require.False(t, st.running())
+	require.Contains(t, st.note, "run 0 twice")
+
+	// Workers that say done with runs missing.
+	require.NoError(t, st.start(base.Name, base, 2, w.launch, now))
+	w.on(workerMsg{Kind: "done"})
+	w.on(workerMsg{Kind: "done"})
+	require.False(t, st.running())
+	require.Contains(t, st.note, "stopped with 0 of 6 runs done")
+	require.Equal(t, 4, w.stopped)
+}
+
+// A form the sweep refuses starts nothing and says why.
+func TestSweepStateRefusesABadForm(t *testing.T) {
+	base, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	st := newSweepState()
+	var w fakeWorkers
+	st.choice.Policies = nil
+	require.Error(t, st.start(base.Name, base, 2, w.launch, now))
+	require.Contains(t, st.note, "choose at least one placement policy")
+	st.choice = defaultSweepChoice()
+	st.choice.Seeds = 0
+	require.Error(t, st.start(base.Name, base, 2, w.launch, now))
+	require.Contains(t, st.note, "seeds.count")
+	require.False(t, st.running())
+	require.Nil(t, w.on)
+}
+
+func TestSweepWorkerCountAndParts(t *testing.T) {
+	require.Equal(t, 1, sweepWorkerCount(0, 10))
+	require.Equal(t, 4, sweepWorkerCount(16, 10))
+	require.Equal(t, 2, sweepWorkerCount(16, 2))
+	require.Equal(t, 2, sweepWorkerCount(2, 10))
+	require.Equal(t, [][]int{{0, 2, 4}, {1, 3}}, sweepParts(5, 2))
+	require.Equal(t, [][]int{{0}}, sweepParts(1, 4))
+}
+
+// The policies are variants in sched's order whatever order they were
+// ticked in, so the baseline is stable; all figures is no figures list.
+func TestSweepChoiceSpec(t *testing.T) {
+	base, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	spec, err := sweepChoice{Policies: []string{"spread", "first-fit"}, Seeds: 2, Ticks: 10, Figures: sweep.Figures()}.spec("x", base)
+	require.NoError(t, err)
+	require.Equal(t, "first-fit", spec.Variants[0].Name)
+	require.Equal(t, "spread", spec.Variants[1].Name)
+	require.Empty(t, spec.Figures)
+	require.Equal(t, "x", spec.Name)
+}

@@ -1,0 +1,222 @@
+package app
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/strictjson"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/cloudchamber/cloudchamber/core/variant"
+)
+
+// sweepChoice is what the Sweep tab's form says: the placement policies
+// to compare (each a variant named by it, the first the baseline), how
+// many seeds (1..Seeds), the tick every run goes to, and the figures
+// (empty: all).
+type sweepChoice struct {
+	Policies []string
+	Seeds    int
+	Ticks    int64
+	Figures  []string
+}
+
+// defaultSweepChoice is the form as the tab first shows it.
+func defaultSweepChoice() sweepChoice {
+	return sweepChoice{Policies: []string{"first-fit", "spread"}, Seeds: 5, Ticks: 5000}
+}
+
+// spec is the sweep spec of the choice over base (inline), named name.
+// Errors say what to change in the form.
+func (c sweepChoice) spec(name string, base *scenario.Scenario) (*sweep.Spec, error) {
+	if len(c.Policies) == 0 {
+		return nil, fmt.Errorf("choose at least one placement policy")
+	}
+	body, err := scenario.Marshal(base)
+	if err != nil {
+		return nil, err
+	}
+	s := &sweep.Spec{Format: sweep.Format, Name: name, Scenario: sweep.Source{Inline: body},
+		Seeds: sweep.Seeds{First: 1, Count: c.Seeds}, Ticks: clock.Tick(c.Ticks)}
+	// In the order of sched.Policies, so the baseline is the first listed there.
+	for _, p := range sched.Policies() {
+		if slices.Contains(c.Policies, p) {
+			s.Variants = append(s.Variants, variant.Variant{Name: p, Policy: p})
+		}
+	}
+	if len(c.Figures) > 0 && len(c.Figures) < len(sweep.Figures()) {
+		for _, f := range sweep.Figures() {
+			if slices.Contains(c.Figures, f) {
+				s.Figures = append(s.Figures, f)
+			}
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// sweepJob is one sweep in the page: the sweep, its header line (what the
+// Workers are given) and the run lines that came back, by run index. It
+// does no I/O: the Workers' messages are handed to add, and the page
+// reads progress and, once complete, summary. Not safe for concurrent use
+// (the UI goroutine owns it).
+type sweepJob struct {
+	sw      *sweep.Sweep
+	header  []byte          // the header line, without a newline
+	lines   [][]byte        // the run lines by index, nil until it came
+	results []*sweep.Result // the same, decoded
+	done    int
+}
+
+// newSweepJob starts the book of sw's runs.
+func newSweepJob(sw *sweep.Sweep) (*sweepJob, error) {
+	h, err := json.Marshal(sw.Header())
+	if err != nil {
+		return nil, err
+	}
+	return &sweepJob{sw: sw, header: h, lines: make([][]byte, sw.Runs()), results: make([]*sweep.Result, sw.Runs())}, nil
+}
+
+// add takes one run's line (as a Worker posts it). A line that is not a
+// run of this sweep, or a run given twice, is an error and changes
+// nothing.
+func (j *sweepJob) add(line string) error {
+	var r sweep.Result
+	if err := strictjson.Decode("a Worker's run", []byte(line), &r); err != nil {
+		return err
+	}
+	switch {
+	case r.Kind != "run" || r.Sweep != j.sw.ID():
+		return fmt.Errorf("a Worker sent run %d of another sweep (%s, not %s)", r.Index, r.Sweep, j.sw.ID())
+	case r.Index < 0 || r.Index >= len(j.results):
+		return fmt.Errorf("a Worker sent run %d: this sweep has runs 0 to %d", r.Index, len(j.results)-1)
+	case j.results[r.Index] != nil:
+		return fmt.Errorf("a Worker sent run %d twice", r.Index)
+	}
+	j.results[r.Index], j.lines[r.Index] = &r, []byte(line)
+	j.done++
+	return nil
+}
+
+// progress is how many runs are done of how many.
+func (j *sweepJob) progress() (done, total int) { return j.done, len(j.results) }
+
+// complete reports whether every run is in.
+func (j *sweepJob) complete() bool { return j.done == len(j.results) }
+
+// summary is the sweep's summary (sweep.Summarize): an error until every
+// run is in.
+func (j *sweepJob) summary() (*sweep.Summary, error) {
+	if !j.complete() {
+		return nil, fmt.Errorf("%d of the %d runs are done: no summary yet", j.done, len(j.results))
+	}
+	rs := make([]sweep.Result, len(j.results))
+	for i, r := range j.results {
+		rs[i] = *r
+	}
+	return j.sw.Summarize(rs)
+}
+
+// jsonl is the sweep as `ccsim sweep --json` writes it: the header, the
+// runs in order, then the summary line; only when complete.
+func (j *sweepJob) jsonl() ([]byte, error) {
+	sum, err := j.summary()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.Write(j.header)
+	b.WriteByte('\n')
+	for _, l := range j.lines {
+		b.Write(l)
+		b.WriteByte('\n')
+	}
+	s, _ := json.Marshal(sum)
+	b.Write(s)
+	b.WriteByte('\n')
+	return b.Bytes(), nil
+}
+
+// sweepParts splits runs run indices among workers Workers, every
+// workers-th run from each one's number (as sweep.Shard does), so each
+// has a share of every variant and seed.
+func sweepParts(runs, workers int) [][]int {
+	workers = max(1, min(workers, runs))
+	out := make([][]int, workers)
+	for i := range runs {
+		out[i%workers] = append(out[i%workers], i)
+	}
+	return out
+}
+
+// sweepWorkersMax bounds the Workers a sweep starts, whatever the
+// browser's hardwareConcurrency says: each holds a wasm instance.
+const sweepWorkersMax = 4
+
+// sweepWorkerCount is how many Workers run runs runs on a browser that
+// reports cores logical cores (0 when unknown): one per core, at least 1,
+// at most sweepWorkersMax and at most the runs.
+func sweepWorkerCount(cores, runs int) int {
+	return max(1, min(cores, sweepWorkersMax, runs))
+}
+
+// summaryColumns are the CSV's columns, as `ccsim sweep --csv` writes them.
+var summaryColumns = []string{"figure", "variant", "n", "mean", "ci95_low", "ci95_high",
+	"paired_n", "vs_baseline_mean", "vs_baseline_ci95_low", "vs_baseline_ci95_high"}
+
+// summaryCSV is the summary as CSV, one row per figure and variant, the
+// numbers in full (the shortest form that reads back the same), as
+// `ccsim sweep --csv` writes it.
+func summaryCSV(sum *sweep.Summary) ([]byte, error) {
+	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	opt := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return num(*p)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(summaryColumns)
+	for _, f := range sum.Figures {
+		for _, v := range sum.Variants {
+			iv := v.Figures[f]
+			row := []string{f, v.Name, strconv.Itoa(iv.N), "", "", ""}
+			if iv.N > 0 {
+				row[3], row[4], row[5] = num(iv.Mean), opt(iv.Low), opt(iv.High)
+			}
+			if d, ok := v.VsBaseline[f]; ok && d.N > 0 {
+				row = append(row, strconv.Itoa(d.N), num(d.Mean), opt(d.Low), opt(d.High))
+			} else {
+				row = append(row, "", "", "", "")
+			}
+			w.Write(row)
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// excludesZero reports whether an interval lies wholly above or below 0:
+// a real difference.
+func excludesZero(iv sweep.Interval) bool {
+	return iv.Low != nil && (*iv.Low > 0 || *iv.High < 0)
+}
+
+// workerMsg is one message of a sweep Worker (web/sweep-worker.js):
+// Kind "run" (Index, Line), "done" or "error" (Err), from Worker Part.
+type workerMsg struct {
+	Part  int
+	Kind  string
+	Index int
+	Line  string
+	Err   string
+}
