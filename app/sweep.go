@@ -1,10 +1,12 @@
 package app
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
@@ -29,7 +31,10 @@ type sweepState struct {
 	sum     *sweep.Summary
 	note    string // what became of the last sweep when it did not complete
 	v       uint64 // bumped by every change, so the panel re-renders
-	workers int    // how many Workers the last sweep started
+	workers int    // how many Workers the last sweep started; 0 for one read back from storage
+
+	keep     func(lines []byte) // keeps a complete sweep's lines (Storage.PutLastSweep); nil: not kept
+	restored bool               // the last kept sweep was asked for
 }
 
 func newSweepState() *sweepState { return &sweepState{choice: defaultSweepChoice()} }
@@ -106,6 +111,54 @@ func (st *sweepState) message(job *sweepJob, m workerMsg) {
 	}
 	st.stop()
 	st.stop, st.sum = nil, sum
+	if st.keep != nil {
+		if data, err := job.jsonl(); err == nil {
+			st.keep(data)
+		}
+	}
+}
+
+// restore shows a sweep kept by an earlier page (its JSON lines: header,
+// runs, summary), summarised again, and sets the form to its choices.
+// Nothing changes while a sweep is under way or on an error.
+func (st *sweepState) restore(data []byte) error {
+	if st.running() || st.sum != nil {
+		return nil
+	}
+	heads, runs, err := sweep.ReadLines("the last sweep", data)
+	if err != nil {
+		return err
+	}
+	if len(heads) != 1 {
+		return fmt.Errorf("the last sweep has %d header lines, want 1", len(heads))
+	}
+	sw, err := sweep.FromHeader("the last sweep", heads[0])
+	if err != nil {
+		return err
+	}
+	job, err := newSweepJob(sw)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		line, _ := json.Marshal(&r)
+		if err := job.add(string(line)); err != nil {
+			return err
+		}
+	}
+	sum, err := job.summary()
+	if err != nil {
+		return err
+	}
+	spec := sw.Spec()
+	st.choice.Policies = nil
+	for _, v := range spec.Variants {
+		st.choice.Policies = append(st.choice.Policies, v.Policy)
+	}
+	st.choice.Seeds, st.choice.Ticks, st.choice.Figures = spec.Seeds.Count, int64(spec.Ticks), slices.Clone(spec.Figures)
+	st.job, st.sum, st.workers, st.note = job, sum, 0, ""
+	st.v++
+	return nil
 }
 
 // fail stops the sweep under way and keeps nothing of it.
@@ -132,8 +185,42 @@ func (st *sweepState) cancel() {
 func (s *Shell) sweepPanel(c *Controller) app.UI {
 	if s.sweep == nil {
 		s.sweep = newSweepState()
+		s.sweep.keep = s.keepSweep
+	}
+	if !s.sweep.restored && s.store != nil && s.ctx.Src() != nil {
+		s.sweep.restored = true
+		st, sw, ctx := s.store.st, s.sweep, s.ctx
+		ctx.Async(func() {
+			rec, err := st.LastSweep(ctx)
+			ctx.Dispatch(func(ctx app.Context) {
+				if err == nil && rec != nil {
+					err = sw.restore(rec.Lines)
+				}
+				if err != nil && sw.note == "" {
+					sw.note = "The last sweep's results cannot be shown: " + err.Error()
+				}
+				sw.v++
+			})
+		})
 	}
 	return &SweepPanel{St: s.sweep, S: sessionOf(c), V: s.sweep.v, Ctx: s.ctx}
+}
+
+// keepSweep keeps a complete sweep's lines in storage, as the last sweep
+// (shown again after a reload); a failure is said in the tab.
+func (s *Shell) keepSweep(lines []byte) {
+	if s.store == nil || s.ctx.Src() == nil {
+		return
+	}
+	st, sw, ctx := s.store.st, s.sweep, s.ctx
+	ctx.Async(func() {
+		if err := st.PutLastSweep(ctx, &storage.SweepRecord{Lines: lines}); err != nil {
+			ctx.Dispatch(func(ctx app.Context) {
+				sw.note = "The results are shown but not kept: " + err.Error()
+				sw.v++
+			})
+		}
+	})
 }
 
 // SweepPanel runs the session's scenario under several placement
@@ -200,7 +287,7 @@ func (p *SweepPanel) Render() app.UI {
 		body = append(body, app.Div().Class("sweep-progress").DataSet("testid", "sweep-progress").
 			DataSet("done", done).DataSet("total", total).Aria("role", "status").Body(
 			app.Progress().Max(total).Value(done).Aria("label", "sweep progress"),
-			app.Text(fmt.Sprintf(" %d of %d runs, in %d Workers", done, total, st.workers)),
+			app.Text(progressText(done, total, st.workers)),
 		))
 	}
 	if st.note != "" {
@@ -359,4 +446,11 @@ func (p *SweepPanel) onJSONL(ctx app.Context, e app.Event) {
 	if err == nil {
 		Download("sweep-"+p.St.sum.Sweep+".jsonl", "application/jsonl", data)
 	}
+}
+
+func progressText(done, total, workers int) string {
+	if workers == 0 {
+		return fmt.Sprintf(" %d of %d runs (the last sweep, kept from before)", done, total)
+	}
+	return fmt.Sprintf(" %d of %d runs, in %d Workers", done, total, workers)
 }

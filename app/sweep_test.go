@@ -3,6 +3,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func smallSweep(t *testing.T) (*sweepState, *scenario.Scenario, *sweep.Sweep, []
 	require.NoError(t, err)
 	st := newSweepState()
 	st.choice.Seeds, st.choice.Ticks = 3, 300
-	st.choice.Figures = []string{"instances_moved", "capacity_used_cores", "availability"}
+	st.choice.Figures = []string{"availability", "capacity_used_cores", "instances_moved"}
 	spec, err := st.choice.spec(base.Name, base)
 	require.NoError(t, err)
 	sw, err := sweep.New(spec, base)
@@ -57,6 +58,8 @@ func now(f func()) { f() }
 func TestSweepStateCompletes(t *testing.T) {
 	st, base, sw, lines := smallSweep(t)
 	var w fakeWorkers
+	var kept [][]byte
+	st.keep = func(lines []byte) { kept = append(kept, lines) }
 	require.NoError(t, st.start(base.Name, base, 4, w.launch, now))
 	require.True(t, st.running())
 	require.Len(t, w.parts, 4) // 6 runs, 4 cores
@@ -103,6 +106,20 @@ func TestSweepStateCompletes(t *testing.T) {
 	// Messages after the end change nothing.
 	w.on(workerMsg{Kind: "done"})
 	require.Equal(t, want, st.sum)
+
+	// The sweep was kept once, and a later page shows it again, with the
+	// form as it was.
+	require.Equal(t, [][]byte{data}, kept)
+	again := newSweepState()
+	require.NoError(t, again.restore(kept[0]))
+	require.Equal(t, want, again.sum)
+	require.Equal(t, st.choice, again.choice)
+	require.False(t, again.running())
+	done, total := again.job.progress()
+	require.Equal(t, [2]int{6, 6}, [2]int{done, total})
+	require.Error(t, newSweepState().restore(data[:len(data)/2]), "a damaged record")
+	partial := bytes.Join(bytes.Split(data, []byte("\n"))[:3], []byte("\n"))
+	require.ErrorContains(t, newSweepState().restore(partial), "2 of the 6 runs are done")
 }
 
 // Cancel stops the Workers and keeps nothing of the sweep, even what its

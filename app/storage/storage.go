@@ -51,6 +51,11 @@ type Storage interface {
 	// not), aside under a new key, which it returns ("" when there was no
 	// session), so that nothing writes over it; the session is then empty.
 	SetSessionAside(ctx context.Context) (key string, err error)
+	// LastSweep is the last sweep the page completed, nil if there is
+	// none. A record that cannot be read is an error naming it.
+	LastSweep(ctx context.Context) (*SweepRecord, error)
+	// PutLastSweep keeps sw as the last sweep, replacing the one before.
+	PutLastSweep(ctx context.Context, sw *SweepRecord) error
 	// Closed is closed once the storage was closed under the page (by
 	// another tab opening a newer version, or by the browser): every later
 	// call returns an error wrapping ErrClosed, and the page asks for a
@@ -97,6 +102,14 @@ type Snapshot struct {
 	Data []byte
 }
 
+// SweepRecord is the last sweep the page completed, as JSON lines the
+// way `ccsim sweep --json` writes them: its header line (the whole spec,
+// scenario inline), one line per run, then the summary line; the page
+// summarises it again when it shows it (sweep.ReadLines, sweep.FromHeader).
+type SweepRecord struct {
+	Lines []byte
+}
+
 // Memory is Storage in memory: for tests, and for browsers without
 // IndexedDB (nothing survives a reload, and the page says so).
 type Memory struct {
@@ -104,6 +117,7 @@ type Memory struct {
 	scenarios map[string]SavedScenario
 	session   *Session
 	aside     map[string]*Session
+	sweep     *SweepRecord
 	clock     func() int64
 
 	// Unreadable makes the stored session read as damaged (tests of what
@@ -235,4 +249,25 @@ func (m *Memory) Aside(key string) *Session {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.aside[key]
+}
+
+// LastSweep returns the last sweep kept, nil if none.
+func (m *Memory) LastSweep(ctx context.Context) (*SweepRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sweep == nil {
+		return nil, nil
+	}
+	return &SweepRecord{Lines: slices.Clone(m.sweep.Lines)}, nil
+}
+
+// PutLastSweep keeps a copy of sw as the last sweep.
+func (m *Memory) PutLastSweep(ctx context.Context, sw *SweepRecord) error {
+	if sw == nil {
+		return errors.New("keeping the sweep: no sweep (nil)")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sweep = &SweepRecord{Lines: slices.Clone(sw.Lines)}
+	return nil
 }

@@ -22,3 +22,23 @@ func TestMemoryConflicts(t *testing.T) {
 	assert.ErrorIs(t, err, ErrConflict, "a second write from the same read loses")
 	assert.ErrorIs(t, m.DeleteScenario(ctx, "nope"), ErrNotFound)
 }
+
+// The last sweep is kept whole, a copy, and the next replaces it.
+func TestMemoryLastSweep(t *testing.T) {
+	m := NewMemory(func() int64 { return 7 })
+	ctx := context.Background()
+	got, err := m.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	lines := []byte("{\"kind\":\"sweep\"}\n")
+	require.NoError(t, m.PutLastSweep(ctx, &SweepRecord{Lines: lines}))
+	lines[0] = 'x'
+	got, err = m.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "{\"kind\":\"sweep\"}\n", string(got.Lines))
+	require.NoError(t, m.PutLastSweep(ctx, &SweepRecord{Lines: []byte("2")}))
+	got, err = m.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "2", string(got.Lines))
+	assert.Error(t, m.PutLastSweep(ctx, nil))
+}

@@ -81,6 +81,31 @@ func TestUISweepInWorkers(t *testing.T) {
 	require.LessOrEqual(t, started, 4)
 	p.until(t, "the Workers terminated", `window.ccWorkers.every(w => w.ccTerminated)`)
 
+	// Kept in IndexedDB, and shown again after a reload.
+	p.until(t, "the sweep kept", `new Promise((ok) => {
+		const r = indexedDB.open("cloudchamber");
+		r.onerror = () => ok(false);
+		r.onsuccess = () => {
+			const db = r.result;
+			if (!db.objectStoreNames.contains("sweeps")) { db.close(); ok(false); return; }
+			const g = db.transaction("sweeps").objectStore("sweeps").get("last");
+			g.onsuccess = () => { db.close(); ok(g.result !== undefined); };
+			g.onerror = () => { db.close(); ok(false); };
+		};
+	})`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.eval(t, countWorkers)
+	p.click(t, "tab-sweep")
+	p.until(t, "the results again", `document.querySelector('[data-testid="sweep-results"]') !== null`)
+	again, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]row](`[...document.querySelectorAll('[data-testid="sweep-results"] tbody tr')].map(r => ({Variant: r.dataset.variant, Figure: r.dataset.figure, Mean: r.dataset.mean}))`))
+	require.NoError(t, err)
+	require.Equal(t, wantRows, again)
+	ticks, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="sweep-ticks"]').value`))
+	require.NoError(t, err)
+	require.Equal(t, "2000", ticks, "the form as it was")
+	started = 0
+
 	// A longer sweep, cancelled once some runs are in.
 	p.setInput(t, `[data-testid="sweep-ticks"]`, "100000")
 	p.click(t, "sweep-run")

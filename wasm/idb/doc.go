@@ -21,19 +21,22 @@
 //
 // # Records
 //
-// The database (version 1) holds two object stores with out-of-line keys:
+// The database (version 2; version 1 had no sweeps) holds three object
+// stores with out-of-line keys:
 //
 //	scenarios  key: the scenario's ID
 //	           {v: 1, id, name, modified, rev, scenario: Uint8Array}
 //	session    key: "current"
 //	           {v: 1, scenario: Uint8Array, savedID, savedRev,
 //	            snapshots: [{tick, data: Uint8Array}, ...]}
+//	sweeps     key: "last"
+//	           {v: 2, lines: Uint8Array} (storage.SweepRecord: JSON lines)
 //
 // Bytes are stored as Uint8Array, never as JSON (TOOLCHAIN P20). Numbers
 // are JS numbers, so they must stay within ±2^53. Each record carries its
 // own format version "v" and is migrated when read (decodeScenario,
-// decodeSession): the database version stays 1 and its upgrade callback
-// only creates missing object stores, because go-indexeddb panics when
+// decodeSession): the database version is raised only to add an object
+// store, and its upgrade callback only creates missing object stores, because go-indexeddb panics when
 // that callback fails (TOOLCHAIN P15). A record this code cannot read, a
 // newer format included, is reported by key and never overwritten.
 //

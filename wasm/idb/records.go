@@ -41,8 +41,11 @@ type RecordError struct {
 }
 
 func (e *RecordError) Error() string {
-	if e.Store == storeSession {
+	switch e.Store {
+	case storeSession:
 		return fmt.Sprintf("the saved session cannot be read: %v", e.Err)
+	case storeSweeps:
+		return fmt.Sprintf("the last sweep cannot be read: %v", e.Err)
 	}
 	return fmt.Sprintf("saved scenario %q cannot be read: %v", e.Key, e.Err)
 }
@@ -151,6 +154,26 @@ func decodeSession(rec js.Value) (s storage.Session, err error) {
 		return s, f.err
 	}
 	panic(fmt.Sprintf("idb: formatOf let format version %d through", v))
+}
+
+// encodeSweep is the last sweep's record: {v, lines: Uint8Array}.
+func encodeSweep(sw *storage.SweepRecord) js.Value {
+	rec := jsObject.New()
+	rec.Set("v", formatVersion)
+	rec.Set("lines", bytesToJS(sw.Lines))
+	return rec
+}
+
+// decodeSweep reads a sweep record (written first at format version 2).
+func decodeSweep(rec js.Value) (sw storage.SweepRecord, err error) {
+	defer recoverJS(&err)
+	if _, err := formatOf(rec); err != nil {
+		return sw, err
+	}
+	f := fields{obj: rec}
+	f.only("v", "lines")
+	sw.Lines = f.bytes("lines")
+	return sw, f.err
 }
 
 // formatOf checks that rec is a record and returns its format version, if

@@ -15,11 +15,16 @@ import (
 )
 
 const (
-	dbVersion      = 1 // only ever raised to add object stores; records migrate when read
+	dbVersion      = 2 // only ever raised to add object stores; records migrate when read (2: sweeps)
 	storeScenarios = "scenarios"
 	storeSession   = "session"
+	storeSweeps    = "sweeps"
 	sessionKey     = "current"
+	lastSweepKey   = "last"
 )
+
+// objectStores are the object stores of the database, in the order they came.
+var objectStores = []string{storeScenarios, storeSession, storeSweeps}
 
 var _ storage.Storage = (*Store)(nil)
 
@@ -81,7 +86,7 @@ func Open(ctx context.Context, name string) (*Store, error) {
 	s.listen("versionchange", "another tab opened a newer version of the database, or deleted it")
 	s.listen("close", "the browser closed the database (site data cleared?)")
 	have, err := db.ObjectStoreNames()
-	for _, want := range []string{storeScenarios, storeSession} {
+	for _, want := range objectStores {
 		if err == nil && !slices.Contains(have, want) {
 			err = fmt.Errorf("object store %q is missing after the upgrade", want)
 		}
@@ -98,7 +103,7 @@ func Open(ctx context.Context, name string) (*Store, error) {
 // shows up as Open's check for the object stores instead.
 func upgrade(db *indexeddb.Database, oldVersion, newVersion uint) error {
 	have, _ := db.ObjectStoreNames()
-	for _, name := range []string{storeScenarios, storeSession} {
+	for _, name := range objectStores {
 		if !slices.Contains(have, name) {
 			_, _ = db.CreateObjectStore(name, indexeddb.ObjectStoreOptions{}) // out-of-line keys
 		}
@@ -468,6 +473,47 @@ func (s *Store) SetSessionAside(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("setting the session aside: %w", err)
 	}
 	return key, nil
+}
+
+// LastSweep is the last sweep kept, nil if none; a record that cannot be
+// read gives a *RecordError (PutLastSweep replaces it).
+func (s *Store) LastSweep(ctx context.Context) (*storage.SweepRecord, error) {
+	var out *storage.SweepRecord
+	err := s.run(ctx, indexeddb.TransactionReadOnly, storeSweeps, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		v, err := get(ctx, objects, js.ValueOf(lastSweepKey))
+		if err != nil || v.IsUndefined() {
+			return err
+		}
+		sw, err := decodeSweep(v)
+		if err != nil {
+			return &RecordError{Store: storeSweeps, Key: lastSweepKey, Err: err}
+		}
+		out = &sw
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the last sweep: %w", err)
+	}
+	return out, nil
+}
+
+// PutLastSweep keeps sw as the last sweep, in one transaction, replacing
+// the one before (readable or not: it is only ever the last result).
+func (s *Store) PutLastSweep(ctx context.Context, sw *storage.SweepRecord) error {
+	if sw == nil {
+		return errors.New("keeping the sweep: no sweep (nil)")
+	}
+	rec := encodeSweep(sw)
+	s.write.Lock()
+	defer s.write.Unlock()
+	err := s.run(ctx, indexeddb.TransactionReadWrite, storeSweeps, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		_, err := objects.PutKey(js.ValueOf(lastSweepKey), rec)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("keeping the sweep: %w", err)
+	}
+	return nil
 }
 
 // get reads the value under key in a transaction's object store

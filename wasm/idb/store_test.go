@@ -542,3 +542,49 @@ func TestPutSessionTimes(t *testing.T) {
 		t.Logf("session of %d × 1 MiB snapshots: PutSession %v, Session %v (mean of %d)", n, put/rounds, get/rounds, rounds)
 	}
 }
+
+// The last sweep survives a reopen; a damaged one is reported by key and
+// replaced by the next; a database of version 1 (no sweeps) gains the
+// store and keeps its records.
+func TestLastSweep(t *testing.T) {
+	name := newDB(t)
+	ctx := testCtx(t)
+	// A version-1 database, as the app before sweeps left it.
+	v1, err := await(t, js.Global().Call("eval", `(name) => new Promise((ok, fail) => {
+		const r = indexedDB.open(name, 1);
+		r.onupgradeneeded = () => { r.result.createObjectStore("scenarios"); r.result.createObjectStore("session"); };
+		r.onerror = () => fail(r.error);
+		r.onsuccess = () => { r.result.close(); ok(true); };
+	})`).Invoke(name))
+	require.NoError(t, err)
+	require.True(t, v1.Bool())
+	putRaw(t, name, storeScenarios, "a", jsEval(`{v: 2, id: "a", name: "A", modified: 1, rev: 1, scenario: new Uint8Array(1)}`))
+
+	s := openStore(t, name)
+	good, _, err := s.Scenarios(ctx)
+	require.NoError(t, err)
+	require.Len(t, good, 1, "the version-1 records are kept")
+	got, err := s.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	lines := []byte("{\"kind\":\"sweep\"}\n{\"kind\":\"run\"}\n")
+	require.NoError(t, s.PutLastSweep(ctx, &storage.SweepRecord{Lines: lines}))
+	s.Close()
+
+	s = openStore(t, name)
+	got, err = s.LastSweep(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	assert.Equal(t, string(lines), string(got.Lines))
+
+	putRaw(t, name, storeSweeps, lastSweepKey, jsEval(`{v: 2, lines: "text"}`))
+	_, err = s.LastSweep(ctx)
+	var re *RecordError
+	require.ErrorAs(t, err, &re)
+	assert.Contains(t, err.Error(), `the last sweep cannot be read: field "lines" is a string, want a Uint8Array`)
+	require.NoError(t, s.PutLastSweep(ctx, &storage.SweepRecord{Lines: []byte("x")}))
+	got, err = s.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "x", string(got.Lines))
+	assert.Error(t, s.PutLastSweep(ctx, nil))
+}
