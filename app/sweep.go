@@ -264,7 +264,7 @@ func (p *SweepPanel) Render() app.UI {
 	}
 	body := []app.UI{
 		app.H2().Text("Sweep"),
-		app.P().Class("muted").Text("Runs " + name + " (as loaded, without the commands given since) under each chosen placement policy for seeds 1 to N, each run to the same tick, in Web Workers beside the page. The first policy chosen is the baseline: each other's difference from it is paired seed by seed, and marked * where its 95 % interval excludes 0."),
+		app.P().Class("muted").Text("Runs " + name + " as loaded (without the commands given since) under each policy for seeds 1 to N, to the same tick, in Web Workers. The first policy is the baseline: the others' differences from it are paired seed by seed, marked * where the 95 % interval excludes 0."),
 		app.FieldSet().Body(app.Legend().Text("Placement policies (the first is the baseline)"), app.Div().Class("sweep-checks").Body(pols...)),
 		app.Div().Class("sweep-numbers").Body(
 			app.Label().For("sweep-seeds").Text("Seeds "),
@@ -312,8 +312,8 @@ func figuresLabel(figs []string) string {
 
 // sweepResults is the summary as a table: per figure, per variant (a row
 // carrying data-variant, data-figure and data-mean, the mean in full),
-// the mean, its 95 % interval and the paired difference from the
-// baseline with its interval, marked * when that excludes 0.
+// the mean, the paired difference from the baseline with its interval,
+// marked * when that excludes 0, and the mean's 95 % interval.
 func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 	span := func(iv sweep.Interval) string {
@@ -349,21 +349,21 @@ func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 				app.Td().Text(v.Name),
 				app.Td().Class("num").Text(iv.N),
 				app.Td().Class("num").Text(mean),
-				app.Td().Class("num").Text(ci),
-				app.Td().Class("num").Text(vs),
+				app.Td().Text(vs),
 				app.Td().Text(map[bool]string{true: "*", false: ""}[real]),
+				app.Td().Class("num").Text(ci),
 			))
 		}
 	}
 	out := []app.UI{
 		app.H3().Text(fmt.Sprintf("%s: %d runs to tick %d, baseline %s", sum.Name, sum.Runs, sum.Ticks, sum.Baseline)),
-		app.Table().Class("sweep-results").DataSet("testid", "sweep-results").DataSet("sweep", sum.Sweep).Body(
+		app.Div().Class("sweep-table").Body(app.Table().Class("sweep-results").DataSet("testid", "sweep-results").DataSet("sweep", sum.Sweep).Body(
 			app.THead().Body(app.Tr().Body(
 				app.Th().Text("figure"), app.Th().Text("policy"), app.Th().Text("n"), app.Th().Text("mean"),
-				app.Th().Text("95 % interval"), app.Th().Text("vs "+sum.Baseline+" (paired)"), app.Th().Aria("label", "real difference"),
+				app.Th().Text("vs "+sum.Baseline+" (paired, 95 %)"), app.Th().Aria("label", "real difference"), app.Th().Text("mean's 95 % interval"),
 			)),
 			app.TBody().Body(rows...),
-		),
+		)),
 	}
 	if marked {
 		out = append(out, app.P().Class("muted").Text("* the paired difference's 95 % interval excludes 0: a real difference."))
