@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 
@@ -310,12 +311,21 @@ func figuresLabel(figs []string) string {
 	return fmt.Sprintf("Figures: %d of %d", len(figs), len(sweep.Figures()))
 }
 
+// readable is a figure for a reader: four significant digits, and whole
+// numbers from 1000 up rather than e-notation (18890, not 1.889e+04).
+func readable(x float64) string {
+	if a := math.Abs(x); a >= 1000 && a < 1e15 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}
+
 // sweepResults is the summary as a table: per figure, per variant (a row
 // carrying data-variant, data-figure and data-mean, the mean in full),
 // the mean, the paired difference from the baseline with its interval,
 // marked * when that excludes 0, and the mean's 95 % interval.
 func sweepResults(sum *sweep.Summary, workers int) []app.UI {
-	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
+	g := readable
 	span := func(iv sweep.Interval) string {
 		if iv.Low == nil {
 			return "n/a"
@@ -335,7 +345,11 @@ func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 			if v.Name != sum.Baseline {
 				vs = "n/a"
 				if d := v.VsBaseline[f]; d.N > 0 {
-					vs = fmt.Sprintf("%+.4g %s", d.Mean, span(d))
+					sign := ""
+					if d.Mean >= 0 {
+						sign = "+"
+					}
+					vs = sign + g(d.Mean) + " " + span(d)
 					real = excludesZero(d)
 					marked = marked || real
 				}

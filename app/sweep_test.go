@@ -205,3 +205,9 @@ func TestSweepChoiceSpec(t *testing.T) {
 	require.Empty(t, spec.Figures)
 	require.Equal(t, "x", spec.Name)
 }
+
+func TestReadableNumbers(t *testing.T) {
+	for x, want := range map[float64]string{18890.4: "18890", 0.9751: "0.9751", 328.8: "328.8", -0.01531: "-0.01531", 0: "0", 1e-5: "1e-05", -2500: "-2500"} {
+		require.Equal(t, want, readable(x), "%v", x)
+	}
+}
