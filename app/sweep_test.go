@@ -101,7 +101,7 @@ func TestSweepStateCompletes(t *testing.T) {
 	require.NoError(t, err)
 	rows := strings.Split(strings.TrimSpace(string(csv)), "\n")
 	require.Len(t, rows, 1+3*2)
-	require.Equal(t, strings.Join(summaryColumns, ","), rows[0])
+	require.Equal(t, strings.Join(sweep.CSVColumns, ","), rows[0])
 
 	// Messages after the end change nothing.
 	w.on(workerMsg{Kind: "done"})

@@ -2,11 +2,9 @@ package app
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -168,41 +166,11 @@ func sweepWorkerCount(cores, runs int) int {
 	return max(1, min(cores, sweepWorkersMax, runs))
 }
 
-// summaryColumns are the CSV's columns, as `ccsim sweep --csv` writes them.
-var summaryColumns = []string{"figure", "variant", "n", "mean", "ci95_low", "ci95_high",
-	"paired_n", "vs_baseline_mean", "vs_baseline_ci95_low", "vs_baseline_ci95_high"}
-
-// summaryCSV is the summary as CSV, one row per figure and variant, the
-// numbers in full (the shortest form that reads back the same), as
-// `ccsim sweep --csv` writes it.
+// summaryCSV is the summary as CSV, as `ccsim sweep --csv` writes it.
 func summaryCSV(sum *sweep.Summary) ([]byte, error) {
-	num := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	opt := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return num(*p)
-	}
 	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write(summaryColumns)
-	for _, f := range sum.Figures {
-		for _, v := range sum.Variants {
-			iv := v.Figures[f]
-			row := []string{f, v.Name, strconv.Itoa(iv.N), "", "", ""}
-			if iv.N > 0 {
-				row[3], row[4], row[5] = num(iv.Mean), opt(iv.Low), opt(iv.High)
-			}
-			if d, ok := v.VsBaseline[f]; ok && d.N > 0 {
-				row = append(row, strconv.Itoa(d.N), num(d.Mean), opt(d.Low), opt(d.High))
-			} else {
-				row = append(row, "", "", "", "")
-			}
-			w.Write(row)
-		}
-	}
-	w.Flush()
-	return b.Bytes(), w.Error()
+	err := sum.WriteCSV(&b)
+	return b.Bytes(), err
 }
 
 // excludesZero reports whether an interval lies wholly above or below 0:

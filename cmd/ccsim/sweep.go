@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -444,7 +443,7 @@ func (o *sweepOutput) finish(sw *sweep.Sweep, results []sweep.Result, stdout, st
 	if o.csv != "" {
 		f, err := os.Create(o.csv)
 		if err == nil {
-			err = writeSummaryCSV(f, sum)
+			err = sum.WriteCSV(f)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -468,46 +467,6 @@ func (o *sweepOutput) finish(sw *sweep.Sweep, results []sweep.Result, stdout, st
 		}
 	}
 	return status
-}
-
-// summaryRows are the summary's rows: per figure, per variant, its
-// interval and its paired difference from the baseline.
-func summaryRows(sum *sweep.Summary, num func(float64) string) [][]string {
-	var rows [][]string
-	opt := func(p *float64) string {
-		if p == nil {
-			return ""
-		}
-		return num(*p)
-	}
-	for _, f := range sum.Figures {
-		for _, v := range sum.Variants {
-			iv := v.Figures[f]
-			row := []string{f, v.Name, strconv.Itoa(iv.N), "", "", ""}
-			if iv.N > 0 {
-				row[3], row[4], row[5] = num(iv.Mean), opt(iv.Low), opt(iv.High)
-			}
-			if d, ok := v.VsBaseline[f]; ok && d.N > 0 {
-				row = append(row, strconv.Itoa(d.N), num(d.Mean), opt(d.Low), opt(d.High))
-			} else {
-				row = append(row, "", "", "", "")
-			}
-			rows = append(rows, row)
-		}
-	}
-	return rows
-}
-
-var summaryColumns = []string{"figure", "variant", "n", "mean", "ci95_low", "ci95_high",
-	"paired_n", "vs_baseline_mean", "vs_baseline_ci95_low", "vs_baseline_ci95_high"}
-
-// writeSummaryCSV writes the summary, one row per figure and variant, the
-// numbers in full (shortest form that reads back the same).
-func writeSummaryCSV(w io.Writer, sum *sweep.Summary) error {
-	cw := csv.NewWriter(w)
-	cw.Write(summaryColumns)
-	cw.WriteAll(summaryRows(sum, func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }))
-	return cw.Error()
 }
 
 // writeSummaryTable prints the summary for a reader: per figure, each
