@@ -252,6 +252,10 @@ func (c *Compare) FailBlade(path string) ([]compare.Outcome, error) {
 	return c.Apply(scenario.Command{Do: scenario.FaultBlade, Target: path})
 }
 
+// Base is the scenario every variant started from, without the commands
+// given since: what a restart of these variants starts from again.
+func (c *Compare) Base() *scenario.Scenario { return c.base }
+
 // Scenario is the comparison as a scenario: the base with the commands
 // given so far, at the current tick. Opened again with the variants, it
 // replays to here.

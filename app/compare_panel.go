@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/compare"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -100,8 +101,8 @@ func (p *ComparePanel) renderSetup() app.UI {
 		), custom)
 	}
 	scName := ""
-	if p.S != nil {
-		scName = p.S.Base().Name
+	if from := p.startFrom(); from != nil {
+		scName = from.Name
 	}
 	start := "Start from " + scName + " at tick 0"
 	if p.C != nil {
@@ -155,8 +156,25 @@ func (p *ComparePanel) onAdd(ctx app.Context, e app.Event) {
 	p.drafts = append(p.drafts, variant.Variant{Name: fmt.Sprintf("variant %d", len(p.drafts)+1), Policy: "best-fit"})
 }
 
+// startFrom is the scenario the start button starts from: the running
+// comparison's own (a restart of these variants, which may have come from
+// a link while the session holds another scenario), else the session's.
+func (p *ComparePanel) startFrom() *scenario.Scenario {
+	switch {
+	case p.C != nil:
+		return p.C.Base()
+	case p.S != nil:
+		return p.S.Base()
+	}
+	return nil
+}
+
 func (p *ComparePanel) onStart(ctx app.Context, e app.Event) {
-	c, err := NewCompare(p.S.Base(), p.drafts)
+	from := p.startFrom()
+	if from == nil {
+		return
+	}
+	c, err := NewCompare(from, p.drafts)
 	if err != nil {
 		p.err = "Not started: " + err.Error()
 		return
