@@ -20,6 +20,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add("#s1.")
 	f.Add("#s2.x")
 	f.Add("#s3.x")
+	f.Add("#s4.x")
 	f.Add("s1.AAAA")
 	f.Fuzz(func(t *testing.T, l string) {
 		d, err := Decode(l, 1)
@@ -38,6 +39,15 @@ func FuzzDecode(f *testing.F) {
 		b, _ := scenario.Marshal(d2.Scenario)
 		if string(a) != string(b) {
 			t.Fatalf("not the same scenario:\n%s\n%s", a, b)
+		}
+		if d.Sweep != nil {
+			l, err := EncodeSweep(d.Sweep, d.Scenario, d.Engine)
+			if err != nil {
+				t.Fatalf("accepted a sweep it cannot encode: %v", err)
+			}
+			if d3, err := Decode(l, 1); err != nil || d3.Sweep == nil || d3.Sweep.Seeds != d.Sweep.Seeds {
+				t.Fatalf("its own sweep link does not decode to the same sweep: %v", err)
+			}
 		}
 	})
 }

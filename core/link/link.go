@@ -1,5 +1,6 @@
 // Package link turns a scenario (or a comparison: the scenario and its
-// variants, "s3." links) into the fragment of a shareable address
+// variants, "s3." links; or a sweep: the scenario and the sweep's spec,
+// "s4." links) into the fragment of a shareable address
 // and back: "s2." + base64url(CRC-32C of the payload, 4 bytes big-endian,
 // then deflate(payload)), the payload being the canonical JSON of the
 // scenario and the engine that made it. The checksum refuses a link
@@ -28,6 +29,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 )
 
@@ -35,11 +37,17 @@ import (
 // first, which carry no checksum and still open. PrefixCompare starts a
 // comparison's link: the same form, its payload also carrying the
 // variants; a build from before comparisons says it is from a newer one.
+// PrefixSweep starts a sweep's link: the same form, its payload also
+// carrying the sweep's spec (its scenario being the payload's).
 const (
 	Prefix        = "s2."
 	Prefix1       = "s1."
 	PrefixCompare = "s3."
+	PrefixSweep   = "s4."
 )
+
+// newest is the newest format this build reads, for messages.
+const newest = PrefixSweep
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
@@ -67,6 +75,7 @@ type payload struct {
 	Engine   int               `json:"engine"`
 	Scenario json.RawMessage   `json:"scenario"`
 	Variants []variant.Variant `json:"variants,omitempty"` // a comparison's (PrefixCompare links only)
+	Sweep    json.RawMessage   `json:"sweep,omitempty"`    // a sweep's spec, its scenario {} (PrefixSweep links only)
 }
 
 // Encode makes the fragment (without "#") of a scenario, made by engine.
@@ -102,12 +111,38 @@ func checkVariants(sc *scenario.Scenario, vs []variant.Variant) error {
 	return nil
 }
 
+// EncodeSweep makes the fragment of a sweep: its spec, run on base (the
+// spec's own scenario source is not used; the link carries base). It
+// refuses a spec that sweep.New would.
+func EncodeSweep(spec *sweep.Spec, base *scenario.Scenario, engine int) (string, error) {
+	body, err := scenario.Marshal(base)
+	if err != nil {
+		return "", err
+	}
+	check := *spec
+	check.Scenario = sweep.Source{Inline: body}
+	if _, err := sweep.New(&check, base); err != nil {
+		return "", fmt.Errorf("link: sweep: %w", err)
+	}
+	bare := *spec
+	bare.Scenario = sweep.Source{}
+	raw, err := json.Marshal(&bare)
+	if err != nil {
+		return "", err
+	}
+	return encodePayload(PrefixSweep, payload{Engine: engine, Scenario: body, Sweep: raw})
+}
+
 func encode(prefix string, sc *scenario.Scenario, variants []variant.Variant, engine int) (string, error) {
 	body, err := scenario.Marshal(sc)
 	if err != nil {
 		return "", err
 	}
-	data, err := json.Marshal(payload{Engine: engine, Scenario: body, Variants: variants})
+	return encodePayload(prefix, payload{Engine: engine, Scenario: body, Variants: variants})
+}
+
+func encodePayload(prefix string, p payload) (string, error) {
+	data, err := json.Marshal(p)
 	if err != nil {
 		return "", err
 	}
@@ -136,6 +171,7 @@ type Decoded struct {
 	Scenario *scenario.Scenario
 	Engine   int               // the engine that made it
 	Variants []variant.Variant // a comparison's variants (nil for a scenario's link)
+	Sweep    *sweep.Spec       // a sweep's spec (nil but for a sweep's link); its scenario is Scenario, inline
 }
 
 // Decode reads a link: a whole address, a fragment with or without "#".
@@ -152,11 +188,12 @@ func Decode(link string, engine int) (*Decoded, error) {
 	case len(frag) > MaxFragment:
 		return nil, fmt.Errorf("link: %w (%d characters, at most %d)", ErrTooLarge, len(frag), MaxFragment)
 	case strings.HasPrefix(frag, "s") && !known(frag) && isNewer(frag):
-		return nil, fmt.Errorf("link: %w: its format is %q and this one reads up to %q; open it with a newer CloudChamber", ErrNewerFormat, frag[:strings.IndexByte(frag, '.')], strings.TrimSuffix(PrefixCompare, "."))
+		return nil, fmt.Errorf("link: %w: its format is %q and this one reads up to %q; open it with a newer CloudChamber", ErrNewerFormat, frag[:strings.IndexByte(frag, '.')], strings.TrimSuffix(newest, "."))
 	case !known(frag):
 		return nil, fmt.Errorf("link: %w (it should start with #%s)", ErrNotALink, Prefix)
 	}
 	compare := strings.HasPrefix(frag, PrefixCompare)
+	isSweep := strings.HasPrefix(frag, PrefixSweep)
 	checked := !strings.HasPrefix(frag, Prefix1)
 	raw, err := base64.RawURLEncoding.DecodeString(frag[len(Prefix):])
 	if err != nil {
@@ -194,7 +231,10 @@ func Decode(link string, engine int) (*Decoded, error) {
 		return nil, fmt.Errorf("link: %w: no engine or no scenario in it", ErrDamaged)
 	}
 	if !compare && p.Variants != nil {
-		return nil, fmt.Errorf("link: %w: a scenario's link with variants in it", ErrDamaged)
+		return nil, fmt.Errorf("link: %w: a link with variants in it that is not a comparison's", ErrDamaged)
+	}
+	if isSweep != (p.Sweep != nil) {
+		return nil, fmt.Errorf("link: %w: a sweep's link without its sweep, or another link with one", ErrDamaged)
 	}
 	sc, err := scenario.Parse("link", p.Scenario)
 	if err != nil {
@@ -206,19 +246,56 @@ func Decode(link string, engine int) (*Decoded, error) {
 		}
 	}
 	d := &Decoded{Scenario: sc, Engine: p.Engine, Variants: p.Variants}
+	if isSweep {
+		if d.Sweep, err = decodeSweep(p.Sweep, p.Scenario, sc); err != nil {
+			return nil, err
+		}
+	}
 	if p.Engine != engine {
 		return d, fmt.Errorf("link: %w (engine %d; this is engine %d): it may not replay to the same trace", ErrOtherEngine, p.Engine, engine)
 	}
 	return d, nil
 }
 
+// decodeSweep reads a sweep link's spec (raw, its scenario {}) to run on
+// sc (whose JSON is body): the spec with body as its inline scenario,
+// checked as sweep.New checks it.
+func decodeSweep(raw, body json.RawMessage, sc *scenario.Scenario) (*sweep.Spec, error) {
+	var head struct {
+		Format int `json:"format"`
+	}
+	if err := strictjson.DecodeKnown("sweep", raw, &head); err != nil {
+		return nil, fmt.Errorf("link: %w: %w", ErrDamaged, err)
+	}
+	if head.Format > sweep.Format {
+		return nil, fmt.Errorf("link: %w: its sweep is of format %d and this one reads up to %d; open it with a newer CloudChamber", ErrNewerFormat, head.Format, sweep.Format)
+	}
+	spec := &sweep.Spec{}
+	if err := strictjson.Decode("sweep", raw, spec); err != nil {
+		return nil, fmt.Errorf("link: %w: %w", ErrDamaged, err)
+	}
+	if src := spec.Scenario; src.Builtin != "" || src.File != "" || src.Inline != nil {
+		return nil, fmt.Errorf("link: %w: its sweep names a scenario of its own", ErrDamaged)
+	}
+	spec.Scenario.Inline = body
+	if _, err := sweep.New(spec, sc); err != nil {
+		return nil, fmt.Errorf("link: sweep: %w", err)
+	}
+	return spec, nil
+}
+
 // known reports whether a fragment is of a format this build reads.
 func known(frag string) bool {
-	return strings.HasPrefix(frag, Prefix) || strings.HasPrefix(frag, Prefix1) || strings.HasPrefix(frag, PrefixCompare)
+	for _, p := range []string{Prefix, Prefix1, PrefixCompare, PrefixSweep} {
+		if strings.HasPrefix(frag, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNewer reports whether a fragment looks like a later link format: "sN."
-// with N > 3.
+// with N > 4.
 func isNewer(frag string) bool {
 	dot := strings.IndexByte(frag, '.')
 	if dot < 2 || dot > 6 {
@@ -231,5 +308,5 @@ func isNewer(frag string) bool {
 		}
 		n = n*10 + int(c-'0')
 	}
-	return n > 3
+	return n > 4
 }

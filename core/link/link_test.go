@@ -13,6 +13,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -49,7 +50,7 @@ func TestBadLinks(t *testing.T) {
 	}{
 		{"empty", "", ErrNotALink, "should start with #s2."},
 		{"other", "#hello", ErrNotALink, ""},
-		{"newer", "#s4.abc", ErrNewerFormat, `format is "s4" and this one reads up to "s3"`},
+		{"newer", "#s5.abc", ErrNewerFormat, `format is "s5" and this one reads up to "s4"`},
 		{"compare damaged", "#s3.abc", ErrDamaged, "too short"},
 		{"truncated", good[:len(good)/2], ErrDamaged, ""},
 		{"bad base64", "#s2.***", ErrDamaged, ""},
@@ -184,7 +185,7 @@ func TestAmbiguousLinksAreRefused(t *testing.T) {
 		{"repeated seed", strings.Replace(good, `"seed":1`, `"seed":1,"seed":7`, 1),
 			fmt.Sprintf("link: damaged or cut short: payload:1:%d: scenario.seed: repeats the key of line 1, column %d", seed+9, seed), true},
 		{"unknown key", strings.Replace(good, `"engine":1`, `"engine":1,"extra":0`, 1),
-			"link: damaged or cut short: payload:1:13: extra: unknown key (known here: engine, scenario, variants)", true},
+			"link: damaged or cut short: payload:1:13: extra: unknown key (known here: engine, scenario, variants, sweep)", true},
 	} {
 		_, err := Decode(rawLink(t, c.payload), 1)
 		require.EqualError(t, err, c.want, c.name)
@@ -229,6 +230,71 @@ func TestCompareLinks(t *testing.T) {
 	require.ErrorContains(t, err, "2 to 4 variants, got 1")
 	smuggled, err := encode(Prefix, sc, vs, 3)
 	require.NoError(t, err)
+	_, err = Decode(smuggled, 3)
+	require.ErrorIs(t, err, ErrDamaged)
+}
+
+func TestSweepLinks(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	spec := &sweep.Spec{Format: sweep.Format, Name: "policies",
+		Scenario: sweep.Source{Builtin: "workload-churn"}, // replaced by the link's own
+		Variants: []variant.Variant{{Name: "first-fit", Policy: "first-fit"},
+			{Name: "packer", Policy: "custom", Custom: &sched.CustomSpec{Score: "-blade.free_cores"}}},
+		Baseline: "packer", Seeds: sweep.Seeds{First: 7, Count: 5}, Ticks: 2000, Figures: []string{"availability"}}
+	l, err := EncodeSweep(spec, sc, 3)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(l, PrefixSweep))
+	d, err := Decode("https://example.org/#"+l, 3)
+	require.NoError(t, err)
+	require.NotNil(t, d.Sweep)
+	require.Nil(t, d.Variants)
+	want, _ := scenario.Marshal(sc)
+	got, _ := scenario.Marshal(d.Scenario)
+	require.Equal(t, string(want), string(got))
+	require.Equal(t, string(want), string(d.Sweep.Scenario.Inline), "the spec's scenario is the link's, inline")
+	back := *d.Sweep
+	back.Scenario = spec.Scenario
+	require.Equal(t, *spec, back)
+
+	// The same sweep (same identity) whichever way its scenario came.
+	a, err := sweep.New(spec, sc)
+	require.NoError(t, err)
+	b, err := sweep.New(d.Sweep, d.Scenario)
+	require.NoError(t, err)
+	require.Equal(t, a.ID(), b.ID())
+
+	// Scenario and comparison links carry no sweep.
+	plain, err := Encode(sc, 3)
+	require.NoError(t, err)
+	d, err = Decode(plain, 3)
+	require.NoError(t, err)
+	require.Nil(t, d.Sweep)
+
+	// Refused both ways: what sweep.New refuses.
+	bad := *spec
+	bad.Seeds.Count = 0
+	_, err = EncodeSweep(&bad, sc, 3)
+	require.ErrorContains(t, err, "seeds.count: 1 to")
+	hw, err := scenario.Builtin("availability")
+	require.NoError(t, err)
+	_, err = EncodeSweep(spec, hw, 3)
+	require.ErrorContains(t, err, `variants[0] (first-fit): policy: scenario "availability" has no workloads to place`)
+	body, _ := scenario.Marshal(sc)
+	for _, tc := range []struct{ name, payload, text string }{
+		{"no sweep", `{"engine":3,"scenario":` + string(body) + `}`, "a sweep's link without its sweep"},
+		{"bad spec", `{"engine":3,"scenario":` + string(body) + `,"sweep":{"format":1,"variants":[],"seeds":{"first":1,"count":1},"ticks":10}}`, "variants: 1 to 16 variants, got 0"},
+		{"own scenario", `{"engine":3,"scenario":` + string(body) + `,"sweep":{"format":1,"scenario":{"builtin":"standard"},"variants":[{"name":"a"}],"seeds":{"first":1,"count":1},"ticks":10}}`, "names a scenario of its own"},
+		{"newer spec", `{"engine":3,"scenario":` + string(body) + `,"sweep":{"format":2}}`, "its sweep is of format 2 and this one reads up to 1"},
+		{"unknown field", `{"engine":3,"scenario":` + string(body) + `,"sweep":{"format":1,"variants":[{"name":"a"}],"seeds":{"first":1,"count":1},"ticks":10,"tick":5}}`, "tick"},
+	} {
+		raw := PrefixSweep + strings.TrimPrefix(rawLink(t, tc.payload), Prefix)
+		_, err := Decode(raw, 3)
+		require.Error(t, err, tc.name)
+		assert.Contains(t, err.Error(), tc.text, tc.name)
+	}
+	// A sweep inside a scenario's link is refused, not ignored.
+	smuggled := rawLink(t, `{"engine":3,"scenario":`+string(body)+`,"sweep":{"format":1}}`)
 	_, err = Decode(smuggled, 3)
 	require.ErrorIs(t, err, ErrDamaged)
 }

@@ -54,6 +54,9 @@ func (s *Sweep) ID() string { return s.id }
 // Spec is the sweep's spec.
 func (s *Sweep) Spec() *Spec { return s.spec }
 
+// Base is the scenario every run starts from (before its variant).
+func (s *Sweep) Base() *scenario.Scenario { return s.base }
+
 // Runs is the number of runs: variants × seeds.
 func (s *Sweep) Runs() int { return len(s.spec.Variants) * s.spec.Seeds.Count }
 
