@@ -18,7 +18,7 @@ import (
 // the app's share button and link opening do.
 func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "encode" && args[0] != "decode" {
-		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE] | ccsim link decode LINK | FILE | -\n")
+		fmt.Fprint(stderr, "usage: ccsim link encode [--builtin NAME | FILE | --sweep SPEC.json] | ccsim link decode LINK | FILE | -\n")
 		return 2
 	}
 	if args[0] == "decode" {
@@ -39,6 +39,16 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			fmt.Fprintf(stderr, "ccsim link decode: warning: %v\n", err)
 		}
+		if d.Sweep != nil {
+			out, err := json.MarshalIndent(d.Sweep, "", "  ")
+			if err != nil {
+				fmt.Fprintf(stderr, "ccsim link decode: %v\n", err)
+				return 1
+			}
+			stdout.Write(append(out, '\n'))
+			fmt.Fprintf(stderr, "ccsim link decode: the link is a sweep of %d variants × %d seeds; this is its spec (`ccsim sweep FILE` runs it)\n", len(d.Sweep.Variants), d.Sweep.Seeds.Count)
+			return 0
+		}
 		out, err := scenario.MarshalIndent(d.Scenario)
 		if err != nil {
 			fmt.Fprintf(stderr, "ccsim link decode: %v\n", err)
@@ -54,12 +64,29 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("ccsim link encode", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	builtin := fs.String("builtin", "", "a built-in scenario")
+	sweepFile := fs.String("sweep", "", "a sweep spec (JSON): make the sweep's link instead")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
 	var sc *scenario.Scenario
 	var err error
 	switch {
+	case *sweepFile != "" && *builtin == "" && fs.NArg() == 0:
+		sw, err := loadSweep(*sweepFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ccsim link encode: %v\n", err)
+			return 1
+		}
+		l, err := link.EncodeSweep(sw.Spec(), sw.Base(), sim.EngineVersion)
+		if err != nil {
+			fmt.Fprintf(stderr, "ccsim link encode: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "#%s\n", l)
+		return 0
+	case *sweepFile != "":
+		fmt.Fprint(stderr, "usage: ccsim link encode --sweep SPEC.json (the spec names its scenario)\n")
+		return 2
 	case *builtin != "" && fs.NArg() == 0:
 		sc, err = scenario.Builtin(*builtin)
 	case *builtin == "" && fs.NArg() == 1:
@@ -91,7 +118,7 @@ func linkArg(arg string, in io.Reader) (string, error) {
 		return "", errors.New("no link given (a link, a file holding one, or - for standard input)")
 	case arg == "-":
 		r = in
-	case strings.Contains(arg, "#") || strings.HasPrefix(arg, link.Prefix1) || strings.HasPrefix(arg, link.Prefix) || strings.HasPrefix(arg, link.PrefixCompare):
+	case isLink(arg):
 		return arg, nil
 	default:
 		f, err := os.Open(arg)
@@ -109,4 +136,18 @@ func linkArg(arg string, in io.Reader) (string, error) {
 		return "", fmt.Errorf("%s: more than a link may hold (%d characters)", arg, link.MaxFragment)
 	}
 	return strings.TrimSpace(string(data)), nil
+}
+
+// isLink reports whether an argument is a link (a whole address or a
+// fragment) rather than a file's name.
+func isLink(arg string) bool {
+	if strings.Contains(arg, "#") {
+		return true
+	}
+	for _, p := range []string{link.Prefix1, link.Prefix, link.PrefixCompare, link.PrefixSweep} {
+		if strings.HasPrefix(arg, p) {
+			return true
+		}
+	}
+	return false
 }

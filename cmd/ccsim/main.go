@@ -38,24 +38,27 @@ const usage = `usage:
       write the availability study's scenario (JSON; make bench-peers): the availability built-in
       on N blades (default 256, racks of 16) failing and repaired after exponential times with
       means T (defaults 18000 and 2000 ticks)
-  ccsim sweep SPEC.json [--shard I/N] [--jobs J] [--json] [--runs OUT.jsonl] [--csv OUT.csv]
+  ccsim sweep SPEC.json | LINK [--shard I/N] [--jobs J] [--json] [--runs OUT.jsonl] [--csv OUT.csv]
   ccsim sweep --builtin NAME | --scenario FILE [--policy P ...] [--score EXPR [--filter EXPR]] --seeds N|A-B --ticks T [--figures F,...] [...]
       run a scenario under each variant (the quick form: one per --policy) for each seed, to tick
       T, as many runs at once as --jobs (default: the cores), plus one named custom placing by the
       --score and --filter expressions; print per figure and variant the
       mean, its 95% interval and the paired difference from the baseline (the first variant).
       --json prints JSON lines instead: a header, one line per run, the summary last; --shard I/N
-      runs part I (from 0) of N and prints its lines, for ccsim sweep merge. Spec format and
-      figures: README.md, Sweeps
+      runs part I (from 0) of N and prints its lines, for ccsim sweep merge. A sweep's link
+      (#s4...., the page's Sweep tab shares it) runs the same sweep. Spec format and figures:
+      README.md, Sweeps
   ccsim sweep merge [--json] [--runs OUT.jsonl] [--csv OUT.csv] FILE...
       summarise the parts' lines (ccsim sweep --shard I/N) as one run of the whole sweep would
-  ccsim link encode [--builtin NAME | FILE | -]
+  ccsim link encode [--builtin NAME | FILE | - | --sweep SPEC.json]
       print the link fragment (#s2....) of a scenario (JSON, or an inventory YAML run with the
       default settings, from a file or - for standard input), as the app's share button makes it;
-      a scenario too large for a link is refused, as the app would refuse the link
+      a scenario too large for a link is refused, as the app would refuse the link. --sweep: the
+      link (#s4....) of a sweep, its scenario carried in it
   ccsim link decode LINK | FILE | -
       print the scenario (JSON) a link or its fragment carries: given as an argument, in a file,
-      or on standard input (-)
+      or on standard input (-); for a comparison's link (#s3.) its variants are named on stderr;
+      for a sweep's link (#s4.) its spec is printed, its scenario inline
 `
 
 // stdin is where "ccsim link decode -" reads its link (tests set it).

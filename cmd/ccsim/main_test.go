@@ -264,3 +264,43 @@ func TestLinkEncodeDecode(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, errs, "more than a link carries")
 }
+
+// A sweep's link: made from a spec, decoded back to a runnable spec, and
+// run directly; all three give the same sweep (the same identity, the
+// same summary).
+func TestSweepLinks(t *testing.T) {
+	spec := filepath.Join("testdata", "sweep-churn.json")
+	out, errs, code := ccsim(t, "link", "encode", "--sweep", spec)
+	require.Equal(t, 0, code, errs)
+	frag := strings.TrimSpace(out)
+	require.True(t, strings.HasPrefix(frag, "#s4."), frag)
+
+	dec, errs, code := ccsim(t, "link", "decode", frag)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, errs, "the link is a sweep of")
+	specFile := filepath.Join(t.TempDir(), "from-link.json")
+	require.NoError(t, os.WriteFile(specFile, []byte(dec), 0o644))
+
+	whole, errs, code := ccsim(t, "sweep", "--json", spec)
+	require.Equal(t, 0, code, errs)
+	viaLink, errs, code := ccsim(t, "sweep", "--json", frag)
+	require.Equal(t, 0, code, errs)
+	viaDecoded, errs, code := ccsim(t, "sweep", "--json", specFile)
+	require.Equal(t, 0, code, errs)
+	require.Equal(t, lastLine(whole), lastLine(viaLink), "the link's sweep has the spec's summary")
+	require.Equal(t, lastLine(whole), lastLine(viaDecoded), "and so has its decoded spec")
+	require.Equal(t, firstLine(whole), firstLine(viaLink), "the same sweep, the same header")
+
+	// A scenario's link is not a sweep; a broken link says why.
+	plain, _, _ := ccsim(t, "link", "encode", "--builtin", "workload-churn")
+	_, errs, code = ccsim(t, "sweep", strings.TrimSpace(plain))
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "not a sweep's")
+	_, errs, code = ccsim(t, "sweep", "#s4.AAAA")
+	require.Equal(t, 1, code)
+	require.Contains(t, errs, "damaged or cut short")
+	_, errs, code = ccsim(t, "link", "encode", "--sweep", spec, "--builtin", "standard")
+	require.Equal(t, 2, code)
+}
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }

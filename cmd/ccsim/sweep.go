@@ -16,6 +16,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/sim"
@@ -209,8 +210,19 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // loadSweep reads a spec file and its scenario (a file named in it is
-// relative to the spec's directory).
+// relative to the spec's directory), or a sweep's link (#s4.…, as the
+// page's Sweep tab shares it).
 func loadSweep(name string) (*sweep.Sweep, error) {
+	if isLink(name) {
+		d, err := link.Decode(name, sim.EngineVersion)
+		if err != nil {
+			return nil, err
+		}
+		if d.Sweep == nil {
+			return nil, errors.New("this link is a scenario's or a comparison's, not a sweep's: give its scenario with --scenario (ccsim link decode LINK > FILE)")
+		}
+		return sweep.New(d.Sweep, d.Scenario)
+	}
 	data, err := readInput(name)
 	if err != nil {
 		return nil, err
