@@ -322,19 +322,37 @@ func doRuns(sw *sweep.Sweep, runs []int, jobs int, w *lineWriter) ([]sweep.Resul
 	if err := w.header(sw); err != nil {
 		return nil, err
 	}
+	return runEach(runs, jobs, func(i int) (sweep.Result, error) { return sw.Do(i, runOptions()...) }, w.result)
+}
+
+// runEach is doRuns' engine: do(runs[k]) jobs at a time, each result
+// handed to write in the order of runs. After the first error (of a run or
+// of write) no run starts; it is returned once the runs under way end.
+func runEach(runs []int, jobs int, do func(int) (sweep.Result, error), write func(sweep.Result) error) ([]sweep.Result, error) {
 	type done struct {
 		k   int
 		r   sweep.Result
 		err error
 	}
 	next, out := make(chan int), make(chan done)
+	stop := make(chan struct{}) // closed at the first error: no run starts after it
+	var once sync.Once
+	halt := func() { once.Do(func() { close(stop) }) }
 	var wg sync.WaitGroup
 	for range min(jobs, max(len(runs), 1)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for k := range next {
-				r, err := sw.Do(runs[k], runOptions()...)
+				select {
+				case <-stop:
+					continue // drain: the feeder is stopping too
+				default:
+				}
+				r, err := do(runs[k])
+				if err != nil {
+					halt()
+				}
 				out <- done{k, r, err}
 			}
 		}()
@@ -342,7 +360,16 @@ func doRuns(sw *sweep.Sweep, runs []int, jobs int, w *lineWriter) ([]sweep.Resul
 	go func() {
 		defer close(next)
 		for k := range runs {
-			next <- k
+			select { // stop first: a select with both ready picks at random
+			case <-stop:
+				return
+			default:
+			}
+			select {
+			case next <- k:
+			case <-stop:
+				return
+			}
 		}
 	}()
 	go func() { wg.Wait(); close(out) }()
@@ -356,8 +383,9 @@ func doRuns(sw *sweep.Sweep, runs []int, jobs int, w *lineWriter) ([]sweep.Resul
 		}
 		results[d.k], have[d.k] = d.r, true
 		for first == nil && written < len(runs) && have[written] {
-			if err := w.result(results[written]); err != nil {
+			if err := write(results[written]); err != nil {
 				first = err
+				halt()
 			}
 			written++
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/stretchr/testify/require"
 )
 
@@ -155,4 +157,43 @@ func TestSweepErrors(t *testing.T) {
 		require.Equal(t, tc.code, code, "%v: %s", tc.args, errs)
 		require.Contains(t, errs, tc.err, tc.args)
 	}
+}
+
+// A failed run stops the sweep: no run starts after it, nothing is written
+// from it on, and the first error is the one returned.
+func TestRunEachStopsAtTheFirstError(t *testing.T) {
+	for _, jobs := range []int{1, 2, 4} {
+		runs := make([]int, 200)
+		for i := range runs {
+			runs[i] = i
+		}
+		var mu sync.Mutex
+		failed, after := false, 0 // runs started once run 5 had failed
+		do := func(i int) (sweep.Result, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if failed {
+				after++
+			}
+			if i == 5 {
+				failed = true
+				return sweep.Result{}, errors.New("run 5 failed")
+			}
+			return sweep.Result{Index: i}, nil
+		}
+		var written []int
+		_, err := runEach(runs, jobs, do, func(r sweep.Result) error { written = append(written, r.Index); return nil })
+		require.EqualError(t, err, "run 5 failed", "jobs %d", jobs)
+		require.Less(t, after, jobs, "jobs %d: runs kept starting after the failure (only those already handed out may)", jobs)
+		require.LessOrEqual(t, len(written), 5, "jobs %d: nothing written from the failure on", jobs)
+		for k, i := range written {
+			require.Equal(t, k, i, "jobs %d: lines in run order", jobs)
+		}
+	}
+	// A failed write stops it too.
+	n := 0
+	_, err := runEach([]int{0, 1, 2, 3, 4, 5, 6, 7}, 1, func(i int) (sweep.Result, error) { n++; return sweep.Result{Index: i}, nil },
+		func(r sweep.Result) error { return errors.New("disk full") })
+	require.EqualError(t, err, "disk full")
+	require.LessOrEqual(t, n, 3)
 }
