@@ -46,7 +46,7 @@ func sweepCmd(args []string, stdout, stderr io.Writer) int {
 	seeds := fs.String("seeds", "", "quick form: N seeds (1..N) or a range A-B")
 	ticks := fs.Int64("ticks", 0, "quick form: run each run until the clock reads this tick")
 	figures := fs.String("figures", "", "quick form: the figures, comma-separated (default: all: "+strings.Join(sweep.Figures(), ", ")+")")
-	shard := fs.String("shard", "", "run only part I of N (I from 0): JSON lines of its runs, to merge with `ccsim sweep merge`")
+	shard := fs.String("shard", "", "run only part `I/N`, I from 0: JSON lines of its runs, to merge with 'ccsim sweep merge'")
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs at once")
 	o := sweepOutput{}
 	o.flags(fs)
@@ -141,6 +141,7 @@ func sweepMerge(args []string, stdout, stderr io.Writer) int {
 	}
 	var sw *sweep.Sweep
 	var all []sweep.Result
+	var from []string // the file each run came from, by index
 	for _, name := range files {
 		data, err := readInput(name)
 		if err != nil {
@@ -162,6 +163,18 @@ func sweepMerge(args []string, stdout, stderr io.Writer) int {
 			case h.Sweep != sw.ID():
 				return fail(fmt.Errorf("%s: a part of sweep %s, not of sweep %s (the first file's)", name, h.Sweep, sw.ID()))
 			}
+		}
+		if from == nil {
+			from = make([]string, sw.Runs())
+		}
+		for _, r := range results {
+			switch {
+			case r.Index < 0 || r.Index >= len(from):
+				return fail(fmt.Errorf("%s: run %d: this sweep has runs 0 to %d", name, r.Index, len(from)-1))
+			case from[r.Index] != "":
+				return fail(fmt.Errorf("%s: run %d (%s, seed %d) is also in %s", name, r.Index, r.Variant, r.Seed, from[r.Index]))
+			}
+			from[r.Index] = name
 		}
 		all = append(all, results...)
 	}
@@ -281,9 +294,40 @@ func quickSpec(file, builtin string, policies []string, custom *sched.CustomSpec
 		spec.Figures = strings.Split(figures, ",")
 	}
 	if err := spec.Validate(); err != nil {
-		return nil, err
+		return nil, asFlagError(err, spec)
 	}
 	return spec, nil
+}
+
+// asFlagError says which flag of the quick form an error of its spec
+// comes from: the user gave flags, not the spec's paths.
+func asFlagError(err error, spec *sweep.Spec) error {
+	msg := err.Error()
+	path, rest, _ := strings.Cut(msg, ": ")
+	field := path
+	if i := strings.IndexByte(path, ']'); strings.HasPrefix(path, "variants[") && i > 0 {
+		k, _ := strconv.Atoi(path[len("variants["):i])
+		field = strings.TrimPrefix(path[i+1:], ".")
+		if k < len(spec.Variants) && (field == "name" || field == "policy") {
+			if field == "name" {
+				return fmt.Errorf("--policy %s: given twice", spec.Variants[k].Name)
+			}
+			return fmt.Errorf("--policy %s: %s", spec.Variants[k].Policy, rest)
+		}
+	}
+	switch {
+	case field == "custom.score":
+		return fmt.Errorf("--score: %s", rest)
+	case field == "custom.filter":
+		return fmt.Errorf("--filter: %s", rest)
+	case strings.HasPrefix(field, "figures["):
+		return fmt.Errorf("--figures: %s", rest)
+	case strings.HasPrefix(field, "seeds."):
+		return fmt.Errorf("--seeds: %s", rest)
+	case field == "ticks":
+		return fmt.Errorf("--ticks: %s", rest)
+	}
+	return err
 }
 
 // parseSeeds reads N (seeds 1..N) or A-B (seeds A..B).
@@ -513,7 +557,11 @@ func (o *sweepOutput) finish(sw *sweep.Sweep, results []sweep.Result, stdout, st
 // variant's mean [95 % interval] and its difference from the baseline,
 // marked * when that interval excludes 0 (a real difference).
 func writeSummaryTable(w io.Writer, sum *sweep.Summary) {
-	fmt.Fprintf(w, "sweep %s %s: %d runs to tick %d, baseline %s\n", sum.Sweep, sum.Name, sum.Runs, sum.Ticks, sum.Baseline)
+	name := sum.Sweep
+	if sum.Name != "" {
+		name += " " + sum.Name
+	}
+	fmt.Fprintf(w, "sweep %s: %d runs to tick %d, baseline %s\n", name, sum.Runs, sum.Ticks, sum.Baseline)
 	tw := tabwriter.NewWriter(w, 2, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "figure\tvariant\tn\tmean\t95%% CI\tvs %s (paired)\n", sum.Baseline)
 	marked := false

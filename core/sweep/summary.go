@@ -69,7 +69,8 @@ func (s *Sweep) Summarize(results []Result) (*Summary, error) {
 				n++
 			}
 		}
-		return nil, fmt.Errorf("%d of the %d runs are missing, the first run %d", n, len(byIndex), missing)
+		r := s.At(missing)
+		return nil, fmt.Errorf("%d of the %d runs are missing, the first run %d (%s, seed %d)", n, len(byIndex), missing, s.spec.Variants[r.Variant].Name, r.Seed)
 	}
 
 	names := s.spec.figureNames()

@@ -129,7 +129,7 @@ func TestSummarizeRefusesAnIncompleteOrMixedSet(t *testing.T) {
 	all := doAll(t, sw, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11})
 
 	_, err := sw.Summarize(all[1:])
-	require.ErrorContains(t, err, "1 of the 12 runs are missing, the first run 0")
+	require.ErrorContains(t, err, "1 of the 12 runs are missing, the first run 0 (")
 
 	_, err = sw.Summarize(append(slices.Clone(all), all[5]))
 	require.ErrorContains(t, err, "run 5 is given twice")
