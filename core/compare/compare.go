@@ -99,14 +99,46 @@ func (r *Run) each(fn func(*sim.World) error) error {
 	return r.level()
 }
 
+// watchSlice is how far RunUntil and Step advance the worlds in turn
+// before matching what they traced, so the entries held are those of a
+// slice of ticks, not of the whole advance (a travel replays thousands of
+// ticks in one call).
+const watchSlice clock.Tick = 1024
+
 // RunUntil advances every world to tick t.
 func (r *Run) RunUntil(t clock.Tick) error {
-	return r.each(func(w *sim.World) error { return w.RunUntil(t) })
+	return r.sliced(t, func(w *sim.World) error { return w.RunUntil(t) })
 }
 
 // Step advances every world n ticks.
 func (r *Run) Step(n int64) error {
-	return r.each(func(w *sim.World) error { return w.Step(n) })
+	if n < 1 {
+		return r.each(func(w *sim.World) error { return w.Step(n) })
+	}
+	target := r.Now() + clock.Tick(n)
+	return r.sliced(target, func(w *sim.World) error { return w.Step(int64(target - w.Now())) })
+}
+
+// sliced advances every world towards t a watchSlice at a time while the
+// watch is on, matching as it goes (but not as level: the worlds have not
+// made the same calls as one advance yet, so an entry only some have is
+// not yet a divergence), then makes the last call, last, through each.
+// The divergence found is the one a single advance finds; only the
+// infrastructure trace (not hashed) records the slices.
+func (r *Run) sliced(t clock.Tick, last func(*sim.World) error) error {
+	for r.watch.div == nil && t > r.Now()+watchSlice {
+		next := r.Now() + watchSlice
+		for i, w := range r.worlds {
+			if err := w.RunUntil(next); err != nil {
+				return fmt.Errorf("%s: %w", r.variants[i].Name, err)
+			}
+			r.watch.match(false)
+		}
+		if err := r.level(); err != nil {
+			return err
+		}
+	}
+	return r.each(last)
 }
 
 // SetPolicy sets every world's time policy.
@@ -166,6 +198,7 @@ func (r *Run) Divergence() *Divergence { return r.watch.div }
 // same call), and none once a divergence is found.
 type watch struct {
 	pending [][]trace.Entry // per world: simulation entries not yet matched
+	peak    int             // the most entries pending for one world (tests)
 	matched uint64
 	div     *Divergence
 	a, b    []byte // canonical forms, reused
@@ -178,6 +211,7 @@ func (m *watch) sink(i int) func(*trace.Entry) {
 	return func(e *trace.Entry) {
 		if m.div == nil && !e.Infra {
 			m.pending[i] = append(m.pending[i], *e)
+			m.peak = max(m.peak, len(m.pending[i]))
 		}
 	}
 }

@@ -152,3 +152,50 @@ func TestNewRefuses(t *testing.T) {
 	_, err = New(hw, policies("spread", "first-fit"))
 	require.ErrorContains(t, err, `variants[0] (spread): policy: scenario "availability" has no workloads to place`)
 }
+
+// One long advance (a travel's replay) finds the same divergence as many
+// small ones, and holds the entries of a slice of ticks, not of the whole
+// advance: before slicing, the first world's every entry waited for the
+// second world to run.
+func TestALongAdvanceHoldsASlice(t *testing.T) {
+	base := churn(t)
+	const to = 40000
+	total := len(alone(t, base, variant.Variant{Name: "a", Policy: "spread"}, to, nil))
+
+	same, err := New(base, []variant.Variant{{Name: "a", Policy: "spread"}, {Name: "b", Policy: "spread"}})
+	require.NoError(t, err)
+	require.NoError(t, same.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, same.RunUntil(to))
+	require.Nil(t, same.Divergence())
+	require.Equal(t, same.Worlds()[0].Status().Hash, same.Worlds()[1].Status().Hash)
+	t.Logf("%d entries in %d ticks; at most %d held", total, to, same.watch.peak)
+	require.Less(t, same.watch.peak*10, total, "held entries grow with the advance")
+
+	// Step, sliced the same way.
+	stepped, err := New(base, []variant.Variant{{Name: "a", Policy: "spread"}, {Name: "b", Policy: "spread"}})
+	require.NoError(t, err)
+	require.NoError(t, stepped.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, stepped.Step(to))
+	require.Equal(t, clock.Tick(to), stepped.Now())
+	require.Equal(t, same.Worlds()[0].Status().Hash, stepped.Worlds()[0].Status().Hash)
+
+	vs := policies("first-fit", "spread", "best-fit")
+	long, err := New(base, vs)
+	require.NoError(t, err)
+	require.NoError(t, long.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, long.RunUntil(3000))
+	small, err := New(base, vs)
+	require.NoError(t, err)
+	require.NoError(t, small.SetPolicy(clock.NoWait, 0, -1))
+	for tick := clock.Tick(7); tick <= 3000; tick += 7 {
+		require.NoError(t, small.RunUntil(min(tick, 3000)))
+	}
+	require.NoError(t, small.RunUntil(3000))
+	require.NotNil(t, long.Divergence())
+	require.Equal(t, small.Divergence().Index, long.Divergence().Index)
+	require.Equal(t, small.Divergence().Missing, long.Divergence().Missing)
+	for i := range vs {
+		require.Equal(t, canonical(&small.Divergence().Entries[i]), canonical(&long.Divergence().Entries[i]))
+		require.Equal(t, small.Worlds()[i].Status().Hash, long.Worlds()[i].Status().Hash)
+	}
+}
