@@ -1,4 +1,4 @@
-package sim
+package sim_test
 
 import (
 	"bufio"
@@ -19,6 +19,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/stretchr/testify/require"
 )
 
@@ -71,10 +72,10 @@ func readGoldenLinks(t *testing.T, path string) []goldenLink {
 // goldenSessions are the sessions whose links are pinned: every built-in
 // at t=2000, and sessions shaped like users' (their own commands, rules,
 // inventories and policies).
-func goldenSessions(t *testing.T) map[string]*World {
-	out := map[string]*World{}
+func goldenSessions(t *testing.T) map[string]*sim.World {
+	out := map[string]*sim.World{}
 	run := func(name string, sc *scenario.Scenario, to clock.Tick, cmds ...scenario.Timed) {
-		w, err := New(sc)
+		w, err := sim.New(sc)
 		require.NoError(t, err, name)
 		for _, c := range cmds {
 			require.NoError(t, w.RunTo(c.At), name)
@@ -146,7 +147,7 @@ func goldenSessions(t *testing.T) map[string]*World {
 // file for the new engine (-update-golden-links); the old files stay.
 func TestGoldenLinksReplay(t *testing.T) {
 	dir := filepath.Join("testdata", "golden-links")
-	current := filepath.Join(dir, fmt.Sprintf("engine-%d.txt", EngineVersion))
+	current := filepath.Join(dir, fmt.Sprintf("engine-%d.txt", sim.EngineVersion))
 	if *updateGoldenLinks {
 		writeGoldenLinks(t, current)
 	}
@@ -156,18 +157,18 @@ func TestGoldenLinksReplay(t *testing.T) {
 	for _, f := range files {
 		for _, e := range readGoldenLinks(t, f) {
 			t.Run(filepath.Base(f)+"/"+e.name, func(t *testing.T) {
-				d, err := link.Decode(e.link, EngineVersion)
-				if e.engine == EngineVersion {
+				d, err := link.Decode(e.link, sim.EngineVersion)
+				if e.engine == sim.EngineVersion {
 					require.NoError(t, err)
 				} else {
 					require.ErrorIs(t, err, link.ErrOtherEngine)
 				}
 				require.Equal(t, e.engine, d.Engine)
-				w, err := New(d.Scenario)
+				w, err := sim.New(d.Scenario)
 				require.NoError(t, err)
 				require.Equal(t, e.tick, w.Now())
-				if e.engine == EngineVersion {
-					require.Equal(t, e.hash, w.Status().Hash, "the link no longer replays to its hash: a behaviour change bumps EngineVersion")
+				if e.engine == sim.EngineVersion {
+					require.Equal(t, e.hash, w.Status().Hash, "the link no longer replays to its hash: a behaviour change bumps sim.EngineVersion")
 				}
 			})
 		}
@@ -189,13 +190,13 @@ func writeGoldenLinks(t *testing.T, path string) {
 	}
 	slices.Sort(names)
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Links made by engine %d, with the tick and trace hash each opens at.\n", EngineVersion)
+	fmt.Fprintf(&b, "# Links made by engine %d, with the tick and trace hash each opens at.\n", sim.EngineVersion)
 	b.WriteString("# Written by go test ./core/sim/ -run TestGoldenLinksReplay -update-golden-links; never rewritten once the engine changes.\n\n")
 	for _, n := range names {
 		w := sessions[n]
-		l, err := link.Encode(w.Scenario(), EngineVersion)
+		l, err := link.Encode(w.Scenario(), sim.EngineVersion)
 		require.NoError(t, err, n)
-		fmt.Fprintf(&b, "%s engine=%d t=%d %s\n%s\n\n", n, EngineVersion, w.Now(), w.Status().Hash, l)
+		fmt.Fprintf(&b, "%s engine=%d t=%d %s\n%s\n\n", n, sim.EngineVersion, w.Now(), w.Status().Hash, l)
 	}
 	require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
 }
