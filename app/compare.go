@@ -328,7 +328,8 @@ func keyFigures(w *sim.World) []CompareFigure {
 	if m := w.Control().Workloads; m != nil {
 		out = append(out,
 			CompareFigure{"instances waiting", fmt.Sprint(m.Waiting())},
-			CompareFigure{"instances moved", fmt.Sprint(m.Moved())})
+			CompareFigure{"instances moved", fmt.Sprint(m.Moved())},
+			CompareFigure{"placement failures", fmt.Sprint(m.PlacementFailures())})
 	}
 	for _, r := range []string{"cores", "memory"} {
 		if p, ok := f.CapacityUsed[r]; ok {

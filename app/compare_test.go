@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -56,6 +57,9 @@ func TestCompareIsLockstepAndCommandsReachAll(t *testing.T) {
 		require.Equal(t, clock.Tick(1000), col.Tick)
 		require.Equal(t, r.Worlds()[i].Status().Hash, col.Hash, col.Name)
 		require.Len(t, r.Worlds()[i].Commands(), 1)
+		fails := r.Worlds()[i].Control().Workloads.PlacementFailures()
+		require.Positive(t, fails, "churn's first workloads come before any blade works")
+		require.Contains(t, col.Figures, CompareFigure{"placement failures", fmt.Sprint(fails)}, col.Name)
 	}
 	require.NotEqual(t, c.Columns()[0].Hash, c.Columns()[1].Hash, "first-fit and spread part by t=1000")
 	d := c.Run().Divergence()

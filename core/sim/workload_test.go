@@ -232,6 +232,45 @@ func TestChurnSnapshotRestoreContinue(t *testing.T) {
 	}
 	assert.Greater(t, whole.Control().Workloads.Arrived(), int64(400))
 	assert.Greater(t, whole.Control().Workloads.Moved(), int64(0))
+	assert.Equal(t, whole.Control().Workloads.PlacementFailures(), back.Control().Workloads.PlacementFailures(), "kept across the snapshot")
+}
+
+// A placement that finds no blade counts as a failure, each time the
+// scheduler is asked; one that finds a blade does not.
+func TestPlacementFailures(t *testing.T) {
+	huge := web(1, 1_000_000) // a thousand cores: no blade has them
+	huge.Name = "huge"
+	two := web(2, 500)
+	two.Name = "two"
+	tests := []struct {
+		name    string
+		atStart []sched.Workload // created at tick 0, before any blade is seen working
+		later   []sched.Workload // created at tick 40, every blade working
+		want    int64
+	}{
+		{"all fit", nil, []sched.Workload{two}, 0},
+		{"one does not fit", nil, []sched.Workload{two, huge}, 1},
+		{"before any blade works", []sched.Workload{two}, nil, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newTraced(t, withWorkloads(1, tt.atStart...))
+			m := w.Control().Workloads
+			assert.Equal(t, int64(len(tt.atStart)*2), m.PlacementFailures(), "at tick 0")
+			for i := range tt.later {
+				w.apply(t, 40, scenario.Command{Do: scenario.CreateWorkload, Workload: &tt.later[i]})
+			}
+			require.NoError(t, w.RunUntil(60))
+			back, err := Restore(withWorkloads(1, tt.atStart...), w.Snapshot())
+			require.NoError(t, err)
+			for _, w := range []*World{w.World, back} {
+				require.NoError(t, w.RunUntil(100))
+				m := w.Control().Workloads
+				assert.Equal(t, tt.want, m.PlacementFailures(), "kept across a snapshot")
+				assert.Equal(t, int64(2), m.Count(workload.Running), "two's instances run in the end")
+			}
+		})
+	}
 }
 
 // Disabling a blade drains it and switches it off; enabling brings it back.

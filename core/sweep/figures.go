@@ -40,6 +40,9 @@ var figures = []figure{
 	{"instances_moved", "instances moved off a blade that failed or was taken out", func(w *sim.World, _ *sim.Figures) *float64 {
 		return withWorkloads(w, (*workload.Manager).Moved)
 	}},
+	{"placement_failures", "times the scheduler was asked to place an instance and found no blade", func(w *sim.World, _ *sim.Figures) *float64 {
+		return withWorkloads(w, (*workload.Manager).PlacementFailures)
+	}},
 }
 
 // Figures are the names of every figure a sweep can report, in order.

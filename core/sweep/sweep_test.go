@@ -287,3 +287,29 @@ func TestInterval(t *testing.T) {
 		require.Greater(t, t975(df), z975)
 	}
 }
+
+// placement_failures is the workload manager's count at the end of a run,
+// and no value for a scenario without workloads.
+func TestPlacementFailuresFigure(t *testing.T) {
+	tests := []struct {
+		builtin, variant string
+		want             func(t *testing.T, v *float64)
+	}{
+		{"workload-churn", `{"name": "first-fit", "policy": "first-fit"}`, func(t *testing.T, v *float64) {
+			require.NotNil(t, v)
+			require.Positive(t, *v, "churn's first workloads come before any blade is seen working")
+		}},
+		{"availability", `{"name": "as is"}`, func(t *testing.T, v *float64) { require.Nil(t, v, "no workloads") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.builtin, func(t *testing.T) {
+			sw := newSweep(t, `{"format": 1, "name": "pf", "scenario": {"builtin": "`+tt.builtin+`"},
+  "variants": [`+tt.variant+`], "seeds": {"first": 1, "count": 1}, "ticks": 500, "figures": ["placement_failures"]}`)
+			res := doAll(t, sw, []int{0})
+			require.Contains(t, res[0].Figures, "placement_failures")
+			tt.want(t, res[0].Figures["placement_failures"])
+		})
+	}
+	require.Contains(t, Figures(), "placement_failures")
+	require.NotEmpty(t, FigureDoc("placement_failures"))
+}

@@ -14,13 +14,20 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/views"
 )
 
+// snapshotVersion is the version of the workload section's format.
+const snapshotVersion = 4
+
 // MarshalSnapshot writes the workload and instance slots, free ones
 // included (their serials keep older events stale), and the free lists in
 // the order they are reused. A generated workload is written as its shape
 // and name (its definition is the shape's), one created by the user as its
 // JSON; the scheduler's holds are rebuilt from the instances on restore.
+//
+// Version 4 adds the count of placement failures (PlacementFailures); an
+// older snapshot is refused (its run is replayed instead), as it cannot
+// say how many there were.
 func (m *Manager) MarshalSnapshot(w *snap.Writer) {
-	w.Section("workload", 3)
+	w.Section("workload", snapshotVersion)
 	b, _ := m.rand.MarshalBinary()
 	w.Blob(b)
 	w.Uint(uint64(len(m.wls)))
@@ -75,6 +82,7 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 	}
 	w.Bool(m.retry)
 	w.Int(m.moved)
+	w.Int(m.failed)
 	w.Int(m.arrived)
 	w.Uint(m.arrival)
 	w.Uint(m.created)
@@ -94,7 +102,9 @@ func writeList[T InstanceID | uint32](w *snap.Writer, l []T) {
 // slot is checked: each live instance belongs to exactly one live workload,
 // each free slot is on its free list exactly once.
 func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("workload", 3)
+	if v := r.Section("workload", snapshotVersion); r.Err() == nil && v < snapshotVersion {
+		return r.Failf("workload section version %d is older than this build's %d", v, snapshotVersion)
+	}
 	if err := m.rand.UnmarshalBinary(r.Blob()); err != nil {
 		return r.Fail(err)
 	}
@@ -232,11 +242,14 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 	if int64(live) != m.nwaiting {
 		return r.Failf("%d instances wait, %d are in the queue", m.nwaiting, live)
 	}
-	m.retry, m.moved, m.arrived, m.arrival = r.Bool(), r.Int(), r.Int(), r.Uint()
+	m.retry, m.moved, m.failed, m.arrived, m.arrival = r.Bool(), r.Int(), r.Int(), r.Int(), r.Uint()
 	m.created, m.removed = r.Uint(), r.Int()
 	removedInsts := r.Int()
 	if r.Err() != nil {
 		return r.Err()
+	}
+	if m.failed < 0 {
+		return r.Failf("%d placement failures", m.failed)
 	}
 	if removedInsts < m.counts[Removed] || m.removed < 0 {
 		return r.Failf("%d instances removed in all, %d of them still in their slots", removedInsts, m.counts[Removed])

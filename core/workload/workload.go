@@ -224,6 +224,7 @@ type Manager struct {
 	counts   [len(stateNames)]int64
 	held     views.Usage // capacity held on all blades together (Instances unused)
 	moved    int64
+	failed   int64 // placement attempts that found no blade
 	arrived  int64
 	arrival  uint64 // serial of the pending arrival
 	created  uint64 // workloads created so far: the last Seq
@@ -320,6 +321,11 @@ func (m *Manager) Waiting() int64 { return m.nwaiting }
 
 // Moved is the number of restarts elsewhere so far.
 func (m *Manager) Moved() int64 { return m.moved }
+
+// PlacementFailures is the number of times the scheduler was asked to
+// place an instance and placed none (a first try, or a retry when
+// capacity freed up) so far.
+func (m *Manager) PlacementFailures() int64 { return m.failed }
 
 // Arrived is the number of generated workloads so far.
 func (m *Manager) Arrived() int64 { return m.arrived }
@@ -426,6 +432,7 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 	wname, iname := m.instArgs(i)
 	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
 	if d.Blade < 0 {
+		m.failed++
 		in.Why = d.Reason
 		if !in.waiting {
 			m.startWaiting(i)
@@ -556,6 +563,7 @@ func (m *Manager) placeTraced(i InstanceID, why trace.Msg) bool {
 	w := m.wls[in.Workload]
 	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
 	if d.Blade < 0 {
+		m.failed++
 		in.Why = d.Reason
 		return false
 	}
