@@ -275,6 +275,7 @@ func (c *Compare) Link() (string, error) {
 // CompareColumn is what the tab shows of one variant.
 type CompareColumn struct {
 	Name, Policy string
+	Overrides    []string // what else the variant changes, in words (overrides)
 	Tick         clock.Tick
 	Hash         string // the world's trace hash, hex
 	Figures      []CompareFigure
@@ -304,7 +305,7 @@ func (c *Compare) Columns() []CompareColumn {
 			policy = fmt.Sprintf("custom (filter %q, score %q)", v.Custom.Filter, v.Custom.Score)
 		}
 		st := w.Status()
-		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Tick: st.Tick, Hash: st.Hash, Figures: keyFigures(w), Blades: bladeCounts(w.Hardware())}
+		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Overrides: overrides(v), Tick: st.Tick, Hash: st.Hash, Figures: keyFigures(w), Blades: bladeCounts(w.Hardware())}
 	}
 	return cols
 }

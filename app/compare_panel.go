@@ -32,16 +32,16 @@ type ComparePanel struct {
 	V    uint64   // C's version
 	Page comparePage
 
-	drafts []variant.Variant // the variants being set up
-	tick   string            // the run-to field
-	path   string            // the fail-a-blade field
-	link   string            // the last share link made
+	drafts []compareDraft // the variants being set up
+	tick   string         // the run-to field
+	path   string         // the fail-a-blade field
+	link   string         // the last share link made
 	err    string
 }
 
 // defaultDrafts are the variants a new comparison offers: two policies.
-func defaultDrafts() []variant.Variant {
-	return []variant.Variant{{Name: "first-fit", Policy: "first-fit"}, {Name: "spread", Policy: "spread"}}
+func defaultDrafts() []compareDraft {
+	return []compareDraft{{v: variant.Variant{Name: "first-fit", Policy: "first-fit"}}, {v: variant.Variant{Name: "spread", Policy: "spread"}}}
 }
 
 // Render draws the set-up, the controls, the columns and the divergence.
@@ -49,12 +49,15 @@ func (p *ComparePanel) Render() app.UI {
 	if p.drafts == nil {
 		p.drafts = defaultDrafts()
 		if p.C != nil {
-			p.drafts = append([]variant.Variant(nil), p.C.Variants()...)
+			p.drafts = p.drafts[:0]
+			for _, v := range p.C.Variants() {
+				p.drafts = append(p.drafts, draftOf(v))
+			}
 		}
 	}
 	body := []app.UI{
 		app.H2().Text("Compare variants"),
-		app.P().Class("compare-about").Text("Each variant is the loaded scenario with another placement policy. They start together at tick 0 and move in lockstep, apart from the session on the left; a blade failed here fails in every variant at the same tick."),
+		app.P().Class("compare-about").Text("Each variant is the loaded scenario with its own placement policy, and if you like its own seed, monitor and repair settings or repair rules. They start together at tick 0 and move in lockstep, apart from the session on the left; a blade failed here fails in every variant at the same tick."),
 		p.renderSetup(),
 	}
 	if p.err != "" {
@@ -67,10 +70,11 @@ func (p *ComparePanel) Render() app.UI {
 }
 
 func (p *ComparePanel) renderSetup() app.UI {
+	from := p.startFrom()
 	var rows []app.UI
 	for i := range p.drafts {
 		i := i
-		v := p.drafts[i]
+		v := p.drafts[i].v
 		var opts []app.UI
 		for _, name := range append(sched.Policies(), sched.CustomName) {
 			opts = append(opts, app.Option().Value(name).Text(name).Selected(name == v.Policy))
@@ -89,7 +93,7 @@ func (p *ComparePanel) renderSetup() app.UI {
 		rows = append(rows, app.Div().Class("compare-draft").Body(
 			app.Input().Class("compare-variant-name").DataSet("testid", "compare-variant-name").Aria("label", fmt.Sprintf("Variant %d name", i+1)).
 				Value(v.Name).OnChange(func(ctx app.Context, e app.Event) {
-				p.drafts[i].Name = strings.TrimSpace(ctx.JSSrc().Get("value").String())
+				p.drafts[i].v.Name = strings.TrimSpace(ctx.JSSrc().Get("value").String())
 			}),
 			app.Select().DataSet("testid", "compare-variant-policy").Aria("label", fmt.Sprintf("Variant %d placement policy", i+1)).
 				OnChange(func(ctx app.Context, e app.Event) { p.choosePolicy(i, ctx.JSSrc().Get("value").String()) }).Body(opts...),
@@ -98,10 +102,10 @@ func (p *ComparePanel) renderSetup() app.UI {
 					p.drafts = append(p.drafts[:i:i], p.drafts[i+1:]...)
 				})
 			}),
-		), custom)
+		), custom, p.renderSettings(i, from))
 	}
 	scName := ""
-	if from := p.startFrom(); from != nil {
+	if from != nil {
 		scName = from.Name
 	}
 	start := "Start from " + scName + " at tick 0"
@@ -117,16 +121,117 @@ func (p *ComparePanel) renderSetup() app.UI {
 	)
 }
 
+// renderSettings is variant i's overrides beyond the policy: seed,
+// monitor, repair and rules, each blank for the scenario's own (shown as
+// the placeholder).
+func (p *ComparePanel) renderSettings(i int, from *scenario.Scenario) app.UI {
+	d := &p.drafts[i]
+	field := func(testid, label, placeholder, value string, set func(d *compareDraft, s string)) app.UI {
+		return app.Label().Class("compare-field").Body(
+			app.Span().Text(label),
+			app.Input().Type("text").Attr("inputmode", "numeric").DataSet("testid", testid).
+				Aria("label", fmt.Sprintf("Variant %d %s", i+1, label)).Placeholder(placeholder).Value(value).
+				OnChange(func(ctx app.Context, e app.Event) {
+					set(&p.drafts[i], strings.TrimSpace(ctx.JSSrc().Get("value").String()))
+				}),
+		)
+	}
+	seed := "?"
+	if from != nil {
+		seed = strconv.FormatUint(from.Seed, 10)
+	}
+	body := []app.UI{
+		app.Summary().Text(settingsSummary(d)),
+		app.Div().Class("compare-fields").Body(
+			field("compare-variant-seed", "seed", seed+" (scenario's)", d.seed, func(d *compareDraft, s string) { d.seed = s }),
+		),
+	}
+	if from != nil && from.Control != nil {
+		mon, rep := scenarioMonitor(from), scenarioRepair(from)
+		ticks := func(t clock.Tick) string { return fmt.Sprintf("%d (scenario's)", t) }
+		var rulesText app.UI = app.Text("")
+		if d.rules == rulesCustom {
+			rulesText = app.Textarea().Class("compare-rules-json").DataSet("testid", "compare-variant-rules-json").
+				Aria("label", fmt.Sprintf("Variant %d repair rules, JSON", i+1)).Rows(8).Text(d.rulesText).
+				OnChange(func(ctx app.Context, e app.Event) { p.drafts[i].rulesText = ctx.JSSrc().Get("value").String() })
+		}
+		var ropts []app.UI
+		for _, o := range [][2]string{{"scenario", "the scenario's rules"}, {rulesNone, "no rules (nothing acts on a broken element)"}, {rulesCustom, "my own, as JSON"}} {
+			ropts = append(ropts, app.Option().Value(o[0]).Text(o[1]).Selected(o[0] == d.rules || o[0] == "scenario" && d.rules == rulesScenario))
+		}
+		body = append(body,
+			app.Div().Class("compare-fields").Body(
+				app.Span().Class("compare-fields-head").Text("monitor, in ticks of silence:"),
+				field("compare-variant-suspect-after", "suspect after", ticks(mon.SuspectAfter), d.suspectAfter, func(d *compareDraft, s string) { d.suspectAfter = s }),
+				field("compare-variant-fail-after", "unavailable after", ticks(mon.FailAfter), d.failAfter, func(d *compareDraft, s string) { d.failAfter = s }),
+			),
+			app.Div().Class("compare-fields").Body(
+				app.Span().Class("compare-fields-head").Text("repair, in ticks:"),
+				field("compare-variant-technician-low", "technician takes at least", ticks(rep.Technician.Low), d.techLow, func(d *compareDraft, s string) { d.techLow = s }),
+				field("compare-variant-technician-high", "at most", ticks(rep.Technician.High), d.techHigh, func(d *compareDraft, s string) { d.techHigh = s }),
+				field("compare-variant-burn-in", "burn-in", ticks(rep.BurnIn), d.burnIn, func(d *compareDraft, s string) { d.burnIn = s }),
+			),
+			app.Div().Class("compare-fields").Body(
+				app.Label().Class("compare-field").Body(
+					app.Span().Text("repair rules"),
+					app.Select().DataSet("testid", "compare-variant-rules").Aria("label", fmt.Sprintf("Variant %d repair rules", i+1)).
+						OnChange(func(ctx app.Context, e app.Event) { p.chooseRules(i, ctx.JSSrc().Get("value").String()) }).Body(ropts...),
+				),
+			),
+			rulesText,
+		)
+	}
+	return app.Details().Class("compare-settings").DataSet("testid", "compare-variant-settings").Open(d.overridesMore()).Body(body...)
+}
+
+// settingsSummary is the settings' fold: what the variant overrides, or
+// that it keeps the scenario's.
+func settingsSummary(d *compareDraft) string {
+	var set []string
+	if d.seed != "" {
+		set = append(set, "seed")
+	}
+	if d.suspectAfter+d.failAfter != "" {
+		set = append(set, "monitor")
+	}
+	if d.techLow+d.techHigh+d.burnIn != "" {
+		set = append(set, "repair")
+	}
+	if d.rules != rulesScenario {
+		set = append(set, "rules")
+	}
+	if len(set) == 0 {
+		return "Seed, monitor, repair, rules: the scenario's"
+	}
+	return "Seed, monitor, repair, rules: its own " + strings.Join(set, ", ")
+}
+
+// chooseRules sets variant i's rules choice; "my own" starts from the
+// rules in force in the scenario.
+func (p *ComparePanel) chooseRules(i int, choice string) {
+	d := &p.drafts[i]
+	if choice == "scenario" {
+		choice = rulesScenario
+	}
+	d.rules = choice
+	if choice == rulesCustom && strings.TrimSpace(d.rulesText) == "" {
+		if from := p.startFrom(); from != nil && from.Control != nil {
+			d.rulesText = rulesJSON(from.Control.RulesOrDefault())
+		}
+	}
+}
+
 // choosePolicy sets variant i's policy, and its name too while the name
 // is still the old policy's.
 func (p *ComparePanel) choosePolicy(i int, policy string) {
-	if p.drafts[i].Name == p.drafts[i].Policy || p.drafts[i].Name == "" {
-		p.drafts[i].Name = policy
+	v := &p.drafts[i].v
+	if v.Name == v.Policy || v.Name == "" {
+		v.Name = policy
 	}
-	p.drafts[i].Policy = policy
-	p.drafts[i].Custom = nil
+	v.Policy = policy
+	v.Custom = nil
 	if policy == sched.CustomName {
-		p.drafts[i].Custom = &sched.CustomSpec{Score: defaultCustomScore}
+		v.Custom = &sched.CustomSpec{Score: defaultCustomScore}
 	}
 }
 
@@ -138,22 +243,22 @@ const defaultCustomScore = "blade.free_memory_mb - request.memory_mb"
 // copied, as a running comparison may share the old one.
 func (p *ComparePanel) setCustom(i int, expr string, filter bool) {
 	cs := sched.CustomSpec{}
-	if p.drafts[i].Custom != nil {
-		cs = *p.drafts[i].Custom
+	if p.drafts[i].v.Custom != nil {
+		cs = *p.drafts[i].v.Custom
 	}
 	if filter {
 		cs.Filter = strings.TrimSpace(expr)
 	} else {
 		cs.Score = strings.TrimSpace(expr)
 	}
-	p.drafts[i].Custom = &cs
+	p.drafts[i].v.Custom = &cs
 }
 
 func (p *ComparePanel) onAdd(ctx app.Context, e app.Event) {
 	if len(p.drafts) >= compare.VariantsMax {
 		return
 	}
-	p.drafts = append(p.drafts, variant.Variant{Name: fmt.Sprintf("variant %d", len(p.drafts)+1), Policy: "best-fit"})
+	p.drafts = append(p.drafts, compareDraft{v: variant.Variant{Name: fmt.Sprintf("variant %d", len(p.drafts)+1), Policy: "best-fit"}})
 }
 
 // startFrom is the scenario the start button starts from: the running
@@ -174,7 +279,12 @@ func (p *ComparePanel) onStart(ctx app.Context, e app.Event) {
 	if from == nil {
 		return
 	}
-	c, err := NewCompare(from, p.drafts)
+	vs, err := buildVariants(p.drafts, from)
+	if err != nil {
+		p.err = "Not started: " + err.Error()
+		return
+	}
+	c, err := NewCompare(from, vs)
 	if err != nil {
 		p.err = "Not started: " + err.Error()
 		return
@@ -284,6 +394,7 @@ func (p *ComparePanel) renderColumns() app.UI {
 			DataSet("name", col.Name).DataSet("tick", int64(col.Tick)).DataSet("hash", col.Hash).Body(
 			app.H3().Text(col.Name),
 			app.P().Class("compare-policy").Text("placement: "+col.Policy),
+			app.P().Class("compare-overrides").DataSet("testid", "compare-variant-overrides").Text(overridesText(col.Overrides)),
 			app.P().Class("compare-hash").Title("the trace hash: equal hashes, equal runs").Text(fmt.Sprintf("t=%d · hash %.12s", col.Tick, col.Hash)),
 			app.Dl().Class("compare-figures").Body(figs...),
 			app.P().Class("compare-blades").Text("blades: "+strings.Join(blades, ", ")),
@@ -333,4 +444,12 @@ func figureDiffers(cols []CompareColumn, k int) bool {
 		}
 	}
 	return false
+}
+
+// overridesText is a column's line of what else its variant changes.
+func overridesText(o []string) string {
+	if len(o) == 0 {
+		return "nothing else overridden"
+	}
+	return strings.Join(o, "; ")
 }

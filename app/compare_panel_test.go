@@ -3,6 +3,9 @@
 package app
 
 import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -25,4 +28,42 @@ func TestCompareRestartsFromItsOwnScenario(t *testing.T) {
 	require.Equal(t, "workload-churn", p.startFrom().Name)
 	p.C = nil
 	require.Equal(t, "standard", p.startFrom().Name, "with no comparison, the session's scenario")
+}
+
+// fakeComparePage keeps what the panel sets.
+type fakeComparePage struct{ c *Compare }
+
+func (f *fakeComparePage) comparison() *Compare     { return f.c }
+func (f *fakeComparePage) setComparison(c *Compare) { f.c = c }
+
+// Bad input in a variant's settings is refused with a message naming the
+// variant and the field, and the running comparison stays; good input
+// starts a comparison whose columns say what each variant overrides.
+func TestCompareSettingsRefusedOrStarted(t *testing.T) {
+	ctl := newTestController(t, "workload-churn", 0)
+	old := churnCompare(t)
+	page := &fakeComparePage{c: old}
+	p := &ComparePanel{S: ctl.Session, C: old, Page: page}
+	html := app.HTMLString(p)
+	for _, hook := range []string{"compare-variant-seed", "compare-variant-suspect-after", "compare-variant-fail-after",
+		"compare-variant-technician-low", "compare-variant-technician-high", "compare-variant-burn-in", "compare-variant-rules"} {
+		require.Equal(t, 2, strings.Count(html, `data-testid="`+hook+`"`), hook)
+	}
+	require.Contains(t, html, `placeholder="10 (scenario's)"`, "the scenario's failAfter as the placeholder")
+
+	p.chooseRules(0, "custom")
+	require.Contains(t, p.drafts[0].rulesText, `"name": "take-blade-out"`, "my own rules start from the scenario's")
+	p.chooseRules(0, "scenario")
+	require.Equal(t, rulesScenario, p.drafts[0].rules)
+	p.drafts[1].failAfter = "3"
+	p.onStart(app.Context{}, app.Event{})
+	require.Equal(t, "Not started: variant 2 (spread): monitor.failAfter must be > suspectAfter (5), got 3", p.err)
+	require.Same(t, old, page.c, "nothing changed")
+
+	p.drafts[1].failAfter = "30"
+	p.onStart(app.Context{}, app.Event{})
+	require.Empty(t, p.err)
+	require.NotSame(t, old, page.c)
+	p.C = page.c
+	require.Contains(t, app.HTMLString(p), "monitor: suspect after 5 ticks of silence, unavailable after 30")
 }

@@ -127,3 +127,84 @@ func TestCompareTwoPolicies(t *testing.T) {
 	require.Empty(t, p.errors())
 	require.Empty(t, q.errors())
 }
+
+// setNth types value into the n-th element with the test id, as a user
+// would.
+func (p *page) setNth(t *testing.T, testid string, n int, value string) {
+	t.Helper()
+	p.eval(t, `(() => { const e = document.querySelectorAll('[data-testid="`+testid+`"]')[`+strconv.Itoa(n)+`]; e.value = '`+value+`';
+		e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true})); })()`)
+}
+
+// columnsAt waits until the n columns stand at tick at and returns their
+// hashes.
+func (p *page) columnsAt(t *testing.T, n int, at clock.Tick) []string {
+	t.Helper()
+	tick := strconv.FormatInt(int64(at), 10)
+	p.until(t, strconv.Itoa(n)+" columns at "+tick, `(() => { const c = [...document.querySelectorAll('[data-testid="compare-variant"]')];
+		return c.length === `+strconv.Itoa(n)+` && c.every(e => e.dataset.tick === "`+tick+`"); })()`)
+	return mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant"]')].map(e => e.dataset.hash)`)
+}
+
+// Variants of one policy that differ in seed or monitor settings: a bad
+// seed is refused naming the variant and the field; good ones run to the
+// hashes compare.Run gives natively, each its own, and each column says
+// what its variant overrides and shows the placement failures.
+func TestCompareVariantSettings(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	seed := uint64(8)
+	mon := sc.Control.Monitor
+	mon.SuspectAfter, mon.FailAfter = 30, 60
+	r, err := compare.New(sc, []variant.Variant{{Name: "first-fit", Policy: "first-fit"}, {Name: "seed 8", Policy: "first-fit", Seed: &seed},
+		{Name: "slow monitor", Policy: "first-fit", Monitor: &mon}})
+	require.NoError(t, err)
+	require.NoError(t, r.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, r.RunUntil(1000))
+	var want []string
+	for _, w := range r.Worlds() {
+		want = append(want, w.Status().Hash)
+	}
+
+	p, _ := openAppServer(t, "/?builtin=workload-churn")
+	p.click(t, "tab-compare")
+	p.until(t, "two variants offered", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 2`)
+	p.setNth(t, "compare-variant-policy", 1, "first-fit")
+	p.setNth(t, "compare-variant-name", 1, "seed 8")
+	p.setNth(t, "compare-variant-seed", 1, "x")
+	p.click(t, "compare-start")
+	p.until(t, "refused", `(document.querySelector('[data-testid="compare-error"]')?.textContent || "").includes('variant 2 (seed 8): seed: "x" is not a whole number')`)
+	require.Zero(t, mustEval[float64](t, p, `document.querySelectorAll('[data-testid="compare-variant"]').length`), "nothing started")
+
+	p.setNth(t, "compare-variant-seed", 1, "8")
+	p.click(t, "compare-add-variant")
+	p.until(t, "three", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 3`)
+	p.setNth(t, "compare-variant-policy", 2, "first-fit")
+	p.setNth(t, "compare-variant-name", 2, "slow monitor")
+	p.setNth(t, "compare-variant-suspect-after", 2, "30")
+	p.setNth(t, "compare-variant-fail-after", 2, "60")
+	p.click(t, "compare-start")
+	p.setInput(t, `[data-testid="compare-tick"]`, "1000")
+	p.click(t, "compare-run-to")
+	got := p.columnsAt(t, 3, 1000)
+	require.Equal(t, want, got, "the page's hashes are compare.Run's")
+	require.NotEqual(t, got[0], got[1], "another seed, another run")
+	require.NotEqual(t, got[0], got[2], "another monitor, another run")
+	over := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant-overrides"]')].map(e => e.textContent)`)
+	require.Equal(t, []string{"nothing else overridden", "seed 8",
+		"monitor: suspect after 30 ticks of silence, unavailable after 60"}, over)
+	cols := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant"]')].map(e => e.textContent)`)
+	for i, w := range r.Worlds() {
+		require.Contains(t, cols[i], "placement failures"+strconv.FormatInt(w.Control().Workloads.PlacementFailures(), 10))
+	}
+	if dir := os.Getenv("CC_SHOTS"); dir != "" {
+		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-settings.png"), png, 0o644))
+		p.eval(t, `document.querySelector('[data-testid="compare-divergence"]').scrollIntoView()`)
+		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-settings-columns.png"), png, 0o644))
+	}
+	require.Empty(t, p.errors())
+}
