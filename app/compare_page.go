@@ -1,8 +1,12 @@
 package app
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -47,16 +51,74 @@ func (s *Shell) openComparison(ctx app.Context) {
 // tab, replacing the comparison there; it replays in frames to the link's
 // tick. A link that cannot be opened changes nothing, and says why.
 func (s *Shell) openComparisonLink(frag string) {
-	c, at, err := OpenCompareLink(frag)
+	if err := s.openComparisonEntry(frag); err != nil {
+		s.notice = "The comparison in this link could not be opened: " + err.Error()
+	}
+}
+
+// openComparisonEntry opens a comparison's link (a library entry's, or
+// the address's) in the Compare tab, replacing the comparison there, and
+// shows the tab; it replays in frames to the link's tick. An error
+// changes nothing.
+func (s *Shell) openComparisonEntry(l string) error {
+	c, at, err := OpenCompareLink(l)
 	if err == nil {
 		err = c.Start(at)
 	}
 	if err != nil {
-		s.notice = "The comparison in this link could not be opened: " + err.Error()
-		return
+		return err
 	}
 	s.setComparison(c)
+	s.cmpNote = ""
 	s.tab = "compare"
+	return nil
+}
+
+// saveComparison files c in the library as a new entry named name (its
+// link and scenario: comparisonEntry); the note says how it went.
+func (s *Shell) saveComparison(name string, c *Compare) {
+	rec, err := comparisonEntry(name, c)
+	switch {
+	case err != nil:
+	case s.store == nil || s.ctx.Src() == nil:
+		err = errors.New("the browser's storage is not open yet")
+	}
+	if err != nil {
+		s.cmpNote = "Not saved: " + err.Error()
+		return
+	}
+	st, ctx := s.store.st, s.ctx
+	s.cmpNote = "Saving…"
+	ctx.Async(func() {
+		_, err := st.PutScenario(ctx, rec)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				s.cmpNote = "Not saved: " + err.Error()
+				return
+			}
+			s.kept++ // the library panel, if shown, reads the list again
+			s.cmpNote = fmt.Sprintf("Saved “%s” in the library, at t=%d (the Library tab opens it here again).", name, c.Now())
+		})
+	})
+}
+
+// comparisonEntry is c as a library entry named name: its link (which
+// reopens it, at its tick) and its scenario (what its variants start
+// from, with the commands given and the tick reached).
+func comparisonEntry(name string, c *Compare) (storage.SavedScenario, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return storage.SavedScenario{}, errors.New("give the comparison a name")
+	}
+	l, err := c.Link()
+	if err != nil {
+		return storage.SavedScenario{}, err
+	}
+	data, err := scenario.Marshal(c.Scenario())
+	if err != nil {
+		return storage.SavedScenario{}, err
+	}
+	return storage.SavedScenario{ID: newID(), Name: name, Scenario: data, Compare: l}, nil
 }
 
 // frameCompare does the comparison's share of a frame and saves it once

@@ -19,6 +19,9 @@ import (
 type comparePage interface {
 	comparison() *Compare
 	setComparison(c *Compare)
+	// saveComparison files c in the library under name; the page's note
+	// (the panel's Note) says how it went.
+	saveComparison(name string, c *Compare)
 }
 
 // ComparePanel is the Compare tab: variants of the loaded scenario (a
@@ -31,11 +34,13 @@ type ComparePanel struct {
 	C    *Compare // the comparison, nil before one is started
 	V    uint64   // C's version
 	Page comparePage
+	Note string // what became of the last save to the library
 
 	drafts []compareDraft // the variants being set up
 	tick   string         // the run-to field
 	path   string         // the fail-a-blade field
 	link   string         // the last share link made
+	name   string         // the name to save the comparison under ("": saveName's default)
 	err    string
 }
 
@@ -329,6 +334,15 @@ func (p *ComparePanel) renderControls() app.UI {
 			app.Button().Type("button").DataSet("testid", "compare-share").Text("Share this comparison").OnClick(p.onShare),
 			shared,
 		),
+		app.Div().Class("compare-save").Body(
+			app.Input().DataSet("testid", "compare-save-name").Aria("label", "Name to save this comparison under").
+				Value(p.saveName()).OnInput(func(ctx app.Context, e app.Event) { p.name = ctx.JSSrc().Get("value").String() }),
+			app.Button().Type("button").DataSet("testid", "compare-save").Text("Save in the library").
+				Title("Keeps this comparison, at this tick, in the Library tab").OnClick(p.onSave),
+			app.If(p.Note != "", func() app.UI {
+				return app.Span().Class("compare-note").DataSet("testid", "compare-save-msg").Aria("role", "status").Text(p.Note)
+			}),
+		),
 		cerr,
 	)
 }
@@ -358,6 +372,25 @@ func (p *ComparePanel) onFail(ctx app.Context, e app.Event) {
 	}
 	if len(refused) > 0 {
 		p.err = "Refused in " + strings.Join(refused, "; ")
+	}
+}
+
+// saveName is the name Save uses: the one typed, else the scenario's and
+// the variants' ("workload-churn: first-fit vs spread").
+func (p *ComparePanel) saveName() string {
+	if p.name != "" {
+		return p.name
+	}
+	var names []string
+	for _, v := range p.C.Variants() {
+		names = append(names, v.Name)
+	}
+	return p.C.Base().Name + ": " + strings.Join(names, " vs ")
+}
+
+func (p *ComparePanel) onSave(ctx app.Context, e app.Event) {
+	if p.Page != nil {
+		p.Page.saveComparison(p.saveName(), p.C)
 	}
 }
 

@@ -5,6 +5,8 @@ package app
 import (
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"testing"
 
@@ -33,8 +35,9 @@ func TestCompareRestartsFromItsOwnScenario(t *testing.T) {
 // fakeComparePage keeps what the panel sets.
 type fakeComparePage struct{ c *Compare }
 
-func (f *fakeComparePage) comparison() *Compare     { return f.c }
-func (f *fakeComparePage) setComparison(c *Compare) { f.c = c }
+func (f *fakeComparePage) comparison() *Compare            { return f.c }
+func (f *fakeComparePage) setComparison(c *Compare)        { f.c = c }
+func (f *fakeComparePage) saveComparison(string, *Compare) {}
 
 // Bad input in a variant's settings is refused with a message naming the
 // variant and the field, and the running comparison stays; good input
@@ -67,3 +70,55 @@ func TestCompareSettingsRefusedOrStarted(t *testing.T) {
 	p.C = page.c
 	require.Contains(t, app.HTMLString(p), "monitor: suspect after 5 ticks of silence, unavailable after 30")
 }
+
+// A comparison saved as a library entry reopens in the Compare tab at
+// the tick it was saved, with the same hashes; the entry's scenario is
+// what its variants start from, with the commands given and the tick.
+func TestCompareLibraryEntryReopens(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(300))
+	_, err := c.FailBlade(churnBlade)
+	require.NoError(t, err)
+	require.NoError(t, c.RunTo(800))
+	_, err = comparisonEntry("  ", c)
+	require.ErrorContains(t, err, "give the comparison a name")
+	rec, err := comparisonEntry("churn: ff vs spread", c)
+	require.NoError(t, err)
+	require.Equal(t, "churn: ff vs spread", rec.Name)
+	require.True(t, strings.HasPrefix(rec.Compare, "s3."), rec.Compare)
+	sc, err := scenario.Parse("entry", rec.Scenario)
+	require.NoError(t, err)
+	require.Equal(t, clock.Tick(800), sc.At)
+	require.Len(t, sc.Commands, 1)
+
+	lib := &LibraryPanel{Page: &fakeLibraryPage{shell: &Shell{tab: "library"}}}
+	lib.openComparison(rec)
+	s := lib.Page.(*fakeLibraryPage).shell
+	require.Equal(t, "Opened the comparison “churn: ff vs spread” in the Compare tab.", lib.msg)
+	require.Equal(t, "compare", s.tab)
+	require.NotNil(t, s.cmp)
+	running, target := s.cmp.Running()
+	require.True(t, running, "it replays in frames")
+	require.Equal(t, clock.Tick(800), target)
+	require.NoError(t, s.cmp.RunTo(target))
+	require.Equal(t, hashes(c), hashes(s.cmp))
+
+	before := s.cmp
+	bad := rec
+	bad.Compare = "s3.damaged"
+	lib.openComparison(bad)
+	require.Contains(t, lib.msg, "“churn: ff vs spread” could not be opened: ")
+	require.Same(t, before, s.cmp, "nothing changed")
+	require.Equal(t, "comparison", kindOf(rec))
+}
+
+// fakeLibraryPage is a Shell as the library panel sees it, without a
+// browser.
+type fakeLibraryPage struct{ shell *Shell }
+
+func (f *fakeLibraryPage) lasting(ctx app.Context) app.Context { return ctx }
+func (f *fakeLibraryPage) libraryDone()                        {}
+func (f *fakeLibraryPage) replacing(ctx app.Context, why string, replace func(ctx app.Context)) {
+	replace(ctx)
+}
+func (f *fakeLibraryPage) openComparisonEntry(l string) error { return f.shell.openComparisonEntry(l) }

@@ -57,6 +57,9 @@ type libraryPage interface {
 	// replacing runs replace once the session it replaces is kept
 	// (Shell.replacing).
 	replacing(ctx app.Context, why string, replace func(ctx app.Context))
+	// openComparisonEntry opens a comparison's link in the Compare tab
+	// and shows that tab; an error changes nothing.
+	openComparisonEntry(l string) error
 }
 
 // lasting is the context for storage work that a button started (libraryPage.lasting).
@@ -150,8 +153,12 @@ func (p *LibraryPanel) Render() app.UI {
 				app.Button().DataSet("testid", "library-duplicate").Text("Duplicate").OnClick(onRow("duplicate", id, p.duplicate)),
 				app.Button().DataSet("testid", "library-delete").Text("Delete").OnClick(onRow("delete", id, p.askDelete)))
 		}
-		rows = append(rows, app.Li().Class("library-item").DataSet("testid", "library-item").DataSet("name", s.Name).DataSet("id", id).Body(
-			app.Strong().Text(s.Name), app.Span().Class("muted").Text(" saved "+when),
+		var kind app.UI = app.Text("")
+		if s.Compare != "" {
+			kind = app.Span().Class("library-kind").DataSet("testid", "library-kind").Title("Opens in the Compare tab; the session stays as it is").Text(" comparison")
+		}
+		rows = append(rows, app.Li().Class("library-item").DataSet("testid", "library-item").DataSet("name", s.Name).DataSet("id", id).DataSet("kind", kindOf(s)).Body(
+			app.Strong().Text(s.Name), kind, app.Span().Class("muted").Text(" saved "+when),
 			app.Div().Class("row").Body(actions...),
 		))
 	}
@@ -183,6 +190,14 @@ func (p *LibraryPanel) Render() app.UI {
 			app.Input().ID("library-import").Type("file").Accept(".json").OnChange(p.onImport),
 		),
 	)
+}
+
+// kindOf is an entry's kind: "comparison" or "scenario".
+func kindOf(s storage.SavedScenario) string {
+	if s.Compare != "" {
+		return "comparison"
+	}
+	return "scenario"
 }
 
 func newID() string {
@@ -307,7 +322,7 @@ func (p *LibraryPanel) duplicate(ctx app.Context, id string) {
 		p.missing()
 		return
 	}
-	d := storage.SavedScenario{ID: newID(), Name: s.Name + " (copy)", Scenario: s.Scenario}
+	d := storage.SavedScenario{ID: newID(), Name: s.Name + " (copy)", Scenario: s.Scenario, Compare: s.Compare}
 	p.put(ctx, d, false, "Duplicated as “"+d.Name+"”.")
 }
 
@@ -361,6 +376,10 @@ func (p *LibraryPanel) open(ctx app.Context, id string) {
 				p.missing()
 				return
 			}
+			if s.Compare != "" {
+				p.openComparison(s)
+				return
+			}
 			replaceWith(p.Page, ctx, "opening “"+s.Name+"”", func(ctx app.Context) { p.openSaved(s) })
 		})
 	})
@@ -381,6 +400,20 @@ func (p *LibraryPanel) openSaved(s storage.SavedScenario) {
 	p.msg = fmt.Sprintf("Opened “%s” at tick %d.", s.Name, sc.At)
 }
 
+// openComparison opens a comparison's entry in the Compare tab; the
+// session stays as it is.
+func (p *LibraryPanel) openComparison(s storage.SavedScenario) {
+	err := errors.New("comparisons open in the page only")
+	if p.Page != nil {
+		err = p.Page.openComparisonEntry(s.Compare)
+	}
+	if err != nil {
+		p.msg = "“" + s.Name + "” could not be opened: " + err.Error()
+		return
+	}
+	p.msg = "Opened the comparison “" + s.Name + "” in the Compare tab."
+}
+
 // libraryFile is the export format of the whole library.
 type libraryFile struct {
 	Format    int               `json:"format"`
@@ -391,12 +424,13 @@ type libraryFileItem struct {
 	Name     string          `json:"name"`
 	Modified int64           `json:"modified"`
 	Scenario json.RawMessage `json:"scenario"`
+	Compare  string          `json:"compare,omitempty"` // a comparison's link (s3.…)
 }
 
 func (p *LibraryPanel) onExport(ctx app.Context, e app.Event) {
 	f := libraryFile{Format: 1}
 	for _, s := range p.list {
-		f.Scenarios = append(f.Scenarios, libraryFileItem{Name: s.Name, Modified: s.Modified, Scenario: s.Scenario})
+		f.Scenarios = append(f.Scenarios, libraryFileItem{Name: s.Name, Modified: s.Modified, Scenario: s.Scenario, Compare: s.Compare})
 	}
 	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -430,8 +464,13 @@ func ParseLibrary(name string, data []byte) ([]storage.SavedScenario, error) {
 			}
 			return nil, err
 		}
+		if it.Compare != "" {
+			if _, _, err := OpenCompareLink(it.Compare); err != nil {
+				return nil, strictjson.PlaceAt(name, data, fmt.Sprintf("scenarios[%d].compare", i), "not a comparison's link: "+err.Error(), nil)
+			}
+		}
 		canon, _ := scenario.Marshal(sc)
-		out = append(out, storage.SavedScenario{ID: newID(), Name: it.Name, Scenario: canon})
+		out = append(out, storage.SavedScenario{ID: newID(), Name: it.Name, Scenario: canon, Compare: it.Compare})
 	}
 	return out, nil
 }

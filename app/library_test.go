@@ -51,3 +51,25 @@ func TestLibraryFileLocatesErrorsInItsScenarios(t *testing.T) {
 	require.Equal(t, `        "seed": 1,`, lines[235])
 	require.Equal(t, `        "seed": 7,`, lines[236])
 }
+
+// A comparison's entry keeps its link through export and import; a
+// damaged link is refused, located in the file, and nothing is imported.
+func TestLibraryFileKeepsComparisons(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(200))
+	rec, err := comparisonEntry("cmp", c)
+	require.NoError(t, err)
+	file, err := json.MarshalIndent(libraryFile{Format: 1, Scenarios: []libraryFileItem{
+		{Name: "plain", Scenario: rec.Scenario}, {Name: "cmp", Scenario: rec.Scenario, Compare: rec.Compare}}}, "", "  ")
+	require.NoError(t, err)
+	items, err := ParseLibrary("lib.json", file)
+	require.NoError(t, err)
+	require.Len(t, items, 2)
+	assert.Empty(t, items[0].Compare)
+	assert.Equal(t, rec.Compare, items[1].Compare)
+
+	bad := strings.Replace(string(file), rec.Compare, "s3.nope", 1)
+	_, err = ParseLibrary("lib.json", []byte(bad))
+	require.ErrorContains(t, err, "scenarios[1].compare: not a comparison's link: ")
+	require.Regexp(t, `^lib\.json:\d+:\d+: `, err.Error())
+}

@@ -32,7 +32,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 		if s.cmp != nil {
 			v = s.cmp.Version()
 		}
-		return &ComparePanel{S: sessionOf(c), C: s.cmp, V: v, Page: s}
+		return &ComparePanel{S: sessionOf(c), C: s.cmp, V: v, Page: s, Note: s.cmpNote}
 	case "sweep":
 		return s.sweepPanel(c)
 	case "diagram":

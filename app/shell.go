@@ -40,6 +40,7 @@ type Shell struct {
 	opening     *opening      // a session being replayed aside, between frames
 	cmp         *Compare      // the Compare tab's comparison, nil for none (compare_page.go)
 	cmpSaved    uint64        // the comparison's version last saved
+	cmpNote     string        // what became of the last save of the comparison to the library
 	sweep       *sweepState   // the Sweep tab's form, sweep under way and results; made when first shown
 }
 

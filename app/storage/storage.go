@@ -81,6 +81,12 @@ type SavedScenario struct {
 	Modified int64  // unix milliseconds of the last write
 	Rev      int64  // bumped by every write
 	Scenario []byte // canonical JSON (scenario.Marshal), with its commands and tick
+	// Compare is a comparison's link (s3.…, link.EncodeCompare): the
+	// entry is that comparison, opened in the Compare tab, and Scenario
+	// is what its variants start from, with the commands given and the
+	// tick reached. "" for a scenario (every entry saved before
+	// comparisons were).
+	Compare string
 }
 
 // Session is what a reload resumes: the scenario with the user's commands

@@ -206,5 +206,28 @@ func TestCompareVariantSettings(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-settings-columns.png"), png, 0o644))
 	}
+
+	// Saved in the library, it reopens there after the comparison here
+	// changed (and after a reload): the same variants, tick and hashes.
+	p.setInput(t, `[data-testid="compare-save-name"]`, "seeds and monitors")
+	p.click(t, "compare-save")
+	p.until(t, "saved", `(document.querySelector('[data-testid="compare-save-msg"]')?.textContent || "").includes("Saved “seeds and monitors” in the library, at t=1000")`)
+	p.setInput(t, `[data-testid="compare-tick"]`, "200")
+	p.click(t, "compare-run-to")
+	p.columnsAt(t, 3, 200)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.click(t, "tab-library")
+	p.until(t, "the entry, a comparison", libItem("seeds and monitors")+`?.dataset.kind === "comparison"`)
+	p.eval(t, libItem("seeds and monitors")+`.querySelector('[data-testid="library-open"]').click()`)
+	p.until(t, "the Compare tab", `document.querySelector('[data-testid="tab-compare"]').getAttribute('aria-selected') === "true"`)
+	require.Equal(t, want, p.columnsAt(t, 3, 1000), "reopened at t=1000 with the same hashes")
+	if dir := os.Getenv("CC_SHOTS"); dir != "" {
+		p.click(t, "tab-library")
+		p.until(t, "the list", libItem("seeds and monitors")+` != null`)
+		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-library.png"), png, 0o644))
+	}
 	require.Empty(t, p.errors())
 }

@@ -3,6 +3,7 @@
 package idb
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -12,7 +13,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/app/storage"
 )
 
-// formatVersion is the "v" of the records this code writes. To change a
+// formatVersion is the newest "v" of the records this code reads. To change a
 // record's shape, write v2, and make decodeScenario/decodeSession read v1
 // too (migrating it in memory: it is rewritten as v2 by the next write).
 //
@@ -20,7 +21,14 @@ import (
 //	2: a session record has "now" (the tick it is at, where its scenario
 //	   may go further: a future kept after a travel back) and "rev" (its
 //	   revision, so two tabs never overwrite each other's session)
-const formatVersion = 2
+//	3: a scenario record may have "compare" (a comparison's link: the
+//	   entry is a comparison). Only such records are written as v3; the
+//	   others keep v2, so a build from before comparisons in the library
+//	   still reads them (and lists a v3 entry as one it cannot read).
+const formatVersion = 3
+
+// plainVersion is the "v" of every record but a comparison's entry.
+const plainVersion = 2
 
 // safeMax is the largest integer a JS number holds exactly (2^53 - 1).
 const safeMax = 1<<53 - 1
@@ -54,12 +62,16 @@ func (e *RecordError) Unwrap() error { return e.Err }
 
 func encodeScenario(s storage.SavedScenario) js.Value {
 	rec := jsObject.New()
-	rec.Set("v", formatVersion)
+	rec.Set("v", plainVersion)
 	rec.Set("id", s.ID)
 	rec.Set("name", s.Name)
 	rec.Set("modified", s.Modified)
 	rec.Set("rev", s.Rev)
 	rec.Set("scenario", bytesToJS(s.Scenario))
+	if s.Compare != "" {
+		rec.Set("v", 3)
+		rec.Set("compare", s.Compare)
+	}
 	return rec
 }
 
@@ -72,15 +84,25 @@ func decodeScenario(rec js.Value) (s storage.SavedScenario, err error) {
 		return s, err
 	}
 	switch v {
-	case 1, 2:
+	case 1, 2, 3:
 		f := fields{obj: rec}
-		f.only("v", "id", "name", "modified", "rev", "scenario")
+		if v < 3 {
+			f.only("v", "id", "name", "modified", "rev", "scenario")
+		} else {
+			f.only("v", "id", "name", "modified", "rev", "scenario", "compare")
+		}
 		s = storage.SavedScenario{
 			ID:       f.str("id"),
 			Name:     f.str("name"),
 			Modified: f.int("modified"),
 			Rev:      f.int("rev"),
 			Scenario: f.bytes("scenario"),
+		}
+		if v == 3 {
+			s.Compare = f.str("compare")
+			if f.err == nil && s.Compare == "" {
+				f.err = errors.New(`"compare" is empty in a comparison's entry (format 3)`)
+			}
 		}
 		return s, f.err
 	}
@@ -108,7 +130,7 @@ func encodeSession(s *storage.Session) (js.Value, error) {
 		return js.Value{}, err
 	}
 	rec := jsObject.New()
-	rec.Set("v", formatVersion)
+	rec.Set("v", plainVersion)
 	rec.Set("scenario", bytesToJS(s.Scenario))
 	rec.Set("now", s.Now)
 	rec.Set("snapshots", snaps)
@@ -127,6 +149,8 @@ func decodeSession(rec js.Value) (s storage.Session, err error) {
 		return s, err
 	}
 	switch v {
+	case 3:
+		return s, errors.New("format version 3 is a library entry's, not a session's")
 	case 1, 2:
 		f := fields{obj: rec}
 		s = storage.Session{Now: -1} // v1: at the scenario's own tick, revision 0
@@ -159,7 +183,7 @@ func decodeSession(rec js.Value) (s storage.Session, err error) {
 // encodeSweep is the last sweep's record: {v, lines: Uint8Array}.
 func encodeSweep(sw *storage.SweepRecord) js.Value {
 	rec := jsObject.New()
-	rec.Set("v", formatVersion)
+	rec.Set("v", plainVersion)
 	rec.Set("lines", bytesToJS(sw.Lines))
 	return rec
 }

@@ -145,7 +145,7 @@ func TestStoredAsUint8Array(t *testing.T) {
 	})`)
 	sc, err := await(t, read.Invoke(name, storeScenarios, "x"))
 	require.NoError(t, err)
-	assert.Equal(t, formatVersion, sc.Get("v").Int())
+	assert.Equal(t, plainVersion, sc.Get("v").Int(), "a scenario's entry stays at the format older builds read")
 	assert.True(t, sc.Get("scenario").InstanceOf(jsUint8Array))
 	se, err := await(t, read.Invoke(name, storeSession, sessionKey))
 	require.NoError(t, err)
@@ -343,29 +343,29 @@ func TestCorruptRecordsAreReportedByKey(t *testing.T) {
 	assert.ErrorContains(t, err, `field "SavedRev" is not one this format has`)
 }
 
-// TestNewerFormatIsReportedNotRead: a record a newer app wrote ("v": 2).
+// TestNewerFormatIsReportedNotRead: a record a newer app wrote ("v": 4).
 func TestNewerFormatIsReportedNotRead(t *testing.T) {
 	name := newDB(t)
 	s := openStore(t, name)
 	ctx := testCtx(t)
-	putRaw(t, name, storeScenarios, "future", jsEval(`{v: 3, id: "future", title: "from the future", body: new Uint8Array(3)}`))
-	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 3, frames: []}`))
+	putRaw(t, name, storeScenarios, "future", jsEval(`{v: 4, id: "future", title: "from the future", body: new Uint8Array(3)}`))
+	putRaw(t, name, storeSession, sessionKey, jsEval(`{v: 4, frames: []}`))
 
 	good, bad, err := s.Scenarios(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, good)
 	require.Len(t, bad, 1)
-	assert.Contains(t, bad[0].Error(), `saved scenario "future" cannot be read: its format version 3 is newer than this app reads (2)`)
+	assert.Contains(t, bad[0].Error(), `saved scenario "future" cannot be read: its format version 4 is newer than this app reads (3)`)
 
 	_, err = s.Session(ctx)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "format version 3 is newer")
+	assert.Contains(t, err.Error(), "format version 4 is newer")
 	_, err = s.PutSession(ctx, &storage.Session{Scenario: []byte("{}")})
 	require.ErrorIs(t, err, storage.ErrUnreadable, "a newer session is not overwritten")
 
 	_, err = s.PutScenario(ctx, storage.SavedScenario{ID: "future", Name: "x"})
 	require.Error(t, err, "a newer record is not overwritten")
-	assert.Contains(t, err.Error(), "format version 3 is newer")
+	assert.Contains(t, err.Error(), "format version 4 is newer")
 }
 
 // TestClosedByNewerVersion: another tab opens the database at a higher
@@ -587,4 +587,41 @@ func TestLastSweep(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "x", string(got.Lines))
 	assert.Error(t, s.PutLastSweep(ctx, nil))
+}
+
+// TestComparisonEntry: a comparison's entry keeps its link, as format 3;
+// a scenario's entry written beside it stays format 2 (what a build from
+// before comparisons reads), and both read back with every field. A
+// format 3 record without its link, or a format 2 one with a link, is
+// reported by key.
+func TestComparisonEntry(t *testing.T) {
+	name := newDB(t)
+	s := openStore(t, name)
+	ctx := testCtx(t)
+	plain, err := s.PutScenario(ctx, storage.SavedScenario{ID: "p", Name: "Plain", Scenario: []byte(`{"name":"p"}`)})
+	require.NoError(t, err)
+	time.Sleep(5 * time.Millisecond)
+	cmp, err := s.PutScenario(ctx, storage.SavedScenario{ID: "c", Name: "Policies", Scenario: []byte(`{"name":"c"}`), Compare: "s3.abc"})
+	require.NoError(t, err)
+
+	rec, err := await(t, rawJS.Call("get", name, storeScenarios, "c"))
+	require.NoError(t, err)
+	assert.Equal(t, 3, rec.Get("v").Int())
+	assert.Equal(t, "s3.abc", rec.Get("compare").String())
+	rec, err = await(t, rawJS.Call("get", name, storeScenarios, "p"))
+	require.NoError(t, err)
+	assert.Equal(t, 2, rec.Get("v").Int())
+	assert.True(t, rec.Get("compare").IsUndefined())
+
+	putRaw(t, name, storeScenarios, "no-link", jsEval(`{v: 3, id: "no-link", name: "x", modified: 1, rev: 1, scenario: new Uint8Array(0)}`))
+	putRaw(t, name, storeScenarios, "v2-link", jsEval(`{v: 2, id: "v2-link", name: "x", modified: 1, rev: 1, scenario: new Uint8Array(0), compare: "s3.x"}`))
+	s.Close()
+	s = openStore(t, name)
+	good, bad, err := s.Scenarios(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, []storage.SavedScenario{cmp, plain}, good)
+	require.Len(t, bad, 2)
+	msgs := bad[0].Error() + "\n" + bad[1].Error()
+	assert.Contains(t, msgs, `saved scenario "no-link" cannot be read: field "compare" is missing`)
+	assert.Contains(t, msgs, `saved scenario "v2-link" cannot be read: field "compare" is not one this format has`)
 }
