@@ -43,6 +43,9 @@ type Compare struct {
 
 	charts   []chart.Model // the overlaid charts last built, for chartsAt
 	chartsAt [2]int64      // the tick and samples they were built at
+	cols     []CompareColumn
+	colsAt   uint64                        // the version cols were built at, plus one (0: none)
+	builds   struct{ columns, charts int } // how often each was built (tests)
 }
 
 // NewCompare starts a comparison of variants (2 to compare.VariantsMax,
@@ -292,8 +295,13 @@ type BladeCount struct {
 	N     int
 }
 
-// Columns are the variants' columns, in order.
+// Columns are the variants' columns, in order: built again only when
+// the version changed. Read them only.
 func (c *Compare) Columns() []CompareColumn {
+	if c.colsAt == c.version+1 {
+		return c.cols
+	}
+	c.builds.columns++
 	cols := make([]CompareColumn, len(c.variants))
 	for i, w := range c.run.Worlds() {
 		v := c.variants[i]
@@ -307,6 +315,7 @@ func (c *Compare) Columns() []CompareColumn {
 		st := w.Status()
 		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Overrides: overrides(v), Tick: st.Tick, Hash: st.Hash, Figures: keyFigures(w), Blades: bladeCounts(w.Hardware())}
 	}
+	c.cols, c.colsAt = cols, c.version+1
 	return cols
 }
 
@@ -398,6 +407,7 @@ func (c *Compare) Charts() []chart.Model {
 	if c.charts != nil && key == c.chartsAt {
 		return c.charts
 	}
+	c.builds.charts++
 	last := func(format func(float64) string) func(chart.Series) string {
 		return func(s chart.Series) string {
 			if s.LastNA || len(s.Y) == 0 {

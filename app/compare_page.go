@@ -121,6 +121,37 @@ func comparisonEntry(name string, c *Compare) (storage.SavedScenario, error) {
 	return storage.SavedScenario{ID: newID(), Name: name, Scenario: data, Compare: l}, nil
 }
 
+// compareEvery is how often (wall time, ms) the Compare tab shows a
+// running comparison anew: its columns and overlaid charts are rebuilt
+// then, not every frame; four times a second reads as live.
+const compareEvery = 250.0
+
+// compareShown is the comparison's version the Compare tab shows: the
+// comparison's own at rest, and while it runs, the one it had when last
+// shown, renewed at most every compareEvery.
+type compareShown struct {
+	v  uint64
+	at float64 // page time it was renewed
+}
+
+// version is the version to show, given the comparison's version v,
+// whether it runs, and the page time now.
+func (sh *compareShown) version(v uint64, running bool, now float64) uint64 {
+	if v != sh.v && (!running || now-sh.at >= compareEvery) {
+		sh.v, sh.at = v, now
+	}
+	return sh.v
+}
+
+// compareVersion is the version the Compare panel renders (compareShown).
+func (s *Shell) compareVersion() uint64 {
+	if s.cmp == nil {
+		return 0
+	}
+	running, _ := s.cmp.Running()
+	return s.cmpShown.version(s.cmp.Version(), running, pageClock())
+}
+
 // frameCompare does the comparison's share of a frame and saves it once
 // it rests after a change. It reports whether it changed.
 func (s *Shell) frameCompare(ctx app.Context) bool {

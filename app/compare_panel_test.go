@@ -3,6 +3,7 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -122,3 +123,57 @@ func (f *fakeLibraryPage) replacing(ctx app.Context, why string, replace func(ct
 	replace(ctx)
 }
 func (f *fakeLibraryPage) openComparisonEntry(l string) error { return f.shell.openComparisonEntry(l) }
+
+// While a comparison runs, the tab is shown anew at most every
+// compareEvery; at rest, at once.
+func TestCompareShownAFewTimesASecond(t *testing.T) {
+	var sh compareShown
+	renewed := 0
+	last := sh.version(1, false, 0)
+	for f := 1; f <= 60; f++ { // a second of frames at 60 Hz, the version moving every frame
+		if v := sh.version(uint64(1+f), true, float64(f)*1000/60); v != last {
+			renewed++
+			last = v
+		}
+	}
+	require.Equal(t, 4, renewed, "four times in a second")
+	require.Equal(t, uint64(62), sh.version(62, false, 1001), "at rest: at once")
+}
+
+// The page's frames with the shell's throttle: a run of two seconds of
+// page time builds the columns and charts a few times a second (not 120
+// times), and rendering again without a change builds nothing.
+func TestCompareColumnsNotBuiltEveryFrame(t *testing.T) {
+	c := churnCompare(t)
+	s := &Shell{cmp: c}
+	ms := 0.0
+	defer func(old func() float64) { pageClock = old }(pageClock)
+	pageClock = func() float64 { return ms }
+	require.NoError(t, c.Start(2_000_000)) // far: it runs through every frame
+	shown, renders := s.compareVersion(), 0
+	for f := 0; f < 120; f++ {
+		ms += 1000.0 / 60
+		c.Frame(2, func() float64 { ms += 0.5; return ms }) // a frame's slices move the page clock too
+		if v := s.compareVersion(); v != shown {            // go-app renders the panel when its V changes
+			shown = v
+			app.HTMLString(&ComparePanel{C: c, V: v})
+			renders++
+		}
+	}
+	running, _ := c.Running()
+	require.True(t, running)
+	t.Logf("120 frames in %.0f ms of page time: %d renders, %d column builds", ms, renders, c.builds.columns)
+	require.LessOrEqual(t, renders, int(ms/compareEvery)+1, "4 a second, not every frame")
+	require.Positive(t, renders)
+	require.Equal(t, renders, c.builds.columns)
+	require.Equal(t, renders, c.builds.charts)
+
+	c.Pause()
+	v := s.compareVersion()
+	require.Equal(t, c.Version(), v, "at rest: the latest at once")
+	page := app.HTMLString(&ComparePanel{C: c, V: v})
+	require.Contains(t, page, fmt.Sprintf(`data-tick="%d"`, c.Now()))
+	builds := c.builds
+	app.HTMLString(&ComparePanel{C: c, V: v})
+	require.Equal(t, builds, c.builds, "rendered again without a change: nothing built")
+}

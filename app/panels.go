@@ -28,10 +28,7 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	case "charts":
 		return &ChartsPanel{S: sessionOf(c), V: v}
 	case "compare":
-		var v uint64
-		if s.cmp != nil {
-			v = s.cmp.Version()
-		}
+		v := s.compareVersion() // renewed a few times a second while it runs
 		return &ComparePanel{S: sessionOf(c), C: s.cmp, V: v, Page: s, Note: s.cmpNote}
 	case "sweep":
 		return s.sweepPanel(c)

@@ -41,6 +41,7 @@ type Shell struct {
 	cmp         *Compare      // the Compare tab's comparison, nil for none (compare_page.go)
 	cmpSaved    uint64        // the comparison's version last saved
 	cmpNote     string        // what became of the last save of the comparison to the library
+	cmpShown    compareShown  // the comparison's version the Compare tab shows (compare_page.go)
 	sweep       *sweepState   // the Sweep tab's form, sweep under way and results; made when first shown
 }
 
