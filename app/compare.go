@@ -37,6 +37,7 @@ type Compare struct {
 
 	running bool       // Frame advances towards target
 	target  clock.Tick // where a run-to ends
+	reach   clock.Tick // the furthest tick reached with the commands kept (Reach)
 	chunk   clock.Tick // ticks per slice, adapted to the frame budget
 	err     string
 	version uint64
@@ -148,9 +149,11 @@ func (c *Compare) advance(t clock.Tick) error {
 			return err
 		}
 		c.future = c.future[1:]
+		reach := c.reach // a command replayed keeps what lies beyond it
 		if _, err := c.Apply(f.Command); err != nil {
 			return fmt.Errorf("replaying %s at t=%d: %w", f.Command, f.At, err)
 		}
+		c.reach = reach
 	}
 	return c.run.RunUntil(t)
 }
@@ -215,11 +218,35 @@ func (c *Compare) Frame(budgetMs float64, clockMs func() float64) bool {
 // replaying the commands given up to t (those given after t, and any
 // still to give, are dropped).
 func (c *Compare) Travel(t clock.Tick) error {
+	if t >= c.Now() && t >= 0 {
+		return c.RunTo(t)
+	}
+	if err := c.rewind(t); err != nil {
+		return err
+	}
+	return c.fail(c.advance(t))
+}
+
+// TravelStart goes to tick t over the next frames (Frame), as the travel
+// slider does: forward by running, back by rebuilding at tick 0 and
+// replaying to t, the commands given after t dropped (Travel).
+func (c *Compare) TravelStart(t clock.Tick) error {
+	if t >= c.Now() && t >= 0 {
+		return c.Start(t)
+	}
+	if err := c.rewind(t); err != nil {
+		return err
+	}
+	return c.Start(t)
+}
+
+// rewind rebuilds every world at tick 0 for a travel back to t (before
+// now), keeping the commands given up to t to replay; the reach stays
+// where it was unless a command is dropped, which changes what lies
+// beyond t.
+func (c *Compare) rewind(t clock.Tick) error {
 	if t < 0 {
 		return c.fail(fmt.Errorf("travel: tick %d is before the start", t))
-	}
-	if t >= c.Now() {
-		return c.RunTo(t)
 	}
 	c.running = false
 	keep := c.cmds[:0:0]
@@ -228,12 +255,22 @@ func (c *Compare) Travel(t clock.Tick) error {
 			keep = append(keep, tc)
 		}
 	}
+	reach := c.Reach()
+	if len(keep) < len(c.cmds) || len(c.future) > 0 {
+		reach = t
+	}
 	if err := c.rebuild(); err != nil {
 		return c.fail(err)
 	}
-	c.cmds, c.future = nil, keep
-	return c.fail(c.advance(t))
+	c.cmds, c.future, c.reach = nil, keep, reach
+	return nil
 }
+
+// Reach is the furthest tick the comparison has reached with the
+// commands it keeps: the travel slider's end. A command given, or
+// dropped by a travel back, brings it to that tick, since what lay
+// beyond is another run.
+func (c *Compare) Reach() clock.Tick { return max(c.reach, c.Now()) }
 
 // Apply gives a command to every variant at the current tick and keeps
 // it; the outcomes are each variant's, in order. A command no variant
@@ -246,6 +283,7 @@ func (c *Compare) Apply(cmd scenario.Command) ([]compare.Outcome, error) {
 	}
 	c.err = ""
 	c.cmds = append(c.cmds, scenario.Timed{At: c.Now(), Command: cmd})
+	c.reach = c.Now()
 	return out, nil
 }
 

@@ -325,6 +325,14 @@ func (p *ComparePanel) renderControls() app.UI {
 				return app.Button().Type("button").DataSet("testid", "compare-pause").Text("Pause").OnClick(func(ctx app.Context, e app.Event) { p.C.Pause() })
 			}),
 		),
+		app.Div().Class("compare-travel").Body(
+			app.Label().For("compare-travel").Text(fmt.Sprintf("Time travel (0–%d)", c.Reach())),
+			app.Input().ID("compare-travel").Type("range").Min(0).Max(int64(c.Reach())).Value(strconv.FormatInt(int64(c.Now()), 10)).
+				DataSet("testid", "compare-travel").DataSet("max", int64(c.Reach())).
+				Aria("label", "Go back or forward to a tick in every variant").
+				Title("Back rebuilds the variants and replays them to the tick; a blade failed after it is forgotten").
+				OnChange(p.onTravel),
+		),
 		app.Div().Body(
 			app.Input().DataSet("testid", "compare-fail-path").Placeholder("standard/standard/rack1/blade/1").Aria("label", "Blade to fail in every variant").
 				Value(p.path).OnInput(func(ctx app.Context, e app.Event) { p.path = strings.TrimSpace(ctx.JSSrc().Get("value").String()) }),
@@ -355,6 +363,19 @@ func (p *ComparePanel) onRunTo(ctx app.Context, e app.Event) {
 	}
 	p.err = ""
 	p.C.Start(clock.Tick(t))
+}
+
+// onTravel goes to the slider's tick in every variant, over frames.
+func (p *ComparePanel) onTravel(ctx app.Context, e app.Event) {
+	t, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64)
+	if err != nil {
+		return
+	}
+	if err := p.C.TravelStart(clock.Tick(t)); err != nil {
+		p.err = "Time travel: " + err.Error()
+		return
+	}
+	p.err = ""
 }
 
 func (p *ComparePanel) onFail(ctx app.Context, e app.Event) {

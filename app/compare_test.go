@@ -169,3 +169,45 @@ func TestCompareCustomPolicy(t *testing.T) {
 		{Name: "mine", Policy: sched.CustomName, Custom: &sched.CustomSpec{Score: "blade.nosuch"}}})
 	require.ErrorContains(t, err, "mine")
 }
+
+// The travel slider's end is the furthest tick reached with the commands
+// kept: back and forth keeps it and gives the same hashes (over frames
+// too); a command given, or dropped by going back, brings it to its tick.
+func TestCompareReachAndTravelStart(t *testing.T) {
+	frames := func(c *Compare) {
+		ms := 0.0
+		for n := 0; ; n++ {
+			if run, _ := c.Running(); !run {
+				return
+			}
+			require.Less(t, n, 100000)
+			c.Frame(4, func() float64 { ms++; return ms })
+		}
+	}
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(300))
+	_, err := c.FailBlade(churnBlade)
+	require.NoError(t, err)
+	require.Equal(t, clock.Tick(300), c.Reach(), "a command given: the reach is now")
+	require.NoError(t, c.RunTo(1000))
+	at1000 := hashes(c)
+	require.NoError(t, c.RunTo(600))
+	at600 := hashes(c)
+	require.NoError(t, c.RunTo(1000))
+
+	require.NoError(t, c.TravelStart(600))
+	frames(c)
+	require.Equal(t, clock.Tick(600), c.Now())
+	require.Equal(t, at600, hashes(c))
+	require.Equal(t, clock.Tick(1000), c.Reach(), "back with the commands kept: the reach stays")
+	require.NoError(t, c.TravelStart(1000))
+	frames(c)
+	require.Equal(t, at1000, hashes(c), "forward again: the same run")
+
+	require.NoError(t, c.TravelStart(200))
+	frames(c)
+	require.Equal(t, clock.Tick(200), c.Now())
+	require.Equal(t, clock.Tick(200), c.Reach(), "the fault at 300 dropped: what lay beyond is gone")
+	require.Empty(t, c.Commands())
+	require.Error(t, c.TravelStart(-1))
+}

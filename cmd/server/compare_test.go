@@ -160,11 +160,15 @@ func TestCompareVariantSettings(t *testing.T) {
 		{Name: "slow monitor", Policy: "first-fit", Monitor: &mon}})
 	require.NoError(t, err)
 	require.NoError(t, r.SetPolicy(clock.NoWait, 0, -1))
-	require.NoError(t, r.RunUntil(1000))
-	var want []string
-	for _, w := range r.Worlds() {
-		want = append(want, w.Status().Hash)
+	hashesAt := func(at clock.Tick) []string {
+		require.NoError(t, r.RunUntil(at))
+		var out []string
+		for _, w := range r.Worlds() {
+			out = append(out, w.Status().Hash)
+		}
+		return out
 	}
+	want400, want := hashesAt(400), hashesAt(1000)
 
 	p, _ := openAppServer(t, "/?builtin=workload-churn")
 	p.click(t, "tab-compare")
@@ -193,6 +197,13 @@ func TestCompareVariantSettings(t *testing.T) {
 	over := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant-overrides"]')].map(e => e.textContent)`)
 	require.Equal(t, []string{"nothing else overridden", "seed 8",
 		"monitor: suspect after 30 ticks of silence, unavailable after 60"}, over)
+	// The travel slider: back to 400 and forward again to its end, 1000.
+	require.Equal(t, "1000", attr(t, p, `[data-testid="compare-travel"]`, "data-max"))
+	p.setInput(t, `[data-testid="compare-travel"]`, "400")
+	require.Equal(t, want400, p.columnsAt(t, 3, 400))
+	require.Equal(t, "1000", attr(t, p, `[data-testid="compare-travel"]`, "data-max"), "the slider still reaches 1000")
+	p.setInput(t, `[data-testid="compare-travel"]`, "1000")
+	require.Equal(t, want, p.columnsAt(t, 3, 1000))
 	cols := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant"]')].map(e => e.textContent)`)
 	for i, w := range r.Worlds() {
 		require.Contains(t, cols[i], "placement failures"+strconv.FormatInt(w.Control().Workloads.PlacementFailures(), 10))
@@ -201,6 +212,10 @@ func TestCompareVariantSettings(t *testing.T) {
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-settings.png"), png, 0o644))
+		p.eval(t, `document.querySelector('[data-testid="compare-travel"]').scrollIntoView()`)
+		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-travel.png"), png, 0o644))
 		p.eval(t, `document.querySelector('[data-testid="compare-divergence"]').scrollIntoView()`)
 		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
