@@ -36,12 +36,13 @@ type ComparePanel struct {
 	Page comparePage
 	Note string // what became of the last save to the library
 
-	drafts []compareDraft // the variants being set up
-	tick   string         // the run-to field
-	path   string         // the fail-a-blade field
-	link   string         // the last share link made
-	name   string         // the name to save the comparison under ("": saveName's default)
-	err    string
+	drafts   []compareDraft // the variants being set up
+	draftsOf *Compare       // the comparison they were last taken from
+	tick     string         // the run-to field
+	path     string         // the fail-a-blade field
+	link     string         // the last share link made
+	name     string         // the name to save the comparison under ("": saveName's default)
+	err      string
 }
 
 // defaultDrafts are the variants a new comparison offers: two policies.
@@ -51,14 +52,16 @@ func defaultDrafts() []compareDraft {
 
 // Render draws the set-up, the controls, the columns and the divergence.
 func (p *ComparePanel) Render() app.UI {
-	if p.drafts == nil {
-		p.drafts = defaultDrafts()
-		if p.C != nil {
-			p.drafts = p.drafts[:0]
-			for _, v := range p.C.Variants() {
-				p.drafts = append(p.drafts, draftOf(v))
-			}
+	switch {
+	case p.C != nil && p.C != p.draftsOf:
+		// Another comparison (started here, or opened from a link or the
+		// library): the set-up shows its variants.
+		p.drafts, p.draftsOf = p.drafts[:0], p.C
+		for _, v := range p.C.Variants() {
+			p.drafts = append(p.drafts, draftOf(v))
 		}
+	case p.drafts == nil:
+		p.drafts = defaultDrafts()
 	}
 	body := []app.UI{
 		app.H2().Text("Compare variants"),

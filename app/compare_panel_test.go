@@ -4,6 +4,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/cloudchamber/cloudchamber/core/variant"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -176,4 +177,27 @@ func TestCompareColumnsNotBuiltEveryFrame(t *testing.T) {
 	builds := c.builds
 	app.HTMLString(&ComparePanel{C: c, V: v})
 	require.Equal(t, builds, c.builds, "rendered again without a change: nothing built")
+}
+
+// The set-up shows the variants of the comparison shown: another one
+// opened (from a link, or the library) replaces the drafts; edits to the
+// drafts of the same comparison stay.
+func TestCompareSetupFollowsTheComparison(t *testing.T) {
+	p := &ComparePanel{C: churnCompare(t)}
+	app.HTMLString(p)
+	require.Equal(t, "spread", p.drafts[1].v.Name)
+	p.drafts[1].seed = "9"
+	app.HTMLString(p)
+	require.Equal(t, "9", p.drafts[1].seed, "an edit stays")
+
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	seed := uint64(3)
+	o, err := NewCompare(sc, []variant.Variant{{Name: "a", Policy: "best-fit"}, {Name: "b", Policy: "best-fit", Seed: &seed}})
+	require.NoError(t, err)
+	p.C = o
+	app.HTMLString(p)
+	require.Len(t, p.drafts, 2)
+	require.Equal(t, "a", p.drafts[0].v.Name)
+	require.Equal(t, "3", p.drafts[1].seed)
 }
