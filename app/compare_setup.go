@@ -176,7 +176,7 @@ func overrides(v variant.Variant) []string {
 		if len(r.Rules) == 0 {
 			out = append(out, "rules: none (nothing acts on a broken element)")
 		} else {
-			out = append(out, fmt.Sprintf("rules: its own (%d)", len(r.Rules)))
+			out = append(out, fmt.Sprintf("rules: its own (%d rules)", len(r.Rules)))
 		}
 	}
 	return out

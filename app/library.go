@@ -428,16 +428,27 @@ type libraryFileItem struct {
 }
 
 func (p *LibraryPanel) onExport(ctx app.Context, e app.Event) {
-	f := libraryFile{Format: 1}
-	for _, s := range p.list {
-		f.Scenarios = append(f.Scenarios, libraryFileItem{Name: s.Name, Modified: s.Modified, Scenario: s.Scenario, Compare: s.Compare})
-	}
-	data, err := json.MarshalIndent(f, "", "  ")
+	data, err := exportLibrary(p.list)
 	if err != nil {
 		p.msg = err.Error()
 		return
 	}
 	Download("cloudchamber-library.json", "application/json", data)
+}
+
+// exportLibrary is the library file of entries: format 1 (what builds
+// from before comparisons in the library read) unless an entry is a
+// comparison, then 2 (a "compare" link beside its scenario), which such
+// a build refuses as a whole, saying so.
+func exportLibrary(list []storage.SavedScenario) ([]byte, error) {
+	f := libraryFile{Format: 1}
+	for _, s := range list {
+		f.Scenarios = append(f.Scenarios, libraryFileItem{Name: s.Name, Modified: s.Modified, Scenario: s.Scenario, Compare: s.Compare})
+		if s.Compare != "" {
+			f.Format = 2
+		}
+	}
+	return json.MarshalIndent(f, "", "  ")
 }
 
 // ParseLibrary reads an exported library file; every scenario in it must
@@ -449,8 +460,8 @@ func ParseLibrary(name string, data []byte) ([]storage.SavedScenario, error) {
 	if err := strictjson.Decode(name, data, &f); err != nil {
 		return nil, err
 	}
-	if f.Format != 1 {
-		return nil, strictjson.PlaceAt(name, data, "format", fmt.Sprintf("library format %d is not one this build reads (1)", f.Format), nil)
+	if f.Format != 1 && f.Format != 2 {
+		return nil, strictjson.PlaceAt(name, data, "format", fmt.Sprintf("library format %d is not one this build reads (1 or 2)", f.Format), nil)
 	}
 	var out []storage.SavedScenario
 	for i, it := range f.Scenarios {
@@ -465,6 +476,9 @@ func ParseLibrary(name string, data []byte) ([]storage.SavedScenario, error) {
 			return nil, err
 		}
 		if it.Compare != "" {
+			if f.Format < 2 {
+				return nil, strictjson.PlaceAt(name, data, fmt.Sprintf("scenarios[%d].compare", i), "a comparison needs library format 2", nil)
+			}
 			if _, _, err := OpenCompareLink(it.Compare); err != nil {
 				return nil, strictjson.PlaceAt(name, data, fmt.Sprintf("scenarios[%d].compare", i), "not a comparison's link: "+err.Error(), nil)
 			}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,8 +24,8 @@ func TestLibraryFileRoundTrip(t *testing.T) {
 	assert.Equal(t, "b", items[1].Name)
 	assert.NotEqual(t, items[0].ID, items[1].ID)
 
-	_, err = ParseLibrary("lib.json", []byte(`{"format": 2, "scenarios": []}`))
-	assert.EqualError(t, err, "lib.json:1:12: format: library format 2 is not one this build reads (1)")
+	_, err = ParseLibrary("lib.json", []byte(`{"format": 3, "scenarios": []}`))
+	assert.EqualError(t, err, "lib.json:1:12: format: library format 3 is not one this build reads (1 or 2)")
 	_, err = ParseLibrary("lib.json", []byte(`{"format": 1, "scenarios": [{"name": "x", "scenario": {"format": 2}}]}`))
 	assert.EqualError(t, err, "lib.json:1:55: scenarios[0].scenario.inventory: give exactly one of builtin, generate or definition",
 		"one bad scenario: nothing imported, and it is named")
@@ -59,14 +60,23 @@ func TestLibraryFileKeepsComparisons(t *testing.T) {
 	require.NoError(t, c.RunTo(200))
 	rec, err := comparisonEntry("cmp", c)
 	require.NoError(t, err)
-	file, err := json.MarshalIndent(libraryFile{Format: 1, Scenarios: []libraryFileItem{
-		{Name: "plain", Scenario: rec.Scenario}, {Name: "cmp", Scenario: rec.Scenario, Compare: rec.Compare}}}, "", "  ")
+	plain := rec
+	plain.Name, plain.Compare = "plain", ""
+	file, err := exportLibrary([]storage.SavedScenario{plain})
 	require.NoError(t, err)
+	require.Contains(t, string(file), `"format": 1`, "no comparison: the format older builds read")
+	file, err = exportLibrary([]storage.SavedScenario{plain, rec})
+	require.NoError(t, err)
+	require.Contains(t, string(file), `"format": 2`)
 	items, err := ParseLibrary("lib.json", file)
 	require.NoError(t, err)
 	require.Len(t, items, 2)
 	assert.Empty(t, items[0].Compare)
 	assert.Equal(t, rec.Compare, items[1].Compare)
+	assert.Equal(t, "cmp", items[1].Name)
+
+	_, err = ParseLibrary("lib.json", []byte(strings.Replace(string(file), `"format": 2`, `"format": 1`, 1)))
+	require.ErrorContains(t, err, "scenarios[1].compare: a comparison needs library format 2")
 
 	bad := strings.Replace(string(file), rec.Compare, "s3.nope", 1)
 	_, err = ParseLibrary("lib.json", []byte(bad))
