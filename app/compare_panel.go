@@ -7,6 +7,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/compare"
+	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/variant"
@@ -39,7 +40,8 @@ type ComparePanel struct {
 	drafts   []compareDraft // the variants being set up
 	draftsOf *Compare       // the comparison they were last taken from
 	tick     string         // the run-to field
-	path     string         // the fail-a-blade field
+	op       scenario.Op    // the command chosen ("": fail blade)
+	path     string         // the command's element
 	link     string         // the last share link made
 	name     string         // the name to save the comparison under ("": saveName's default)
 	err      string
@@ -65,7 +67,7 @@ func (p *ComparePanel) Render() app.UI {
 	}
 	body := []app.UI{
 		app.H2().Text("Compare variants"),
-		app.P().Class("compare-about").Text("Each variant is the loaded scenario with its own placement policy, and if you like its own seed, monitor and repair settings or repair rules. They start together at tick 0 and move in lockstep, apart from the session on the left; a blade failed here fails in every variant at the same tick."),
+		app.P().Class("compare-about").Text("Each variant is the loaded scenario with its own placement policy, and if you like its own seed, monitor and repair settings or repair rules. They start together at tick 0 and move in lockstep, apart from the session on the left; a command given here (fail a blade, stick a PDU…) reaches every variant at the same tick."),
 		p.renderSetup(),
 	}
 	if p.err != "" {
@@ -336,10 +338,17 @@ func (p *ComparePanel) renderControls() app.UI {
 				Title("Back rebuilds the variants and replays them to the tick; a blade failed after it is forgotten").
 				OnChange(p.onTravel),
 		),
-		app.Div().Body(
-			app.Input().DataSet("testid", "compare-fail-path").Placeholder("standard/standard/rack1/blade/1").Aria("label", "Blade to fail in every variant").
+		app.Div().Class("compare-command").Body(
+			app.Select().DataSet("testid", "compare-command-op").Aria("label", "Command to give every variant").
+				OnChange(func(ctx app.Context, e app.Event) { p.op = scenario.Op(ctx.JSSrc().Get("value").String()) }).
+				Body(app.Range(compareOps).Slice(func(i int) app.UI {
+					o := compareOps[i]
+					return app.Option().Value(string(o.op)).Text(o.label).Selected(o.op == p.command())
+				})),
+			app.Input().DataSet("testid", "compare-command-target").Placeholder(opPlaceholder(c.Run().Worlds()[0].Hardware(), p.command())).Aria("label", "Path of the element the command is for").
 				Value(p.path).OnInput(func(ctx app.Context, e app.Event) { p.path = strings.TrimSpace(ctx.JSSrc().Get("value").String()) }),
-			app.Button().Type("button").DataSet("testid", "compare-fail").Text("Fail this blade in every variant").OnClick(p.onFail),
+			app.Button().Type("button").DataSet("testid", "compare-command").Text("Give it to every variant").
+				Title("At this tick, in every variant; a variant where it does not apply says why").OnClick(p.onCommand),
 		),
 		app.Div().Class("share").Body(
 			app.Button().Type("button").DataSet("testid", "compare-share").Text("Share this comparison").OnClick(p.onShare),
@@ -381,8 +390,56 @@ func (p *ComparePanel) onTravel(ctx app.Context, e app.Event) {
 	p.err = ""
 }
 
-func (p *ComparePanel) onFail(ctx app.Context, e app.Event) {
-	out, err := p.C.FailBlade(p.path)
+// compareOps are the commands the Compare tab gives every variant: those
+// that name one element by its path.
+var compareOps = []struct {
+	op    scenario.Op
+	label string
+}{
+	{scenario.FaultBlade, "Fail blade"},
+	{scenario.RepairBlade, "Repair blade"},
+	{scenario.Maintain, "Drain blade for maintenance"},
+	{scenario.Retire, "Retire blade"},
+	{scenario.ReturnService, "Return blade to service"},
+	{scenario.Stick, "Stick PDU or TOR"},
+	{scenario.Unstick, "Unstick PDU or TOR"},
+	{scenario.StopRack, "Stop rack"},
+	{scenario.CallTechnician, "Call a technician to blade, PDU or TOR"},
+}
+
+// opPlaceholder is an example path for the element op is for: the first
+// of its kind in hw.
+func opPlaceholder(hw *hardware.Model, op scenario.Op) string {
+	ref := hardware.Ref{Kind: hardware.KindBlade}
+	switch op {
+	case scenario.Stick, scenario.Unstick:
+		ref.Kind = hardware.KindPDU
+	case scenario.StopRack:
+		ref.Kind = hardware.KindRack
+	}
+	n := hw.NumBlades()
+	switch ref.Kind {
+	case hardware.KindRack:
+		n = hw.NumRacks()
+	case hardware.KindPDU:
+		n = hw.NumDevices(ref.Kind)
+	}
+	if n == 0 {
+		return ""
+	}
+	return hw.Path(ref)
+}
+
+// command is the op chosen (fail blade by default).
+func (p *ComparePanel) command() scenario.Op {
+	if p.op == "" {
+		return scenario.FaultBlade
+	}
+	return p.op
+}
+
+func (p *ComparePanel) onCommand(ctx app.Context, e app.Event) {
+	out, err := p.C.Apply(scenario.Command{Do: p.command(), Target: p.path})
 	if err != nil {
 		p.err = "Not applied: " + err.Error()
 		return

@@ -201,3 +201,26 @@ func TestCompareSetupFollowsTheComparison(t *testing.T) {
 	require.Equal(t, "a", p.drafts[0].v.Name)
 	require.Equal(t, "3", p.drafts[1].seed)
 }
+
+// Every command the tab offers is one a comparison of workload-churn
+// takes at the example path the tab shows for it, in every variant.
+func TestCompareCommandsApplyAtTheirExamplePaths(t *testing.T) {
+	for _, o := range compareOps {
+		c := churnCompare(t)
+		require.NoError(t, c.RunTo(300))
+		if o.op == scenario.RepairBlade || o.op == scenario.ReturnService {
+			_, err := c.Apply(scenario.Command{Do: map[scenario.Op]scenario.Op{scenario.RepairBlade: scenario.FaultBlade, scenario.ReturnService: scenario.Maintain}[o.op], Target: opPlaceholder(c.Run().Worlds()[0].Hardware(), o.op)})
+			require.NoError(t, err, o.label)
+			require.NoError(t, c.RunTo(400))
+		}
+		p := &ComparePanel{C: c, op: o.op, path: opPlaceholder(c.Run().Worlds()[0].Hardware(), o.op)}
+		p.onCommand(app.Context{}, app.Event{})
+		require.Empty(t, p.err, o.label)
+		require.Equal(t, o.op, c.Commands()[len(c.Commands())-1].Do, o.label)
+	}
+	c := churnCompare(t)
+	p := &ComparePanel{C: c, op: scenario.StopRack, path: "standard/standard/rack9"}
+	p.onCommand(app.Context{}, app.Event{})
+	require.Contains(t, p.err, "Not applied: ")
+	require.Empty(t, c.Commands(), "a command no variant takes is not kept")
+}

@@ -71,8 +71,8 @@ func TestCompareTwoPolicies(t *testing.T) {
 	p.setInput(t, `[data-testid="compare-tick"]`, "300")
 	p.click(t, "compare-run-to")
 	p.until(t, "t=300", `[...document.querySelectorAll('[data-testid="compare-variant"]')].every(e => e.dataset.tick === "300")`)
-	p.setInput(t, `[data-testid="compare-fail-path"]`, blade)
-	p.click(t, "compare-fail")
+	p.setInput(t, `[data-testid="compare-command-target"]`, blade)
+	p.click(t, "compare-command")
 	p.setInput(t, `[data-testid="compare-tick"]`, "1000")
 	p.click(t, "compare-run-to")
 	div := p.compareAt(t, 1000, want)
@@ -89,6 +89,10 @@ func TestCompareTwoPolicies(t *testing.T) {
 		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-charts.png"), png, 0o644))
+		p.eval(t, `document.querySelector('[data-testid="compare-now"]').scrollIntoView()`)
+		png, err = chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-controls.png"), png, 0o644))
 	}
 
 	// Back in time and forward again: the same hashes.
