@@ -313,3 +313,26 @@ func TestPlacementFailuresFigure(t *testing.T) {
 	require.Contains(t, Figures(), "placement_failures")
 	require.NotEmpty(t, FigureDoc("placement_failures"))
 }
+
+// Every figure says what it counts and which way is better, so the page
+// can label its axis and tell a reader whether a difference helps.
+func TestFiguresHaveUnitAndDirection(t *testing.T) {
+	for _, f := range Figures() {
+		require.NotEmpty(t, FigureDoc(f), f)
+		require.NotEmpty(t, FigureUnit(f), f)
+		require.Contains(t, []Better{Higher, Lower, Neither}, FigureBetter(f), f)
+	}
+	for _, tc := range []struct {
+		name, unit string
+		better     Better
+	}{
+		{"availability", "fraction", Higher},
+		{"mttr_ticks", "ticks", Lower},
+		{"instances_waiting_mean", "instances", Lower},
+		{"faults_injected", "faults", Neither},
+		{"no such figure", "", Neither},
+	} {
+		require.Equal(t, tc.unit, FigureUnit(tc.name), tc.name)
+		require.Equal(t, tc.better, FigureBetter(tc.name), tc.name)
+	}
+}
