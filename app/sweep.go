@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/cloudchamber/cloudchamber/app/chart"
 	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
@@ -369,8 +370,13 @@ func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 			))
 		}
 	}
+	charts := make([]app.UI, 0, len(sum.Figures))
+	for _, f := range sum.Figures {
+		charts = append(charts, sweepChart(f, sweepEstimates(sum, f)))
+	}
 	out := []app.UI{
 		app.H3().Text(fmt.Sprintf("%s: %d runs to tick %d, baseline %s", sum.Name, sum.Runs, sum.Ticks, sum.Baseline)),
+		app.Div().Class("sweep-charts").Body(charts...),
 		app.Div().Class("sweep-table").Body(app.Table().Class("sweep-results").DataSet("testid", "sweep-results").DataSet("sweep", sum.Sweep).Body(
 			app.THead().Body(app.Tr().Body(
 				app.Th().Text("figure"), app.Th().Text("policy"), app.Th().Text("n"), app.Th().Text("mean"),
@@ -467,4 +473,108 @@ func progressText(done, total, workers int) string {
 		return fmt.Sprintf(" %d of %d runs (the last sweep, kept from before)", done, total)
 	}
 	return fmt.Sprintf(" %d of %d runs, in %d Workers", done, total, workers)
+}
+
+// sweepEstimates are a figure's means and intervals per variant, in the
+// summary's order, for its chart.
+func sweepEstimates(sum *sweep.Summary, f string) []chart.Estimate {
+	out := make([]chart.Estimate, 0, len(sum.Variants))
+	for _, v := range sum.Variants {
+		iv := v.Figures[f]
+		e := chart.Estimate{Name: v.Name, Baseline: v.Name == sum.Baseline, N: iv.N, Mean: iv.Mean}
+		if iv.Low != nil && iv.High != nil {
+			e.Low, e.High, e.HasInterval = *iv.Low, *iv.High, true
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// The interval chart's drawing area, in the SVG's own units.
+const (
+	ivW     = 400
+	ivLeft  = 112 // the variants' names go left of it
+	ivRight = 388
+	ivTop   = 6
+	ivRow   = 18
+)
+
+// sweepChart draws one figure (hook sweep-chart, data-figure): a row per
+// variant (a sweep-mark carrying data-variant) with a dot at its mean and
+// a whisker over its 95 % interval, the baseline hollow and its mean drawn
+// as a dashed line down the chart, on an axis named by the figure's unit.
+func sweepChart(f string, rows []chart.Estimate) app.UI {
+	unit := sweep.FigureUnit(f)
+	m := chart.Intervals(f, unit, rows)
+	fig := app.Figure().Class("chart", "sweep-chart").DataSet("testid", "sweep-chart").DataSet("figure", f)
+	caption := app.FigCaption().Class("chart-title").Title(sweep.FigureDoc(f)).Body(
+		app.Text(f), app.Span().Class("sweep-chart-unit").Text(" "+figureUnitText(f)))
+	if m.Empty != "" {
+		return fig.Body(caption, app.P().Class("chart-empty").Text(m.Empty))
+	}
+	bottom := float64(ivTop + ivRow*len(rows) + 4)
+	h := bottom + 26
+	px := func(v float64) string { return fmtCoord(m.Pos(v, ivLeft, ivRight)) }
+	nodes := []app.UI{chartSVG("title").Text(fmt.Sprintf("%s (%s): each variant's mean and 95 %% interval", f, unit))}
+	for _, v := range m.Ticks {
+		x := px(v)
+		nodes = append(nodes,
+			chartSVG("line").Class("chart-rule").Attr("x1", x).Attr("x2", x).Attr("y1", ivTop).Attr("y2", bottom),
+			chartSVG("text").Class("chart-xlabel").Attr("x", x).Attr("y", bottom+11).Attr("text-anchor", "middle").Text(m.TickLabel(v)),
+		)
+	}
+	nodes = append(nodes,
+		chartSVG("line").Class("chart-axis").Attr("x1", ivLeft).Attr("x2", ivRight).Attr("y1", bottom).Attr("y2", bottom),
+		chartSVG("text").Class("chart-xname").Attr("x", (ivLeft+ivRight)/2).Attr("y", h-3).Attr("text-anchor", "middle").Text(unit),
+	)
+	for i, r := range rows {
+		y := float64(ivTop + ivRow*i + ivRow/2)
+		ys := fmtCoord(y)
+		name := r.Name
+		if r.Baseline {
+			name += " (baseline)"
+		}
+		mark := []app.UI{
+			chartSVG("text").Class("sweep-chart-name").Attr("x", ivLeft-6).Attr("y", ys).Attr("text-anchor", "end").Attr("dominant-baseline", "middle").Text(name),
+		}
+		what := r.Name + ": no run has this figure"
+		if r.N > 0 {
+			what = r.Name + ": mean " + readable(r.Mean)
+			if r.HasInterval {
+				what += ", 95 % interval [" + readable(r.Low) + ", " + readable(r.High) + "]"
+				lo, hi := px(r.Low), px(r.High)
+				mark = append(mark,
+					chartSVG("line").Class("sweep-whisker").Attr("x1", lo).Attr("x2", hi).Attr("y1", ys).Attr("y2", ys),
+					chartSVG("line").Class("sweep-whisker").Attr("x1", lo).Attr("x2", lo).Attr("y1", fmtCoord(y-4)).Attr("y2", fmtCoord(y+4)),
+					chartSVG("line").Class("sweep-whisker").Attr("x1", hi).Attr("x2", hi).Attr("y1", fmtCoord(y-4)).Attr("y2", fmtCoord(y+4)),
+				)
+			}
+			if r.Baseline {
+				nodes = append(nodes, chartSVG("line").Class("sweep-chart-base").Attr("x1", px(r.Mean)).Attr("x2", px(r.Mean)).Attr("y1", ivTop).Attr("y2", bottom))
+			}
+			mark = append(mark, chartSVG("circle").Class("sweep-dot").Attr("cx", px(r.Mean)).Attr("cy", ys).Attr("r", 3.5))
+		}
+		cls := []string{"sweep-mark"}
+		if r.Baseline {
+			cls = append(cls, "baseline")
+		}
+		nodes = append(nodes, chartSVG("g").Class(cls...).DataSet("variant", r.Name).Body(
+			append([]app.UI{chartSVG("title").Text(what)}, mark...)...))
+	}
+	return fig.Body(caption,
+		chartSVG("svg").Class("chart-svg").Attr("viewBox", fmt.Sprintf("0 0 %d %s", ivW, fmtCoord(h))).
+			Attr("role", "img").Aria("label", fmt.Sprintf("%s (%s): each variant's mean and 95 %% interval", f, unit)).
+			Body(nodes...))
+}
+
+// figureUnitText is a figure's unit and which way is better, for a reader:
+// "(fraction, higher is better)".
+func figureUnitText(f string) string {
+	switch sweep.FigureBetter(f) {
+	case sweep.Higher:
+		return "(" + sweep.FigureUnit(f) + ", higher is better)"
+	case sweep.Lower:
+		return "(" + sweep.FigureUnit(f) + ", lower is better)"
+	}
+	return "(" + sweep.FigureUnit(f) + ")"
 }

@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/chart"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
 )
 
@@ -210,4 +212,31 @@ func TestReadableNumbers(t *testing.T) {
 	for x, want := range map[float64]string{18890.4: "18890", 0.9751: "0.9751", 328.8: "328.8", -0.01531: "-0.01531", 0: "0", 1e-5: "1e-05", -2500: "-2500"} {
 		require.Equal(t, want, readable(x), "%v", x)
 	}
+}
+
+// A complete sweep draws a chart per figure with a mark per variant, the
+// baseline marked, each axis named by the figure's unit; the marks are
+// the summary's means and intervals.
+func TestSweepChartsOneMarkPerVariant(t *testing.T) {
+	st, base, _, lines := smallSweep(t)
+	var w fakeWorkers
+	require.NoError(t, st.start(base.Name, base, 2, w.launch, now))
+	for i, l := range lines {
+		w.on(workerMsg{Kind: "run", Index: i, Line: l})
+	}
+	require.NotNil(t, st.sum)
+	html := app.HTMLString(app.Div().Body(sweepResults(st.sum, 2)...))
+	require.Equal(t, 3, strings.Count(html, `data-testid="sweep-chart"`))
+	require.Equal(t, 3*2, strings.Count(html, `class="sweep-mark`))
+	require.Equal(t, 3, strings.Count(html, `class="sweep-mark baseline" data-variant="first-fit"`))
+	require.Contains(t, html, `data-figure="availability"`)
+	require.Contains(t, html, `(fraction, higher is better)`)
+	require.Contains(t, html, `>fraction</text>`, "the axis is named by the unit")
+	require.Contains(t, html, `>moves</text>`)
+
+	est := sweepEstimates(st.sum, "availability")
+	require.Len(t, est, 2)
+	iv := st.sum.Variants[1].Figures["availability"]
+	require.Equal(t, chart.Estimate{Name: "spread", N: iv.N, Mean: iv.Mean, Low: *iv.Low, High: *iv.High, HasInterval: true}, est[1])
+	require.True(t, est[0].Baseline)
 }

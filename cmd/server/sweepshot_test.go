@@ -27,4 +27,10 @@ func TestSweepScreenshot(t *testing.T) {
 	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep.png"), png, 0o644))
+
+	// The whole panel, in a viewport tall enough to hold it.
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 3200)))
+	png, err = chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(".panel-sweep")))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-panel.png"), png, 0o644))
 }

@@ -75,6 +75,20 @@ func TestUISweepInWorkers(t *testing.T) {
 	}
 	require.Equal(t, wantRows, rows)
 	require.Equal(t, sw.ID(), attr(t, p, `[data-testid="sweep-results"]`, "data-sweep"))
+
+	// A chart per figure, in the summary's order, with a mark per variant.
+	type drawn struct {
+		Figure string
+		Marks  []string
+	}
+	charts, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]drawn](`[...document.querySelectorAll('[data-testid="sweep-chart"]')].map(c => ({Figure: c.dataset.figure, Marks: [...c.querySelectorAll('.sweep-mark')].map(m => m.dataset.variant)}))`))
+	require.NoError(t, err)
+	var wantCharts []drawn
+	for _, f := range want.Figures {
+		wantCharts = append(wantCharts, drawn{f, []string{"first-fit", "spread"}})
+	}
+	require.Equal(t, wantCharts, charts)
+	require.Equal(t, len(want.Figures), count(t, p, `[data-testid="sweep-chart"] .sweep-mark.baseline[data-variant="first-fit"]`))
 	started, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`window.ccWorkers.length`))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, started, 1)
