@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/app/chart"
 	"github.com/cloudchamber/cloudchamber/app/storage"
@@ -284,6 +285,10 @@ func (p *SweepPanel) Render() app.UI {
 			}),
 		),
 	}
+	if p.S != nil && !hasWorkloads(p.S.Base()) {
+		body = slices.Insert(body, 2, app.UI(app.P().Class("notice").DataSet("testid", "sweep-no-workloads").Text(
+			name+" runs no workloads: a placement policy has nothing to place, and the figures of workloads (capacity used, instances) will have no value (n/a). Vary the monitor or the repairs instead.")))
+	}
 	if st.job != nil { // under way, or complete: done = total
 		done, total := st.job.progress()
 		body = append(body, app.Div().Class("sweep-progress").DataSet("testid", "sweep-progress").
@@ -321,10 +326,14 @@ func readable(x float64) string {
 	return strconv.FormatFloat(x, 'g', 4, 64)
 }
 
-// sweepResults is the summary as a table: per figure, per variant (a row
-// carrying data-variant, data-figure and data-mean, the mean in full),
-// the mean, the paired difference from the baseline with its interval,
-// marked * when that excludes 0, and the mean's 95 % interval.
+// sweepResults is the summary as charts and a table: per figure (with
+// its unit and which way is better), per variant (a row carrying
+// data-variant, data-figure and data-mean, the mean in full), the mean,
+// the paired difference from the baseline with its interval, marked *
+// when that excludes 0 (and said better or worse when the figure has a
+// direction), and the mean's 95 % interval. Every number follows one
+// rule (readable). Figures no run has a value of are named in a sentence
+// rather than drawn as rows of n/a.
 func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 	g := readable
 	span := func(iv sweep.Interval) string {
@@ -333,9 +342,14 @@ func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 		}
 		return "[" + g(*iv.Low) + ", " + g(*iv.High) + "]"
 	}
-	var rows []app.UI
-	marked := false
+	var rows, charts []app.UI
+	var none []string
 	for _, f := range sum.Figures {
+		if !anyValue(sum, f) {
+			none = append(none, f)
+			continue
+		}
+		charts = append(charts, sweepChart(f, sweepEstimates(sum, f)))
 		for i, v := range sum.Variants {
 			iv := v.Figures[f]
 			mean, ci, full := "n/a", "n/a", ""
@@ -352,12 +366,16 @@ func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 					}
 					vs = sign + g(d.Mean) + " " + span(d)
 					real = excludesZero(d)
-					marked = marked || real
 				}
+			}
+			mark := ""
+			if real {
+				mark = "*" + verdict(f, v.VsBaseline[f].Mean)
 			}
 			var head app.UI = app.Td()
 			if i == 0 {
-				head = app.Th().Scope("row").Title(sweep.FigureDoc(f)).Text(f)
+				head = app.Th().Scope("row").Title(sweep.FigureDoc(f)).Body(
+					app.Text(f), app.Span().Class("sweep-unit").Text(figureUnitText(f)))
 			}
 			rows = append(rows, app.Tr().DataSet("variant", v.Name).DataSet("figure", f).DataSet("mean", full).DataSet("real", real).Body(
 				head,
@@ -365,35 +383,61 @@ func sweepResults(sum *sweep.Summary, workers int) []app.UI {
 				app.Td().Class("num").Text(iv.N),
 				app.Td().Class("num").Text(mean),
 				app.Td().Text(vs),
-				app.Td().Text(map[bool]string{true: "*", false: ""}[real]),
+				app.Td().Class("sweep-mark-cell").Text(mark),
 				app.Td().Class("num").Text(ci),
 			))
 		}
 	}
-	charts := make([]app.UI, 0, len(sum.Figures))
-	for _, f := range sum.Figures {
-		charts = append(charts, sweepChart(f, sweepEstimates(sum, f)))
-	}
 	out := []app.UI{
 		app.H3().Text(fmt.Sprintf("%s: %d runs to tick %d, baseline %s", sum.Name, sum.Runs, sum.Ticks, sum.Baseline)),
+	}
+	if len(none) > 0 {
+		out = append(out, app.P().Class("notice").DataSet("testid", "sweep-no-value").Text(
+			"No run has a value of "+strings.Join(none, ", ")+" (n/a): figures of workloads have none when the scenario runs no workloads, MTTR none when nothing was repaired."))
+	}
+	out = append(out,
 		app.Div().Class("sweep-charts").Body(charts...),
 		app.Div().Class("sweep-table").Body(app.Table().Class("sweep-results").DataSet("testid", "sweep-results").DataSet("sweep", sum.Sweep).Body(
 			app.THead().Body(app.Tr().Body(
-				app.Th().Text("figure"), app.Th().Text("policy"), app.Th().Text("n"), app.Th().Text("mean"),
+				app.Th().Text("figure"), app.Th().Text("variant"), app.Th().Text("n"), app.Th().Text("mean"),
 				app.Th().Text("vs "+sum.Baseline+" (paired, 95 %)"), app.Th().Aria("label", "real difference"), app.Th().Text("mean's 95 % interval"),
 			)),
 			app.TBody().Body(rows...),
 		)),
-	}
-	if marked {
-		out = append(out, app.P().Class("muted").Text("* the paired difference's 95 % interval excludes 0: a real difference."))
-	}
+		app.P().Class("muted").DataSet("testid", "sweep-legend").Text(
+			"* the paired difference's 95 % interval excludes 0: a real difference, not the luck of the seeds; "+
+				"“better” or “worse” by the figure's direction. n: the runs with a value. "+
+				"Numbers to 4 significant digits, whole from 1000; the CSV has them in full."),
+	)
 	for _, v := range sum.Variants {
 		if v.Halted > 0 {
 			out = append(out, app.P().Class("notice").Text(fmt.Sprintf("%s: %d of %d runs halted (an invariant broke); the summary leaves them out.", v.Name, v.Halted, v.Runs)))
 		}
 	}
 	return out
+}
+
+// anyValue reports whether some variant has a value of figure f.
+func anyValue(sum *sweep.Summary, f string) bool {
+	for _, v := range sum.Variants {
+		if v.Figures[f].N > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// verdict says whether a real difference d of figure f from the baseline
+// is better or worse (" better", " worse"), or nothing for a figure with
+// no direction.
+func verdict(f string, d float64) string {
+	switch b := sweep.FigureBetter(f); {
+	case b == sweep.Neither || d == 0:
+		return ""
+	case (b == sweep.Higher) == (d > 0):
+		return " better"
+	}
+	return " worse"
 }
 
 func (p *SweepPanel) onPolicy(ctx app.Context, pol string) {
@@ -577,4 +621,10 @@ func figureUnitText(f string) string {
 		return "(" + sweep.FigureUnit(f) + ", lower is better)"
 	}
 	return "(" + sweep.FigureUnit(f) + ")"
+}
+
+// hasWorkloads reports whether a scenario runs workloads (a placement
+// policy and the figures of workloads need them).
+func hasWorkloads(sc *scenario.Scenario) bool {
+	return sc != nil && sc.Control != nil && sc.Control.Workloads != nil
 }

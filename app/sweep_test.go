@@ -5,6 +5,7 @@ package app
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -227,8 +228,11 @@ func TestSweepChartsOneMarkPerVariant(t *testing.T) {
 	require.NotNil(t, st.sum)
 	html := app.HTMLString(app.Div().Body(sweepResults(st.sum, 2)...))
 	require.Equal(t, 3, strings.Count(html, `data-testid="sweep-chart"`))
-	require.Equal(t, 3*2, strings.Count(html, `class="sweep-mark`))
-	require.Equal(t, 3, strings.Count(html, `class="sweep-mark baseline" data-variant="first-fit"`))
+	require.Len(t, regexp.MustCompile(`<g [^>]*class="sweep-mark[" ]`).FindAllString(html, -1), 3*2)
+	for _, g := range regexp.MustCompile(`<g [^>]*class="sweep-mark baseline"[^>]*>`).FindAllString(html, -1) {
+		require.Contains(t, g, `data-variant="first-fit"`)
+	}
+	require.Len(t, regexp.MustCompile(`<g [^>]*class="sweep-mark baseline"`).FindAllString(html, -1), 3)
 	require.Contains(t, html, `data-figure="availability"`)
 	require.Contains(t, html, `(fraction, higher is better)`)
 	require.Contains(t, html, `>fraction</text>`, "the axis is named by the unit")
@@ -239,4 +243,60 @@ func TestSweepChartsOneMarkPerVariant(t *testing.T) {
 	iv := st.sum.Variants[1].Figures["availability"]
 	require.Equal(t, chart.Estimate{Name: "spread", N: iv.N, Mean: iv.Mean, Low: *iv.Low, High: *iv.High, HasInterval: true}, est[1])
 	require.True(t, est[0].Baseline)
+}
+
+// A real difference is said better or worse by the figure's direction.
+func TestVerdict(t *testing.T) {
+	for _, tc := range []struct {
+		figure string
+		d      float64
+		want   string
+	}{
+		{"availability", 0.01, " better"},
+		{"availability", -0.01, " worse"},
+		{"mttr_ticks", -5, " better"},
+		{"mttr_ticks", 5, " worse"},
+		{"faults_injected", 3, ""},
+		{"instances_moved", 0, ""},
+	} {
+		require.Equal(t, tc.want, verdict(tc.figure, tc.d), "%s %v", tc.figure, tc.d)
+	}
+}
+
+// The results always say what * means and each figure's unit and
+// direction; figures no run has a value of are named in a sentence, not
+// drawn as rows and charts of n/a.
+func TestSweepResultsReadable(t *testing.T) {
+	iv := func(n int, mean float64) sweep.Interval {
+		if n < 2 {
+			return sweep.Interval{N: n, Mean: mean}
+		}
+		lo, hi := mean-1, mean+1
+		return sweep.Interval{N: n, Mean: mean, Low: &lo, High: &hi}
+	}
+	sum := &sweep.Summary{Kind: "summary", Sweep: "abc", Name: "availability", Runs: 4, Ticks: 100, Baseline: "a",
+		Figures: []string{"mttr_ticks", "instances_running"},
+		Variants: []sweep.VariantSummary{
+			{Name: "a", Runs: 2, Figures: map[string]sweep.Interval{"mttr_ticks": iv(2, 100), "instances_running": iv(0, 0)}},
+			{Name: "b", Runs: 2, Figures: map[string]sweep.Interval{"mttr_ticks": iv(2, 90), "instances_running": iv(0, 0)},
+				VsBaseline: map[string]sweep.Interval{"mttr_ticks": iv(2, -10), "instances_running": iv(0, 0)}}},
+	}
+	html := app.HTMLString(app.Div().Body(sweepResults(sum, 0)...))
+	require.Contains(t, html, `data-testid="sweep-legend"`)
+	require.Contains(t, html, "* the paired difference")
+	require.Contains(t, html, "(ticks, lower is better)")
+	require.Contains(t, html, ">* better</td>", "-10 [-11, -9] excludes 0, and lower MTTR is better")
+	require.Contains(t, html, "No run has a value of instances_running (n/a)")
+	require.Equal(t, 1, strings.Count(html, `data-testid="sweep-chart"`))
+	require.NotContains(t, html, `data-figure="instances_running"`)
+	require.Len(t, regexp.MustCompile(`<tr [^>]*data-figure=`).FindAllString(html, -1), 2)
+}
+
+func TestHasWorkloads(t *testing.T) {
+	for name, want := range map[string]bool{"workload-churn": true, "availability": false} {
+		sc, err := scenario.Builtin(name)
+		require.NoError(t, err)
+		require.Equal(t, want, hasWorkloads(sc), name)
+	}
+	require.False(t, hasWorkloads(nil))
 }
