@@ -13,6 +13,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -35,6 +36,9 @@ type sweepState struct {
 	note    string // what became of the last sweep when it did not complete
 	v       uint64 // bumped by every change, so the panel re-renders
 	workers int    // how many Workers the last sweep started; 0 for one read back from storage
+
+	draft  sweepDraft // the "add a variant" editor
+	addErr string     // why the last variant was not added
 
 	keep     func(lines []byte) // keeps a complete sweep's lines (Storage.PutLastSweep); nil: not kept
 	restored bool               // the last kept sweep was asked for
@@ -153,12 +157,7 @@ func (st *sweepState) restore(data []byte) error {
 	if err != nil {
 		return err
 	}
-	spec := sw.Spec()
-	st.choice.Policies = nil
-	for _, v := range spec.Variants {
-		st.choice.Policies = append(st.choice.Policies, v.Policy)
-	}
-	st.choice.Seeds, st.choice.Ticks, st.choice.Figures = spec.Seeds.Count, int64(spec.Ticks), slices.Clone(spec.Figures)
+	st.choice = choiceOf(sw.Spec())
 	st.job, st.sum, st.workers, st.note = job, sum, 0, ""
 	st.v++
 	return nil
@@ -267,8 +266,9 @@ func (p *SweepPanel) Render() app.UI {
 	}
 	body := []app.UI{
 		app.H2().Text("Sweep"),
-		app.P().Class("muted").Text("Runs " + name + " as loaded (without the commands given since) under each policy for seeds 1 to N, to the same tick, in Web Workers. The first policy is the baseline: the others' differences from it are paired seed by seed, marked * where the 95 % interval excludes 0."),
+		app.P().Class("muted").Text("Runs " + name + " as loaded (without the commands given since) under each variant (a placement policy, a custom policy, or other monitor or repair settings) for seeds 1 to N, to the same tick, in Web Workers. The first variant is the baseline: the others' differences from it are paired seed by seed, marked * where the 95 % interval excludes 0."),
 		app.FieldSet().Body(app.Legend().Text("Placement policies (the first is the baseline)"), app.Div().Class("sweep-checks").Body(pols...)),
+		p.renderVariants(),
 		app.Div().Class("sweep-numbers").Body(
 			app.Label().For("sweep-seeds").Text("Seeds "),
 			app.Input().ID("sweep-seeds").DataSet("testid", "sweep-seeds").Type("number").Min(1).Max(sweep.SeedsMax).
@@ -537,7 +537,8 @@ func sweepEstimates(sum *sweep.Summary, f string) []chart.Estimate {
 // The interval chart's drawing area, in the SVG's own units.
 const (
 	ivW     = 400
-	ivLeft  = 112 // the variants' names go left of it
+	ivLeft  = 150 // the variants' names go left of it
+	ivName  = 28  // characters of a name that fit there
 	ivRight = 388
 	ivTop   = 6
 	ivRow   = 18
@@ -577,6 +578,9 @@ func sweepChart(f string, rows []chart.Estimate) app.UI {
 		name := r.Name
 		if r.Baseline {
 			name += " (baseline)"
+		}
+		if rs := []rune(name); len(rs) > ivName {
+			name = string(rs[:ivName-1]) + "…"
 		}
 		mark := []app.UI{
 			chartSVG("text").Class("sweep-chart-name").Attr("x", ivLeft-6).Attr("y", ys).Attr("text-anchor", "end").Attr("dominant-baseline", "middle").Text(name),
@@ -627,4 +631,143 @@ func figureUnitText(f string) string {
 // policy and the figures of workloads need them).
 func hasWorkloads(sc *scenario.Scenario) bool {
 	return sc != nil && sc.Control != nil && sc.Control.Workloads != nil
+}
+
+// renderVariants lists the sweep's variants (hook sweep-variant, a row
+// each carrying data-variant), the baseline first, and the editor that
+// adds one (hook sweep-add-variant); a variant refused says why and
+// leaves the list as it was.
+func (p *SweepPanel) renderVariants() app.UI {
+	st := p.St
+	ch := st.choice
+	base := ch.baseline()
+	var rows []app.UI
+	for _, v := range ch.variants() {
+		name := v.Name
+		if v.Name == base {
+			name += " (baseline)"
+		}
+		remove := app.Button().Type("button").Class("sweep-remove").Text("Remove").Disabled(st.running()).
+			Aria("label", "Remove variant "+v.Name).OnClick(onRow("remove", v.Name, p.onRemoveVariant))
+		rows = append(rows, app.Li().DataSet("testid", "sweep-variant").DataSet("variant", v.Name).Body(
+			app.Strong().Text(name), app.Text(": "+describeVariant(v)+" "), remove))
+	}
+	if len(rows) == 0 {
+		rows = append(rows, app.Li().Class("muted").Text("None yet: tick a policy or add a variant."))
+	}
+	d := &st.draft
+	field := func(label, id, placeholder string, val *string) app.UI {
+		return app.Label().Class("sweep-field").Body(
+			app.Span().Text(label),
+			app.Input().DataSet("testid", "sweep-draft-"+id).Value(*val).Placeholder(placeholder).Disabled(st.running()).
+				OnChange(func(ctx app.Context, e app.Event) { *val = ctx.JSSrc().Get("value").String() }),
+		)
+	}
+	ctl := scenario.DefaultControl()
+	if p.S != nil && p.S.Base().Control != nil {
+		ctl = p.S.Base().Control
+	}
+	var opts []app.UI
+	for _, pol := range append([]string{""}, append(sched.Policies(), sched.CustomName)...) {
+		label := pol
+		if pol == "" {
+			label = "the scenario's own"
+		}
+		opts = append(opts, app.Option().Value(pol).Text(label).Selected(pol == d.Policy))
+	}
+	editor := []app.UI{
+		app.Summary().Text("Add a variant: a custom policy, monitor or repair settings"),
+		app.Div().Class("sweep-editor").Body(
+			field("Name", "name", "e.g. slow monitor", &d.Name),
+			app.Label().Class("sweep-field").Body(app.Span().Text("Placement policy"),
+				app.Select().DataSet("testid", "sweep-draft-policy").Disabled(st.running()).
+					OnChange(func(ctx app.Context, e app.Event) { d.Policy = ctx.JSSrc().Get("value").String() }).Body(opts...)),
+			app.If(d.Policy == sched.CustomName, func() app.UI {
+				return app.Div().Class("sweep-editor-group", "sweep-editor-custom").Body(
+					field("Filter (blank: every blade)", "filter", "e.g. blade.instances < 8", &d.Filter),
+					field("Score (highest wins)", "score", "e.g. blade.free_memory_mb - request.memory_mb", &d.Score),
+				)
+			}),
+			app.Div().Class("sweep-editor-group").Body(
+				field("Monitor: suspect after (ticks)", "suspect", strconv.FormatInt(int64(ctl.Monitor.SuspectAfter), 10), &d.Suspect),
+				field("fail after (ticks)", "fail", strconv.FormatInt(int64(ctl.Monitor.FailAfter), 10), &d.Fail),
+			),
+			app.Div().Class("sweep-editor-group").Body(
+				field("Repairs: technician from (ticks)", "tech-low", strconv.FormatInt(int64(ctl.Repair.Technician.Low), 10), &d.TechLow),
+				field("to (ticks)", "tech-high", strconv.FormatInt(int64(ctl.Repair.Technician.High), 10), &d.TechHigh),
+				field("burn-in (ticks)", "burn-in", strconv.FormatInt(int64(ctl.Repair.BurnIn), 10), &d.BurnIn),
+			),
+			app.P().Class("muted").Text("A blank setting keeps the scenario's (shown greyed); a group left blank is not overridden."),
+			app.Button().Type("button").DataSet("testid", "sweep-add-variant").Text("Add variant").
+				Disabled(st.running() || len(ch.variants()) >= sweep.VariantsMax).OnClick(p.onAddVariant),
+		),
+	}
+	if st.addErr != "" {
+		editor = append(editor, app.P().Class("notice").Aria("role", "alert").DataSet("testid", "sweep-variant-error").Text(st.addErr))
+	}
+	return app.Div().Class("sweep-variants").Body(
+		app.H3().Text("Variants"),
+		app.Ul().Class("sweep-variant-list").Body(rows...),
+		app.Details().Open(st.addErr != "" || len(ch.Extra) > 0 || d.Name != "").Body(editor...),
+	)
+}
+
+// addVariant adds the editor's variant over base; a variant refused (a
+// bad field, a name taken, too many) sets addErr and changes nothing.
+func (st *sweepState) addVariant(base *scenario.Scenario) error {
+	err := func() error {
+		v, err := st.draft.variant(base)
+		if err != nil {
+			return err
+		}
+		vs := st.choice.variants()
+		if len(vs) >= sweep.VariantsMax {
+			return fmt.Errorf("variants: at most %d", sweep.VariantsMax)
+		}
+		if slices.ContainsFunc(vs, func(x variant.Variant) bool { return strings.EqualFold(x.Name, v.Name) }) {
+			return fmt.Errorf("name: %q is the name of another variant", v.Name)
+		}
+		st.choice.Extra = append(slices.Clone(st.choice.Extra), v)
+		return nil
+	}()
+	st.addErr = ""
+	if err != nil {
+		st.addErr = "Variant not added: " + err.Error()
+	} else {
+		st.draft = sweepDraft{}
+	}
+	st.v++
+	return err
+}
+
+// removeVariant drops an added variant, or unticks a built-in policy.
+func (st *sweepState) removeVariant(name string) {
+	ch := &st.choice
+	if i := slices.IndexFunc(ch.Extra, func(v variant.Variant) bool { return v.Name == name }); i >= 0 {
+		ch.Extra = slices.Delete(slices.Clone(ch.Extra), i, i+1)
+	} else if i := slices.Index(ch.Policies, name); i >= 0 {
+		ch.Policies = slices.Delete(slices.Clone(ch.Policies), i, i+1)
+	}
+	st.v++
+}
+
+func (p *SweepPanel) onAddVariant(ctx app.Context, e app.Event) {
+	if p.S == nil || p.St.running() {
+		return
+	}
+	if p.St.addVariant(p.S.Base()) == nil {
+		// go-app drops an empty value attribute rather than setting the
+		// property, so the inputs the user typed in keep their text: clear
+		// them, as the draft now is.
+		list := app.Window().Get("document").Call("querySelectorAll", `.panel-sweep input[data-testid^="sweep-draft-"]`)
+		for i := range list.Length() {
+			list.Index(i).Set("value", "")
+		}
+	}
+}
+
+func (p *SweepPanel) onRemoveVariant(ctx app.Context, name string) {
+	if !p.St.running() {
+		p.St.removeVariant(name)
+	}
 }

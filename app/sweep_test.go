@@ -10,8 +10,13 @@ import (
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/app/chart"
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/monitor"
+	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
 )
@@ -299,4 +304,93 @@ func TestHasWorkloads(t *testing.T) {
 		require.Equal(t, want, hasWorkloads(sc), name)
 	}
 	require.False(t, hasWorkloads(nil))
+}
+
+// The editor's variant goes through variant.Validate and Apply: a bad
+// field is named, and a blank setting takes the scenario's value.
+func TestSweepDraftVariant(t *testing.T) {
+	churn, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	avail, err := scenario.Builtin("availability")
+	require.NoError(t, err)
+	mon := churn.Control.Monitor
+	for _, tc := range []struct {
+		name  string
+		draft sweepDraft
+		base  *scenario.Scenario
+		want  variant.Variant
+		err   string
+	}{
+		{"custom", sweepDraft{Name: " packer ", Policy: "custom", Filter: "blade.instances < 8", Score: "-blade.free_cores"}, churn,
+			variant.Variant{Name: "packer", Policy: "custom", Custom: &sched.CustomSpec{Filter: "blade.instances < 8", Score: "-blade.free_cores"}}, ""},
+		{"monitor, one field", sweepDraft{Name: "slow", Fail: "60"}, churn,
+			variant.Variant{Name: "slow", Monitor: &monitor.Settings{SuspectAfter: mon.SuspectAfter, FailAfter: 60}}, ""},
+		{"repairs on a scenario without workloads", sweepDraft{Name: "fast", TechLow: "60", TechHigh: "120", BurnIn: "0"}, avail,
+			variant.Variant{Name: "fast", Repair: &repair.Settings{Technician: clock.Range{Low: 60, High: 120}, BurnIn: 0}}, ""},
+		{"no name", sweepDraft{Policy: "spread"}, churn, variant.Variant{}, "name: a variant needs a name"},
+		{"nothing overridden", sweepDraft{Name: "x"}, churn, variant.Variant{}, "policy: choose a policy, or set the monitor or the repairs"},
+		{"not a number", sweepDraft{Name: "x", Suspect: "soon"}, churn, variant.Variant{}, `monitor.suspectAfter: "soon" is not a whole number of ticks`},
+		{"fail before suspect", sweepDraft{Name: "x", Suspect: "30", Fail: "20"}, churn, variant.Variant{}, "monitor.failAfter must be > suspectAfter (30), got 20"},
+		{"bad score", sweepDraft{Name: "x", Policy: "custom", Score: "blade.nope"}, churn, variant.Variant{}, "custom.score"},
+		{"policy without workloads", sweepDraft{Name: "x", Policy: "spread"}, avail, variant.Variant{}, `policy: scenario "availability" has no workloads to place`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			v, err := tc.draft.variant(tc.base)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, v)
+		})
+	}
+}
+
+// Adding a variant: a refused one says why and changes nothing; an added
+// one runs in the sweep after the ticked policies, and a sweep's form
+// read back (choiceOf) gives the same variants.
+func TestSweepAddVariant(t *testing.T) {
+	base, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	st := newSweepState()
+	before := st.choice
+	st.draft = sweepDraft{Name: "spread", Policy: "custom", Score: "1"}
+	require.ErrorContains(t, st.addVariant(base), `name: "spread" is the name of another variant`)
+	require.Equal(t, before, st.choice)
+	require.Contains(t, st.addErr, "Variant not added: name:")
+	require.Equal(t, "spread", st.draft.Name, "the editor keeps what was typed")
+
+	st.draft = sweepDraft{Name: "packer", Policy: "custom", Score: "-blade.free_cores"}
+	require.NoError(t, st.addVariant(base))
+	require.Empty(t, st.addErr)
+	require.Equal(t, sweepDraft{}, st.draft)
+	st.draft = sweepDraft{Name: "slow monitor", Suspect: "30", Fail: "60"}
+	require.NoError(t, st.addVariant(base))
+
+	spec, err := st.choice.spec("x", base)
+	require.NoError(t, err)
+	var names []string
+	for _, v := range spec.Variants {
+		names = append(names, v.Name)
+	}
+	require.Equal(t, []string{"first-fit", "spread", "packer", "slow monitor"}, names)
+	require.Equal(t, "custom policy: score -blade.free_cores", describeVariant(spec.Variants[2]))
+	require.Equal(t, "monitor: suspect after 30, fail after 60 ticks", describeVariant(spec.Variants[3]))
+	back := choiceOf(spec)
+	again, err := back.spec("x", base)
+	require.NoError(t, err)
+	require.Equal(t, spec, again)
+
+	st.removeVariant("first-fit")
+	st.removeVariant("packer")
+	spec, err = st.choice.spec("x", base)
+	require.NoError(t, err)
+	require.Len(t, spec.Variants, 2)
+	require.Equal(t, "spread", spec.Variants[0].Name, "the baseline is the first left")
+
+	// A baseline named in a spec is kept, whatever its place.
+	spec.Baseline = "slow monitor"
+	again, err = choiceOf(spec).spec("x", base)
+	require.NoError(t, err)
+	require.Equal(t, "slow monitor", again.Baseline)
 }

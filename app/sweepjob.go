@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -14,12 +15,17 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/variant"
 )
 
-// sweepChoice is what the Sweep tab's form says: the placement policies
-// to compare (each a variant named by it, the first the baseline), how
-// many seeds (1..Seeds), the tick every run goes to, and the figures
-// (empty: all).
+// sweepChoice is what the Sweep tab's form says: the built-in placement
+// policies to compare (each a variant named by it), the variants added
+// beyond them (a custom policy, monitor or repair settings), the
+// baseline's name ("" or a name no longer listed: the first variant),
+// the seeds (Seeds of them from First), the tick every run goes to, and
+// the figures (empty: all).
 type sweepChoice struct {
 	Policies []string
+	Extra    []variant.Variant
+	Baseline string
+	First    uint64
 	Seeds    int
 	Ticks    int64
 	Figures  []string
@@ -27,26 +33,51 @@ type sweepChoice struct {
 
 // defaultSweepChoice is the form as the tab first shows it.
 func defaultSweepChoice() sweepChoice {
-	return sweepChoice{Policies: []string{"first-fit", "spread"}, Seeds: 5, Ticks: 5000}
+	return sweepChoice{Policies: []string{"first-fit", "spread"}, First: 1, Seeds: 5, Ticks: 5000}
+}
+
+// variants are the sweep's variants in order: the built-in policies in
+// the order of sched.Policies (so the first listed there is the default
+// baseline whatever order they were ticked in), then the added ones.
+func (c sweepChoice) variants() []variant.Variant {
+	var out []variant.Variant
+	for _, p := range sched.Policies() {
+		if slices.Contains(c.Policies, p) {
+			out = append(out, variant.Variant{Name: p, Policy: p})
+		}
+	}
+	return append(out, c.Extra...)
+}
+
+// baseline is the name of the variant the others are compared with.
+func (c sweepChoice) baseline() string {
+	vs := c.variants()
+	for _, v := range vs {
+		if c.Baseline != "" && strings.EqualFold(v.Name, c.Baseline) {
+			return v.Name
+		}
+	}
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0].Name
 }
 
 // spec is the sweep spec of the choice over base (inline), named name.
 // Errors say what to change in the form.
 func (c sweepChoice) spec(name string, base *scenario.Scenario) (*sweep.Spec, error) {
-	if len(c.Policies) == 0 {
-		return nil, fmt.Errorf("choose at least one placement policy")
+	vs := c.variants()
+	if len(vs) == 0 {
+		return nil, fmt.Errorf("choose at least one placement policy or add a variant")
 	}
 	body, err := scenario.Marshal(base)
 	if err != nil {
 		return nil, err
 	}
-	s := &sweep.Spec{Format: sweep.Format, Name: name, Scenario: sweep.Source{Inline: body},
-		Seeds: sweep.Seeds{First: 1, Count: c.Seeds}, Ticks: clock.Tick(c.Ticks)}
-	// In the order of sched.Policies, so the baseline is the first listed there.
-	for _, p := range sched.Policies() {
-		if slices.Contains(c.Policies, p) {
-			s.Variants = append(s.Variants, variant.Variant{Name: p, Policy: p})
-		}
+	s := &sweep.Spec{Format: sweep.Format, Name: name, Scenario: sweep.Source{Inline: body}, Variants: vs,
+		Seeds: sweep.Seeds{First: max(1, c.First), Count: c.Seeds}, Ticks: clock.Tick(c.Ticks)}
+	if b := c.baseline(); b != vs[0].Name {
+		s.Baseline = b
 	}
 	if len(c.Figures) > 0 && len(c.Figures) < len(sweep.Figures()) {
 		for _, f := range sweep.Figures() {
@@ -59,6 +90,20 @@ func (c sweepChoice) spec(name string, base *scenario.Scenario) (*sweep.Spec, er
 		return nil, err
 	}
 	return s, nil
+}
+
+// choiceOf is the form that gives spec (its scenario aside): plain
+// built-in policy variants are ticked, the others added.
+func choiceOf(spec *sweep.Spec) sweepChoice {
+	c := sweepChoice{Baseline: spec.Baseline, First: spec.Seeds.First, Seeds: spec.Seeds.Count, Ticks: int64(spec.Ticks), Figures: slices.Clone(spec.Figures)}
+	for _, v := range spec.Variants {
+		if isPlainPolicy(v) {
+			c.Policies = append(c.Policies, v.Policy)
+		} else {
+			c.Extra = append(c.Extra, v)
+		}
+	}
+	return c
 }
 
 // sweepJob is one sweep in the page: the sweep, its header line (what the

@@ -34,3 +34,40 @@ func TestSweepScreenshot(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-panel.png"), png, 0o644))
 }
+
+// TestSweepVariantsScreenshot saves the Sweep tab of a scenario without
+// workloads, swept over monitor and repair variants added in the editor
+// (one refused first), into $CC_SHOTS.
+func TestSweepVariantsScreenshot(t *testing.T) {
+	dir := os.Getenv("CC_SHOTS")
+	require.NotEmpty(t, dir, "set CC_SHOTS to a directory")
+	p := openAppAt(t, "/?builtin=availability")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 3200)))
+	p.click(t, "tab-sweep")
+	p.until(t, "the sweep form", `document.querySelector('[data-testid="sweep-run"]') !== null`)
+	p.eval(t, `document.querySelector('[data-policy="first-fit"]').click()`)
+	p.eval(t, `document.querySelector('[data-policy="spread"]').click()`)
+	p.eval(t, `document.querySelector('.sweep-variants details').open = true`)
+	p.setInput(t, `[data-testid="sweep-draft-name"]`, "slow monitor")
+	p.setInput(t, `[data-testid="sweep-draft-suspect"]`, "30")
+	p.setInput(t, `[data-testid="sweep-draft-fail"]`, "20")
+	p.click(t, "sweep-add-variant")
+	p.until(t, "the refusal", `document.querySelector('[data-testid="sweep-variant-error"]') !== null`)
+	png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(".panel-sweep")))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-variant-refused.png"), png, 0o644))
+	p.setInput(t, `[data-testid="sweep-draft-fail"]`, "60")
+	p.click(t, "sweep-add-variant")
+	p.until(t, "added", `document.querySelectorAll('[data-testid="sweep-variant"]').length === 1`)
+	p.setInput(t, `[data-testid="sweep-draft-name"]`, "fast repairs")
+	p.setInput(t, `[data-testid="sweep-draft-tech-low"]`, "60")
+	p.setInput(t, `[data-testid="sweep-draft-tech-high"]`, "120")
+	p.click(t, "sweep-add-variant")
+	p.until(t, "added", `document.querySelectorAll('[data-testid="sweep-variant"]').length === 2`)
+	p.setInput(t, `[data-testid="sweep-ticks"]`, "2000")
+	p.click(t, "sweep-run")
+	p.until(t, "the results", `document.querySelector('[data-testid="sweep-results"]') !== null`)
+	png, err = chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(".panel-sweep")))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-variants.png"), png, 0o644))
+}
