@@ -104,6 +104,9 @@ func (s *Shell) openSession(ctx app.Context) {
 			kept = sess.Scenario
 		}
 		switch {
+		case strings.HasPrefix(frag, "#"+link.PrefixSweep): // a sweep's link opens in the Sweep tab (openSweepAtLoad); the session is as it was
+			resume()
+			finish(ctx)
 		case strings.HasPrefix(frag, "#s"):
 			sc, err := s.decodeLink(frag, false)
 			if err != nil { // nothing changes: the session resumes, the link stays in the address
@@ -504,6 +507,10 @@ func (s *Shell) linkArrived(ctx app.Context, frag string) {
 	}
 	if strings.HasPrefix(frag, "#s3.") {
 		s.openComparisonLink(frag) // compare_page.go
+	}
+	if strings.HasPrefix(frag, "#"+link.PrefixSweep) {
+		s.openSweepLink(frag) // sweeplink.go; the session is as it was
+		return
 	}
 	s.openLinkKeeping(ctx, frag, false)
 }

@@ -37,8 +37,13 @@ type sweepState struct {
 	v       uint64 // bumped by every change, so the panel re-renders
 	workers int    // how many Workers the last sweep started; 0 for one read back from storage
 
-	draft  sweepDraft // the "add a variant" editor
-	addErr string     // why the last variant was not added
+	base   *scenario.Scenario // the scenario a shared sweep's link brought; nil: the session's
+	draft  sweepDraft         // the "add a variant" editor
+	addErr string             // why the last variant was not added
+
+	shareURL  string // the form's link, once shared
+	shareLong bool   // past link.FileAbove: offered as a file
+	shareErr  string // why the form could not be shared
 
 	keep     func(lines []byte) // keeps a complete sweep's lines (Storage.PutLastSweep); nil: not kept
 	restored bool               // the last kept sweep was asked for
@@ -247,8 +252,9 @@ func (p *SweepPanel) Render() app.UI {
 	}
 	ch := st.choice
 	name := "the scenario"
-	if p.S != nil {
-		name = "“" + p.S.Base().Name + "”"
+	base := p.base()
+	if base != nil {
+		name = "“" + base.Name + "”"
 	}
 	var pols []app.UI
 	for _, pol := range sched.Policies() {
@@ -284,8 +290,15 @@ func (p *SweepPanel) Render() app.UI {
 				return app.Button().DataSet("testid", "sweep-cancel").Text("Cancel").OnClick(p.onCancel)
 			}),
 		),
+		p.renderShare(),
 	}
-	if p.S != nil && !hasWorkloads(p.S.Base()) {
+	if st.base != nil {
+		body = slices.Insert(body, 2, app.UI(app.P().Class("notice").DataSet("testid", "sweep-from-link").Body(
+			app.Text(name+" is the scenario of the shared sweep's link, not this session's. "),
+			app.Button().Type("button").DataSet("testid", "sweep-use-session").Text("Sweep this session's scenario instead").
+				Disabled(st.running() || p.S == nil).OnClick(p.onUseSession))))
+	}
+	if base != nil && !hasWorkloads(base) {
 		body = slices.Insert(body, 2, app.UI(app.P().Class("notice").DataSet("testid", "sweep-no-workloads").Text(
 			name+" runs no workloads: a placement policy has nothing to place, and the figures of workloads (capacity used, instances) will have no value (n/a). Vary the monitor or the repairs instead.")))
 	}
@@ -478,14 +491,15 @@ func (p *SweepPanel) onTicks(ctx app.Context, e app.Event) {
 }
 
 func (p *SweepPanel) onRun(ctx app.Context, e app.Event) {
-	if p.S == nil {
+	base := p.base()
+	if base == nil {
 		return
 	}
 	home := p.Ctx
 	if home.Src() == nil { // no Shell (tests)
 		home = ctx
 	}
-	p.St.start(p.S.Base().Name, p.S.Base(), browserCores(), startSweepWorkers, func(f func()) {
+	p.St.start(base.Name, base, browserCores(), startSweepWorkers, func(f func()) {
 		home.Dispatch(func(app.Context) { f() })
 	})
 }
@@ -660,12 +674,15 @@ func (p *SweepPanel) renderVariants() app.UI {
 		return app.Label().Class("sweep-field").Body(
 			app.Span().Text(label),
 			app.Input().DataSet("testid", "sweep-draft-"+id).Value(*val).Placeholder(placeholder).Disabled(st.running()).
-				OnChange(func(ctx app.Context, e app.Event) { *val = ctx.JSSrc().Get("value").String() }),
+				// Scoped by the field: the handlers share their code, and go-app
+				// would keep an old one (writing another field) on an input that
+				// took its place when the custom fields came or went.
+				OnChange(func(ctx app.Context, e app.Event) { *val = ctx.JSSrc().Get("value").String() }, app.EventScope("sweep-draft", id)),
 		)
 	}
 	ctl := scenario.DefaultControl()
-	if p.S != nil && p.S.Base().Control != nil {
-		ctl = p.S.Base().Control
+	if b := p.base(); b != nil && b.Control != nil {
+		ctl = b.Control
 	}
 	var opts []app.UI
 	for _, pol := range append([]string{""}, append(sched.Policies(), sched.CustomName)...) {
@@ -752,10 +769,10 @@ func (st *sweepState) removeVariant(name string) {
 }
 
 func (p *SweepPanel) onAddVariant(ctx app.Context, e app.Event) {
-	if p.S == nil || p.St.running() {
+	if p.base() == nil || p.St.running() {
 		return
 	}
-	if p.St.addVariant(p.S.Base()) == nil {
+	if p.St.addVariant(p.base()) == nil {
 		// go-app drops an empty value attribute rather than setting the
 		// property, so the inputs the user typed in keep their text: clear
 		// them, as the draft now is.
@@ -769,5 +786,24 @@ func (p *SweepPanel) onAddVariant(ctx app.Context, e app.Event) {
 func (p *SweepPanel) onRemoveVariant(ctx app.Context, name string) {
 	if !p.St.running() {
 		p.St.removeVariant(name)
+	}
+}
+
+// base is the scenario the tab sweeps: a shared sweep's own, else the
+// session's as loaded; nil when there is neither.
+func (p *SweepPanel) base() *scenario.Scenario {
+	switch {
+	case p.St != nil && p.St.base != nil:
+		return p.St.base
+	case p.S != nil:
+		return p.S.Base()
+	}
+	return nil
+}
+
+func (p *SweepPanel) onUseSession(ctx app.Context, e app.Event) {
+	if !p.St.running() {
+		p.St.base = nil
+		p.St.v++
 	}
 }

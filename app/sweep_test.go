@@ -11,10 +11,12 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/app/chart"
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/monitor"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -393,4 +395,72 @@ func TestSweepAddVariant(t *testing.T) {
 	again, err = choiceOf(spec).spec("x", base)
 	require.NoError(t, err)
 	require.Equal(t, "slow monitor", again.Baseline)
+}
+
+// A sweep's link opens the same form over the link's scenario, in a
+// fresh page's Sweep tab, not started; a broken link, or one of another
+// kind, changes nothing and says why.
+func TestSweepLinkRoundTrip(t *testing.T) {
+	churn, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	st := newSweepState()
+	st.choice.Seeds, st.choice.Ticks = 7, 1234
+	st.draft = sweepDraft{Name: "packer", Policy: "custom", Score: "-blade.free_cores", Fail: "40"}
+	require.NoError(t, st.addVariant(churn))
+	require.NoError(t, st.share("http://x/", churn))
+	require.True(t, strings.HasPrefix(st.shareURL, "http://x/#s4."), st.shareURL)
+	require.False(t, st.shareLong)
+
+	s := &Shell{tab: "log"}
+	s.openSweepLink(st.shareURL[strings.Index(st.shareURL, "#"):])
+	require.Equal(t, "sweep", s.tab)
+	require.Contains(t, s.notice, "Opened a shared sweep of workload-churn in the Sweep tab, not started")
+	got := s.sweep
+	require.NotNil(t, got)
+	require.False(t, got.running())
+	require.Nil(t, got.sum)
+	require.True(t, got.restored, "the last kept sweep is not shown over it")
+	require.Equal(t, churn.Name, got.base.Name)
+	want, err := st.choice.spec(churn.Name, churn)
+	require.NoError(t, err)
+	again, err := got.choice.spec(got.base.Name, got.base)
+	require.NoError(t, err)
+	require.Equal(t, want, again)
+
+	for _, tc := range []struct{ frag, why string }{
+		{"#s4.AAAA", "damaged"},
+		{"#s4." + st.shareURL[strings.Index(st.shareURL, "#")+5:len(st.shareURL)-9], "damaged"},
+		{"#s9.xyz", "newer"},
+	} {
+		s := &Shell{tab: "log"}
+		s.openSweepLink(tc.frag)
+		require.Equal(t, "log", s.tab, tc.frag)
+		require.Nil(t, s.sweep, tc.frag)
+		require.Contains(t, s.notice, "The sweep in this link could not be opened, and nothing was changed: ", tc.frag)
+		require.Contains(t, s.notice, tc.why, tc.frag)
+	}
+	l, err := link.Encode(churn, sim.EngineVersion)
+	require.NoError(t, err)
+	s = &Shell{tab: "log"}
+	s.openSweepLink("#" + l)
+	require.Contains(t, s.notice, "it is not a sweep's link")
+	require.Nil(t, s.sweep)
+
+	// Not while a sweep is under way: its form stays.
+	var w fakeWorkers
+	busy := newSweepState()
+	require.NoError(t, busy.start(churn.Name, churn, 2, w.launch, now))
+	before := busy.choice
+	spec, err := st.choice.spec(churn.Name, churn)
+	require.NoError(t, err)
+	require.ErrorContains(t, busy.open(spec, churn), "a sweep is under way")
+	require.Equal(t, before, busy.choice)
+	require.Nil(t, busy.base)
+
+	// A form that is no sweep is not shared, and says why.
+	bad := newSweepState()
+	bad.choice.Policies = nil
+	require.Error(t, bad.share("http://x/", churn))
+	require.Contains(t, bad.shareErr, "Not shared: choose at least one")
+	require.Empty(t, bad.shareURL)
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/stretchr/testify/require"
 )
 
@@ -70,4 +73,37 @@ func TestSweepVariantsScreenshot(t *testing.T) {
 	png, err = chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(".panel-sweep")))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-variants.png"), png, 0o644))
+}
+
+// TestSweepLinkScreenshot saves the Sweep tab as a sweep's link opens it
+// (a custom variant among the policies) over a session of another
+// scenario, into $CC_SHOTS.
+func TestSweepLinkScreenshot(t *testing.T) {
+	dir := os.Getenv("CC_SHOTS")
+	require.NotEmpty(t, dir, "set CC_SHOTS to a directory")
+	const specJSON = `{"format": 1, "name": "workload-churn", "scenario": {"builtin": "workload-churn"},
+	 "variants": [{"name": "first-fit", "policy": "first-fit"}, {"name": "packer", "policy": "custom", "custom": {"score": "-blade.free_cores"}},
+	  {"name": "slow monitor", "policy": "first-fit", "monitor": {"suspectAfter": 30, "failAfter": 60}}],
+	 "seeds": {"first": 1, "count": 10}, "ticks": 3000}`
+	spec, err := sweep.Parse("spec", []byte(specJSON))
+	require.NoError(t, err)
+	base, err := spec.Load("spec", []byte(specJSON), nil)
+	require.NoError(t, err)
+	frag, err := link.EncodeSweep(spec, base, sim.EngineVersion)
+	require.NoError(t, err)
+	p := openAppAt(t, "/?builtin=blade-failure")
+	p.waitSaved(t)
+	origin, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`location.origin`))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(origin+"/#"+frag)))
+	p.waitReady(t)
+	p.until(t, "the sweep form", `document.querySelector('[data-testid="sweep-from-link"]') !== null`)
+	p.until(t, "the session", `document.querySelector('.shell-tagline').textContent === "Scenario: blade-failure"`)
+	png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-link.png"), png, 0o644))
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 3200)))
+	png, err = chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(".panel-sweep")))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "sweep-link-panel.png"), png, 0o644))
 }
