@@ -3,9 +3,13 @@
 package main
 
 import (
+	"bytes"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/sim"
@@ -16,8 +20,10 @@ import (
 // A sweep shared from the Sweep tab (a custom variant among them) opens,
 // in a page whose session is another scenario, in the Sweep tab with the
 // same form and the link's scenario, not started, the session as it was;
-// run, it is the same sweep (its id) as the link's spec natively. A
-// broken sweep link changes nothing and says why.
+// run, it is the same sweep (its id) as the link's spec natively, every
+// mean (the custom variant's too) the same bits as core/sweep's, and its
+// CSV download is Summary.WriteCSV's. A broken sweep link changes nothing
+// and says why.
 func TestUISweepShareLink(t *testing.T) {
 	p := openAppAt(t, "/?builtin=workload-churn")
 	p.click(t, "tab-sweep")
@@ -68,10 +74,44 @@ func TestUISweepShareLink(t *testing.T) {
 	require.Equal(t, 0, count(t, q, `[data-testid="sweep-results"]`))
 	q.until(t, "the session as it was", `document.querySelector('.shell-tagline').textContent === "Scenario: blade-failure" && document.querySelector('[data-testid="shell"]').dataset.saved === "true"`)
 
+	dir := t.TempDir()
+	_, err = chromedp.Call(q.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior:         browser.SetDownloadBehaviorBehaviorAllow,
+		BrowserContextID: chromedp.FromContext(q.ctx).BrowserContextID,
+		DownloadPath:     dir,
+	})
+	require.NoError(t, err)
 	q.click(t, "sweep-run")
 	q.until(t, "the results", `document.querySelector('[data-testid="sweep-results"]') !== null`)
 	require.Equal(t, sw.ID(), attr(t, q, `[data-testid="sweep-results"]`, "data-sweep"), "the link's sweep, on the link's scenario")
 	require.Equal(t, "Scenario: blade-failure", q.text(t, `.shell-tagline`))
+
+	// The custom variant ran in the Workers as core/sweep runs it natively:
+	// every mean the same bits, and the CSV download is Summary.WriteCSV.
+	var rs []sweep.Result
+	for i := range sw.Runs() {
+		r, err := sw.Do(i)
+		require.NoError(t, err)
+		rs = append(rs, r)
+	}
+	want, err := sw.Summarize(rs)
+	require.NoError(t, err)
+	type row struct{ Variant, Figure, Mean string }
+	rows, err := chromedp.Run(q.ctx, chromedp.Evaluate[[]row](`[...document.querySelectorAll('[data-testid="sweep-results"] tbody tr')].map(r => ({Variant: r.dataset.variant, Figure: r.dataset.figure, Mean: r.dataset.mean}))`))
+	require.NoError(t, err)
+	var wantRows []row
+	for _, f := range want.Figures {
+		for _, v := range want.Variants {
+			wantRows = append(wantRows, row{v.Name, f, strconv.FormatFloat(v.Figures[f].Mean, 'g', -1, 64)})
+		}
+	}
+	require.Equal(t, wantRows, rows)
+	require.Equal(t, "packer", want.Variants[2].Name)
+	q.click(t, "sweep-csv")
+	got := waitFile(t, q, filepath.Join(dir, "sweep-"+sw.ID()+".csv"))
+	var csv bytes.Buffer
+	require.NoError(t, want.WriteCSV(&csv))
+	require.Equal(t, csv.String(), string(got))
 
 	// A broken sweep link: nothing changes, and the page says why.
 	r := openAppAt(t, "/?builtin=blade-failure")
