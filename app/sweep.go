@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -37,9 +38,11 @@ type sweepState struct {
 	v       uint64 // bumped by every change, so the panel re-renders
 	workers int    // how many Workers the last sweep started; 0 for one read back from storage
 
-	base   *scenario.Scenario // the scenario a shared sweep's link brought; nil: the session's
-	draft  sweepDraft         // the "add a variant" editor
-	addErr string             // why the last variant was not added
+	base    *scenario.Scenario // the scenario of a shared sweep's link or of the last sweep; nil: the session's
+	baseWhy string             // whose scenario base is: "the shared sweep's link"
+	sameAs  *scenario.Scenario // a session scenario found equal to base
+	draft   sweepDraft         // the "add a variant" editor
+	addErr  string             // why the last variant was not added
 
 	shareURL  string // the form's link, once shared
 	shareLong bool   // past link.FileAbove: offered as a file
@@ -163,6 +166,9 @@ func (st *sweepState) restore(data []byte) error {
 		return err
 	}
 	st.choice = choiceOf(sw.Spec())
+	// The form runs the sweep's own scenario (shown as such while the
+	// session's differs), not whatever the session holds now.
+	st.base, st.baseWhy = sw.Base(), "the last sweep (kept from before)"
 	st.job, st.sum, st.workers, st.note = job, sum, 0, ""
 	st.v++
 	return nil
@@ -292,9 +298,12 @@ func (p *SweepPanel) Render() app.UI {
 		),
 		p.renderShare(),
 	}
-	if st.base != nil {
+	if st.base != nil && p.S != nil && st.sameAs != p.S.Base() && sameScenario(st.base, p.S.Base()) {
+		st.sameAs = p.S.Base()
+	}
+	if st.base != nil && (p.S == nil || st.sameAs != p.S.Base()) {
 		body = slices.Insert(body, 2, app.UI(app.P().Class("notice").DataSet("testid", "sweep-from-link").Body(
-			app.Text(name+" is the scenario of the shared sweep's link, not this session's. "),
+			app.Text(name+" is the scenario of "+st.baseWhy+", not this session's. "),
 			app.Button().Type("button").DataSet("testid", "sweep-use-session").Text("Sweep this session's scenario instead").
 				Disabled(st.running() || p.S == nil).OnClick(p.onUseSession))))
 	}
@@ -806,4 +815,15 @@ func (p *SweepPanel) onUseSession(ctx app.Context, e app.Event) {
 		p.St.base = nil
 		p.St.v++
 	}
+}
+
+// sameScenario reports whether two scenarios are the same (their
+// canonical JSON).
+func sameScenario(a, b *scenario.Scenario) bool {
+	if a == b {
+		return true
+	}
+	x, err1 := scenario.Marshal(a)
+	y, err2 := scenario.Marshal(b)
+	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }

@@ -55,7 +55,7 @@ func (st *sweepState) open(spec *sweep.Spec, base *scenario.Scenario) error {
 	if _, err := sweep.New(spec, base); err != nil {
 		return err
 	}
-	st.choice, st.base = choiceOf(spec), base
+	st.choice, st.base, st.baseWhy = choiceOf(spec), base, "the shared sweep's link"
 	st.sum, st.job, st.note = nil, nil, ""
 	st.draft, st.addErr = sweepDraft{}, ""
 	st.shareURL, st.shareLong, st.shareErr = "", false, ""

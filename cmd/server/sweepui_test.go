@@ -118,6 +118,14 @@ func TestUISweepInWorkers(t *testing.T) {
 	ticks, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`document.querySelector('[data-testid="sweep-ticks"]').value`))
 	require.NoError(t, err)
 	require.Equal(t, "2000", ticks, "the form as it was")
+	// The form runs the last sweep's own scenario, and says so when the
+	// session's is another (a ?builtin session is not kept until changed, so
+	// after the reload the session is the one before it).
+	p.until(t, "the form's scenario said", `(() => {
+		const note = document.querySelector('[data-testid="sweep-from-link"]');
+		return document.querySelector('.shell-tagline').textContent === "Scenario: workload-churn" ? note === null :
+			note !== null && note.textContent.includes("“workload-churn” is the scenario of the last sweep");
+	})()`)
 	started = 0
 
 	// A longer sweep, cancelled once some runs are in.
