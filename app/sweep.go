@@ -174,6 +174,13 @@ func (st *sweepState) restore(data []byte) error {
 	return nil
 }
 
+// edited is a change of the form: a link shared before is of another
+// sweep now, so it is no longer shown.
+func (st *sweepState) edited() {
+	st.shareURL, st.shareLong, st.shareErr = "", false, ""
+	st.v++
+}
+
 // fail stops the sweep under way and keeps nothing of it.
 func (st *sweepState) fail(why string) {
 	done, total := st.job.progress()
@@ -469,7 +476,7 @@ func (p *SweepPanel) onPolicy(ctx app.Context, pol string) {
 	} else {
 		ch.Policies = append(ch.Policies, pol)
 	}
-	p.St.v++
+	p.St.edited()
 }
 
 func (p *SweepPanel) onFigure(ctx app.Context, f string) {
@@ -482,21 +489,21 @@ func (p *SweepPanel) onFigure(ctx app.Context, f string) {
 	} else {
 		ch.Figures = append(ch.Figures, f)
 	}
-	p.St.v++
+	p.St.edited()
 }
 
 func (p *SweepPanel) onSeeds(ctx app.Context, e app.Event) {
 	if n, err := strconv.Atoi(ctx.JSSrc().Get("value").String()); err == nil {
 		p.St.choice.Seeds = n
 	}
-	p.St.v++
+	p.St.edited()
 }
 
 func (p *SweepPanel) onTicks(ctx app.Context, e app.Event) {
 	if n, err := strconv.ParseInt(ctx.JSSrc().Get("value").String(), 10, 64); err == nil {
 		p.St.choice.Ticks = n
 	}
-	p.St.v++
+	p.St.edited()
 }
 
 func (p *SweepPanel) onRun(ctx app.Context, e app.Event) {
@@ -761,6 +768,7 @@ func (st *sweepState) addVariant(base *scenario.Scenario) error {
 		st.addErr = "Variant not added: " + err.Error()
 	} else {
 		st.draft = sweepDraft{}
+		st.edited()
 	}
 	st.v++
 	return err
@@ -774,7 +782,7 @@ func (st *sweepState) removeVariant(name string) {
 	} else if i := slices.Index(ch.Policies, name); i >= 0 {
 		ch.Policies = slices.Delete(slices.Clone(ch.Policies), i, i+1)
 	}
-	st.v++
+	st.edited()
 }
 
 func (p *SweepPanel) onAddVariant(ctx app.Context, e app.Event) {
@@ -813,7 +821,7 @@ func (p *SweepPanel) base() *scenario.Scenario {
 func (p *SweepPanel) onUseSession(ctx app.Context, e app.Event) {
 	if !p.St.running() {
 		p.St.base = nil
-		p.St.v++
+		p.St.edited()
 	}
 }
 

@@ -469,3 +469,19 @@ func TestSweepLinkRoundTrip(t *testing.T) {
 	require.Contains(t, bad.shareErr, "Not shared: choose at least one")
 	require.Empty(t, bad.shareURL)
 }
+
+// A link shared is taken off once the form changes: it would be of
+// another sweep.
+func TestSweepShareClearedByAnEdit(t *testing.T) {
+	churn, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	st := newSweepState()
+	require.NoError(t, st.share("http://x/", churn))
+	require.NotEmpty(t, st.shareURL)
+	st.removeVariant("spread")
+	require.Empty(t, st.shareURL)
+	require.NoError(t, st.share("http://x/", churn))
+	st.draft = sweepDraft{Name: "x"}
+	require.Error(t, st.addVariant(churn))
+	require.NotEmpty(t, st.shareURL, "a refused variant changes nothing")
+}
