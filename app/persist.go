@@ -104,8 +104,9 @@ func (s *Shell) openSession(ctx app.Context) {
 			kept = sess.Scenario
 		}
 		switch {
-		case strings.HasPrefix(frag, "#"+link.PrefixSweep): // a sweep's link opens in the Sweep tab (openSweepAtLoad); the session is as it was
+		case strings.HasPrefix(frag, "#"+link.PrefixSweep): // a sweep's link opens in the Sweep tab; the session is as it was
 			resume()
+			s.openSweepLink(frag) // sweeplink.go
 			finish(ctx)
 		case strings.HasPrefix(frag, "#s"):
 			sc, err := s.decodeLink(frag, false)

@@ -55,7 +55,6 @@ func (s *Shell) OnMount(ctx app.Context) {
 	s.ctx = ctx
 	s.start()
 	s.openComparison(ctx)
-	s.openSweepAtLoad() // sweeplink.go
 	startFrames(ctx, s)
 	listenKeys(ctx, s)
 	s.mounted = true

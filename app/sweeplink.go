@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -14,7 +13,8 @@ import (
 )
 
 // A sweep shares as a link (link.EncodeSweep, #s4.…): its spec and its
-// scenario. Opened, at load or pasted into the running page, it fills
+// scenario. Opened, at load (openSession) or pasted into the running
+// page (linkArrived), it fills
 // the Sweep tab's form and sets the tab's scenario to the link's, not
 // started; the main session is left as it is (a sweep's link is not a
 // session's).
@@ -81,20 +81,18 @@ func (s *Shell) openSweepLink(frag string) {
 		}
 	}
 	if err != nil {
-		s.notice = "The sweep in this link could not be opened, and nothing was changed: " + err.Error()
+		msg := "The sweep in this link could not be opened, and nothing was changed: " + err.Error()
+		if s.c != nil {
+			s.c.SetErr(msg) // where a session's link says it
+		} else {
+			s.notice = msg
+		}
 		return
 	}
 	s.tab = "sweep"
 	s.notice = fmt.Sprintf("Opened a shared sweep of %s in the Sweep tab, not started: press Run sweep. Your session is as it was.", d.Scenario.Name)
 	if other {
 		s.notice += " The link was made by another version of the simulation engine: its numbers may differ from the sharer's."
-	}
-}
-
-// openSweepAtLoad opens the sweep's link in the address at load, if any.
-func (s *Shell) openSweepAtLoad() {
-	if frag := app.Window().Get("location").Get("hash").String(); strings.HasPrefix(frag, "#"+link.PrefixSweep) {
-		s.openSweepLink(frag)
 	}
 }
 

@@ -121,7 +121,7 @@ func TestUISweepShareLink(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(r.ctx, chromedp.Navigate(rOrigin+"/"+frag[:len(frag)-12])))
 	r.waitReady(t)
-	r.until(t, "the notice", `(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("The sweep in this link could not be opened, and nothing was changed")`)
+	r.until(t, "the message", `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("The sweep in this link could not be opened, and nothing was changed")`)
 	r.until(t, "the session as it was", `document.querySelector('.shell-tagline').textContent === "Scenario: blade-failure" && document.querySelector('[data-testid="shell"]').dataset.saved === "true"`)
 	require.Empty(t, p.errors())
 	require.Empty(t, q.errors())
