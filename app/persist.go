@@ -92,11 +92,18 @@ func (s *Shell) openSession(ctx app.Context) {
 			}
 			s.resumeSaved(ctx, sess)
 		}
-		finish := func(ctx app.Context) {
+		// finish makes the page ready. stored says whether the session
+		// shown is the one in storage (resumed); one that replaced it (a
+		// link, ?builtin=) is not stored yet, so the next autosave writes
+		// it: a reload resumes what the page shows.
+		finish := func(ctx app.Context, stored bool) {
 			if sessErr != nil {
 				s.c.SetErr("The saved session could not be read (" + sessErr.Error() + "); starting the default scenario.")
 			}
 			s.store.lastVer = s.c.Version()
+			if !stored {
+				s.store.lastVer = notStored
+			}
 			s.ready = true
 			s.watchClosed(ctx)
 		}
@@ -107,13 +114,13 @@ func (s *Shell) openSession(ctx app.Context) {
 		case strings.HasPrefix(frag, "#"+link.PrefixSweep): // a sweep's link opens in the Sweep tab; the session is as it was
 			resume()
 			s.openSweepLink(frag) // sweeplink.go
-			finish(ctx)
+			finish(ctx, true)
 		case strings.HasPrefix(frag, "#s"):
 			sc, err := s.decodeLink(frag, false)
 			if err != nil { // nothing changes: the session resumes, the link stays in the address
 				resume()
 				s.c.SetErr(err.Error())
-				finish(ctx)
+				finish(ctx, true)
 				return
 			}
 			s.replaceSession(ctx, sc, kept, "a shared link", func(ctx app.Context, keptAs string, err error) {
@@ -124,14 +131,14 @@ func (s *Shell) openSession(ctx app.Context) {
 					clearFragment()
 					s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
 				}
-				finish(ctx)
+				finish(ctx, err != nil)
 			})
 		case builtin != "":
 			sc, err := scenario.Builtin(builtin)
 			if err != nil {
 				resume()
 				s.c.SetErr("The address asks for a built-in scenario (?builtin=" + builtin + ") that does not exist: " + err.Error() + ".")
-				finish(ctx)
+				finish(ctx, true)
 				return
 			}
 			s.replaceSession(ctx, sc, kept, "the built-in "+sc.Name, func(ctx app.Context, keptAs string, err error) {
@@ -142,11 +149,11 @@ func (s *Shell) openSession(ctx app.Context) {
 					clearQuery()
 					s.notice = "Opened the built-in scenario " + sc.Name + " (a new, unsaved session)." + keptNote(keptAs)
 				}
-				finish(ctx)
+				finish(ctx, err != nil)
 			})
 		default:
 			resume()
-			finish(ctx)
+			finish(ctx, true)
 		}
 	})
 }
@@ -400,6 +407,10 @@ func (s *Shell) onOpenAnyway(ctx app.Context, e app.Event) {
 		s.openLinkKeeping(ctx, l, true)
 	}
 }
+
+// notStored is the last saved version of a session nothing of which is
+// stored yet: no version is ever this one, so autosave writes it.
+const notStored = ^uint64(0)
 
 // autosave writes the session when it changed, at most every
 // autosaveEvery, one write at a time, on top of the revision this tab

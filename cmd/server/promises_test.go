@@ -67,6 +67,12 @@ func TestLinksOpenExactlyInAnyState(t *testing.T) {
 		fresh.waitReady(t)
 		fresh.until(t, "opened", `document.querySelector('[data-testid="tick"]').textContent === "60"`)
 		require.Equal(t, hash, fresh.hash(t), "%s in a fresh profile", name)
+		if len(links) == 1 { // untouched, it is what a reload resumes
+			fresh.waitSaved(t)
+			require.NoError(t, chromedp.Do(fresh.ctx, chromedp.Reload()))
+			fresh.waitReady(t)
+			require.Equal(t, hash, fresh.hash(t), "%s after a reload", name)
+		}
 		cancel()
 	}
 	// Each over the session of the one before, run on so that it has

@@ -87,6 +87,13 @@ func TestBuiltinOpensAsANewSession(t *testing.T) {
 	names := p.libraryNames(t)
 	require.Len(t, names, 1)
 	require.True(t, strings.HasPrefix(names[0], "standard (session before the built-in blade-failure, "), names[0])
+	// Untouched, it is what a reload resumes (it was never stored: a
+	// reload showed the session it had replaced).
+	p.waitSaved(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	require.Contains(t, p.text(t, ".shell-tagline"), "blade-failure")
+	require.Equal(t, 0, p.tick(t))
 
 	p.runTo(t, "5")
 	p.waitSaved(t)
