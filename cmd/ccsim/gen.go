@@ -30,7 +30,7 @@ func gen(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&spec.PDUsPerRack, "pdus", 1, "PDUs per rack (1..2)")
 	fs.IntVar(&spec.TORsPerRack, "tors", 1, "TORs per rack (1..2)")
 	out := fs.String("o", "", "write to this file instead of stdout")
-	if err := fs.Parse(args); err != nil {
+	if err := parseOnce(fs, args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {

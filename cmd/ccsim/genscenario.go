@@ -183,7 +183,7 @@ func genAvailability(args []string, stdout, stderr io.Writer) int {
 // parseGen parses a gen subcommand's flags: -1 when they are good, else
 // the exit code.
 func parseGen(fs *flag.FlagSet, args []string, stderr io.Writer) int {
-	if err := fs.Parse(args); err != nil {
+	if err := parseOnce(fs, args); err != nil {
 		return 2
 	}
 	if fs.NArg() > 0 {

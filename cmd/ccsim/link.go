@@ -65,7 +65,7 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	builtin := fs.String("builtin", "", "a built-in scenario")
 	sweepFile := fs.String("sweep", "", "a sweep spec (JSON): make the sweep's link instead")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseOnce(fs, args[1:]); err != nil {
 		return 2
 	}
 	var sc *scenario.Scenario

@@ -32,7 +32,7 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 	traceOut := fs.String("trace", "", "write every trace entry to this file as JSON lines")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	metricsOut := fs.String("metrics", "", "write the sampled metrics to this file as CSV (scenarios with a control plane)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseOnce(fs, args); err != nil {
 		return 2
 	}
 	fail := func(err error) int {

@@ -208,7 +208,7 @@ func sweepMerge(args []string, stdout, stderr io.Writer) int {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseOnce(fs, args); err != nil {
 			return nil, err
 		}
 		rest := fs.Args()

@@ -1,6 +1,7 @@
 package sched_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -464,5 +465,30 @@ func TestPolicyFor(t *testing.T) {
 	} {
 		_, err := sched.PolicyFor(tc.name, tc.spec)
 		require.ErrorContains(t, err, tc.err, tc.name)
+	}
+}
+
+// A custom score's highest wins: -free_cores packs like best-fit and
+// free_cores spreads like spread, on blades alike (a newcomer read the
+// sweep's figures as the opposite; the placements say which it is).
+func TestCustomScoreDirection(t *testing.T) {
+	specs := []bladeSpec{small(1, 1), small(1, 1), small(1, 2), small(1, 2)}
+	var insts []sched.Instance
+	for i := range 6 {
+		insts = append(insts, inst(fmt.Sprintf("i%d", i), 0, 1000, 1024))
+	}
+	for _, tc := range []struct {
+		score string
+		like  sched.Policy
+		want  []int32
+	}{
+		{"-blade.free_cores", sched.BestFit, []int32{0, 0, 0, 0, 1, 1}},
+		{"blade.free_cores", sched.Spread, []int32{0, 1, 2, 3, 0, 1}},
+	} {
+		p, err := sched.CustomSpec{Score: tc.score}.Compile()
+		require.NoError(t, err)
+		got := blades(placeAll(t, newCluster(specs...), p, workload("w", sched.AffinityNone, sched.DomainRack, insts...), 0))
+		require.Equal(t, tc.want, got, tc.score)
+		require.Equal(t, blades(placeAll(t, newCluster(specs...), tc.like, workload("w", sched.AffinityNone, sched.DomainRack, insts...), 0)), got, tc.score)
 	}
 }
