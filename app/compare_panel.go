@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -128,7 +129,29 @@ func (p *ComparePanel) renderSetup() app.UI {
 			Disabled(len(p.drafts) >= compare.VariantsMax).OnClick(p.onAdd),
 		app.Button().Type("button").DataSet("testid", "compare-start").Text(start).
 			Disabled(p.S == nil).OnClick(p.onStart),
+		app.If(p.edited(), func() app.UI {
+			return app.P().Class("compare-pending").DataSet("testid", "compare-pending").
+				Text("Edited: the running variants are still the ones shown below, and Save and Share keep them. Your changes apply when you restart.")
+		}),
 	)
+}
+
+// edited is whether the set-up differs from the running comparison's
+// variants: the edits wait for a restart, and the page says so.
+func (p *ComparePanel) edited() bool {
+	if p.C == nil {
+		return false
+	}
+	vs := p.C.Variants()
+	if len(vs) != len(p.drafts) {
+		return true
+	}
+	for i, v := range vs {
+		if !reflect.DeepEqual(draftOf(v), p.drafts[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // renderSettings is variant i's overrides beyond the policy: seed,

@@ -224,3 +224,19 @@ func TestCompareCommandsApplyAtTheirExamplePaths(t *testing.T) {
 	require.Contains(t, p.err, "Not applied: ")
 	require.Empty(t, c.Commands(), "a command no variant takes is not kept")
 }
+
+// An edit made after the start waits for a restart, and the set-up says
+// so (a newcomer changed a seed, saw nothing change and shared the old
+// variants); undoing the edit takes the line away.
+func TestCompareSaysEditsWaitForARestart(t *testing.T) {
+	ctl := newTestController(t, "workload-churn", 0)
+	p := &ComparePanel{S: ctl.Session, C: churnCompare(t), Page: &fakeComparePage{}}
+	require.NotContains(t, app.HTMLString(p), "compare-pending", "the set-up shows the running variants")
+	seed := p.drafts[1].seed
+	p.drafts[1].seed = "99"
+	require.Contains(t, app.HTMLString(p), `data-testid="compare-pending"`)
+	p.drafts[1].seed = seed
+	require.NotContains(t, app.HTMLString(p), "compare-pending")
+	p.choosePolicy(0, "best-fit")
+	require.Contains(t, app.HTMLString(p), "Your changes apply when you restart")
+}
