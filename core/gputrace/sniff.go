@@ -10,9 +10,9 @@ import (
 type Kind int
 
 const (
-	KindUnknown Kind = iota
-	KindNodes        // a node list: ReadNodes
-	KindTasks        // a task list: ReadTasks
+	KindUnknown Kind = iota // not told: Sniff refused the header
+	KindNodes               // a node list: ReadNodes
+	KindTasks               // a task list: ReadTasks
 )
 
 func (k Kind) String() string {
