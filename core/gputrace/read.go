@@ -381,9 +381,13 @@ func quote(s string) string {
 }
 
 // readAll reads every row with next: all of them, or nil and the errors
-// (at most ErrorsMax of them, then a line saying it stopped).
+// (at most ErrorsMax of them, then a line saying it stopped). The rows are
+// gathered in blocks and copied once into a list of the exact length:
+// growing one list by append allocated five times its size.
 func readAll[T any](file string, next func() (T, error)) ([]T, error) {
-	var out []T
+	var blocks [][]T
+	block := make([]T, 0, 256)
+	n := 0
 	var errs []error
 	for {
 		v, err := next()
@@ -398,12 +402,25 @@ func readAll[T any](file string, next func() (T, error)) ([]T, error) {
 			}
 			continue
 		}
-		if errs == nil {
-			out = append(out, v)
+		if errs != nil {
+			continue
 		}
+		if len(block) == cap(block) {
+			blocks = append(blocks, block)
+			block = make([]T, 0, min(2*cap(block), 8192))
+		}
+		block = append(block, v)
+		n++
 	}
 	if errs != nil {
 		return nil, errors.Join(errs...)
 	}
-	return out, nil
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]T, 0, n)
+	for _, b := range blocks {
+		out = append(out, b...)
+	}
+	return append(out, block...), nil
 }
