@@ -57,7 +57,8 @@ func docLabel(s string) bool {
 
 // FuzzReadNodes: a node list is outside input (a file dropped on the
 // page). ReadNodes never panics; it refuses with located errors, or gives
-// nodes whose every field is in the documented range, names unique.
+// nodes whose every field is in the documented range, names unique; and
+// Sniff agrees with it on the header.
 func FuzzReadNodes(f *testing.F) {
 	seeds(f, "openb_node_list_all_node.csv",
 		"sn,cpu_milli,memory_mib,gpu,model\nn0,1,1,64,A\nn1,1000000000,1000000000,0,\n",
@@ -65,6 +66,11 @@ func FuzzReadNodes(f *testing.F) {
 		"sn,cpu_milli,memory_mib,gpu,model\nn0,1,1,0,\nn0,1,1,0,\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		nodes, err := ReadNodes(bytes.NewReader(data), "f.csv")
+		if kind, serr := Sniff(data, "f.csv"); (serr == nil) != (kind != KindUnknown) || kind == KindTasks && err == nil {
+			t.Fatalf("Sniff says %v, %v; ReadNodes %v", kind, serr, err)
+		} else if kind == KindNodes && err != nil && strings.Contains(err.Error(), "the header lacks") {
+			t.Fatalf("Sniff says nodes, ReadNodes refuses the header: %v", err)
+		}
 		if err != nil {
 			checkErr(t, nodes, err)
 			return
@@ -93,6 +99,11 @@ func FuzzReadTasks(f *testing.F) {
 		"name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time\np0,1,1,2,500,,0,\n")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tasks, err := ReadTasks(bytes.NewReader(data), "f.csv")
+		if kind, serr := Sniff(data, "f.csv"); (serr == nil) != (kind != KindUnknown) || kind == KindNodes && err == nil {
+			t.Fatalf("Sniff says %v, %v; ReadTasks %v", kind, serr, err)
+		} else if kind == KindTasks && err != nil && strings.Contains(err.Error(), "the header lacks") {
+			t.Fatalf("Sniff says tasks, ReadTasks refuses the header: %v", err)
+		}
 		if err != nil {
 			checkErr(t, tasks, err)
 			return

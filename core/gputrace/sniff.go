@@ -26,17 +26,15 @@ func (k Kind) String() string {
 }
 
 // Sniff tells a node list from a task list by its header, so that a file
-// dropped on the page goes to the right reader. head is the file's first
-// line, or any beginning of the file that holds it (what follows its
-// first newline is not read; a byte order mark is skipped); file names it
-// in errors. The header must have every required column of one kind and
-// not of both (see the package doc), and no column twice; the error, an
-// *Error at line 1, says which columns the closer kind lacks.
+// dropped on the page goes to the right reader. head is the beginning of
+// the file, at least up to the end of its header (its first line that is
+// not blank); what follows the header is not read, and a byte order mark
+// is skipped, as the readers do. file names it in errors. The header must
+// have every required column of one kind and not of both (see the package
+// doc), and no column twice; the error, an *Error at the header's line,
+// says which columns the closer kind lacks.
 func Sniff(head []byte, file string) (Kind, error) {
 	head = bytes.TrimPrefix(head, []byte("\uFEFF"))
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i+1]
-	}
 	c := csv.NewReader(bytes.NewReader(head))
 	c.FieldsPerRecord = -1
 	header, err := c.Read()
@@ -46,9 +44,10 @@ func Sniff(head []byte, file string) (Kind, error) {
 	if err != nil {
 		return KindUnknown, (&table{file: file}).readError(err)
 	}
+	line, _ := c.FieldPos(0)
 	var missing [2][]string
 	for i, cols := range []columns{nodeColumns, taskColumns} {
-		_, m, e := match(file, 1, header, cols)
+		_, m, e := match(file, line, header, cols)
 		if e != nil {
 			return KindUnknown, e
 		}
@@ -56,14 +55,14 @@ func Sniff(head []byte, file string) (Kind, error) {
 	}
 	switch n, t := len(missing[0]), len(missing[1]); {
 	case n == 0 && t == 0:
-		return KindUnknown, &Error{File: file, Line: 1, Msg: "the header has the columns of both a node list and a task list: give one of them"}
+		return KindUnknown, &Error{File: file, Line: line, Msg: "the header has the columns of both a node list and a task list: give one of them"}
 	case n == 0:
 		return KindNodes, nil
 	case t == 0:
 		return KindTasks, nil
 	case n*len(taskColumns.names[:taskColumns.required]) < t*len(nodeColumns.names[:nodeColumns.required]):
-		return KindUnknown, &Error{File: file, Line: 1, Msg: missingMsg(missing[0], nodeColumns)}
+		return KindUnknown, &Error{File: file, Line: line, Msg: missingMsg(missing[0], nodeColumns)}
 	default:
-		return KindUnknown, &Error{File: file, Line: 1, Msg: missingMsg(missing[1], taskColumns)}
+		return KindUnknown, &Error{File: file, Line: line, Msg: missingMsg(missing[1], taskColumns)}
 	}
 }
