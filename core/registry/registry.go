@@ -32,6 +32,8 @@ const (
 	StreamShutdown   uint64 = 0x104 // hardware: shutdown durations
 	StreamRepair     uint64 = 0x300 // repair: technicians' times
 	StreamWorkload   uint64 = 0x500 // workload: start and stop delays, and the generator's arrivals, lifetimes and picks
+	StreamFillOrder  uint64 = 0xf11 // fill experiment: the tasks' order and the inflation's draws
+	StreamFillPlace  uint64 = 0xf12 // fill experiment: tie-breaks between nodes, Random's nodes and devices
 
 	// StreamFailures is a concern with one stream per item: the random
 	// failure process i of a scenario draws from
@@ -80,5 +82,7 @@ func Streams() []Stream {
 		{"repair", StreamRepair, 0},
 		{"failure processes", StreamFailures, FailureProcessesMax},
 		{"workload", StreamWorkload, 0},
+		{"fill order", StreamFillOrder, 0},
+		{"fill placement", StreamFillPlace, 0},
 	}
 }

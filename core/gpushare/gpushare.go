@@ -1,0 +1,335 @@
+// Package gpushare is a device-level model of GPU sharing: nodes with CPU,
+// memory and GPU devices (each with its own free share, in milli-GPU), tasks
+// that ask for a share of one device or for whole devices, optionally of
+// given models, and the placement policies of the paper "Beware of
+// Fragmentation: Scheduling GPU-Sharing Workloads with Fragmentation
+// Gradient Descent" (Weng et al., USENIX ATC 2023), as its simulator
+// (github.com/hkust-adsl/kubernetes-scheduler-simulator, "the peer") runs
+// them: Random, DotProd, GpuClustering, GpuPacking, BestFit and FGD.
+//
+// A policy scores every node that fits a request (integers, as the peer's
+// Kubernetes score plugins return them); the Scheduler places the request
+// on a best-scored node, a tie broken uniformly at random from the seeded
+// stream it is given, as the Kubernetes scheduler's selectHost does, and
+// the policy then picks the device(s) on that node. Everything is integer
+// arithmetic except FGD's sigmoid, which is replaced by exact comparisons
+// with thresholds computed by rng.Ln (see FGD), so a run gives the same
+// placements natively and in WebAssembly.
+//
+// Units: CPU in thousandths of a core, memory in MiB, GPU in thousandths of
+// one device (MilliGPU is a whole device).
+package gpushare
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/gputrace"
+)
+
+// MilliGPU is a whole device in thousandths.
+const MilliGPU = gputrace.MilliGPU
+
+// Kind is what a request asks of GPUs, the classes the peer counts its
+// tasks and its failed tasks by (utils.GpuNumTypeList: PureCpu, ShareGpu,
+// OneGpu, TwoGpu, FourGpu, EightGpu, Others).
+type Kind uint8
+
+// The kinds of request.
+const (
+	KindCPU   Kind = iota // no GPU
+	KindShare             // a share (1..999 milli) of one device
+	KindOne               // one whole device
+	KindTwo               // two whole devices
+	KindFour              // four
+	KindEight             // eight
+	KindOther             // any other number of whole devices
+	Kinds                 // the number of kinds
+)
+
+var kindNames = [Kinds]string{"cpu", "share", "1-gpu", "2-gpu", "4-gpu", "8-gpu", "other-gpu"}
+
+// String is the kind's short name: cpu, share, 1-gpu, 2-gpu, 4-gpu,
+// 8-gpu, other-gpu.
+func (k Kind) String() string {
+	if k < Kinds {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Request is what a task asks of a node.
+//
+// GPUs is the number of devices; GPUMilli the share of each (1..1000). A
+// share of less than a whole device is only asked of one device (GPUs 1).
+// GPUMilli 0 means no GPU, whatever GPUs says (the peer reads such a task
+// as a CPU task). Models, when not empty, are the device models allowed.
+type Request struct {
+	CPUMilli  int64
+	MemoryMiB int64
+	GPUs      int
+	GPUMilli  int64
+	Models    []string
+}
+
+// RequestOf is the request of a trace task.
+func RequestOf(t *gputrace.Task) Request {
+	return Request{CPUMilli: t.CPUMilli, MemoryMiB: t.MemoryMiB, GPUs: t.GPUs, GPUMilli: t.GPUMilli, Models: t.Models}
+}
+
+// UsesGPU reports whether the request asks for any GPU.
+func (r *Request) UsesGPU() bool { return r.GPUs > 0 && r.GPUMilli > 0 }
+
+// Shared reports whether the request asks for less than one whole device.
+func (r *Request) Shared() bool { return r.UsesGPU() && r.GPUs == 1 && r.GPUMilli < MilliGPU }
+
+// MilliGPUs is all the GPU the request asks for: GPUs × GPUMilli, 0 when
+// it uses none.
+func (r *Request) MilliGPUs() int64 {
+	if !r.UsesGPU() {
+		return 0
+	}
+	return int64(r.GPUs) * r.GPUMilli
+}
+
+// Kind is the request's kind.
+func (r *Request) Kind() Kind {
+	switch {
+	case !r.UsesGPU():
+		return KindCPU
+	case r.Shared():
+		return KindShare
+	case r.GPUs == 1:
+		return KindOne
+	case r.GPUs == 2:
+		return KindTwo
+	case r.GPUs == 4:
+		return KindFour
+	case r.GPUs == 8:
+		return KindEight
+	}
+	return KindOther
+}
+
+// Validate says what is wrong with a request: negative CPU or memory, a
+// share above a whole device, or a share of less than one device asked of
+// several devices.
+func (r *Request) Validate() error {
+	switch {
+	case r.CPUMilli < 0 || r.MemoryMiB < 0:
+		return fmt.Errorf("negative CPU (%d milli) or memory (%d MiB)", r.CPUMilli, r.MemoryMiB)
+	case r.GPUs < 0 || r.GPUMilli < 0 || r.GPUMilli > MilliGPU:
+		return fmt.Errorf("GPU request %d × %d milli: want 0.. devices of 0..%d milli", r.GPUs, r.GPUMilli, MilliGPU)
+	case r.GPUs > 1 && r.GPUMilli > 0 && r.GPUMilli < MilliGPU:
+		return fmt.Errorf("GPU request %d × %d milli: a share of less than a device is asked of one device only", r.GPUs, r.GPUMilli)
+	}
+	return nil
+}
+
+// affinity is the index of a request's kind in Node.affinity, the peer's
+// GPU affinity tag (gpushareutils.GetGpuAffinityFromPodAnnotation):
+// "share-gpu" is 0, "N-gpu" is N; -1 for a CPU task, which has none.
+func (r *Request) affinity() int {
+	switch {
+	case !r.UsesGPU():
+		return -1
+	case r.Shared():
+		return 0
+	}
+	return r.GPUs
+}
+
+// allows reports whether a device model is allowed (an empty list allows
+// any model; a node without GPUs has model "").
+func (r *Request) allows(model string) bool {
+	if len(r.Models) == 0 {
+		return true
+	}
+	if model == "" {
+		return false
+	}
+	for _, m := range r.Models {
+		if m == model {
+			return true
+		}
+	}
+	return false
+}
+
+// MaxGPUs is the most devices a node may have (the peer's
+// MaxNumGpuPerNode, and the size of GpuClustering's affinity table).
+const MaxGPUs = 8
+
+// Node is a machine and what is left of it.
+type Node struct {
+	Name      string
+	Model     string  // the devices' model, "" when there are none
+	CPUMilli  int64   // capacity
+	MemoryMiB int64   // capacity
+	CPUFree   int64   // CPU not yet booked, thousandths of a core
+	MemFree   int64   // memory not yet booked, MiB
+	Free      []int64 // per device, the milli-GPU not yet booked (0..1000)
+
+	// affinity counts the GPU tasks placed here by GPU affinity (index 0:
+	// shares, N: N whole devices), for GpuClustering.
+	affinity [MaxGPUs + 1]int32
+	// version changes each time the node is booked (Scheduler's cache).
+	version uint32
+}
+
+// NewNode is an empty node of a trace. It returns an error for a node with
+// negative capacity or more than MaxGPUs devices.
+func NewNode(n *gputrace.Node) (Node, error) {
+	if n.CPUMilli < 0 || n.MemoryMiB < 0 || n.GPUs < 0 || n.GPUs > MaxGPUs {
+		return Node{}, fmt.Errorf("node %s: %d milli-CPU, %d MiB, %d GPUs: want no negative capacity and at most %d GPUs",
+			n.Name, n.CPUMilli, n.MemoryMiB, n.GPUs, MaxGPUs)
+	}
+	free := make([]int64, n.GPUs)
+	for i := range free {
+		free[i] = MilliGPU
+	}
+	model := n.Model
+	if n.GPUs == 0 {
+		model = ""
+	}
+	return Node{Name: n.Name, Model: model, CPUMilli: n.CPUMilli, MemoryMiB: n.MemoryMiB,
+		CPUFree: n.CPUMilli, MemFree: n.MemoryMiB, Free: free}, nil
+}
+
+// GPUs is the number of devices.
+func (n *Node) GPUs() int { return len(n.Free) }
+
+// FreeMilli is the milli-GPU not yet booked on all devices.
+func (n *Node) FreeMilli() int64 {
+	var s int64
+	for _, f := range n.Free {
+		s += f
+	}
+	return s
+}
+
+// FullyFree is the number of devices nothing is booked on.
+func (n *Node) FullyFree() int {
+	c := 0
+	for _, f := range n.Free {
+		if f == MilliGPU {
+			c++
+		}
+	}
+	return c
+}
+
+// affinities is the number of distinct GPU affinities placed here.
+func (n *Node) affinities() int {
+	c := 0
+	for _, a := range n.affinity {
+		if a > 0 {
+			c++
+		}
+	}
+	return c
+}
+
+// Fits reports whether the request fits the node as the peer filters it:
+// CPU and memory (Kubernetes' NodeResourcesFit), and for a GPU request
+// (its Open-Gpu-Share filter, plugin/open_gpu_share.go and
+// cache/gpunodeinfo.go AllocateGpuId) a node with devices of an allowed
+// model, with one device of at least the share free, or as many fully free
+// devices as whole devices asked.
+func (n *Node) Fits(r *Request) bool {
+	if n.CPUFree < r.CPUMilli || n.MemFree < r.MemoryMiB {
+		return false
+	}
+	if !r.UsesGPU() {
+		return true
+	}
+	if len(n.Free) == 0 || !r.allows(n.Model) {
+		return false
+	}
+	need := r.GPUs
+	for _, f := range n.Free {
+		if f >= r.GPUMilli {
+			if need--; need == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Place books the request on the node, on devices devs (nil for a CPU
+// request). It panics if the request does not fit there: devs must be
+// distinct devices of the node with the share free, GPUs of them.
+func (n *Node) Place(r *Request, devs []int) {
+	if !n.Fits(r) {
+		panic(fmt.Sprintf("gpushare: %s does not fit on node %s", r, n.Name))
+	}
+	if r.UsesGPU() {
+		if len(devs) != r.GPUs {
+			panic(fmt.Sprintf("gpushare: %s on node %s given devices %v", r, n.Name, devs))
+		}
+		for i, d := range devs {
+			if d < 0 || d >= len(n.Free) || n.Free[d] < r.GPUMilli {
+				panic(fmt.Sprintf("gpushare: %s on node %s: device %d does not have %d milli free", r, n.Name, d, r.GPUMilli))
+			}
+			for _, e := range devs[:i] {
+				if e == d {
+					panic(fmt.Sprintf("gpushare: %s on node %s: device %d given twice", r, n.Name, d))
+				}
+			}
+		}
+		for _, d := range devs {
+			n.Free[d] -= r.GPUMilli
+		}
+		n.affinity[r.affinity()]++
+	} else if len(devs) != 0 {
+		panic(fmt.Sprintf("gpushare: CPU request %s given devices %v", r, devs))
+	}
+	n.CPUFree -= r.CPUMilli
+	n.MemFree -= r.MemoryMiB
+	n.version++
+}
+
+// String is the request in short: "4000m 8192Mi 1x500m [T4|P100]".
+func (r *Request) String() string {
+	s := fmt.Sprintf("%dm %dMi", r.CPUMilli, r.MemoryMiB)
+	if r.UsesGPU() {
+		s += fmt.Sprintf(" %dx%dm", r.GPUs, r.GPUMilli)
+	}
+	if len(r.Models) > 0 {
+		s += " [" + strings.Join(r.Models, "|") + "]"
+	}
+	return s
+}
+
+// bestFitDevice is the device with the least free share that still holds
+// milli, the first such by index on a tie; -1 if none (the peer's
+// allocateGpuIdBasedOnBestFit, plugin/open_gpu_share.go).
+func bestFitDevice(free []int64, milli int64) int {
+	best := -1
+	for i, f := range free {
+		if f >= milli && (best < 0 || f < free[best]) {
+			best = i
+		}
+	}
+	return best
+}
+
+// wholeDevices is the first n fully free devices by index (the peer's
+// AllocateExclusiveGpuId, type/resource.go), appended to dst; nil if there
+// are fewer.
+func wholeDevices(dst []int, free []int64, n int) []int {
+	dst = dst[:0]
+	for i, f := range free {
+		if len(dst) == n {
+			break
+		}
+		if f == MilliGPU {
+			dst = append(dst, i)
+		}
+	}
+	if len(dst) < n {
+		return nil
+	}
+	return dst
+}
