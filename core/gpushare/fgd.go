@@ -210,7 +210,10 @@ func (f *FGD) Score(n *Node, r *Request) int64 {
 
 // best is the node's score and, for a share, the device giving it.
 func (f *FGD) best(n *Node, r *Request) (int64, int) {
-	before := f.t.Frag(n.Model, n.CPUFree, n.Free)
+	if n.fragOwner != f.t || n.fragStamp != n.version+1 {
+		n.fragOwner, n.fragStamp, n.frag = f.t, n.version+1, f.t.Frag(n.Model, n.CPUFree, n.Free)
+	}
+	before := n.frag
 	cpu := n.CPUFree - r.CPUMilli
 	var buf [MaxGPUs]int64
 	after := buf[:len(n.Free)]
@@ -230,8 +233,8 @@ func (f *FGD) best(n *Node, r *Request) (int64, int) {
 	}
 	best, dev := int64(-1), -1
 	for i, free := range n.Free {
-		if free < r.GPUMilli {
-			continue
+		if free < r.GPUMilli || slices.Contains(n.Free[:i], free) {
+			continue // an earlier device with as much free scores the same and wins the tie
 		}
 		after[i] = free - r.GPUMilli
 		s := f.score(before - f.t.Frag(n.Model, cpu, after))

@@ -175,6 +175,11 @@ type Node struct {
 	affinity [MaxGPUs + 1]int32
 	// version changes each time the node is booked (Scheduler's cache).
 	version uint32
+	// frag is the node's fragmentation against fragOwner's typical tasks
+	// at version fragStamp-1 (FGD's cache).
+	frag      int64
+	fragOwner *Typical
+	fragStamp uint32
 }
 
 // NewNode is an empty node of a trace. It returns an error for a node with
