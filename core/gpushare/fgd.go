@@ -22,7 +22,8 @@ const TypicalShare = 95
 // shape (CPU, then share, then GPUs, then models) first.
 type Typical struct {
 	Shapes []Shape
-	weight int64 // the sum of the shapes' counts
+	weight int64   // the sum of the shapes' counts
+	millis []int64 // the shapes' distinct GPU shares (Shape.milli indexes it)
 }
 
 // Shape is a typical task shape and how many tasks have it.
@@ -33,6 +34,7 @@ type Shape struct {
 	Models   string // the allowed models joined by "|", "" for any
 	Count    int64
 	models   []string
+	milli    int // the index of GPUMilli in Typical.millis
 }
 
 // TypicalOf is the typical shapes of the tasks (the peer takes them from
@@ -83,7 +85,13 @@ func TypicalOf(tasks []Request) *Typical {
 		if k.models != "" {
 			models = strings.Split(k.models, "|")
 		}
-		t.Shapes = append(t.Shapes, Shape{CPUMilli: k.cpu, GPUMilli: k.milli, GPUs: k.gpus, Models: k.models, Count: count[k], models: models})
+		mi := slices.Index(t.millis, k.milli)
+		if mi < 0 {
+			mi = len(t.millis)
+			t.millis = append(t.millis, k.milli)
+		}
+		t.Shapes = append(t.Shapes, Shape{CPUMilli: k.cpu, GPUMilli: k.milli, GPUs: k.gpus, Models: k.models, Count: count[k],
+			models: models, milli: mi})
 		t.weight += count[k]
 	}
 	return t
@@ -116,22 +124,31 @@ func (t *Typical) Frag(model string, cpuFree int64, free []int64) int64 {
 	for _, f := range free {
 		left += f
 	}
+	// Per distinct share: the devices that hold it, the free GPU of those
+	// that do not.
+	var fitBuf [32]int
+	var smallBuf [32]int64
+	fit, small := fitBuf[:0], smallBuf[:0]
+	if n := len(t.millis); n > len(fitBuf) {
+		fit, small = make([]int, 0, n), make([]int64, 0, n)
+	}
+	for _, m := range t.millis {
+		c, s := 0, int64(0)
+		for _, f := range free {
+			if f >= m {
+				c++
+			} else {
+				s += f
+			}
+		}
+		fit, small = append(fit, c), append(small, s)
+	}
 	var sum int64
 	for i := range t.Shapes {
 		s := &t.Shapes[i]
 		frag := left
-		if s.GPUMilli > 0 && len(free) > 0 && cpuFree >= s.CPUMilli && allowsModel(s.models, model) {
-			fit, small := 0, int64(0)
-			for _, f := range free {
-				if f >= s.GPUMilli {
-					fit++
-				} else {
-					small += f
-				}
-			}
-			if fit >= s.GPUs {
-				frag = small
-			}
+		if s.GPUMilli > 0 && len(free) > 0 && cpuFree >= s.CPUMilli && fit[s.milli] >= s.GPUs && allowsModel(s.models, model) {
+			frag = small[s.milli]
 		}
 		sum += s.Count * frag
 	}
