@@ -13,16 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cloudchamber/cloudchamber/core/gpushare"
-	"github.com/cloudchamber/cloudchamber/core/gputrace"
 )
-
-// requireTrace skips a test when the trace is not where the repository's
-// neighbours keep it (../shared/testdata, outside the repository).
-func requireTrace(t *testing.T) {
-	if _, err := os.Stat(traceDir + "openb_node_list_all_node.csv"); err != nil {
-		t.Skipf("the Alibaba GPU trace is not at %s: %v", traceDir, err)
-	}
-}
 
 // Seeds are the peer's.
 const firstSeed, seeds = 42, 10
@@ -35,10 +26,10 @@ const gapMax = 100
 // published is the peer's mean curve of a task list and policy over its 10
 // seeds, in thousandths of a percent (a sum of 10 hundredths).
 func published(t *testing.T, list, policy string) [Columns]int64 {
-	f, err := os.Open(traceDir + "expected-allocation-default-gpushare40.csv")
+	f, err := os.Open(publishedFile)
 	require.NoError(t, err)
 	defer f.Close()
-	rows, err := ReadCSV(f, "expected-allocation-default-gpushare40.csv")
+	rows, err := ReadCSV(f, publishedFile)
 	require.NoError(t, err)
 	var sum [Columns]int64
 	n := 0
@@ -63,7 +54,6 @@ func published(t *testing.T, list, policy string) [Columns]int64 {
 // peer's runs (its shuffle, inflation and tie-break order come from Go's
 // math/rand), so the means over 10 seeds are compared, not the runs.
 func TestMatchesPublished(t *testing.T) {
-	requireTrace(t)
 	if runtime.GOOS == "js" {
 		t.Skip("120 runs: natively only (TestRunIsPinned checks that wasm runs the same)")
 	}
@@ -136,7 +126,6 @@ func abs(x int64) int64 {
 // The same run twice gives the same result. When a change is intended,
 // update the numbers and say why in the commit.
 func TestRunIsPinned(t *testing.T) {
-	requireTrace(t)
 	nodes, tasks := traceNodes(t), traceTasks(t, "default")
 	run := func() *Result {
 		r, err := Run(nodes, tasks, Config{Policy: gpushare.NameFGD, Seed: 42, Tune: DefaultTune})
@@ -151,9 +140,9 @@ func TestRunIsPinned(t *testing.T) {
 
 const pinned = "tasks 10874 added 2722 asked 8075260 booked 5919270 unplaced [0 1072 1396 2 5 15 0] at100 9508 at130 9529 curve 8f59a2bc1db24cd7513d9104ec4564d5e03c7e0eeeb9679f3f993cbcd09359bc"
 
-// TestTraceShape checks the private loader against the NOTICE's counts.
+// TestTraceShape checks the trace against its NOTICE's counts, and that
+// every task is a request the model takes.
 func TestTraceShape(t *testing.T) {
-	requireTrace(t)
 	nodes := traceNodes(t)
 	require.Len(t, nodes, 1523)
 	gpus, gpuNodes := 0, 0
@@ -173,5 +162,4 @@ func TestTraceShape(t *testing.T) {
 			require.NoError(t, r.Validate(), task.Name)
 		}
 	}
-	_ = gputrace.MilliGPU
 }
