@@ -11,6 +11,7 @@
 //	ccsim gen availability [--blades N] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
 //	ccsim sweep SPEC.json | --builtin NAME | --scenario FILE --policy P... --seeds N --ticks T [--shard I/N] [--json]
 //	ccsim sweep merge FILE...
+//	ccsim experiment fill --nodes FILE --pods FILE --policy NAME|all [--seeds A-B] [--tune 1.3] [--csv OUT]
 package main
 
 import (
@@ -50,6 +51,14 @@ const usage = `usage:
       README.md, Sweeps
   ccsim sweep merge [--json] [--runs OUT.jsonl] [--csv OUT.csv] FILE...
       summarise the parts' lines (ccsim sweep --shard I/N) as one run of the whole sweep would
+  ccsim experiment fill --nodes FILE --pods FILE --policy NAME|all [--seeds N|A-B] [--tune T] [--csv OUT] [--cpu-nodes] [--jobs J]
+      the fill experiment of "Beware of Fragmentation" (USENIX ATC 2023) on a GPU trace (the
+      Alibaba 2023 trace's node and task lists): the tasks shuffled by each seed (default 42-51)
+      and inflated to T (default 1.3) times the cluster's GPUs, placed one at a time by the policy
+      (random, dot-product, gpu-clustering, gpu-packing, best-fit, fgd; all: the six); prints
+      the GPU allocation at 100 % and 130 % asked and the unplaced tasks by kind, per run and
+      mean; --csv writes the curves (0..130 %) in the peer simulator's layout. README.md, The fill
+      experiment
   ccsim link encode [--builtin NAME | FILE | - | --sweep SPEC.json]
       print the link fragment (#s2....) of a scenario (JSON, or an inventory YAML run with the
       default settings, from a file or - for standard input), as the app's share button makes it;
@@ -85,6 +94,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return sweepCmd(args[1:], stdout, stderr)
 	case "link":
 		return linkCmd(args[1:], stdin, stdout, stderr)
+	case "experiment":
+		return experimentCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

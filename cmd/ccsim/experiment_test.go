@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestExperimentFill runs the six policies on a small trace (4 nodes, 40
+// tasks) over two seeds: the summary and the CSV are golden, natively and
+// under Node alike.
+func TestExperimentFill(t *testing.T) {
+	out, errs, code := ccsim(t, "experiment", "fill", "--nodes", "testdata/fill-nodes.csv", "--pods", "testdata/fill-pods.csv",
+		"--policy", "all", "--seeds", "1-2", "--csv", "-")
+	require.Equal(t, 0, code, errs)
+	golden(t, "fill-small.txt", out)
+	require.Contains(t, out, "fill-pods on 3 nodes (16 GPUs), tune 1.3, seeds 1-2")
+	require.Contains(t, out, "\nworkload,sc_policy,tune,seed,total_gpus,0,1,")
+	require.Contains(t, out, "\nfill-pods,06-FGD,1.3,2,16,")
+
+	// --csv FILE writes the same rows; one policy, the default seeds.
+	csv := filepath.Join(t.TempDir(), "fgd.csv")
+	out, errs, code = ccsim(t, "experiment", "fill", "--nodes", "testdata/fill-nodes.csv", "--pods", "testdata/fill-pods.csv",
+		"--policy", "fgd", "--tune", "1.25", "--csv", csv, "--jobs", "1")
+	require.Equal(t, 0, code, errs)
+	assert.Contains(t, out, "tune 1.25, seeds 42-51")
+	assert.Contains(t, out, "fgd  mean")
+	data, err := os.ReadFile(csv)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	require.Len(t, lines, 11)
+	assert.True(t, strings.HasPrefix(lines[10], "fill-pods,06-FGD,1.25,51,16,"), lines[10])
+}
+
+func TestExperimentFillErrors(t *testing.T) {
+	nodes, pods := "testdata/fill-nodes.csv", "testdata/fill-pods.csv"
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"experiment"}, 2, "ccsim experiment: give the experiment: fill"},
+		{[]string{"experiment", "drain"}, 2, "ccsim experiment: give the experiment: fill"},
+		{[]string{"experiment", "fill", "--pods", pods, "--policy", "fgd"}, 2, "--nodes: give the node list"},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--policy", "fgd"}, 2, "--pods: give the task list"},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods}, 2, "--policy: give one of random, dot-product, gpu-clustering, gpu-packing, best-fit, fgd, or all"},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "first-fit"}, 2, `--policy: unknown policy "first-fit"`},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "fgd", "--seeds", "51-42"}, 2, `--seeds: want N or A-B (A <= B), got "51-42"`},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "fgd", "--tune", "1.2345"}, 2, `--tune: want a number above 0 with at most 3 decimals, got "1.2345"`},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "fgd", "--tune", "0"}, 2, `--tune: want a number above 0`},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "fgd", "--jobs", "0"}, 2, "--jobs must be >= 1"},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "fgd", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"experiment", "fill", "--nodes", nodes, "--pods", pods, "--policy", "fgd", "--policy", "random"}, 2, "flag -policy is given twice"},
+		{[]string{"experiment", "fill", "--nodes", "testdata/none.csv", "--pods", pods, "--policy", "fgd"}, 1, "testdata/none.csv"},
+		{[]string{"experiment", "fill", "--nodes", pods, "--pods", pods, "--policy", "fgd"}, 1, "testdata/fill-pods.csv:1"},
+	} {
+		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
+			_, errs, code := ccsim(t, c.args...)
+			assert.Equal(t, c.code, code, errs)
+			assert.Contains(t, errs, c.want)
+		})
+	}
+}
+
+func TestParseThousandths(t *testing.T) {
+	for s, want := range map[string]int64{"1.3": 1300, "1": 1000, "0.5": 500, ".25": 250, "2.": 2000, "1.001": 1001} {
+		got, err := parseThousandths(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, want, got, s)
+	}
+	for _, s := range []string{"", ".", "-1", "+1", "1.2345", "x", "0.000", "1e3"} {
+		_, err := parseThousandths(s)
+		assert.Error(t, err, s)
+	}
+}
