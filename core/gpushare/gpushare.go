@@ -18,6 +18,13 @@
 //
 // Units: CPU in thousandths of a core, memory in MiB, GPU in thousandths of
 // one device (MilliGPU is a whole device).
+//
+// Sources: each policy's doc comment names the peer's file it follows
+// (paths under the peer's pkg/simulator/ and pkg/). The paper's sections
+// cited (§3 the fragmentation measure, §4 FGD, §6.1 the baselines) are
+// from our reading of the paper; its text was not at hand to check them
+// when this was written, unlike the peer's source, which was read line by
+// line.
 package gpushare
 
 import (
