@@ -24,15 +24,16 @@ const firstSeed, seeds = 42, 10
 const gapMax = 100
 
 // published is the peer's mean curve of a task list and policy over its 10
-// seeds, in thousandths of a percent (a sum of 10 hundredths).
-func published(t *testing.T, list, policy string) [Columns]int64 {
+// seeds, in thousandths of a percent (a sum of 10 hundredths), and its
+// runs' lowest and highest allocation at 100 %.
+func published(t *testing.T, list, policy string) (sum [Columns]int64, lo, hi int64) {
 	f, err := os.Open(publishedFile)
 	require.NoError(t, err)
 	defer f.Close()
 	rows, err := ReadCSV(f, publishedFile)
 	require.NoError(t, err)
-	var sum [Columns]int64
 	n := 0
+	lo, hi = 1<<62, -1
 	for _, r := range rows {
 		if r.Workload == "openb_pod_list_"+list && r.Policy == PeerName(policy) {
 			require.Equal(t, 6212, r.TotalGPUs)
@@ -40,11 +41,12 @@ func published(t *testing.T, list, policy string) [Columns]int64 {
 				require.NotEqual(t, int64(Missing), v, "%s %s seed %d column %d", list, policy, r.Seed, i)
 				sum[i] += v
 			}
+			lo, hi = min(lo, r.Curve[100]), max(hi, r.Curve[100])
 			n++
 		}
 	}
 	require.Equal(t, seeds, n, "%s %s: the published seeds", list, policy)
-	return sum
+	return sum, lo, hi
 }
 
 // TestMatchesPublished runs every policy on both task lists over the
@@ -66,8 +68,9 @@ func TestMatchesPublished(t *testing.T) {
 		for _, policy := range gpushare.Names() {
 			t.Run(list+"/"+policy, func(t *testing.T) {
 				t.Parallel()
-				want := published(t, list, policy)
+				want, wantLo, wantHi := published(t, list, policy)
 				var got [Columns]int64
+				lo, hi := int64(1<<62), int64(-1)
 				for seed := uint64(firstSeed); seed < firstSeed+seeds; seed++ {
 					r, err := Run(nodes, tasks, Config{Policy: policy, Seed: seed, Tune: DefaultTune})
 					require.NoError(t, err)
@@ -76,6 +79,7 @@ func TestMatchesPublished(t *testing.T) {
 						require.NotEqual(t, int64(Missing), v, "seed %d column %d", seed, i)
 						got[i] += v
 					}
+					lo, hi = min(lo, r.Curve[100]), max(hi, r.Curve[100])
 				}
 				gap, at := int64(0), 0
 				for i := 10; i < Columns; i++ {
@@ -83,8 +87,9 @@ func TestMatchesPublished(t *testing.T) {
 						gap, at = d, i
 					}
 				}
-				t.Logf("%-10s %-14s at 100%%: ours %6.2f published %6.2f; largest gap %.2f pp at %d%%",
-					list, policy, float64(got[100])/1000, float64(want[100])/1000, float64(gap)/1000, at)
+				t.Logf("%-10s %-14s at 100%%: ours %6.2f (runs %s..%s) published %6.2f (runs %s..%s); largest gap %.2f pp at %d%%",
+					list, policy, float64(got[100])/1000, FormatPercent(lo), FormatPercent(hi),
+					float64(want[100])/1000, FormatPercent(wantLo), FormatPercent(wantHi), float64(gap)/1000, at)
 				assert.LessOrEqual(t, gap, int64(gapMax*seeds), "largest gap %.2f pp at %d%%", float64(gap)/1000, at)
 				mu.Lock()
 				at100[key{list, policy}] = got[100]
