@@ -8,8 +8,9 @@ import (
 )
 
 // Policy scores nodes for a request and picks the devices on the chosen
-// node. Score is only asked of a node the request fits (Node.Fits); a
-// higher score is better, and the Scheduler breaks ties at random. Score
+// node. Score is only asked of a node the request fits (Node.Fits); it is
+// 0..math.MaxInt32 (the Scheduler panics otherwise), a higher score is
+// better, and the Scheduler breaks ties (see Scheduler). Score
 // must depend on the node's state and the request only (the Scheduler
 // caches it until the node is booked again). Devices returns the devices
 // on n for r (nil for a CPU request), appended to dst[:0]; src is the

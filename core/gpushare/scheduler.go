@@ -1,6 +1,8 @@
 package gpushare
 
 import (
+	"fmt"
+	"math"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/rng"
@@ -24,18 +26,22 @@ import (
 //
 // Scores are cached per node and request shape until the node is booked
 // again, so a run of thousands of tasks on a thousand nodes scores each
-// node only when it has changed since that shape was last seen.
+// node only when it has changed since that shape was last seen. Once the
+// scheduler has the nodes, book them only through Place: it notes the
+// version of the node it books, and a node booked behind its back would
+// keep its old scores.
 type Scheduler struct {
 	Nodes  []Node
 	policy Policy
 	src    *rng.Source
 	// Ranks, when not nil, is each node's priority among best-scored nodes,
 	// the lowest first; distinct, one per node.
-	Ranks  []int
-	shapes map[shapeKey]int
-	cache  [][]cached // by shape, by node
-	best   []int
-	devs   []int
+	Ranks    []int
+	shapes   map[shapeKey]int
+	cache    [][]cached // by shape, by node
+	versions []uint32   // by node, its version when last booked here
+	best     []int
+	devs     []int
 }
 
 type shapeKey struct {
@@ -46,13 +52,17 @@ type shapeKey struct {
 
 type cached struct {
 	stamp uint32 // the node's version + 1 when scored; 0: never
-	score int64  // -1: the shape does not fit the node
+	score int32  // -1: the shape does not fit the node
 }
 
 // NewScheduler places on nodes (which it books in place) under p, drawing
 // tie-breaks and Random's devices from src.
 func NewScheduler(nodes []Node, p Policy, src *rng.Source) *Scheduler {
-	return &Scheduler{Nodes: nodes, policy: p, src: src, shapes: map[shapeKey]int{}}
+	s := &Scheduler{Nodes: nodes, policy: p, src: src, shapes: map[shapeKey]int{}, versions: make([]uint32, len(nodes))}
+	for i := range nodes {
+		s.versions[i] = nodes[i].version
+	}
+	return s
 }
 
 // Policy is the scheduler's policy.
@@ -64,14 +74,17 @@ func (s *Scheduler) Policy() Policy { return s.policy }
 func (s *Scheduler) Place(r *Request) (int, []int) {
 	row := s.row(r)
 	s.best = s.best[:0]
-	top := int64(-1)
-	for i := range s.Nodes {
-		n := &s.Nodes[i]
+	top := int32(-1)
+	for i, v := range s.versions {
 		c := &row[i]
-		if c.stamp != n.version+1 {
-			c.stamp, c.score = n.version+1, -1
-			if n.Fits(r) {
-				c.score = s.policy.Score(n, r)
+		if c.stamp != v+1 {
+			c.stamp, c.score = v+1, -1
+			if n := &s.Nodes[i]; n.Fits(r) {
+				score := s.policy.Score(n, r)
+				if score < 0 || score > math.MaxInt32 {
+					panic(fmt.Sprintf("gpushare: policy %s scored %d: want 0..%d", s.policy.Name(), score, math.MaxInt32))
+				}
+				c.score = int32(score)
 			}
 		}
 		switch {
@@ -105,6 +118,7 @@ func (s *Scheduler) Place(r *Request) (int, []int) {
 		panic("gpushare: policy " + s.policy.Name() + " gave no devices for " + r.String() + " on node " + n.Name)
 	}
 	n.Place(r, s.devs)
+	s.versions[pick] = n.version
 	if !r.UsesGPU() {
 		return pick, nil
 	}
