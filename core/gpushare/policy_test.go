@@ -217,3 +217,47 @@ func TestNewNamesThePolicies(t *testing.T) {
 	_, err = New(NameFGD, nil)
 	assert.ErrorContains(t, err, "no typical tasks")
 }
+
+// TestSchedulerTies: a tie between best-scored nodes goes to the lowest
+// rank when Ranks is set, and is drawn uniformly when it is not, or under
+// Random whatever the ranks.
+func TestSchedulerTies(t *testing.T) {
+	cluster := func() []Node {
+		nodes := make([]Node, 4)
+		for i := range nodes {
+			nodes[i] = node(t, "T4", 32000, 32000, 1000, 1000)
+		}
+		return nodes
+	}
+	r := cpuOnly(1000) // GpuPacking scores a CPU task 0 everywhere
+	s := NewScheduler(cluster(), GpuPacking{}, rng.New(1, 1))
+	s.Ranks = []int{3, 1, 0, 2}
+	for range 5 {
+		got, devs := s.Place(&r)
+		assert.Equal(t, 2, got, "rank 0 while it fits")
+		assert.Nil(t, devs)
+	}
+	for _, p := range []Policy{GpuPacking{}, Random{}} {
+		counts := make([]int, 4)
+		for seed := range uint64(4000) {
+			s := NewScheduler(cluster(), p, rng.New(seed, 1))
+			if p.Name() == NameRandom {
+				s.Ranks = []int{3, 1, 0, 2} // ignored: Random draws
+			}
+			got, _ := s.Place(&r)
+			counts[got]++
+		}
+		for i, c := range counts {
+			assert.InDelta(t, 1000, c, 150, "%s: node %d chosen %d times of 4000: %v", p.Name(), i, c, counts)
+		}
+	}
+	// Nothing fits: -1, and nothing is booked.
+	big := cpuOnly(64000)
+	s = NewScheduler(cluster(), BestFit{}, rng.New(1, 1))
+	got, devs := s.Place(&big)
+	assert.Equal(t, -1, got)
+	assert.Nil(t, devs)
+	for _, n := range s.Nodes {
+		assert.Equal(t, int64(32000), n.CPUFree)
+	}
+}
