@@ -9,14 +9,19 @@
 // against the GPU asked so far; the curve is its mean at each whole
 // percent of arrived requests, 0 to 130.
 //
-// The protocol, step by step, with the peer's source:
+// The protocol, step by step, with the peer's source (functions of
+// pkg/simulator/simulator.go unless named otherwise; the experiment's
+// options are those of experiments/run_scripts/generate_run_scripts.py
+// and scripts/generate_config_and_run.py):
 //
 //  1. Nodes: those with GPUs (the peer's experiments load
 //     data/node_yaml/openb_node_list_gpu_node.yaml, the trace's 1,213 GPU
 //     nodes of 1,523; Config.CPUNodes keeps the others).
-//  2. The task list sorted by name is the workload
-//     (simulator.SetWorkloadPods); its shapes give FGD's typical tasks
-//     (SetTypicalPods).
+//  2. The task list sorted by name is the workload (SetWorkloadPods); its
+//     shapes give FGD's typical tasks (SetTypicalPods,
+//     pkg/simulator/analysis.go). Tasks have no creation or deletion
+//     times in the experiment (data/pod_csv_to_yaml.py leaves them out),
+//     so none ever leaves.
 //  3. The arrival order is the workload shuffled by the seed
 //     (SortClusterPods with shufflePod: a Fisher–Yates shuffle).
 //  4. Inflation (TunePodsByNodeTotalResource): below the target, tasks
@@ -26,9 +31,14 @@
 //     GPUMilli; kept); above it, tasks drawn uniformly are removed until
 //     the total is at or below it.
 //  5. Each task in turn is placed (gpushare.Scheduler) or counted
-//     unplaced; after each one the simulator logs the GPU booked and the
-//     GPU asked so far, failed tasks included
-//     (ClusterGpuFragReport's "[Alloc]" line).
+//     unplaced (SchedulePods). Ties between best-scored nodes go to the
+//     first node of a random order drawn once per run
+//     (syncClusterResourceList prefixes each node's name with its place
+//     in rand.Perm, and the peer's Kubernetes fork keeps the smallest
+//     name). After each task the simulator logs the GPU booked and the
+//     GPU asked so far, failed tasks included (ClusterGpuFragReport's
+//     "[Alloc]" line, pkg/simulator/analysis.go, parsed by
+//     scripts/analysis.py).
 //  6. The curve (experiments/analysis/merge_alloc_discrete.py): each
 //     arrival's asked GPU in percent of the cluster's, rounded to a whole
 //     percent (half to even, as Python's round), and its allocation in
@@ -37,7 +47,7 @@
 //     rounded to hundredths.
 //
 // Randomness comes from two seeded streams (core/registry): the order and
-// the inflation from StreamFillOrder, the placement's tie-breaks (and
+// the inflation from StreamFillOrder, the node order of tie-breaks (and
 // Random's choices) from StreamFillPlace. The peer draws all of them from
 // Go's math/rand seeded with the seed, so a seed here does not give the
 // peer's run of that seed; the distribution over seeds is what compares.
