@@ -24,6 +24,7 @@ package hardware
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/env"
@@ -258,6 +259,8 @@ type bladeDefKey struct {
 	Arch                   string
 	Accelerators           string // joined by NULs, in order
 	NoAccelerators         bool   // Accelerators is nil, not empty
+	GPUs                   string // model NUL count NUL, per entry, in order
+	NoGPUs                 bool   // GPUs is nil, not empty
 }
 
 // of is the shared copy of blade definition b.
@@ -265,14 +268,27 @@ func (s bladeDefs) of(b *inventory.Blade) *inventory.Blade {
 	c := &b.Capacity
 	k := bladeDefKey{Index: b.Index, Enabled: b.Enabled, BootOnPowerOn: b.BootOnPowerOn, Condition: b.Condition, Boot: b.Boot,
 		Cores: c.Cores, MemoryMB: c.MemoryMB, DiskGB: c.DiskGB, NetworkMbps: c.NetworkMbps, Arch: c.Arch,
-		Accelerators: strings.Join(c.Accelerators, "\x00"), NoAccelerators: c.Accelerators == nil}
+		Accelerators: strings.Join(c.Accelerators, "\x00"), NoAccelerators: c.Accelerators == nil,
+		GPUs: gpusKey(c.GPUs), NoGPUs: c.GPUs == nil}
 	if d, ok := s[k]; ok {
 		return d
 	}
 	d := *b
 	d.Capacity.Accelerators = slices.Clone(c.Accelerators)
+	d.Capacity.GPUs = slices.Clone(c.GPUs)
 	s[k] = &d
 	return &d
+}
+
+func gpusKey(gpus []inventory.GPU) string {
+	var b []byte
+	for _, g := range gpus {
+		b = append(b, g.Model...)
+		b = append(b, 0)
+		b = strconv.AppendInt(b, g.Count, 10)
+		b = append(b, 0)
+	}
+	return string(b)
 }
 
 func (m *Model) addRack(region *inventory.Region, zone *inventory.Zone, def *inventory.Rack, defs bladeDefs) {

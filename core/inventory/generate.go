@@ -44,7 +44,7 @@ const (
 // second PDU and TOR); ports 1..N reach blades 1..N on connector p (or t).
 // Everything is enabled, operational or in service, and boots on power-on.
 // Blades of a rack share one backing array, and all blades share their boot
-// strings and each capacity's Arch and Accelerators, so treat the result as
+// strings and each capacity's Arch, Accelerators and GPUs, so treat the result as
 // read-only.
 func Generate(spec GenSpec) (*Definition, error) {
 	if spec.PDUsPerRack == 0 {
@@ -88,6 +88,7 @@ func Generate(spec GenSpec) (*Definition, error) {
 	caps = slices.Clone(caps)
 	for i := range caps {
 		caps[i].Accelerators = slices.Clone(caps[i].Accelerators) // not aliased with the caller's
+		caps[i].GPUs = slices.Clone(caps[i].GPUs)
 	}
 	name := spec.Name
 	if name == "" {

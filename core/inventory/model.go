@@ -110,6 +110,41 @@ type Capacity struct {
 	NetworkMbps  int64    `json:"networkMbps"`
 	Arch         string   `json:"arch"`
 	Accelerators []string `json:"accelerators,omitzero"` // nil and empty both round-trip
+	GPUs         []GPU    `json:"gpus,omitzero"`         // nil and empty both round-trip
+}
+
+// GPU is Count identical GPU devices of one Model on a blade (the YAML's
+// Capacity.Gpus: [{Model: V100, Count: 8}], our extension). A blade's
+// devices are numbered from 0: first the Gpus entries in order, each
+// expanded by its Count, then one device per Accelerators entry, whose
+// model is the entry (Accelerators: [V100, V100] is two devices of model
+// V100, as Gpus: [{Model: V100, Count: 2}] is). Each device is shared in
+// milli-GPU (1000 a device) by the scheduler. Models compare
+// case-insensitively.
+type GPU struct {
+	Model string `json:"model"`
+	Count int64  `json:"count"`
+}
+
+// Devices is the number of GPU devices the capacity offers: the Gpus
+// counts plus one per Accelerators entry.
+func (c *Capacity) Devices() int64 {
+	n := int64(len(c.Accelerators))
+	for _, g := range c.GPUs {
+		n += g.Count
+	}
+	return n
+}
+
+// DeviceModels lists the model of each device, in device order (see GPU).
+func (c *Capacity) DeviceModels() []string {
+	var models []string
+	for _, g := range c.GPUs {
+		for range max(g.Count, 0) {
+			models = append(models, g.Model)
+		}
+	}
+	return append(models, c.Accelerators...)
 }
 
 // Normalize sorts every list into canonical order: regions, zones and racks

@@ -68,7 +68,8 @@ func TestEnumsTravelInJSONByName(t *testing.T) {
 
 // nil and empty accelerator lists stay as they were through JSON.
 func TestCapacityJSONKeepsNilAndEmpty(t *testing.T) {
-	for _, c := range []Capacity{{Cores: 1}, {Cores: 1, Accelerators: []string{}}, {Cores: 1, Accelerators: []string{"v100"}}} {
+	for _, c := range []Capacity{{Cores: 1}, {Cores: 1, Accelerators: []string{}}, {Cores: 1, Accelerators: []string{"v100"}},
+		{Cores: 1, GPUs: []GPU{}}, {Cores: 1, GPUs: []GPU{{"A100", 2}}}} {
 		j, err := json.Marshal(c)
 		require.NoError(t, err)
 		var back Capacity

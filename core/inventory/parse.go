@@ -74,7 +74,7 @@ func parse(data []byte) (*Definition, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := parser{intern: map[string]string{}, kept: map[int32]string{}, lists: map[int32][]string{}}
+	p := parser{intern: map[string]string{}, kept: map[int32]string{}, lists: map[int32][]string{}, gpuLists: map[int32][]GPU{}}
 	d, err := p.root(deref(root))
 	if err != nil {
 		return nil, locate(deref(root), err)
@@ -98,6 +98,8 @@ type parser struct {
 	kept   map[int32]string   // strings of nodes aliases may reach again, by node
 	fields []field            // the fields of the mappings being read
 	lists  map[int32][]string // accelerator lists aliases may reach again, by node
+	// gpuLists are Gpus lists aliases may reach again, by node.
+	gpuLists map[int32][]GPU
 }
 
 // text is a scalar's value to keep in the definition: a copy, so that the

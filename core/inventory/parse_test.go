@@ -91,7 +91,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key in a blade", edit(t, "Capacity: {Cores: 32,", "Capacty: {Cores: 32,"),
 			`inv.yaml:35:17: region "region1": ` + rack + `.Blades[2] has unknown key "Capacty" (want one of Index, Details, BootOnPowerOn, BootInfo, Capacity)`},
 		{"unknown key in capacity", edit(t, "Cores: 32,", "Cors: 32,"),
-			`inv.yaml:35:28: region "region1": ` + rack + `.Blades[2].Capacity has unknown key "Cors" (want one of Cores, MemoryInMb, DiskInGb, NetworkBandwidthInMbps, Arch, Accelerators)`},
+			`inv.yaml:35:28: region "region1": ` + rack + `.Blades[2].Capacity has unknown key "Cors" (want one of Cores, MemoryInMb, DiskInGb, NetworkBandwidthInMbps, Arch, Accelerators, Gpus)`},
 		{"duplicate key differing in case", edit(t, "Details: {State: in_service, Location: here}", "Details: {State: in_service, state: out_of_service}"),
 			`inv.yaml:4:34: region "region1": Details has duplicate key "state" (also at line 4)`},
 		{"string where an integer goes", edit(t, "Cores: 32,", `Cores: "thirty-two",`),
@@ -259,6 +259,52 @@ func TestParseAcceptsAccelerators(t *testing.T) {
 	back, err := Parse("again.yaml", again)
 	require.NoError(t, err)
 	require.Equal(t, d, back)
+}
+
+// GPUs read, with Count defaulting to 1, and write back as read, beside
+// the Accelerators they extend; a template's list is read once and shared.
+func TestParseGPUsRoundTrip(t *testing.T) {
+	y := edit(t, "Arch: X64}\n              - Index: 2", "Arch: X64, Accelerators: [v100], gpus: [{model: A100, count: 4}, {Model: T4}]}\n              - Index: 2")
+	d, err := Parse("inv.yaml", []byte(y))
+	require.NoError(t, err)
+	c := d.Rack("region1", "zone1", "rack1").Blade(1).Capacity
+	require.Equal(t, []GPU{{"A100", 4}, {"T4", 1}}, c.GPUs)
+	require.Equal(t, int64(6), c.Devices())
+	require.Equal(t, []string{"A100", "A100", "A100", "A100", "T4", "v100"}, c.DeviceModels())
+	require.Nil(t, d.Rack("region1", "zone1", "rack1").Blade(2).Capacity.GPUs)
+	again, err := MarshalYAML(d)
+	require.NoError(t, err)
+	require.Contains(t, string(again), "Accelerators: [v100], Gpus: [{Model: A100, Count: 4}, {Model: T4, Count: 1}]}")
+	back, err := Parse("again.yaml", again)
+	require.NoError(t, err)
+	require.Equal(t, d, back)
+
+	shared := strings.Replace(minimal, "Capacity: {Cores: 16, MemoryInMb: 16384, DiskInGb: 240, NetworkBandwidthInMbps: 2048, Arch: X64}",
+		"Capacity: {Cores: 16, MemoryInMb: 16384, DiskInGb: 240, NetworkBandwidthInMbps: 2048, Arch: X64, Gpus: &g [{Model: V100, Count: 8}]}", 1)
+	shared = strings.Replace(shared, "Arch: X64}", "Arch: X64, Gpus: *g}", 1)
+	d, err = Parse("inv.yaml", []byte(shared))
+	require.NoError(t, err)
+	k := d.Rack("region1", "zone1", "rack1")
+	require.Equal(t, []GPU{{"V100", 8}}, k.Blade(2).Capacity.GPUs)
+	require.Same(t, &k.Blade(1).Capacity.GPUs[0], &k.Blade(2).Capacity.GPUs[0])
+}
+
+// A malformed Gpus list is located, as every other field is.
+func TestParseRejectsMalformedGPUs(t *testing.T) {
+	const blade1 = `inv.yaml:%s: region "region1": Zones[zone1].Racks[rack1].Blades[1].Capacity.`
+	for _, c := range []struct{ gpus, want string }{
+		{`V100`, fmt.Sprintf(blade1, "30:120") + `Gpus must be a list, got "V100"`},
+		{`[V100]`, fmt.Sprintf(blade1, "30:121") + `Gpus[0] must be a mapping, got "V100"`},
+		{`[{Count: 2}]`, fmt.Sprintf(blade1, "30:121") + `Gpus[0] must name its Model`},
+		{`[{Model: V100, Count: two}]`, fmt.Sprintf(blade1, "30:142") + `Gpus[0].Count must be an integer, got "two"`},
+		{`[{Model: V100, Cnt: 2}]`, fmt.Sprintf(blade1, "30:135") + `Gpus[0] has unknown key "Cnt" (want one of Model, Count)`},
+		{`[{Model: [a], Count: 2}]`, fmt.Sprintf(blade1, "30:129") + `Gpus[0].Model must be a string, got a list`},
+	} {
+		y := strings.Replace(minimal, "NetworkBandwidthInMbps: 2048, Arch: X64}\n              - Index: 2",
+			"NetworkBandwidthInMbps: 2048, Arch: X64, Gpus: "+c.gpus+"}\n              - Index: 2", 1)
+		_, err := Parse("inv.yaml", []byte(y))
+		require.EqualError(t, err, c.want, c.gpus)
+	}
 }
 
 // Bytes that are not text are reported where they are, not at line 1.

@@ -232,5 +232,6 @@ func sameBlade(a, b *Blade) bool {
 	ca, cb := a.Capacity, b.Capacity
 	return a.Enabled == b.Enabled && a.Condition == b.Condition && a.BootOnPowerOn == b.BootOnPowerOn &&
 		a.Boot == b.Boot && ca.Cores == cb.Cores && ca.MemoryMB == cb.MemoryMB && ca.DiskGB == cb.DiskGB &&
-		ca.NetworkMbps == cb.NetworkMbps && ca.Arch == cb.Arch && slices.Equal(ca.Accelerators, cb.Accelerators)
+		ca.NetworkMbps == cb.NetworkMbps && ca.Arch == cb.Arch && slices.Equal(ca.Accelerators, cb.Accelerators) &&
+		slices.Equal(ca.GPUs, cb.GPUs)
 }

@@ -444,7 +444,7 @@ func (p *parser) blade(n node, e at, b *Blade) error {
 	if err != nil {
 		return err
 	}
-	if err := known(cfs, a, "Capacity", "Cores", "MemoryInMb", "DiskInGb", "NetworkBandwidthInMbps", "Arch", "Accelerators"); err != nil {
+	if err := known(cfs, a, "Capacity", "Cores", "MemoryInMb", "DiskInGb", "NetworkBandwidthInMbps", "Arch", "Accelerators", "Gpus"); err != nil {
 		return err
 	}
 	c := &b.Capacity
@@ -461,6 +461,9 @@ func (p *parser) blade(n node, e at, b *Blade) error {
 		return err
 	}
 	if c.Arch, err = p.optShared(cfs, "arch", a, "Capacity.Arch"); err != nil {
+		return err
+	}
+	if err := p.gpus(cfs, a, c); err != nil {
 		return err
 	}
 	// Accelerators are our extension: the original's reader had no field.
@@ -486,6 +489,58 @@ func (p *parser) blade(n node, e at, b *Blade) error {
 			}
 			c.Accelerators = append(c.Accelerators, p.share(it, s))
 		}
+	}
+	return nil
+}
+
+// gpus reads Capacity.Gpus, our extension: a list of {Model, Count}
+// (Count defaults to 1). Like
+// Accelerators, a list that aliases may reach again is read once and
+// shared.
+func (p *parser) gpus(cfs []field, a at, c *Capacity) error {
+	f := lookup(cfs, "gpus")
+	if f == nil {
+		return nil
+	}
+	items, err := p.list(f, a, "Capacity.Gpus")
+	if err != nil {
+		return err
+	}
+	if items.n.ok() && items.n.shared() {
+		if l, ok := p.gpuLists[items.n.i]; ok {
+			c.GPUs = l
+			return nil
+		}
+		defer func() { p.gpuLists[items.n.i] = c.GPUs }()
+	}
+	for i, it := range items.all() {
+		leaf := fmt.Sprintf("Capacity.Gpus[%d]", i)
+		mark := p.mark()
+		gfs, err := p.mapping(it, a, leaf)
+		if err != nil {
+			return err
+		}
+		if err := known(gfs, a, leaf, "Model", "Count"); err != nil {
+			return err
+		}
+		var g GPU
+		mf := lookup(gfs, "model")
+		if mf == nil {
+			return fail(it, a, leaf, "must name its Model")
+		}
+		s, err := p.str(mf, a, leaf+".Model")
+		if err != nil {
+			return err
+		}
+		g.Model = p.share(mf.v, s)
+		if g.Count, err = p.optInt(gfs, "count", a, leaf+".Count"); err != nil {
+			return err
+		}
+		if lookup(gfs, "count") == nil {
+			g.Count = 1 // a Gpus entry without a Count is one device
+		}
+		p.release(mark)
+		c.GPUs = append(c.GPUs, g)
 	}
 	return nil
 }

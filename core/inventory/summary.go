@@ -11,7 +11,7 @@ type RackSummary struct {
 	Blades      int      `json:"blades"`
 	MaxPDUPorts int      `json:"maxPduPorts"` // most ports on any one PDU
 	MaxTORPorts int      `json:"maxTorPorts"` // most ports on any one TOR
-	MaxCapacity Capacity `json:"maxCapacity"` // per dimension; Arch and Accelerators blank
+	MaxCapacity Capacity `json:"maxCapacity"` // per dimension; Arch, Accelerators and GPUs blank
 }
 
 // ZoneSummary is a zone's rack count and the maximum over its racks.

@@ -39,6 +39,10 @@ const (
 	DiskGBMax      = 1024 * 1024 * 1024 // 1 PB
 	NetworkMbpsMin = 1
 	NetworkMbpsMax = 1024 * 1024 // 1 Tbps
+
+	// DevicesMax bounds a blade's GPU devices, Gpus counts and Accelerators
+	// entries together (our extension): the scheduler books each device.
+	DevicesMax = 1024
 )
 
 // Validate checks every rule of the inventory model and returns the first
@@ -523,6 +527,35 @@ func (b *Blade) validate(a at) error {
 		if !utf8.ValidString(s) {
 			return a.errf(fmt.Sprintf("Capacity.Accelerators[%d]", i), "must be valid UTF-8")
 		}
+	}
+	return c.validateGPUs(a)
+}
+
+// validateGPUs checks Capacity.Gpus: each entry a named model, given once,
+// and 1..DevicesMax devices, with the Accelerators no more than DevicesMax
+// devices in all.
+func (c *Capacity) validateGPUs(a at) error {
+	devices := int64(len(c.Accelerators))
+	for i, g := range c.GPUs {
+		leaf := fmt.Sprintf("Capacity.Gpus[%d]", i)
+		if g.Model == "" {
+			return a.errf(leaf+".Model", "must not be empty")
+		}
+		if err := checkText(a, leaf+".Model", g.Model); err != nil {
+			return err
+		}
+		if j := slices.IndexFunc(c.GPUs[:i], func(o GPU) bool { return strings.EqualFold(o.Model, g.Model) }); j >= 0 {
+			return a.errf(leaf+".Model", "%q is a duplicate of Gpus[%d] (models compare ignoring case): give one entry a model", g.Model, j)
+		}
+		if err := checkRange(a, leaf+".Count", g.Count, 1, DevicesMax); err != nil {
+			return err
+		}
+		if devices += g.Count; devices > DevicesMax {
+			return a.errf("Capacity.Gpus", "and Accelerators make %d devices or more, at most %d", devices, DevicesMax)
+		}
+	}
+	if devices > DevicesMax {
+		return a.errf("Capacity.Accelerators", "has %d entries, at most %d devices", devices, DevicesMax)
 	}
 	return nil
 }

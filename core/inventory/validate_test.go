@@ -138,6 +138,17 @@ func TestValidationRules(t *testing.T) {
 			rack + `.Blades[2].Capacity.NetworkBandwidthInMbps must be <= 1048576, got 1048577`},
 		{"empty accelerator", "30:135", edit(t, "Arch: X64}\n              - Index: 2", "Arch: X64, Accelerators: [v100, \"\"]}\n              - Index: 2"),
 			rack + `.Blades[1].Capacity.Accelerators[1] must not be empty`},
+		{"GPU model empty", "30:129", gpuEdit(t, `{Model: "", Count: 2}`),
+			rack + `.Blades[1].Capacity.Gpus[0].Model must not be empty`},
+		{"GPU count 0", "30:142", gpuEdit(t, `{Model: V100, Count: 0}`),
+			rack + `.Blades[1].Capacity.Gpus[0].Count must be >= 1, got 0`},
+		{"GPU count above the limit", "30:142", gpuEdit(t, `{Model: V100, Count: 1025}`),
+			rack + `.Blades[1].Capacity.Gpus[0].Count must be <= 1024, got 1025`},
+		{"GPU model twice", "30:154", gpuEdit(t, `{Model: V100, Count: 2}, {Model: v100}`),
+			rack + `.Blades[1].Capacity.Gpus[1].Model "v100" is a duplicate of Gpus[0] (models compare ignoring case): give one entry a model`},
+		{"too many devices with accelerators", "30:136", edit(t, "Arch: X64}\n              - Index: 2",
+			"Arch: X64, Accelerators: [v100], Gpus: [{Model: A100, Count: 1024}]}\n              - Index: 2"),
+			rack + `.Blades[1].Capacity.Gpus and Accelerators make 1025 devices or more, at most 1024`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := Parse("inv.yaml", []byte(c.yaml))
@@ -236,4 +247,9 @@ func TestCableToAMissingConnectorIsRefused(t *testing.T) {
 	_, err = Parse(name, data)
 	require.EqualError(t, err, name+`:25:76: region "region1": Zones[zone1].Racks[rack1].Pdus[0].Ports[0].Item.Port names connector 5000 of tor 0, which has connectors 0 to 7`)
 	require.Equal(t, "                  - {Index: 0, Wired: true, Item: {Type: tor, Id: 0, Port: 5000}}", strings.Split(string(data), "\n")[24])
+}
+
+// gpuEdit gives blade 1 the Gpus list [entries].
+func gpuEdit(t *testing.T, entries string) string {
+	return edit(t, "Arch: X64}\n              - Index: 2", "Arch: X64, Gpus: ["+entries+"]}\n              - Index: 2")
 }

@@ -7,7 +7,7 @@ import (
 
 // MarshalYAML writes a definition in the original's YAML format, so that
 // Parse reads it back to an equal Definition and the original's reader could
-// read it too (except Accelerators, our extension, written only when set).
+// read it too (except Accelerators and Gpus, our extensions, written only when set).
 // Ports and small blocks use flow style, as the shipped files do, which keeps
 // a 50,000-blade file near 25 MB. The definition must be valid.
 func MarshalYAML(d *Definition) ([]byte, error) {
@@ -181,6 +181,20 @@ func (w *yamlWriter) blade(ind int, b *Blade) {
 				w.buf = append(w.buf, ", "...)
 			}
 			w.str(a)
+		}
+		w.buf = append(w.buf, ']')
+	}
+	if len(c.GPUs) > 0 {
+		w.buf = append(w.buf, ", Gpus: ["...)
+		for i, g := range c.GPUs {
+			if i > 0 {
+				w.buf = append(w.buf, ", "...)
+			}
+			w.buf = append(w.buf, "{Model: "...)
+			w.str(g.Model)
+			w.buf = append(w.buf, ", Count: "...)
+			w.buf = strconv.AppendInt(w.buf, g.Count, 10)
+			w.buf = append(w.buf, '}')
 		}
 		w.buf = append(w.buf, ']')
 	}
