@@ -42,11 +42,19 @@ func (k Key) Compare(o Key) int {
 // Usage is an amount of each capacity dimension: what a blade has free, has
 // in use, or offers in all.
 type Usage struct {
-	MilliCores   Milli
-	MemoryMB     int64
-	DiskGB       int64
-	NetworkMbps  int64
-	Accelerators []string // one entry per accelerator; sorted by Total, Used and Free
+	MilliCores  Milli
+	MemoryMB    int64
+	DiskGB      int64
+	NetworkMbps int64
+	// Accelerators are device models, one entry a device, sorted: Total
+	// lists every GPU device, Used those with any milli-GPU in use, Free
+	// those wholly free. In a request: the requires.accelerators list.
+	Accelerators []string
+	// GPUMilli is milli-GPU over the blade's devices (1000 a device):
+	// Total, Used, Free. In a request: what requires.gpus asks for in all
+	// (whole GPUs × 1000, or the share); the accelerators list is not
+	// counted, so it scores as before GPUs.
+	GPUMilli int64
 }
 
 // The four counted dimensions, in the order reasons report them.
@@ -81,7 +89,9 @@ type Cluster struct {
 
 	arch     map[string]int32 // lower-cased arch → id
 	acc      map[string]int32 // lower-cased accelerator → id
-	accNames []string         // id → spelling on the first blade that has it
+	accNames []string         // id → spelling on the first blade that has it (accelerators and GPU models)
+
+	devHeld map[Key][]int32 // the devices each hold with accelerators or GPUs takes (gpu.go)
 
 	held      map[Key]holding
 	demands   demands
@@ -91,10 +101,12 @@ type Cluster struct {
 
 	// Scratch for Place: a domain is marked when mark[d] == epoch, so
 	// nothing is cleared between calls.
-	epoch      uint32
-	groupMark  []uint32 // the placing group is in the domain
-	otherMark  []uint32 // another group of the workload is in the domain
-	accScratch []accCount
+	epoch        uint32
+	groupMark    []uint32 // the placing group is in the domain
+	otherMark    []uint32 // another group of the workload is in the domain
+	accScratch   []accCount
+	modelScratch []int32
+	devScratch   []int32
 }
 
 type bladeState struct {
@@ -104,11 +116,9 @@ type bladeState struct {
 	why   string // why not schedulable
 	cap   *vec   // shared by the blades of the same capacity: read it only
 	used  vec
-	acc   []accSlot // sorted by id
-	keys  []Key     // sorted
+	gpu   *devices // nil: no GPU devices
+	keys  []Key    // sorted
 }
-
-type accSlot struct{ id, total, used int32 }
 
 type accCount struct{ id, n int32 } // id -1: no blade has it
 
@@ -132,32 +142,34 @@ type demands struct {
 type demand struct {
 	need vec
 	acc  []accCount
+	gpu  gpuDemand
 	refs int32 // the holds that take it; 0: unused
 }
 
 // demandKey is a demand as a map key: its accelerators as bytes, eight
-// an entry (id and count, four each), "" for none.
+// an entry (id and count, four each), then its GPUs (gpuDemand.appendKey),
+// "" for none.
 type demandKey struct {
 	need vec
 	acc  string
 }
 
-func keyOf(need vec, acc []accCount) demandKey {
+func keyOf(need vec, acc []accCount, gpu *gpuDemand) demandKey {
 	k := demandKey{need: need}
-	if len(acc) > 0 {
+	if len(acc) > 0 || gpu.any() {
 		b := make([]byte, 0, 8*len(acc))
 		for _, a := range acc {
 			b = binary.LittleEndian.AppendUint32(b, uint32(a.id))
 			b = binary.LittleEndian.AppendUint32(b, uint32(a.n))
 		}
-		k.acc = string(b)
+		k.acc = string(gpu.appendKey(b))
 	}
 	return k
 }
 
-// take counts one more hold of (need, acc) and returns its id.
-func (ds *demands) take(need vec, acc []accCount) int32 {
-	k := keyOf(need, acc)
+// take counts one more hold of (need, acc, gpu) and returns its id.
+func (ds *demands) take(need vec, acc []accCount, gpu gpuDemand) int32 {
+	k := keyOf(need, acc, &gpu)
 	id, ok := ds.ids[k]
 	if !ok {
 		if n := len(ds.free); n > 0 {
@@ -166,7 +178,7 @@ func (ds *demands) take(need vec, acc []accCount) int32 {
 			id = int32(len(ds.list))
 			ds.list = append(ds.list, demand{})
 		}
-		ds.list[id] = demand{need: need, acc: acc}
+		ds.list[id] = demand{need: need, acc: acc, gpu: gpu.clone()}
 		if ds.ids == nil {
 			ds.ids = map[demandKey]int32{}
 		}
@@ -182,7 +194,7 @@ func (ds *demands) drop(id int32) {
 	if d.refs--; d.refs > 0 {
 		return
 	}
-	delete(ds.ids, keyOf(d.need, d.acc))
+	delete(ds.ids, keyOf(d.need, d.acc, &d.gpu))
 	*d = demand{}
 	ds.free = append(ds.free, id)
 }
@@ -242,6 +254,7 @@ func NewCluster(blades []Blade) *Cluster {
 		arch:      map[string]int32{},
 		acc:       map[string]int32{},
 		held:      map[Key]holding{},
+		devHeld:   map[Key][]int32{},
 		workloads: map[uint32]*wlState{},
 		groupMark: make([]uint32, len(blades)),
 		otherMark: make([]uint32, len(blades)),
@@ -266,7 +279,8 @@ func NewCluster(blades []Blade) *Cluster {
 	for d := range domainCount {
 		c.domOf[d] = make([]int32, len(blades))
 	}
-	caps := map[vec]*vec{} // a few capacities for many blades
+	caps := map[vec]*vec{}             // a few capacities for many blades
+	modelLists := map[string][]int32{} // and a few lists of device models
 	for i := range blades {
 		b := &blades[i]
 		k, _ := slices.BinarySearchFunc(racks, rackID{b.Region, b.Zone, b.Rack}, cmpRack)
@@ -285,17 +299,23 @@ func NewCluster(blades []Blade) *Cluster {
 			caps[capacity] = bs.cap
 		}
 		bs.arch = intern(c.arch, b.Capacity.Arch)
-		for _, a := range b.Capacity.Accelerators {
-			id, ok := c.acc[strings.ToLower(a)]
-			if !ok {
-				id = intern(c.acc, a)
-				c.accNames = append(c.accNames, a)
+		if n := min(b.Capacity.Devices(), GPUsMax); n > 0 {
+			models := b.Capacity.DeviceModels()[:n]
+			k := strings.ToLower(strings.Join(models, "\x00"))
+			ids := modelLists[k]
+			if ids == nil {
+				ids = make([]int32, len(models))
+				for j, m := range models {
+					id, ok := c.acc[strings.ToLower(m)]
+					if !ok {
+						id = intern(c.acc, m)
+						c.accNames = append(c.accNames, m)
+					}
+					ids[j] = id
+				}
+				modelLists[k] = ids
 			}
-			j, found := slices.BinarySearchFunc(bs.acc, id, func(s accSlot, id int32) int { return cmp.Compare(s.id, id) })
-			if !found {
-				bs.acc = slices.Insert(bs.acc, j, accSlot{id: id})
-			}
-			bs.acc[j].total++
+			bs.gpu = &devices{model: ids, used: make([]int32, len(ids))}
 		}
 	}
 	return c
@@ -350,7 +370,10 @@ func (c *Cluster) Schedulable(b int32) (bool, string) {
 func (c *Cluster) Total(b int32) Usage {
 	bs := c.blade(b)
 	u := bs.cap.usage()
-	u.Accelerators = c.accList(bs, func(s accSlot) int32 { return s.total })
+	u.Accelerators = c.accList(bs, func(int32) bool { return true })
+	if bs.gpu != nil {
+		u.GPUMilli = GPUMilli * int64(len(bs.gpu.model))
+	}
 	return u
 }
 
@@ -358,7 +381,10 @@ func (c *Cluster) Total(b int32) Usage {
 func (c *Cluster) Used(b int32) Usage {
 	bs := c.blade(b)
 	u := bs.used.usage()
-	u.Accelerators = c.accList(bs, func(s accSlot) int32 { return s.used })
+	u.Accelerators = c.accList(bs, func(used int32) bool { return used > 0 })
+	if bs.gpu != nil {
+		u.GPUMilli = bs.gpu.sum
+	}
 	return u
 }
 
@@ -370,15 +396,22 @@ func (c *Cluster) Free(b int32) Usage {
 		free[k] = bs.cap[k] - bs.used[k]
 	}
 	u := free.usage()
-	u.Accelerators = c.accList(bs, func(s accSlot) int32 { return s.total - s.used })
+	u.Accelerators = c.accList(bs, func(used int32) bool { return used == 0 })
+	if bs.gpu != nil {
+		u.GPUMilli = GPUMilli*int64(len(bs.gpu.model)) - bs.gpu.sum
+	}
 	return u
 }
 
-func (c *Cluster) accList(bs *bladeState, count func(accSlot) int32) []string {
+// accList names the blade's devices whose milli-GPU in use pass, sorted.
+func (c *Cluster) accList(bs *bladeState, pass func(used int32) bool) []string {
+	if bs.gpu == nil {
+		return nil
+	}
 	var names []string
-	for _, s := range bs.acc {
-		for range count(s) {
-			names = append(names, c.accNames[s.id])
+	for i, m := range bs.gpu.model {
+		if pass(bs.gpu.used[i]) {
+			names = append(names, c.accNames[m])
 		}
 	}
 	slices.Sort(names)
@@ -401,29 +434,37 @@ func (c *Cluster) Placement(key Key) (int32, bool) {
 	return h.blade, true
 }
 
+// want is an instance's needs in the cluster's terms.
+type want struct {
+	need vec
+	arch int32
+	acc  []accCount // requires.accelerators: whole devices of a model, sorted by id
+	gpu  gpuDemand  // requires.gpus
+}
+
 // demand turns an instance's needs into the cluster's terms, appending its
-// accelerators to acc. It refuses what Validate refuses for one instance's
-// quantities, so the books can never go negative.
-func (c *Cluster) demand(in *Instance, acc []accCount) (vec, int32, []accCount, error) {
+// accelerators to acc and its GPU models to models (scratch). It refuses
+// what Validate refuses for one instance's quantities, so the books can
+// never go negative or past a device.
+func (c *Cluster) demand(in *Instance, acc []accCount, models []int32) (want, error) {
 	r := &in.Requires
 	disk := int64(0)
 	for _, v := range in.Volumes {
 		if v.SizeGB < 0 || v.SizeGB > quantityMax {
-			return vec{}, 0, nil, fmt.Errorf("volume %q has size %d GB", v.Name, v.SizeGB)
+			return want{}, fmt.Errorf("volume %q has size %d GB", v.Name, v.SizeGB)
 		}
 		disk += v.SizeGB
 	}
-	need := vec{int64(r.Cores), r.MemoryMB, disk, r.NetworkMbps}
-	for k, n := range need {
+	wt := want{need: vec{int64(r.Cores), r.MemoryMB, disk, r.NetworkMbps}, arch: archAny}
+	for k, n := range wt.need {
 		if n < 0 || n > quantityMax {
-			return vec{}, 0, nil, fmt.Errorf("invalid requirement: %s %d", dimNames[k], n)
+			return want{}, fmt.Errorf("invalid requirement: %s %d", dimNames[k], n)
 		}
 	}
-	arch := int32(archAny)
 	if r.Arch != "" {
-		arch = archNone
+		wt.arch = archNone
 		if id, ok := c.arch[strings.ToLower(r.Arch)]; ok {
-			arch = id
+			wt.arch = id
 		}
 	}
 	for _, a := range r.Accelerators {
@@ -437,33 +478,38 @@ func (c *Cluster) demand(in *Instance, acc []accCount) (vec, int32, []accCount, 
 		}
 		acc[j].n++
 	}
-	return need, arch, acc, nil
-}
-
-// accFits reports whether blade bs has the accelerators free. Both lists
-// are sorted by id.
-func accFits(bs *bladeState, need []accCount) bool {
-	j := 0
-	for _, n := range need {
-		for j < len(bs.acc) && bs.acc[j].id < n.id {
-			j++
-		}
-		if n.id < 0 || j == len(bs.acc) || bs.acc[j].id != n.id || bs.acc[j].total-bs.acc[j].used < n.n {
-			return false
-		}
+	wt.acc = acc
+	var err error
+	if wt.gpu, err = c.gpuDemandOf(&r.GPUs, models); err != nil {
+		return want{}, err
 	}
-	return true
+	if wt.gpu.any() && len(acc) > 0 {
+		return want{}, fmt.Errorf("invalid requirement: both accelerators and gpus")
+	}
+	return wt, nil
 }
 
 // Hold escrows the needs of instance inst of workload w on blade b under
 // key, and, when w has an affinity rule, records where its affinity group
-// is for Place. It checks capacity and arch only: schedulability and
-// affinity are Place's business, so a caller may restore instances onto a
-// blade that has since gone out of service. Key.Workload is the wid that
-// Place is given for w: while it holds instances, each of its holds must
-// have w's rule and domain (another is an error). An inst out of range
-// panics: it is the caller's bug.
+// is for Place. It takes GPU devices by the rule of gpu.go. It checks
+// capacity and arch only: schedulability and affinity are Place's
+// business, so a caller may restore instances onto a blade that has since
+// gone out of service. Key.Workload is the wid that Place is given for w:
+// while it holds instances, each of its holds must have w's rule and
+// domain (another is an error). An inst out of range panics: it is the
+// caller's bug.
 func (c *Cluster) Hold(b int32, key Key, w *Workload, inst int) error {
+	return c.hold(b, key, w, inst, nil, false)
+}
+
+// HoldOn is Hold on the given GPU devices of blade b (HeldDevices, as a
+// snapshot kept them) rather than those the rule chooses: a restore must
+// put each hold back where it was.
+func (c *Cluster) HoldOn(b int32, key Key, w *Workload, inst int, devs []int32) error {
+	return c.hold(b, key, w, inst, devs, true)
+}
+
+func (c *Cluster) hold(b int32, key Key, w *Workload, inst int, devs []int32, given bool) error {
 	bs := c.blade(b)
 	in := &w.Instances[inst]
 	aff, dom := w.Affinity, w.Domain
@@ -473,11 +519,12 @@ func (c *Cluster) Hold(b int32, key Key, w *Workload, inst int) error {
 	if h, ok := c.held[key]; ok {
 		return fmt.Errorf("sched: hold %s on %s: already held on %s", key, bs.path, c.blades[h.blade].path)
 	}
-	need, arch, acc, err := c.demand(in, nil)
+	wt, err := c.demand(in, nil, nil)
 	if err != nil {
 		return fmt.Errorf("sched: hold %s (%s) on %s: %v", key, in.Name, bs.path, err)
 	}
-	if arch != archAny && arch != bs.arch {
+	need := wt.need
+	if wt.arch != archAny && wt.arch != bs.arch {
 		return fmt.Errorf("sched: hold %s (%s) on %s: needs arch %s", key, in.Name, bs.path, in.Requires.Arch)
 	}
 	for k := range need {
@@ -485,9 +532,22 @@ func (c *Cluster) Hold(b int32, key Key, w *Workload, inst int) error {
 			return fmt.Errorf("sched: hold %s (%s) on %s: needs %s, %s free", key, in.Name, bs.path, amount(k, need[k]), amount(k, free))
 		}
 	}
-	if !accFits(bs, acc) {
-		return fmt.Errorf("sched: hold %s (%s) on %s: needs accelerators %s, has %s free", key, in.Name, bs.path,
-			strings.Join(in.Requires.Accelerators, ", "), orNone(c.Free(b).Accelerators))
+	switch {
+	case given:
+		if err := checkDevices(bs.gpu, wt.acc, &wt.gpu, devs); err != nil {
+			return fmt.Errorf("sched: hold %s (%s) on %s: %v", key, in.Name, bs.path, err)
+		}
+		devs = slices.Clone(devs)
+	case len(wt.acc) > 0 || wt.gpu.any():
+		var ok bool
+		devs, ok = pick(bs.gpu, wt.acc, &wt.gpu, nil)
+		switch {
+		case !ok && len(wt.acc) > 0:
+			return fmt.Errorf("sched: hold %s (%s) on %s: needs accelerators %s, has %s free", key, in.Name, bs.path,
+				strings.Join(in.Requires.Accelerators, ", "), orNone(c.Free(b).Accelerators))
+		case !ok:
+			return fmt.Errorf("sched: hold %s (%s) on %s: needs %s, has %s", key, in.Name, bs.path, &in.Requires.GPUs, c.gpuText(bs))
+		}
 	}
 	wl := c.workloads[key.Workload]
 	if wl != nil && (wl.aff != aff || wl.dom != dom) {
@@ -498,11 +558,14 @@ func (c *Cluster) Hold(b int32, key Key, w *Workload, inst int) error {
 	for k := range need {
 		bs.used[k] += need[k]
 	}
-	addAcc(bs, acc, 1)
+	if len(devs) > 0 {
+		book(bs.gpu, &wt.gpu, devs, 1)
+		c.devHeld[key] = devs
+	}
 	c.touch(b)
 	i, _ := slices.BinarySearchFunc(bs.keys, key, Key.Compare)
 	bs.keys = slices.Insert(bs.keys, i, key)
-	c.held[key] = holding{blade: b, demand: c.demands.take(need, acc), group: in.AffinityGroup}
+	c.held[key] = holding{blade: b, demand: c.demands.take(need, wt.acc, wt.gpu), group: in.AffinityGroup}
 
 	if aff == AffinityNone {
 		return nil
@@ -522,6 +585,22 @@ func (c *Cluster) Hold(b int32, key Key, w *Workload, inst int) error {
 	return nil
 }
 
+// gpuText is a blade's devices for an error: "A100 250/1000, A100 0/1000"
+// (milli-GPU in use of each), or "no GPUs".
+func (c *Cluster) gpuText(bs *bladeState) string {
+	if bs.gpu == nil {
+		return "no GPUs"
+	}
+	var b strings.Builder
+	for i, m := range bs.gpu.model {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s %d/%d", c.accNames[m], bs.gpu.used[i], GPUMilli)
+	}
+	return b.String()
+}
+
 // Release frees what key held; a key not held is a no-op, so the caller may
 // release on every exit path.
 func (c *Cluster) Release(key Key) {
@@ -535,7 +614,10 @@ func (c *Cluster) Release(key Key) {
 	for k := range d.need {
 		bs.used[k] -= d.need[k]
 	}
-	addAcc(bs, d.acc, -1)
+	if devs, ok := c.devHeld[key]; ok {
+		book(bs.gpu, &d.gpu, devs, -1)
+		delete(c.devHeld, key)
+	}
 	c.demands.drop(h.demand)
 	c.touch(h.blade)
 	if i, found := slices.BinarySearchFunc(bs.keys, key, Key.Compare); found {
@@ -554,16 +636,6 @@ func (c *Cluster) Release(key Key) {
 	}
 	if wl.held == 0 {
 		delete(c.workloads, key.Workload)
-	}
-}
-
-func addAcc(bs *bladeState, acc []accCount, sign int32) {
-	j := 0
-	for _, n := range acc {
-		for bs.acc[j].id != n.id {
-			j++
-		}
-		bs.acc[j].used += sign * n.n
 	}
 }
 

@@ -26,6 +26,7 @@ type bladeSpec struct {
 	netMbps        int64
 	arch           string
 	accelerators   []string
+	gpus           []inventory.GPU
 	notSchedulable string // why, when not schedulable
 }
 
@@ -44,7 +45,7 @@ func newCluster(specs ...bladeSpec) *sched.Cluster {
 		blades[i] = sched.Blade{
 			Path: bladePath(s, i), Region: 1, Zone: s.zone, Rack: s.rack,
 			Capacity: inventory.Capacity{Cores: s.cores, MemoryMB: s.memMB, DiskGB: s.diskGB, NetworkMbps: s.netMbps,
-				Arch: s.arch, Accelerators: s.accelerators},
+				Arch: s.arch, Accelerators: s.accelerators, GPUs: s.gpus},
 		}
 	}
 	c := sched.NewCluster(blades)

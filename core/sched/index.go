@@ -10,11 +10,14 @@ import (
 //
 // Every built-in policy's choice for one instance depends on the instance
 // only through its demand shape: the policy, the need in each dimension,
-// the arch and the accelerators. For a given shape, each blade either does
-// not fit (not schedulable, another arch, short in a dimension or of an
-// accelerator) or fits with a fixed score: 0 for first-fit, Headroom for
-// spread, -Headroom for best-fit. Headroom is at most 4,000,000, so a score
-// fits in an int32. A shapeTree is a segment tree over the blades, in blade
+// the arch, the accelerators and the GPUs. For a given shape, each blade
+// either does not fit (not schedulable, another arch, short in a dimension,
+// of an accelerator or of GPU devices) or fits with a fixed score: 0 for
+// first-fit, Headroom for spread, -Headroom for best-fit. Headroom is at
+// most 5,000,000 (four dimensions and the GPUs), so a score fits in an
+// int32. A blade's GPU devices change only by a Hold or Release on it, which
+// touch its leaf, so the trees stay exact; the fit of a blade's devices is
+// a pass over them (a handful), as it is for the scan. A shapeTree is a segment tree over the blades, in blade
 // order, that keeps per node the best score of its fitting blades and how
 // many fit. The policy's choice (highest score, lowest index) is then a walk
 // from the root down to the leftmost leaf that holds the root's best: O(log
@@ -89,10 +92,15 @@ type shape struct {
 	arch int32
 	need vec
 	acc  []accCount
+	gpu  gpuDemand
 }
 
-func (s *shape) equal(pol int8, need vec, arch int32, acc []accCount) bool {
-	return s.pol == pol && s.need == need && s.arch == arch && slices.Equal(s.acc, acc)
+func (s *shape) equal(pol int8, wt *want) bool {
+	return s.pol == pol && s.need == wt.need && s.arch == wt.arch && slices.Equal(s.acc, wt.acc) && s.gpu.equal(&wt.gpu)
+}
+
+func shapeOf(pol int8, wt *want) shape {
+	return shape{pol: pol, need: wt.need, arch: wt.arch, acc: slices.Clone(wt.acc), gpu: wt.gpu.clone()}
 }
 
 // shapeTree is one shape's segment tree: node 1 is the root, node n's
@@ -138,14 +146,14 @@ func (c *Cluster) leaf(s *shape, b int32) (score, count int32) {
 			return noFit, 0
 		}
 	}
-	if len(s.acc) > 0 && !accFits(bs, s.acc) {
+	if (len(s.acc) > 0 || s.gpu.any()) && !c.fitsGPU(bs, s.acc, &s.gpu) {
 		return noFit, 0
 	}
 	switch s.pol {
 	case polBestFit:
-		return int32(-headroom(bs, s.need)), 1
+		return int32(-headroom(bs, s.need, s.gpu.amount())), 1
 	case polSpread:
-		return int32(headroom(bs, s.need)), 1
+		return int32(headroom(bs, s.need, s.gpu.amount())), 1
 	}
 	return 0, 1
 }
@@ -182,14 +190,14 @@ func (c *Cluster) touch(b int32) {
 
 // tree finds the tree for a demand shape, or builds one on the shape's
 // second recent sighting; nil means the scan should answer.
-func (c *Cluster) tree(pol int8, need vec, arch int32, acc []accCount) *shapeTree {
+func (c *Cluster) tree(pol int8, wt *want) *shapeTree {
 	x := c.idx
 	if x == nil {
 		x = c.newIndex()
 	}
 	x.clock++
 	for _, t := range x.trees {
-		if t.equal(pol, need, arch, acc) {
+		if t.equal(pol, wt) {
 			t.used = x.clock
 			return t
 		}
@@ -197,10 +205,10 @@ func (c *Cluster) tree(pol int8, need vec, arch int32, acc []accCount) *shapeTre
 	if !x.eager {
 		seen := false
 		for i := range x.ghost {
-			seen = seen || (x.ghostUsed[i] && x.ghost[i].equal(pol, need, arch, acc))
+			seen = seen || (x.ghostUsed[i] && x.ghost[i].equal(pol, wt))
 		}
 		if !seen {
-			x.ghost[x.ghostNext] = shape{pol: pol, need: need, arch: arch, acc: slices.Clone(acc)}
+			x.ghost[x.ghostNext] = shapeOf(pol, wt)
 			x.ghostUsed[x.ghostNext] = true
 			x.ghostNext = (x.ghostNext + 1) % shapeGhostMax
 			return nil
@@ -218,7 +226,7 @@ func (c *Cluster) tree(pol int8, need vec, arch int32, acc []accCount) *shapeTre
 			}
 		}
 	}
-	t.shape = shape{pol: pol, need: need, arch: arch, acc: slices.Clone(acc)}
+	t.shape = shapeOf(pol, wt)
 	t.used = x.clock
 	for b := range x.size {
 		n := x.size + b
@@ -339,9 +347,9 @@ func (q *search) visit(n, lo, hi int32) {
 // placeIndexed is Place for a built-in policy through the index. It
 // reports ok false when the scan must answer: the shape has no tree yet,
 // or nothing allowed fits (the scan then writes the wait reason).
-func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, need vec, arch int32, acc []accCount,
+func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, wt *want,
 	aff Affinity, dom Domain, g *groupState, groupPlaced bool) (Decision, bool) {
-	t := c.tree(pol, need, arch, acc)
+	t := c.tree(pol, wt)
 	if t == nil || t.count[1] == 0 {
 		return Decision{}, false
 	}
@@ -360,7 +368,7 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, need v
 		q.run()
 	}
 	if q.blade >= 0 {
-		return Decision{q.blade, c.onReason(who, p, q.blade, need, trace.Message{})}, true
+		return Decision{q.blade, c.onReason(who, p, q.blade, wt, trace.Message{})}, true
 	}
 	if aff != WeakAffinity && aff != WeakAntiAffinity {
 		return Decision{}, false
@@ -368,7 +376,7 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, need v
 	// No fitting blade honours the weak rule, so every fitting blade is a
 	// fallback, and the best of them all is the scan's fallback.
 	all.run()
-	return Decision{all.blade, c.onReason(who, p, all.blade, need,
+	return Decision{all.blade, c.onReason(who, p, all.blade, wt,
 		c.fallbackNote(aff, dom, in.AffinityGroup, int(t.count[1])))}, true
 }
 

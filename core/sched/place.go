@@ -65,6 +65,8 @@ type tally struct {
 	lack       [dimCount]int
 	mostFree   [dimCount]int64 // among the blades lacking that dimension
 	acc        int
+	gpu        int   // lack GPU devices (requires.gpus)
+	gpuMost    int64 // the most any of them offers (gpuMost)
 	strongAff  int
 	strongAnti int
 	custom     int    // refused by a custom policy's filter
@@ -78,7 +80,8 @@ type tally struct {
 // says why it must wait. It does not hold: the caller calls Hold with the
 // same instance and a Key whose Workload is wid. Only schedulable blades
 // are considered; a blade must have the arch, every dimension and the
-// accelerators free. Then the affinity rule over w.Domain: strong rules
+// accelerators or GPUs free (gpu.go); the reason of a placement with
+// requires.gpus names the devices Hold will take. Then the affinity rule over w.Domain: strong rules
 // filter, weak rules prefer and fall back, and the reason says so.
 //
 // For the built-in policies it asks the placement index (index.go), in
@@ -94,11 +97,14 @@ func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
 func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed bool) Decision {
 	in := &w.Instances[inst]
 	who := who{w, uint32(inst)}
-	need, arch, acc, err := c.demand(in, c.accScratch[:0])
+	wt, err := c.demand(in, c.accScratch[:0], c.modelScratch[:0])
 	if err != nil {
 		return Decision{-1, ReasonOf(trace.NewMessage(msgWaitInvalid, who.args(trace.Str(err.Error()))...))}
 	}
-	c.accScratch = acc
+	c.accScratch = wt.acc
+	if wt.gpu.models != nil {
+		c.modelScratch = wt.gpu.models
+	}
 	if len(c.blades) == 0 {
 		return Decision{-1, ReasonOf(trace.NewMessage(msgWaitNoBlades, who.args()...))}
 	}
@@ -113,20 +119,22 @@ func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed boo
 		g, groupPlaced = c.mark(wid, in.AffinityGroup, dom)
 	}
 	if pol := indexPolicy(p); indexed && pol != policyNone {
-		if d, ok := c.placeIndexed(pol, p, who, in, need, arch, acc, aff, dom, g, groupPlaced); ok {
+		if d, ok := c.placeIndexed(pol, p, who, in, &wt, aff, dom, g, groupPlaced); ok {
 			return d
 		}
 	}
-	return c.scan(p, who, in, need, arch, acc, aff, dom, groupPlaced)
+	return c.scan(p, who, in, &wt, aff, dom, groupPlaced)
 }
 
 // scan is Place by one pass over the blades, with no allocation per blade.
-func (c *Cluster) scan(p Policy, who who, in *Instance, need vec, arch int32, acc []accCount,
+func (c *Cluster) scan(p Policy, who who, in *Instance, wt *want,
 	aff Affinity, dom Domain, groupPlaced bool) Decision {
 	domOf := c.domOf[dom]
 	epoch := c.epoch
+	need, arch, acc := wt.need, wt.arch, wt.acc
 	usage := need.usage()
 	usage.Accelerators = in.Requires.Accelerators
+	usage.GPUMilli = wt.gpu.amount()
 	_, first := p.(firstFit)
 	custom, _ := p.(*Custom)
 
@@ -155,8 +163,13 @@ blades:
 				continue blades
 			}
 		}
-		if len(acc) > 0 && !accFits(bs, acc) {
+		if len(acc) > 0 && !c.fitsGPU(bs, acc, &wt.gpu) {
 			t.acc++
+			continue
+		}
+		if wt.gpu.any() && !c.fitsGPU(bs, acc, &wt.gpu) {
+			t.gpu++
+			t.gpuMost = max(t.gpuMost, gpuMost(bs.gpu, &wt.gpu))
 			continue
 		}
 		var score int64
@@ -210,11 +223,11 @@ blades:
 
 	switch {
 	case best >= 0:
-		return Decision{best, c.onReason(who, p, best, need, trace.Message{})}
+		return Decision{best, c.onReason(who, p, best, wt, trace.Message{})}
 	case fallback >= 0:
-		return Decision{fallback, c.onReason(who, p, fallback, need, c.fallbackNote(aff, dom, in.AffinityGroup, t.fits))}
+		return Decision{fallback, c.onReason(who, p, fallback, wt, c.fallbackNote(aff, dom, in.AffinityGroup, t.fits))}
 	}
-	return Decision{-1, c.waitReason(who, &t, need, in, dom)}
+	return Decision{-1, c.waitReason(who, &t, wt, in, dom)}
 }
 
 // mark stamps the fault domains that the placing group, and the workload's
@@ -248,16 +261,48 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, grou
 	return g, groupPlaced
 }
 
-func (c *Cluster) onReason(who who, p Policy, b int32, need vec, note trace.Message) Reason {
+func (c *Cluster) onReason(who who, p Policy, b int32, wt *want, note trace.Message) Reason {
 	bs := &c.blades[b]
+	need := wt.need
 	r := Reason{c: c, w: who.w, inst: who.inst, blade: b, pol: p.Name(),
 		left: [2]int64{bs.cap[dimCores] - bs.used[dimCores] - need[dimCores], bs.cap[dimMemory] - bs.used[dimMemory] - need[dimMemory]}}
-	if note.IsZero() {
+	gpus := c.gpuNote(bs, wt)
+	if note.IsZero() && gpus.IsZero() {
 		return r
 	}
 	var room placedArgs
 	args := r.AppendArgs(room[:0])
-	return ReasonOf(trace.NewMessage(msgPlacedNote, trace.AppendMsg(args, note.Code(), note.Args()...)...))
+	switch {
+	case gpus.IsZero():
+		return ReasonOf(trace.NewMessage(msgPlacedNote, trace.AppendMsg(args, note.Code(), note.Args()...)...))
+	case note.IsZero():
+		return ReasonOf(trace.NewMessage(msgPlacedNote, trace.AppendMsg(args, gpus.Code(), gpus.Args()...)...))
+	}
+	args = trace.AppendMsg(args, gpus.Code(), gpus.Args()...)
+	return ReasonOf(trace.NewMessage(msgPlacedNotes, trace.AppendMsg(args, note.Code(), note.Args()...)...))
+}
+
+// gpuNote names the devices a placement with requires.gpus takes on blade
+// bs: "GPUs 0, 1" or "GPU 2 (750 of 1000 milli-GPU in use)". The zero
+// Message for any other placement, whose reason is as before GPUs.
+func (c *Cluster) gpuNote(bs *bladeState, wt *want) trace.Message {
+	if !wt.gpu.any() {
+		return trace.Message{}
+	}
+	var ok bool
+	c.devScratch, ok = pick(bs.gpu, wt.acc, &wt.gpu, c.devScratch)
+	if !ok {
+		panic("sched: a placement's blade has no room for its GPUs") // fits was checked
+	}
+	if wt.gpu.milli > 0 {
+		d := c.devScratch[0]
+		return trace.NewMessage(msgOnGPUShare, trace.Int(d), trace.Int(bs.gpu.used[d]+wt.gpu.milli))
+	}
+	args := make([]trace.Arg, len(c.devScratch))
+	for i, d := range c.devScratch {
+		args[i] = trace.Int(d)
+	}
+	return trace.NewMessage(msgOnGPUs, args...)
 }
 
 func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) trace.Message {
@@ -270,7 +315,8 @@ func (c *Cluster) fallbackNote(aff Affinity, dom Domain, group int64, fits int) 
 	return trace.NewMessage(msgWeakAnti, trace.Int(fits), domainsEnum.Of(uint8(dom)))
 }
 
-func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Domain) Reason {
+func (c *Cluster) waitReason(who who, t *tally, wt *want, in *Instance, dom Domain) Reason {
+	need := wt.need
 	args := who.args()
 	if len(c.blades) == 1 {
 		args = trace.AppendMsg(args, msgOnlyBladeNoFit)
@@ -296,6 +342,25 @@ func (c *Cluster) waitReason(who who, t *tally, need vec, in *Instance, dom Doma
 			list = append(list, trace.Str(a))
 		}
 		args = trace.AppendMsg(args, msgLackAccelerators, list...)
+	}
+	if t.gpu > 0 {
+		g := &in.Requires.GPUs
+		code, n := msgLackGPUs, g.Count
+		switch {
+		case g.Milli > 0 && len(g.Models) > 0:
+			code, n = msgLackGPUShareOf, g.Milli
+		case g.Milli > 0:
+			code, n = msgLackGPUShare, g.Milli
+		case len(g.Models) > 0:
+			code = msgLackGPUsOf
+		}
+		list := []trace.Arg{trace.Int(t.gpu), trace.Int(n), trace.Int(t.gpuMost)}
+		if len(g.Models) > 0 {
+			for _, m := range g.Models {
+				list = append(list, trace.Str(m))
+			}
+		}
+		args = trace.AppendMsg(args, code, list...)
 	}
 	if t.strongAff > 0 {
 		args = trace.AppendMsg(args, msgStrongAffinity, trace.Int(t.strongAff), domainsEnum.Of(uint8(dom)), trace.Int(in.AffinityGroup), domainEnum.Of(uint8(dom)))

@@ -227,14 +227,14 @@ func TestAcceleratorsAreConsumed(t *testing.T) {
 func TestHoldReleaseRoundTrip(t *testing.T) {
 	c := newCluster(bladeSpec{zone: 1, rack: 1, cores: 4, memMB: 8192, diskGB: 100, netMbps: 1000, accelerators: []string{"gpu"}})
 	before := c.Free(0)
-	require.Equal(t, sched.Usage{MilliCores: 4000, MemoryMB: 8192, DiskGB: 100, NetworkMbps: 1000, Accelerators: []string{"gpu"}}, before)
+	require.Equal(t, sched.Usage{MilliCores: 4000, MemoryMB: 8192, DiskGB: 100, NetworkMbps: 1000, Accelerators: []string{"gpu"}, GPUMilli: 1000}, before)
 
 	in := sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1250, MemoryMB: 1000, NetworkMbps: 10, Accelerators: []string{"gpu"}},
 		Volumes: []sched.Volume{{Name: "v", SizeGB: 30}, {Name: "w", SizeGB: 5}}}
 	k := sched.Key{Workload: 7, Instance: 3}
 	require.NoError(t, c.Hold(0, k, alone(in), 0))
 	require.Equal(t, sched.Usage{MilliCores: 2750, MemoryMB: 7192, DiskGB: 65, NetworkMbps: 990}, c.Free(0))
-	require.Equal(t, sched.Usage{MilliCores: 1250, MemoryMB: 1000, DiskGB: 35, NetworkMbps: 10, Accelerators: []string{"gpu"}}, c.Used(0))
+	require.Equal(t, sched.Usage{MilliCores: 1250, MemoryMB: 1000, DiskGB: 35, NetworkMbps: 10, Accelerators: []string{"gpu"}, GPUMilli: 1000}, c.Used(0))
 	b, ok := c.Placement(k)
 	require.True(t, ok)
 	require.Equal(t, int32(0), b)

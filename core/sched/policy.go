@@ -65,20 +65,27 @@ func (spread) Score(c *Cluster, b int32, need *Usage) int64 { return c.Headroom(
 // fits: the sum over cores, memory, disk and network of
 // free-after * 1,000,000 / capacity (rounded down), skipping dimensions the
 // blade has none of. So 0 is a full blade and 4,000,000 an empty one that
-// offers all four. Capacities are at most 2^40, so products fit in int64.
+// offers all four. A need with GPUMilli (requires.gpus) adds a fifth
+// dimension, the blade's milli-GPU over all its devices, so up to
+// 5,000,000; any other need (the accelerators list included) scores as
+// before GPUs. Capacities are at most 2^40, so products fit in int64.
 // (A precomputed reciprocal was tried instead of dividing: slower here.)
 func (c *Cluster) Headroom(b int32, need *Usage) int64 {
-	return headroom(&c.blades[b], need.vec())
+	return headroom(&c.blades[b], need.vec(), need.GPUMilli)
 }
 
-// headroom is Headroom for blade bs and need n; the index's leaves use it
-// too, so the two can never disagree.
-func headroom(bs *bladeState, n vec) int64 {
+// headroom is Headroom for blade bs, need n and gpu milli-GPU; the index's
+// leaves use it too, so the two can never disagree.
+func headroom(bs *bladeState, n vec, gpu int64) int64 {
 	var sum int64
 	for k := range n {
 		if capacity := bs.cap[k]; capacity > 0 {
 			sum += max(capacity-bs.used[k]-n[k], 0) * 1_000_000 / capacity
 		}
+	}
+	if d := bs.gpu; gpu > 0 && d != nil {
+		capacity := GPUMilli * int64(len(d.model))
+		sum += max(capacity-d.sum-gpu, 0) * 1_000_000 / capacity
 	}
 	return sum
 }

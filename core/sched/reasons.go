@@ -9,8 +9,12 @@ import "github.com/cloudchamber/cloudchamber/core/trace"
 // MB)"; a wait "web/i0 waits: none of 64 blades fits: 3 lack cores (needs
 // 4, most free 2), …".
 var (
-	msgPlaced     = trace.Define("sched.placed", "{0}/{1} on {2} ({3}: leaves {4:milli core|cores}, {5} MB)")
-	msgPlacedNote = trace.Define("sched.placed-note", "{0}/{1} on {2} ({3}: leaves {4:milli core|cores}, {5} MB); {6}")
+	msgPlaced      = trace.Define("sched.placed", "{0}/{1} on {2} ({3}: leaves {4:milli core|cores}, {5} MB)")
+	msgPlacedNote  = trace.Define("sched.placed-note", "{0}/{1} on {2} ({3}: leaves {4:milli core|cores}, {5} MB); {6}")
+	msgPlacedNotes = trace.Define("sched.placed-notes", "{0}/{1} on {2} ({3}: leaves {4:milli core|cores}, {5} MB); {6}; {7}")
+
+	msgOnGPUs     = trace.Define("sched.on-gpus", "GPUs {0..., }")
+	msgOnGPUShare = trace.Define("sched.on-gpu-share", "GPU {0} ({1} of 1000 milli-GPU in use)")
 
 	msgWeakAffinity = trace.Define("sched.weak-affinity", "weak affinity could not be honoured: no blade fits in a {0} holding group {1}")
 	msgWeakAntiOne  = trace.Define("sched.weak-anti-affinity-one", "weak anti-affinity could not be honoured: the only fitting blade is in {0} holding other groups")
@@ -25,10 +29,16 @@ var (
 	msgNotSchedulable   = trace.Define("sched.not-schedulable", "{0} not schedulable (e.g. {1} {2})")
 	msgOtherArch        = trace.Define("sched.other-arch", "{0} have another arch (needs {1})")
 	msgLackAccelerators = trace.Define("sched.lack-accelerators", "{0} lack accelerators (needs {1..., })")
-	msgStrongAffinity   = trace.Define("sched.strong-affinity", "{0} excluded by strong affinity over {1} (group {2} is held in another {3})")
-	msgStrongAnti       = trace.Define("sched.strong-anti-affinity", "{0} excluded by strong anti-affinity over {1}")
-	msgCustomRefused    = trace.Define("sched.custom-refused", "{0} refused by the custom policy's filter")
-	msgCustomFailed     = trace.Define("sched.custom-failed", "{0} where the custom policy could not be evaluated (e.g. {1}: {2})")
+	// requires.gpus that no blade has room for: whole GPUs or a share, of
+	// any model or ("-of") of the models listed.
+	msgLackGPUs       = trace.Define("sched.lack-gpus", "{0} lack whole GPUs (needs {1}, most fully free {2})")
+	msgLackGPUsOf     = trace.Define("sched.lack-gpus-of", "{0} lack whole GPUs (needs {1} of {3..., }, most fully free {2})")
+	msgLackGPUShare   = trace.Define("sched.lack-gpu-share", "{0} lack a GPU share (needs {1} milli-GPU on one device, most free {2})")
+	msgLackGPUShareOf = trace.Define("sched.lack-gpu-share-of", "{0} lack a GPU share (needs {1} milli-GPU on one device of {3..., }, most free {2})")
+	msgStrongAffinity = trace.Define("sched.strong-affinity", "{0} excluded by strong affinity over {1} (group {2} is held in another {3})")
+	msgStrongAnti     = trace.Define("sched.strong-anti-affinity", "{0} excluded by strong anti-affinity over {1}")
+	msgCustomRefused  = trace.Define("sched.custom-refused", "{0} refused by the custom policy's filter")
+	msgCustomFailed   = trace.Define("sched.custom-failed", "{0} where the custom policy could not be evaluated (e.g. {1}: {2})")
 
 	// msgLack is, by dimension, "N lack D (needs X, most free Y)".
 	msgLack = [dimCount]trace.Msg{

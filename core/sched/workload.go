@@ -26,11 +26,42 @@ const (
 // Requirements is what one instance needs from the blade it runs on. Disk is
 // not here: it is the sum of the instance's volumes.
 type Requirements struct {
-	Cores        Milli    `json:"cores"`
-	MemoryMB     int64    `json:"memoryMB"`
-	NetworkMbps  int64    `json:"networkMbps,omitempty"`
-	Arch         string   `json:"arch,omitempty"`         // "" = any; compared case-insensitively
-	Accelerators []string `json:"accelerators,omitempty"` // each consumes one matching accelerator of the blade
+	Cores        Milli      `json:"cores"`
+	MemoryMB     int64      `json:"memoryMB"`
+	NetworkMbps  int64      `json:"networkMbps,omitempty"`
+	Arch         string     `json:"arch,omitempty"`         // "" = any; compared case-insensitively
+	Accelerators []string   `json:"accelerators,omitempty"` // each consumes one whole GPU device of exactly that model (gpu.go); not with GPUs
+	GPUs         GPURequest `json:"gpus,omitzero"`          // whole GPUs or a share of one; not with Accelerators
+}
+
+// GPURequest is the GPUs one instance asks for, in one of two forms: Count
+// whole devices (1..GPUsMax, each wholly its own), or a share of one
+// device of Milli milli-GPU (1..GPUMilli, a thousandth of a GPU each).
+// Models, when given, are the device models it may take (compared ignoring
+// case); none means any. The zero value asks for none. In JSON:
+//
+//	"gpus": {"count": 2, "models": ["A100", "H100"]}
+//	"gpus": {"milli": 250}
+type GPURequest struct {
+	Count  int64    `json:"count,omitempty"`
+	Milli  int64    `json:"milli,omitempty"`
+	Models []string `json:"models,omitempty"`
+}
+
+// IsZero reports whether r asks for no GPU and names no model.
+func (r *GPURequest) IsZero() bool { return r.Count == 0 && r.Milli == 0 && len(r.Models) == 0 }
+
+// String writes the request for messages: "2 whole GPUs of A100 or H100",
+// "250 milli-GPU on one device".
+func (r *GPURequest) String() string {
+	s := strconv.FormatInt(r.Count, 10) + " whole GPUs"
+	if r.Count == 0 {
+		s = strconv.FormatInt(r.Milli, 10) + " milli-GPU on one device"
+	}
+	if len(r.Models) > 0 {
+		s += " of " + strings.Join(r.Models, " or ")
+	}
+	return s
 }
 
 // Volume is a disk an instance mounts; its size counts against the blade.
@@ -279,6 +310,7 @@ func (v *validator) instance(at string, in *Instance) {
 			v.add(fmt.Sprintf("%s.requires.accelerators[%d]", at, j), "must not be empty")
 		}
 	}
+	v.gpus(at+".requires.gpus", r)
 	if len(in.Volumes) > VolumesMax {
 		v.add(at+".volumes", "has %d entries, at most %d", len(in.Volumes), VolumesMax)
 		return
@@ -306,6 +338,33 @@ func (v *validator) instance(at string, in *Instance) {
 	}
 	if disk > quantityMax {
 		v.add(at+".volumes", "add up to %d GB, at most %d", disk, int64(quantityMax))
+	}
+}
+
+// gpus checks requires.gpus: one form, in range, named models, and not
+// with the accelerators list.
+func (v *validator) gpus(at string, r *Requirements) {
+	g := &r.GPUs
+	switch {
+	case g.Count != 0 && g.Milli != 0:
+		v.add(at, "asks for count %d and milli %d: give whole GPUs (count) or a share of one GPU (milli), not both", g.Count, g.Milli)
+	case g.Count < 0 || g.Count > GPUsMax:
+		v.add(at+".count", "must be between 1 and %d whole GPUs, got %d", GPUsMax, g.Count)
+	case g.Milli < 0 || g.Milli > GPUMilli:
+		v.add(at+".milli", "must be between 1 and %d (thousandths of one GPU), got %d", GPUMilli, g.Milli)
+	case g.Count == 0 && g.Milli == 0 && len(g.Models) > 0:
+		v.add(at, "names models but asks for no GPU: give count or milli")
+	}
+	if len(g.Models) > AcceleratorsMax {
+		v.add(at+".models", "has %d entries, at most %d", len(g.Models), AcceleratorsMax)
+	}
+	for j, m := range g.Models {
+		if m == "" {
+			v.add(fmt.Sprintf("%s.models[%d]", at, j), "must not be empty")
+		}
+	}
+	if !g.IsZero() && len(r.Accelerators) > 0 {
+		v.add(at, "is given with accelerators: ask in one form (accelerators [V100] is gpus {\"count\": 1, \"models\": [\"V100\"]})")
 	}
 }
 
