@@ -10,10 +10,12 @@
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -29,10 +31,19 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/workload"
 )
 
-// Format is the scenario format this build writes. Format 1 had no
-// control plane; it migrates to format 2 with none (Control nil), so it
-// replays exactly as before.
-const Format = 2
+// Format is the scenario format this build reads and holds in memory.
+// Format 1 had no control plane; it migrates to format 2 with none
+// (Control nil), so it replays exactly as before. Format 3 adds GPU
+// devices: an inventory's "gpus" capacities and a workload instance's
+// "requires.gpus"; format 2 migrates to it unchanged. Marshal writes the
+// oldest format that holds the scenario (formatGPUs only when a "gpus" key
+// is present), so a scenario without GPUs keeps its bytes, links and
+// identity, and an older build refuses one with GPUs as newer than it
+// reads, rather than as an unknown key.
+const Format = 3
+
+// formatNoGPUs is the format written for a scenario with no "gpus" key.
+const formatNoGPUs = 2
 
 // Bounds on what a scenario may ask for, so a hostile file cannot exhaust
 // the browser.
@@ -400,9 +411,13 @@ func (s *Scenario) Clone() *Scenario {
 }
 
 // Marshal writes the canonical compact form: the same scenario always
-// gives the same bytes.
+// gives the same bytes, in the oldest format that holds it (see Format).
 func Marshal(s *Scenario) ([]byte, error) {
-	return json.Marshal(s)
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	return oldestFormat(b, s.Format, `{"format":`), nil
 }
 
 // MarshalIndent writes the canonical form for people: indented.
@@ -411,7 +426,19 @@ func MarshalIndent(s *Scenario) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(b, '\n'), nil
+	return append(oldestFormat(b, s.Format, "{\n  \"format\": "), '\n'), nil
+}
+
+// oldestFormat rewrites the format that encoding/json wrote first, after
+// head, as formatNoGPUs when the scenario has no "gpus" key. The bytes
+// `"gpus":` occur in JSON only as that key: inside a string a quote is
+// escaped, so no string's content can hold them.
+func oldestFormat(b []byte, format int, head string) []byte {
+	was := head + strconv.Itoa(format) + ","
+	if format != Format || !bytes.HasPrefix(b, []byte(was)) || bytes.Contains(b, []byte(`"gpus":`)) {
+		return b
+	}
+	return slices.Concat([]byte(head+strconv.Itoa(formatNoGPUs)+","), b[len(was):])
 }
 
 // Parse reads a scenario from JSON. file names the source in errors. A
@@ -490,9 +517,14 @@ func newer(file string, data []byte, format int) error {
 }
 
 // migrate brings an older format up to this one. Format 1 has no control
-// plane, and a format 2 scenario without one means the same.
+// plane, and a format 2 scenario without one means the same; format 2 has
+// no GPUs, and format 3 without them means the same. (GPU keys are read
+// in any format: only an older build would refuse them.)
 func migrate(s *Scenario) {
 	if s.Format == 1 {
 		s.Format = 2
+	}
+	if s.Format == 2 {
+		s.Format = 3
 	}
 }

@@ -73,8 +73,8 @@ func TestParseErrors(t *testing.T) {
 		{"bad character", "{\"format\": 1,\n  x}", strictjson.Syntax, "bad.json:2:3: invalid character 'x' looking for beginning of object key string"},
 		{"not a scenario", `{"name": "x"}`, strictjson.Invalid, `bad.json: not a scenario: no "format" field`},
 		{"not a scenario, unknown keys", `{"scenarios": []}`, strictjson.Invalid, `bad.json: not a scenario: no "format" field`},
-		{"future", "{\n  \"format\": 99}", strictjson.Invalid, "bad.json:2:13: format: scenario format 99 is newer than this build reads (2); open it with a newer CloudChamber"},
-		{"future with keys this build does not know", "{\"format\": 3,\n \"teleport\": true}", strictjson.Invalid, "bad.json:1:12: format: scenario format 3 is newer than this build reads (2); open it with a newer CloudChamber"},
+		{"future", "{\n  \"format\": 99}", strictjson.Invalid, "bad.json:2:13: format: scenario format 99 is newer than this build reads (3); open it with a newer CloudChamber"},
+		{"future with keys this build does not know", "{\"format\": 4,\n \"teleport\": true}", strictjson.Invalid, "bad.json:1:12: format: scenario format 4 is newer than this build reads (3); open it with a newer CloudChamber"},
 		{"format 0", edit(`"format": 2`, `"format": 0`), strictjson.Invalid, "bad.json:2:13: format: must be >= 1, got 0"},
 		{"type", edit(`"seed": 1`, `"seed": "one"`), strictjson.Type, `bad.json:9:11: seed: must be an integer, got "one"`},
 		{"negative", edit(`"seed": 1`, `"seed": -1`), strictjson.Type, `bad.json:9:11: seed: must be an integer from 0 to 18446744073709551615, got -1`},
@@ -231,14 +231,14 @@ func TestCloneIsDeep(t *testing.T) {
 	require.Equal(t, "spread", s.Control.Workloads.Policy)
 }
 
-// A format 1 scenario (no control plane) migrates to format 2 unchanged
+// A format 1 scenario (no control plane) migrates to format 3 unchanged
 // otherwise, and every built-in parses, validates and marshals stably.
 func TestMigrationAndBuiltins(t *testing.T) {
 	s, err := Parse("old.json", []byte(`{"format":1,"name":"old","inventory":{"builtin":"standard","version":1},"seed":1,"tickMillis":1000,"policy":"manual",`+
 		`"delays":{"setPower":{"low":1,"high":1},"setConnection":{"low":1,"high":1},"booting":{"low":5,"high":8},"shutdown":{"low":2,"high":4}},`+
 		`"traceRetention":1000,"script":[{"at":0,"do":"bring-up"}]}`))
 	require.NoError(t, err)
-	require.Equal(t, 2, s.Format)
+	require.Equal(t, 3, s.Format)
 	require.Nil(t, s.Control)
 	for _, name := range Builtins() {
 		b, err := Builtin(name)
@@ -300,4 +300,53 @@ func TestCustomPolicyErrorsAreLocated(t *testing.T) {
 	require.Positive(t, e.Line)
 	line := strings.Split(bad, "\n")[e.Line-1]
 	require.Contains(t, line[e.Col-1:], `"blade.free_cores * blade.cpu"`, "placed at the expression")
+}
+
+// Format 3 adds GPUs: a scenario is written as format 3 only when it has a
+// "gpus" key, so one without keeps its bytes (links, identity) as format
+// 2; both read, and GPU errors of an inline inventory are located.
+func TestFormatThreeOnlyWithGPUs(t *testing.T) {
+	s := Defaults()
+	data, err := Marshal(s)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(data), `{"format":2,`), string(data[:20]))
+	indented, err := MarshalIndent(s)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(indented), "{\n  \"format\": 2,"))
+	back, err := Parse("s.json", data)
+	require.NoError(t, err)
+	require.Equal(t, Format, back.Format)
+
+	spec := &inventory.GenSpec{Regions: 1, ZonesPerRegion: 1, RacksPerZone: 1, BladesPerRack: 2, Capacities: []inventory.Capacity{
+		{Cores: 8, MemoryMB: 8192, DiskGB: 100, NetworkMbps: 1000, Arch: "X64", GPUs: []inventory.GPU{{Model: "A100", Count: 2}}}}}
+	s.Inventory = Inventory{Generate: spec}
+	data, err = Marshal(s)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(data), `{"format":3,`), string(data[:20]))
+	indented, err = MarshalIndent(s)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(indented), "{\n  \"format\": 3,"))
+	back, err = Parse("s.json", data)
+	require.NoError(t, err)
+	require.Equal(t, spec.Capacities, back.Inventory.Generate.Capacities)
+	again, err := Marshal(back)
+	require.NoError(t, err)
+	require.Equal(t, string(data), string(again))
+
+	// A string holding the key's bytes does not make a scenario format 3.
+	s = Defaults()
+	s.Description = `"gpus": none here`
+	data, err = Marshal(s)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(string(data), `{"format":2,`))
+
+	def, err := inventory.Generate(*spec)
+	require.NoError(t, err)
+	def.Regions[0].Zones[0].Racks[0].Blades[1].Capacity.GPUs = []inventory.GPU{{Model: "A100", Count: 0}}
+	s.Inventory = Inventory{Definition: def}
+	data, err = MarshalIndent(s)
+	require.NoError(t, err)
+	_, err = Parse("gpu.json", data)
+	require.Error(t, err)
+	require.Regexp(t, `^gpu\.json:\d+:\d+: inventory\.definition\.regions\[0\]\.zones\[0\]\.racks\[0\]\.blades\[1\]\.capacity\.gpus\[0\]\.count: must be >= 1, got 0$`, err.Error())
 }

@@ -310,6 +310,10 @@ func pinnedHashes(t *testing.T) string {
 		require.NoError(t, w.RunUntil(2000))
 		got.WriteString("builtin " + name + " t=2000 " + w.Status().Hash + "\n")
 	}
+	w, err = New(gpuSharing(t))
+	require.NoError(t, err)
+	require.NoError(t, w.RunUntil(2000))
+	got.WriteString("gpu-sharing t=2000 " + w.Status().Hash + "\n")
 	return got.String()
 }
 

@@ -115,7 +115,6 @@ func (m *Manager) CheckInvariants() error {
 	for b := range views.BladeID(m.hw.NumBlades()) {
 		var want views.Usage
 		keys := m.cluster.Instances(schedBlade(b))
-		var acc []string
 		for _, k := range keys {
 			if int(k.Workload) >= len(m.wls) || m.wls[k.Workload] == nil || int(k.Instance) >= len(m.wls[k.Workload].Def.Instances) {
 				return fmt.Errorf("%s: the scheduler holds %s, no instance of ours", m.hw.Blade(b).Path, k)
@@ -125,9 +124,6 @@ func (m *Manager) CheckInvariants() error {
 			want.MemoryMB += in.Requires.MemoryMB
 			want.DiskGB += in.DiskGB()
 			want.NetworkMbps += in.Requires.NetworkMbps
-			for _, a := range in.Requires.Accelerators {
-				acc = append(acc, strings.ToLower(a))
-			}
 		}
 		want.Instances = int64(len(keys))
 		u := m.cluster.Used(schedBlade(b))
@@ -135,9 +131,8 @@ func (m *Manager) CheckInvariants() error {
 		if got != want {
 			return fmt.Errorf("%s: the scheduler has %+v in use, its instances ask for %+v", m.hw.Blade(b).Path, got, want)
 		}
-		slices.Sort(acc)
-		if !slices.Equal(acc, lower(u.Accelerators)) {
-			return fmt.Errorf("%s: the scheduler has accelerators %v in use, its instances ask for %v", m.hw.Blade(b).Path, u.Accelerators, acc)
+		if err := m.checkDevices(b, keys); err != nil {
+			return err
 		}
 		if rec, ok := m.env.Views.Usage.Get(b); ok && rec != got || !ok && len(keys) > 0 {
 			return fmt.Errorf("%s: the usage record %+v is not what the scheduler holds there, %+v", m.hw.Blade(b).Path, rec, got)
@@ -161,6 +156,49 @@ func (m *Manager) CheckInvariants() error {
 	for name, id := range m.byName {
 		if int(id) >= len(m.wls) || m.wls[id] == nil || m.wls[id].Def.Name != name {
 			return fmt.Errorf("workload name %q names workload %d", name, id)
+		}
+	}
+	return nil
+}
+
+// checkDevices checks blade b's GPU books: each device's milli-GPU in use
+// is the sum of what the instances held there take of it, an accelerators
+// list holds devices of exactly its models, and a requires.gpus hold
+// devices of its models, as many as it asks.
+func (m *Manager) checkDevices(b views.BladeID, keys []sched.Key) error {
+	devs := m.cluster.Devices(schedBlade(b))
+	sum := make([]int32, len(devs))
+	for _, k := range keys {
+		r := &m.wls[k.Workload].Def.Instances[k.Instance].Requires
+		held := m.cluster.HeldDevices(k)
+		per, want := int32(sched.GPUMilli), len(r.Accelerators)
+		var models []string
+		switch {
+		case r.GPUs.Milli > 0:
+			per, want = int32(r.GPUs.Milli), 1
+		case r.GPUs.Count > 0:
+			want = int(r.GPUs.Count)
+		}
+		if len(held) != want {
+			return fmt.Errorf("%s: instance %s holds GPU devices %v, it asks for %d", m.hw.Blade(b).Path, k, held, want)
+		}
+		for _, d := range held {
+			if d < 0 || int(d) >= len(devs) {
+				return fmt.Errorf("%s: instance %s holds GPU device %d of %d", m.hw.Blade(b).Path, k, d, len(devs))
+			}
+			sum[d] += per
+			models = append(models, devs[d].Model)
+			if len(r.GPUs.Models) > 0 && !slices.ContainsFunc(r.GPUs.Models, func(x string) bool { return strings.EqualFold(x, devs[d].Model) }) {
+				return fmt.Errorf("%s: instance %s holds GPU device %d, a %s, not of %v", m.hw.Blade(b).Path, k, d, devs[d].Model, r.GPUs.Models)
+			}
+		}
+		if len(r.Accelerators) > 0 && !slices.Equal(lower(models), lower(r.Accelerators)) {
+			return fmt.Errorf("%s: instance %s holds GPU devices of %v, it asks for %v", m.hw.Blade(b).Path, k, models, r.Accelerators)
+		}
+	}
+	for d, dv := range devs {
+		if dv.UsedMilli != sum[d] || sum[d] > sched.GPUMilli {
+			return fmt.Errorf("%s: GPU device %d has %d milli-GPU in use, its instances take %d", m.hw.Blade(b).Path, d, dv.UsedMilli, sum[d])
 		}
 	}
 	return nil

@@ -15,7 +15,7 @@ import (
 )
 
 // snapshotVersion is the version of the workload section's format.
-const snapshotVersion = 4
+const snapshotVersion = 5
 
 // MarshalSnapshot writes the workload and instance slots, free ones
 // included (their serials keep older events stale), and the free lists in
@@ -25,7 +25,13 @@ const snapshotVersion = 4
 //
 // Version 4 adds the count of placement failures (PlacementFailures); an
 // older snapshot is refused (its run is replayed instead), as it cannot
-// say how many there were.
+// say how many there were. Version 5 adds, after each held instance that
+// asks for GPU devices (requires.gpus or accelerators), the devices it
+// holds (sched.HeldDevices), so a restore books the same devices: the rule
+// applied again in slot order could choose others. A version 4 snapshot
+// has no requires.gpus (this build's first), and an accelerators list
+// takes whole devices of one model whichever they are, so its holds are
+// restored by the rule.
 func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 	w.Section("workload", snapshotVersion)
 	b, _ := m.rand.MarshalBinary()
@@ -72,6 +78,9 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 		} else {
 			trace.MarshalMessage(w, in.Why.Message())
 		}
+		if in.Blade >= 0 && m.asksDevices(in) {
+			writeList(w, m.cluster.HeldDevices(sched.Key{Workload: in.Workload, Instance: in.Index}))
+		}
 	}
 	writeList(w, m.freeW)
 	writeList(w, m.freeI)
@@ -90,7 +99,13 @@ func (m *Manager) MarshalSnapshot(w *snap.Writer) {
 	w.Int(m.counts[Removed])
 }
 
-func writeList[T InstanceID | uint32](w *snap.Writer, l []T) {
+// asksDevices reports whether instance in asks for GPU devices.
+func (m *Manager) asksDevices(in *Instance) bool {
+	r := &m.wls[in.Workload].Def.Instances[in.Index].Requires
+	return len(r.Accelerators) > 0 || !r.GPUs.IsZero()
+}
+
+func writeList[T InstanceID | uint32 | int32](w *snap.Writer, l []T) {
 	w.Uint(uint64(len(l)))
 	for _, v := range l {
 		w.Uint(uint64(v))
@@ -102,8 +117,9 @@ func writeList[T InstanceID | uint32](w *snap.Writer, l []T) {
 // slot is checked: each live instance belongs to exactly one live workload,
 // each free slot is on its free list exactly once.
 func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
-	if v := r.Section("workload", snapshotVersion); r.Err() == nil && v < snapshotVersion {
-		return r.Failf("workload section version %d is older than this build's %d", v, snapshotVersion)
+	version := r.Section("workload", snapshotVersion)
+	if r.Err() == nil && version < 4 {
+		return r.Failf("workload section version %d is older than this build's %d", version, snapshotVersion)
 	}
 	if err := m.rand.UnmarshalBinary(r.Blob()); err != nil {
 		return r.Fail(err)
@@ -209,7 +225,20 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		if in.Blade >= 0 {
 			wl := m.wls[wid]
 			key := sched.Key{Workload: wid, Instance: in.Index}
-			if err := m.cluster.Hold(schedBlade(in.Blade), key, &wl.Def, int(in.Index)); err != nil {
+			err := error(nil)
+			if version >= 5 && m.asksDevices(in) {
+				devs := make([]int32, r.Len(sched.GPUsMax))
+				for j := range devs {
+					devs[j] = int32(min(r.Uint(), 1<<31-1))
+				}
+				if r.Err() != nil {
+					return r.Err()
+				}
+				err = m.cluster.HoldOn(schedBlade(in.Blade), key, &wl.Def, int(in.Index), devs)
+			} else {
+				err = m.cluster.Hold(schedBlade(in.Blade), key, &wl.Def, int(in.Index))
+			}
+			if err != nil {
 				return r.Failf("instance %d: %v", i, err)
 			}
 			m.account(&wl.Def.Instances[in.Index], 1)
