@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/views"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -44,7 +46,7 @@ func (d *DetailCard) Render() app.UI {
 	var def, tgt, act, obs []field
 	var cables []app.UI
 	var actions []app.UI
-	capacity := app.UI(app.Text(""))
+	capacity, gpus := app.UI(app.Text("")), app.UI(app.Text(""))
 	targets, e := c.World().Views().Targets, hw.Element(ref)
 	if t, ok := targets.Get(e); ok {
 		tgt = []field{{"condition", t.Condition.String()}, {"enabled", fmt.Sprint(t.Enabled)}}
@@ -96,7 +98,8 @@ func (d *DetailCard) Render() app.UI {
 		act = []field{{"state", b.State.String()}, {"since", fmt.Sprintf("t=%d", b.EnteredAt)}, {"power input", onOff(b.Powered)}, {"network input", onOff(b.Connected)}}
 		u := c.usage(path)
 		capacity = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %s, %d MB, %d GB disk, %d Mbps, %s%s. In use: %s, %s, %d MB.",
-			plural(cp.Cores, "core"), cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, accs(cp.Accelerators), plural(u.Instances, "instance"), milliText(u.MilliCores), u.MemoryMB))
+			plural(cp.Cores, "core"), cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, gpuText(cp.GPUs)+accs(cp.Accelerators), plural(u.Instances, "instance"), milliText(u.MilliCores), u.MemoryMB))
+		gpus = d.gpuDevices(&cp, ref.Blade())
 		power, network := hw.BladeCables(ref.Blade())
 		for _, p := range append(power, network...) {
 			cb := hw.Cable(p)
@@ -154,6 +157,7 @@ func (d *DetailCard) Render() app.UI {
 		app.H2().Text(strings.ToUpper(kind[:1])+kind[1:]+" "+path),
 		app.Div().Class("views").Body(column("Definition", def), column("Target", tgt), column("Actual", act), column("Observed", obs)),
 		capacity,
+		gpus,
 		app.H4().Text("Cables"),
 		app.Ul().Class("cables").Body(cables...),
 		actionsUI,
@@ -183,6 +187,44 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// gpuDevices lists a blade's GPU devices with the milli-GPU the scheduler
+// has in use on each, as a bar and a number; nothing for a blade without.
+func (d *DetailCard) gpuDevices(cp *inventory.Capacity, b views.BladeID) app.UI {
+	models := cp.DeviceModels()
+	if len(models) == 0 {
+		return app.Text("")
+	}
+	var books []sched.Device
+	if ctl := d.C.World().Control(); ctl != nil && ctl.Workloads != nil {
+		books = ctl.Workloads.Devices(b)
+	}
+	rows := make([]app.UI, len(models))
+	for i, m := range models {
+		text, used := fmt.Sprintf("GPU %d · %s · no scheduler", i, m), int32(0)
+		if i < len(books) {
+			used = books[i].UsedMilli
+			text = fmt.Sprintf("GPU %d · %s · %d/%d milli-GPU in use", i, m, used, sched.GPUMilli)
+		}
+		rows[i] = app.Li().DataSet("testid", "gpu-device").DataSet("device", i).DataSet("used", used).Body(
+			app.Meter().Min(0).Max(sched.GPUMilli).Value(used).Aria("label", fmt.Sprintf("GPU %d in use", i)),
+			app.Span().Text(" "+text))
+	}
+	return app.Div().Body(app.H4().Text("GPU devices"), app.Ul().Class("gpus").DataSet("testid", "gpu-devices").Body(rows...))
+}
+
+// gpuText is a capacity's Gpus for the capacity line: ", GPUs 4 × A100,
+// 2 × T4".
+func gpuText(gpus []inventory.GPU) string {
+	if len(gpus) == 0 {
+		return ""
+	}
+	parts := make([]string, len(gpus))
+	for i, g := range gpus {
+		parts[i] = fmt.Sprintf("%d × %s", g.Count, g.Model)
+	}
+	return ", GPUs " + strings.Join(parts, ", ")
 }
 
 func accs(a []string) string {

@@ -290,6 +290,10 @@ func (m *Manager) Policy() string { return m.policy.Name() }
 // Cluster is the scheduler's view of the blades (read it only).
 func (m *Manager) Cluster() *sched.Cluster { return m.cluster }
 
+// Devices is blade b's GPU devices as the scheduler books them, in device
+// order (inventory.GPU), nil if it has none.
+func (m *Manager) Devices(b views.BladeID) []sched.Device { return m.cluster.Devices(schedBlade(b)) }
+
 // Workloads lists the workloads alive (not yet removed) by slot; a free
 // slot is nil. Order by Seq for the order of creation. Read them only.
 func (m *Manager) Workloads() []*Workload { return m.wls }
