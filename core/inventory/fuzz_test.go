@@ -76,8 +76,9 @@ func FuzzWriteStrings(f *testing.F) {
 		b := r.Zones[0].Racks[0].Blades[1]
 		b.Boot.Parameters, b.Capacity.Arch = text, arch
 		b.Capacity.Accelerators = []string{arch}
+		b.Capacity.GPUs = []GPU{{Model: text, Count: 2}}
 		if d.Validate() != nil {
-			return // empty name, empty accelerator or invalid UTF-8: not writable, by design
+			return // empty name, empty accelerator or model, or invalid UTF-8: not writable, by design
 		}
 		y, err := MarshalYAML(d)
 		require.NoError(t, err)
