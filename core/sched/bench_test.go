@@ -94,3 +94,53 @@ func benchPlace(b *testing.B, n int) {
 		})
 	}
 }
+
+// BenchmarkPlaceGPU is one Place, Hold and Release of a GPU share (250
+// milli-GPU) and of two whole GPUs, per policy, on 1,000 and 10,000 blades
+// of 8 A100s each, every blade holding shares of different sizes on its
+// first devices: the index answers, each blade's fit a pass over its 8
+// devices, and a hold or release updates one leaf path per tree.
+func BenchmarkPlaceGPU(b *testing.B) {
+	for _, n := range []int{1_000, 10_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
+			blades := make([]sched.Blade, n)
+			for i := range blades {
+				blades[i] = sched.Blade{Path: fmt.Sprintf("region1/zone1/rack%d/blade/%d", i/50, i%50), Region: 1, Zone: 1, Rack: int32(i / 50),
+					Capacity: inventory.Capacity{Cores: 64, MemoryMB: 262144, DiskGB: 2000, NetworkMbps: 10_000, Arch: "x86_64",
+						GPUs: []inventory.GPU{{Model: "A100", Count: 8}}}}
+			}
+			c := sched.NewCluster(blades)
+			used := &sched.Workload{Name: "used"}
+			for i := range blades {
+				c.SetSchedulable(int32(i), true, "")
+				for d := range 1 + i%5 {
+					used.Instances = append(used.Instances, sched.Instance{Name: fmt.Sprint(i, "-", d),
+						Requires: sched.Requirements{Cores: 1000, MemoryMB: 1024, GPUs: sched.GPURequest{Milli: int64(300 + 100*(i%7))}}})
+					if err := c.Hold(int32(i), sched.Key{Workload: 0, Instance: uint32(len(used.Instances) - 1)}, used, len(used.Instances)-1); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			for _, r := range []sched.GPURequest{{Milli: 250}, {Count: 2}} {
+				w := &sched.Workload{Name: "gpu", Instances: []sched.Instance{{Name: "i", Requires: sched.Requirements{Cores: 2000, MemoryMB: 4096, GPUs: r}}}}
+				for _, name := range sched.Policies() {
+					p, _ := sched.PolicyByName(name)
+					b.Run(fmt.Sprintf("%s/%s", name, r.String()), func(b *testing.B) {
+						b.ReportAllocs()
+						k := sched.Key{Workload: 9}
+						for b.Loop() {
+							d := c.Place(p, w, 9, 0)
+							if d.Blade < 0 {
+								b.Fatal(d.Reason.String())
+							}
+							if err := c.Hold(d.Blade, k, w, 0); err != nil {
+								b.Fatal(err)
+							}
+							c.Release(k)
+						}
+					})
+				}
+			}
+		})
+	}
+}
