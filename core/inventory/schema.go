@@ -472,31 +472,41 @@ func (p *parser) blade(n node, e at, b *Blade) error {
 		if err != nil {
 			return err
 		}
-		// A list that aliases may reach again (a blade template's) is read
-		// once and shared, like Generate's: a small file must not make a
-		// copy for each of a hundred thousand blades.
-		if items.n.ok() && items.n.shared() {
-			if l, ok := p.lists[items.n.i]; ok {
-				c.Accelerators = l
-				return nil
+		return sharedList(p.lists, items, &c.Accelerators, func() error {
+			for i, it := range items.all() {
+				s, err := p.str(&field{v: it}, a, fmt.Sprintf("Capacity.Accelerators[%d]", i))
+				if err != nil {
+					return err
+				}
+				c.Accelerators = append(c.Accelerators, p.share(it, s))
 			}
-			defer func() { p.lists[items.n.i] = c.Accelerators }()
-		}
-		for i, it := range items.all() {
-			s, err := p.str(&field{v: it}, a, fmt.Sprintf("Capacity.Accelerators[%d]", i))
-			if err != nil {
-				return err
-			}
-			c.Accelerators = append(c.Accelerators, p.share(it, s))
-		}
+			return nil
+		})
 	}
 	return nil
 }
 
+// sharedList reads a list with read, which fills *dst, or, when aliases
+// may reach the list again (a blade template's), reads it once and gives
+// every later blade the same slice, like Generate's: a small file must not
+// make a copy for each of a hundred thousand blades.
+func sharedList[T any](cache map[int32][]T, items seq, dst *[]T, read func() error) error {
+	if !items.n.ok() || !items.n.shared() {
+		return read()
+	}
+	if l, ok := cache[items.n.i]; ok {
+		*dst = l
+		return nil
+	}
+	if err := read(); err != nil {
+		return err
+	}
+	cache[items.n.i] = *dst
+	return nil
+}
+
 // gpus reads Capacity.Gpus, our extension: a list of {Model, Count}
-// (Count defaults to 1). Like
-// Accelerators, a list that aliases may reach again is read once and
-// shared.
+// (Count defaults to 1), shared as Accelerators are.
 func (p *parser) gpus(cfs []field, a at, c *Capacity) error {
 	f := lookup(cfs, "gpus")
 	if f == nil {
@@ -506,13 +516,10 @@ func (p *parser) gpus(cfs []field, a at, c *Capacity) error {
 	if err != nil {
 		return err
 	}
-	if items.n.ok() && items.n.shared() {
-		if l, ok := p.gpuLists[items.n.i]; ok {
-			c.GPUs = l
-			return nil
-		}
-		defer func() { p.gpuLists[items.n.i] = c.GPUs }()
-	}
+	return sharedList(p.gpuLists, items, &c.GPUs, func() error { return p.gpuItems(items, a, c) })
+}
+
+func (p *parser) gpuItems(items seq, a at, c *Capacity) error {
 	for i, it := range items.all() {
 		leaf := fmt.Sprintf("Capacity.Gpus[%d]", i)
 		mark := p.mark()

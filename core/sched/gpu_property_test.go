@@ -2,7 +2,6 @@ package sched_test
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"testing"
@@ -28,13 +27,7 @@ import (
 // does and stay equal to trees built afresh. Each seed runs twice and must
 // give the same trace; the hash of all traces is pinned.
 func TestGPUPlacementProperties(t *testing.T) {
-	h := fnv.New64a()
-	for seed := uint64(1); seed <= 300; seed++ {
-		a := runGPUScenario(t, seed)
-		require.Equal(t, a, runGPUScenario(t, seed), "seed=%d: not deterministic", seed)
-		h.Write([]byte(a))
-	}
-	require.Equal(t, gpuTracesHash, fmt.Sprintf("%016x", h.Sum64()))
+	require.Equal(t, gpuTracesHash, tracesHashOf(t, 300, runGPUScenario))
 }
 
 const gpuTracesHash = "86964a2986cfd530"
@@ -213,14 +206,11 @@ func runGPUScenario(t *testing.T, seed uint64) string {
 		at := fmt.Sprintf("seed=%d step=%d", seed, step)
 		switch op := r.Uint64N(10); {
 		case op < 6: // place an instance not held, and hold it
-			w := int(r.Uint64N(uint64(len(m.wls))))
-			wl := m.wls[w]
-			i := int(r.Uint64N(uint64(len(wl.Instances))))
-			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
-			if _, held := m.holds[k]; held {
+			w, i, k, ok := m.unheld(r)
+			if !ok {
 				continue
 			}
-			in := &wl.Instances[i]
+			wl, in := m.wls[w], &m.wls[w].Instances[i]
 			p := policies[r.Uint64N(uint64(len(policies)))]
 			d := c.Place(p, wl, uint32(w), i)
 			require.Equal(t, sched.PlaceScan(c, p, wl, uint32(w), i), d, "%s %s", at, p.Name())

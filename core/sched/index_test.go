@@ -105,13 +105,11 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 		at := fmt.Sprintf("seed=%d step=%d", seed, step)
 		switch op := r.Uint64N(10); {
 		case op < 6: // place an instance not held, and hold it
-			w := int(r.Uint64N(uint64(len(m.wls))))
-			wl := m.wls[w]
-			i := int(r.Uint64N(uint64(len(wl.Instances))))
-			k := sched.Key{Workload: uint32(w), Instance: uint32(i)}
-			if _, held := m.holds[k]; held {
+			w, i, k, ok := m.unheld(r)
+			if !ok {
 				continue
 			}
+			wl := m.wls[w]
 			p := policies[r.Uint64N(uint64(len(policies)))]
 			before := sched.IndexTrees(c)
 			d := c.Place(p, wl, uint32(w), i)
@@ -154,6 +152,16 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 	}
 	require.NoError(t, sched.CheckIndex(c), "seed=%d", seed)
 	return places, trees
+}
+
+// unheld draws a workload and one of its instances, and reports whether
+// the instance is not held (so it may be placed).
+func (m *model) unheld(r *rng.Source) (w, i int, k sched.Key, ok bool) {
+	w = int(r.Uint64N(uint64(len(m.wls))))
+	i = int(r.Uint64N(uint64(len(m.wls[w].Instances))))
+	k = sched.Key{Workload: uint32(w), Instance: uint32(i)}
+	_, held := m.holds[k]
+	return w, i, k, !held
 }
 
 // modelChoice is the brute-force model's blade for instance i of workload
