@@ -99,37 +99,57 @@ func (g *gpuModel) choose(b int, in *sched.Instance) ([]int32, int32, bool) {
 	return nil, 0, true
 }
 
-// score is the policy's score of blade b for in, GPU headroom included for
-// requires.gpus.
-func (g *gpuModel) score(m *model, p sched.Policy, b int, in *sched.Instance) int64 {
-	if p.Name() == "first-fit" {
+// headroom is the GPU term of Headroom for blade b and in: its free
+// milli-GPU after a requires.gpus, scaled to 1,000,000; 0 for any other
+// request or a blade without devices.
+func (g *gpuModel) headroom(b int, in *sched.Instance) int64 {
+	ask := in.Requires.GPUs.Count*1000 + in.Requires.GPUs.Milli
+	total := int64(len(g.models[b])) * 1000
+	if ask == 0 || total == 0 {
 		return 0
 	}
-	capacity, n := m.capacity(b), need(in)
-	var sum int64
-	for k := range n {
-		if capacity[k] > 0 {
-			sum += (capacity[k] - m.used[b][k] - n[k]) * 1_000_000 / capacity[k]
+	var used int64
+	for _, u := range g.used[b] {
+		used += int64(u)
+	}
+	return max(total-used-ask, 0) * 1_000_000 / total
+}
+
+// newGPUModel is the devices of the blades specs, all free.
+func newGPUModel(specs []bladeSpec) *gpuModel {
+	g := &gpuModel{devs: map[sched.Key][]int32{}, per: map[sched.Key]int32{}}
+	for _, s := range specs {
+		c := inventory.Capacity{GPUs: s.gpus, Accelerators: s.accelerators}
+		models := c.DeviceModels()
+		for i := range models {
+			models[i] = strings.ToLower(models[i])
 		}
+		g.models = append(g.models, models)
+		g.used = append(g.used, make([]int32, len(models)))
 	}
-	ask := in.Requires.GPUs.Count*1000 + in.Requires.GPUs.Milli
-	if total := int64(len(g.models[b])) * 1000; ask > 0 && total > 0 {
-		var used int64
-		for _, u := range g.used[b] {
-			used += int64(u)
-		}
-		sum += max(total-used-ask, 0) * 1_000_000 / total
+	return g
+}
+
+// hold books the devices the rule gives in on blade b under k.
+func (g *gpuModel) hold(k sched.Key, b int, in *sched.Instance) {
+	devs, per, _ := g.choose(b, in)
+	g.devs[k], g.per[k] = devs, per
+	for _, d := range devs {
+		g.used[b][d] += per
 	}
-	if p.Name() == "best-fit" {
-		return -sum
+}
+
+func (g *gpuModel) release(k sched.Key, b int) {
+	for _, d := range g.devs[k] {
+		g.used[b][d] -= g.per[k]
 	}
-	return sum
+	delete(g.devs, k)
+	delete(g.per, k)
 }
 
 func runGPUScenario(t *testing.T, seed uint64) string {
 	r := rng.New(seed, 11)
 	m := &model{holds: map[sched.Key]modelHold{}}
-	g := &gpuModel{devs: map[sched.Key][]int32{}, per: map[sched.Key]int32{}}
 	gpuMixes := [][]inventory.GPU{nil, {{Model: "A100", Count: 4}}, {{Model: "A100", Count: 2}, {Model: "T4", Count: 2}},
 		{{Model: "t4", Count: 1}}, {{Model: "V100", Count: 8}}}
 	accMixes := [][]string{nil, nil, {"V100"}, {"v100", "T4"}}
@@ -141,16 +161,9 @@ func runGPUScenario(t *testing.T, seed uint64) string {
 				if r.Uint64N(8) == 0 {
 					s.notSchedulable = "is out_for_repair"
 				}
-				c := inventory.Capacity{GPUs: s.gpus, Accelerators: s.accelerators}
-				models := c.DeviceModels()
-				for i := range models {
-					models[i] = strings.ToLower(models[i])
-				}
 				m.specs = append(m.specs, s)
 				m.used = append(m.used, [4]int64{})
 				m.accUsed = append(m.accUsed, map[string]int{})
-				g.models = append(g.models, models)
-				g.used = append(g.used, make([]int32, len(models)))
 			}
 		}
 	}
@@ -184,6 +197,7 @@ func runGPUScenario(t *testing.T, seed uint64) string {
 		m.wls = append(m.wls, wl)
 	}
 
+	m.gpu = newGPUModel(m.specs)
 	c := newCluster(m.specs...)
 	if seed%2 == 0 {
 		sched.IndexEager(c)
@@ -192,14 +206,8 @@ func runGPUScenario(t *testing.T, seed uint64) string {
 	var trace strings.Builder
 	fmt.Fprintf(&trace, "seed=%d blades=%d\n", seed, len(m.specs))
 	release := func(k sched.Key) {
-		h := m.holds[k]
 		c.Release(k)
 		m.release(k)
-		for _, d := range g.devs[k] {
-			g.used[h.blade][d] -= g.per[k]
-		}
-		delete(g.devs, k)
-		delete(g.per, k)
 		fmt.Fprintf(&trace, "release %s\n", k)
 	}
 	for step := range 200 {
@@ -216,39 +224,14 @@ func runGPUScenario(t *testing.T, seed uint64) string {
 			require.Equal(t, sched.PlaceScan(c, p, wl, uint32(w), i), d, "%s %s", at, p.Name())
 			trace.WriteString(d.Reason.String() + "\n")
 
-			cpuOnly := *in
-			cpuOnly.Requires.Accelerators = nil
-			best, fallback := -1, -1
-			for b := range m.specs {
-				if _, _, ok := g.choose(b, in); !ok || !m.fits(b, &cpuOnly) {
-					continue
-				}
-				ok, honours := m.rules(w, in.AffinityGroup, b)
-				switch {
-				case !ok:
-				case honours:
-					if best < 0 || g.score(m, p, b, in) > g.score(m, p, best, in) {
-						best = b
-					}
-				case fallback < 0 || g.score(m, p, b, in) > g.score(m, p, fallback, in):
-					fallback = b
-				}
-			}
-			if best < 0 {
-				best = fallback
-			}
-			require.Equal(t, best, int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason.String())
+			require.Equal(t, modelChoice(m, p, w, i), int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason.String())
 			if d.Blade < 0 {
 				continue
 			}
-			devs, per, _ := g.choose(int(d.Blade), in)
+			devs, _, _ := m.gpu.choose(int(d.Blade), in)
 			require.NoError(t, c.Hold(d.Blade, k, wl, i), at)
 			require.Equal(t, devs, c.HeldDevices(k), "%s: %s", at, d.Reason.String())
 			m.hold(k, d.Blade, w, i)
-			g.devs[k], g.per[k] = devs, per
-			for _, dv := range devs {
-				g.used[d.Blade][dv] += per
-			}
 		case op < 8:
 			if len(m.keys) > 0 {
 				release(m.keys[r.Uint64N(uint64(len(m.keys)))])
@@ -265,7 +248,7 @@ func runGPUScenario(t *testing.T, seed uint64) string {
 			}
 			c.SetSchedulable(int32(b), m.specs[b].notSchedulable == "", m.specs[b].notSchedulable)
 		}
-		g.check(t, c, m, at)
+		m.gpu.check(t, c, m, at)
 		if step%25 == 24 {
 			require.NoError(t, sched.CheckIndex(c), at)
 		}

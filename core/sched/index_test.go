@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 )
@@ -16,7 +17,9 @@ import (
 // interleaved), random demand shapes (mostly from a small pool, so shapes
 // repeat and get trees, and more shapes than the index keeps trees for),
 // every policy and affinity rule, and random holds, releases, restores onto
-// blades out of service, and blades leaving and re-entering service. Every
+// blades out of service, and blades leaving and re-entering service; GPU
+// devices (Gpus and Accelerators) and requests for shares, whole GPUs and
+// accelerators among them, against the model's devices. Every
 // Place must equal the scan's Decision, reason included, and the trees must
 // equal trees built afresh. Half the seeds build trees on first sighting,
 // half on the second, as shipped.
@@ -40,9 +43,11 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 		cores, memMB, diskGB, netMbps int64
 		arch                          string
 		acc                           []string
+		gpus                          []inventory.GPU
 	}
-	pool := []capSpec{{8, 16384, 400, 1000, "x86_64", nil}, {4, 8192, 0, 1000, "x86_64", []string{"gpu"}},
-		{16, 4096, 200, 0, "arm64", nil}}
+	pool := []capSpec{{8, 16384, 400, 1000, "x86_64", nil, nil}, {4, 8192, 0, 1000, "x86_64", []string{"gpu"}, nil},
+		{16, 4096, 200, 0, "arm64", nil, nil}, {16, 16384, 400, 1000, "x86_64", nil, []inventory.GPU{{Model: "gpu", Count: 4}}},
+		{8, 8192, 400, 1000, "x86_64", []string{"fpga"}, []inventory.GPU{{Model: "A100", Count: 2}, {Model: "T4", Count: 2}}}}
 	zones, racks, perRack := r.Range(1, 3), r.Range(1, 4), r.Range(1, 8)
 	if r.Uint64N(5) == 0 {
 		zones, racks, perRack = 2, 8, r.Range(10, 24)
@@ -53,10 +58,11 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 				cs := pool[r.Uint64N(uint64(len(pool)))]
 				if r.Uint64N(4) == 0 {
 					cs = capSpec{r.Range(1, 8), r.Range(1, 16) * 512, r.Range(0, 4) * 100, r.Range(0, 2) * 500,
-						[]string{"x86_64", "arm64"}[r.Uint64N(2)], [][]string{nil, {"gpu"}, {"GPU", "fpga", "gpu"}}[r.Uint64N(3)]}
+						[]string{"x86_64", "arm64"}[r.Uint64N(2)], [][]string{nil, {"gpu"}, {"GPU", "fpga", "gpu"}}[r.Uint64N(3)],
+						[][]inventory.GPU{nil, nil, {{Model: "T4", Count: r.Range(1, 4)}}}[r.Uint64N(3)]}
 				}
 				s := bladeSpec{zone: int32(z + 1), rack: int32(k + 1), cores: cs.cores, memMB: cs.memMB, diskGB: cs.diskGB,
-					netMbps: cs.netMbps, arch: cs.arch, accelerators: cs.acc}
+					netMbps: cs.netMbps, arch: cs.arch, accelerators: cs.acc, gpus: cs.gpus}
 				if r.Uint64N(8) == 0 {
 					s.notSchedulable = "is out_for_repair"
 				}
@@ -74,9 +80,12 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 		m.used = append(m.used, [4]int64{})
 		m.accUsed = append(m.accUsed, map[string]int{})
 	}
+	m.gpu = newGPUModel(m.specs)
 
 	shapes := []sched.Requirements{{Cores: 1000, MemoryMB: 1024}, {Cores: 250, MemoryMB: 256}, {Cores: 3000, MemoryMB: 4096},
-		{Cores: 1500, MemoryMB: 512, NetworkMbps: 200}, {Cores: 500, Arch: "arm64"}, {Cores: 500, Accelerators: []string{"gpu"}}}
+		{Cores: 1500, MemoryMB: 512, NetworkMbps: 200}, {Cores: 500, Arch: "arm64"}, {Cores: 500, Accelerators: []string{"gpu"}},
+		{Cores: 500, GPUs: sched.GPURequest{Milli: 250}}, {Cores: 250, GPUs: sched.GPURequest{Milli: 600, Models: []string{"t4", "gpu"}}},
+		{Cores: 1000, GPUs: sched.GPURequest{Count: 2}}, {Cores: 1000, GPUs: sched.GPURequest{Count: 1, Models: []string{"A100"}}}}
 	for w := range r.Range(1, 5) {
 		wl := &sched.Workload{Name: fmt.Sprintf("w%d", w), Affinity: sched.Affinity(r.Uint64N(5)), Domain: sched.Domain(r.Uint64N(3))}
 		for i := range r.Range(1, 12) {

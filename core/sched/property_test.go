@@ -49,6 +49,7 @@ type model struct {
 	holds   map[sched.Key]modelHold
 	keys    []sched.Key // in hold order, for deterministic release picks
 	wls     []*sched.Workload
+	gpu     *gpuModel // GPU devices (gpu_property_test.go); nil: accelerators are counted by name, as before GPUs
 }
 
 type modelHold struct {
@@ -78,6 +79,10 @@ func (m *model) fits(b int, in *sched.Instance) bool {
 		if m.used[b][k]+n[k] > capacity[k] {
 			return false
 		}
+	}
+	if m.gpu != nil {
+		_, _, ok := m.gpu.choose(b, in)
+		return ok
 	}
 	want := map[string]int{}
 	for _, a := range in.Requires.Accelerators {
@@ -173,6 +178,9 @@ func (m *model) score(p sched.Policy, b int, in *sched.Instance) int64 {
 			sum += (capacity[k] - m.used[b][k] - n[k]) * 1_000_000 / capacity[k]
 		}
 	}
+	if m.gpu != nil {
+		sum += m.gpu.headroom(b, in)
+	}
 	if p.Name() == "best-fit" {
 		return -sum
 	}
@@ -188,6 +196,9 @@ func (m *model) hold(k sched.Key, b int32, w, i int) {
 	for _, a := range in.Requires.Accelerators {
 		m.accUsed[b][strings.ToLower(a)]++
 	}
+	if m.gpu != nil {
+		m.gpu.hold(k, int(b), in)
+	}
 	m.holds[k] = modelHold{b, w, i}
 	m.keys = append(m.keys, k)
 }
@@ -201,6 +212,9 @@ func (m *model) release(k sched.Key) {
 	}
 	for _, a := range in.Requires.Accelerators {
 		m.accUsed[h.blade][strings.ToLower(a)]--
+	}
+	if m.gpu != nil {
+		m.gpu.release(k, int(h.blade))
 	}
 	delete(m.holds, k)
 	m.keys = slices.DeleteFunc(m.keys, func(x sched.Key) bool { return x == k })
