@@ -19,6 +19,11 @@
 // follow cables (Rack.PowerFeeds, Rack.NetworkLinks), size drawings
 // (Summary) and turn a changed definition into store writes (Reconcile).
 //
+// Our extensions of the original's format: a blade's Capacity may list
+// Accelerators (one GPU device each, of that model) and Gpus (Count devices
+// of a Model each; see GPU), which MarshalYAML writes only when set, so the
+// original's files keep their bytes.
+//
 // Every list is kept sorted (names case-insensitively with numbers by value,
 // indices ascending) so that output never depends on file or map order. The
 // package does no I/O, reads no clock and keeps no global state; a
