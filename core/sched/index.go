@@ -15,13 +15,14 @@ import (
 // of an accelerator or of GPU devices) or fits with a fixed score: 0 for
 // first-fit, Headroom for spread, -Headroom for best-fit. Headroom is at
 // most 5,000,000 (four dimensions and the GPUs), so a score fits in an
-// int32. A blade's GPU devices change only by a Hold or Release on it, which
-// touch its leaf, so the trees stay exact; the fit of a blade's devices is
-// a pass over them (a handful), as it is for the scan. A shapeTree is a segment tree over the blades, in blade
-// order, that keeps per node the best score of its fitting blades and how
-// many fit. The policy's choice (highest score, lowest index) is then a walk
-// from the root down to the leftmost leaf that holds the root's best: O(log
-// N), exact, with the scan's tie-breaking by construction.
+// int32. A blade's GPU devices change only by a Hold or Release on it,
+// which touch its leaf, so the trees stay exact; the fit of a blade's
+// devices is a pass over them (a handful), as it is for the scan. A
+// shapeTree is a segment tree over the blades, in blade order, that keeps
+// per node the best score of its fitting blades and how many fit. The
+// policy's choice (highest score, lowest index) is then a walk from the
+// root down to the leftmost leaf that holds the root's best: O(log N),
+// exact, with the scan's tie-breaking by construction.
 //
 // A demand shape gets a tree when it is placed the second time within the
 // last few misses (a one-off shape is placed by the scan, as before), and

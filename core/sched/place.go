@@ -81,8 +81,9 @@ type tally struct {
 // same instance and a Key whose Workload is wid. Only schedulable blades
 // are considered; a blade must have the arch, every dimension and the
 // accelerators or GPUs free (gpu.go); the reason of a placement with
-// requires.gpus names the devices Hold will take. Then the affinity rule over w.Domain: strong rules
-// filter, weak rules prefer and fall back, and the reason says so.
+// requires.gpus names the devices Hold will take. Then the affinity rule
+// over w.Domain: strong rules filter, weak rules prefer and fall back, and
+// the reason says so.
 //
 // For the built-in policies it asks the placement index (index.go), in
 // O(log N) for a demand shape seen before and no affinity rule; it scans
