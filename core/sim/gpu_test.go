@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 )
 
@@ -100,4 +101,35 @@ func TestRestoreWorkloadSectionVersion4(t *testing.T) {
 	v3[at] = 3
 	_, err = Restore(sc, seal(v3))
 	require.ErrorContains(t, err, "workload section version 3 is older than this build's 5")
+}
+
+// FuzzRestoreGPU is FuzzRestore over the GPU scenario, whose snapshots
+// carry each GPU hold's devices: a damaged device list is refused (HoldOn
+// checks every device) or gives a world that runs on, never a panic or
+// books past a device.
+func FuzzRestoreGPU(f *testing.F) {
+	sc := gpuSharing(f)
+	w, err := New(sc)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, at := range []clock.Tick{100, 400} {
+		if err := w.RunTo(at); err != nil {
+			f.Fatal(err)
+		}
+		snap := w.Snapshot()
+		f.Add(snap[:len(snap)-4])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := Restore(sc, seal(data))
+		if err != nil {
+			return
+		}
+		if err := r.CheckInvariants(); err != nil {
+			t.Fatalf("restored world breaks an invariant: %v", err)
+		}
+		if err := r.RunTo(r.Now() + 20); err != nil {
+			t.Fatalf("restored world cannot run: %v", err)
+		}
+	})
 }
