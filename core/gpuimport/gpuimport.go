@@ -1,0 +1,271 @@
+// Package gpuimport turns a GPU cluster trace (core/gputrace: a node list
+// and a task list) into a scenario the simulation runs: the nodes become
+// blades with their GPU devices, in racks and zones, and each task becomes
+// a workload of one instance, created at the task's creation time and
+// deleted at its deletion time, a tick being a second.
+//
+// The import reads the task list one row at a time and keeps only the
+// scenario it builds, so the caller (the page) never holds the file's
+// tasks twice. It either returns the whole scenario or errors and nothing.
+package gpuimport
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/gputrace"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+)
+
+// Options shape the scenario. The zero value of each field takes its
+// default.
+type Options struct {
+	Name      string     // the scenario's name; default "alibaba-gpu"
+	RackSize  int        // blades per rack, 1..GenBladesPerRackMax; default 16
+	ZoneRacks int        // racks per zone, at least 1; default 8
+	Policy    string     // placement policy (sched.Policies); default "best-fit"
+	MTBF      clock.Tick // mean ticks between failures of each blade; 0: blades do not fail
+	MTTR      clock.Tick // mean ticks to repair, with MTBF; default 3600
+	Seed      uint64     // the scenario's seed; default 1
+}
+
+// Defaults of Options.
+const (
+	DefaultRackSize  = 16
+	DefaultZoneRacks = 8
+	DefaultPolicy    = "best-fit"
+	DefaultMTTR      = 3600
+	// DiskGB and NetworkMbps are what each blade is given: the trace
+	// says nothing of them and tasks ask none.
+	DiskGB      = 2000
+	NetworkMbps = 25_000
+)
+
+func (o *Options) fill() error {
+	if o.Name == "" {
+		o.Name = "alibaba-gpu"
+	}
+	if o.RackSize == 0 {
+		o.RackSize = DefaultRackSize
+	}
+	if o.ZoneRacks == 0 {
+		o.ZoneRacks = DefaultZoneRacks
+	}
+	if o.Policy == "" {
+		o.Policy = DefaultPolicy
+	}
+	if o.MTTR == 0 {
+		o.MTTR = DefaultMTTR
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	switch {
+	case o.RackSize < 1 || o.RackSize > inventory.GenBladesPerRackMax:
+		return fmt.Errorf("rack size: want 1..%d blades, got %d", inventory.GenBladesPerRackMax, o.RackSize)
+	case o.ZoneRacks < 1 || o.ZoneRacks > inventory.GenRacksMax:
+		return fmt.Errorf("zone racks: want 1..%d racks, got %d", inventory.GenRacksMax, o.ZoneRacks)
+	case o.MTBF < 0 || o.MTTR < 0:
+		return fmt.Errorf("mtbf and mttr: want ticks >= 0, got %d and %d", o.MTBF, o.MTTR)
+	}
+	if _, err := sched.PolicyByName(o.Policy); err != nil {
+		return fmt.Errorf("policy: %w", err)
+	}
+	return nil
+}
+
+// Scenario reads the node list and the task list and builds the scenario.
+// Errors are the readers' (file, line, column; up to
+// gputrace.ErrorsMax, joined) or about the whole (no nodes, a task asking
+// for a GPU model no node has, a task bigger than every node); with an
+// error the scenario is nil.
+func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options) (*scenario.Scenario, error) {
+	if err := o.fill(); err != nil {
+		return nil, err
+	}
+	ns, err := readAll(nodes.Next)
+	if err != nil {
+		return nil, err
+	}
+	if len(ns) == 0 {
+		return nil, errors.New("nodes: the node list has no node")
+	}
+	def, err := definition(ns, o)
+	if err != nil {
+		return nil, err
+	}
+	models := map[string]bool{}
+	for i := range ns {
+		if ns[i].GPUs > 0 {
+			models[ns[i].Model] = true
+		}
+	}
+
+	var script []scenario.Timed
+	var errs []error
+	var last clock.Tick
+	for {
+		t, err := tasks.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			errs = append(errs, err)
+			if len(errs) == gputrace.ErrorsMax {
+				break
+			}
+			continue
+		}
+		for _, m := range t.Models {
+			if !models[m] {
+				errs = append(errs, fmt.Errorf("task %s asks for GPU model %s, which no node has", t.Name, m))
+			}
+		}
+		w := workload(&t)
+		script = append(script, scenario.Timed{At: clock.Tick(t.Created), Command: scenario.Command{Do: scenario.CreateWorkload, Workload: w}})
+		if t.Deleted != gputrace.Never {
+			script = append(script, scenario.Timed{At: clock.Tick(t.Deleted), Command: scenario.Command{Do: scenario.DeleteWorkload, Name: t.Name}})
+		}
+		last = max(last, clock.Tick(t.Created), clock.Tick(t.Deleted))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	// By time; a task's creation before its deletion at the same tick, and
+	// tasks in the file's order (a stable sort of the order appended).
+	slices.SortStableFunc(script, func(a, b scenario.Timed) int { return cmp.Compare(a.At, b.At) })
+
+	sc, err := scenario.Builtin("workload-churn")
+	if err != nil {
+		return nil, err
+	}
+	sc.Name = o.Name
+	sc.Description = fmt.Sprintf("A GPU cluster trace imported by ccsim import alibaba-gpu: %d nodes as blades (racks of %d, zones of %d racks) "+
+		"and %d tasks as workloads of one instance, each created at its creation time and deleted at its deletion time "+
+		"(a tick a second; the last at tick %d), placed by %s. %s",
+		len(ns), o.RackSize, o.ZoneRacks, countCreates(script), last, o.Policy, failures(o))
+	sc.Seed = o.Seed
+	sc.Inventory = scenario.Inventory{Definition: def}
+	sc.Script = script
+	c := sc.Control
+	c.SampleEvery = 600
+	c.Workloads.Policy = o.Policy
+	c.Workloads.Custom = nil
+	c.Workloads.Arrivals = nil
+	c.Processes = nil
+	if o.MTBF > 0 {
+		c.Processes = []faults.Process{{Name: "blade failures", Kind: faults.BladeFault, MTBF: o.MTBF, MTTR: o.MTTR}}
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, fmt.Errorf("the imported scenario is invalid: %w", err)
+	}
+	return sc, nil
+}
+
+func failures(o Options) string {
+	if o.MTBF == 0 {
+		return "Blades do not fail."
+	}
+	return fmt.Sprintf("Each blade fails after an exponential time with mean %d ticks and is repaired in about %d.", o.MTBF, o.MTTR)
+}
+
+func countCreates(script []scenario.Timed) int {
+	n := 0
+	for i := range script {
+		if script[i].Do == scenario.CreateWorkload {
+			n++
+		}
+	}
+	return n
+}
+
+// readAll reads every row, or returns the rows' errors (up to
+// gputrace.ErrorsMax) and nothing.
+func readAll[T any](next func() (T, error)) ([]T, error) {
+	var out []T
+	var errs []error
+	for {
+		v, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if errs = append(errs, err); len(errs) == gputrace.ErrorsMax {
+				break
+			}
+			continue
+		}
+		out = append(out, v)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+// workload is task t as a workload of one instance: its CPU in milli-cores
+// (at least 1: the scheduler places nothing that asks for none), its
+// memory (MiB taken as MB), and its GPUs: a share of one device below
+// 1000 milli-GPU, else whole devices, of the models it names.
+func workload(t *gputrace.Task) *sched.Workload {
+	req := sched.Requirements{Cores: sched.Milli(max(t.CPUMilli, 1)), MemoryMB: t.MemoryMiB}
+	switch {
+	case t.GPUs == 1 && t.GPUMilli < gputrace.MilliGPU:
+		req.GPUs = sched.GPURequest{Milli: t.GPUMilli, Models: t.Models}
+	case t.GPUs > 0:
+		req.GPUs = sched.GPURequest{Count: int64(t.GPUs), Models: t.Models}
+	}
+	return &sched.Workload{Name: t.Name, Affinity: sched.AffinityNone, Domain: sched.DomainRack,
+		Instances: []sched.Instance{{Name: "task", Requires: req}}}
+}
+
+// definition lays the nodes out as blades, in file order: racks of
+// RackSize (the last may have fewer), zones of ZoneRacks racks (the last
+// may have fewer), one region. Each blade has the node's cores (its
+// milli-cores rounded down, at least 1), memory (MiB taken as MB), GPUs
+// and DiskGB and NetworkMbps.
+func definition(ns []gputrace.Node, o Options) (*inventory.Definition, error) {
+	def := &inventory.Definition{Name: o.Name,
+		Notes: fmt.Sprintf("%d nodes of a GPU cluster trace, racks of %d, zones of %d racks", len(ns), o.RackSize, o.ZoneRacks)}
+	region := &inventory.Region{Name: "region1", State: inventory.StateInService, Location: "region1"}
+	def.Regions = []*inventory.Region{region}
+	racks := (len(ns) + o.RackSize - 1) / o.RackSize
+	for z := 0; z*o.ZoneRacks < racks; z++ {
+		inZone := min(o.ZoneRacks, racks-z*o.ZoneRacks)
+		zn := "zone" + strconv.Itoa(z+1)
+		zone := &inventory.Zone{Name: zn, Enabled: true, State: inventory.StateInService, Location: "region1/" + zn}
+		for k := range inZone {
+			first := (z*o.ZoneRacks + k) * o.RackSize
+			blades := min(o.RackSize, len(ns)-first)
+			g, err := inventory.Generate(inventory.GenSpec{Regions: 1, ZonesPerRegion: 1, RacksPerZone: 1, BladesPerRack: blades})
+			if err != nil {
+				return nil, err
+			}
+			rack := g.Regions[0].Zones[0].Racks[0]
+			rack.Name = "rack" + strconv.Itoa(k+1)
+			rack.Location = zone.Location + "/" + rack.Name
+			for i, b := range rack.Blades {
+				n := &ns[first+i]
+				b.Capacity = inventory.Capacity{Cores: max(n.CPUMilli/1000, 1), MemoryMB: n.MemoryMiB,
+					DiskGB: DiskGB, NetworkMbps: NetworkMbps, Arch: inventory.StandardBlade.Arch}
+				if n.GPUs > 0 {
+					b.Capacity.GPUs = []inventory.GPU{{Model: n.Model, Count: int64(n.GPUs)}}
+				}
+			}
+			zone.Racks = append(zone.Racks, rack)
+		}
+		region.Zones = append(region.Zones, zone)
+	}
+	if err := def.Validate(); err != nil {
+		return nil, fmt.Errorf("nodes: %w", err)
+	}
+	return def, nil
+}
