@@ -11,6 +11,7 @@
 //	ccsim gen availability [--blades N] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
 //	ccsim sweep SPEC.json | --builtin NAME | --scenario FILE --policy P... --seeds N --ticks T [--shard I/N] [--json]
 //	ccsim sweep merge FILE...
+//	ccsim import alibaba-gpu --nodes FILE --pods FILE [-o FILE]
 //	ccsim experiment fill --nodes FILE --pods FILE --policy NAME|all [--seeds A-B] [--tune 1.3] [--csv OUT]
 package main
 
@@ -59,6 +60,10 @@ const usage = `usage:
       the GPU allocation at 100 % and 130 % asked and the unplaced tasks by kind, per run and
       mean; --csv writes the curves (0..130 %) in the peer simulator's layout. README.md, The fill
       experiment
+  ccsim import alibaba-gpu --nodes FILE --pods FILE [--rack-size N] [--zone-racks N] [--policy P] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
+      write a GPU cluster trace (the Alibaba trace's node and task lists, CSV) as a scenario (JSON):
+      nodes as blades with their GPUs, in racks and zones; tasks as workloads created and deleted at
+      their times (a tick a second). README.md, A trace as a scenario
   ccsim link encode [--builtin NAME | FILE | - | --sweep SPEC.json]
       print the link fragment (#s2....) of a scenario (JSON, or an inventory YAML run with the
       default settings, from a file or - for standard input), as the app's share button makes it;
@@ -94,6 +99,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return sweepCmd(args[1:], stdout, stderr)
 	case "link":
 		return linkCmd(args[1:], stdin, stdout, stderr)
+	case "import":
+		return importCmd(args[1:], stdout, stderr)
 	case "experiment":
 		return experimentCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help":

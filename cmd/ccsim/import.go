@@ -1,0 +1,88 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/gpuimport"
+	"github.com/cloudchamber/cloudchamber/core/gputrace"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+)
+
+// importCmd is `ccsim import alibaba-gpu`: a GPU cluster trace's node and
+// task lists as a scenario.
+func importCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "alibaba-gpu" {
+		fmt.Fprintf(stderr, "ccsim import: want alibaba-gpu --nodes FILE --pods FILE -o scenario.json\n")
+		return 2
+	}
+	fs := flag.NewFlagSet("ccsim import alibaba-gpu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	nodesFile := fs.String("nodes", "", "the node list (CSV: sn,cpu_milli,memory_mib,gpu,model)")
+	podsFile := fs.String("pods", "", "the task list (CSV: name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time,...)")
+	var o gpuimport.Options
+	fs.IntVar(&o.RackSize, "rack-size", gpuimport.DefaultRackSize, "blades per rack")
+	fs.IntVar(&o.ZoneRacks, "zone-racks", gpuimport.DefaultZoneRacks, "racks per zone")
+	fs.StringVar(&o.Policy, "policy", gpuimport.DefaultPolicy, "placement policy: "+strings.Join(sched.Policies(), ", "))
+	mtbf := fs.Int64("mtbf", 0, "blades fail after an exponential time with this mean, in ticks (seconds); 0: they do not fail")
+	mttr := fs.Int64("mttr", gpuimport.DefaultMTTR, "with --mtbf: the mean ticks to repair a blade")
+	fs.Uint64Var(&o.Seed, "seed", 1, "the scenario's seed")
+	fs.StringVar(&o.Name, "name", "alibaba-gpu", "the scenario's name")
+	out := fs.String("o", "", "write the scenario (JSON) to this file instead of stdout")
+	if err := parseOnce(fs, args[1:]); err != nil {
+		return 2
+	}
+	usageErr := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "ccsim import alibaba-gpu: "+format+"\n", a...)
+		return 2
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageErr("unexpected argument %q", fs.Arg(0))
+	case *nodesFile == "" || *podsFile == "":
+		return usageErr("give both --nodes FILE and --pods FILE")
+	}
+	o.MTBF, o.MTTR = clock.Tick(*mtbf), clock.Tick(*mttr)
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "ccsim import alibaba-gpu: %v\n", err)
+		return 1
+	}
+	nf, err := os.Open(*nodesFile)
+	if err != nil {
+		return fail(err)
+	}
+	defer nf.Close()
+	pf, err := os.Open(*podsFile)
+	if err != nil {
+		return fail(err)
+	}
+	defer pf.Close()
+	sc, err := gpuimport.Scenario(gputrace.NewNodeReader(nf, *nodesFile), gputrace.NewTaskReader(pf, *podsFile), o)
+	if err != nil {
+		return fail(err)
+	}
+	data, err := scenario.MarshalIndent(sc)
+	if err != nil {
+		return fail(err)
+	}
+	if *out == "" {
+		stdout.Write(data)
+		return 0
+	}
+	if err := os.WriteFile(*out, data, 0o644); err != nil {
+		return fail(err)
+	}
+	c := sc.Inventory.Definition.Counts()
+	var last clock.Tick
+	if n := len(sc.Script); n > 0 {
+		last = sc.Script[n-1].At
+	}
+	fmt.Fprintf(stdout, "%s: %d blades in %d racks, %d commands, the last at tick %d (run it with ccsim run --scenario %s --ticks %d)\n",
+		*out, c.Blades, c.Racks, len(sc.Script), last, *out, last+1)
+	return 0
+}
