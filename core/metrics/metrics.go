@@ -256,11 +256,12 @@ func (m *Metrics) CSV() string {
 
 // MarshalSnapshot writes the samples and the integral.
 func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
-	w.Section("metrics", 2)
+	w.Section("metrics", 3)
 	w.Int(m.upTicks)
 	w.Int(m.exposure)
 	w.Int(int64(m.since))
 	w.Int(m.stride)
+	w.Uint(uint64(len(m.columns)))
 	w.Uint(uint64(len(m.rows)))
 	for _, r := range m.rows {
 		for _, v := range r {
@@ -270,16 +271,31 @@ func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
 }
 
 // UnmarshalSnapshot restores the samples; the working flags come from the
-// restored hardware.
+// restored hardware. Version 3 gives the width of a row; version 2 rows
+// lack the GPU columns (gpu_*, the last ones), which read n/a.
 func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
-	r.Section("metrics", 2)
+	version := r.Section("metrics", 3)
 	m.upTicks, m.exposure, m.since, m.stride = r.Int(), r.Int(), clock.Tick(r.Int()), r.Int()
+	width := len(m.columns)
+	if version < 3 {
+		for _, c := range m.columns {
+			if strings.HasPrefix(c, "gpu_") {
+				width--
+			}
+		}
+	} else if w := r.Len(len(m.columns)); w != len(m.columns) && r.Err() == nil {
+		return r.Failf("metrics rows of %d columns, the scenario's have %d", w, len(m.columns))
+	}
 	n := r.Len(MaxRows)
 	m.rows = make([][]int64, n)
 	for i := range m.rows {
 		m.rows[i] = make([]int64, len(m.columns))
 		for j := range m.rows[i] {
-			m.rows[i][j] = r.Int()
+			if j < width {
+				m.rows[i][j] = r.Int()
+			} else {
+				m.rows[i][j] = NA
+			}
 		}
 	}
 	m.sync()

@@ -5,12 +5,14 @@ import (
 	"slices"
 
 	"github.com/cloudchamber/cloudchamber/core/faults"
+	"github.com/cloudchamber/cloudchamber/core/gpushare"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/metrics"
 	"github.com/cloudchamber/cloudchamber/core/monitor"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"
 	"github.com/cloudchamber/cloudchamber/core/views"
@@ -81,6 +83,10 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 			metrics.Probe{Name: "capacity_network_mbps", Read: func() int64 { return met.Capacity().NetworkMbps }},
 		)
 	}
+	if wm != nil && wm.HasGPUs() {
+		wm.SetTypical(typicalOf(sc))
+		probes = append(probes, gpuProbes(wm)...)
+	}
 	met = metrics.New(&w.env, w.hw, c.SampleEvery, probes)
 	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met, Workloads: wm}
 	if wm != nil {
@@ -117,6 +123,55 @@ func (w *World) start() {
 	}
 	w.ctl.Metrics.Start()
 	w.settle()
+}
+
+// typicalOf is the typical tasks a scenario's GPU fragmentation is
+// measured against: the instances of its workloads created at tick 0 and
+// by its script, once each, and of its arrival mix, each shape its weight
+// times (the user's commands are not the scenario's workload: a restore
+// with more of them measures the same).
+func typicalOf(sc *scenario.Scenario) *gpushare.Typical {
+	var wls []sched.Workload
+	var weights []int64
+	set := sc.Control.Workloads
+	for i := range set.Workloads {
+		wls, weights = append(wls, set.Workloads[i]), append(weights, 1)
+	}
+	for i := range sc.Script {
+		if t := &sc.Script[i]; t.Do == scenario.CreateWorkload && t.Workload != nil {
+			wls, weights = append(wls, *t.Workload), append(weights, 1)
+		}
+	}
+	if a := set.Arrivals; a != nil {
+		for i := range a.Mix {
+			wls, weights = append(wls, a.Mix[i].Workload), append(weights, a.Mix[i].Weight)
+		}
+	}
+	return workload.TypicalOf(wls, weights)
+}
+
+// gpuProbes are the GPU columns of the samples, with GPU devices only (so
+// the samples of a scenario without keep their columns): milli-GPU booked
+// and offered on every blade and on the schedulable ones, the expected
+// fragmented milli-GPU of the schedulable blades (n/a without typical
+// tasks), and the instances asking for GPUs that wait.
+func gpuProbes(wm *workload.Manager) []metrics.Probe {
+	read := func(f func(g workload.GPUFigures) int64) func() int64 {
+		return func() int64 { return f(wm.GPUFigures()) }
+	}
+	return []metrics.Probe{
+		{Name: "gpu_used_milli", Read: read(func(g workload.GPUFigures) int64 { return g.Used })},
+		{Name: "gpu_capacity_milli", Read: read(func(g workload.GPUFigures) int64 { return g.Total })},
+		{Name: "gpu_sched_used_milli", Read: read(func(g workload.GPUFigures) int64 { return g.SchedUsed })},
+		{Name: "gpu_sched_capacity_milli", Read: read(func(g workload.GPUFigures) int64 { return g.SchedTotal })},
+		{Name: "gpu_fragmented_milli", Read: read(func(g workload.GPUFigures) int64 {
+			if !g.FragOK {
+				return metrics.NA
+			}
+			return g.FragmentedMicro / 1000
+		})},
+		{Name: "gpu_tasks_waiting", Read: read(func(g workload.GPUFigures) int64 { return g.Waiting })},
+	}
 }
 
 func (w *World) countHealth(h views.Health) func() int64 {

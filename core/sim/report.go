@@ -4,6 +4,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/views"
+	"github.com/cloudchamber/cloudchamber/core/workload"
 )
 
 // Report is a run's summary, as `ccsim run` prints it. Figures are
@@ -44,6 +45,33 @@ type Figures struct {
 	// instances now, per resource (cores, memory, disk, network); with
 	// workloads only.
 	CapacityUsed map[string]*float64 `json:"capacity_used,omitempty"`
+	// GPU are the GPU figures, with GPU devices only.
+	GPU *GPUFigures `json:"gpu,omitempty"`
+}
+
+// GPUFigures are a run's GPU figures now (see workload.GPUFigures): nil
+// where the denominator is zero.
+type GPUFigures struct {
+	// Allocation is the milli-GPU booked over every blade's GPUs.
+	Allocation *float64 `json:"allocation"`
+	// AllocationSchedulable is the milli-GPU booked on the blades the
+	// scheduler may place on over their GPUs.
+	AllocationSchedulable *float64 `json:"allocation_schedulable"`
+	// Fragmentation is the expected share of the schedulable blades' free
+	// GPU that a typical task could not use (gpushare.Typical.Frag over
+	// the free milli-GPU); nil without free GPU or typical tasks.
+	Fragmentation *float64 `json:"fragmentation"`
+	// TasksWaiting is the instances asking for GPUs that wait for a blade.
+	TasksWaiting int64 `json:"tasks_waiting"`
+}
+
+// gpuFigures are the GPU figures of g.
+func gpuFigures(g workload.GPUFigures) *GPUFigures {
+	f := &GPUFigures{Allocation: ratio(g.Used, g.Total), AllocationSchedulable: ratio(g.SchedUsed, g.SchedTotal), TasksWaiting: g.Waiting}
+	if g.FragOK {
+		f.Fragmentation = ratio(g.FragmentedMicro, 1000*(g.SchedTotal-g.SchedUsed))
+	}
+	return f
 }
 
 // FaultCounts are the injector's counts.
@@ -88,6 +116,9 @@ func (w *World) Figures() *Figures {
 			"memory":  ratio(used.MemoryMB, capacity.MemoryMB),
 			"disk":    ratio(used.DiskGB, capacity.DiskGB),
 			"network": ratio(used.NetworkMbps, capacity.NetworkMbps),
+		}
+		if c.Workloads.HasGPUs() {
+			f.GPU = gpuFigures(c.Workloads.GPUFigures())
 		}
 	}
 	return f

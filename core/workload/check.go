@@ -153,6 +153,9 @@ func (m *Manager) CheckInvariants() error {
 	if used := m.Used(); used != all {
 		return fmt.Errorf("the capacity held is %+v, the blades' sum %+v", used, all)
 	}
+	if err := m.checkGPU(); err != nil {
+		return err
+	}
 	for name, id := range m.byName {
 		if int(id) >= len(m.wls) || m.wls[id] == nil || m.wls[id].Def.Name != name {
 			return fmt.Errorf("workload name %q names workload %d", name, id)
@@ -211,4 +214,36 @@ func lower(names []string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// checkGPU checks the GPU figures' running sums and cached fragmentation
+// against a fresh pass over the scheduler's books.
+func (m *Manager) checkGPU() error {
+	if !m.gpu.on {
+		return nil
+	}
+	got := m.GPUFigures()
+	var want GPUFigures
+	want.FragOK = m.gpu.typical != nil
+	for b := range views.BladeID(m.hw.NumBlades()) {
+		u := m.cluster.Used(schedBlade(b)).GPUMilli
+		want.Total += m.bladeGPUMilli(b)
+		want.Used += u
+		if ok, _ := m.cluster.Schedulable(schedBlade(b)); ok {
+			want.SchedTotal += m.bladeGPUMilli(b)
+			want.SchedUsed += u
+			if want.FragOK && m.bladeGPUMilli(b) > 0 {
+				want.FragmentedMicro += m.bladeFrag(schedBlade(b))
+			}
+		}
+	}
+	for i := range m.insts {
+		if in := &m.insts[i]; in.State != 0 && in.waiting && gpuMilliOf(&m.wls[in.Workload].Def.Instances[in.Index]) > 0 {
+			want.Waiting++
+		}
+	}
+	if got != want {
+		return fmt.Errorf("the GPU figures are %+v, the books say %+v", got, want)
+	}
+	return nil
 }

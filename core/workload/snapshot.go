@@ -293,6 +293,7 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		ok, why := m.schedulable(b)
 		m.cluster.SetSchedulable(schedBlade(b), ok, why)
 	}
+	m.resyncGPU()
 	return r.Err()
 }
 

@@ -229,6 +229,7 @@ type Manager struct {
 	arrival  uint64 // serial of the pending arrival
 	created  uint64 // workloads created so far: the last Seq
 	removed  int64  // workloads removed so far
+	gpu      gpuBooks
 }
 
 // The scheduler numbers the blades as the hardware indexes them: New gives
@@ -268,6 +269,7 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 	for b := range int32(hw.NumBlades()) {
 		m.cluster.SetSchedulable(b, false, "has not been seen working yet")
 	}
+	m.initGPU()
 	env.Views.Observations.Watch(func(ch store.Change[views.ElemID, views.Observed]) { m.bladeChanged(ch.Key, true) })
 	env.Views.Targets.Watch(func(ch store.Change[views.ElemID, views.Target]) { m.bladeChanged(ch.Key, false) })
 	return m, nil
@@ -456,6 +458,7 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(i), err))
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
+	m.gpuHeld(hwBlade(d.Blade), &w.Def.Instances[in.Index], 1)
 	m.stopWaiting(i)
 	in.Blade, in.Why = hwBlade(d.Blade), d.Reason
 	in.serial++
@@ -479,6 +482,7 @@ func (m *Manager) release(i InstanceID) {
 	b := in.Blade
 	m.cluster.Release(sched.Key{Workload: in.Workload, Instance: in.Index})
 	m.account(&m.wls[in.Workload].Def.Instances[in.Index], -1)
+	m.gpuHeld(b, &m.wls[in.Workload].Def.Instances[in.Index], -1)
 	in.Blade = -1
 	m.putUsage(b)
 	m.queueRetry()
@@ -496,6 +500,7 @@ func (m *Manager) startWaiting(i InstanceID) {
 	in.waiting = true
 	in.ticket++
 	m.nwaiting++
+	m.gpuWaits(i, 1)
 	if len(m.waiting) >= 2*int(m.nwaiting)+64 {
 		m.waiting = slices.DeleteFunc(m.waiting, m.stale) // keeps the queue as long as what waits
 	}
@@ -508,6 +513,7 @@ func (m *Manager) stopWaiting(i InstanceID) {
 	if in := &m.insts[i]; in.waiting {
 		in.waiting = false
 		m.nwaiting--
+		m.gpuWaits(i, -1)
 	}
 }
 
@@ -613,7 +619,7 @@ func (m *Manager) bladeChanged(e views.ElemID, observed bool) {
 	b := ref.Blade()
 	was, _ := m.cluster.Schedulable(schedBlade(b))
 	ok, why := m.schedulable(b)
-	m.cluster.SetSchedulable(schedBlade(b), ok, why)
+	m.setSchedulable(b, ok, why)
 	if ok {
 		if !was {
 			m.queueRetry()
