@@ -152,6 +152,12 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stdout, "capacity-used %s %s\n", r, figure(v, "%.6f"))
 			}
 		}
+		if g := f.GPU; g != nil {
+			fmt.Fprintf(stdout, "gpu-allocation %s\n", figure(g.Allocation, "%.6f"))
+			fmt.Fprintf(stdout, "gpu-allocation-schedulable %s\n", figure(g.AllocationSchedulable, "%.6f"))
+			fmt.Fprintf(stdout, "gpu-fragmentation %s\n", figure(g.Fragmentation, "%.6f"))
+			fmt.Fprintf(stdout, "gpu-tasks-waiting %d\n", g.TasksWaiting)
+		}
 	}
 	if rep.Halted != "" {
 		fmt.Fprintf(stdout, "halted %s\n", rep.Halted)

@@ -429,6 +429,13 @@ func MarshalIndent(s *Scenario) ([]byte, error) {
 	return append(oldestFormat(b, s.Format, "{\n  \"format\": "), '\n'), nil
 }
 
+// UsesGPUs reports whether the scenario has a "gpus" key (GPU devices on
+// blades, or workloads asking for GPUs): whether it is written as format 3.
+func UsesGPUs(s *Scenario) bool {
+	b, err := json.Marshal(s)
+	return err == nil && bytes.Contains(b, []byte(`"gpus":`))
+}
+
 // oldestFormat rewrites the format that encoding/json wrote first, after
 // head, as formatNoGPUs when the scenario has no "gpus" key. The bytes
 // `"gpus":` occur in JSON only as that key: inside a string a quote is

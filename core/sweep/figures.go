@@ -56,6 +56,35 @@ var figures = []figure{
 	{"placement_failures", "times the scheduler was asked to place an instance and found no blade", "failures", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return withWorkloads(w, (*workload.Manager).PlacementFailures)
 	}},
+	// GPU figures: with GPU devices only (see sim.GPUFigures).
+	{"gpu_allocation", "fraction of every blade's GPU (milli-GPU) booked by instances at the end", "fraction", Higher, func(_ *sim.World, f *sim.Figures) *float64 {
+		return gpu(f, func(g *sim.GPUFigures) *float64 { return g.Allocation })
+	}},
+	{"gpu_allocation_mean", "fraction of every blade's GPU booked, the mean of the metrics samples", "fraction", Higher, func(w *sim.World, _ *sim.Figures) *float64 {
+		return sampleRatioMean(w.Control().Metrics, "gpu_used_milli", "gpu_capacity_milli")
+	}},
+	{"gpu_allocation_schedulable_mean", "fraction of the schedulable blades' GPU booked, the mean of the metrics samples", "fraction", Higher, func(w *sim.World, _ *sim.Figures) *float64 {
+		return sampleRatioMean(w.Control().Metrics, "gpu_sched_used_milli", "gpu_sched_capacity_milli")
+	}},
+	{"gpu_fragmentation", "expected fraction of the schedulable blades' free GPU a typical task cannot use, at the end", "fraction", Lower, func(_ *sim.World, f *sim.Figures) *float64 {
+		return gpu(f, func(g *sim.GPUFigures) *float64 { return g.Fragmentation })
+	}},
+	{"gpu_fragmentation_mean", "expected fraction of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples", "fraction", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+		return sampleRatioMean(w.Control().Metrics, "gpu_fragmented_milli", "free")
+	}},
+	{"gpu_tasks_waiting", "instances asking for GPUs that wait for a blade at the end", "instances", Lower, func(_ *sim.World, f *sim.Figures) *float64 {
+		return gpu(f, func(g *sim.GPUFigures) *float64 { return count(g.TasksWaiting) })
+	}},
+	{"gpu_tasks_waiting_mean", "instances asking for GPUs that wait for a blade, the mean of the metrics samples", "instances", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+		return sampleMean(w.Control().Metrics, "gpu_tasks_waiting")
+	}},
+}
+
+func gpu(f *sim.Figures, read func(*sim.GPUFigures) *float64) *float64 {
+	if f.GPU == nil {
+		return nil
+	}
+	return read(f.GPU)
 }
 
 // Figures are the names of every figure a sweep can report, in order.
@@ -105,6 +134,43 @@ func withWorkloads(w *sim.World, read func(*workload.Manager) int64) *float64 {
 		return nil
 	}
 	return count(read(w.Control().Workloads))
+}
+
+// sampleRatioMean is the mean over the samples of column num over column
+// den; over the free GPU of the schedulable blades when den is "free"
+// (gpu_sched_capacity_milli minus gpu_sched_used_milli). Samples without
+// a value or with a zero denominator are left out; nil without the
+// columns or a sample.
+func sampleRatioMean(m *metrics.Metrics, num, den string) *float64 {
+	cols := m.Columns()
+	n, d, used := slices.Index(cols, num), slices.Index(cols, den), -1
+	if den == "free" {
+		d, used = slices.Index(cols, "gpu_sched_capacity_milli"), slices.Index(cols, "gpu_sched_used_milli")
+		if used < 0 {
+			return nil
+		}
+	}
+	if n < 0 || d < 0 {
+		return nil
+	}
+	var sum float64
+	k := 0
+	for _, row := range m.Rows() {
+		x, y := row[n], row[d]
+		if used >= 0 {
+			y -= row[used] // these columns always have a value
+		}
+		if x == metrics.NA || y == metrics.NA || y == 0 {
+			continue
+		}
+		sum += float64(x) / float64(y)
+		k++
+	}
+	if k == 0 {
+		return nil
+	}
+	v := sum / float64(k)
+	return &v
 }
 
 // sampleMean is the mean of one metrics column over the samples kept, nil

@@ -142,7 +142,7 @@ func (s *Sweep) Do(i int, opts ...sim.Option) (Result, error) {
 	res.Tick, res.Hash = st.Tick, st.Hash
 	res.Figures = map[string]*float64{}
 	f := w.Figures()
-	for _, name := range s.spec.figureNames() {
+	for _, name := range s.spec.figureNames(s.base) {
 		fig, _ := figureByName(name)
 		if f == nil {
 			res.Figures[name] = nil // no control plane: no figures

@@ -172,12 +172,17 @@ func (s *Spec) baselineIndex() int {
 	return slices.IndexFunc(s.Variants, func(v variant.Variant) bool { return strings.EqualFold(v.Name, s.Baseline) })
 }
 
-// figureNames are the figures the spec asks for, in order.
-func (s *Spec) figureNames() []string {
+// figureNames are the figures the spec asks for, in order; by default
+// all of them, the GPU figures (gpu_*) only when the scenario mentions
+// GPUs (scenario.UsesGPUs), so a sweep without them reports as before.
+func (s *Spec) figureNames(base *scenario.Scenario) []string {
 	if len(s.Figures) > 0 {
 		return s.Figures
 	}
-	return Figures()
+	if scenario.UsesGPUs(base) {
+		return Figures()
+	}
+	return slices.DeleteFunc(Figures(), func(f string) bool { return strings.HasPrefix(f, "gpu_") })
 }
 
 // Load reads the spec's scenario: a built-in by name, a file through read
