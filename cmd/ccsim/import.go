@@ -31,7 +31,12 @@ func importCmd(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Policy, "policy", gpuimport.DefaultPolicy, "placement policy: "+strings.Join(sched.Policies(), ", "))
 	mtbf := fs.Int64("mtbf", 0, "blades fail after an exponential time with this mean, in ticks (seconds); 0: they do not fail")
 	mttr := fs.Int64("mttr", gpuimport.DefaultMTTR, "with --mtbf: the mean ticks to repair a blade")
-	fs.Uint64Var(&o.Seed, "seed", 1, "the scenario's seed")
+	fs.Uint64Var(&o.Seed, "seed", 1, "the scenario's seed, and the sample's")
+	fs.IntVar(&o.SampleNodes, "sample-nodes", 0, "a sample: this many GPU nodes drawn at random (seeded), in file order; 0: every node")
+	fs.IntVar(&o.SampleTasks, "sample-tasks", 0, "a sample: this many tasks drawn at random (seeded) among those that fit a blade, in file order; 0: every task (that fits, with --sample-nodes)")
+	fs.Int64Var(&o.SampleEvery, "sample-every", gpuimport.DefaultSampleEvery, "the metrics sample interval, in ticks")
+	fs.Int64Var(&o.Start, "start", 0, "play the trace from this second: tasks running then arrive at tick 0 with the life they had left, tasks over by then are left out")
+	fs.Int64Var(&o.TimeScale, "time-scale", 1, "arrivals this many times as dense: created at the trace's time / K, each task living as long as it did")
 	fs.StringVar(&o.Name, "name", "alibaba-gpu", "the scenario's name")
 	out := fs.String("o", "", "write the scenario (JSON) to this file instead of stdout")
 	if err := parseOnce(fs, args[1:]); err != nil {

@@ -21,6 +21,8 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/faults"
 	"github.com/cloudchamber/cloudchamber/core/gputrace"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/registry"
+	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 )
@@ -34,15 +36,36 @@ type Options struct {
 	Policy    string     // placement policy (sched.Policies); default "best-fit"
 	MTBF      clock.Tick // mean ticks between failures of each blade; 0: blades do not fail
 	MTTR      clock.Tick // mean ticks to repair, with MTBF; default 3600
-	Seed      uint64     // the scenario's seed; default 1
+	Seed      uint64     // the scenario's seed, and the sample's; default 1
+
+	// A sample of the trace (0: all of it). SampleNodes GPU nodes drawn
+	// at random (CPU-only nodes left out), SampleTasks tasks drawn at
+	// random among those that fit one of the blades, both kept in file
+	// order; the draws come from the seed (registry.StreamSample), so the
+	// same options give the same sample.
+	SampleNodes int
+	SampleTasks int
+	// TimeScale K > 1 makes arrivals K times as dense: a task is created
+	// at its creation time / K (rounded down) and lives as long as it did
+	// (its deletion that long after), so the load is about K times the
+	// trace's. The published trace's tasks are sparse (on average 0.2 %
+	// of its GPUs are in use), so a sample needs this to fill its blades.
+	TimeScale int64
+	// SampleEvery is the metrics sample interval in ticks; default 600.
+	SampleEvery int64
+	// Start T > 0 plays the trace from its second T: a task deleted before
+	// T is left out, one created before T arrives at tick 0 (it was
+	// running when the window opened) and lives what it had left.
+	Start int64
 }
 
 // Defaults of Options.
 const (
-	DefaultRackSize  = 16
-	DefaultZoneRacks = 8
-	DefaultPolicy    = "best-fit"
-	DefaultMTTR      = 3600
+	DefaultRackSize    = 16
+	DefaultZoneRacks   = 8
+	DefaultPolicy      = "best-fit"
+	DefaultMTTR        = 3600
+	DefaultSampleEvery = 600
 	// DiskGB and NetworkMbps are what each blade is given: the trace
 	// says nothing of them and tasks ask none.
 	DiskGB      = 2000
@@ -75,6 +98,19 @@ func (o *Options) fill() error {
 		return fmt.Errorf("zone racks: want 1..%d racks, got %d", inventory.GenRacksMax, o.ZoneRacks)
 	case o.MTBF < 0 || o.MTTR < 0:
 		return fmt.Errorf("mtbf and mttr: want ticks >= 0, got %d and %d", o.MTBF, o.MTTR)
+	case o.SampleNodes < 0 || o.SampleTasks < 0:
+		return fmt.Errorf("sample: want nodes and tasks >= 0, got %d and %d", o.SampleNodes, o.SampleTasks)
+	case o.TimeScale < 0:
+		return fmt.Errorf("time scale: want >= 1, got %d", o.TimeScale)
+	case o.Start < 0:
+		return fmt.Errorf("start: want a second >= 0, got %d", o.Start)
+	}
+	o.TimeScale = max(o.TimeScale, 1)
+	if o.SampleEvery < 0 {
+		return fmt.Errorf("sample every: want ticks >= 1, got %d", o.SampleEvery)
+	}
+	if o.SampleEvery == 0 {
+		o.SampleEvery = DefaultSampleEvery
 	}
 	if _, err := sched.PolicyByName(o.Policy); err != nil {
 		return fmt.Errorf("policy: %w", err)
@@ -98,6 +134,12 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	if len(ns) == 0 {
 		return nil, errors.New("nodes: the node list has no node")
 	}
+	src := rng.New(o.Seed, registry.StreamSample)
+	if o.SampleNodes > 0 {
+		if ns, err = sampleNodes(ns, o.SampleNodes, src); err != nil {
+			return nil, err
+		}
+	}
 	def, err := definition(ns, o)
 	if err != nil {
 		return nil, err
@@ -112,6 +154,21 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	var script []scenario.Timed
 	var errs []error
 	var last clock.Tick
+	emit := func(t *gputrace.Task) {
+		from := max(t.Created, o.Start)
+		created, deleted := (from-o.Start)/o.TimeScale, t.Deleted
+		if deleted != gputrace.Never {
+			deleted = created + (t.Deleted - from)
+		}
+		script = append(script, scenario.Timed{At: clock.Tick(created), Command: scenario.Command{Do: scenario.CreateWorkload, Workload: workload(t)}})
+		if deleted != gputrace.Never {
+			script = append(script, scenario.Timed{At: clock.Tick(deleted), Command: scenario.Command{Do: scenario.DeleteWorkload, Name: t.Name}})
+		}
+		last = max(last, clock.Tick(created), clock.Tick(deleted))
+	}
+	sampling := o.SampleNodes > 0 || o.SampleTasks > 0
+	var pool reservoir
+	skipped := 0
 	for {
 		t, err := tasks.Next()
 		if err == io.EOF {
@@ -124,20 +181,39 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 			}
 			continue
 		}
-		for _, m := range t.Models {
-			if !models[m] {
-				errs = append(errs, fmt.Errorf("task %s asks for GPU model %s, which no node has", t.Name, m))
+		if t.Deleted != gputrace.Never && t.Deleted < o.Start {
+			continue // over before the window opens
+		}
+		if sampling {
+			// A sample keeps the tasks that fit one of its blades.
+			if !fitsSome(&t, ns) {
+				skipped++
+				continue
+			}
+		} else {
+			for _, m := range t.Models {
+				if !models[m] {
+					errs = append(errs, fmt.Errorf("task %s asks for GPU model %s, which no node has", t.Name, m))
+				}
 			}
 		}
-		w := workload(&t)
-		script = append(script, scenario.Timed{At: clock.Tick(t.Created), Command: scenario.Command{Do: scenario.CreateWorkload, Workload: w}})
-		if t.Deleted != gputrace.Never {
-			script = append(script, scenario.Timed{At: clock.Tick(t.Deleted), Command: scenario.Command{Do: scenario.DeleteWorkload, Name: t.Name}})
+		if o.SampleTasks > 0 {
+			pool.offer(t, o.SampleTasks, src)
+			continue
 		}
-		last = max(last, clock.Tick(t.Created), clock.Tick(t.Deleted))
+		emit(&t)
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
+	}
+	if o.SampleTasks > 0 {
+		if pool.seen < o.SampleTasks {
+			return nil, fmt.Errorf("sample: want %d tasks, %d of the trace fit the blades", o.SampleTasks, pool.seen)
+		}
+		slices.SortFunc(pool.kept, func(a, b sampled) int { return cmp.Compare(a.index, b.index) })
+		for i := range pool.kept {
+			emit(&pool.kept[i].task)
+		}
 	}
 	// By time; a task's creation before its deletion at the same tick, and
 	// tasks in the file's order (a stable sort of the order appended).
@@ -150,13 +226,13 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	sc.Name = o.Name
 	sc.Description = fmt.Sprintf("A GPU cluster trace imported by ccsim import alibaba-gpu: %d nodes as blades (racks of %d, zones of %d racks) "+
 		"and %d tasks as workloads of one instance, each created at its creation time and deleted at its deletion time "+
-		"(a tick a second; the last at tick %d), placed by %s. %s",
-		len(ns), o.RackSize, o.ZoneRacks, countCreates(script), last, o.Policy, failures(o))
+		"(a tick a second; the last at tick %d), placed by %s. %s%s",
+		len(ns), o.RackSize, o.ZoneRacks, countCreates(script), last, o.Policy, failures(o), sampleText(o, pool.seen, skipped))
 	sc.Seed = o.Seed
 	sc.Inventory = scenario.Inventory{Definition: def}
 	sc.Script = script
 	c := sc.Control
-	c.SampleEvery = 600
+	c.SampleEvery = clock.Tick(o.SampleEvery)
 	c.Workloads.Policy = o.Policy
 	c.Workloads.Custom = nil
 	c.Workloads.Arrivals = nil
@@ -168,6 +244,94 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 		return nil, fmt.Errorf("the imported scenario is invalid: %w", err)
 	}
 	return sc, nil
+}
+
+// sampleText says how the scenario samples the trace, "" when it does not.
+func sampleText(o Options, fit, skipped int) string {
+	var s string
+	if o.SampleNodes > 0 {
+		s += fmt.Sprintf(" A sample: %d GPU nodes drawn at random (seed %d)", o.SampleNodes, o.Seed)
+	}
+	if o.SampleTasks > 0 {
+		s += fmt.Sprintf("; %d of the %d tasks that fit them", o.SampleTasks, fit)
+	} else if skipped > 0 {
+		s += fmt.Sprintf("; the tasks that fit them (%d do not)", skipped)
+	}
+	if s != "" {
+		s += "."
+	}
+	if o.Start > 0 {
+		s += fmt.Sprintf(" The trace from its second %d on: the tasks running then start at tick 0 with the life they had left.", o.Start)
+	}
+	if o.TimeScale > 1 {
+		s += fmt.Sprintf(" Arrivals %d times as dense as the trace's (created at the trace's time / %d), each task living as long as it did.", o.TimeScale, o.TimeScale)
+	}
+	return s
+}
+
+// sampleNodes draws n of the GPU nodes at random (a partial Fisher-Yates
+// shuffle of their indices), kept in file order.
+func sampleNodes(ns []gputrace.Node, n int, src *rng.Source) ([]gputrace.Node, error) {
+	var idx []int
+	for i := range ns {
+		if ns[i].GPUs > 0 {
+			idx = append(idx, i)
+		}
+	}
+	if n > len(idx) {
+		return nil, fmt.Errorf("sample: want %d GPU nodes, the node list has %d", n, len(idx))
+	}
+	for i := range n {
+		j := i + int(src.Uint64N(uint64(len(idx)-i)))
+		idx[i], idx[j] = idx[j], idx[i]
+	}
+	idx = idx[:n]
+	slices.Sort(idx)
+	out := make([]gputrace.Node, n)
+	for k, i := range idx {
+		out[k] = ns[i]
+	}
+	return out, nil
+}
+
+// fitsSome reports whether task t fits an empty blade of one of the nodes
+// as the import makes them (cores rounded down, at least 1; a task of no
+// CPU asks for one milli-core), devices of an allowed model.
+func fitsSome(t *gputrace.Task, ns []gputrace.Node) bool {
+	for i := range ns {
+		n := &ns[i]
+		if max(n.CPUMilli/1000, 1)*1000 < max(t.CPUMilli, 1) || n.MemoryMiB < t.MemoryMiB || n.GPUs < t.GPUs {
+			continue
+		}
+		if t.GPUs > 0 && len(t.Models) > 0 && !slices.Contains(t.Models, n.Model) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// reservoir keeps a uniform sample of the tasks offered (Algorithm R),
+// with each task's place among them.
+type reservoir struct {
+	kept []sampled
+	seen int
+}
+
+type sampled struct {
+	index int
+	task  gputrace.Task
+}
+
+func (r *reservoir) offer(t gputrace.Task, n int, src *rng.Source) {
+	r.seen++
+	if len(r.kept) < n {
+		r.kept = append(r.kept, sampled{r.seen - 1, t})
+		return
+	}
+	if j := src.Uint64N(uint64(r.seen)); j < uint64(n) {
+		r.kept[j] = sampled{r.seen - 1, t}
+	}
 }
 
 func failures(o Options) string {

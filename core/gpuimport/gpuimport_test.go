@@ -140,3 +140,79 @@ func TestImportErrors(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A sample is drawn from the seed: the same options give the same
+// scenario, another seed another one; it has the GPU nodes and tasks
+// asked for, in file order, each task fitting a blade; the window and the
+// time scale move the arrivals and keep each task's life.
+func TestSampleAndTimeScale(t *testing.T) {
+	build := func(o gpuimport.Options) *scenario.Scenario {
+		nodes := gputrace.NewNodeReader(bytes.NewReader(open(t, "openb_node_list_all_node.csv")), "nodes.csv")
+		tasks := gputrace.NewTaskReader(bytes.NewReader(open(t, "openb_pod_list_default.csv")), "pods.csv")
+		sc, err := gpuimport.Scenario(nodes, tasks, o)
+		require.NoError(t, err)
+		return sc
+	}
+	o := gpuimport.Options{SampleNodes: 16, SampleTasks: 100, Start: 10_300_000, TimeScale: 7000, SampleEvery: 25, Seed: 3}
+	a, b := build(o), build(o)
+	ab, _ := scenario.Marshal(a)
+	bb, _ := scenario.Marshal(b)
+	require.Equal(t, string(ab), string(bb), "the same options, the same sample")
+	o.Seed = 4
+	cb, _ := scenario.Marshal(build(o))
+	require.NotEqual(t, string(ab), string(cb), "another seed, another sample")
+
+	require.Equal(t, 16, a.Inventory.Definition.Counts().Blades)
+	for _, z := range a.Inventory.Definition.Regions[0].Zones {
+		for _, k := range z.Racks {
+			for _, bl := range k.Blades {
+				require.Positive(t, bl.Capacity.Devices(), "a sample has GPU nodes only")
+			}
+		}
+	}
+	require.EqualValues(t, 25, a.Control.SampleEvery)
+	created := map[string]int64{}
+	var names []string
+	for _, c := range a.Script {
+		switch c.Do {
+		case scenario.CreateWorkload:
+			created[c.Workload.Name] = int64(c.At)
+			names = append(names, c.Workload.Name)
+		case scenario.DeleteWorkload:
+			require.GreaterOrEqual(t, int64(c.At), created[c.Name])
+		}
+	}
+	require.Len(t, names, 100)
+
+	// The first task created after the window opens: its arrival scaled,
+	// its life kept.
+	all := gputrace.NewTaskReader(bytes.NewReader(open(t, "openb_pod_list_default.csv")), "pods.csv")
+	checked := 0
+	for {
+		task, err := all.Next()
+		if err != nil {
+			break
+		}
+		at, ok := created[task.Name]
+		if !ok {
+			continue
+		}
+		require.GreaterOrEqual(t, task.Deleted, int64(10_300_000), "a task over before the window is left out")
+		from := max(task.Created, 10_300_000)
+		require.Equal(t, (from-10_300_000)/7000, at, task.Name)
+		for _, c := range a.Script {
+			if c.Do == scenario.DeleteWorkload && c.Name == task.Name {
+				require.Equal(t, at+task.Deleted-from, int64(c.At), "%s lives what it had left", task.Name)
+				checked++
+			}
+		}
+	}
+	require.Equal(t, 100, checked)
+
+	_, err := gpuimport.Scenario(gputrace.NewNodeReader(strings.NewReader(nodesCSV), "nodes.csv"),
+		gputrace.NewTaskReader(strings.NewReader(tasksHead), "pods.csv"), gpuimport.Options{SampleNodes: 3})
+	require.ErrorContains(t, err, "sample: want 3 GPU nodes, the node list has 2")
+	_, err = gpuimport.Scenario(gputrace.NewNodeReader(strings.NewReader(nodesCSV), "nodes.csv"),
+		gputrace.NewTaskReader(strings.NewReader(tasksHead+"t0,1000,1024,1,500,,0,10\n"), "pods.csv"), gpuimport.Options{SampleTasks: 2})
+	require.ErrorContains(t, err, "sample: want 2 tasks, 1 of the trace fit the blades")
+}

@@ -34,6 +34,7 @@ const (
 	StreamWorkload   uint64 = 0x500 // workload: start and stop delays, and the generator's arrivals, lifetimes and picks
 	StreamFillOrder  uint64 = 0xf11 // fill experiment: the tasks' order and the inflation's draws
 	StreamFillPlace  uint64 = 0xf12 // fill experiment: tie-breaks between nodes, Random's nodes and devices
+	StreamSample     uint64 = 0x700 // trace import: the nodes and tasks of a sample (gpuimport)
 
 	// StreamFailures is a concern with one stream per item: the random
 	// failure process i of a scenario draws from
@@ -84,5 +85,6 @@ func Streams() []Stream {
 		{"workload", StreamWorkload, 0},
 		{"fill order", StreamFillOrder, 0},
 		{"fill placement", StreamFillPlace, 0},
+		{"trace sample", StreamSample, 0},
 	}
 }
