@@ -314,6 +314,14 @@ func pinnedHashes(t *testing.T) string {
 	require.NoError(t, err)
 	require.NoError(t, w.RunUntil(2000))
 	got.WriteString("gpu-sharing t=2000 " + w.Status().Hash + "\n")
+	// The built-in of the same name (static/scenarios): a sample of the
+	// Alibaba GPU trace with failures, not the test scenario above.
+	sc, err := scenario.Builtin("gpu-sharing")
+	require.NoError(t, err)
+	w, err = New(sc)
+	require.NoError(t, err)
+	require.NoError(t, w.RunUntil(2000))
+	got.WriteString("builtin gpu-sharing t=2000 " + w.Status().Hash + "\n")
 	return got.String()
 }
 
