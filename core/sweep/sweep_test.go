@@ -330,9 +330,52 @@ func TestFiguresHaveUnitAndDirection(t *testing.T) {
 		{"mttr_ticks", "ticks", Lower},
 		{"instances_waiting_mean", "instances", Lower},
 		{"faults_injected", "faults", Neither},
+		{"gpu_allocation", "fraction", Higher},
+		{"gpu_allocation_mean", "fraction", Higher},
+		{"gpu_fragmentation_mean", "fraction", Lower},
+		{"gpu_tasks_waiting_mean", "instances", Lower},
 		{"no such figure", "", Neither},
 	} {
 		require.Equal(t, tc.unit, FigureUnit(tc.name), tc.name)
 		require.Equal(t, tc.better, FigureBetter(tc.name), tc.name)
+	}
+}
+
+// The GPU figures: listed by default for a scenario with GPUs, with a
+// value in every run of the gpu-sharing built-in (fractions within 0..1,
+// counts >= 0), and left out of the default list of a scenario without
+// GPUs, so its sweeps report as before.
+func TestGPUFigures(t *testing.T) {
+	sw := newSweep(t, `{"format": 1, "scenario": {"builtin": "gpu-sharing"},
+	  "variants": [{"name": "best-fit", "policy": "best-fit"}, {"name": "spread", "policy": "spread"}],
+	  "seeds": {"first": 1, "count": 2}, "ticks": 600}`)
+	var gpu []string
+	for _, f := range Figures() {
+		if strings.HasPrefix(f, "gpu_") {
+			gpu = append(gpu, f)
+		}
+	}
+	require.Len(t, gpu, 7)
+	results := doAll(t, sw, []int{0, 1, 2, 3})
+	for _, r := range results {
+		for _, f := range gpu {
+			v := r.Figures[f]
+			require.NotNil(t, v, "%s: %s", r.Variant, f)
+			require.False(t, math.IsNaN(*v) || *v < 0, "%s: %s = %v", r.Variant, f, *v)
+			if FigureUnit(f) == "fraction" {
+				require.LessOrEqual(t, *v, 1.0, "%s: %s", r.Variant, f)
+			}
+		}
+	}
+	sum, err := sw.Summarize(results)
+	require.NoError(t, err)
+	require.Subset(t, sum.Figures, gpu)
+	require.Equal(t, 2, sum.Variants[1].VsBaseline["gpu_fragmentation_mean"].N)
+
+	churn := newSweep(t, `{"format": 1, "scenario": {"builtin": "workload-churn"},
+	  "variants": [{"name": "first-fit", "policy": "first-fit"}], "seeds": {"first": 1, "count": 1}, "ticks": 10}`)
+	res := doAll(t, churn, []int{0})
+	for f := range res[0].Figures {
+		require.False(t, strings.HasPrefix(f, "gpu_"), f)
 	}
 }

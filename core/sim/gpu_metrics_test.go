@@ -1,0 +1,149 @@
+package sim
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/cloudchamber/cloudchamber/core/gpushare"
+	"github.com/cloudchamber/cloudchamber/core/gputrace"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/metrics"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/workload"
+)
+
+// gpuFigureScenario is two blades of four A100s and 16 cores, no random
+// failures, first-fit, samples every 10 ticks, and four workloads at
+// tick 0: shares of 250 and 500 milli-GPU, two whole GPUs, and one of
+// CPU only; at tick 100 a fifth asks for four whole GPUs.
+func gpuFigureScenario(t *testing.T) *scenario.Scenario {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	sc.Inventory = scenario.Inventory{Generate: &inventory.GenSpec{Name: "g", Regions: 1, ZonesPerRegion: 1, RacksPerZone: 1, BladesPerRack: 2,
+		Capacities: []inventory.Capacity{{Cores: 16, MemoryMB: 65536, DiskGB: 100, NetworkMbps: 1000, Arch: "X64",
+			GPUs: []inventory.GPU{{Model: "A100", Count: 4}}}}}}
+	c := sc.Control
+	c.Processes = nil
+	c.SampleEvery = 10
+	c.Workloads.Policy = "first-fit"
+	c.Workloads.Arrivals = nil
+	one := func(name string, cores sched.Milli, g sched.GPURequest) sched.Workload {
+		return sched.Workload{Name: name, Affinity: sched.AffinityNone, Domain: sched.DomainRack,
+			Instances: []sched.Instance{{Name: "task", Requires: sched.Requirements{Cores: cores, MemoryMB: 1024, GPUs: g}}}}
+	}
+	c.Workloads.Workloads = []sched.Workload{
+		one("s250", 1000, sched.GPURequest{Milli: 250}),
+		one("s500", 1000, sched.GPURequest{Milli: 500}),
+		one("w2", 2000, sched.GPURequest{Count: 2}),
+		one("cpu", 1000, sched.GPURequest{}),
+	}
+	big := one("w4", 2000, sched.GPURequest{Count: 4})
+	sc.Script = []scenario.Timed{{At: 100, Command: scenario.Command{Do: scenario.CreateWorkload, Workload: &big}}}
+	require.NoError(t, sc.Validate())
+	return sc
+}
+
+// The GPU figures of a hand-built state: allocation exactly as booked,
+// fragmentation as gpushare computes it on the same devices, GPU tasks
+// waiting; and when the blade holding four GPUs fails, the schedulable
+// allocation and the waiting task follow.
+func TestGPUFigures(t *testing.T) {
+	sc := gpuFigureScenario(t)
+	w, err := New(sc, WithChecks(1, func(after string, err error) { t.Fatalf("after %s: %v", after, err) }))
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(90))
+	wm := w.Control().Workloads
+	g := wm.GPUFigures()
+	// first-fit: everything on blade 0: 250 + 500 on device 0, two whole.
+	require.Equal(t, workload.GPUFigures{Total: 8000, Used: 2750, SchedTotal: 8000, SchedUsed: 2750,
+		FragmentedMicro: g.FragmentedMicro, FragOK: true}, g)
+	require.Equal(t, 2750.0/8000, *w.Figures().GPU.Allocation)
+	requireFragAsGPUShare(t, w)
+
+	require.NoError(t, w.RunTo(150))
+	g = wm.GPUFigures()
+	require.EqualValues(t, 6750, g.Used, "four whole GPUs on blade 1")
+	requireFragAsGPUShare(t, w)
+
+	// Blade 1 fails: its four GPUs wait, as blade 0 has one free.
+	_, err = w.Apply(scenario.Command{Do: scenario.FaultBlade, Target: w.Hardware().Blade(1).Path})
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(300))
+	g = wm.GPUFigures()
+	require.Equal(t, int64(1), g.Waiting)
+	require.Equal(t, int64(2750), g.Used)
+	require.Equal(t, int64(4000), g.SchedTotal)
+	f := w.Figures().GPU
+	require.Equal(t, 2750.0/8000, *f.Allocation)
+	require.Equal(t, 2750.0/4000, *f.AllocationSchedulable)
+	require.Equal(t, int64(1), f.TasksWaiting)
+	requireFragAsGPUShare(t, w)
+
+	// The samples carry the same, as columns.
+	m := w.Control().Metrics
+	last := m.Rows()[len(m.Rows())-1]
+	col := func(name string) int64 { return last[slices.Index(m.Columns(), name)] }
+	require.Equal(t, int64(2750), col("gpu_used_milli"))
+	require.Equal(t, int64(8000), col("gpu_capacity_milli"))
+	require.Equal(t, int64(4000), col("gpu_sched_capacity_milli"))
+	require.Equal(t, int64(1), col("gpu_tasks_waiting"))
+	require.Equal(t, wm.GPUFigures().FragmentedMicro/1000, col("gpu_fragmented_milli"))
+	require.NotEqual(t, metrics.NA, col("gpu_fragmented_milli"))
+}
+
+// requireFragAsGPUShare computes the fragmentation of the schedulable
+// blades with gpushare alone: a gpushare.Node per blade with the
+// scheduler's holds placed on the same devices, Typical.Frag against the
+// typical tasks of the scenario's workloads.
+func requireFragAsGPUShare(t *testing.T, w *World) {
+	t.Helper()
+	wm := w.Control().Workloads
+	c := wm.Cluster()
+	var reqs []gpushare.Request
+	for _, wl := range append(slices.Clone(w.Scenario().Control.Workloads.Workloads), *w.Scenario().Script[0].Workload) {
+		reqs = append(reqs, shareRequest(&wl.Instances[0]))
+	}
+	typ := gpushare.TypicalOf(reqs)
+	var micro int64
+	for b := range int32(c.Len()) {
+		if ok, _ := c.Schedulable(b); !ok {
+			continue
+		}
+		tot := c.Total(b)
+		n, err := gpushare.NewNode(&gputrace.Node{Name: c.Path(b), CPUMilli: int64(tot.MilliCores), MemoryMiB: tot.MemoryMB, GPUs: len(tot.Accelerators), Model: "a100"})
+		require.NoError(t, err)
+		for _, key := range c.Instances(b) {
+			wl := wm.Workloads()[key.Workload]
+			r := shareRequest(&wl.Def.Instances[key.Instance])
+			var devs []int
+			for _, d := range c.HeldDevices(key) {
+				devs = append(devs, int(d))
+			}
+			n.Place(&r, devs)
+		}
+		micro += typ.Frag(n.Model, n.CPUFree, n.Free) * 1000 / typ.Weight()
+	}
+	require.Equal(t, micro, wm.GPUFigures().FragmentedMicro)
+	g := wm.GPUFigures()
+	if free := g.SchedTotal - g.SchedUsed; free > 0 {
+		require.InDelta(t, float64(micro)/float64(1000*free), *w.Figures().GPU.Fragmentation, 1e-12)
+	}
+}
+
+func shareRequest(in *sched.Instance) gpushare.Request {
+	r := gpushare.Request{CPUMilli: int64(in.Requires.Cores), MemoryMiB: in.Requires.MemoryMB}
+	switch g := in.Requires.GPUs; {
+	case g.Count > 0:
+		r.GPUs, r.GPUMilli = int(g.Count), 1000
+	case g.Milli > 0:
+		r.GPUs, r.GPUMilli = 1, g.Milli
+	}
+	for _, m := range in.Requires.GPUs.Models {
+		r.Models = append(r.Models, strings.ToLower(m))
+	}
+	return r
+}
