@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"testing"
@@ -146,4 +148,66 @@ func shareRequest(in *sched.Instance) gpushare.Request {
 		r.Models = append(r.Models, strings.ToLower(m))
 	}
 	return r
+}
+
+// A snapshot whose metrics section is version 2 (before the GPU columns:
+// no row width, rows without the six gpu_* values) restores with those
+// columns n/a in its old samples, and runs on to the same hash and the
+// same new samples.
+func TestRestoreMetricsSectionVersion2(t *testing.T) {
+	sc := gpuSharing(t)
+	w, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(500))
+	body := w.Snapshot()
+	body = body[:len(body)-4]
+	head := []byte("\x07metrics\x03")
+	at := bytes.Index(body, head)
+	require.Positive(t, at)
+	m := w.Control().Metrics
+	cols, rows := len(m.Columns()), len(m.Rows())
+	const gpuCols = 6
+	// Rewrite the section as version 2: the same integrals, no width, each
+	// row without its last six values.
+	v2 := bytes.Clone(body[:at])
+	v2 = append(v2, "\x07metrics\x02"...)
+	off := at + len(head)
+	for range 4 { // upTicks, exposure, since, stride
+		_, n := binary.Varint(body[off:])
+		v2 = append(v2, body[off:off+n]...)
+		off += n
+	}
+	width, n := binary.Uvarint(body[off:])
+	require.EqualValues(t, cols, width)
+	off += n
+	nrows, n := binary.Uvarint(body[off:])
+	require.EqualValues(t, rows, nrows)
+	v2 = append(v2, body[off:off+n]...)
+	off += n
+	for range rows {
+		for j := range cols {
+			_, n := binary.Varint(body[off:])
+			if j < cols-gpuCols {
+				v2 = append(v2, body[off:off+n]...)
+			}
+			off += n
+		}
+	}
+	v2 = append(v2, body[off:]...)
+
+	back, err := Restore(sc, seal(v2))
+	require.NoError(t, err)
+	require.NoError(t, back.CheckInvariants())
+	old := back.Control().Metrics.Rows()
+	require.Len(t, old, rows)
+	for i, r := range old {
+		require.Equal(t, m.Rows()[i][:cols-gpuCols], r[:cols-gpuCols])
+		for _, v := range r[cols-gpuCols:] {
+			require.Equal(t, int64(metrics.NA), v)
+		}
+	}
+	require.NoError(t, w.RunTo(1000))
+	require.NoError(t, back.RunTo(1000))
+	require.Equal(t, w.Status().Hash, back.Status().Hash)
+	require.Equal(t, m.Rows()[rows:], back.Control().Metrics.Rows()[rows:])
 }
