@@ -41,10 +41,33 @@ func TestImportAlibabaGPU(t *testing.T) {
 		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--policy", "worst-fit", "-o", gone}, 1, `policy: sched: unknown policy "worst-fit"`},
 		{[]string{"import", "alibaba-gpu", "--nodes", bad, "--pods", pods, "-o", gone}, 1, `bad.csv:2:5: model: want a GPU model (1..64 letters, digits, '-', '_' or '.') when gpu is 2, got ""`},
 		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", "nope.csv", "-o", gone}, 1, "nope.csv"},
+		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--time-scale", "-1", "-o", gone}, 1, "time scale: want >= 1, got -1"},
+		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--sample-nodes", "1214", "-o", gone}, 1, "sample: want 1214 GPU nodes, the node list has 1213"},
 	} {
 		_, errs, code := ccsim(t, tc.args...)
 		require.Equal(t, tc.code, code, "%v: %s", tc.args, errs)
 		require.Contains(t, errs, tc.err, tc.args)
 		require.NoFileExists(t, gone)
 	}
+}
+
+// The gpu-sharing built-in is what the command its README gives makes,
+// but for the description, written by hand.
+func TestImportMakesTheGPUSharingBuiltin(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "gpu-sharing.json")
+	_, errs, code := ccsim(t, "import", "alibaba-gpu", "--nodes", filepath.Join(traceDir, "openb_node_list_all_node.csv"),
+		"--pods", filepath.Join(traceDir, "openb_pod_list_default.csv"),
+		"--sample-nodes", "32", "--sample-tasks", "245", "--start", "10300000", "--time-scale", "7000", "--mtbf", "5000", "--mttr", "300",
+		"--rack-size", "8", "--zone-racks", "2", "--sample-every", "25", "--seed", "1", "--name", "gpu-sharing", "-o", out)
+	require.Equal(t, 0, code, errs)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	made, err := scenario.Parse(out, data)
+	require.NoError(t, err)
+	builtin, err := scenario.Builtin("gpu-sharing")
+	require.NoError(t, err)
+	made.Description = builtin.Description
+	a, _ := scenario.Marshal(made)
+	b, _ := scenario.Marshal(builtin)
+	require.Equal(t, string(b), string(a))
 }
