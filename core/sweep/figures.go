@@ -72,6 +72,13 @@ var figures = []figure{
 	{"gpu_fragmentation_mean", "expected fraction of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples", "fraction", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return sampleRatioMean(w.Control().Metrics, "gpu_fragmented_milli", "free")
 	}},
+	{"gpu_fragmented_gpus_mean", "expected GPUs of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples", "GPUs", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+		v := sampleMean(w.Control().Metrics, "gpu_fragmented_milli")
+		if v != nil {
+			*v /= 1000
+		}
+		return v
+	}},
 	{"gpu_tasks_waiting", "instances asking for GPUs that wait for a blade at the end", "instances", Lower, func(_ *sim.World, f *sim.Figures) *float64 {
 		return gpu(f, func(g *sim.GPUFigures) *float64 { return count(g.TasksWaiting) })
 	}},

@@ -355,7 +355,7 @@ func TestGPUFigures(t *testing.T) {
 			gpu = append(gpu, f)
 		}
 	}
-	require.Len(t, gpu, 7)
+	require.Len(t, gpu, 8)
 	results := doAll(t, sw, []int{0, 1, 2, 3})
 	for _, r := range results {
 		for _, f := range gpu {
