@@ -14,9 +14,10 @@ import (
 // Sweep is a spec with its scenario loaded: what runs and what a run's
 // result is checked against.
 type Sweep struct {
-	spec *Spec
-	base *scenario.Scenario
-	id   string
+	spec    *Spec
+	base    *scenario.Scenario
+	id      string
+	figures []string // the figures each run reports, in order (Spec.figureNames)
 }
 
 // New checks every variant against the scenario (a policy needs
@@ -30,7 +31,7 @@ func New(spec *Spec, base *scenario.Scenario) (*Sweep, error) {
 			return nil, fmt.Errorf("variants[%d] (%s): %w", i, spec.Variants[i].Name, err)
 		}
 	}
-	return &Sweep{spec: spec, base: base, id: identity(spec, base)}, nil
+	return &Sweep{spec: spec, base: base, id: identity(spec, base), figures: spec.figureNames(base)}, nil
 }
 
 // identity is the sweep's ID: 16 hex digits of the SHA-256 of the spec
@@ -142,7 +143,7 @@ func (s *Sweep) Do(i int, opts ...sim.Option) (Result, error) {
 	res.Tick, res.Hash = st.Tick, st.Hash
 	res.Figures = map[string]*float64{}
 	f := w.Figures()
-	for _, name := range s.spec.figureNames(s.base) {
+	for _, name := range s.figures {
 		fig, _ := figureByName(name)
 		if f == nil {
 			res.Figures[name] = nil // no control plane: no figures

@@ -73,7 +73,7 @@ func (s *Sweep) Summarize(results []Result) (*Summary, error) {
 		return nil, fmt.Errorf("%d of the %d runs are missing, the first run %d (%s, seed %d)", n, len(byIndex), missing, s.spec.Variants[r.Variant].Name, r.Seed)
 	}
 
-	names := s.spec.figureNames(s.base)
+	names := s.figures
 	nv, base := len(s.spec.Variants), s.spec.baselineIndex()
 	sum := &Summary{Kind: "summary", Sweep: s.id, Name: s.spec.Name, Runs: s.Runs(), Ticks: int64(s.spec.Ticks),
 		Baseline: s.spec.Variants[base].Name, Figures: slices.Clone(names)}
