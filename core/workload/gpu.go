@@ -44,15 +44,16 @@ type gpuBooks struct {
 	devFree               []int64 // scratch
 }
 
-// GPUFigures are the GPU figures now, in milli-GPU.
+// GPUFigures are the GPU figures now, in milli-GPU (the fragmentation in
+// micro-GPU).
 type GPUFigures struct {
 	Total, Used           int64 // every blade's devices, and what is booked on them
 	SchedTotal, SchedUsed int64 // of the blades the scheduler may place on now
-	// Fragmented is the expected milli-GPU free on the schedulable blades
+	// FragmentedMicro is the expected GPU free on the schedulable blades
 	// that a typical task could not use (the free GPU of a blade it cannot
 	// run on, and of the devices too small for its share where it can),
-	// in thousandths (micro-GPU) for precision; FragOK is false without
-	// typical tasks.
+	// in micro-GPU (thousandths of a milli-GPU), for precision; FragOK is
+	// false without typical tasks.
 	FragmentedMicro int64
 	FragOK          bool
 	Waiting         int64 // instances asking for GPUs waiting for a blade
