@@ -217,32 +217,5 @@ func printFillSummary(w io.Writer, workload, tune, seeds string, results []*fill
 	tw.Flush()
 }
 
-// parseThousandths reads a positive decimal with at most three decimals
-// ("1.3") as thousandths (1300), without floats.
-func parseThousandths(s string) (int64, error) {
-	bad := fmt.Errorf("want a number above 0 with at most 3 decimals, got %q", s)
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 3 || (whole == "" && frac == "") {
-		return 0, bad
-	}
-	var w, f uint64
-	var err error
-	if whole != "" {
-		if w, err = strconv.ParseUint(whole, 10, 32); err != nil {
-			return 0, bad
-		}
-	}
-	if frac != "" {
-		if f, err = strconv.ParseUint(frac, 10, 16); err != nil {
-			return 0, bad
-		}
-		for range 3 - len(frac) {
-			f *= 10
-		}
-	}
-	t := int64(w*1000 + f)
-	if t <= 0 {
-		return 0, bad
-	}
-	return t, nil
-}
+// parseThousandths reads a tune ("1.3") as thousandths (fill.ParseThousandths).
+func parseThousandths(s string) (int64, error) { return fill.ParseThousandths(s) }

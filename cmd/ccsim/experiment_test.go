@@ -65,15 +65,3 @@ func TestExperimentFillErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestParseThousandths(t *testing.T) {
-	for s, want := range map[string]int64{"1.3": 1300, "1": 1000, "0.5": 500, ".25": 250, "2.": 2000, "1.001": 1001} {
-		got, err := parseThousandths(s)
-		require.NoError(t, err, s)
-		assert.Equal(t, want, got, s)
-	}
-	for _, s := range []string{"", ".", "-1", "+1", "1.2345", "x", "0.000", "1e3"} {
-		_, err := parseThousandths(s)
-		assert.Error(t, err, s)
-	}
-}
