@@ -32,6 +32,8 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 		return &ComparePanel{S: sessionOf(c), C: s.cmp, V: v, Page: s, Note: s.cmpNote}
 	case "sweep":
 		return s.sweepPanel(c)
+	case "fill":
+		return s.fillPanel()
 	case "diagram":
 		return &DiagramPanel{S: sessionOf(c), V: v}
 	}

@@ -43,6 +43,7 @@ type Shell struct {
 	cmpNote     string        // what became of the last save of the comparison to the library
 	cmpShown    compareShown  // the comparison's version the Compare tab shows (compare_page.go)
 	sweep       *sweepState   // the Sweep tab's form, sweep under way and results; made when first shown
+	fill        *fillState    // the GPU fill tab's files, form, experiment under way and results; made when first shown
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -121,6 +122,7 @@ var panels = []struct{ id, title string }{
 	{"compare", "Compare"},
 	{"diagram", "Controller"},
 	{"sweep", "Sweep"},
+	{"fill", "GPU fill"},
 	{"settings", "Settings"},
 }
 

@@ -21,6 +21,44 @@ func browserCores() int {
 // callback: on must not block (hand it to the UI goroutine). stop
 // terminates every Worker: nothing more arrives.
 func startSweepWorkers(header string, parts [][]int, on func(workerMsg)) (stop func(), err error) {
+	return startWorkers(len(parts), func(k int) js.Value {
+		list := js.Global().Get("Array").New(len(parts[k]))
+		for i, r := range parts[k] {
+			list.SetIndex(i, r)
+		}
+		msg := js.Global().Get("Object").New()
+		msg.Set("header", header)
+		msg.Set("runs", list)
+		return msg
+	}, on)
+}
+
+// startFillWorkers starts one Worker per part, gives each the trace's two
+// files, the tune and its runs (w.Runs by index), and calls on with every
+// message, as startSweepWorkers does.
+func startFillWorkers(w fillWork, parts [][]int, on func(workerMsg)) (stop func(), err error) {
+	bytesJS := func(b []byte) js.Value {
+		a := js.Global().Get("Uint8Array").New(len(b))
+		js.CopyBytesToJS(a, b)
+		return a
+	}
+	nodes, tasks := bytesJS(w.Nodes.Data), bytesJS(w.Tasks.Data) // postMessage copies them to each Worker
+	return startWorkers(len(parts), func(k int) js.Value {
+		runs := js.Global().Get("Array").New(len(parts[k]))
+		for i, r := range parts[k] {
+			runs.SetIndex(i, js.ValueOf(map[string]any{"index": r, "policy": w.Runs[r].Policy, "seed": float64(w.Runs[r].Seed)}))
+		}
+		job := js.ValueOf(map[string]any{"nodesName": w.Nodes.Name, "tasksName": w.Tasks.Name, "tune": float64(w.Tune)})
+		job.Set("nodes", nodes)
+		job.Set("tasks", tasks)
+		job.Set("runs", runs)
+		return js.ValueOf(map[string]any{"fill": job})
+	}, on)
+}
+
+// startWorkers starts n Workers (web/sweep-worker.js), posts each the
+// message msg(k) makes for it, and calls on with every message from them.
+func startWorkers(n int, msg func(k int) js.Value, on func(workerMsg)) (stop func(), err error) {
 	ctor := js.Global().Get("Worker")
 	if !ctor.Truthy() {
 		return nil, errors.New("this browser has no Web Workers")
@@ -36,7 +74,7 @@ func startSweepWorkers(header string, parts [][]int, on func(workerMsg)) (stop f
 		}
 		workers, funcs = nil, nil
 	}
-	for k, runs := range parts {
+	for k := range n {
 		w := ctor.New("/web/sweep-worker.js")
 		onMsg := js.FuncOf(func(_ js.Value, args []js.Value) any {
 			d := args[0].Get("data")
@@ -51,7 +89,7 @@ func startSweepWorkers(header string, parts [][]int, on func(workerMsg)) (stop f
 			return nil
 		})
 		onErr := js.FuncOf(func(_ js.Value, args []js.Value) any {
-			msg := "a sweep Worker failed"
+			msg := "a Worker failed"
 			if m := args[0].Get("message"); m.Type() == js.TypeString {
 				msg += ": " + m.String()
 			}
@@ -61,14 +99,7 @@ func startSweepWorkers(header string, parts [][]int, on func(workerMsg)) (stop f
 		w.Set("onmessage", onMsg)
 		w.Set("onerror", onErr)
 		workers, funcs = append(workers, w), append(funcs, onMsg, onErr)
-		list := js.Global().Get("Array").New(len(runs))
-		for i, r := range runs {
-			list.SetIndex(i, r)
-		}
-		msg := js.Global().Get("Object").New()
-		msg.Set("header", header)
-		msg.Set("runs", list)
-		w.Call("postMessage", msg)
+		w.Call("postMessage", msg(k))
 	}
 	return stop, nil
 }

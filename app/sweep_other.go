@@ -12,3 +12,8 @@ func browserCores() int { return 0 }
 func startSweepWorkers(header string, parts [][]int, on func(workerMsg)) (stop func(), err error) {
 	return nil, errors.New("Web Workers run only in the browser")
 }
+
+// startFillWorkers has no Workers to start natively either.
+func startFillWorkers(w fillWork, parts [][]int, on func(workerMsg)) (stop func(), err error) {
+	return nil, errors.New("Web Workers run only in the browser")
+}

@@ -17,14 +17,27 @@
 //	{kind: "done"}                      every run given is done
 //	{kind: "error", error: "<message>"} the header or a run failed
 //
+// or a fill job (core/fill: the paper's fill experiment), the trace's two
+// files and some runs of it:
+//
+//	{fill: {nodes: Uint8Array, nodesName: "…", tasks: Uint8Array, tasksName: "…",
+//	        tune: 1300, runs: [{index: 0, policy: "fgd", seed: 42}, …]}}
+//
+// to which each run's fill.Result comes back as JSON in a "run" message's
+// line, then "done". The trace is read once per message.
+//
 // A worker is cancelled by terminating it.
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"syscall/js"
 
+	"github.com/cloudchamber/cloudchamber/core/fill"
+	"github.com/cloudchamber/cloudchamber/core/gputrace"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
@@ -37,6 +50,10 @@ func main() {
 			runs[i] = args[1].Index(i).Int()
 		}
 		go work(header, runs) // a callback must return; the runs go on beside the event loop
+		return nil
+	}))
+	js.Global().Set("ccFillRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		go fillWork(args[0])
 		return nil
 	}))
 	js.Global().Call("ccSweepReady")
@@ -73,6 +90,45 @@ func work(headerLine string, runs []int) {
 		}
 		line, _ := json.Marshal(&r)
 		post(map[string]any{"kind": "run", "index": i, "line": string(line)})
+	}
+	post(map[string]any{"kind": "done"})
+}
+
+// fillWork runs a fill job's runs (see the package doc) on the trace it
+// was given, read once.
+func fillWork(job js.Value) {
+	fail := func(err error) { post(map[string]any{"kind": "error", "error": err.Error()}) }
+	data := func(key string) []byte {
+		b := make([]byte, job.Get(key).Length())
+		js.CopyBytesToGo(b, job.Get(key))
+		return b
+	}
+	nodes, err := gputrace.ReadNodes(bytes.NewReader(data("nodes")), job.Get("nodesName").String())
+	if err != nil {
+		fail(err)
+		return
+	}
+	tasks, err := gputrace.ReadTasks(bytes.NewReader(data("tasks")), job.Get("tasksName").String())
+	if err != nil {
+		fail(err)
+		return
+	}
+	tune := int64(job.Get("tune").Int())
+	runs := job.Get("runs")
+	for i := range runs.Length() {
+		run := runs.Index(i)
+		policy, seed := run.Get("policy").String(), run.Get("seed").Int()
+		if seed < 0 {
+			fail(fmt.Errorf("seed %d: want 0 or more", seed))
+			return
+		}
+		r, err := fill.Run(nodes, tasks, fill.Config{Policy: policy, Seed: uint64(seed), Tune: tune})
+		if err != nil {
+			fail(err)
+			return
+		}
+		line, _ := json.Marshal(r)
+		post(map[string]any{"kind": "run", "index": run.Get("index").Int(), "line": string(line)})
 	}
 	post(map[string]any{"kind": "done"})
 }

@@ -1,0 +1,260 @@
+//go:build !(js && wasm)
+
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/fill"
+	"github.com/cloudchamber/cloudchamber/core/gputrace"
+	"github.com/stretchr/testify/require"
+)
+
+const traceDir = "../core/gputrace/testdata/alibaba-gpu-2023"
+
+// traceFile reads a file of the Alibaba trace.
+func traceFile(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(traceDir, name))
+	require.NoError(t, err)
+	return data
+}
+
+// The two files are told apart by their header, in either order, and a
+// file refused (a bad row, a header of neither kind) gives the reader's
+// located message and changes nothing.
+func TestFillFilesRecognised(t *testing.T) {
+	nodes, tasks := traceFile(t, "openb_node_list_all_node.csv"), traceFile(t, "openb_pod_list_default.csv")
+	for _, order := range [][2]string{{"nodes", "tasks"}, {"tasks", "nodes"}} {
+		st := newFillState()
+		for _, kind := range order {
+			if kind == "nodes" {
+				require.NoError(t, st.addFile("openb_node_list_all_node.csv", nodes))
+			} else {
+				require.NoError(t, st.addFile("openb_pod_list_default.csv", tasks))
+			}
+		}
+		require.Equal(t, "openb_node_list_all_node.csv", st.nodes.Name)
+		require.Equal(t, 1523, st.nodes.Count)
+		require.EqualValues(t, 1213, st.nodes.GPUItems)
+		require.EqualValues(t, 6212, st.nodes.GPUs)
+		require.Equal(t, "openb_pod_list_default.csv", st.tasks.Name)
+		require.Equal(t, 8152, st.tasks.Count)
+		require.Equal(t, "openb_pod_list_default", st.tasks.Workload())
+		require.Empty(t, st.fileErr)
+	}
+
+	st := newFillState()
+	require.NoError(t, st.addFile("openb_pod_list_default.csv", tasks))
+	held := st.tasks
+	// Line 3, the second task: num_gpu (the 4th column) made "x".
+	lines := strings.SplitN(string(tasks), "\n", 4)
+	f := strings.Split(lines[2], ",")
+	f[3] = "x"
+	lines[2] = strings.Join(f, ",")
+	err := st.addFile("mine.csv", []byte(strings.Join(lines, "\n")))
+	require.Error(t, err)
+	require.Contains(t, st.fileErr, `mine.csv:3:4: num_gpu: want an integer 0..64, got "x"`)
+	require.Same(t, held, st.tasks, "a bad task list leaves the one held")
+	require.Nil(t, st.nodes)
+
+	err = st.addFile("notes.csv", []byte("a,b,c\n1,2,3\n"))
+	require.Error(t, err)
+	var gerr *gputrace.Error
+	require.ErrorAs(t, err, &gerr)
+	require.Equal(t, "notes.csv", gerr.File)
+	require.Equal(t, err.Error(), st.fileErr)
+	require.Same(t, held, st.tasks)
+
+	// A good file clears the message.
+	require.NoError(t, st.addFile("openb_node_list_all_node.csv", nodes))
+	require.Empty(t, st.fileErr)
+}
+
+// fakeFillWorkers stands in for the Workers of a fill job.
+type fakeFillWorkers struct {
+	work    fillWork
+	parts   [][]int
+	on      func(workerMsg)
+	stopped int
+}
+
+func (f *fakeFillWorkers) launch(w fillWork, parts [][]int, on func(workerMsg)) (func(), error) {
+	f.work, f.parts, f.on = w, parts, on
+	return func() { f.stopped++ }, nil
+}
+
+// play runs the parts' runs natively, as the Workers would, and hands
+// their messages to the state.
+func (f *fakeFillWorkers) play(t *testing.T) {
+	t.Helper()
+	nodes, err := gputrace.ReadNodes(bytes.NewReader(f.work.Nodes.Data), f.work.Nodes.Name)
+	require.NoError(t, err)
+	tasks, err := gputrace.ReadTasks(bytes.NewReader(f.work.Tasks.Data), f.work.Tasks.Name)
+	require.NoError(t, err)
+	for k, part := range f.parts {
+		for _, i := range part {
+			run := f.work.Runs[i]
+			r, err := fill.Run(nodes, tasks, fill.Config{Policy: run.Policy, Seed: run.Seed, Tune: f.work.Tune})
+			require.NoError(t, err)
+			line, _ := json.Marshal(r)
+			f.on(workerMsg{Part: k, Kind: "run", Index: i, Line: string(line)})
+		}
+		f.on(workerMsg{Part: k, Kind: "done"})
+	}
+}
+
+func loadedFill(t *testing.T, tasksName string) *fillState {
+	t.Helper()
+	st := newFillState()
+	require.NoError(t, st.addFile("openb_node_list_all_node.csv", traceFile(t, "openb_node_list_all_node.csv")))
+	require.NoError(t, st.addFile(tasksName, traceFile(t, "openb_pod_list_default.csv")))
+	st.choice.Policies = []string{"fgd", "random"} // ticked in another order than gpushare.Names
+	st.choice.First, st.choice.Last = 42, 43
+	return st
+}
+
+// An experiment of 2 policies × 2 seeds in (fake) Workers gives the CSV
+// fill.WriteCSV gives natively, byte for byte, and a row per policy
+// beside the published mean of the same task list.
+func TestFillRunMatchesNative(t *testing.T) {
+	st := loadedFill(t, "openb_pod_list_default.csv")
+	fw := &fakeFillWorkers{}
+	inline := func(f func()) { f() }
+	require.NoError(t, st.start(2, fw.launch, inline))
+	require.Equal(t, []fillRun{{"random", 42}, {"random", 43}, {"fgd", 42}, {"fgd", 43}}, fw.work.Runs)
+	require.EqualValues(t, 1300, fw.work.Tune)
+	require.Equal(t, [][]int{{0, 2}, {1, 3}}, fw.parts)
+	require.True(t, st.running())
+	fw.play(t)
+	require.False(t, st.running())
+	require.Equal(t, 1, fw.stopped)
+	require.True(t, st.job.complete())
+
+	nodes, err := gputrace.ReadNodes(bytes.NewReader(traceFile(t, "openb_node_list_all_node.csv")), "n")
+	require.NoError(t, err)
+	tasks, err := gputrace.ReadTasks(bytes.NewReader(traceFile(t, "openb_pod_list_default.csv")), "t")
+	require.NoError(t, err)
+	var want []*fill.Result
+	for _, r := range fw.work.Runs {
+		res, err := fill.Run(nodes, tasks, fill.Config{Policy: r.Policy, Seed: r.Seed, Tune: fill.DefaultTune})
+		require.NoError(t, err)
+		want = append(want, res)
+	}
+	var wantCSV bytes.Buffer
+	require.NoError(t, fill.WriteCSV(&wantCSV, "openb_pod_list_default", want))
+	got, err := st.job.csv()
+	require.NoError(t, err)
+	require.Equal(t, wantCSV.String(), string(got))
+
+	rows := fillRows(st.job, st.publishedRows())
+	require.Len(t, rows, 2)
+	require.Equal(t, "random", rows[0].Policy)
+	require.Equal(t, "fgd", rows[1].Policy)
+	fgd := rows[1]
+	require.Equal(t, 2, fgd.Runs)
+	require.InDelta(t, float64(want[2].Curve[100]+want[3].Curve[100])/2/100, fgd.Ours.Y[100], 1e-9)
+	require.NotNil(t, fgd.Published)
+	require.Equal(t, 10, fgd.PubRuns)
+	require.InDelta(t, 95.23, fgd.Published.Y[100], 0.01) // README: published FGD at 100 %
+	require.InDelta(t, 86.30, rows[0].Published.Y[100], 0.01)
+}
+
+// A task list under another name has no published results to match, and
+// neither has another tune.
+func TestFillPublishedOnlyForItsWorkloadAndTune(t *testing.T) {
+	for _, c := range []struct {
+		name, tune string
+		want       bool
+	}{
+		{"openb_pod_list_default.csv", "1.3", true},
+		{"openb_pod_list_default.csv", "1.30", true},
+		{"my_pods.csv", "1.3", false},
+		{"openb_pod_list_default.csv", "1.2", false},
+	} {
+		st := loadedFill(t, c.name)
+		st.choice.Policies, st.choice.Last, st.choice.Tune = []string{"best-fit"}, 42, c.tune
+		fw := &fakeFillWorkers{}
+		require.NoError(t, st.start(1, fw.launch, func(f func()) { f() }))
+		fw.play(t)
+		rows := fillRows(st.job, st.publishedRows())
+		require.Len(t, rows, 1)
+		require.Equal(t, c.want, rows[0].Published != nil, "%s tune %s", c.name, c.tune)
+	}
+	require.Equal(t, []string{"openb_pod_list_default", "openb_pod_list_gpushare40"}, publishedWorkloads(newFillState().publishedRows()))
+}
+
+// Cancel terminates the Workers and keeps nothing; results that come
+// after are dropped, and a Worker's bad message fails the job.
+func TestFillCancelAndFailures(t *testing.T) {
+	st := loadedFill(t, "openb_pod_list_default.csv")
+	fw := &fakeFillWorkers{}
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	job := st.job
+	st.cancel()
+	require.Equal(t, 1, fw.stopped)
+	require.Nil(t, st.job)
+	require.False(t, st.running())
+	require.Equal(t, "Cancelled after 0 of 4 runs; nothing kept.", st.note)
+	st.message(job, workerMsg{Kind: "run", Index: 0, Line: "{}"}) // late: dropped
+	require.Nil(t, st.job)
+
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	r := &fill.Result{Policy: "fgd", Seed: 42, Tune: 1300}
+	line, _ := json.Marshal(r)
+	fw.on(workerMsg{Kind: "run", Index: 0, Line: string(line)}) // run 0 is random seed 42
+	require.Nil(t, st.job)
+	require.Contains(t, st.note, "The experiment failed after 0 of 4 runs, nothing kept: a Worker sent fgd seed 42 tune 1300 as run 0, which is random seed 42 tune 1300")
+
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	fw.on(workerMsg{Kind: "done"})
+	fw.on(workerMsg{Kind: "done"})
+	require.Contains(t, st.note, "the Workers stopped with 0 of 4 runs done")
+
+	// Files are not taken while a job runs.
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	require.Error(t, st.addFile("x.csv", []byte("sn,cpu_milli,memory_mib,gpu,model\n")))
+	require.Contains(t, st.fileErr, "an experiment is under way")
+}
+
+// The form's errors say what to change; nothing starts.
+func TestFillStartErrors(t *testing.T) {
+	fw := &fakeFillWorkers{}
+	st := newFillState()
+	require.Error(t, st.start(2, fw.launch, func(f func()) { f() }))
+	require.Equal(t, "Not started: drop the trace's node list and task list first", st.note)
+	st = loadedFill(t, "openb_pod_list_default.csv")
+	for _, c := range []struct {
+		edit func(*fillChoice)
+		want string
+	}{
+		{func(c *fillChoice) { c.Policies = nil }, "choose at least one policy"},
+		{func(c *fillChoice) { c.Tune = "0" }, "tune: want a number above 0"},
+		{func(c *fillChoice) { c.First, c.Last = 50, 42 }, "seeds: want from A to B with A ≤ B"},
+		{func(c *fillChoice) { c.First, c.Last = 1, 200 }, "at most 100 seeds"},
+	} {
+		ch := st.choice
+		c.edit(&st.choice)
+		require.Error(t, st.start(2, fw.launch, func(f func()) { f() }))
+		require.Contains(t, st.note, c.want)
+		require.False(t, st.running())
+		st.choice = ch
+	}
+	require.Nil(t, fw.on, "no Worker was started")
+}
+
+func TestFillTextHelpers(t *testing.T) {
+	require.Equal(t, "8,152", commas(8152))
+	require.Equal(t, "1,234,567", commas(1234567))
+	require.Equal(t, "999", commas(999))
+	require.Equal(t, "7,120.5", milliGPUText(7120500))
+	require.Equal(t, "6,212", milliGPUText(6212000))
+	require.Equal(t, "FGD", policyLabel("fgd"))
+	require.Equal(t, "DotProd", policyLabel("dot-product"))
+	require.Equal(t, "c5", policyColor("fgd"))
+}
