@@ -134,6 +134,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest -run '^$$' -bench 'Snapshot' -benchtime 5x ./core/sim/ | awk -v ENV=chromium "$$BENCH_AWK"
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 15m -run '^TestSweepBench$$' ./cmd/server/ | grep '^BENCH'
+	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 10m -run '^TestFillBench$$' ./cmd/server/ | grep '^BENCH'
 	@$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
 	@for f in static/scenarios/*.json; do n=$$(basename $$f .json); \
 	  echo "BENCH link-$$n $$($(BIN)/ccsim link encode --builtin $$n | tr -d '#\n' | wc -c) characters"; done

@@ -135,6 +135,8 @@ type fillJob struct {
 	runs         []fillRun
 	results      []*fill.Result
 	done         int
+	startMs      float64 // the page's clock when it started
+	wallMs       float64 // how long it took, once complete
 }
 
 // add takes one run's result, as a Worker posts it (fill.Result as JSON).
@@ -268,7 +270,7 @@ func (st *fillState) start(cores int, launch fillLauncher, dispatch func(func())
 		if err != nil {
 			return err
 		}
-		job := &fillJob{nodes: st.nodes, tasks: st.tasks, tune: tune, runs: runs, results: make([]*fill.Result, len(runs))}
+		job := &fillJob{nodes: st.nodes, tasks: st.tasks, tune: tune, runs: runs, results: make([]*fill.Result, len(runs)), startMs: nowMs()}
 		parts := sweepParts(len(runs), sweepWorkerCount(cores, len(runs)))
 		stop, err := launch(fillWork{Nodes: st.nodes, Tasks: st.tasks, Tune: tune, Runs: runs}, parts, func(m workerMsg) {
 			dispatch(func() { st.message(job, m) })
@@ -305,6 +307,7 @@ func (st *fillState) message(job *fillJob, m workerMsg) {
 		return
 	}
 	if job.complete() {
+		job.wallMs = nowMs() - job.startMs
 		st.stop()
 		st.stop = nil
 	} else if st.idle == st.parts {

@@ -93,8 +93,11 @@ func (p *FillPanel) Render() app.UI {
 	if j := st.job; j != nil {
 		done, total := j.progress()
 		text := fmt.Sprintf(" %d of %d runs, in %d Workers", done, total, st.workers)
+		if j.complete() {
+			text += fmt.Sprintf(", in %.1f s", j.wallMs/1000)
+		}
 		body = append(body, app.Div().Class("fill-progress").DataSet("testid", "fill-progress").
-			DataSet("done", done).DataSet("total", total).Aria("role", "status").Body(
+			DataSet("done", done).DataSet("total", total).DataSet("ms", strconv.FormatFloat(j.wallMs, 'f', 0, 64)).Aria("role", "status").Body(
 			app.Progress().Max(total).Value(done).Aria("label", "experiment progress"),
 			app.Text(text),
 		))
@@ -133,10 +136,10 @@ func (p *FillPanel) renderFiles() app.UI {
 			app.Strong().Text(what+": "), app.Code().Text(f.Name), app.Text(" — "+summary(f)))
 	}
 	nodes := func(f *fillTrace) string {
-		return fmt.Sprintf("%s, of which %s with %s", plural(f.Count, "node"), commas(f.GPUItems), plural(int(f.GPUs), "GPU"))
+		return fmt.Sprintf("%s nodes, of which %s with %s GPUs", commas(int64(f.Count)), commas(f.GPUItems), commas(f.GPUs))
 	}
 	tasks := func(f *fillTrace) string {
-		s := fmt.Sprintf("%s, of which %s asking %s GPUs in all", plural(f.Count, "task"), commas(f.GPUItems), milliGPUText(f.GPUs))
+		s := fmt.Sprintf("%s tasks, of which %s asking %s GPUs in all", commas(int64(f.Count)), commas(f.GPUItems), milliGPUText(f.GPUs))
 		if slices.Contains(publishedWorkloads(st.publishedRows()), f.Workload()) {
 			s += "; the peer published results of this list"
 		}
@@ -233,9 +236,9 @@ type fillView struct{ X0, X1, Y0, Y1 float64 }
 // The fill charts' drawing area, in the SVG's own units.
 const (
 	fcW, fcH               = 320, 220
-	fcLeft, fcRight        = 34, 312
+	fcLeft, fcRight        = 34, 300
 	fcTop, fcBottom        = 8, 190
-	fillChartStepsX, stepY = 6, 5
+	fillChartStepsX, stepY = 7, 5
 )
 
 // fillChart draws the rows' mean curves in view v (hook id): each
@@ -275,7 +278,7 @@ func fillChart(rows []fillRow, v fillView, id string) app.UI {
 		nodes = append(nodes, fillPath(&r.Ours, v, px, py).Class("chart-line", "fill-ours", color).
 			DataSet("policy", r.Policy).DataSet("kind", "ours").Body(chartSVG("title").Text(policyLabel(r.Policy)+", this page")))
 	}
-	caption := "All of it"
+	caption := fmt.Sprintf("%g–%g %% asked", v.X0, v.X1)
 	if v.X0 > 0 || v.Y0 > 0 {
 		caption = fmt.Sprintf("Close-up: %g–%g %% asked, %g–%g %% allocated", v.X0, v.X1, v.Y0, v.Y1)
 	}
@@ -331,10 +334,10 @@ func pathOf(pts [][2]float64, px, py func(float64) float64) string {
 }
 
 // fillTable is the results (hook fill-results): a row per policy
-// (data-policy) with its mean allocation at 100 % and 130 % asked (in
+// (data-policy, data-runs) with its mean allocation at 100 % asked (in
 // full in data-mean, to two decimals in the cell), the published mean
-// beside it when known (data-published), the difference, and the
-// unplaced tasks.
+// beside it when known (data-published) and the difference, its mean at
+// 130 %, and the tasks left unplaced (mean per run).
 func fillTable(rows []fillRow, seeds string) app.UI {
 	pct := func(c *fillCurve, i int) (string, string) {
 		if c == nil {
@@ -351,7 +354,6 @@ func fillTable(rows []fillRow, seeds string) app.UI {
 		ours100, full := pct(&r.Ours, 100)
 		pub100, pubFull := pct(r.Published, 100)
 		ours130, _ := pct(&r.Ours, 130)
-		pub130, _ := pct(r.Published, 130)
 		diff := "—"
 		if r.Published != nil {
 			a, ok1 := r.Ours.at(100)
@@ -365,26 +367,24 @@ func fillTable(rows []fillRow, seeds string) app.UI {
 		}
 		trs = append(trs, app.Tr().DataSet("policy", r.Policy).DataSet("mean", full).DataSet("published", pubFull).DataSet("runs", r.Runs).Body(
 			app.Th().Scope("row").Body(app.Span().Class("chart-swatch", policyColor(r.Policy)).Aria("hidden", "true"), app.Text(policyLabel(r.Policy))),
-			app.Td().Class("num").Text(r.Runs),
 			app.Td().Class("num").Text(ours100),
 			app.Td().Class("num").Text(pub100),
 			app.Td().Class("num").Text(diff),
 			app.Td().Class("num").Text(ours130),
-			app.Td().Class("num").Text(pub130),
 			app.Td().Class("num").Text(strconv.FormatFloat(r.Unplaced, 'f', 1, 64)),
 		))
 	}
 	return app.Div().Class("fill-table-wrap").Body(app.Table().Class("fill-table").DataSet("testid", "fill-results").Body(
-		app.Caption().Text("GPU allocated (%) once 100 % and 130 % of the cluster's GPUs were asked: this page's mean over "+seeds+" and the published mean"),
+		app.Caption().Text("GPU allocated (%) once 100 % and 130 % of the cluster's GPUs were asked, and the tasks left unplaced: this page's mean over "+seeds+" beside the published mean"),
 		app.THead().Body(
 			app.Tr().Body(
-				app.Th().Attr("rowspan", 2).Text("policy"), app.Th().Attr("rowspan", 2).Text("runs"),
-				app.Th().ColSpan(3).Text("at 100 % asked"), app.Th().ColSpan(2).Text("at 130 % asked"),
-				app.Th().Attr("rowspan", 2).Text("tasks unplaced (mean)"),
+				app.Th().Attr("rowspan", 2).Text("policy"),
+				app.Th().ColSpan(3).Text("at 100 % asked"), app.Th().Text("at 130 %"),
+				app.Th().Attr("rowspan", 2).Text("unplaced"),
 			),
 			app.Tr().Body(
-				app.Th().Text("ours"), app.Th().Text("published"), app.Th().Text("difference"),
-				app.Th().Text("ours"), app.Th().Text("published"),
+				app.Th().Text("ours"), app.Th().Text("published"), app.Th().Text("diff."),
+				app.Th().Text("ours"),
 			),
 		),
 		app.TBody().Body(trs...),
