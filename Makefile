@@ -157,7 +157,7 @@ bench-peers: ## issue 12's studies, side by side (many minutes): ccsim vs SimPy 
 
 shots: wasm ## screenshots of every panel in headless Chromium, into $(SHOTS) (default /tmp/cc-shots)
 	@mkdir -p $(SHOTS)
-	CC_SHOTS=$(SHOTS) CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e shots' -count=1 -run '^TestScreenshots$$' ./cmd/server/
+	CC_SHOTS=$(SHOTS) CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e shots' -count=1 -run 'Screenshots?$$' ./cmd/server/
 	@echo "screenshots in $(SHOTS)"
 
 # Minimisation is off: it re-runs a new input byte by byte for a minute,

@@ -155,3 +155,24 @@ func TestUIFillExperiment(t *testing.T) {
 	require.Equal(t, 0, count(t, p, `[data-testid="fill-cancel"]`))
 	require.Empty(t, p.errors())
 }
+
+// After one visit, with the server gone, the tab reads the files and runs
+// an experiment in its Workers from the page's cache.
+func TestUIFillOffline(t *testing.T) {
+	p, _ := oneVisitThenOffline(t, realSite(t).handler)
+	p.click(t, "tab-fill")
+	p.until(t, "the fill tab", `document.querySelector('[data-testid="fill-choose"]') !== null`)
+	nodes, tasks := traceFiles(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="fill-choose"]`), []string{nodes, tasks})))
+	p.until(t, "both files read", `document.querySelector('[data-testid="fill-tasks"]')?.dataset.count === "8152"`)
+	for _, pol := range []string{"random", "dot-product", "gpu-clustering", "gpu-packing", "best-fit"} {
+		p.eval(t, `document.querySelector('[data-testid="fill-policy"][data-policy="`+pol+`"]').click()`)
+	}
+	p.setInput(t, `[data-testid="fill-seed-last"]`, "42")
+	p.until(t, "the form", `document.querySelector('[data-testid="fill-run"]').textContent === "Run 1 run (1 policy × 1 seed)"`)
+	p.click(t, "fill-run")
+	p.until(t, "the results", `document.querySelector('[data-testid="fill-results"] tr[data-policy="fgd"]') !== null`)
+	want := nativeFill(t, []string{"fgd"}, []uint64{42})
+	require.Equal(t, strconv.FormatFloat(float64(want[0].Curve[100])/100, 'f', -1, 64),
+		attr(t, p, `[data-testid="fill-results"] tr[data-policy="fgd"]`, "data-mean"))
+}
