@@ -199,10 +199,8 @@ type fillState struct {
 	nodes, tasks *fillTrace
 	fileErr      string // why the last file dropped was refused
 	choice       fillChoice
+	workerPool            // the Workers of the job under way
 	job          *fillJob // under way, or the last complete one; nil when none or cancelled
-	stop         func()   // terminates the Workers of the job under way; nil otherwise
-	parts, idle  int      // the job's Workers, and those done
-	workers      int      // how many Workers the last job started
 	note         string   // what became of the last job when it did not complete
 	v            uint64   // bumped by every change, so the panel re-renders
 
@@ -211,8 +209,6 @@ type fillState struct {
 }
 
 func newFillState() *fillState { return &fillState{choice: defaultFillChoice()} }
-
-func (st *fillState) running() bool { return st.stop != nil }
 
 // addFile takes a file dropped or chosen: a node list or a task list,
 // told by its header, replaces the one held. A file refused (not a node
@@ -278,7 +274,8 @@ func (st *fillState) start(cores int, launch fillLauncher, dispatch func(func())
 		if err != nil {
 			return err
 		}
-		st.job, st.stop, st.parts, st.idle, st.workers = job, stop, len(parts), 0, len(parts)
+		st.job = job
+		st.started(stop, len(parts))
 		return nil
 	}()
 	if err != nil {
@@ -294,24 +291,13 @@ func (st *fillState) message(job *fillJob, m workerMsg) {
 		return
 	}
 	st.v++
-	switch m.Kind {
-	case "run":
-		if err := job.add(m.Index, m.Line); err != nil {
-			st.fail(err.Error())
-			return
-		}
-	case "done":
-		st.idle++
-	case "error":
-		st.fail(m.Err)
+	if why := st.read(m, func(m workerMsg) error { return job.add(m.Index, m.Line) }, job.progress); why != "" {
+		st.fail(why)
 		return
 	}
 	if job.complete() {
 		job.wallMs = nowMs() - job.startMs
-		st.stop()
-		st.stop = nil
-	} else if st.idle == st.parts {
-		st.fail(fmt.Sprintf("the Workers stopped with %d of %d runs done", job.done, len(job.runs)))
+		st.terminate()
 	}
 }
 
@@ -328,8 +314,8 @@ func (st *fillState) cancel() {
 		return
 	}
 	done, total := st.job.progress()
-	st.stop()
-	st.stop, st.job = nil, nil
+	st.terminate()
+	st.job = nil
 	st.note = fmt.Sprintf("Cancelled after %d of %d runs; nothing kept.", done, total)
 	st.v++
 }

@@ -28,15 +28,12 @@ type launcher func(header string, parts [][]int, on func(workerMsg)) (stop func(
 // Workers' stop), and the last complete sweep's summary. The UI goroutine
 // owns it; the Workers' messages reach it through dispatch.
 type sweepState struct {
-	choice  sweepChoice
-	job     *sweepJob // the sweep under way or the last complete one; nil when none or cancelled
-	stop    func()    // terminates the Workers of a sweep under way; nil otherwise
-	parts   int       // the Workers of the sweep under way
-	idle    int       // of them, those done
-	sum     *sweep.Summary
-	note    string // what became of the last sweep when it did not complete
-	v       uint64 // bumped by every change, so the panel re-renders
-	workers int    // how many Workers the last sweep started; 0 for one read back from storage
+	choice     sweepChoice
+	workerPool           // the Workers of the sweep under way
+	job        *sweepJob // the sweep under way or the last complete one; nil when none or cancelled
+	sum        *sweep.Summary
+	note       string // what became of the last sweep when it did not complete
+	v          uint64 // bumped by every change, so the panel re-renders
 
 	base    *scenario.Scenario // the scenario of a shared sweep's link or of the last sweep; nil: the session's
 	baseWhy string             // whose scenario base is: "the shared sweep's link"
@@ -53,9 +50,6 @@ type sweepState struct {
 }
 
 func newSweepState() *sweepState { return &sweepState{choice: defaultSweepChoice()} }
-
-// running reports whether a sweep is under way.
-func (st *sweepState) running() bool { return st.stop != nil }
 
 // start runs the form's sweep over base (named name) in up to cores
 // Workers (sweepWorkerCount) started by launch; dispatch hands a
@@ -86,7 +80,8 @@ func (st *sweepState) start(name string, base *scenario.Scenario, cores int, lau
 		if err != nil {
 			return err
 		}
-		st.job, st.stop, st.parts, st.idle, st.workers = job, stop, len(parts), 0, len(parts)
+		st.job = job
+		st.started(stop, len(parts))
 		return nil
 	}()
 	if err != nil {
@@ -102,21 +97,11 @@ func (st *sweepState) message(job *sweepJob, m workerMsg) {
 		return
 	}
 	st.v++
-	switch m.Kind {
-	case "run":
-		if err := job.add(m.Line); err != nil {
-			st.fail(err.Error())
-		}
-	case "done":
-		st.idle++
-	case "error":
-		st.fail(m.Err)
+	if why := st.read(m, func(m workerMsg) error { return job.add(m.Line) }, job.progress); why != "" {
+		st.fail(why)
 		return
 	}
 	if !job.complete() {
-		if st.idle == st.parts {
-			st.fail(fmt.Sprintf("the Workers stopped with %d of %d runs done", job.done, len(job.results)))
-		}
 		return
 	}
 	sum, err := job.summary()
@@ -124,8 +109,8 @@ func (st *sweepState) message(job *sweepJob, m workerMsg) {
 		st.fail(err.Error())
 		return
 	}
-	st.stop()
-	st.stop, st.sum = nil, sum
+	st.terminate()
+	st.sum = sum
 	if st.keep != nil {
 		if data, err := job.jsonl(); err == nil {
 			st.keep(data)
@@ -195,8 +180,8 @@ func (st *sweepState) cancel() {
 		return
 	}
 	done, total := st.job.progress()
-	st.stop()
-	st.stop, st.job, st.sum = nil, nil, nil
+	st.terminate()
+	st.job, st.sum = nil, nil
 	st.note = fmt.Sprintf("Sweep cancelled after %d of %d runs; nothing kept.", done, total)
 	st.v++
 }

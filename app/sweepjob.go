@@ -224,6 +224,53 @@ func excludesZero(iv sweep.Interval) bool {
 	return iv.Low != nil && (*iv.Low > 0 || *iv.High < 0)
 }
 
+// workerPool is the Web Workers of a tab's job (a sweep's, a fill
+// experiment's): how to stop them, how many there are and how many said
+// they are done. The UI goroutine owns it.
+type workerPool struct {
+	stop    func() // terminates the Workers of the job under way; nil otherwise
+	parts   int    // the Workers of the job under way
+	idle    int    // of them, those done
+	workers int    // how many Workers the last job started; 0 for one read back from storage
+}
+
+// running reports whether a job is under way.
+func (w *workerPool) running() bool { return w.stop != nil }
+
+// started keeps the stop of parts Workers just started.
+func (w *workerPool) started(stop func(), parts int) {
+	w.stop, w.parts, w.idle, w.workers = stop, parts, 0, parts
+}
+
+// terminate stops the Workers under way, if any: nothing more arrives.
+func (w *workerPool) terminate() {
+	if w.stop != nil {
+		w.stop()
+		w.stop = nil
+	}
+}
+
+// read takes a Worker's message: a run's result goes to add, and
+// progress says how many runs are in after it. It returns why the job
+// failed: add refused the run, a Worker reported an error, or every
+// Worker is done with runs missing; "" otherwise.
+func (w *workerPool) read(m workerMsg, add func(workerMsg) error, progress func() (done, total int)) (why string) {
+	switch m.Kind {
+	case "run":
+		if err := add(m); err != nil {
+			return err.Error()
+		}
+	case "done":
+		w.idle++
+	case "error":
+		return m.Err
+	}
+	if done, total := progress(); done < total && w.idle == w.parts {
+		return fmt.Sprintf("the Workers stopped with %d of %d runs done", done, total)
+	}
+	return ""
+}
+
 // workerMsg is one message of a sweep Worker (web/sweep-worker.js):
 // Kind "run" (Index, Line), "done" or "error" (Err), from Worker Part.
 type workerMsg struct {
