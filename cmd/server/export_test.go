@@ -17,13 +17,7 @@ import (
 // The inventory exports as the original's YAML, which reads back.
 func TestInventoryExportsAsYAML(t *testing.T) {
 	p := openApp(t)
-	dir := t.TempDir()
-	_, err := chromedp.Call(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior:         browser.SetDownloadBehaviorBehaviorAllow,
-		BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID,
-		DownloadPath:     dir,
-	})
-	require.NoError(t, err)
+	dir := allowDownloads(t, p)
 	p.click(t, "tab-scenario")
 	p.click(t, "scenario-export-yaml")
 	data := waitFile(t, p, filepath.Join(dir, "standard.yaml"))
@@ -32,6 +26,20 @@ func TestInventoryExportsAsYAML(t *testing.T) {
 	c := def.Counts()
 	require.Equal(t, 64, c.Blades)
 	require.Equal(t, 8, c.Racks)
+}
+
+// allowDownloads lets the page download files, into a new directory it
+// returns.
+func allowDownloads(t *testing.T, p *page) string {
+	t.Helper()
+	dir := t.TempDir()
+	_, err := chromedp.Call(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior:         browser.SetDownloadBehaviorBehaviorAllow,
+		BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID,
+		DownloadPath:     dir,
+	})
+	require.NoError(t, err)
+	return dir
 }
 
 // waitFile waits for a download to be complete and returns it.

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/cloudchamber/cloudchamber/core/fill"
 	"github.com/cloudchamber/cloudchamber/core/gputrace"
@@ -82,13 +81,7 @@ func TestUIFillExperiment(t *testing.T) {
 
 	p := openFillTab(t)
 	p.eval(t, countWorkers)
-	dir := t.TempDir()
-	_, err := chromedp.Call(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior:         browser.SetDownloadBehaviorBehaviorAllow,
-		BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID,
-		DownloadPath:     dir,
-	})
-	require.NoError(t, err)
+	dir := allowDownloads(t, p)
 	require.Contains(t, p.text(t, `[data-testid="fill-tasks"]`), "the peer published results of this list")
 
 	// A bad task list dropped on the zone: refused, nothing changes.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/sim"
@@ -74,13 +73,7 @@ func TestUISweepShareLink(t *testing.T) {
 	require.Equal(t, 0, count(t, q, `[data-testid="sweep-results"]`))
 	q.until(t, "the session as it was", `document.querySelector('.shell-tagline').textContent === "Scenario: blade-failure" && document.querySelector('[data-testid="shell"]').dataset.saved === "true"`)
 
-	dir := t.TempDir()
-	_, err = chromedp.Call(q.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-		Behavior:         browser.SetDownloadBehaviorBehaviorAllow,
-		BrowserContextID: chromedp.FromContext(q.ctx).BrowserContextID,
-		DownloadPath:     dir,
-	})
-	require.NoError(t, err)
+	dir := allowDownloads(t, q)
 	q.click(t, "sweep-run")
 	q.until(t, "the results", `document.querySelector('[data-testid="sweep-results"]') !== null`)
 	require.Equal(t, sw.ID(), attr(t, q, `[data-testid="sweep-results"]`, "data-sweep"), "the link's sweep, on the link's scenario")
