@@ -28,6 +28,8 @@ type FillPanel struct {
 	St  *fillState
 	V   uint64      // St.v
 	Ctx app.Context // the Shell's: the Workers' messages outlive this panel
+
+	over bool // files are being dragged over the drop zone
 }
 
 // policyLabel is a policy's name as the paper writes it ("FGD").
@@ -145,13 +147,20 @@ func (p *FillPanel) renderFiles() app.UI {
 		}
 		return s
 	}
-	zone := app.Div().Class("fill-drop").DataSet("testid", "fill-files").Body(
+	cls := []string{"fill-drop"}
+	if p.over {
+		cls = append(cls, "over")
+	}
+	zone := app.Div().Class(cls...).DataSet("testid", "fill-files").Body(
 		app.P().Body(
 			app.Strong().Text("Drop the trace's two CSV files here"),
 			app.Text(" (the node list and a task list, in either order; told apart by their header), or "),
 		),
-		app.Input().ID("fill-choose").DataSet("testid", "fill-choose").Type("file").Multiple(true).Accept(".csv,text/csv").
-			Aria("label", "choose the node list and the task list").Disabled(st.running()).OnChange(p.onChoose),
+		// The input is the label's: a button that reads "Choose files…"
+		// rather than the browser's "No file chosen" beside the files held.
+		app.Input().ID("fill-choose").Class("sr-only").DataSet("testid", "fill-choose").Type("file").Multiple(true).Accept(".csv,text/csv").
+			Disabled(st.running()).OnChange(p.onChoose),
+		app.Label().For("fill-choose").Class("fill-choose").Text("Choose files…"),
 		app.Ul().Class("fill-files").Body(
 			line("fill-nodes", "Node list", st.nodes, nodes),
 			line("fill-tasks", "Task list", st.tasks, tasks),
@@ -165,7 +174,7 @@ func (p *FillPanel) renderFiles() app.UI {
 			app.Code().Text("openb_pod_list_*.csv"),
 			app.Text(") from github.com/alibaba/clusterdata, cluster-trace-gpu-v2023."),
 		),
-	).On("dragover", p.onDragOver).On("drop", p.onDrop)
+	).On("dragover", p.onDragOver).On("dragleave", p.onDragLeave).On("drop", p.onDrop)
 	if st.fileErr != "" {
 		return app.Div().Body(zone, app.P().Class("notice").Aria("role", "alert").DataSet("testid", "fill-error").Text("File refused, nothing changed: "+st.fileErr))
 	}
@@ -444,11 +453,22 @@ func (p *FillPanel) onChoose(ctx app.Context, e app.Event) {
 	ctx.JSSrc().Set("value", "") // the same file chosen again is read again
 }
 
-func (p *FillPanel) onDragOver(ctx app.Context, e app.Event) { e.PreventDefault() }
+// onDragOver lets files be dropped on the zone, and shows it.
+func (p *FillPanel) onDragOver(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if !p.over {
+		p.over = true
+	} else {
+		ctx.PreventUpdate()
+	}
+}
+
+func (p *FillPanel) onDragLeave(ctx app.Context, e app.Event) { p.over = false }
 
 // onDrop reads the files dropped on the zone.
 func (p *FillPanel) onDrop(ctx app.Context, e app.Event) {
 	e.PreventDefault()
+	p.over = false
 	if dt := e.Get("dataTransfer"); dt.Truthy() {
 		p.readFiles(ctx, dt.Get("files"))
 	}

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/fill"
 	"github.com/cloudchamber/cloudchamber/core/gputrace"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
 )
 
@@ -257,4 +259,43 @@ func TestFillTextHelpers(t *testing.T) {
 	require.Equal(t, "FGD", policyLabel("fgd"))
 	require.Equal(t, "DotProd", policyLabel("dot-product"))
 	require.Equal(t, "c5", policyColor("fgd"))
+}
+
+// The tab draws its hooks: the drop zone and the files held, the form,
+// and once an experiment is complete its progress, both charts (a solid
+// path per policy and a dashed one per published curve), a table row per
+// policy with the means in full, and the download.
+func TestFillPanelRenders(t *testing.T) {
+	st := loadedFill(t, "openb_pod_list_default.csv")
+	page := app.HTMLString(&FillPanel{St: st, V: st.v})
+	for _, hook := range []string{`data-testid="fill-files"`, `data-testid="fill-choose"`, `data-testid="fill-nodes" data-name="openb_node_list_all_node.csv"`,
+		`data-count="8152"`, `data-testid="fill-run"`, "Run 4 runs (2 policies × 2 seeds)", "the peer published results of this list"} {
+		require.Contains(t, page, hook)
+	}
+	require.NotContains(t, page, `data-testid="fill-results"`)
+
+	fw := &fakeFillWorkers{}
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	page = app.HTMLString(&FillPanel{St: st, V: st.v})
+	require.Contains(t, page, `data-testid="fill-cancel"`)
+	require.Contains(t, page, `data-done="0"`)
+	fw.play(t)
+	page = app.HTMLString(&FillPanel{St: st, V: st.v})
+	require.NotContains(t, page, `data-testid="fill-cancel"`)
+	for _, hook := range []string{`data-testid="fill-progress"`, `data-done="4"`, `data-total="4"`, `data-testid="fill-chart"`,
+		`data-testid="fill-chart-zoom"`, `data-testid="fill-results"`, `data-testid="fill-csv"`, `data-policy="fgd"`, `data-published="95.227"`} {
+		require.Contains(t, page, hook)
+	}
+	require.Equal(t, 4, strings.Count(page, `data-kind="ours"`)) // 2 policies × 2 charts
+	require.Equal(t, 4, strings.Count(page, `data-kind="published"`))
+	rows := fillRows(st.job, st.publishedRows())
+	require.Contains(t, page, `data-mean="`+strconv.FormatFloat(rows[1].Ours.Y[100], 'f', -1, 64)+`"`)
+
+	// A task list the peer did not publish: no dashed curves, and a key that says why.
+	st = loadedFill(t, "my_pods.csv")
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	fw.play(t)
+	page = app.HTMLString(&FillPanel{St: st, V: st.v})
+	require.Equal(t, 0, strings.Count(page, `data-kind="published"`))
+	require.Contains(t, page, "No published results to draw beside them: the peer published openb_pod_list_default and openb_pod_list_gpushare40 at tune 1.3, and this is my_pods at tune 1.3.")
 }
