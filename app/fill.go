@@ -261,6 +261,10 @@ func (st *fillState) start(cores int, launch fillLauncher, dispatch func(func())
 			return errors.New("drop the trace's node list too")
 		case st.tasks == nil:
 			return errors.New("drop the trace's task list too")
+		case st.nodes.GPUs == 0:
+			return fmt.Errorf("%s has no node with GPUs: there is nothing to fill", st.nodes.Name)
+		case st.tasks.GPUs == 0:
+			return fmt.Errorf("%s has no task asking for a GPU: there is nothing to fill the GPUs with", st.tasks.Name)
 		}
 		runs, tune, err := st.choice.runs()
 		if err != nil {

@@ -247,6 +247,13 @@ func TestFillStartErrors(t *testing.T) {
 		require.False(t, st.running())
 		st.choice = ch
 	}
+	st.nodes = &fillTrace{Name: "cpu_nodes.csv", Count: 3}
+	require.Error(t, st.start(2, fw.launch, func(f func()) { f() }))
+	require.Equal(t, "Not started: cpu_nodes.csv has no node with GPUs: there is nothing to fill", st.note)
+	require.NoError(t, st.addFile("n.csv", []byte("sn,cpu_milli,memory_mib,gpu,model\nn1,1000,1000,2,T4\n")))
+	require.NoError(t, st.addFile("cpu_tasks.csv", []byte("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time\nt1,100,100,0,0,,0,\n")))
+	require.Error(t, st.start(2, fw.launch, func(f func()) { f() }))
+	require.Equal(t, "Not started: cpu_tasks.csv has no task asking for a GPU: there is nothing to fill the GPUs with", st.note)
 	require.Nil(t, fw.on, "no Worker was started")
 }
 
