@@ -86,7 +86,7 @@ func (p *FillPanel) Render() app.UI {
 				Disabled(st.running()).OnChange(p.onTune),
 		),
 		app.Div().Class("fill-actions").Body(
-			app.Button().DataSet("testid", "fill-run").Text(p.runLabel()).Disabled(st.running()).OnClick(p.onRun),
+			app.Button().DataSet("testid", "fill-run").Text(p.runLabel()).Disabled(st.running() || st.nodes == nil || st.tasks == nil).OnClick(p.onRun),
 			app.If(st.running(), func() app.UI {
 				return app.Button().DataSet("testid", "fill-cancel").Text("Cancel").OnClick(p.onCancel)
 			}),

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -273,8 +274,16 @@ func TestFillTextHelpers(t *testing.T) {
 // path per policy and a dashed one per published curve), a table row per
 // policy with the means in full, and the download.
 func TestFillPanelRenders(t *testing.T) {
+	empty := newFillState()
+	page := app.HTMLString(&FillPanel{St: empty, V: empty.v})
+	runButton := regexp.MustCompile(`<button[^>]*data-testid="fill-run"[^>]*>`)
+	require.NotContains(t, runButton.FindString(page), `disabled="false"`, "nothing to run before both files are in")
+	require.Contains(t, runButton.FindString(page), `disabled`)
+	require.Contains(t, page, "not yet")
+
 	st := loadedFill(t, "openb_pod_list_default.csv")
-	page := app.HTMLString(&FillPanel{St: st, V: st.v})
+	page = app.HTMLString(&FillPanel{St: st, V: st.v})
+	require.Contains(t, runButton.FindString(page), `disabled="false"`)
 	for _, hook := range []string{`data-testid="fill-files"`, `data-testid="fill-choose"`, `data-testid="fill-nodes" data-name="openb_node_list_all_node.csv"`,
 		`data-count="8152"`, `data-testid="fill-run"`, "Run 4 runs (2 policies × 2 seeds)", "the peer published results of this list"} {
 		require.Contains(t, page, hook)
