@@ -177,6 +177,35 @@ func (j *fillJob) csv() ([]byte, error) {
 	return b.Bytes(), err
 }
 
+// fillParts deals the runs (by policy, then seed) among workers Workers
+// seed by seed: each Worker does its share of the first seed's runs, one
+// per policy, before any of the next seed's, so every policy's curve is
+// drawn within seconds and refines as seeds come in. A seed's runs go
+// round the Workers from a place that moves with the seed, so no Worker
+// gets every run of one policy (Random's take longest).
+func fillParts(runs []fillRun, workers int) [][]int {
+	workers = max(1, min(workers, len(runs)))
+	out := make([][]int, workers)
+	var seeds []uint64
+	for _, r := range runs {
+		if !slices.Contains(seeds, r.Seed) {
+			seeds = append(seeds, r.Seed)
+		}
+	}
+	slices.Sort(seeds)
+	for s, seed := range seeds {
+		j := 0
+		for i, r := range runs {
+			if r.Seed == seed {
+				k := (j + s) % workers
+				out[k] = append(out[k], i)
+				j++
+			}
+		}
+	}
+	return out
+}
+
 // fillWork is what the Workers are given (web/sweep-worker.js's fill
 // message): the trace's two files and the tune, and per Worker its runs.
 type fillWork struct {
@@ -271,7 +300,7 @@ func (st *fillState) start(cores int, launch fillLauncher, dispatch func(func())
 			return err
 		}
 		job := &fillJob{nodes: st.nodes, tasks: st.tasks, tune: tune, runs: runs, results: make([]*fill.Result, len(runs)), startMs: nowMs()}
-		parts := sweepParts(len(runs), sweepWorkerCount(cores, len(runs)))
+		parts := fillParts(runs, sweepWorkerCount(cores, len(runs)))
 		stop, err := launch(fillWork{Nodes: st.nodes, Tasks: st.tasks, Tune: tune, Runs: runs}, parts, func(m workerMsg) {
 			dispatch(func() { st.message(job, m) })
 		})

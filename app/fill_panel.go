@@ -107,7 +107,7 @@ func (p *FillPanel) Render() app.UI {
 	if st.note != "" {
 		body = append(body, app.P().Class("notice").DataSet("testid", "fill-note").Aria("role", "status").Text(st.note))
 	}
-	if j := st.job; j != nil && j.complete() {
+	if j := st.job; j != nil && j.done > 0 {
 		body = append(body, p.renderResults(j)...)
 	}
 	return sec.Body(body...)
@@ -199,19 +199,32 @@ func commas(n int64) string {
 	return s
 }
 
-// renderResults is the chart (hook fill-chart), a close-up of its top
-// right, the table (fill-results) and the CSV download (fill-csv).
+// renderResults is the chart (hook fill-chart) and a close-up of its top
+// right, drawn from the runs in so far while the experiment runs, then
+// the table (fill-results) and the CSV download (fill-csv) once it is
+// complete.
 func (p *FillPanel) renderResults(j *fillJob) []app.UI {
 	st := p.St
 	rows := fillRows(j, st.publishedRows())
 	anyPub := slices.ContainsFunc(rows, func(r fillRow) bool { return r.Published != nil })
 	seeds := fmt.Sprintf("seeds %d–%d", j.runs[0].Seed, j.runs[len(j.runs)-1].Seed)
+	mean := "the mean over " + seeds
+	if !j.complete() {
+		mean = fmt.Sprintf("so far the mean of the %d of %d runs done", j.done, len(j.runs))
+	}
+	gpus := 0
+	for _, r := range j.results {
+		if r != nil {
+			gpus = r.TotalGPUs
+			break
+		}
+	}
 	var legend []app.UI
 	for _, r := range rows {
 		legend = append(legend, app.Li().DataSet("policy", r.Policy).Body(
 			app.Span().Class("chart-swatch", policyColor(r.Policy)).Aria("hidden", "true"), app.Text(policyLabel(r.Policy))))
 	}
-	key := "Solid: this page's runs, the mean over " + seeds + "."
+	key := "Solid: this page's runs, " + mean + "."
 	switch {
 	case anyPub:
 		key += " Dashed: the published results of the paper's simulator for " + j.tasks.Workload() + " (the mean over its seeds 42–51; a seed of ours is not the same shuffle as the peer's, so the means compare, not the runs)."
@@ -223,20 +236,24 @@ func (p *FillPanel) renderResults(j *fillJob) []app.UI {
 	}
 	legend = append(legend, app.Li().Class("fill-key").Body(app.Span().Class("fill-swatch-ideal").Aria("hidden", "true"), app.Text("every GPU asked is allocated")))
 	out := []app.UI{
-		app.H3().Text(fmt.Sprintf("GPU allocation: %s on %s (%s GPUs), tune %s", j.tasks.Workload(), j.nodes.Name, commas(int64(j.results[0].TotalGPUs)), fill.FormatThousandths(j.tune))),
+		app.H3().Text(fmt.Sprintf("GPU allocation: %s on %s (%s GPUs), tune %s", j.tasks.Workload(), j.nodes.Name, commas(int64(gpus)), fill.FormatThousandths(j.tune))),
 		app.Div().Class("fill-charts").Body(
 			fillChart(rows, fillView{X0: 0, X1: 130, Y0: 0, Y1: 100}, "fill-chart"),
 			fillChart(rows, fillView{X0: 70, X1: 130, Y0: 70, Y1: 100}, "fill-chart-zoom"),
 		),
 		app.Ul().Class("chart-legend", "fill-legend").Body(legend...),
 		app.P().Class("muted").DataSet("testid", "fill-key").Text(key),
+	}
+	if !j.complete() {
+		return out
+	}
+	return append(out,
 		fillTable(rows, seeds),
 		app.Div().Class("fill-actions").Body(
 			app.Button().DataSet("testid", "fill-csv").Text("Download CSV").
 				Title("every run's curve in the peer's layout, as ccsim experiment fill --csv writes it").OnClick(p.onCSV),
 		),
-	}
-	return out
+	)
 }
 
 // fillView is a chart's window: x in % of the GPUs asked, y in % allocated.

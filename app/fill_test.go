@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -85,28 +86,43 @@ type fakeFillWorkers struct {
 	parts   [][]int
 	on      func(workerMsg)
 	stopped int
+	played  map[int]bool // the runs played so far
 }
 
 func (f *fakeFillWorkers) launch(w fillWork, parts [][]int, on func(workerMsg)) (func(), error) {
-	f.work, f.parts, f.on = w, parts, on
+	f.work, f.parts, f.on, f.played = w, parts, on, map[int]bool{}
 	return func() { f.stopped++ }, nil
 }
 
 // play runs the parts' runs natively, as the Workers would, and hands
 // their messages to the state.
-func (f *fakeFillWorkers) play(t *testing.T) {
+func (f *fakeFillWorkers) play(t *testing.T) { f.playRuns(t, -1) }
+
+// playRuns plays the first n runs of the first Worker only (every run of
+// every Worker not played yet when n < 0).
+func (f *fakeFillWorkers) playRuns(t *testing.T, n int) {
 	t.Helper()
 	nodes, err := gputrace.ReadNodes(bytes.NewReader(f.work.Nodes.Data), f.work.Nodes.Name)
 	require.NoError(t, err)
 	tasks, err := gputrace.ReadTasks(bytes.NewReader(f.work.Tasks.Data), f.work.Tasks.Name)
 	require.NoError(t, err)
 	for k, part := range f.parts {
+		if n >= 0 {
+			part = part[:n]
+		}
 		for _, i := range part {
+			if f.played[i] {
+				continue
+			}
+			f.played[i] = true
 			run := f.work.Runs[i]
 			r, err := fill.Run(nodes, tasks, fill.Config{Policy: run.Policy, Seed: run.Seed, Tune: f.work.Tune})
 			require.NoError(t, err)
 			line, _ := json.Marshal(r)
 			f.on(workerMsg{Part: k, Kind: "run", Index: i, Line: string(line)})
+		}
+		if n >= 0 {
+			return
 		}
 		f.on(workerMsg{Part: k, Kind: "done"})
 	}
@@ -132,7 +148,7 @@ func TestFillRunMatchesNative(t *testing.T) {
 	require.NoError(t, st.start(2, fw.launch, inline))
 	require.Equal(t, []fillRun{{"random", 42}, {"random", 43}, {"fgd", 42}, {"fgd", 43}}, fw.work.Runs)
 	require.EqualValues(t, 1300, fw.work.Tune)
-	require.Equal(t, [][]int{{0, 2}, {1, 3}}, fw.parts)
+	require.Equal(t, [][]int{{0, 3}, {2, 1}}, fw.parts) // seed 42 of both policies first, each policy on both Workers
 	require.True(t, st.running())
 	fw.play(t)
 	require.False(t, st.running())
@@ -258,6 +274,43 @@ func TestFillStartErrors(t *testing.T) {
 	require.Nil(t, fw.on, "no Worker was started")
 }
 
+// The runs are dealt seed by seed, each Worker's share of every seed's
+// runs before the next seed's, and no Worker gets all of one policy.
+func TestFillParts(t *testing.T) {
+	ch := defaultFillChoice()
+	runs, _, err := ch.runs()
+	require.NoError(t, err)
+	require.Len(t, runs, 60)
+	parts := fillParts(runs, 2)
+	require.Len(t, parts, 2)
+	var all []int
+	for _, part := range parts {
+		require.Len(t, part, 30)
+		// The first three runs of each Worker are of seed 42, of three policies.
+		for _, i := range part[:3] {
+			require.EqualValues(t, 42, runs[i].Seed)
+		}
+		for k := 1; k < len(part); k++ {
+			require.LessOrEqual(t, runs[part[k-1]].Seed, runs[part[k]].Seed, "seed by seed")
+		}
+		perPolicy := map[string]int{}
+		for _, i := range part {
+			perPolicy[runs[i].Policy]++
+		}
+		require.Len(t, perPolicy, 6)
+		for p, n := range perPolicy {
+			require.Equal(t, 5, n, p)
+		}
+		all = append(all, part...)
+	}
+	slices.Sort(all)
+	for i, r := range all {
+		require.Equal(t, i, r, "every run once")
+	}
+	require.Equal(t, [][]int{{0}}, fillParts(runs[:1], 4))
+	require.Len(t, fillParts(runs, 4), 4)
+}
+
 func TestFillTextHelpers(t *testing.T) {
 	require.Equal(t, "8,152", commas(8152))
 	require.Equal(t, "1,234,567", commas(1234567))
@@ -295,7 +348,16 @@ func TestFillPanelRenders(t *testing.T) {
 	page = app.HTMLString(&FillPanel{St: st, V: st.v})
 	require.Contains(t, page, `data-testid="fill-cancel"`)
 	require.Contains(t, page, `data-done="0"`)
-	fw.play(t)
+	require.NotContains(t, page, `data-testid="fill-chart"`)
+	// A run in: its curve drawn at once, no table or download yet.
+	fw.playRuns(t, 1)
+	page = app.HTMLString(&FillPanel{St: st, V: st.v})
+	require.Contains(t, page, `data-testid="fill-chart"`)
+	require.Equal(t, 2, strings.Count(page, `data-kind="ours"`)) // one policy, two charts
+	require.Contains(t, page, "so far the mean of the 1 of 4 runs done")
+	require.NotContains(t, page, `data-testid="fill-results"`)
+	require.NotContains(t, page, `data-testid="fill-csv"`)
+	fw.play(t) // the rest
 	page = app.HTMLString(&FillPanel{St: st, V: st.v})
 	require.NotContains(t, page, `data-testid="fill-cancel"`)
 	for _, hook := range []string{`data-testid="fill-progress"`, `data-done="4"`, `data-total="4"`, `data-testid="fill-chart"`,

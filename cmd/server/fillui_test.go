@@ -72,7 +72,8 @@ func openFillTab(t *testing.T) *page {
 // run in Web Workers give the mean at 100 % and the CSV natively computed,
 // byte for byte, beside the published means; a bad file dropped is
 // refused with its line and column and changes nothing; a longer
-// experiment cancelled terminates its Workers and keeps nothing.
+// experiment draws its curves as runs come in, and cancelled, terminates
+// its Workers and keeps nothing.
 func TestUIFillExperiment(t *testing.T) {
 	policies, seeds := []string{"gpu-packing", "fgd"}, []uint64{42, 43}
 	want := nativeFill(t, policies, seeds)
@@ -138,12 +139,14 @@ func TestUIFillExperiment(t *testing.T) {
 	p.until(t, "the form", `document.querySelector('[data-testid="fill-run"]').textContent === "Run 60 runs (6 policies × 10 seeds)"`)
 	p.click(t, "fill-run")
 	p.until(t, "a run done", `+(document.querySelector('[data-testid="fill-progress"]')?.dataset.done ?? 0) >= 1`)
-	require.Equal(t, 0, count(t, p, `[data-testid="fill-results"]`))
+	p.until(t, "its curve drawn", `document.querySelector('[data-testid="fill-chart"] path[data-kind="ours"]') !== null`)
+	require.Equal(t, 0, count(t, p, `[data-testid="fill-results"]`), "the table once complete")
 	p.click(t, "fill-cancel")
 	p.until(t, "the note", `document.querySelector('[data-testid="fill-note"]')?.textContent.startsWith("Cancelled after")`)
 	p.until(t, "every Worker terminated", `window.ccWorkers.length > `+strconv.Itoa(started)+` && window.ccWorkers.every(w => w.ccTerminated)`)
 	time.Sleep(300 * time.Millisecond)
 	require.Equal(t, 0, count(t, p, `[data-testid="fill-results"]`))
+	require.Equal(t, 0, count(t, p, `[data-testid="fill-chart"]`))
 	require.Equal(t, 0, count(t, p, `[data-testid="fill-progress"]`))
 	require.Equal(t, 0, count(t, p, `[data-testid="fill-cancel"]`))
 	require.Empty(t, p.errors())
