@@ -513,6 +513,10 @@ func (p *FillPanel) readFiles(ctx app.Context, files app.Value) {
 					if f := st.held(name); f != nil {
 						f.readMs = nowMs() - t0
 					}
+					if st.nodes != nil && st.tasks != nil {
+						// Load the runner while the user chooses.
+						prewarmWorkers(sweepWorkerCount(browserCores(), fillSeedsMax))
+					}
 				}
 			})
 			return nil

@@ -56,8 +56,24 @@ func startFillWorkers(w fillWork, parts [][]int, on func(workerMsg)) (stop func(
 	}, on)
 }
 
-// startWorkers starts n Workers (web/sweep-worker.js), posts each the
-// message msg(k) makes for it, and calls on with every message from them.
+// warmWorkers are Workers started ahead of a job (prewarmWorkers): each
+// loads the runner and waits for its message; startWorkers takes them
+// before it starts new ones. Only the UI goroutine touches it.
+var warmWorkers []js.Value
+
+// prewarmWorkers starts Workers until n wait warm, so that the next job's
+// first runs do not wait for the runner (sweep.wasm) to load. A Worker
+// whose runner failed to load answers its job with the error.
+func prewarmWorkers(n int) {
+	ctor := js.Global().Get("Worker")
+	for ctor.Truthy() && len(warmWorkers) < n {
+		warmWorkers = append(warmWorkers, ctor.New("/web/sweep-worker.js"))
+	}
+}
+
+// startWorkers starts n Workers (web/sweep-worker.js), or takes warm
+// ones, posts each the message msg(k) makes for it, and calls on with
+// every message from them.
 func startWorkers(n int, msg func(k int) js.Value, on func(workerMsg)) (stop func(), err error) {
 	ctor := js.Global().Get("Worker")
 	if !ctor.Truthy() {
@@ -75,7 +91,12 @@ func startWorkers(n int, msg func(k int) js.Value, on func(workerMsg)) (stop fun
 		workers, funcs = nil, nil
 	}
 	for k := range n {
-		w := ctor.New("/web/sweep-worker.js")
+		var w js.Value
+		if len(warmWorkers) > 0 {
+			w, warmWorkers = warmWorkers[0], warmWorkers[1:]
+		} else {
+			w = ctor.New("/web/sweep-worker.js")
+		}
 		onMsg := js.FuncOf(func(_ js.Value, args []js.Value) any {
 			d := args[0].Get("data")
 			m := workerMsg{Part: k, Kind: d.Get("kind").String()}

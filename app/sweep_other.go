@@ -17,3 +17,6 @@ func startSweepWorkers(header string, parts [][]int, on func(workerMsg)) (stop f
 func startFillWorkers(w fillWork, parts [][]int, on func(workerMsg)) (stop func(), err error) {
 	return nil, errors.New("Web Workers run only in the browser")
 }
+
+// prewarmWorkers has no Workers to start natively.
+func prewarmWorkers(n int) {}

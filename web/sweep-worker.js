@@ -6,6 +6,7 @@ importScripts("/wasm_exec.js");
 
 const waiting = [];
 let ready = false;
+let failed = ""; // why the runner did not load: the answer to every message
 
 const run = (m) => (m.fill ? self.ccFillRun(m.fill) : self.ccSweepRun(m.header, m.runs));
 
@@ -14,12 +15,18 @@ self.ccSweepReady = () => {
   for (const m of waiting.splice(0)) run(m);
 };
 
+// A Worker may be started ahead of its job (the page keeps it warm): a
+// failure to load is told again to each message, which may come later.
 self.onmessage = (e) => {
-  if (ready) run(e.data);
+  if (failed) postMessage({ kind: "error", error: failed });
+  else if (ready) run(e.data);
   else waiting.push(e.data);
 };
 
 const go = new Go();
 WebAssembly.instantiateStreaming(fetch("/web/sweep.wasm"), go.importObject)
   .then((r) => go.run(r.instance))
-  .catch((err) => postMessage({ kind: "error", error: "loading the sweep runner: " + err }));
+  .catch((err) => {
+    failed = "loading the sweep runner: " + err;
+    postMessage({ kind: "error", error: failed });
+  });

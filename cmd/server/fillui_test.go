@@ -55,10 +55,13 @@ func nativeFill(t *testing.T, policies []string, seeds []uint64) []*fill.Result 
 }
 
 // openFillTab opens the GPU fill tab and chooses the trace's two files
-// (the task list first: they are told apart by their header).
+// (the task list first: they are told apart by their header). Workers
+// are counted (countWorkers) from before the files: the tab starts them
+// then, to load the runner while the user chooses.
 func openFillTab(t *testing.T) *page {
 	t.Helper()
 	p := openAppAt(t, "/")
+	p.eval(t, countWorkers)
 	p.click(t, "tab-fill")
 	p.until(t, "the fill tab", `document.querySelector('[data-testid="fill-choose"]') !== null`)
 	nodes, tasks := traceFiles(t)
@@ -81,7 +84,7 @@ func TestUIFillExperiment(t *testing.T) {
 	require.NoError(t, fill.WriteCSV(&wantCSV, "openb_pod_list_default", want))
 
 	p := openFillTab(t)
-	p.eval(t, countWorkers)
+	p.until(t, "the Workers started ahead", `window.ccWorkers.length >= 1`)
 	dir := allowDownloads(t, p)
 	require.Contains(t, p.text(t, `[data-testid="fill-tasks"]`), "the peer published results of this list")
 
