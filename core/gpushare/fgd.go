@@ -233,7 +233,11 @@ func (f *FGD) best(n *Node, r *Request) (int64, int) {
 	before := n.frag
 	cpu := n.CPUFree - r.CPUMilli
 	var buf [MaxGPUs]int64
-	after := buf[:len(n.Free)]
+	after := buf[:0]
+	if len(n.Free) > MaxGPUs { // a view of a larger node (Node.SetState)
+		after = make([]int64, 0, len(n.Free))
+	}
+	after = after[:len(n.Free)]
 	copy(after, n.Free)
 	switch {
 	case !r.UsesGPU():

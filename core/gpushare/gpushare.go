@@ -133,9 +133,12 @@ func (r *Request) Validate() error {
 	return nil
 }
 
-// affinity is the index of a request's kind in Node.affinity, the peer's
-// GPU affinity tag (gpushareutils.GetGpuAffinityFromPodAnnotation):
-// "share-gpu" is 0, "N-gpu" is N; -1 for a CPU task, which has none.
+// affinity is the index of a request's kind in Tasks, the peer's GPU
+// affinity tag (gpushareutils.GetGpuAffinityFromPodAnnotation): "share-gpu"
+// is 0, "N-gpu" is N; -1 for a CPU task, which has none. A request for more
+// than MaxGPUs devices (only on a node that another scheduler books, see
+// Node.SetState: the peer's nodes have at most MaxGPUs) shares the last
+// slot, MaxGPUs+1, with every such request.
 func (r *Request) affinity() int {
 	switch {
 	case !r.UsesGPU():
@@ -143,7 +146,19 @@ func (r *Request) affinity() int {
 	case r.Shared():
 		return 0
 	}
-	return r.GPUs
+	return min(r.GPUs, MaxGPUs+1)
+}
+
+// Tasks counts the GPU tasks on a node by GPU affinity (index 0: shares,
+// N: N whole devices, MaxGPUs+1: more), for GpuClustering.
+type Tasks [MaxGPUs + 2]int32
+
+// Add counts a task of request r on the node (sign 1) or one less (sign
+// -1); a CPU request counts nowhere.
+func (a *Tasks) Add(r *Request, sign int32) {
+	if i := r.affinity(); i >= 0 {
+		a[i] += sign
+	}
 }
 
 // allows reports whether a device model is allowed (an empty list allows
@@ -177,9 +192,9 @@ type Node struct {
 	MemFree   int64   // memory not yet booked, MiB
 	Free      []int64 // per device, the milli-GPU not yet booked (0..1000)
 
-	// affinity counts the GPU tasks placed here by GPU affinity (index 0:
-	// shares, N: N whole devices), for GpuClustering.
-	affinity [MaxGPUs + 1]int32
+	// affinity counts the GPU tasks placed here by GPU affinity, for
+	// GpuClustering.
+	affinity Tasks
 	// version changes each time the node is booked (Scheduler's cache).
 	version uint32
 	// frag is the node's fragmentation against fragOwner's typical tasks
@@ -206,6 +221,18 @@ func NewNode(n *gputrace.Node) (Node, error) {
 	}
 	return Node{Name: n.Name, Model: model, CPUMilli: n.CPUMilli, MemoryMiB: n.MemoryMiB,
 		CPUFree: n.CPUMilli, MemFree: n.MemoryMiB, Free: free}, nil
+}
+
+// SetState makes n a view of a node that another scheduler books (package
+// sched's blades), so that the policies can score it and choose its
+// devices: the devices' model ("" for none), the free CPU and memory, each
+// device's free milli-GPU (free is kept, not copied) and the GPU tasks on
+// it. The capacities are left as they are (no policy reads them), and the
+// FGD cache is cleared, so one Node may serve as the view of many nodes in
+// turn. Unlike NewNode's, such a node may have more than MaxGPUs devices.
+func (n *Node) SetState(model string, cpuFree, memFree int64, free []int64, tasks *Tasks) {
+	n.Model, n.CPUFree, n.MemFree, n.Free, n.affinity = model, cpuFree, memFree, free, *tasks
+	n.version, n.fragOwner, n.fragStamp, n.frag = 0, nil, 0, 0
 }
 
 // GPUs is the number of devices.
@@ -293,7 +320,7 @@ func (n *Node) Place(r *Request, devs []int) {
 		for _, d := range devs {
 			n.Free[d] -= r.GPUMilli
 		}
-		n.affinity[r.affinity()]++
+		n.affinity.Add(r, 1)
 	} else if len(devs) != 0 {
 		panic(fmt.Sprintf("gpushare: CPU request %s given devices %v", r, devs))
 	}

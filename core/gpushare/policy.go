@@ -29,6 +29,10 @@ const (
 	NameGpuPacking    = "gpu-packing"
 	NameBestFit       = "best-fit"
 	NameFGD           = "fgd"
+
+	// NameGpuBestFit is BestFit's other name, the one package sched gives
+	// it (its best-fit is another policy); New takes both.
+	NameGpuBestFit = "gpu-best-fit"
 )
 
 // Names lists the policies in the paper's order.
@@ -50,7 +54,7 @@ func New(name string, t *Typical) (Policy, error) {
 		return GpuClustering{}, nil
 	case NameGpuPacking:
 		return GpuPacking{}, nil
-	case NameBestFit:
+	case NameBestFit, NameGpuBestFit:
 		return BestFit{}, nil
 	case NameFGD:
 		if t == nil || t.weight == 0 {
@@ -177,7 +181,7 @@ func (GpuClustering) Score(n *Node, r *Request) int64 {
 	if a < 0 {
 		return 0
 	}
-	used := int64(25) * (maxSpecGPU - n.FreeMilli()) / maxSpecGPU
+	used := int64(25) * max(maxSpecGPU-n.FreeMilli(), 0) / maxSpecGPU // a node of more than 8 GPUs: 0 when 8 GPUs' worth are free
 	kinds := n.affinities()
 	switch {
 	case n.affinity[a] > 0 && kinds == 1:
@@ -252,7 +256,12 @@ func (GpuPacking) Devices(dst []int, n *Node, r *Request, _ *rng.Source) []int {
 // sort into a fixed array.
 func ascendingDevices(free []int64) []int {
 	var idx [MaxGPUs]int
-	out := idx[:len(free)]
+	var out []int
+	if len(free) <= MaxGPUs {
+		out = idx[:len(free)]
+	} else { // a view of a larger node (Node.SetState)
+		out = make([]int, len(free))
+	}
 	for i := range free {
 		j := i
 		for j > 0 && free[out[j-1]] > free[i] {
