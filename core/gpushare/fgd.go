@@ -39,13 +39,18 @@ type Shape struct {
 
 // TypicalOf is the typical shapes of the tasks (the peer takes them from
 // the task list before it is inflated).
-func TypicalOf(tasks []Request) *Typical {
+func TypicalOf(tasks []Request) *Typical { return TypicalOfWeighted(tasks, nil) }
+
+// TypicalOfWeighted is TypicalOf with task i counted weights[i] times (a
+// weight below 1 counts as 1; nil: each once).
+func TypicalOfWeighted(tasks []Request, weights []int64) *Typical {
 	type key struct {
 		cpu, milli int64
 		gpus       int
 		models     string
 	}
 	count := map[key]int64{}
+	var total int64
 	var order []key // first-seen order; sorted below, so the map's order never shows
 	for i := range tasks {
 		r := &tasks[i]
@@ -56,7 +61,12 @@ func TypicalOf(tasks []Request) *Typical {
 		if _, ok := count[k]; !ok {
 			order = append(order, k)
 		}
-		count[k]++
+		w := int64(1)
+		if weights != nil {
+			w = max(weights[i], 1)
+		}
+		count[k] += w
+		total += w
 	}
 	less := func(a, b key) int { // the peer's PodResource.Less, as a comparison
 		switch {
@@ -75,7 +85,6 @@ func TypicalOf(tasks []Request) *Typical {
 		}
 		return less(b, a) // larger shape first
 	})
-	total := int64(len(tasks))
 	t := &Typical{}
 	for _, k := range order {
 		if 100*t.weight >= TypicalShare*total {

@@ -32,6 +32,7 @@ const (
 	StreamShutdown   uint64 = 0x104 // hardware: shutdown durations
 	StreamRepair     uint64 = 0x300 // repair: technicians' times
 	StreamWorkload   uint64 = 0x500 // workload: start and stop delays, and the generator's arrivals, lifetimes and picks
+	StreamPlacement  uint64 = 0x501 // sched: the random policy's blade and device, a generator seeded per decision (sched.Cluster.SetDraw)
 	StreamFillOrder  uint64 = 0xf11 // fill experiment: the tasks' order and the inflation's draws
 	StreamFillPlace  uint64 = 0xf12 // fill experiment: tie-breaks between nodes, Random's nodes and devices
 	StreamSample     uint64 = 0x700 // trace import: the nodes and tasks of a sample (gpuimport)
@@ -83,6 +84,7 @@ func Streams() []Stream {
 		{"repair", StreamRepair, 0},
 		{"failure processes", StreamFailures, FailureProcessesMax},
 		{"workload", StreamWorkload, 0},
+		{"placement", StreamPlacement, 0},
 		{"fill order", StreamFillOrder, 0},
 		{"fill placement", StreamFillPlace, 0},
 		{"trace sample", StreamSample, 0},

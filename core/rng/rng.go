@@ -54,6 +54,11 @@ func Derive(concern, item uint64) uint64 {
 	return mix64(concern<<32 | item)
 }
 
+// Mix folds x into the hash h: for a seed made of several values (a
+// decision's tick, instance and count), each folded in turn. Integer
+// arithmetic, the same everywhere.
+func Mix(h, x uint64) uint64 { return mix64(h ^ mix64(x+0x9e3779b97f4a7c15)) }
+
 // mix64 is SplitMix64's finalizer: a bijection of uint64 that spreads every
 // input bit over the output.
 func mix64(z uint64) uint64 {

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/gpushare"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/rng"
 )
 
 // Blade is what the scheduler knows of one blade: where it is and what it
@@ -107,6 +109,19 @@ type Cluster struct {
 	accScratch   []accCount
 	modelScratch []int32
 	devScratch   []int32
+
+	// The paper's policies (paper.go).
+	accLower     []string // id → lower-cased model, the view's
+	fgd          *gpushare.FGD
+	draw         uint64     // SetDraw
+	src          rng.Source // Random's draws in this Place
+	viewNode     gpushare.Node
+	viewFree     []int64
+	viewReq      gpushare.Request
+	viewDevs     []int
+	decDevs      []int32 // Decision.Devices
+	cand         []int32 // Random's scan: the blades that fit and honour the rule
+	candFallback []int32 // and those that only fit
 }
 
 type bladeState struct {
@@ -310,6 +325,7 @@ func NewCluster(blades []Blade) *Cluster {
 					if !ok {
 						id = intern(c.acc, m)
 						c.accNames = append(c.accNames, m)
+						c.accLower = append(c.accLower, strings.ToLower(m))
 					}
 					ids[j] = id
 				}
@@ -440,6 +456,7 @@ type want struct {
 	arch int32
 	acc  []accCount // requires.accelerators: whole devices of a model, sorted by id
 	gpu  gpuDemand  // requires.gpus
+	devs []int32    // the devices a paper policy chose on the blade (paper.go); nil: the rule of gpu.go
 }
 
 // demand turns an instance's needs into the cluster's terms, appending its
@@ -561,6 +578,8 @@ func (c *Cluster) hold(b int32, key Key, w *Workload, inst int, devs []int32, gi
 	if len(devs) > 0 {
 		book(bs.gpu, &wt.gpu, devs, 1)
 		c.devHeld[key] = devs
+		r := gpuRequest(need, wt.acc, &wt.gpu)
+		bs.gpu.tasks.Add(&r, 1)
 	}
 	c.touch(b)
 	i, _ := slices.BinarySearchFunc(bs.keys, key, Key.Compare)
@@ -617,6 +636,8 @@ func (c *Cluster) Release(key Key) {
 	if devs, ok := c.devHeld[key]; ok {
 		book(bs.gpu, &d.gpu, devs, -1)
 		delete(c.devHeld, key)
+		r := gpuRequest(d.need, d.acc, &d.gpu)
+		bs.gpu.tasks.Add(&r, -1)
 	}
 	c.demands.drop(h.demand)
 	c.touch(h.blade)

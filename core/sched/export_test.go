@@ -49,3 +49,13 @@ func CheckIndex(c *Cluster) error {
 	}
 	return nil
 }
+
+// PaperScore is what Place scores blade b with for instance inst of w
+// under p, one of the paper's policies (paper.go); b must fit it.
+func PaperScore(c *Cluster, p Policy, w *Workload, inst int, b int32) int64 {
+	wt, err := c.demand(&w.Instances[inst], nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	return c.paperScore(p.(*paper).pol, &c.blades[b], wt.need, wt.acc, &wt.gpu)
+}

@@ -2,7 +2,9 @@ package sched
 
 import (
 	"encoding/binary"
+
 	"fmt"
+	"github.com/cloudchamber/cloudchamber/core/gpushare"
 	"slices"
 	"strings"
 )
@@ -40,9 +42,10 @@ const GPUsMax = 1024
 
 // devices are one blade's GPU devices.
 type devices struct {
-	model []int32 // model id per device; shared by blades with the same models, read only
-	used  []int32 // milli-GPU in use per device
-	sum   int64   // the sum of used
+	model []int32        // model id per device; shared by blades with the same models, read only
+	used  []int32        // milli-GPU in use per device
+	sum   int64          // the sum of used
+	tasks gpushare.Tasks // the holds on them by GPU kind (share, N whole), for GpuClustering
 }
 
 // gpuDemand is an instance's requires.gpus in the cluster's terms.

@@ -40,6 +40,7 @@ type gpuModel struct {
 	used   [][]int32
 	devs   map[sched.Key][]int32
 	per    map[sched.Key]int32 // milli-GPU a device, per hold
+	given  []int32             // the next hold's devices, when a policy chose them (Decision.Devices)
 }
 
 // choose is the rule's devices of blade b for in, or false.
@@ -133,6 +134,9 @@ func newGPUModel(specs []bladeSpec) *gpuModel {
 // hold books the devices the rule gives in on blade b under k.
 func (g *gpuModel) hold(k sched.Key, b int, in *sched.Instance) {
 	devs, per, _ := g.choose(b, in)
+	if g.given != nil {
+		devs, g.given = slices.Clone(g.given), nil
+	}
 	g.devs[k], g.per[k] = devs, per
 	for _, d := range devs {
 		g.used[b][d] += per

@@ -140,7 +140,8 @@ func TestPackageImportsNoEffects(t *testing.T) {
 			if strings.HasPrefix(path, "github.com/cloudchamber/") {
 				require.Contains(t, []string{"github.com/cloudchamber/cloudchamber/core/inventory",
 					"github.com/cloudchamber/cloudchamber/core/rng", "github.com/cloudchamber/cloudchamber/core/strictjson",
-					"github.com/cloudchamber/cloudchamber/core/trace", "github.com/cloudchamber/cloudchamber/core/scoring"}, path, "%s imports %s", name, path) // trace: reasons are its messages; scoring: custom policies, integers only
+					"github.com/cloudchamber/cloudchamber/core/trace", "github.com/cloudchamber/cloudchamber/core/scoring",
+					"github.com/cloudchamber/cloudchamber/core/gpushare", "github.com/cloudchamber/cloudchamber/core/registry"}, path, "%s imports %s", name, path) // trace: reasons are its messages; scoring: custom policies, integers only; gpushare: the paper's policies, integers at run time (FGD's thresholds are computed once, portably); registry: Random's stream
 			}
 		}
 		checked++

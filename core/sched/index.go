@@ -10,12 +10,16 @@ import (
 //
 // Every built-in policy's choice for one instance depends on the instance
 // only through its demand shape: the policy, the need in each dimension,
-// the arch, the accelerators and the GPUs. For a given shape, each blade
-// either does not fit (not schedulable, another arch, short in a dimension,
-// of an accelerator or of GPU devices) or fits with a fixed score: 0 for
-// first-fit, Headroom for spread, -Headroom for best-fit. Headroom is at
-// most 5,000,000 (four dimensions and the GPUs), so a score fits in an
-// int32. A blade's GPU devices change only by a Hold or Release on it,
+// the arch, the accelerators and the GPUs (and, for Random, the draw). For
+// a given shape, each blade either does not fit (not schedulable, another
+// arch, short in a dimension, of an accelerator or of GPU devices) or fits
+// with a fixed score: 0 for first-fit and random, Headroom for spread,
+// -Headroom for best-fit, the gpushare policy's 0..100 for the paper's
+// others (paper.go: a function of the blade's books, and for FGD of the
+// typical tasks, which SetTypical changes only by dropping every tree).
+// Headroom is at most 5,000,000 (four dimensions and the GPUs), so a score
+// fits in an int32. Random takes the k-th fitting blade for a uniform k, a
+// walk down by the counts (nth). A blade's GPU devices change only by a Hold or Release on it,
 // which touch its leaf, so the trees stay exact; the fit of a blade's
 // devices is a pass over them (a handful), as it is for the scan. A
 // shapeTree is a segment tree over the blades, in blade order, that keeps
@@ -51,7 +55,8 @@ import (
 // hand is skipped, so every answer equals the scan's. When nothing is
 // allowed, Place falls back to the scan, which is also what writes the
 // reason for a wait: the text is the same, and a wait costs O(N) as before.
-// Custom policies (not one of the built-in three) always use the scan.
+// Custom policies always use the scan, and so does Random for a workload
+// with an affinity rule.
 //
 // Memory: a tree is two int32 per node, 2·2^⌈log2 N⌉ nodes (256 KiB at
 // 10,000 blades, 2 MiB at 100,000), so at most eight such; the domain
@@ -73,16 +78,24 @@ const (
 	polFirstFit int8 = iota
 	polBestFit
 	polSpread
+	polRandom // the paper's six (paper.go) from here
+	polDotProduct
+	polGpuClustering
+	polGpuPacking
+	polGpuBestFit
+	polFGD
 )
 
 func indexPolicy(p Policy) int8 {
-	switch p.(type) {
+	switch p := p.(type) {
 	case firstFit:
 		return polFirstFit
 	case bestFit:
 		return polBestFit
 	case spread:
 		return polSpread
+	case *paper:
+		return p.pol
 	}
 	return policyNone
 }
@@ -155,8 +168,10 @@ func (c *Cluster) leaf(s *shape, b int32) (score, count int32) {
 		return int32(-headroom(bs, s.need, s.gpu.amount())), 1
 	case polSpread:
 		return int32(headroom(bs, s.need, s.gpu.amount())), 1
+	case polFirstFit, polRandom:
+		return 0, 1
 	}
-	return 0, 1
+	return int32(c.paperScore(s.pol, bs, s.need, s.acc, &s.gpu)), 1 // 0..100
 }
 
 // pull recomputes node n from its children and reports whether it changed.
@@ -355,6 +370,10 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, wt *wa
 		return Decision{}, false
 	}
 	x := c.idx
+	if pol == polRandom { // uniform among the blades that fit (no affinity rule: Place sees to it)
+		b := t.nth(c.drawOne(t.count[1]), x.size)
+		return Decision{Blade: b, Reason: c.onReason(who, p, b, wt, trace.Message{})}, true
+	}
 	all := search{t: t, size: x.size, hi: int32(len(c.blades)), blade: -1}
 
 	// The rule's pass: strong rules filter, weak ones prefer.
@@ -369,7 +388,7 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, wt *wa
 		q.run()
 	}
 	if q.blade >= 0 {
-		return Decision{q.blade, c.onReason(who, p, q.blade, wt, trace.Message{})}, true
+		return Decision{Blade: q.blade, Reason: c.onReason(who, p, q.blade, wt, trace.Message{})}, true
 	}
 	if aff != WeakAffinity && aff != WeakAntiAffinity {
 		return Decision{}, false
@@ -377,8 +396,23 @@ func (c *Cluster) placeIndexed(pol int8, p Policy, who who, in *Instance, wt *wa
 	// No fitting blade honours the weak rule, so every fitting blade is a
 	// fallback, and the best of them all is the scan's fallback.
 	all.run()
-	return Decision{all.blade, c.onReason(who, p, all.blade, wt,
+	return Decision{Blade: all.blade, Reason: c.onReason(who, p, all.blade, wt,
 		c.fallbackNote(aff, dom, in.AffinityGroup, int(t.count[1])))}, true
+}
+
+// nth is the k-th blade that fits (from 0, in blade order), k below the
+// root's count: a walk down by the children's counts, O(log N).
+func (t *shapeTree) nth(k, size int32) int32 {
+	n := int32(1)
+	for n < size {
+		if l := t.count[2*n]; k < l {
+			n = 2 * n
+		} else {
+			k -= l
+			n = 2*n + 1
+		}
+	}
+	return n - size
 }
 
 // searchGroupDomains searches only the domains group g occupies: each as a

@@ -2,6 +2,7 @@ package sched_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -104,12 +105,17 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 	}
 
 	c := newCluster(m.specs...)
+	var all []sched.Workload
+	for _, wl := range m.wls {
+		all = append(all, *wl)
+	}
+	c.SetTypical(sched.TypicalOf(all, nil)) // for FGD
 	if seed%2 == 0 {
 		sched.IndexEager(c)
 	}
 	custom, err := testCustom.Compile()
 	require.NoError(t, err)
-	policies := []sched.Policy{sched.FirstFit, sched.BestFit, sched.Spread, custom}
+	policies := append([]sched.Policy{sched.FirstFit, sched.BestFit, sched.Spread, custom}, paperPolicies...)
 	for step := range 300 {
 		at := fmt.Sprintf("seed=%d step=%d", seed, step)
 		switch op := r.Uint64N(10); {
@@ -121,15 +127,25 @@ func runIndexScenario(t *testing.T, seed uint64) (places, trees int) {
 			wl := m.wls[w]
 			p := policies[r.Uint64N(uint64(len(policies)))]
 			before := sched.IndexTrees(c)
+			c.SetDraw(r.Uint64()) // Random's
 			d := c.Place(p, wl, uint32(w), i)
 			require.Equal(t, sched.PlaceScan(c, p, wl, uint32(w), i), d, "%s %s %s", at, p.Name(), wl.Affinity)
-			require.Equal(t, modelChoice(m, p, w, i), int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason.String())
+			if !slices.Contains(paperPolicies, p) { // those are checked against gpushare (paper_test.go)
+				require.Equal(t, modelChoice(m, p, w, i), int(d.Blade), "%s %s: %s", at, p.Name(), d.Reason.String())
+			} else if d.Blade >= 0 {
+				require.True(t, m.fits(int(d.Blade), &wl.Instances[i]), "%s %s: %s", at, p.Name(), d.Reason.String())
+			}
 			places++
 			if before > 0 || sched.IndexTrees(c) > 0 {
 				trees++
 			}
 			if d.Blade >= 0 {
-				require.NoError(t, c.Hold(d.Blade, k, wl, i), at)
+				if d.Devices != nil {
+					require.NoError(t, c.HoldOn(d.Blade, k, wl, i, d.Devices), at)
+					m.gpu.given = d.Devices
+				} else {
+					require.NoError(t, c.Hold(d.Blade, k, wl, i), at)
+				}
 				m.hold(k, d.Blade, w, i)
 			}
 		case op < 8: // release

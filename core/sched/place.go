@@ -34,6 +34,10 @@ import (
 // Decision is Place's answer for one instance.
 type Decision struct {
 	Blade int32 // -1 when the instance must wait
+	// Devices, when not nil, are the GPU devices of Blade the policy chose
+	// (the paper's policies, for requires.gpus, paper.go), ascending, valid
+	// until the next Place: hold them with HoldOn. Nil: Hold's rule.
+	Devices []int32
 	// Reason is always set: it names the instance (workload/name), and the
 	// blade or why it waits: a trace message (Reason, reasons.go), rendered
 	// in English only when shown, hashed by its code and arguments.
@@ -100,14 +104,14 @@ func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed boo
 	who := who{w, uint32(inst)}
 	wt, err := c.demand(in, c.accScratch[:0], c.modelScratch[:0])
 	if err != nil {
-		return Decision{-1, ReasonOf(trace.NewMessage(msgWaitInvalid, who.args(trace.Str(err.Error()))...))}
+		return Decision{Blade: -1, Reason: ReasonOf(trace.NewMessage(msgWaitInvalid, who.args(trace.Str(err.Error()))...))}
 	}
 	c.accScratch = wt.acc
 	if wt.gpu.models != nil {
 		c.modelScratch = wt.gpu.models
 	}
 	if len(c.blades) == 0 {
-		return Decision{-1, ReasonOf(trace.NewMessage(msgWaitNoBlades, who.args()...))}
+		return Decision{Blade: -1, Reason: ReasonOf(trace.NewMessage(msgWaitNoBlades, who.args()...))}
 	}
 
 	aff, dom := w.Affinity, w.Domain
@@ -119,12 +123,22 @@ func (c *Cluster) place(p Policy, w *Workload, wid uint32, inst int, indexed boo
 	if aff != AffinityNone {
 		g, groupPlaced = c.mark(wid, in.AffinityGroup, dom)
 	}
-	if pol := indexPolicy(p); indexed && pol != policyNone {
-		if d, ok := c.placeIndexed(pol, p, who, in, &wt, aff, dom, g, groupPlaced); ok {
-			return d
-		}
+	pol := indexPolicy(p)
+	if pol == polRandom {
+		c.startDraw()
 	}
-	return c.scan(p, who, in, &wt, aff, dom, groupPlaced)
+	var d Decision
+	ok := false
+	if indexed && pol != policyNone && (pol != polRandom || aff == AffinityNone) {
+		d, ok = c.placeIndexed(pol, p, who, in, &wt, aff, dom, g, groupPlaced)
+	}
+	if !ok {
+		d = c.scan(p, who, in, &wt, aff, dom, groupPlaced)
+	}
+	if d.Blade >= 0 {
+		d.Devices = wt.devs
+	}
+	return d
 }
 
 // scan is Place by one pass over the blades, with no allocation per blade.
@@ -138,6 +152,9 @@ func (c *Cluster) scan(p Policy, who who, in *Instance, wt *want,
 	usage.GPUMilli = wt.gpu.amount()
 	_, first := p.(firstFit)
 	custom, _ := p.(*Custom)
+	pp, _ := p.(*paper)
+	random := pp != nil && pp.pol == polRandom
+	c.cand, c.candFallback = c.cand[:0], c.candFallback[:0]
 
 	var t tally
 	t.notSchedEx = -1
@@ -207,7 +224,17 @@ blades:
 			honour = c.otherMark[d] != epoch
 		}
 		t.fits++
-		if custom == nil {
+		switch {
+		case random: // every blade that fits; one is drawn below
+			if honour {
+				c.cand = append(c.cand, int32(i))
+			} else {
+				c.candFallback = append(c.candFallback, int32(i))
+			}
+			continue
+		case pp != nil:
+			score = c.paperScore(pp.pol, bs, need, acc, &wt.gpu)
+		case custom == nil:
 			score = p.Score(c, int32(i), &usage)
 		}
 		if honour {
@@ -223,12 +250,18 @@ blades:
 	}
 
 	switch {
-	case best >= 0:
-		return Decision{best, c.onReason(who, p, best, wt, trace.Message{})}
-	case fallback >= 0:
-		return Decision{fallback, c.onReason(who, p, fallback, wt, c.fallbackNote(aff, dom, in.AffinityGroup, t.fits))}
+	case len(c.cand) > 0: // random
+		best = c.cand[c.drawOne(int32(len(c.cand)))]
+	case len(c.candFallback) > 0:
+		fallback = c.candFallback[c.drawOne(int32(len(c.candFallback)))]
 	}
-	return Decision{-1, c.waitReason(who, &t, wt, in, dom)}
+	switch {
+	case best >= 0:
+		return Decision{Blade: best, Reason: c.onReason(who, p, best, wt, trace.Message{})}
+	case fallback >= 0:
+		return Decision{Blade: fallback, Reason: c.onReason(who, p, fallback, wt, c.fallbackNote(aff, dom, in.AffinityGroup, t.fits))}
+	}
+	return Decision{Blade: -1, Reason: c.waitReason(who, &t, wt, in, dom)}
 }
 
 // mark stamps the fault domains that the placing group, and the workload's
@@ -264,6 +297,9 @@ func (c *Cluster) mark(wid uint32, group int64, dom Domain) (g *groupState, grou
 
 func (c *Cluster) onReason(who who, p Policy, b int32, wt *want, note trace.Message) Reason {
 	bs := &c.blades[b]
+	if pp, ok := p.(*paper); ok {
+		wt.devs = c.paperDevices(pp.pol, b, wt)
+	}
 	need := wt.need
 	r := Reason{c: c, w: who.w, inst: who.inst, blade: b, pol: p.Name(),
 		left: [2]int64{bs.cap[dimCores] - bs.used[dimCores] - need[dimCores], bs.cap[dimMemory] - bs.used[dimMemory] - need[dimMemory]}}
@@ -290,10 +326,14 @@ func (c *Cluster) gpuNote(bs *bladeState, wt *want) trace.Message {
 	if !wt.gpu.any() {
 		return trace.Message{}
 	}
-	var ok bool
-	c.devScratch, ok = pick(bs.gpu, wt.acc, &wt.gpu, c.devScratch)
-	if !ok {
-		panic("sched: a placement's blade has no room for its GPUs") // fits was checked
+	if wt.devs != nil {
+		c.devScratch = append(c.devScratch[:0], wt.devs...)
+	} else {
+		var ok bool
+		c.devScratch, ok = pick(bs.gpu, wt.acc, &wt.gpu, c.devScratch)
+		if !ok {
+			panic("sched: a placement's blade has no room for its GPUs") // fits was checked
+		}
 	}
 	if wt.gpu.milli > 0 {
 		d := c.devScratch[0]

@@ -95,14 +95,14 @@ func TestPoliciesChooseDifferently(t *testing.T) {
 }
 
 func TestPolicyByName(t *testing.T) {
-	require.Equal(t, []string{"first-fit", "best-fit", "spread"}, sched.Policies())
+	require.Equal(t, []string{"first-fit", "best-fit", "spread", "random", "dot-product", "gpu-clustering", "gpu-packing", "gpu-best-fit", "fgd"}, sched.Policies())
 	for _, name := range sched.Policies() {
 		p, err := sched.PolicyByName(name)
 		require.NoError(t, err)
 		require.Equal(t, name, p.Name())
 	}
 	_, err := sched.PolicyByName("worst-fit")
-	require.EqualError(t, err, `sched: unknown policy "worst-fit" (want one of first-fit, best-fit, spread)`)
+	require.EqualError(t, err, `sched: unknown policy "worst-fit" (want one of first-fit, best-fit, spread, random, dot-product, gpu-clustering, gpu-packing, gpu-best-fit, fgd)`)
 }
 
 func TestPlacingReason(t *testing.T) {
@@ -456,7 +456,7 @@ func TestPolicyFor(t *testing.T) {
 		spec *sched.CustomSpec
 		err  string
 	}{
-		{"tightest", nil, `policy: unknown placement policy "tightest" (want one of first-fit, best-fit, spread, or custom with custom expressions)`},
+		{"tightest", nil, `policy: unknown placement policy "tightest" (want one of first-fit, best-fit, spread, random, dot-product, gpu-clustering, gpu-packing, gpu-best-fit, fgd, or custom with custom expressions)`},
 		{"spread", &sched.CustomSpec{Score: "1"}, `custom: given, but the policy is "spread": set the policy to custom to use these expressions`},
 		{"custom", nil, `custom: the custom policy needs its expressions`},
 		{"custom", &sched.CustomSpec{}, "custom.filter: give a filter, a score or both"},

@@ -11,10 +11,11 @@ type Policy interface {
 	Name() string
 	// Score rates blade b for need, which fits it. The highest score wins
 	// and ties go to the lowest blade index. For a policy other than the
-	// built-in three, Place calls it once per fitting blade, so it must be
+	// built-in ones, Place calls it once per fitting blade, so it must be
 	// cheap, allocation-free integer arithmetic. (The built-in ones are
 	// answered by the placement index, index.go, which keeps the same
-	// scores; their Score methods remain the definition the scan uses.)
+	// scores; the first three's Score methods remain the definition the
+	// scan uses, the paper's six score through package gpushare, paper.go.)
 	Score(c *Cluster, b int32, need *Usage) int64
 }
 
@@ -25,7 +26,8 @@ var (
 	Spread   Policy = spread{}   // the blade left with the most free capacity: balances load
 )
 
-var policies = []Policy{FirstFit, BestFit, Spread}
+// policies are the built-in three, then the paper's six (paper.go).
+var policies = []Policy{FirstFit, BestFit, Spread, Random, DotProduct, GpuClustering, GpuPacking, GpuBestFit, FGD}
 
 // Policies lists the names PolicyByName accepts, in a fixed order.
 func Policies() []string {
