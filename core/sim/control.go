@@ -55,6 +55,15 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 		if wm, err = workload.New(&w.env, w.hw, *c.Workloads, sc.Seed); err != nil {
 			return err
 		}
+		var scripted []sched.Workload
+		for _, t := range sc.Script {
+			if t.Do == scenario.CreateWorkload && t.Workload != nil {
+				scripted = append(scripted, *t.Workload)
+			}
+		}
+		if len(scripted) > 0 {
+			wm.Expect(scripted)
+		}
 	}
 	var met *metrics.Metrics
 	probes := []metrics.Probe{

@@ -212,6 +212,7 @@ type Manager struct {
 	policy  sched.Policy
 	cluster *sched.Cluster
 	rand    *rng.Source
+	seed    uint64 // the scenario's: Random's draws (placeOf)
 
 	wls      []*Workload // by slot; nil: free
 	freeW    []uint32    // free workload slots, reused last freed first
@@ -265,7 +266,9 @@ func New(env *env.Env, hw *hardware.Model, set Settings, seed uint64) (*Manager,
 		return nil, err
 	}
 	pol, _ := sched.PolicyFor(set.Policy, set.Custom)
-	m := &Manager{env: env, hw: hw, set: set, policy: pol, cluster: newCluster(hw), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{}}
+	m := &Manager{env: env, hw: hw, set: set, policy: pol, cluster: newCluster(hw), rand: rng.New(seed, registry.StreamWorkload), byName: map[string]uint32{},
+		seed: seed}
+	m.Expect(nil)
 	for b := range int32(hw.NumBlades()) {
 		m.cluster.SetSchedulable(b, false, "has not been seen working yet")
 	}
@@ -284,6 +287,40 @@ func (m *Manager) Start() {
 		sp.End()
 	}
 	m.armArrival()
+}
+
+// Expect gives the workloads the scenario's script creates (its
+// create-workload commands, in order), which FGD counts among the typical
+// tasks it measures fragmentation against. The caller calls it once,
+// before Start, when there are any; New has counted the scenario's own.
+//
+// Under FGD the typical tasks are the instances of every workload the
+// scenario declares before it runs: its workloads (each instance once),
+// its arrivals' mix (each instance of a shape counted its weight times, so
+// the mix's proportions hold among the arrivals) and the workloads its
+// script creates (each instance once), as gpushare.TypicalOf takes them
+// (the most frequent shapes that make 95 % of them). They are fixed for the
+// run: the paper measures fragmentation against a target workload known
+// in advance, the placement index can keep FGD's scores per blade (a
+// distribution that moved with every placement would change every blade's
+// score at once), and a run restored from a snapshot has them from its
+// scenario, with nothing to save. A workload the user creates later is
+// placed under them but does not change them. Other policies ignore them.
+func (m *Manager) Expect(scripted []sched.Workload) {
+	if m.policy != sched.FGD {
+		return
+	}
+	ws := append(slices.Clone(m.set.Workloads), scripted...)
+	weights := make([]int64, len(ws))
+	for i := range weights {
+		weights[i] = 1
+	}
+	if a := m.set.Arrivals; a != nil {
+		for _, s := range a.Mix {
+			ws, weights = append(ws, s.Workload), append(weights, max(s.Weight, 1))
+		}
+	}
+	m.cluster.SetTypical(sched.TypicalOf(ws, weights))
 }
 
 // Policy is the placement policy in force.
@@ -436,7 +473,7 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 	in := &m.insts[i]
 	w := m.wls[in.Workload]
 	wname, iname := m.instArgs(i)
-	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
+	d := m.placeOf(i)
 	if d.Blade < 0 {
 		m.failed++
 		in.Why = d.Reason
@@ -454,7 +491,13 @@ func (m *Manager) place(sp *trace.Span, i InstanceID) bool {
 	var room [reasonArgsRoom]trace.Arg
 	ch.ReasonMsg(d.Reason.Code(), d.Reason.AppendArgs(room[:0])...)
 	key := sched.Key{Workload: in.Workload, Instance: in.Index}
-	if err := m.cluster.Hold(d.Blade, key, &w.Def, int(in.Index)); err != nil {
+	var err error
+	if d.Devices != nil { // the policy chose them (the paper's policies)
+		err = m.cluster.HoldOn(d.Blade, key, &w.Def, int(in.Index), d.Devices)
+	} else {
+		err = m.cluster.Hold(d.Blade, key, &w.Def, int(in.Index))
+	}
+	if err != nil {
 		panic(fmt.Sprintf("workload: the scheduler placed %s where it does not fit: %v", m.Name(i), err))
 	}
 	m.account(&w.Def.Instances[in.Index], 1)
@@ -565,13 +608,25 @@ func (m *Manager) retryWaiting() {
 	}
 }
 
+// placeOf asks the scheduler where instance i goes. Random's draws are
+// seeded by the scenario's seed, the tick, the instance's slot and its
+// serial (how often it was placed): the same question asked twice
+// (placeTraced, then place) gets the same answer, and a restored run, which
+// has all four, draws the same.
+func (m *Manager) placeOf(i InstanceID) sched.Decision {
+	in := &m.insts[i]
+	if m.policy == sched.Random {
+		m.cluster.SetDraw(rng.Mix(rng.Mix(rng.Mix(m.seed, uint64(m.env.Now)), uint64(i)), in.serial))
+	}
+	return m.cluster.Place(m.policy, &m.wls[in.Workload].Def, in.Workload, int(in.Index))
+}
+
 // placeTraced tries to place i again; a success is traced under a root
 // span that says why it was tried: why takes the instance's workload and
 // instance names and the scheduler's reason.
 func (m *Manager) placeTraced(i InstanceID, why trace.Msg) bool {
 	in := &m.insts[i]
-	w := m.wls[in.Workload]
-	d := m.cluster.Place(m.policy, &w.Def, in.Workload, int(in.Index))
+	d := m.placeOf(i)
 	if d.Blade < 0 {
 		m.failed++
 		in.Why = d.Reason
