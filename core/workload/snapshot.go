@@ -180,6 +180,9 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 	}
 	m.insts = make([]Instance, ni)
 	m.cluster = newCluster(m.hw)
+	if m.typical != nil { // FGD's, from the scenario (Expect), not the snapshot
+		m.cluster.SetTypical(m.typical)
+	}
 	for i := range m.insts {
 		in := &m.insts[i]
 		in.State, in.serial, in.ticket, in.Blade = State(r.Uint()), r.Uint(), r.Uint(), -1

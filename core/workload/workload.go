@@ -22,6 +22,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/env"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/gpushare"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/registry"
@@ -212,7 +213,8 @@ type Manager struct {
 	policy  sched.Policy
 	cluster *sched.Cluster
 	rand    *rng.Source
-	seed    uint64 // the scenario's: Random's draws (placeOf)
+	seed    uint64            // the scenario's: Random's draws (placeOf)
+	typical *gpushare.Typical // FGD's typical tasks (Expect); nil under other policies
 
 	wls      []*Workload // by slot; nil: free
 	freeW    []uint32    // free workload slots, reused last freed first
@@ -320,7 +322,8 @@ func (m *Manager) Expect(scripted []sched.Workload) {
 			ws, weights = append(ws, s.Workload), append(weights, max(s.Weight, 1))
 		}
 	}
-	m.cluster.SetTypical(sched.TypicalOf(ws, weights))
+	m.typical = sched.TypicalOf(ws, weights)
+	m.cluster.SetTypical(m.typical)
 }
 
 // Policy is the placement policy in force.
