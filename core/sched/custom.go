@@ -119,6 +119,21 @@ func (p *Custom) Judge(c *Cluster, b int32, need *Usage) (ok bool, score int64, 
 	for k, dv := range [dimCount]scoring.Var{scoring.RequestCores, scoring.RequestMemoryMB, scoring.RequestDiskGB, scoring.RequestNetworkMbps} {
 		v[dv] = n[k]
 	}
+	if d := bs.gpu; d != nil {
+		v[scoring.BladeGPUs] = int64(len(d.used))
+		for _, u := range d.used {
+			if u == 0 {
+				v[scoring.BladeFreeGPUs]++
+			}
+			v[scoring.BladeMaxFreeGPUMilli] = max(v[scoring.BladeMaxFreeGPUMilli], int64(GPUMilli-u))
+		}
+		v[scoring.BladeFreeGPUMilli] = GPUMilli*int64(len(d.used)) - d.sum
+	}
+	v[scoring.RequestGPUs] = int64(len(need.Accelerators))
+	if need.GPUMilli >= GPUMilli && need.GPUMilli%GPUMilli == 0 {
+		v[scoring.RequestGPUs] += need.GPUMilli / GPUMilli
+	}
+	v[scoring.RequestGPUMilli] = need.GPUMilli
 	v[scoring.BladeInstances] = int64(len(bs.keys))
 	v[scoring.BladeIndex] = int64(b)
 	v[scoring.BladeRack] = int64(c.domOf[DomainRack][b])

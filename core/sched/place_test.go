@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 )
 
@@ -491,4 +492,52 @@ func TestCustomScoreDirection(t *testing.T) {
 		require.Equal(t, tc.want, got, tc.score)
 		require.Equal(t, blades(placeAll(t, newCluster(specs...), tc.like, workload("w", sched.AffinityNone, sched.DomainRack, insts...), 0)), got, tc.score)
 	}
+}
+
+// The GPU variables of custom expressions read the scheduler's device
+// books and the request, in devices and milli-GPU; a misspelt one is an
+// error at its column.
+func TestCustomGPUVariables(t *testing.T) {
+	a100 := small(1, 1)
+	a100.gpus = []inventory.GPU{{Model: "A100", Count: 4}}
+	t4 := small(1, 1)
+	t4.gpus = []inventory.GPU{{Model: "T4", Count: 2}}
+	c := newCluster(a100, t4, small(1, 2))
+	gpuInst := func(name string, g sched.GPURequest) sched.Instance {
+		in := inst(name, 0, 100, 64)
+		in.Requires.GPUs = g
+		return in
+	}
+	w := workload("w", sched.AffinityNone, sched.DomainRack,
+		gpuInst("s1", sched.GPURequest{Milli: 250}), gpuInst("s2", sched.GPURequest{Milli: 500}), gpuInst("g1", sched.GPURequest{Count: 1}))
+	for i := range w.Instances {
+		require.NoError(t, c.Hold(0, sched.Key{Workload: 1, Instance: uint32(i)}, w, i))
+	}
+	// Blade 0: devices at 750, 1000, 0 and 0 milli-GPU in use.
+	for _, tc := range []struct {
+		expr string
+		need sched.Usage
+		want [3]int64 // per blade
+	}{
+		{"blade.gpus", sched.Usage{}, [3]int64{4, 2, 0}},
+		{"blade.free_gpus", sched.Usage{}, [3]int64{2, 2, 0}},
+		{"blade.free_gpu_milli", sched.Usage{}, [3]int64{2250, 2000, 0}},
+		{"blade.max_free_gpu_milli", sched.Usage{}, [3]int64{1000, 1000, 0}},
+		{"request.gpus", sched.Usage{GPUMilli: 2000}, [3]int64{2, 2, 2}},
+		{"request.gpus", sched.Usage{GPUMilli: 300}, [3]int64{0, 0, 0}},
+		{"request.gpus", sched.Usage{Accelerators: []string{"V100"}}, [3]int64{1, 1, 1}},
+		{"request.gpu_milli", sched.Usage{GPUMilli: 300}, [3]int64{300, 300, 300}},
+		{"blade.free_gpu_milli - request.gpu_milli", sched.Usage{GPUMilli: 2000}, [3]int64{250, 0, -2000}},
+	} {
+		p, err := sched.CustomSpec{Score: tc.expr}.Compile()
+		require.NoError(t, err)
+		for b := range 3 {
+			need := tc.need
+			require.Equal(t, tc.want[b], p.Score(c, int32(b), &need), "%s on blade %d", tc.expr, b)
+		}
+	}
+	_, err := sched.CustomSpec{Filter: "blade.free_gpu > 0"}.Compile()
+	require.ErrorContains(t, err, "filter: column 1: unknown name blade.free_gpu (known: ")
+	_, err = sched.PolicyFor(sched.CustomName, &sched.CustomSpec{Score: "blade.gpus + request.gpu"})
+	require.ErrorContains(t, err, "custom.score: column 14: unknown name request.gpu ")
 }

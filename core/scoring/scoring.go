@@ -48,7 +48,7 @@ const TextMax = 2000
 
 // Var is a value an expression can read about the candidate blade or the
 // request. Quantities are in the scheduler's units: milli-cores, MB, GB,
-// Mbps.
+// Mbps, and GPU devices or milli-GPU (1000 a device).
 type Var uint8
 
 // The variables. Their values are filled per candidate by the caller.
@@ -69,6 +69,12 @@ const (
 	RequestMemoryMB
 	RequestDiskGB
 	RequestNetworkMbps
+	BladeGPUs
+	BladeFreeGPUs
+	BladeFreeGPUMilli
+	BladeMaxFreeGPUMilli
+	RequestGPUs
+	RequestGPUMilli
 	NumVars
 )
 
@@ -77,6 +83,8 @@ var varNames = [NumVars]string{
 	"blade.cores", "blade.memory_mb", "blade.disk_gb", "blade.network_mbps",
 	"blade.instances", "blade.index", "blade.rack", "blade.zone",
 	"request.cores", "request.memory_mb", "request.disk_gb", "request.network_mbps",
+	"blade.gpus", "blade.free_gpus", "blade.free_gpu_milli", "blade.max_free_gpu_milli",
+	"request.gpus", "request.gpu_milli",
 }
 
 var varDocs = [NumVars]string{
@@ -84,6 +92,8 @@ var varDocs = [NumVars]string{
 	"milli-cores in all", "memory in all (MB)", "disk in all (GB)", "network in all (Mbps)",
 	"instances on the blade", "the blade's index (0 is the first in the inventory)", "its rack's number (from 0, inventory order)", "its zone's number",
 	"milli-cores requested", "memory requested (MB)", "disk requested (GB)", "network requested (Mbps)",
+	"GPU devices in all", "GPU devices wholly free", "milli-GPU free over all devices (1000 a device)", "the most milli-GPU free on one device",
+	"whole GPU devices requested (gpus.count or the accelerators listed; 0 for a share)", "milli-GPU requires.gpus asks in all (the share, or 1000 a whole device; 0 for accelerators)",
 }
 
 // String is the variable's name in expressions.
