@@ -34,7 +34,7 @@ func experimentFill(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	nodesFile := fs.String("nodes", "", "the node list (CSV: sn, cpu_milli, memory_mib, gpu, model)")
 	podsFile := fs.String("pods", "", "the task list (CSV: name, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_spec, ...)")
-	policy := fs.String("policy", "", "the placement policy: "+strings.Join(gpushare.Names(), ", ")+", or all")
+	policy := fs.String("policy", "", "the placement policy: "+strings.Join(gpushare.Names(), ", ")+" ("+gpushare.NameGpuBestFit+", as a scenario names it, is "+gpushare.NameBestFit+"), or all")
 	seeds := fs.String("seeds", "42-51", "N seeds (1..N) or a range A-B; the peer's are 42-51")
 	tune := fs.String("tune", "1.3", "inflate (or cut) the tasks' GPU requests to this many times the cluster's GPUs")
 	csvOut := fs.String("csv", "", "also write the curves, one row per run, in the peer's CSV layout to `OUT` (- for standard output)")
@@ -65,6 +65,9 @@ func experimentFill(args []string, stdout, stderr io.Writer) int {
 		return usageErr(fmt.Sprintf("--jobs must be >= 1, got %d", *jobs))
 	}
 	policies := gpushare.Names()
+	if *policy == gpushare.NameGpuBestFit { // the paper's BestFit by its name in scenarios (sched's best-fit is another policy)
+		*policy = gpushare.NameBestFit
+	}
 	if *policy != "all" {
 		if !slices.Contains(policies, *policy) {
 			return usageErr(fmt.Sprintf("--policy: unknown policy %q: want one of %s, or all", *policy, strings.Join(policies, ", ")))

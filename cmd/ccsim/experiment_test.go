@@ -34,6 +34,15 @@ func TestExperimentFill(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
 	require.Len(t, lines, 11)
 	assert.True(t, strings.HasPrefix(lines[10], "fill-pods,06-FGD,1.25,51,16,"), lines[10])
+
+	// gpu-best-fit, the paper's BestFit as a scenario names it, is best-fit.
+	a, errs, code := ccsim(t, "experiment", "fill", "--nodes", "testdata/fill-nodes.csv", "--pods", "testdata/fill-pods.csv",
+		"--policy", "gpu-best-fit", "--seeds", "1-2", "--csv", "-")
+	require.Equal(t, 0, code, errs)
+	b, _, _ := ccsim(t, "experiment", "fill", "--nodes", "testdata/fill-nodes.csv", "--pods", "testdata/fill-pods.csv",
+		"--policy", "best-fit", "--seeds", "1-2", "--csv", "-")
+	require.Equal(t, b, a)
+	require.Contains(t, a, "\nfill-pods,05-BestFit,1.3,2,16,")
 }
 
 func TestExperimentFillErrors(t *testing.T) {

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 )
 
 // day is a simulated day in ticks at the built-ins' tick of a second.
@@ -25,7 +27,7 @@ type churnSpec struct {
 	Blades   int    // blades in all, a multiple of 50
 	Days     int    // simulated days the arrivals are spread over (1..365)
 	PerBlade int    // arrivals per blade (1..1000)
-	Policy   string // placement policy: first-fit, spread, best-fit
+	Policy   string // placement policy (sched.Policies)
 	Seed     uint64 // 0: the built-in's
 }
 
@@ -135,7 +137,7 @@ func genChurn(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&cs.Blades, "blades", 10_000, "blades in all (a multiple of 50)")
 	fs.IntVar(&cs.Days, "days", 30, "simulated days the arrivals are spread over")
 	fs.IntVar(&cs.PerBlade, "per-blade", 10, "workload arrivals per blade")
-	fs.StringVar(&cs.Policy, "policy", "first-fit", "placement policy: first-fit, spread or best-fit")
+	fs.StringVar(&cs.Policy, "policy", "first-fit", "placement policy: "+strings.Join(sched.Policies(), ", "))
 	fs.Uint64Var(&cs.Seed, "seed", 0, "the scenario's seed (0: the built-in's)")
 	out := fs.String("o", "", "write to this file instead of stdout")
 	if code := parseGen(fs, args, stderr); code >= 0 {

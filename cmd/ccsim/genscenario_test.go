@@ -115,7 +115,7 @@ func TestGenStudiesRefuseBadFlags(t *testing.T) {
 		{[]string{"churn", "--blades", "100050"}, 1, "--blades must be a multiple of 50"},
 		{[]string{"churn", "--days", "0"}, 1, "--days must be 1..365, got 0"},
 		{[]string{"churn", "--per-blade", "0"}, 1, "--per-blade must be 1..1000, got 0"},
-		{[]string{"churn", "--policy", "random"}, 1, "workloads.policy"},
+		{[]string{"churn", "--policy", "worst-fit"}, 1, "workloads.policy"},
 		{[]string{"churn", "extra"}, 2, `ccsim gen churn: unexpected argument "extra"`},
 		{[]string{"availability", "--blades", "100"}, 1, "--blades must be a multiple of 16 (racks of 16)"},
 		{[]string{"availability", "--mtbf", "0"}, 1, "mtbf and mttr must be >= 1"},

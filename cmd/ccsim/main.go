@@ -31,7 +31,7 @@ const usage = `usage:
       built-in default scenario
   ccsim gen [--regions R] [--zones Z] [--racks K] [--blades B] [--pdus P] [--tors T] [-o FILE]
       write a generated inventory (YAML) to FILE or stdout
-  ccsim gen churn [--blades N] [--days D] [--per-blade A] [--policy first-fit|spread|best-fit] [--seed S] [-o FILE]
+  ccsim gen churn [--blades N] [--days D] [--per-blade A] [--policy P] [--seed S] [-o FILE]
       write the churn study's scenario (JSON; make bench-peers): the workload-churn built-in's mix
       on N blades (default 10000, racks of 50), A arrivals per blade (default 10) over D days
       (default 30) living 2 days, blade failures with an MTBF of 30 days each; run it with
