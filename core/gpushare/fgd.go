@@ -234,12 +234,25 @@ func (f *FGD) Score(n *Node, r *Request) int64 {
 	return s
 }
 
-// best is the node's score and, for a share, the device giving it.
-func (f *FGD) best(n *Node, r *Request) (int64, int) {
+// NodeFrag is node n's fragmentation against f's typical tasks
+// (Typical.Frag), cached on n until it is booked again.
+func (f *FGD) NodeFrag(n *Node) int64 {
 	if n.fragOwner != f.t || n.fragStamp != n.version+1 {
 		n.fragOwner, n.fragStamp, n.frag = f.t, n.version+1, f.t.Frag(n.Model, n.CPUFree, n.Free)
 	}
-	before := n.frag
+	return n.frag
+}
+
+// SetFrag tells view n (Node.SetState) its fragmentation against f's
+// typical tasks, as NodeFrag gave it for the same state, so that scoring it
+// need not measure it again.
+func (f *FGD) SetFrag(n *Node, frag int64) {
+	n.fragOwner, n.fragStamp, n.frag = f.t, n.version+1, frag
+}
+
+// best is the node's score and, for a share, the device giving it.
+func (f *FGD) best(n *Node, r *Request) (int64, int) {
+	before := f.NodeFrag(n)
 	cpu := n.CPUFree - r.CPUMilli
 	var buf [MaxGPUs]int64
 	after := buf[:0]

@@ -133,6 +133,10 @@ type bladeState struct {
 	used  vec
 	gpu   *devices // nil: no GPU devices
 	keys  []Key    // sorted
+	// frag is the blade's fragmentation against FGD's typical tasks,
+	// valid while fragOK (paper.go); touch clears it.
+	frag   int64
+	fragOK bool
 }
 
 type accCount struct{ id, n int32 } // id -1: no blade has it

@@ -185,6 +185,7 @@ func (t *shapeTree) pull(n int32) bool {
 // touch brings every tree up to date with blade b's state: one leaf and
 // its ancestors per tree, stopping where a node does not change.
 func (c *Cluster) touch(b int32) {
+	c.blades[b].fragOK = false
 	x := c.idx
 	if x == nil {
 		return

@@ -135,6 +135,9 @@ func (c *Cluster) gpushareOf(pol int8) gpushare.Policy {
 // model is matched in lower case.
 func (c *Cluster) SetTypical(t *gpushare.Typical) {
 	c.fgd = gpushare.NewFGD(t)
+	for b := range c.blades {
+		c.blades[b].fragOK = false
+	}
 	c.idx = nil
 }
 
@@ -224,9 +227,21 @@ func (c *Cluster) view(bs *bladeState, g *gpuDemand) *gpushare.Node {
 }
 
 // paperScore is policy pol's score of blade bs, which fits the demand.
+// FGD's measure of the blade before the request, the dearer half of its
+// score, is kept on the blade until the blade changes (touch), for
+// requests that name no models (a view for one that does may hide
+// devices, so it is measured afresh).
 func (c *Cluster) paperScore(pol int8, bs *bladeState, need vec, acc []accCount, g *gpuDemand) int64 {
 	c.viewReq = gpuRequest(need, acc, g)
-	return c.gpushareOf(pol).Score(c.view(bs, g), &c.viewReq)
+	n := c.view(bs, g)
+	if pol == polFGD && g.models == nil {
+		f := c.gpushareOf(pol).(*gpushare.FGD)
+		if !bs.fragOK {
+			bs.frag, bs.fragOK = f.NodeFrag(n), true
+		}
+		f.SetFrag(n, bs.frag)
+	}
+	return c.gpushareOf(pol).Score(n, &c.viewReq)
 }
 
 // paperDevices are the devices policy pol takes on blade b for the demand

@@ -57,7 +57,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{Variant{Name: " "}, "name: a variant needs a name"},
 		{Variant{Name: string(make([]byte, NameMax+1))}, "name: at most 64 bytes"},
-		{Variant{Name: "x", Policy: "worst-fit"}, `policy: unknown placement policy "worst-fit" (want one of first-fit, best-fit, spread, or custom with custom expressions)`},
+		{Variant{Name: "x", Policy: "worst-fit"}, `policy: unknown placement policy "worst-fit" (want one of first-fit, best-fit, spread, random, dot-product, gpu-clustering, gpu-packing, gpu-best-fit, fgd, or custom with custom expressions)`},
 		{Variant{Name: "x", Monitor: &bad}, "monitor.suspectAfter must be >= 1, got 0"},
 	} {
 		require.ErrorContains(t, tc.v.Validate(), tc.err)
