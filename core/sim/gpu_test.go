@@ -28,6 +28,25 @@ func gpuSharing(t testing.TB) *scenario.Scenario {
 // of behaviour is intended, update it and say why in the commit.
 const gpuSharingHash = "8b988525d1d4249928bda3589d83ff066b79793368983abec4846d5b5b3fa43e"
 
+// runRestored runs sc to end with the invariant checks after every
+// every-th event, restores a snapshot taken at mid, runs the restored
+// world to end too and requires the same hash; it returns the world run
+// without a break.
+func runRestored(t *testing.T, sc *scenario.Scenario, every uint64, mid, end clock.Tick) *World {
+	t.Helper()
+	fail := WithChecks(every, func(after string, err error) { t.Fatalf("after %s: %v", after, err) })
+	w, err := New(sc, fail)
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(mid))
+	back, err := Restore(sc, w.Snapshot(), fail)
+	require.NoError(t, err)
+	require.NoError(t, back.CheckInvariants())
+	require.NoError(t, w.RunTo(end))
+	require.NoError(t, back.RunTo(end))
+	require.Equal(t, w.Status().Hash, back.Status().Hash, "restored from a snapshot")
+	return w
+}
+
 // The GPU scenario runs with the invariant checks after every event (the
 // device books equal the sum of the holds on them), gives the same hash
 // twice and the pinned one, places shares, whole GPUs and accelerators,
@@ -40,16 +59,7 @@ func TestGPUScenario(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, strings.HasPrefix(string(data), `{"format":3,`), "a scenario with GPUs is written as format 3")
 
-	fail := WithChecks(7, func(after string, err error) { t.Fatalf("after %s: %v", after, err) })
-	w, err := New(sc, fail)
-	require.NoError(t, err)
-	require.NoError(t, w.RunTo(1000))
-	back, err := Restore(sc, w.Snapshot(), fail)
-	require.NoError(t, err)
-	require.NoError(t, back.CheckInvariants())
-	require.NoError(t, w.RunTo(2000))
-	require.NoError(t, back.RunTo(2000))
-	require.Equal(t, w.Status().Hash, back.Status().Hash, "restored from a snapshot")
+	w := runRestored(t, sc, 7, 1000, 2000)
 
 	again, err := New(gpuSharing(t))
 	require.NoError(t, err)
@@ -162,15 +172,7 @@ func TestGPUScenarioPaperPolicies(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			sc := gpuSharing(t)
 			sc.Control.Workloads.Policy = name
-			fail := WithChecks(1, func(after string, err error) { t.Fatalf("after %s: %v", after, err) })
-			w, err := New(sc, fail)
-			require.NoError(t, err)
-			require.NoError(t, w.RunTo(450))
-			back, err := Restore(sc, w.Snapshot(), fail)
-			require.NoError(t, err)
-			require.NoError(t, w.RunTo(900))
-			require.NoError(t, back.RunTo(900))
-			require.Equal(t, w.Status().Hash, back.Status().Hash, "restored from a snapshot")
+			w := runRestored(t, sc, 1, 450, 900)
 
 			again, err := New(sc)
 			require.NoError(t, err)
