@@ -141,17 +141,27 @@ func (c *Cluster) SetTypical(t *gpushare.Typical) {
 	c.idx = nil
 }
 
+// typicalWeightMax bounds the typical tasks' total count: FGD's measure is
+// a count times milli-GPU, compared exactly in 53 bits (gpushare.FGD), and
+// a blade has at most GPUsMax·GPUMilli (2^20) milli-GPU.
+const typicalWeightMax = 1 << 24
+
 // TypicalOf is the typical tasks (gpushare.TypicalOfWeighted) of the
 // instances of workloads, each instance of workloads[i] counted weights[i]
-// times (once when weights is nil). Its models are lower-cased, as
-// SetTypical matches them.
+// times (once when weights is nil; weights above 2^24, or a total above
+// 2^24, are scaled down in proportion, each at least 1). Its models are
+// lower-cased, as SetTypical matches them.
 func TypicalOf(workloads []Workload, weights []int64) *gpushare.Typical {
 	var tasks []gpushare.Request
 	var counts []int64
+	total := int64(0)
 	for i := range workloads {
-		n := int64(1)
-		if weights != nil {
-			n = weights[i]
+		total += min(max(weightOf(weights, i), 1), typicalWeightMax) * int64(len(workloads[i].Instances))
+	}
+	for i := range workloads {
+		n := min(max(weightOf(weights, i), 1), typicalWeightMax)
+		if total > typicalWeightMax {
+			n = max(n*typicalWeightMax/total, 1)
 		}
 		for j := range workloads[i].Instances {
 			r := &workloads[i].Instances[j].Requires
@@ -175,6 +185,13 @@ func TypicalOf(workloads []Workload, weights []int64) *gpushare.Typical {
 		}
 	}
 	return gpushare.TypicalOfWeighted(tasks, counts)
+}
+
+func weightOf(weights []int64, i int) int64 {
+	if weights == nil {
+		return 1
+	}
+	return weights[i]
 }
 
 // SetDraw seeds the stream of the next Place's random draws (Random's

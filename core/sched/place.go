@@ -19,10 +19,13 @@
 // domains. The weak forms prefer the same and fall back anywhere, saying so
 // in the reason.
 //
-// The package is pure and deterministic: no I/O, no clock, no randomness,
-// integers only (cores are thousandths, Milli), and maps are only looked
-// into, never ranged over. A Cluster is not safe for concurrent use: Place
-// reuses scratch space, so one goroutine owns it, as it owns the world.
+// The package is pure and deterministic: no I/O, no clock, no randomness
+// but the random policy's, from a stream the caller seeds (SetDraw),
+// integers only (cores are thousandths, Milli; FGD's scores compare
+// integers with thresholds gpushare computes once, portably), and maps
+// are only looked into, never ranged over. A Cluster is not safe for
+// concurrent use: Place reuses scratch space, so one goroutine owns it, as
+// it owns the world.
 package sched
 
 import (
@@ -92,9 +95,13 @@ type tally struct {
 // For the built-in policies it asks the placement index (index.go), in
 // O(log N) for a demand shape seen before and no affinity rule; it scans
 // every blade, as before, for a custom policy, a shape's first sighting,
-// and a wait (whose reason counts why each blade was passed over). Both
-// give the same answer, ties going to the lowest blade index. An inst out
-// of range panics: it is the caller's bug.
+// Random under an affinity rule, and a wait (whose reason counts why each
+// blade was passed over). Both give the same answer, ties going to the
+// lowest blade index (Random's draw being the same k-th fitting blade).
+// Under the paper's policies (paper.go) the Decision also names the GPU
+// devices to hold. Place holds nothing and, given the same books and the
+// same SetDraw, answers the same. An inst out of range panics: it is the
+// caller's bug.
 func (c *Cluster) Place(p Policy, w *Workload, wid uint32, inst int) Decision {
 	return c.place(p, w, wid, inst, true)
 }
