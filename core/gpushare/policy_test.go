@@ -261,3 +261,33 @@ func TestSchedulerTies(t *testing.T) {
 		assert.Equal(t, int64(32000), n.CPUFree)
 	}
 }
+
+// A view of a node with more devices than the peer's nodes have (package
+// sched's blades, Node.SetState) scores and chooses devices under every
+// policy without running off its fixed-size buffers.
+func TestLargeView(t *testing.T) {
+	free := make([]int64, 12)
+	for i := range free {
+		free[i] = int64(1000 - 75*i)
+	}
+	var tasks Tasks
+	r16 := Request{CPUMilli: 1000, GPUs: 16, GPUMilli: 1000}
+	tasks.Add(&r16, 1)
+	var n Node
+	n.SetState("a100", 64000, 1<<20, free, &tasks)
+	share := Request{CPUMilli: 1000, MemoryMiB: 1, GPUs: 1, GPUMilli: 300}
+	whole := Request{CPUMilli: 1000, MemoryMiB: 1, GPUs: 1, GPUMilli: 1000}
+	typ := TypicalOf([]Request{share, whole, r16})
+	for _, name := range Names() {
+		p, err := New(name, typ)
+		require.NoError(t, err)
+		for _, r := range []*Request{&share, &whole} {
+			require.True(t, n.Fits(r))
+			s := p.Score(&n, r)
+			require.True(t, s >= 0 && s <= 100, "%s scores %d", name, s)
+			devs := p.Devices(nil, &n, r, rng.New(1, 1))
+			require.Len(t, devs, 1, name)
+			require.GreaterOrEqual(t, n.Free[devs[0]], r.GPUMilli, name)
+		}
+	}
+}

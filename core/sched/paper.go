@@ -154,12 +154,17 @@ const typicalWeightMax = 1 << 24
 func TypicalOf(workloads []Workload, weights []int64) *gpushare.Typical {
 	var tasks []gpushare.Request
 	var counts []int64
+	most := int64(1)
+	for i := range workloads {
+		most = max(most, weightOf(weights, i))
+	}
+	div := (most-1)/typicalWeightMax + 1 // so each weight is at most 2^24
 	total := int64(0)
 	for i := range workloads {
-		total += min(max(weightOf(weights, i), 1), typicalWeightMax) * int64(len(workloads[i].Instances))
+		total += max(weightOf(weights, i)/div, 1) * int64(len(workloads[i].Instances))
 	}
 	for i := range workloads {
-		n := min(max(weightOf(weights, i), 1), typicalWeightMax)
+		n := max(weightOf(weights, i)/div, 1)
 		if total > typicalWeightMax {
 			n = max(n*typicalWeightMax/total, 1)
 		}

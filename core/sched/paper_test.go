@@ -169,3 +169,25 @@ func gpushareRequest(r *sched.Requirements) gpushare.Request {
 	}
 	return q
 }
+
+// TypicalOf counts each instance its workload's weight times, lower-cases
+// models, and scales weights down in proportion past 2^24 in all.
+func TestTypicalOf(t *testing.T) {
+	share := func(milli int64, models ...string) sched.Instance {
+		return sched.Instance{Name: "i", Requires: sched.Requirements{Cores: 1000, MemoryMB: 1, GPUs: sched.GPURequest{Milli: milli, Models: models}}}
+	}
+	ws := []sched.Workload{
+		{Name: "a", Instances: []sched.Instance{share(250, "T4", "t4"), share(250, "T4")}},
+		{Name: "b", Instances: []sched.Instance{share(500)}},
+	}
+	typ := sched.TypicalOf(ws, []int64{1, 3})
+	require.Len(t, typ.Shapes, 2)
+	require.Equal(t, int64(3), typ.Shapes[0].Count)
+	require.Equal(t, int64(500), typ.Shapes[0].GPUMilli)
+	require.Equal(t, "t4", typ.Shapes[1].Models)
+	require.Equal(t, int64(2), typ.Shapes[1].Count)
+
+	huge := sched.TypicalOf(ws, []int64{1 << 40, 3 << 40})
+	require.LessOrEqual(t, huge.Weight(), int64(1<<24))
+	require.Equal(t, huge.Shapes[1].Count*3/2, huge.Shapes[0].Count, "in proportion")
+}
