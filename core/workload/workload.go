@@ -726,6 +726,19 @@ func (m *Manager) bladeChanged(e views.ElemID, observed bool) {
 	for _, k := range keys {
 		i := m.wls[k.Workload].Insts[k.Instance]
 		in := &m.insts[i]
+		// The events of its life on this blade (start, running, stopped)
+		// are stale from here: a move that finds no blade leaves it
+		// waiting, and its old events must not wake it.
+		in.serial++
+		if in.State == Stopping {
+			// On its way out: it ends here rather than moving.
+			m.setState(i, Stopped)
+			m.release(i)
+			if m.wls[in.Workload].Deleted {
+				m.remove(i)
+			}
+			continue
+		}
 		if failed {
 			m.setState(i, Faulted)
 			wname, iname := m.instArgs(i)
