@@ -1,6 +1,10 @@
 package app
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"errors"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // Download offers data to the user as a file, as a browser download
 // (a Blob URL on a temporary link). Natively it does nothing.
@@ -36,4 +40,37 @@ func readChosenFile(ctx app.Context, fn func(ctx app.Context, name string, data 
 		return nil
 	})
 	f.Call("text").Call("then", then)
+}
+
+// readFileBytes reads each file of a FileList (a file input's files, or a
+// drop's dataTransfer.files) as bytes, and hands its name and bytes, or
+// why it could not be read, to fn on the UI goroutine, each as it is read.
+func readFileBytes(ctx app.Context, files app.Value, fn func(ctx app.Context, name string, data []byte, err error)) {
+	if !files.Truthy() {
+		return
+	}
+	for i := range files.Length() {
+		f := files.Index(i)
+		name := f.Get("name").String()
+		var then, fail app.Func
+		release := func() { then.Release(); fail.Release() }
+		then = app.FuncOf(func(this app.Value, args []app.Value) any {
+			release()
+			arr := app.Window().Get("Uint8Array").New(args[0])
+			data := make([]byte, arr.Length())
+			app.CopyBytesToGo(data, arr)
+			ctx.Dispatch(func(ctx app.Context) { fn(ctx, name, data, nil) })
+			return nil
+		})
+		fail = app.FuncOf(func(this app.Value, args []app.Value) any {
+			release()
+			msg := "the browser could not read it"
+			if len(args) > 0 && args[0].Truthy() && args[0].Get("message").Truthy() {
+				msg += " (" + args[0].Get("message").String() + ")"
+			}
+			ctx.Dispatch(func(ctx app.Context) { fn(ctx, name, nil, errors.New(msg)) })
+			return nil
+		})
+		f.Call("arrayBuffer").Call("then", then, fail)
+	}
 }

@@ -53,3 +53,22 @@ func listenKeys(ctx app.Context, s *Shell) {
 		return nil
 	}))
 }
+
+// afterPaint runs fn on the UI goroutine once the browser has painted what
+// is rendered now, so that a status set before long work ("Importing…")
+// is seen while it runs: the work waits for the next animation frame and
+// then for a task after it.
+func afterPaint(ctx app.Context, fn func(ctx app.Context)) {
+	var frame, task app.Func
+	task = app.FuncOf(func(this app.Value, args []app.Value) any {
+		task.Release()
+		ctx.Dispatch(fn)
+		return nil
+	})
+	frame = app.FuncOf(func(this app.Value, args []app.Value) any {
+		frame.Release()
+		app.Window().Call("setTimeout", task, 0)
+		return nil
+	})
+	app.Window().Call("requestAnimationFrame", frame)
+}

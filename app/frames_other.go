@@ -8,3 +8,6 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // call the controller (its Runner and Session) directly.
 func startFrames(ctx app.Context, s *Shell) {}
 func listenKeys(ctx app.Context, s *Shell)  {}
+
+// afterPaint has nothing to paint natively: fn runs at the next dispatch.
+func afterPaint(ctx app.Context, fn func(ctx app.Context)) { ctx.Dispatch(fn) }

@@ -10,7 +10,10 @@ import (
 func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 	switch tab {
 	case "scenario":
-		return &ScenarioPanel{C: c, V: v, Page: s}
+		if s.gpuTrace == nil {
+			s.gpuTrace = &traceImport{}
+		}
+		return &ScenarioPanel{C: c, V: v, Page: s, Trace: s.gpuTrace}
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
 	case "library":

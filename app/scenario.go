@@ -3,8 +3,12 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/gpuimport"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -16,6 +20,10 @@ type ScenarioPanel struct {
 	C    *Controller
 	V    uint64
 	Page replacer // keeps the session a load replaces; nil in tests
+	// Trace is the GPU trace import (traceimport.go): the Shell's, so that
+	// files dropped stay while another tab is shown; nil makes the
+	// panel's own.
+	Trace *traceImport
 
 	pick   string
 	seed   string
@@ -24,7 +32,9 @@ type ScenarioPanel struct {
 
 // Render draws the panel.
 func (p *ScenarioPanel) Render() app.UI {
-	sec := app.Section().Class("panel", "panel-scenario").Aria("label", "Scenario")
+	// Files dropped anywhere on the panel are imported: a scenario or an
+	// inventory by its name, anything else as a GPU trace's list.
+	sec := app.Section().Class("panel", "panel-scenario").Aria("label", "Scenario").On("dragover", p.onDragOver).On("drop", p.onDrop)
 	if p.C == nil {
 		return sec.Body(app.H2().Text("Scenario"))
 	}
@@ -67,6 +77,7 @@ func (p *ScenarioPanel) Render() app.UI {
 			app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
 			app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").OnChange(p.onImport),
 		),
+		p.traceUI(),
 		app.Div().Class("row").Body(
 			app.Label().For("seed").Text("Seed"),
 			app.Input().ID("seed").Type("number").Min(0).Value(seed).OnInput(func(ctx app.Context, e app.Event) { p.seed = ctx.JSSrc().Get("value").String() }),
@@ -139,5 +150,163 @@ func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
 			return
 		}
 		p.seed, p.delays = "", ""
+	})
+}
+
+// trace is the panel's GPU trace import.
+func (p *ScenarioPanel) trace() *traceImport {
+	if p.Trace == nil {
+		p.Trace = &traceImport{}
+	}
+	return p.Trace
+}
+
+// traceUI is the GPU trace import: a drop zone (hook trace-import-zone)
+// with a file input (trace-import), the files held and what is still
+// needed (trace-import-status), the options (trace-rack-size,
+// trace-policy), the import (trace-import-run) and the located messages of
+// the last refusal (trace-import-errors).
+func (p *ScenarioPanel) traceUI() app.UI {
+	st := p.trace()
+	held := func(what string, f *gpuTraceFile, summary func(*gpuTraceFile) string) app.UI {
+		if f == nil {
+			return app.Li().Class("trace-file", "missing").Body(app.Strong().Text(what+": "), app.Text("not yet"))
+		}
+		return app.Li().Class("trace-file").DataSet("name", f.Name).DataSet("rows", f.Rows).Body(
+			app.Strong().Text(what+": "), app.Code().Text(f.Name), app.Text(" — "+summary(f)))
+	}
+	nodes := func(f *gpuTraceFile) string {
+		return fmt.Sprintf("%s, %d with GPUs (%s: %s)", plural(f.Rows, "node"), f.GPURows, plural(f.GPUs, "GPU"), strings.Join(f.Models, ", "))
+	}
+	tasks := func(f *gpuTraceFile) string {
+		return fmt.Sprintf("%s, %d asking for GPUs (%s GPUs in all)", plural(f.Rows, "task"), f.GPURows, strconv.FormatFloat(float64(f.GPUs)/1000, 'f', -1, 64))
+	}
+	state := st.state()
+	var status string
+	switch state {
+	case "importing":
+		status = "Importing: reading both lists again and building the scenario, then opening it…"
+	case "ready":
+		status = "Has both lists: choose the options, then import."
+	case "done":
+		status = st.done
+	case "partial":
+		status = "Still needs " + st.needs() + "."
+	default:
+		status = "Needs " + st.needs() + "."
+	}
+	policy := st.policy
+	if policy == "" {
+		policy = gpuimport.DefaultPolicy
+	}
+	var pols []app.UI
+	for _, name := range sched.Policies() {
+		pols = append(pols, app.Option().Value(name).Text(name).Selected(name == policy))
+	}
+	var errs app.UI = app.Text("")
+	if st.refused != "" {
+		lines := make([]app.UI, len(st.errs))
+		for i, e := range st.errs {
+			lines[i] = app.Li().Text(e)
+		}
+		errs = app.Div().Class("trace-errors").DataSet("testid", "trace-import-errors").Aria("role", "alert").Body(
+			app.P().Text(st.refused), app.Ul().Body(lines...))
+	}
+	return app.Div().Class("trace-import").DataSet("testid", "trace-import-zone").Body(
+		app.H3().Text("Import a GPU cluster trace"),
+		app.P().Body(
+			app.Text("Drop its two CSV files here, or choose them: the node list and a task list, together or one at a time, in either order (each is recognised by its header). "),
+			app.Input().ID("trace-import").Type("file").Multiple(true).Accept(".csv,text/csv").DataSet("testid", "trace-import").
+				Aria("label", "choose the trace's node list and task list").Disabled(state == "importing").OnChange(p.onTraceChoose),
+		),
+		app.Ul().Class("trace-files").Body(held("Node list", st.nodes, nodes), held("Task list", st.tasks, tasks)),
+		app.P().Class("trace-status").DataSet("testid", "trace-import-status").DataSet("state", state).DataSet("needs", st.needs()).
+			Aria("role", "status").Text(status),
+		errs,
+		app.Div().Class("row").Body(
+			app.Label().For("trace-rack-size").Text("Blades per rack"),
+			app.Input().ID("trace-rack-size").DataSet("testid", "trace-rack-size").Type("number").Min(1).Max(inventory.GenBladesPerRackMax).
+				Placeholder(strconv.Itoa(gpuimport.DefaultRackSize)).Value(st.rackSize).OnInput(func(ctx app.Context, e app.Event) { st.rackSize = ctx.JSSrc().Get("value").String() }),
+			app.Label().For("trace-policy").Text("Placement policy"),
+			app.Select().ID("trace-policy").DataSet("testid", "trace-policy").OnChange(func(ctx app.Context, e app.Event) { st.policy = ctx.JSSrc().Get("value").String() }).Body(pols...),
+			app.Button().DataSet("testid", "trace-import-run").Text("Import as a new session").Disabled(state != "ready").OnClick(p.onTraceImport),
+		),
+		app.P().Class("muted").Body(
+			app.Text("Each node becomes a blade with its GPUs, in racks of the size chosen (zones of "+strconv.Itoa(gpuimport.DefaultZoneRacks)+" racks); each task a workload created and deleted at its times, a tick a second, as "),
+			app.Code().Text("ccsim import alibaba-gpu"),
+			app.Text(" does. Alibaba's GPU trace (2023): "),
+			app.Code().Text("openb_node_list_all_node.csv"),
+			app.Text(" and an "),
+			app.Code().Text("openb_pod_list_*.csv"),
+			app.Text(" from github.com/alibaba/clusterdata, cluster-trace-gpu-v2023."),
+		),
+	)
+}
+
+func (p *ScenarioPanel) onDragOver(ctx app.Context, e app.Event) { e.PreventDefault() }
+
+// onDrop imports the files dropped on the panel.
+func (p *ScenarioPanel) onDrop(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if dt := e.Get("dataTransfer"); dt.Truthy() {
+		readFileBytes(ctx, dt.Get("files"), p.takeFile)
+	}
+}
+
+// onTraceChoose takes the files chosen in the trace's input.
+func (p *ScenarioPanel) onTraceChoose(ctx app.Context, e app.Event) {
+	readFileBytes(ctx, ctx.JSSrc().Get("files"), p.takeFile)
+	ctx.JSSrc().Set("value", "") // the same file chosen again is read again
+}
+
+// takeFile imports a file read: a scenario or an inventory by its name
+// (as the scenario input does), anything else as a trace's list.
+func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err error) {
+	st := p.trace()
+	switch {
+	case err != nil:
+		st.refuse("That file was not taken; nothing changed:", fmt.Errorf("%s: %w", name, err))
+	case strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+		replaceWith(p.Page, ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
+		return
+	default:
+		wasRefused := st.refused != ""
+		if st.add(name, data) == nil {
+			if wasRefused {
+				p.C.SetErr("")
+			}
+			return
+		}
+	}
+	p.C.SetErr(st.summary())
+}
+
+// onTraceImport builds the scenario of the files held and opens it as a
+// new session, after the status "Importing…" is painted. A refusal shows
+// every message and changes nothing.
+func (p *ScenarioPanel) onTraceImport(ctx app.Context, e app.Event) {
+	st, c, page := p.trace(), p.C, p.Page
+	if st.state() != "ready" {
+		return
+	}
+	st.importing = true
+	afterPaint(ctx, func(ctx app.Context) {
+		t0 := nowMs()
+		sc, err := st.build()
+		st.importing = false
+		if err != nil {
+			c.SetErr(st.summary())
+			return
+		}
+		built := nowMs() - t0
+		replaceWith(page, ctx, "importing "+sc.Name, func(ctx app.Context) {
+			t1 := nowMs()
+			if err := c.Load(sc); err != nil {
+				st.refuse("The trace was not opened; nothing changed:", err)
+				c.SetErr(st.summary())
+				return
+			}
+			st.opened(sc, built, nowMs()-t1)
+		})
 	})
 }

@@ -33,6 +33,7 @@ type Shell struct {
 	updated     bool          // a new version of the app is installed: offer to reload
 	lastSave    float64       // page time of the last autosave check
 	help        bool          // the keyboard shortcuts are shown
+	gpuTrace    *traceImport  // the Scenario panel's GPU trace import, its files held; made when first shown
 	libV        uint64        // bumped when the library panel's storage work is done
 	kept        uint64        // bumped when a session is filed in the library from outside the panel (keep)
 	logV        uint64        // the log version last rendered
