@@ -196,10 +196,7 @@ func (d *DetailCard) gpuDevices(cp *inventory.Capacity, b views.BladeID) app.UI 
 	if len(models) == 0 {
 		return app.Text("")
 	}
-	var books []sched.Device
-	if ctl := d.C.World().Control(); ctl != nil && ctl.Workloads != nil {
-		books = ctl.Workloads.Devices(b)
-	}
+	books := d.C.gpuBooks(b)
 	rows := make([]app.UI, len(models))
 	for i, m := range models {
 		text, used := fmt.Sprintf("GPU %d · %s · no scheduler", i, m), int32(0)

@@ -128,7 +128,7 @@ func (v *Inventory) Render() app.UI {
 			app.Span().Class("muted").Text(note),
 		),
 		app.Div().Class("racks").OnClick(v.onClick).OnKeyDown(v.onKey).Body(drawn...),
-		legend(),
+		legend(racksHaveGPUs(hw, drawnInFull(racks, aggregate, drill))),
 	)
 }
 
@@ -185,7 +185,34 @@ func look(state string) (class, mark string) {
 	return "st-off", "?"
 }
 
-func legend() app.UI {
+// drawnInFull are the racks drawn blade by blade: all of them, or in a
+// zone drawn as summaries the one drilled into, if any.
+func drawnInFull(racks []int, aggregate bool, drill int) []int {
+	switch {
+	case !aggregate:
+		return racks
+	case drill >= 0:
+		return []int{drill}
+	}
+	return nil
+}
+
+// racksHaveGPUs says whether a blade of the racks has GPU devices.
+func racksHaveGPUs(hw *hardware.Model, racks []int) bool {
+	for _, ri := range racks {
+		r := hw.Rack(int32(ri))
+		for b := r.BladeLo; b < r.BladeHi; b++ {
+			if hw.Blade(b).Def.Capacity.Devices() > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// legend explains the drawing's colours and marks; gpus adds the GPU
+// cells, for a zone drawn with some.
+func legend(gpus bool) app.UI {
 	items := []string{"working", "booting", "stopping", "powered_connected", "isolated", "off_connected", "faulted"}
 	var lis []app.UI
 	for _, s := range items {
@@ -198,6 +225,13 @@ func legend() app.UI {
 	lis = append(lis,
 		app.Li().Body(app.Span().Class("swatch", "obs-unheard").Aria("hidden", true).Text("?"), app.Text(" not heard by the monitor (observed ≠ actual)")),
 		app.Li().Body(app.Span().Class("swatch", "usage").Aria("hidden", true), app.Text(" cores in use by workloads")),
+	)
+	if gpus {
+		lis = append(lis, app.Li().DataSet("testid", "legend-gpu").Body(
+			app.Span().Class("swatch", "gpu-swatch").Aria("hidden", true).Body(app.Span().Class("gpu-swatch-used")),
+			app.Text(" a GPU device, filled by the share in use")))
+	}
+	lis = append(lis,
 		app.Li().Body(app.Span().Class("port on").Aria("hidden", true), app.Text(" cable on "),
 			app.Span().Class("port off").Aria("hidden", true), app.Text(" off "),
 			app.Span().Class("port faulted").Aria("hidden", true), app.Text(" faulted")),
@@ -353,13 +387,21 @@ func (v *RackView) Render() app.UI {
 			device(ref, d.Path, k.String(), d.State.String(), fmt.Sprintf("%s-%s-%d", k, name, d.Def.Index))
 		}
 	}
+	// In a rack with GPUs every blade's row is taller, with room for the
+	// cells of its devices under its label (gpucells.go).
+	bladeH := rowH
+	for b := r.BladeLo; b < r.BladeHi && bladeH == rowH; b++ {
+		if hw.Blade(b).Def.Capacity.Devices() > 0 {
+			bladeH += gpuStripH
+		}
+	}
 	cols := max(v.Cols, 1)
 	perCol := (int(r.BladeHi-r.BladeLo) + cols - 1) / cols
 	top, bottom := y, y
 	for b := r.BladeLo; b < r.BladeHi; b++ {
 		k := int(b - r.BladeLo)
-		y = top + k%max(perCol, 1)*(rowH+rowGap)
-		bottom = max(bottom, y+rowH+rowGap)
+		y = top + k%max(perCol, 1)*(bladeH+rowGap)
+		bottom = max(bottom, y+bladeH+rowGap)
 		bl := hw.Blade(b)
 		state := bl.State.String()
 		o, _ := c.observed(bl.Path)
@@ -370,13 +412,29 @@ func (v *RackView) Render() app.UI {
 		if bl.Path == v.Sel {
 			sel = "selected"
 		}
-		kids := []app.UI{
-			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s), %s, %s in use", bl.Path, state, observedName(o), plural(bl.Def.Capacity.Cores, "core"), milliText(u.MilliCores))),
-			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", w).Attr("height", rowH).Attr("rx", 3),
+		tip := fmt.Sprintf("%s — %s (observed: %s), %s, %s in use", bl.Path, state, observedName(o), plural(bl.Def.Capacity.Cores, "core"), milliText(u.MilliCores))
+		var gpus []app.UI
+		gpuList, gpuAria := "", ""
+		if n := int(bl.Def.Capacity.Devices()); n > 0 {
+			books := c.gpuBooks(b)
+			used := make([]int32, len(books))
+			for i, d := range books {
+				used[i] = d.UsedMilli
+			}
+			var text string
+			text, gpuList = gpuUse(n, books)
+			tip += ", " + text
+			gpuAria = ", " + text
+			gpus = gpuCells(n, used, 3, float64(y+rowH-3), float64(w-6))
 		}
+		kids := []app.UI{
+			svg("title").Text(tip),
+			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", w).Attr("height", bladeH).Attr("rx", 3),
+		}
+		kids = append(kids, gpus...)
 		if u.MilliCores > 0 && bl.Def.Capacity.Cores > 0 {
 			uw := int(int64(w-4) * u.MilliCores / (bl.Def.Capacity.Cores * 1000))
-			kids = append(kids, svg("rect").Class("usage").Attr("x", 2).Attr("y", y+rowH-5).Attr("width", max(1, uw)).Attr("height", 3).
+			kids = append(kids, svg("rect").Class("usage").Attr("x", 2).Attr("y", y+bladeH-5).Attr("width", max(1, uw)).Attr("height", 3).
 				DataSet("testid", fmt.Sprintf("usage-%s-%d", name, bl.Def.Index)))
 		}
 		kids = append(kids, svg("text").Class("dev-label").Attr("x", 4).Attr("y", y+12).Text(fmt.Sprintf("%s %d", mark, bl.Def.Index)))
@@ -385,7 +443,10 @@ func (v *RackView) Render() app.UI {
 		}
 		g := svg("g").Attr("data-path", bl.Path).Attr("tabindex", "0").Attr("role", "button").
 			DataSet("testid", fmt.Sprintf("blade-%s-%d", name, bl.Def.Index)).DataSet("state", state).DataSet("observed", observedName(o)).
-			Aria("label", fmt.Sprintf("blade %s: %s, observed %s", bl.Path, state, observedName(o)))
+			Aria("label", fmt.Sprintf("blade %s: %s, observed %s%s", bl.Path, state, observedName(o), gpuAria))
+		if gpuList != "" {
+			g = g.DataSet("gpu-used", gpuList)
+		}
 		if col := k / max(perCol, 1); col > 0 {
 			g = g.Attr("transform", fmt.Sprintf("translate(%d 0)", col*(rackW+colGap)))
 		}
