@@ -172,7 +172,7 @@ func (p *ScenarioPanel) traceUI() app.UI {
 		if f == nil {
 			return app.Li().Class("trace-file", "missing").Body(app.Strong().Text(what+": "), app.Text("not yet"))
 		}
-		return app.Li().Class("trace-file").DataSet("name", f.Name).DataSet("rows", f.Rows).Body(
+		return app.Li().Class("trace-file").DataSet("name", f.Name).DataSet("rows", f.Rows).DataSet("read-ms", strconv.FormatFloat(f.ReadMs, 'f', 1, 64)).Body(
 			app.Strong().Text(what+": "), app.Code().Text(f.Name), app.Text(" — "+summary(f)))
 	}
 	nodes := func(f *gpuTraceFile) string {
@@ -209,8 +209,14 @@ func (p *ScenarioPanel) traceUI() app.UI {
 		for i, e := range st.errs {
 			lines[i] = app.Li().Text(e)
 		}
-		errs = app.Div().Class("trace-errors").DataSet("testid", "trace-import-errors").Aria("role", "alert").Body(
+		errs = app.Div().Class("trace-errors").DataSet("testid", "trace-import-errors").Attr("role", "alert").Body(
 			app.P().Text(st.refused), app.Ul().Body(lines...))
+	}
+	statusUI := app.P().Class("trace-status").DataSet("testid", "trace-import-status").DataSet("state", state).DataSet("needs", st.needs()).
+		Attr("role", "status").Text(status)
+	if state == "done" {
+		statusUI = statusUI.DataSet("blades", st.blades).
+			DataSet("build-ms", strconv.FormatFloat(st.buildMs, 'f', 1, 64)).DataSet("open-ms", strconv.FormatFloat(st.openMs, 'f', 1, 64))
 	}
 	return app.Div().Class("trace-import").DataSet("testid", "trace-import-zone").Body(
 		app.H3().Text("Import a GPU cluster trace"),
@@ -220,8 +226,7 @@ func (p *ScenarioPanel) traceUI() app.UI {
 				Aria("label", "choose the trace's node list and task list").Disabled(state == "importing").OnChange(p.onTraceChoose),
 		),
 		app.Ul().Class("trace-files").Body(held("Node list", st.nodes, nodes), held("Task list", st.tasks, tasks)),
-		app.P().Class("trace-status").DataSet("testid", "trace-import-status").DataSet("state", state).DataSet("needs", st.needs()).
-			Aria("role", "status").Text(status),
+		statusUI,
 		errs,
 		app.Div().Class("row").Body(
 			app.Label().For("trace-rack-size").Text("Blades per rack"),
@@ -271,7 +276,11 @@ func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err 
 		return
 	default:
 		wasRefused := st.refused != ""
+		t0 := nowMs()
 		if st.add(name, data) == nil {
+			if f := st.held(name); f != nil {
+				f.ReadMs = nowMs() - t0
+			}
 			if wasRefused {
 				p.C.SetErr("")
 			}
@@ -306,7 +315,8 @@ func (p *ScenarioPanel) onTraceImport(ctx app.Context, e app.Event) {
 				c.SetErr(st.summary())
 				return
 			}
-			st.opened(sc, built, nowMs()-t1)
+			hw := c.World().Hardware()
+			st.opened(sc, hw.NumBlades(), hw.NumRacks(), len(c.Zones()), built, nowMs()-t1)
 		})
 	})
 }

@@ -38,6 +38,7 @@ type gpuTraceFile struct {
 	GPURows int
 	GPUs    int64
 	Models  []string // nodes: the GPU models, in the order first met
+	ReadMs  float64  // how long reading it took in the page
 }
 
 // traceImport is the Scenario panel's trace import: the files held, the
@@ -53,6 +54,10 @@ type traceImport struct {
 	refused   string   // what was refused: "" for nothing, else a sentence to head errs
 	errs      []string // the located messages of the last refusal, one a line
 	done      string   // what the last import opened, until a file comes again
+	// The last import's session's blades, and how long it took (ms):
+	// for the status's data attributes, which tests read.
+	blades          int
+	buildMs, openMs float64
 }
 
 // traceErrors are an error's messages, one a line: a joined error (the
@@ -228,13 +233,15 @@ func (st *traceImport) build() (*scenario.Scenario, error) {
 	return nil, err
 }
 
-// opened records an import opened as the session: the files are let go
-// (the session holds the scenario now), and what it opened is said.
-func (st *traceImport) opened(sc *scenario.Scenario, buildMs, loadMs float64) {
-	c := sc.Inventory.Definition.Counts()
+// opened records an import opened as the session, which has blades in
+// racks and zones: the files are let go (the session holds the scenario
+// now), and what it opened is said, with how long reading and building
+// the scenario (buildMs) and opening it (openMs) took.
+func (st *traceImport) opened(sc *scenario.Scenario, blades, racks, zones int, buildMs, openMs float64) {
 	st.done = fmt.Sprintf("Imported %s and %s as a new session, %s: %s in %s (%s), %s created and deleted at their times. Read and built in %.1f s, opened in %.1f s.",
-		st.nodes.Name, st.tasks.Name, sc.Name, plural(c.Blades, "blade"), plural(c.Racks, "rack"), plural(c.Zones, "zone"),
-		plural(st.tasks.Rows, "workload"), buildMs/1000, loadMs/1000)
+		st.nodes.Name, st.tasks.Name, sc.Name, plural(blades, "blade"), plural(racks, "rack"), plural(zones, "zone"),
+		plural(st.tasks.Rows, "workload"), buildMs/1000, openMs/1000)
+	st.blades, st.buildMs, st.openMs = blades, buildMs, openMs
 	st.nodes, st.tasks = nil, nil
 	st.refused, st.errs = "", nil
 }
@@ -250,4 +257,14 @@ func (st *traceImport) summary() string {
 		s += fmt.Sprintf(" (and %d more, listed in the Scenario panel)", n)
 	}
 	return s
+}
+
+// held is the file held under name, nil if none.
+func (st *traceImport) held(name string) *gpuTraceFile {
+	for _, f := range []*gpuTraceFile{st.nodes, st.tasks} {
+		if f != nil && f.Name == name {
+			return f
+		}
+	}
+	return nil
 }

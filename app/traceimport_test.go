@@ -48,6 +48,8 @@ func TestTraceImportTellsTheListsApart(t *testing.T) {
 	st := &traceImport{}
 	require.NoError(t, st.add("nodes.csv", []byte(gpuNodesCSV)))
 	require.Equal(t, &gpuTraceFile{Name: "nodes.csv", Data: []byte(gpuNodesCSV), Rows: 3, GPURows: 2, GPUs: 10, Models: []string{"T4", "V100M16"}}, st.nodes)
+	require.Same(t, st.nodes, st.held("nodes.csv"))
+	require.Nil(t, st.held("pods.csv"))
 	require.NoError(t, st.add("other-nodes.csv", []byte("SN , cpu_milli,memory_mib,gpu,model\nm0,8000,1024,1,T4\n")))
 	require.Equal(t, "other-nodes.csv", st.nodes.Name, "a node list replaces the one held")
 	require.NoError(t, st.add("pods.csv", []byte(gpuTasksCSV)))
@@ -184,6 +186,7 @@ func TestTraceImportInThePanel(t *testing.T) {
 	require.Nil(t, p.Trace.nodes, "the files are let go")
 	html = app.HTMLString(p)
 	require.Regexp(t, `data-testid="trace-import-status"[^>]*>Imported nodes.csv and pods.csv as a new session, pods: 3 blades in 1 rack \(1 zone\), 3 workloads created and deleted at their times. Read and built in [0-9.]+ s, opened in [0-9.]+ s.<`, html)
+	require.Regexp(t, `<p[^>]*data-blades="3"`, html)
 	require.NotContains(t, html, "trace-import-errors")
 }
 
@@ -213,6 +216,7 @@ func TestTraceImportThePublishedTrace(t *testing.T) {
 	c, err := NewController(sc)
 	require.NoError(t, err)
 	require.Equal(t, 1523, c.World().Hardware().NumBlades())
-	st.opened(sc, 1, 1)
+	hw := c.World().Hardware()
+	st.opened(sc, hw.NumBlades(), hw.NumRacks(), len(c.Zones()), 1, 1)
 	require.Regexp(t, regexp.MustCompile(`^Imported openb_node_list_all_node.csv and openb_pod_list_default.csv as a new session, openb_pod_list_default: 1523 blades in 96 racks \(12 zones\), 8152 workloads`), st.done)
 }
