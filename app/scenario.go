@@ -77,7 +77,6 @@ func (p *ScenarioPanel) Render() app.UI {
 			app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
 			app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").OnChange(p.onImport),
 		),
-		p.traceUI(),
 		app.Div().Class("row").Body(
 			app.Label().For("seed").Text("Seed"),
 			app.Input().ID("seed").Type("number").Min(0).Value(seed).OnInput(func(ctx app.Context, e app.Event) { p.seed = ctx.JSSrc().Get("value").String() }),
@@ -91,6 +90,7 @@ func (p *ScenarioPanel) Render() app.UI {
 			app.Button().DataSet("testid", "scenario-export-yaml").Text("Export inventory (YAML)").
 				Title("The inventory alone, in the original's YAML format, to import or edit").OnClick(p.onExportYAML),
 		),
+		p.traceUI(),
 	)
 }
 
@@ -168,6 +168,7 @@ func (p *ScenarioPanel) trace() *traceImport {
 // the last refusal (trace-import-errors).
 func (p *ScenarioPanel) traceUI() app.UI {
 	st := p.trace()
+	st.sync(p.C.Begun())
 	held := func(what string, f *gpuTraceFile, summary func(*gpuTraceFile) string) app.UI {
 		if f == nil {
 			return app.Li().Class("trace-file", "missing").Body(app.Strong().Text(what+": "), app.Text("not yet"))
@@ -270,7 +271,7 @@ func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err 
 	st := p.trace()
 	switch {
 	case err != nil:
-		st.refuse("That file was not taken; nothing changed:", fmt.Errorf("%s: %w", name, err))
+		st.refuse(name+" was not taken; nothing changed:", fmt.Errorf("%s: %w", name, err))
 	case strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
 		replaceWith(p.Page, ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
 		return
@@ -316,7 +317,7 @@ func (p *ScenarioPanel) onTraceImport(ctx app.Context, e app.Event) {
 				return
 			}
 			hw := c.World().Hardware()
-			st.opened(sc, hw.NumBlades(), hw.NumRacks(), len(c.Zones()), built, nowMs()-t1)
+			st.opened(sc, c.Begun(), hw.NumBlades(), hw.NumRacks(), len(c.Zones()), built, nowMs()-t1)
 		})
 	})
 }

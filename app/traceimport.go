@@ -58,6 +58,7 @@ type traceImport struct {
 	// for the status's data attributes, which tests read.
 	blades          int
 	buildMs, openMs float64
+	run             uint64 // the session's run it opened (Session.Begun): what it says is shown only while that run lasts
 }
 
 // traceErrors are an error's messages, one a line: a joined error (the
@@ -89,7 +90,7 @@ func (st *traceImport) add(name string, data []byte) error {
 	st.done = ""
 	f, kind, err := readTraceFile(name, data)
 	if err != nil {
-		st.refuse("That file was not taken; nothing changed:", err)
+		st.refuse(name+" was not taken; nothing changed:", err)
 		return err
 	}
 	st.refused, st.errs = "", nil
@@ -233,17 +234,25 @@ func (st *traceImport) build() (*scenario.Scenario, error) {
 	return nil, err
 }
 
-// opened records an import opened as the session, which has blades in
-// racks and zones: the files are let go (the session holds the scenario
-// now), and what it opened is said, with how long reading and building
-// the scenario (buildMs) and opening it (openMs) took.
-func (st *traceImport) opened(sc *scenario.Scenario, blades, racks, zones int, buildMs, openMs float64) {
-	st.done = fmt.Sprintf("Imported %s and %s as a new session, %s: %s in %s (%s), %s created and deleted at their times. Read and built in %.1f s, opened in %.1f s.",
-		st.nodes.Name, st.tasks.Name, sc.Name, plural(blades, "blade"), plural(racks, "rack"), plural(zones, "zone"),
-		plural(st.tasks.Rows, "workload"), buildMs/1000, openMs/1000)
-	st.blades, st.buildMs, st.openMs = blades, buildMs, openMs
+// opened records an import opened as the session's run (Session.Begun),
+// which has blades in racks and zones: the files are let go (the session
+// holds the scenario now), and what it opened is said, with how long
+// reading and building the scenario (buildMs) and opening it (openMs)
+// took.
+func (st *traceImport) opened(sc *scenario.Scenario, run uint64, blades, racks, zones int, buildMs, openMs float64) {
+	st.done = fmt.Sprintf("Imported as a new session, %s: %s in %s (%s) and %s, each created and deleted at its time (a tick a second). Read and built in %.1f s, opened in %.1f s.",
+		sc.Name, plural(blades, "blade"), plural(racks, "rack"), plural(zones, "zone"), plural(st.tasks.Rows, "workload"), buildMs/1000, openMs/1000)
+	st.run, st.blades, st.buildMs, st.openMs = run, blades, buildMs, openMs
 	st.nodes, st.tasks = nil, nil
 	st.refused, st.errs = "", nil
+}
+
+// sync forgets what the last import opened once the session has moved on
+// to another run (another scenario loaded, a reset).
+func (st *traceImport) sync(run uint64) {
+	if st.done != "" && st.run != run {
+		st.done = ""
+	}
 }
 
 // summary is the last refusal in a line, for the page's error bar: its

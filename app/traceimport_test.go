@@ -65,7 +65,7 @@ func TestTraceImportRefusesABadFile(t *testing.T) {
 	require.NoError(t, st.add("nodes.csv", []byte(gpuNodesCSV)))
 
 	require.Error(t, st.add("notes.csv", []byte("when,what\n1,x\n")))
-	require.Equal(t, "That file was not taken; nothing changed:", st.refused)
+	require.Equal(t, "notes.csv was not taken; nothing changed:", st.refused)
 	require.Len(t, st.errs, 1)
 	require.Contains(t, st.errs[0], "notes.csv:1: the header lacks the columns")
 
@@ -76,7 +76,7 @@ func TestTraceImportRefusesABadFile(t *testing.T) {
 		`pods.csv:3:5: gpu_milli: want 1000 when num_gpu is 2 (whole devices), got "500"`,
 		`pods.csv:4: has 7 fields, the header has 8`,
 	}, st.errs)
-	require.Equal(t, `That file was not taken; nothing changed: pods.csv:2:4: num_gpu: want an integer 0..64, got "x" (and 2 more, listed in the Scenario panel)`, st.summary())
+	require.Equal(t, `pods.csv was not taken; nothing changed: pods.csv:2:4: num_gpu: want an integer 0..64, got "x" (and 2 more, listed in the Scenario panel)`, st.summary())
 	require.NotNil(t, st.nodes, "the node list held stays")
 	require.Nil(t, st.tasks)
 	require.Equal(t, "partial", st.state())
@@ -185,9 +185,16 @@ func TestTraceImportInThePanel(t *testing.T) {
 	require.Equal(t, "done", p.Trace.state())
 	require.Nil(t, p.Trace.nodes, "the files are let go")
 	html = app.HTMLString(p)
-	require.Regexp(t, `data-testid="trace-import-status"[^>]*>Imported nodes.csv and pods.csv as a new session, pods: 3 blades in 1 rack \(1 zone\), 3 workloads created and deleted at their times. Read and built in [0-9.]+ s, opened in [0-9.]+ s.<`, html)
+	require.Regexp(t, `data-testid="trace-import-status"[^>]*>Imported as a new session, pods: 3 blades in 1 rack \(1 zone\) and 3 workloads, each created and deleted at its time \(a tick a second\). Read and built in [0-9.]+ s, opened in [0-9.]+ s.<`, html)
 	require.Regexp(t, `<p[^>]*data-blades="3"`, html)
 	require.NotContains(t, html, "trace-import-errors")
+
+	// Once another scenario replaces the session, the status no longer
+	// speaks of the import.
+	require.NoError(t, c.Reset())
+	act(func() {})
+	require.Equal(t, "empty", p.Trace.state())
+	require.Contains(t, app.HTMLString(p), ">Needs a node list and a task list.<")
 }
 
 var errTest = &testError{}
@@ -217,6 +224,6 @@ func TestTraceImportThePublishedTrace(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1523, c.World().Hardware().NumBlades())
 	hw := c.World().Hardware()
-	st.opened(sc, hw.NumBlades(), hw.NumRacks(), len(c.Zones()), 1, 1)
-	require.Regexp(t, regexp.MustCompile(`^Imported openb_node_list_all_node.csv and openb_pod_list_default.csv as a new session, openb_pod_list_default: 1523 blades in 96 racks \(12 zones\), 8152 workloads`), st.done)
+	st.opened(sc, c.Begun(), hw.NumBlades(), hw.NumRacks(), len(c.Zones()), 1, 1)
+	require.Regexp(t, regexp.MustCompile(`^Imported as a new session, openb_pod_list_default: 1523 blades in 96 racks \(12 zones\) and 8152 workloads, each created`), st.done)
 }
