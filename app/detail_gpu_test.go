@@ -18,15 +18,7 @@ import (
 // A blade with GPUs shows each device and the milli-GPU in use on it, as
 // the scheduler books them; a blade without shows no device list.
 func TestDetailCardShowsGPUDevices(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "core", "sim", "testdata", "gpu-sharing.json"))
-	require.NoError(t, err)
-	sc, err := scenario.Parse("gpu-sharing.json", data)
-	require.NoError(t, err)
-	c, err := NewController(sc)
-	require.NoError(t, err)
-	for range 3 {
-		require.NoError(t, c.Step(100)) // at once: a longer step is done in frames
-	}
+	c := gpuSharingAt300(t)
 
 	hw := c.World().Hardware()
 	inUse := 0
@@ -56,4 +48,20 @@ func TestDetailCardShowsGPUDevices(t *testing.T) {
 	require.Positive(t, inUse, "some device is in use by t=300")
 	card := app.HTMLString(&DetailCard{C: c, V: c.Version(), Selected: "region1/zone1/rack1/blade/2"})
 	require.Contains(t, card, "X64, GPUs 2 × T4, accelerators V100.")
+}
+
+// gpuSharingAt300 is core/sim's small GPU-sharing scenario at tick 300,
+// when some of its devices are in use.
+func gpuSharingAt300(t *testing.T) *Controller {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "core", "sim", "testdata", "gpu-sharing.json"))
+	require.NoError(t, err)
+	sc, err := scenario.Parse("gpu-sharing.json", data)
+	require.NoError(t, err)
+	c, err := NewController(sc)
+	require.NoError(t, err)
+	for range 3 {
+		require.NoError(t, c.Step(100)) // at once: a longer step is done in frames
+	}
+	return c
 }

@@ -4,16 +4,12 @@ package app
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
-
-	"github.com/cloudchamber/cloudchamber/core/scenario"
 )
 
 // A cell per device, filled from the bottom by its share in use; past
@@ -54,15 +50,7 @@ func pathD(html, class string) string {
 // scheduler books it (data-gpu-used, the cells and the tooltip), in a
 // taller row; a blade without has none; the legend explains the cells.
 func TestRackDrawsGPUCells(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "core", "sim", "testdata", "gpu-sharing.json"))
-	require.NoError(t, err)
-	sc, err := scenario.Parse("gpu-sharing.json", data)
-	require.NoError(t, err)
-	c, err := NewController(sc)
-	require.NoError(t, err)
-	for range 3 {
-		require.NoError(t, c.Step(100))
-	}
+	c := gpuSharingAt300(t)
 	hw := c.World().Hardware()
 	inUse := 0
 	for ri := range hw.NumRacks() {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"slices"
 	"strconv"
@@ -110,25 +109,9 @@ func readTraceFile(name string, data []byte) (*gpuTraceFile, gputrace.Kind, erro
 		return nil, kind, err
 	}
 	f := &gpuTraceFile{Name: name, Data: data}
-	var errs []error
-	note := func(err error) bool {
-		errs = append(errs, err)
-		return len(errs) < gputrace.ErrorsMax
-	}
 	switch kind {
 	case gputrace.KindNodes:
-		r := gputrace.NewNodeReader(bytes.NewReader(data), name)
-		for {
-			n, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				if !note(err) {
-					break
-				}
-				continue
-			}
+		err = gputrace.Each(gputrace.NewNodeReader(bytes.NewReader(data), name).Next, func(n gputrace.Node) {
 			f.Rows++
 			if n.GPUs > 0 {
 				f.GPURows++
@@ -137,29 +120,18 @@ func readTraceFile(name string, data []byte) (*gpuTraceFile, gputrace.Kind, erro
 					f.Models = append(f.Models, n.Model)
 				}
 			}
-		}
+		})
 	case gputrace.KindTasks:
-		r := gputrace.NewTaskReader(bytes.NewReader(data), name)
-		for {
-			t, err := r.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				if !note(err) {
-					break
-				}
-				continue
-			}
+		err = gputrace.Each(gputrace.NewTaskReader(bytes.NewReader(data), name).Next, func(t gputrace.Task) {
 			f.Rows++
 			if g := t.MilliGPUs(); g > 0 {
 				f.GPURows++
 				f.GPUs += g
 			}
-		}
+		})
 	}
-	if len(errs) > 0 {
-		return nil, kind, errors.Join(errs...)
+	if err != nil {
+		return nil, kind, err
 	}
 	if f.Rows == 0 {
 		return nil, kind, &gputrace.Error{File: name, Msg: "has a header and no row: no " + strings.TrimSuffix(kind.String(), "s")}

@@ -83,13 +83,7 @@ func TestUIGPUTraceImport(t *testing.T) {
 // blade's data-gpu-used agrees with its detail card.
 func TestUIGPUCells(t *testing.T) {
 	p := openApp(t)
-	p.click(t, "tab-scenario")
-	file, err := filepath.Abs(filepath.Join("..", "..", "core", "sim", "testdata", "gpu-sharing.json"))
-	require.NoError(t, err)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
-	p.until(t, "the GPU scenario", `document.querySelector('g[data-gpu-used]') !== null`)
-	p.runTo(t, "300")
-	p.until(t, "some GPU in use", `document.querySelectorAll('path.gpu-used').length > 0`)
+	p.gpuSharingAt300(t)
 	used, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('g[data-gpu-used]')].find(g => g.querySelector('path.gpu-used')).dataset.testid`))
 	require.NoError(t, err)
 	list := attr(t, p, `[data-testid="`+used+`"]`, "data-gpu-used")
@@ -99,4 +93,17 @@ func TestUIGPUCells(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, list, card, "the drawing's cells and the card read the same books")
 	require.Empty(t, p.errors())
+}
+
+// gpuSharingAt300 imports core/sim's small GPU-sharing scenario and runs
+// it to tick 300, when some of its devices are in use.
+func (p *page) gpuSharingAt300(t *testing.T) {
+	t.Helper()
+	p.click(t, "tab-scenario")
+	file, err := filepath.Abs(filepath.Join("..", "..", "core", "sim", "testdata", "gpu-sharing.json"))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the GPU scenario", `document.querySelector('g[data-gpu-used]') !== null`)
+	p.runTo(t, "300")
+	p.until(t, "some GPU in use", `document.querySelectorAll('path.gpu-used').length > 0`)
 }

@@ -355,22 +355,8 @@ func countCreates(script []scenario.Timed) int {
 // gputrace.ErrorsMax) and nothing.
 func readAll[T any](next func() (T, error)) ([]T, error) {
 	var out []T
-	var errs []error
-	for {
-		v, err := next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			if errs = append(errs, err); len(errs) == gputrace.ErrorsMax {
-				break
-			}
-			continue
-		}
-		out = append(out, v)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if err := gputrace.Each(next, func(v T) { out = append(out, v) }); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

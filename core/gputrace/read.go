@@ -380,6 +380,29 @@ func quote(s string) string {
 	return strconv.Quote(s)
 }
 
+// Each reads every row with next (a NodeReader's or a TaskReader's Next)
+// and hands each good one to fn as it is read, keeping none, so that a
+// caller can count or convert a file's rows without holding them. It
+// returns the bad rows' errors, joined (at most ErrorsMax: reading stops
+// there), or nil.
+func Each[T any](next func() (T, error), fn func(T)) error {
+	var errs []error
+	for {
+		v, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if errs = append(errs, err); len(errs) == ErrorsMax {
+				break
+			}
+			continue
+		}
+		fn(v)
+	}
+	return errors.Join(errs...)
+}
+
 // readAll reads every row with next: all of them, or nil and the errors
 // (at most ErrorsMax of them, then a line saying it stopped). The rows are
 // gathered in blocks and copied once into a list of the exact length:
@@ -388,32 +411,19 @@ func readAll[T any](file string, next func() (T, error)) ([]T, error) {
 	var blocks [][]T
 	block := make([]T, 0, 256)
 	n := 0
-	var errs []error
-	for {
-		v, err := next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			errs = append(errs, err)
-			if len(errs) == ErrorsMax {
-				errs = append(errs, &Error{File: file, Msg: fmt.Sprintf("stopped reading after %d errors", ErrorsMax)})
-				break
-			}
-			continue
-		}
-		if errs != nil {
-			continue
-		}
+	err := Each(next, func(v T) {
 		if len(block) == cap(block) {
 			blocks = append(blocks, block)
 			block = make([]T, 0, min(2*cap(block), 8192))
 		}
 		block = append(block, v)
 		n++
-	}
-	if errs != nil {
-		return nil, errors.Join(errs...)
+	})
+	if err != nil {
+		if j, ok := err.(interface{ Unwrap() []error }); ok && len(j.Unwrap()) == ErrorsMax {
+			err = errors.Join(append(j.Unwrap(), &Error{File: file, Msg: fmt.Sprintf("stopped reading after %d errors", ErrorsMax)})...)
+		}
+		return nil, err
 	}
 	if n == 0 {
 		return nil, nil
