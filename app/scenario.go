@@ -186,7 +186,7 @@ func (p *ScenarioPanel) traceUI() app.UI {
 	var status string
 	switch state {
 	case "importing":
-		status = "Importing: reading both lists again and building the scenario, then opening it…"
+		status = st.importing
 	case "ready":
 		status = "Has both lists: choose the options, then import."
 	case "done":
@@ -292,32 +292,37 @@ func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err 
 }
 
 // onTraceImport builds the scenario of the files held and opens it as a
-// new session, after the status "Importing…" is painted. A refusal shows
-// every message and changes nothing.
+// new session, each step once the status saying it is painted (the page
+// does not answer while they run). A refusal shows every message and
+// changes nothing.
 func (p *ScenarioPanel) onTraceImport(ctx app.Context, e app.Event) {
 	st, c, page := p.trace(), p.C, p.Page
 	if st.state() != "ready" {
 		return
 	}
-	st.importing = true
+	st.importing = "Importing: reading both lists again and building the scenario…"
 	afterPaint(ctx, func(ctx app.Context) {
 		t0 := nowMs()
 		sc, err := st.build()
-		st.importing = false
 		if err != nil {
+			st.importing = ""
 			c.SetErr(st.summary())
 			return
 		}
 		built := nowMs() - t0
-		replaceWith(page, ctx, "importing "+sc.Name, func(ctx app.Context) {
-			t1 := nowMs()
-			if err := c.Load(sc); err != nil {
-				st.refuse("The trace was not opened; nothing changed:", err)
-				c.SetErr(st.summary())
-				return
-			}
-			hw := c.World().Hardware()
-			st.opened(sc, c.Begun(), hw.NumBlades(), hw.NumRacks(), len(c.Zones()), built, nowMs()-t1)
+		st.importing = fmt.Sprintf("Importing: opening the scenario, %s, as the session…", plural(sc.Inventory.Definition.Counts().Blades, "blade"))
+		afterPaint(ctx, func(ctx app.Context) {
+			st.importing = "" // whether the session it replaces can be kept or not
+			replaceWith(page, ctx, "importing "+sc.Name, func(ctx app.Context) {
+				t1 := nowMs()
+				if err := c.Load(sc); err != nil {
+					st.refuse("The trace was not opened; nothing changed:", err)
+					c.SetErr(st.summary())
+					return
+				}
+				hw := c.World().Hardware()
+				st.opened(sc, c.Begun(), hw.NumBlades(), hw.NumRacks(), len(c.Zones()), built, nowMs()-t1)
+			})
 		})
 	})
 }

@@ -49,7 +49,7 @@ type traceImport struct {
 	rackSize     string // as typed; "" for gpuimport.DefaultRackSize
 	policy       string // "" for gpuimport.DefaultPolicy
 
-	importing bool     // an import is under way (it runs after the status is painted)
+	importing string   // what an import under way is doing, for the status ("" for none); each step runs once it is painted
 	refused   string   // what was refused: "" for nothing, else a sentence to head errs
 	errs      []string // the located messages of the last refusal, one a line
 	done      string   // what the last import opened, until a file comes again
@@ -157,7 +157,7 @@ func (st *traceImport) needs() string {
 // "empty", "partial", "ready", "importing", "done".
 func (st *traceImport) state() string {
 	switch {
-	case st.importing:
+	case st.importing != "":
 		return "importing"
 	case st.nodes != nil && st.tasks != nil:
 		return "ready"
