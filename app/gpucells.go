@@ -85,9 +85,14 @@ func gpuUse(n int, books []sched.Device) (text, list string) {
 		sum += int64(u)
 		parts[i] = strconv.Itoa(int(u))
 	}
-	text = fmt.Sprintf("GPUs %s of %d in use", strconv.FormatFloat(float64(sum)/sched.GPUMilli, 'f', -1, 64), n)
-	if books == nil {
-		text = plural(n, "GPU") + ", no scheduler"
+	return gpuUseText(n, sum, books != nil), strings.Join(parts, ",")
+}
+
+// gpuUseText says how much of n devices is in use (sum milli-GPU), or that
+// nothing books them (no scheduler).
+func gpuUseText(n int, sum int64, booked bool) string {
+	if !booked {
+		return plural(n, "GPU") + ", no scheduler"
 	}
-	return text, strings.Join(parts, ",")
+	return fmt.Sprintf("GPUs %s of %d in use", strconv.FormatFloat(float64(sum)/sched.GPUMilli, 'f', -1, 64), n)
 }

@@ -4,12 +4,17 @@ package app
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 )
 
 // A cell per device, filled from the bottom by its share in use; past
@@ -88,4 +93,35 @@ func TestRackDrawsGPUCells(t *testing.T) {
 	inv := app.HTMLString(&Inventory{C: c, V: c.Version()})
 	require.Contains(t, inv, `data-testid="legend-gpu"`)
 	require.NotContains(t, app.HTMLString(&Inventory{C: newC(t, "standard"), V: 1}), "legend-gpu")
+}
+
+// Where a large zone's racks are summarised, no cell is drawn per device:
+// a rack's summary says its GPUs in use in words; the rack drilled into is
+// drawn with its cells, and the legend explains them.
+func TestSummarisedRacksSayTheirGPUs(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "core", "sim", "testdata", "gpu-sharing.json"))
+	require.NoError(t, err)
+	sc, err := scenario.Parse("gpu-sharing.json", data)
+	require.NoError(t, err)
+	sc.Inventory.Generate.RacksPerZone, sc.Inventory.Generate.BladesPerRack = 11, 100 // 1,100 blades: summarised
+	c, err := NewController(sc)
+	require.NoError(t, err)
+	require.NoError(t, c.Step(100))
+	html := app.HTMLString(&Inventory{C: c, V: c.Version()})
+	require.NotContains(t, html, "gpu-cells")
+	require.NotContains(t, html, "legend-gpu")
+	hw := c.World().Hardware()
+	r := hw.Rack(0)
+	gpus, used := 0, int64(0)
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		gpus += int(hw.Blade(b).Def.Capacity.Devices())
+		for _, d := range c.gpuBooks(b) {
+			used += int64(d.UsedMilli)
+		}
+	}
+	require.Positive(t, gpus)
+	require.Contains(t, element(t, html, "rack-rack1"), fmt.Sprintf("GPUs %s of %d in use", strconv.FormatFloat(float64(used)/1000, 'f', -1, 64), gpus))
+	html = app.HTMLString(&Inventory{C: c, V: c.Version(), Selected: r.Path})
+	require.Contains(t, html, "gpu-cells", "the rack drilled into")
+	require.Contains(t, html, "legend-gpu")
 }

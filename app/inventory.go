@@ -501,6 +501,22 @@ func (v *RackSummary) Render() app.UI {
 		x += w
 		label = append(label, fmt.Sprintf("%s %d %s", mark, counts[s], s))
 	}
+	// The rack's GPUs in words: no cell per device where blades are
+	// summarised.
+	gpus, booked := 0, false
+	var used int64
+	for b := r.BladeLo; b < r.BladeHi; b++ {
+		if k := int(hw.Blade(b).Def.Capacity.Devices()); k > 0 {
+			gpus += k
+			for _, d := range v.S.gpuBooks(b) {
+				used += int64(d.UsedMilli)
+				booked = true
+			}
+		}
+	}
+	if gpus > 0 {
+		label = append(label, gpuUseText(gpus, used, booked))
+	}
 	cls := "rack-summary"
 	if v.Chosen {
 		cls += " selected"
