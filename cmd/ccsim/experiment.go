@@ -37,7 +37,7 @@ func experimentFill(args []string, stdout, stderr io.Writer) int {
 	policy := fs.String("policy", "", "the placement policy: "+strings.Join(gpushare.Names(), ", ")+" ("+gpushare.NameGpuBestFit+", as a scenario names it, is "+gpushare.NameBestFit+"), or all")
 	seeds := fs.String("seeds", "42-51", "N seeds (1..N) or a range A-B; the peer's are 42-51")
 	tune := fs.String("tune", "1.3", "inflate (or cut) the tasks' GPU requests to this many times the cluster's GPUs")
-	csvOut := fs.String("csv", "", "also write the curves, one row per run, in the peer's CSV layout to `OUT` (- for standard output)")
+	csvOut := fs.String("csv", "", "also write the curves, one row per run, in the peer's CSV layout to `OUT` (- for standard output, the table then on standard error)")
 	cpuNodes := fs.Bool("cpu-nodes", false, "keep the nodes without GPUs (the peer's experiments leave them out)")
 	jobs := fs.Int("jobs", runtime.GOMAXPROCS(0), "runs at once")
 	pos, err := parseInterspersed(fs, args)
@@ -127,7 +127,13 @@ func experimentFill(args []string, stdout, stderr io.Writer) int {
 	}
 
 	workload := strings.TrimSuffix(filepath.Base(*podsFile), filepath.Ext(*podsFile))
-	printFillSummary(stdout, workload, *tune, *seeds, results)
+	// With the CSV on standard output the table goes to standard error, so
+	// "--csv - > runs.csv" gives a clean file.
+	table := stdout
+	if *csvOut == "-" {
+		table = stderr
+	}
+	printFillSummary(table, workload, *tune, *seeds, results)
 	if *csvOut != "" {
 		w := stdout
 		var f *os.File

@@ -17,9 +17,9 @@ func TestExperimentFill(t *testing.T) {
 	out, errs, code := ccsim(t, "experiment", "fill", "--nodes", "testdata/fill-nodes.csv", "--pods", "testdata/fill-pods.csv",
 		"--policy", "all", "--seeds", "1-2", "--csv", "-")
 	require.Equal(t, 0, code, errs)
-	golden(t, "fill-small.txt", out)
-	require.Contains(t, out, "fill-pods on 3 nodes (16 GPUs), tune 1.3, seeds 1-2")
-	require.Contains(t, out, "\nworkload,sc_policy,tune,seed,total_gpus,0,1,")
+	golden(t, "fill-small.txt", errs+out) // with --csv - the table is on stderr, so stdout is the CSV alone
+	require.Contains(t, errs, "fill-pods on 3 nodes (16 GPUs), tune 1.3, seeds 1-2")
+	require.True(t, strings.HasPrefix(out, "workload,sc_policy,tune,seed,total_gpus,0,1,"), out)
 	require.Contains(t, out, "\nfill-pods,06-FGD,1.3,2,16,")
 
 	// --csv FILE writes the same rows; one policy, the default seeds.

@@ -16,6 +16,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/faults"
@@ -191,10 +192,11 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 				continue
 			}
 		} else {
-			for _, m := range t.Models {
-				if !models[m] {
-					errs = append(errs, fmt.Errorf("task %s asks for GPU model %s, which no node has", t.Name, m))
-				}
+			// A task that allows several models needs one of them; one
+			// that allows only models no node has could never run (a
+			// node list of another trace, most likely).
+			if len(t.Models) > 0 && !slices.ContainsFunc(t.Models, func(m string) bool { return models[m] }) {
+				errs = append(errs, fmt.Errorf("task %s asks for GPUs of model %s, which no node has", t.Name, strings.Join(t.Models, " or ")))
 			}
 		}
 		if o.SampleTasks > 0 {

@@ -128,7 +128,8 @@ func TestImportErrors(t *testing.T) {
 		{nodesCSV, tasksHead + "a,1,1,x,0,,0,1\n", gpuimport.Options{}, `pods.csv:2:4: num_gpu: want an integer`},
 		{"sn,cpu_milli,memory_mib,gpu,model\nn0,0,1,0,\n", tasksHead, gpuimport.Options{}, "nodes.csv:2:2: cpu_milli"},
 		{"sn,cpu_milli,memory_mib,gpu,model\n", tasksHead, gpuimport.Options{}, "nodes: the node list has no node"},
-		{nodesCSV, tasksHead + "a,1,1,1,500,A100,0,1\n", gpuimport.Options{}, "task a asks for GPU model A100, which no node has"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,A100,0,1\n", gpuimport.Options{}, "task a asks for GPUs of model A100, which no node has"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,A100|H100,0,1\n", gpuimport.Options{}, "task a asks for GPUs of model A100 or H100, which no node has"},
 		{nodesCSV, tasksHead, gpuimport.Options{RackSize: 1000}, "rack size: want 1..127 blades, got 1000"},
 		{nodesCSV, tasksHead, gpuimport.Options{Policy: "worst-fit"}, `policy: sched: unknown policy "worst-fit"`},
 	} {
@@ -215,4 +216,13 @@ func TestSampleAndTimeScale(t *testing.T) {
 	_, err = gpuimport.Scenario(gputrace.NewNodeReader(strings.NewReader(nodesCSV), "nodes.csv"),
 		gputrace.NewTaskReader(strings.NewReader(tasksHead+"t0,1000,1024,1,500,,0,10\n"), "pods.csv"), gpuimport.Options{SampleTasks: 2})
 	require.ErrorContains(t, err, "sample: want 2 tasks, 1 of the trace fit the blades")
+}
+
+// A task that allows several models imports when a node has one of them
+// (a newcomer's task allowing A100 or V100M16 was refused for the A100).
+func TestOneOfTheModelsIsEnough(t *testing.T) {
+	nodes, tasks := readers(t, nodesCSV, tasksHead+"a,1,1,1,500,A100|T4,0,1\n")
+	sc, err := gpuimport.Scenario(nodes, tasks, gpuimport.Options{})
+	require.NoError(t, err)
+	require.Equal(t, []string{"A100", "T4"}, sc.Script[0].Workload.Instances[0].Requires.GPUs.Models)
 }
