@@ -217,6 +217,12 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 			emit(&pool.kept[i].task)
 		}
 	}
+	if len(script) == 0 {
+		if o.Start > 0 {
+			return nil, fmt.Errorf("tasks: none is alive at or after second %d of the trace (start)", o.Start)
+		}
+		return nil, errors.New("tasks: the task list has no task")
+	}
 	// By time; a task's creation before its deletion at the same tick, and
 	// tasks in the file's order (a stable sort of the order appended).
 	slices.SortStableFunc(script, func(a, b scenario.Timed) int { return cmp.Compare(a.At, b.At) })

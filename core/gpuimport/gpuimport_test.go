@@ -130,7 +130,9 @@ func TestImportErrors(t *testing.T) {
 		{"sn,cpu_milli,memory_mib,gpu,model\n", tasksHead, gpuimport.Options{}, "nodes: the node list has no node"},
 		{nodesCSV, tasksHead + "a,1,1,1,500,A100,0,1\n", gpuimport.Options{}, "task a asks for GPUs of model A100, which no node has"},
 		{nodesCSV, tasksHead + "a,1,1,1,500,A100|H100,0,1\n", gpuimport.Options{}, "task a asks for GPUs of model A100 or H100, which no node has"},
-		{nodesCSV, tasksHead, gpuimport.Options{RackSize: 1000}, "rack size: want 1..127 blades, got 1000"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,T4,0,1\n", gpuimport.Options{RackSize: 1000}, "rack size: want 1..127 blades, got 1000"},
+		{nodesCSV, tasksHead, gpuimport.Options{}, "tasks: the task list has no task"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,T4,0,1\n", gpuimport.Options{Start: 5}, "tasks: none is alive at or after second 5 of the trace (start)"},
 		{nodesCSV, tasksHead, gpuimport.Options{Policy: "worst-fit"}, `policy: sched: unknown policy "worst-fit"`},
 	} {
 		nodes, tasks := readers(t, tc.nodes, tc.tasks)

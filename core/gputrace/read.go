@@ -215,7 +215,17 @@ func (t *table) readHeader() error {
 		return e
 	}
 	if missing != nil {
-		return &Error{File: t.file, Line: line, Msg: missingMsg(missing, t.cols)}
+		msg := missingMsg(missing, t.cols)
+		// The other kind's header whole: the two files were swapped.
+		for _, other := range []columns{nodeColumns, taskColumns} {
+			if other.kind == t.cols.kind {
+				continue
+			}
+			if _, m, e := match(t.file, line, t.header, other); e == nil && m == nil {
+				msg += ": it is " + other.kind + ", not " + t.cols.kind
+			}
+		}
+		return &Error{File: t.file, Line: line, Msg: msg}
 	}
 	t.at = at
 	return nil

@@ -152,7 +152,7 @@ func TestHeaderErrors(t *testing.T) {
 		{"name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time\n",
 			`t.csv:1: the header lacks the column deletion_time (a task list has name, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time)`},
 		{"sn,cpu_milli,memory_mib,gpu,model\nn0,1,1,0,\n",
-			`t.csv:1: the header lacks the columns name, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time (a task list has name, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time)`},
+			`t.csv:1: the header lacks the columns name, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time (a task list has name, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time): it is a node list, not a task list`},
 		{"name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time,num_gpu\n",
 			`t.csv:1:9: num_gpu: repeats column 4`},
 		{"name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time, Num_GPU\n",
@@ -310,4 +310,13 @@ func TestSniff(t *testing.T) {
 	require.Equal(t, "nodes", KindNodes.String())
 	require.Equal(t, "tasks", KindTasks.String())
 	require.Equal(t, "unknown", KindUnknown.String())
+}
+
+// A node list given as the task list, or the other way round, is named as
+// what it is (a newcomer swapped --nodes and --pods).
+func TestSwappedFilesAreNamed(t *testing.T) {
+	_, err := ReadTasks(strings.NewReader("sn,cpu_milli,memory_mib,gpu,model\nn0,1000,1,0,\n"), "nodes.csv")
+	require.ErrorContains(t, err, "nodes.csv:1: the header lacks the columns name, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time (a task list has name, cpu_milli, memory_mib, num_gpu, gpu_milli, gpu_spec, creation_time, deletion_time): it is a node list, not a task list")
+	_, err = ReadNodes(strings.NewReader("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time\n"), "pods.csv")
+	require.ErrorContains(t, err, ": it is a task list, not a node list")
 }
