@@ -52,6 +52,16 @@ func importCmd(args []string, stdout, stderr io.Writer) int {
 	case *nodesFile == "" || *podsFile == "":
 		return usageErr("give both --nodes FILE and --pods FILE")
 	}
+	// Zero means "the default" to gpuimport.Options; typed here it is a
+	// mistake, not a wish for the default.
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"rack-size", int64(o.RackSize)}, {"zone-racks", int64(o.ZoneRacks)}, {"time-scale", o.TimeScale}, {"mttr", *mttr}} {
+		if f.v < 1 {
+			return usageErr("--%s: want 1 or more, got %d", f.name, f.v)
+		}
+	}
 	o.MTBF, o.MTTR = clock.Tick(*mtbf), clock.Tick(*mttr)
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "ccsim import alibaba-gpu: %v\n", err)

@@ -38,10 +38,12 @@ func TestImportAlibabaGPU(t *testing.T) {
 	}{
 		{[]string{"import"}, 2, "want alibaba-gpu --nodes FILE --pods FILE"},
 		{[]string{"import", "alibaba-gpu", "--nodes", nodes}, 2, "give both --nodes FILE and --pods FILE"},
+		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--rack-size", "0", "-o", gone}, 2, "--rack-size: want 1 or more, got 0"},
+		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--time-scale", "0", "-o", gone}, 2, "--time-scale: want 1 or more, got 0"},
 		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--policy", "worst-fit", "-o", gone}, 1, `policy: sched: unknown policy "worst-fit"`},
 		{[]string{"import", "alibaba-gpu", "--nodes", bad, "--pods", pods, "-o", gone}, 1, `bad.csv:2:5: model: want a GPU model (1..64 letters, digits, '-', '_' or '.') when gpu is 2, got ""`},
 		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", "nope.csv", "-o", gone}, 1, "nope.csv"},
-		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--time-scale", "-1", "-o", gone}, 1, "time scale: want >= 1, got -1"},
+		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--time-scale", "-1", "-o", gone}, 2, "--time-scale: want 1 or more, got -1"},
 		{[]string{"import", "alibaba-gpu", "--nodes", nodes, "--pods", pods, "--sample-nodes", "1214", "-o", gone}, 1, "sample: want 1214 GPU nodes, the node list has 1213"},
 	} {
 		_, errs, code := ccsim(t, tc.args...)

@@ -54,13 +54,15 @@ const usage = `usage:
       summarise the parts' lines (ccsim sweep --shard I/N) as one run of the whole sweep would
   ccsim experiment fill --nodes FILE --pods FILE --policy NAME|all [--seeds N|A-B] [--tune T] [--csv OUT] [--cpu-nodes] [--jobs J]
       the fill experiment of "Beware of Fragmentation" (USENIX ATC 2023) on a GPU trace (the
-      Alibaba 2023 trace's node and task lists): the tasks shuffled by each seed (default 42-51)
+      Alibaba 2023 trace's node and task lists): the tasks shuffled by each seed (default 42-51;
+      --seeds N is seeds 1 to N, A-B seeds A to B)
       and inflated to T (default 1.3) times the cluster's GPUs, placed one at a time by the policy
       (random, dot-product, gpu-clustering, gpu-packing, best-fit, fgd; all: the six); prints
       the GPU allocation at 100 % and 130 % asked and the unplaced tasks by kind, per run and
       mean; --csv writes the curves (0..130 %) in the peer simulator's layout. README.md, The fill
       experiment
-  ccsim import alibaba-gpu --nodes FILE --pods FILE [--rack-size N] [--zone-racks N] [--policy P] [--mtbf T] [--mttr T] [--seed S] [-o FILE]
+  ccsim import alibaba-gpu --nodes FILE --pods FILE [--rack-size N] [--zone-racks N] [--policy P] [--mtbf T] [--mttr T] [--seed S]
+        [--sample-nodes N] [--sample-tasks M] [--start S] [--time-scale K] [--sample-every T] [--name NAME] [-o FILE]
       write a GPU cluster trace (the Alibaba trace's node and task lists, CSV) as a scenario (JSON):
       nodes as blades with their GPUs, in racks and zones; tasks as workloads created and deleted at
       their times (a tick a second). README.md, A trace as a scenario
