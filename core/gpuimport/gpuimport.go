@@ -128,7 +128,7 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	if err := o.fill(); err != nil {
 		return nil, err
 	}
-	ns, err := readAll(nodes.Next)
+	ns, err := nodes.All()
 	if err != nil {
 		return nil, err
 	}
@@ -357,16 +357,6 @@ func countCreates(script []scenario.Timed) int {
 		}
 	}
 	return n
-}
-
-// readAll reads every row, or returns the rows' errors (up to
-// gputrace.ErrorsMax) and nothing.
-func readAll[T any](next func() (T, error)) ([]T, error) {
-	var out []T
-	if err := gputrace.Each(next, func(v T) { out = append(out, v) }); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // workload is task t as a workload of one instance: its CPU in milli-cores

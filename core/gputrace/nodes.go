@@ -54,5 +54,10 @@ func (r *NodeReader) Next() (Node, error) {
 // every node, in the file's order, or nil and an error listing the bad
 // rows, each an *Error (errors.Join of them; at most ErrorsMax).
 func ReadNodes(r io.Reader, file string) ([]Node, error) {
-	return readAll(file, NewNodeReader(r, file).Next)
+	return NewNodeReader(r, file).All()
 }
+
+// All reads the rest of the list: every node, or nil and the bad rows'
+// errors as ReadNodes gives them. The scenario import reads the node list
+// with it, and the task list a row at a time.
+func (r *NodeReader) All() ([]Node, error) { return readAll(r.t.file, r.Next) }
