@@ -10,14 +10,14 @@ import (
 )
 
 // CommandBar drives time: pause, step, step N, run at a rate or fastest,
-// run to a tick, reset; with a help popover for the keyboard shortcuts.
+// run to a tick, reset; its ? button shows the guide (Welcome).
 type CommandBar struct {
 	app.Compo
 	C    *Controller
 	V    uint64
 	Time timeChoice  // the user's step count and rate (the shell's, as the keyboard uses them too)
 	Page commandPage // where the user's choices go, and a reset that keeps the session; nil in tests
-	Help bool        // the shortcuts help is shown (the shell's, so ? shows it too)
+	Help bool        // the guide is shown (the shell's, so the ? key shows it too)
 	Busy bool        // the session is being opened: time cannot be driven yet
 
 	runTo        string
@@ -31,7 +31,7 @@ var rates = []int64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
 // Shell).
 type commandPage interface {
 	setTime(t timeChoice) // the user chose another step count or rate
-	toggleHelp()          // show or hide the keyboard shortcuts
+	toggleHelp()          // show or hide the guide with the keyboard shortcuts
 	resetKeeping(ctx app.Context)
 }
 
@@ -109,20 +109,6 @@ func (b *CommandBar) Render() app.UI {
 			app.Button().Text("Cancel").OnClick(b.onPause),
 		)
 	}
-	var help app.UI = app.Text("")
-	if b.Help {
-		help = app.Div().Class("help-popover").Aria("role", "dialog").Aria("label", "Keyboard shortcuts").Body(
-			app.H3().Text("Keyboard shortcuts"),
-			app.Dl().Body(
-				app.Dt().Body(app.Kbd().Text("Space")), app.Dd().Text("run at the chosen rate, or pause"),
-				app.Dt().Body(app.Kbd().Text("→")), app.Dd().Text("step one tick"),
-				app.Dt().Body(app.Kbd().Text("Shift"), app.Text(" + "), app.Kbd().Text("→")), app.Dd().Text("step N ticks"),
-				app.Dt().Body(app.Kbd().Text("?")), app.Dd().Text("show or hide this help"),
-				app.Dt().Body(app.Kbd().Text("Esc")), app.Dd().Text("close this help"),
-			),
-			app.Button().Text("Close").OnClick(b.onHelp),
-		)
-	}
 	var reset app.UI = app.Text("")
 	if b.confirmReset {
 		n := len(c.World().Commands()) + len(c.Future())
@@ -158,8 +144,7 @@ func (b *CommandBar) Render() app.UI {
 		app.Label().For("time-slider").Class("time-label").Text(fmt.Sprintf("Time travel (0–%d)", c.Horizon())),
 		app.Input().ID("time-slider").Type("range").Min(0).Max(int(c.Horizon())).Value(strconv.FormatInt(int64(c.World().Now()), 10)).
 			DataSet("testid", "time-slider").Aria("label", "Go back or forward to a tick").OnChange(b.onTravel).Disabled(busy),
-		app.Button().Class("help").DataSet("testid", "help").Text("?").Aria("label", "Keyboard shortcuts").Aria("expanded", b.Help).OnClick(b.onHelp),
-		help,
+		app.Button().Class("help").DataSet("testid", "help").Text("?").Aria("label", "Guide and keyboard shortcuts").Aria("expanded", b.Help).OnClick(b.onHelp),
 		reset,
 	)
 }

@@ -110,6 +110,7 @@ func (s *Shell) openSession(ctx app.Context) {
 		if sess != nil && sessErr == nil {
 			kept = sess.Scenario
 		}
+		s.firstVisit(ctx, sess == nil && sessErr == nil && aside == "")
 		switch {
 		case strings.HasPrefix(frag, "#"+link.PrefixSweep): // a sweep's link opens in the Sweep tab; the session is as it was
 			resume()
@@ -141,13 +142,12 @@ func (s *Shell) openSession(ctx app.Context) {
 				finish(ctx, true)
 				return
 			}
-			s.replaceSession(ctx, sc, kept, "the built-in "+sc.Name, func(ctx app.Context, keptAs string, err error) {
+			s.openBuiltin(ctx, sc, kept, func(ctx app.Context, err error) {
 				if err != nil {
 					resume()
 					s.c.SetErr("The built-in scenario " + sc.Name + " was not opened: " + err.Error())
 				} else {
 					clearQuery()
-					s.notice = "Opened the built-in scenario " + sc.Name + " (a new, unsaved session)." + keptNote(keptAs)
 				}
 				finish(ctx, err != nil)
 			})
@@ -313,6 +313,18 @@ func (s *Shell) replaceSession(ctx app.Context, sc *scenario.Scenario, kept []by
 	if !app.IsClient {
 		s.advanceOpening(ctx, math.Inf(1), func() float64 { return 0 }) // natively (tests) there are no frames
 	}
+}
+
+// openBuiltin opens the built-in scenario sc as a new session (?builtin=,
+// the guide's stories), keeping kept (the session it replaces, nil for
+// none) in the library first; done gets the error when nothing changed.
+func (s *Shell) openBuiltin(ctx app.Context, sc *scenario.Scenario, kept []byte, done func(ctx app.Context, err error)) {
+	s.replaceSession(ctx, sc, kept, "the built-in "+sc.Name, func(ctx app.Context, keptAs string, err error) {
+		if err == nil {
+			s.notice = "Opened the built-in scenario " + sc.Name + " (a new, unsaved session)." + keptNote(keptAs)
+		}
+		done(ctx, err)
+	})
 }
 
 // opening is a session being replayed aside (replaceSession).

@@ -32,7 +32,7 @@ type Shell struct {
 	notice      string        // a message that is not an error
 	updated     bool          // a new version of the app is installed: offer to reload
 	lastSave    float64       // page time of the last autosave check
-	help        bool          // the keyboard shortcuts are shown
+	help        bool          // the guide (Welcome) with the keyboard shortcuts is shown
 	gpuTrace    *traceImport  // the Scenario panel's GPU trace import, its files held; made when first shown
 	libV        uint64        // bumped when the library panel's storage work is done
 	kept        uint64        // bumped when a session is filed in the library from outside the panel (keep)
@@ -201,6 +201,10 @@ func (s *Shell) Render() app.UI {
 			&ShareButton{S: sessionOf(c), V: v},
 		),
 		&CommandBar{C: c, V: v, Time: s.time, Page: s, Help: s.help, Busy: s.busy()},
+		app.Div().Class("guide").Body(
+			app.If(s.help, func() app.UI { return &Welcome{Page: s} }),
+			&Story{Name: storyName(c), Text: storyText(c)},
+		),
 		errUI,
 		app.Main().Class("shell-main").Aria("label", "Inventory").Body(
 			&Inventory{C: c, V: v, Selected: sel, Zone: zone, Pick: s},
@@ -220,8 +224,15 @@ func (s *Shell) onTab(ctx app.Context, id string) { s.tab = id }
 // setTime keeps the user's step count and rate (commandPage).
 func (s *Shell) setTime(t timeChoice) { s.time = t }
 
-// toggleHelp shows or hides the keyboard shortcuts (commandPage).
-func (s *Shell) toggleHelp() { s.help = !s.help }
+// toggleHelp shows or hides the guide with the keyboard shortcuts
+// (commandPage); hidden, it is remembered as seen.
+func (s *Shell) toggleHelp() {
+	if s.help {
+		s.closeWelcome()
+		return
+	}
+	s.help = true
+}
 
 // showInfra says whether the log shows infrastructure entries, so that it
 // re-renders for them too (logPage).
@@ -272,11 +283,13 @@ func (s *Shell) onKey(key string, shift bool, inField bool) bool {
 	case inField:
 		return false
 	case key == "?":
-		s.help = !s.help
+		s.toggleHelp()
 		return true
 	case key == "Escape":
 		used := s.help
-		s.help = false
+		if used {
+			s.closeWelcome()
+		}
 		return used
 	case s.c == nil || s.busy():
 		return false

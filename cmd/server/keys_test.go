@@ -10,16 +10,22 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// ? shows the keyboard shortcuts, as the button does; ? or Esc hides them.
-func TestQuestionMarkShowsHelp(t *testing.T) {
+// welcomeShown is true while the guide (with the keyboard shortcuts) is on the page.
+const welcomeShown = `document.querySelector('[data-testid="welcome"]') !== null`
+
+// The guide is open on a first visit; Esc hides it, ? shows it, as the
+// button does; ? hides it again.
+func TestQuestionMarkShowsGuide(t *testing.T) {
 	p := openApp(t)
-	help := `document.querySelector('.help-popover[aria-label="Keyboard shortcuts"]') !== null`
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
-	p.until(t, "the help", help)
+	p.until(t, "the guide on a first visit", welcomeShown)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Escape)))
-	p.until(t, "no help", "!("+help+")")
-	p.click(t, "help")
-	p.until(t, "the help from the button", help)
+	p.until(t, "no guide", "!("+welcomeShown+")")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
-	p.until(t, "no help", "!("+help+")")
+	p.until(t, "the guide from ?", welcomeShown)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
+	p.until(t, "no guide", "!("+welcomeShown+")")
+	p.click(t, "help")
+	p.until(t, "the guide from the button", welcomeShown)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
+	p.until(t, "no guide", "!("+welcomeShown+")")
 }

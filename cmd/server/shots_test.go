@@ -19,6 +19,19 @@ func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("CC_SHOTS")
 	require.NotEmpty(t, dir, "set CC_SHOTS to a directory")
 	p := openApp(t)
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+	}
+	// The first visit: the guide, on a desktop and on a phone.
+	p.until(t, "the guide", `document.querySelector('[data-testid="welcome"]') !== null`)
+	shot("welcome")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
+	shot("welcome-phone")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.click(t, "welcome-close")
 	p.click(t, "step-n")
 	p.until(t, "tick 10", `document.querySelector('[data-testid="tick"]').textContent === "10"`)
 	p.setInput(t, `#run-to`, "130")
@@ -34,15 +47,9 @@ func TestScreenshots(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(filepath.Join(dir, tab+".png"), png, 0o644))
 	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
-	}
-	// The shortcuts (the ? key) and the reset question.
+	// The guide again (the ? key) and the reset question.
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
-	p.until(t, "the help", `document.querySelector('.help-popover') !== null`)
+	p.until(t, "the guide", `document.querySelector('[data-testid="welcome"]') !== null`)
 	shot("help")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Escape)))
 	p.click(t, "reset")
@@ -53,6 +60,9 @@ func TestScreenshots(t *testing.T) {
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
 	p.click(t, "tab-log")
 	shot("phone")
+	p.eval(t, `window.scrollTo(0, document.documentElement.scrollHeight / 2)`)
+	shot("phone-scrolled")
+	p.eval(t, `window.scrollTo(0, 0)`)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 656)))
 	// A zone of 2,500 blades with a rack drilled into, then a blade in it.
 	sc, err := scenario.Builtin("thousand")

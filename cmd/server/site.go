@@ -80,7 +80,7 @@ func newSite(dir string) (*site, error) {
 		BackgroundColor: "#1f2a44",
 		ThemeColor:      "#1f2a44",
 		LoadingLabel:    "Loading CloudChamber {progress}%",
-		Styles:          []string{"/web/cloudchamber.css", "/web/panels-a.css", "/web/panels-b.css", "/web/compare.css"},
+		Styles:          []string{"/web/cloudchamber.css", "/web/panels-a.css", "/web/panels-b.css", "/web/compare.css", "/web/welcome.css"},
 		// The SVG icon is linked but go-app does not pre-cache it (TOOLCHAIN P5);
 		// the sweep Workers' script and program are fetched only when a sweep
 		// runs, and cached so that sweeps run offline.

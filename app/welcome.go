@@ -1,0 +1,204 @@
+package app
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Welcome is the guide: what the page shows, what to try (step or run,
+// break something, watch the repair), the built-in stories to open, and
+// the keyboard shortcuts. It shows itself on the first visit (nothing
+// stored yet, never closed before: Shell.firstVisit) and whenever the
+// user asks with ? (the key or the button); it sits above the page, never
+// over it, so everything stays usable while it is open.
+type Welcome struct {
+	app.Compo
+	Page welcomePage // the Shell; nil in tests (the buttons then do nothing)
+}
+
+// welcomePage is what the guide's buttons change (the Shell).
+type welcomePage interface {
+	closeWelcome()                          // hide the guide, and remember it was seen
+	openStory(ctx app.Context, name string) // open a built-in scenario as ?builtin= does
+}
+
+// welcomedKey is the browser's localStorage key set once the guide was
+// closed: from then on it no longer opens by itself.
+const welcomedKey = "cloudchamber.welcomed"
+
+// story is a built-in scenario as the guide offers it.
+type story struct {
+	name    string
+	summary string // its description's first sentence, at most storySummaryMax characters
+	full    string // its whole description
+}
+
+// storySummaryMax bounds a story's summary in the guide, in characters.
+const storySummaryMax = 140
+
+// builtinStories are the built-in scenarios with their summaries, in
+// scenario.Builtins' order; parsed once, on the guide's first render.
+var builtinStories = sync.OnceValue(func() []story {
+	var out []story
+	for _, name := range scenario.Builtins() {
+		sc, err := scenario.Builtin(name)
+		if err != nil { // a built-in that does not parse fails the scenario tests; offer the rest
+			continue
+		}
+		out = append(out, story{name: name, summary: firstSentence(sc.Description, storySummaryMax), full: sc.Description})
+	}
+	return out
+})
+
+// firstSentence is s up to its first ". " (the full stop kept), cut to at
+// most max runes with "…" when longer.
+func firstSentence(s string, max int) string {
+	if i := strings.Index(s, ". "); i >= 0 {
+		s = s[:i+1]
+	}
+	if r := []rune(s); len(r) > max {
+		return strings.TrimRight(string(r[:max-1]), " ,;:") + "…"
+	}
+	return s
+}
+
+// Render draws the guide.
+func (w *Welcome) Render() app.UI {
+	var stories []app.UI
+	for _, st := range builtinStories() {
+		name := st.name
+		stories = append(stories, app.Li().Body(
+			app.Button().Class("story-open").DataSet("testid", "welcome-story-"+name).Title(st.full).Text(name).
+				OnClick(func(ctx app.Context, e app.Event) {
+					if w.Page != nil {
+						w.Page.openStory(ctx, name)
+					}
+				}),
+			app.Text(" "+st.summary),
+		))
+	}
+	return app.Section().Class("welcome").DataSet("testid", "welcome").Aria("labelledby", "welcome-title").Body(
+		app.Div().Class("welcome-head").Body(
+			app.H2().ID("welcome-title").Text("A cloud you can watch, drive and break"),
+			app.Button().DataSet("testid", "welcome-close").Text("Close").Aria("label", "Close the guide").OnClick(w.onClose),
+		),
+		app.P().Text("This is a simulated cloud running in your browser: racks of blades (each drawn in its state's colour), "+
+			"the control plane that runs them (monitor, scheduler, repair manager), and beside them a log of every decision with its reason. "+
+			"The scenario's story is told just below; the tick and the trace hash are at the bottom."),
+		app.Div().Class("welcome-cols").Body(
+			app.Div().Body(
+				app.H3().Text("Try this"),
+				app.Ol().Body(
+					app.Li().Body(app.Strong().Text("Step or run"), app.Text(" ("), app.Kbd().Text("→"), app.Text(" or "), app.Kbd().Text("Space"),
+						app.Text("): the repair manager powers the blades on, they boot, and the monitor hears them working.")),
+					app.Li().Body(app.Strong().Text("Break something"), app.Text(": click a blade, then inject a fault on it in the Faults tab.")),
+					app.Li().Body(app.Strong().Text("Watch the repair"), app.Text(": the Log says what the repair manager tries and why, until the blade works again.")),
+				),
+				app.H3().Text("Keyboard shortcuts"),
+				app.Dl().Class("welcome-keys").Body(
+					app.Dt().Body(app.Kbd().Text("Space")), app.Dd().Text("run at the chosen rate, or pause"),
+					app.Dt().Body(app.Kbd().Text("→")), app.Dd().Text("step one tick"),
+					app.Dt().Body(app.Kbd().Text("Shift"), app.Text(" + "), app.Kbd().Text("→")), app.Dd().Text("step N ticks"),
+					app.Dt().Body(app.Kbd().Text("?")), app.Dd().Text("show or hide this guide"),
+					app.Dt().Body(app.Kbd().Text("Esc")), app.Dd().Text("close it"),
+				),
+			),
+			app.Div().Body(
+				app.H3().Text("Or open a story"),
+				app.P().Class("muted").Text("Each opens as a new session; the one you have is kept in the library."),
+				app.Ul().Class("welcome-stories").Body(stories...),
+			),
+		),
+	)
+}
+
+func (w *Welcome) onClose(ctx app.Context, e app.Event) {
+	if w.Page != nil {
+		w.Page.closeWelcome()
+	}
+}
+
+// Story shows the scenario's description while it runs, above the
+// inventory, so the user reads what to watch for without opening the
+// Scenario tab; it folds away (a <details>) and shows nothing for a
+// scenario without one.
+type Story struct {
+	app.Compo
+	Name string // the scenario's name
+	Text string // its description
+}
+
+// Render draws the story.
+func (s *Story) Render() app.UI {
+	if s.Text == "" {
+		return app.Div().Class("story-none")
+	}
+	return app.Details().Class("story").DataSet("testid", "story").Open(true).Body(
+		app.Summary().Body(app.Text("The story: "), app.Strong().Text(s.Name)),
+		app.P().Text(s.Text),
+	)
+}
+
+// firstVisit opens the guide when nothing is stored yet (nothing stored:
+// no saved session was found) and the guide was never closed in this
+// browser.
+func (s *Shell) firstVisit(ctx app.Context, nothingStored bool) {
+	if nothingStored && !ctx.LocalStorage().Contains(welcomedKey) {
+		s.help = true
+	}
+}
+
+// closeWelcome hides the guide and remembers, in this browser, that it
+// was seen: it no longer opens by itself (welcomePage).
+func (s *Shell) closeWelcome() {
+	s.help = false
+	if s.mounted { // natively (tests) the shell has no context of its own
+		s.ctx.LocalStorage().Set(welcomedKey, true)
+	}
+}
+
+// openStory opens the built-in scenario name as a new session, keeping an
+// unsaved one in the library first, as ?builtin= does, and closes the
+// guide (welcomePage).
+func (s *Shell) openStory(ctx app.Context, name string) {
+	s.closeWelcome()
+	if s.c == nil || s.busy() {
+		return
+	}
+	sc, err := scenario.Builtin(name)
+	if err != nil {
+		s.c.SetErr(err.Error())
+		return
+	}
+	var kept []byte
+	if s.c.Unsaved() {
+		if kept, err = s.c.runJSON(); err != nil {
+			s.c.SetErr("The built-in scenario " + name + " was not opened: " + err.Error())
+			return
+		}
+	}
+	s.openBuiltin(ctx, sc, kept, func(ctx app.Context, err error) {
+		if err != nil {
+			s.c.SetErr("The built-in scenario " + name + " was not opened: " + err.Error())
+		}
+	})
+}
+
+// storyName and storyText are the running scenario's name and description
+// for the Story ("" before the controller exists).
+func storyName(c *Controller) string {
+	if c == nil {
+		return ""
+	}
+	return c.Base().Name
+}
+
+func storyText(c *Controller) string {
+	if c == nil {
+		return ""
+	}
+	return c.Base().Description
+}

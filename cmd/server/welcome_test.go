@@ -1,0 +1,70 @@
+//go:build e2e
+
+package main
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/stretchr/testify/require"
+)
+
+// A first visit shows the guide and the scenario's story; once closed,
+// a reload does not show the guide again, and ? brings it back.
+func TestWelcomeFirstVisitOnly(t *testing.T) {
+	p := openApp(t)
+	p.until(t, "the guide on a first visit", welcomeShown)
+	require.Contains(t, p.text(t, `[data-testid="welcome"]`), "Break something")
+	require.Contains(t, p.text(t, `[data-testid="story"]`), "standard")
+	require.Contains(t, p.text(t, `[data-testid="story"]`), "by tick 20 all 64 are working")
+
+	p.click(t, "welcome-close")
+	p.until(t, "the guide closed", "!("+welcomeShown+")")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool]("!("+welcomeShown+")"))
+	require.NoError(t, err)
+	require.True(t, ok, "the guide came back after it was closed and the page reloaded")
+	require.Contains(t, p.text(t, `[data-testid="story"]`), "standard", "the story stays while the guide is closed")
+
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent("?")))
+	p.until(t, "the guide from ?", welcomeShown)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Escape)))
+	p.until(t, "the guide closed by Esc", "!("+welcomeShown+")")
+}
+
+// A story the guide offers opens as ?builtin= does: a new session of that
+// built-in, its story shown, the guide out of the way.
+func TestWelcomeOpensAStory(t *testing.T) {
+	p := openApp(t)
+	p.until(t, "the guide on a first visit", welcomeShown)
+	p.click(t, "welcome-story-blade-failure")
+	p.until(t, "the blade-failure story", `(document.querySelector('[data-testid="story"]')?.textContent ?? "").includes("blade-failure")`)
+	p.until(t, "the guide closed", "!("+welcomeShown+")")
+	require.Contains(t, p.text(t, `[data-testid="notice"]`), "Opened the built-in scenario blade-failure")
+	p.runTo(t, "20")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	require.Equal(t, 20, p.tick(t), "the story's session resumes")
+	require.Contains(t, p.text(t, `[data-testid="story"]`), "Blade 6 of rack 4 fails at tick 100")
+}
+
+// On a phone-sized screen the page is long; the command bar and the
+// status bar (with the tick) stay in view when it is scrolled.
+func TestPhoneKeepsBarsInView(t *testing.T) {
+	p := openApp(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
+	p.click(t, "welcome-close")
+	p.until(t, "a page longer than two screens", `document.documentElement.scrollHeight > 2 * innerHeight`)
+	p.eval(t, `window.scrollTo(0, document.documentElement.scrollHeight / 2)`)
+	p.until(t, "the page scrolled", `scrollY > innerHeight`)
+	inView := func(sel string) string {
+		return `(() => { const r = document.querySelector('` + sel + `').getBoundingClientRect(); return r.top >= -1 && r.bottom <= innerHeight + 1 && r.height > 0; })()`
+	}
+	p.until(t, "the command bar in view", inView(`nav.commands`))
+	p.until(t, "the status bar in view", inView(`footer.status`))
+	p.click(t, "step")
+	p.until(t, "tick 1 in view", `document.querySelector('[data-testid="tick"]').textContent === "1"`)
+	p.until(t, "still scrolled", `scrollY > innerHeight`)
+}
