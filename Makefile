@@ -4,6 +4,9 @@
 GO          ?= go
 ADDR        ?= 127.0.0.1:8000
 CHROME_BIN  ?= /usr/bin/chromium
+FIREFOX_BIN ?= /usr/bin/firefox-esr
+# The e2e tests' Firefox driver (puppeteer-core, pinned by its package-lock.json).
+FIREFOX_JS  := cmd/server/firefox
 BIN         := $(CURDIR)/.bin
 WASM        := web/app.wasm
 SWEEP_WASM  := web/sweep.wasm
@@ -52,10 +55,12 @@ static: build ## write the site as plain static files into dist/
 test: deps vet test-native test-node test-browser test-e2e bench-smoke ## install test tools, vet, and run every test
 	@echo "make test: all passed"
 
-deps: ## install Chromium, Node, brotli and wasmbrowsertest when missing (Debian, as root)
+deps: ## install Chromium, Firefox ESR, Node, brotli, wasmbrowsertest and the Firefox driver (npm ci) when missing (Debian, as root)
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || [ -x "$(CHROME_BIN)" ] || missing="$$missing chromium"; \
+	[ -x "$(FIREFOX_BIN)" ] || missing="$$missing firefox-esr"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	command -v brotli >/dev/null 2>&1 || missing="$$missing brotli"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
@@ -63,6 +68,9 @@ deps: ## install Chromium, Node, brotli and wasmbrowsertest when missing (Debian
 	fi
 	@[ -x "$(CHROME_BIN)" ] || { echo "Chromium not found at $(CHROME_BIN)"; exit 1; }
 	@command -v node >/dev/null || { echo "node not found"; exit 1; }
+	@[ -x "$(FIREFOX_BIN)" ] || { echo "Firefox not found at $(FIREFOX_BIN)"; exit 1; }
+	@[ "$(FIREFOX_JS)/node_modules/.package-lock.json" -nt "$(FIREFOX_JS)/package-lock.json" ] || \
+	  (cd $(FIREFOX_JS) && npm ci --no-audit --no-fund --loglevel=error)
 	@[ -x "$(BIN)/wasmbrowsertest" ] || GOBIN=$(BIN) GOOS= GOARCH= $(GO) install github.com/agnivade/wasmbrowsertest@$(WBT_VERSION)
 	@ln -sf $(CHROME_BIN) $(BIN)/chromium
 
@@ -85,8 +93,8 @@ test-node: ## wasm tests of the pure packages under Node
 test-browser: ## wasm tests of the browser packages in headless Chromium
 	PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest $(BROWSER_PKGS)
 
-test-e2e: wasm ## end-to-end tests: the real server and the app in headless Chromium
-	CHROME_BIN=$(CHROME_BIN) $(GO) test -tags e2e -count=1 -timeout 40m ./cmd/server/
+test-e2e: wasm ## end-to-end tests: the real server and the app in headless Chromium, and the same hashes in Firefox
+	CHROME_BIN=$(CHROME_BIN) FIREFOX_BIN=$(FIREFOX_BIN) $(GO) test -tags e2e -count=1 -timeout 40m ./cmd/server/
 
 bench-smoke: ## one short iteration of every benchmark, so none of them rots
 	$(GO) test -short -run '^$$' -bench . -benchtime 1x ./... > /dev/null
@@ -173,4 +181,4 @@ fuzz: ## run every fuzzer for FUZZTIME (default 10s) each, printing its exec rat
 	done
 
 clean: ## remove what the build made
-	rm -rf $(BIN) $(DIST) $(WASM) $(WASM).gz $(WASM).br $(SWEEP_WASM) $(SWEEP_WASM).br
+	rm -rf $(BIN) $(DIST) $(FIREFOX_JS)/node_modules $(WASM) $(WASM).gz $(WASM).br $(SWEEP_WASM) $(SWEEP_WASM).br
