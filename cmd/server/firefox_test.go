@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -72,10 +71,7 @@ func TestFirefoxSameHash(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := newPage(t)
-			require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/"+c.frag)))
-			p.waitReady(t)
-			p.until(t, "the link's replay", `document.querySelector('[data-testid="opening"]') === null`)
-			require.Equal(t, c.at, p.tick(t), "Chromium: the link's tick")
+			p.openLink(t, srv.URL, c.frag, clock.Tick(c.at))
 			require.Equal(t, c.atHash, p.hash(t), "Chromium: the hash at the link's tick")
 			p.runTo(t, strconv.Itoa(c.runTo))
 			require.Equal(t, c.runHash, p.hash(t), "Chromium: the hash at tick %d", c.runTo)
@@ -96,7 +92,8 @@ func TestFirefoxSameHash(t *testing.T) {
 	}
 }
 
-// firefoxCases are the links with their native hashes.
+// firefoxCases are the links with their native hashes: each link decoded
+// and replayed natively, then run on.
 func firefoxCases(t *testing.T) []hashCase {
 	t.Helper()
 	golden, err := os.ReadFile(filepath.Join("..", "ccsim", "testdata", "link-blade-failure.txt"))
@@ -104,27 +101,26 @@ func firefoxCases(t *testing.T) []hashCase {
 	goldenFrag := strings.TrimSpace(string(golden))
 	d, err := link.Decode(goldenFrag, sim.EngineVersion)
 	require.NoError(t, err)
-	pinned := pinnedHash(t, "builtin blade-failure t=2000")
-
 	withFault := d.Scenario.Clone()
 	withFault.Commands = []scenario.Timed{{At: 40, Command: scenario.Command{Do: scenario.FaultBlade, Target: "standard/standard/rack2/blade/5"}}}
-	withFault.At = 120
-	frag, err := link.Encode(withFault, sim.EngineVersion)
-	require.NoError(t, err)
+	withFault.At = 40 // the fault given at 40, then run on to 120
+	faultFrag, _ := nativeLink(t, withFault, 120)
 
 	cases := []hashCase{
 		{name: "golden-link", frag: goldenFrag, at: 0, runTo: 2000},
-		{name: "link-with-a-fault", frag: "#" + frag, at: 120, runTo: 300},
+		{name: "link-with-a-fault", frag: faultFrag, at: 120, runTo: 300},
 	}
-	for i, sc := range []*scenario.Scenario{d.Scenario, withFault} {
-		w, err := sim.New(sc)
+	for i, c := range cases {
+		d, err := link.Decode(c.frag, sim.EngineVersion)
 		require.NoError(t, err)
-		require.Equal(t, clock.Tick(cases[i].at), w.Now())
+		w, err := sim.New(d.Scenario)
+		require.NoError(t, err)
+		require.Equal(t, clock.Tick(c.at), w.Now(), c.name)
 		cases[i].atHash = w.Status().Hash
-		require.NoError(t, w.RunUntil(clock.Tick(cases[i].runTo)))
+		require.NoError(t, w.RunUntil(clock.Tick(c.runTo)))
 		cases[i].runHash = w.Status().Hash
 	}
-	require.Equal(t, pinned, cases[0].runHash, "the golden link run natively to 2000 gives core/sim's pinned hash")
+	require.Equal(t, pinnedHash(t, "builtin blade-failure t=2000"), cases[0].runHash, "the golden link run natively to 2000 gives core/sim's pinned hash")
 	return cases
 }
 
