@@ -164,6 +164,49 @@ func (t *Typical) Frag(model string, cpuFree int64, free []int64) int64 {
 	return sum
 }
 
+// FragDevices is Frag for a node whose devices are not all of one model:
+// models[i] is device i's model. A typical task can use a device only if
+// its model is allowed there and its share fits; it can run on the node if
+// it can use as many devices as it asks for, and then the fragment is the
+// free GPU of the devices it cannot use, else all the free GPU. For
+// devices all of one model it is Frag. Its cost is the typical shapes times
+// the devices (Frag's is the distinct shares times the devices, plus the
+// shapes).
+func (t *Typical) FragDevices(models []string, cpuFree int64, free []int64) int64 {
+	var left int64
+	for _, f := range free {
+		left += f
+	}
+	var sum int64
+	for i := range t.Shapes {
+		s := &t.Shapes[i]
+		frag := left
+		if s.GPUMilli > 0 && len(free) > 0 && cpuFree >= s.CPUMilli {
+			c, usable := 0, int64(0)
+			for d, f := range free {
+				if f >= s.GPUMilli && allowsModel(s.models, models[d]) {
+					c++
+					usable += f
+				}
+			}
+			if c >= s.GPUs {
+				frag = left - usable
+			}
+		}
+		sum += s.Count * frag
+	}
+	return sum
+}
+
+// fragOf is node n's fragmentation with cpuFree and free in place of its
+// own: Frag or FragDevices.
+func (t *Typical) fragOf(n *Node, cpuFree int64, free []int64) int64 {
+	if n.DevModels != nil {
+		return t.FragDevices(n.DevModels, cpuFree, free)
+	}
+	return t.Frag(n.Model, cpuFree, free)
+}
+
 func allowsModel(models []string, model string) bool {
 	if len(models) == 0 {
 		return true
@@ -177,13 +220,15 @@ func allowsModel(models []string, model string) bool {
 }
 
 // FGD is fragmentation gradient descent: it places a task where the
-// node's fragmentation (Typical.Frag) grows least, or falls most. The
+// node's fragmentation (Typical.Frag, or FragDevices on a node whose
+// devices are of several models) grows least, or falls most. The
 // score of a placement is ⌊100 × sigmoid(Δ/1000)⌋ with Δ the fall of the
 // node's fragmentation in milli-GPU (before minus after), as the peer
 // computes it; a share is tried on each device that holds it and the node
 // scores its best device, which is also the device chosen (the first by
 // index on a tie of scores). Whole devices are the first fully free ones
 // (the peer subtracts them from the least free first, which are those).
+// Only devices of a model the task allows are tried or taken.
 // Paper §4 (FGD, Algorithm 1: the node and device of the steepest descent
 // of fragmentation); peer: plugin/fgd_score.go
 // (calculateGpuShareFragExtendScore, allocateGpuIdBasedOnFGDScore; the
@@ -238,7 +283,7 @@ func (f *FGD) Score(n *Node, r *Request) int64 {
 // (Typical.Frag), cached on n until it is booked again.
 func (f *FGD) NodeFrag(n *Node) int64 {
 	if n.fragOwner != f.t || n.fragStamp != n.version+1 {
-		n.fragOwner, n.fragStamp, n.frag = f.t, n.version+1, f.t.Frag(n.Model, n.CPUFree, n.Free)
+		n.fragOwner, n.fragStamp, n.frag = f.t, n.version+1, f.t.fragOf(n, n.CPUFree, n.Free)
 	}
 	return n.frag
 }
@@ -263,24 +308,29 @@ func (f *FGD) best(n *Node, r *Request) (int64, int) {
 	copy(after, n.Free)
 	switch {
 	case !r.UsesGPU():
-		return f.score(before - f.t.Frag(n.Model, cpu, after)), -1
+		return f.score(before - f.t.fragOf(n, cpu, after)), -1
 	case !r.Shared():
+		same, _ := n.uniform(r)
 		need := r.GPUs
 		for i := range after {
-			if need > 0 && after[i] == MilliGPU {
+			if need > 0 && after[i] == MilliGPU && (same || n.allowsDev(r, i)) {
 				after[i] = 0
 				need--
 			}
 		}
-		return f.score(before - f.t.Frag(n.Model, cpu, after)), -1
+		return f.score(before - f.t.fragOf(n, cpu, after)), -1
 	}
+	same, _ := n.uniform(r)
 	best, dev := int64(-1), -1
 	for i, free := range n.Free {
-		if free < r.GPUMilli || slices.Contains(n.Free[:i], free) {
-			continue // an earlier device with as much free scores the same and wins the tie
+		if free < r.GPUMilli || !same && !n.allowsDev(r, i) {
+			continue
+		}
+		if n.DevModels == nil && slices.Contains(n.Free[:i], free) {
+			continue // an earlier device with as much free (and of the same model) scores the same and wins the tie
 		}
 		after[i] = free - r.GPUMilli
-		s := f.score(before - f.t.Frag(n.Model, cpu, after))
+		s := f.score(before - f.t.fragOf(n, cpu, after))
 		after[i] = free
 		if s > best {
 			best, dev = s, i
@@ -304,5 +354,5 @@ func (f *FGD) Devices(dst []int, n *Node, r *Request, _ *rng.Source) []int {
 		}
 		return nil
 	}
-	return wholeDevices(dst, n.Free, r.GPUs)
+	return wholeDevices(dst, n, r)
 }

@@ -183,14 +183,24 @@ func (r *Request) allows(model string) bool {
 const MaxGPUs = 8
 
 // Node is a machine and what is left of it.
+//
+// Its devices are all of one model (Model), as every node of the peer's
+// (its node label alibabacloud.com/gpu-card-model, read by
+// utils.GetGpuModelOfNode, is one model for the whole node), or of several
+// (DevModels, one per device: a blade of package sched whose inventory
+// lists GPUs of several models). Either way each device is judged by its
+// own model: a request may use a device only if the device's model is
+// allowed and its free share holds the request's (Fits, the device choices,
+// Typical's fragmentation).
 type Node struct {
 	Name      string
-	Model     string  // the devices' model, "" when there are none
-	CPUMilli  int64   // capacity
-	MemoryMiB int64   // capacity
-	CPUFree   int64   // CPU not yet booked, thousandths of a core
-	MemFree   int64   // memory not yet booked, MiB
-	Free      []int64 // per device, the milli-GPU not yet booked (0..1000)
+	Model     string   // the devices' model when they are of one, "" when there are none
+	DevModels []string // when not nil, each device's model (Model is then unused); len(Free)
+	CPUMilli  int64    // capacity
+	MemoryMiB int64    // capacity
+	CPUFree   int64    // CPU not yet booked, thousandths of a core
+	MemFree   int64    // memory not yet booked, MiB
+	Free      []int64  // per device, the milli-GPU not yet booked (0..1000)
 
 	// affinity counts the GPU tasks placed here by GPU affinity, for
 	// GpuClustering.
@@ -230,13 +240,62 @@ func NewNode(n *gputrace.Node) (Node, error) {
 // it. The capacities are left as they are (no policy reads them), and the
 // FGD cache is cleared, so one Node may serve as the view of many nodes in
 // turn. Unlike NewNode's, such a node may have more than MaxGPUs devices.
-func (n *Node) SetState(model string, cpuFree, memFree int64, free []int64, tasks *Tasks) {
-	n.Model, n.CPUFree, n.MemFree, n.Free, n.affinity = model, cpuFree, memFree, free, *tasks
+//
+// devModels, when not nil, are the devices' models, one per device (kept,
+// not copied), for a node whose devices are not all of one model; model is
+// then unused.
+func (n *Node) SetState(model string, devModels []string, cpuFree, memFree int64, free []int64, tasks *Tasks) {
+	if devModels != nil && len(devModels) != len(free) {
+		panic(fmt.Sprintf("gpushare: %d device models for %d devices", len(devModels), len(free)))
+	}
+	n.Model, n.DevModels, n.CPUFree, n.MemFree, n.Free, n.affinity = model, devModels, cpuFree, memFree, free, *tasks
 	n.version, n.fragOwner, n.fragStamp, n.frag = 0, nil, 0, 0
 }
 
 // GPUs is the number of devices.
 func (n *Node) GPUs() int { return len(n.Free) }
+
+// ModelOf is device d's model.
+func (n *Node) ModelOf(d int) string {
+	if n.DevModels != nil {
+		return n.DevModels[d]
+	}
+	return n.Model
+}
+
+// uniform reports whether r's model constraint is the same for every
+// device of n (a node of one model, or a request that allows any), and if
+// so whether it allows them. Otherwise each device is asked (allowsDev).
+func (n *Node) uniform(r *Request) (same, allowed bool) {
+	switch {
+	case len(r.Models) == 0 || !r.UsesGPU(): // a CPU request's models are none
+		return true, true
+	case n.DevModels == nil:
+		return true, r.allows(n.Model)
+	}
+	return false, false
+}
+
+// allowsDev reports whether r may use device d by its model.
+func (n *Node) allowsDev(r *Request, d int) bool { return r.allows(n.ModelOf(d)) }
+
+// UsableMilli is the milli-GPU free on the devices of a model r allows
+// (all of FreeMilli for a request that allows any model).
+func (n *Node) UsableMilli(r *Request) int64 {
+	if same, ok := n.uniform(r); same {
+		if ok {
+			return n.FreeMilli()
+		}
+		return 0
+	}
+	var s int64
+	for d, f := range n.Free {
+		if n.allowsDev(r, d) {
+			s += f
+		}
+	}
+	return s
+}
 
 // FreeMilli is the milli-GPU not yet booked on all devices.
 func (n *Node) FreeMilli() int64 {
@@ -282,12 +341,13 @@ func (n *Node) Fits(r *Request) bool {
 	if !r.UsesGPU() {
 		return true
 	}
-	if len(n.Free) == 0 || !r.allows(n.Model) {
+	same, allowed := n.uniform(r)
+	if len(n.Free) == 0 || same && !allowed {
 		return false
 	}
 	need := r.GPUs
-	for _, f := range n.Free {
-		if f >= r.GPUMilli {
+	for d, f := range n.Free {
+		if f >= r.GPUMilli && (same || n.allowsDev(r, d)) {
 			if need--; need == 0 {
 				return true
 			}
@@ -308,8 +368,8 @@ func (n *Node) Place(r *Request, devs []int) {
 			panic(fmt.Sprintf("gpushare: %s on node %s given devices %v", r, n.Name, devs))
 		}
 		for i, d := range devs {
-			if d < 0 || d >= len(n.Free) || n.Free[d] < r.GPUMilli {
-				panic(fmt.Sprintf("gpushare: %s on node %s: device %d does not have %d milli free", r, n.Name, d, r.GPUMilli))
+			if d < 0 || d >= len(n.Free) || n.Free[d] < r.GPUMilli || !n.allowsDev(r, d) {
+				panic(fmt.Sprintf("gpushare: %s on node %s: device %d does not have %d milli free or is of a model not allowed", r, n.Name, d, r.GPUMilli))
 			}
 			for _, e := range devs[:i] {
 				if e == d {
@@ -342,32 +402,35 @@ func (r *Request) String() string {
 }
 
 // bestFitDevice is the device with the least free share that still holds
-// milli, the first such by index on a tie; -1 if none (the peer's
-// allocateGpuIdBasedOnBestFit, plugin/open_gpu_share.go).
-func bestFitDevice(free []int64, milli int64) int {
+// r's share and is of a model r allows, the first such by index on a tie;
+// -1 if none (the peer's allocateGpuIdBasedOnBestFit,
+// plugin/open_gpu_share.go).
+func bestFitDevice(n *Node, r *Request) int {
+	same, _ := n.uniform(r)
 	best := -1
-	for i, f := range free {
-		if f >= milli && (best < 0 || f < free[best]) {
+	for i, f := range n.Free {
+		if f >= r.GPUMilli && (best < 0 || f < n.Free[best]) && (same || n.allowsDev(r, i)) {
 			best = i
 		}
 	}
 	return best
 }
 
-// wholeDevices is the first n fully free devices by index (the peer's
-// AllocateExclusiveGpuId, type/resource.go), appended to dst; nil if there
-// are fewer.
-func wholeDevices(dst []int, free []int64, n int) []int {
+// wholeDevices is the first r.GPUs fully free devices by index of a model r
+// allows (the peer's AllocateExclusiveGpuId, type/resource.go), appended to
+// dst; nil if there are fewer.
+func wholeDevices(dst []int, n *Node, r *Request) []int {
+	same, _ := n.uniform(r)
 	dst = dst[:0]
-	for i, f := range free {
-		if len(dst) == n {
+	for i, f := range n.Free {
+		if len(dst) == r.GPUs {
 			break
 		}
-		if f == MilliGPU {
+		if f == MilliGPU && (same || n.allowsDev(r, i)) {
 			dst = append(dst, i)
 		}
 	}
-	if len(dst) < n {
+	if len(dst) < r.GPUs {
 		return nil
 	}
 	return dst

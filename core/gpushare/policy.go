@@ -80,18 +80,19 @@ func (Random) Name() string { return NameRandom }
 // Score is 0: every node that fits is as good.
 func (Random) Score(*Node, *Request) int64 { return 0 }
 
-// Devices draws a device that holds a share uniformly; whole devices are
-// the first fully free ones.
+// Devices draws a device that holds a share uniformly (among those of a
+// model r allows); whole devices are the first fully free ones.
 func (Random) Devices(dst []int, n *Node, r *Request, src *rng.Source) []int {
 	if !r.UsesGPU() {
 		return nil
 	}
 	if !r.Shared() {
-		return wholeDevices(dst, n.Free, r.GPUs)
+		return wholeDevices(dst, n, r)
 	}
+	same, _ := n.uniform(r)
 	c := 0
-	for _, f := range n.Free {
-		if f >= r.GPUMilli {
+	for i, f := range n.Free {
+		if f >= r.GPUMilli && (same || n.allowsDev(r, i)) {
 			c++
 		}
 	}
@@ -100,7 +101,7 @@ func (Random) Devices(dst []int, n *Node, r *Request, src *rng.Source) []int {
 	}
 	k := int(src.Uint64N(uint64(c)))
 	for i, f := range n.Free {
-		if f >= r.GPUMilli {
+		if f >= r.GPUMilli && (same || n.allowsDev(r, i)) {
 			if k == 0 {
 				return append(dst[:0], i)
 			}
@@ -118,12 +119,12 @@ func bestFitDevices(dst []int, n *Node, r *Request) []int {
 	case !r.UsesGPU():
 		return nil
 	case r.Shared():
-		if d := bestFitDevice(n.Free, r.GPUMilli); d >= 0 {
+		if d := bestFitDevice(n, r); d >= 0 {
 			return append(dst[:0], d)
 		}
 		return nil
 	}
-	return wholeDevices(dst, n.Free, r.GPUs)
+	return wholeDevices(dst, n, r)
 }
 
 // The peer's normalising maxima (gpushareutils.MaxSpecCpu, MaxSpecGpu).
@@ -135,8 +136,10 @@ const (
 // DotProduct is Tetris's alignment score: the dot product of the node's
 // free (CPU, GPU) and the task's request, each divided by the largest
 // node's (128 cores, 8 GPUs), halved; the smaller the better. Score is
-// ⌊100 × (1 − (fc·rc/128000² + fg·rg/8000²)/2)⌋, with fg all the node's
-// free milli-GPU and rg the task's, computed exactly in integers. Devices:
+// ⌊100 × (1 − (fc·rc/128000² + fg·rg/8000²)/2)⌋, with fg the node's free
+// milli-GPU on the devices of a model the task allows (all of them on the
+// peer's nodes, which have one model) and rg the task's, computed exactly
+// in integers. Devices:
 // best fit. Paper §6.1 (the DotProd baseline, after Tetris, SIGCOMM 2014);
 // peer: plugin/dot_product_score.go with -dimext merge -norm max, and
 // -gpusel best (open_gpu_share.go).
@@ -149,7 +152,7 @@ func (DotProduct) Name() string { return NameDotProduct }
 func (DotProduct) Score(n *Node, r *Request) int64 {
 	const k = maxSpecCPU * maxSpecCPU                               // 1.6384e10
 	const g = (maxSpecCPU / maxSpecGPU) * (maxSpecCPU / maxSpecGPU) // 256: k / maxSpecGPU²
-	dot := n.CPUFree*r.CPUMilli + g*n.FreeMilli()*r.MilliGPUs()
+	dot := n.CPUFree*r.CPUMilli + g*n.UsableMilli(r)*r.MilliGPUs()
 	num := 100*k - 50*dot
 	if num < 0 {
 		return 0
@@ -167,7 +170,8 @@ func (DotProduct) Devices(dst []int, n *Node, r *Request, _ *rng.Source) []int {
 // tasks are all of the task's affinity, 50..75 on one that has it among
 // others, 25..50 on a node without GPU tasks, 0..25 on a node with only
 // other affinities; within a band, the more of its 8 GPUs' worth is booked
-// the higher (25 × (8000 − free milli) / 8000, integer). A CPU task scores
+// the higher (25 × (8000 − free milli) / 8000, integer, the free milli of
+// every device whatever its model: how full the node is). A CPU task scores
 // 0 everywhere. Devices: best fit. Paper §6.1 (the GpuClustering
 // baseline); peer: plugin/gpu_clustering_score.go.
 type GpuClustering struct{}
@@ -203,8 +207,9 @@ func (GpuClustering) Devices(dst []int, n *Node, r *Request, _ *rng.Source) []in
 // of the percent left free on the devices it would use, at least 50), then
 // fully free devices on a node already in use (50 minus the number of them
 // it would use, at least 33), then an unused node (33 minus its devices,
-// at least their number). A CPU task scores 0 everywhere. Devices: best
-// fit. Paper §6.1 (the GpuPacking baseline); peer:
+// at least their number). The devices it would use are of a model the
+// task allows; whether the node is unused counts every device. A CPU task
+// scores 0 everywhere. Devices: best fit. Paper §6.1 (the GpuPacking baseline); peer:
 // plugin/gpu_packing_score.go (getPackingScore).
 type GpuPacking struct{}
 
@@ -222,13 +227,14 @@ func (GpuPacking) Score(n *Node, r *Request) int64 {
 	}
 	// The devices it would use: the least free first that hold the share
 	// (a stable sort of the indices by free share).
+	same, _ := n.uniform(r)
 	need, fresh := r.GPUs, 0
 	var ratio int64
 	for _, d := range ascendingDevices(n.Free) {
 		if need == 0 {
 			break
 		}
-		if f := n.Free[d]; r.GPUMilli <= f {
+		if f := n.Free[d]; r.GPUMilli <= f && (same || n.allowsDev(r, d)) {
 			need--
 			ratio += f * 100 / MilliGPU
 			if f == MilliGPU {
@@ -275,7 +281,9 @@ func ascendingDevices(free []int64) []int {
 
 // BestFit prefers the node left with the least free CPU and GPU after the
 // task, each divided by the largest node's and weighted one half: score
-// ⌊100 × (1 − ((fc−rc)/128000 + (fg−rg)/8000)/2)⌋, exactly in integers.
+// ⌊100 × (1 − ((fc−rc)/128000 + (fg−rg)/8000)/2)⌋, exactly in integers,
+// with fg the free milli-GPU on the devices of a model the task allows
+// (all of them on the peer's nodes, which have one model).
 // The peer normalises the scores to 0..100 across the nodes (min to max),
 // which keeps the best-scored set as it is, so it is left out. Devices:
 // best fit. Paper §6.1 (the BestFit baseline); peer:
@@ -289,7 +297,7 @@ func (BestFit) Name() string { return NameBestFit }
 func (BestFit) Score(n *Node, r *Request) int64 {
 	// 100·(1 − ((c/128000 + g/8000)/2)) = (256000 − c − 16g) / 2560
 	c := n.CPUFree - r.CPUMilli
-	g := n.FreeMilli() - r.MilliGPUs()
+	g := n.UsableMilli(r) - r.MilliGPUs()
 	num := 2*maxSpecCPU - c - (maxSpecCPU/maxSpecGPU)*g
 	if num < 0 {
 		return 0

@@ -274,7 +274,7 @@ func TestLargeView(t *testing.T) {
 	r16 := Request{CPUMilli: 1000, GPUs: 16, GPUMilli: 1000}
 	tasks.Add(&r16, 1)
 	var n Node
-	n.SetState("a100", 64000, 1<<20, free, &tasks)
+	n.SetState("a100", nil, 64000, 1<<20, free, &tasks)
 	share := Request{CPUMilli: 1000, MemoryMiB: 1, GPUs: 1, GPUMilli: 300}
 	whole := Request{CPUMilli: 1000, MemoryMiB: 1, GPUs: 1, GPUMilli: 1000}
 	typ := TypicalOf([]Request{share, whole, r16})

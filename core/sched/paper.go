@@ -244,7 +244,7 @@ func (c *Cluster) view(bs *bladeState, g *gpuDemand) *gpushare.Node {
 		}
 	}
 	c.viewFree = free
-	c.viewNode.SetState(model, bs.cap[dimCores]-bs.used[dimCores], bs.cap[dimMemory]-bs.used[dimMemory], free, tasks)
+	c.viewNode.SetState(model, nil, bs.cap[dimCores]-bs.used[dimCores], bs.cap[dimMemory]-bs.used[dimMemory], free, tasks)
 	return &c.viewNode
 }
 
