@@ -117,6 +117,7 @@ type Cluster struct {
 	src          rng.Source // Random's draws in this Place
 	viewNode     gpushare.Node
 	viewFree     []int64
+	viewModels   []string
 	viewReq      gpushare.Request
 	viewDevs     []int
 	decDevs      []int32 // Decision.Devices

@@ -23,9 +23,12 @@ import (
 // among those that fit.
 //
 // What the view shows of a blade, for a request:
-//   - the devices' model is the first device's (the paper's nodes have one
-//     model); for a request that names models, a device of another model
-//     is shown with nothing free, so no policy can choose it;
+//   - each device with its own model (the paper's nodes have one model; a
+//     blade may list GPUs of several): a request that names models may use
+//     only the devices of those models, which the policies' device
+//     choices, DotProd's and BestFit's free GPU and GpuPacking's devices
+//     respect, while FGD measures the whole blade's fragmentation, each
+//     device against the typical tasks that allow its model;
 //   - requires.gpus is a share (milli below 1000) or whole devices; an
 //     accelerators list counts as that many whole devices (its devices are
 //     still taken by the rule of gpu.go, model by model);
@@ -228,42 +231,65 @@ func gpuRequest(need vec, acc []accCount, g *gpuDemand) gpushare.Request {
 
 var noTasks gpushare.Tasks
 
-// view fills the cluster's scratch node with blade bs as a request of g
-// sees it (see paper).
-func (c *Cluster) view(bs *bladeState, g *gpuDemand) *gpushare.Node {
+// view fills the cluster's scratch node with blade bs (see paper): each
+// device's free milli-GPU and model, the model once when all are of one.
+func (c *Cluster) view(bs *bladeState) *gpushare.Node {
 	free := c.viewFree[:0]
 	model, tasks := "", &noTasks
+	var devModels []string
 	if d := bs.gpu; d != nil {
 		model, tasks = c.accLower[d.model[0]], &d.tasks
+		mixed := false
 		for i, m := range d.model {
-			f := int64(GPUMilli - d.used[i])
-			if !g.allows(m) {
-				f = 0
+			free = append(free, int64(GPUMilli-d.used[i]))
+			mixed = mixed || m != d.model[0]
+		}
+		if mixed {
+			devModels = c.viewModels[:0]
+			for _, m := range d.model {
+				devModels = append(devModels, c.accLower[m])
 			}
-			free = append(free, f)
+			c.viewModels = devModels
 		}
 	}
 	c.viewFree = free
-	c.viewNode.SetState(model, nil, bs.cap[dimCores]-bs.used[dimCores], bs.cap[dimMemory]-bs.used[dimMemory], free, tasks)
+	c.viewNode.SetState(model, devModels, bs.cap[dimCores]-bs.used[dimCores], bs.cap[dimMemory]-bs.used[dimMemory], free, tasks)
 	return &c.viewNode
+}
+
+// viewRequest fills the cluster's scratch request with the demand (see
+// gpuRequest), its models in lower case; a model no blade has is "", which
+// no device matches.
+func (c *Cluster) viewRequest(need vec, acc []accCount, g *gpuDemand) *gpushare.Request {
+	models := c.viewReq.Models[:0]
+	c.viewReq = gpuRequest(need, acc, g)
+	if g.models != nil {
+		for _, m := range g.models {
+			name := ""
+			if m >= 0 {
+				name = c.accLower[m]
+			}
+			models = append(models, name)
+		}
+		c.viewReq.Models = models
+	}
+	return &c.viewReq
 }
 
 // paperScore is policy pol's score of blade bs, which fits the demand.
 // FGD's measure of the blade before the request, the dearer half of its
-// score, is kept on the blade until the blade changes (touch), for
-// requests that name no models (a view for one that does may hide
-// devices, so it is measured afresh).
+// score, is kept on the blade until the blade changes (touch).
 func (c *Cluster) paperScore(pol int8, bs *bladeState, need vec, acc []accCount, g *gpuDemand) int64 {
-	c.viewReq = gpuRequest(need, acc, g)
-	n := c.view(bs, g)
-	if pol == polFGD && g.models == nil {
+	r := c.viewRequest(need, acc, g)
+	n := c.view(bs)
+	if pol == polFGD {
 		f := c.gpushareOf(pol).(*gpushare.FGD)
 		if !bs.fragOK {
 			bs.frag, bs.fragOK = f.NodeFrag(n), true
 		}
 		f.SetFrag(n, bs.frag)
 	}
-	return c.gpushareOf(pol).Score(n, &c.viewReq)
+	return c.gpushareOf(pol).Score(n, r)
 }
 
 // paperDevices are the devices policy pol takes on blade b for the demand
@@ -273,8 +299,8 @@ func (c *Cluster) paperDevices(pol int8, b int32, wt *want) []int32 {
 	if !wt.gpu.any() {
 		return nil
 	}
-	c.viewReq = gpuRequest(wt.need, wt.acc, &wt.gpu)
-	c.viewDevs = c.gpushareOf(pol).Devices(c.viewDevs, c.view(&c.blades[b], &wt.gpu), &c.viewReq, &c.src)
+	r := c.viewRequest(wt.need, wt.acc, &wt.gpu)
+	c.viewDevs = c.gpushareOf(pol).Devices(c.viewDevs, c.view(&c.blades[b]), r, &c.src)
 	if len(c.viewDevs) != c.viewReq.GPUs {
 		panic("sched: policy " + c.gpushareOf(pol).Name() + " gave no devices on a blade that fits") // fits was checked
 	}

@@ -19,8 +19,8 @@ import (
 var paperPolicies = []sched.Policy{sched.Random, sched.DotProduct, sched.GpuClustering, sched.GpuPacking, sched.GpuBestFit, sched.FGD}
 
 // TestPaperPoliciesMatchGpushare runs each of the paper's policies on
-// random clusters (blades of 0..8 GPUs of one model, CPU and memory of
-// several sizes) beside a mirror of gpushare nodes, placing random
+// random clusters (blades of 0..8 GPUs of one model or, one in three, of
+// two models, CPU and memory of several sizes) beside a mirror of gpushare nodes, placing random
 // requests (CPU only, shares, whole GPUs, with and without models) one at
 // a time, as the fill experiment does, and checks at every step that the
 // two agree: every fitting blade's score equals the gpushare policy's on
@@ -53,14 +53,25 @@ func runPaperScenario(t *testing.T, seed uint64) (placed int) {
 		gpus := int(r.Range(0, 8))
 		model := models[r.Uint64N(uint64(len(models)))]
 		specs[i] = bladeSpec{zone: 1, rack: int32(i/8 + 1), cores: cores, memMB: mem}
-		if gpus > 0 {
+		var devModels []string // a blade of two models: its devices' models
+		switch {
+		case gpus > 1 && r.Uint64N(3) == 0:
+			other, k := models[r.Uint64N(uint64(len(models)))], r.Range(1, int64(gpus-1))
+			specs[i].gpus = []inventory.GPU{{Model: model, Count: int64(gpus) - k}, {Model: other, Count: k}}
+			for d := range gpus {
+				devModels = append(devModels, strings.ToLower(map[bool]string{true: model, false: other}[int64(d) < int64(gpus)-k]))
+			}
+		case gpus > 0:
 			specs[i].gpus = []inventory.GPU{{Model: model, Count: int64(gpus)}}
-		} else {
+		default:
 			model = ""
 		}
 		var err error
 		nodes[i], err = gpushare.NewNode(&gputrace.Node{Name: fmt.Sprint(i), CPUMilli: cores * 1000, MemoryMiB: mem, GPUs: gpus, Model: strings.ToLower(model)})
 		require.NoError(t, err)
+		if devModels != nil && slices.ContainsFunc(devModels, func(m string) bool { return m != devModels[0] }) {
+			nodes[i].DevModels = devModels
+		}
 	}
 	c := newCluster(specs...)
 	if seed%3 == 0 {

@@ -153,7 +153,7 @@ var gpuPolicyHashes = map[string]string{
 	"gpu-clustering": "fd03e30ea97221d9ac1be550fd703b0d688cfa72ee130dc82a7a4f1d62d6a911",
 	"gpu-packing":    "4c12f67ea023e35106e8a3ae29f116bbff892b84629e58afd7721fb00699febb",
 	"gpu-best-fit":   "9971f46a8eb48094857fdefca8b772ff2c320fbc5ff1268758ef22cca3897f05",
-	"fgd":            "ab8bb5d9988829ae0f0f7f455ef03e102ae0151f82786607674b30b68f56dfe0",
+	"fgd":            "80feefe4a630f89d4f54767490debfa02195a3a53c286646cf35b46116b5fe9e",
 }
 
 // The GPU scenario under each of the paper's policies (sched/paper.go):
