@@ -41,7 +41,8 @@ type gpuBooks struct {
 	fragTotal             int64
 	dirty                 []int32 // blades whose frag is out of date
 	marked                []bool
-	devFree               []int64 // scratch
+	devFree               []int64  // scratch
+	devModels             []string // scratch
 }
 
 // GPUFigures are the GPU figures now, in milli-GPU (the fragmentation in
@@ -214,10 +215,9 @@ func (m *Manager) GPUFigures() GPUFigures {
 // bladeFrag is blade b's fragmentation against the typical tasks in
 // micro-GPU: gpushare's Frag (times the typical weight) × 1000 / weight,
 // rounded down. A blade whose devices are of several models is measured
-// per model, each model's devices as if a blade of their own (exact for
-// shares and for whole devices of one model, the tasks of every trace we
-// read; a task taking whole devices of two models at once is not seen).
-// Models are compared regardless of case, as the scheduler does.
+// device by device (gpushare.Typical.FragDevices: a typical task can use
+// only the devices of a model it allows). Models are compared in lower
+// case, as the scheduler does.
 func (m *Manager) bladeFrag(b int32) int64 {
 	g := &m.gpu
 	devs := m.cluster.Devices(b)
@@ -225,32 +225,22 @@ func (m *Manager) bladeFrag(b int32) int64 {
 		return 0
 	}
 	cpuFree := int64(m.cluster.Free(b).MilliCores)
+	g.devFree, g.devModels = g.devFree[:0], g.devModels[:0]
+	mixed := false
+	for _, d := range devs {
+		g.devFree = append(g.devFree, int64(sched.GPUMilli-d.UsedMilli))
+		g.devModels = append(g.devModels, strings.ToLower(d.Model))
+		mixed = mixed || !strings.EqualFold(d.Model, devs[0].Model)
+	}
 	var sum int64
-	for k := range devs {
-		model := devs[k].Model
-		if seenModel(devs[:k], model) {
-			continue
-		}
-		g.devFree = g.devFree[:0]
-		for _, d := range devs[k:] {
-			if strings.EqualFold(d.Model, model) {
-				g.devFree = append(g.devFree, int64(sched.GPUMilli-d.UsedMilli))
-			}
-		}
-		sum += g.typical.Frag(strings.ToLower(model), cpuFree, g.devFree)
+	if mixed {
+		sum = g.typical.FragDevices(g.devModels, cpuFree, g.devFree)
+	} else {
+		sum = g.typical.Frag(g.devModels[0], cpuFree, g.devFree)
 	}
 	hi, lo := bits.Mul64(uint64(sum), 1000)
 	q, _ := bits.Div64(hi, lo, uint64(g.typical.Weight()))
 	return int64(q)
-}
-
-func seenModel(devs []sched.Device, model string) bool {
-	for _, d := range devs {
-		if strings.EqualFold(d.Model, model) {
-			return true
-		}
-	}
-	return false
 }
 
 // TypicalTasksMax bounds the tasks TypicalOf counts: weights whose
