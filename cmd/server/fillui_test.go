@@ -4,6 +4,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -130,6 +132,17 @@ func TestUIFillExperiment(t *testing.T) {
 	p.click(t, "fill-csv")
 	got := waitFile(t, p, filepath.Join(dir, "fill-openb_pod_list_default.csv"))
 	require.Equal(t, wantCSV.String(), string(got))
+	// The page's row of fgd, seed 42 hashes to the value pinned natively
+	// and under Node (a change of the native result cannot hide here).
+	prefix := "openb_pod_list_default," + fill.PeerName("fgd") + "," + fill.FormatThousandths(fill.DefaultTune) + ",42,"
+	var fgdRow []byte
+	for line := range bytes.Lines(got) {
+		if bytes.HasPrefix(line, []byte(prefix)) {
+			fgdRow = line
+		}
+	}
+	require.NotNil(t, fgdRow, "no row %q in the page's CSV", prefix)
+	require.Equal(t, fill.PinnedRowSHA256, fmt.Sprintf("%x", sha256.Sum256(fgdRow)))
 	p.until(t, "the Workers terminated", `window.ccWorkers.length >= 1 && window.ccWorkers.every(w => w.ccTerminated)`)
 	started, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`window.ccWorkers.length`))
 	require.NoError(t, err)

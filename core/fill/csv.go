@@ -218,3 +218,13 @@ func ParseThousandths(s string) (int64, error) {
 	}
 	return t, nil
 }
+
+// PinnedRowSHA256 is the SHA-256, in hex, of the row WriteCSV writes for
+// one run of the experiment: the Alibaba trace's nodes and default task
+// list (workload openb_pod_list_default), policy fgd, seed 42, tune 1.3;
+// the row is the line after the header, its newline included. The
+// package's tests check it natively and under Node, and the page's e2e
+// test checks the page's CSV against it, so the three give the same
+// result. A change of the experiment's results must change it, in a
+// commit that says why.
+const PinnedRowSHA256 = "c6639f4b17244d4a72bdcae11b78185d27094789def401a27edc87f38330c709"
