@@ -134,6 +134,11 @@ func experimentFill(args []string, stdout, stderr io.Writer) int {
 		table = stderr
 	}
 	printFillSummary(table, workload, *tune, *seeds, results)
+	published, err := fill.Published()
+	if err != nil {
+		return fail(err) // the embedded file: never, unless the build is broken
+	}
+	printFillPublished(table, workload, thousandths, results, published)
 	if *csvOut != "" {
 		w := stdout
 		var f *os.File
@@ -228,3 +233,42 @@ func printFillSummary(w io.Writer, workload, tune, seeds string, results []*fill
 
 // parseThousandths reads a tune ("1.3") as thousandths (fill.ParseThousandths).
 func parseThousandths(s string) (int64, error) { return fill.ParseThousandths(s) }
+
+// printFillPublished prints, when the peer published runs of the task list
+// at this tune (fill.Published: openb_pod_list_default and
+// openb_pod_list_gpushare40 at 1.3), each policy's mean allocation at 100 %
+// beside the published mean and the gap (ours minus published, in
+// percentage points), as the page's table does; nothing otherwise.
+func printFillPublished(w io.Writer, workload string, tune int64, results []*fill.Result, published []fill.Row) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	header := false
+	for i := 0; i < len(results); {
+		j := i
+		for j < len(results) && results[j].Policy == results[i].Policy {
+			j++
+		}
+		policy := results[i].Policy
+		pub, pubRuns := fill.PublishedMean(published, workload, policy, tune, 100)
+		var sum int64
+		ours := 0
+		for _, r := range results[i:j] {
+			if r.Curve[100] != fill.Missing {
+				sum += r.Curve[100]
+				ours++
+			}
+		}
+		i = j
+		if pubRuns == 0 || ours == 0 {
+			continue
+		}
+		if !header {
+			fmt.Fprintf(w, "published: the peer's mean allocation at 100 %% on %s, tune %s (its seeds 42-51; a seed's run is not the peer's run of that seed)\n",
+				workload, fill.FormatThousandths(tune))
+			fmt.Fprintln(tw, "policy\truns\talloc@100%\tpublished\tgap\t")
+			header = true
+		}
+		mean := float64(sum) / float64(ours) / 100
+		fmt.Fprintf(tw, "%s\t%d\t%.2f\t%.2f\t%+.2f\t\n", policy, ours, mean, pub, mean-pub)
+	}
+	tw.Flush()
+}

@@ -21,6 +21,7 @@ func TestExperimentFill(t *testing.T) {
 	require.Contains(t, errs, "fill-pods on 3 nodes (16 GPUs), tune 1.3, seeds 1-2")
 	require.True(t, strings.HasPrefix(out, "workload,sc_policy,tune,seed,total_gpus,0,1,"), out)
 	require.Contains(t, out, "\nfill-pods,06-FGD,1.3,2,16,")
+	require.NotContains(t, errs, "published", "the peer published nothing of this list")
 
 	// --csv FILE writes the same rows; one policy, the default seeds.
 	csv := filepath.Join(t.TempDir(), "fgd.csv")
@@ -43,6 +44,22 @@ func TestExperimentFill(t *testing.T) {
 		"--policy", "best-fit", "--seeds", "1-2", "--csv", "-")
 	require.Equal(t, b, a)
 	require.Contains(t, a, "\nfill-pods,05-BestFit,1.3,2,16,")
+}
+
+// On a task list the peer published (the trace's default list), each
+// policy's mean at 100 % is printed beside the published mean and the gap,
+// as the page shows them; at another tune, nothing is published.
+func TestExperimentFillPublished(t *testing.T) {
+	dir := filepath.Join("..", "..", "core", "gputrace", "testdata", "alibaba-gpu-2023")
+	args := []string{"experiment", "fill", "--nodes", filepath.Join(dir, "openb_node_list_all_node.csv"),
+		"--pods", filepath.Join(dir, "openb_pod_list_default.csv"), "--policy", "fgd", "--seeds", "42-42"}
+	out, errs, code := ccsim(t, args...)
+	require.Equal(t, 0, code, errs)
+	require.Contains(t, out, "published: the peer's mean allocation at 100 % on openb_pod_list_default, tune 1.3")
+	require.Regexp(t, `(?m)^\s+fgd\s+1\s+95\.08\s+95\.23\s+-0\.15\s*$`, out) // README: published FGD 95.23
+	out, errs, code = ccsim(t, append(args, "--tune", "1.2")...)
+	require.Equal(t, 0, code, errs)
+	require.NotContains(t, out, "published")
 }
 
 func TestExperimentFillErrors(t *testing.T) {

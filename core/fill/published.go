@@ -22,3 +22,24 @@ const PublishedFile = "expected-allocation-default-gpushare40.csv"
 func Published() ([]Row, error) {
 	return ReadCSV(bytes.NewReader(publishedCSV), PublishedFile)
 }
+
+// PublishedMean is the mean allocation at column col (percent of the GPUs
+// asked, 0..130), in percent, over the rows of workload (a task list's
+// name, e.g. openb_pod_list_default), policy (a gpushare name: "fgd") and
+// tune (thousandths) that have a value there, and how many they are: 0
+// when the peer published no such run.
+func PublishedMean(rows []Row, workload, policy string, tune int64, col int) (mean float64, runs int) {
+	peer, t := PeerName(policy), FormatThousandths(tune)
+	var sum int64
+	for i := range rows {
+		r := &rows[i]
+		if r.Workload == workload && r.Policy == peer && r.Tune == t && r.Curve[col] != Missing {
+			sum += r.Curve[col]
+			runs++
+		}
+	}
+	if runs == 0 {
+		return 0, 0
+	}
+	return float64(sum) / float64(runs) / 100, runs
+}
