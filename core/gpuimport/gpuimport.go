@@ -121,9 +121,10 @@ func (o *Options) fill() error {
 
 // Scenario reads the node list and the task list and builds the scenario.
 // Errors are the readers' (file, line, column; up to
-// gputrace.ErrorsMax, joined) or about the whole (no nodes, a task asking
-// for a GPU model no node has, a task bigger than every node); with an
-// error the scenario is nil.
+// gputrace.ErrorsMax, joined), a task asking for a GPU model no node has
+// (located at its gpu_spec field, as the readers' are), or about a whole
+// file, which they name (no nodes, no tasks, a sample larger than the
+// file); with an error the scenario is nil.
 func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options) (*scenario.Scenario, error) {
 	if err := o.fill(); err != nil {
 		return nil, err
@@ -133,17 +134,17 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 		return nil, err
 	}
 	if len(ns) == 0 {
-		return nil, errors.New("nodes: the node list has no node")
+		return nil, fmt.Errorf("%s: the node list has no node", nodes.File())
 	}
 	src := rng.New(o.Seed, registry.StreamSample)
 	if o.SampleNodes > 0 {
 		if ns, err = sampleNodes(ns, o.SampleNodes, src); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", nodes.File(), err)
 		}
 	}
 	def, err := definition(ns, o)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", nodes.File(), err)
 	}
 	models := map[string]bool{}
 	for i := range ns {
@@ -196,7 +197,7 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 			// that allows only models no node has could never run (a
 			// node list of another trace, most likely).
 			if len(t.Models) > 0 && !slices.ContainsFunc(t.Models, func(m string) bool { return models[m] }) {
-				errs = append(errs, fmt.Errorf("task %s asks for GPUs of model %s, which no node has", t.Name, strings.Join(t.Models, " or ")))
+				errs = append(errs, tasks.ModelsError("task %s asks for GPUs of model %s, which no node of %s has", t.Name, strings.Join(t.Models, " or "), nodes.File()))
 			}
 		}
 		if o.SampleTasks > 0 {
@@ -210,7 +211,7 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	}
 	if o.SampleTasks > 0 {
 		if pool.seen < o.SampleTasks {
-			return nil, fmt.Errorf("sample: want %d tasks, %d of the trace fit the blades", o.SampleTasks, pool.seen)
+			return nil, fmt.Errorf("%s: sample: want %d tasks, %d of the list fit the blades", tasks.File(), o.SampleTasks, pool.seen)
 		}
 		slices.SortFunc(pool.kept, func(a, b sampled) int { return cmp.Compare(a.index, b.index) })
 		for i := range pool.kept {
@@ -219,9 +220,9 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	}
 	if len(script) == 0 {
 		if o.Start > 0 {
-			return nil, fmt.Errorf("tasks: none is alive at or after second %d of the trace (start)", o.Start)
+			return nil, fmt.Errorf("%s: no task is alive at or after second %d of the trace (start)", tasks.File(), o.Start)
 		}
-		return nil, errors.New("tasks: the task list has no task")
+		return nil, fmt.Errorf("%s: the task list has no task", tasks.File())
 	}
 	// By time; a task's creation before its deletion at the same tick, and
 	// tasks in the file's order (a stable sort of the order appended).
@@ -413,7 +414,7 @@ func definition(ns []gputrace.Node, o Options) (*inventory.Definition, error) {
 		region.Zones = append(region.Zones, zone)
 	}
 	if err := def.Validate(); err != nil {
-		return nil, fmt.Errorf("nodes: %w", err)
+		return nil, err
 	}
 	return def, nil
 }

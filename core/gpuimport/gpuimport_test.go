@@ -127,12 +127,13 @@ func TestImportErrors(t *testing.T) {
 	}{
 		{nodesCSV, tasksHead + "a,1,1,x,0,,0,1\n", gpuimport.Options{}, `pods.csv:2:4: num_gpu: want an integer`},
 		{"sn,cpu_milli,memory_mib,gpu,model\nn0,0,1,0,\n", tasksHead, gpuimport.Options{}, "nodes.csv:2:2: cpu_milli"},
-		{"sn,cpu_milli,memory_mib,gpu,model\n", tasksHead, gpuimport.Options{}, "nodes: the node list has no node"},
-		{nodesCSV, tasksHead + "a,1,1,1,500,A100,0,1\n", gpuimport.Options{}, "task a asks for GPUs of model A100, which no node has"},
-		{nodesCSV, tasksHead + "a,1,1,1,500,A100|H100,0,1\n", gpuimport.Options{}, "task a asks for GPUs of model A100 or H100, which no node has"},
+		{"sn,cpu_milli,memory_mib,gpu,model\n", tasksHead, gpuimport.Options{}, "nodes.csv: the node list has no node"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,A100,0,1\n", gpuimport.Options{}, "pods.csv:2:6: gpu_spec: task a asks for GPUs of model A100, which no node of nodes.csv has"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,A100|H100,0,1\n", gpuimport.Options{}, "pods.csv:2:6: gpu_spec: task a asks for GPUs of model A100 or H100, which no node of nodes.csv has"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,T4,0,1\nb,1,1,0,0,,0,1\nc,1,1,2,1000,H100,0,1\n", gpuimport.Options{}, "pods.csv:4:6: gpu_spec: task c asks for GPUs of model H100"},
 		{nodesCSV, tasksHead + "a,1,1,1,500,T4,0,1\n", gpuimport.Options{RackSize: 1000}, "rack size: want 1..127 blades, got 1000"},
-		{nodesCSV, tasksHead, gpuimport.Options{}, "tasks: the task list has no task"},
-		{nodesCSV, tasksHead + "a,1,1,1,500,T4,0,1\n", gpuimport.Options{Start: 5}, "tasks: none is alive at or after second 5 of the trace (start)"},
+		{nodesCSV, tasksHead, gpuimport.Options{}, "pods.csv: the task list has no task"},
+		{nodesCSV, tasksHead + "a,1,1,1,500,T4,0,1\n", gpuimport.Options{Start: 5}, "pods.csv: no task is alive at or after second 5 of the trace (start)"},
 		{nodesCSV, tasksHead, gpuimport.Options{Policy: "worst-fit"}, `policy: sched: unknown policy "worst-fit"`},
 	} {
 		nodes, tasks := readers(t, tc.nodes, tc.tasks)
@@ -214,10 +215,10 @@ func TestSampleAndTimeScale(t *testing.T) {
 
 	_, err := gpuimport.Scenario(gputrace.NewNodeReader(strings.NewReader(nodesCSV), "nodes.csv"),
 		gputrace.NewTaskReader(strings.NewReader(tasksHead), "pods.csv"), gpuimport.Options{SampleNodes: 3})
-	require.ErrorContains(t, err, "sample: want 3 GPU nodes, the node list has 2")
+	require.ErrorContains(t, err, "nodes.csv: sample: want 3 GPU nodes, the node list has 2")
 	_, err = gpuimport.Scenario(gputrace.NewNodeReader(strings.NewReader(nodesCSV), "nodes.csv"),
 		gputrace.NewTaskReader(strings.NewReader(tasksHead+"t0,1000,1024,1,500,,0,10\n"), "pods.csv"), gpuimport.Options{SampleTasks: 2})
-	require.ErrorContains(t, err, "sample: want 2 tasks, 1 of the trace fit the blades")
+	require.ErrorContains(t, err, "pods.csv: sample: want 2 tasks, 1 of the list fit the blades")
 }
 
 // A task that allows several models imports when a node has one of them

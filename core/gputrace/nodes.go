@@ -13,6 +13,9 @@ func NewNodeReader(r io.Reader, file string) *NodeReader {
 	return &NodeReader{t: newTable(r, file, nodeColumns)}
 }
 
+// File is the file's name, as given to NewNodeReader.
+func (r *NodeReader) File() string { return r.t.file }
+
 // Next reads the next node: the node and nil, or io.EOF after the last
 // one, or an *Error. An error of one row (a value out of range, a repeated
 // name, a wrong number of fields) leaves the reader at the next row, so

@@ -16,6 +16,21 @@ func NewTaskReader(r io.Reader, file string) *TaskReader {
 	return &TaskReader{t: newTable(r, file, taskColumns)}
 }
 
+// File is the file's name, as given to NewTaskReader.
+func (r *TaskReader) File() string { return r.t.file }
+
+// Line is the line the row Next last read starts on (0 before the first
+// row): for a caller's check of a task that needs more than its row.
+func (r *TaskReader) Line() int { return r.t.line }
+
+// ModelsError is an error located at the gpu_spec field of the row Next
+// last returned (file, line and column), its message printed from format
+// and args: for a check of a task's models that needs more than its row
+// (gpuimport: a model no node has).
+func (r *TaskReader) ModelsError(format string, args ...any) error {
+	return r.t.errorf(taskModels, format, args...)
+}
+
 // Next reads the next task: the task and nil, or io.EOF after the last
 // one, or an *Error. An error of one row (a value out of range, a repeated
 // name, a wrong number of fields) leaves the reader at the next row, so
