@@ -320,3 +320,19 @@ func TestSwappedFilesAreNamed(t *testing.T) {
 	_, err = ReadNodes(strings.NewReader("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time\n"), "pods.csv")
 	require.ErrorContains(t, err, ": it is a task list, not a node list")
 }
+
+// Line and File locate the row Next last read, and ModelsError an error
+// at its gpu_spec field, for a caller's check that needs more than the row.
+func TestTaskReaderLocates(t *testing.T) {
+	r := NewTaskReader(strings.NewReader("name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time\n"+
+		"a,1,1,1,500,T4,0,1\n\nb,1,1,1,1000,A100|H100,0,1\n"), "pods.csv")
+	require.Equal(t, "pods.csv", r.File())
+	require.Equal(t, 0, r.Line())
+	_, err := r.Next()
+	require.NoError(t, err)
+	require.Equal(t, 2, r.Line())
+	_, err = r.Next()
+	require.NoError(t, err)
+	require.Equal(t, 4, r.Line(), "the blank line counts")
+	require.EqualError(t, r.ModelsError("no node has %s", "H100"), "pods.csv:4:6: gpu_spec: no node has H100")
+}
