@@ -1,5 +1,5 @@
 // Command ccsim is CloudChamber's headless command-line tool: it validates
-// inventories and scenarios, runs scenarios without a browser, and generates large
+// inventories, scenarios, sweep specs and GPU traces, runs scenarios without a browser, and generates large
 // inventories. It replaces the original's PowerShell cmdlets. It runs
 // natively and, built with GOOS=js GOARCH=wasm, under Node with the same
 // output.
@@ -23,8 +23,10 @@ import (
 
 const usage = `usage:
   ccsim validate FILE...
-      check inventory YAML files or scenario JSON files (and their inventories); one summary
-      line per good file, each error on stderr as FILE:LINE:COLUMN: path: what is wrong
+      check inventory YAML files, scenario JSON files (and their inventories), sweep specs
+      (JSON, their scenario and variants) and GPU trace CSVs (node or task lists, every row),
+      each recognised by its content; one summary line per good file, each error on stderr as
+      FILE:LINE:COLUMN: path: what is wrong
   ccsim run [--scenario FILE | --builtin NAME] [--ticks N] [--seed S] [--trace OUT.jsonl] [--metrics OUT.csv] [--json]
       run a scenario (JSON) or an inventory (YAML, run with the default settings and bring-up)
       under the no-wait policy until the clock reads N (default 1000); the default is the

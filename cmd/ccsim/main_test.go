@@ -304,3 +304,61 @@ func TestSweepLinks(t *testing.T) {
 }
 
 func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
+
+// validate recognises a sweep spec and a GPU trace's node list and task
+// list by their content and checks them whole, each error located at its
+// file, line and column.
+func TestValidateSweepAndTrace(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	nodesHead := "sn,cpu_milli,memory_mib,gpu,model\n"
+	tasksHead := "name,cpu_milli,memory_mib,num_gpu,gpu_milli,gpu_spec,creation_time,deletion_time\n"
+	for _, c := range []struct {
+		name, file, text string
+		out, err         string // out: what stdout says of a good file; err: what stderr says of a bad one
+	}{
+		{"sweep spec", "sweep.json", `{"format": 1, "scenario": {"builtin": "workload-churn"},
+ "variants": [{"name": "a", "policy": "first-fit"}, {"name": "b", "policy": "spread"}], "seeds": {"first": 1, "count": 3}, "ticks": 100}`,
+			`sweep spec: 2 variants × 3 seeds = 6 runs of 100 ticks, scenario "workload-churn"`, ""},
+		{"sweep spec, unknown policy", "sweep-policy.json", `{"format": 1, "scenario": {"builtin": "workload-churn"},
+ "variants": [{"name": "a", "policy": "worst-fit"}], "seeds": {"first": 1, "count": 3}, "ticks": 100}`,
+			"", `sweep-policy.json:2:39: variants[0].policy: unknown placement policy "worst-fit"`},
+		{"sweep spec, unknown built-in", "sweep-builtin.json", `{"format": 1,
+ "scenario": {"builtin": "nowhere"}, "variants": [{"name": "a"}], "seeds": {"first": 1, "count": 1}, "ticks": 10}`,
+			"", `sweep-builtin.json:2:26: scenario.builtin:`},
+		{"sweep spec, bad inline scenario", "sweep-inline.json", `{"format": 1, "variants": [{"name": "a"}], "seeds": {"first": 1, "count": 1}, "ticks": 10,
+ "scenario": {"inline": {"format": 2, "seed": "x"}}}`,
+			"", `sweep-inline.json:2:`},
+		{"node list", "nodes.csv", nodesHead + "n0,32000,65536,2,T4\nn1,96000,65536,0,\n",
+			"node list: 2 nodes, 1 with GPUs (2 GPUs; models T4)", ""},
+		{"node list, bad rows", "nodes-bad.csv", nodesHead + "n0,32000,65536,x,T4\nn1,-1,65536,0,\n",
+			"", "nodes-bad.csv:2:4: gpu: want an integer"},
+		{"task list", "pods.csv", tasksHead + "a,1000,1024,1,500,T4,0,10\nb,1000,1024,2,1000,,0,\nc,1,1,0,0,,5,9\n",
+			"task list: 3 tasks (cpu 1, share 1, 2-gpu 1)", ""},
+		{"task list, bad row", "pods-bad.csv", tasksHead + "a,1000,1024,1,500,T4,0,10\nb,1000,1024,1,1500,,0,\n",
+			"", "pods-bad.csv:3:5: gpu_milli:"},
+		{"a CSV of neither kind", "other.csv", "name,cpu_milli\na,1\n",
+			"", "other.csv:1: the header lacks"},
+		{"an empty task list", "empty.csv", tasksHead, "", "empty.csv: the task list has no task"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := write(c.file, c.text)
+			out, errs, code := ccsim(t, "validate", p)
+			if c.err == "" {
+				require.Equal(t, 0, code, errs)
+				require.Equal(t, p+": "+c.out+"\n", out)
+				return
+			}
+			require.Equal(t, 1, code, out)
+			require.Empty(t, out)
+			require.Contains(t, errs, filepath.Join(dir, c.err))
+		})
+	}
+	// Both bad rows of a node list are reported, not only the first.
+	_, errs, _ := ccsim(t, "validate", filepath.Join(dir, "nodes-bad.csv"))
+	require.Contains(t, errs, "nodes-bad.csv:3:2: cpu_milli:")
+}
