@@ -83,6 +83,7 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintf(stdout, "#%s\n", l)
+		noteLong(stderr, l)
 		return 0
 	case *sweepFile != "":
 		fmt.Fprint(stderr, "usage: ccsim link encode --sweep SPEC.json (the spec names its scenario)\n")
@@ -105,7 +106,19 @@ func linkCmd(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	fmt.Fprintf(stdout, "#%s\n", l)
+	noteLong(stderr, l)
 	return 0
+}
+
+// noteLong says on stderr when a link is longer than link.FileAbove, as
+// the page's Share button does (it then offers a file instead): such a
+// link still opens (up to link.MaxFragment characters), but some browsers
+// and chat tools cut long addresses.
+func noteLong(stderr io.Writer, l string) {
+	if len(l) > link.FileAbove {
+		fmt.Fprintf(stderr, "ccsim link encode: note: the link is %d characters, longer than %d: some browsers and chat tools cut such addresses, so the page offers a file instead; it opens up to %d characters\n",
+			len(l), link.FileAbove, link.MaxFragment)
+	}
 }
 
 // linkArg is the link an argument gives: "-" reads it from in, a name that

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/rng"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/require"
 )
@@ -225,6 +227,7 @@ func TestRunWritesMetricsCSV(t *testing.T) {
 func TestLinkEncodeDecode(t *testing.T) {
 	out, errs, code := ccsim(t, "link", "encode", "--builtin", "blade-failure")
 	require.Equal(t, 0, code, errs)
+	require.Empty(t, errs, "a short link, no note")
 	frag := strings.TrimSpace(out)
 	require.True(t, strings.HasPrefix(frag, "#s2."))
 	golden(t, "link-blade-failure.txt", out)
@@ -251,6 +254,24 @@ func TestLinkEncodeDecode(t *testing.T) {
 	fromStdin, errs, code := ccsim(t, "link", "decode", "-")
 	require.Equal(t, 0, code, errs)
 	require.Equal(t, dec, fromStdin)
+
+	// A link longer than the page copies (link.FileAbove) is made, with a
+	// note saying so, as the page's Share button does.
+	long := scenario.Default()
+	var desc strings.Builder
+	src := rng.New(1, 1)
+	for desc.Len() < 3*link.FileAbove {
+		desc.WriteByte(byte('a' + src.Uint64N(26))) // incompressible enough
+	}
+	long.Description = desc.String()
+	longData, err := scenario.Marshal(long)
+	require.NoError(t, err)
+	longFile := filepath.Join(t.TempDir(), "long.json")
+	require.NoError(t, os.WriteFile(longFile, longData, 0o644))
+	out, errs, code = ccsim(t, "link", "encode", longFile)
+	require.Equal(t, 0, code, errs)
+	require.True(t, strings.HasPrefix(out, "#s2."))
+	require.Contains(t, errs, fmt.Sprintf("ccsim link encode: note: the link is %d characters, longer than %d", len(strings.TrimSpace(out))-1, link.FileAbove))
 
 	// A scenario too large for a link is refused by encode, as decode would
 	// refuse its link.
