@@ -1,7 +1,8 @@
 // Package fill is the fill experiment of "Beware of Fragmentation" (Weng et
-// al., USENIX ATC 2023, §6: the allocation ratio of Fig. 9(a)) as its
-// simulator (github.com/hkust-adsl/kubernetes-scheduler-simulator, "the
-// peer") runs it: a cluster starts empty, the task list is shuffled with a
+// al., USENIX ATC 2023, §6 and the allocation ratio of its Fig. 9(a), by
+// our reading) as its simulator
+// (github.com/hkust-adsl/kubernetes-scheduler-simulator, "the peer") runs
+// it: a cluster starts empty, the task list is shuffled with a
 // seed and inflated until its GPU requests reach a factor (tune, 1.3) of
 // the cluster's GPUs, and the tasks arrive one at a time, each placed by
 // the policy or left unplaced, none ever leaving. After each arrival the

@@ -14,7 +14,7 @@ const TypicalShare = 95
 // Typical is the "target workload" FGD measures fragmentation against: the
 // most frequent task shapes (CPU, GPU share, number of GPUs, allowed
 // models; memory is not part of a shape), the fewest that together make at
-// least TypicalShare % of the tasks, each with its count. Paper §3 (the
+// least TypicalShare % of the tasks, each with its count. Paper §3, our reading (the
 // fragmentation measure is an expectation over the target workload's task
 // distribution); peer: utils.GetTypicalPods (utils/frag.go), with
 // isInvolvedCpuPods true, podPopularityThreshold 95, podIncreaseStep 1,
@@ -125,7 +125,7 @@ func (t *Typical) Weight() int64 { return t.weight }
 // a task of that shape could not use. That is all the free GPU when the
 // task cannot run there (CPU, devices, model) or asks for no GPU, and
 // otherwise the free shares of the devices too small for its share. Paper
-// §3 (Eq. of the node's fragmentation as an expectation); peer:
+// §3, our reading (Eq. of the node's fragmentation as an expectation); peer:
 // utils.NodeGpuShareFragAmount, summed by FragAmountSumExceptQ3 (which
 // counts the free GPU a CPU task leaves as fragment too).
 func (t *Typical) Frag(model string, cpuFree int64, free []int64) int64 {
@@ -229,7 +229,7 @@ func allowsModel(models []string, model string) bool {
 // index on a tie of scores). Whole devices are the first fully free ones
 // (the peer subtracts them from the least free first, which are those).
 // Only devices of a model the task allows are tried or taken.
-// Paper §4 (FGD, Algorithm 1: the node and device of the steepest descent
+// Paper §4, our reading (FGD, Algorithm 1: the node and device of the steepest descent
 // of fragmentation); peer: plugin/fgd_score.go
 // (calculateGpuShareFragExtendScore, allocateGpuIdBasedOnFGDScore; the
 // experiment runs it with -gpusel FGDScore).

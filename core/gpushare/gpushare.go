@@ -19,12 +19,14 @@
 // Units: CPU in thousandths of a core, memory in MiB, GPU in thousandths of
 // one device (MilliGPU is a whole device).
 //
-// Sources: each policy's doc comment names the peer's file it follows
-// (paths under the peer's pkg/simulator/ and pkg/). The paper's sections
-// cited (§3 the fragmentation measure, §4 FGD, §6.1 the baselines) are
-// from our reading of the paper; its text was not at hand to check them
-// when this was written, unlike the peer's source, which was read line by
-// line.
+// Sources: each policy's doc comment names the peer's file and function
+// it follows (paths under the peer's pkg/; checked to exist, and read, at
+// its commit 8f3d6417353c5083c6d56617f255fadd8dc306bc). The paper's
+// section numbers cited (§3 the fragmentation measure, §4 FGD, §6.1 the
+// baselines, marked "our reading") are from our reading of the paper and
+// could not be checked again: only its abstract (usenix.org's page of the
+// paper) was reachable when they were last reviewed. The peer's files are
+// the verified reference.
 package gpushare
 
 import (

@@ -67,7 +67,7 @@ func New(name string, t *Typical) (Policy, error) {
 
 // Random places a task on a node that fits it, drawn uniformly, and a share
 // on a device that holds it, drawn uniformly; whole devices are the first
-// fully free ones. Paper §6.1 (the Random-fit baseline); peer:
+// fully free ones. Paper §6.1, our reading (the Random-fit baseline); peer:
 // plugin/random_score.go (PreScore draws one of the filtered nodes, which
 // alone scores 100) and allocateGpuIdBasedOnRandomFit in
 // plugin/open_gpu_share.go (experiment option -gpusel random). Here every
@@ -140,7 +140,7 @@ const (
 // milli-GPU on the devices of a model the task allows (all of them on the
 // peer's nodes, which have one model) and rg the task's, computed exactly
 // in integers. Devices:
-// best fit. Paper §6.1 (the DotProd baseline, after Tetris, SIGCOMM 2014);
+// best fit. Paper §6.1, our reading (the DotProd baseline, after Tetris, SIGCOMM 2014);
 // peer: plugin/dot_product_score.go with -dimext merge -norm max, and
 // -gpusel best (open_gpu_share.go).
 type DotProduct struct{}
@@ -172,7 +172,7 @@ func (DotProduct) Devices(dst []int, n *Node, r *Request, _ *rng.Source) []int {
 // other affinities; within a band, the more of its 8 GPUs' worth is booked
 // the higher (25 × (8000 − free milli) / 8000, integer, the free milli of
 // every device whatever its model: how full the node is). A CPU task scores
-// 0 everywhere. Devices: best fit. Paper §6.1 (the GpuClustering
+// 0 everywhere. Devices: best fit. Paper §6.1, our reading (the GpuClustering
 // baseline); peer: plugin/gpu_clustering_score.go.
 type GpuClustering struct{}
 
@@ -209,7 +209,7 @@ func (GpuClustering) Devices(dst []int, n *Node, r *Request, _ *rng.Source) []in
 // it would use, at least 33), then an unused node (33 minus its devices,
 // at least their number). The devices it would use are of a model the
 // task allows; whether the node is unused counts every device. A CPU task
-// scores 0 everywhere. Devices: best fit. Paper §6.1 (the GpuPacking baseline); peer:
+// scores 0 everywhere. Devices: best fit. Paper §6.1, our reading (the GpuPacking baseline); peer:
 // plugin/gpu_packing_score.go (getPackingScore).
 type GpuPacking struct{}
 
@@ -286,7 +286,7 @@ func ascendingDevices(free []int64) []int {
 // (all of them on the peer's nodes, which have one model).
 // The peer normalises the scores to 0..100 across the nodes (min to max),
 // which keeps the best-scored set as it is, so it is left out. Devices:
-// best fit. Paper §6.1 (the BestFit baseline); peer:
+// best fit. Paper §6.1, our reading (the BestFit baseline); peer:
 // plugin/best_fit_score.go.
 type BestFit struct{}
 

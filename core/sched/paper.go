@@ -58,29 +58,29 @@ import (
 // typical shapes).
 var (
 	// Random: a blade drawn uniformly among those that fit, a share on a
-	// device drawn uniformly among those with room (paper §6.1; peer:
+	// device drawn uniformly among those with room (paper §6.1, our reading; peer:
 	// plugin/random_score.go).
 	Random Policy = &paper{polRandom, "random"}
 	// DotProduct: Tetris's alignment of the blade's free cores and
-	// milli-GPU with the request's, the smallest first (paper §6.1; peer:
+	// milli-GPU with the request's, the smallest first (paper §6.1, our reading; peer:
 	// plugin/dot_product_score.go).
 	DotProduct Policy = &paper{polDotProduct, "dot-product"}
 	// GpuClustering: with tasks of the same GPU kind (a share, or the same
-	// number of whole GPUs), the fuller first (paper §6.1; peer:
+	// number of whole GPUs), the fuller first (paper §6.1, our reading; peer:
 	// plugin/gpu_clustering_score.go).
 	GpuClustering Policy = &paper{polGpuClustering, "gpu-clustering"}
 	// GpuPacking: on devices already shared, then on free devices of a
-	// blade in use, then on an unused blade (paper §6.1; peer:
+	// blade in use, then on an unused blade (paper §6.1, our reading; peer:
 	// plugin/gpu_packing_score.go).
 	GpuPacking Policy = &paper{polGpuPacking, "gpu-packing"}
 	// GpuBestFit: the blade left with the least free cores and milli-GPU,
 	// each over the largest node's (128 cores, 8 GPUs); the paper's
 	// BestFit, named apart from this package's best-fit (headroom over
-	// every dimension) (paper §6.1; peer: plugin/best_fit_score.go).
+	// every dimension) (paper §6.1, our reading; peer: plugin/best_fit_score.go).
 	GpuBestFit Policy = &paper{polGpuBestFit, "gpu-best-fit"}
 	// FGD: fragmentation gradient descent, where the blade's expected GPU
 	// fragmentation against the typical tasks grows least, on the device
-	// where it grows least (paper §4; peer: plugin/fgd_score.go).
+	// where it grows least (paper §4, our reading; peer: plugin/fgd_score.go).
 	FGD Policy = &paper{polFGD, "fgd"}
 )
 
