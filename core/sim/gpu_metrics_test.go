@@ -99,14 +99,19 @@ func TestGPUFigures(t *testing.T) {
 
 // requireFragAsGPUShare computes the fragmentation of the schedulable
 // blades with gpushare alone: a gpushare.Node per blade with the
-// scheduler's holds placed on the same devices, Typical.Frag against the
-// typical tasks of the scenario's workloads.
+// scheduler's holds placed on the same devices, each device with its
+// model, Typical.FragDevices (checked against a brute-force enumeration in
+// gpushare) against the typical tasks of the scenario's workloads.
 func requireFragAsGPUShare(t *testing.T, w *World) {
 	t.Helper()
 	wm := w.Control().Workloads
 	c := wm.Cluster()
 	var reqs []gpushare.Request
-	for _, wl := range append(slices.Clone(w.Scenario().Control.Workloads.Workloads), *w.Scenario().Script[0].Workload) {
+	wls := slices.Clone(w.Scenario().Control.Workloads.Workloads)
+	for _, c := range w.Scenario().Script {
+		wls = append(wls, *c.Workload)
+	}
+	for _, wl := range wls {
 		reqs = append(reqs, shareRequest(&wl.Instances[0]))
 	}
 	typ := gpushare.TypicalOf(reqs)
@@ -116,8 +121,13 @@ func requireFragAsGPUShare(t *testing.T, w *World) {
 			continue
 		}
 		tot := c.Total(b)
-		n, err := gpushare.NewNode(&gputrace.Node{Name: c.Path(b), CPUMilli: int64(tot.MilliCores), MemoryMiB: tot.MemoryMB, GPUs: len(tot.Accelerators), Model: "a100"})
+		devs := c.Devices(b)
+		n, err := gpushare.NewNode(&gputrace.Node{Name: c.Path(b), CPUMilli: int64(tot.MilliCores), MemoryMiB: tot.MemoryMB, GPUs: len(devs), Model: "x"})
 		require.NoError(t, err)
+		n.DevModels = make([]string, len(devs)) // each device's model: gpushare judges each by its own
+		for d := range devs {
+			n.DevModels[d] = strings.ToLower(devs[d].Model)
+		}
 		for _, key := range c.Instances(b) {
 			wl := wm.Workloads()[key.Workload]
 			r := shareRequest(&wl.Def.Instances[key.Instance])
@@ -127,7 +137,7 @@ func requireFragAsGPUShare(t *testing.T, w *World) {
 			}
 			n.Place(&r, devs)
 		}
-		micro += typ.Frag(n.Model, n.CPUFree, n.Free) * 1000 / typ.Weight()
+		micro += typ.FragDevices(n.DevModels, n.CPUFree, n.Free) * 1000 / typ.Weight()
 	}
 	require.Equal(t, micro, wm.GPUFigures().FragmentedMicro)
 	g := wm.GPUFigures()
@@ -148,6 +158,34 @@ func shareRequest(in *sched.Instance) gpushare.Request {
 		r.Models = append(r.Models, strings.ToLower(m))
 	}
 	return r
+}
+
+// On blades of two models (two A100 and two T4 each), with tasks that
+// name models and one of three whole GPUs of any model, the fragmentation figure is measured device by device: as
+// gpushare computes it with each device's own model.
+func TestGPUFiguresMixedModels(t *testing.T) {
+	sc := gpuFigureScenario(t)
+	sc.Inventory.Generate.Capacities[0].GPUs = []inventory.GPU{{Model: "A100", Count: 2}, {Model: "T4", Count: 2}}
+	wls := sc.Control.Workloads.Workloads
+	wls[0].Instances[0].Requires.GPUs.Models = []string{"T4"}   // the share of 250 on a T4
+	wls[2].Instances[0].Requires.GPUs.Models = []string{"a100"} // two whole A100s, case aside
+	sc.Script[0].Command.Workload.Instances[0].Requires.GPUs = sched.GPURequest{Count: 2, Models: []string{"T4"}}
+	// Three whole GPUs of any model, a typical task created late: the empty
+	// blade 1 has them only across its two models, which a measure per
+	// model would miss.
+	w3 := wls[2]
+	w3.Name, w3.Instances = "w3", []sched.Instance{{Name: "task", Requires: sched.Requirements{Cores: 2000, MemoryMB: 1024, GPUs: sched.GPURequest{Count: 3}}}}
+	sc.Script = append(sc.Script, scenario.Timed{At: 1000, Command: scenario.Command{Do: scenario.CreateWorkload, Workload: &w3}})
+	require.NoError(t, sc.Validate())
+	w, err := New(sc, WithChecks(1, func(after string, err error) { t.Fatalf("after %s: %v", after, err) }))
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(90))
+	g := w.Control().Workloads.GPUFigures()
+	require.True(t, g.FragOK)
+	require.Positive(t, g.FragmentedMicro)
+	requireFragAsGPUShare(t, w)
+	require.NoError(t, w.RunTo(150))
+	requireFragAsGPUShare(t, w)
 }
 
 // A snapshot whose metrics section is version 2 (before the GPU columns:
