@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -28,8 +29,8 @@ const fillSeedsMax = 100
 // reader found in it.
 type fillTrace struct {
 	Name  string
-	Data  []byte
-	Count int // nodes or tasks
+	Data  []byte `json:"-"` // not kept with a complete experiment (fillRecord)
+	Count int    // nodes or tasks
 	// Nodes: the devices of the nodes with GPUs, and those nodes.
 	// Tasks: the milli-GPU the tasks ask for, and the tasks asking some.
 	GPUs, GPUItems int64
@@ -150,16 +151,85 @@ func (j *fillJob) add(index int, line string) error {
 	if err := strictjson.Decode("a Worker's run", []byte(line), &r); err != nil {
 		return err
 	}
+	return j.put("a Worker sent", index, &r)
+}
+
+// put takes run index's result r, checked as add does; who says where r
+// came from in the errors ("a Worker sent").
+func (j *fillJob) put(who string, index int, r *fill.Result) error {
+	switch {
+	case index < 0 || index >= len(j.runs):
+		return fmt.Errorf("%s run %d: this experiment has runs 0 to %d", who, index, len(j.runs)-1)
+	case r == nil:
+		return fmt.Errorf("%s no result as run %d", who, index)
+	}
 	switch want := j.runs[index]; {
 	case r.Policy != want.Policy || r.Seed != want.Seed || r.Tune != j.tune:
-		return fmt.Errorf("a Worker sent %s seed %d tune %d as run %d, which is %s seed %d tune %d",
-			r.Policy, r.Seed, r.Tune, index, want.Policy, want.Seed, j.tune)
+		return fmt.Errorf("%s %s seed %d tune %d as run %d, which is %s seed %d tune %d",
+			who, r.Policy, r.Seed, r.Tune, index, want.Policy, want.Seed, j.tune)
 	case j.results[index] != nil:
-		return fmt.Errorf("a Worker sent run %d twice", index)
+		return fmt.Errorf("%s run %d twice", who, index)
 	}
-	j.results[index] = &r
+	j.results[index] = r
 	j.done++
 	return nil
+}
+
+// fillRecordVersion is the V of the record a complete experiment is kept
+// as (fillRecord); a record of another version is not shown.
+const fillRecordVersion = 1
+
+// fillRecord is a complete experiment as the tab keeps it in storage
+// (storage.FillRecord, as JSON), to show it again after a reload: the
+// trace's two files without their bytes (names, counts), the tune in
+// thousandths, the runs and their results by run, and how long it took
+// (ms).
+type fillRecord struct {
+	V            int
+	Nodes, Tasks *fillTrace
+	Tune         int64
+	Runs         []fillRun
+	Results      []*fill.Result
+	WallMs       float64
+}
+
+// record is the job as kept (fillRecord JSON); only when complete.
+func (j *fillJob) record() ([]byte, error) {
+	if !j.complete() {
+		return nil, fmt.Errorf("%d of the %d runs are done", j.done, len(j.runs))
+	}
+	return json.Marshal(&fillRecord{V: fillRecordVersion, Nodes: j.nodes, Tasks: j.tasks, Tune: j.tune, Runs: j.runs, Results: j.results, WallMs: j.wallMs})
+}
+
+// fillJobOf reads a kept experiment (record's JSON) back as a complete
+// job: nil, and no error, when the record is of another version; an
+// error when it cannot be read or is not a complete experiment.
+func fillJobOf(data []byte) (*fillJob, error) {
+	const what = "the last fill experiment"
+	var head struct{ V int }
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if head.V != fillRecordVersion {
+		return nil, nil
+	}
+	var rec fillRecord
+	if err := strictjson.Decode(what, data, &rec); err != nil {
+		return nil, err
+	}
+	switch {
+	case rec.Nodes == nil || rec.Tasks == nil:
+		return nil, fmt.Errorf("%s: its node list or task list is missing", what)
+	case len(rec.Runs) == 0 || len(rec.Results) != len(rec.Runs):
+		return nil, fmt.Errorf("%s: %d results for %d runs", what, len(rec.Results), len(rec.Runs))
+	}
+	j := &fillJob{nodes: rec.Nodes, tasks: rec.Tasks, tune: rec.Tune, runs: rec.Runs, results: make([]*fill.Result, len(rec.Runs)), wallMs: rec.WallMs}
+	for i, r := range rec.Results {
+		if err := j.put(what+" has", i, r); err != nil {
+			return nil, err
+		}
+	}
+	return j, nil
 }
 
 func (j *fillJob) progress() (done, total int) { return j.done, len(j.runs) }
@@ -232,6 +302,9 @@ type fillState struct {
 	job          *fillJob // under way, or the last complete one; nil when none or cancelled
 	note         string   // what became of the last job when it did not complete
 	v            uint64   // bumped by every change, so the panel re-renders
+
+	keep     func(data []byte) // keeps a complete job's record (Storage.PutLastFill); nil: not kept
+	restored bool              // the last kept experiment was asked for
 
 	published    []fill.Row // the peer's results, read once (fill.Published)
 	publishedErr error
@@ -331,7 +404,36 @@ func (st *fillState) message(job *fillJob, m workerMsg) {
 	if job.complete() {
 		job.wallMs = nowMs() - job.startMs
 		st.terminate()
+		if st.keep != nil {
+			if data, err := job.record(); err == nil {
+				st.keep(data)
+			}
+		}
 	}
+}
+
+// restore shows an experiment kept by an earlier page (fillRecord JSON)
+// and sets the form to its policies, seeds and tune; the files are not
+// held (drop them again to run). Nothing changes while an experiment is
+// under way or shown, on a record of another version, or on an error.
+func (st *fillState) restore(data []byte) error {
+	if st.running() || st.job != nil {
+		return nil
+	}
+	job, err := fillJobOf(data)
+	if err != nil || job == nil {
+		return err
+	}
+	ch := fillChoice{First: job.runs[0].Seed, Last: job.runs[0].Seed, Tune: fill.FormatThousandths(job.tune)}
+	for _, r := range job.runs {
+		if !slices.Contains(ch.Policies, r.Policy) {
+			ch.Policies = append(ch.Policies, r.Policy)
+		}
+		ch.First, ch.Last = min(ch.First, r.Seed), max(ch.Last, r.Seed)
+	}
+	st.choice, st.job, st.workers, st.note = ch, job, 0, ""
+	st.v++
+	return nil
 }
 
 // fail stops the job under way and keeps nothing of it.

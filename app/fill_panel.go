@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/app/chart"
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/fill"
 	"github.com/cloudchamber/cloudchamber/core/gpushare"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -16,8 +17,42 @@ import (
 func (s *Shell) fillPanel() app.UI {
 	if s.fill == nil {
 		s.fill = newFillState()
+		s.fill.keep = s.keepFill
+	}
+	if !s.fill.restored && s.store != nil && s.ctx.Src() != nil {
+		s.fill.restored = true
+		st, fs, ctx := s.store.st, s.fill, s.ctx
+		ctx.Async(func() {
+			rec, err := st.LastFill(ctx)
+			ctx.Dispatch(func(ctx app.Context) {
+				if err == nil && rec != nil {
+					err = fs.restore(rec.Data)
+				}
+				if err != nil && fs.note == "" {
+					fs.note = "The last experiment's results cannot be shown: " + err.Error()
+				}
+				fs.v++
+			})
+		})
 	}
 	return &FillPanel{St: s.fill, V: s.fill.v, Ctx: s.ctx}
+}
+
+// keepFill keeps a complete experiment's record in storage, as the last
+// one (shown again after a reload); a failure is said in the tab.
+func (s *Shell) keepFill(data []byte) {
+	if s.store == nil || s.ctx.Src() == nil {
+		return
+	}
+	st, fs, ctx := s.store.st, s.fill, s.ctx
+	ctx.Async(func() {
+		if err := st.PutLastFill(ctx, &storage.FillRecord{Data: data}); err != nil {
+			ctx.Dispatch(func(ctx app.Context) {
+				fs.note = "The results are shown but not kept: " + err.Error()
+				fs.v++
+			})
+		}
+	})
 }
 
 // FillPanel runs the fill experiment of "Beware of Fragmentation" on a
@@ -95,6 +130,9 @@ func (p *FillPanel) Render() app.UI {
 	if j := st.job; j != nil {
 		done, total := j.progress()
 		text := fmt.Sprintf(" %d of %d runs, in %d Workers", done, total, st.workers)
+		if st.workers == 0 {
+			text = fmt.Sprintf(" %d of %d runs, kept from an earlier visit", done, total)
+		}
 		if j.complete() {
 			text += fmt.Sprintf(", in %.1f s", j.wallMs/1000)
 		}

@@ -337,7 +337,7 @@ func TestFillPanelRenders(t *testing.T) {
 	st := loadedFill(t, "openb_pod_list_default.csv")
 	page = app.HTMLString(&FillPanel{St: st, V: st.v})
 	require.Contains(t, runButton.FindString(page), `disabled="false"`)
-	for _, hook := range []string{`data-testid="fill-files"`, `data-testid="fill-choose"`, `data-testid="fill-nodes" data-name="openb_node_list_all_node.csv"`,
+	for _, hook := range []string{`data-testid="fill-files"`, `data-testid="fill-choose"`, `data-testid="fill-nodes"`, `data-name="openb_node_list_all_node.csv"`,
 		`data-count="8152"`, `data-testid="fill-run"`, "Run 4 runs (2 policies × 2 seeds)", "the peer published results of this list"} {
 		require.Contains(t, page, hook)
 	}
@@ -376,4 +376,62 @@ func TestFillPanelRenders(t *testing.T) {
 	page = app.HTMLString(&FillPanel{St: st, V: st.v})
 	require.Equal(t, 0, strings.Count(page, `data-kind="published"`))
 	require.Contains(t, page, "No published results to draw beside them: the peer published openb_pod_list_default and openb_pod_list_gpushare40 at tune 1.3, and this is my_pods at tune 1.3.")
+}
+
+// A complete experiment is kept (fillState.keep) and shown again by a
+// new page (restore) with the same chart, table and CSV, byte for byte,
+// and the form set to its policies, seeds and tune; a record of another
+// version, or none, shows nothing; a damaged or tampered one is an error
+// and changes nothing.
+func TestFillKeptAndRestored(t *testing.T) {
+	st := loadedFill(t, "openb_pod_list_default.csv")
+	var kept [][]byte
+	st.keep = func(data []byte) { kept = append(kept, data) }
+	st.choice.Tune = "1.30"
+	fw := &fakeFillWorkers{}
+	require.NoError(t, st.start(2, fw.launch, func(f func()) { f() }))
+	fw.playRuns(t, 2)
+	require.Empty(t, kept, "only a complete experiment is kept")
+	fw.play(t)
+	require.Len(t, kept, 1)
+	results := func(st *fillState) string {
+		return canonicalHTML(app.HTMLString(app.Div().Body((&FillPanel{St: st, V: st.v}).renderResults(st.job)...)))
+	}
+	wantCSV, err := st.job.csv()
+	require.NoError(t, err)
+	wantHTML := results(st)
+
+	again := newFillState()
+	require.NoError(t, again.restore(kept[0]))
+	require.True(t, again.job.complete())
+	gotCSV, err := again.job.csv()
+	require.NoError(t, err)
+	require.Equal(t, string(wantCSV), string(gotCSV))
+	require.Equal(t, wantHTML, results(again))
+	require.Equal(t, fillChoice{Policies: []string{"random", "fgd"}, First: 42, Last: 43, Tune: "1.3"}, again.choice)
+	require.Nil(t, again.nodes, "the files are not kept: dropped again to run")
+	page := app.HTMLString(&FillPanel{St: again, V: again.v})
+	require.Contains(t, page, "4 of 4 runs, kept from an earlier visit, in ")
+	require.Contains(t, page, `data-testid="fill-csv"`)
+	require.NoError(t, again.restore([]byte(`{"V":1}`)), "a job shown is not replaced")
+
+	for _, c := range []struct{ name, data, err string }{
+		{"absent version", `{}`, ""},
+		{"older version", `{"V":0,"Runs":[]}`, ""},
+		{"newer version", `{"V":2,"Whatever":1}`, ""},
+		{"not JSON", `{"V":1`, "the last fill experiment: unexpected end of JSON input"},
+		{"unknown field", strings.Replace(string(kept[0]), `"WallMs"`, `"Wall"`, 1), "Wall"},
+		{"a result missing", strings.Replace(string(kept[0]), `"Results":[`, `"Results":[null,`, 1), "5 results for 4 runs"},
+		{"a run not its result's", strings.Replace(string(kept[0]), `"Seed":43`, `"Seed":44`, 1), "the last fill experiment has random seed 43 tune 1300 as run 1, which is random seed 44 tune 1300"},
+	} {
+		fresh := newFillState()
+		err := fresh.restore([]byte(c.data))
+		if c.err == "" {
+			require.NoError(t, err, c.name)
+		} else {
+			require.ErrorContains(t, err, c.err, c.name)
+		}
+		require.Nil(t, fresh.job, c.name)
+		require.Equal(t, defaultFillChoice(), fresh.choice, c.name)
+	}
 }

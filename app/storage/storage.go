@@ -56,6 +56,12 @@ type Storage interface {
 	LastSweep(ctx context.Context) (*SweepRecord, error)
 	// PutLastSweep keeps sw as the last sweep, replacing the one before.
 	PutLastSweep(ctx context.Context, sw *SweepRecord) error
+	// LastFill is the last GPU fill experiment the page completed, nil if
+	// there is none. A record that cannot be read is an error naming it.
+	LastFill(ctx context.Context) (*FillRecord, error)
+	// PutLastFill keeps f as the last fill experiment, replacing the one
+	// before.
+	PutLastFill(ctx context.Context, f *FillRecord) error
 	// Closed is closed once the storage was closed under the page (by
 	// another tab opening a newer version, or by the browser): every later
 	// call returns an error wrapping ErrClosed, and the page asks for a
@@ -116,6 +122,14 @@ type SweepRecord struct {
 	Lines []byte
 }
 
+// FillRecord is the last GPU fill experiment the page completed, as the
+// GPU fill tab writes it (JSON: the trace's file names and counts, the
+// tune, the runs and each run's fill.Result), so the tab shows it again
+// after a reload. Storage keeps the bytes as they are.
+type FillRecord struct {
+	Data []byte
+}
+
 // Memory is Storage in memory: for tests, and for browsers without
 // IndexedDB (nothing survives a reload, and the page says so).
 type Memory struct {
@@ -124,6 +138,7 @@ type Memory struct {
 	session   *Session
 	aside     map[string]*Session
 	sweep     *SweepRecord
+	fill      *FillRecord
 	clock     func() int64
 
 	// Unreadable makes the stored session read as damaged (tests of what
@@ -275,5 +290,26 @@ func (m *Memory) PutLastSweep(ctx context.Context, sw *SweepRecord) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep = &SweepRecord{Lines: slices.Clone(sw.Lines)}
+	return nil
+}
+
+// LastFill returns the last fill experiment kept, nil if none.
+func (m *Memory) LastFill(ctx context.Context) (*FillRecord, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fill == nil {
+		return nil, nil
+	}
+	return &FillRecord{Data: slices.Clone(m.fill.Data)}, nil
+}
+
+// PutLastFill keeps a copy of f as the last fill experiment.
+func (m *Memory) PutLastFill(ctx context.Context, f *FillRecord) error {
+	if f == nil {
+		return errors.New("keeping the fill experiment: no experiment (nil)")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.fill = &FillRecord{Data: slices.Clone(f.Data)}
 	return nil
 }

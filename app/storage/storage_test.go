@@ -42,3 +42,27 @@ func TestMemoryLastSweep(t *testing.T) {
 	assert.Equal(t, "2", string(got.Lines))
 	assert.Error(t, m.PutLastSweep(ctx, nil))
 }
+
+// The last fill experiment is kept whole, a copy, apart from the last
+// sweep, and the next replaces it.
+func TestMemoryLastFill(t *testing.T) {
+	m := NewMemory(func() int64 { return 7 })
+	ctx := context.Background()
+	got, err := m.LastFill(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	data := []byte(`{"v":1}`)
+	require.NoError(t, m.PutLastFill(ctx, &FillRecord{Data: data}))
+	data[0] = 'x'
+	got, err = m.LastFill(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, `{"v":1}`, string(got.Data))
+	sw, err := m.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, sw, "not a sweep")
+	require.NoError(t, m.PutLastFill(ctx, &FillRecord{Data: []byte("2")}))
+	got, err = m.LastFill(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "2", string(got.Data))
+	assert.Error(t, m.PutLastFill(ctx, nil))
+}

@@ -144,8 +144,44 @@ func TestUIFillExperiment(t *testing.T) {
 	require.NotNil(t, fgdRow, "no row %q in the page's CSV", prefix)
 	require.Equal(t, fill.PinnedRowSHA256, fmt.Sprintf("%x", sha256.Sum256(fgdRow)))
 	p.until(t, "the Workers terminated", `window.ccWorkers.length >= 1 && window.ccWorkers.every(w => w.ccTerminated)`)
-	started, err := chromedp.Run(p.ctx, chromedp.Evaluate[int](`window.ccWorkers.length`))
-	require.NoError(t, err)
+
+	// Kept in IndexedDB, and shown again after a reload: the same curves,
+	// table and CSV; the files are dropped again to run.
+	shown := func() string {
+		t.Helper()
+		s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('[data-testid^="fill-chart"] path[data-policy]')].
+			map(e => e.closest('figure').dataset.testid + " " + e.dataset.policy + " " + e.dataset.kind + " " + e.getAttribute("d")).join("\n") +
+			"\n" + document.querySelector('[data-testid="fill-results"]').innerText + "\n" + document.querySelector('[data-testid="fill-key"]').textContent`))
+		require.NoError(t, err)
+		return s
+	}
+	before := shown()
+	p.until(t, "the experiment kept", `new Promise((ok) => {
+		const r = indexedDB.open("cloudchamber");
+		r.onerror = () => ok(false);
+		r.onsuccess = () => {
+			const db = r.result;
+			const g = db.transaction("sweeps").objectStore("sweeps").get("fill");
+			g.onsuccess = () => { db.close(); ok(g.result !== undefined); };
+			g.onerror = () => { db.close(); ok(false); };
+		};
+	})`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	p.eval(t, countWorkers)
+	p.click(t, "tab-fill")
+	p.until(t, "the results again", `document.querySelector('[data-testid="fill-results"]') !== null`)
+	require.Equal(t, before, shown())
+	require.Contains(t, p.text(t, `[data-testid="fill-progress"]`), "4 of 4 runs, kept from an earlier visit")
+	require.Equal(t, "Run 4 runs (2 policies × 2 seeds)", p.text(t, `[data-testid="fill-run"]`), "the form as it was")
+	require.NoError(t, os.Remove(filepath.Join(dir, "fill-openb_pod_list_default.csv")))
+	p.click(t, "fill-csv")
+	got = waitFile(t, p, filepath.Join(dir, "fill-openb_pod_list_default.csv"))
+	require.Equal(t, wantCSV.String(), string(got), "the CSV after a reload")
+	nodes, tasks := traceFiles(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="fill-choose"]`), []string{tasks, nodes})))
+	p.until(t, "both files read again", `document.querySelector('[data-testid="fill-tasks"]')?.dataset.count === "8152"`)
+	started := 0
 
 	// Every policy, seeds 42..51, cancelled once a run is in.
 	for _, pol := range []string{"random", "dot-product", "gpu-clustering", "best-fit"} {

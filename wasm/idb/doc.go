@@ -31,6 +31,9 @@
 //	            snapshots: [{tick, data: Uint8Array}, ...]}
 //	sweeps     key: "last"
 //	           {v: 2, lines: Uint8Array} (storage.SweepRecord: JSON lines)
+//	           key: "fill"
+//	           {v: 2, data: Uint8Array} (storage.FillRecord: the GPU fill
+//	            tab's JSON)
 //
 // Bytes are stored as Uint8Array, never as JSON (TOOLCHAIN P20). Numbers
 // are JS numbers, so they must stay within ±2^53. Each record carries its

@@ -43,7 +43,7 @@ var (
 // per such record in bad, and the rest load. The page can offer to delete
 // it: DeleteScenario(Key).
 type RecordError struct {
-	Store string // object store: "scenarios" or "session"
+	Store string // object store: "scenarios", "session" or "sweeps"
 	Key   string
 	Err   error
 }
@@ -53,6 +53,9 @@ func (e *RecordError) Error() string {
 	case storeSession:
 		return fmt.Sprintf("the saved session cannot be read: %v", e.Err)
 	case storeSweeps:
+		if e.Key == lastFillKey {
+			return fmt.Sprintf("the last fill experiment cannot be read: %v", e.Err)
+		}
 		return fmt.Sprintf("the last sweep cannot be read: %v", e.Err)
 	}
 	return fmt.Sprintf("saved scenario %q cannot be read: %v", e.Key, e.Err)
@@ -180,24 +183,26 @@ func decodeSession(rec js.Value) (s storage.Session, err error) {
 	panic(fmt.Sprintf("idb: formatOf let format version %d through", v))
 }
 
-// encodeSweep is the last sweep's record: {v, lines: Uint8Array}.
-func encodeSweep(sw *storage.SweepRecord) js.Value {
+// encodeBytes is a record of bytes under field: {v, <field>: Uint8Array}
+// (the last sweep's, field "lines"; the last fill experiment's, "data").
+func encodeBytes(field string, data []byte) js.Value {
 	rec := jsObject.New()
 	rec.Set("v", plainVersion)
-	rec.Set("lines", bytesToJS(sw.Lines))
+	rec.Set(field, bytesToJS(data))
 	return rec
 }
 
-// decodeSweep reads a sweep record (written first at format version 2).
-func decodeSweep(rec js.Value) (sw storage.SweepRecord, err error) {
+// decodeBytes reads a record of bytes under field (written first at
+// format version 2).
+func decodeBytes(rec js.Value, field string) (data []byte, err error) {
 	defer recoverJS(&err)
 	if _, err := formatOf(rec); err != nil {
-		return sw, err
+		return nil, err
 	}
 	f := fields{obj: rec}
-	f.only("v", "lines")
-	sw.Lines = f.bytes("lines")
-	return sw, f.err
+	f.only("v", field)
+	data = f.bytes(field)
+	return data, f.err
 }
 
 // formatOf checks that rec is a record and returns its format version, if

@@ -21,6 +21,7 @@ const (
 	storeSweeps    = "sweeps"
 	sessionKey     = "current"
 	lastSweepKey   = "last"
+	lastFillKey    = "fill"
 )
 
 // objectStores are the object stores of the database, in the order they came.
@@ -478,23 +479,11 @@ func (s *Store) SetSessionAside(ctx context.Context) (string, error) {
 // LastSweep is the last sweep kept, nil if none; a record that cannot be
 // read gives a *RecordError (PutLastSweep replaces it).
 func (s *Store) LastSweep(ctx context.Context) (*storage.SweepRecord, error) {
-	var out *storage.SweepRecord
-	err := s.run(ctx, indexeddb.TransactionReadOnly, storeSweeps, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
-		v, err := get(ctx, objects, js.ValueOf(lastSweepKey))
-		if err != nil || v.IsUndefined() {
-			return err
-		}
-		sw, err := decodeSweep(v)
-		if err != nil {
-			return &RecordError{Store: storeSweeps, Key: lastSweepKey, Err: err}
-		}
-		out = &sw
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("reading the last sweep: %w", err)
+	data, err := s.lastBytes(ctx, lastSweepKey, "lines", "the last sweep")
+	if err != nil || data == nil {
+		return nil, err
 	}
-	return out, nil
+	return &storage.SweepRecord{Lines: data}, nil
 }
 
 // PutLastSweep keeps sw as the last sweep, in one transaction, replacing
@@ -503,15 +492,63 @@ func (s *Store) PutLastSweep(ctx context.Context, sw *storage.SweepRecord) error
 	if sw == nil {
 		return errors.New("keeping the sweep: no sweep (nil)")
 	}
-	rec := encodeSweep(sw)
+	return s.putBytes(ctx, lastSweepKey, "lines", sw.Lines, "the sweep")
+}
+
+// LastFill is the last GPU fill experiment kept, nil if none; a record
+// that cannot be read gives a *RecordError (PutLastFill replaces it).
+func (s *Store) LastFill(ctx context.Context) (*storage.FillRecord, error) {
+	data, err := s.lastBytes(ctx, lastFillKey, "data", "the last fill experiment")
+	if err != nil || data == nil {
+		return nil, err
+	}
+	return &storage.FillRecord{Data: data}, nil
+}
+
+// PutLastFill keeps f as the last fill experiment, in one transaction,
+// replacing the one before (readable or not).
+func (s *Store) PutLastFill(ctx context.Context, f *storage.FillRecord) error {
+	if f == nil {
+		return errors.New("keeping the fill experiment: no experiment (nil)")
+	}
+	return s.putBytes(ctx, lastFillKey, "data", f.Data, "the fill experiment")
+}
+
+// lastBytes reads the bytes record under key in the sweeps store (its
+// bytes in field): nil when there is none, a *RecordError when it cannot
+// be read; what names it in errors.
+func (s *Store) lastBytes(ctx context.Context, key, field, what string) ([]byte, error) {
+	var out []byte
+	err := s.run(ctx, indexeddb.TransactionReadOnly, storeSweeps, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
+		v, err := get(ctx, objects, js.ValueOf(key))
+		if err != nil || v.IsUndefined() {
+			return err
+		}
+		data, err := decodeBytes(v, field)
+		if err != nil {
+			return &RecordError{Store: storeSweeps, Key: key, Err: err}
+		}
+		out = data
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// putBytes writes data as the bytes record under key in the sweeps store,
+// in one transaction, replacing the one before; what names it in errors.
+func (s *Store) putBytes(ctx context.Context, key, field string, data []byte, what string) error {
+	rec := encodeBytes(field, data)
 	s.write.Lock()
 	defer s.write.Unlock()
 	err := s.run(ctx, indexeddb.TransactionReadWrite, storeSweeps, func(ctx context.Context, objects *indexeddb.ObjectStore) error {
-		_, err := objects.PutKey(js.ValueOf(lastSweepKey), rec)
+		_, err := objects.PutKey(js.ValueOf(key), rec)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("keeping the sweep: %w", err)
+		return fmt.Errorf("keeping %s: %w", what, err)
 	}
 	return nil
 }

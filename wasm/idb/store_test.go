@@ -589,6 +589,40 @@ func TestLastSweep(t *testing.T) {
 	assert.Error(t, s.PutLastSweep(ctx, nil))
 }
 
+// The last fill experiment survives a reopen, beside the last sweep; a
+// damaged one is reported by key and replaced by the next.
+func TestLastFill(t *testing.T) {
+	name := newDB(t)
+	ctx := testCtx(t)
+	s := openStore(t, name)
+	got, err := s.LastFill(ctx)
+	require.NoError(t, err)
+	assert.Nil(t, got)
+	require.NoError(t, s.PutLastSweep(ctx, &storage.SweepRecord{Lines: []byte("sweep")}))
+	require.NoError(t, s.PutLastFill(ctx, &storage.FillRecord{Data: []byte(`{"v":1}`)}))
+	s.Close()
+
+	s = openStore(t, name)
+	got, err = s.LastFill(ctx)
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	assert.Equal(t, `{"v":1}`, string(got.Data))
+	sw, err := s.LastSweep(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "sweep", string(sw.Lines), "kept apart")
+
+	putRaw(t, name, storeSweeps, lastFillKey, jsEval(`{v: 2, data: "text"}`))
+	_, err = s.LastFill(ctx)
+	var re *RecordError
+	require.ErrorAs(t, err, &re)
+	assert.Contains(t, err.Error(), `the last fill experiment cannot be read: field "data" is a string, want a Uint8Array`)
+	require.NoError(t, s.PutLastFill(ctx, &storage.FillRecord{Data: []byte("x")}))
+	got, err = s.LastFill(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, "x", string(got.Data))
+	assert.Error(t, s.PutLastFill(ctx, nil))
+}
+
 // TestComparisonEntry: a comparison's entry keeps its link, as format 3;
 // a scenario's entry written beside it stays format 2 (what a build from
 // before comparisons reads), and both read back with every field. A
