@@ -39,7 +39,8 @@ type chartKey struct {
 	lastX int64
 }
 
-// Render draws the four charts, or says why there are none.
+// Render draws the four charts (seven with GPU devices: chart.Build), or
+// says why there are none.
 func (p *ChartsPanel) Render() app.UI {
 	sec := app.Section().Class("panel", "panel-charts").Aria("label", "Metrics charts")
 	if p.S == nil || p.S.World() == nil {
@@ -69,8 +70,9 @@ func (p *ChartsPanel) Render() app.UI {
 	)
 }
 
-// renderFigures lists the run's figures as of the latest sample; a figure
-// whose denominator is zero reads "n/a", never 0.
+// renderFigures lists the run's figures as of the latest sample (the GPU
+// ones with GPU devices only); a figure whose denominator is zero reads
+// "n/a", never 0.
 func renderFigures(f *sim.Figures, expected *float64) app.UI {
 	if f == nil {
 		return app.Text("")
@@ -103,6 +105,13 @@ func renderFigures(f *sim.Figures, expected *float64) app.UI {
 		if v, ok := f.CapacityUsed[r]; ok {
 			items = append(items, figureItem("capacity-"+r, "Capacity used, "+r, na(v, pct), "of the enabled blades' "+r+", held by instances now"))
 		}
+	}
+	if g := f.GPU; g != nil {
+		items = append(items,
+			figureItem("gpu-allocation", "GPU allocation", na(g.Allocation, pct), "of every blade's GPUs (milli-GPU), booked by instances now"),
+			figureItem("gpu-fragmentation", "GPU fragmentation", na(g.Fragmentation, pct), "of the schedulable blades' free GPU, the expected share a typical task cannot use now"),
+			figureItem("gpu-tasks-waiting", "GPU tasks waiting", strconv.FormatInt(g.TasksWaiting, 10), "instances asking for GPUs that wait for a blade now"),
+		)
 	}
 	return app.Dl().Class("run-figures").DataSet("testid", "run-figures").Aria("label", "Run figures").Body(items...)
 }

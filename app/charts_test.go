@@ -59,6 +59,33 @@ func TestChartsPanelDrawsTheMetrics(t *testing.T) {
 	assert.Less(t, len(regexp.MustCompile(`<[a-z]`).FindAllString(page, -1)), 300)
 }
 
+// A scenario with GPU devices (the gpu-sharing built-in) gets the three
+// GPU charts after the four and the GPU figures; one without (blade-failure,
+// TestChartsPanelDrawsTheMetrics) gets neither.
+func TestChartsPanelDrawsGPUCharts(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		gpus bool
+	}{{"gpu-sharing", true}, {"blade-failure", false}} {
+		ctl := panelsATestController(t, c.name, 300)
+		p := &ChartsPanel{S: ctl.Session, V: ctl.Version()}
+		e := app.NewTestEngine()
+		require.NoError(t, e.Load(p))
+		e.ConsumeAll()
+		page := panelsAHTML(p)
+		svgs := 4
+		if c.gpus {
+			svgs = 7
+		}
+		assert.Equal(t, svgs, strings.Count(page, "<svg"), c.name)
+		for _, s := range []string{">GPU allocation<", ">GPU fragmentation<", ">GPU tasks waiting<", `data-figure="gpu-allocation"`,
+			`data-figure="gpu-fragmentation"`, `data-figure="gpu-tasks-waiting"`, "every blade ", "schedulable blades ", "fragmented "} {
+			assert.Equal(t, c.gpus, strings.Contains(page, s), "%s: %s", c.name, s)
+		}
+		assert.Equal(t, c.gpus, strings.Contains(page, "GPU"), c.name)
+	}
+}
+
 // go-app does not pass the SVG namespace to children (TOOLCHAIN P16): every
 // SVG node of the charts and the diagram is made by chartSVG, which sets it.
 func TestChartSVGNodesCarryTheNamespace(t *testing.T) {

@@ -357,7 +357,8 @@ func (c *Compare) Columns() []CompareColumn {
 	return cols
 }
 
-// keyFigures are the figures the tab sets side by side.
+// keyFigures are the figures the tab sets side by side (the GPU ones with
+// GPU devices only: sim.Figures.GPU).
 func keyFigures(w *sim.World) []CompareFigure {
 	f := w.Figures()
 	pct := func(p *float64) string {
@@ -383,6 +384,12 @@ func keyFigures(w *sim.World) []CompareFigure {
 		if p, ok := f.CapacityUsed[r]; ok {
 			out = append(out, CompareFigure{"capacity used (" + r + ")", pct(p)})
 		}
+	}
+	if g := f.GPU; g != nil {
+		out = append(out,
+			CompareFigure{"GPU allocation", pct(g.Allocation)},
+			CompareFigure{"GPU fragmentation", pct(g.Fragmentation)},
+			CompareFigure{"GPU tasks waiting", fmt.Sprint(g.TasksWaiting)})
 	}
 	return out
 }

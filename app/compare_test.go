@@ -211,3 +211,32 @@ func TestCompareReachAndTravelStart(t *testing.T) {
 	require.Empty(t, c.Commands())
 	require.Error(t, c.TravelStart(-1))
 }
+
+// The columns of a scenario with GPU devices (the gpu-sharing built-in)
+// end with each variant's GPU figures, as sim.Figures gives them; those of
+// one without have none.
+func TestCompareGPUFigures(t *testing.T) {
+	sc, err := scenario.Builtin("gpu-sharing")
+	require.NoError(t, err)
+	c, err := NewCompare(sc, []variant.Variant{{Name: "fgd", Policy: "fgd"}, {Name: "random", Policy: "random"}})
+	require.NoError(t, err)
+	require.NoError(t, c.RunTo(600))
+	for i, col := range c.Columns() {
+		g := c.Run().Worlds()[i].Figures().GPU
+		require.NotNil(t, g, col.Name)
+		require.NotNil(t, g.Allocation)
+		n := len(col.Figures)
+		require.Equal(t, []CompareFigure{
+			{"GPU allocation", fmt.Sprintf("%.2f %%", *g.Allocation*100)},
+			{"GPU fragmentation", fmt.Sprintf("%.2f %%", *g.Fragmentation*100)},
+			{"GPU tasks waiting", fmt.Sprint(g.TasksWaiting)},
+		}, col.Figures[n-3:], col.Name)
+	}
+	churn := churnCompare(t)
+	require.NoError(t, churn.RunTo(100))
+	for _, col := range churn.Columns() {
+		for _, f := range col.Figures {
+			require.NotContains(t, f.Name, "GPU")
+		}
+	}
+}

@@ -60,23 +60,69 @@ func ColumnSeries(name string, color int, rows [][]int64, i int, scale float64) 
 // over 1), scaled; a row whose value is metrics.NA or whose denominator is
 // zero has no point.
 func RatioSeries(name string, color int, rows [][]int64, i, den int, scale float64) Series {
-	s := Series{Name: name, Color: color, X: make([]int64, 0, len(rows)), Y: make([]float64, 0, len(rows))}
-	for _, r := range rows {
+	return seriesOf(name, color, rows, func(r []int64) (num, d int64, ok bool) {
 		if i >= len(r) || den >= len(r) {
-			continue
+			return 0, 0, false
 		}
-		d := int64(1)
+		d = 1
 		if den >= 0 {
 			d = r[den]
 		}
-		s.LastNA = r[i] == metrics.NA || d == 0 || d == metrics.NA
+		return r[i], d, true
+	}, scale)
+}
+
+// seriesOf is a series of num/den × scale, read from each row by value
+// (ok false: the row is too short for the columns, and is skipped); a row
+// whose num or den is metrics.NA, or whose den is zero, has no point.
+func seriesOf(name string, color int, rows [][]int64, value func(r []int64) (num, den int64, ok bool), scale float64) Series {
+	s := Series{Name: name, Color: color, X: make([]int64, 0, len(rows)), Y: make([]float64, 0, len(rows))}
+	for _, r := range rows {
+		n, d, ok := value(r)
+		if !ok {
+			continue
+		}
+		s.LastNA = n == metrics.NA || d == 0 || d == metrics.NA
 		if s.LastNA {
 			continue
 		}
 		s.X = append(s.X, r[0])
-		s.Y = append(s.Y, float64(r[i])*scale/float64(d))
+		s.Y = append(s.Y, float64(n)*scale/float64(d))
 	}
 	return s
+}
+
+// gpuCharts are the GPU charts, for samples with the GPU columns (a
+// scenario with GPU devices: see sim's gpuProbes), none otherwise: the
+// GPU booked (% of every blade's milli-GPU, and of the schedulable
+// blades'), the fragmentation (% of the schedulable blades' free GPU a
+// typical task cannot use) and the instances asking for GPUs that wait.
+// Each says why it is empty when it is.
+func gpuCharts(cols []string, rows [][]int64, pct, count func(Series) string) []Model {
+	used, total := Column(cols, "gpu_used_milli"), Column(cols, "gpu_capacity_milli")
+	sUsed, sTotal := Column(cols, "gpu_sched_used_milli"), Column(cols, "gpu_sched_capacity_milli")
+	frag, waiting := Column(cols, "gpu_fragmented_milli"), Column(cols, "gpu_tasks_waiting")
+	if min(used, total, sUsed, sTotal, frag, waiting) < 0 {
+		return nil
+	}
+	alloc := Model{Title: "GPU allocation", Unit: "% of the GPUs (milli-GPU) booked by instances", Suffix: "%", YMax: 100, Last: pct,
+		Series: []Series{RatioSeries("every blade", 0, rows, used, total, 100), RatioSeries("schedulable blades", 1, rows, sUsed, sTotal, 100)}}
+	fragm := Model{Title: "GPU fragmentation", Unit: "% of the schedulable blades' free GPU a typical task cannot use", Suffix: "%", YMax: 100, Last: pct,
+		Series: []Series{seriesOf("fragmented", 0, rows, func(r []int64) (int64, int64, bool) {
+			if max(frag, sUsed, sTotal) >= len(r) {
+				return 0, 0, false
+			}
+			return r[frag], r[sTotal] - r[sUsed], true
+		}, 100)}}
+	wait := Model{Title: "GPU tasks waiting", Unit: "instances asking for GPUs that wait for a blade", Last: count,
+		Series: []Series{ColumnSeries("waiting", 0, rows, waiting, 1)}}
+	if noValue(alloc.Series) {
+		alloc.Empty = "n/a: no blade with GPUs is there to measure against."
+	}
+	if noValue(fragm.Series) {
+		fragm.Empty = "n/a: no schedulable blade has free GPU, or no workload asks for GPUs."
+	}
+	return []Model{alloc, fragm, wait}
 }
 
 // PrefixSeries is a series for each column named prefix+<state>, except
@@ -206,7 +252,8 @@ func Label(v float64) string {
 }
 
 // Build turns the samples (metrics.Metrics: its columns, and rows whose
-// first value is the tick) into the four charts. Capacity used is
+// first value is the tick) into the four charts, and the three GPU charts
+// when the samples have GPU columns (gpuCharts). Capacity used is
 // over the enabled blades' capacity at each sample (its capacity_*
 // columns); a sample with none enabled has no percentage.
 func Build(cols []string, rows [][]int64) []Model {
@@ -252,10 +299,12 @@ func Build(cols []string, rows [][]int64) []Model {
 
 	noWork := Column(cols, "cores_used_milli") < 0
 	out := []Model{blades, capacity, instances, avail}
+	out = append(out, gpuCharts(cols, rows, pct, count)...)
 	for i := range out {
 		switch {
 		case len(rows) == 0:
 			out[i].Empty = "No samples yet."
+		case out[i].Empty != "": // said by its maker
 		case noWork && (i == 1 || i == 2):
 			out[i].Empty = "This scenario runs no workloads."
 		case noValue(out[i].Series):

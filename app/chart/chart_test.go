@@ -72,6 +72,50 @@ func TestChartsWithoutEnabledBladesSayNA(t *testing.T) {
 	assert.Equal(t, "n/a: no blade is enabled, so there is nothing to measure against.", charts[3].Empty)
 }
 
+// With GPU columns (a scenario with GPU devices) three GPU charts follow
+// the four: allocation over every blade and the schedulable ones,
+// fragmentation over the schedulable blades' free GPU, and the GPU tasks
+// waiting; n/a samples (no typical task, no free GPU) have no point, and a
+// chart with none says why. Without the columns there are four charts
+// (TestChartSeriesExtraction).
+func TestChartsOfGPUs(t *testing.T) {
+	cols := []string{"tick", "blades_working", "availability_ppm", "cores_used_milli", "capacity_cores_milli",
+		"gpu_used_milli", "gpu_capacity_milli", "gpu_sched_used_milli", "gpu_sched_capacity_milli", "gpu_fragmented_milli", "gpu_tasks_waiting"}
+	rows := [][]int64{
+		{0, 2, metrics.NA, 0, 4000, 0, 8000, 0, 8000, metrics.NA, 0},
+		{10, 2, 1_000_000, 1000, 4000, 2000, 8000, 2000, 4000, 500, 1},
+		{20, 2, 1_000_000, 2000, 4000, 4000, 8000, 4000, 4000, 0, 3},
+	}
+	charts := Build(cols, rows)
+	require.Len(t, charts, 7)
+	for _, c := range charts[4:] {
+		assert.Empty(t, c.Empty, c.Title)
+	}
+	alloc, frag, wait := charts[4], charts[5], charts[6]
+	assert.Equal(t, "GPU allocation", alloc.Title)
+	require.Len(t, alloc.Series, 2)
+	assert.Equal(t, []float64{0, 25, 50}, alloc.Series[0].Y, "of every blade's")
+	assert.Equal(t, []float64{0, 50, 100}, alloc.Series[1].Y, "of the schedulable blades'")
+	assert.Equal(t, "100.0%", alloc.Last(alloc.Series[1]))
+
+	assert.Equal(t, "GPU fragmentation", frag.Title)
+	require.Len(t, frag.Series, 1)
+	assert.Equal(t, []int64{10}, frag.Series[0].X, "no typical task at 0, no free GPU at 20")
+	assert.Equal(t, []float64{25}, frag.Series[0].Y, "500 of the 2,000 free milli-GPU")
+	assert.Equal(t, "n/a", frag.Last(frag.Series[0]))
+
+	assert.Equal(t, "GPU tasks waiting", wait.Title)
+	assert.Equal(t, []float64{0, 1, 3}, wait.Series[0].Y)
+	assert.Equal(t, "3", wait.Last(wait.Series[0]))
+
+	none := Build(cols, [][]int64{{0, 2, 0, 0, 4000, 0, 8000, 0, 0, metrics.NA, 0}})
+	assert.Equal(t, "n/a: no schedulable blade has free GPU, or no workload asks for GPUs.", none[5].Empty)
+	assert.Empty(t, none[4].Empty, "every blade's GPUs are there")
+	for _, c := range Build(cols, nil) {
+		assert.Equal(t, "No samples yet.", c.Empty, c.Title)
+	}
+}
+
 func TestChartDownsample(t *testing.T) {
 	xs, ys := []int64{0, 1, 2}, []float64{1, 2, 3}
 	gx, gy := Downsample(xs, ys, 300)
