@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/gpuimport"
 	"github.com/cloudchamber/cloudchamber/core/gputrace"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -48,6 +49,7 @@ type traceImport struct {
 	nodes, tasks *gpuTraceFile
 	rackSize     string // as typed; "" for gpuimport.DefaultRackSize
 	policy       string // "" for gpuimport.DefaultPolicy
+	mtbf, mttr   string // ticks, as typed; "": blades do not fail, gpuimport.DefaultMTTR
 
 	importing string   // what an import under way is doing, for the status ("" for none); each step runs once it is painted
 	refused   string   // what was refused: "" for nothing, else a sentence to head errs
@@ -181,6 +183,25 @@ func (st *traceImport) options() (gpuimport.Options, error) {
 			return o, fmt.Errorf("rack size: want a whole number of blades, 1..%d, got %q", inventory.GenBladesPerRackMax, st.rackSize)
 		}
 		o.RackSize = n
+	}
+	// As `ccsim import alibaba-gpu --mtbf/--mttr`: an MTBF of 0 means
+	// blades do not fail; an MTTR typed must be 1 or more.
+	if s := strings.TrimSpace(st.mtbf); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 0 {
+			return o, fmt.Errorf("MTBF: want a whole number of ticks, 0 or more (0: blades do not fail), got %q", st.mtbf)
+		}
+		o.MTBF = clock.Tick(n)
+	}
+	if s := strings.TrimSpace(st.mttr); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return o, fmt.Errorf("MTTR: want a whole number of ticks, 1 or more, got %q", st.mttr)
+		}
+		o.MTTR = clock.Tick(n)
+	}
+	if st.nodes != nil && st.tasks != nil {
+		o.By = "the page's trace import from " + st.nodes.Name + " and " + st.tasks.Name
 	}
 	return o, nil
 }

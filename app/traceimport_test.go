@@ -121,6 +121,45 @@ func TestTraceImportOptions(t *testing.T) {
 		require.Equal(t, "The trace was not imported; nothing changed:", st.refused)
 		require.Equal(t, "ready", st.state(), "the files stay held")
 	}
+	st.rackSize = ""
+
+	// MTBF and MTTR as ccsim import's --mtbf and --mttr: blank is no
+	// failures and the default repair time; 0 MTBF is no failures; an
+	// MTTR typed is 1 or more.
+	o, err = st.options()
+	require.NoError(t, err)
+	require.Zero(t, o.MTBF)
+	require.Zero(t, o.MTTR, "the default")
+	require.Equal(t, "the page's trace import from nodes.csv and openb_pod_list_x.csv", o.By)
+	st.mtbf, st.mttr = " 86400 ", "600"
+	o, err = st.options()
+	require.NoError(t, err)
+	require.EqualValues(t, 86400, o.MTBF)
+	require.EqualValues(t, 600, o.MTTR)
+	for _, c := range []struct{ mtbf, mttr, err string }{
+		{"-1", "", `MTBF: want a whole number of ticks, 0 or more (0: blades do not fail), got "-1"`},
+		{"1e5", "", `MTBF: want a whole number of ticks, 0 or more (0: blades do not fail), got "1e5"`},
+		{"1000", "0", `MTTR: want a whole number of ticks, 1 or more, got "0"`},
+		{"1000", "-5", `MTTR: want a whole number of ticks, 1 or more, got "-5"`},
+		{"1000", "2.5", `MTTR: want a whole number of ticks, 1 or more, got "2.5"`},
+	} {
+		st.mtbf, st.mttr = c.mtbf, c.mttr
+		_, err := st.options()
+		require.EqualError(t, err, c.err)
+		_, err = st.build()
+		require.Error(t, err)
+		require.Equal(t, []string{c.err}, st.errs)
+		require.Equal(t, "ready", st.state(), "the files stay held")
+	}
+	st.mtbf, st.mttr = "5000", "300"
+	sc, err := st.build()
+	require.NoError(t, err)
+	require.Len(t, sc.Control.Processes, 1)
+	require.EqualValues(t, 5000, sc.Control.Processes[0].MTBF)
+	require.EqualValues(t, 300, sc.Control.Processes[0].MTTR)
+	require.NotContains(t, sc.Description, "ccsim")
+	require.True(t, strings.HasPrefix(sc.Description, "A GPU cluster trace imported by the page's trace import from nodes.csv and openb_pod_list_x.csv: "), sc.Description)
+	require.Contains(t, sc.Description, "placed by best-fit. Each blade fails after an exponential time with mean 5000 ticks and is repaired in about 300.")
 }
 
 type scenarioUnderTest struct {

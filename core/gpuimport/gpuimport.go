@@ -38,6 +38,10 @@ type Options struct {
 	MTBF      clock.Tick // mean ticks between failures of each blade; 0: blades do not fail
 	MTTR      clock.Tick // mean ticks to repair, with MTBF; default 3600
 	Seed      uint64     // the scenario's seed, and the sample's; default 1
+	// By says in the description what imported the trace, from which
+	// files ("the page's trace import from nodes.csv and pods.csv");
+	// default "ccsim import alibaba-gpu".
+	By string
 
 	// A sample of the trace (0: all of it). SampleNodes GPU nodes drawn
 	// at random (CPU-only nodes left out), SampleTasks tasks drawn at
@@ -91,6 +95,9 @@ func (o *Options) fill() error {
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
+	}
+	if o.By == "" {
+		o.By = "ccsim import alibaba-gpu"
 	}
 	switch {
 	case o.RackSize < 1 || o.RackSize > inventory.GenBladesPerRackMax:
@@ -233,10 +240,10 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 		return nil, err
 	}
 	sc.Name = o.Name
-	sc.Description = fmt.Sprintf("A GPU cluster trace imported by ccsim import alibaba-gpu: %d nodes as blades (racks of %d, zones of %d racks) "+
+	sc.Description = fmt.Sprintf("A GPU cluster trace imported by %s: %d nodes as blades (racks of %d, zones of %d racks) "+
 		"and %d tasks as workloads of one instance, each created at its creation time and deleted at its deletion time "+
 		"(a tick a second; the last at tick %d), placed by %s. %s%s",
-		len(ns), o.RackSize, o.ZoneRacks, countCreates(script), last, o.Policy, failures(o), sampleText(o, pool.seen, skipped))
+		o.By, len(ns), o.RackSize, o.ZoneRacks, countCreates(script), last, o.Policy, failures(o), sampleText(o, pool.seen, skipped))
 	sc.Seed = o.Seed
 	sc.Inventory = scenario.Inventory{Definition: def}
 	sc.Script = script

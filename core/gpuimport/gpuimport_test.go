@@ -115,6 +115,16 @@ func TestTasksBecomeWorkloads(t *testing.T) {
 	require.Len(t, sc.Inventory.Definition.Regions[0].Zones, 2, "racks of 2, a zone each")
 	require.Equal(t, "spread", sc.Control.Workloads.Policy)
 	require.Nil(t, sc.Control.Processes, "no failures unless asked")
+	require.Equal(t, "A GPU cluster trace imported by ccsim import alibaba-gpu: 3 nodes as blades (racks of 2, zones of 1 racks) and 4 tasks as workloads of one instance, each created at its creation time and deleted at its deletion time (a tick a second; the last at tick 100), placed by spread. Blades do not fail.", sc.Description)
+
+	// Imported elsewhere (the page), with failures: the description says by what, from which files, and the failures.
+	nodes, tasks = readers(t, nodesCSV, tasksHead+"share,6000,12288,1,460,,0,100\n")
+	sc, err = gpuimport.Scenario(nodes, tasks, gpuimport.Options{By: "the page's trace import from nodes.csv and pods.csv", MTBF: 5000, MTTR: 300})
+	require.NoError(t, err)
+	require.Equal(t, "A GPU cluster trace imported by the page's trace import from nodes.csv and pods.csv: 3 nodes as blades (racks of 16, zones of 8 racks) and 1 tasks as workloads of one instance, each created at its creation time and deleted at its deletion time (a tick a second; the last at tick 100), placed by best-fit. Each blade fails after an exponential time with mean 5000 ticks and is repaired in about 300.", sc.Description)
+	require.Len(t, sc.Control.Processes, 1)
+	require.EqualValues(t, 5000, sc.Control.Processes[0].MTBF)
+	require.EqualValues(t, 300, sc.Control.Processes[0].MTTR)
 }
 
 // Bad input changes nothing and says where: the readers' located errors,
