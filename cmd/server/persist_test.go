@@ -25,6 +25,23 @@ func (p *page) runTo(t *testing.T, tick string) {
 	p.waitSaved(t)
 }
 
+// untilStored waits until the page's IndexedDB holds a record under key
+// in the object store named store.
+func (p *page) untilStored(t *testing.T, what, store, key string) {
+	t.Helper()
+	p.until(t, what, `new Promise((ok) => {
+		const r = indexedDB.open("cloudchamber");
+		r.onerror = () => ok(false);
+		r.onsuccess = () => {
+			const db = r.result;
+			if (!db.objectStoreNames.contains("`+store+`")) { db.close(); ok(false); return; }
+			const g = db.transaction("`+store+`").objectStore("`+store+`").get("`+key+`");
+			g.onsuccess = () => { db.close(); ok(g.result !== undefined); };
+			g.onerror = () => { db.close(); ok(false); };
+		};
+	})`)
+}
+
 func (p *page) waitSaved(t *testing.T) {
 	t.Helper()
 	p.until(t, "the session saved", `document.querySelector('[data-testid="shell"]').dataset.saved === "true"`)

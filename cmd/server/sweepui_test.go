@@ -96,17 +96,7 @@ func TestUISweepInWorkers(t *testing.T) {
 	p.until(t, "the Workers terminated", `window.ccWorkers.every(w => w.ccTerminated)`)
 
 	// Kept in IndexedDB, and shown again after a reload.
-	p.until(t, "the sweep kept", `new Promise((ok) => {
-		const r = indexedDB.open("cloudchamber");
-		r.onerror = () => ok(false);
-		r.onsuccess = () => {
-			const db = r.result;
-			if (!db.objectStoreNames.contains("sweeps")) { db.close(); ok(false); return; }
-			const g = db.transaction("sweeps").objectStore("sweeps").get("last");
-			g.onsuccess = () => { db.close(); ok(g.result !== undefined); };
-			g.onerror = () => { db.close(); ok(false); };
-		};
-	})`)
+	p.untilStored(t, "the sweep kept", "sweeps", "last")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
 	p.waitReady(t)
 	p.eval(t, countWorkers)
