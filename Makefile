@@ -10,6 +10,7 @@ FIREFOX_JS  := cmd/server/firefox
 BIN         := $(CURDIR)/.bin
 WASM        := web/app.wasm
 SWEEP_WASM  := web/sweep.wasm
+FILL_WASM   := web/fill.wasm
 DIST        := dist
 WBT_VERSION := v0.11.0
 GOROOT_WASM := $(shell $(GO) env GOROOT)/lib/wasm
@@ -37,12 +38,13 @@ run: build ## build the wasm (-s -w) and the server, then serve at ADDR (default
 	@echo "CloudChamber: open http://$(ADDR)/  (Ctrl-C stops)"
 	$(BIN)/server -addr $(ADDR) -web web
 
-build: wasm server ## build web/app.wasm, web/sweep.wasm and .bin/server
+build: wasm server ## build web/app.wasm, web/sweep.wasm, web/fill.wasm and .bin/server
 
-wasm: ## build web/app.wasm and the sweep Workers' web/sweep.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
+wasm: ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
 	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(WASM) ./wasm
 	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(SWEEP_WASM) ./wasm/sweepworker
-	@for f in $(WASM) $(SWEEP_WASM); do \
+	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w" -o $(FILL_WASM) ./wasm/fillworker
+	@for f in $(WASM) $(SWEEP_WASM) $(FILL_WASM); do \
 	  if command -v brotli >/dev/null 2>&1; then brotli -q 9 -n -f -o $$f.br $$f; else rm -f $$f.br; fi; done
 
 server:
@@ -181,4 +183,4 @@ fuzz: ## run every fuzzer for FUZZTIME (default 10s) each, printing its exec rat
 	done
 
 clean: ## remove what the build made
-	rm -rf $(BIN) $(DIST) $(FIREFOX_JS)/node_modules $(WASM) $(WASM).gz $(WASM).br $(SWEEP_WASM) $(SWEEP_WASM).br
+	rm -rf $(BIN) $(DIST) $(FIREFOX_JS)/node_modules $(WASM) $(WASM).gz $(WASM).br $(SWEEP_WASM) $(SWEEP_WASM).br $(FILL_WASM) $(FILL_WASM).br

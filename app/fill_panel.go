@@ -552,8 +552,8 @@ func (p *FillPanel) readFiles(ctx app.Context, files app.Value) {
 						f.readMs = nowMs() - t0
 					}
 					if st.nodes != nil && st.tasks != nil {
-						// Load the runner while the user chooses.
-						prewarmWorkers(sweepWorkerCount(browserCores(), fillSeedsMax))
+						// Load the runner and read the trace while the user chooses.
+						prewarmFillWorkers(sweepWorkerCount(browserCores(), fillSeedsMax), st.nodes, st.tasks)
 					}
 				}
 			})

@@ -18,5 +18,5 @@ func startFillWorkers(w fillWork, parts [][]int, on func(workerMsg)) (stop func(
 	return nil, errors.New("Web Workers run only in the browser")
 }
 
-// prewarmWorkers has no Workers to start natively.
-func prewarmWorkers(n int) {}
+// prewarmFillWorkers has no Workers to start natively.
+func prewarmFillWorkers(n int, nodes, tasks *fillTrace) {}

@@ -82,9 +82,9 @@ func newSite(dir string) (*site, error) {
 		LoadingLabel:    "Loading CloudChamber {progress}%",
 		Styles:          []string{"/web/cloudchamber.css", "/web/panels-a.css", "/web/panels-b.css", "/web/compare.css", "/web/welcome.css"},
 		// The SVG icon is linked but go-app does not pre-cache it (TOOLCHAIN P5);
-		// the sweep Workers' script and program are fetched only when a sweep
-		// runs, and cached so that sweeps run offline.
-		CacheableResources: []string{"/web/icon.svg", "/web/sweep-worker.js", "/web/sweep.wasm"},
+		// the Workers' scripts and programs (a sweep's, a GPU fill job's) are
+		// fetched only when one runs, and cached so that both run offline.
+		CacheableResources: []string{"/web/icon.svg", "/web/sweep-worker.js", "/web/sweep.wasm", "/web/fill-worker.js", "/web/fill.wasm"},
 		RawHeaders: []string{
 			`<meta http-equiv="Content-Security-Policy" content="` + contentSecurityPolicy + `">`,
 		},

@@ -24,23 +24,23 @@
 //	        tune: 1300, runs: [{index: 0, policy: "fgd", seed: 42}, …]}}
 //
 // to which each run's fill.Result comes back as JSON in a "run" message's
-// line, then "done". The trace is read once per message.
+// line, then "done". The trace is read once per message. The GPU fill tab
+// runs its jobs in its own, smaller Workers (wasm/fillworker, the same
+// messages); this one takes them too, as the baseline TestFillBench
+// times the fill Worker against.
 //
 // A worker is cancelled by terminating it.
 package main
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"runtime"
 	"syscall/js"
 
-	"github.com/cloudchamber/cloudchamber/core/fill"
-	"github.com/cloudchamber/cloudchamber/core/gputrace"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/sweep"
+	"github.com/cloudchamber/cloudchamber/wasm/filljob"
 )
 
 func main() {
@@ -53,7 +53,7 @@ func main() {
 		return nil
 	}))
 	js.Global().Set("ccFillRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		go fillWork(args[0])
+		go filljob.Work(&filljob.Trace{}, args[0]) // the trace read anew for each message
 		return nil
 	}))
 	js.Global().Call("ccSweepReady")
@@ -90,45 +90,6 @@ func work(headerLine string, runs []int) {
 		}
 		line, _ := json.Marshal(&r)
 		post(map[string]any{"kind": "run", "index": i, "line": string(line)})
-	}
-	post(map[string]any{"kind": "done"})
-}
-
-// fillWork runs a fill job's runs (see the package doc) on the trace it
-// was given, read once.
-func fillWork(job js.Value) {
-	fail := func(err error) { post(map[string]any{"kind": "error", "error": err.Error()}) }
-	data := func(key string) []byte {
-		b := make([]byte, job.Get(key).Length())
-		js.CopyBytesToGo(b, job.Get(key))
-		return b
-	}
-	nodes, err := gputrace.ReadNodes(bytes.NewReader(data("nodes")), job.Get("nodesName").String())
-	if err != nil {
-		fail(err)
-		return
-	}
-	tasks, err := gputrace.ReadTasks(bytes.NewReader(data("tasks")), job.Get("tasksName").String())
-	if err != nil {
-		fail(err)
-		return
-	}
-	tune := int64(job.Get("tune").Int())
-	runs := job.Get("runs")
-	for i := range runs.Length() {
-		run := runs.Index(i)
-		policy, seed := run.Get("policy").String(), run.Get("seed").Int()
-		if seed < 0 {
-			fail(fmt.Errorf("seed %d: want 0 or more", seed))
-			return
-		}
-		r, err := fill.Run(nodes, tasks, fill.Config{Policy: policy, Seed: uint64(seed), Tune: tune})
-		if err != nil {
-			fail(err)
-			return
-		}
-		line, _ := json.Marshal(r)
-		post(map[string]any{"kind": "run", "index": run.Get("index").Int(), "line": string(line)})
 	}
 	post(map[string]any{"kind": "done"})
 }
