@@ -230,19 +230,28 @@ func (p *ScenarioPanel) traceUI() app.UI {
 		statusUI,
 		errs,
 		app.Div().Class("row").Body(
-			app.Label().For("trace-rack-size").Text("Blades per rack"),
-			app.Input().ID("trace-rack-size").DataSet("testid", "trace-rack-size").Type("number").Min(1).Max(inventory.GenBladesPerRackMax).
-				Placeholder(strconv.Itoa(gpuimport.DefaultRackSize)).Value(st.rackSize).OnInput(func(ctx app.Context, e app.Event) { st.rackSize = ctx.JSSrc().Get("value").String() }),
-			app.Label().For("trace-mtbf").Text("Blade MTBF (ticks)"),
-			app.Input().ID("trace-mtbf").DataSet("testid", "trace-mtbf").Type("number").Min(0).Placeholder("0").Value(st.mtbf).
-				Title("each blade fails after an exponential time with this mean, in ticks (seconds); 0 or blank: blades do not fail").
-				OnInput(func(ctx app.Context, e app.Event) { st.mtbf = ctx.JSSrc().Get("value").String() }),
-			app.Label().For("trace-mttr").Text("MTTR (ticks)"),
-			app.Input().ID("trace-mttr").DataSet("testid", "trace-mttr").Type("number").Min(1).Placeholder(strconv.Itoa(gpuimport.DefaultMTTR)).Value(st.mttr).
-				Title("with an MTBF: the mean ticks to repair a failed blade").
-				OnInput(func(ctx app.Context, e app.Event) { st.mttr = ctx.JSSrc().Get("value").String() }),
-			app.Label().For("trace-policy").Text("Placement policy"),
-			app.Select().ID("trace-policy").DataSet("testid", "trace-policy").OnChange(func(ctx app.Context, e app.Event) { st.policy = ctx.JSSrc().Get("value").String() }).Body(pols...),
+			// Each label with its input, so that a wrapped row keeps them together.
+			app.Span().Class("trace-option").Body(
+				app.Label().For("trace-rack-size").Text("Blades per rack "),
+				app.Input().ID("trace-rack-size").DataSet("testid", "trace-rack-size").Type("number").Min(1).Max(inventory.GenBladesPerRackMax).
+					Placeholder(strconv.Itoa(gpuimport.DefaultRackSize)).Value(st.rackSize).OnInput(func(ctx app.Context, e app.Event) { st.rackSize = ctx.JSSrc().Get("value").String() }),
+			),
+			app.Span().Class("trace-option").Body(
+				app.Label().For("trace-mtbf").Text("Blade MTBF (ticks) "),
+				app.Input().ID("trace-mtbf").DataSet("testid", "trace-mtbf").Type("number").Min(0).Placeholder("0").Value(st.mtbf).
+					Title("each blade fails after an exponential time with this mean, in ticks (seconds); 0 or blank: blades do not fail").
+					OnInput(func(ctx app.Context, e app.Event) { st.mtbf = ctx.JSSrc().Get("value").String() }),
+			),
+			app.Span().Class("trace-option").Body(
+				app.Label().For("trace-mttr").Text("MTTR (ticks) "),
+				app.Input().ID("trace-mttr").DataSet("testid", "trace-mttr").Type("number").Min(1).Placeholder(strconv.Itoa(gpuimport.DefaultMTTR)).Value(st.mttr).
+					Title("with an MTBF: the mean ticks to repair a failed blade").
+					OnInput(func(ctx app.Context, e app.Event) { st.mttr = ctx.JSSrc().Get("value").String() }),
+			),
+			app.Span().Class("trace-option").Body(
+				app.Label().For("trace-policy").Text("Placement policy "),
+				app.Select().ID("trace-policy").DataSet("testid", "trace-policy").OnChange(func(ctx app.Context, e app.Event) { st.policy = ctx.JSSrc().Get("value").String() }).Body(pols...),
+			),
 			app.Button().DataSet("testid", "trace-import-run").Text("Import as a new session").Disabled(state != "ready").OnClick(p.onTraceImport),
 		),
 		app.P().Class("muted").Body(
