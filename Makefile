@@ -43,13 +43,29 @@ build: wasm server ## build web/app.wasm, web/sweep.wasm, web/fill.wasm and .bin
 # brotli at its best: quality 11 with a 16 MiB window (-w 24, the most a
 # browser must accept), a minute or two a file, only when the wasm changed;
 # -q 9 sent 15 % more. -trimpath keeps build paths out of the binary.
-wasm: ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
+wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SWEEP_WASM) ./wasm/sweepworker
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(FILL_WASM) ./wasm/fillworker
 	@for f in $(WASM) $(SWEEP_WASM) $(FILL_WASM); do \
 	  if ! command -v brotli >/dev/null 2>&1; then rm -f $$f.br; \
 	  elif [ ! -f $$f.br ] || [ $$f -nt $$f.br ]; then echo "brotli -q 11 -w 24 $$f"; brotli -q 11 -w 24 -n -f -o $$f.br $$f; fi; done
+
+# The page is built against go-app with wasm/goapp-wasm.patch applied: it
+# leaves go-app's server side (Handler, whose net/http pulls in crypto/tls
+# and its elliptic curves, 1.6 MB of the raw wasm) out of GOOS=js builds;
+# the page never calls it. $(BIN)/wasm.mod is go.mod with go-app replaced by
+# that patched copy; go.mod itself, the server and every test use go-app as
+# released.
+GOAPP_WASM := $(BIN)/go-app-wasm
+$(BIN)/wasm.mod: go.mod go.sum wasm/goapp-wasm.patch
+	@rm -rf $(GOAPP_WASM) && mkdir -p $(GOAPP_WASM)
+	@$(GO) mod download github.com/maxence-charriere/go-app/v10
+	@dir=$$($(GO) list -m -f '{{.Dir}}' github.com/maxence-charriere/go-app/v10) && \
+	  cp -r $$dir/go.mod $$dir/LICENSE $$dir/pkg $(GOAPP_WASM)/ && chmod -R u+w $(GOAPP_WASM)
+	patch -s -d $(GOAPP_WASM) -p1 < wasm/goapp-wasm.patch
+	@cp go.sum $(BIN)/wasm.sum
+	@{ cat go.mod; echo; echo 'replace github.com/maxence-charriere/go-app/v10 => $(GOAPP_WASM)'; } > $@
 
 server:
 	$(GO) build -o $(BIN)/server ./cmd/server
