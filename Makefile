@@ -22,7 +22,7 @@ NODE_PKGS    := ./core/... ./cmd/ccsim/...
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: help run build wasm server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench bench-peers shots fuzz clean
+.PHONY: help run build wasm wasm-size server static test deps vet test-native test-node test-browser test-e2e bench-smoke bench bench-peers shots fuzz clean
 SHOTS ?= /tmp/cc-shots
 FUZZTIME ?= 10s
 
@@ -69,6 +69,10 @@ $(BIN)/wasm.mod: go.mod go.sum wasm/goapp-wasm.patch
 
 server:
 	$(GO) build -o $(BIN)/server ./cmd/server
+
+wasm-size: $(BIN)/wasm.mod ## what app.wasm is made of: its code by package, from a build that keeps the function names
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -o $(BIN)/app-names.wasm ./wasm
+	@$(GO) run ./bench/wasmsize -modfile $(BIN)/wasm.mod -top $(or $(TOP),30) $(BIN)/app-names.wasm
 
 static: build ## write the site as plain static files into dist/
 	rm -rf $(DIST)
@@ -154,6 +158,8 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@echo "BENCH wasm-bytes $$(stat -c %s $(WASM)) bytes"
 	@echo "BENCH wasm-gzip-bytes $$(gzip -9 -c $(WASM) | wc -c) bytes"
 	@if [ -f $(WASM).br ]; then echo "BENCH wasm-brotli-bytes $$(stat -c %s $(WASM).br) bytes"; fi
+	@echo "BENCH sweep-wasm-bytes $$(stat -c %s $(SWEEP_WASM)) bytes"
+	@if [ -f $(SWEEP_WASM).br ]; then echo "BENCH sweep-wasm-brotli-bytes $$(stat -c %s $(SWEEP_WASM).br) bytes"; fi
 	@$(GO) build -o $(BIN)/server ./cmd/server && $(GO) build -o $(BIN)/loadtest ./cmd/server/loadtest
 	@$(BIN)/loadtest -server $(BIN)/server -web web
 	@$(GO) test -run '^$$' -bench 'Engine$$' -benchtime 2s ./core/sim/ | awk -v ENV=native "$$BENCH_AWK"
