@@ -169,6 +169,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@$(GO) test -run '^$$' -bench 'StrictDecode' -benchtime 10x ./core/scenario/ | awk -v ENV=native "$$BENCH_AWK"
 	@PATH="$(BIN):$$PATH" GOOS=js GOARCH=wasm $(GO) test -exec wasmbrowsertest -run '^$$' -bench 'Snapshot' -benchtime 5x ./core/sim/ | awk -v ENV=chromium "$$BENCH_AWK"
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
+	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestFirstLoadBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestGPUTraceImportBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 15m -run '^TestSweepBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 10m -run '^TestFillBench$$' ./cmd/server/ | grep '^BENCH'
