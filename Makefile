@@ -41,12 +41,16 @@ run: build ## build the wasm (-s -w) and the server, then serve at ADDR (default
 build: wasm server ## build web/app.wasm, web/sweep.wasm, web/fill.wasm and .bin/server
 
 # brotli at its best: quality 11 with a 16 MiB window (-w 24, the most a
-# browser must accept), a minute or two a file, only when the wasm changed;
-# -q 9 sent 15 % more. -trimpath keeps build paths out of the binary.
+# browser must accept), a minute or two a file, so only when the wasm changed
+# (built into $(BIN), copied to web/ when its bytes differ); -q 9 sent 15 %
+# more. -trimpath keeps build paths out of the binary.
 wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
-	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -ldflags="-s -w" -o $(WASM) ./wasm
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(SWEEP_WASM) ./wasm/sweepworker
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(FILL_WASM) ./wasm/fillworker
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -ldflags="-s -w" -o $(BIN)/app.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/sweep.wasm ./wasm/sweepworker
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/fill.wasm ./wasm/fillworker
+	@cmp -s $(BIN)/app.wasm $(WASM) || cp $(BIN)/app.wasm $(WASM)
+	@cmp -s $(BIN)/sweep.wasm $(SWEEP_WASM) || cp $(BIN)/sweep.wasm $(SWEEP_WASM)
+	@cmp -s $(BIN)/fill.wasm $(FILL_WASM) || cp $(BIN)/fill.wasm $(FILL_WASM)
 	@for f in $(WASM) $(SWEEP_WASM) $(FILL_WASM); do \
 	  if ! command -v brotli >/dev/null 2>&1; then rm -f $$f.br; \
 	  elif [ ! -f $$f.br ] || [ $$f -nt $$f.br ]; then echo "brotli -q 11 -w 24 $$f"; brotli -q 11 -w 24 -n -f -o $$f.br $$f; fi; done
