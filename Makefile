@@ -67,7 +67,7 @@ $(BIN)/wasm.mod: go.mod go.sum wasm/goapp-wasm.patch
 	@$(GO) mod download github.com/maxence-charriere/go-app/v10
 	@dir=$$($(GO) list -m -f '{{.Dir}}' github.com/maxence-charriere/go-app/v10) && \
 	  cp -r $$dir/go.mod $$dir/LICENSE $$dir/pkg $(GOAPP_WASM)/ && chmod -R u+w $(GOAPP_WASM)
-	patch -s -d $(GOAPP_WASM) -p1 < wasm/goapp-wasm.patch
+	git apply -p1 --directory=.bin/go-app-wasm wasm/goapp-wasm.patch
 	@cp go.sum $(BIN)/wasm.sum
 	@{ cat go.mod; echo; echo 'replace github.com/maxence-charriere/go-app/v10 => $(GOAPP_WASM)'; } > $@
 
