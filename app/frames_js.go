@@ -15,6 +15,9 @@ func startFrames(ctx app.Context, s *Shell) {
 		ts := args[0].Float()
 		ctx.Dispatch(func(ctx app.Context) {
 			changed := s.frame(ctx, ts)
+			if s.cmap != nil {
+				s.cmap.paint() // the canvas only: nothing to re-render
+			}
 			if s.c != nil && s.c.Mode() == ModePaused || ts-s.lastSave > float64(autosaveEvery.Milliseconds()) {
 				s.lastSave = ts
 				s.autosave(ctx)

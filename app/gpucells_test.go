@@ -107,7 +107,7 @@ func TestSummarisedRacksSayTheirGPUs(t *testing.T) {
 	c, err := NewController(sc)
 	require.NoError(t, err)
 	require.NoError(t, c.Step(100))
-	html := app.HTMLString(&Inventory{C: c, V: c.Version()})
+	html := app.HTMLString(&Inventory{C: c, V: c.Version(), drawAs: "racks"})
 	require.NotContains(t, html, "gpu-cells")
 	require.NotContains(t, html, "legend-gpu")
 	hw := c.World().Hardware()
@@ -121,7 +121,7 @@ func TestSummarisedRacksSayTheirGPUs(t *testing.T) {
 	}
 	require.Positive(t, gpus)
 	require.Contains(t, element(t, html, "rack-rack1"), fmt.Sprintf("GPUs %s of %d in use", strconv.FormatFloat(float64(used)/1000, 'f', -1, 64), gpus))
-	html = app.HTMLString(&Inventory{C: c, V: c.Version(), Selected: r.Path})
+	html = app.HTMLString(&Inventory{C: c, V: c.Version(), Selected: r.Path, drawAs: "racks"})
 	require.Contains(t, html, "gpu-cells", "the rack drilled into")
 	require.Contains(t, html, "legend-gpu")
 }

@@ -31,7 +31,15 @@ type Inventory struct {
 	Zone     string // the region/zone shown ("" for the first)
 	Pick     picker // where a click or a zone choice goes; nil in tests
 
-	drilled int // the rack drawn in full in a large zone (-1: none), as last seen
+	drilled int    // the rack drawn in full in a large zone (-1: none), as last seen
+	drawAs  string // "map" or "racks" as the user chose; "" for the zone's size to choose
+	all     bool   // the map shows the whole cluster, not just the zone
+}
+
+// usesMap reports whether the zone is drawn as the cluster map: when the
+// user chose it, or by default when it is too large to draw rack by rack.
+func (v *Inventory) usesMap(aggregate bool) bool {
+	return v.drawAs == "map" || v.drawAs == "" && aggregate
 }
 
 // OnInit starts with no rack drilled into.
@@ -87,28 +95,25 @@ func (v *Inventory) Render() app.UI {
 	aggregate := zoneBlades(c.Session, zone) > AggregateAbove
 	sel := v.Selected
 	drill := v.drillRack()
+	useMap := v.usesMap(aggregate)
 	var drawn []app.UI
+	if useMap {
+		drawn = append(drawn, &ClusterMap{C: c, V: v.V, Selected: sel, Zone: zone, All: v.all, Pick: v.Pick})
+		if drill >= 0 {
+			drawn = append(drawn, v.drillDown(drill))
+		}
+	}
 	for _, ri := range racks {
+		if useMap {
+			break // the map draws them all
+		}
 		if !aggregate {
 			drawn = append(drawn, &RackView{S: c.Session, Rack: ri, V: c.RackVersion(ri), Sel: selIn(hw, sel, ri)})
 			continue
 		}
 		drawn = append(drawn, &RackSummary{S: c.Session, Rack: ri, V: c.RackVersion(ri), Chosen: ri == drill})
 		if ri == drill {
-			// Right after its summary, inside the drawing (whose listeners
-			// select what is clicked or entered in it), on a line of its own.
-			// The card of what is selected in it sits beside it and stays
-			// in view while the rack scrolls by (the page's own card is not
-			// drawn meanwhile: see Shell.Render).
-			r := hw.Rack(int32(drill))
-			n := int(r.BladeHi - r.BladeLo)
-			drawn = append(drawn, app.Div().Class("rack-drill").DataSet("testid", "rack-drill").Aria("label", "Rack "+r.Name+" in full").Body(
-				app.H3().Text("Rack "+r.Name+", in full"),
-				app.Div().Class("rack-drill-body").Body(
-					&RackView{S: c.Session, Rack: drill, V: c.RackVersion(drill), Sel: sel, Cols: min(2, (n+29)/30)},
-					&DetailCard{C: c, V: v.V, Selected: sel, Pick: v.Pick},
-				),
-			))
+			drawn = append(drawn, v.drillDown(drill))
 		}
 	}
 	zones := c.Zones()
@@ -117,18 +122,53 @@ func (v *Inventory) Render() app.UI {
 		opts[i] = app.Option().Value(z).Text(z).Selected(z == zone)
 	}
 	note := plural(len(racks), "rack") + ", " + plural(zoneBlades(c.Session, zone), "blade")
-	if aggregate {
+	switch {
+	case useMap:
+		note += " — one cell a blade; click one to select it and draw its rack in full"
+	case aggregate:
 		note += fmt.Sprintf(" — more than %d blades: each rack shows its blades per state; choose a rack to draw it in full", AggregateAbove)
+	}
+	choice := func(testid, text string, on bool, fn func()) app.UI {
+		return app.Button().Class("choice").DataSet("testid", testid).Aria("pressed", on).Text(text).
+			OnClick(func(ctx app.Context, e app.Event) { fn() })
+	}
+	tools := []app.UI{
+		choice("draw-racks", "Racks", !useMap, func() { v.drawAs = "racks" }),
+		choice("draw-map", "Map", useMap, func() { v.drawAs = "map" }),
+	}
+	if useMap {
+		tools = append(tools,
+			choice("map-zone", "This zone", !v.all, func() { v.all = false }),
+			choice("map-all", "Whole cluster", v.all, func() { v.all = true }))
 	}
 	return sec.Body(
 		app.Div().Class("inventory-head").Body(
 			app.H2().Text("Inventory"),
 			app.Label().For("zone-select").Text("Region / zone"),
 			app.Select().ID("zone-select").DataSet("testid", "zone-select").OnChange(v.onZone).Body(opts...),
+			app.Span().Class("draw-as").Aria("label", "Draw as").Body(tools...),
 			app.Span().Class("muted").Text(note),
 		),
 		app.Div().Class("racks").OnClick(v.onClick).OnKeyDown(v.onKey).Body(drawn...),
-		legend(racksHaveGPUs(hw, drawnInFull(racks, aggregate, drill))),
+		app.If(!useMap || drill >= 0, func() app.UI { return legend(racksHaveGPUs(hw, drawnInFull(racks, aggregate || useMap, drill))) }),
+	)
+}
+
+// drillDown is rack ri drawn in full, with the card of what is selected in
+// it beside it, inside the drawing (whose listeners select what is clicked
+// or entered in it), on a line of its own: right after the rack's summary,
+// or under the map. The card stays in view while the rack scrolls by (the
+// page's own card is not drawn meanwhile: see Shell.Render).
+func (v *Inventory) drillDown(ri int) app.UI {
+	c := v.C
+	r := c.World().Hardware().Rack(int32(ri))
+	n := int(r.BladeHi - r.BladeLo)
+	return app.Div().Class("rack-drill").DataSet("testid", "rack-drill").Aria("label", "Rack "+r.Name+" in full").Body(
+		app.H3().Text("Rack "+r.Name+", in full"),
+		app.Div().Class("rack-drill-body").Body(
+			&RackView{S: c.Session, Rack: ri, V: c.RackVersion(ri), Sel: v.Selected, Cols: min(2, (n+29)/30)},
+			&DetailCard{C: c, V: v.V, Selected: v.Selected, Pick: v.Pick},
+		),
 	)
 }
 

@@ -65,17 +65,39 @@ func TestUsageOnlyFromPlacements(t *testing.T) {
 	assert.Len(t, regexp.MustCompile(`data-testid="blade-`).FindAllString(html, -1), 64)
 }
 
+// A zone past AggregateAbove is drawn as the cluster map (one canvas) by
+// default, or as rack summaries when the user chooses racks; either way
+// the rack of the selection is drawn in full.
 func TestLargeZonesAggregate(t *testing.T) {
 	sc, err := scenario.Builtin("thousand")
 	require.NoError(t, err)
 	sc.Inventory.Generate.BladesPerRack = 41 // 1,025 blades: past the limit
 	c, err := NewController(sc)
 	require.NoError(t, err)
+	rack3 := c.World().Hardware().Rack(3).Path
+	for _, tc := range []struct {
+		drawAs, want string
+		summaries    int
+	}{
+		{"", `data-testid="cluster-map" data-blades="1025"`, 0},
+		{"map", `data-testid="cluster-map" data-blades="1025"`, 0},
+		{"racks", "choose a rack to draw it in full", 25},
+	} {
+		html := app.HTMLString(&Inventory{C: c, V: c.Version(), drawAs: tc.drawAs})
+		assert.NotContains(t, html, `data-testid="blade-`, tc.drawAs)
+		assert.Contains(t, html, tc.want, tc.drawAs)
+		assert.Len(t, regexp.MustCompile(`class="rack-summary`).FindAllString(html, -1), tc.summaries, tc.drawAs)
+		html = app.HTMLString(&Inventory{C: c, V: c.Version(), Selected: rack3, drawAs: tc.drawAs})
+		assert.Len(t, regexp.MustCompile(`data-testid="blade-`).FindAllString(html, -1), 41, "%s: the chosen rack drawn in full", tc.drawAs)
+	}
+	// A small zone is drawn rack by rack unless the map is chosen.
+	c = newTestController(t, "standard", 0)
 	html := app.HTMLString(&Inventory{C: c, V: c.Version()})
+	assert.NotContains(t, html, `data-testid="cluster-map"`)
+	assert.Len(t, regexp.MustCompile(`data-testid="blade-`).FindAllString(html, -1), 64)
+	html = app.HTMLString(&Inventory{C: c, V: c.Version(), drawAs: "map"})
+	assert.Contains(t, html, `data-testid="cluster-map" data-blades="64"`)
 	assert.NotContains(t, html, `data-testid="blade-`)
-	assert.Contains(t, html, "choose a rack to draw it in full")
-	html = app.HTMLString(&Inventory{C: c, V: c.Version(), Selected: c.World().Hardware().Rack(3).Path})
-	assert.Len(t, regexp.MustCompile(`data-testid="blade-`).FindAllString(html, -1), 41, "the chosen rack drawn in full")
 }
 
 func TestTestNames(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"slices"
 
+	"github.com/cloudchamber/cloudchamber/app/clustermap"
 	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
@@ -40,10 +41,11 @@ type Session struct {
 	savedRev  int64
 	savedSum  [32]byte // the SHA-256 of the run as it can be opened again: its library entry, or the link or built-in it came from (zero: nowhere)
 
-	begun    uint64   // runs begun (begin): the page's view state belongs to one
-	version  uint64   // bumped by every change anything renders
-	rackVer  []uint64 // by rack: bumped when an element of the rack changed
-	rackGen  uint64   // bumped with every new world, so no rack keeps an old version
+	begun    uint64           // runs begun (begin): the page's view state belongs to one
+	version  uint64           // bumped by every change anything renders
+	rackVer  []uint64         // by rack: bumped when an element of the rack changed
+	rackGen  uint64           // bumped with every new world, so no rack keeps an old version
+	mapDirty clustermap.Dirty // the blades whose cell on the cluster map may have changed (everything, for a new world)
 	entries  []*trace.Entry
 	entrySeq uint64                   // trace entries seen
 	simSeq   uint64                   // simulation (not infrastructure) entries seen
@@ -104,6 +106,7 @@ func (s *Session) install(w *sim.World) {
 	s.world = w
 	s.rackVer = make([]uint64, w.Hardware().NumRacks())
 	s.rackGen++
+	s.mapDirty.Reset(w.Hardware().NumBlades())
 	s.err = ""
 	if err := w.Halted(); err != nil {
 		s.err = err.Error() // a session that stopped: say why; rewind or reset to go on
@@ -141,17 +144,26 @@ func (s *Session) placeChanged(w *sim.World, p views.Place) {
 	s.refChanged(w, ref)
 }
 
-// refChanged bumps the counter of the rack of w's element ref.
+// refChanged bumps the counter of the rack of w's element ref, and marks
+// a blade's cell on the cluster map for repainting.
 func (s *Session) refChanged(w *sim.World, ref hardware.Ref) {
 	if s.world != w {
 		return
 	}
 	hw := w.Hardware()
 	switch ref.Kind {
-	case hardware.KindRack, hardware.KindBlade, hardware.KindPDU, hardware.KindTOR:
+	case hardware.KindBlade:
+		s.mapDirty.Mark(ref.Index)
+		s.rackVer[hw.RackOf(ref)]++
+	case hardware.KindRack, hardware.KindPDU, hardware.KindTOR:
 		s.rackVer[hw.RackOf(ref)]++
 	}
 }
+
+// takeMapChanges hands the cluster map the blades changed since it last
+// asked (fn, once each), or reports that everything may have (a new
+// world), and forgets them. The map is its only reader.
+func (s *Session) takeMapChanges(fn func(b int32)) (all bool) { return s.mapDirty.Take(fn) }
 
 // sink keeps the newest trace entries for the log and lights the
 // diagram's boxes from what the trace shows each service doing.

@@ -35,7 +35,7 @@ func TestSessionFieldsAreClassified(t *testing.T) {
 		assert.Len(t, names, typ.NumField(), "a classified field of %s is gone", typ.Name())
 	}
 	run := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
-		"entries", "lit", "err", "rackVer"}
+		"entries", "lit", "err", "rackVer", "mapDirty"}
 	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq"}
 	classified(t, Session{}, run, kept)
 	classified(t, Runner{}, []string{"s", "mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost"})

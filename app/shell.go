@@ -45,6 +45,7 @@ type Shell struct {
 	cmpShown    compareShown  // the comparison's version the Compare tab shows (compare_page.go)
 	sweep       *sweepState   // the Sweep tab's form, sweep under way and results; made when first shown
 	fill        *fillState    // the GPU fill tab's files, form, experiment under way and results; made when first shown
+	cmap        *ClusterMap   // the cluster map shown, painted every frame; nil when none is
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -250,6 +251,16 @@ func (s *Shell) selectElement(path string) {
 	}
 	s.view.selected = path
 	s.c.touch()
+}
+
+// showMap has m painted every frame (mapHost).
+func (s *Shell) showMap(m *ClusterMap) { s.cmap = m }
+
+// hideMap stops painting m (mapHost).
+func (s *Shell) hideMap(m *ClusterMap) {
+	if s.cmap == m {
+		s.cmap = nil
+	}
 }
 
 // showZone shows region/zone z, if the world has it (picker).

@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// A zone of 2,500 blades is drawn as rack summaries; choosing one draws it
-// in full right there, in view, and what is in it can be selected by click
-// and by Enter, and faulted. Its PDU's 101 ports stay inside the bar.
+// A zone of 2,500 blades drawn as rack summaries (chosen over the map);
+// choosing one draws it in full right there, in view, and what is in it
+// can be selected by click and by Enter, and faulted. Its PDU's 101 ports stay inside the bar.
 func TestLargeZoneDrilledRack(t *testing.T) {
 	sc, err := scenario.Builtin("thousand")
 	require.NoError(t, err)
@@ -29,6 +29,8 @@ func TestLargeZoneDrilledRack(t *testing.T) {
 	p := openApp(t)
 	p.click(t, "tab-scenario")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the map", `document.querySelector('[data-testid="cluster-map"]') !== null`)
+	p.click(t, "draw-racks") // the rack summaries, not the map
 	p.until(t, "the summaries", `document.querySelectorAll('button.rack-summary').length === 25`)
 	p.runTo(t, "30")
 

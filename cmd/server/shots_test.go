@@ -75,6 +75,8 @@ func TestScreenshots(t *testing.T) {
 	require.NoError(t, os.WriteFile(file, data, 0o644))
 	p.click(t, "tab-scenario")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the map", `document.querySelector('[data-testid="cluster-map"]') !== null`)
+	p.click(t, "draw-racks") // the rack summaries, not the map
 	p.until(t, "the summaries", `document.querySelectorAll('button.rack-summary').length === 25`)
 	p.runTo(t, "40")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="rack-rack14"]`))))

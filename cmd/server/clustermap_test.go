@@ -1,0 +1,132 @@
+//go:build e2e
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/cloudchamber/cloudchamber/app/clustermap"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/stretchr/testify/require"
+)
+
+// generatedScenario writes the thousand built-in's settings over a
+// generated inventory of zones x racks x blades (the generator of ccsim
+// gen) as a scenario file to import.
+func generatedScenario(t *testing.T, name string, zones, racks, blades int) string {
+	t.Helper()
+	sc, err := scenario.Builtin("thousand")
+	require.NoError(t, err)
+	sc.Name = name
+	g := sc.Inventory.Generate
+	g.ZonesPerRegion, g.RacksPerZone, g.BladesPerRack = zones, racks, blades
+	data, err := scenario.MarshalIndent(sc)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), name+".json")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	return file
+}
+
+// importScenario opens a scenario file from the Scenario tab and waits for
+// the map to draw n blades.
+func (p *page) importScenario(t *testing.T, file string, n int) {
+	t.Helper()
+	p.click(t, "tab-scenario")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, fmt.Sprintf("the map of %d blades", n), fmt.Sprintf(`(() => {
+		const c = document.querySelector('[data-testid="cluster-map"]');
+		return c !== null && c.dataset.blades === "%d" && Number(c.dataset.painted || 0) > 0;
+	})()`, n))
+}
+
+// mapPixel is the colour the map's canvas shows at canvas pixel (x, y),
+// as "r,g,b".
+func (p *page) mapPixel(t *testing.T, x, y int) string {
+	t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+		const d = document.querySelector('[data-testid="cluster-map"]').getContext('2d').getImageData(%d, %d, 1, 1).data;
+		return d[0] + "," + d[1] + "," + d[2];
+	})()`, x, y)))
+	require.NoError(t, err)
+	return s
+}
+
+// mapMouse sends a mouse event at canvas pixel (x, y), scaled to where
+// the page draws the canvas.
+func (p *page) mapMouse(t *testing.T, kind string, x, y int) {
+	t.Helper()
+	p.eval(t, fmt.Sprintf(`(() => {
+		const c = document.querySelector('[data-testid="cluster-map"]');
+		const r = c.getBoundingClientRect();
+		const at = {clientX: r.left + (%d + 0.5) * r.width / c.width, clientY: r.top + (%d + 0.5) * r.height / c.height, bubbles: true};
+		c.dispatchEvent(new MouseEvent(%q, at));
+	})()`, x, y, kind))
+}
+
+func rgb(c clustermap.RGBA) string { return fmt.Sprintf("%d,%d,%d", c[0], c[1], c[2]) }
+
+// In a zone of 10,000 blades the map draws every blade on one canvas; a
+// click on a blade's cell (found by its coordinates) selects it in the
+// detail card, and a fault injected on it from the page shows in its
+// cell's colour, read back from the canvas.
+func TestClusterMapSelectAndFault(t *testing.T) {
+	p := openApp(t)
+	p.importScenario(t, generatedScenario(t, "ten-thousand", 1, 100, 100), 10000)
+	p.until(t, "one canvas, no blade drawn one by one", `document.querySelectorAll('canvas').length === 1 && document.querySelector('[data-testid^="blade-"]') === null`)
+	p.runTo(t, "30")
+
+	// Blade 43 of rack38 (blade 42 of the 38th rack, counting from 0) where the map draws it:
+	// the layout the page makes of 100 racks of 100, fitted to its 880 x
+	// 520 canvas.
+	racks := make([]clustermap.Rack, 100)
+	for i := range racks {
+		racks[i] = clustermap.Rack{First: int32(i * 100), N: 100}
+	}
+	l := clustermap.NewLayout(racks)
+	v := clustermap.Fit(l, 880, 520)
+	cx, cy, ok := l.Cell(37*100 + 42)
+	require.True(t, ok)
+	r := v.CellRect(cx, cy)
+	x, y := (r.X0+r.X1-1)/2, (r.Y0+r.Y1-1)/2
+	p.until(t, "the blade working in the map", fmt.Sprintf(`(() => {
+		const d = document.querySelector('[data-testid="cluster-map"]').getContext('2d').getImageData(%d, %d, 1, 1).data;
+		return d[0] + "," + d[1] + "," + d[2] === %q;
+	})()`, x, y, rgb(clustermap.Working)))
+
+	p.mapMouse(t, "mousemove", x, y)
+	p.until(t, "the hover line", `document.querySelector('[data-testid="map-hover"]').textContent.startsWith("region1/zone1/rack38/blade/43 — working")`)
+	p.mapMouse(t, "mousedown", x, y)
+	p.mapMouse(t, "mouseup", x, y)
+	p.until(t, "blade 43 selected", `document.querySelector('[data-testid="detail-card"] h2').textContent.endsWith("rack38/blade/43")`)
+	p.until(t, "its rack drawn in full under the map", `document.querySelectorAll('[data-testid="rack-drill"] [data-testid^="blade-rack38-"]').length === 100`)
+	require.Equal(t, rgb(clustermap.Working), p.mapPixel(t, x, y), "selected, the cell keeps its colour")
+	require.Equal(t, rgb(clustermap.SelectRing), p.mapPixel(t, r.X0-1, r.Y0-1), "the ring around it")
+
+	p.click(t, "tab-faults")
+	p.until(t, "the form for blade 43", `document.querySelector('.fault-form h3').textContent.endsWith("rack38/blade/43")`)
+	p.click(t, "inject-fault")
+	p.click(t, "step")
+	p.until(t, "its cell faulted", fmt.Sprintf(`(() => {
+		const d = document.querySelector('[data-testid="cluster-map"]').getContext('2d').getImageData(%d, %d, 1, 1).data;
+		return d[0] + "," + d[1] + "," + d[2] === %q;
+	})()`, x, y, rgb(clustermap.Faulted)))
+	// The next blade but one (clear of the ring) did not change.
+	nx, ny, _ := l.Cell(37*100 + 44)
+	n := v.CellRect(nx, ny)
+	require.Equal(t, rgb(clustermap.Working), p.mapPixel(t, (n.X0+n.X1-1)/2, (n.Y0+n.Y1-1)/2), "blade 45")
+
+	// A drag pans without selecting; the zoom buttons change the pitch.
+	p.mapMouse(t, "mousedown", 100, 100)
+	p.mapMouse(t, "mousemove", 140, 130)
+	p.mapMouse(t, "mouseup", 140, 130)
+	require.True(t, strings.HasSuffix(p.text(t, `[data-testid="detail-card"] h2`), "rack38/blade/43"), "still blade 43 after a drag")
+	p.click(t, "map-zoom-in")
+	p.until(t, "8 px a blade", `document.querySelector('.map-tools .muted').textContent === "`+strconv.Itoa(v.Pitch*2)+` px a blade"`)
+	require.Empty(t, p.errors())
+}
