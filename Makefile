@@ -177,6 +177,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestGPUTraceImportBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 15m -run '^TestSweepBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 10m -run '^TestFillBench$$' ./cmd/server/ | grep '^BENCH'
+	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 15m -run '^TestUIBenchClusterMap50k$$' ./cmd/server/ | grep '^BENCH'
 	@$(GO) build -o $(BIN)/ccsim ./cmd/ccsim
 	@for f in static/scenarios/*.json; do n=$$(basename $$f .json); \
 	  echo "BENCH link-$$n $$($(BIN)/ccsim link encode --builtin $$n | tr -d '#\n' | wc -c) characters"; done
@@ -199,7 +200,7 @@ bench-peers: ## issue 12's studies, side by side (many minutes): ccsim vs SimPy 
 
 shots: wasm ## screenshots of every panel in headless Chromium, into $(SHOTS) (default /tmp/cc-shots)
 	@mkdir -p $(SHOTS)
-	CC_SHOTS=$(SHOTS) CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e shots' -count=1 -run 'Screenshots?$$' ./cmd/server/
+	CC_SHOTS=$(SHOTS) CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e shots' -count=1 -timeout 30m -run 'Screenshots?$$' ./cmd/server/
 	@echo "screenshots in $(SHOTS)"
 
 # Minimisation is off: it re-runs a new input byte by byte for a minute,

@@ -239,7 +239,9 @@ func (m *ClusterMap) paint() bool {
 	}
 	colour := m.colour()
 	var changed clustermap.Rect
+	rehover := false
 	all := m.C.takeMapChanges(func(b int32) {
+		rehover = rehover || b == m.hovered
 		if m.full {
 			return
 		}
@@ -255,6 +257,9 @@ func (m *ClusterMap) paint() bool {
 		}
 	})
 	m.lastFull = m.full || all
+	if (rehover || m.lastFull) && m.hovered >= 0 {
+		m.canvas.hover(m.describe(m.hovered)) // the blade under the pointer changed
+	}
 	if m.lastFull {
 		m.full = false
 		m.cv.PaintAll(m.layout, m.view, colour, m.sel)

@@ -11,6 +11,8 @@
 // arithmetic.
 package clustermap
 
+import "sort"
+
 // Rack is a rack as the layout takes it: its blades are First … First+N-1
 // in the model's numbering, and Zone says which zone it is in (racks come
 // zone by zone, in the model's order; Zone only has to change where the
@@ -147,18 +149,9 @@ func (l *Layout) RackBox(r int) Rect {
 	return Rect{x, y, x + l.rackW, y + l.rackH}
 }
 
-// zoneOfRack is the zone of rack r (a binary search: zones are few, racks many).
+// zoneOfRack is the zone of rack r: the last zone starting at or before it.
 func (l *Layout) zoneOfRack(r int) int {
-	lo, hi := 0, len(l.zones)-1
-	for lo < hi {
-		m := (lo + hi + 1) / 2
-		if l.zones[m].lo <= r {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
-	return lo
+	return sort.Search(len(l.zones), func(i int) bool { return l.zones[i].lo > r }) - 1
 }
 
 // RackOf is the rack of blade b (a model number), and false if b is not
@@ -167,15 +160,7 @@ func (l *Layout) RackOf(b int32) (int, bool) {
 	if len(l.racks) == 0 || b < l.first {
 		return 0, false
 	}
-	lo, hi := 0, len(l.racks)-1
-	for lo < hi {
-		m := (lo + hi + 1) / 2
-		if l.racks[m].First <= b {
-			lo = m
-		} else {
-			hi = m - 1
-		}
-	}
+	lo := sort.Search(len(l.racks), func(i int) bool { return l.racks[i].First > b }) - 1
 	r := l.racks[lo]
 	if b >= r.First+r.N {
 		return 0, false

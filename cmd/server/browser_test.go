@@ -78,10 +78,14 @@ type page struct {
 	log []chromedp.ConsoleMessage
 }
 
-func newPage(t *testing.T) *page {
+func newPage(t *testing.T) *page { t.Helper(); return newPageFor(t, 60*time.Second) }
+
+// newPageFor is newPage for a test that may take longer than a minute
+// (tens of thousands of blades on a shared machine).
+func newPageFor(t *testing.T, d time.Duration) *page {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	ctx, cancelTimeout := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	p := &page{ctx: ctx}
 	messages := chromedp.Console(ctx)

@@ -9,12 +9,24 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/cloudchamber/cloudchamber/app/clustermap"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/require"
 )
+
+// openAppFor is openApp for a test that may take up to d (tens of
+// thousands of blades on a shared machine).
+func openAppFor(t *testing.T, d time.Duration) *page {
+	t.Helper()
+	p := newPageFor(t, d)
+	srv := startServer(t, realSite(t).handler)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	return p
+}
 
 // generatedScenario writes the thousand built-in's settings over a
 // generated inventory of zones x racks x blades (the generator of ccsim
@@ -76,7 +88,7 @@ func rgb(c clustermap.RGBA) string { return fmt.Sprintf("%d,%d,%d", c[0], c[1], 
 // detail card, and a fault injected on it from the page shows in its
 // cell's colour, read back from the canvas.
 func TestClusterMapSelectAndFault(t *testing.T) {
-	p := openApp(t)
+	p := openAppFor(t, 4*time.Minute)
 	p.importScenario(t, generatedScenario(t, "ten-thousand", 1, 100, 100), 10000)
 	p.until(t, "one canvas, no blade drawn one by one", `document.querySelectorAll('canvas').length === 1 && document.querySelector('[data-testid^="blade-"]') === null`)
 	p.runTo(t, "30")
