@@ -57,6 +57,19 @@ func (p *page) importScenario(t *testing.T, file string, n int) {
 	})()`, n))
 }
 
+// shotIfAsked saves a screenshot as $CC_SHOTS/name.png when CC_SHOTS is
+// set (make shots sets it).
+func (p *page) shotIfAsked(t *testing.T, name string) {
+	t.Helper()
+	dir := os.Getenv("CC_SHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644))
+}
+
 // mapPixel is the colour the map's canvas shows at canvas pixel (x, y),
 // as "r,g,b".
 func (p *page) mapPixel(t *testing.T, x, y int) string {
@@ -128,6 +141,8 @@ func TestClusterMapSelectAndFault(t *testing.T) {
 		const d = document.querySelector('[data-testid="cluster-map"]').getContext('2d').getImageData(%d, %d, 1, 1).data;
 		return d[0] + "," + d[1] + "," + d[2] === %q;
 	})()`, x, y, rgb(clustermap.Faulted)))
+	p.mapMouse(t, "mousemove", x, y)
+	p.shotIfAsked(t, "map-10k")
 	// The next blade but one (clear of the ring) did not change.
 	nx, ny, _ := l.Cell(37*100 + 44)
 	n := v.CellRect(nx, ny)

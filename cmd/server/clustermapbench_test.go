@@ -43,6 +43,7 @@ func TestUIBenchClusterMap50k(t *testing.T) {
 		return [gaps[Math.floor(gaps.length * 0.95)], gaps[gaps.length - 1], ticks * 1000 / (last - start), painted, gaps.length];
 	})()`, chromedp.EvalAwaitPromise))
 	require.NoError(t, err)
+	p.shotIfAsked(t, "map-50k")
 	fmt.Printf("BENCH ui-map-50k-run-frame %.1f ms\n", out[0])
 	fmt.Printf("BENCH ui-map-50k-run-frame-max %.1f ms\n", out[1])
 	fmt.Printf("BENCH ui-map-50k-ticks-per-s %.1f ticks/s\n", out[2])

@@ -42,7 +42,9 @@ func TestClusterMapScreenshots(t *testing.T) {
 				p.click(t, "map-all")
 			}
 			p.until(t, "the map", `(() => { const c = document.querySelector('[data-testid="cluster-map"]'); return c !== null && c.dataset.blades === "`+itoa(n)+`"; })()`)
+			t.Log("drawn; running to tick 30")
 			p.runTo(t, "30")
+			t.Log("at tick 30")
 			p.mapMouse(t, "mousemove", 440, 200)
 			p.mapMouse(t, "mousedown", 440, 200)
 			p.mapMouse(t, "mouseup", 440, 200)
