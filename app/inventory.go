@@ -54,14 +54,15 @@ func (v *Inventory) drillRack() int {
 }
 
 // OnUpdate brings a newly drilled rack into view, however it was chosen
-// (a click on its summary, an element named in the log).
+// (a click on its summary, an element named in the log); not under the
+// map, where the user is looking at the map.
 func (v *Inventory) OnUpdate(ctx app.Context) {
 	r := v.drillRack()
 	if r == v.drilled {
 		return
 	}
 	v.drilled = r
-	if r >= 0 {
+	if r >= 0 && !v.usesMap(true) {
 		ctx.Defer(func(ctx app.Context) {
 			if el := app.Window().Get("document").Call("querySelector", `[data-testid="rack-drill"]`); el.Truthy() {
 				el.Call("scrollIntoView", map[string]any{"block": "nearest"})
