@@ -124,6 +124,8 @@ func (v *Inventory) Render() app.UI {
 	}
 	note := plural(len(racks), "rack") + ", " + plural(zoneBlades(c.Session, zone), "blade")
 	switch {
+	case useMap && v.all:
+		note = plural(hw.NumRacks(), "rack") + ", " + plural(hw.NumBlades(), "blade") + " in the cluster — one cell a blade; click one to select it and draw its rack in full"
 	case useMap:
 		note += " — one cell a blade; click one to select it and draw its rack in full"
 	case aggregate:
