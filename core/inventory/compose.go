@@ -27,6 +27,9 @@ type composer struct {
 	inAnchor int     // how many of them are anchored
 	total    int64   // nodes so far, counting every use of an alias
 	maxRecs  int32   // nodes the tree may hold
+	pace     Pace    // called every pacePerEvents events (nil: none)
+	lines    int     // the text's lines, for pace
+	events   int     // events read
 }
 
 // anchor is a node an alias may name; size is the nodes it stands for
@@ -43,8 +46,11 @@ type frame struct {
 }
 
 // compose reads data's one document into a tree and returns its root.
-func compose(data []byte) (root node, err error) {
+func compose(data []byte, pace Pace) (root node, err error) {
 	c := &composer{p: libyaml.NewParser(data, valueBytesMax), data: data, t: &tree{hint: len(data)}, anchors: map[string]anchor{}, maxRecs: nodesFor(len(data))}
+	if pace != nil {
+		c.pace, c.lines = pace, lineCount(data)
+	}
 	defer func() {
 		// The parser is yaml.v3's, which panics on what it thinks cannot
 		// happen; bad input must still come back as an error.
@@ -84,6 +90,9 @@ func compose(data []byte) (root node, err error) {
 func (c *composer) next() error {
 	if err := c.p.Next(&c.ev); err != nil {
 		return c.syntaxError(err)
+	}
+	if c.events++; c.pace != nil && c.events%pacePerEvents == 0 {
+		return c.pace(min(c.ev.Line+1, c.lines), c.lines)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"iter"
@@ -55,7 +56,29 @@ func nodesFor(size int) int32 {
 // PduTypes, TorTypes and BladeTypes lists only hold anchors. The result is in
 // canonical order and has passed Validate. file names the input in errors.
 func Parse(file string, data []byte) (*Definition, error) {
-	d, err := parse(data)
+	return ParsePaced(file, data, nil)
+}
+
+// Pace is called now and then while ParsePaced reads a long text, with
+// how far it got: done of total, in lines of the text while the YAML is
+// read (total is the number of lines), then the racks turned into the
+// model (done stays at total then: the model takes a tenth of the time of
+// the reading, and its size is not known before). A non-nil
+// error stops the parse, which returns that error as it is. The caller may
+// block in it (to let a page draw a frame); what it does never changes the
+// result.
+type Pace func(done, total int) error
+
+// pacePerEvents is how many YAML events are read between two calls of a
+// Pace (a blade is about 60 to 100).
+const pacePerEvents = 4096
+
+// ParsePaced is Parse, calling pace (if not nil) about every 4,096 YAML
+// events read and after every rack built, so that a caller with one
+// thread can show progress, stay responsive and cancel. The result is
+// Parse's.
+func ParsePaced(file string, data []byte, pace Pace) (*Definition, error) {
+	d, err := parse(data, pace)
 	if err != nil {
 		var e *Error
 		if errors.As(err, &e) && e.File == "" {
@@ -66,16 +89,23 @@ func Parse(file string, data []byte) (*Definition, error) {
 	return d, nil
 }
 
-func parse(data []byte) (*Definition, error) {
+func parse(data []byte, pace Pace) (*Definition, error) {
 	if len(data) > InputBytesMax {
 		return nil, &Error{Msg: fmt.Sprintf("is %d bytes, more than the %d allowed", len(data), InputBytesMax)}
 	}
-	root, err := compose(data)
+	root, err := compose(data, pace)
 	if err != nil {
 		return nil, err
 	}
 	p := parser{intern: map[string]string{}, kept: map[int32]string{}, lists: map[int32][]string{}, gpuLists: map[int32][]GPU{}}
+	if pace != nil {
+		lines := lineCount(data)
+		p.pace = func() error { return pace(lines, lines) }
+	}
 	d, err := p.root(deref(root))
+	if p.stopped != nil {
+		return nil, p.stopped
+	}
 	if err != nil {
 		return nil, locate(deref(root), err)
 	}
@@ -100,7 +130,12 @@ type parser struct {
 	lists  map[int32][]string // accelerator lists aliases may reach again, by node
 	// gpuLists are Gpus lists aliases may reach again, by node.
 	gpuLists map[int32][]GPU
+	pace     func() error // ParsePaced's, called after every rack (nil: none)
+	stopped  error        // what pace stopped the parse with
 }
+
+// lineCount is the number of lines of data, as Pace counts them.
+func lineCount(data []byte) int { return bytes.Count(data, []byte{'\n'}) + 1 }
 
 // text is a scalar's value to keep in the definition: a copy, so that the
 // definition holds no part of the tree's text blocks, and one copy per node

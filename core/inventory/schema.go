@@ -220,6 +220,12 @@ func (p *parser) zone(n node, e at, parent string, seen nameSet) (*Zone, error) 
 
 func (p *parser) rack(n node, e at, parent string, seen nameSet) (*Rack, error) {
 	defer p.release(p.mark())
+	if p.pace != nil {
+		if err := p.pace(); err != nil {
+			p.stopped = err
+			return nil, err
+		}
+	}
 	fs, err := p.mapping(n, e, "")
 	if err != nil {
 		return nil, err

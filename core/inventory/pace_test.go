@@ -1,0 +1,60 @@
+package inventory
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestParsePacedIsParse: a paced parse gives Parse's definition, reports
+// progress in lines that only grows up to the text's lines, and a pace
+// error stops it (in the YAML's reading or in the model's building) with
+// that error as it is.
+func TestParsePacedIsParse(t *testing.T) {
+	d, err := Generate(GenSpec{Regions: 1, ZonesPerRegion: 2, RacksPerZone: 4, BladesPerRack: 20})
+	require.NoError(t, err)
+	y, err := MarshalYAML(d)
+	require.NoError(t, err)
+	want, err := Parse("gen.yaml", y)
+	require.NoError(t, err)
+	lines := lineCount(y)
+	stop := errors.New("stop")
+
+	for _, c := range []struct {
+		name   string
+		stopAt int // the call of pace that returns stop (0: none)
+		calls  int // how many calls a whole parse makes, checked when stopAt is 0
+	}{
+		{name: "whole"},
+		{name: "stopped while reading", stopAt: 2},
+		{name: "stopped while building the model", stopAt: -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var calls, last, reading int
+			got, err := ParsePaced("gen.yaml", y, func(done, total int) error {
+				calls++
+				require.Equal(t, lines, total)
+				require.GreaterOrEqual(t, done, last)
+				require.LessOrEqual(t, done, total)
+				last = done
+				if done < total {
+					reading++
+				}
+				if calls == c.stopAt || (c.stopAt < 0 && done == total) {
+					return stop
+				}
+				return nil
+			})
+			if c.stopAt == 0 {
+				require.NoError(t, err)
+				require.Equal(t, want, got)
+				require.Positive(t, reading, "progress while the YAML is read")
+				require.Equal(t, reading+8, calls, "and once for each of the 8 racks")
+				return
+			}
+			require.Nil(t, got)
+			require.Same(t, stop, err)
+		})
+	}
+}
