@@ -54,9 +54,15 @@ func (c *Controller) Load(sc *scenario.Scenario) error {
 	if err != nil {
 		return err
 	}
+	c.Open(sc, w)
+	return nil
+}
+
+// Open makes w, built from sc (at tick 0, as sim.New built it), the
+// world of a new, unsaved session: what Load does once it has built it.
+func (c *Controller) Open(sc *scenario.Scenario, w *sim.World) {
 	c.begin(sc, w, sessionFrom{})
 	c.maybeSnapshot()
-	return nil
 }
 
 // begin pauses the runner and makes w, built from sc, the world of a new
@@ -174,36 +180,42 @@ func (c *Controller) resumeSafely(s *storage.Session) (skipped []error, err erro
 // scenario's settings) or a JSON scenario. An error is shown with its path
 // and nothing is replaced.
 func (c *Controller) Import(name string, data []byte) error {
-	var sc *scenario.Scenario
-	if strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml") {
-		def, err := inventory.Parse(name, data)
-		if err != nil {
-			return c.fail(err)
-		}
-		sc = c.Base().Clone()
-		sc.Name = strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")
-		sc.Description = "imported from " + name
-		sc.Inventory = scenario.Inventory{Definition: def}
-		sc.Script, sc.Commands, sc.At = nil, nil, 0
-		if sc.Control == nil {
-			sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
-		} else if sc.Control.Workloads != nil {
-			wl := *sc.Control.Workloads
-			wl.Workloads = nil // the old inventory's workloads may not fit the new one
-			sc.Control.Workloads = &wl
-		}
-	} else {
-		s, err := scenario.Parse(name, data)
-		if err != nil {
-			return c.fail(err)
-		}
-		sc = s
+	sc, err := importedScenario(c.Base(), name, data, nil)
+	if err != nil {
+		return c.fail(err)
 	}
 	if err := c.Load(sc); err != nil {
 		return c.fail(fmt.Errorf("%s: %w", name, err))
 	}
 	c.SetErr("")
 	return nil
+}
+
+// importedScenario is the scenario a file's contents make: a YAML
+// inventory run with base's settings (base is not changed), or a JSON
+// scenario. pace (nil: none) paces the reading of the YAML
+// (inventory.ParsePaced), whose error it returns as it is.
+func importedScenario(base *scenario.Scenario, name string, data []byte, pace inventory.Pace) (*scenario.Scenario, error) {
+	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") {
+		return scenario.Parse(name, data)
+	}
+	def, err := inventory.ParsePaced(name, data, pace)
+	if err != nil {
+		return nil, err
+	}
+	sc := base.Clone()
+	sc.Name = strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")
+	sc.Description = "imported from " + name
+	sc.Inventory = scenario.Inventory{Definition: def}
+	sc.Script, sc.Commands, sc.At = nil, nil, 0
+	if sc.Control == nil {
+		sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
+	} else if sc.Control.Workloads != nil {
+		wl := *sc.Control.Workloads
+		wl.Workloads = nil // the old inventory's workloads may not fit the new one
+		sc.Control.Workloads = &wl
+	}
+	return sc, nil
 }
 
 // Edit restarts the scenario at tick 0 with another seed and delays

@@ -62,10 +62,16 @@ func listenKeys(ctx app.Context, s *Shell) {
 // is seen while it runs: the work waits for the next animation frame and
 // then for a task after it.
 func afterPaint(ctx app.Context, fn func(ctx app.Context)) {
+	afterPaintJS(func() { ctx.Dispatch(fn) })
+}
+
+// afterPaintJS calls fn from JavaScript in a task after the next animation
+// frame.
+func afterPaintJS(fn func()) {
 	var frame, task app.Func
 	task = app.FuncOf(func(this app.Value, args []app.Value) any {
 		task.Release()
-		ctx.Dispatch(fn)
+		fn()
 		return nil
 	})
 	frame = app.FuncOf(func(this app.Value, args []app.Value) any {
@@ -74,4 +80,13 @@ func afterPaint(ctx app.Context, fn func(ctx app.Context)) {
 		return nil
 	})
 	app.Window().Call("requestAnimationFrame", frame)
+}
+
+// waitFrame blocks the calling goroutine (never the UI goroutine) until
+// the browser has had an animation frame and a task after it: the page
+// draws, and the UI goroutine handles what was dispatched meanwhile.
+func waitFrame() {
+	done := make(chan struct{})
+	afterPaintJS(func() { close(done) })
+	<-done
 }

@@ -13,7 +13,10 @@ func (s *Shell) panel(tab string, c *Controller, v uint64) app.UI {
 		if s.gpuTrace == nil {
 			s.gpuTrace = &traceImport{}
 		}
-		return &ScenarioPanel{C: c, V: v, Page: s, Trace: s.gpuTrace}
+		if s.fileImport == nil {
+			s.fileImport = &fileImport{}
+		}
+		return &ScenarioPanel{C: c, V: v, Page: s, Trace: s.gpuTrace, Import: s.fileImport, Progress: s.fileImport.prog}
 	case "settings":
 		return &SettingsPanel{C: c, V: v}
 	case "library":

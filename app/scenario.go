@@ -24,6 +24,13 @@ type ScenarioPanel struct {
 	// files dropped stay while another tab is shown; nil makes the
 	// panel's own.
 	Trace *traceImport
+	// Import is the import of a scenario or an inventory file: the
+	// Shell's, so that it goes on while another tab is shown; nil makes
+	// the panel's own.
+	Import *fileImport
+	// Progress is the running import's progress, so that the panel
+	// redraws when it moves, and nothing else does.
+	Progress importProgress
 
 	pick   string
 	seed   string
@@ -75,8 +82,10 @@ func (p *ScenarioPanel) Render() app.UI {
 		app.P().Class("muted").Text(desc),
 		app.Div().Class("row").Body(
 			app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
-			app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").OnChange(p.onImport),
+			app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").
+				Disabled(p.imports().job != nil).OnChange(p.onImport),
 		),
+		p.importUI(),
 		app.Div().Class("row").Body(
 			app.Label().For("seed").Text("Seed"),
 			app.Input().ID("seed").Type("number").Min(0).Value(seed).OnInput(func(ctx app.Context, e app.Event) { p.seed = ctx.JSSrc().Get("value").String() }),
@@ -136,11 +145,25 @@ func (p *ScenarioPanel) onExportYAML(ctx app.Context, e app.Event) {
 	Download(p.C.Base().Name+".yaml", "application/yaml", data)
 }
 
-// onImport reads the chosen file and loads it.
+// onImport reads the chosen file and imports it (fileImport.start).
 func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
-	readChosenFile(ctx, func(ctx app.Context, name string, data []byte) {
-		replaceWith(p.Page, ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
-	})
+	readFileBytes(ctx, ctx.JSSrc().Get("files"), p.takeFile)
+	ctx.JSSrc().Set("value", "") // the same file chosen again is read again
+}
+
+// onImportCancel cancels the running import.
+func (p *ScenarioPanel) onImportCancel(ctx app.Context, e app.Event) {
+	if j := p.imports().job; j != nil {
+		j.Cancel()
+	}
+}
+
+// imports is the panel's file import.
+func (p *ScenarioPanel) imports() *fileImport {
+	if p.Import == nil {
+		p.Import = &fileImport{}
+	}
+	return p.Import
 }
 
 func (p *ScenarioPanel) onEdit(ctx app.Context, e app.Event) {
@@ -290,7 +313,7 @@ func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err 
 	case err != nil:
 		st.refuse(name+" was not taken; nothing changed:", fmt.Errorf("%s: %w", name, err))
 	case strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
-		replaceWith(p.Page, ctx, "importing "+name, func(ctx app.Context) { p.C.Import(name, data) })
+		p.imports().start(lastingCtx(p.Page, ctx), p.Page, p.C, name, data)
 		return
 	default:
 		wasRefused := st.refused != ""

@@ -2,6 +2,7 @@ package app
 
 import (
 	"crypto/sha256"
+	"runtime"
 	"slices"
 
 	"github.com/cloudchamber/cloudchamber/app/clustermap"
@@ -92,7 +93,7 @@ func (s *Session) build(sc *scenario.Scenario) (*sim.World, error) {
 	for i := range s.lit {
 		s.lit[i] = clock.Never
 	}
-	w, err := sim.New(sc, sim.WithTraceSink(s.sink))
+	w, err := sim.New(sc, sim.WithTraceSink(s.sink), sim.WithYield(paceEvery, runtime.Gosched))
 	if err != nil {
 		s.entries, s.lit = entries, lit
 		return nil, err

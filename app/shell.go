@@ -34,6 +34,7 @@ type Shell struct {
 	lastSave    float64       // page time of the last autosave check
 	help        bool          // the guide (Welcome) with the keyboard shortcuts is shown
 	gpuTrace    *traceImport  // the Scenario panel's GPU trace import, its files held; made when first shown
+	fileImport  *fileImport   // the Scenario panel's import of a scenario or inventory file; made when first shown
 	libV        uint64        // bumped when the library panel's storage work is done
 	kept        uint64        // bumped when a session is filed in the library from outside the panel (keep)
 	logV        uint64        // the log version last rendered

@@ -1,0 +1,239 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// errImportCancelled is what a cancelled import stops with.
+var errImportCancelled = errors.New("cancelled")
+
+// importSliceMs is how long an import works before it lets the page draw
+// a frame (milliseconds of wall time): the page's frames stay under about
+// twice this apart while a large inventory is read and built.
+const importSliceMs = 40
+
+// paceEvery is how many events or store records a page's world handles
+// between two calls of its yield (sim.WithYield): often enough that an
+// import lets frames through and the garbage collector finishes its
+// cycles (on wasm it only runs when the simulation yields), rarely enough
+// to cost nothing.
+const paceEvery = 1024
+
+// importJob is an import that reads a file and builds its world off the
+// UI goroutine, in slices of about importSliceMs between frames, so that
+// the page stays responsive; it shows how far it got (done of total in
+// the phase named by what) and can be cancelled. Nothing of the page
+// changes until it is done: the world it built is then handed to the UI
+// goroutine, which opens it as the session. Its fields are written by the
+// import's goroutine and read by the UI goroutine through the progress it
+// dispatches, except cancelled.
+type importJob struct {
+	name      string      // the file's name
+	cancelled atomic.Bool // set by the UI goroutine (Cancel)
+	handed    atomic.Bool // the world is the session's: its yields no longer wait for frames
+	sliceFrom float64     // when the current slice began (ms, nowMs)
+	progress  func(what string, done, total int)
+}
+
+// importProgress is what the page shows of a running import.
+type importProgress struct {
+	Name        string
+	What        string // the phase: "Reading", "Building"
+	Done, Total int    // how far in the phase; Total 0 when it is not known
+}
+
+// Cancel stops the import at its next slice; nothing changes.
+func (j *importJob) Cancel() { j.cancelled.Store(true) }
+
+// pace ends the slice when it has lasted importSliceMs: it reports the
+// progress and waits for a frame. It returns errImportCancelled once the
+// import is cancelled.
+func (j *importJob) pace(what string, done, total int) error {
+	if j.cancelled.Load() {
+		return errImportCancelled
+	}
+	if nowMs()-j.sliceFrom < importSliceMs {
+		return nil
+	}
+	j.progress(what, done, total)
+	waitFrame()
+	j.sliceFrom = nowMs()
+	if j.cancelled.Load() {
+		return errImportCancelled
+	}
+	return nil
+}
+
+// worldYield is the yield of the world the job builds (sim.WithYield),
+// called every paceEvery events or records: while the job runs it paces
+// the build, counting the records written, and stops it by panicking
+// with errImportCancelled (build recovers it); once the world is the
+// session's it only lets the garbage collector run.
+func (j *importJob) worldYield() func() {
+	n := 0
+	return func() {
+		if j.handed.Load() {
+			runtime.Gosched()
+			return
+		}
+		n += paceEvery
+		if err := j.pace("Building", n, 0); err != nil {
+			panic(err)
+		}
+		runtime.Gosched()
+	}
+}
+
+// build builds sc's world with the job's pacing; a cancelled job gives
+// errImportCancelled and no world.
+func (j *importJob) build(sc *scenario.Scenario) (w *sim.World, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errImportCancelled { //nolint:errorlint // the value panicked, not a wrapped error
+				panic(r)
+			}
+			w, err = nil, errImportCancelled
+		}
+	}()
+	return sim.New(sc, sim.WithYield(paceEvery, j.worldYield()))
+}
+
+// startImport runs prepare (which reads the file and builds its world
+// with the job's pacing) on its own goroutine and hands the result to
+// done on the UI goroutine: the world, or the error that stopped it
+// (errImportCancelled when cancelled). Progress is shown through show, on
+// the UI goroutine.
+func startImport(ctx app.Context, name string, show func(ctx app.Context, p importProgress),
+	prepare func(j *importJob) (*scenario.Scenario, *sim.World, error),
+	done func(ctx app.Context, j *importJob, sc *scenario.Scenario, w *sim.World, err error)) *importJob {
+	j := &importJob{name: name}
+	j.progress = func(what string, d, t int) {
+		p := importProgress{Name: name, What: what, Done: d, Total: t}
+		ctx.Dispatch(func(ctx app.Context) { show(ctx, p) })
+	}
+	ctx.Async(func() {
+		j.sliceFrom = nowMs()
+		sc, w, err := prepare(j)
+		if err == nil && j.cancelled.Load() {
+			sc, w, err = nil, nil, errImportCancelled
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if err == nil && j.cancelled.Load() { // cancelled while the result was on its way
+				sc, w, err = nil, nil, errImportCancelled
+			}
+			if w != nil {
+				j.handed.Store(true)
+			}
+			done(ctx, j, sc, w, err)
+		})
+	})
+	return j
+}
+
+// fileImport is the import of a scenario or inventory file (the Scenario
+// panel's): the one running, if any, how far it got, and how the last one
+// ended when it changed nothing (cancelled).
+type fileImport struct {
+	job  *importJob // nil: none running
+	prog importProgress
+	note string
+}
+
+// start imports the file name of contents data as an importJob: a YAML
+// inventory is read in slices (run with the current scenario's settings,
+// as Controller.Import does), the world is built in slices, and once built
+// it replaces the session (kept in the library first when unsaved,
+// through page). A file that cannot be read or built shows its located
+// error, and, like a cancelled import, changes nothing: not the session,
+// not the library, not what autosave writes.
+func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name string, data []byte) {
+	if fi.job != nil {
+		c.SetErr("An import is running: cancel it or wait for it before importing " + name + ".")
+		return
+	}
+	base := c.Base().Clone()
+	fi.note, fi.prog = "", importProgress{Name: name, What: "Reading"}
+	show := func(ctx app.Context, p importProgress) {
+		if fi.job != nil {
+			fi.prog = p // the panel's Progress prop: it alone redraws
+		}
+	}
+	prepare := func(j *importJob) (*scenario.Scenario, *sim.World, error) {
+		sc, err := importedScenario(base, name, data, func(done, total int) error { return j.pace("Reading", done, total) })
+		if err != nil {
+			return nil, nil, err
+		}
+		j.progress("Building", 0, 0)
+		w, err := j.build(sc)
+		if err != nil && !errors.Is(err, errImportCancelled) {
+			err = fmt.Errorf("%s: %w", name, err)
+		}
+		return sc, w, err
+	}
+	fi.job = startImport(ctx, name, show, prepare, func(ctx app.Context, j *importJob, sc *scenario.Scenario, w *sim.World, err error) {
+		fi.job = nil
+		c.touch()
+		switch {
+		case errors.Is(err, errImportCancelled):
+			fi.note = "The import of " + name + " was cancelled; nothing changed."
+		case err != nil:
+			c.fail(err)
+		default:
+			replaceWith(page, ctx, "importing "+name, func(ctx app.Context) {
+				c.Open(sc, w)
+				c.SetErr("")
+			})
+		}
+	})
+	c.touch()
+}
+
+// lastingCtx is the context for work that must outlive the component
+// that starts it: the Shell's when r is the page's Shell.
+func lastingCtx(r replacer, ctx app.Context) app.Context {
+	if s, ok := r.(*Shell); ok && s != nil {
+		return s.lasting(ctx)
+	}
+	return ctx
+}
+
+// importUI shows the running import (hook import-progress, carrying
+// data-done and data-total: lines read of the file's lines, then records
+// written with data-total 0, not known) with its Cancel (import-cancel),
+// or how the last one ended (import-note).
+func (p *ScenarioPanel) importUI() app.UI {
+	fi := p.imports()
+	if fi.job == nil {
+		if fi.note == "" {
+			return app.Text("")
+		}
+		return app.P().Class("import-note").DataSet("testid", "import-note").Attr("role", "status").Text(fi.note)
+	}
+	pr := fi.prog
+	bar := app.Progress().Max(max(pr.Total, 1))
+	text := "Reading " + pr.Name + "…"
+	switch {
+	case pr.What == "Reading" && pr.Total > 0:
+		bar = bar.Value(pr.Done)
+		text = fmt.Sprintf("Reading %s: line %d of %d", pr.Name, pr.Done, pr.Total)
+	case pr.What == "Building":
+		text = fmt.Sprintf("Building the world of %s: %d records written", pr.Name, pr.Done)
+	}
+	if fi.job.cancelled.Load() {
+		text = "Cancelling the import of " + pr.Name + "…"
+	}
+	return app.Div().Class("import-progress").DataSet("testid", "import-progress").DataSet("done", pr.Done).DataSet("total", pr.Total).
+		Attr("role", "status").Body(
+		bar,
+		app.Span().Text(text),
+		app.Button().DataSet("testid", "import-cancel").Text("Cancel").Title("Stop the import; nothing changes").
+			Disabled(fi.job.cancelled.Load()).OnClick(p.onImportCancel),
+	)
+}

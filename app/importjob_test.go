@@ -1,0 +1,70 @@
+package app
+
+import (
+	"testing"
+
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/stretchr/testify/require"
+)
+
+// TestImportJobBuildsWhatImportBuilds: the sliced import (the YAML read
+// with a pace, the world built with the job's yields, then opened) gives
+// the world the one-shot Controller.Import gives, to the byte of its
+// snapshot and to the trace hash after a run; a cancelled one (at any of
+// its phases) gives errImportCancelled and no world.
+func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
+	d, err := inventory.Generate(inventory.GenSpec{Regions: 1, ZonesPerRegion: 2, RacksPerZone: 5, BladesPerRack: 20})
+	require.NoError(t, err)
+	y, err := inventory.MarshalYAML(d)
+	require.NoError(t, err)
+
+	oneShot := newC(t, "standard")
+	require.NoError(t, oneShot.Import("gen.yaml", y))
+
+	for _, c := range []struct {
+		name     string
+		cancelAt string // the phase whose first report cancels ("": none)
+	}{
+		{name: "whole"},
+		{name: "cancelled while reading", cancelAt: "Reading"},
+		{name: "cancelled while building", cancelAt: "Building"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctl := newC(t, "standard")
+			require.NoError(t, ctl.Step(5))
+			hash := ctl.World().Status().Hash
+			j := &importJob{name: "gen.yaml"}
+			seen := map[string]bool{}
+			j.progress = func(what string, done, total int) {
+				seen[what] = true
+				if what == c.cancelAt {
+					j.Cancel()
+				}
+				j.sliceFrom = 0 // report every call: each is a slice here
+			}
+			sc, err := importedScenario(ctl.Base(), "gen.yaml", y, func(done, total int) error { return j.pace("Reading", done, total) })
+			if err == nil {
+				j.progress("Building", 0, 0)
+				var w = ctl.World()
+				w, err = j.build(sc)
+				if err == nil {
+					j.handed.Store(true)
+					ctl.Open(sc, w)
+				}
+			}
+			if c.cancelAt != "" {
+				require.ErrorIs(t, err, errImportCancelled)
+				require.Equal(t, hash, ctl.World().Status().Hash, "nothing changed")
+				require.Equal(t, "standard", ctl.Base().Name)
+				return
+			}
+			require.NoError(t, err)
+			require.True(t, seen["Reading"] && seen["Building"], "progress in both phases")
+			require.Equal(t, oneShot.Base(), ctl.Base())
+			require.Equal(t, oneShot.World().Snapshot(), ctl.World().Snapshot(), "the same world")
+			require.NoError(t, oneShot.Step(40))
+			require.NoError(t, ctl.Step(40))
+			require.Equal(t, oneShot.World().Status().Hash, ctl.World().Status().Hash)
+		})
+	}
+}

@@ -1,0 +1,73 @@
+//go:build e2e
+
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/stretchr/testify/require"
+)
+
+// genInventory writes a generated inventory of racks × blades blades (two
+// zones) as name.yaml in a temporary directory and returns its path.
+func genInventory(t *testing.T, name string, racks, blades int) string {
+	t.Helper()
+	d, err := inventory.Generate(inventory.GenSpec{Regions: 1, ZonesPerRegion: 2, RacksPerZone: racks / 2, BladesPerRack: blades})
+	require.NoError(t, err)
+	y, err := inventory.MarshalYAML(d)
+	require.NoError(t, err)
+	file := filepath.Join(t.TempDir(), name+".yaml")
+	require.NoError(t, os.WriteFile(file, y, 0o644))
+	return file
+}
+
+// TestImportShowsProgressAndCompletes: a 10,000-blade inventory imports
+// with its progress shown (lines read of the file's lines) and Cancel
+// offered, then opens as the session.
+func TestImportShowsProgressAndCompletes(t *testing.T) {
+	file := genInventory(t, "gen10k", 100, 100)
+	srv := startServer(t, realSite(t).handler)
+	p := newPageFor(t, 5*time.Minute) // a loaded machine takes half a minute
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	p.click(t, "tab-scenario")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "progress in lines", `(() => { const e = document.querySelector('[data-testid="import-progress"]'); return e !== null && +e.dataset.done > 0 && +e.dataset.total > +e.dataset.done; })()`)
+	p.until(t, "one import at a time", `document.querySelector('[data-testid="scenario-import"]').disabled`)
+	p.until(t, "Cancel offered", `document.querySelector('[data-testid="import-cancel"]') !== null`)
+	p.until(t, "the inventory opened", `document.querySelector('.shell-tagline').textContent === "Scenario: gen10k"`)
+	p.until(t, "the progress gone", `document.querySelector('[data-testid="import-progress"]') === null`)
+	p.until(t, "the file input back", `!document.querySelector('[data-testid="scenario-import"]').disabled`)
+	require.Empty(t, p.errors())
+}
+
+// TestCancelledImportChangesNothing: cancelling an import leaves the
+// session (its tick, its trace hash), the library and the autosaved
+// session as they were.
+func TestCancelledImportChangesNothing(t *testing.T) {
+	file := genInventory(t, "gen10k", 100, 100)
+	p, _ := openAppServer(t, "/")
+	p.runTo(t, "12")
+	hash := p.hash(t)
+	library := p.libraryNames(t)
+	p.click(t, "tab-scenario")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the import running", `document.querySelector('[data-testid="import-cancel"]') !== null`)
+	p.click(t, "import-cancel")
+	p.until(t, "the import cancelled", `(document.querySelector('[data-testid="import-note"]')?.textContent || "").includes("cancelled; nothing changed")`)
+	require.Equal(t, 12, p.tick(t))
+	require.Equal(t, hash, p.hash(t))
+	require.Equal(t, "Scenario: standard", p.text(t, ".shell-tagline"))
+	require.Equal(t, library, p.libraryNames(t), "nothing kept in the library")
+	p.waitSaved(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	require.Equal(t, 12, p.tick(t), "the autosaved session is the one before")
+	require.Equal(t, hash, p.hash(t))
+	require.Empty(t, p.errors())
+}
