@@ -146,19 +146,30 @@ type fileImport struct {
 	note string
 }
 
-// start imports the file name of contents data as an importJob: a YAML
-// inventory is read in slices (run with the current scenario's settings,
-// as Controller.Import does), the world is built in slices, and once built
-// it replaces the session (kept in the library first when unsaved,
-// through page). A file that cannot be read or built shows its located
-// error, and, like a cancelled import, changes nothing: not the session,
-// not the library, not what autosave writes.
+// start imports the file name of contents data: a YAML inventory is
+// read in slices (run with the current scenario's settings, as
+// Controller.Import does) and its world built in slices (run); a file
+// that cannot be read or built shows its located error.
 func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name string, data []byte) {
+	base := c.Base().Clone()
+	fi.run(ctx, page, c, name, func(j *importJob) (*scenario.Scenario, error) {
+		return importedScenario(base, name, data, func(done, total int) error { return j.pace("Reading", done, total) })
+	}, func(ctx app.Context, err error) { c.fail(err) }, func(ctx app.Context) { c.SetErr("") })
+}
+
+// run imports the scenario scenarioOf makes (on the import's goroutine,
+// pacing itself through the job it is given), building its world in
+// slices between frames, and once built opens it as the session (kept in
+// the library first when unsaved, through page), then calls opened. An
+// import that fails calls failed with the error; like a cancelled one, it
+// changes nothing: not the session, not the library, not what autosave
+// writes. One import runs at a time.
+func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name string,
+	scenarioOf func(j *importJob) (*scenario.Scenario, error), failed func(ctx app.Context, err error), opened func(ctx app.Context)) {
 	if fi.job != nil {
 		c.SetErr("An import is running: cancel it or wait for it before importing " + name + ".")
 		return
 	}
-	base := c.Base().Clone()
 	fi.note, fi.prog = "", importProgress{Name: name, What: "Reading"}
 	show := func(ctx app.Context, p importProgress) {
 		if fi.job != nil {
@@ -166,7 +177,7 @@ func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name 
 		}
 	}
 	prepare := func(j *importJob) (*scenario.Scenario, *sim.World, error) {
-		sc, err := importedScenario(base, name, data, func(done, total int) error { return j.pace("Reading", done, total) })
+		sc, err := scenarioOf(j)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -184,11 +195,11 @@ func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name 
 		case errors.Is(err, errImportCancelled):
 			fi.note = "The import of " + name + " was cancelled; nothing changed."
 		case err != nil:
-			c.fail(err)
+			failed(ctx, err)
 		default:
 			replaceWith(page, ctx, "importing "+name, func(ctx app.Context) {
 				c.Open(sc, w)
-				c.SetErr("")
+				opened(ctx)
 			})
 		}
 	})

@@ -275,7 +275,7 @@ func (p *ScenarioPanel) traceUI() app.UI {
 				app.Label().For("trace-policy").Text("Placement policy "),
 				app.Select().ID("trace-policy").DataSet("testid", "trace-policy").OnChange(func(ctx app.Context, e app.Event) { st.policy = ctx.JSSrc().Get("value").String() }).Body(pols...),
 			),
-			app.Button().DataSet("testid", "trace-import-run").Text("Import as a new session").Disabled(state != "ready").OnClick(p.onTraceImport),
+			app.Button().DataSet("testid", "trace-import-run").Text("Import as a new session").Disabled(state != "ready" || p.imports().job != nil).OnClick(p.onTraceImport),
 		),
 		app.P().Class("muted").Body(
 			app.Text("Each node becomes a blade with its GPUs, in racks of the size chosen (zones of "+strconv.Itoa(gpuimport.DefaultZoneRacks)+" racks); each task a workload created and deleted at its times, a tick a second, as "),
@@ -331,38 +331,34 @@ func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err 
 	p.C.SetErr(st.summary())
 }
 
-// onTraceImport builds the scenario of the files held and opens it as a
-// new session, each step once the status saying it is painted (the page
-// does not answer while they run). A refusal shows every message and
-// changes nothing.
+// onTraceImport builds the scenario of the files held, once the status
+// saying so is painted (the page does not answer meanwhile), then builds
+// its world in slices between frames and opens it as a new session, as a
+// file's import does (fileImport.run: its progress and Cancel). A refusal
+// shows every message and, like a cancel, changes nothing.
 func (p *ScenarioPanel) onTraceImport(ctx app.Context, e app.Event) {
-	st, c, page := p.trace(), p.C, p.Page
-	if st.state() != "ready" {
+	st, c, page, fi := p.trace(), p.C, p.Page, p.imports()
+	if st.state() != "ready" || fi.job != nil {
 		return
 	}
 	st.importing = "Importing: reading both lists again and building the scenario…"
 	afterPaint(ctx, func(ctx app.Context) {
 		t0 := nowMs()
 		sc, err := st.build()
+		st.importing = "" // the import's progress shows from here on
 		if err != nil {
-			st.importing = ""
 			c.SetErr(st.summary())
 			return
 		}
-		built := nowMs() - t0
-		st.importing = fmt.Sprintf("Importing: opening the scenario, %s, as the session…", plural(sc.Inventory.Definition.Counts().Blades, "blade"))
-		afterPaint(ctx, func(ctx app.Context) {
-			st.importing = "" // whether the session it replaces can be kept or not
-			replaceWith(page, ctx, "importing "+sc.Name, func(ctx app.Context) {
-				t1 := nowMs()
-				if err := c.Load(sc); err != nil {
-					st.refuse("The trace was not opened; nothing changed:", err)
-					c.SetErr(st.summary())
-					return
-				}
+		built, t1 := nowMs()-t0, nowMs()
+		fi.run(lastingCtx(page, ctx), page, c, sc.Name, func(*importJob) (*scenario.Scenario, error) { return sc, nil },
+			func(ctx app.Context, err error) {
+				st.refuse("The trace was not opened; nothing changed:", err)
+				c.SetErr(st.summary())
+			},
+			func(ctx app.Context) {
 				hw := c.World().Hardware()
 				st.opened(sc, c.Begun(), hw.NumBlades(), hw.NumRacks(), len(c.Zones()), built, nowMs()-t1)
 			})
-		})
 	})
 }
