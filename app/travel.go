@@ -20,6 +20,27 @@ import (
 // one at tick 0 is cheap to rebuild anyway).
 const KeepSnapshots = 64
 
+// SnapshotBytesMax bounds the bytes of the snapshots kept, so that a
+// large world keeps fewer (50,000 blades take about 8 MB a snapshot: 64
+// of them would hold 512 MB of a page whose wasm memory never shrinks);
+// the two newest are kept whatever their size.
+const SnapshotBytesMax = 64 << 20
+
+// trimSnapshots drops the oldest of snaps (oldest first) until at most
+// keep remain and they hold at most bytesMax bytes, or two remain.
+func trimSnapshots(snaps []storage.Snapshot, keep, bytesMax int) []storage.Snapshot {
+	n := 0
+	for _, sn := range snaps {
+		n += len(sn.Data)
+	}
+	drop := 0
+	for len(snaps)-drop > keep || (n > bytesMax && len(snaps)-drop > 2) {
+		n -= len(snaps[drop].Data)
+		drop++
+	}
+	return slices.Delete(snaps, 0, drop)
+}
+
 // SessionSnapshots bounds the snapshots autosave writes: enough to resume
 // and travel back a while, few enough to write often.
 const SessionSnapshots = 8
@@ -78,9 +99,7 @@ func (s *Session) maybeSnapshot() {
 		return
 	}
 	s.snaps = append(s.snaps, storage.Snapshot{Tick: int64(now), Data: s.world.Snapshot()})
-	if len(s.snaps) > KeepSnapshots {
-		s.snaps = slices.Delete(s.snaps, 0, len(s.snaps)-KeepSnapshots)
-	}
+	s.snaps = trimSnapshots(s.snaps, KeepSnapshots, SnapshotBytesMax)
 }
 
 // runTo advances to tick t, applying the kept future commands at their

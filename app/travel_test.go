@@ -157,3 +157,37 @@ func TestHistoryAndRunScenario(t *testing.T) {
 	require.NoError(t, c.Reset())
 	assert.False(t, c.HasHistory())
 }
+
+func TestTrimSnapshotsKeepsTheNewestWithinBounds(t *testing.T) {
+	snaps := func(sizes ...int) []storage.Snapshot {
+		var out []storage.Snapshot
+		for i, n := range sizes {
+			out = append(out, storage.Snapshot{Tick: int64(i), Data: make([]byte, n)})
+		}
+		return out
+	}
+	ticks := func(s []storage.Snapshot) []int64 {
+		var out []int64
+		for _, sn := range s {
+			out = append(out, sn.Tick)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name     string
+		sizes    []int
+		keep     int
+		bytesMax int
+		want     []int64
+	}{
+		{"within both bounds", []int{1, 1, 1}, 4, 10, []int64{0, 1, 2}},
+		{"too many", []int{1, 1, 1, 1, 1}, 3, 10, []int64{2, 3, 4}},
+		{"too many bytes", []int{4, 4, 4, 4}, 10, 9, []int64{2, 3}},
+		{"the two newest whatever their size", []int{1, 50, 50}, 10, 9, []int64{1, 2}},
+		{"none", nil, 3, 10, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			require.Equal(t, c.want, ticks(trimSnapshots(snaps(c.sizes...), c.keep, c.bytesMax)))
+		})
+	}
+}
