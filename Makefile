@@ -175,6 +175,7 @@ bench: wasm ## measure; prints one `BENCH <name> <value> <unit>` line per figure
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestUIBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestFirstLoadBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -run '^TestGPUTraceImportBench$$' ./cmd/server/ | grep '^BENCH'
+	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 30m -run '^TestImportBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 15m -run '^TestSweepBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 10m -run '^TestFillBench$$' ./cmd/server/ | grep '^BENCH'
 	@CHROME_BIN=$(CHROME_BIN) $(GO) test -tags 'e2e uibench' -count=1 -v -timeout 15m -run '^TestUIBenchClusterMap50k$$' ./cmd/server/ | grep '^BENCH'

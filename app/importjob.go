@@ -153,7 +153,9 @@ type fileImport struct {
 func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name string, data []byte) {
 	base := c.Base().Clone()
 	fi.run(ctx, page, c, name, func(j *importJob) (*scenario.Scenario, error) {
-		return importedScenario(base, name, data, func(done, total int) error { return j.pace("Reading", done, total) })
+		sc, err := importedScenario(base, name, data, func(done, total int) error { return j.pace("Reading", done, total) })
+		data = nil // read: the world is built without the file's bytes alive
+		return sc, err
 	}, func(ctx app.Context, err error) { c.fail(err) }, func(ctx app.Context) { c.SetErr("") })
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
@@ -37,7 +38,10 @@ func (p *page) dropFile(t *testing.T, sel, name, text string) {
 // the real task list: imported as a new session of the trace's 1,523
 // blades, whose racks draw their GPUs' cells, filled once tasks run.
 func TestUIGPUTraceImport(t *testing.T) {
-	p := openApp(t)
+	srv := startServer(t, realSite(t).handler)
+	p := newPageFor(t, 3*time.Minute) // the world is built between frames: longer than a minute on a loaded machine
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
 	p.click(t, "step-n")
 	p.until(t, "tick 10", `document.querySelector('[data-testid="tick"]').textContent === "10"`)
 	hash := p.text(t, `[data-testid="trace-hash"]`)
