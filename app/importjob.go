@@ -15,8 +15,10 @@ import (
 var errImportCancelled = errors.New("cancelled")
 
 // importSliceMs is how long an import works before it lets the page draw
-// a frame (milliseconds of wall time): the page's frames stay under about
-// twice this apart while a large inventory is read and built.
+// a frame (milliseconds of wall time). The steps that are not cut still
+// freeze the page each in one piece: the scenario's identity (sim's
+// SHA-256 of its canonical JSON), the repair manager's start, and opening
+// the built world as the session (README, "Large imports").
 const importSliceMs = 40
 
 // paceEvery is how many events or store records a page's world handles
