@@ -29,7 +29,7 @@ func (s *StatusBar) Render() app.UI {
 	}
 	simTime := time.Duration(int64(st.Tick)*s.S.World().Scenario().TickMillis) * time.Millisecond
 	return foot.Body(
-		app.Span().Text("policy "+policy),
+		app.Span().Title("the time policy: manual (you step), measured (a rate of ticks a second) or no-wait").Text("time "+policy),
 		app.Span().Body(app.Text("tick "), app.Strong().DataSet("testid", "tick").Text(st.Tick)),
 		app.Span().Text("simulated "+simTime.String()),
 		app.Span().Text(fmt.Sprintf("%s, %d pending", plural(st.Dispatched, "event"), st.Pending)),
