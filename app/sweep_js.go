@@ -108,8 +108,14 @@ func startWorkers(script string, n int, msg func(k int) js.Value, on func(worker
 	}
 	var workers []js.Value
 	var funcs []js.Func
+	// stop unhooks each Worker's handlers before it releases them: a
+	// message the Worker posted before it was terminated may still be
+	// queued, and a released js.Func it reached would throw "call to
+	// released function".
 	stop = func() {
 		for _, w := range workers {
+			w.Set("onmessage", js.Null())
+			w.Set("onerror", js.Null())
 			w.Call("terminate")
 		}
 		for _, f := range funcs {
