@@ -43,7 +43,9 @@ build: wasm server ## build web/app.wasm, web/sweep.wasm, web/fill.wasm and .bin
 # brotli at its best: quality 11 with a 16 MiB window (-w 24, the most a
 # browser must accept), a minute or two a file, so only when the wasm changed
 # (built into $(BIN), copied to web/ when its bytes differ); -q 9 sent 15 %
-# more. -trimpath keeps build paths out of the binary.
+# more. -trimpath keeps build paths out of the binary. `make wasm BROTLI=`
+# skips the compression (and removes stale .br files) while iterating.
+BROTLI ?= brotli
 wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
 	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -ldflags="-s -w" -o $(BIN)/app.wasm ./wasm
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/sweep.wasm ./wasm/sweepworker
@@ -52,8 +54,8 @@ wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm a
 	@cmp -s $(BIN)/sweep.wasm $(SWEEP_WASM) || cp $(BIN)/sweep.wasm $(SWEEP_WASM)
 	@cmp -s $(BIN)/fill.wasm $(FILL_WASM) || cp $(BIN)/fill.wasm $(FILL_WASM)
 	@for f in $(WASM) $(SWEEP_WASM) $(FILL_WASM); do \
-	  if ! command -v brotli >/dev/null 2>&1; then rm -f $$f.br; \
-	  elif [ ! -f $$f.br ] || [ $$f -nt $$f.br ]; then echo "brotli -q 11 -w 24 $$f"; brotli -q 11 -w 24 -n -f -o $$f.br $$f; fi; done
+	  if [ -z "$(BROTLI)" ] || ! command -v $(BROTLI) >/dev/null 2>&1; then rm -f $$f.br; \
+	  elif [ ! -f $$f.br ] || [ $$f -nt $$f.br ]; then echo "$(BROTLI) -q 11 -w 24 $$f"; $(BROTLI) -q 11 -w 24 -n -f -o $$f.br $$f; fi; done
 
 # The page is built against go-app with wasm/goapp-wasm.patch applied: it
 # leaves go-app's server side (Handler, whose net/http pulls in crypto/tls
