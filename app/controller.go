@@ -176,11 +176,11 @@ func (c *Controller) resumeSafely(s *storage.Session) (skipped []error, err erro
 	return c.resume(s)
 }
 
-// Import loads a file's contents: a YAML inventory (run with the current
-// scenario's settings) or a JSON scenario. An error is shown with its path
-// and nothing is replaced.
+// Import loads a file's contents: a YAML inventory (run with the default
+// settings, as ccsim run does) or a JSON scenario. An error is shown with
+// its path and nothing is replaced.
 func (c *Controller) Import(name string, data []byte) error {
-	sc, err := importedScenario(c.Base(), name, data, nil)
+	sc, err := importedScenario(name, data, nil)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -192,10 +192,12 @@ func (c *Controller) Import(name string, data []byte) error {
 }
 
 // importedScenario is the scenario a file's contents make: a YAML
-// inventory run with base's settings (base is not changed), or a JSON
-// scenario. pace (nil: none) paces the reading of the YAML
-// (inventory.ParsePaced), whose error it returns as it is.
-func importedScenario(base *scenario.Scenario, name string, data []byte, pace inventory.Pace) (*scenario.Scenario, error) {
+// inventory with the default settings and control plane
+// (scenario.ForInventory, as ccsim run makes it: the open session's
+// settings are not carried over, so the same file gives the same trace
+// hash in the page and in ccsim), or a JSON scenario as it is. pace, if
+// not nil, is called while the YAML is read.
+func importedScenario(name string, data []byte, pace inventory.Pace) (*scenario.Scenario, error) {
 	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") {
 		return scenario.Parse(name, data)
 	}
@@ -203,18 +205,9 @@ func importedScenario(base *scenario.Scenario, name string, data []byte, pace in
 	if err != nil {
 		return nil, err
 	}
-	sc := base.Clone()
-	sc.Name = strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")
-	sc.Description = "imported from " + name
-	sc.Inventory = scenario.Inventory{Definition: def}
-	sc.Script, sc.Commands, sc.At = nil, nil, 0
-	if sc.Control == nil {
-		sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
-	} else if sc.Control.Workloads != nil {
-		wl := *sc.Control.Workloads
-		wl.Workloads = nil // the old inventory's workloads may not fit the new one
-		sc.Control.Workloads = &wl
-	}
+	sc := scenario.ForInventory(strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml"), def)
+	sc.Description = "Imported from " + name + " with the default settings: seed 1, the default monitor and repair manager " +
+		"(which brings every blade up), no faults and no workloads; the scenario ccsim run makes of the same file."
 	return sc, nil
 }
 

@@ -1,13 +1,17 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/repair"
 	"github.com/cloudchamber/cloudchamber/core/rules"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -172,4 +176,35 @@ func TestRunawayRulesStopTheRunAndThePageStaysUsable(t *testing.T) {
 	assert.Equal(t, clock.Tick(25), c.World().Now())
 	require.NoError(t, c.Reset())
 	assert.Empty(t, c.Err())
+}
+
+// A YAML inventory imported in the page runs with the default settings,
+// as ccsim run makes it (scenario.ForInventory), whichever scenario was
+// open: the same file gives the same trace hash in the page and in ccsim.
+func TestImportYAMLIgnoresTheOpenScenario(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "core", "inventory", "testdata", "original", "intermediate.yaml"))
+	require.NoError(t, err)
+	def, err := inventory.Parse("intermediate.yaml", data)
+	require.NoError(t, err)
+	cli, err := sim.New(scenario.ForInventory("intermediate.yaml", def))
+	require.NoError(t, err)
+	require.NoError(t, cli.SetPolicy(clock.NoWait, 0, -1))
+	require.NoError(t, cli.RunTo(300))
+
+	for _, open := range []string{"standard", "gpu-sharing", "pdu-outage"} {
+		t.Run(open, func(t *testing.T) {
+			c := newC(t, open)
+			require.NoError(t, c.Step(7))
+			require.NoError(t, c.Import("intermediate.yaml", data))
+			assert.Equal(t, "intermediate", c.Base().Name)
+			assert.Contains(t, c.Base().Description, "Imported from intermediate.yaml with the default settings")
+			require.NoError(t, c.RunTo(300))
+			for c.Mode() != ModePaused {
+				c.Frame(0, 1e9, func() float64 { return 0 })
+			}
+			assert.Equal(t, clock.Tick(300), c.World().Now())
+			assert.Equal(t, cli.Status().Hash, c.World().Status().Hash)
+			assert.Positive(t, c.World().Status().Dispatched)
+		})
+	}
 }

@@ -149,13 +149,12 @@ type fileImport struct {
 }
 
 // start imports the file name of contents data: a YAML inventory is
-// read in slices (run with the current scenario's settings, as
-// Controller.Import does) and its world built in slices (run); a file
+// read in slices (run with the default settings, as Controller.Import
+// does) and its world built in slices (run); a file
 // that cannot be read or built shows its located error.
 func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name string, data []byte) {
-	base := c.Base().Clone()
 	fi.run(ctx, page, c, name, func(j *importJob) (*scenario.Scenario, error) {
-		sc, err := importedScenario(base, name, data, func(done, total int) error { return j.pace("Reading", done, total) })
+		sc, err := importedScenario(name, data, func(done, total int) error { return j.pace("Reading", done, total) })
 		data = nil // read: the world is built without the file's bytes alive
 		return sc, err
 	}, func(ctx app.Context, err error) { c.fail(err) }, func(ctx app.Context) { c.SetErr("") })

@@ -42,7 +42,7 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 				}
 				j.sliceFrom = 0 // report every call: each is a slice here
 			}
-			sc, err := importedScenario(ctl.Base(), "gen.yaml", y, func(done, total int) error { return j.pace("Reading", done, total) })
+			sc, err := importedScenario("gen.yaml", y, func(done, total int) error { return j.pace("Reading", done, total) })
 			if err == nil {
 				j.progress("Building", 0, 0)
 				var w = ctl.World()

@@ -207,11 +207,7 @@ func loadScenario(file, builtin string) (*scenario.Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc := scenario.Defaults()
-	sc.Name = file
-	sc.Inventory = scenario.Inventory{Definition: def}
-	sc.Script = []scenario.Timed{{At: 0, Command: scenario.Command{Do: scenario.BringUp}}}
-	return sc, nil
+	return scenario.ForInventory(file, def), nil
 }
 
 // readInput reads a file, or standard input for "-".

@@ -312,6 +312,21 @@ func Defaults() *Scenario {
 	}
 }
 
+// ForInventory returns the scenario an inventory file makes on its own,
+// named name: every setting at its default (Defaults) over def, with the
+// default control plane (DefaultControl: the monitor, the repair manager,
+// which powers on and connects every blade it has never seen, and the
+// metrics), and no faults, workloads or script. ccsim run and the page's
+// import both make it, so the same YAML file gives the same trace hash in
+// both.
+func ForInventory(name string, def *inventory.Definition) *Scenario {
+	sc := Defaults()
+	sc.Name = name
+	sc.Inventory = Inventory{Definition: def}
+	sc.Control = DefaultControl()
+	return sc
+}
+
 // Validate checks every field and names the first that is wrong.
 func (s *Scenario) Validate() error {
 	inv := s.Inventory
