@@ -504,7 +504,6 @@ type fillRow struct {
 // each beside the published rows of the same workload, policy and tune.
 func fillRows(job *fillJob, published []fill.Row) []fillRow {
 	var out []fillRow
-	tune := fill.FormatThousandths(job.tune)
 	for _, p := range gpushare.Names() {
 		var curves [][fill.Columns]int64
 		unplaced := 0
@@ -518,15 +517,13 @@ func fillRows(job *fillJob, published []fill.Row) []fillRow {
 			continue
 		}
 		row := fillRow{Policy: p, Runs: len(curves), Ours: meanCurve(p, curves), Unplaced: float64(unplaced) / float64(len(curves))}
-		var pub [][fill.Columns]int64
-		for _, r := range published {
-			if r.Workload == job.tasks.Workload() && r.Policy == fill.PeerName(p) && r.Tune == tune {
-				pub = append(pub, r.Curve)
-			}
+		pub := fillCurve{Policy: p}
+		for col := range fill.Columns {
+			pub.Y[col], pub.N[col] = fill.PublishedMean(published, job.tasks.Workload(), p, job.tune, col)
+			row.PubRuns = max(row.PubRuns, pub.N[col])
 		}
-		if len(pub) > 0 {
-			c := meanCurve(p, pub)
-			row.Published, row.PubRuns = &c, len(pub)
+		if row.PubRuns > 0 {
+			row.Published = &pub
 		}
 		out = append(out, row)
 	}
