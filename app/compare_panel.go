@@ -48,9 +48,24 @@ type ComparePanel struct {
 	err      string
 }
 
-// defaultDrafts are the variants a new comparison offers: two policies.
-func defaultDrafts() []compareDraft {
-	return []compareDraft{{v: variant.Variant{Name: "first-fit", Policy: "first-fit"}}, {v: variant.Variant{Name: "spread", Policy: "spread"}}}
+// defaultDrafts are the variants a new comparison of sc offers: sc's own
+// placement policy (first-fit when it has no workloads) against spread,
+// or against first-fit when sc's policy is spread.
+func defaultDrafts(sc *scenario.Scenario) []compareDraft {
+	first := variant.Variant{Name: "first-fit", Policy: "first-fit"}
+	if sc != nil && sc.Control != nil && sc.Control.Workloads != nil && sc.Control.Workloads.Policy != "" {
+		wl := sc.Control.Workloads
+		first = variant.Variant{Name: wl.Policy, Policy: wl.Policy}
+		if wl.Custom != nil {
+			c := *wl.Custom
+			first.Custom = &c
+		}
+	}
+	other := "spread"
+	if first.Policy == other {
+		other = "first-fit"
+	}
+	return []compareDraft{{v: first}, {v: variant.Variant{Name: other, Policy: other}}}
 }
 
 // Render draws the set-up, the controls, the columns and the divergence.
@@ -64,7 +79,11 @@ func (p *ComparePanel) Render() app.UI {
 			p.drafts = append(p.drafts, draftOf(v))
 		}
 	case p.drafts == nil:
-		p.drafts = defaultDrafts()
+		var sc *scenario.Scenario
+		if p.S != nil {
+			sc = p.S.Base()
+		}
+		p.drafts = defaultDrafts(sc)
 	}
 	body := []app.UI{
 		app.H2().Text("Compare variants"),

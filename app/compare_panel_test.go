@@ -4,14 +4,15 @@ package app
 
 import (
 	"fmt"
-	"github.com/cloudchamber/cloudchamber/core/variant"
 	"strings"
+	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
-	"testing"
-
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -239,4 +240,31 @@ func TestCompareSaysEditsWaitForARestart(t *testing.T) {
 	require.NotContains(t, app.HTMLString(p), "compare-pending")
 	p.choosePolicy(0, "best-fit")
 	require.Contains(t, app.HTMLString(p), "Your changes apply when you restart")
+}
+
+// A new comparison offers the loaded scenario's own policy first.
+func TestDefaultDraftsStartFromTheScenarioPolicy(t *testing.T) {
+	for _, tc := range []struct{ builtin, first, second string }{
+		{"standard", "first-fit", "spread"},
+		{"workload-churn", "spread", "first-fit"},
+		{"gpu-sharing", "best-fit", "spread"},
+		{"availability", "first-fit", "spread"}, // no workloads
+	} {
+		t.Run(tc.builtin, func(t *testing.T) {
+			sc, err := scenario.Builtin(tc.builtin)
+			require.NoError(t, err)
+			d := defaultDrafts(sc)
+			require.Len(t, d, 2)
+			assert.Equal(t, []string{tc.first, tc.second}, []string{d[0].v.Policy, d[1].v.Policy})
+			assert.Equal(t, tc.first, d[0].v.Name)
+		})
+	}
+	sc, err := scenario.Builtin("standard")
+	require.NoError(t, err)
+	sc.Control.Workloads.Policy = sched.CustomName
+	sc.Control.Workloads.Custom = &sched.CustomSpec{Score: "blade.free_cores"}
+	d := defaultDrafts(sc)
+	require.NotNil(t, d[0].v.Custom)
+	assert.Equal(t, "blade.free_cores", d[0].v.Custom.Score)
+	assert.NotSame(t, sc.Control.Workloads.Custom, d[0].v.Custom)
 }

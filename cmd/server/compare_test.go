@@ -62,8 +62,10 @@ func TestCompareTwoPolicies(t *testing.T) {
 	p.until(t, "three", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 3`)
 	p.eval(t, `[...document.querySelectorAll('.compare-draft button')].at(-1).click()`)
 	p.until(t, "two again", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 2`)
-	p.eval(t, `(() => { const s = document.querySelectorAll('[data-testid="compare-variant-policy"]')[1]; s.value = "spread";
-		s.dispatchEvent(new Event('change', {bubbles: true})); })()`)
+	require.Equal(t, []string{"spread", "first-fit"}, mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant-policy"]')].map(s => s.value)`),
+		"the loaded scenario's own policy (workload-churn's spread) offered first")
+	p.setNth(t, "compare-variant-policy", 0, "first-fit")
+	p.setNth(t, "compare-variant-policy", 1, "spread")
 	p.click(t, "compare-start")
 	p.until(t, "two columns", `document.querySelectorAll('[data-testid="compare-variant"]').length === 2`)
 	require.Contains(t, p.text(t, `[data-testid="compare-divergence"]`), "No divergence yet")
@@ -177,6 +179,7 @@ func TestCompareVariantSettings(t *testing.T) {
 	p, _ := openAppServer(t, "/?builtin=workload-churn")
 	p.click(t, "tab-compare")
 	p.until(t, "two variants offered", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 2`)
+	p.setNth(t, "compare-variant-policy", 0, "first-fit")
 	p.setNth(t, "compare-variant-policy", 1, "first-fit")
 	p.setNth(t, "compare-variant-name", 1, "seed 8")
 	p.setNth(t, "compare-variant-seed", 1, "x")
