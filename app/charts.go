@@ -109,6 +109,7 @@ func renderFigures(f *sim.Figures, expected *float64) app.UI {
 	if g := f.GPU; g != nil {
 		items = append(items,
 			figureItem("gpu-allocation", "GPU allocation", na(g.Allocation, pct), "of every blade's GPUs (milli-GPU), booked by instances now"),
+			figureItem("gpu-allocation-schedulable", "GPU allocation of schedulable blades", na(g.AllocationSchedulable, pct), "of the GPUs of the blades the scheduler may place on now (enabled, in service, observed working), booked by instances now"),
 			figureItem("gpu-fragmentation", "GPU fragmentation", na(g.Fragmentation, pct), "of the schedulable blades' free GPU, the expected share a typical task cannot use now"),
 			figureItem("gpu-tasks-waiting", "GPU tasks waiting", strconv.FormatInt(g.TasksWaiting, 10), "instances asking for GPUs that wait for a blade now"),
 		)

@@ -79,7 +79,7 @@ func TestChartsPanelDrawsGPUCharts(t *testing.T) {
 		}
 		assert.Equal(t, svgs, strings.Count(page, "<svg"), c.name)
 		for _, s := range []string{">GPU allocation<", ">GPU fragmentation<", ">GPU tasks waiting<", `data-figure="gpu-allocation"`,
-			`data-figure="gpu-fragmentation"`, `data-figure="gpu-tasks-waiting"`, "every blade ", "schedulable blades ", "fragmented "} {
+			`data-figure="gpu-fragmentation"`, `data-figure="gpu-tasks-waiting"`, `data-figure="gpu-allocation-schedulable"`, "every blade ", "schedulable blades ", "fragmented "} {
 			assert.Equal(t, c.gpus, strings.Contains(page, s), "%s: %s", c.name, s)
 		}
 		assert.Equal(t, c.gpus, strings.Contains(page, "GPU"), c.name)

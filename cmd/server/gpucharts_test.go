@@ -24,7 +24,7 @@ func TestUIGPUChartsAndCompare(t *testing.T) {
 	titles := mustEval[[]string](t, p, `[...document.querySelectorAll('.panel-charts .chart-title')].map(e => e.textContent)`)
 	require.Equal(t, []string{"GPU allocation", "GPU fragmentation", "GPU tasks waiting"}, titles[4:])
 	figures := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="run-figures"] .run-figure')].map(e => e.dataset.figure)`)
-	require.Subset(t, figures, []string{"gpu-allocation", "gpu-fragmentation", "gpu-tasks-waiting"})
+	require.Subset(t, figures, []string{"gpu-allocation", "gpu-allocation-schedulable", "gpu-fragmentation", "gpu-tasks-waiting"})
 	require.Regexp(t, `^\d+\.\d\d %$`, p.text(t, `[data-figure="gpu-allocation"] dd`))
 	shot := func(name, sel string) {
 		t.Helper()
