@@ -70,7 +70,7 @@ func (w *Welcome) Render() app.UI {
 	var stories []app.UI
 	for _, st := range builtinStories() {
 		name := st.name
-		stories = append(stories, app.Li().Body(
+		stories = append(stories, app.Li().Title(st.full).Body(
 			app.Button().Class("story-open").DataSet("testid", "welcome-story-"+name).Title(st.full).Text(name).
 				OnClick(func(ctx app.Context, e app.Event) {
 					if w.Page != nil {
