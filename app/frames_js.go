@@ -66,8 +66,15 @@ func afterPaint(ctx app.Context, fn func(ctx app.Context)) {
 }
 
 // afterPaintJS calls fn from JavaScript in a task after the next animation
-// frame.
+// frame. A hidden tab (another tab in front, a minimised window) has no
+// animation frames and throttles timers to one a second or less: there fn
+// runs in a task of its own at once (postTask), so an import goes on
+// behind another tab instead of waiting for the user to come back.
 func afterPaintJS(fn func()) {
+	if app.Window().Get("document").Get("hidden").Bool() {
+		postTask(fn)
+		return
+	}
 	var frame, task app.Func
 	task = app.FuncOf(func(this app.Value, args []app.Value) any {
 		task.Release()
@@ -89,4 +96,29 @@ func waitFrame() {
 	done := make(chan struct{})
 	afterPaintJS(func() { close(done) })
 	<-done
+}
+
+// tasks posts the functions given to postTask, in order, each as a task
+// of its own: a message to a MessageChannel's port, which browsers do not
+// throttle in a hidden tab (setTimeout they do).
+var tasks struct {
+	port  app.Value // the channel's second port, posted to; nil until first used
+	queue []func()
+}
+
+// postTask calls fn from JavaScript in a task of its own, soon, after the
+// tasks posted before it.
+func postTask(fn func()) {
+	if tasks.port == nil {
+		ch := app.Window().Get("MessageChannel").New()
+		ch.Get("port1").Set("onmessage", app.FuncOf(func(this app.Value, args []app.Value) any {
+			f := tasks.queue[0]
+			tasks.queue = tasks.queue[1:]
+			f()
+			return nil
+		}))
+		tasks.port = ch.Get("port2")
+	}
+	tasks.queue = append(tasks.queue, fn)
+	tasks.port.Call("postMessage", nil)
 }

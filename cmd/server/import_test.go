@@ -71,3 +71,22 @@ func TestCancelledImportChangesNothing(t *testing.T) {
 	require.Equal(t, hash, p.hash(t))
 	require.Empty(t, p.errors())
 }
+
+// TestImportGoesOnInAHiddenTab: a hidden tab has no animation frames; an
+// import started there (or left running behind another tab) still
+// completes, its slices posted as tasks of their own.
+func TestImportGoesOnInAHiddenTab(t *testing.T) {
+	file := genInventory(t, "gen1k", 20, 50)
+	p, _ := openAppServer(t, "/")
+	p.click(t, "tab-scenario")
+	// What a hidden tab is to the page: document.hidden, and animation
+	// frames that never come.
+	p.eval(t, `(() => {
+		Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
+		Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+		window.requestAnimationFrame = () => 0;
+	})()`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the inventory opened without a frame", `document.querySelector('.shell-tagline').textContent === "Scenario: gen1k"`)
+	require.Empty(t, p.errors())
+}
