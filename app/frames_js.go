@@ -2,7 +2,11 @@
 
 package app
 
-import "github.com/maxence-charriere/go-app/v10/pkg/app"
+import (
+	"runtime/metrics"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
 
 // startFrames runs the page's frame loop: each animation frame does the
 // simulation's share of work on the UI goroutine and re-renders what
@@ -11,20 +15,29 @@ import "github.com/maxence-charriere/go-app/v10/pkg/app"
 // in a loop.
 func startFrames(ctx app.Context, s *Shell) {
 	var cb app.Func
+	var st frameStats
+	app.Window().Set("ccFrameStats", app.FuncOf(func(this app.Value, args []app.Value) any { return st.take() }))
 	cb = app.FuncOf(func(this app.Value, args []app.Value) any {
 		ts := args[0].Float()
 		ctx.Dispatch(func(ctx app.Context) {
+			t0 := nowMs()
 			changed := s.frame(ctx, ts)
+			t1 := nowMs()
 			if s.cmap != nil {
 				s.cmap.paint() // the canvas only: nothing to re-render
 			}
+			t2 := nowMs()
 			if s.c != nil && s.c.Mode() == ModePaused || ts-s.lastSave > float64(autosaveEvery.Milliseconds()) {
 				s.lastSave = ts
 				s.autosave(ctx)
 			}
+			t3 := nowMs()
 			if !changed {
 				ctx.PreventUpdate()
+				st.add(t1-t0, t2-t1, t3-t2, 0)
+				return
 			}
+			ctx.Defer(func(app.Context) { st.add(t1-t0, t2-t1, t3-t2, nowMs()-s.renderFrom) })
 		})
 		app.Window().Call("requestAnimationFrame", cb)
 		return nil
@@ -121,4 +134,49 @@ func postTask(fn func()) {
 	}
 	tasks.queue = append(tasks.queue, fn)
 	tasks.port.Call("postMessage", nil)
+}
+
+// frameStats keeps what the last frames spent, in milliseconds, by part:
+// the simulation (the Runner's slice), the map's paint, autosave and
+// go-app's render (from the Shell's Render to the update's end; 0 when
+// nothing changed). The bench reads them with window.ccFrameStats(),
+// which returns [sim[], paint[], save[], render[], gc] and starts afresh;
+// gc is [GC cycles, GC CPU seconds, live heap bytes, bytes allocated],
+// all since the start.
+type frameStats struct{ parts [4][]float64 }
+
+// frameStatsMax bounds the frames kept between two reads.
+const frameStatsMax = 2000
+
+func (f *frameStats) add(sim, paint, save, render float64) {
+	if len(f.parts[0]) >= frameStatsMax {
+		return
+	}
+	for i, v := range [4]float64{sim, paint, save, render} {
+		f.parts[i] = append(f.parts[i], v)
+	}
+}
+
+func (f *frameStats) take() any {
+	gc := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/gc/total:cpu-seconds"},
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(gc)
+	out := make([]any, len(f.parts), len(f.parts)+1)
+	for i, p := range f.parts {
+		vs := make([]any, len(p))
+		for j, v := range p {
+			vs[j] = v
+		}
+		out[i] = vs
+		f.parts[i] = p[:0]
+	}
+	vals := make([]any, len(gc))
+	for i, g := range gc {
+		if g.Value.Kind() == metrics.KindFloat64 {
+			vals[i] = g.Value.Float64()
+		} else {
+			vals[i] = float64(g.Value.Uint64())
+		}
+	}
+	return append(out, vals)
 }

@@ -47,6 +47,7 @@ type Shell struct {
 	sweep       *sweepState   // the Sweep tab's form, sweep under way and results; made when first shown
 	fill        *fillState    // the GPU fill tab's files, form, experiment under way and results; made when first shown
 	cmap        *ClusterMap   // the cluster map shown, painted every frame; nil when none is
+	renderFrom  float64       // page time the last Render began (the frame loop's figures)
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -131,6 +132,9 @@ var panels = []struct{ id, title string }{
 
 // Render draws the page.
 func (s *Shell) Render() app.UI {
+	if app.IsClient {
+		s.renderFrom = nowMs()
+	}
 	c := s.c
 	var v uint64
 	if c != nil {
