@@ -202,6 +202,7 @@ func (b *CommandBar) onTravel(ctx app.Context, e app.Event) {
 func (b *CommandBar) onRate(ctx app.Context, e app.Event) {
 	t := b.Time
 	t.rate = ctx.JSSrc().Get("value").String()
+	b.Time = t // until the page renders it back: a Run clicked before then runs at this rate
 	if b.Page != nil {
 		b.Page.setTime(t)
 	}
