@@ -50,6 +50,7 @@ func sessionOf(c *Controller) *Session {
 // Load replaces the running simulation with sc, a new, unsaved session at
 // tick 0. On error nothing changes.
 func (c *Controller) Load(sc *scenario.Scenario) error {
+	c.finish() // the old world's trace goes to the old log, not the new one
 	w, err := c.build(sc)
 	if err != nil {
 		return err
@@ -75,6 +76,7 @@ func (c *Controller) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom
 
 // Reset restarts the scenario at tick 0.
 func (c *Controller) Reset() error {
+	c.finish()
 	w, err := c.build(c.Base())
 	if err != nil {
 		return c.fail(err)
@@ -86,6 +88,7 @@ func (c *Controller) Reset() error {
 
 // Apply runs a user command at the current tick.
 func (c *Controller) Apply(cmd scenario.Command) error {
+	c.finish() // at the tick the world is at, complete
 	defer c.touch()
 	c.dropFuture()
 	rep, err := c.World().Apply(cmd)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"fmt"
+	"math"
+	"runtime"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 )
@@ -27,7 +29,77 @@ type Runner struct {
 	workFrom  clock.Tick // where it started, for progress
 	chunk     clock.Tick // ticks per slice of long work, adapted to the budget
 	frameCost float64    // ms the last frame's simulation work took
+	job       *runJob    // a run to a tick stopped mid-way at the end of a frame; nil when none
 }
+
+// runJob is a run of the session to a tick that may stop at the end of a
+// frame's budget, in the middle of a tick (the bring-up of 50,000 blades
+// is one tick of about 100,000 events): it runs on a goroutine of its own,
+// and the world's yield (every paceEvery events or records) parks it there
+// once the frame's time is spent, until the next frame resumes it. The UI
+// goroutine waits while it runs, so the two never run at once; while it is
+// parked the page renders a world in the middle of a tick, and whatever
+// changes the world finishes it first (Runner.finish). The run is the same
+// events in the same order, so the trace hash is the same.
+type runJob struct {
+	deadline float64        // page time (ms) the job parks at, at its next yield
+	clockMs  func() float64 // the page's clock
+	resume   chan float64   // the UI goroutine resumes it with a new deadline
+	parked   chan bool      // it parked (false) or finished (true)
+	err      error          // what the run ended with
+}
+
+// sliceEvery is how many events or records the session's world handles
+// between two looks at the page's clock (its yield): about a millisecond
+// of a bring-up in Chromium, so a frame overruns its budget by little.
+const sliceEvery = 256
+
+// advance runs the session to t, or resumes the run in hand (whose end is
+// its own t), until it is done or the page's clock reads deadline: it
+// reports whether it is done, and the run's error.
+func (r *Runner) advance(t clock.Tick, deadline float64, clockMs func() float64) (bool, error) {
+	j := r.job
+	if j == nil {
+		j = &runJob{deadline: deadline, clockMs: clockMs, resume: make(chan float64), parked: make(chan bool)}
+		r.job = j
+		r.s.pace = func() {
+			if j.clockMs() < j.deadline {
+				runtime.Gosched() // as without slices: the garbage collector runs here
+				return
+			}
+			j.parked <- false
+			j.deadline = <-j.resume
+		}
+		go func() {
+			j.err = r.s.runTo(t)
+			j.parked <- true
+		}()
+	} else {
+		j.clockMs = clockMs
+		j.resume <- deadline
+	}
+	if !<-j.parked {
+		return false, nil
+	}
+	r.job, r.s.pace = nil, nil
+	return true, j.err
+}
+
+// finish completes the run in hand, if any, at once: before anything
+// changes or replaces the world, or takes the runner elsewhere.
+func (r *Runner) finish() {
+	if r.job == nil {
+		return
+	}
+	if _, err := r.advance(0, math.Inf(1), r.job.clockMs); err != nil {
+		r.s.fail(err)
+		r.mode = ModePaused
+	}
+}
+
+// Working reports whether a run stopped in the middle of a tick waits for
+// the next frame.
+func (r *Runner) Working() bool { return r.job != nil }
 
 // Mode is what the frame loop is doing.
 type Mode uint8
@@ -50,7 +122,7 @@ func newRunner(s *Session) *Runner { return &Runner{s: s, chunk: 1} }
 // stopped forgets the work in hand, without touching the world: its
 // session has just installed a new world, which follows its scenario's
 // policy.
-func (r *Runner) stopped() { r.mode, r.chunk = ModePaused, 1 }
+func (r *Runner) stopped() { r.finish(); r.mode, r.chunk = ModePaused, 1 }
 
 // Mode is what the frame loop does now.
 func (r *Runner) Mode() Mode { return r.mode }
@@ -72,6 +144,7 @@ func (r *Runner) Progress() (from, to, now clock.Tick) {
 
 // Pause stops whatever runs; the world goes back to the manual policy.
 func (r *Runner) Pause() {
+	r.finish()
 	if r.mode == ModePaused {
 		return
 	}
@@ -105,6 +178,7 @@ func (r *Runner) RunTo(t clock.Tick) error {
 }
 
 func (r *Runner) startLong(m Mode, target clock.Tick) {
+	r.finish()
 	r.mode, r.target, r.workFrom, r.chunk = m, target, r.s.World().Now(), 1
 	if err := r.s.World().SetPolicy(clock.NoWait, 0, -1); err != nil {
 		r.s.fail(err)
@@ -115,6 +189,7 @@ func (r *Runner) startLong(m Mode, target clock.Tick) {
 // Run runs at rate ticks per wall second (the measured policy), from the
 // wall time nowMs on.
 func (r *Runner) Run(rate int64, nowMs float64) error {
+	r.finish()
 	if rate < 1 || rate > clock.RateMax {
 		return r.s.fail(fmt.Errorf("rate must be 1 to %d ticks per second, got %d", clock.RateMax, rate))
 	}
@@ -139,21 +214,37 @@ func (r *Runner) Fastest() error {
 
 // Frame does the frame's share of work at wall time nowMs, spending at
 // most budgetMs (measured with clockMs, the page's clock) on long work.
-// It reports whether anything changed.
+// A tick too large for the budget (a bring-up) is run in slices across
+// frames (runJob): the frame ends with the world in the middle of the
+// tick, and the next one goes on with it. It reports whether anything
+// changed.
 func (r *Runner) Frame(nowMs, budgetMs float64, clockMs func() float64) bool {
 	s := r.s
 	w := s.World()
 	before := w.Status().Dispatched
 	tick := w.Now()
 	start := clockMs()
-	switch r.mode {
-	case ModeRun:
+	deadline := start + budgetMs
+	if r.job != nil {
+		if _, err := r.advance(0, deadline, clockMs); err != nil {
+			s.fail(err)
+			r.Pause()
+		}
+	}
+	switch {
+	case r.job != nil:
+		// Parked again: the frame's time is spent.
+	case r.mode == ModeRun:
 		want := r.runFrom + clock.Tick((nowMs-r.runWall)*float64(r.rate)/1000)
-		for w.Now() < want && clockMs()-start < budgetMs {
+		for w.Now() < want && clockMs() < deadline {
 			next := min(want, w.Now()+r.chunk)
-			if err := s.runTo(next); err != nil {
+			done, err := r.advance(next, deadline, clockMs)
+			if err != nil {
 				s.fail(err)
 				r.mode = ModePaused
+				break
+			}
+			if !done {
 				break
 			}
 			r.adapt(clockMs()-start, budgetMs)
@@ -163,29 +254,37 @@ func (r *Runner) Frame(nowMs, budgetMs float64, clockMs func() float64) bool {
 			// here rather than racing to catch up.
 			r.runFrom, r.runWall = w.Now(), nowMs
 		}
-	case ModeFastest:
-		for clockMs()-start < budgetMs {
+	case r.mode == ModeFastest:
+		for clockMs() < deadline {
 			next, ok := s.nextAt()
 			if !ok {
 				r.Pause()
 				break
 			}
-			if err := s.runTo(next); err != nil {
+			done, err := r.advance(next, deadline, clockMs)
+			if err != nil {
 				s.fail(err)
 				r.Pause()
 				break
 			}
+			if !done {
+				break
+			}
 		}
-	case ModeRunTo, ModeStepN:
-		for w.Now() < r.target && clockMs()-start < budgetMs {
+	case r.mode == ModeRunTo, r.mode == ModeStepN:
+		for w.Now() < r.target && clockMs() < deadline {
 			next := min(r.target, w.Now()+r.chunk)
-			if err := s.runTo(next); err != nil {
+			done, err := r.advance(next, deadline, clockMs)
+			if err != nil {
 				s.fail(err)
+				break
+			}
+			if !done {
 				break
 			}
 			r.adapt(clockMs()-start, budgetMs)
 		}
-		if w.Now() >= r.target {
+		if r.job == nil && w.Now() >= r.target {
 			r.Pause()
 		}
 	}

@@ -52,6 +52,7 @@ type Session struct {
 	simSeq   uint64                   // simulation (not infrastructure) entries seen
 	lit      [serviceCount]clock.Tick // the tick each control-plane service was last seen in the trace
 	err      string                   // the last error to show
+	pace     func()                   // what the world's yield does while the Runner slices its work (nil: let the GC run)
 }
 
 // LogKeep is how many trace entries the page keeps for the log.
@@ -93,7 +94,7 @@ func (s *Session) build(sc *scenario.Scenario) (*sim.World, error) {
 	for i := range s.lit {
 		s.lit[i] = clock.Never
 	}
-	w, err := sim.New(sc, sim.WithTraceSink(s.sink), sim.WithYield(paceEvery, runtime.Gosched))
+	w, err := sim.New(sc, sim.WithTraceSink(s.sink), sim.WithYield(paceEvery, s.yield))
 	if err != nil {
 		s.entries, s.lit = entries, lit
 		return nil, err
@@ -105,6 +106,7 @@ func (s *Session) build(sc *scenario.Scenario) (*sim.World, error) {
 // change of any of w's records redraws its rack.
 func (s *Session) install(w *sim.World) {
 	s.world = w
+	w.SetYield(sliceEvery, s.yield) // a world built elsewhere (an import) is paced by the Runner too
 	s.rackVer = make([]uint64, w.Hardware().NumRacks())
 	s.rackGen++
 	s.mapDirty.Reset(w.Hardware().NumBlades())
@@ -136,6 +138,17 @@ func (s *Session) install(w *sim.World) {
 	for i := range s.rackVer {
 		s.rackVer[i]++
 	}
+}
+
+// yield is the world's yield (sim.WithYield), every paceEvery events or
+// records: the Runner's pace while it runs the world in slices, else a
+// chance for the garbage collector to run.
+func (s *Session) yield() {
+	if s.pace != nil {
+		s.pace()
+		return
+	}
+	runtime.Gosched()
 }
 
 // placeChanged bumps the counter of the rack of w's rack, element or

@@ -36,9 +36,9 @@ func TestSessionFieldsAreClassified(t *testing.T) {
 	}
 	run := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
 		"entries", "lit", "err", "rackVer", "mapDirty"}
-	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq"}
+	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq", "pace"}
 	classified(t, Session{}, run, kept)
-	classified(t, Runner{}, []string{"s", "mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost"})
+	classified(t, Runner{}, []string{"s", "mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost", "job"})
 	classified(t, Controller{}, []string{"Session", "Runner"})
 }
 

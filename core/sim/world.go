@@ -198,6 +198,13 @@ func WithYield(every uint64, fn func()) Option {
 	}
 }
 
+// SetYield replaces the yield WithYield gave (or adds one): from now on
+// the world calls fn after every `every` events it handles and every
+// `every` records written. A host that drives a world built elsewhere
+// (an import's) paces it with its own yield; as with WithYield, the run
+// is the same whatever fn does, as long as fn does not touch the world.
+func (w *World) SetYield(every uint64, fn func()) { WithYield(every, fn)(w) }
+
 // Now is the current tick.
 func (w *World) Now() clock.Tick { return w.env.Now }
 
