@@ -30,11 +30,16 @@ const (
 	mapGPU      mapMode = "gpu"      // the share of its GPU devices in use
 )
 
-// The canvas's size in pixels (CSS scales it down to the panel's width;
-// the glue maps the pointer back to these pixels).
+// The canvas's size in pixels until the page has measured it: the glue
+// then sizes its backing store to the size CSS draws it at times the
+// device's pixel ratio (resize), so that a cell's pixels are the screen's
+// and the gaps between cells stay visible; it maps the pointer back to
+// the canvas's pixels.
 const (
 	mapW = 880
 	mapH = 520
+	// mapSideMax bounds either side of the canvas, in device pixels.
+	mapSideMax = 4096
 )
 
 // mapCanvas is the browser's side of the cluster map: the canvas its
@@ -75,6 +80,7 @@ type ClusterMap struct {
 	drag     *mapDrag
 	painted  uint64 // frames that painted something (data-painted, for tests)
 	lastFull bool   // the last paint was a full one
+	w, h     int    // the canvas's size in pixels (0: mapW x mapH)
 }
 
 // mapKey is what a layout depends on.
@@ -92,6 +98,31 @@ type mapDrag struct {
 
 // OnInit starts with nothing selected or hovered.
 func (m *ClusterMap) OnInit() { m.sel, m.hovered = -1, -1 }
+
+// size is the canvas's size in pixels.
+func (m *ClusterMap) size() (w, h int) {
+	if m.w <= 0 || m.h <= 0 {
+		return mapW, mapH
+	}
+	return m.w, m.h
+}
+
+// resize makes the canvas w x h pixels (each side 1 to mapSideMax),
+// refits the map to it and repaints it all; the same size changes
+// nothing. It reports whether the size changed.
+func (m *ClusterMap) resize(w, h int) bool {
+	w, h = max(1, min(w, mapSideMax)), max(1, min(h, mapSideMax))
+	if ow, oh := m.size(); ow == w && oh == h {
+		return false
+	}
+	m.w, m.h = w, h
+	m.cv = nil
+	if m.layout != nil {
+		m.view = clustermap.Fit(m.layout, w, h)
+	}
+	m.full = true
+	return true
+}
 
 // shownMode is the mode chosen; the state mode until one is.
 func (m *ClusterMap) shownMode() mapMode {
@@ -163,7 +194,8 @@ func (m *ClusterMap) relayout() {
 	if m.mode == mapGPU && !m.gpus {
 		m.mode = mapState
 	}
-	m.view = clustermap.Fit(m.layout, mapW, mapH)
+	w, h := m.size()
+	m.view = clustermap.Fit(m.layout, w, h)
 	m.hovered = -1
 	m.full = true
 }
@@ -231,7 +263,8 @@ func (m *ClusterMap) paint() bool {
 	}
 	m.relayout()
 	if m.cv == nil {
-		m.cv = clustermap.NewCanvas(mapW, mapH)
+		w, h := m.size()
+		m.cv = clustermap.NewCanvas(w, h)
 		m.full = true
 	}
 	if sel := m.selectedBlade(); sel != m.sel {
@@ -423,15 +456,16 @@ func (m *ClusterMap) Render() app.UI {
 		return app.Button().Class("map-tool").DataSet("testid", testid).Aria("label", label).Title(label).Text(text).
 			OnClick(func(ctx app.Context, e app.Event) { fn() })
 	}
-	c := mapW / 2
-	pan := mapW / 4
+	w, h := m.size()
+	c := w / 2
+	pan := w / 4
 	return app.Div().Class("cluster-map-wrap").Body(
 		app.Div().Class("map-tools").Body(
 			app.Label().For("map-mode").Text("Colour by"),
 			app.Select().ID("map-mode").DataSet("testid", "map-mode").OnChange(m.onMode).Body(opts...),
-			btn("map-zoom-in", "+", "Zoom in", func() { m.zoom(2, 1, c, mapH/2) }),
-			btn("map-zoom-out", "−", "Zoom out", func() { m.zoom(1, 2, c, mapH/2) }),
-			btn("map-fit", "Fit", "Fit the whole map", func() { m.view = clustermap.Fit(m.layout, mapW, mapH); m.full = true }),
+			btn("map-zoom-in", "+", "Zoom in", func() { m.zoom(2, 1, c, h/2) }),
+			btn("map-zoom-out", "−", "Zoom out", func() { m.zoom(1, 2, c, h/2) }),
+			btn("map-fit", "Fit", "Fit the whole map", func() { m.view = clustermap.Fit(m.layout, w, h); m.full = true }),
 			btn("map-left", "←", "Pan left", func() { m.view = m.view.Pan(pan, 0); m.full = true }),
 			btn("map-right", "→", "Pan right", func() { m.view = m.view.Pan(-pan, 0); m.full = true }),
 			btn("map-up", "↑", "Pan up", func() { m.view = m.view.Pan(0, pan); m.full = true }),
@@ -441,7 +475,6 @@ func (m *ClusterMap) Render() app.UI {
 		app.Canvas().Class("cluster-map").DataSet("testid", "cluster-map").
 			DataSet("blades", strconv.Itoa(m.layout.Blades())).
 			DataSet("first", strconv.Itoa(int(m.layout.First()))).
-			Attr("width", mapW).Attr("height", mapH).
 			Aria("label", fmt.Sprintf("Cluster map: %s, one cell a blade coloured by %s; click a cell to select its blade", plural(m.layout.Blades(), "blade"), m.shownMode())),
 		app.P().Class("map-hover").DataSet("testid", "map-hover").Aria("live", "polite").Text(""),
 		mapLegend(m.shownMode()),

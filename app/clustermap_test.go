@@ -145,3 +145,49 @@ func TestClusterMapModes(t *testing.T) {
 	assert.Equal(t, clustermap.Agrees, m.cv.At(x, y), "a working blade, heard working")
 	assert.False(t, m.gpus, "no GPU mode without GPUs")
 }
+
+// The page sizes the canvas to the device pixels CSS gives it: a new size
+// refits the map to it and repaints it all into a buffer of that size;
+// the same size changes nothing; a size is kept within 1 … mapSideMax.
+func TestClusterMapResize(t *testing.T) {
+	c := newTestController(t, "thousand", 40)
+	m, f, _ := shownMap(c)
+	require.True(t, m.paint())
+	assert.Equal(t, [2]int{mapW, mapH}, [2]int{m.cv.W, m.cv.H}, "before the page measured it")
+
+	for _, s := range []struct {
+		name         string
+		w, h         int
+		changed      bool
+		wantW, wantH int
+	}{
+		{"narrower, as at 1280 px", 734, 434, true, 734, 434},
+		{"the same", 734, 434, false, 734, 434},
+		{"twice the pixels (devicePixelRatio 2)", 1468, 868, true, 1468, 868},
+		{"too large", 100000, 5, true, mapSideMax, 5},
+		{"nothing", 0, -3, true, 1, 1},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			f.puts = nil
+			require.Equal(t, s.changed, m.resize(s.w, s.h))
+			painted := m.paint()
+			assert.Equal(t, [2]int{s.wantW, s.wantH}, [2]int{m.cv.W, m.cv.H})
+			assert.Equal(t, clustermap.Fit(m.layout, s.wantW, s.wantH), m.view, "fitted to the new size")
+			if s.changed {
+				require.True(t, painted)
+				assert.True(t, m.lastFull)
+				assert.Equal(t, []clustermap.Rect{m.view.Canvas()}, f.puts, "all of it")
+			} else {
+				assert.False(t, painted, "nothing to paint")
+			}
+		})
+	}
+	// The hit test stays exact at the new size.
+	require.True(t, m.resize(734, 434))
+	m.paint()
+	x, y := cellCentre(t, m, 517)
+	b, ok := m.view.Hit(m.layout, x, y)
+	require.True(t, ok)
+	assert.EqualValues(t, 517, b)
+	assert.Equal(t, clustermap.Working, m.cv.At(x, y))
+}

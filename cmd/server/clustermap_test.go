@@ -83,13 +83,14 @@ func (p *page) mapPixel(t *testing.T, x, y int) string {
 }
 
 // mapMouse sends a mouse event at canvas pixel (x, y), scaled to where
-// the page draws the canvas.
+// the page draws the canvas (inside its border).
 func (p *page) mapMouse(t *testing.T, kind string, x, y int) {
 	t.Helper()
 	p.eval(t, fmt.Sprintf(`(() => {
 		const c = document.querySelector('[data-testid="cluster-map"]');
 		const r = c.getBoundingClientRect();
-		const at = {clientX: r.left + (%d + 0.5) * r.width / c.width, clientY: r.top + (%d + 0.5) * r.height / c.height, bubbles: true};
+		const at = {clientX: r.left + c.clientLeft + (%d + 0.5) * c.clientWidth / c.width,
+			clientY: r.top + c.clientTop + (%d + 0.5) * c.clientHeight / c.height, bubbles: true};
 		c.dispatchEvent(new MouseEvent(%q, at));
 	})()`, x, y, kind))
 }
@@ -107,14 +108,21 @@ func TestClusterMapSelectAndFault(t *testing.T) {
 	p.runTo(t, "30")
 
 	// Blade 43 of rack38 (blade 42 of the 38th rack, counting from 0) where the map draws it:
-	// the layout the page makes of 100 racks of 100, fitted to its 880 x
-	// 520 canvas.
+	// the layout the page makes of 100 racks of 100, fitted to its
+	// canvas, whose pixels are the screen's: the size CSS draws it at
+	// times the device's pixel ratio.
 	racks := make([]clustermap.Rack, 100)
 	for i := range racks {
 		racks[i] = clustermap.Rack{First: int32(i * 100), N: 100}
 	}
 	l := clustermap.NewLayout(racks)
-	v := clustermap.Fit(l, 880, 520)
+	size, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]int](`(() => {
+		const c = document.querySelector('[data-testid="cluster-map"]');
+		return [c.width, c.height, Math.round(c.clientWidth * devicePixelRatio), Math.round(c.clientHeight * devicePixelRatio)];
+	})()`))
+	require.NoError(t, err)
+	require.Equal(t, size[2:], size[:2], "the canvas's pixels are the device's")
+	v := clustermap.Fit(l, size[0], size[1])
 	cx, cy, ok := l.Cell(37*100 + 42)
 	require.True(t, ok)
 	r := v.CellRect(cx, cy)
