@@ -53,6 +53,7 @@ type Session struct {
 	lit      [serviceCount]clock.Tick // the tick each control-plane service was last seen in the trace
 	err      string                   // the last error to show
 	pace     func()                   // what the world's yield does while the Runner slices its work (nil: let the GC run)
+	zones    *zoneIndex               // the world's zones and their racks, made for the world of rackGen (view.go)
 }
 
 // LogKeep is how many trace entries the page keeps for the log.
@@ -260,19 +261,8 @@ func (s *Session) touch() { s.version++ }
 // Lit is the tick a service was last seen acting in the trace (clock.Never: never).
 func (s *Session) Lit(svc Service) clock.Tick { return s.lit[svc] }
 
-// Zones lists region/zone names in inventory order.
-func (s *Session) Zones() []string {
-	var out []string
-	hw := s.world.Hardware()
-	for i := range int32(hw.NumRacks()) {
-		r := hw.Rack(i)
-		z := r.Region + "/" + r.Zone
-		if len(out) == 0 || out[len(out)-1] != z {
-			out = append(out, z)
-		}
-	}
-	return out
-}
+// Zones lists region/zone names in inventory order (do not modify).
+func (s *Session) Zones() []string { return s.zoneIndex().names }
 
 // hasZone reports whether the world has region/zone z.
 func (s *Session) hasZone(z string) bool { return slices.Contains(s.Zones(), z) }

@@ -36,7 +36,7 @@ func TestSessionFieldsAreClassified(t *testing.T) {
 	}
 	run := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
 		"entries", "lit", "err", "rackVer", "mapDirty"}
-	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq", "pace"}
+	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq", "pace", "zones"}
 	classified(t, Session{}, run, kept)
 	classified(t, Runner{}, []string{"s", "mode", "rate", "runFrom", "runWall", "target", "workFrom", "chunk", "frameCost", "job"})
 	classified(t, Controller{}, []string{"Session", "Runner"})
