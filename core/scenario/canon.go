@@ -1,0 +1,131 @@
+package scenario
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strconv"
+
+	"github.com/cloudchamber/cloudchamber/core/inventory"
+)
+
+// inventoryHole is where a scenario's JSON names its inventory when the
+// inventory is left empty: the first occurrence is the top level's, since
+// only strings (whose quotes are escaped) come before it.
+const inventoryHole = `"inventory":{`
+
+// shell is the canonical JSON of s around its inline inventory definition
+// (ok false when s has none, or names its inventory twice, which Validate
+// refuses: Marshal then writes it whole): head ends where the definition
+// goes (after `"inventory":{`), tail is the rest. The format at the head is
+// the one Marshal would write, given whether the definition has a "gpus"
+// key (defGPUs).
+func shell(s *Scenario, defGPUs bool) (head, tail []byte, ok bool, err error) {
+	inv := s.Inventory
+	if inv.Definition == nil || inv.Builtin != "" || inv.Version != 0 || inv.Generate != nil {
+		return nil, nil, false, nil
+	}
+	c := *s
+	c.Inventory = Inventory{}
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	i := bytes.Index(b, []byte(inventoryHole+"}"))
+	if i < 0 {
+		return nil, nil, false, nil
+	}
+	i += len(inventoryHole)
+	head, tail = b[:i], b[i:]
+	was := `{"format":` + strconv.Itoa(s.Format) + ","
+	if s.Format == Format && bytes.HasPrefix(head, []byte(was)) && !defGPUs &&
+		!bytes.Contains(head, []byte(`"gpus":`)) && !bytes.Contains(tail, []byte(`"gpus":`)) {
+		head = append([]byte(`{"format":`+strconv.Itoa(formatNoGPUs)+","), head[len(was):]...)
+	}
+	return head, tail, true, nil
+}
+
+// WriteCanonical writes Marshal(s)'s bytes to w without holding them: an
+// inline inventory definition goes a rack at a time (each, if not nil, is
+// called after every rack), the rest in one piece. It is how a large
+// scenario (20 MB of JSON at 50,000 blades) is hashed in slices.
+func WriteCanonical(w io.Writer, s *Scenario, each func()) error {
+	def := s.Inventory.Definition
+	head, tail, ok, err := shell(s, def != nil && def.HasGPUKey())
+	if err != nil {
+		return err
+	}
+	if !ok {
+		b, err := Marshal(s)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, `"definition":`); err != nil {
+		return err
+	}
+	if err := def.WriteJSON(w, each); err != nil {
+		return err
+	}
+	_, err = w.Write(tail)
+	return err
+}
+
+// Encoder writes the canonical JSON of scenarios that share one inline
+// inventory definition (a run's, as its commands and tick change) and
+// encodes that definition once: it keeps its JSON (about 400 bytes a
+// blade) for as long as the scenarios it is given share it. A definition
+// is never modified once loaded (see Clone). The zero Encoder is ready.
+type Encoder struct {
+	def     *inventory.Definition // the definition defJSON is of
+	defJSON []byte
+	defGPUs bool
+}
+
+// Marshal is Marshal(s), the same bytes, re-encoding s's inline
+// definition only when it is not the one encoded last.
+func (e *Encoder) Marshal(s *Scenario) ([]byte, error) {
+	var b bytes.Buffer
+	if err := e.Write(&b, s); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Write writes Marshal(s)'s bytes to w, as Marshal.
+func (e *Encoder) Write(w io.Writer, s *Scenario) error {
+	def := s.Inventory.Definition
+	if def != nil && def != e.def {
+		var b bytes.Buffer
+		if err := def.WriteJSON(&b, nil); err != nil {
+			return err
+		}
+		e.def, e.defJSON, e.defGPUs = def, b.Bytes(), bytes.Contains(b.Bytes(), []byte(`"gpus":`))
+	}
+	head, tail, ok, err := shell(s, def != nil && e.defGPUs)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		b, err := Marshal(s)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	if bw, ok := w.(*bytes.Buffer); ok {
+		bw.Grow(len(head) + len(`"definition":`) + len(e.defJSON) + len(tail))
+	}
+	for _, p := range [][]byte{head, []byte(`"definition":`), e.defJSON, tail} {
+		if _, err := w.Write(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
