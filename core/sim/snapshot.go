@@ -25,15 +25,17 @@ const SnapshotVersion = 4
 
 // scenarioID is a scenario's identity for its snapshots: a SHA-256 of its
 // canonical JSON without what a run adds to it (the user's commands, the
-// tick reached, the time policy it is driven by).
-func scenarioID(sc *scenario.Scenario) ([32]byte, error) {
+// tick reached, the time policy it is driven by). The JSON is hashed as it
+// is written, an inline inventory a rack at a time, with each (if not nil)
+// called after every rack: at 50,000 blades it is 20 MB never held whole.
+func scenarioID(sc *scenario.Scenario, each func()) ([32]byte, error) {
 	s := sc.Clone()
 	s.Commands, s.At, s.Policy, s.Rate = nil, 0, clock.Manual, 0
-	b, err := scenario.Marshal(s)
-	if err != nil {
+	h := sha256.New()
+	if err := scenario.WriteCanonical(h, s, each); err != nil {
 		return [32]byte{}, err
 	}
-	return sha256.Sum256(b), nil
+	return [32]byte(h.Sum(nil)), nil
 }
 
 const snapshotMagic = "ccsim-snapshot"

@@ -114,13 +114,8 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	}
 	base := sc.Clone()
 	base.Commands, base.At = nil, 0
-	id, err := scenarioID(base)
-	if err != nil {
-		return nil, err
-	}
 	w := &World{
 		base:    base,
-		id:      id,
 		queue:   clock.NewQueue(),
 		stepper: stepper,
 		script:  sc.Script,
@@ -129,6 +124,10 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	w.env = env.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: st, Views: views.NewTables(st)}
 	for _, o := range opts {
 		o(w)
+	}
+	// A rack (40 KB of JSON at 100 blades) costs about what 1,024 records do.
+	if w.id, err = scenarioID(base, w.yield); err != nil {
+		return nil, err
 	}
 	hw, err := hardware.New(def, &w.env, sc.Delays, sc.Seed)
 	if err != nil {
@@ -185,7 +184,8 @@ func WithTraceSink(fn func(*trace.Entry)) Option {
 // WithYield has the world call fn after every `every` events it handles
 // (every >= 1) and after every `every` records written to its store (a
 // bring-up, in New or by a command, writes every element's records with no
-// event between), from its construction on. The run is the same with or
+// event between), from its construction on, and in New after every rack
+// of an inline inventory it hashes for the scenario's identity. The run is the same with or
 // without it. A caller on a platform with one thread (wasm) yields there
 // (runtime.Gosched): the garbage collector runs beside the simulation and
 // cannot finish a cycle while the simulation never lets it, so the heap
