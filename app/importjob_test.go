@@ -3,7 +3,9 @@ package app
 import (
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/require"
 )
 
@@ -66,5 +68,48 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 			require.NoError(t, ctl.Step(40))
 			require.Equal(t, oneShot.World().Status().Hash, ctl.World().Status().Hash)
 		})
+	}
+}
+
+// TestRecordOfAnImportedRunIsItsCanonicalJSON: what autosave writes and
+// the unsaved check hash (the run's JSON, its inline inventory encoded
+// once a run) stay the canonical JSON of the run as it changes: steps,
+// commands, a travel back with its kept future, another import.
+func TestRecordOfAnImportedRunIsItsCanonicalJSON(t *testing.T) {
+	ctl := newC(t, "standard")
+	for _, spec := range []inventory.GenSpec{
+		{Regions: 1, ZonesPerRegion: 2, RacksPerZone: 3, BladesPerRack: 4},
+		{Regions: 2, ZonesPerRegion: 1, RacksPerZone: 2, BladesPerRack: 3},
+	} {
+		d, err := inventory.Generate(spec)
+		require.NoError(t, err)
+		y, err := inventory.MarshalYAML(d)
+		require.NoError(t, err)
+		require.NoError(t, ctl.Import("gen.yaml", y))
+		same := func(what string) {
+			t.Helper()
+			want, err := scenario.Marshal(ctl.RunScenario())
+			require.NoError(t, err)
+			rec, err := ctl.Record()
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(rec.Scenario), what)
+			got, err := ctl.scenarioJSON()
+			require.NoError(t, err)
+			want, err = scenario.Marshal(ctl.Scenario())
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(got), what)
+			ctl.Saved(storage.SavedScenario{ID: "x", Scenario: rec.Scenario}, true)
+			require.False(t, ctl.Unsaved(), what)
+		}
+		same("imported")
+		require.NoError(t, ctl.Step(7))
+		same("stepped")
+		require.NoError(t, ctl.Apply(scenario.Command{Do: scenario.BringUp}))
+		require.NoError(t, ctl.Step(3))
+		same("a command")
+		require.NoError(t, ctl.TravelTo(4))
+		same("travelled back, a future kept")
+		require.NoError(t, ctl.Step(10))
+		require.True(t, ctl.Unsaved(), "run past where it was saved")
 	}
 }

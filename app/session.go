@@ -33,6 +33,7 @@ import (
 type Session struct {
 	sc    *scenario.Scenario // the scenario as loaded (no user commands)
 	world *sim.World
+	enc   scenario.Encoder // the run's canonical JSON (autosave, the unsaved check) without re-encoding its inline inventory
 
 	snapEvery clock.Tick         // snapshot interval (0: the default)
 	snaps     []storage.Snapshot // snapshots of this run, oldest first
@@ -78,6 +79,7 @@ type sessionFrom struct {
 func (s *Session) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom) {
 	s.begun++
 	s.sc = sc.Clone()
+	s.enc = scenario.Encoder{} // the old run's inventory JSON goes
 	s.sc.Commands, s.sc.At = nil, 0
 	s.snaps, s.future = slices.Clone(from.snaps), slices.Clone(from.future)
 	s.savedID, s.savedRev, s.savedSum = from.savedID, from.savedRev, from.savedSum
@@ -278,8 +280,9 @@ func (s *Session) Unsaved() bool {
 	if s.savedSum == ([32]byte{}) {
 		return true
 	}
-	data, err := s.runJSON()
-	return err != nil || sha256.Sum256(data) != s.savedSum
+	h := sha256.New()
+	err := s.enc.Write(h, s.RunScenario())
+	return err != nil || [32]byte(h.Sum(nil)) != s.savedSum
 }
 
 // openedAsIs records that the session, as it stands, is what its link or
@@ -329,10 +332,12 @@ func (s *Session) savedName() string {
 }
 
 // scenarioJSON is the canonical form of the run as it stands.
-func (s *Session) scenarioJSON() ([]byte, error) { return scenario.Marshal(s.world.Scenario()) }
+func (s *Session) scenarioJSON() ([]byte, error) { return s.enc.Marshal(s.world.Scenario()) }
 
 // runJSON is the canonical form of the run as far as it went (RunScenario).
-func (s *Session) runJSON() ([]byte, error) { return scenario.Marshal(s.RunScenario()) }
+// Only the run's part is encoded anew: the inline inventory's JSON (20 MB
+// at 50,000 blades) is encoded once a run (Session.enc).
+func (s *Session) runJSON() ([]byte, error) { return s.enc.Marshal(s.RunScenario()) }
 
 // observed is what the monitor last observed of the element at path,
 // if it has observed it.

@@ -34,7 +34,7 @@ func TestSessionFieldsAreClassified(t *testing.T) {
 		}
 		assert.Len(t, names, typ.NumField(), "a classified field of %s is gone", typ.Name())
 	}
-	run := []string{"sc", "world", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
+	run := []string{"sc", "world", "enc", "snaps", "future", "reached", "savedID", "savedRev", "savedSum",
 		"entries", "lit", "err", "rackVer", "mapDirty"}
 	kept := []string{"snapEvery", "begun", "version", "rackGen", "entrySeq", "simSeq", "pace", "zones"}
 	classified(t, Session{}, run, kept)

@@ -240,7 +240,7 @@ func (s *Session) afterRebuild(w *sim.World) {
 // future kept after a travel back, so a reload keeps it), the tick it is
 // at, and the snapshots up to that tick.
 func (s *Session) Record() (*storage.Session, error) {
-	data, err := scenario.Marshal(s.RunScenario())
+	data, err := s.runJSON()
 	if err != nil {
 		return nil, err
 	}
