@@ -66,6 +66,13 @@ func (c *Controller) Open(sc *scenario.Scenario, w *sim.World) {
 	c.maybeSnapshot()
 }
 
+// openImported is Open for a world an import built, with enc holding the
+// JSON of sc's inline inventory it encoded (importJob.keepJSON).
+func (c *Controller) openImported(sc *scenario.Scenario, w *sim.World, enc *scenario.Encoder) {
+	c.begin(sc, w, sessionFrom{enc: enc})
+	c.maybeSnapshot()
+}
+
 // begin pauses the runner and makes w, built from sc, the world of a new
 // run of the session (Session.begin; the page's view state starts afresh).
 func (c *Controller) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom) {

@@ -42,12 +42,13 @@ type importJob struct {
 	handed    atomic.Bool // the world is the session's: its yields no longer wait for frames
 	sliceFrom float64     // when the current slice began (ms, nowMs)
 	progress  func(what string, done, total int)
+	enc       scenario.Encoder // the built scenario's inline inventory, encoded in slices for the session (keepJSON)
 }
 
 // importProgress is what the page shows of a running import.
 type importProgress struct {
 	Name        string
-	What        string // the phase: "Reading", "Building"
+	What        string // the phase: "Reading", "Building", "Preparing" (the session's JSON of the inventory)
 	Done, Total int    // how far in the phase; Total 0 when it is not known
 }
 
@@ -105,6 +106,33 @@ func (j *importJob) build(sc *scenario.Scenario) (w *sim.World, err error) {
 		}
 	}()
 	return sim.New(sc, sim.WithYield(paceEvery, j.worldYield()))
+}
+
+// keepJSON encodes sc's inline inventory (if any) for the session the
+// world opens as, a rack at a time with the job's pacing, so that its
+// first autosave does not encode it in one piece (20 MB of JSON at 50,000
+// blades); a cancelled job gives errImportCancelled.
+func (j *importJob) keepJSON(sc *scenario.Scenario) (err error) {
+	def := sc.Inventory.Definition
+	if def == nil {
+		return nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errImportCancelled { //nolint:errorlint // the value panicked, not a wrapped error
+				panic(r)
+			}
+			j.enc, err = scenario.Encoder{}, errImportCancelled
+		}
+	}()
+	racks, done := def.Counts().Racks, 0
+	j.progress("Preparing", 0, racks)
+	return j.enc.Keep(def, func() {
+		done++
+		if err := j.pace("Preparing", done, racks); err != nil {
+			panic(err)
+		}
+	})
 }
 
 // startImport runs prepare (which reads the file and builds its world
@@ -186,6 +214,9 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 		}
 		j.progress("Building", 0, 0)
 		w, err := j.build(sc)
+		if err == nil {
+			err = j.keepJSON(sc)
+		}
 		if err != nil && !errors.Is(err, errImportCancelled) {
 			err = fmt.Errorf("%s: %w", name, err)
 		}
@@ -201,7 +232,7 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 			failed(ctx, err)
 		default:
 			replaceWith(page, ctx, "importing "+name, func(ctx app.Context) {
-				c.Open(sc, w)
+				c.openImported(sc, w, &j.enc)
 				opened(ctx)
 			})
 		}
@@ -239,6 +270,9 @@ func (p *ScenarioPanel) importUI() app.UI {
 		text = fmt.Sprintf("Reading %s: line %d of %d", pr.Name, pr.Done, pr.Total)
 	case pr.What == "Building":
 		text = fmt.Sprintf("Building the world of %s: %d records written", pr.Name, pr.Done)
+	case pr.What == "Preparing" && pr.Total > 0:
+		bar = bar.Value(pr.Done)
+		text = fmt.Sprintf("Preparing the session of %s: rack %d of %d", pr.Name, pr.Done, pr.Total)
 	}
 	if fi.job.cancelled.Load() {
 		text = "Cancelling the import of " + pr.Name + "…"

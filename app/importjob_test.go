@@ -30,6 +30,7 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 		{name: "whole"},
 		{name: "cancelled while reading", cancelAt: "Reading"},
 		{name: "cancelled while building", cancelAt: "Building"},
+		{name: "cancelled while preparing", cancelAt: "Preparing"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctl := newC(t, "standard")
@@ -50,8 +51,11 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 				var w = ctl.World()
 				w, err = j.build(sc)
 				if err == nil {
+					err = j.keepJSON(sc)
+				}
+				if err == nil {
 					j.handed.Store(true)
-					ctl.Open(sc, w)
+					ctl.openImported(sc, w, &j.enc)
 				}
 			}
 			if c.cancelAt != "" {
@@ -61,9 +65,14 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			require.True(t, seen["Reading"] && seen["Building"], "progress in both phases")
+			require.True(t, seen["Reading"] && seen["Building"] && seen["Preparing"], "progress in every phase")
 			require.Equal(t, oneShot.Base(), ctl.Base())
 			require.Equal(t, oneShot.World().Snapshot(), ctl.World().Snapshot(), "the same world")
+			want, err := oneShot.Record()
+			require.NoError(t, err)
+			got, err := ctl.Record()
+			require.NoError(t, err)
+			require.Equal(t, string(want.Scenario), string(got.Scenario), "the same record to autosave")
 			require.NoError(t, oneShot.Step(40))
 			require.NoError(t, ctl.Step(40))
 			require.Equal(t, oneShot.World().Status().Hash, ctl.World().Status().Hash)

@@ -70,6 +70,7 @@ type sessionFrom struct {
 	savedID  string
 	savedRev int64
 	savedSum [32]byte
+	enc      *scenario.Encoder // holding the JSON of the run's inline inventory, if an import encoded it (nil: none)
 }
 
 // begin makes w, built from sc, the session's world as a new run: every
@@ -79,7 +80,12 @@ type sessionFrom struct {
 func (s *Session) begin(sc *scenario.Scenario, w *sim.World, from sessionFrom) {
 	s.begun++
 	s.sc = sc.Clone()
-	s.enc = scenario.Encoder{} // the old run's inventory JSON goes
+	switch {
+	case from.enc != nil:
+		s.enc = *from.enc
+	case !s.enc.Holds(sc.Inventory.Definition): // a reset keeps it
+		s.enc = scenario.Encoder{} // the old run's inventory JSON goes
+	}
 	s.sc.Commands, s.sc.At = nil, 0
 	s.snaps, s.future = slices.Clone(from.snaps), slices.Clone(from.future)
 	s.savedID, s.savedRev, s.savedSum = from.savedID, from.savedRev, from.savedSum

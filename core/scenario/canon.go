@@ -87,6 +87,23 @@ type Encoder struct {
 	defGPUs bool
 }
 
+// Keep encodes def, the inline inventory of the scenarios to come, now, a
+// rack at a time with each (if not nil) called after every rack, so that
+// the first Marshal does not encode it in one piece. It returns the first
+// error of the encoding, and then keeps nothing.
+func (e *Encoder) Keep(def *inventory.Definition, each func()) error {
+	var b bytes.Buffer
+	if err := def.WriteJSON(&b, each); err != nil {
+		return err
+	}
+	e.def, e.defJSON, e.defGPUs = def, b.Bytes(), bytes.Contains(b.Bytes(), []byte(`"gpus":`))
+	return nil
+}
+
+// Holds reports whether e holds the JSON of def (not nil): whether a
+// scenario with def inline is written without encoding it.
+func (e *Encoder) Holds(def *inventory.Definition) bool { return def != nil && e.def == def }
+
 // Marshal is Marshal(s), the same bytes, re-encoding s's inline
 // definition only when it is not the one encoded last.
 func (e *Encoder) Marshal(s *Scenario) ([]byte, error) {
@@ -101,11 +118,9 @@ func (e *Encoder) Marshal(s *Scenario) ([]byte, error) {
 func (e *Encoder) Write(w io.Writer, s *Scenario) error {
 	def := s.Inventory.Definition
 	if def != nil && def != e.def {
-		var b bytes.Buffer
-		if err := def.WriteJSON(&b, nil); err != nil {
+		if err := e.Keep(def, nil); err != nil {
 			return err
 		}
-		e.def, e.defJSON, e.defGPUs = def, b.Bytes(), bytes.Contains(b.Bytes(), []byte(`"gpus":`))
 	}
 	head, tail, ok, err := shell(s, def != nil && e.defGPUs)
 	if err != nil {

@@ -77,6 +77,15 @@ func TestWriteCanonicalIsMarshal(t *testing.T) {
 		if sc.Inventory.Definition != nil && sc.Inventory.Builtin == "" {
 			require.Equal(t, sc.Inventory.Definition.Counts().Racks, racks, "%s: each once a rack", name)
 		}
+		if def := sc.Inventory.Definition; def != nil {
+			var kept Encoder
+			require.NoError(t, kept.Keep(def, func() {}))
+			b, err := kept.Marshal(sc)
+			require.NoError(t, err)
+			require.Equal(t, string(want), string(b), name+", kept first")
+			require.True(t, kept.Holds(def))
+			require.False(t, kept.Holds(nil))
+		}
 		for range 2 { // encoded, then from what it kept
 			b, err := enc.Marshal(sc)
 			require.NoError(t, err)
