@@ -66,11 +66,12 @@ func (c *Controller) Open(sc *scenario.Scenario, w *sim.World) {
 	c.maybeSnapshot()
 }
 
-// openImported is Open for a world an import built, with enc holding the
-// JSON of sc's inline inventory it encoded (importJob.keepJSON).
-func (c *Controller) openImported(sc *scenario.Scenario, w *sim.World, enc *scenario.Encoder) {
+// openImported is Open for a world an import built, with what the import
+// prepared in slices: enc holding the JSON of sc's inline inventory
+// (importJob.keepJSON) and snap, w's snapshot (nil: none taken).
+func (c *Controller) openImported(sc *scenario.Scenario, w *sim.World, enc *scenario.Encoder, snap []byte) {
 	c.begin(sc, w, sessionFrom{enc: enc})
-	c.maybeSnapshot()
+	c.keepSnapshot(snap)
 }
 
 // begin pauses the runner and makes w, built from sc, the world of a new

@@ -15,10 +15,11 @@ import (
 var errImportCancelled = errors.New("cancelled")
 
 // importSliceMs is how long an import works before it lets the page draw
-// a frame (milliseconds of wall time). The steps that are not cut still
-// freeze the page each in one piece: the scenario's identity (sim's
-// SHA-256 of its canonical JSON), the repair manager's start, and opening
-// the built world as the session (README, "Large imports").
+// a frame (milliseconds of wall time). Every step of an import is cut:
+// reading (inventory.ParsePaced), building the world with its identity
+// (sim.WithYield), the inventory's JSON for autosave (keepJSON) and the
+// first snapshot (snapshot); opening the built world as the session then
+// only installs it (README, "Large imports").
 const importSliceMs = 40
 
 // paceEvery is how many events or store records a page's world handles
@@ -43,6 +44,7 @@ type importJob struct {
 	sliceFrom float64     // when the current slice began (ms, nowMs)
 	progress  func(what string, done, total int)
 	enc       scenario.Encoder // the built scenario's inline inventory, encoded in slices for the session (keepJSON)
+	snap      []byte           // the built world's snapshot, taken in slices for the session's time travel (snapshot)
 }
 
 // importProgress is what the page shows of a running import.
@@ -135,6 +137,24 @@ func (j *importJob) keepJSON(sc *scenario.Scenario) (err error) {
 	})
 }
 
+// snapshot takes w's snapshot for the session it opens as, in slices (w
+// yields to the job as it writes); a cancelled job gives
+// errImportCancelled.
+func (j *importJob) snapshot(w *sim.World) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errImportCancelled { //nolint:errorlint // the value panicked, not a wrapped error
+				panic(r)
+			}
+			j.snap, err = nil, errImportCancelled
+		}
+	}()
+	if w.Halted() == nil { // a halted world has none (Session.maybeSnapshot)
+		j.snap = w.Snapshot()
+	}
+	return nil
+}
+
 // startImport runs prepare (which reads the file and builds its world
 // with the job's pacing) on its own goroutine and hands the result to
 // done on the UI goroutine: the world, or the error that stopped it
@@ -217,6 +237,9 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 		if err == nil {
 			err = j.keepJSON(sc)
 		}
+		if err == nil {
+			err = j.snapshot(w)
+		}
 		if err != nil && !errors.Is(err, errImportCancelled) {
 			err = fmt.Errorf("%s: %w", name, err)
 		}
@@ -232,7 +255,7 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 			failed(ctx, err)
 		default:
 			replaceWith(page, ctx, "importing "+name, func(ctx app.Context) {
-				c.openImported(sc, w, &j.enc)
+				c.openImported(sc, w, &j.enc, j.snap)
 				opened(ctx)
 			})
 		}

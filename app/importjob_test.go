@@ -54,8 +54,11 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 					err = j.keepJSON(sc)
 				}
 				if err == nil {
+					err = j.snapshot(w)
+				}
+				if err == nil {
 					j.handed.Store(true)
-					ctl.openImported(sc, w, &j.enc)
+					ctl.openImported(sc, w, &j.enc, j.snap)
 				}
 			}
 			if c.cancelAt != "" {
@@ -73,6 +76,8 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 			got, err := ctl.Record()
 			require.NoError(t, err)
 			require.Equal(t, string(want.Scenario), string(got.Scenario), "the same record to autosave")
+			require.Equal(t, want.Snapshots, got.Snapshots, "the same first snapshot, taken in slices")
+			require.Len(t, got.Snapshots, 1)
 			require.NoError(t, oneShot.Step(40))
 			require.NoError(t, ctl.Step(40))
 			require.Equal(t, oneShot.World().Status().Hash, ctl.World().Status().Hash)

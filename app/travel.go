@@ -102,7 +102,11 @@ func (s *Session) Horizon() clock.Tick {
 
 // maybeSnapshot takes a snapshot when the interval has passed since the
 // last one.
-func (s *Session) maybeSnapshot() {
+func (s *Session) maybeSnapshot() { s.keepSnapshot(nil) }
+
+// keepSnapshot is maybeSnapshot with taken, when not nil, the world's
+// snapshot at its tick already taken (an import takes it in slices).
+func (s *Session) keepSnapshot(taken []byte) {
 	if s.world.Halted() != nil {
 		return // a halted world is mid-tick; its session replays to the halt
 	}
@@ -115,7 +119,10 @@ func (s *Session) maybeSnapshot() {
 	if last >= 0 && now < last+s.SnapshotEvery() || now == last {
 		return
 	}
-	s.snaps = append(s.snaps, storage.Snapshot{Tick: int64(now), Data: s.world.Snapshot()})
+	if taken == nil {
+		taken = s.world.Snapshot()
+	}
+	s.snaps = append(s.snaps, storage.Snapshot{Tick: int64(now), Data: taken})
 	s.snaps = trimSnapshots(s.snaps, KeepSnapshots, SnapshotBytesMax)
 }
 

@@ -96,7 +96,11 @@ func (e *Encoder) Keep(def *inventory.Definition, each func()) error {
 	if err := def.WriteJSON(&b, each); err != nil {
 		return err
 	}
-	e.def, e.defJSON, e.defGPUs = def, b.Bytes(), bytes.Contains(b.Bytes(), []byte(`"gpus":`))
+	kept := b.Bytes()
+	if cap(kept) > len(kept)+len(kept)/8 { // the buffer doubled past it: keep its size only
+		kept = bytes.Clone(kept)
+	}
+	e.def, e.defJSON, e.defGPUs = def, kept, bytes.Contains(kept, []byte(`"gpus":`))
 	return nil
 }
 

@@ -40,13 +40,24 @@ func scenarioID(sc *scenario.Scenario, each func()) ([32]byte, error) {
 
 const snapshotMagic = "ccsim-snapshot"
 
+// snapshotPaceBytes is how many bytes of snapshot a world with a yield
+// writes between two calls of it: about what 1,024 records of its store
+// take.
+const snapshotPaceBytes = 64 * 1024
+
 // Snapshot writes the whole dynamic state of the world in compact binary:
 // the clock, the queue, the store's tables (target, actual, observed,
 // usage and fault records), the hardware, the trace (with its hash state)
 // and the user's commands. The inventory and the script are not in it: they come from the scenario,
 // which Restore takes alongside.
+//
+// A world with a yield (WithYield) calls it after every snapshotPaceBytes
+// written: a snapshot of 50,000 blades is megabytes.
 func (w *World) Snapshot() []byte {
 	wr := snap.NewWriter(64 * 1024)
+	if w.yield != nil {
+		wr.SetPace(snapshotPaceBytes, w.yield)
+	}
 	wr.String(snapshotMagic)
 	wr.Section("world", SnapshotVersion)
 	wr.Uint(EngineVersion)

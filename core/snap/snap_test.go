@@ -65,3 +65,29 @@ func TestErrorsAreStickyAndNamed(t *testing.T) {
 	require.Empty(t, r.String())
 	require.ErrorContains(t, r.Err(), "past the end")
 }
+
+// TestSetPaceCallsEveryNBytesAndChangesNothing: the pace function runs
+// once the buffer grew by its interval since its last call, and the bytes
+// are those of a writer without it.
+func TestSetPaceCallsEveryNBytesAndChangesNothing(t *testing.T) {
+	plain, paced := NewWriter(0), NewWriter(0)
+	var at []int
+	paced.SetPace(100, func() { at = append(at, len(paced.Bytes())) })
+	for i := range 1000 {
+		for _, w := range []*Writer{plain, paced} {
+			w.Uint(uint64(i) * 1000)
+			w.String("x")
+		}
+	}
+	require.Equal(t, plain.Bytes(), paced.Bytes())
+	require.NotEmpty(t, at)
+	prev := 0
+	for _, n := range at {
+		require.GreaterOrEqual(t, n-prev, 100)
+		require.Less(t, n-prev, 100+2*binaryMaxVarint, "called at the first Uint past the interval")
+		prev = n
+	}
+	require.Less(t, len(paced.Bytes())-prev, 100+2*binaryMaxVarint)
+}
+
+const binaryMaxVarint = 10
