@@ -45,6 +45,7 @@ type importJob struct {
 	progress  func(what string, done, total int)
 	enc       scenario.Encoder // the built scenario's inline inventory, encoded in slices for the session (keepJSON)
 	snap      []byte           // the built world's snapshot, taken in slices for the session's time travel (snapshot)
+	stage     func() error     // how the world's yields pace once it is built (nil: as "Building", records written)
 }
 
 // importProgress is what the page shows of a running import.
@@ -88,8 +89,14 @@ func (j *importJob) worldYield() func() {
 			runtime.Gosched()
 			return
 		}
-		n += paceEvery
-		if err := j.pace("Building", n, 0); err != nil {
+		var err error
+		if j.stage != nil {
+			err = j.stage()
+		} else {
+			n += paceEvery
+			err = j.pace("Building", n, 0)
+		}
+		if err != nil {
 			panic(err)
 		}
 		runtime.Gosched()
@@ -149,6 +156,9 @@ func (j *importJob) snapshot(w *sim.World) (err error) {
 			j.snap, err = nil, errImportCancelled
 		}
 	}()
+	racks := w.Hardware().NumRacks()
+	j.stage = func() error { return j.pace("Preparing", racks, racks) } // the inventory's JSON is done
+	defer func() { j.stage = nil }()
 	if w.Halted() == nil { // a halted world has none (Session.maybeSnapshot)
 		j.snap = w.Snapshot()
 	}

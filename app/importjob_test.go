@@ -38,8 +38,12 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 			hash := ctl.World().Status().Hash
 			j := &importJob{name: "gen.yaml"}
 			seen := map[string]bool{}
+			var phases []string // in order, each once
 			j.progress = func(what string, done, total int) {
 				seen[what] = true
+				if len(phases) == 0 || phases[len(phases)-1] != what {
+					phases = append(phases, what)
+				}
 				if what == c.cancelAt {
 					j.Cancel()
 				}
@@ -69,6 +73,7 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 			}
 			require.NoError(t, err)
 			require.True(t, seen["Reading"] && seen["Building"] && seen["Preparing"], "progress in every phase")
+			require.Equal(t, []string{"Reading", "Building", "Preparing"}, phases, "the first snapshot's slices show as preparing")
 			require.Equal(t, oneShot.Base(), ctl.Base())
 			require.Equal(t, oneShot.World().Snapshot(), ctl.World().Snapshot(), "the same world")
 			want, err := oneShot.Record()
