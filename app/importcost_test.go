@@ -52,7 +52,7 @@ func TestImportCostBreakdown(t *testing.T) {
 		t0, a0 = time.Now(), total()
 	}
 	j := &importJob{name: "gen.yaml", progress: func(string, int, int) {}}
-	sc, err := importedScenario(ctl.Base(), "gen.yaml", y, func(done, total int) error { return nil })
+	sc, err := importedScenario("gen.yaml", y, func(done, total int) error { return nil })
 	require.NoError(t, err)
 	y = nil
 	phase("parse (ParsePaced)")
@@ -105,7 +105,6 @@ func TestImportGaps(t *testing.T) {
 	require.NoError(t, err)
 	y, err := inventory.MarshalYAML(d)
 	require.NoError(t, err)
-	ctl := newC(t, "standard")
 	type gap struct {
 		ms    float64
 		stack string
@@ -130,7 +129,7 @@ func TestImportGaps(t *testing.T) {
 		}
 		last = time.Now()
 	}
-	sc, err := importedScenario(ctl.Base(), "gen.yaml", y, func(done, total int) error { mark(); return nil })
+	sc, err := importedScenario("gen.yaml", y, func(done, total int) error { mark(); return nil })
 	require.NoError(t, err)
 	mark()
 	w, err := sim.New(sc, sim.WithYield(paceEvery, mark))
