@@ -3,9 +3,9 @@
 // and a score (the highest wins), in the spirit of kube-scheduler's filter
 // and score plugins.
 //
-// The syntax is Go's expression syntax, parsed by the standard library's
-// go/parser, so errors point at a column and the grammar is one many
-// readers know:
+// The syntax is Go's expression syntax (read by parse.go, which accepts
+// what go/parser did for this language: goparser_test.go checks it), so
+// errors point at a column and the grammar is one many readers know:
 //
 //	filter: blade.instances < 8 && blade.free_memory_mb - request.memory_mb >= 2048
 //	score:  blade.free_cores * 1000 / blade.cores - 10 * blade.instances
@@ -23,16 +23,13 @@
 // Why not a library language: CEL (cel-go) adds 2.30 MB and expr
 // (expr-lang/expr) 744 KB to the brotli-compressed page (the budget was
 // 300 KB; both call reflect's Method/MethodByName, which makes the linker
-// keep every exported method of every type in the page), while go/parser
-// and this evaluator add about 100 KB.
+// keep every exported method of every type in the page), while this
+// parser and evaluator add about 20 KB (go/parser, which it replaced,
+// added about 100 KB).
 package scoring
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/scanner"
-	"go/token"
 	"math"
 	"strconv"
 	"strings"
@@ -196,17 +193,11 @@ func compile(name, text string, want kind) (*Expr, error) {
 	if strings.ContainsAny(text, "\n\r") {
 		return nil, &Error{Expr: name, Msg: "an expression is one line"}
 	}
-	fset := token.NewFileSet()
-	tree, err := parser.ParseExprFrom(fset, "", text, 0)
+	tree, err := parse(name, text)
 	if err != nil {
-		col := 0
-		msg := err.Error()
-		if list, ok := err.(scanner.ErrorList); ok && len(list) > 0 {
-			col, msg = list[0].Pos.Column, list[0].Msg
-		}
-		return nil, &Error{Expr: name, Col: runeCol(text, col), Msg: "syntax: " + msg}
+		return nil, err
 	}
-	c := &compiler{e: &Expr{name: name, text: text}, fset: fset}
+	c := &compiler{e: &Expr{name: name, text: text}}
 	root, k, err := c.expr(tree)
 	if err != nil {
 		return nil, err
@@ -227,20 +218,15 @@ func runeCol(text string, col int) int {
 }
 
 type compiler struct {
-	e    *Expr
-	fset *token.FileSet
+	e *Expr
 }
 
-func (c *compiler) col(n ast.Node) int32 {
-	return int32(runeCol(c.e.text, c.fset.Position(n.Pos()).Column))
+func (c *compiler) fail(n *expr, format string, args ...any) error {
+	return &Error{Expr: c.e.name, Col: int(n.col), Msg: fmt.Sprintf(format, args...)}
 }
 
-func (c *compiler) fail(n ast.Node, format string, args ...any) error {
-	return &Error{Expr: c.e.name, Col: int(c.col(n)), Msg: fmt.Sprintf(format, args...)}
-}
-
-func (c *compiler) add(n ast.Node, o op, val int64, args ...int32) (int32, error) {
-	return c.addAt(c.col(n), o, val, args...)
+func (c *compiler) add(n *expr, o op, val int64, args ...int32) (int32, error) {
+	return c.addAt(n.col, o, val, args...)
 }
 
 // addAt adds a node at column col: an operator's own column, so an
@@ -253,32 +239,34 @@ func (c *compiler) addAt(col int32, o op, val int64, args ...int32) (int32, erro
 	return int32(len(c.e.nodes) - 1), nil
 }
 
-func (c *compiler) expr(n ast.Expr) (int32, kind, error) {
-	switch n := n.(type) {
-	case *ast.ParenExpr:
-		return c.expr(n.X)
-	case *ast.BasicLit:
-		if n.Kind != token.INT {
-			return 0, 0, c.fail(n, "only integers: %s is not one (no floats, strings or characters)", n.Value)
-		}
-		v, err := strconv.ParseInt(n.Value, 0, 64)
+func (c *compiler) expr(n *expr) (int32, kind, error) {
+	switch n.kind {
+	case eParen:
+		return c.expr(n.x)
+	case eLit:
+		return 0, 0, c.fail(n, "only integers: %s is not one (no floats, strings or characters)", n.text)
+	case eInt:
+		v, err := strconv.ParseInt(n.text, 0, 64)
 		if err != nil {
-			return 0, 0, c.fail(n, "%s does not fit in 64 bits", n.Value)
+			if err.(*strconv.NumError).Err == strconv.ErrRange {
+				return 0, 0, c.fail(n, "%s does not fit in 64 bits", n.text)
+			}
+			return 0, 0, c.fail(n, "syntax: %s is not a number", n.text)
 		}
 		i, err := c.add(n, opConst, v)
 		return i, kInt, err
-	case *ast.Ident:
-		switch n.Name {
+	case eIdent:
+		switch n.text {
 		case "true", "false":
 			v := int64(0)
-			if n.Name == "true" {
+			if n.text == "true" {
 				v = 1
 			}
 			i, err := c.add(n, opConst, v)
 			return i, kBool, err
 		}
-		return 0, 0, c.unknown(n, n.Name)
-	case *ast.SelectorExpr:
+		return 0, 0, c.unknown(n, n.text)
+	case eSel:
 		name := selectorName(n)
 		for v, vn := range varNames {
 			if vn == name {
@@ -287,85 +275,110 @@ func (c *compiler) expr(n ast.Expr) (int32, kind, error) {
 			}
 		}
 		return 0, 0, c.unknown(n, name)
-	case *ast.UnaryExpr:
-		x, k, err := c.expr(n.X)
+	case eUnary:
+		x, k, err := c.expr(n.x)
 		if err != nil {
 			return 0, 0, err
 		}
-		switch n.Op {
-		case token.SUB:
-			if err := c.need(n.X, k, kInt, "-"); err != nil {
+		switch n.text {
+		case "-":
+			if err := c.need(n.x, k, kInt, "-"); err != nil {
 				return 0, 0, err
 			}
 			i, err := c.add(n, opNeg, 0, x)
 			return i, kInt, err
-		case token.ADD:
-			return x, k, c.need(n.X, k, kInt, "+")
-		case token.NOT:
-			if err := c.need(n.X, k, kBool, "!"); err != nil {
+		case "+":
+			return x, k, c.need(n.x, k, kInt, "+")
+		case "!":
+			if err := c.need(n.x, k, kBool, "!"); err != nil {
 				return 0, 0, err
 			}
 			i, err := c.add(n, opNot, 0, x)
 			return i, kBool, err
 		}
-		return 0, 0, c.fail(n, "operator %s is not supported", n.Op)
-	case *ast.BinaryExpr:
+		return 0, 0, c.fail(n, "operator %s is not supported", n.text)
+	case eBinary:
 		return c.binary(n)
-	case *ast.CallExpr:
+	case eCall:
 		return c.call(n)
 	}
-	return 0, 0, c.fail(n, "not supported here: only numbers, names, operators, min, max and abs")
+	panic("scoring: unknown tree node")
 }
 
-var binOps = map[token.Token]op{
-	token.ADD: opAdd, token.SUB: opSub, token.MUL: opMul, token.QUO: opQuo, token.REM: opRem,
-	token.EQL: opEq, token.NEQ: opNe, token.LSS: opLt, token.LEQ: opLe, token.GTR: opGt, token.GEQ: opGe,
-	token.LAND: opAnd, token.LOR: opOr,
+// binOp is the node of a binary operator, false for one Go has and we do not.
+func binOp(text string) (op, bool) {
+	switch text {
+	case "+":
+		return opAdd, true
+	case "-":
+		return opSub, true
+	case "*":
+		return opMul, true
+	case "/":
+		return opQuo, true
+	case "%":
+		return opRem, true
+	case "==":
+		return opEq, true
+	case "!=":
+		return opNe, true
+	case "<":
+		return opLt, true
+	case "<=":
+		return opLe, true
+	case ">":
+		return opGt, true
+	case ">=":
+		return opGe, true
+	case "&&":
+		return opAnd, true
+	case "||":
+		return opOr, true
+	}
+	return 0, false
 }
 
-func (c *compiler) binary(n *ast.BinaryExpr) (int32, kind, error) {
-	opCol := int32(runeCol(c.e.text, c.fset.Position(n.OpPos).Column))
-	o, ok := binOps[n.Op]
+func (c *compiler) binary(n *expr) (int32, kind, error) {
+	o, ok := binOp(n.text)
 	if !ok {
-		return 0, 0, &Error{Expr: c.e.name, Col: int(opCol), Msg: fmt.Sprintf("operator %s is not supported", n.Op)}
+		return 0, 0, &Error{Expr: c.e.name, Col: int(n.opCol), Msg: fmt.Sprintf("operator %s is not supported", n.text)}
 	}
-	x, kx, err := c.expr(n.X)
+	x, kx, err := c.expr(n.x)
 	if err != nil {
 		return 0, 0, err
 	}
-	y, ky, err := c.expr(n.Y)
+	y, ky, err := c.expr(n.y)
 	if err != nil {
 		return 0, 0, err
 	}
-	opName := n.Op.String()
 	var res kind
 	switch o {
 	case opAdd, opSub, opMul, opQuo, opRem:
-		err, res = c.both(n, kx, ky, kInt, opName), kInt
+		err, res = c.both(n, kx, ky, kInt), kInt
 	case opLt, opLe, opGt, opGe:
-		err, res = c.both(n, kx, ky, kInt, opName), kBool
+		err, res = c.both(n, kx, ky, kInt), kBool
 	case opEq, opNe:
 		if kx != ky {
-			err = c.fail(n, "%s compares %s with %s", opName, kx, ky)
+			err = c.fail(n, "%s compares %s with %s", n.text, kx, ky)
 		}
 		res = kBool
 	case opAnd, opOr:
-		err, res = c.both(n, kx, ky, kBool, opName), kBool
+		err, res = c.both(n, kx, ky, kBool), kBool
 	}
 	if err != nil {
 		return 0, 0, err
 	}
-	i, err := c.addAt(opCol, o, 0, x, y)
+	i, err := c.addAt(n.opCol, o, 0, x, y)
 	return i, res, err
 }
 
-func (c *compiler) call(n *ast.CallExpr) (int32, kind, error) {
-	fn, ok := n.Fun.(*ast.Ident)
-	if !ok {
-		return 0, 0, c.fail(n.Fun, "only min, max and abs can be called")
+func (c *compiler) call(n *expr) (int32, kind, error) {
+	fn := n.x
+	if fn.kind != eIdent {
+		return 0, 0, c.fail(fn, "only min, max and abs can be called")
 	}
 	var o op
-	switch fn.Name {
+	switch fn.text {
 	case "min":
 		o = opMin
 	case "max":
@@ -373,24 +386,24 @@ func (c *compiler) call(n *ast.CallExpr) (int32, kind, error) {
 	case "abs":
 		o = opAbs
 	default:
-		return 0, 0, c.fail(fn, "unknown function %s (known: min, max, abs)", fn.Name)
+		return 0, 0, c.fail(fn, "unknown function %s (known: min, max, abs)", fn.text)
 	}
-	if n.Ellipsis.IsValid() {
+	if n.ellipsis {
 		return 0, 0, c.fail(n, "... is not supported")
 	}
 	switch {
-	case o == opAbs && len(n.Args) != 1:
-		return 0, 0, c.fail(n, "abs takes one argument, got %d", len(n.Args))
-	case o != opAbs && len(n.Args) < 2:
-		return 0, 0, c.fail(n, "%s takes two or more arguments, got %d", fn.Name, len(n.Args))
+	case o == opAbs && len(n.args) != 1:
+		return 0, 0, c.fail(n, "abs takes one argument, got %d", len(n.args))
+	case o != opAbs && len(n.args) < 2:
+		return 0, 0, c.fail(n, "%s takes two or more arguments, got %d", fn.text, len(n.args))
 	}
-	args := make([]int32, 0, len(n.Args))
-	for _, a := range n.Args {
+	args := make([]int32, 0, len(n.args))
+	for _, a := range n.args {
 		x, k, err := c.expr(a)
 		if err != nil {
 			return 0, 0, err
 		}
-		if err := c.need(a, k, kInt, fn.Name); err != nil {
+		if err := c.need(a, k, kInt, fn.text); err != nil {
 			return 0, 0, err
 		}
 		args = append(args, x)
@@ -399,32 +412,32 @@ func (c *compiler) call(n *ast.CallExpr) (int32, kind, error) {
 	return i, kInt, err
 }
 
-func (c *compiler) need(n ast.Node, got, want kind, what string) error {
+func (c *compiler) need(n *expr, got, want kind, what string) error {
 	if got != want {
 		return c.fail(n, "%s needs %s, this is %s", what, want, got)
 	}
 	return nil
 }
 
-func (c *compiler) both(n *ast.BinaryExpr, kx, ky, want kind, what string) error {
-	if err := c.need(n.X, kx, want, what); err != nil {
+func (c *compiler) both(n *expr, kx, ky, want kind) error {
+	if err := c.need(n.x, kx, want, n.text); err != nil {
 		return err
 	}
-	return c.need(n.Y, ky, want, what)
+	return c.need(n.y, ky, want, n.text)
 }
 
-func (c *compiler) unknown(n ast.Node, name string) error {
+func (c *compiler) unknown(n *expr, name string) error {
 	return c.fail(n, "unknown name %s (known: %s, true, false)", name, strings.Join(varNames[:], ", "))
 }
 
 // selectorName spells a.b.c, or "" if n is not made of names.
-func selectorName(n ast.Expr) string {
-	switch n := n.(type) {
-	case *ast.Ident:
-		return n.Name
-	case *ast.SelectorExpr:
-		if x := selectorName(n.X); x != "" {
-			return x + "." + n.Sel.Name
+func selectorName(n *expr) string {
+	switch n.kind {
+	case eIdent:
+		return n.text
+	case eSel:
+		if x := selectorName(n.x); x != "" {
+			return x + "." + n.text
 		}
 	}
 	return ""
