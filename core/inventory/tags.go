@@ -1,7 +1,6 @@
 package inventory
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -78,7 +77,7 @@ func resolvePlain(in []byte) tagClass {
 		if _, err := strconv.ParseUint(plain, 0, 64); err == nil {
 			return tagInt
 		}
-		if yamlStyleFloat.MatchString(plain) {
+		if yamlStyleFloat(plain) {
 			if _, err := strconv.ParseFloat(plain, 64); err == nil {
 				return tagOther
 			}
@@ -113,7 +112,48 @@ func resolvePlain(in []byte) tagClass {
 	return tagStr
 }
 
-var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+// yamlStyleFloat is yaml.v3's yamlStyleFloat regular expression,
+// ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$, as plain code
+// (regexp was 0.26 MB of the page's code for this one pattern).
+func yamlStyleFloat(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	intDigits := digits(s[i:])
+	i += intDigits
+	if i < len(s) && s[i] == '.' {
+		i++
+		frac := digits(s[i:])
+		if intDigits == 0 && frac == 0 {
+			return false // "." alone: \.[0-9]+ needs a digit after it
+		}
+		i += frac
+	} else if intDigits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '-' || s[i] == '+') {
+			i++
+		}
+		exp := digits(s[i:])
+		if exp == 0 {
+			return false
+		}
+		i += exp
+	}
+	return i == len(s)
+}
+
+// digits counts the ASCII digits s starts with.
+func digits(s string) int {
+	n := 0
+	for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+		n++
+	}
+	return n
+}
 
 var (
 	resolveTable [256]byte
