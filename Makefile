@@ -46,8 +46,17 @@ build: wasm server ## build web/app.wasm, web/sweep.wasm, web/fill.wasm and .bin
 # more. -trimpath keeps build paths out of the binary. `make wasm BROTLI=`
 # skips the compression (and removes stale .br files) while iterating.
 BROTLI ?= brotli
+# Inlining is kept where the simulation spends its time (core/..., the
+# runtime and its maps, the trace hash's SHA-256, encoding/binary for
+# snapshots, sort and container/heap) and dropped elsewhere (the UI,
+# go-app, encoding/json, fmt, reflect, ...): it made the page 0.2 MB larger
+# as sent for no speed anyone sees. See README, Size of the app.
+WASM_GCFLAGS := -gcflags=all=-l -gcflags=runtime= -gcflags=internal/...= \
+  -gcflags=crypto/sha256= -gcflags=crypto/internal/fips140/sha256= \
+  -gcflags=encoding/binary= -gcflags=sort= -gcflags=container/...= \
+  -gcflags=github.com/cloudchamber/cloudchamber/core/...=
 wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed
-	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -ldflags="-s -w" -o $(BIN)/app.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath $(WASM_GCFLAGS) -ldflags="-s -w" -o $(BIN)/app.wasm ./wasm
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/sweep.wasm ./wasm/sweepworker
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(BIN)/fill.wasm ./wasm/fillworker
 	@cmp -s $(BIN)/app.wasm $(WASM) || cp $(BIN)/app.wasm $(WASM)
@@ -77,7 +86,7 @@ server:
 	$(GO) build -o $(BIN)/server ./cmd/server
 
 wasm-size: $(BIN)/wasm.mod ## what app.wasm is made of: its code by package, from a build that keeps the function names
-	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath -o $(BIN)/app-names.wasm ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath $(WASM_GCFLAGS) -o $(BIN)/app-names.wasm ./wasm
 	@$(GO) run ./bench/wasmsize -modfile $(BIN)/wasm.mod -top $(or $(TOP),30) $(BIN)/app-names.wasm
 
 static: build ## write the site as plain static files into dist/
