@@ -85,9 +85,9 @@ $(BIN)/wasm.mod: go.mod go.sum wasm/goapp-wasm.patch
 server:
 	$(GO) build -o $(BIN)/server ./cmd/server
 
-wasm-size: $(BIN)/wasm.mod ## what app.wasm is made of: its code by package, from a build that keeps the function names
+wasm-size: $(BIN)/wasm.mod ## what app.wasm is made of: its code by package, from a build that keeps the function names (FUNCS=slices. lists those functions instead)
 	GOOS=js GOARCH=wasm $(GO) build -modfile=$(BIN)/wasm.mod -trimpath $(WASM_GCFLAGS) -o $(BIN)/app-names.wasm ./wasm
-	@$(GO) run ./bench/wasmsize -modfile $(BIN)/wasm.mod -top $(or $(TOP),30) $(BIN)/app-names.wasm
+	@$(GO) run ./bench/wasmsize -modfile $(BIN)/wasm.mod -top $(or $(TOP),30) $(if $(FUNCS),-funcs $(FUNCS)) $(BIN)/app-names.wasm
 
 static: build ## write the site as plain static files into dist/
 	rm -rf $(DIST)

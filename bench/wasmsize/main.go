@@ -19,6 +19,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -27,6 +28,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -35,8 +37,9 @@ func main() {
 	top := flag.Int("top", 30, "rows to print (the rest are summed in one row)")
 	pattern := flag.String("pkg", "./wasm", "the main package FILE was built from (a go list pattern)")
 	modfile := flag.String("modfile", "", "the go.mod FILE was built with, if not the module's")
+	funcs := flag.String("funcs", "", "list the functions whose name starts with this (e.g. slices.), largest first, instead of the packages")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: wasmsize [-top N] [-pkg PATTERN] [-modfile FILE] FILE.wasm (built without -ldflags=-s -w)")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: wasmsize [-top N] [-pkg PATTERN] [-modfile FILE] [-funcs PREFIX] FILE.wasm (built without -ldflags=-s -w)")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -53,6 +56,10 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "wasmsize: %s: %v\n", flag.Arg(0), err)
 		os.Exit(1)
+	}
+	if *funcs != "" {
+		listFuncs(os.Stdout, m, *funcs, *top)
+		return
 	}
 	args := []string{"list", "-deps"}
 	if *modfile != "" {
@@ -302,4 +309,25 @@ func (r *reader) limits() {
 		r.uleb()
 	}
 	r.uleb()
+}
+
+// listFuncs prints the functions of m whose name starts with prefix,
+// largest first, at most top of them, then their count and total size.
+func listFuncs(w io.Writer, m module, prefix string, top int) {
+	var picked []fn
+	total := 0
+	for _, f := range m.funcs {
+		if strings.HasPrefix(f.name, prefix) {
+			picked = append(picked, f)
+			total += f.size
+		}
+	}
+	slices.SortFunc(picked, func(a, b fn) int { return cmp.Or(b.size-a.size, strings.Compare(a.name, b.name)) })
+	for i, f := range picked {
+		if i == top {
+			break
+		}
+		fmt.Fprintf(w, "%12d  %s\n", f.size, f.name)
+	}
+	fmt.Fprintf(w, "%12d  %d functions named %s*\n", total, len(picked), prefix)
 }

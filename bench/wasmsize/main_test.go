@@ -58,3 +58,10 @@ func TestParse(t *testing.T) {
 	require.Contains(t, out.String(), "(f1)")
 	require.Contains(t, out.String(), "1 other packages")
 }
+
+func TestListFuncs(t *testing.T) {
+	m := module{funcs: []fn{{"slices.a", 2}, {"runtime.x", 9}, {"slices.b", 5}, {"slices.c", 5}}}
+	var out strings.Builder
+	listFuncs(&out, m, "slices.", 2)
+	require.Equal(t, "           5  slices.b\n           5  slices.c\n          12  3 functions named slices.*\n", out.String())
+}
