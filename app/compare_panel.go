@@ -50,8 +50,10 @@ type ComparePanel struct {
 
 // defaultDrafts are the variants a new comparison of sc offers: sc's own
 // placement policy (first-fit when it has no workloads) against spread,
-// or against first-fit when sc's policy is spread.
-func defaultDrafts(sc *scenario.Scenario) []compareDraft {
+// or against first-fit when sc's policy is spread; on a cluster with GPU
+// devices (gpus), against fgd, the policy of Beware of Fragmentation, or
+// against best-fit when sc's policy is fgd.
+func defaultDrafts(sc *scenario.Scenario, gpus bool) []compareDraft {
 	first := variant.Variant{Name: "first-fit", Policy: "first-fit"}
 	if sc != nil && sc.Control != nil && sc.Control.Workloads != nil && sc.Control.Workloads.Policy != "" {
 		wl := sc.Control.Workloads
@@ -61,9 +63,12 @@ func defaultDrafts(sc *scenario.Scenario) []compareDraft {
 			first.Custom = &c
 		}
 	}
-	other := "spread"
+	other, instead := "spread", "first-fit"
+	if gpus {
+		other, instead = "fgd", "best-fit"
+	}
 	if first.Policy == other {
-		other = "first-fit"
+		other = instead
 	}
 	return []compareDraft{{v: first}, {v: variant.Variant{Name: other, Policy: other}}}
 }
@@ -80,10 +85,13 @@ func (p *ComparePanel) Render() app.UI {
 		}
 	case p.drafts == nil:
 		var sc *scenario.Scenario
+		gpus := false
 		if p.S != nil {
 			sc = p.S.Base()
+			ctl := p.S.World().Control()
+			gpus = ctl != nil && ctl.Workloads != nil && ctl.Workloads.HasGPUs()
 		}
-		p.drafts = defaultDrafts(sc)
+		p.drafts = defaultDrafts(sc, gpus)
 	}
 	body := []app.UI{
 		app.H2().Text("Compare variants"),

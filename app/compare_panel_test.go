@@ -244,16 +244,24 @@ func TestCompareSaysEditsWaitForARestart(t *testing.T) {
 
 // A new comparison offers the loaded scenario's own policy first.
 func TestDefaultDraftsStartFromTheScenarioPolicy(t *testing.T) {
-	for _, tc := range []struct{ builtin, first, second string }{
-		{"standard", "first-fit", "spread"},
-		{"workload-churn", "spread", "first-fit"},
-		{"gpu-sharing", "best-fit", "spread"},
-		{"availability", "first-fit", "spread"}, // no workloads
+	for _, tc := range []struct {
+		builtin       string
+		gpus          bool
+		first, second string
+	}{
+		{"standard", false, "first-fit", "spread"},
+		{"workload-churn", false, "spread", "first-fit"},
+		{"gpu-sharing", true, "best-fit", "fgd"},
+		{"availability", false, "first-fit", "spread"}, // no workloads
 	} {
 		t.Run(tc.builtin, func(t *testing.T) {
 			sc, err := scenario.Builtin(tc.builtin)
 			require.NoError(t, err)
-			d := defaultDrafts(sc)
+			c, err := NewController(sc)
+			require.NoError(t, err)
+			ctl := c.World().Control()
+			require.Equal(t, tc.gpus, ctl != nil && ctl.Workloads != nil && ctl.Workloads.HasGPUs())
+			d := defaultDrafts(sc, tc.gpus)
 			require.Len(t, d, 2)
 			assert.Equal(t, []string{tc.first, tc.second}, []string{d[0].v.Policy, d[1].v.Policy})
 			assert.Equal(t, tc.first, d[0].v.Name)
@@ -263,8 +271,11 @@ func TestDefaultDraftsStartFromTheScenarioPolicy(t *testing.T) {
 	require.NoError(t, err)
 	sc.Control.Workloads.Policy = sched.CustomName
 	sc.Control.Workloads.Custom = &sched.CustomSpec{Score: "blade.free_cores"}
-	d := defaultDrafts(sc)
+	d := defaultDrafts(sc, false)
 	require.NotNil(t, d[0].v.Custom)
 	assert.Equal(t, "blade.free_cores", d[0].v.Custom.Score)
 	assert.NotSame(t, sc.Control.Workloads.Custom, d[0].v.Custom)
+	sc.Control.Workloads.Policy, sc.Control.Workloads.Custom = "fgd", nil
+	d = defaultDrafts(sc, true)
+	assert.Equal(t, []string{"fgd", "best-fit"}, []string{d[0].v.Policy, d[1].v.Policy})
 }

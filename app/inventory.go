@@ -267,7 +267,7 @@ func legend(gpus bool) app.UI {
 	}
 	lis = append(lis,
 		app.Li().Body(app.Span().Class("swatch", "obs-unheard").Aria("hidden", true).Text("?"), app.Text(" not heard by the monitor (observed ≠ actual)")),
-		app.Li().Body(app.Span().Class("swatch", "usage").Aria("hidden", true), app.Text(" cores in use by workloads")),
+		app.Li().Body(app.Span().Class("swatch", "usage").Aria("hidden", true), app.Text(" cores in use by workloads (a blade is as wide as its cores)")),
 	)
 	if gpus {
 		lis = append(lis, app.Li().DataSet("testid", "legend-gpu").Body(

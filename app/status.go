@@ -35,7 +35,7 @@ func (s *StatusBar) Render() app.UI {
 		app.Span().Text(fmt.Sprintf("%s, %d pending", plural(st.Dispatched, "event"), st.Pending)),
 		app.Span().Class("hash").Body(
 			app.Text("trace "),
-			app.Code().DataSet("testid", "trace-hash").Title("SHA-256 of the trace: the same scenario and commands give the same hash anywhere").Text(st.Hash),
+			app.Code().DataSet("testid", "trace-hash").Title("SHA-256 of the trace, every decision logged so far: the same scenario and commands give the same hash anywhere. It changes only when something is logged, so a quiet cloud keeps it").Text(st.Hash),
 			app.Button().Text("Copy").Aria("label", "Copy the trace hash").OnClick(s.onCopy),
 		),
 		app.Span().Class("muted").Text("build "+app.Getenv("GOAPP_VERSION")),
