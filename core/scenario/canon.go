@@ -51,7 +51,15 @@ func shell(s *Scenario, defGPUs bool) (head, tail []byte, ok bool, err error) {
 // scenario (20 MB of JSON at 50,000 blades) is hashed in slices.
 func WriteCanonical(w io.Writer, s *Scenario, each func()) error {
 	def := s.Inventory.Definition
-	head, tail, ok, err := shell(s, def != nil && def.HasGPUKey())
+	return writeAround(w, s, def != nil && def.HasGPUKey(), func() error { return def.WriteJSON(w, each) })
+}
+
+// writeAround writes Marshal(s)'s bytes to w: the shell of s (defGPUs as
+// for shell) around its inline definition, which writeDef writes to w; a
+// scenario without one (or with its inventory named twice) as Marshal
+// gives it.
+func writeAround(w io.Writer, s *Scenario, defGPUs bool, writeDef func() error) error {
+	head, tail, ok, err := shell(s, defGPUs)
 	if err != nil {
 		return err
 	}
@@ -69,7 +77,7 @@ func WriteCanonical(w io.Writer, s *Scenario, each func()) error {
 	if _, err := io.WriteString(w, `"definition":`); err != nil {
 		return err
 	}
-	if err := def.WriteJSON(w, each); err != nil {
+	if err := writeDef(); err != nil {
 		return err
 	}
 	_, err = w.Write(tail)
@@ -126,25 +134,8 @@ func (e *Encoder) Write(w io.Writer, s *Scenario) error {
 			return err
 		}
 	}
-	head, tail, ok, err := shell(s, def != nil && e.defGPUs)
-	if err != nil {
+	return writeAround(w, s, def != nil && e.defGPUs, func() error {
+		_, err := w.Write(e.defJSON)
 		return err
-	}
-	if !ok {
-		b, err := Marshal(s)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
-	}
-	if bw, ok := w.(*bytes.Buffer); ok {
-		bw.Grow(len(head) + len(`"definition":`) + len(e.defJSON) + len(tail))
-	}
-	for _, p := range [][]byte{head, []byte(`"definition":`), e.defJSON, tail} {
-		if _, err := w.Write(p); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
