@@ -19,12 +19,19 @@ import (
 // frames (window.ccGaps, ms), the moment the tagline first names the
 // import (window.ccDone, ms since window.ccT0) and the largest gap until
 // then (window.ccGapDone): a frame gap is how long the page was frozen.
-// It records until window.ccStop is set.
+// Every gap over 100 ms is also kept in window.ccLong with what the page
+// said of the import in the frame before it (the phase it froze in; "" when
+// nothing: before the import shows or after it ended). It records until
+// window.ccStop is set.
 const watchFrames = `(() => {
-	window.ccGaps = []; window.ccDone = 0; window.ccT0 = performance.now(); window.ccStop = false;
-	let last = window.ccT0;
+	window.ccGaps = []; window.ccLong = []; window.ccDone = 0; window.ccT0 = performance.now(); window.ccStop = false;
+	let last = window.ccT0, said = "";
 	const tick = now => {
-		window.ccGaps.push(now - last); last = now;
+		window.ccGaps.push(now - last);
+		if (now - last > 100) window.ccLong.push(Math.round(now - last) + " ms after «" + said + "» at " + Math.round(last - window.ccT0) + " ms");
+		last = now;
+		const p = document.querySelector('[data-testid="import-progress"] span');
+		said = p ? p.textContent.replace(/[0-9,]+/g, "N") : "";
 		if (!window.ccDone && document.querySelector('.shell-tagline').textContent === "Scenario: " + window.ccName) {
 			window.ccDone = performance.now() - window.ccT0; window.ccGapDone = Math.max(...window.ccGaps);
 		}
@@ -83,6 +90,11 @@ func TestImportBench(t *testing.T) {
 		fmt.Printf("BENCH import-%s-max-frame-gap %.0f ms\n", c.name, v[1])
 		fmt.Printf("BENCH import-%s-saved %.0f ms\n", c.name, v[2])
 		fmt.Printf("BENCH import-%s-max-frame-gap-to-saved %.0f ms\n", c.name, v[3])
+		long, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`window.ccLong`))
+		require.NoError(t, err)
+		for _, l := range long {
+			fmt.Printf("import-%s frame gap: %s\n", c.name, l)
+		}
 		p.runTo(t, "20")
 		mem, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.ccWasm.exports.mem.buffer.byteLength`))
 		require.NoError(t, err)
