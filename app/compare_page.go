@@ -153,13 +153,14 @@ func (s *Shell) compareVersion() uint64 {
 }
 
 // frameCompare does the comparison's share of a frame and saves it once
-// it rests after a change. It reports whether it changed.
-func (s *Shell) frameCompare(ctx app.Context) bool {
+// it rests after a change, spending at most budgetMs. It reports whether
+// it changed.
+func (s *Shell) frameCompare(ctx app.Context, budgetMs float64) bool {
 	c := s.cmp
 	if c == nil {
 		return false
 	}
-	changed := c.Frame(frameBudgetMs, pageClock)
+	changed := c.Frame(budgetMs, pageClock)
 	if running, _ := c.Running(); !running && c.Version() != s.cmpSaved {
 		s.cmpSaved = c.Version()
 		if l, err := c.Link(); err == nil {

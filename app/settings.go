@@ -25,7 +25,7 @@ func (p *SettingsPanel) Render() app.UI {
 	}
 	return sec.Body(
 		app.H2().Text("Settings"),
-		app.Label().For("budget").Text("Simulation time per frame (ms): more runs faster, less keeps the page smoother"),
+		app.Label().For("budget").Text("Simulation time per frame, at most (ms): more runs faster, less keeps the page smoother; under a display frame it takes less while frames come late"),
 		app.Input().ID("budget").Type("number").Min(1).Max(50).Value(strconv.FormatFloat(frameBudgetMs, 'f', -1, 64)).OnChange(p.onBudget),
 		app.P().Class("muted").Text(cost),
 		app.Label().For("snap-every").Text("Snapshot every N ticks (time travel restores the nearest one and replays from it)"),

@@ -48,6 +48,7 @@ type Shell struct {
 	fill        *fillState    // the GPU fill tab's files, form, experiment under way and results; made when first shown
 	cmap        *ClusterMap   // the cluster map shown, painted every frame; nil when none is
 	renderFrom  float64       // page time the last Render began (the frame loop's figures)
+	budget      frameBudget   // the simulation's share of each frame, adapted to what the browser leaves
 }
 
 // OnMount runs in the browser, on the UI goroutine, when the page is live.
@@ -99,8 +100,9 @@ func (s *Shell) frame(ctx app.Context, nowMs float64) bool {
 		return false
 	}
 	start := pageClock()
-	cmp := s.frameCompare(ctx)
-	budget := max(1, frameBudgetMs-(pageClock()-start)) // what the comparison left of the frame
+	most := s.budget.next(nowMs, frameBudgetMs)
+	cmp := s.frameCompare(ctx, most)
+	budget := max(1, most-(pageClock()-start)) // what the comparison left of the frame
 	if s.opening != nil {
 		s.advanceOpening(ctx, budget, pageClock)
 		return true
@@ -108,7 +110,8 @@ func (s *Shell) frame(ctx app.Context, nowMs float64) bool {
 	return s.c.Frame(nowMs, budget, pageClock) || cmp
 }
 
-// frameBudgetMs is the simulation's share of a 60 Hz frame.
+// frameBudgetMs is the most of a frame the simulation takes (Settings);
+// it takes less while frames are late (frameBudget).
 var frameBudgetMs = 8.0
 
 // pageClock is the clock Frame measures its budget with.
