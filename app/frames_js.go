@@ -159,7 +159,7 @@ func (f *frameStats) add(sim, paint, save, render float64) {
 
 func (f *frameStats) take() any {
 	gc := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/gc/total:cpu-seconds"},
-		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/allocs:bytes"}}
+		{Name: "/gc/heap/live:bytes"}, {Name: "/gc/heap/allocs:bytes"}, {Name: "/cpu/classes/gc/mark/idle:cpu-seconds"}}
 	metrics.Read(gc)
 	out := make([]any, len(f.parts), len(f.parts)+1)
 	for i, p := range f.parts {

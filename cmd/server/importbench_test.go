@@ -48,7 +48,10 @@ const watchFrames = `(() => {
 // the longest gap until a second after that, and the wasm linear memory
 // (which never shrinks, so it is the peak) once the blades are up, at
 // tick 20 (import-<n>-wasm-memory, MiB). CC_BENCH_IMPORT=10k (or 50k)
-// measures one size only.
+// measures one size only. It also prints the garbage collector's cycles
+// and seconds to the save (import-<n>-gc: its idle mark worker runs while
+// the page waits for a frame, in one piece) and each gap over 100 ms with
+// the phase it froze in.
 func TestImportBench(t *testing.T) {
 	srv := startServer(t, realSite(t).handler)
 	for _, c := range []struct {
@@ -77,6 +80,7 @@ func TestImportBench(t *testing.T) {
 		p.waitSaved(t)
 		p.click(t, "tab-scenario")
 		p.eval(t, `window.ccName = "`+name+`"`)
+		p.eval(t, `window.ccGC0 = window.ccFrameStats().pop()`)
 		p.eval(t, watchFrames)
 		require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
 		p.until(t, "the import shown", `window.ccDone > 0`)
@@ -90,6 +94,9 @@ func TestImportBench(t *testing.T) {
 		fmt.Printf("BENCH import-%s-max-frame-gap %.0f ms\n", c.name, v[1])
 		fmt.Printf("BENCH import-%s-saved %.0f ms\n", c.name, v[2])
 		fmt.Printf("BENCH import-%s-max-frame-gap-to-saved %.0f ms\n", c.name, v[3])
+		gc, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]float64](`(g => [g[0] - ccGC0[0], g[1] - ccGC0[1], g[4] - ccGC0[4], g[3] - ccGC0[3]])(window.ccFrameStats().pop())`))
+		require.NoError(t, err)
+		fmt.Printf("BENCH import-%s-gc %.0f cycles, %.2f s (%.2f s idle marking), %.0f MiB allocated\n", c.name, gc[0], gc[1], gc[2], gc[3]/(1<<20))
 		long, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]string](`window.ccLong`))
 		require.NoError(t, err)
 		for _, l := range long {
