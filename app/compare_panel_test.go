@@ -124,6 +124,7 @@ func (f *fakeLibraryPage) libraryDone()                        {}
 func (f *fakeLibraryPage) replacing(ctx app.Context, why string, replace func(ctx app.Context)) {
 	replace(ctx)
 }
+func (f *fakeLibraryPage) notify(text string)                 { f.shell.notify(text) }
 func (f *fakeLibraryPage) openComparisonEntry(l string) error { return f.shell.openComparisonEntry(l) }
 
 // While a comparison runs, the tab is shown anew at most every

@@ -267,10 +267,19 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 			replaceWith(page, ctx, "importing "+name, func(ctx app.Context) {
 				c.openImported(sc, w, &j.enc, j.snap)
 				opened(ctx)
+				notify(page, importedNote(name, c))
 			})
 		}
 	})
 	c.touch()
+}
+
+// importedNote is what the page says once the import of name opened as
+// c's session: what it holds, as the trace import's status does.
+func importedNote(name string, c *Controller) string {
+	hw := c.World().Hardware()
+	return fmt.Sprintf("Imported %s: %s in %s (%s), opened as a new, unsaved session.",
+		name, plural(hw.NumBlades(), "blade"), plural(hw.NumRacks(), "rack"), plural(len(c.Zones()), "zone"))
 }
 
 // lastingCtx is the context for work that must outlive the component

@@ -54,9 +54,9 @@ type libraryPage interface {
 	// context: a new library version for the page to pass down, so this
 	// panel re-renders.
 	libraryDone()
-	// replacing runs replace once the session it replaces is kept
-	// (Shell.replacing).
-	replacing(ctx app.Context, why string, replace func(ctx app.Context))
+	// replacer runs a replacement once the session it replaces is kept
+	// (Shell.replacing), and says what replaced it (Shell.notify).
+	replacer
 	// openComparisonEntry opens a comparison's link in the Compare tab
 	// and shows that tab; an error changes nothing.
 	openComparisonEntry(l string) error

@@ -214,14 +214,28 @@ func (s *Shell) replacing(ctx app.Context, why string, replace func(ctx app.Cont
 			s.c.SetErr("The current session could not be kept in the library (" + err.Error() + "), so it stays open.")
 			return
 		}
-		replace(ctx)
-		s.notice = "Your previous session is in the library as “" + keptAs + "”."
+		s.notice = ""
+		replace(ctx) // may say what it opened (notify)
+		s.notice = strings.TrimSpace(s.notice + keptNote(keptAs))
 	})
 }
 
-// replacer keeps the session that something replaces (the Shell).
+// notify shows text in the page's notice (the one shared links and
+// built-ins opened say what they did in), replacing what it said.
+func (s *Shell) notify(text string) { s.notice = text }
+
+// replacer keeps the session that something replaces (the Shell), and
+// says what replaced it in the page's notice.
 type replacer interface {
 	replacing(ctx app.Context, why string, replace func(ctx app.Context))
+	notify(text string)
+}
+
+// notify shows text in r's notice; without one (tests) it does nothing.
+func notify(r replacer, text string) {
+	if r != nil {
+		r.notify(text)
+	}
 }
 
 // replaceWith runs replace through r, which keeps the session first

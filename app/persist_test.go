@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/app/storage"
@@ -219,4 +220,11 @@ func TestReplacingASessionKeepsItsUnsavedWork(t *testing.T) {
 	list, _, _ = mem.Scenarios(context.Background())
 	assert.Len(t, list, 1, "saved and unchanged: not copied again")
 	assert.Equal(t, 3, replaced)
+
+	// What replaces it says what it opened first, then where the old
+	// session went.
+	runToTick(t, tb.c, 60)
+	tb.replacing(tb.ctx, "importing x.yaml", func(app.Context) { tb.notify("Imported x.yaml.") })
+	tb.e.ConsumeAll()
+	assert.True(t, strings.HasPrefix(tb.notice, "Imported x.yaml. Your previous session is in the library as “standard (session before importing x.yaml, "), tb.notice)
 }
