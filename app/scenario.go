@@ -80,11 +80,7 @@ func (p *ScenarioPanel) Render() app.UI {
 			app.Button().Text("Load").OnClick(p.onLoad),
 		),
 		app.P().Class("muted").Text(desc),
-		app.Div().Class("row").Body(
-			app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
-			app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").
-				Disabled(p.imports().job != nil).OnChange(p.onImport),
-		),
+		p.importRow(),
 		p.importUI(),
 		app.Div().Class("row").Body(
 			app.Label().For("seed").Text("Seed"),
@@ -143,6 +139,25 @@ func (p *ScenarioPanel) onExportYAML(ctx app.Context, e app.Event) {
 		return
 	}
 	Download(p.C.Base().Name+".yaml", "application/yaml", data)
+}
+
+// importRow is the file input of a scenario or an inventory
+// (scenario-import). While an import runs it is disabled and hidden, and
+// the file being imported is named in its place (import-file): the input
+// itself would read "No file chosen", as the page empties it to read the
+// same file again.
+func (p *ScenarioPanel) importRow() app.UI {
+	j := p.imports().job
+	input := app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").
+		Disabled(j != nil).OnChange(p.onImport)
+	if j == nil {
+		return app.Div().Class("row").Body(app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"), input)
+	}
+	return app.Div().Class("row").Body(
+		app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
+		input.Hidden(true),
+		app.Span().Class("import-file").DataSet("testid", "import-file").Body(app.Text("importing "), app.Code().Text(j.name)),
+	)
 }
 
 // onImport reads the chosen file and imports it (fileImport.start).
