@@ -68,3 +68,23 @@ func TestPhoneKeepsBarsInView(t *testing.T) {
 	p.until(t, "tick 1 in view", `document.querySelector('[data-testid="tick"]').textContent === "1"`)
 	p.until(t, "still scrolled", `scrollY > innerHeight`)
 }
+
+// At 1280 px wide the status bar is one line, every field whole but the
+// trace hash, which gives way (its title and Copy hold all of it): at
+// tick 300 of gpu-sharing its "558 events, 304 pending" used to push the
+// build field onto a second line.
+func TestStatusBarOneLineAt1280(t *testing.T) {
+	p := openAppAt(t, "/?builtin=gpu-sharing")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.runTo(t, "300")
+	oneLine := `(() => {
+		const bar = document.querySelector('footer.status'), r = bar.getBoundingClientRect();
+		const kids = [...bar.children].map(e => e.getBoundingClientRect());
+		return kids.length >= 6 && kids.every(k => k.top - r.top < 12 && r.bottom - k.bottom < 12 && k.right <= r.right + 1) &&
+			bar.scrollWidth <= bar.clientWidth && r.height < 2.2 * parseFloat(getComputedStyle(bar).fontSize) + 16;
+	})()`
+	p.until(t, "the status bar on one line", oneLine)
+	whole := `[...document.querySelectorAll('footer.status > :not(.hash)')].every(e => e.scrollWidth <= e.clientWidth + 1)`
+	p.until(t, "its fields whole", whole)
+	p.until(t, "the build field shown", `document.querySelector('footer.status > :last-child').textContent.startsWith("build ")`)
+}
