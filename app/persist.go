@@ -129,7 +129,6 @@ func (s *Shell) openSession(ctx app.Context) {
 					resume()
 					s.c.SetErr("This link was not opened: " + err.Error())
 				} else {
-					clearFragment()
 					s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
 				}
 				finish(ctx, err != nil)
@@ -146,8 +145,6 @@ func (s *Shell) openSession(ctx app.Context) {
 				if err != nil {
 					resume()
 					s.c.SetErr("The built-in scenario " + sc.Name + " was not opened: " + err.Error())
-				} else {
-					clearQuery()
 				}
 				finish(ctx, err != nil)
 			})
@@ -310,6 +307,7 @@ func (s *Shell) replaceSession(ctx app.Context, sc *scenario.Scenario, kept []by
 		w, future := r.finish()
 		open := func(ctx app.Context, keptAs string) {
 			s.c.openNew(sc, w, future)
+			clearAddress()
 			done(ctx, keptAs, nil)
 		}
 		if kept == nil {
@@ -421,7 +419,6 @@ func (s *Shell) openLinkKeeping(ctx app.Context, l string, anyway bool) {
 			s.c.SetErr("This link was not opened: " + err.Error())
 			return
 		}
-		clearFragment()
 		s.c.SetErr("")
 		s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
 	})
@@ -484,24 +481,17 @@ func (s *Shell) autosave(ctx app.Context) {
 	})
 }
 
-// clearQuery removes ?builtin= once opened, so a reload resumes the
-// session rather than opening the built-in again.
-func clearQuery() {
+// clearAddress leaves the page's path alone in the address bar once a
+// session opened in place of the one there was (a link's #s…, a
+// ?builtin=, a story of the guide, a damaged link or an unknown built-in
+// still there from before): however it was opened, the address is the
+// same, and a reload resumes the session rather than opening anything
+// again.
+func clearAddress() {
 	if !app.IsClient {
 		return
 	}
-	loc := app.Window().Get("location")
-	app.Window().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+loc.Get("hash").String())
-}
-
-// clearFragment removes a link from the address bar once opened, so a
-// reload resumes the session rather than reopening the link.
-func clearFragment() {
-	if !app.IsClient {
-		return
-	}
-	loc := app.Window().Get("location")
-	app.Window().Get("history").Call("replaceState", nil, "", loc.Get("pathname").String()+loc.Get("search").String())
+	app.Window().Get("history").Call("replaceState", nil, "", app.Window().Get("location").Get("pathname").String())
 }
 
 // persistStorage asks the browser not to evict the site's storage.

@@ -50,6 +50,36 @@ func TestWelcomeOpensAStory(t *testing.T) {
 	require.Contains(t, p.text(t, `[data-testid="story"]`), "Blade 6 of rack 4 fails at tick 100")
 }
 
+// A story opened from the guide leaves the address as ?builtin= does:
+// the page's path alone, so that a reload resumes the story, even when
+// the address held what had been asked before (here an unknown
+// built-in, which a reload would have asked for again).
+func TestWelcomeStoryLeavesTheAddressAsBuiltinDoes(t *testing.T) {
+	p, base := openAppServer(t, "/?builtin=nosuch")
+	p.until(t, "the unknown built-in refused", `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("nosuch")`)
+	p.until(t, "the guide on a first visit", welcomeShown)
+	p.click(t, "welcome-story-blade-failure")
+	p.until(t, "blade-failure open", `document.querySelector('.shell-tagline').textContent.includes("blade-failure")`)
+	href := func() string {
+		s, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`location.href`))
+		require.NoError(t, err)
+		return s
+	}
+	require.Equal(t, base+"/", href(), "the guide's story leaves the page's path")
+	p.runTo(t, "7")
+	p.waitSaved(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
+	p.waitReady(t)
+	require.Equal(t, 7, p.tick(t), "a reload resumes the story")
+	require.Contains(t, p.text(t, ".shell-tagline"), "blade-failure")
+	require.Equal(t, "", p.errorText(t), "and asks for nothing again")
+
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(base+"/?builtin=blade-failure")))
+	p.waitReady(t)
+	p.until(t, "blade-failure open anew", `document.querySelector('[data-testid="tick"]').textContent === "0"`)
+	require.Equal(t, base+"/", href(), "the same address as ?builtin= leaves")
+}
+
 // On a phone-sized screen the page is long; the command bar and the
 // status bar (with the tick) stay in view when it is scrolled.
 func TestPhoneKeepsBarsInView(t *testing.T) {
