@@ -17,6 +17,8 @@ import (
 type Welcome struct {
 	app.Compo
 	Page welcomePage // the Shell; nil in tests (the buttons then do nothing)
+
+	open map[string]bool // the stories whose whole description is shown
 }
 
 // welcomePage is what the guide's buttons change (the Shell).
@@ -70,14 +72,31 @@ func (w *Welcome) Render() app.UI {
 	var stories []app.UI
 	for _, st := range builtinStories() {
 		name := st.name
-		stories = append(stories, app.Li().Title(st.full).Body(
-			app.Button().Class("story-open").DataSet("testid", "welcome-story-"+name).Title(st.full).Text(name).
+		open := w.open[name]
+		text, mark, label := st.summary, "▸ ", "Read all of the story of "+name
+		if open {
+			text, mark, label = st.full, "▾ ", "Show the story of "+name+" in a line"
+		}
+		// The summary is cut (at its first sentence, and to one line on
+		// a wide screen): it unfolds into the whole description, inside
+		// the guide, which scrolls rather than grows.
+		var more app.UI = app.Span().Class("story-summary").Text(text)
+		if st.full != st.summary {
+			more = app.Button().Class("story-more").DataSet("testid", "welcome-more-"+name).Aria("expanded", open).
+				Title(label).Text(mark + text).OnClick(func(ctx app.Context, e app.Event) { w.toggle(name) })
+		}
+		li := app.Li()
+		if open {
+			li = li.Class("story-unfolded")
+		}
+		stories = append(stories, li.Body(
+			app.Button().Class("story-open").DataSet("testid", "welcome-story-"+name).Title("Open "+name+" as a new session").Text(name).
 				OnClick(func(ctx app.Context, e app.Event) {
 					if w.Page != nil {
 						w.Page.openStory(ctx, name)
 					}
 				}),
-			app.Text(" "+st.summary),
+			more,
 		))
 	}
 	return app.Section().Class("welcome").DataSet("testid", "welcome").Aria("labelledby", "welcome-title").Body(
@@ -115,6 +134,14 @@ func (w *Welcome) Render() app.UI {
 	)
 }
 
+// toggle unfolds or folds the story of name.
+func (w *Welcome) toggle(name string) {
+	if w.open == nil {
+		w.open = map[string]bool{}
+	}
+	w.open[name] = !w.open[name]
+}
+
 func (w *Welcome) onClose(ctx app.Context, e app.Event) {
 	if w.Page != nil {
 		w.Page.closeWelcome()
@@ -124,11 +151,44 @@ func (w *Welcome) onClose(ctx app.Context, e app.Event) {
 // Story shows the scenario's description while it runs, above the
 // inventory, so the user reads what to watch for without opening the
 // Scenario tab; it folds away (a <details>) and shows nothing for a
-// scenario without one.
+// scenario without one. A long one shows its first lines (its box
+// scrolls), with Read all (story-more) to see the rest in a taller box.
 type Story struct {
 	app.Compo
 	Name string // the scenario's name
 	Text string // its description
+
+	full bool // Read all: the taller box
+	cut  bool // in its box, the text is cut (measured once drawn)
+}
+
+// OnMount measures the story once drawn.
+func (s *Story) OnMount(ctx app.Context) { s.measure(ctx) }
+
+// OnUpdate starts another scenario's story in its short box, and measures
+// it once drawn.
+func (s *Story) OnUpdate(ctx app.Context) {
+	s.full = false
+	s.measure(ctx)
+}
+
+// measure finds out, once the story is drawn, whether its short box cuts
+// it (then Read all is offered); it draws the story again only when that
+// changed.
+func (s *Story) measure(ctx app.Context) {
+	if !app.IsClient {
+		return
+	}
+	ctx.Defer(func(ctx app.Context) {
+		el := app.Window().Get("document").Call("querySelector", `[data-testid="story-text"]`)
+		if s.full || !el.Truthy() {
+			return
+		}
+		if cut := el.Get("scrollHeight").Int() > el.Get("clientHeight").Int()+1; cut != s.cut {
+			s.cut = cut
+			ctx.Dispatch(nil)
+		}
+	})
 }
 
 // Render draws the story.
@@ -136,9 +196,23 @@ func (s *Story) Render() app.UI {
 	if s.Text == "" {
 		return app.Div().Class("story-none")
 	}
+	text := app.P().DataSet("testid", "story-text").Text(s.Text)
+	var more app.UI = app.Text("")
+	if s.full {
+		text = text.Class("story-full")
+	}
+	if s.cut || s.full {
+		label := "Read all"
+		if s.full {
+			label = "Show less"
+		}
+		more = app.Button().Class("story-toggle").DataSet("testid", "story-more").Aria("expanded", s.full).Text(label).
+			OnClick(func(ctx app.Context, e app.Event) { s.full = !s.full })
+	}
 	return app.Details().Class("story").DataSet("testid", "story").Open(true).Body(
 		app.Summary().Body(app.Text("The story: "), app.Strong().Text(s.Name)),
-		app.P().Text(s.Text),
+		text,
+		more,
 	)
 }
 

@@ -3,10 +3,13 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/stretchr/testify/require"
 )
 
@@ -78,6 +81,68 @@ func TestWelcomeStoryLeavesTheAddressAsBuiltinDoes(t *testing.T) {
 	p.waitReady(t)
 	p.until(t, "blade-failure open anew", `document.querySelector('[data-testid="tick"]').textContent === "0"`)
 	require.Equal(t, base+"/", href(), "the same address as ?builtin= leaves")
+}
+
+// A story's summary in the guide unfolds into its whole description (and
+// folds back), on a desktop inside the guide's 45 % of the window, which
+// scrolls to it, and on a phone.
+func TestWelcomeStoryUnfolds(t *testing.T) {
+	sc, err := scenario.Builtin("gpu-sharing")
+	require.NoError(t, err)
+	full, err := json.Marshal("▾ " + sc.Description)
+	require.NoError(t, err)
+	more := `document.querySelector('[data-testid="welcome-more-gpu-sharing"]')`
+	for _, vp := range []struct{ w, h int64 }{{1280, 800}, {390, 844}} {
+		t.Run(fmt.Sprintf("%dx%d", vp.w, vp.h), func(t *testing.T) {
+			p := openApp(t)
+			require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(vp.w, vp.h)))
+			p.until(t, "the guide on a first visit", welcomeShown)
+			require.NotContains(t, p.text(t, `[data-testid="welcome"]`), sc.Description[len(sc.Description)-40:], "folded: the summary alone")
+			p.click(t, "welcome-more-gpu-sharing")
+			p.until(t, "the whole story", more+`.textContent === `+string(full)+` && `+more+`.getAttribute("aria-expanded") === "true"`)
+			p.until(t, "all of it shown, several lines", more+`.scrollWidth <= `+more+`.clientWidth + 1 && `+more+`.getBoundingClientRect().height > 60`)
+			if vp.w > 800 {
+				p.until(t, "the guide no taller than 45 % of the window (and its padding)", `(() => {
+					const g = document.querySelector('[data-testid="welcome"]'), cs = getComputedStyle(g);
+					const frame = parseFloat(cs.paddingTop) + parseFloat(cs.paddingBottom) + parseFloat(cs.borderTopWidth) + parseFloat(cs.borderBottomWidth);
+					return g.getBoundingClientRect().height <= 0.45 * innerHeight + frame + 1 && g.scrollHeight > g.clientHeight;
+				})()`)
+			}
+			p.eval(t, more+`.scrollIntoView({block: "end"})`)
+			p.until(t, "its end in view, in the guide", `(() => {
+				const r = `+more+`.getBoundingClientRect(), g = document.querySelector('[data-testid="welcome"]').getBoundingClientRect();
+				return r.bottom <= g.bottom + 1 && r.bottom <= innerHeight + 1;
+			})()`)
+			p.click(t, "welcome-more-gpu-sharing")
+			p.until(t, "folded again", more+`.textContent.startsWith("▸ ") && `+more+`.getAttribute("aria-expanded") === "false"`)
+			require.Empty(t, p.errors())
+		})
+	}
+}
+
+// A long story under the command bar shows its first lines with Read
+// all, which shows all of it, the guide staying within 45 % of the
+// window; a story its box holds offers none.
+func TestLongStoryReadsInFull(t *testing.T) {
+	p := openAppAt(t, "/?builtin=gpu-sharing")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.until(t, "the guide on a first visit", welcomeShown)
+	p.click(t, "welcome-close")
+	text := `document.querySelector('[data-testid="story-text"]')`
+	p.until(t, "the story cut, Read all offered", text+`.scrollHeight > `+text+`.clientHeight + 1 && document.querySelector('[data-testid="story-more"]')?.textContent === "Read all"`)
+	p.click(t, "story-more")
+	p.until(t, "all of it", text+`.scrollHeight <= `+text+`.clientHeight + 1 && document.querySelector('[data-testid="story-more"]').textContent === "Show less"`)
+	p.until(t, "the guide within 45 % of the window", `document.querySelector('.guide').getBoundingClientRect().height <= 0.45 * innerHeight`)
+	p.click(t, "story-more")
+	p.until(t, "short again", text+`.scrollHeight > `+text+`.clientHeight + 1 && document.querySelector('[data-testid="story-more"]').textContent === "Read all"`)
+
+	p.click(t, "tab-scenario")
+	p.until(t, "the Scenario tab", `document.querySelector('[data-testid="scenario-picker"]') !== null`)
+	p.eval(t, `(() => { const s = document.querySelector('[data-testid="scenario-picker"]'); s.value = "blade-failure"; s.dispatchEvent(new Event("change", {bubbles: true})); })()`)
+	p.eval(t, `[...document.querySelectorAll('.panel-scenario button')].find(b => b.textContent === "Load").click()`)
+	p.until(t, "a short story", `document.querySelector('.shell-tagline').textContent.includes("blade-failure") && `+text+`.scrollHeight <= `+text+`.clientHeight + 1`)
+	p.until(t, "no Read all", `document.querySelector('[data-testid="story-more"]') === null`)
+	require.Empty(t, p.errors())
 }
 
 // On a phone-sized screen the page is long; the command bar and the
