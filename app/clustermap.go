@@ -322,9 +322,9 @@ func (m *ClusterMap) describe(b int32) string {
 	s := m.C.Session
 	hw := s.World().Hardware()
 	bl := hw.Blade(views.BladeID(b))
-	text := bl.Path + " — " + bl.State.String()
+	text := bl.Path + " — " + stateWords(bl.State.String())
 	o, _ := s.observed(bl.Path)
-	text += " (observed " + observedName(o) + ")"
+	text += " (observed " + observedWords(o) + ")"
 	switch m.shownMode() {
 	case mapLoad:
 		u := s.usage(bl.Path)
@@ -513,7 +513,7 @@ func mapLegend(mode mapMode) app.UI {
 	default:
 		for _, s := range []hardware.BladeState{hardware.BladeWorking, hardware.BladeBooting, hardware.BladeStopping,
 			hardware.BladePoweredConnected, hardware.BladeIsolated, hardware.BladeOffConnected, hardware.BladeFaulted} {
-			lis = append(lis, item(clustermap.StateColour(s), stateLook[s.String()].label))
+			lis = append(lis, item(clustermap.StateColour(s), stateWords(s.String())))
 		}
 	}
 	lis = append(lis, app.Li().Body(app.Span().Class("swatch", "map-swatch", "map-ring").Aria("hidden", true), app.Text(" selected")),

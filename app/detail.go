@@ -49,7 +49,7 @@ func (d *DetailCard) Render() app.UI {
 	capacity, gpus := app.UI(app.Text("")), app.UI(app.Text(""))
 	targets, e := c.World().Views().Targets, hw.Element(ref)
 	if t, ok := targets.Get(e); ok {
-		tgt = []field{{"condition", t.Condition.String()}, {"enabled", fmt.Sprint(t.Enabled)}}
+		tgt = []field{{"condition", stateWords(t.Condition.String())}, {"enabled", fmt.Sprint(t.Enabled)}}
 	} else {
 		tgt = []field{{"", "no target (no control plane)"}}
 	}
@@ -58,7 +58,7 @@ func (d *DetailCard) Render() app.UI {
 		if o.LastSeen >= 0 && o.Health != views.NeverSeen {
 			seen = fmt.Sprintf("t=%d", o.LastSeen)
 		}
-		obs = []field{{"health", o.Health.String()}, {"reported state", orDash(o.State.String())}, {"last report", seen}}
+		obs = []field{{"health", stateWords(o.Health.String())}, {"reported state", orDash(stateWords(o.State.String()))}, {"last report", seen}}
 		if o.Health.Heard() {
 			obs = append(obs, field{"heard", "now"})
 		} else if o.SilentSince >= 0 && o.Health != views.NeverSeen {
@@ -93,9 +93,9 @@ func (d *DetailCard) Render() app.UI {
 	case hardware.KindBlade:
 		b := hw.Blade(ref.Blade())
 		cp := b.Def.Capacity
-		def = []field{{"index", fmt.Sprint(b.Def.Index)}, {"enabled", fmt.Sprint(b.Def.Enabled)}, {"condition", b.Def.Condition.String()},
+		def = []field{{"index", fmt.Sprint(b.Def.Index)}, {"enabled", fmt.Sprint(b.Def.Enabled)}, {"condition", stateWords(b.Def.Condition.String())},
 			{"boots on power-on", fmt.Sprint(b.Def.BootOnPowerOn)}, {"boot", b.Def.Boot.Image + " " + b.Def.Boot.Version}}
-		act = []field{{"state", b.State.String()}, {"since", fmt.Sprintf("t=%d", b.EnteredAt)}, {"power input", onOff(b.Powered)}, {"network input", onOff(b.Connected)}}
+		act = []field{{"state", stateWords(b.State.String())}, {"since", fmt.Sprintf("t=%d", b.EnteredAt)}, {"power input", onOff(b.Powered)}, {"network input", onOff(b.Connected)}}
 		u := c.usage(path)
 		capacity = app.P().Class("capacity").Text(fmt.Sprintf("Capacity %s, %d MB, %d GB disk, %d Mbps, %s%s. In use: %s, %s, %d MB.",
 			plural(cp.Cores, "core"), cp.MemoryMB, cp.DiskGB, cp.NetworkMbps, cp.Arch, gpuText(cp.GPUs)+accs(cp.Accelerators), plural(u.Instances, "instance"), milliText(u.MilliCores), u.MemoryMB))
@@ -125,17 +125,17 @@ func (d *DetailCard) Render() app.UI {
 		}
 	case hardware.KindPDU, hardware.KindTOR:
 		d := hw.Device(ref)
-		def = []field{{"index", fmt.Sprint(d.Def.Index)}, {"enabled", fmt.Sprint(d.Def.Enabled)}, {"condition", d.Def.Condition.String()}, {"ports", fmt.Sprint(hw.NumPorts(ref))}}
-		act = []field{{"state", d.State.String()}, {"since", fmt.Sprintf("t=%d", d.EnteredAt)}}
+		def = []field{{"index", fmt.Sprint(d.Def.Index)}, {"enabled", fmt.Sprint(d.Def.Enabled)}, {"condition", stateWords(d.Def.Condition.String())}, {"ports", fmt.Sprint(hw.NumPorts(ref))}}
+		act = []field{{"state", stateWords(d.State.String())}, {"since", fmt.Sprintf("t=%d", d.EnteredAt)}}
 		portRows()
 		if hasControl {
 			actions = append(actions, act2("Call a technician now", scenario.Command{Do: scenario.CallTechnician, Target: path}))
 		}
 	case hardware.KindRack:
 		r := hw.Rack(ref.Index)
-		def = []field{{"name", r.Name}, {"enabled", fmt.Sprint(r.Def.Enabled)}, {"condition", r.Def.Condition.String()}, {"location", orDash(r.Def.Location)},
+		def = []field{{"name", r.Name}, {"enabled", fmt.Sprint(r.Def.Enabled)}, {"condition", stateWords(r.Def.Condition.String())}, {"location", orDash(r.Def.Location)},
 			{"blades", fmt.Sprint(r.BladeHi - r.BladeLo)}}
-		act = []field{{"state", r.State.String()}}
+		act = []field{{"state", stateWords(r.State.String())}}
 		tgt, obs = []field{{"", "racks have no target"}}, []field{{"", "racks are not monitored; their PDUs, TORs and blades are"}}
 	}
 	var lines []app.UI

@@ -221,6 +221,23 @@ var stateLook = map[string]struct{ class, mark, label string }{
 	"off":                  {"st-off", "·", "off"},
 }
 
+// stateWords is what the page calls a state (a blade's, a PDU's or TOR's,
+// a rack's, or what the monitor makes of an element): the legend's words
+// for a drawn state, the name spelt out for the others ("awaiting_start":
+// "awaiting start", "never_seen": "never seen"). The hover line, the
+// tooltips, the detail card and the legends say it; data-state and
+// data-observed keep the names.
+func stateWords(state string) string {
+	if l, ok := stateLook[state]; ok {
+		return l.label
+	}
+	return strings.ReplaceAll(state, "_", " ")
+}
+
+// observedWords is what the page says the monitor observes of an element:
+// its reported state's words while it hears it, else its health's.
+func observedWords(o views.Observed) string { return stateWords(observedName(o)) }
+
 func look(state string) (class, mark string) {
 	if l, ok := stateLook[state]; ok {
 		return l.class, l.mark
@@ -262,7 +279,7 @@ func legend(gpus bool) app.UI {
 		l := stateLook[s]
 		lis = append(lis, app.Li().Body(
 			app.Span().Class("swatch", l.class).Aria("hidden", true).Text(l.mark),
-			app.Text(" "+l.label),
+			app.Text(" "+stateWords(s)),
 		))
 	}
 	lis = append(lis,
@@ -404,14 +421,14 @@ func (v *RackView) Render() app.UI {
 		cls, mark := look(state)
 		g := svg("g").Attr("data-path", path).Attr("tabindex", "0").Attr("role", "button").
 			DataSet("testid", testid).DataSet("state", state).DataSet("observed", observedName(o)).
-			Aria("label", fmt.Sprintf("%s %s: %s, observed %s", kind, path, state, observedName(o)))
+			Aria("label", fmt.Sprintf("%s %s: %s, observed %s", kind, path, stateWords(state), observedWords(o)))
 		sel := ""
 		if path == v.Sel {
 			sel = "selected"
 		}
 		label := fmt.Sprintf("%s %s %s", mark, strings.ToUpper(kind), path[strings.LastIndexByte(path, '/')+1:])
 		kids := []app.UI{
-			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s)", path, state, observedName(o))),
+			svg("title").Text(fmt.Sprintf("%s — %s (observed: %s)", path, stateWords(state), observedWords(o))),
 			svg("rect").Class("dev", cls, sel).Attr("x", 0).Attr("y", y).Attr("width", rackW).Attr("height", rowH).Attr("rx", 3),
 			svg("text").Class("dev-label").Attr("x", 4).Attr("y", y+13).Text(label),
 		}
@@ -455,7 +472,7 @@ func (v *RackView) Render() app.UI {
 		if bl.Path == v.Sel {
 			sel = "selected"
 		}
-		tip := fmt.Sprintf("%s — %s (observed: %s), %s, %s in use", bl.Path, state, observedName(o), plural(bl.Def.Capacity.Cores, "core"), milliText(u.MilliCores))
+		tip := fmt.Sprintf("%s — %s (observed: %s), %s, %s in use", bl.Path, stateWords(state), observedWords(o), plural(bl.Def.Capacity.Cores, "core"), milliText(u.MilliCores))
 		var gpus []app.UI
 		gpuList, gpuAria := "", ""
 		if n := int(bl.Def.Capacity.Devices()); n > 0 {
@@ -486,7 +503,7 @@ func (v *RackView) Render() app.UI {
 		}
 		g := svg("g").Attr("data-path", bl.Path).Attr("tabindex", "0").Attr("role", "button").
 			DataSet("testid", fmt.Sprintf("blade-%s-%d", name, bl.Def.Index)).DataSet("state", state).DataSet("observed", observedName(o)).
-			Aria("label", fmt.Sprintf("blade %s: %s, observed %s%s", bl.Path, state, observedName(o), gpuAria))
+			Aria("label", fmt.Sprintf("blade %s: %s, observed %s%s", bl.Path, stateWords(state), observedWords(o), gpuAria))
 		if gpuList != "" {
 			g = g.DataSet("gpu-used", gpuList)
 		}
@@ -542,7 +559,7 @@ func (v *RackSummary) Render() app.UI {
 		cls, mark := look(s)
 		segs = append(segs, svg("rect").Class("dev", cls).Attr("x", x).Attr("y", 0).Attr("width", max(w, 1)).Attr("height", 12))
 		x += w
-		label = append(label, fmt.Sprintf("%s %d %s", mark, counts[s], s))
+		label = append(label, fmt.Sprintf("%s %d %s", mark, counts[s], stateWords(s)))
 	}
 	// The rack's GPUs in words: no cell per device where blades are
 	// summarised.

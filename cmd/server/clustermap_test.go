@@ -165,3 +165,45 @@ func TestClusterMapSelectAndFault(t *testing.T) {
 	p.until(t, "8 px a blade", `document.querySelector('.map-tools .muted').textContent === "`+strconv.Itoa(v.Pitch*2)+` px a blade"`)
 	require.Empty(t, p.errors())
 }
+
+// The page calls a state by the legend's words wherever it names one: the
+// map's hover line, the detail card and the rack drawing's tooltips say
+// "off, disconnected" and "never seen", not off_disconnected and
+// never_seen (the names stay in data-state and data-observed).
+func TestStatesInTheLegendsWords(t *testing.T) {
+	p := openApp(t)
+	p.click(t, "welcome-close")
+	tip := `document.querySelector('[data-testid="blade-rack1-1"] title').textContent`
+	p.until(t, "the rack drawing's tooltip", tip+` === "standard/standard/rack1/blade/1 — off, disconnected (observed: never seen), 16 cores, 0 cores in use"`)
+	require.Equal(t, "off_disconnected", attr(t, p, `[data-testid="blade-rack1-1"]`, "data-state"))
+	require.Equal(t, "never_seen", attr(t, p, `[data-testid="blade-rack1-1"]`, "data-observed"))
+
+	p.click(t, "draw-map")
+	p.until(t, "the map", `document.querySelector('[data-testid="cluster-map"]') !== null`)
+	racks := make([]clustermap.Rack, 8)
+	for i := range racks {
+		racks[i] = clustermap.Rack{First: int32(i * 8), N: 8}
+	}
+	l := clustermap.NewLayout(racks)
+	size, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]int](`(() => { const c = document.querySelector('[data-testid="cluster-map"]'); return [c.width, c.height]; })()`))
+	require.NoError(t, err)
+	v := clustermap.Fit(l, size[0], size[1])
+	cx, cy, ok := l.Cell(0)
+	require.True(t, ok)
+	r := v.CellRect(cx, cy)
+	x, y := (r.X0+r.X1-1)/2, (r.Y0+r.Y1-1)/2
+	p.mapMouse(t, "mousemove", x, y)
+	p.until(t, "the hover line", `document.querySelector('[data-testid="map-hover"]').textContent === "standard/standard/rack1/blade/1 — off, disconnected (observed never seen)"`)
+	p.mapMouse(t, "mousedown", x, y)
+	p.mapMouse(t, "mouseup", x, y)
+	p.until(t, "its card", `document.querySelector('[data-testid="detail-card"] h2').textContent.endsWith("rack1/blade/1")`)
+	card := p.text(t, `[data-testid="detail-card"]`)
+	for _, words := range []string{"off, disconnected", "never seen", "operational"} {
+		require.Contains(t, card, words)
+	}
+	for _, name := range []string{"off_disconnected", "never_seen"} {
+		require.NotContains(t, card, name)
+	}
+	require.Contains(t, p.text(t, `[data-testid="map-legend"]`), "off")
+	require.Empty(t, p.errors())
+}
