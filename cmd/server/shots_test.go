@@ -28,6 +28,10 @@ func TestScreenshots(t *testing.T) {
 	// The first visit: the guide, on a desktop and on a phone.
 	p.until(t, "the guide", `document.querySelector('[data-testid="welcome"]') !== null`)
 	shot("welcome")
+	p.click(t, "welcome-more-gpu-sharing")
+	p.until(t, "a story unfolded", `document.querySelector('[data-testid="welcome-more-gpu-sharing"]').getAttribute("aria-expanded") === "true"`)
+	shot("welcome-story-unfolded")
+	p.click(t, "welcome-more-gpu-sharing")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
 	shot("welcome-phone")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
@@ -76,6 +80,8 @@ func TestScreenshots(t *testing.T) {
 	p.click(t, "tab-scenario")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
 	p.until(t, "the map", `document.querySelector('[data-testid="cluster-map"]') !== null`)
+	p.until(t, "the notice", `(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("Imported big.json")`)
+	shot("imported")
 	p.click(t, "draw-racks") // the rack summaries, not the map
 	p.until(t, "the summaries", `document.querySelectorAll('button.rack-summary').length === 25`)
 	p.runTo(t, "40")
@@ -85,5 +91,25 @@ func TestScreenshots(t *testing.T) {
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="blade-rack14-3"]`))))
 	p.until(t, "the blade's card", `document.querySelector('[data-testid="detail-card"] h2').textContent.endsWith("rack14/blade/3")`)
 	shot("large-zone-blade")
+}
 
+// TestScreenshotsImport saves the Scenario panel while a 10,000-blade
+// inventory imports (the file named, its progress, Cancel) into $CC_SHOTS.
+func TestScreenshotsImport(t *testing.T) {
+	dir := os.Getenv("CC_SHOTS")
+	require.NotEmpty(t, dir, "set CC_SHOTS to a directory")
+	file := genInventory(t, "gen10k", 100, 100)
+	p := openApp(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.click(t, "welcome-close")
+	p.click(t, "tab-scenario")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the import running", `document.querySelector('[data-testid="import-file"]') !== null && document.querySelector('[data-testid="import-progress"]') !== null`)
+	png, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "import-running.png"), png, 0o644))
+	p.until(t, "the inventory opened", `document.querySelector('.shell-tagline').textContent === "Scenario: gen10k"`)
+	png, err = chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "import-done.png"), png, 0o644))
 }
