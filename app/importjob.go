@@ -16,10 +16,11 @@ var errImportCancelled = errors.New("cancelled")
 
 // importSliceMs is how long an import works before it lets the page draw
 // a frame (milliseconds of wall time). Every step of an import is cut:
-// reading (inventory.ParsePaced), building the world with its identity
-// (sim.WithYield), the inventory's JSON for autosave (keepJSON) and the
-// first snapshot (snapshot); opening the built world as the session then
-// only installs it (README, "Large imports").
+// reading (inventory.ParsePaced), the inventory's JSON for autosave
+// (keepJSON), building the world with its identity, hashed from that JSON
+// (sim.WithYield, sim.WithKeptJSON), and the first snapshot (snapshot);
+// opening the built world as the session then only installs it (README,
+// "Large imports").
 const importSliceMs = 40
 
 // paceEvery is how many events or store records a page's world handles
@@ -104,7 +105,9 @@ func (j *importJob) worldYield() func() {
 }
 
 // build builds sc's world with the job's pacing; a cancelled job gives
-// errImportCancelled and no world.
+// errImportCancelled and no world. When keepJSON has kept sc's inline
+// inventory's JSON, the world's identity is hashed from it rather than
+// from the inventory encoded anew.
 func (j *importJob) build(sc *scenario.Scenario) (w *sim.World, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -114,13 +117,14 @@ func (j *importJob) build(sc *scenario.Scenario) (w *sim.World, err error) {
 			w, err = nil, errImportCancelled
 		}
 	}()
-	return sim.New(sc, sim.WithYield(paceEvery, j.worldYield()))
+	return sim.New(sc, sim.WithYield(paceEvery, j.worldYield()), sim.WithKeptJSON(&j.enc))
 }
 
 // keepJSON encodes sc's inline inventory (if any) for the session the
 // world opens as, a rack at a time with the job's pacing, so that its
 // first autosave does not encode it in one piece (20 MB of JSON at 50,000
-// blades); a cancelled job gives errImportCancelled.
+// blades); build then hashes the world's identity from it. A cancelled
+// job gives errImportCancelled.
 func (j *importJob) keepJSON(sc *scenario.Scenario) (err error) {
 	def := sc.Inventory.Definition
 	if def == nil {
@@ -157,7 +161,7 @@ func (j *importJob) snapshot(w *sim.World) (err error) {
 		}
 	}()
 	racks := w.Hardware().NumRacks()
-	j.stage = func() error { return j.pace("Preparing", racks, racks) } // the inventory's JSON is done
+	j.stage = func() error { return j.pace("Preparing", racks, racks) } // the inventory's JSON was done before the build
 	defer func() { j.stage = nil }()
 	if w.Halted() == nil { // a halted world has none (Session.maybeSnapshot)
 		j.snap = w.Snapshot()
@@ -242,10 +246,11 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 		if err != nil {
 			return nil, nil, err
 		}
-		j.progress("Building", 0, 0)
-		w, err := j.build(sc)
+		var w *sim.World
+		err = j.keepJSON(sc)
 		if err == nil {
-			err = j.keepJSON(sc)
+			j.progress("Building", 0, 0)
+			w, err = j.build(sc)
 		}
 		if err == nil {
 			err = j.snapshot(w)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/crc32"
+	"io"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
@@ -28,14 +29,55 @@ const SnapshotVersion = 4
 // tick reached, the time policy it is driven by). The JSON is hashed as it
 // is written, an inline inventory a rack at a time, with each (if not nil)
 // called after every rack: at 50,000 blades it is 20 MB never held whole.
-func scenarioID(sc *scenario.Scenario, each func()) ([32]byte, error) {
+// When enc (if not nil) holds the JSON of the inline inventory
+// (scenario.Encoder.Keep), those bytes are hashed instead of encoding it
+// anew, with each called after every idPaceBytes of them.
+func scenarioID(sc *scenario.Scenario, each func(), enc *scenario.Encoder) ([32]byte, error) {
 	s := sc.Clone()
 	s.Commands, s.At, s.Policy, s.Rate = nil, 0, clock.Manual, 0
 	h := sha256.New()
-	if err := scenario.WriteCanonical(h, s, each); err != nil {
+	var err error
+	if enc != nil && enc.Holds(s.Inventory.Definition) {
+		err = enc.Write(&pacedWriter{w: h, each: each}, s)
+	} else {
+		err = scenario.WriteCanonical(h, s, each)
+	}
+	if err != nil {
 		return [32]byte{}, err
 	}
 	return [32]byte(h.Sum(nil)), nil
+}
+
+// idPaceBytes is how many bytes of kept JSON scenarioID hashes between two
+// calls of its each: about a rack's JSON, as when it encodes them.
+const idPaceBytes = 40 << 10
+
+// pacedWriter writes to w in pieces of at most idPaceBytes, calling each
+// (if not nil) after every idPaceBytes written.
+type pacedWriter struct {
+	w    io.Writer
+	each func()
+	n    int // bytes written since each was last called
+}
+
+func (p *pacedWriter) Write(b []byte) (int, error) {
+	written := 0
+	for len(b) > 0 {
+		c := min(len(b), idPaceBytes-p.n)
+		k, err := p.w.Write(b[:c])
+		written += k
+		if err != nil {
+			return written, err
+		}
+		b, p.n = b[c:], p.n+c
+		if p.n == idPaceBytes {
+			p.n = 0
+			if p.each != nil {
+				p.each()
+			}
+		}
+	}
+	return written, nil
 }
 
 const snapshotMagic = "ccsim-snapshot"
