@@ -423,7 +423,7 @@ func (s *Store) PutSession(ctx context.Context, sess *storage.Session) (int64, e
 		}
 		var rev int64
 		if !cur.IsUndefined() {
-			stored, err := decodeSession(cur)
+			stored, err := sessionHeader(cur) // its revision, and that it can be read: not its 20 MB
 			if err != nil {
 				return fmt.Errorf("%w: %v", storage.ErrUnreadable, err)
 			}

@@ -659,3 +659,32 @@ func TestComparisonEntry(t *testing.T) {
 	assert.Contains(t, msgs, `saved scenario "no-link" cannot be read: field "compare" is missing`)
 	assert.Contains(t, msgs, `saved scenario "v2-link" cannot be read: field "compare" is not one this format has`)
 }
+
+// TestSessionHeaderIsDecodeWithoutBytes: what PutSession reads of the
+// record it replaces is decodeSession's record without its bytes, and
+// refuses what decodeSession refuses.
+func TestSessionHeaderIsDecodeWithoutBytes(t *testing.T) {
+	sess := &storage.Session{Scenario: []byte(`{"x":1}`), Now: 7, SavedID: "id", SavedRev: 3, Rev: 5,
+		Snapshots: []storage.Snapshot{{Tick: 2, Data: []byte{1, 2}}, {Tick: 7, Data: []byte{3}}}}
+	rec, err := encodeSession(sess)
+	require.NoError(t, err)
+	whole, err := decodeSession(rec)
+	require.NoError(t, err)
+	require.Equal(t, *sess, whole)
+	head, err := sessionHeader(rec)
+	require.NoError(t, err)
+	want := *sess
+	want.Scenario, want.Snapshots = nil, []storage.Snapshot{{Tick: 2}, {Tick: 7}}
+	require.Equal(t, want, head)
+
+	for _, bad := range []string{
+		`{v: 2, scenario: new Uint8Array(2), now: 1, rev: 1, savedID: "", savedRev: 0, snapshots: [{tick: 1, data: "AAAA"}]}`,
+		`{v: 2, scenario: "{}", now: 1, rev: 1, savedID: "", savedRev: 0, snapshots: []}`,
+		`{v: 99, scenario: new Uint8Array(2)}`,
+	} {
+		_, errWhole := decodeSession(jsEval(bad))
+		_, errHead := sessionHeader(jsEval(bad))
+		require.Error(t, errWhole, bad)
+		require.Equal(t, errWhole, errHead, bad)
+	}
+}
