@@ -47,11 +47,13 @@ const watchFrames = `(() => {
 // long the page froze), to the session autosaved (import-<n>-saved) and
 // the longest gap until a second after that, and the wasm linear memory
 // (which never shrinks, so it is the peak) once the blades are up, at
-// tick 20 (import-<n>-wasm-memory, MiB). CC_BENCH_IMPORT=10k (or 50k)
-// measures one size only. It also prints the garbage collector's cycles
-// and seconds to the save (import-<n>-gc: its idle mark worker runs while
-// the page waits for a frame, in one piece) and each gap over 100 ms with
-// the phase it froze in.
+// tick 20 (import-<n>-wasm-memory, MiB), with what it was before the
+// import (import-<n>-wasm-memory-before) and once the session is saved,
+// before it runs (import-<n>-wasm-memory-saved). CC_BENCH_IMPORT=10k (or
+// 50k) measures one size only. It also prints the garbage collector's
+// cycles and seconds to the save (import-<n>-gc: its idle mark worker
+// runs while the page waits for a frame, in one piece) and each gap over
+// 100 ms with the phase it froze in.
 func TestImportBench(t *testing.T) {
 	srv := startServer(t, realSite(t).handler)
 	for _, c := range []struct {
@@ -79,6 +81,12 @@ func TestImportBench(t *testing.T) {
 		p.waitReady(t)
 		p.waitSaved(t)
 		p.click(t, "tab-scenario")
+		wasmMiB := func() float64 {
+			mem, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.ccWasm.exports.mem.buffer.byteLength`))
+			require.NoError(t, err)
+			return mem / (1 << 20)
+		}
+		before := wasmMiB()
 		p.eval(t, `window.ccName = "`+name+`"`)
 		p.eval(t, `window.ccGC0 = window.ccFrameStats().pop()`)
 		p.eval(t, watchFrames)
@@ -94,6 +102,8 @@ func TestImportBench(t *testing.T) {
 		fmt.Printf("BENCH import-%s-max-frame-gap %.0f ms\n", c.name, v[1])
 		fmt.Printf("BENCH import-%s-saved %.0f ms\n", c.name, v[2])
 		fmt.Printf("BENCH import-%s-max-frame-gap-to-saved %.0f ms\n", c.name, v[3])
+		fmt.Printf("BENCH import-%s-wasm-memory-before %.0f MiB\n", c.name, before)
+		fmt.Printf("BENCH import-%s-wasm-memory-saved %.0f MiB\n", c.name, wasmMiB())
 		gc, err := chromedp.Run(p.ctx, chromedp.Evaluate[[]float64](`(g => [g[0] - ccGC0[0], g[1] - ccGC0[1], g[4] - ccGC0[4], g[3] - ccGC0[3]])(window.ccFrameStats().pop())`))
 		require.NoError(t, err)
 		fmt.Printf("BENCH import-%s-gc %.0f cycles, %.2f s (%.2f s idle marking), %.0f MiB allocated\n", c.name, gc[0], gc[1], gc[2], gc[3]/(1<<20))
@@ -103,9 +113,7 @@ func TestImportBench(t *testing.T) {
 			fmt.Printf("import-%s frame gap: %s\n", c.name, l)
 		}
 		p.runTo(t, "20")
-		mem, err := chromedp.Run(p.ctx, chromedp.Evaluate[float64](`window.ccWasm.exports.mem.buffer.byteLength`))
-		require.NoError(t, err)
-		fmt.Printf("BENCH import-%s-wasm-memory %.0f MiB\n", c.name, mem/(1<<20))
+		fmt.Printf("BENCH import-%s-wasm-memory %.0f MiB\n", c.name, wasmMiB())
 		require.Empty(t, p.errors())
 	}
 }
