@@ -454,7 +454,9 @@ func (s *Shell) autosave(ctx app.Context) {
 	sess.Rev = ss.rev
 	ss.writing = true
 	ctx.Async(func() {
-		rev, err := ss.st.PutSession(ctx, sess)
+		rec := sess
+		sess = nil // the storage holds the record's bytes only until it has them in hand (20 MB at 50,000 blades), not this closure
+		rev, err := ss.st.PutSession(ctx, rec)
 		ctx.Dispatch(func(ctx app.Context) {
 			ss.writing = false
 			switch {
