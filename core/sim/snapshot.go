@@ -96,7 +96,7 @@ const snapshotPaceBytes = 64 * 1024
 // A world with a yield (WithYield) calls it after every snapshotPaceBytes
 // written: a snapshot of 50,000 blades is megabytes.
 func (w *World) Snapshot() []byte {
-	wr := snap.NewWriter(64 * 1024)
+	wr := snap.NewWriter(max(64*1024, w.snapHint+w.snapHint/8))
 	if w.yield != nil {
 		wr.SetPace(snapshotPaceBytes, w.yield)
 	}
@@ -127,7 +127,9 @@ func (w *World) Snapshot() []byte {
 			c.Workloads.MarshalSnapshot(wr)
 		}
 	}
-	return seal(wr.Bytes())
+	data := seal(wr.Bytes())
+	w.snapHint = len(data)
+	return data
 }
 
 // A snapshot ends with a CRC-32C of everything before it: browser storage
