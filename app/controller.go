@@ -151,7 +151,7 @@ func (c *Controller) Resume(s *storage.Session) error {
 // resume is Resume, and says which snapshots it passed over (damaged, or
 // not of this run) and replayed instead.
 func (c *Controller) resume(s *storage.Session) (skipped []error, err error) {
-	sc, err := scenario.Parse("session", s.Scenario)
+	sc, err := scenario.Parse("session", s.ScenarioBytes())
 	if err != nil {
 		return nil, err
 	}

@@ -246,8 +246,13 @@ func (s *Session) afterRebuild(w *sim.World) {
 // Record is what autosave writes: the run as far as it went (with the
 // future kept after a travel back, so a reload keeps it), the tick it is
 // at, and the snapshots up to that tick.
+//
+// The scenario is given in pieces (storage.Session.ScenarioPieces), the
+// inline inventory's JSON as the session keeps it, so that the record
+// does not copy it (20 MB at 50,000 blades) into Go memory at every
+// autosave.
 func (s *Session) Record() (*storage.Session, error) {
-	data, err := s.runJSON()
+	pieces, err := s.enc.Pieces(s.RunScenario())
 	if err != nil {
 		return nil, err
 	}
@@ -261,5 +266,5 @@ func (s *Session) Record() (*storage.Session, error) {
 	if len(snaps) > SessionSnapshots {
 		snaps = snaps[len(snaps)-SessionSnapshots:]
 	}
-	return &storage.Session{Scenario: data, Now: int64(now), Snapshots: snaps, SavedID: s.savedID, SavedRev: s.savedRev}, nil
+	return &storage.Session{ScenarioPieces: pieces, Now: int64(now), Snapshots: snaps, SavedID: s.savedID, SavedRev: s.savedRev}, nil
 }

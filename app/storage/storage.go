@@ -10,6 +10,7 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -100,12 +101,28 @@ type SavedScenario struct {
 // tick reached, the tick the session is at, the snapshots taken, and the
 // library entry it was opened from ("" when unsaved).
 type Session struct {
-	Scenario  []byte
-	Now       int64      // the tick the session is at; -1: the scenario's own tick (records written before Now existed)
-	Snapshots []Snapshot // oldest first
-	SavedID   string
-	SavedRev  int64
-	Rev       int64 // the stored record's revision: set by Session, checked and bumped by PutSession
+	// Scenario is the run's canonical JSON. A session to write may give it
+	// as ScenarioPieces instead (Scenario nil): its bytes in order, which
+	// PutSession copies straight into the stored record, so that a large
+	// run's (20 MB at 50,000 blades, mostly the inline inventory's JSON
+	// its session keeps anyway) is never held whole in Go beside them.
+	// Session gives Scenario.
+	Scenario       []byte
+	ScenarioPieces [][]byte
+	Now            int64      // the tick the session is at; -1: the scenario's own tick (records written before Now existed)
+	Snapshots      []Snapshot // oldest first
+	SavedID        string
+	SavedRev       int64
+	Rev            int64 // the stored record's revision: set by Session, checked and bumped by PutSession
+}
+
+// ScenarioBytes is the session's scenario: Scenario, or ScenarioPieces
+// joined.
+func (s *Session) ScenarioBytes() []byte {
+	if s.ScenarioPieces == nil {
+		return s.Scenario
+	}
+	return bytes.Join(s.ScenarioPieces, nil)
 }
 
 // Snapshot is a world snapshot (sim.World.Snapshot) at a tick.
@@ -247,6 +264,7 @@ func (m *Memory) PutSession(ctx context.Context, s *Session) (int64, error) {
 		return 0, fmt.Errorf("saving the session: %w (revision %d, this tab read %d)", ErrConflict, cur, s.Rev)
 	}
 	c := *s
+	c.Scenario, c.ScenarioPieces = s.ScenarioBytes(), nil
 	c.Snapshots = slices.Clone(s.Snapshots)
 	c.Rev++
 	m.session = &c

@@ -146,6 +146,38 @@ func (e *Encoder) Write(w io.Writer, s *Scenario) error {
 	return writeAround(w, s, def != nil && e.defGPUs, func() error { return e.defJSON.writeTo(w) })
 }
 
+// Pieces is Marshal(s)'s bytes as pieces to be written in order, without
+// copying the kept JSON of s's inline definition into one buffer with the
+// rest: the pieces of that JSON are the Encoder's own (shared, never
+// modified; the caller must not modify them either), the others are new.
+// A store that copies them straight where it keeps them (autosave's, into
+// a JS value) never holds a large run's JSON whole (20 MB at 50,000 blades).
+func (e *Encoder) Pieces(s *Scenario) ([][]byte, error) {
+	def := s.Inventory.Definition
+	if def != nil && def != e.def {
+		if err := e.Keep(def, nil); err != nil {
+			return nil, err
+		}
+	}
+	var p pieces
+	err := writeAround(&p, s, def != nil && e.defGPUs, func() error {
+		p = append(p, e.defJSON.list...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// pieces is an io.Writer that keeps a copy of each write as a piece.
+type pieces [][]byte
+
+func (p *pieces) Write(b []byte) (int, error) {
+	*p = append(*p, bytes.Clone(b))
+	return len(b), nil
+}
+
 // blocks is an io.Writer that keeps what is written to it in blocks of
 // growing size (up to blockMax), allocated as they fill: no byte is
 // copied twice and no buffer is left behind as garbage.

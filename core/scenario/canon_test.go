@@ -91,6 +91,9 @@ func TestWriteCanonicalIsMarshal(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, string(want), string(b), name)
 		}
+		pieces, err := enc.Pieces(sc)
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(bytes.Join(pieces, nil)), name+", in pieces")
 		later := sc.Clone()
 		later.Commands = append(later.Commands, Timed{At: later.At, Command: Command{Do: BringUp}})
 		want, err = Marshal(later)
@@ -99,4 +102,38 @@ func TestWriteCanonicalIsMarshal(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(b), name+", a command later")
 	}
+}
+
+// TestEncoderKeepsLargeJSONInBlocks: a large inventory's JSON (2,000
+// blades, about 800 KB) is kept in blocks of growing size that together
+// hold no more than it and a block; Marshal, Write and Pieces give
+// Marshal's bytes from them.
+func TestEncoderKeepsLargeJSONInBlocks(t *testing.T) {
+	def, err := inventory.Generate(inventory.GenSpec{Regions: 1, ZonesPerRegion: 2, RacksPerZone: 10, BladesPerRack: 100})
+	require.NoError(t, err)
+	sc := ForInventory("large", def)
+	want, err := Marshal(sc)
+	require.NoError(t, err)
+	var enc Encoder
+	require.NoError(t, enc.Keep(def, nil))
+	held := 0
+	for i, b := range enc.defJSON.list {
+		held += cap(b)
+		if i < len(enc.defJSON.list)-1 {
+			require.Equal(t, len(b), cap(b), "every block but the last is full")
+			require.LessOrEqual(t, cap(b), blockMax)
+		}
+	}
+	require.Greater(t, len(enc.defJSON.list), 4, "several blocks")
+	require.LessOrEqual(t, held, enc.defJSON.size+blockMax)
+	got, err := enc.Marshal(sc)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(got))
+	var w bytes.Buffer
+	require.NoError(t, enc.Write(&w, sc))
+	require.Equal(t, string(want), w.String())
+	pieces, err := enc.Pieces(sc)
+	require.NoError(t, err)
+	require.Equal(t, string(want), string(bytes.Join(pieces, nil)))
+	require.Same(t, &enc.defJSON.list[0][0], &pieces[2][0], "the kept JSON's blocks are the pieces, not copies (after the head and the key)")
 }

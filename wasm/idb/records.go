@@ -134,7 +134,7 @@ func encodeSession(s *storage.Session) (js.Value, error) {
 	}
 	rec := jsObject.New()
 	rec.Set("v", plainVersion)
-	rec.Set("scenario", bytesToJS(s.Scenario))
+	rec.Set("scenario", piecesToJS(s.Scenario, s.ScenarioPieces))
 	rec.Set("now", s.Now)
 	rec.Set("snapshots", snaps)
 	rec.Set("savedID", s.SavedID)
@@ -364,6 +364,27 @@ func checkSafe(name string, n int64) error {
 func bytesToJS(b []byte) js.Value {
 	a := jsUint8Array.New(len(b))
 	js.CopyBytesToJS(a, b)
+	return a
+}
+
+// piecesToJS is b as a Uint8Array, or, when pieces is not nil, the pieces
+// copied one after the other into one (storage.Session.ScenarioPieces).
+func piecesToJS(b []byte, pieces [][]byte) js.Value {
+	if pieces == nil {
+		return bytesToJS(b)
+	}
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
+	a := jsUint8Array.New(n)
+	at := 0
+	for _, p := range pieces {
+		if len(p) > 0 {
+			js.CopyBytesToJS(a.Call("subarray", at, at+len(p)), p)
+			at += len(p)
+		}
+	}
 	return a
 }
 

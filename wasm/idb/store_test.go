@@ -688,3 +688,16 @@ func TestSessionHeaderIsDecodeWithoutBytes(t *testing.T) {
 		require.Equal(t, errWhole, errHead, bad)
 	}
 }
+
+// TestPutSessionFromPieces: a session given as pieces (autosave's) is
+// stored as the bytes they make, and read back as them.
+func TestPutSessionFromPieces(t *testing.T) {
+	s := openStore(t, newDB(t))
+	ctx := testCtx(t)
+	pieces := [][]byte{[]byte(`{"a":`), {}, []byte(`[1,2,`), []byte(`3]}`)}
+	rev, err := s.PutSession(ctx, &storage.Session{ScenarioPieces: pieces, Now: 3, Snapshots: []storage.Snapshot{{Tick: 3, Data: []byte{9}}}})
+	require.NoError(t, err)
+	got, err := s.Session(ctx)
+	require.NoError(t, err)
+	require.Equal(t, &storage.Session{Scenario: []byte(`{"a":[1,2,3]}`), Now: 3, Rev: rev, Snapshots: []storage.Snapshot{{Tick: 3, Data: []byte{9}}}}, got)
+}
