@@ -1,11 +1,10 @@
 package app
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -200,10 +199,11 @@ func kindOf(s storage.SavedScenario) string {
 	return "scenario"
 }
 
+// newID is a new entry's ID: "s-" and 16 random hex digits, from the
+// runtime's randomly seeded generator (unique, not secret: crypto/rand would
+// bring its DRBG and AES into the page).
 func newID() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return "s-" + hex.EncodeToString(b)
+	return fmt.Sprintf("s-%016x", rand.Uint64())
 }
 
 // onSave saves the current run: over the entry it came from (if that is
