@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sort"
 	"sync"
 )
 
@@ -187,22 +188,18 @@ func (m *Memory) Scenarios(ctx context.Context) ([]SavedScenario, []error, error
 }
 
 // SortSaved orders saved scenarios newest first, then by name and id.
+// (sort.Slice, not slices.SortFunc: a generic sort is a whole pdqsort in
+// the page per element type, 20 kB of wasm; see README, Size of the app.)
 func SortSaved(s []SavedScenario) {
-	slices.SortFunc(s, func(a, b SavedScenario) int {
+	sort.Slice(s, func(i, j int) bool {
+		a, b := &s[i], &s[j]
 		switch {
 		case a.Modified != b.Modified:
-			return int(b.Modified - a.Modified)
+			return a.Modified > b.Modified
 		case a.Name != b.Name:
-			if a.Name < b.Name {
-				return -1
-			}
-			return 1
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
+			return a.Name < b.Name
 		}
-		return 0
+		return a.ID < b.ID
 	})
 }
 

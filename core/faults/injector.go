@@ -1,9 +1,9 @@
 package faults
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/cloudchamber/cloudchamber/core/env"
 
@@ -111,7 +111,7 @@ func (in *Injector) Injections() []Injection {
 	for _, x := range in.kept {
 		out = append(out, *x)
 	}
-	slices.SortFunc(out, func(a, b Injection) int { return cmp.Compare(a.ID, b.ID) })
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID }) // IDs are unique
 	return out
 }
 
@@ -426,9 +426,16 @@ func (in *Injector) kindStats(k Kind) *KindStats {
 			return &in.stats.ByKind[i]
 		}
 	}
-	in.stats.ByKind = append(in.stats.ByKind, KindStats{Kind: k})
-	slices.SortFunc(in.stats.ByKind, func(a, b KindStats) int { return slices.Index(Kinds(), a.Kind) - slices.Index(Kinds(), b.Kind) })
-	return in.kindStats(k)
+	// Inserted before the first entry of a later kind.
+	rank := slices.Index(Kinds(), k)
+	i := len(in.stats.ByKind)
+	for i > 0 && slices.Index(Kinds(), in.stats.ByKind[i-1].Kind) > rank {
+		i--
+	}
+	in.stats.ByKind = append(in.stats.ByKind, KindStats{})
+	copy(in.stats.ByKind[i+1:], in.stats.ByKind[i:])
+	in.stats.ByKind[i] = KindStats{Kind: k}
+	return &in.stats.ByKind[i]
 }
 
 // pduChanged ends a hard pdu-off or rack-power fault once its PDUs are

@@ -10,11 +10,11 @@
 package gpuimport
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -220,7 +220,7 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 		if pool.seen < o.SampleTasks {
 			return nil, fmt.Errorf("%s: sample: want %d tasks, %d of the list fit the blades", tasks.File(), o.SampleTasks, pool.seen)
 		}
-		slices.SortFunc(pool.kept, func(a, b sampled) int { return cmp.Compare(a.index, b.index) })
+		sort.Slice(pool.kept, func(i, j int) bool { return pool.kept[i].index < pool.kept[j].index })
 		for i := range pool.kept {
 			emit(&pool.kept[i].task)
 		}
@@ -233,7 +233,9 @@ func Scenario(nodes *gputrace.NodeReader, tasks *gputrace.TaskReader, o Options)
 	}
 	// By time; a task's creation before its deletion at the same tick, and
 	// tasks in the file's order (a stable sort of the order appended).
-	slices.SortStableFunc(script, func(a, b scenario.Timed) int { return cmp.Compare(a.At, b.At) })
+	// These one-off sorts are sort's, not generic (see README, Size of the
+	// app: each generic sort is 20 kB of the page per element type).
+	sort.SliceStable(script, func(i, j int) bool { return script[i].At < script[j].At })
 
 	sc, err := scenario.Builtin("workload-churn")
 	if err != nil {

@@ -2,6 +2,7 @@ package gpushare
 
 import (
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/rng"
@@ -79,11 +80,12 @@ func TypicalOfWeighted(tasks []Request, weights []int64) *Typical {
 		}
 		return strings.Compare(a.models, b.models)
 	}
-	slices.SortFunc(order, func(a, b key) int {
+	sort.Slice(order, func(i, j int) bool { // the keys are distinct
+		a, b := order[i], order[j]
 		if ca, cb := count[a], count[b]; ca != cb {
-			return cmp64(cb, ca) // most first
+			return ca > cb // most first
 		}
-		return less(b, a) // larger shape first
+		return less(b, a) < 0 // larger shape first
 	})
 	t := &Typical{}
 	for _, k := range order {

@@ -3,6 +3,7 @@ package inventory
 import (
 	"cmp"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -178,8 +179,10 @@ func (k *Rack) normalize() {
 	}
 }
 
+// sortPorts orders ports by index, stably. (sort.SliceStable: a generic
+// stable sort of Port would be a copy of its own in the page.)
 func sortPorts(ps []Port) {
-	slices.SortStableFunc(ps, func(a, b Port) int { return cmp.Compare(a.Index, b.Index) })
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Index < ps[j].Index })
 }
 
 // nameKey is how names are compared: the original's store lower-cased names

@@ -164,15 +164,17 @@ func (m *Manager) UnmarshalSnapshot(r *snap.Reader) error {
 		m.wls = append(m.wls, wl)
 	}
 	// byName names each workload's latest holder of a name, as creation did.
-	order := make([]uint32, 0, len(m.wls))
+	// (An []int, whose generic sort the page has anyway: each element type
+	// sorted is a pdqsort of its own, 20 kB; see README, Size of the app.)
+	order := make([]int, 0, len(m.wls))
 	for k, wl := range m.wls {
 		if wl != nil {
-			order = append(order, uint32(k))
+			order = append(order, k)
 		}
 	}
-	slices.SortFunc(order, func(a, b uint32) int { return cmp.Compare(m.wls[a].Seq, m.wls[b].Seq) })
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(m.wls[a].Seq, m.wls[b].Seq) })
 	for _, k := range order {
-		m.byName[m.wls[k].Def.Name] = k
+		m.byName[m.wls[k].Def.Name] = uint32(k)
 	}
 	ni := r.Len(1 << 28)
 	if r.Err() != nil {
