@@ -46,13 +46,13 @@ build: wasm server ## build web/app.wasm, web/sweep.wasm, web/fill.wasm and .bin
 # more. -trimpath keeps build paths out of the binary. `make wasm BROTLI=`
 # skips the compression (and removes stale .br files) while iterating.
 BROTLI ?= brotli
-# Inlining is kept where the simulation spends its time (core/..., the
-# runtime and its maps, the trace hash's SHA-256, encoding/binary for
-# snapshots, sort and container/heap) and dropped elsewhere (the UI,
-# go-app, encoding/json, fmt, reflect, ...): it made the page 0.2 MB larger
-# as sent for no speed anyone sees. See README, Size of the app.
+# Inlining is kept where the simulation spends its time (core/..., with
+# the trace hash's SHA-256 in core/sha256, the runtime and its maps,
+# encoding/binary for snapshots, sort and container/heap) and dropped
+# elsewhere (the UI, go-app, encoding/json, fmt, reflect, ...): it made the
+# page 0.2 MB larger as sent for no speed anyone sees. See README, Size of
+# the app.
 WASM_GCFLAGS := -gcflags=all=-l -gcflags=runtime= -gcflags=internal/...= \
-  -gcflags=crypto/sha256= -gcflags=crypto/internal/fips140/sha256= \
   -gcflags=encoding/binary= -gcflags=sort= -gcflags=container/...= \
   -gcflags=github.com/cloudchamber/cloudchamber/core/...=
 wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm and the GPU fill Workers' web/fill.wasm (release flags; same Go as the server, TOOLCHAIN P7), and their .br if brotli is installed

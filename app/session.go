@@ -1,7 +1,6 @@
 package app
 
 import (
-	"crypto/sha256"
 	"runtime"
 	"slices"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/link"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sha256"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/store"
 	"github.com/cloudchamber/cloudchamber/core/trace"

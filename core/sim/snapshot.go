@@ -2,7 +2,6 @@ package sim
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sha256"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 	"github.com/cloudchamber/cloudchamber/core/strictjson"
 	"github.com/cloudchamber/cloudchamber/core/views"

@@ -1,13 +1,13 @@
 package sweep
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/cloudchamber/cloudchamber/core/sha256"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 )
 

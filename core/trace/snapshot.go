@@ -1,12 +1,12 @@
 package trace
 
 import (
-	"crypto/sha256"
 	"encoding"
 	"fmt"
 	"math"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/sha256"
 	"github.com/cloudchamber/cloudchamber/core/snap"
 )
 

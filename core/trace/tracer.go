@@ -1,13 +1,13 @@
 package trace
 
 import (
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
 	"strings"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
+	"github.com/cloudchamber/cloudchamber/core/sha256"
 )
 
 // RetentionMin is the smallest store a tracer keeps, as the original's trace
