@@ -69,9 +69,10 @@ wasm: $(BIN)/wasm.mod ## build web/app.wasm, the sweep Workers' web/sweep.wasm a
 # The page is built against go-app with wasm/goapp-wasm.patch applied: it
 # leaves go-app's server side (Handler, whose net/http pulls in crypto/tls
 # and its elliptic curves, 1.6 MB of the raw wasm) out of GOOS=js builds;
-# the page never calls it. $(BIN)/wasm.mod is go.mod with go-app replaced by
-# that patched copy; go.mod itself, the server and every test use go-app as
-# released.
+# the page never calls it. It also leaves AES and github.com/google/uuid
+# out (README, Size of the app). $(BIN)/wasm.mod is go.mod with go-app
+# replaced by that patched copy; go.mod itself, the server and every test
+# use go-app as released.
 GOAPP_WASM := $(BIN)/go-app-wasm
 $(BIN)/wasm.mod: go.mod go.sum wasm/goapp-wasm.patch
 	@rm -rf $(GOAPP_WASM) && mkdir -p $(GOAPP_WASM)
