@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cloudchamber/cloudchamber/core/inventory"
+	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/stretchr/testify/require"
 )
@@ -103,9 +104,12 @@ func TestImportCostBreakdown(t *testing.T) {
 	runtime.KeepAlive(ctl)
 }
 
-// TestImportGaps prints the longest stretches between two yields of a
-// page import's parse and build (natively; CC_IMPORT_COST=10k or 50k),
-// with the stack where each ended.
+// TestImportGaps prints the stretches over 20 ms between two yields of a
+// page import (natively; CC_IMPORT_COST=10k or 50k), in the page's order
+// (the parse, the inventory's JSON kept, the world built from it, the
+// first snapshot), with the stack where each ended. The session's ticks
+// after it, the bring-up among them, are the Runner's, in slices across
+// frames (TestRunnerSlicesLargeTicks).
 func TestImportGaps(t *testing.T) {
 	size := os.Getenv("CC_IMPORT_COST")
 	if size == "" {
@@ -146,11 +150,15 @@ func TestImportGaps(t *testing.T) {
 	sc, err := importedScenario("gen.yaml", y, func(done, total int) error { mark(); return nil })
 	require.NoError(t, err)
 	mark()
-	w, err := sim.New(sc, sim.WithYield(paceEvery, mark))
+	var enc scenario.Encoder // the page's order: the inventory's JSON kept, then the world built from it
+	require.NoError(t, enc.Keep(sc.Inventory.Definition, mark))
+	mark()
+	w, err := sim.New(sc, sim.WithYield(paceEvery, mark), sim.WithKeptJSON(&enc))
 	require.NoError(t, err)
+	mark()
+	_ = w.Snapshot()
 	mark()
 	for _, g := range gaps {
 		fmt.Printf("gap %.0f ms, ended at:%s\n", g.ms, g.stack)
 	}
-	_ = w
 }

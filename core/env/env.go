@@ -25,7 +25,23 @@ type Env struct {
 	Store *store.Store
 	Views *views.Tables // the store's tables of control-plane records
 
-	halted error // see Halt
+	halted error  // see Halt
+	yield  func() // see Yield
+}
+
+// SetYield has Yield call fn (nil: nothing); sim.WithYield sets it to the
+// host's yield.
+func (e *Env) SetYield(fn func()) { e.yield = fn }
+
+// Yield is called now and then by long stretches of work that write no
+// records (building the hardware model of 50,000 blades: about every 1,024
+// elements), as the store's writes call its pace, so that a host with one
+// thread (wasm) can let a frame through. It calls the host's yield, if
+// any; what the host does there never changes the result.
+func (e *Env) Yield() {
+	if e.yield != nil {
+		e.yield()
+	}
 }
 
 // Halt stops the run with err; the first error given is kept. A service

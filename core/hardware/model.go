@@ -232,15 +232,31 @@ func New(def *inventory.Definition, env *env.Env, delays Delays, seed uint64) (*
 		streamShutdown:   rng.New(seed, registry.StreamShutdown),
 	}
 	defs := bladeDefs{}
+	built := 0
 	for _, region := range def.Regions {
 		for _, zone := range region.Zones {
 			for _, rack := range zone.Racks {
 				m.addRack(region, zone, rack, defs)
+				built = m.yieldEvery(built, 1+len(rack.PDUs)+len(rack.TORs)+len(rack.Blades))
 			}
 		}
 	}
 	m.index()
 	return m, nil
+}
+
+// yieldElements is how many elements the model builds or indexes between
+// two calls of env.Yield.
+const yieldElements = 1024
+
+// yieldEvery adds n elements done to since (those since the last yield)
+// and yields once they reach yieldElements; it returns the new count.
+func (m *Model) yieldEvery(since, n int) int {
+	if since += n; since >= yieldElements {
+		m.env.Yield()
+		return 0
+	}
+	return since
 }
 
 // bladeDefs shares blade definitions between the blades defined alike
@@ -396,8 +412,10 @@ func (m *Model) Start() {
 
 // index names every element, so that Lookup finds it by path.
 func (m *Model) index() {
+	done := 0
 	for ri := range m.racks {
 		r := &m.racks[ri]
+		done = m.yieldEvery(done, 1+int(r.PDUHi-r.PDULo)+int(r.TORHi-r.TORLo)+int(r.BladeHi-r.BladeLo))
 		m.byPath[r.Path] = Ref{KindRack, int32(ri)}
 		for _, k := range deviceKindsInOrder {
 			lo, hi := r.Devices(k)

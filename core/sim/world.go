@@ -203,6 +203,7 @@ func WithYield(every uint64, fn func()) Option {
 	return func(w *World) {
 		w.yieldEvery, w.yield = max(every, 1), fn
 		w.env.Store.SetPace(every, fn)
+		w.env.SetYield(fn)
 	}
 }
 
