@@ -46,7 +46,7 @@ type importJob struct {
 	progress  func(what string, done, total int)
 	enc       scenario.Encoder // the built scenario's inline inventory, encoded in slices for the session (keepJSON)
 	snap      []byte           // the built world's snapshot, taken in slices for the session's time travel (snapshot)
-	stage     func() error     // how the world's yields pace once it is built (nil: as "Building", records written)
+	stage     func() error     // how the world's yields pace once it is built (nil: as "Building")
 }
 
 // importProgress is what the page shows of a running import.
@@ -80,7 +80,7 @@ func (j *importJob) pace(what string, done, total int) error {
 
 // worldYield is the yield of the world the job builds (sim.WithYield),
 // called every paceEvery events or records: while the job runs it paces
-// the build, counting the records written, and stops it by panicking
+// the build, counting its yields, and stops it by panicking
 // with errImportCancelled (build recovers it); once the world is the
 // session's it only lets the garbage collector run.
 func (j *importJob) worldYield() func() {
@@ -94,7 +94,7 @@ func (j *importJob) worldYield() func() {
 		if j.stage != nil {
 			err = j.stage()
 		} else {
-			n += paceEvery
+			n++
 			err = j.pace("Building", n, 0)
 		}
 		if err != nil {
@@ -297,8 +297,9 @@ func lastingCtx(r replacer, ctx app.Context) app.Context {
 }
 
 // importUI shows the running import (hook import-progress, carrying
-// data-done and data-total: lines read of the file's lines, then records
-// written with data-total 0, not known) with its Cancel (import-cancel),
+// data-done and data-total: lines read of the file's lines, racks of the
+// inventory's JSON kept, then the build's yields with data-total 0, its
+// length not known) with its Cancel (import-cancel),
 // or how the last one ended (import-note).
 func (p *ScenarioPanel) importUI() app.UI {
 	fi := p.imports()
@@ -316,7 +317,7 @@ func (p *ScenarioPanel) importUI() app.UI {
 		bar = bar.Value(pr.Done)
 		text = fmt.Sprintf("Reading %s: line %d of %d", pr.Name, pr.Done, pr.Total)
 	case pr.What == "Building":
-		text = fmt.Sprintf("Building the world of %s: %d records written", pr.Name, pr.Done)
+		text = "Building the world of " + pr.Name + "…"
 	case pr.What == "Preparing" && pr.Total > 0:
 		bar = bar.Value(pr.Done)
 		text = fmt.Sprintf("Preparing the session of %s: rack %d of %d", pr.Name, pr.Done, pr.Total)

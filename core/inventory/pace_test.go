@@ -29,9 +29,10 @@ func TestParsePacedIsParse(t *testing.T) {
 		{name: "whole"},
 		{name: "stopped while reading", stopAt: 2},
 		{name: "stopped while building the model", stopAt: -1},
+		{name: "stopped while checking the model", stopAt: -9}, // after the 8 racks built
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var calls, last, reading int
+			var calls, last, reading, atTotal int
 			got, err := ParsePaced("gen.yaml", y, func(done, total int) error {
 				calls++
 				require.Equal(t, lines, total)
@@ -40,8 +41,10 @@ func TestParsePacedIsParse(t *testing.T) {
 				last = done
 				if done < total {
 					reading++
+				} else {
+					atTotal++
 				}
-				if calls == c.stopAt || (c.stopAt < 0 && done == total) {
+				if calls == c.stopAt || (c.stopAt < 0 && atTotal == -c.stopAt) {
 					return stop
 				}
 				return nil
@@ -50,7 +53,7 @@ func TestParsePacedIsParse(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, want, got)
 				require.Positive(t, reading, "progress while the YAML is read")
-				require.Equal(t, reading+8, calls, "and once for each of the 8 racks")
+				require.Equal(t, reading+16, calls, "and twice for each of the 8 racks: built, then checked")
 				return
 			}
 			require.Nil(t, got)

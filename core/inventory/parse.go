@@ -74,9 +74,9 @@ type Pace func(done, total int) error
 const pacePerEvents = 4096
 
 // ParsePaced is Parse, calling pace (if not nil) about every 4,096 YAML
-// events read and after every rack built, so that a caller with one
-// thread can show progress, stay responsive and cancel. The result is
-// Parse's.
+// events read, after every rack built and after every rack checked
+// (ValidateEach), so that a caller with one thread can show progress, stay
+// responsive and cancel. The result is Parse's.
 func ParsePaced(file string, data []byte, pace Pace) (*Definition, error) {
 	d, err := parse(data, pace)
 	if err != nil {
@@ -110,7 +110,19 @@ func parse(data []byte, pace Pace) (*Definition, error) {
 		return nil, locate(deref(root), err)
 	}
 	d.Normalize()
-	if err := d.Validate(); err != nil {
+	var each func()
+	if p.pace != nil {
+		each = func() {
+			if p.stopped == nil {
+				p.stopped = p.pace()
+			}
+		}
+	}
+	err = d.ValidateEach(each)
+	if p.stopped != nil {
+		return nil, p.stopped
+	}
+	if err != nil {
 		return nil, locate(deref(root), err) // the rules are checked on the model: find the node in the YAML
 	}
 	return d, nil

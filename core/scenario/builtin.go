@@ -54,7 +54,11 @@ var builtinDefs = struct {
 }{m: map[string]*inventory.Definition{}}
 
 // Definition loads or builds the scenario's inventory.
-func (s *Scenario) Definition() (*inventory.Definition, error) {
+func (s *Scenario) Definition() (*inventory.Definition, error) { return s.DefinitionEach(nil) }
+
+// DefinitionEach is Definition, calling each (if not nil) after every rack
+// of an inline definition checked (inventory.Definition.ValidateEach).
+func (s *Scenario) DefinitionEach(each func()) (*inventory.Definition, error) {
 	inv := s.Inventory
 	switch {
 	case inv.Builtin != "":
@@ -66,7 +70,7 @@ func (s *Scenario) Definition() (*inventory.Definition, error) {
 		}
 		return def, nil
 	case inv.Definition != nil:
-		if err := inv.Definition.Validate(); err != nil {
+		if err := inv.Definition.ValidateEach(each); err != nil {
 			return nil, fmt.Errorf("inventory.definition: %w", err)
 		}
 		return inv.Definition, nil

@@ -110,10 +110,6 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	if err := sc.Validate(); err != nil {
 		return nil, err
 	}
-	def, err := sc.Definition()
-	if err != nil {
-		return nil, err
-	}
 	stepper, err := clock.NewStepper(sc.Policy, sc.Rate)
 	if err != nil {
 		return nil, err
@@ -130,6 +126,10 @@ func build(sc *scenario.Scenario, opts []Option) (*World, error) {
 	w.env = env.Env{Now: 0, Queue: w.queue, Trace: trace.New(sc.TraceRetention), Store: st, Views: views.NewTables(st)}
 	for _, o := range opts {
 		o(w)
+	}
+	def, err := sc.DefinitionEach(w.env.Yield)
+	if err != nil {
+		return nil, err
 	}
 	// A rack (40 KB of JSON at 100 blades) costs about what 1,024 records do.
 	w.id, err = scenarioID(base, w.yield, w.kept)
