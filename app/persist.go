@@ -110,7 +110,7 @@ func (s *Shell) openSession(ctx app.Context) {
 		if sess != nil && sessErr == nil {
 			kept = sess.Scenario
 		}
-		s.firstVisit(ctx, sess == nil && sessErr == nil && aside == "")
+		first := s.firstVisit(ctx, sess == nil && sessErr == nil && aside == "", strings.HasPrefix(frag, "#"))
 		switch {
 		case strings.HasPrefix(frag, "#"+link.PrefixSweep): // a sweep's link opens in the Sweep tab; the session is as it was
 			resume()
@@ -121,6 +121,7 @@ func (s *Shell) openSession(ctx app.Context) {
 			if err != nil { // nothing changes: the session resumes, the link stays in the address
 				resume()
 				s.c.SetErr(err.Error())
+				s.help = s.help || first // no shared run to keep in view
 				finish(ctx, true)
 				return
 			}
@@ -130,6 +131,9 @@ func (s *Shell) openSession(ctx app.Context) {
 					s.c.SetErr("This link was not opened: " + err.Error())
 				} else {
 					s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
+				}
+				if first {
+					s.notice += guideHint
 				}
 				finish(ctx, err != nil)
 			})

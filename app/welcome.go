@@ -216,14 +216,22 @@ func (s *Story) Render() app.UI {
 	)
 }
 
-// firstVisit opens the guide when nothing is stored yet (nothing stored:
-// no saved session was found) and the guide was never closed in this
-// browser.
-func (s *Shell) firstVisit(ctx app.Context, nothingStored bool) {
-	if nothingStored && !ctx.LocalStorage().Contains(welcomedKey) {
+// firstVisit reports whether this is a first visit: nothing stored yet
+// (no saved session was found) and the guide never closed in this
+// browser. It then opens the guide, unless the page was opened by a link
+// (byLink: a shared run, which the guide would push out of view; the
+// link's notice says where the guide is instead).
+func (s *Shell) firstVisit(ctx app.Context, nothingStored, byLink bool) bool {
+	first := nothingStored && !ctx.LocalStorage().Contains(welcomedKey)
+	if first && !byLink {
 		s.help = true
 	}
+	return first
 }
+
+// guideHint is what a link's notice adds on a first visit, which opens no
+// guide by itself.
+const guideHint = " New here? The ? button opens a short guide to the page."
 
 // closeWelcome hides the guide and remembers, in this browser, that it
 // was seen: it no longer opens by itself (welcomePage).

@@ -183,3 +183,27 @@ func TestStatusBarOneLineAt1280(t *testing.T) {
 	p.until(t, "its fields whole", whole)
 	p.until(t, "the build field shown", `document.querySelector('footer.status > :last-child').textContent.startsWith("build ")`)
 }
+
+// A first visit by a shared link opens no guide over the shared run: the
+// link's notice says where the guide is, and ? opens it. A later visit by
+// a link says nothing of it.
+func TestWelcomeStaysAwayFromASharedLink(t *testing.T) {
+	sc, err := scenario.Builtin("blade-failure")
+	require.NoError(t, err)
+	frag, hash := nativeLink(t, sc, 40)
+	p, base := openAppServer(t, "/"+frag)
+	p.until(t, "the link opened", `(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("Opened a shared link")`)
+	require.Equal(t, hash, p.hash(t))
+	require.Contains(t, p.text(t, `[data-testid="notice"]`), "New here? The ? button opens a short guide")
+	ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool]("!("+welcomeShown+")"))
+	require.NoError(t, err)
+	require.True(t, ok, "no guide over the shared run")
+	p.click(t, "help")
+	p.until(t, "the guide from ?", welcomeShown)
+	p.click(t, "welcome-close")
+
+	p.waitSaved(t)
+	p.openLink(t, base, frag, 40)
+	require.NotContains(t, p.text(t, `[data-testid="notice"]`), "New here?", "a later visit")
+	require.Empty(t, p.errors())
+}
