@@ -432,7 +432,7 @@ func (m *ClusterMap) zoom(num, den, px, py int) {
 
 func abs(x int) int { return max(x, -x) }
 
-// Render draws the map's tools, the canvas, the hover line and the legend.
+// Render draws the map's tools, the hover line, the canvas and the legend.
 func (m *ClusterMap) Render() app.UI {
 	if m.C == nil {
 		return app.Div()
@@ -472,11 +472,13 @@ func (m *ClusterMap) Render() app.UI {
 			btn("map-down", "↓", "Pan down", func() { m.view = m.view.Pan(0, -pan); m.full = true }),
 			app.Span().Class("muted").Text(fmt.Sprintf("%d px a blade", m.view.Pitch)),
 		),
+		// The hover line is above the map, one line high: under it, it was
+		// below the window on a laptop's screen for a map of 10,000 blades.
+		app.P().Class("map-hover").DataSet("testid", "map-hover").Aria("live", "polite").Text(""),
 		app.Canvas().Class("cluster-map").DataSet("testid", "cluster-map").
 			DataSet("blades", strconv.Itoa(m.layout.Blades())).
 			DataSet("first", strconv.Itoa(int(m.layout.First()))).
 			Aria("label", fmt.Sprintf("Cluster map: %s, one cell a blade coloured by %s; click a cell to select its blade", plural(m.layout.Blades(), "blade"), m.shownMode())),
-		app.P().Class("map-hover").DataSet("testid", "map-hover").Aria("live", "polite").Text(""),
 		mapLegend(m.shownMode()),
 	)
 }

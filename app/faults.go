@@ -270,8 +270,8 @@ func (p *FaultsPanel) renderForm() app.UI {
 		portOpts[i] = choiceOption(strconv.FormatInt(c.Port, 10), portLabel(hw, c), c.Port == port)
 	}
 	modeOpts := []app.UI{
-		choiceOption(faultHard, "hard: in place until removed or repaired", f.Mode == faultHard),
-		choiceOption(faultIntermittent, "intermittent: flapping on and off", f.Mode == faultIntermittent),
+		choiceOption(faultHard, "hard, until repaired", f.Mode == faultHard), // short enough for the select's width beside Fault
+		choiceOption(faultIntermittent, "intermittent, on and off", f.Mode == faultIntermittent),
 	}
 	num := func(id, label, value string, min int, to *string) app.UI {
 		return app.Div().Class("fault-field").Body(

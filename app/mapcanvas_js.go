@@ -158,6 +158,7 @@ func (c *jsMapCanvas) put(cv *clustermap.Canvas, r clustermap.Rect, frame uint64
 func (c *jsMapCanvas) hover(text string) {
 	if c.hoverEl.Truthy() {
 		c.hoverEl.Set("textContent", text)
+		c.hoverEl.Set("title", text) // the line is cut at the map's width
 	}
 }
 
