@@ -32,6 +32,7 @@ type Inventory struct {
 	Pick     picker // where a click or a zone choice goes; nil in tests
 
 	drilled int    // the rack drawn in full in a large zone (-1: none), as last seen
+	seenSel string // the selection as last seen (OnUpdate)
 	drawAs  string // "map" or "racks" as the user chose; "" for the zone's size to choose
 	all     bool   // the map shows the whole cluster, not just the zone
 }
@@ -42,8 +43,9 @@ func (v *Inventory) usesMap(aggregate bool) bool {
 	return v.drawAs == "map" || v.drawAs == "" && aggregate
 }
 
-// OnInit starts with no rack drilled into.
-func (v *Inventory) OnInit() { v.drilled = -1 }
+// OnInit starts with no rack drilled into, and the selection it is
+// given as seen (a resumed session's does not move the page).
+func (v *Inventory) OnInit() { v.drilled, v.seenSel = -1, v.Selected }
 
 // drillRack is the rack a large zone draws in full, or -1.
 func (v *Inventory) drillRack() int {
@@ -57,6 +59,12 @@ func (v *Inventory) drillRack() int {
 // (a click on its summary, an element named in the log); not under the
 // map, where the user is looking at the map.
 func (v *Inventory) OnUpdate(ctx app.Context) {
+	if v.Selected != v.seenSel {
+		v.seenSel = v.Selected
+		if v.Selected != "" {
+			ctx.Defer(func(app.Context) { peekDetail() })
+		}
+	}
 	r := v.drillRack()
 	if r == v.drilled {
 		return
@@ -70,6 +78,44 @@ func (v *Inventory) OnUpdate(ctx app.Context) {
 		})
 	}
 }
+
+// peekDetail scrolls the top of the detail card into the bottom of its
+// column when a new selection left it out of sight below (a blade clicked
+// in a 10,000-blade map or in the racks of a small zone, whose card is
+// drawn under them), so that the click visibly did something, scrolling no
+// more than that. A card already in view does not move.
+func peekDetail() {
+	if !app.IsClient {
+		return
+	}
+	win := app.Window()
+	el := win.Get("document").Call("querySelector", `[data-testid="detail-card"]`)
+	if !el.Truthy() {
+		return
+	}
+	// The box that scrolls it: the inventory's column on a wide page, the
+	// page itself on a phone.
+	box := win.Get("document").Get("scrollingElement")
+	for p := el.Get("parentElement"); p.Truthy(); p = p.Get("parentElement") {
+		if ov := win.Call("getComputedStyle", p).Get("overflowY").String(); (ov == "auto" || ov == "scroll") &&
+			p.Get("scrollHeight").Int() > p.Get("clientHeight").Int() {
+			box = p
+			break
+		}
+	}
+	from, h := 0.0, win.Get("innerHeight").Float()
+	if box.Get("tagName").String() != "HTML" {
+		r := box.Call("getBoundingClientRect")
+		from, h = r.Get("top").Float(), min(h, r.Get("height").Float())
+	}
+	if top := el.Call("getBoundingClientRect").Get("top").Float() - from; top > h-peekPx/2 {
+		box.Call("scrollBy", 0, top-(h-peekPx))
+	}
+}
+
+// peekPx is how much of the detail card peekDetail shows: its title and
+// the first lines of its definition.
+const peekPx = 120
 
 // testName is a rack's name in test ids: lower case, anything but letters
 // and digits turned into "-".

@@ -207,3 +207,19 @@ func TestStatesInTheLegendsWords(t *testing.T) {
 	require.Contains(t, p.text(t, `[data-testid="map-legend"]`), "off")
 	require.Empty(t, p.errors())
 }
+
+// A click on a blade whose detail card is drawn below the window (a
+// laptop's window, the racks of a small zone above it) scrolls the card's
+// title into the bottom of the window, no further.
+func TestSelectionPeeksAtTheDetailCard(t *testing.T) {
+	p := openApp(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 657)))
+	p.click(t, "welcome-close")
+	card := `document.querySelector('[data-testid="detail-card"]')`
+	p.until(t, "the card below the window", card+` === null || `+card+`.getBoundingClientRect().top > innerHeight`)
+	p.eval(t, `document.querySelector('[data-testid="blade-rack2-3"]').dispatchEvent(new MouseEvent("click", {bubbles: true}))`)
+	p.until(t, "blade 3 selected", card+`?.querySelector('h2')?.textContent.endsWith("rack2/blade/3")`)
+	p.until(t, "its card's title in view, at the bottom", `(r => r.top > innerHeight / 2 && r.top + 40 < innerHeight)(`+card+`.querySelector('h2').getBoundingClientRect())`)
+	p.shotIfAsked(t, "selection-peek")
+	require.Empty(t, p.errors())
+}
