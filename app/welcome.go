@@ -114,7 +114,7 @@ func (w *Welcome) Render() app.UI {
 					app.Li().Body(app.Strong().Text("Step or run"), app.Text(" ("), app.Kbd().Text("→"), app.Text(" or "), app.Kbd().Text("Space"),
 						app.Text("): the repair manager powers the blades on, they boot, and the monitor hears them working.")),
 					app.Li().Body(app.Strong().Text("Break something"), app.Text(": click a blade, then inject a fault on it in the Faults tab.")),
-					app.Li().Body(app.Strong().Text("Watch the repair"), app.Text(": the Log says what the repair manager tries and why, until the blade works again.")),
+					app.Li().Body(app.Strong().Text("Watch the repair"), app.Text(": the Log says what the repair manager tries and why, until the blade works again. A repair takes a few hundred ticks: pick a faster rate beside Run, or Run to a tick.")),
 				),
 				app.H3().Text("Keyboard shortcuts"),
 				app.Dl().Class("welcome-keys").Body(
