@@ -3,9 +3,10 @@ package app
 // frameBudget is the simulation's share of an animation frame, adapted to
 // what the browser leaves of it. A frame that came later than one and a
 // half of the display's frames (the shortest interval seen lately, its
-// vsync) missed its vsync: the share shrinks by a third, down to
-// budgetLeastMs; every frame on time gives back budgetRegainMs, up to the
-// most asked for. A tick larger than a frame (the bring-up of 50,000
+// vsync) missed its vsync: the share shrinks by a third, down to half the
+// most asked for (or budgetLeastMs), so that a machine whose frames are late
+// whatever the page does runs at most half as fast; every frame on time
+// gives back budgetRegainMs, up to the most asked for. A tick larger than a frame (the bring-up of 50,000
 // blades, run in slices across frames) then takes what keeps the page at
 // the display's rate rather than a share that, with the render and the
 // browser's own work, makes every other frame late (and so runs no slower:
@@ -21,7 +22,7 @@ type frameBudget struct {
 }
 
 const (
-	budgetLeastMs  = 2    // the share never shrinks below this
+	budgetLeastMs  = 2    // nor below this
 	budgetRegainMs = 0.25 // what a frame on time gives back
 	budgetWindow   = 60   // frames over which the display's frame is taken
 	vsyncGuessMs   = 1000.0 / 60
@@ -40,7 +41,7 @@ func (b *frameBudget) next(ts, most float64) float64 {
 			b.vsync, b.least, b.frames = max(b.least, 1), vsyncGuessMs*4, 0
 		}
 		if interval > 1.5*b.vsync {
-			b.ms = max(budgetLeastMs, b.ms*2/3)
+			b.ms = max(budgetLeastMs, most/2, b.ms*2/3)
 		} else {
 			b.ms += budgetRegainMs
 		}

@@ -34,14 +34,16 @@ func TestFrameBudgetAdapts(t *testing.T) {
 			require.Equal(t, 8.0, g)
 		}
 	})
-	t.Run("late frames shrink it by a third, to the least", func(t *testing.T) {
+	t.Run("late frames shrink it by a third, to half the most", func(t *testing.T) {
 		var b frameBudget
 		ts := 1000.0
 		frames(&b, &ts, 8, repeat(1, 70)...) // learn the display's frame
 		got := frames(&b, &ts, 8, 2, 2, 2)
-		require.InDeltaSlice(t, []float64{8 * 2 / 3.0, 8 * 4 / 9.0, 8 * 8 / 27.0}, got, 1e-9)
+		require.InDeltaSlice(t, []float64{8 * 2 / 3.0, 4, 4}, got, 1e-9)
 		got = frames(&b, &ts, 8, repeat(2, 20)...)
-		require.Equal(t, float64(budgetLeastMs), got[len(got)-1])
+		require.Equal(t, 4.0, got[len(got)-1])
+		got = frames(&b, &ts, 3, repeat(2, 20)...)
+		require.Equal(t, float64(budgetLeastMs), got[len(got)-1], "and never below the least")
 	})
 	t.Run("frames on time give it back, up to the most", func(t *testing.T) {
 		var b frameBudget
@@ -49,7 +51,7 @@ func TestFrameBudgetAdapts(t *testing.T) {
 		frames(&b, &ts, 8, repeat(1, 70)...)
 		frames(&b, &ts, 8, repeat(2, 20)...)
 		got := frames(&b, &ts, 8, repeat(1, 4)...)
-		require.InDeltaSlice(t, []float64{2.25, 2.5, 2.75, 3}, got, 1e-9)
+		require.InDeltaSlice(t, []float64{4.25, 4.5, 4.75, 5}, got, 1e-9)
 		got = frames(&b, &ts, 8, repeat(1, 40)...)
 		require.Equal(t, 8.0, got[len(got)-1])
 	})
