@@ -164,13 +164,17 @@ func (v *Inventory) Render() app.UI {
 		}
 	}
 	zones := c.Zones()
-	opts := make([]app.UI, len(zones))
-	for i, z := range zones {
-		opts[i] = app.Option().Value(z).Text(z).Selected(z == zone)
+	whole := useMap && v.all
+	var opts []app.UI
+	if whole { // the box names what is drawn: every zone, not the one a zone's map would show
+		opts = append(opts, app.Option().Value("").Text("whole cluster").Selected(true))
+	}
+	for _, z := range zones {
+		opts = append(opts, app.Option().Value(z).Text(z).Selected(z == zone && !whole))
 	}
 	note := plural(len(racks), "rack") + ", " + plural(zoneBlades(c.Session, zone), "blade")
 	switch {
-	case useMap && v.all:
+	case whole:
 		note = plural(hw.NumRacks(), "rack") + ", " + plural(hw.NumBlades(), "blade") + " in the cluster — one cell a blade; click one to select it and draw its rack in full"
 	case useMap:
 		note += " — one cell a blade; click one to select it and draw its rack in full"
@@ -222,8 +226,13 @@ func (v *Inventory) drillDown(ri int) app.UI {
 }
 
 func (v *Inventory) onZone(ctx app.Context, e app.Event) {
+	z := ctx.JSSrc().Get("value").String()
+	if z == "" { // "whole cluster", shown while the map draws it
+		return
+	}
+	v.all = false // a zone chosen while the whole cluster is drawn: that zone's map
 	if v.Pick != nil {
-		v.Pick.showZone(ctx.JSSrc().Get("value").String())
+		v.Pick.showZone(z)
 	}
 }
 

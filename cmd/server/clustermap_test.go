@@ -223,3 +223,18 @@ func TestSelectionPeeksAtTheDetailCard(t *testing.T) {
 	p.shotIfAsked(t, "selection-peek")
 	require.Empty(t, p.errors())
 }
+
+// While the map draws the whole cluster, the zone box says so; choosing a
+// zone in it draws that zone's map.
+func TestWholeClusterMapNamedInTheZoneBox(t *testing.T) {
+	p := openAppFor(t, 4*time.Minute)
+	p.importScenario(t, generatedScenario(t, "two-zones", 2, 20, 100), 2000)
+	sel := `document.querySelector('[data-testid="zone-select"]')`
+	shown := sel + `.selectedOptions[0].textContent`
+	p.until(t, "zone 1's map", shown+` === "region1/zone1"`)
+	p.click(t, "map-all")
+	p.until(t, "the whole cluster's map", `document.querySelector('[data-testid="cluster-map"]').dataset.blades === "4000" && `+shown+` === "whole cluster"`)
+	p.setInput(t, `[data-testid="zone-select"]`, "region1/zone2")
+	p.until(t, "zone 2's map", `document.querySelector('[data-testid="cluster-map"]').dataset.blades === "2000" && `+shown+` === "region1/zone2" && document.querySelector('[data-testid="map-zone"]').getAttribute("aria-pressed") === "true"`)
+	require.Empty(t, p.errors())
+}
