@@ -150,14 +150,12 @@ func (p *ScenarioPanel) importRow() app.UI {
 	j := p.imports().job
 	input := app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").
 		Disabled(j != nil).OnChange(p.onImport)
+	label := app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario")
 	if j == nil {
-		return app.Div().Class("row").Body(app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"), input)
+		return app.Div().Class("row").Body(label, input)
 	}
-	return app.Div().Class("row").Body(
-		app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario"),
-		input.Hidden(true),
-		app.Span().Class("import-file").DataSet("testid", "import-file").Body(app.Text("importing "), app.Code().Text(j.name)),
-	)
+	return app.Div().Class("row").Body(label, input.Hidden(true),
+		app.Span().Class("import-file").DataSet("testid", "import-file").Body(app.Text("importing "), app.Code().Text(j.name)))
 }
 
 // onImport reads the chosen file and imports it (fileImport.start).
