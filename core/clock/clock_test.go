@@ -79,10 +79,42 @@ func TestQueueMatchesSortedModel(t *testing.T) {
 				}
 			}
 		}
+		if round%4 == 3 { // some rounds run part of the queue first, or cancel all of it
+			ran := drain(q, Tick(r.Range(0, 20)))
+			model = sortModel(model)[len(ran):]
+			if round%8 == 7 {
+				for _, s := range model {
+					require.True(t, q.Cancel(s.Seq))
+				}
+				model = nil
+			}
+		}
 		require.NoError(t, q.check(), "round %d", round)
-		require.Equal(t, sortModel(model), q.Pending())
+		pending := q.Pending()
+		if len(pending) == 0 {
+			pending = nil // as the model's
+		}
+		require.Equal(t, sortModel(model), pending)
+		w := snap.NewWriter(0)
+		q.MarshalSnapshot(w)
+		require.Equal(t, modelSnapshot(q.seq, sortModel(model)), w.Bytes(), "round %d: the snapshot writes the run order", round)
+		require.NoError(t, q.check(), "round %d: the snapshot leaves the queue as it was", round)
 		require.Equal(t, sortModel(model), drain(q, 20))
 	}
+}
+
+// modelSnapshot is the queue's snapshot written from its events in run order.
+func modelSnapshot(seq uint64, run []Scheduled) []byte {
+	w := snap.NewWriter(0)
+	w.Section("queue", 1)
+	w.Uint(seq)
+	w.Uint(uint64(len(run)))
+	for _, s := range run {
+		w.Int(int64(s.At))
+		w.Uint(s.Seq)
+		s.Event.marshal(w)
+	}
+	return w.Bytes()
 }
 
 func removeSeq(s []Scheduled, seq uint64) []Scheduled {

@@ -183,12 +183,34 @@ func (q *Queue) sorted() []item {
 
 // MarshalSnapshot writes the pending events in run order and the sequence
 // counter; cancelled events are left out, so equal queues write equal bytes.
+// The events come in run order from a copy of the heap, taken from it one
+// at a time as they are written, rather than sorted first: the work is
+// the same (n log n), but spread through the writing, so a writer that
+// paces (snap.Writer.SetPace) paces it too (150,000 events queued by a
+// bring-up of 50,000 blades took 24 ms to sort natively, with no pace).
 func (q *Queue) MarshalSnapshot(w *snap.Writer) {
 	w.Section("queue", 1)
 	w.Uint(q.seq)
-	items := q.sorted()
-	w.Uint(uint64(len(items)))
-	for _, it := range items {
+	h := Queue{items: make([]item, 0, q.Len())}
+	for _, it := range q.items {
+		if _, c := q.cancelled[it.seq]; !c {
+			h.items = append(h.items, it)
+		}
+	}
+	if len(h.items) < len(q.items) && len(h.items) > 1 { // gaps left by cancelled events: heap order anew
+		for i := (len(h.items) - 2) / arity; i >= 0; i-- {
+			h.down(i)
+		}
+	}
+	w.Uint(uint64(len(h.items)))
+	for len(h.items) > 0 {
+		it := h.items[0]
+		last := len(h.items) - 1
+		h.items[0] = h.items[last]
+		h.items = h.items[:last]
+		if last > 0 {
+			h.down(0)
+		}
 		w.Int(int64(it.at))
 		w.Uint(it.seq)
 		it.ev.marshal(w)
