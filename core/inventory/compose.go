@@ -46,10 +46,10 @@ type frame struct {
 }
 
 // compose reads data's one document into a tree and returns its root.
-func compose(data []byte, pace Pace) (root node, err error) {
+func compose(data []byte, pace Pace, lines int) (root node, err error) {
 	c := &composer{p: libyaml.NewParser(data, valueBytesMax), data: data, t: &tree{hint: len(data)}, anchors: map[string]anchor{}, maxRecs: nodesFor(len(data))}
 	if pace != nil {
-		c.pace, c.lines = pace, lineCount(data)
+		c.pace, c.lines = pace, lines
 	}
 	defer func() {
 		// The parser is yaml.v3's, which panics on what it thinks cannot

@@ -61,3 +61,37 @@ func TestParsePacedIsParse(t *testing.T) {
 		})
 	}
 }
+
+// TestParsePacedCountsLinesInPieces: a text over a MiB has its lines
+// counted a MiB at a time, with pace(0, 0) between two pieces, before the
+// reading's progress; a pace error while counting stops the parse.
+func TestParsePacedCountsLinesInPieces(t *testing.T) {
+	d, err := Generate(GenSpec{Regions: 1, ZonesPerRegion: 1, RacksPerZone: 60, BladesPerRack: 100})
+	require.NoError(t, err)
+	y, err := MarshalYAML(d)
+	require.NoError(t, err)
+	require.Greater(t, len(y), 2*countChunk, "a text of several pieces")
+	pieces := (len(y) + countChunk - 1) / countChunk
+	lines := lineCount(y)
+
+	var counting, after int
+	_, err = ParsePaced("gen.yaml", y, func(done, total int) error {
+		if total == 0 {
+			require.Zero(t, done)
+			require.Zero(t, after, "counting comes first")
+			counting++
+			return nil
+		}
+		require.Equal(t, lines, total)
+		after++
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, pieces-1, counting, "a pace between two pieces")
+	require.Positive(t, after)
+
+	stop := errors.New("stop")
+	got, err := ParsePaced("gen.yaml", y, func(done, total int) error { return stop })
+	require.Nil(t, got)
+	require.Same(t, stop, err, "stopped while counting")
+}
