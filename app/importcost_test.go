@@ -153,7 +153,7 @@ func TestImportGaps(t *testing.T) {
 	var enc scenario.Encoder // the page's order: the inventory's JSON kept, then the world built from it
 	require.NoError(t, enc.Keep(sc.Inventory.Definition, mark))
 	mark()
-	w, err := sim.New(sc, sim.WithYield(paceEvery, mark), sim.WithKeptJSON(&enc))
+	w, err := sim.New(sc, sim.WithYield(yieldEvery, mark), sim.WithKeptJSON(&enc))
 	require.NoError(t, err)
 	mark()
 	_ = w.Snapshot()

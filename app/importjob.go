@@ -23,13 +23,6 @@ var errImportCancelled = errors.New("cancelled")
 // "Large imports").
 const importSliceMs = 40
 
-// paceEvery is how many events or store records a page's world handles
-// between two calls of its yield (sim.WithYield): often enough that an
-// import lets frames through and the garbage collector finishes its
-// cycles (on wasm it only runs when the simulation yields), rarely enough
-// to cost nothing.
-const paceEvery = 1024
-
 // importJob is an import that reads a file and builds its world off the
 // UI goroutine, in slices of about importSliceMs between frames, so that
 // the page stays responsive; it shows how far it got (done of total in
@@ -79,7 +72,7 @@ func (j *importJob) pace(what string, done, total int) error {
 }
 
 // worldYield is the yield of the world the job builds (sim.WithYield),
-// called every paceEvery events or records: while the job runs it paces
+// called every yieldEvery events or records: while the job runs it paces
 // the build, counting its yields, and stops it by panicking
 // with errImportCancelled (build recovers it); once the world is the
 // session's it only lets the garbage collector run.
@@ -117,7 +110,7 @@ func (j *importJob) build(sc *scenario.Scenario) (w *sim.World, err error) {
 			w, err = nil, errImportCancelled
 		}
 	}()
-	return sim.New(sc, sim.WithYield(paceEvery, j.worldYield()), sim.WithKeptJSON(&j.enc))
+	return sim.New(sc, sim.WithYield(yieldEvery, j.worldYield()), sim.WithKeptJSON(&j.enc))
 }
 
 // keepJSON encodes sc's inline inventory (if any) for the session the

@@ -35,7 +35,7 @@ type Runner struct {
 // runJob is a run of the session to a tick that may stop at the end of a
 // frame's budget, in the middle of a tick (the bring-up of 50,000 blades
 // is one tick of about 100,000 events): it runs on a goroutine of its own,
-// and the world's yield (every paceEvery events or records) parks it there
+// and the world's yield (every yieldEvery events or records) parks it there
 // once the frame's time is spent, until the next frame resumes it. The UI
 // goroutine waits while it runs, so the two never run at once; while it is
 // parked the page renders a world in the middle of a tick, and whatever
@@ -49,10 +49,14 @@ type runJob struct {
 	err      error          // what the run ended with
 }
 
-// sliceEvery is how many events or records the session's world handles
-// between two looks at the page's clock (its yield): about a millisecond
-// of a bring-up in Chromium, so a frame overruns its budget by little.
-const sliceEvery = 256
+// yieldEvery is how many events or store records a page's world handles
+// between two calls of its yield (sim.WithYield, World.SetYield), which
+// looks at the page's clock: about a millisecond of a bring-up or of an
+// import's build in Chromium, so that a frame overruns its budget, and an
+// import's slice its importSliceMs, by little, and the garbage collector
+// (which on wasm only runs when the simulation yields) finishes its
+// cycles. A look at the clock costs about a microsecond.
+const yieldEvery = 256
 
 // advance runs the session to t, or resumes the run in hand (whose end is
 // its own t), until it is done or the page's clock reads deadline: it

@@ -103,7 +103,7 @@ func (s *Session) build(sc *scenario.Scenario) (*sim.World, error) {
 	for i := range s.lit {
 		s.lit[i] = clock.Never
 	}
-	w, err := sim.New(sc, sim.WithTraceSink(s.sink), sim.WithYield(paceEvery, s.yield))
+	w, err := sim.New(sc, sim.WithTraceSink(s.sink), sim.WithYield(yieldEvery, s.yield))
 	if err != nil {
 		s.entries, s.lit = entries, lit
 		return nil, err
@@ -115,7 +115,7 @@ func (s *Session) build(sc *scenario.Scenario) (*sim.World, error) {
 // change of any of w's records redraws its rack.
 func (s *Session) install(w *sim.World) {
 	s.world = w
-	w.SetYield(sliceEvery, s.yield) // a world built elsewhere (an import) is paced by the Runner too
+	w.SetYield(yieldEvery, s.yield) // a world built elsewhere (an import) is paced by the Runner too
 	s.rackVer = make([]uint64, w.Hardware().NumRacks())
 	s.rackGen++
 	s.mapDirty.Reset(w.Hardware().NumBlades())
@@ -149,7 +149,7 @@ func (s *Session) install(w *sim.World) {
 	}
 }
 
-// yield is the world's yield (sim.WithYield), every paceEvery events or
+// yield is the world's yield (sim.WithYield), every yieldEvery events or
 // records: the Runner's pace while it runs the world in slices, else a
 // chance for the garbage collector to run.
 func (s *Session) yield() {
