@@ -209,10 +209,22 @@ func (c *Controller) Import(name string, data []byte) error {
 // hash in the page and in ccsim), or a JSON scenario as it is. pace, if
 // not nil, is called while the YAML is read.
 func importedScenario(name string, data []byte, pace inventory.Pace) (*scenario.Scenario, error) {
-	if !strings.HasSuffix(name, ".yaml") && !strings.HasSuffix(name, ".yml") {
+	if !isYAMLName(name) {
 		return scenario.Parse(name, data)
 	}
-	def, err := inventory.ParsePaced(name, data, pace)
+	return importedInventory(name, [][]byte{data}, pace)
+}
+
+// isYAMLName reports whether a file of that name is read as a YAML
+// inventory (.yaml, .yml).
+func isYAMLName(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// importedInventory is importedScenario of a YAML inventory held in
+// pieces (a file read a piece at a time).
+func importedInventory(name string, pieces [][]byte, pace inventory.Pace) (*scenario.Scenario, error) {
+	def, err := inventory.ParsePiecesPaced(name, pieces, pace)
 	if err != nil {
 		return nil, err
 	}

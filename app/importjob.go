@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/cloudchamber/cloudchamber/core/inventory"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -211,6 +212,25 @@ func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name 
 	fi.run(ctx, page, c, name, func(j *importJob) (*scenario.Scenario, error) {
 		sc, err := importedScenario(name, data, func(done, total int) error { return j.pace("Reading", done, total) })
 		data = nil // read: the world is built without the file's bytes alive
+		return sc, err
+	}, func(ctx app.Context, err error) { c.fail(err) }, func(ctx app.Context) { c.SetErr("") })
+}
+
+// startPieces imports the YAML inventory in file (a File) as start does,
+// reading the file itself a piece at a time (readPieces) in the import's
+// first slices, so that no one allocation holds it all; a file larger
+// than an inventory may be is refused before it is read.
+func (fi *fileImport) startPieces(ctx app.Context, page replacer, c *Controller, name string, file app.Value) {
+	fi.run(ctx, page, c, name, func(j *importJob) (*scenario.Scenario, error) {
+		if err := inventory.CheckSize(name, file.Get("size").Int()); err != nil {
+			return nil, err
+		}
+		pieces, err := readPieces(file, func() error { return j.pace("Reading", 0, 0) })
+		if err != nil {
+			return nil, err
+		}
+		sc, err := importedInventory(name, pieces, func(done, total int) error { return j.pace("Reading", done, total) })
+		pieces = nil // read: the world is built without the file's bytes alive
 		return sc, err
 	}, func(ctx app.Context, err error) { c.fail(err) }, func(ctx app.Context) { c.SetErr("") })
 }

@@ -160,7 +160,7 @@ func (p *ScenarioPanel) importRow() app.UI {
 
 // onImport reads the chosen file and imports it (fileImport.start).
 func (p *ScenarioPanel) onImport(ctx app.Context, e app.Event) {
-	readFileBytes(ctx, ctx.JSSrc().Get("files"), p.takeFile)
+	p.takeFiles(ctx, ctx.JSSrc().Get("files"))
 	ctx.JSSrc().Set("value", "") // the same file chosen again is read again
 }
 
@@ -308,14 +308,23 @@ func (p *ScenarioPanel) onDragOver(ctx app.Context, e app.Event) { e.PreventDefa
 func (p *ScenarioPanel) onDrop(ctx app.Context, e app.Event) {
 	e.PreventDefault()
 	if dt := e.Get("dataTransfer"); dt.Truthy() {
-		readFileBytes(ctx, dt.Get("files"), p.takeFile)
+		p.takeFiles(ctx, dt.Get("files"))
 	}
 }
 
 // onTraceChoose takes the files chosen in the trace's input.
 func (p *ScenarioPanel) onTraceChoose(ctx app.Context, e app.Event) {
-	readFileBytes(ctx, ctx.JSSrc().Get("files"), p.takeFile)
+	p.takeFiles(ctx, ctx.JSSrc().Get("files"))
 	ctx.JSSrc().Set("value", "") // the same file chosen again is read again
+}
+
+// takeFiles takes each file of a FileList: a YAML inventory is imported
+// as its import reads it, a piece at a time (fileImport.startPieces); any
+// other file is read whole, then taken (takeFile).
+func (p *ScenarioPanel) takeFiles(ctx app.Context, files app.Value) {
+	readFileBytes(ctx, files, isYAMLName, func(ctx app.Context, name string, file app.Value) {
+		p.imports().startPieces(lastingCtx(p.Page, ctx), p.Page, p.C, name, file)
+	}, p.takeFile)
 }
 
 // takeFile imports a file read: a scenario or an inventory by its name

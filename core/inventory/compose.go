@@ -19,7 +19,8 @@ import (
 // composer builds a tree from a parser's events.
 type composer struct {
 	p        *libyaml.Parser
-	data     []byte
+	pieces   [][]byte // the text, in order
+	size     int      // its bytes
 	t        *tree
 	ev       libyaml.Event
 	anchors  map[string]anchor
@@ -45,9 +46,12 @@ type frame struct {
 	anchor string
 }
 
-// compose reads data's one document into a tree and returns its root.
-func compose(data []byte, pace Pace, lines int) (root node, err error) {
-	c := &composer{p: libyaml.NewParser(data, valueBytesMax), data: data, t: &tree{hint: len(data)}, anchors: map[string]anchor{}, maxRecs: nodesFor(len(data))}
+// compose reads the one document of a text held in pieces (in order)
+// into a tree and returns its root.
+func compose(pieces [][]byte, pace Pace, lines int) (root node, err error) {
+	size := piecesLen(pieces)
+	c := &composer{p: libyaml.NewPiecesParser(pieces, valueBytesMax), pieces: pieces, size: size, t: &tree{hint: size},
+		anchors: map[string]anchor{}, maxRecs: nodesFor(size)}
 	if pace != nil {
 		c.pace, c.lines = pace, lines
 	}
@@ -200,7 +204,7 @@ func (c *composer) add(k kind, tag tagClass, size int64) (int32, error) {
 	line, col := c.ev.Line+1, c.ev.Column+1
 	if c.t.n >= c.maxRecs {
 		return 0, &Error{Line: line, Col: col, Msg: fmt.Sprintf("holds more than %d YAML nodes, more than a file of %d bytes may hold (one per %d bytes, at most %d); refusing it",
-			c.maxRecs, len(c.data), bytesPerNode, YAMLNodesMax)}
+			c.maxRecs, c.size, bytesPerNode, YAMLNodesMax)}
 	}
 	c.total += size
 	if c.total > YAMLNodesMax {
@@ -247,7 +251,7 @@ func (c *composer) syntaxError(err error) error {
 		return &Error{Line: 1, Msg: err.Error()}
 	}
 	if e.Reader {
-		return readerError(c.data, e)
+		return readerError(bytes.Join(c.pieces, nil), e) // a copy of the text, for the error alone
 	}
 	if e.TooLong {
 		return &Error{Line: e.Line + 1, Col: e.Column + 1, Msg: fmt.Sprintf("has a value longer than %d bytes; refusing it", valueBytesMax)}

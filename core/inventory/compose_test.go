@@ -127,7 +127,7 @@ var limitMessages = regexp.MustCompile(`^(nests more than|holds more than \d+ YA
 
 func checkComposeMatchesYAMLv3(t testing.TB, data []byte) {
 	t.Helper()
-	got, gotErr := compose(data, nil, 0)
+	got, gotErr := compose([][]byte{data}, nil, 0)
 	want, wantErr := yamlV3(data)
 	if gotErr != nil {
 		var e *Error
@@ -211,16 +211,16 @@ func TestComposeErrorsOfItsOwn(t *testing.T) {
 		{"a: 1\n---\nb: 2\n", "line 2:1: holds more than one YAML document"},
 		{"a: 1\n---\nb: [\n", "line 4: did not find expected node content"},
 	} {
-		_, err := compose([]byte(c.yaml), nil, 0)
+		_, err := compose([][]byte{[]byte(c.yaml)}, nil, 0)
 		require.EqualError(t, err, c.want, "%q", c.yaml)
 	}
 	var e *Error
-	_, err := compose([]byte("a: 1\n"), nil, 0)
+	_, err := compose([][]byte{[]byte("a: 1\n")}, nil, 0)
 	require.False(t, errors.As(err, &e))
 
 	// A text of nothing but tiny nodes: one per 2 bytes, more than it may.
 	nulls := "Regions:\n" + strings.Repeat("-\n", 13000)
-	_, err = compose([]byte(nulls), nil, 0)
+	_, err = compose([][]byte{[]byte(nulls)}, nil, 0)
 	require.EqualError(t, err, fmt.Sprintf("line 12764:2: holds more than 12765 YAML nodes, more than a file of %d bytes may hold (one per 3 bytes, at most %d); refusing it", len(nulls), YAMLNodesMax))
 
 	var b strings.Builder
@@ -229,7 +229,7 @@ func TestComposeErrorsOfItsOwn(t *testing.T) {
 		fmt.Fprintf(&b, "&a%d x, ", i)
 	}
 	b.WriteString("y]\n")
-	_, err = compose([]byte(b.String()), nil, 0)
+	_, err = compose([][]byte{[]byte(b.String())}, nil, 0)
 	last := strings.LastIndex(b.String(), fmt.Sprintf("&a%d ", anchorsMax)) + 1 // the node defining one too many
 	require.EqualError(t, err, fmt.Sprintf("line 1:%d: defines more than %d anchors; refusing it", last, anchorsMax))
 }

@@ -32,6 +32,12 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("Regions: [{Name: r, Details: {State: in_service}, Zones: [{<<: [{Name: z}, {Racks: []}]}]}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Parse("fuzz.yaml", data)
+		// The same text in pieces (cut at thirds, empty pieces included)
+		// reads the same.
+		cut := [][]byte{data[:len(data)/3], nil, data[len(data)/3 : 2*len(data)/3], data[2*len(data)/3:]}
+		dp, errp := ParsePiecesPaced("fuzz.yaml", cut, nil)
+		require.Equal(t, d, dp)
+		require.Equal(t, err, errp)
 		if err != nil {
 			var e *Error
 			require.ErrorAs(t, err, &e)

@@ -115,7 +115,7 @@ func TestGenerateLimitsFitParseLimits(t *testing.T) {
 		require.NoError(t, err)
 		y1, err := MarshalYAML(d1)
 		require.NoError(t, err)
-		root, err := compose(y1, nil, 0)
+		root, err := compose([][]byte{y1}, nil, 0)
 		require.NoError(t, err)
 		nodes := int64(root.t.n) // no aliases: every node is in the tree once
 		racks := int64(spec.Regions * spec.ZonesPerRegion * spec.RacksPerZone)

@@ -2,6 +2,9 @@ package inventory
 
 import (
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -94,4 +97,52 @@ func TestParsePacedCountsLinesInPieces(t *testing.T) {
 	got, err := ParsePaced("gen.yaml", y, func(done, total int) error { return stop })
 	require.Nil(t, got)
 	require.Same(t, stop, err, "stopped while counting")
+}
+
+// TestParsePiecesIsParse: a text in pieces, cut anywhere (within a
+// multi-byte character, in the middle of a bad one, into empty pieces),
+// reads as the text whole: the same definition, or the same error at the
+// same line and column.
+func TestParsePiecesIsParse(t *testing.T) {
+	texts := map[string]string{
+		"minimal":        minimal,
+		"anchored":       anchored,
+		"bad UTF-8":      strings.Replace(minimal, "Name:", "Na\xe9me:", 1),
+		"cut character":  strings.Replace(minimal, "Notes:", "Notes: é✓😀 ", 1),
+		"syntax error":   minimal + "\n  - : [\n",
+		"bad at the end": minimal + "\xff",
+	}
+	for _, name := range slices.Sorted(maps.Keys(texts)) {
+		data := []byte(texts[name])
+		want, wantErr := Parse("p.yaml", data)
+		for cut := 0; cut <= len(data); cut++ {
+			for _, pieces := range [][][]byte{
+				{data[:cut], data[cut:]},
+				{nil, data[:cut], nil, data[cut:], nil},
+				{data[:cut/2], data[cut/2 : cut], data[cut:]},
+			} {
+				got, err := ParsePiecesPaced("p.yaml", pieces, nil)
+				require.Equal(t, wantErr, err, "%s cut at %d", name, cut)
+				require.Equal(t, want, got, "%s cut at %d", name, cut)
+			}
+		}
+	}
+	d, err := Generate(GenSpec{Regions: 1, ZonesPerRegion: 1, RacksPerZone: 30, BladesPerRack: 100})
+	require.NoError(t, err)
+	y, err := MarshalYAML(d)
+	require.NoError(t, err)
+	var pieces [][]byte
+	for rest := y; len(rest) > 0; { // pieces of 64 KiB, as a file read a piece at a time
+		k := min(len(rest), 64<<10)
+		pieces, rest = append(pieces, rest[:k]), rest[k:]
+	}
+	want, err := Parse("gen.yaml", y)
+	require.NoError(t, err)
+	var paces, wantPaces []int
+	got, err := ParsePiecesPaced("gen.yaml", pieces, func(done, total int) error { paces = append(paces, done, total); return nil })
+	require.NoError(t, err)
+	_, err = ParsePaced("gen.yaml", y, func(done, total int) error { wantPaces = append(wantPaces, done, total); return nil })
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	require.Equal(t, wantPaces, paces, "the same progress")
 }

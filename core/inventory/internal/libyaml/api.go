@@ -12,13 +12,18 @@
 // yaml.v3 skips them but not recorded (yaml.v3 keeps every comment of the
 // file until the end, for its node tree); buffers are reused (a scalar's
 // value and an anchor's name once their event is read, a scratch buffer
-// emptied to be read again); and a value longer than NewParser's limit
-// stops growing and is reported. Everything else, including the text of
+// emptied to be read again); a value longer than the parser's limit
+// stops growing and is reported; and NewPiecesParser reads an input held
+// in pieces. Everything else, including the text of
 // every error, is as in yaml.v3, so a file is accepted or refused as
 // yaml.v3 does and events carry the lines and columns yaml.v3's nodes have.
 package libyaml
 
-import "fmt"
+import (
+	"fmt"
+	"io"
+	"slices"
+)
 
 // EventKind says what an event is.
 type EventKind int8
@@ -87,13 +92,30 @@ type Parser struct {
 	ev yaml_event_t
 }
 
-// NewParser returns a parser of input, which must not change while it is
-// in use. A value (scalar, anchor or tag) longer than valueMax bytes is an
-// error, found without holding more than about valueMax bytes of it.
-func NewParser(input []byte, valueMax int) *Parser {
+// NewPiecesParser [CloudChamber] returns a parser of an input held in
+// pieces, in order (a large file read a piece at a time, never held in one
+// allocation), which must not change while it is in use; offsets in errors
+// count from the first piece's first byte. A value (scalar, anchor or tag)
+// longer than valueMax bytes is an error, found without holding more than
+// about valueMax bytes of it.
+func NewPiecesParser(pieces [][]byte, valueMax int) *Parser {
 	p := &Parser{}
 	yaml_parser_initialize(&p.p)
-	yaml_parser_set_input_string(&p.p, input)
+	pieces = slices.Clone(pieces) // the handler moves through its own copy
+	p.p.read_handler = func(_ *yaml_parser_t, buffer []byte) (int, error) {
+		n := 0
+		for n < len(buffer) && len(pieces) > 0 {
+			k := copy(buffer[n:], pieces[0])
+			n += k
+			if pieces[0] = pieces[0][k:]; len(pieces[0]) == 0 {
+				pieces = pieces[1:]
+			}
+		}
+		if n == 0 {
+			return 0, io.EOF
+		}
+		return n, nil
+	}
 	p.p.value_max = valueMax
 	return p
 }
