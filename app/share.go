@@ -19,6 +19,7 @@ type ShareButton struct {
 
 	link string // the last link made, shown so it can be copied by hand
 	long bool
+	note string // what became of it: copied to the clipboard, or saved as a file
 }
 
 // Render draws the button and, once pressed, the link.
@@ -31,15 +32,23 @@ func (b *ShareButton) Render() app.UI {
 	if b.link != "" {
 		out = app.Input().Class("share-link").ReadOnly(true).Value(b.link).DataSet("testid", "share-url").Aria("label", "Link to this run")
 	}
-	if b.long {
+	switch {
+	case b.long && b.note != "":
+		out = app.Text("") // saved as a file: the note says where
+	case b.long:
 		out = app.Span().Class("share-long").Body(
 			app.Text(fmt.Sprintf("This run's link is longer than %d characters, too long for some browsers. ", link.FileAbove)),
-			app.Button().Text("Save it as a file instead").OnClick(b.onFile),
+			app.Button().DataSet("testid", "share-file").Text("Save it as a file instead").OnClick(b.onFile),
 		)
+	}
+	var note app.UI = app.Text("")
+	if b.note != "" {
+		note = app.Span().Class("share-note").DataSet("testid", "share-note").Attr("role", "status").Text(b.note)
 	}
 	return div.Body(
 		app.Button().DataSet("testid", "share-link").Text("Share").Title("Copy a link that replays this run exactly").OnClick(b.onShare),
 		out,
+		note,
 	)
 }
 
@@ -52,9 +61,23 @@ func (b *ShareButton) onShare(ctx app.Context, e app.Event) {
 		return
 	}
 	b.long = len(l) > link.FileAbove
-	b.link = l
+	b.link, b.note = l, ""
 	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() && !b.long {
-		clip.Call("writeText", l)
+		// Said only once the browser has it: a page without the
+		// clipboard's permission shows the link to copy by hand.
+		var copied, refused app.Func
+		release := func() { copied.Release(); refused.Release() }
+		copied = app.FuncOf(func(this app.Value, args []app.Value) any {
+			release()
+			ctx.Dispatch(func(ctx app.Context) {
+				if b.link == l {
+					b.note = "Copied."
+				}
+			})
+			return nil
+		})
+		refused = app.FuncOf(func(this app.Value, args []app.Value) any { release(); return nil })
+		clip.Call("writeText", l).Call("then", copied, refused)
 	}
 }
 
@@ -64,5 +87,7 @@ func (b *ShareButton) onFile(ctx app.Context, e app.Event) {
 		b.S.SetErr(err.Error())
 		return
 	}
-	Download(b.S.Base().Name+".json", "application/json", data)
+	name := b.S.Base().Name + ".json"
+	Download(name, "application/json", data)
+	b.note = "Saved as " + name + " in your downloads: Scenario → Import replays it."
 }

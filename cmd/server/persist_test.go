@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -133,6 +134,27 @@ func TestShareLinkInAFreshProfile(t *testing.T) {
 	bad.waitReady(t)
 	bad.until(t, "a clear message", `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("could not be opened")`)
 	require.Equal(t, 0, bad.tick(t), "and the app still works")
+}
+
+// TestShareOffersAFileForALongRun: a run whose link would be too long
+// (an imported inventory of 2,000 blades) offers a file instead, and once
+// it is saved says where it went and how to replay it.
+func TestShareOffersAFileForALongRun(t *testing.T) {
+	file := genInventory(t, "gen2k", 20, 100)
+	srv := startServer(t, realSite(t).handler)
+	p := newPageFor(t, 5*time.Minute)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(srv.URL+"/")))
+	p.waitReady(t)
+	p.click(t, "tab-scenario")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
+	p.until(t, "the inventory opened", `document.querySelector('.shell-tagline').textContent === "Scenario: gen2k"`)
+	p.click(t, "share-link")
+	p.until(t, "a file offered", `document.querySelector('[data-testid="share-file"]') !== null`)
+	require.True(t, mustEval[bool](t, p, `document.querySelector('[data-testid="share-note"]') === null`), "nothing said before it is saved")
+	p.click(t, "share-file")
+	p.until(t, "where it went", `(document.querySelector('[data-testid="share-note"]')?.textContent || "") === "Saved as gen2k.json in your downloads: Scenario → Import replays it."`)
+	p.shotIfAsked(t, "share-long-saved")
+	require.Empty(t, p.errors())
 }
 
 // A record that cannot be read is reported by name; the others load.
