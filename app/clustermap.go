@@ -46,8 +46,17 @@ const (
 // pixels go to, the hover line, the pointer's listeners.
 type mapCanvas interface {
 	put(cv *clustermap.Canvas, r clustermap.Rect, frame uint64) // copy r's rows of cv to the canvas
+	label(labels []mapLabel)                                    // names drawn over the map from the next put on
 	hover(text string)                                          // the hover line says text
 	release()                                                   // drop the listeners
+}
+
+// mapLabel is a name drawn over the map at canvas pixel (X, Y), its top
+// left corner: a zone's, at its outline's corner, when the map shows
+// more than one zone.
+type mapLabel struct {
+	X, Y int
+	Text string
 }
 
 // mapHost is the page that paints the shown map every frame (the Shell).
@@ -70,7 +79,8 @@ type ClusterMap struct {
 	mode     mapMode
 	laidFor  mapKey // what layout was laid out for
 	layout   *clustermap.Layout
-	gpus     bool // a blade laid out has GPU devices (the GPU mode is offered)
+	zones    []string // the layout's zones' names (region/zone), in its order
+	gpus     bool     // a blade laid out has GPU devices (the GPU mode is offered)
 	view     clustermap.View
 	cv       *clustermap.Canvas
 	sel      int32 // the selected blade as last painted (-1: none)
@@ -153,8 +163,9 @@ func (m *ClusterMap) OnDismount() {
 	}
 }
 
-// racks are the racks the map shows, as the layout takes them.
-func (m *ClusterMap) racks() []clustermap.Rack {
+// racks are the racks the map shows, as the layout takes them, and the
+// names of their zones (region/zone) in the layout's order.
+func (m *ClusterMap) racks() ([]clustermap.Rack, []string) {
 	hw := m.C.World().Hardware()
 	var idx []int
 	if m.All {
@@ -166,13 +177,32 @@ func (m *ClusterMap) racks() []clustermap.Rack {
 		idx = zoneRacks(m.C.Session, m.Zone)
 	}
 	out := make([]clustermap.Rack, len(idx))
-	zone, last := int32(-1), ""
+	var names []string
 	for i, ri := range idx {
 		r := hw.Rack(int32(ri))
-		if z := r.Region + "/" + r.Zone; z != last {
-			zone, last = zone+1, z
+		if z := r.Region + "/" + r.Zone; len(names) == 0 || z != names[len(names)-1] {
+			names = append(names, z)
 		}
-		out[i] = clustermap.Rack{First: int32(r.BladeLo), N: int32(r.BladeHi - r.BladeLo), Zone: zone}
+		out[i] = clustermap.Rack{First: int32(r.BladeLo), N: int32(r.BladeHi - r.BladeLo), Zone: int32(len(names) - 1)}
+	}
+	return out, names
+}
+
+// zoneLabels are the names of the zones shown, at their outlines' top
+// left corners, when the map shows more than one; none when it shows one
+// (the zone box names it) or a zone is off the canvas.
+func (m *ClusterMap) zoneLabels() []mapLabel {
+	if m.layout.NumZones() < 2 {
+		return nil
+	}
+	var out []mapLabel
+	canvas := m.view.Canvas()
+	for z := range m.layout.NumZones() {
+		r := m.view.Pixels(m.layout.ZoneBox(z))
+		if r.Intersect(canvas).Empty() {
+			continue
+		}
+		out = append(out, mapLabel{X: max(r.X0, 0), Y: max(r.Y0, 0), Text: m.zones[z]})
 	}
 	return out
 }
@@ -185,7 +215,8 @@ func (m *ClusterMap) relayout() {
 		return
 	}
 	m.laidFor = key
-	m.layout = clustermap.NewLayout(m.racks())
+	racks, zones := m.racks()
+	m.layout, m.zones = clustermap.NewLayout(racks), zones
 	hw := m.C.World().Hardware()
 	m.gpus = false
 	for b := m.layout.First(); b < m.layout.First()+int32(m.layout.Blades()) && !m.gpus; b++ {
@@ -296,6 +327,7 @@ func (m *ClusterMap) paint() bool {
 	if m.lastFull {
 		m.full = false
 		m.cv.PaintAll(m.layout, m.view, colour, m.sel)
+		m.canvas.label(m.zoneLabels()) // the view may have moved
 		changed = m.view.Canvas()
 	}
 	if changed.Empty() {

@@ -3,6 +3,7 @@
 package app
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/app/clustermap"
@@ -16,15 +17,17 @@ import (
 
 // fakeMapCanvas records what the map copies to the canvas.
 type fakeMapCanvas struct {
-	puts []clustermap.Rect
-	said string // the hover line
+	puts   []clustermap.Rect
+	said   string     // the hover line
+	labels []mapLabel // the names drawn over it
 }
 
 func (f *fakeMapCanvas) put(cv *clustermap.Canvas, r clustermap.Rect, frame uint64) {
 	f.puts = append(f.puts, r)
 }
-func (f *fakeMapCanvas) hover(text string) { f.said = text }
-func (f *fakeMapCanvas) release()          {}
+func (f *fakeMapCanvas) hover(text string)       { f.said = text }
+func (f *fakeMapCanvas) label(labels []mapLabel) { f.labels = labels }
+func (f *fakeMapCanvas) release()                {}
 
 // fakePick records what the map selects.
 type fakePick struct{ selected, zone string }
@@ -190,4 +193,34 @@ func TestClusterMapResize(t *testing.T) {
 	require.True(t, ok)
 	assert.EqualValues(t, 517, b)
 	assert.Equal(t, clustermap.Working, m.cv.At(x, y))
+}
+
+// The whole cluster's map names its zones over it, each at its outline's
+// corner; a zone's own map names none (the zone box does), and a zone
+// zoomed off the canvas is not named.
+func TestClusterMapNamesZones(t *testing.T) {
+	c := newTestController(t, "extended", 0)
+	m, f, _ := shownMap(c)
+	require.True(t, m.paint())
+	assert.Empty(t, f.labels, "one zone shown")
+
+	m.All, m.full = true, true
+	require.True(t, m.paint())
+	require.Greater(t, m.layout.NumZones(), 1)
+	require.Len(t, f.labels, m.layout.NumZones())
+	hw := c.World().Hardware()
+	first := hw.Rack(0)
+	assert.Equal(t, first.Region+"/"+first.Zone, f.labels[0].Text)
+	for z, l := range f.labels {
+		assert.Equal(t, m.zones[z], l.Text)
+		r := m.view.Pixels(m.layout.ZoneBox(z))
+		assert.Equal(t, mapLabel{X: r.X0, Y: r.Y0, Text: m.zones[z]}, l)
+	}
+	assert.Len(t, slices.Compact(slices.Clone(m.zones)), len(m.zones), "each zone named once")
+
+	m.view, m.full = m.view.Zoom(16, 1, 0, 0), true // the first zone's corner, close up
+	require.True(t, m.paint())
+	require.NotEmpty(t, f.labels)
+	assert.Less(t, len(f.labels), m.layout.NumZones(), "the zones off the canvas are not named")
+	assert.Equal(t, m.zones[0], f.labels[0].Text)
 }

@@ -3,7 +3,9 @@
 package app
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	"github.com/cloudchamber/cloudchamber/app/clustermap"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -17,6 +19,7 @@ import (
 type jsMapCanvas struct {
 	el, ctx2d, img, data, hoverEl app.Value
 	imgW, imgH                    int
+	labels                        []mapLabel // drawn over the cells after every put
 	funcs                         []app.Func
 	events                        []string
 	observer                      app.Value
@@ -152,7 +155,42 @@ func (c *jsMapCanvas) put(cv *clustermap.Canvas, r clustermap.Rect, frame uint64
 	lo, hi := 4*r.Y0*cv.W, 4*r.Y1*cv.W
 	app.CopyBytesToJS(c.data.Call("subarray", lo, hi), cv.Pix[lo:hi])
 	c.ctx2d.Call("putImageData", c.img, 0, 0, r.X0, r.Y0, r.X1-r.X0, r.Y1-r.Y0)
+	c.drawLabels()
 	c.el.Call("setAttribute", "data-painted", frame)
+}
+
+// label sets the names drawn over the map from the next put on
+// (data-labels lists them, for tests).
+func (c *jsMapCanvas) label(labels []mapLabel) {
+	c.labels = labels
+	names := make([]string, len(labels))
+	for i, l := range labels {
+		names[i] = l.Text
+	}
+	c.el.Call("setAttribute", "data-labels", strings.Join(names, "|"))
+}
+
+// drawLabels draws each label, white on a dark tab, 12 CSS pixels high
+// (a put may have painted cells over them).
+func (c *jsMapCanvas) drawLabels() {
+	if len(c.labels) == 0 {
+		return
+	}
+	scale := 1.0
+	if dpr := app.Window().Get("devicePixelRatio"); dpr.Truthy() {
+		scale = dpr.Float()
+	}
+	size := math.Round(12 * scale)
+	c.ctx2d.Set("font", fmt.Sprintf("600 %.0fpx system-ui, sans-serif", size))
+	c.ctx2d.Set("textBaseline", "top")
+	pad := math.Round(3 * scale)
+	for _, l := range c.labels {
+		w := c.ctx2d.Call("measureText", l.Text).Get("width").Float()
+		c.ctx2d.Set("fillStyle", "rgba(30, 41, 59, 0.85)")
+		c.ctx2d.Call("fillRect", l.X, l.Y, w+2*pad, size+2*pad)
+		c.ctx2d.Set("fillStyle", "#fff")
+		c.ctx2d.Call("fillText", l.Text, float64(l.X)+pad, float64(l.Y)+pad)
+	}
 }
 
 func (c *jsMapCanvas) hover(text string) {

@@ -224,8 +224,9 @@ func TestSelectionPeeksAtTheDetailCard(t *testing.T) {
 	require.Empty(t, p.errors())
 }
 
-// While the map draws the whole cluster, the zone box says so; choosing a
-// zone in it draws that zone's map.
+// While the map draws the whole cluster, the zone box says so and the
+// map names each zone over it; choosing a zone in the box draws that
+// zone's map, which names none.
 func TestWholeClusterMapNamedInTheZoneBox(t *testing.T) {
 	p := openAppFor(t, 4*time.Minute)
 	p.importScenario(t, generatedScenario(t, "two-zones", 2, 20, 100), 2000)
@@ -234,7 +235,14 @@ func TestWholeClusterMapNamedInTheZoneBox(t *testing.T) {
 	p.until(t, "zone 1's map", shown+` === "region1/zone1"`)
 	p.click(t, "map-all")
 	p.until(t, "the whole cluster's map", `document.querySelector('[data-testid="cluster-map"]').dataset.blades === "4000" && `+shown+` === "whole cluster"`)
+	p.until(t, "its zones named on it", `document.querySelector('[data-testid="cluster-map"]').dataset.labels === "region1/zone1|region1/zone2"`)
+	if os.Getenv("CC_SHOTS") != "" {
+		p.eval(t, `document.querySelector('[data-testid="welcome-close"]')?.click()`)
+		p.eval(t, `document.querySelector('[data-testid="cluster-map"]').scrollIntoView({block: "start"}); window.scrollBy(0, -300)`)
+		p.shotIfAsked(t, "map-whole-cluster")
+	}
 	p.setInput(t, `[data-testid="zone-select"]`, "region1/zone2")
 	p.until(t, "zone 2's map", `document.querySelector('[data-testid="cluster-map"]').dataset.blades === "2000" && `+shown+` === "region1/zone2" && document.querySelector('[data-testid="map-zone"]').getAttribute("aria-pressed") === "true"`)
+	p.until(t, "one zone: its name is in the zone box", `document.querySelector('[data-testid="cluster-map"]').dataset.labels === ""`)
 	require.Empty(t, p.errors())
 }
