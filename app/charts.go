@@ -233,10 +233,18 @@ func renderChart(c chart.Model) app.UI {
 		if color == "" {
 			color = "c" + strconv.Itoa(s.Color%chartColors)
 		}
-		nodes = append(nodes, renderLine(s, color, px, py))
+		classes := []string{color}
+		if s.Dash > 0 {
+			classes = append(classes, "dash"+strconv.Itoa((s.Dash-1)%chart.DashesMax+1))
+		}
+		text := s.Name + " " + c.Last(s)
+		if s.SameAs != "" {
+			text += " (same as " + s.SameAs + ")"
+		}
+		nodes = append(nodes, renderLine(s, classes, px, py))
 		legend = append(legend, app.Li().Body(
-			app.Span().Class("chart-swatch", color).Aria("hidden", "true"),
-			app.Text(s.Name+" "+c.Last(s)),
+			app.Span().Class("chart-swatch").Class(classes...).Aria("hidden", "true"),
+			app.Text(text),
 		))
 	}
 	return fig.Body(
@@ -251,9 +259,11 @@ func renderChart(c chart.Model) app.UI {
 // chartColors is how many palette classes (c0, c1, ...) the stylesheet has.
 const chartColors = 12
 
-func renderLine(s chart.Series, color string, px func(int64) float64, py func(float64) float64) app.UI {
+// renderLine draws a series as a path (a dot when it has one point) with
+// classes: its colour, then its dash pattern if it has one.
+func renderLine(s chart.Series, classes []string, px func(int64) float64, py func(float64) float64) app.UI {
 	if len(s.X) == 1 {
-		return chartSVG("circle").Class("chart-dot", color).Attr("cx", fmtCoord(px(s.X[0]))).Attr("cy", fmtCoord(py(s.Y[0]))).Attr("r", 2)
+		return chartSVG("circle").Class("chart-dot").Class(classes...).Attr("cx", fmtCoord(px(s.X[0]))).Attr("cy", fmtCoord(py(s.Y[0]))).Attr("r", 2)
 	}
 	var b strings.Builder
 	b.Grow(len(s.X) * 14)
@@ -267,5 +277,5 @@ func renderLine(s chart.Series, color string, px func(int64) float64, py func(fl
 		b.WriteByte(' ')
 		b.WriteString(fmtCoord(py(s.Y[i])))
 	}
-	return chartSVG("path").Class("chart-line", color).Attr("d", b.String()).Body(chartSVG("title").Text(s.Name))
+	return chartSVG("path").Class("chart-line").Class(classes...).Attr("d", b.String()).Body(chartSVG("title").Text(s.Name))
 }

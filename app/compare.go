@@ -439,7 +439,8 @@ func (c *Compare) FirstDivergence() (tick clock.Tick, decisions []CompareDecisio
 }
 
 // Charts are three figures over time with one line per variant (its
-// colour slot is its position): availability (%), capacity used (% of the
+// colour slot and dash pattern are its position, and its legend says when
+// it is the same as an earlier variant's): availability (%), capacity used (% of the
 // enabled blades' cores) and instances waiting, from each world's metrics
 // samples. Nil for a scenario without a control plane. They are rebuilt
 // only when the tick or the samples changed.
@@ -481,13 +482,18 @@ func (c *Compare) Charts() []chart.Model {
 				continue
 			}
 			scale := []float64{1.0 / 10_000, 100, 1}[k]
-			models[k].Series = append(models[k].Series, chart.RatioSeries(name, i, rows, num, den, scale))
+			s := chart.RatioSeries(name, i, rows, num, den, scale)
+			s.Dash = i // variant 1 solid, the others dashed over it, so equal lines both show
+			models[k].Series = append(models[k].Series, s)
 		}
 		if len(rows) == 0 {
 			for k := range models {
 				models[k].Empty = "No samples yet."
 			}
 		}
+	}
+	for k := range models {
+		chart.MarkSame(models[k].Series) // the legend says which line hides under which
 	}
 	c.charts, c.chartsAt = models, key
 	return models

@@ -240,3 +240,26 @@ func TestCompareGPUFigures(t *testing.T) {
 		}
 	}
 }
+
+// Two variants with the same values draw one line over the other: the
+// later one is dashed, so both colours show, and its legend says it is the
+// same as the first. Variants that differ are not called the same.
+func TestCompareChartsShowCoincidingVariants(t *testing.T) {
+	sc, err := scenario.Builtin("workload-churn")
+	require.NoError(t, err)
+	c, err := NewCompare(sc, []variant.Variant{{Name: "first-fit", Policy: "first-fit"}, {Name: "again", Policy: "first-fit"}, {Name: "spread", Policy: "spread"}})
+	require.NoError(t, err)
+	require.NoError(t, c.RunTo(2000))
+	for _, m := range c.Charts() {
+		require.Len(t, m.Series, 3, m.Title)
+		require.Equal(t, []int{0, 1, 2}, []int{m.Series[0].Dash, m.Series[1].Dash, m.Series[2].Dash}, m.Title)
+		require.Equal(t, "first-fit", m.Series[1].SameAs, m.Title)
+	}
+	capacity := c.Charts()[1]
+	require.Empty(t, capacity.Series[2].SameAs, "spread uses other blades' cores than first-fit by t=2000")
+	page := app.HTMLString(&ComparePanel{C: c, V: c.Version()})
+	require.Contains(t, page, "(same as first-fit)")
+	require.Contains(t, page, `class="chart-line c1 dash1"`)
+	require.Contains(t, page, `class="chart-line c2 dash2"`)
+	require.Contains(t, page, `class="chart-line c0"`)
+}

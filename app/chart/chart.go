@@ -25,9 +25,32 @@ type Series struct {
 	Name   string
 	Color  int    // palette slot, from the column's position, so a state keeps its color
 	Class  string // a named color instead (blade states match the inventory's)
+	Dash   int    // dash pattern slot: 0 solid, 1.. DashesMax dashed (each a variant's own, so coinciding lines both show)
+	SameAs string // the name of an earlier series of the chart with the very same points (MarkSame), or ""
 	X      []int64
 	Y      []float64
 	LastNA bool
+}
+
+// DashesMax is how many dash patterns (dash1, dash2, ...) the stylesheet
+// has; a slot beyond it reuses them in turn.
+const DashesMax = 3
+
+// MarkSame sets each series' SameAs to the first earlier series whose
+// points (and latest "n/a") are equal to its own, so the legend can say
+// that a line hidden under another is there. It compares the series pairwise
+// (len(ss)² comparisons of len(X) points at most; a comparison stops at
+// the first difference).
+func MarkSame(ss []Series) {
+	for j := range ss {
+		ss[j].SameAs = ""
+		for i := range j {
+			if ss[i].LastNA == ss[j].LastNA && slices.Equal(ss[i].X, ss[j].X) && slices.Equal(ss[i].Y, ss[j].Y) {
+				ss[j].SameAs = ss[i].Name
+				break
+			}
+		}
+	}
 }
 
 // Model is one chart ready to draw.

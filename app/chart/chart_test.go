@@ -149,3 +149,21 @@ func TestChartNiceTicks(t *testing.T) {
 	assert.Equal(t, "2M", Label(2_000_000))
 	assert.Equal(t, "0.5", Label(0.5))
 }
+
+// MarkSame names, for each series, the first earlier one with the very
+// same points, so a line drawn exactly over another is not taken for
+// missing.
+func TestMarkSame(t *testing.T) {
+	a := Series{Name: "a", X: []int64{0, 10}, Y: []float64{1, 2}}
+	b := Series{Name: "b", X: []int64{0, 10}, Y: []float64{1, 3}}
+	c := Series{Name: "c", X: []int64{0, 10}, Y: []float64{1, 2}, SameAs: "stale"}
+	d := Series{Name: "d", X: []int64{0, 10}, Y: []float64{1, 3}}
+	e := Series{Name: "e", X: []int64{0, 10}, Y: []float64{1, 2}, LastNA: true}
+	ss := []Series{a, b, c, d, e}
+	MarkSame(ss)
+	var got []string
+	for _, s := range ss {
+		got = append(got, s.SameAs)
+	}
+	assert.Equal(t, []string{"", "", "a", "b", ""}, got, "e's latest sample has no value, a's has")
+}

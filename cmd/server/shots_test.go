@@ -113,3 +113,40 @@ func TestScreenshotsImport(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "import-done.png"), png, 0o644))
 }
+
+// TestScreenshotsCompare saves the Compare tab into $CC_SHOTS: the draft
+// (its policy selects) and the charts of three variants, the first two
+// the same policy (one line over the other, the second dashed and called
+// the same in the legend).
+func TestScreenshotsCompare(t *testing.T) {
+	dir := os.Getenv("CC_SHOTS")
+	require.NotEmpty(t, dir, "set CC_SHOTS to a directory")
+	p, _ := openAppServer(t, "/?builtin=workload-churn")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.click(t, "welcome-close")
+	p.click(t, "tab-compare")
+	p.until(t, "two variants offered", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 2`)
+	p.click(t, "compare-add-variant")
+	p.until(t, "three", `document.querySelectorAll('[data-testid="compare-variant-policy"]').length === 3`)
+	p.setNth(t, "compare-variant-policy", 0, "first-fit")
+	p.setNth(t, "compare-variant-policy", 1, "first-fit")
+	p.setNth(t, "compare-variant-policy", 2, "spread")
+	p.setNth(t, "compare-variant-name", 1, "first-fit again")
+	png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(`.compare-setup`)))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-draft.png"), png, 0o644))
+	p.click(t, "compare-start")
+	p.until(t, "three columns", `document.querySelectorAll('[data-testid="compare-variant"]').length === 3`)
+	p.setInput(t, `[data-testid="compare-tick"]`, "300")
+	p.click(t, "compare-run-to")
+	p.until(t, "t=300", `[...document.querySelectorAll('[data-testid="compare-variant"]')].every(e => e.dataset.tick === "300")`)
+	p.setInput(t, `[data-testid="compare-command-target"]`, "standard/standard/rack1/blade/1")
+	p.click(t, "compare-command")
+	p.setInput(t, `[data-testid="compare-tick"]`, "2000")
+	p.click(t, "compare-run-to")
+	p.until(t, "t=2000", `[...document.querySelectorAll('[data-testid="compare-variant"]')].every(e => e.dataset.tick === "2000")`)
+	p.eval(t, `document.querySelector('[data-testid="compare-charts"]').scrollIntoView()`)
+	png, err = chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-charts.png"), png, 0o644))
+}
