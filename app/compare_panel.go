@@ -11,6 +11,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -85,13 +86,10 @@ func (p *ComparePanel) Render() app.UI {
 		}
 	case p.drafts == nil:
 		var sc *scenario.Scenario
-		gpus := false
 		if p.S != nil {
 			sc = p.S.Base()
-			ctl := p.S.World().Control()
-			gpus = ctl != nil && ctl.Workloads != nil && ctl.Workloads.HasGPUs()
 		}
-		p.drafts = defaultDrafts(sc, gpus)
+		p.drafts = defaultDrafts(sc, p.hasGPUs())
 	}
 	body := []app.UI{
 		app.H2().Text("Compare variants"),
@@ -107,16 +105,49 @@ func (p *ComparePanel) Render() app.UI {
 	return app.Section().Class("compare").DataSet("testid", "compare-panel").Body(body...)
 }
 
+// hasGPUs is whether the scenario the variants start from has blades
+// with GPU devices (its workload manager's, O(1)); false with no
+// workloads.
+func (p *ComparePanel) hasGPUs() bool {
+	var w *sim.World
+	switch {
+	case p.C != nil:
+		w = p.C.Run().Worlds()[0]
+	case p.S != nil:
+		w = p.S.World()
+	}
+	if w == nil {
+		return false
+	}
+	ctl := w.Control()
+	return ctl != nil && ctl.Workloads != nil && ctl.Workloads.HasGPUs()
+}
+
+// policyOptions are the placement policies a variant can have, with
+// chosen selected; without GPU devices (gpus false) the policies written
+// for them (sched.ForGPUs) are shown disabled, saying why.
+func policyOptions(chosen string, gpus bool) []app.UI {
+	names := append(sched.Policies(), sched.CustomName)
+	opts := make([]app.UI, 0, len(names))
+	for _, name := range names {
+		if !gpus && sched.ForGPUs(name) {
+			opts = append(opts, app.Option().Value(name).Text(name+" (needs GPUs)").Selected(name == chosen).Disabled(true).
+				Title(name+" places by the blades' GPU devices, and this scenario has none"))
+			continue
+		}
+		opts = append(opts, app.Option().Value(name).Text(name).Selected(name == chosen))
+	}
+	return opts
+}
+
 func (p *ComparePanel) renderSetup() app.UI {
 	from := p.startFrom()
+	gpus := p.hasGPUs()
 	var rows []app.UI
 	for i := range p.drafts {
 		i := i
 		v := p.drafts[i].v
-		var opts []app.UI
-		for _, name := range append(sched.Policies(), sched.CustomName) {
-			opts = append(opts, app.Option().Value(name).Text(name).Selected(name == v.Policy))
-		}
+		opts := policyOptions(v.Policy, gpus)
 		var custom app.UI = app.Text("")
 		if v.Policy == sched.CustomName && v.Custom != nil {
 			custom = app.Div().Class("compare-custom").Body(

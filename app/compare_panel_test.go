@@ -4,6 +4,8 @@ package app
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -279,4 +281,36 @@ func TestDefaultDraftsStartFromTheScenarioPolicy(t *testing.T) {
 	sc.Control.Workloads.Policy, sc.Control.Workloads.Custom = "fgd", nil
 	d = defaultDrafts(sc, true)
 	assert.Equal(t, []string{"fgd", "best-fit"}, []string{d[0].v.Policy, d[1].v.Policy})
+}
+
+// The variants' policy selects offer the GPU policies only for a scenario
+// with GPU devices; without, they are there but disabled, saying why.
+func TestComparePolicySelectOffersGPUPoliciesOnlyWithGPUs(t *testing.T) {
+	for _, tc := range []struct {
+		builtin string
+		gpus    bool
+	}{{"workload-churn", false}, {"gpu-sharing", true}} {
+		t.Run(tc.builtin, func(t *testing.T) {
+			page := app.HTMLString(&ComparePanel{S: newTestController(t, tc.builtin, 0).Session})
+			var disabled, enabled []string // option values, every select's
+			for _, m := range regexp.MustCompile(`<option ([^>]*)>([^<]*)</option>`).FindAllStringSubmatch(page, -1) {
+				value := regexp.MustCompile(`value="([^"]*)"`).FindStringSubmatch(m[1])[1]
+				if strings.Contains(m[1], " disabled") || strings.HasPrefix(m[1], "disabled") {
+					require.Contains(t, m[1], `has none"`, "says why")
+					require.Equal(t, value+" (needs GPUs)", m[2])
+					disabled = append(disabled, value)
+				} else {
+					enabled = append(enabled, value)
+				}
+			}
+			if tc.gpus {
+				assert.Empty(t, disabled)
+				assert.Contains(t, enabled, "fgd")
+				return
+			}
+			assert.Equal(t, slices.Repeat([]string{"gpu-clustering", "gpu-packing", "gpu-best-fit", "fgd"}, 2), disabled, "in both variants' selects")
+			assert.Contains(t, enabled, "dot-product")
+			assert.Contains(t, enabled, "random")
+		})
+	}
 }

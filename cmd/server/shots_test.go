@@ -115,7 +115,7 @@ func TestScreenshotsImport(t *testing.T) {
 }
 
 // TestScreenshotsCompare saves the Compare tab into $CC_SHOTS: the draft
-// (its policy selects) and the charts of three variants, the first two
+// (the first policy select open, on a scenario without GPUs) and the charts of three variants, the first two
 // the same policy (one line over the other, the second dashed and called
 // the same in the legend).
 func TestScreenshotsCompare(t *testing.T) {
@@ -132,9 +132,15 @@ func TestScreenshotsCompare(t *testing.T) {
 	p.setNth(t, "compare-variant-policy", 1, "first-fit")
 	p.setNth(t, "compare-variant-policy", 2, "spread")
 	p.setNth(t, "compare-variant-name", 1, "first-fit again")
+	p.eval(t, `document.querySelector('[data-testid="compare-variant-policy"]').size = 10`) // its options in view
 	png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(`.compare-setup`)))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-draft.png"), png, 0o644))
+	p.eval(t, `document.querySelector('[data-testid="compare-variant-policy"]').size = 0`)
+	p.eval(t, `document.querySelector('.compare-setup').scrollIntoView()`)
+	png, err = chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "compare-draft-page.png"), png, 0o644))
 	p.click(t, "compare-start")
 	p.until(t, "three columns", `document.querySelectorAll('[data-testid="compare-variant"]').length === 3`)
 	p.setInput(t, `[data-testid="compare-tick"]`, "300")

@@ -84,6 +84,19 @@ var (
 	FGD Policy = &paper{polFGD, "fgd"}
 )
 
+// ForGPUs reports whether the policy named name (case-insensitively) is
+// one of the paper's four written for blades with GPU devices
+// (gpu-clustering, gpu-packing, gpu-best-fit, fgd): the page offers them
+// only for a cluster with GPUs. Random and dot-product rank any blades.
+func ForGPUs(name string) bool {
+	for _, p := range []Policy{GpuClustering, GpuPacking, GpuBestFit, FGD} {
+		if strings.EqualFold(p.Name(), name) {
+			return true
+		}
+	}
+	return false
+}
+
 // paper is one of the paper's policies; pol is its index key (index.go).
 type paper struct {
 	pol  int8

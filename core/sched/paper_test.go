@@ -202,3 +202,17 @@ func TestTypicalOf(t *testing.T) {
 	require.LessOrEqual(t, huge.Weight(), int64(1<<24))
 	require.Equal(t, huge.Shapes[1].Count*3/2, huge.Shapes[0].Count, "in proportion")
 }
+
+// ForGPUs names the paper's four policies written for GPU devices, and
+// none of the others.
+func TestForGPUs(t *testing.T) {
+	var got []string
+	for _, name := range sched.Policies() {
+		if sched.ForGPUs(name) {
+			got = append(got, name)
+		}
+	}
+	require.Equal(t, []string{"gpu-clustering", "gpu-packing", "gpu-best-fit", "fgd"}, got)
+	require.True(t, sched.ForGPUs("FGD"), "case-insensitively, as PolicyByName")
+	require.False(t, sched.ForGPUs(sched.CustomName))
+}
