@@ -142,14 +142,15 @@ func (p *ScenarioPanel) onExportYAML(ctx app.Context, e app.Event) {
 }
 
 // importRow is the file input of a scenario or an inventory
-// (scenario-import). While an import runs it is disabled and hidden, and
+// (scenario-import), disabled while any import runs (importRunning). While
+// its own runs it is also hidden, and
 // the file being imported is named in its place (import-file): the input
 // itself would read "No file chosen", as the page empties it to read the
 // same file again.
 func (p *ScenarioPanel) importRow() app.UI {
 	j := p.imports().job
-	input := app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").
-		Disabled(j != nil).OnChange(p.onImport)
+	input := p.importInput(app.Input().ID("scenario-import").Type("file").Accept(".yaml,.yml,.json").DataSet("testid", "scenario-import").
+		OnChange(p.onImport))
 	label := app.Label().For("scenario-import").Text("Import a YAML inventory or JSON scenario")
 	if j == nil {
 		return app.Div().Class("row").Body(label, input)
@@ -169,6 +170,23 @@ func (p *ScenarioPanel) onImportCancel(ctx app.Context, e app.Event) {
 	if j := p.imports().job; j != nil {
 		j.Cancel()
 	}
+}
+
+// importRunning is whether an import runs: a file's (fileImport.run,
+// which a GPU trace's import also goes through once its scenario is
+// built) or a GPU trace's being built. Every import input is disabled
+// meanwhile, as fileImport.run would refuse a second import.
+func (p *ScenarioPanel) importRunning() bool {
+	return p.imports().job != nil || p.trace().state() == "importing"
+}
+
+// importInput is an import's file input, disabled while an import runs
+// (importRunning), with a title saying so.
+func (p *ScenarioPanel) importInput(in app.HTMLInput) app.HTMLInput {
+	if !p.importRunning() {
+		return in
+	}
+	return in.Disabled(true).Title("An import is running: cancel it or wait for it to finish")
 }
 
 // imports is the panel's file import.
@@ -259,8 +277,8 @@ func (p *ScenarioPanel) traceUI() app.UI {
 		app.H3().Text("Import a GPU cluster trace"),
 		app.P().Body(
 			app.Text("Drop its two CSV files here, or choose them: the node list and a task list, together or one at a time, in either order (each is recognised by its header). "),
-			app.Input().ID("trace-import").Type("file").Multiple(true).Accept(".csv,text/csv").DataSet("testid", "trace-import").
-				Aria("label", "choose the trace's node list and task list").Disabled(state == "importing").OnChange(p.onTraceChoose),
+			p.importInput(app.Input().ID("trace-import").Type("file").Multiple(true).Accept(".csv,text/csv").DataSet("testid", "trace-import").
+				Aria("label", "choose the trace's node list and task list").OnChange(p.onTraceChoose)),
 		),
 		app.Ul().Class("trace-files").Body(held("Node list", st.nodes, nodes), held("Task list", st.tasks, tasks)),
 		statusUI,

@@ -28,7 +28,8 @@ func genInventory(t *testing.T, name string, racks, blades int) string {
 
 // TestImportShowsProgressAndCompletes: a 10,000-blade inventory imports
 // with its progress shown (lines read of the file's lines) and Cancel
-// offered, then opens as the session.
+// offered, every import input disabled meanwhile, then opens as the
+// session.
 func TestImportShowsProgressAndCompletes(t *testing.T) {
 	file := genInventory(t, "gen10k", 100, 100)
 	srv := startServer(t, realSite(t).handler)
@@ -39,6 +40,8 @@ func TestImportShowsProgressAndCompletes(t *testing.T) {
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{file})))
 	p.until(t, "progress in lines", `(() => { const e = document.querySelector('[data-testid="import-progress"]'); return e !== null && +e.dataset.done > 0 && +e.dataset.total > +e.dataset.done; })()`)
 	p.until(t, "one import at a time", `document.querySelector('[data-testid="scenario-import"]').disabled`)
+	p.until(t, "the GPU trace's input disabled too", `document.querySelector('[data-testid="trace-import"]').disabled &&
+		document.querySelector('[data-testid="trace-import"]').title.startsWith("An import is running")`)
 	p.until(t, "the file named, not the empty input", `document.querySelector('[data-testid="import-file"]')?.textContent === "importing gen10k.yaml" && document.querySelector('[data-testid="scenario-import"]').offsetParent === null`)
 	p.until(t, "Cancel offered", `document.querySelector('[data-testid="import-cancel"]') !== null`)
 	p.until(t, "the inventory opened", `document.querySelector('.shell-tagline').textContent === "Scenario: gen10k"`)
@@ -47,6 +50,7 @@ func TestImportShowsProgressAndCompletes(t *testing.T) {
 	p.until(t, "the progress gone", `document.querySelector('[data-testid="import-progress"]') === null`)
 	p.until(t, "the file input back", `!document.querySelector('[data-testid="scenario-import"]').disabled && document.querySelector('[data-testid="scenario-import"]').offsetParent !== null`)
 	p.until(t, "no file named", `document.querySelector('[data-testid="import-file"]') === null`)
+	p.until(t, "the GPU trace's input back", `!document.querySelector('[data-testid="trace-import"]').disabled`)
 	require.Empty(t, p.errors())
 }
 
