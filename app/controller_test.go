@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/storage"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -205,6 +206,51 @@ func TestImportYAMLIgnoresTheOpenScenario(t *testing.T) {
 			assert.Equal(t, clock.Tick(300), c.World().Now())
 			assert.Equal(t, cli.Status().Hash, c.World().Status().Hash)
 			assert.Positive(t, c.World().Status().Dispatched)
+		})
+	}
+}
+
+// Every way a session is replaced (a story or a built-in loaded, a world
+// opened, an import, a link's replay, a library entry resumed) starts it
+// with no error: the error of the session before is not left on screen
+// over the new one. They all go through Session.begin.
+func TestOpeningASessionClearsTheError(t *testing.T) {
+	blade, err := scenario.Builtin("blade-failure")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T, c *Controller)
+	}{
+		{"Load (a story, the Scenario panel's Load)", func(t *testing.T, c *Controller) { require.NoError(t, c.Load(blade)) }},
+		{"Open", func(t *testing.T, c *Controller) {
+			w, err := sim.New(blade)
+			require.NoError(t, err)
+			c.Open(blade, w)
+		}},
+		{"openImported (an import)", func(t *testing.T, c *Controller) {
+			w, err := sim.New(blade)
+			require.NoError(t, err)
+			c.openImported(blade, w, nil, nil)
+		}},
+		{"openNew (a link, a guide's story)", func(t *testing.T, c *Controller) {
+			w, err := sim.New(blade)
+			require.NoError(t, err)
+			c.openNew(blade, w, nil)
+		}},
+		{"Resume (a library entry)", func(t *testing.T, c *Controller) {
+			data, err := scenario.MarshalIndent(blade)
+			require.NoError(t, err)
+			require.NoError(t, c.Resume(&storage.Session{Scenario: data, Now: -1}))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newC(t, "standard")
+			c.SetErr("This link could not be opened")
+			v := c.Version()
+			tc.open(t, c)
+			assert.Empty(t, c.Err())
+			assert.Equal(t, "blade-failure", c.Base().Name)
+			assert.Greater(t, c.Version(), v, "the page redraws without the error")
 		})
 	}
 }

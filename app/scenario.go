@@ -77,7 +77,7 @@ func (p *ScenarioPanel) Render() app.UI {
 		app.Div().Class("row").Body(
 			app.Label().For("scenario-picker").Text("Built-in scenarios"),
 			app.Select().ID("scenario-picker").DataSet("testid", "scenario-picker").OnChange(p.onPick).Body(opts...),
-			app.Button().Text("Load").OnClick(p.onLoad),
+			app.Button().DataSet("testid", "scenario-load").Text("Load").OnClick(p.onLoad),
 		),
 		app.P().Class("muted").Text(desc),
 		p.importRow(),

@@ -207,3 +207,29 @@ func TestWelcomeStaysAwayFromASharedLink(t *testing.T) {
 	require.NotContains(t, p.text(t, `[data-testid="notice"]`), "New here?", "a later visit")
 	require.Empty(t, p.errors())
 }
+
+// An error on screen before a story opens (a link that could not be
+// opened) goes once the story is open, from the guide or from the Scenario
+// panel's Load: a new session starts with none.
+func TestOpeningAStoryClearsTheError(t *testing.T) {
+	p, base := openAppServer(t, "/#s1.nonsense")
+	const linkErr = `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("This link could not be opened")`
+	p.until(t, "the link's error", linkErr)
+	p.eval(t, `(`+welcomeShown+`) || document.querySelector('[data-testid="help"]').click()`)
+	p.until(t, "the guide", welcomeShown)
+	p.click(t, "welcome-story-blade-failure")
+	p.until(t, "the blade-failure story", `document.querySelector('.shell-tagline').textContent.includes("blade-failure")`)
+	p.until(t, "no error", `document.querySelector('[data-testid="error"]') === null`)
+
+	p.waitSaved(t)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Navigate(base+"/#s1.nonsense")))
+	p.until(t, "the link's error again", linkErr)
+	p.eval(t, `(`+welcomeShown+`) && document.querySelector('[data-testid="welcome-close"]').click()`)
+	p.click(t, "tab-scenario")
+	p.until(t, "the Scenario panel", `document.querySelector('#scenario-picker') !== null`)
+	p.eval(t, `(() => { const e = document.querySelector('#scenario-picker'); e.value = 'flapping-tor'; e.dispatchEvent(new Event('change', {bubbles: true})); })()`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="scenario-load"]`))))
+	p.until(t, "the flapping-tor story", `document.querySelector('.shell-tagline').textContent.includes("flapping-tor")`)
+	p.until(t, "no error", `document.querySelector('[data-testid="error"]') === null`)
+	require.Empty(t, p.errors())
+}
