@@ -159,7 +159,7 @@ type Story struct {
 	Text string // its description
 
 	full bool // Read all: the taller box
-	cut  bool // in its box, the text is cut (measured once drawn)
+	cut  bool // in its box, the text is cut (measured once drawn, and when the window is resized)
 }
 
 // OnMount measures the story once drawn.
@@ -171,6 +171,12 @@ func (s *Story) OnUpdate(ctx app.Context) {
 	s.full = false
 	s.measure(ctx)
 }
+
+// OnResize measures the story again when the window's size changed
+// (go-app calls it at most every 250 ms while a resize goes on): a wider
+// window may hold a story that was cut, a narrower one cut a story that
+// was whole. It reads two heights of one element.
+func (s *Story) OnResize(ctx app.Context) { s.measure(ctx) }
 
 // measure finds out, once the story is drawn, whether its short box cuts
 // it (then Read all is offered); it draws the story again only when that

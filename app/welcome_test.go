@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/cloudchamber/cloudchamber/core/scenario"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
 )
 
@@ -57,4 +58,13 @@ func TestKeysToggleTheGuide(t *testing.T) {
 		require.Equal(t, step.used, s.onKey(step.key, false, step.inField), "key %q", step.key)
 		require.Equal(t, step.shown, s.help, "after %q", step.key)
 	}
+}
+
+// The story is measured again when the window is resized (go-app calls a
+// Resizer's OnResize), not only when drawn: whether Read all is offered
+// follows the window's width.
+func TestStoryMeasuresOnResize(t *testing.T) {
+	var s any = &Story{}
+	_, ok := s.(app.Resizer)
+	require.True(t, ok)
 }

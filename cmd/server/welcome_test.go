@@ -233,3 +233,22 @@ func TestOpeningAStoryClearsTheError(t *testing.T) {
 	p.until(t, "no error", `document.querySelector('[data-testid="error"]') === null`)
 	require.Empty(t, p.errors())
 }
+
+// Whether the story's box cuts it is measured again when the window is
+// resized: a story cut at 1280 pixels offers Read all, no longer once the
+// window is wide enough to show it whole, and again once it narrows.
+func TestStoryReadAllFollowsTheWindow(t *testing.T) {
+	p := openAppAt(t, "/?builtin=gpu-sharing")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.until(t, "the guide on a first visit", welcomeShown)
+	p.click(t, "welcome-close")
+	text := `document.querySelector('[data-testid="story-text"]')`
+	cut := text + `.scrollHeight > ` + text + `.clientHeight + 1`
+	readAll := `document.querySelector('[data-testid="story-more"]')?.textContent === "Read all"`
+	p.until(t, "the story cut at 1280, Read all offered", cut+` && `+readAll)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(3600, 800)))
+	p.until(t, "the story whole at 3600, no Read all", `!(`+cut+`) && document.querySelector('[data-testid="story-more"]') === null`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
+	p.until(t, "cut again at 1280, Read all again", cut+` && `+readAll)
+	require.Empty(t, p.errors())
+}
