@@ -229,9 +229,18 @@ func importedInventory(name string, pieces [][]byte, pace inventory.Pace) (*scen
 		return nil, err
 	}
 	sc := scenario.ForInventory(strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml"), def)
-	sc.Description = "Imported from " + name + " with the default settings: seed 1, the default monitor and repair manager " +
-		"(which brings every blade up), no faults and no workloads; the scenario ccsim run makes of the same file."
+	sc.Description = importedDescription(name)
 	return sc, nil
+}
+
+// importedDescription is the story of an inventory imported from the
+// file name, in the page's words: what runs it. It is part of the
+// scenario (its JSON, its links, the snapshots' scenario ID) but not of
+// the trace hash, which is ccsim's for the same file.
+func importedDescription(name string) string {
+	return "Imported from " + name + " and run with the default settings: seed 1, the monitor and the repair manager " +
+		"as they come (the repair manager brings every blade up), metrics every 60 ticks, no faults and no workloads. " +
+		"The command-line tool ccsim gives the same run, to the same trace hash: ccsim run --scenario " + name + "."
 }
 
 // Edit restarts the scenario at tick 0 with another seed and delays

@@ -181,7 +181,9 @@ func TestRunawayRulesStopTheRunAndThePageStaysUsable(t *testing.T) {
 
 // A YAML inventory imported in the page runs with the default settings,
 // as ccsim run makes it (scenario.ForInventory), whichever scenario was
-// open: the same file gives the same trace hash in the page and in ccsim.
+// open: the same file gives the same trace hash in the page and in ccsim,
+// whose name and description differ (neither is in the trace hash). Its
+// story says so in the page's words, ccsim named as the command-line tool.
 func TestImportYAMLIgnoresTheOpenScenario(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join("..", "core", "inventory", "testdata", "original", "intermediate.yaml"))
 	require.NoError(t, err)
@@ -198,7 +200,12 @@ func TestImportYAMLIgnoresTheOpenScenario(t *testing.T) {
 			require.NoError(t, c.Step(7))
 			require.NoError(t, c.Import("intermediate.yaml", data))
 			assert.Equal(t, "intermediate", c.Base().Name)
-			assert.Contains(t, c.Base().Description, "Imported from intermediate.yaml with the default settings")
+			assert.Equal(t, "Imported from intermediate.yaml and run with the default settings: seed 1, the monitor and the repair manager as they come "+
+				"(the repair manager brings every blade up), metrics every 60 ticks, no faults and no workloads. "+
+				"The command-line tool ccsim gives the same run, to the same trace hash: ccsim run --scenario intermediate.yaml.", c.Base().Description,
+				"says what ccsim is, and what runs the inventory in the page's words")
+			assert.EqualValues(t, 1, c.Base().Seed)
+			assert.EqualValues(t, 60, c.Base().Control.SampleEvery)
 			require.NoError(t, c.RunTo(300))
 			for c.Mode() != ModePaused {
 				c.Frame(0, 1e9, func() float64 { return 0 })
