@@ -232,7 +232,7 @@ func TestFaultsPanelRandomProcesses(t *testing.T) {
 	p, e := loadFaults(t, c)
 	html := app.HTMLString(p)
 	require.Contains(t, html, `data-name="blade failures"`)
-	require.Contains(t, html, "blade-fault · MTBF 18000 ticks · MTTR 2000 ticks")
+	require.Contains(t, html, "blade-fault · MTBF 18,000 ticks · MTTR 2,000 ticks")
 	require.Contains(t, html, ">Turn off<")
 
 	p.act(e, func() { p.setProcess("blade failures", false) })

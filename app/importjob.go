@@ -328,12 +328,12 @@ func (p *ScenarioPanel) importUI() app.UI {
 	switch {
 	case pr.What == "Reading" && pr.Total > 0:
 		bar = bar.Value(pr.Done)
-		text = fmt.Sprintf("Reading %s: line %d of %d", pr.Name, pr.Done, pr.Total)
+		text = fmt.Sprintf("Reading %s: line %s of %s", pr.Name, digits(pr.Done), digits(pr.Total))
 	case pr.What == "Building":
 		text = "Building the world of " + pr.Name + "…"
 	case pr.What == "Preparing" && pr.Total > 0:
 		bar = bar.Value(pr.Done)
-		text = fmt.Sprintf("Preparing the session of %s: rack %d of %d", pr.Name, pr.Done, pr.Total)
+		text = fmt.Sprintf("Preparing the session of %s: rack %s of %s", pr.Name, digits(pr.Done), digits(pr.Total))
 	}
 	if fi.job.cancelled.Load() {
 		text = "Cancelling the import of " + pr.Name + "…"

@@ -179,7 +179,7 @@ func (v *Inventory) Render() app.UI {
 	case useMap:
 		note += " — one cell a blade; click one to select it and draw its rack in full"
 	case aggregate:
-		note += fmt.Sprintf(" — more than %d blades: each rack shows its blades per state; choose a rack to draw it in full", AggregateAbove)
+		note += fmt.Sprintf(" — more than %s blades: each rack shows its blades per state; choose a rack to draw it in full", digits(AggregateAbove))
 	}
 	choice := func(testid, text string, on bool, fn func()) app.UI {
 		return app.Button().Class("choice").DataSet("testid", testid).Aria("pressed", on).Text(text).

@@ -96,7 +96,7 @@ func logCount(match, traces, spans int) string {
 	if match == 1 {
 		verb = "matches"
 	}
-	return fmt.Sprintf("%d of %s %s; %s kept", match, plural(traces, "trace"), verb, plural(spans, "span"))
+	return fmt.Sprintf("%s of %s %s; %s kept", digits(match), plural(traces, "trace"), verb, plural(spans, "span"))
 }
 
 func (p *LogPanel) renderFilters() app.UI {

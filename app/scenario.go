@@ -231,10 +231,10 @@ func (p *ScenarioPanel) traceUI() app.UI {
 			app.Strong().Text(what+": "), app.Code().Text(f.Name), app.Text(" — "+summary(f)))
 	}
 	nodes := func(f *gpuTraceFile) string {
-		return fmt.Sprintf("%s, %d with GPUs (%s: %s)", plural(f.Rows, "node"), f.GPURows, plural(f.GPUs, "GPU"), strings.Join(f.Models, ", "))
+		return fmt.Sprintf("%s, %s with GPUs (%s: %s)", plural(f.Rows, "node"), digits(f.GPURows), plural(f.GPUs, "GPU"), strings.Join(f.Models, ", "))
 	}
 	tasks := func(f *gpuTraceFile) string {
-		return fmt.Sprintf("%s, %d asking for GPUs (%s GPUs in all)", plural(f.Rows, "task"), f.GPURows, strconv.FormatFloat(float64(f.GPUs)/1000, 'f', -1, 64))
+		return fmt.Sprintf("%s, %s asking for GPUs (%s GPUs in all)", plural(f.Rows, "task"), digits(f.GPURows), strconv.FormatFloat(float64(f.GPUs)/1000, 'f', -1, 64))
 	}
 	state := st.state()
 	var status string

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/cloudchamber/cloudchamber/core/clock"
@@ -32,7 +31,7 @@ func (s *StatusBar) Render() app.UI {
 		app.Span().Title("the time policy: manual (you step), measured (a rate of ticks a second) or no-wait").Text("time "+policy),
 		app.Span().Body(app.Text("tick "), app.Strong().DataSet("testid", "tick").Text(st.Tick)),
 		app.Span().Text("simulated "+simTime.String()),
-		app.Span().Text(fmt.Sprintf("%s, %d pending", plural(st.Dispatched, "event"), st.Pending)),
+		app.Span().Text(plural(st.Dispatched, "event")+", "+digits(st.Pending)+" pending"),
 		app.Span().Class("hash").Body(
 			app.Text("trace "),
 			app.Code().DataSet("testid", "trace-hash").Title("SHA-256 of the trace, every decision logged so far: the same scenario and commands give the same hash anywhere. It changes only when something is logged, so a quiet cloud keeps it").Text(st.Hash),

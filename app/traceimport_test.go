@@ -275,5 +275,5 @@ func TestTraceImportThePublishedTrace(t *testing.T) {
 	require.Equal(t, 1523, c.World().Hardware().NumBlades())
 	hw := c.World().Hardware()
 	st.opened(sc, c.Begun(), hw.NumBlades(), hw.NumRacks(), len(c.Zones()), 1, 1)
-	require.Regexp(t, regexp.MustCompile(`^Imported as a new session, openb_pod_list_default: 1523 blades in 96 racks \(12 zones\) and 8152 workloads, each created`), st.done)
+	require.Regexp(t, regexp.MustCompile(`^Imported as a new session, openb_pod_list_default: 1,523 blades in 96 racks \(12 zones\) and 8,152 workloads, each created`), st.done)
 }

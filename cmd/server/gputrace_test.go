@@ -86,7 +86,7 @@ func TestUIGPUTraceImport(t *testing.T) {
 	require.NotContains(t, desc, "ccsim import alibaba-gpu:")
 	require.Equal(t, "1523", attr(t, p, `[data-testid="trace-import-status"]`, "data-blades"))
 	notice := p.text(t, `[data-testid="notice"]`)
-	require.Contains(t, notice, ": 1523 blades in 96 racks (12 zones), opened as a new, unsaved session.", "the page says the import succeeded")
+	require.Contains(t, notice, ": 1,523 blades in 96 racks (12 zones), opened as a new, unsaved session.", "the page says the import succeeded")
 	require.Contains(t, notice, "Your previous session is in the library as")
 	require.Equal(t, 0, p.tick(t))
 	require.NotEqual(t, hash, p.text(t, `[data-testid="trace-hash"]`))

@@ -45,7 +45,7 @@ func TestImportShowsProgressAndCompletes(t *testing.T) {
 	p.until(t, "the file named, not the empty input", `document.querySelector('[data-testid="import-file"]')?.textContent === "importing gen10k.yaml" && document.querySelector('[data-testid="scenario-import"]').offsetParent === null`)
 	p.until(t, "Cancel offered", `document.querySelector('[data-testid="import-cancel"]') !== null`)
 	p.until(t, "the inventory opened", `document.querySelector('.shell-tagline').textContent === "Scenario: gen10k"`)
-	require.Equal(t, "Imported gen10k.yaml: 10000 blades in 100 racks (2 zones), opened as a new, unsaved session.", p.text(t, `[data-testid="notice"] > span`),
+	require.Equal(t, "Imported gen10k.yaml: 10,000 blades in 100 racks (2 zones), opened as a new, unsaved session.", p.text(t, `[data-testid="notice"] > span`),
 		"the page says the import succeeded, in its notice")
 	p.until(t, "the progress gone", `document.querySelector('[data-testid="import-progress"]') === null`)
 	p.until(t, "the file input back", `!document.querySelector('[data-testid="scenario-import"]').disabled && document.querySelector('[data-testid="scenario-import"]').offsetParent !== null`)
