@@ -163,6 +163,31 @@ func (j *importJob) snapshot(w *sim.World) (err error) {
 	return nil
 }
 
+// prepare runs an import's steps, on its goroutine: the scenario
+// scenarioOf makes (whose errors name the file already, as a parser's
+// located errors do: "inv.yaml:3:14: ..."), its inline inventory's JSON
+// kept, its world built and its first snapshot taken, each failure of
+// which is named by the file; errImportCancelled when cancelled.
+func (j *importJob) prepare(scenarioOf func(j *importJob) (*scenario.Scenario, error)) (*scenario.Scenario, *sim.World, error) {
+	sc, err := scenarioOf(j)
+	if err != nil {
+		return nil, nil, err
+	}
+	var w *sim.World
+	err = j.keepJSON(sc)
+	if err == nil {
+		j.progress("Building", 0, 0)
+		w, err = j.build(sc)
+	}
+	if err == nil {
+		err = j.snapshot(w)
+	}
+	if err != nil && !errors.Is(err, errImportCancelled) {
+		err = fmt.Errorf("%s: %w", j.name, err)
+	}
+	return sc, w, err
+}
+
 // startImport runs prepare (which reads the file and builds its world
 // with the job's pacing) on its own goroutine and hands the result to
 // done on the UI goroutine: the world, or the error that stopped it
@@ -226,8 +251,10 @@ func (fi *fileImport) startPieces(ctx app.Context, page replacer, c *Controller,
 			return nil, err
 		}
 		pieces, err := readPieces(file, func() error { return j.pace("Reading", 0, 0) })
-		if err != nil {
+		if errors.Is(err, errImportCancelled) {
 			return nil, err
+		} else if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err) // the browser's, which does not name it
 		}
 		sc, err := importedInventory(name, pieces, func(done, total int) error { return j.pace("Reading", done, total) })
 		pieces = nil // read: the world is built without the file's bytes alive
@@ -254,25 +281,7 @@ func (fi *fileImport) run(ctx app.Context, page replacer, c *Controller, name st
 			fi.prog = p // the panel's Progress prop: it alone redraws
 		}
 	}
-	prepare := func(j *importJob) (*scenario.Scenario, *sim.World, error) {
-		sc, err := scenarioOf(j)
-		if err != nil {
-			return nil, nil, err
-		}
-		var w *sim.World
-		err = j.keepJSON(sc)
-		if err == nil {
-			j.progress("Building", 0, 0)
-			w, err = j.build(sc)
-		}
-		if err == nil {
-			err = j.snapshot(w)
-		}
-		if err != nil && !errors.Is(err, errImportCancelled) {
-			err = fmt.Errorf("%s: %w", name, err)
-		}
-		return sc, w, err
-	}
+	prepare := func(j *importJob) (*scenario.Scenario, *sim.World, error) { return j.prepare(scenarioOf) }
 	fi.job = startImport(ctx, name, show, prepare, func(ctx app.Context, j *importJob, sc *scenario.Scenario, w *sim.World, err error) {
 		fi.job = nil
 		c.touch()

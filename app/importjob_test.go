@@ -133,3 +133,33 @@ func TestRecordOfAnImportedRunIsItsCanonicalJSON(t *testing.T) {
 		require.True(t, ctl.Unsaved(), "run past where it was saved")
 	}
 }
+
+// An import's error names the file once: a parser's located error as it
+// is ("bad.yaml:4: ..."), a failure of the world built from it with the
+// file's name before it.
+func TestImportErrorsNameTheFileOnce(t *testing.T) {
+	job := func(name string) *importJob {
+		return &importJob{name: name, progress: func(string, int, int) {}, sliceFrom: nowMs()}
+	}
+	for _, c := range []struct {
+		name, data, want string
+	}{
+		{"bad.yaml", "Regions:\n  - Name: r\n    Zones: [\n", "bad.yaml:4: did not find expected node content"},
+		{"bad.json", `{"x": 1}`, `bad.json: not a scenario: no "format" field`},
+	} {
+		_, w, err := job(c.name).prepare(func(j *importJob) (*scenario.Scenario, error) {
+			return importedScenario(c.name, []byte(c.data), nil)
+		})
+		require.Nil(t, w)
+		require.EqualError(t, err, c.want)
+	}
+
+	sc, err := scenario.Builtin("standard")
+	require.NoError(t, err)
+	sc.Inventory = scenario.Inventory{Builtin: "nowhere", Version: scenario.InventoryVersion}
+	_, w, err := job("odd.json").prepare(func(j *importJob) (*scenario.Scenario, error) { return sc, nil })
+	require.Nil(t, w)
+	require.ErrorContains(t, err, `odd.json: `)
+	require.NotContains(t, err.Error(), "odd.json: odd.json")
+	require.Contains(t, err.Error(), `no built-in inventory "nowhere"`)
+}

@@ -133,6 +133,9 @@ func TestUIBadImportKeepsTheScenario(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte("Regions:\n  - Name: r\n    Zones: [\n"), 0o644))
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.CSS(`[data-testid="scenario-import"]`), []string{bad})))
 	p.until(t, "an error naming the file", `(document.querySelector('[data-testid="error"]')?.textContent || "").includes("bad.yaml")`)
+	msg := p.text(t, `[data-testid="error"]`)
+	require.Contains(t, msg, "bad.yaml:4: did not find expected node content", "where, as the parser located it")
+	require.NotContains(t, msg, "bad.yaml: bad.yaml", "the file named once")
 	require.Equal(t, hash, p.text(t, `[data-testid="trace-hash"]`))
 	require.Equal(t, 10, p.tick(t))
 }
