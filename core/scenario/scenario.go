@@ -446,7 +446,18 @@ func MarshalIndent(s *Scenario) ([]byte, error) {
 
 // UsesGPUs reports whether the scenario has a "gpus" key (GPU devices on
 // blades, or workloads asking for GPUs): whether it is written as format 3.
+// An inline inventory is looked at in place (inventory.Definition.HasGPUKey),
+// not encoded: it is most of a large scenario's JSON (20 MB at 50,000
+// blades); the rest is encoded and searched.
 func UsesGPUs(s *Scenario) bool {
+	if def := s.Inventory.Definition; def != nil {
+		if def.HasGPUKey() {
+			return true
+		}
+		rest := *s
+		rest.Inventory.Definition = nil
+		s = &rest
+	}
 	b, err := json.Marshal(s)
 	return err == nil && bytes.Contains(b, []byte(`"gpus":`))
 }

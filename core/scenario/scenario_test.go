@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -349,4 +350,47 @@ func TestFormatThreeOnlyWithGPUs(t *testing.T) {
 	_, err = Parse("gpu.json", data)
 	require.Error(t, err)
 	require.Regexp(t, `^gpu\.json:\d+:\d+: inventory\.definition\.regions\[0\]\.zones\[0\]\.racks\[0\]\.blades\[1\]\.capacity\.gpus\[0\]\.count: must be >= 1, got 0$`, err.Error())
+}
+
+// UsesGPUs is whether the scenario's JSON has a "gpus" key, found without
+// encoding an inline inventory: the same answer as searching the whole
+// JSON, for every built-in, with its inventory inline (GPUs or an empty
+// list of them on a blade, or none), and with a workload asking for GPUs
+// on an inventory without.
+func TestUsesGPUsIsTheJSONsGPUsKey(t *testing.T) {
+	byJSON := func(s *Scenario) bool {
+		b, err := json.Marshal(s)
+		require.NoError(t, err)
+		return bytes.Contains(b, []byte(`"gpus":`))
+	}
+	seen := map[bool]int{}
+	check := func(what string, s *Scenario) {
+		t.Helper()
+		want := byJSON(s)
+		require.Equal(t, want, UsesGPUs(s), what)
+		seen[want]++
+	}
+	for _, name := range Builtins() {
+		s, err := Builtin(name)
+		require.NoError(t, err)
+		check(name, s)
+		def, err := s.Definition()
+		require.NoError(t, err)
+		inline := s.Clone()
+		inline.Inventory = Inventory{Definition: def}
+		check(name+" inline", inline)
+		if def.HasGPUKey() {
+			continue
+		}
+		emptyGPUs := inline.Clone()
+		emptyGPUs.Inventory.Definition.Regions[0].Zones[0].Racks[0].Blades[0].Capacity.GPUs = []inventory.GPU{}
+		check(name+" inline, one blade listing no GPU", emptyGPUs)
+		if c := inline.Control; c != nil && c.Workloads != nil && len(c.Workloads.Workloads) > 0 && len(c.Workloads.Workloads[0].Instances) > 0 {
+			asks := inline.Clone()
+			asks.Control.Workloads.Workloads[0].Instances[0].Requires.GPUs.Count = 1
+			check(name+" inline, a workload asking for a GPU", asks)
+		}
+	}
+	require.Positive(t, seen[true])
+	require.Positive(t, seen[false])
 }
