@@ -136,6 +136,11 @@ func runScenario(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "faults injected %d active %d repaired %d\n", f.Injected, f.Active, f.Repaired)
 	}
 	if f := rep.Figures; f != nil {
+		if f.MeasuredFrom != nil { // availability, MTBF and MTTR count from there
+			fmt.Fprintf(stdout, "measured-from-tick %d\n", *f.MeasuredFrom)
+		} else {
+			fmt.Fprintf(stdout, "measured-from-tick n/a (the bring-up is not over)\n")
+		}
 		fmt.Fprintf(stdout, "availability %s\n", figure(f.Availability, "%.6f"))
 		if rep.ExpectedAvailability != nil {
 			fmt.Fprintf(stdout, "expected-availability %.6f\n", *rep.ExpectedAvailability)

@@ -10,9 +10,11 @@
 package metrics
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,6 +69,18 @@ type Metrics struct {
 	since      clock.Tick  // the tick both integrals reach
 	stride     int64       // keep one sample every stride intervals (doubles when MaxRows is reached)
 	nextSample clock.Tick
+
+	// The bring-up (see WarmedUp): it ends at the first change after which
+	// every enabled blade has been working at least once.
+	worked     []bool     // by blade: has been working at least once; read only until the bring-up ends
+	nPending   int64      // enabled blades that have never been working
+	warm       bool       // the bring-up is over
+	warmAt     clock.Tick // the tick it ended
+	warmUp     int64      // upTicks when it ended
+	warmExp    int64      // exposure when it ended
+	marks      []Probe    // read when the bring-up ends (SetMarks)
+	marked     []int64    // their values then, by mark; nil before
+	firstAfter clock.Tick // the tick of the first sample taken after the bring-up ended, -1 before one
 }
 
 // New builds the sampler of a sample every interval ticks (0: no samples,
@@ -74,7 +88,8 @@ type Metrics struct {
 // fresh run, UnmarshalSnapshot restores one.
 func New(env *env.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) *Metrics {
 	m := &Metrics{env: env, hw: hw, interval: interval, probes: probes, working: make([]bool, hw.NumBlades()), enabled: make([]bool, hw.NumBlades()), stride: 1,
-		state: make([]hardware.BladeState, hw.NumBlades()), byState: make([]int64, len(hardware.BladeStates()))}
+		state: make([]hardware.BladeState, hw.NumBlades()), byState: make([]int64, len(hardware.BladeStates())),
+		worked: make([]bool, hw.NumBlades()), firstAfter: -1}
 	m.columns = append(m.columns, "tick")
 	for _, s := range hardware.BladeStates()[1:] { // not "invalid"
 		m.columns = append(m.columns, "blades_"+s.String())
@@ -146,15 +161,87 @@ func (m *Metrics) set(b views.BladeID, working, enabled bool) {
 	if m.enabled[b] {
 		m.nEnabled--
 		m.addCapacity(b, -1)
+		if !m.worked[b] {
+			m.nPending--
+		}
 	}
 	m.working[b], m.enabled[b] = working, enabled
+	m.worked[b] = m.worked[b] || working
 	if working && enabled {
 		m.nUp++
 	}
 	if enabled {
 		m.nEnabled++
 		m.addCapacity(b, 1)
+		if !m.worked[b] {
+			m.nPending++
+		}
 	}
+	m.checkWarm()
+}
+
+// checkWarm ends the bring-up when every enabled blade (one at least) has
+// been working, at the tick the integrals reach (set integrates to now
+// before a change; sync runs when nothing changed since), so the figures
+// measured from its end start from the same instant.
+func (m *Metrics) checkWarm() {
+	if m.warm || m.nEnabled == 0 || m.nPending > 0 {
+		return
+	}
+	m.warm, m.warmAt, m.warmUp, m.warmExp = true, m.since, m.upTicks, m.exposure
+	m.marked = make([]int64, len(m.marks))
+	for i, p := range m.marks {
+		m.marked[i] = p.Read()
+	}
+}
+
+// SetMarks gives the counts (faults, placement failures...) to read when
+// the bring-up ends, so a figure can be measured from then: Marked gives
+// their values. Call it before Start, with the same marks on a restore.
+func (m *Metrics) SetMarks(marks []Probe) { m.marks = marks }
+
+// WarmedUp is the tick the bring-up ended, the first tick at which every
+// enabled blade had been working at least once, and false while it is not
+// over (or no blade is enabled). Figures measured "after the bring-up"
+// count from that instant: what happens during the start-up of a cloud
+// describes the start-up, not the policy that runs it (the warm-up deletion
+// of simulation studies).
+func (m *Metrics) WarmedUp() (clock.Tick, bool) { return m.warmAt, m.warm }
+
+// Marked is the value of each mark (SetMarks) when the bring-up ended, in
+// their order; nil while it is not over.
+func (m *Metrics) Marked() []int64 { return m.marked }
+
+// AvailabilityAfterWarmUp is the fraction of enabled-blade time spent
+// working from the end of the bring-up to now, in parts per million, and
+// false while the bring-up is not over or no enabled-blade time has
+// passed since.
+func (m *Metrics) AvailabilityAfterWarmUp() (ppm int64, ok bool) {
+	if !m.warm {
+		return 0, false
+	}
+	m.integrate()
+	return perMillion(m.upTicks-m.warmUp, m.exposure-m.warmExp)
+}
+
+// UpTicksAfterWarmUp is UpTicks counted from the end of the bring-up,
+// false while it is not over.
+func (m *Metrics) UpTicksAfterWarmUp() (up, exposure int64, ok bool) {
+	if !m.warm {
+		return 0, 0, false
+	}
+	m.integrate()
+	return m.upTicks - m.warmUp, m.exposure - m.warmExp, true
+}
+
+// RowsAfterWarmUp are the samples taken after the bring-up ended, oldest
+// first (a tail of Rows; do not modify): empty while it is not over.
+func (m *Metrics) RowsAfterWarmUp() [][]int64 {
+	if m.firstAfter < 0 {
+		return nil
+	}
+	i, _ := slices.BinarySearchFunc(m.rows, int64(m.firstAfter), func(r []int64, t int64) int { return cmp.Compare(r[0], t) })
+	return m.rows[i:]
 }
 
 func (m *Metrics) addCapacity(b views.BladeID, sign int64) {
@@ -181,13 +268,18 @@ func (m *Metrics) integrate() {
 // enabled for any time (UpTicks gives a window's).
 func (m *Metrics) Availability() (ppm int64, ok bool) {
 	m.integrate()
-	if m.exposure == 0 {
+	return perMillion(m.upTicks, m.exposure)
+}
+
+// perMillion is up/exposure in parts per million, false when exposure is 0.
+func perMillion(up, exposure int64) (int64, bool) {
+	if exposure == 0 {
 		return 0, false
 	}
 	// up ≤ exposure < 2^63, so up × 10^6 needs 128 bits, and the quotient,
 	// at most 10^6, fits.
-	hi, lo := bits.Mul64(uint64(m.upTicks), 1_000_000)
-	q, _ := bits.Div64(hi, lo, uint64(m.exposure))
+	hi, lo := bits.Mul64(uint64(up), 1_000_000)
+	q, _ := bits.Div64(hi, lo, uint64(exposure))
 	return int64(q), true
 }
 
@@ -216,6 +308,9 @@ func (m *Metrics) Handle(ev clock.Event) {
 		row = append(row, p.Read())
 	}
 	m.rows = append(m.rows, row)
+	if m.warm && m.firstAfter < 0 {
+		m.firstAfter = m.env.Now
+	}
 	if len(m.rows) >= MaxRows {
 		kept := m.rows[:0]
 		for i := 0; i < len(m.rows); i += 2 {
@@ -256,7 +351,7 @@ func (m *Metrics) CSV() string {
 
 // MarshalSnapshot writes the samples and the integral.
 func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
-	w.Section("metrics", 3)
+	w.Section("metrics", 4)
 	w.Int(m.upTicks)
 	w.Int(m.exposure)
 	w.Int(int64(m.since))
@@ -268,13 +363,33 @@ func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
 			w.Int(v)
 		}
 	}
+	w.Bool(m.warm)
+	if m.warm {
+		w.Int(int64(m.warmAt))
+		w.Int(m.warmUp)
+		w.Int(m.warmExp)
+		w.Uint(uint64(len(m.marked)))
+		for _, v := range m.marked {
+			w.Int(v)
+		}
+		w.Int(int64(m.firstAfter))
+		return
+	}
+	for _, worked := range m.worked { // only until the bring-up ends
+		w.Bool(worked)
+	}
 }
 
 // UnmarshalSnapshot restores the samples; the working flags come from the
-// restored hardware. Version 3 gives the width of a row; version 2 rows
-// lack the GPU columns (gpu_*, the last ones), which read n/a.
+// restored hardware. Version 4 adds the bring-up (WarmedUp): its end, or
+// which blades have been working while it lasts; an older snapshot knows
+// neither, so its bring-up ends when every enabled blade has been working
+// since the restore, or at the last change before it if they all are
+// working then. Version 3
+// gives the width of a row; version 2 rows lack the GPU columns (gpu_*,
+// the last ones), which read n/a.
 func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
-	version := r.Section("metrics", 3)
+	version := r.Section("metrics", 4)
 	m.upTicks, m.exposure, m.since, m.stride = r.Int(), r.Int(), clock.Tick(r.Int()), r.Int()
 	width := len(m.columns)
 	if version < 3 {
@@ -298,6 +413,25 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 			}
 		}
 	}
+	m.warm, m.warmAt, m.warmUp, m.warmExp, m.marked, m.firstAfter = false, 0, 0, 0, nil, -1
+	clear(m.worked)
+	if version >= 4 {
+		if m.warm = r.Bool(); m.warm {
+			m.warmAt, m.warmUp, m.warmExp = clock.Tick(r.Int()), r.Int(), r.Int()
+			if n := r.Len(len(m.marks)); n != len(m.marks) && r.Err() == nil {
+				return r.Failf("metrics: %d marks at the end of the bring-up, the scenario has %d", n, len(m.marks))
+			}
+			m.marked = make([]int64, len(m.marks))
+			for i := range m.marked {
+				m.marked[i] = r.Int()
+			}
+			m.firstAfter = clock.Tick(r.Int())
+		} else {
+			for b := range m.worked {
+				m.worked[b] = r.Bool()
+			}
+		}
+	}
 	m.sync()
 	if m.stride < 1 {
 		return r.Failf("metrics stride %d", m.stride)
@@ -310,10 +444,11 @@ func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 // working and enabled, and the enabled capacity. Then changes keep them;
 // a change delivered after sync read it is no change to them.
 func (m *Metrics) sync() {
-	m.nUp, m.nEnabled, m.capacity = 0, 0, views.Usage{}
+	m.nUp, m.nEnabled, m.nPending, m.capacity = 0, 0, 0, views.Usage{}
 	m.countStates()
 	for b := range views.BladeID(m.hw.NumBlades()) {
 		m.working[b] = m.hw.BladeState(b) == hardware.BladeWorking
+		m.worked[b] = m.worked[b] || m.working[b]
 		if t, ok := m.env.Views.Targets.Get(hardware.BladeElem(b)); ok {
 			m.enabled[b] = t.Enabled
 		}
@@ -323,8 +458,12 @@ func (m *Metrics) sync() {
 			if m.working[b] {
 				m.nUp++
 			}
+			if !m.worked[b] {
+				m.nPending++
+			}
 		}
 	}
+	m.checkWarm()
 }
 
 // CheckEvent reports whether ev is the sampler's.
@@ -342,6 +481,10 @@ func (m *Metrics) CheckRestored(now clock.Tick) error {
 		return fmt.Errorf("metrics integrated to t=%d at t=%d", m.since, now)
 	case m.upTicks < 0 || m.exposure < 0 || m.upTicks > m.exposure:
 		return fmt.Errorf("metrics: %d working of %d enabled blade-ticks", m.upTicks, m.exposure)
+	case m.warm && (m.warmAt < 0 || m.warmAt > m.since || m.warmUp < 0 || m.warmExp < m.warmUp || m.warmUp > m.upTicks || m.warmExp > m.exposure ||
+		m.firstAfter >= 0 && (m.firstAfter < m.warmAt || m.firstAfter > now)):
+		return fmt.Errorf("metrics: the bring-up ended at t=%d with %d working of %d enabled blade-ticks, first sample after it at t=%d (now t=%d, %d of %d)",
+			m.warmAt, m.warmUp, m.warmExp, m.firstAfter, now, m.upTicks, m.exposure)
 	}
 	for i, r := range m.rows {
 		if r[0] < 0 || r[0] > int64(now) || i > 0 && r[0] <= m.rows[i-1][0] {

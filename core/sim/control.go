@@ -97,6 +97,15 @@ func (w *World) buildControl(sc *scenario.Scenario) error {
 		probes = append(probes, gpuProbes(wm)...)
 	}
 	met = metrics.New(&w.env, w.hw, c.SampleEvery, probes)
+	marks := []metrics.Probe{ // read when the bring-up ends, in the order of the mark* constants
+		{Name: "blade_failures", Read: func() int64 { return inj.Stats().BladeFailures }},
+		{Name: "repair_ticks", Read: func() int64 { return inj.Stats().RepairTicks }},
+		{Name: "repaired_enabled", Read: func() int64 { return inj.Stats().RepairedEnabled }},
+	}
+	if wm != nil {
+		marks = append(marks, metrics.Probe{Name: "placement_failures", Read: wm.PlacementFailures})
+	}
+	met.SetMarks(marks)
 	w.ctl = &Control{Monitor: mon, Repair: rep, Faults: inj, Metrics: met, Workloads: wm}
 	if wm != nil {
 		w.handlers[workload.Subsystem], w.checkers[workload.Subsystem] = wm.Handle, wm.CheckEvent

@@ -158,9 +158,14 @@ func TestFieldFaultOnDisabledBladeIsOutsideTheFigures(t *testing.T) {
 	assert.Nil(t, r.MTTRTicks)
 	up, exposure := w.Control().Metrics.UpTicks()
 	assert.Equal(t, int64(4000), exposure, "one enabled blade for 4,000 ticks")
+	assert.Equal(t, int64(3994), up, "booting for its first 6 ticks")
+	require.NotNil(t, r.MeasuredFrom)
+	assert.Equal(t, clock.Tick(6), *r.MeasuredFrom, "the bring-up ends when blade 1 is working")
+	up, exposure, ok := w.Control().Metrics.UpTicksAfterWarmUp()
+	require.True(t, ok)
+	assert.Equal(t, [2]int64{3994, 3994}, [2]int64{up, exposure})
 	require.NotNil(t, r.Availability)
-	assert.Equal(t, float64(up)/4000, *r.Availability)
-	assert.InDelta(t, 0.9985, *r.Availability, 1e-9)
+	assert.Equal(t, 1.0, *r.Availability, "measured after the bring-up: 0.9985 from tick 0")
 }
 
 // The guard that cannot be switched off: rules that decide about one

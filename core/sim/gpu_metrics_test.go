@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/gpushare"
 	"github.com/cloudchamber/cloudchamber/core/gputrace"
 	"github.com/cloudchamber/cloudchamber/core/inventory"
@@ -199,14 +200,14 @@ func TestRestoreMetricsSectionVersion2(t *testing.T) {
 	require.NoError(t, w.RunTo(500))
 	body := w.Snapshot()
 	body = body[:len(body)-4]
-	head := []byte("\x07metrics\x03")
+	head := []byte("\x07metrics\x04")
 	at := bytes.Index(body, head)
 	require.Positive(t, at)
 	m := w.Control().Metrics
 	cols, rows := len(m.Columns()), len(m.Rows())
 	const gpuCols = 6
 	// Rewrite the section as version 2: the same integrals, no width, each
-	// row without its last six values.
+	// row without its last six values, no bring-up.
 	v2 := bytes.Clone(body[:at])
 	v2 = append(v2, "\x07metrics\x02"...)
 	off := at + len(head)
@@ -231,7 +232,7 @@ func TestRestoreMetricsSectionVersion2(t *testing.T) {
 			off += n
 		}
 	}
-	v2 = append(v2, body[off:]...)
+	v2 = append(v2, body[skipWarmUp(t, body, off, w.Hardware().NumBlades()):]...)
 
 	back, err := Restore(sc, seal(v2))
 	require.NoError(t, err)
@@ -248,4 +249,82 @@ func TestRestoreMetricsSectionVersion2(t *testing.T) {
 	require.NoError(t, back.RunTo(1000))
 	require.Equal(t, w.Status().Hash, back.Status().Hash)
 	require.Equal(t, m.Rows()[rows:], back.Control().Metrics.Rows()[rows:])
+}
+
+// skipWarmUp is the offset past the bring-up at the end of a version 4
+// metrics section that starts at off (see metrics.MarshalSnapshot).
+func skipWarmUp(t *testing.T, body []byte, off, blades int) int {
+	t.Helper()
+	varint := func() int64 {
+		v, n := binary.Varint(body[off:])
+		require.Positive(t, n)
+		off += n
+		return v
+	}
+	warm := body[off] == 1
+	off++
+	if !warm {
+		return off + blades // one byte a blade
+	}
+	varint() // its tick
+	varint() // up
+	varint() // exposure
+	marks, n := binary.Uvarint(body[off:])
+	off += n
+	for range marks {
+		varint()
+	}
+	varint() // the first sample after it
+	return off
+}
+
+// A snapshot whose metrics section is version 3 (before the bring-up)
+// restores as a run whose bring-up ends at the last change before the
+// snapshot, when every enabled blade is working then: its figures count
+// from there. The trace goes on
+// as before.
+func TestRestoreMetricsSectionVersion3(t *testing.T) {
+	sc := gpuSharing(t)
+	w, err := New(sc)
+	require.NoError(t, err)
+	require.NoError(t, w.RunTo(500))
+	from, ok := w.Control().Metrics.WarmedUp()
+	require.True(t, ok)
+	require.Less(t, from, clock.Tick(500))
+	body := w.Snapshot()
+	body = body[:len(body)-4]
+	head := []byte("\x07metrics\x04")
+	at := bytes.Index(body, head)
+	require.Positive(t, at)
+	m := w.Control().Metrics
+	off := at + len(head)
+	for range 4 { // integrals and stride
+		_, n := binary.Varint(body[off:])
+		off += n
+	}
+	for range 2 { // width, rows
+		_, n := binary.Uvarint(body[off:])
+		off += n
+	}
+	for range len(m.Columns()) * len(m.Rows()) {
+		_, n := binary.Varint(body[off:])
+		off += n
+	}
+	v3 := bytes.Clone(body[:at])
+	v3 = append(v3, "\x07metrics\x03"...)
+	v3 = append(v3, body[at+len(head):off]...)
+	v3 = append(v3, body[skipWarmUp(t, body, off, w.Hardware().NumBlades()):]...)
+
+	back, err := Restore(sc, seal(v3))
+	require.NoError(t, err)
+	require.NoError(t, back.CheckInvariants())
+	got, ok := back.Control().Metrics.WarmedUp()
+	require.True(t, ok, "every enabled blade is working at the restore")
+	require.GreaterOrEqual(t, got, from, "the last change before the snapshot")
+	require.LessOrEqual(t, got, clock.Tick(500))
+	require.NoError(t, w.RunTo(1000))
+	require.NoError(t, back.RunTo(1000))
+	require.Equal(t, w.Status().Hash, back.Status().Hash)
+	require.Equal(t, got, *back.Figures().MeasuredFrom)
+	require.Equal(t, from, *w.Figures().MeasuredFrom)
 }

@@ -31,16 +31,34 @@ type Report struct {
 // enabled elements (a cable's PDU or TOR), capacity used the capacity of
 // the enabled blades. A figure whose denominator is zero has no value: nil
 // (JSON null, "n/a" in text), never a made-up 0.
+//
+// The figures that add up over time (availability, MTTR, MTBF, placement
+// failures) are measured after the bring-up, from MeasuredFrom, the first
+// tick at which every enabled blade had been working at least once
+// (metrics.WarmedUp): before it, blades boot and workloads wait whatever
+// the policy, so counting it would describe the start-up. While the
+// bring-up lasts they have no value. Figures "now" (capacity used, GPU)
+// are the state at the end, and RepairByCause and PlacementFailuresTotal
+// count from tick 0.
 type Figures struct {
+	// MeasuredFrom is the tick the bring-up ended, nil while it lasts.
+	MeasuredFrom *clock.Tick `json:"measured_from"`
 	// Availability is the fraction of enabled-blade time spent working.
 	Availability *float64 `json:"availability"`
-	// MTTRTicks is the mean time from a fault to its repair.
+	// MTTRTicks is the mean time from a fault to its repair, over the
+	// repairs made after the bring-up.
 	MTTRTicks *float64 `json:"mttr_ticks"`
 	// MTBFTicks is the enabled-blade time spent working per blade fault.
 	MTBFTicks *float64 `json:"mtbf_ticks"`
 	// RepairByCause is the mean fault-to-repair time per kind of fault,
-	// for every kind with a fault.
+	// for every kind with a fault, from tick 0.
 	RepairByCause map[string]*float64 `json:"repair_by_cause"`
+	// PlacementFailures is the times the scheduler was asked to place an
+	// instance and found no blade, after the bring-up; with workloads only.
+	PlacementFailures *int64 `json:"placement_failures,omitempty"`
+	// PlacementFailuresTotal is the same from tick 0, bring-up included;
+	// with workloads only.
+	PlacementFailuresTotal *int64 `json:"placement_failures_total,omitempty"`
 	// CapacityUsed is the fraction of the enabled blades' capacity held by
 	// instances now, per resource (cores, memory, disk, network); with
 	// workloads only.
@@ -48,6 +66,14 @@ type Figures struct {
 	// GPU are the GPU figures, with GPU devices only.
 	GPU *GPUFigures `json:"gpu,omitempty"`
 }
+
+// The marks the metrics read when the bring-up ends (see build), by index.
+const (
+	markBladeFailures = iota
+	markRepairTicks
+	markRepairedEnabled
+	markPlacementFailures // with workloads only
+)
 
 // GPUFigures are a run's GPU figures now (see workload.GPUFigures): nil
 // where the denominator is zero.
@@ -100,15 +126,27 @@ func (w *World) Figures() *Figures {
 	}
 	fs := c.Faults.Stats()
 	f := &Figures{RepairByCause: map[string]*float64{}}
-	if ppm, ok := c.Metrics.Availability(); ok {
-		f.Availability = ratio(ppm, 1e6)
-	}
-	f.MTTRTicks = ratio(fs.RepairTicks, fs.RepairedEnabled)
 	for _, k := range fs.ByKind {
 		f.RepairByCause[string(k.Kind)] = ratio(k.RepairTicks, k.Repaired)
 	}
-	up, _ := c.Metrics.UpTicks()
-	f.MTBFTicks = ratio(up, fs.BladeFailures)
+	if c.Workloads != nil {
+		total := c.Workloads.PlacementFailures()
+		f.PlacementFailuresTotal = &total
+	}
+	if from, ok := c.Metrics.WarmedUp(); ok {
+		f.MeasuredFrom = &from
+		at := c.Metrics.Marked()
+		if ppm, ok := c.Metrics.AvailabilityAfterWarmUp(); ok {
+			f.Availability = ratio(ppm, 1e6)
+		}
+		f.MTTRTicks = ratio(fs.RepairTicks-at[markRepairTicks], fs.RepairedEnabled-at[markRepairedEnabled])
+		up, _, _ := c.Metrics.UpTicksAfterWarmUp()
+		f.MTBFTicks = ratio(up, fs.BladeFailures-at[markBladeFailures])
+		if c.Workloads != nil {
+			n := *f.PlacementFailuresTotal - at[markPlacementFailures]
+			f.PlacementFailures = &n
+		}
+	}
 	if c.Workloads != nil {
 		used, capacity := c.Workloads.Used(), c.Metrics.Capacity()
 		f.CapacityUsed = map[string]*float64{

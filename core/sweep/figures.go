@@ -33,9 +33,15 @@ const (
 // figures is the vocabulary of a sweep's figures, in the order reports
 // list them. Names are stable: specs and scripts use them.
 var figures = []figure{
-	{"availability", "fraction of enabled-blade time spent working", "fraction", Higher, func(_ *sim.World, f *sim.Figures) *float64 { return f.Availability }},
-	{"mttr_ticks", "mean ticks from a fault to its repair", "ticks", Lower, func(_ *sim.World, f *sim.Figures) *float64 { return f.MTTRTicks }},
-	{"mtbf_ticks", "enabled-blade ticks working per blade fault", "ticks", Higher, func(_ *sim.World, f *sim.Figures) *float64 { return f.MTBFTicks }},
+	{"measured_from_tick", "the tick the bring-up ended (every enabled blade had been working): the figures that add up over time count from it", "tick", Neither, func(_ *sim.World, f *sim.Figures) *float64 {
+		if f.MeasuredFrom == nil {
+			return nil
+		}
+		return count(int64(*f.MeasuredFrom))
+	}},
+	{"availability", "fraction of enabled-blade time spent working, after the bring-up", "fraction", Higher, func(_ *sim.World, f *sim.Figures) *float64 { return f.Availability }},
+	{"mttr_ticks", "mean ticks from a fault to its repair, over the repairs after the bring-up", "ticks", Lower, func(_ *sim.World, f *sim.Figures) *float64 { return f.MTTRTicks }},
+	{"mtbf_ticks", "enabled-blade ticks working per blade fault, after the bring-up", "ticks", Higher, func(_ *sim.World, f *sim.Figures) *float64 { return f.MTBFTicks }},
 	{"faults_injected", "faults the injector made, by plan and at random", "faults", Neither, func(w *sim.World, _ *sim.Figures) *float64 {
 		return count(w.Control().Faults.Stats().Injected)
 	}},
@@ -47,32 +53,35 @@ var figures = []figure{
 	{"instances_waiting", "instances waiting for a blade at the end", "instances", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return withWorkloads(w, (*workload.Manager).Waiting)
 	}},
-	{"instances_waiting_mean", "instances waiting for a blade, the mean of the metrics samples", "instances", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+	{"instances_waiting_mean", "instances waiting for a blade, the mean of the metrics samples after the bring-up", "instances", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return sampleMean(w.Control().Metrics, "instances_waiting")
 	}},
 	{"instances_moved", "instances moved off a blade that failed or was taken out", "moves", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return withWorkloads(w, (*workload.Manager).Moved)
 	}},
-	{"placement_failures", "times the scheduler was asked to place an instance and found no blade", "failures", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
-		return withWorkloads(w, (*workload.Manager).PlacementFailures)
+	{"placement_failures", "times the scheduler was asked to place an instance and found no blade, after the bring-up", "failures", Lower, func(_ *sim.World, f *sim.Figures) *float64 {
+		return countOf(f.PlacementFailures)
+	}},
+	{"placement_failures_total", "times the scheduler was asked to place an instance and found no blade, from tick 0 (the bring-up's included)", "failures", Neither, func(_ *sim.World, f *sim.Figures) *float64 {
+		return countOf(f.PlacementFailuresTotal)
 	}},
 	// GPU figures: with GPU devices only (see sim.GPUFigures).
 	{"gpu_allocation", "fraction of every blade's GPU (milli-GPU) booked by instances at the end", "fraction", Higher, func(_ *sim.World, f *sim.Figures) *float64 {
 		return gpu(f, func(g *sim.GPUFigures) *float64 { return g.Allocation })
 	}},
-	{"gpu_allocation_mean", "fraction of every blade's GPU booked, the mean of the metrics samples", "fraction", Higher, func(w *sim.World, _ *sim.Figures) *float64 {
+	{"gpu_allocation_mean", "fraction of every blade's GPU booked, the mean of the metrics samples after the bring-up", "fraction", Higher, func(w *sim.World, _ *sim.Figures) *float64 {
 		return sampleRatioMean(w.Control().Metrics, "gpu_used_milli", "gpu_capacity_milli")
 	}},
-	{"gpu_allocation_schedulable_mean", "fraction of the schedulable blades' GPU booked, the mean of the metrics samples", "fraction", Higher, func(w *sim.World, _ *sim.Figures) *float64 {
+	{"gpu_allocation_schedulable_mean", "fraction of the schedulable blades' GPU booked, the mean of the metrics samples after the bring-up", "fraction", Higher, func(w *sim.World, _ *sim.Figures) *float64 {
 		return sampleRatioMean(w.Control().Metrics, "gpu_sched_used_milli", "gpu_sched_capacity_milli")
 	}},
 	{"gpu_fragmentation", "expected fraction of the schedulable blades' free GPU a typical task cannot use, at the end", "fraction", Lower, func(_ *sim.World, f *sim.Figures) *float64 {
 		return gpu(f, func(g *sim.GPUFigures) *float64 { return g.Fragmentation })
 	}},
-	{"gpu_fragmentation_mean", "expected fraction of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples", "fraction", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+	{"gpu_fragmentation_mean", "expected fraction of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples after the bring-up", "fraction", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return sampleRatioMean(w.Control().Metrics, "gpu_fragmented_milli", "free")
 	}},
-	{"gpu_fragmented_gpus_mean", "expected GPUs of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples", "GPUs", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+	{"gpu_fragmented_gpus_mean", "expected GPUs of the schedulable blades' free GPU a typical task cannot use, the mean of the metrics samples after the bring-up", "GPUs", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		v := sampleMean(w.Control().Metrics, "gpu_fragmented_milli")
 		if v != nil {
 			*v /= 1000
@@ -82,7 +91,7 @@ var figures = []figure{
 	{"gpu_tasks_waiting", "instances asking for GPUs that wait for a blade at the end", "instances", Lower, func(_ *sim.World, f *sim.Figures) *float64 {
 		return gpu(f, func(g *sim.GPUFigures) *float64 { return count(g.TasksWaiting) })
 	}},
-	{"gpu_tasks_waiting_mean", "instances asking for GPUs that wait for a blade, the mean of the metrics samples", "instances", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
+	{"gpu_tasks_waiting_mean", "instances asking for GPUs that wait for a blade, the mean of the metrics samples after the bring-up", "instances", Lower, func(w *sim.World, _ *sim.Figures) *float64 {
 		return sampleMean(w.Control().Metrics, "gpu_tasks_waiting")
 	}},
 }
@@ -136,6 +145,14 @@ func count(n int64) *float64 {
 	return &v
 }
 
+// countOf is n as a figure, nil for nil.
+func countOf(n *int64) *float64 {
+	if n == nil {
+		return nil
+	}
+	return count(*n)
+}
+
 func withWorkloads(w *sim.World, read func(*workload.Manager) int64) *float64 {
 	if w.Control().Workloads == nil {
 		return nil
@@ -143,7 +160,8 @@ func withWorkloads(w *sim.World, read func(*workload.Manager) int64) *float64 {
 	return count(read(w.Control().Workloads))
 }
 
-// sampleRatioMean is the mean over the samples of column num over column
+// sampleRatioMean is the mean over the samples taken after the bring-up
+// (metrics.RowsAfterWarmUp) of column num over column
 // den; over the free GPU of the schedulable blades when den is "free"
 // (gpu_sched_capacity_milli minus gpu_sched_used_milli). Samples without
 // a value or with a zero denominator are left out; nil without the
@@ -162,7 +180,7 @@ func sampleRatioMean(m *metrics.Metrics, num, den string) *float64 {
 	}
 	var sum float64
 	k := 0
-	for _, row := range m.Rows() {
+	for _, row := range m.RowsAfterWarmUp() {
 		x, y := row[n], row[d]
 		if used >= 0 {
 			y -= row[used] // these columns always have a value
@@ -180,15 +198,16 @@ func sampleRatioMean(m *metrics.Metrics, num, den string) *float64 {
 	return &v
 }
 
-// sampleMean is the mean of one metrics column over the samples kept, nil
-// without the column or a sample.
+// sampleMean is the mean of one metrics column over the samples kept that
+// were taken after the bring-up (metrics.RowsAfterWarmUp), nil without the
+// column or such a sample.
 func sampleMean(m *metrics.Metrics, column string) *float64 {
 	c := slices.Index(m.Columns(), column)
 	if c < 0 {
 		return nil
 	}
 	var sum, n int64
-	for _, row := range m.Rows() {
+	for _, row := range m.RowsAfterWarmUp() {
 		if v := row[c]; v != metrics.NA {
 			sum += v
 			n++

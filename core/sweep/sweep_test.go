@@ -288,30 +288,36 @@ func TestInterval(t *testing.T) {
 	}
 }
 
-// placement_failures is the workload manager's count at the end of a run,
-// and no value for a scenario without workloads.
+// placement_failures is the workload manager's count after the bring-up,
+// placement_failures_total its count from tick 0, measured_from_tick the
+// tick the bring-up ended; the first two have no value for a scenario
+// without workloads.
 func TestPlacementFailuresFigure(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
 	tests := []struct {
 		builtin, variant string
-		want             func(t *testing.T, v *float64)
+		want             map[string]*float64
 	}{
-		{"workload-churn", `{"name": "first-fit", "policy": "first-fit"}`, func(t *testing.T, v *float64) {
-			require.NotNil(t, v)
-			require.Positive(t, *v, "churn's first workloads come before any blade is seen working")
-		}},
-		{"availability", `{"name": "as is"}`, func(t *testing.T, v *float64) { require.Nil(t, v, "no workloads") }},
+		// churn's first workloads come before any blade is working: 4
+		// failures, all in the bring-up, which ends at tick 9.
+		{"workload-churn", `{"name": "first-fit", "policy": "first-fit"}`, map[string]*float64{
+			"measured_from_tick": f(9), "placement_failures": f(0), "placement_failures_total": f(4)}},
+		{"availability", `{"name": "as is"}`, map[string]*float64{
+			"measured_from_tick": f(2), "placement_failures": nil, "placement_failures_total": nil}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.builtin, func(t *testing.T) {
 			sw := newSweep(t, `{"format": 1, "name": "pf", "scenario": {"builtin": "`+tt.builtin+`"},
-  "variants": [`+tt.variant+`], "seeds": {"first": 1, "count": 1}, "ticks": 500, "figures": ["placement_failures"]}`)
+  "variants": [`+tt.variant+`], "seeds": {"first": 1, "count": 1}, "ticks": 500,
+  "figures": ["measured_from_tick", "placement_failures", "placement_failures_total"]}`)
 			res := doAll(t, sw, []int{0})
-			require.Contains(t, res[0].Figures, "placement_failures")
-			tt.want(t, res[0].Figures["placement_failures"])
+			require.Equal(t, tt.want, res[0].Figures)
 		})
 	}
-	require.Contains(t, Figures(), "placement_failures")
-	require.NotEmpty(t, FigureDoc("placement_failures"))
+	for _, name := range []string{"measured_from_tick", "placement_failures", "placement_failures_total"} {
+		require.Contains(t, Figures(), name)
+		require.NotEmpty(t, FigureDoc(name))
+	}
 }
 
 // Every figure says what it counts and which way is better, so the page
