@@ -72,7 +72,8 @@ func (p *ChartsPanel) Render() app.UI {
 
 // renderFigures lists the run's figures as of the latest sample (the GPU
 // ones with GPU devices only); a figure whose denominator is zero reads
-// "n/a", never 0.
+// "n/a", never 0. Availability, MTBF and MTTR say the tick they are
+// measured from (sim.Figures.MeasuredFrom).
 func renderFigures(f *sim.Figures, expected *float64) app.UI {
 	if f == nil {
 		return app.Text("")
@@ -85,16 +86,20 @@ func renderFigures(f *sim.Figures, expected *float64) app.UI {
 	}
 	pct := func(v float64) string { return strconv.FormatFloat(v*100, 'f', 2, 64) + " %" }
 	ticks := func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) + " ticks" }
+	after := ", after the bring-up (not over yet: n/a until every enabled blade has worked)"
+	if f.MeasuredFrom != nil {
+		after = ", measured from tick " + strconv.FormatInt(int64(*f.MeasuredFrom), 10) + ", after the bring-up"
+	}
 	items := []app.UI{
-		figureItem("availability", "Availability", na(f.Availability, pct), "enabled-blade time spent working"),
+		figureItem("availability", "Availability", na(f.Availability, pct), "enabled-blade time spent working"+after),
 	}
 	if expected != nil {
 		items = append(items, figureItem("expected-availability", "Expected availability", pct(*expected),
 			"MTBF / (MTBF + MTTR) of the blade failure process: what the measured availability tends to over a long run"))
 	}
 	items = append(items,
-		figureItem("mtbf", "MTBF", na(f.MTBFTicks, ticks), "enabled-blade working time per blade fault"),
-		figureItem("mttr", "MTTR", na(f.MTTRTicks, ticks), "mean time from a fault to its repair"),
+		figureItem("mtbf", "MTBF", na(f.MTBFTicks, ticks), "enabled-blade working time per blade fault"+after),
+		figureItem("mttr", "MTTR", na(f.MTTRTicks, ticks), "mean time from a fault to its repair"+after),
 	)
 	for _, k := range faults.Kinds() {
 		if v, ok := f.RepairByCause[string(k)]; ok {

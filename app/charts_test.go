@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/assert"
@@ -99,4 +100,14 @@ func TestChartSVGNodesCarryTheNamespace(t *testing.T) {
 		assert.NotContains(t, string(src), ".Style(", "%s: CSP (TOOLCHAIN P18): style with classes", file)
 	}
 	assert.Equal(t, 1, elems, "only chartSVG calls app.Elem")
+}
+
+// Availability, MTBF and MTTR say the tick they are measured from, or that
+// the bring-up is not over.
+func TestFiguresSayMeasuredFrom(t *testing.T) {
+	from := clock.Tick(9)
+	page := app.HTMLString(renderFigures(&sim.Figures{MeasuredFrom: &from}, nil))
+	assert.Equal(t, 3, strings.Count(page, "measured from tick 9, after the bring-up"), page)
+	page = app.HTMLString(renderFigures(&sim.Figures{}, nil))
+	assert.Equal(t, 3, strings.Count(page, "after the bring-up (not over yet"), page)
 }

@@ -319,6 +319,10 @@ type CompareColumn struct {
 	Overrides    []string // what else the variant changes, in words (overrides)
 	Tick         clock.Tick
 	Hash         string // the world's trace hash, hex
+	// MeasuredFrom is the tick the bring-up ended, the figures that add up
+	// over time (availability, MTTR, placement failures) counting from it
+	// (sim.Figures.MeasuredFrom); -1 while it lasts.
+	MeasuredFrom clock.Tick
 	Figures      []CompareFigure
 	Blades       []BladeCount // blades per state, in the states' order, states with none left out
 }
@@ -351,16 +355,22 @@ func (c *Compare) Columns() []CompareColumn {
 			policy = fmt.Sprintf("custom (filter %q, score %q)", v.Custom.Filter, v.Custom.Score)
 		}
 		st := w.Status()
-		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Overrides: overrides(v), Tick: st.Tick, Hash: st.Hash, Figures: keyFigures(w), Blades: bladeCounts(w.Hardware())}
+		f := w.Figures()
+		from := clock.Tick(-1)
+		if f.MeasuredFrom != nil {
+			from = *f.MeasuredFrom
+		}
+		cols[i] = CompareColumn{Name: v.Name, Policy: policy, Overrides: overrides(v), Tick: st.Tick, Hash: st.Hash, MeasuredFrom: from, Figures: keyFigures(w, f), Blades: bladeCounts(w.Hardware())}
 	}
 	c.cols, c.colsAt = cols, c.version+1
 	return cols
 }
 
-// keyFigures are the figures the tab sets side by side (the GPU ones with
-// GPU devices only: sim.Figures.GPU).
-func keyFigures(w *sim.World) []CompareFigure {
-	f := w.Figures()
+// keyFigures are the figures the tab sets side by side, f being w's (the
+// GPU ones with GPU devices only: sim.Figures.GPU). Availability, MTTR and
+// placement failures count after the bring-up ("–" while it lasts), the
+// placement failures from tick 0 beside them.
+func keyFigures(w *sim.World, f *sim.Figures) []CompareFigure {
 	pct := func(p *float64) string {
 		if p == nil {
 			return "–"
@@ -378,7 +388,7 @@ func keyFigures(w *sim.World) []CompareFigure {
 		out = append(out,
 			CompareFigure{"instances waiting", fmt.Sprint(m.Waiting())},
 			CompareFigure{"instances moved", fmt.Sprint(m.Moved())},
-			CompareFigure{"placement failures", fmt.Sprint(m.PlacementFailures())})
+			CompareFigure{"placement failures", placementFailures(f)})
 	}
 	for _, r := range []string{"cores", "memory"} {
 		if p, ok := f.CapacityUsed[r]; ok {
@@ -392,6 +402,30 @@ func keyFigures(w *sim.World) []CompareFigure {
 			CompareFigure{"GPU tasks waiting", fmt.Sprint(g.TasksWaiting)})
 	}
 	return out
+}
+
+// placementFailures reads "3 (19 from tick 0)": the failures after the
+// bring-up, and all of them when the bring-up had some; "– (16 from tick
+// 0)" while it lasts.
+func placementFailures(f *sim.Figures) string {
+	total := *f.PlacementFailuresTotal
+	if f.PlacementFailures == nil {
+		return fmt.Sprintf("– (%d from tick 0)", total)
+	}
+	if *f.PlacementFailures == total {
+		return fmt.Sprint(total)
+	}
+	return fmt.Sprintf("%d (%d from tick 0)", *f.PlacementFailures, total)
+}
+
+// MeasuredText says what a column's figures count from: "measured from
+// tick 9, after the bring-up", or, while the bring-up lasts, that they
+// wait for it.
+func MeasuredText(col CompareColumn) string {
+	if col.MeasuredFrom < 0 {
+		return fmt.Sprintf("The bring-up is not over at t=%d (an enabled blade has never worked yet): availability, MTTR and placement failures are measured once it is.", col.Tick)
+	}
+	return fmt.Sprintf("measured from tick %d, after the bring-up", col.MeasuredFrom)
 }
 
 // bladeCounts counts the blades per state.
@@ -464,7 +498,7 @@ func (c *Compare) Charts() []chart.Model {
 	}
 	pct := last(func(v float64) string { return fmt.Sprintf("%.1f%%", v) })
 	models := []chart.Model{
-		{Title: "Availability", Unit: "% of enabled-blade time working, since tick 0", Suffix: "%", YMax: 100, Last: pct},
+		{Title: "Availability", Unit: "% of enabled-blade time working, from tick 0 (the bring-up included)", Suffix: "%", YMax: 100, Last: pct},
 		{Title: "Capacity used, cores", Unit: "% of the enabled blades' cores", Suffix: "%", Last: pct},
 		{Title: "Instances waiting", Unit: "instances", Last: last(chart.Label)},
 	}

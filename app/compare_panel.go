@@ -591,6 +591,8 @@ func (p *ComparePanel) renderColumns() app.UI {
 			app.P().Class("compare-policy").Text("placement: "+col.Policy),
 			app.P().Class("compare-overrides").DataSet("testid", "compare-variant-overrides").Text(overridesText(col.Overrides)),
 			app.P().Class("compare-hash").Title("the trace hash: equal hashes, equal runs").Text(fmt.Sprintf("t=%d · hash %.12s", col.Tick, col.Hash)),
+			app.P().Class("compare-measured").DataSet("testid", "compare-measured").DataSet("from", int64(col.MeasuredFrom)).
+				Title("the figures that add up over time leave out the start-up, when every policy waits for the blades to boot").Text(MeasuredText(col)),
 			app.Dl().Class("compare-figures").Body(figs...),
 			app.P().Class("compare-blades").Text("blades: "+strings.Join(blades, ", ")),
 		))

@@ -36,6 +36,8 @@ const churnBlade = "standard/standard/rack1/blade/1"
 
 // The tab's comparison is compare.Run's: the same ticks and hashes as a
 // compare.Run driven by hand, and every command reaches every variant.
+// Its figures count from the end of the bring-up, the placement failures
+// from tick 0 beside.
 func TestCompareIsLockstepAndCommandsReachAll(t *testing.T) {
 	c := churnCompare(t)
 	require.NoError(t, c.RunTo(300))
@@ -57,9 +59,13 @@ func TestCompareIsLockstepAndCommandsReachAll(t *testing.T) {
 		require.Equal(t, clock.Tick(1000), col.Tick)
 		require.Equal(t, r.Worlds()[i].Status().Hash, col.Hash, col.Name)
 		require.Len(t, r.Worlds()[i].Commands(), 1)
+		f := r.Worlds()[i].Figures()
 		fails := r.Worlds()[i].Control().Workloads.PlacementFailures()
 		require.Positive(t, fails, "churn's first workloads come before any blade works")
-		require.Contains(t, col.Figures, CompareFigure{"placement failures", fmt.Sprint(fails)}, col.Name)
+		require.Equal(t, clock.Tick(9), col.MeasuredFrom, "every blade has worked from tick 9")
+		require.Equal(t, "measured from tick 9, after the bring-up", MeasuredText(col))
+		require.Equal(t, *f.PlacementFailures, int64(0), "their failures were all in the bring-up")
+		require.Contains(t, col.Figures, CompareFigure{"placement failures", fmt.Sprintf("0 (%d from tick 0)", fails)}, col.Name)
 	}
 	require.NotEqual(t, c.Columns()[0].Hash, c.Columns()[1].Hash, "first-fit and spread part by t=1000")
 	d := c.Run().Divergence()
@@ -262,4 +268,18 @@ func TestCompareChartsShowCoincidingVariants(t *testing.T) {
 	require.Contains(t, page, `class="chart-line c1 dash1"`)
 	require.Contains(t, page, `class="chart-line c2 dash2"`)
 	require.Contains(t, page, `class="chart-line c0"`)
+}
+
+// While the bring-up lasts, a column says its figures wait for it, and
+// shows placement failures only from tick 0.
+func TestCompareDuringBringUp(t *testing.T) {
+	c := churnCompare(t)
+	require.NoError(t, c.RunTo(5))
+	for i, col := range c.Columns() {
+		require.Equal(t, clock.Tick(-1), col.MeasuredFrom)
+		require.Contains(t, MeasuredText(col), "The bring-up is not over at t=5")
+		fails := c.Run().Worlds()[i].Control().Workloads.PlacementFailures()
+		require.Contains(t, col.Figures, CompareFigure{"placement failures", fmt.Sprintf("– (%d from tick 0)", fails)}, col.Name)
+		require.Contains(t, col.Figures, CompareFigure{"availability", "–"}, col.Name)
+	}
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -155,7 +156,8 @@ func (p *page) columnsAt(t *testing.T, n int, at clock.Tick) []string {
 // Variants of one policy that differ in seed or monitor settings: a bad
 // seed is refused naming the variant and the field; good ones run to the
 // hashes compare.Run gives natively, each its own, and each column says
-// what its variant overrides and shows the placement failures.
+// what its variant overrides, the tick its figures are measured from (the
+// end of the bring-up) and the placement failures after it and in all.
 func TestCompareVariantSettings(t *testing.T) {
 	sc, err := scenario.Builtin("workload-churn")
 	require.NoError(t, err)
@@ -212,8 +214,11 @@ func TestCompareVariantSettings(t *testing.T) {
 	p.setInput(t, `[data-testid="compare-travel"]`, "1000")
 	require.Equal(t, want, p.columnsAt(t, 3, 1000))
 	cols := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-variant"]')].map(e => e.textContent)`)
+	measured := mustEval[[]string](t, p, `[...document.querySelectorAll('[data-testid="compare-measured"]')].map(e => e.getAttribute('data-from') + ' ' + e.textContent)`)
 	for i, w := range r.Worlds() {
-		require.Contains(t, cols[i], "placement failures"+strconv.FormatInt(w.Control().Workloads.PlacementFailures(), 10))
+		f := w.Figures()
+		require.Contains(t, cols[i], fmt.Sprintf("placement failures%d (%d from tick 0)", *f.PlacementFailures, *f.PlacementFailuresTotal))
+		require.Equal(t, fmt.Sprintf("%d measured from tick %d, after the bring-up", *f.MeasuredFrom, *f.MeasuredFrom), measured[i])
 	}
 	if dir := os.Getenv("CC_SHOTS"); dir != "" {
 		png, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
