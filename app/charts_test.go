@@ -43,7 +43,8 @@ func TestChartsPanelWithoutController(t *testing.T) {
 	assert.NotContains(t, page, "<svg")
 }
 
-// Four charts with their legends' latest values, and few nodes: the series
+// Four charts with their legends' latest values (availability from tick 0
+// and after the bring-up), and few nodes: the series
 // are downsampled, so the panel stays small however long the run.
 func TestChartsPanelDrawsTheMetrics(t *testing.T) {
 	c := panelsATestController(t, "blade-failure", 150)
@@ -55,7 +56,8 @@ func TestChartsPanelDrawsTheMetrics(t *testing.T) {
 	assert.Equal(t, 4, strings.Count(page, "<svg"))
 	assert.Contains(t, page, "Download metrics CSV")
 	assert.Contains(t, page, "working 63")
-	assert.Contains(t, page, "availability ")
+	assert.Contains(t, page, "from tick 0 94.4%", "availability with the bring-up")
+	assert.Contains(t, page, "after the bring-up 99.4%", "and from its end, tick 9")
 	assert.Contains(t, page, "<dt>MTTR</dt>")
 	assert.Less(t, len(regexp.MustCompile(`<[a-z]`).FindAllString(page, -1)), 300)
 }

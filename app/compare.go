@@ -10,6 +10,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/compare"
 	"github.com/cloudchamber/cloudchamber/core/hardware"
 	"github.com/cloudchamber/cloudchamber/core/link"
+	"github.com/cloudchamber/cloudchamber/core/metrics"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/cloudchamber/cloudchamber/core/variant"
@@ -498,7 +499,7 @@ func (c *Compare) Charts() []chart.Model {
 	}
 	pct := last(func(v float64) string { return fmt.Sprintf("%.1f%%", v) })
 	models := []chart.Model{
-		{Title: "Availability", Unit: "% of enabled-blade time working, from tick 0 (the bring-up included)", Suffix: "%", YMax: 100, Last: pct},
+		{Title: "Availability", Unit: "% of enabled-blade time working, after the bring-up (none while it lasts)", Suffix: "%", YMax: 100, Last: pct},
 		{Title: "Capacity used, cores", Unit: "% of the enabled blades' cores", Suffix: "%", Last: pct},
 		{Title: "Instances waiting", Unit: "instances", Last: last(chart.Label)},
 	}
@@ -506,7 +507,7 @@ func (c *Compare) Charts() []chart.Model {
 		m := w.Control().Metrics
 		cols, rows := m.Columns(), m.Rows()
 		name := c.variants[i].Name
-		for k, col := range [][2]string{{"availability_ppm", ""}, {"cores_used_milli", "capacity_cores_milli"}, {"instances_waiting", ""}} {
+		for k, col := range [][2]string{{metrics.AfterBringUpColumn, ""}, {"cores_used_milli", "capacity_cores_milli"}, {"instances_waiting", ""}} {
 			num, den := chart.Column(cols, col[0]), -1
 			if col[1] != "" {
 				den = chart.Column(cols, col[1])

@@ -271,7 +271,8 @@ func TestCompareChartsShowCoincidingVariants(t *testing.T) {
 }
 
 // While the bring-up lasts, a column says its figures wait for it, and
-// shows placement failures only from tick 0.
+// shows placement failures only from tick 0; the availability chart draws
+// from its end.
 func TestCompareDuringBringUp(t *testing.T) {
 	c := churnCompare(t)
 	require.NoError(t, c.RunTo(5))
@@ -281,5 +282,17 @@ func TestCompareDuringBringUp(t *testing.T) {
 		fails := c.Run().Worlds()[i].Control().Workloads.PlacementFailures()
 		require.Contains(t, col.Figures, CompareFigure{"placement failures", fmt.Sprintf("– (%d from tick 0)", fails)}, col.Name)
 		require.Contains(t, col.Figures, CompareFigure{"availability", "–"}, col.Name)
+	}
+	// The availability chart counts after the bring-up too: a line starts
+	// at the first sample after it, and ends at the column's value.
+	require.NoError(t, c.RunTo(600))
+	avail := c.Charts()[0]
+	require.Contains(t, avail.Unit, "after the bring-up")
+	for i, s := range avail.Series {
+		require.NotEmpty(t, s.X)
+		require.Greater(t, s.X[0], c.Columns()[i].MeasuredFrom, "no point in the bring-up")
+		ppm, ok := c.Run().Worlds()[i].Control().Metrics.AvailabilityAfterWarmUp()
+		require.True(t, ok)
+		require.InDelta(t, float64(ppm)/10_000, s.Y[len(s.Y)-1], 1e-9, "the sample at t=600 is the figure then")
 	}
 }

@@ -315,9 +315,12 @@ func Build(cols []string, rows [][]int64) []Model {
 	instances := Model{Title: "Instances by state", Unit: "instances", Last: count,
 		Series: PrefixSeries(cols, rows, "instances_", "moved")} // moved counts moves, not instances
 
-	avail := Model{Title: "Availability", Unit: "% of enabled-blade time working, since tick 0", Suffix: "%", YMax: 100, Last: pct}
+	avail := Model{Title: "Availability", Unit: "% of enabled-blade time working", Suffix: "%", YMax: 100, Last: pct}
 	if i := Column(cols, "availability_ppm"); i >= 0 {
-		avail.Series = []Series{ColumnSeries("availability", 0, rows, i, 1.0/10_000)}
+		avail.Series = []Series{ColumnSeries("from tick 0", 0, rows, i, 1.0/10_000)}
+	}
+	if i := Column(cols, metrics.AfterBringUpColumn); i >= 0 {
+		avail.Series = append(avail.Series, ColumnSeries("after the bring-up", 1, rows, i, 1.0/10_000))
 	}
 
 	noWork := Column(cols, "cores_used_milli") < 0

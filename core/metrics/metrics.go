@@ -42,6 +42,11 @@ const MaxRows = 20_000
 // while no blade has been enabled for any time.
 const NA = math.MinInt64
 
+// AfterBringUpColumn is the sample column of the availability measured
+// from the end of the bring-up (AvailabilityAfterWarmUp), in parts per
+// million, NA while it lasts; availability_ppm counts from tick 0.
+const AfterBringUpColumn = "availability_after_bringup_ppm"
+
 // Probe is one column fed by another service.
 type Probe struct {
 	Name string
@@ -98,6 +103,7 @@ func New(env *env.Env, hw *hardware.Model, interval clock.Tick, probes []Probe) 
 	for _, p := range probes {
 		m.columns = append(m.columns, p.Name)
 	}
+	m.columns = append(m.columns, AfterBringUpColumn) // last: a version 3 snapshot's rows lack it
 	hw.Actual.Blades.Watch(m.actualChanged)
 	env.Views.Targets.Watch(m.targetChanged)
 	return m
@@ -307,6 +313,11 @@ func (m *Metrics) Handle(ev clock.Event) {
 	for _, p := range m.probes {
 		row = append(row, p.Read())
 	}
+	if a, ok := m.AvailabilityAfterWarmUp(); ok {
+		row = append(row, a)
+	} else {
+		row = append(row, NA)
+	}
 	m.rows = append(m.rows, row)
 	if m.warm && m.firstAfter < 0 {
 		m.firstAfter = m.env.Now
@@ -387,19 +398,23 @@ func (m *Metrics) MarshalSnapshot(w *snap.Writer) {
 // since the restore, or at the last change before it if they all are
 // working then. Version 3
 // gives the width of a row; version 2 rows lack the GPU columns (gpu_*,
-// the last ones), which read n/a.
+// the last ones before AfterBringUpColumn), which read n/a; rows before
+// version 4 lack AfterBringUpColumn, which reads n/a.
 func (m *Metrics) UnmarshalSnapshot(r *snap.Reader) error {
 	version := r.Section("metrics", 4)
 	m.upTicks, m.exposure, m.since, m.stride = r.Int(), r.Int(), clock.Tick(r.Int()), r.Int()
-	width := len(m.columns)
+	width := len(m.columns) // the columns a saved row has: the first ones
+	if version < 4 {
+		width-- // no AfterBringUpColumn
+	}
 	if version < 3 {
 		for _, c := range m.columns {
 			if strings.HasPrefix(c, "gpu_") {
 				width--
 			}
 		}
-	} else if w := r.Len(len(m.columns)); w != len(m.columns) && r.Err() == nil {
-		return r.Failf("metrics rows of %d columns, the scenario's have %d", w, len(m.columns))
+	} else if w := r.Len(len(m.columns)); w != width && r.Err() == nil {
+		return r.Failf("metrics rows of %d columns, the scenario's have %d", w, width)
 	}
 	n := r.Len(MaxRows)
 	m.rows = make([][]int64, n)
