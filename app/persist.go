@@ -130,7 +130,7 @@ func (s *Shell) openSession(ctx app.Context) {
 					resume()
 					s.c.SetErr("This link was not opened: " + err.Error())
 				} else {
-					s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
+					s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (not in the library: the link opens it again; Save keeps it there).", sc.Name, sc.At) + keptNote(keptAs)
 				}
 				if first {
 					s.notice += guideHint
@@ -202,7 +202,10 @@ func (s *Shell) resumeSaved(ctx app.Context, sess *storage.Session) {
 // or no storage yet, replace runs at once.
 func (s *Shell) replacing(ctx app.Context, why string, replace func(ctx app.Context)) {
 	if s == nil || s.store == nil || !s.c.Unsaved() {
-		replace(ctx)
+		if s != nil {
+			s.notice = "" // what it said was of the session replaced
+		}
+		replace(ctx) // may say what it opened (notify)
 		return
 	}
 	data, err := s.c.runJSON()
@@ -337,7 +340,7 @@ func (s *Shell) replaceSession(ctx app.Context, sc *scenario.Scenario, kept []by
 func (s *Shell) openBuiltin(ctx app.Context, sc *scenario.Scenario, kept []byte, done func(ctx app.Context, err error)) {
 	s.replaceSession(ctx, sc, kept, "the built-in "+sc.Name, func(ctx app.Context, keptAs string, err error) {
 		if err == nil {
-			s.notice = "Opened the built-in scenario " + sc.Name + " (a new, unsaved session)." + keptNote(keptAs)
+			s.notice = "Opened the built-in scenario " + sc.Name + " (not in the library: it opens again from the guide or the Scenario panel; Save keeps it there)." + keptNote(keptAs)
 		}
 		done(ctx, err)
 	})
@@ -424,7 +427,7 @@ func (s *Shell) openLinkKeeping(ctx app.Context, l string, anyway bool) {
 			return
 		}
 		s.c.SetErr("")
-		s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (a new, unsaved session).", sc.Name, sc.At) + keptNote(keptAs)
+		s.notice = fmt.Sprintf("Opened a shared link: %s at tick %d (not in the library: the link opens it again; Save keeps it there).", sc.Name, sc.At) + keptNote(keptAs)
 	})
 }
 

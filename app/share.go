@@ -20,6 +20,7 @@ type ShareButton struct {
 	link string // the last link made, shown so it can be copied by hand
 	long bool
 	note string // what became of it: copied to the clipboard, or saved as a file
+	gen  uint64 // the session's world it was made for (Session.rackGen): another forgets it
 }
 
 // Render draws the button and, once pressed, the link.
@@ -27,6 +28,9 @@ func (b *ShareButton) Render() app.UI {
 	div := app.Div().Class("share")
 	if b.S == nil {
 		return div
+	}
+	if b.gen != b.S.rackGen { // a session opened since: its link is not this one
+		b.link, b.long, b.note, b.gen = "", false, "", b.S.rackGen
 	}
 	var out app.UI = app.Text("")
 	if b.link != "" {
@@ -61,7 +65,7 @@ func (b *ShareButton) onShare(ctx app.Context, e app.Event) {
 		return
 	}
 	b.long = len(l) > link.FileAbove
-	b.link, b.note = l, ""
+	b.link, b.note, b.gen = l, "", b.S.rackGen
 	if clip := app.Window().Get("navigator").Get("clipboard"); clip.Truthy() && !b.long {
 		// Said only once the browser has it: a page without the
 		// clipboard's permission shows the link to copy by hand.

@@ -252,3 +252,22 @@ func TestStoryReadAllFollowsTheWindow(t *testing.T) {
 	p.until(t, "cut again at 1280, Read all again", cut+` && `+readAll)
 	require.Empty(t, p.errors())
 }
+
+// Loading another scenario leaves nothing of what the page said about the
+// session it replaces: not the notice of the built-in it had opened, not
+// the link Share had made of it.
+func TestLoadingAnotherScenarioForgetsTheOldNotices(t *testing.T) {
+	p := openAppAt(t, "/?builtin=blade-failure")
+	p.until(t, "the built-in's notice", `(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("Opened the built-in scenario blade-failure")`)
+	p.eval(t, `document.querySelector('[data-testid="welcome-close"]')?.click()`)
+	p.click(t, "share-link")
+	p.until(t, "its link", `(document.querySelector('[data-testid="share-url"]')?.value || "").includes("#s2.")`)
+	p.click(t, "tab-scenario")
+	p.until(t, "the Scenario panel", `document.querySelector('#scenario-picker') !== null`)
+	p.eval(t, `(() => { const e = document.querySelector('#scenario-picker'); e.value = 'flapping-tor'; e.dispatchEvent(new Event('change', {bubbles: true})); })()`)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`[data-testid="scenario-load"]`))))
+	p.until(t, "the flapping-tor story", `document.querySelector('.shell-tagline').textContent.includes("flapping-tor")`)
+	p.until(t, "no notice of blade-failure", `!(document.querySelector('[data-testid="notice"]')?.textContent || "").includes("blade-failure")`)
+	p.until(t, "no link of blade-failure", `document.querySelector('[data-testid="share-url"]') === null`)
+	require.Empty(t, p.errors())
+}
