@@ -115,8 +115,7 @@ func (b *CommandBar) Render() app.UI {
 		reset = app.Div().Class("help-popover", "confirm-popover").DataSet("testid", "reset-dialog").
 			Aria("role", "alertdialog").Aria("labelledby", "reset-title").Aria("describedby", "reset-what").Body(
 			app.H3().ID("reset-title").Text("Reset to tick 0?"),
-			app.P().ID("reset-what").Text(fmt.Sprintf("This restarts %s at tick 0: the %s you gave and the time-travel history (up to tick %d) are dropped. "+
-				"The session as it stands is kept in the library first, so you can open it again.", c.Base().Name, plural(n, "command"), c.Horizon())),
+			app.P().ID("reset-what").Text(resetText(c.Base().Name, n, c.Horizon())),
 			app.Div().Class("row").Body(
 				app.Button().DataSet("testid", "reset-confirm").Text("Keep a copy and reset").OnClick(b.onResetConfirm),
 				app.Button().DataSet("testid", "reset-cancel").Text("Cancel").OnClick(b.onResetCancel),
@@ -229,4 +228,15 @@ func nowMs() float64 {
 		return app.Window().Get("performance").Call("now").Float()
 	}
 	return float64(time.Now().UnixNano()) / 1e6
+}
+
+// resetText is what the Reset dialog says it drops of the session name:
+// the n commands given (none named when there are none) and the time-travel
+// history up to tick horizon.
+func resetText(name string, n int, horizon clock.Tick) string {
+	dropped := "the time-travel history (up to tick " + strconv.FormatInt(int64(horizon), 10) + ") is dropped"
+	if n > 0 {
+		dropped = "the " + plural(n, "command") + " you gave and the time-travel history (up to tick " + strconv.FormatInt(int64(horizon), 10) + ") are dropped"
+	}
+	return "This restarts " + name + " at tick 0: " + dropped + ". The session as it stands is kept in the library first, so you can open it again."
 }

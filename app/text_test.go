@@ -37,3 +37,11 @@ func TestDigits(t *testing.T) {
 	}
 	assert.Equal(t, "50000 blades", trace.Count(50_000, "blade", "blades"), "the trace's text keeps plain digits")
 }
+
+// The Reset dialog names the commands it drops only when there are some.
+func TestResetText(t *testing.T) {
+	assert.Equal(t, "This restarts standard at tick 0: the time-travel history (up to tick 40) is dropped. The session as it stands is kept in the library first, so you can open it again.",
+		resetText("standard", 0, 40))
+	assert.Equal(t, "This restarts standard at tick 0: the 2 commands you gave and the time-travel history (up to tick 1200) are dropped. The session as it stands is kept in the library first, so you can open it again.",
+		resetText("standard", 2, 1200))
+}
