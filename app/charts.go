@@ -155,7 +155,7 @@ func (p *ChartsPanel) onDownload(ctx app.Context, e app.Event) {
 // The drawing area, in the SVG's own units (CSS scales the whole).
 const (
 	chartW      = 400
-	chartH      = 180
+	chartH      = 192 // the tick labels (to chartBottom+16) and below them the axis's name, apart
 	chartLeft   = 40
 	chartRight  = 392
 	chartTop    = 8
