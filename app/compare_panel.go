@@ -12,6 +12,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
 	"github.com/cloudchamber/cloudchamber/core/sim"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -579,7 +580,12 @@ func (p *ComparePanel) renderColumns() app.UI {
 			if figureDiffers(columns, k) {
 				dd = dd.Class("compare-differs").Title("differs between the variants")
 			}
-			figs = append(figs, app.Dt().Text(f.Name), dd)
+			dt := app.Dt().Text(f.Name).Title(sweep.FigureDoc(compareSweepFigure[f.Name]))
+			if better := figureBetter(f.Name); better != "" {
+				arrow := map[string]string{"higher": " ↑", "lower": " ↓"}[better]
+				dt = app.Dt().Title(sweep.FigureDoc(compareSweepFigure[f.Name])).Body(app.Text(f.Name), app.Span().Class("compare-better").Title(better+" is better").Aria("label", better+" is better").Text(arrow))
+			}
+			figs = append(figs, dt, dd)
 		}
 		var blades []string
 		for _, b := range col.Blades {
@@ -597,8 +603,27 @@ func (p *ComparePanel) renderColumns() app.UI {
 			app.P().Class("compare-blades").Text("blades: "+strings.Join(blades, ", ")),
 		))
 	}
-	return app.Div().Class("compare-columns").Body(cols...)
+	return app.Div().Body(
+		app.Div().Class("compare-columns").Body(cols...),
+		app.P().Class("compare-seed-note").DataSet("testid", "compare-seed-note").Text(
+			"Each variant is one run, with one seed: a difference between them may be chance. "+
+				"To decide, the Sweep tab runs policies over several seeds and says which differences are more than chance."),
+	)
 }
+
+// compareSweepFigure is the sweep's figure (core/sweep.Figures) each
+// Compare figure shows, whose doc and direction the tab shows with it.
+var compareSweepFigure = map[string]string{
+	"availability": "availability", "MTTR": "mttr_ticks",
+	"instances waiting": "instances_waiting", "instances moved": "instances_moved", "placement failures": "placement_failures",
+	"capacity used (cores)": "capacity_used_cores", "capacity used (memory)": "capacity_used_memory",
+	"GPU allocation": "gpu_allocation", "GPU fragmentation": "gpu_fragmentation", "GPU tasks waiting": "gpu_tasks_waiting",
+}
+
+// figureBetter is which way a Compare figure is better, "higher" or
+// "lower", as its sweep figure says (sweep.FigureBetter); "" for neither
+// (capacity used: it follows the load as much as the policy).
+func figureBetter(name string) string { return string(sweep.FigureBetter(compareSweepFigure[name])) }
 
 func (p *ComparePanel) renderDivergence() app.UI {
 	div := app.Div().Class("compare-divergence").DataSet("testid", "compare-divergence")

@@ -9,6 +9,7 @@ import (
 	"github.com/cloudchamber/cloudchamber/core/compare"
 	"github.com/cloudchamber/cloudchamber/core/scenario"
 	"github.com/cloudchamber/cloudchamber/core/sched"
+	"github.com/cloudchamber/cloudchamber/core/sweep"
 	"github.com/cloudchamber/cloudchamber/core/variant"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"github.com/stretchr/testify/require"
@@ -295,4 +296,29 @@ func TestCompareDuringBringUp(t *testing.T) {
 		require.True(t, ok)
 		require.InDelta(t, float64(ppm)/10_000, s.Y[len(s.Y)-1], 1e-9, "the sample at t=600 is the figure then")
 	}
+}
+
+// Every figure the Compare tab shows is one of the sweep's, which says
+// what it measures and which way it is better; the tab shows both, and
+// says that one seed does not decide.
+func TestCompareFiguresSayWhichWayIsBetter(t *testing.T) {
+	for _, builtin := range []string{"workload-churn", "gpu-sharing"} {
+		sc, err := scenario.Builtin(builtin)
+		require.NoError(t, err)
+		c, err := NewCompare(sc, []variant.Variant{{Name: "a", Policy: "first-fit"}, {Name: "b", Policy: "spread"}})
+		require.NoError(t, err)
+		require.NoError(t, c.RunTo(100))
+		for _, f := range c.Columns()[0].Figures {
+			name, ok := compareSweepFigure[f.Name]
+			require.True(t, ok, "%s: %q has no sweep figure", builtin, f.Name)
+			require.NotEmpty(t, sweep.FigureDoc(name), "%s: %q's sweep figure %q", builtin, f.Name, name)
+		}
+		page := app.HTMLString(&ComparePanel{C: c, V: c.Version()})
+		require.Contains(t, page, `aria-label="higher is better"`)
+		require.Contains(t, page, `aria-label="lower is better"`)
+		require.Contains(t, page, "one seed: a difference between them may be chance")
+	}
+	require.Equal(t, "higher", figureBetter("availability"))
+	require.Equal(t, "lower", figureBetter("placement failures"))
+	require.Equal(t, "", figureBetter("capacity used (cores)"), "neither: it follows the load")
 }
