@@ -197,6 +197,9 @@ func renderChart(c chart.Model) app.UI {
 	}
 	if fit {
 		step := chart.NiceStep(max(1, yMax), 4)
+		if c.Whole {
+			step = max(step, 1)
+		}
 		yMax = math.Ceil(max(1, yMax)/step) * step
 		if c.Suffix == "%" {
 			yMax = min(yMax, 100)
@@ -208,14 +211,18 @@ func renderChart(c chart.Model) app.UI {
 	py := func(y float64) float64 { return chartBottom - y/yMax*(chartBottom-chartTop) }
 
 	nodes := []app.UI{chartSVG("title").Text(fmt.Sprintf("%s (%s) from tick %d to %d", c.Title, c.Unit, x0, x1))}
-	for _, v := range chart.NiceTicks(0, yMax, 4) {
+	yTicks := chart.NiceTicks(0, yMax, 4)
+	if c.Whole {
+		yTicks = chart.WholeTicks(0, yMax, 4)
+	}
+	for _, v := range yTicks {
 		y := fmtCoord(py(v))
 		nodes = append(nodes,
 			chartSVG("line").Class("chart-rule").Attr("x1", chartLeft).Attr("x2", chartRight).Attr("y1", y).Attr("y2", y),
 			chartSVG("text").Class("chart-ylabel").Attr("x", chartLeft-4).Attr("y", y).Attr("text-anchor", "end").Attr("dominant-baseline", "middle").Text(chart.Label(v)+c.Suffix),
 		)
 	}
-	for _, v := range chart.NiceTicks(float64(x0), float64(x1), 5) {
+	for _, v := range chart.WholeTicks(float64(x0), float64(x1), 5) { // simulated ticks
 		if v != math.Trunc(v) {
 			continue // a short run: ticks are whole
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cloudchamber/cloudchamber/app/chart"
 	"github.com/cloudchamber/cloudchamber/core/clock"
 	"github.com/cloudchamber/cloudchamber/core/sim"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -112,4 +113,21 @@ func TestFiguresSayMeasuredFrom(t *testing.T) {
 	assert.Equal(t, 3, strings.Count(page, "measured from tick 9, after the bring-up"), page)
 	page = app.HTMLString(renderFigures(&sim.Figures{}, nil))
 	assert.Equal(t, 3, strings.Count(page, "after the bring-up (not over yet"), page)
+}
+
+// A chart of counts steps its axis by whole numbers: instances waiting
+// of 0 and 1 read 0 and 1, not 0, 0.5 and 1; the tick axis too.
+func TestCountChartsStepByWholeNumbers(t *testing.T) {
+	m := chart.Model{Title: "Instances waiting", Unit: "instances", Whole: true, Last: func(chart.Series) string { return "" },
+		Series: []chart.Series{{Name: "a", X: []int64{0, 1}, Y: []float64{0, 1}}}}
+	html := app.HTMLString(renderChart(m))
+	assert.Contains(t, html, `>1</text>`)
+	assert.NotContains(t, html, `>0.5</text>`)
+	m.Whole = false
+	assert.Contains(t, app.HTMLString(renderChart(m)), `>0.5</text>`, "a fraction's axis may step by halves")
+	for _, b := range chart.Build([]string{"tick", "blades_working", "instances_running"}, [][]int64{{0, 1, 1}}) {
+		if b.Title == "Blades by state" || b.Title == "Instances by state" {
+			assert.True(t, b.Whole, b.Title)
+		}
+	}
 }

@@ -501,7 +501,7 @@ func (c *Compare) Charts() []chart.Model {
 	models := []chart.Model{
 		{Title: "Availability", Unit: "% of enabled-blade time working, after the bring-up (none while it lasts)", Suffix: "%", YMax: 100, Last: pct},
 		{Title: "Capacity used, cores", Unit: "% of the enabled blades' cores", Suffix: "%", Last: pct},
-		{Title: "Instances waiting", Unit: "instances", Last: last(chart.Label)},
+		{Title: "Instances waiting", Unit: "instances", Whole: true, Last: last(chart.Label)},
 	}
 	for i, w := range worlds {
 		m := w.Control().Metrics

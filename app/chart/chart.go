@@ -59,6 +59,7 @@ type Model struct {
 	Unit   string  // for the axis label and the legend
 	Suffix string  // after each y-axis label ("%")
 	YMax   float64 // a fixed top (100 for percentages), or 0 to fit the data
+	Whole  bool    // the values are counts: the axis's steps are whole numbers
 	Series []Series
 	Empty  string // why there is nothing to draw, if so
 	Last   func(s Series) string
@@ -137,7 +138,7 @@ func gpuCharts(cols []string, rows [][]int64, pct, count func(Series) string) []
 			}
 			return r[frag], r[sTotal] - r[sUsed], true
 		}, 100)}}
-	wait := Model{Title: "GPU tasks waiting", Unit: "instances asking for GPUs that wait for a blade", Last: count,
+	wait := Model{Title: "GPU tasks waiting", Unit: "instances asking for GPUs that wait for a blade", Whole: true, Last: count,
 		Series: []Series{ColumnSeries("waiting", 0, rows, waiting, 1)}}
 	if noValue(alloc.Series) {
 		alloc.Empty = "n/a: no blade with GPUs is there to measure against."
@@ -254,8 +255,15 @@ func NiceStep(span float64, n int) float64 {
 
 // NiceTicks are the tick values from lo to hi (both included when they fall
 // on a step), about n of them.
-func NiceTicks(lo, hi float64, n int) []float64 {
-	step := NiceStep(hi-lo, n)
+func NiceTicks(lo, hi float64, n int) []float64 { return ticksOf(lo, hi, NiceStep(hi-lo, n)) }
+
+// WholeTicks are NiceTicks of whole numbers (counts, simulated ticks): a
+// step of at least 1, so 0 to 1 is 0 and 1, not 0, 0.5 and 1.
+func WholeTicks(lo, hi float64, n int) []float64 {
+	return ticksOf(lo, hi, max(1, NiceStep(hi-lo, n)))
+}
+
+func ticksOf(lo, hi, step float64) []float64 {
 	var out []float64
 	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
 		out = append(out, math.Round(v/step)*step)
@@ -293,7 +301,7 @@ func Build(cols []string, rows [][]int64) []Model {
 		return strconv.FormatFloat(s.Y[len(s.Y)-1], 'f', 1, 64) + "%"
 	}
 
-	blades := Model{Title: "Blades by state", Unit: "blades", Last: count,
+	blades := Model{Title: "Blades by state", Unit: "blades", Whole: true, Last: count,
 		Series: PrefixSeries(cols, rows, "blades_")}
 
 	capacity := Model{Title: "Capacity used", Unit: "% of the enabled blades' capacity", Suffix: "%", Last: pct}
@@ -312,7 +320,7 @@ func Build(cols []string, rows [][]int64) []Model {
 		capacity.Series = append(capacity.Series, s)
 	}
 
-	instances := Model{Title: "Instances by state", Unit: "instances", Last: count,
+	instances := Model{Title: "Instances by state", Unit: "instances", Whole: true, Last: count,
 		Series: PrefixSeries(cols, rows, "instances_", "moved")} // moved counts moves, not instances
 
 	avail := Model{Title: "Availability", Unit: "% of enabled-blade time working", Suffix: "%", YMax: 100, Last: pct}
