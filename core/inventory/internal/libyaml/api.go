@@ -13,8 +13,11 @@
 // file until the end, for its node tree); buffers are reused (a scalar's
 // value and an anchor's name once their event is read, a scratch buffer
 // emptied to be read again); a value longer than the parser's limit
-// stops growing and is reported; and NewPiecesParser reads an input held
-// in pieces. Everything else, including the text of
+// stops growing and is reported; NewPiecesParser reads an input held in
+// pieces; and runs of characters are read at once rather than one by one
+// where the result is the same (the reader's ASCII, indentation, a plain
+// scalar's ordinary characters: runs_test.go compares both). Everything
+// else, including the text of
 // every error, is as in yaml.v3, so a file is accepted or refused as
 // yaml.v3 does and events carry the lines and columns yaml.v3's nodes have.
 package libyaml

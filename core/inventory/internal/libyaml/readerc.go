@@ -106,6 +106,16 @@ func yaml_parser_update_raw_buffer(parser *yaml_parser_t) bool {
 	return true
 }
 
+// [CloudChamber] asciiAllowed says which bytes are, alone, characters
+// YAML allows: tab, LF, CR and ' ' to '~'.
+var asciiAllowed = func() (t [256]bool) {
+	t['\t'], t['\n'], t['\r'] = true, true, true
+	for c := 0x20; c <= 0x7E; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
 // Ensure that the buffer contains at least `length` characters.
 // Return true on success, false on failure.
 //
@@ -175,6 +185,25 @@ func yaml_parser_update_buffer(parser *yaml_parser_t, length int) bool {
 			var width int
 
 			raw_unread := len(parser.raw_buffer) - parser.raw_buffer_pos
+
+			// [CloudChamber] A run of UTF-8 characters that are ASCII and
+			// allowed (tab, LF, CR, space to '~') is copied as it is, as
+			// the loop below would one by one: most of an inventory.
+			if parser.encoding == yaml_UTF8_ENCODING && !noRuns {
+				raw := parser.raw_buffer[parser.raw_buffer_pos:]
+				n := 0
+				for n < len(raw) && asciiAllowed[raw[n]] {
+					n++
+				}
+				if n > 0 {
+					copy(parser.buffer[buffer_len:], raw[:n])
+					buffer_len += n
+					parser.raw_buffer_pos += n
+					parser.offset += n
+					parser.unread += n
+					continue
+				}
+			}
 
 			// Decode the next character.
 			switch parser.encoding {

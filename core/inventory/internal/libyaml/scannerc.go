@@ -25,6 +25,7 @@ package libyaml
 import (
 	"bytes"
 	"fmt"
+	"strings"
 )
 
 // Introduction
@@ -583,6 +584,75 @@ func read(parser *yaml_parser_t, s []byte) []byte {
 	parser.mark.index++
 	parser.mark.column++
 	parser.unread--
+	return s
+}
+
+// [CloudChamber] noRuns turns off the runs read at once (the reader's
+// ASCII, skip_spaces, read_plain_run), for tests to compare the scanner
+// with and without them.
+var noRuns bool
+
+// [CloudChamber] skip_spaces consumes the spaces at the buffer's position
+// as many calls of skip would, leaving at least one character unread (the
+// callers refill the buffer when none is left, at the same characters as
+// before).
+func skip_spaces(parser *yaml_parser_t) {
+	if noRuns {
+		return
+	}
+	buf, pos := parser.buffer, parser.buffer_pos
+	n := 0
+	for n < parser.unread-1 && buf[pos+n] == ' ' {
+		n++
+	}
+	parser.buffer_pos += n
+	parser.mark.index += n
+	parser.mark.column += n
+	parser.unread -= n
+}
+
+// [CloudChamber] plainOrdinary says which bytes a plain scalar goes on
+// with whatever follows them, in the block context ('!' to '~' but ':'),
+// and in the flow context (also not ',', '?', '[', ']', '{' or '}').
+var plainOrdinary = func() (t [2][256]bool) {
+	for c := byte('!'); c <= '~'; c++ {
+		t[0][c] = c != ':'
+		t[1][c] = t[0][c] && !strings.ContainsRune(",?[]{}", rune(c))
+	}
+	return t
+}()
+
+// [CloudChamber] read_plain_run copies the run of ordinary characters
+// (plainOrdinary) at the buffer's position to s, as that many calls of
+// read in yaml_parser_scan_plain_scalar's loop would: it stops two
+// characters before the buffer's end (where that loop refills it) and at
+// value_max (for read to report).
+func read_plain_run(parser *yaml_parser_t, s []byte) []byte {
+	if noRuns {
+		return s
+	}
+	ordinary := &plainOrdinary[0]
+	if parser.flow_level > 0 {
+		ordinary = &plainOrdinary[1]
+	}
+	limit := parser.unread - 2
+	if parser.value_max > 0 {
+		limit = min(limit, parser.value_max-len(s))
+	}
+	buf, pos := parser.buffer, parser.buffer_pos
+	n := 0
+	for n < limit && ordinary[buf[pos+n]] {
+		n++
+	}
+	if n == 0 {
+		return s
+	}
+	s = append(s, buf[pos:pos+n]...)
+	parser.newlines = 0
+	parser.buffer_pos += n
+	parser.mark.index += n
+	parser.mark.column += n
+	parser.unread -= n
 	return s
 }
 
@@ -1578,6 +1648,7 @@ func yaml_parser_scan_to_next_token(parser *yaml_parser_t) bool {
 
 		for parser.buffer[parser.buffer_pos] == ' ' || ((parser.flow_level > 0 || !parser.simple_key_allowed) && parser.buffer[parser.buffer_pos] == '\t') {
 			skip(parser)
+			skip_spaces(parser) // [CloudChamber] the rest of a run of spaces at once
 			if parser.unread < 1 && !yaml_parser_update_buffer(parser, 1) {
 				return false
 			}
@@ -2780,6 +2851,7 @@ func yaml_parser_scan_plain_scalar(parser *yaml_parser_t, token *yaml_token_t) b
 
 			// Copy the character.
 			s = read(parser, s)
+			s = read_plain_run(parser, s) // [CloudChamber] and the ordinary ones after it at once
 
 			end_mark = parser.mark
 			if parser.unread < 2 && !yaml_parser_update_buffer(parser, 2) {
