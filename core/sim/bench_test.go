@@ -208,3 +208,48 @@ func BenchmarkSnapshotSave64(b *testing.B)       { benchSnapshotSave(b, 64) }
 func BenchmarkSnapshotRestore64(b *testing.B)    { benchSnapshotRestore(b, 64) }
 func BenchmarkSnapshotSave10000(b *testing.B)    { benchSnapshotSave(b, 10000) }
 func BenchmarkSnapshotRestore10000(b *testing.B) { benchSnapshotRestore(b, 10000) }
+
+// BenchmarkImport50k is a 50,000-blade import after its parse, phase by
+// phase as the page runs them (app/importjob.go): keep (the inventory's
+// JSON kept for the session, scenario.Encoder.Keep), new (the world built
+// with the kept JSON, sim.New) and snapshot (the world's first snapshot).
+// The inventory is 2 regions of 5 zones of 50 racks of 100 blades, the one
+// app's TestImportCostBreakdown imports.
+func BenchmarkImport50k(b *testing.B) {
+	def, err := inventory.Generate(inventory.GenSpec{Regions: 2, ZonesPerRegion: 5, RacksPerZone: 50, BladesPerRack: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc := scenario.ForInventory("gen", def)
+	var enc scenario.Encoder
+	b.Run("keep", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := enc.Keep(def, func() {}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if err := enc.Keep(def, func() {}); err != nil {
+		b.Fatal(err)
+	}
+	var w *World
+	b.Run("new", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			w = nil
+			if w, err = New(sc, WithKeptJSON(&enc)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	if w == nil {
+		return
+	}
+	b.Run("snapshot", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = w.Snapshot()
+		}
+	})
+}

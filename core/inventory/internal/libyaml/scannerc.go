@@ -774,7 +774,7 @@ func yaml_parser_fetch_more_tokens(parser *yaml_parser_t) bool {
 }
 
 // The dispatcher for token fetchers.
-func yaml_parser_fetch_next_token(parser *yaml_parser_t) (ok bool) {
+func yaml_parser_fetch_next_token(parser *yaml_parser_t) bool {
 	// Ensure that the buffer is initialized.
 	if parser.unread < 1 && !yaml_parser_update_buffer(parser, 1) {
 		return false
@@ -836,20 +836,25 @@ func yaml_parser_fetch_next_token(parser *yaml_parser_t) (ok bool) {
 		// Associate any following comments with the prior token.
 		comment_mark = parser.tokens[len(parser.tokens)-1].start_mark
 	}
-	defer func() {
-		if !ok {
-			return
-		}
-		if len(parser.tokens) > 0 && parser.tokens[len(parser.tokens)-1].typ == yaml_BLOCK_ENTRY_TOKEN {
-			// Sequence indicators alone have no line comments. It becomes
-			// a head comment for whatever follows.
-			return
-		}
-		if !yaml_parser_scan_line_comment(parser, comment_mark) {
-			ok = false
-			return
-		}
-	}()
+	// [CloudChamber] yaml.v3 deferred this, a defer the compiler does not
+	// open-code in a function with so many returns (a cost per token); the
+	// fetch is now a function of its own.
+	if !yaml_parser_fetch_indicated_token(parser) {
+		return false
+	}
+	if len(parser.tokens) > 0 && parser.tokens[len(parser.tokens)-1].typ == yaml_BLOCK_ENTRY_TOKEN {
+		// Sequence indicators alone have no line comments. It becomes
+		// a head comment for whatever follows.
+		return true
+	}
+	return yaml_parser_scan_line_comment(parser, comment_mark)
+}
+
+// [CloudChamber] yaml_parser_fetch_indicated_token is the rest of
+// yaml_parser_fetch_next_token: the token its first character says.
+func yaml_parser_fetch_indicated_token(parser *yaml_parser_t) bool {
+	buf := parser.buffer
+	pos := parser.buffer_pos
 
 	// Is it the flow sequence start indicator?
 	if buf[pos] == '[' {
