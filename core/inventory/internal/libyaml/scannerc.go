@@ -754,7 +754,7 @@ func yaml_parser_fetch_more_tokens(parser *yaml_parser_t) bool {
 		if parser.tokens_head < len(parser.tokens)-2 {
 			// If a potential simple key is at the head position, we need to fetch
 			// the next token to disambiguate it.
-			head_tok_idx, ok := parser.simple_keys_by_tok[parser.tokens_parsed]
+			head_tok_idx, ok := parser.simple_keys_by_tok.get(parser.tokens_parsed)
 			if !ok {
 				break
 			} else if valid, ok := yaml_simple_key_is_valid(parser, &parser.simple_keys[head_tok_idx]); !ok {
@@ -1026,7 +1026,7 @@ func yaml_parser_save_simple_key(parser *yaml_parser_t) bool {
 			return false
 		}
 		parser.simple_keys[len(parser.simple_keys)-1] = simple_key
-		parser.simple_keys_by_tok[simple_key.token_number] = len(parser.simple_keys) - 1
+		parser.simple_keys_by_tok.set(simple_key.token_number, len(parser.simple_keys)-1)
 	}
 	return true
 }
@@ -1043,7 +1043,7 @@ func yaml_parser_remove_simple_key(parser *yaml_parser_t) bool {
 		}
 		// Remove the key from the stack.
 		parser.simple_keys[i].possible = false
-		delete(parser.simple_keys_by_tok, parser.simple_keys[i].token_number)
+		parser.simple_keys_by_tok.delete(parser.simple_keys[i].token_number)
 	}
 	return true
 }
@@ -1076,7 +1076,7 @@ func yaml_parser_decrease_flow_level(parser *yaml_parser_t) bool {
 	if parser.flow_level > 0 {
 		parser.flow_level--
 		last := len(parser.simple_keys) - 1
-		delete(parser.simple_keys_by_tok, parser.simple_keys[last].token_number)
+		parser.simple_keys_by_tok.delete(parser.simple_keys[last].token_number)
 		parser.simple_keys = parser.simple_keys[:last]
 	}
 	return true
@@ -1184,7 +1184,7 @@ func yaml_parser_fetch_stream_start(parser *yaml_parser_t) bool {
 	// Initialize the simple key stack.
 	parser.simple_keys = append(parser.simple_keys, yaml_simple_key_t{})
 
-	parser.simple_keys_by_tok = make(map[int]int)
+	parser.simple_keys_by_tok = tokenIndex{}
 
 	// A simple key is allowed at the beginning of the stream.
 	parser.simple_key_allowed = true
@@ -1490,7 +1490,7 @@ func yaml_parser_fetch_value(parser *yaml_parser_t) bool {
 
 		// Remove the simple key.
 		simple_key.possible = false
-		delete(parser.simple_keys_by_tok, simple_key.token_number)
+		parser.simple_keys_by_tok.delete(simple_key.token_number)
 
 		// A simple key cannot follow another simple key.
 		parser.simple_key_allowed = false

@@ -549,7 +549,7 @@ type yaml_parser_t struct {
 
 	simple_key_allowed bool                // May a simple key occur at the current position?
 	simple_keys        []yaml_simple_key_t // The stack of simple keys.
-	simple_keys_by_tok map[int]int         // possible simple_key indexes indexed by token_number
+	simple_keys_by_tok tokenIndex          // possible simple_key indexes indexed by token_number [CloudChamber: was a map[int]int]
 
 	// Parser stuff
 
