@@ -58,7 +58,10 @@ func resolvePlain(in []byte) tagClass {
 	if hint == 0 {
 		return tagStr
 	}
-	if c, ok := resolveMap[string(in)]; ok {
+	if hint == 'D' && smallDecimal(in) {
+		return tagInt // what ParseInt below says, without its copy (most numbers of an inventory)
+	}
+	if c, ok := resolveMap[string(in)]; hint != 'D' && ok { // no key of resolveMap starts with a digit
 		return c
 	}
 	switch hint {
@@ -110,6 +113,20 @@ func resolvePlain(in []byte) tagClass {
 		}
 	}
 	return tagStr
+}
+
+// smallDecimal says s is a decimal number of 1 to 18 digits without a
+// leading zero (but "0"), which strconv.ParseInt(s, 0, 64) always reads.
+func smallDecimal(s []byte) bool {
+	if len(s) == 0 || len(s) > 18 || s[0] == '0' && len(s) > 1 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // yamlStyleFloat is yaml.v3's yamlStyleFloat regular expression,

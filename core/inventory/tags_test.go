@@ -3,6 +3,7 @@ package inventory
 import (
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -45,4 +46,40 @@ func TestYAMLStyleFloatMatchesRegexp(t *testing.T) {
 		}
 	}
 	require.Greater(t, matched, 1000)
+}
+
+// resolvePlain's shortcuts for numbers answer as the code after them
+// would: a small decimal is one ParseInt reads (on random texts over the
+// characters that matter, and the edges), and no key of resolveMap starts
+// with a digit.
+func TestResolvePlainDecimalShortcut(t *testing.T) {
+	for k := range resolveMap {
+		if k != "" {
+			require.NotEqual(t, byte('D'), resolveTable[k[0]], "%q", k)
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	const alphabet = "0123456789_+-xob.e"
+	cases := []string{"0", "00", "01", "9", "10", "999999999999999999", "9999999999999999999", "9223372036854775807", "0x1", "1_0", ""}
+	for range 100_000 {
+		b := make([]byte, r.IntN(21))
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[i] = '0' + byte(r.IntN(10))
+			}
+		}
+		cases = append(cases, string(b))
+	}
+	small := 0
+	for _, s := range cases {
+		if smallDecimal([]byte(s)) {
+			small++
+			_, err := strconv.ParseInt(s, 0, 64)
+			require.NoError(t, err, "%q", s)
+			require.Equal(t, tagInt, resolvePlain([]byte(s)), "%q", s)
+		}
+	}
+	require.Greater(t, small, 1000)
 }
