@@ -233,18 +233,17 @@ func BenchmarkImport50k(b *testing.B) {
 	if err := enc.Keep(def, func() {}); err != nil {
 		b.Fatal(err)
 	}
-	var w *World
 	b.Run("new", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			w = nil
-			if w, err = New(sc, WithKeptJSON(&enc)); err != nil {
+			if _, err := New(sc, WithKeptJSON(&enc)); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
-	if w == nil {
-		return
+	w, err := New(sc, WithKeptJSON(&enc))
+	if err != nil {
+		b.Fatal(err)
 	}
 	b.Run("snapshot", func(b *testing.B) {
 		b.ReportAllocs()
