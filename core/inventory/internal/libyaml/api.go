@@ -91,8 +91,9 @@ func (e *Error) Error() string {
 
 // Parser reads events from a YAML text.
 type Parser struct {
-	p  yaml_parser_t
-	ev yaml_event_t
+	p yaml_parser_t
+	// value and anchor are the last event's scalar value and anchor name.
+	value, anchor []byte
 }
 
 // NewPiecesParser [CloudChamber] returns a parser of an input held in
@@ -129,9 +130,15 @@ func (p *Parser) Next(ev *Event) error {
 	// A scalar's value and an anchor's name are buffers the scanner made
 	// for them alone, and the tokens they came in are consumed: the scanner
 	// may write the next ones in them.
-	p.recycle(p.ev.value)
-	p.recycle(p.ev.anchor)
-	ok := yaml_parser_parse(&p.p, &p.ev) && p.p.error == yaml_NO_ERROR
+	p.recycle(p.value)
+	p.recycle(p.anchor)
+	// [CloudChamber] The event is written on the stack, not in the heap
+	// (yaml.v3's parser kept it there): writing its 272 bytes twice an
+	// event, pointers among them, took write barriers while the collector
+	// marks, a tenth of a parse on wasm.
+	var e yaml_event_t
+	ok := yaml_parser_parse(&p.p, &e) && p.p.error == yaml_NO_ERROR
+	p.value, p.anchor = e.value, e.anchor
 	if p.p.too_long {
 		m := p.p.too_long_mark
 		return &Error{TooLong: true, Line: m.line, Column: m.column, Problem: "value too long"}
@@ -139,7 +146,6 @@ func (p *Parser) Next(ev *Event) error {
 	if !ok {
 		return p.err()
 	}
-	e := &p.ev
 	*ev = Event{
 		Kind:   EventKind(e.typ),
 		Line:   e.start_mark.line,
