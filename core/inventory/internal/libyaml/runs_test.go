@@ -12,12 +12,17 @@ import (
 )
 
 // events reads input's events (as text) and the error that ends them, if
-// any, with the runs read at once (the reader's ASCII, skip_spaces,
+// any, read from pieces of it, with the runs read at once (the reader's ASCII, skip_spaces,
 // read_plain_run) or, with noRuns, a character at a time as yaml.v3 does.
 func events(input []byte, valueMax int, runs bool) []string {
 	noRuns = !runs
 	defer func() { noRuns = false }()
-	p := NewParser(input, valueMax)
+	var pieces [][]byte // in pieces of 97 bytes, so runs also meet the pieces' ends
+	for rest := input; len(rest) > 0; {
+		k := min(len(rest), 97)
+		pieces, rest = append(pieces, rest[:k]), rest[k:]
+	}
+	p := NewPiecesParser(pieces, valueMax)
 	var out []string
 	var ev Event
 	for range 200_000 {
