@@ -580,10 +580,10 @@ func (p *ComparePanel) renderColumns() app.UI {
 			if figureDiffers(columns, k) {
 				dd = dd.Class("compare-differs").Title("differs between the variants")
 			}
-			dt := app.Dt().Text(f.Name).Title(sweep.FigureDoc(compareSweepFigure[f.Name]))
-			if better := figureBetter(f.Name); better != "" {
-				arrow := map[string]string{"higher": " ↑", "lower": " ↓"}[better]
-				dt = app.Dt().Title(sweep.FigureDoc(compareSweepFigure[f.Name])).Body(app.Text(f.Name), app.Span().Class("compare-better").Title(better+" is better").Aria("label", better+" is better").Text(arrow))
+			doc := sweep.FigureDoc(compareSweepFigure[f.Name])
+			dt := app.Dt().Text(f.Name).Title(doc)
+			if better := figureBetter(f.Name); better != "" { // an arrow after the name (CSS), which its text leaves out
+				dt = dt.DataSet("better", better).Title(doc + " (" + better + " is better)")
 			}
 			figs = append(figs, dt, dd)
 		}

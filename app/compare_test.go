@@ -314,8 +314,9 @@ func TestCompareFiguresSayWhichWayIsBetter(t *testing.T) {
 			require.NotEmpty(t, sweep.FigureDoc(name), "%s: %q's sweep figure %q", builtin, f.Name, name)
 		}
 		page := app.HTMLString(&ComparePanel{C: c, V: c.Version()})
-		require.Contains(t, page, `aria-label="higher is better"`)
-		require.Contains(t, page, `aria-label="lower is better"`)
+		require.Contains(t, page, `data-better="higher"`)
+		require.Contains(t, page, `data-better="lower"`)
+		require.Contains(t, page, `(lower is better)"`)
 		require.Contains(t, page, "one seed: a difference between them may be chance")
 	}
 	require.Equal(t, "higher", figureBetter("availability"))
