@@ -159,6 +159,9 @@ func TestPhoneKeepsBarsInView(t *testing.T) {
 	}
 	p.until(t, "the command bar in view", inView(`nav.commands`))
 	p.until(t, "the status bar in view", inView(`footer.status`))
+	for _, b := range []string{"help", "pause", "run"} { // Run came last on the bar, cut by the screen's edge
+		p.until(t, b+" whole on the bar, unscrolled", `(() => { const r = document.querySelector('[data-testid="`+b+`"]').getBoundingClientRect(); return r.left >= 0 && r.right <= innerWidth; })()`)
+	}
 	p.click(t, "step")
 	p.until(t, "tick 1 in view", `document.querySelector('[data-testid="tick"]').textContent === "1"`)
 	p.until(t, "still scrolled", `scrollY > innerHeight`)
