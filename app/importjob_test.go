@@ -49,21 +49,12 @@ func TestImportJobBuildsWhatImportBuilds(t *testing.T) {
 				}
 				j.sliceFrom = 0 // report every call: each is a slice here
 			}
-			sc, err := importedScenario("gen.yaml", y, func(done, total int) error { return j.pace("Reading", done, total) })
+			sc, w, err := j.prepare(func(j *importJob) (*scenario.Scenario, error) { // as the page runs it
+				return importedScenario("gen.yaml", y, func(done, total int) error { return j.pace("Reading", done, total) })
+			})
 			if err == nil {
-				var w = ctl.World()
-				err = j.keepJSON(sc)
-				if err == nil {
-					j.progress("Building", 0, 0)
-					w, err = j.build(sc)
-				}
-				if err == nil {
-					err = j.snapshot(w)
-				}
-				if err == nil {
-					j.handed.Store(true)
-					ctl.openImported(sc, w, &j.enc, j.snap)
-				}
+				j.handed.Store(true)
+				ctl.openImported(sc, w, &j.enc, j.snap)
 			}
 			if c.cancelAt != "" {
 				require.ErrorIs(t, err, errImportCancelled)
