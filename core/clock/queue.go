@@ -93,15 +93,21 @@ func (q *Queue) dropCancelled() {
 }
 
 func (q *Queue) pop() item {
+	top := q.take()
+	if n := len(q.items); cap(q.items) > queueShrinkMin && n < cap(q.items)/4 {
+		q.items = append(make([]item, 0, 2*n), q.items...)
+	}
+	return top
+}
+
+// take removes and returns the earliest item (the heap must not be empty).
+func (q *Queue) take() item {
 	top := q.items[0]
 	last := len(q.items) - 1
 	q.items[0] = q.items[last]
 	q.items = q.items[:last]
 	if last > 0 {
 		q.down(0)
-	}
-	if cap(q.items) > queueShrinkMin && last < cap(q.items)/4 {
-		q.items = append(make([]item, 0, 2*last), q.items...)
 	}
 	return top
 }
@@ -204,13 +210,7 @@ func (q *Queue) MarshalSnapshot(w *snap.Writer) {
 	}
 	w.Uint(uint64(len(h.items)))
 	for len(h.items) > 0 {
-		it := h.items[0]
-		last := len(h.items) - 1
-		h.items[0] = h.items[last]
-		h.items = h.items[:last]
-		if last > 0 {
-			h.down(0)
-		}
+		it := h.take() // the copy is not shrunk as it empties: it goes once written
 		w.Int(int64(it.at))
 		w.Uint(it.seq)
 		it.ev.marshal(w)
