@@ -172,7 +172,7 @@ func TestClusterMapSelectAndFault(t *testing.T) {
 // never_seen (the names stay in data-state and data-observed).
 func TestStatesInTheLegendsWords(t *testing.T) {
 	p := openApp(t)
-	p.click(t, "welcome-close")
+	p.closeWelcome(t)
 	tip := `document.querySelector('[data-testid="blade-rack1-1"] title').textContent`
 	p.until(t, "the rack drawing's tooltip", tip+` === "standard/standard/rack1/blade/1 — off, disconnected (observed: never seen), 16 cores, 0 cores in use"`)
 	require.Equal(t, "off_disconnected", attr(t, p, `[data-testid="blade-rack1-1"]`, "data-state"))
@@ -214,7 +214,7 @@ func TestStatesInTheLegendsWords(t *testing.T) {
 func TestSelectionPeeksAtTheDetailCard(t *testing.T) {
 	p := openApp(t)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 657)))
-	p.click(t, "welcome-close")
+	p.closeWelcome(t)
 	card := `document.querySelector('[data-testid="detail-card"]')`
 	p.until(t, "the card below the window", card+` === null || `+card+`.getBoundingClientRect().top > innerHeight`)
 	p.eval(t, `document.querySelector('[data-testid="blade-rack2-3"]').dispatchEvent(new MouseEvent("click", {bubbles: true}))`)

@@ -13,6 +13,16 @@ import (
 // welcomeShown is true while the guide (with the keyboard shortcuts) is on the page.
 const welcomeShown = `document.querySelector('[data-testid="welcome"]') !== null`
 
+// closeWelcome closes the first visit's guide and waits for the page to be
+// drawn without it: the page moves up as the guide goes, so a click given
+// before that (located, then sent at a point) could land on whatever took
+// its place.
+func (p *page) closeWelcome(t *testing.T) {
+	t.Helper()
+	p.click(t, "welcome-close")
+	p.until(t, "the guide closed", "!("+welcomeShown+")")
+}
+
 // The guide is open on a first visit; Esc hides it, ? shows it, as the
 // button does; ? hides it again.
 func TestQuestionMarkShowsGuide(t *testing.T) {

@@ -22,8 +22,7 @@ func TestWelcomeFirstVisitOnly(t *testing.T) {
 	require.Contains(t, p.text(t, `[data-testid="story"]`), "standard")
 	require.Contains(t, p.text(t, `[data-testid="story"]`), "by tick 20 all 64 are working")
 
-	p.click(t, "welcome-close")
-	p.until(t, "the guide closed", "!("+welcomeShown+")")
+	p.closeWelcome(t)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Reload()))
 	p.waitReady(t)
 	ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool]("!("+welcomeShown+")"))
@@ -127,7 +126,7 @@ func TestLongStoryReadsInFull(t *testing.T) {
 	p := openAppAt(t, "/?builtin=gpu-sharing")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
 	p.until(t, "the guide on a first visit", welcomeShown)
-	p.click(t, "welcome-close")
+	p.closeWelcome(t)
 	text := `document.querySelector('[data-testid="story-text"]')`
 	p.until(t, "the story cut, Read all offered", text+`.scrollHeight > `+text+`.clientHeight + 1 && document.querySelector('[data-testid="story-more"]')?.textContent === "Read all"`)
 	p.click(t, "story-more")
@@ -150,7 +149,7 @@ func TestLongStoryReadsInFull(t *testing.T) {
 func TestPhoneKeepsBarsInView(t *testing.T) {
 	p := openApp(t)
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(390, 844)))
-	p.click(t, "welcome-close")
+	p.closeWelcome(t)
 	p.until(t, "a page longer than two screens", `document.documentElement.scrollHeight > 2 * innerHeight`)
 	p.eval(t, `window.scrollTo(0, document.documentElement.scrollHeight / 2)`)
 	p.until(t, "the page scrolled", `scrollY > innerHeight`)
@@ -203,7 +202,7 @@ func TestWelcomeStaysAwayFromASharedLink(t *testing.T) {
 	require.True(t, ok, "no guide over the shared run")
 	p.click(t, "help")
 	p.until(t, "the guide from ?", welcomeShown)
-	p.click(t, "welcome-close")
+	p.closeWelcome(t)
 
 	p.waitSaved(t)
 	p.openLink(t, base, frag, 40)
@@ -244,7 +243,7 @@ func TestStoryReadAllFollowsTheWindow(t *testing.T) {
 	p := openAppAt(t, "/?builtin=gpu-sharing")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.EmulateViewport(1280, 800)))
 	p.until(t, "the guide on a first visit", welcomeShown)
-	p.click(t, "welcome-close")
+	p.closeWelcome(t)
 	text := `document.querySelector('[data-testid="story-text"]')`
 	cut := text + `.scrollHeight > ` + text + `.clientHeight + 1`
 	readAll := `document.querySelector('[data-testid="story-more"]')?.textContent === "Read all"`
