@@ -229,10 +229,10 @@ type fileImport struct {
 	note string
 }
 
-// start imports the file name of contents data: a YAML inventory is
-// read in slices (run with the default settings, as Controller.Import
-// does) and its world built in slices (run); a file
-// that cannot be read or built shows its located error.
+// start imports the scenario file name of contents data, read whole (a
+// YAML inventory goes through startPieces, which reads the file itself):
+// its world built in slices (run); a file that cannot be read or built
+// shows its located error.
 func (fi *fileImport) start(ctx app.Context, page replacer, c *Controller, name string, data []byte) {
 	fi.run(ctx, page, c, name, func(j *importJob) (*scenario.Scenario, error) {
 		sc, err := importedScenario(name, data, func(done, total int) error { return j.pace("Reading", done, total) })
@@ -319,8 +319,9 @@ func lastingCtx(r replacer, ctx app.Context) app.Context {
 }
 
 // importUI shows the running import (hook import-progress, carrying
-// data-done and data-total: lines read of the file's lines, racks of the
-// inventory's JSON kept, then the build's yields with data-total 0, its
+// data-done and data-total: 0 of 0 while an inventory file's pieces are
+// read and its lines counted, then lines read of the file's lines, racks
+// of the inventory's JSON kept, then the build's yields with data-total 0, its
 // length not known) with its Cancel (import-cancel),
 // or how the last one ended (import-note).
 func (p *ScenarioPanel) importUI() app.UI {

@@ -19,7 +19,10 @@ import (
 type jsMapCanvas struct {
 	el, ctx2d, img, data, hoverEl app.Value
 	imgW, imgH                    int
-	labels                        []mapLabel // drawn over the cells after every put
+	labels                        []mapLabel        // drawn over the cells a put paints (drawLabels)
+	labelBoxes                    []clustermap.Rect // each label's tab, in canvas pixels
+	labelFont                     string
+	labelPad                      float64
 	funcs                         []app.Func
 	events                        []string
 	observer                      app.Value
@@ -155,41 +158,54 @@ func (c *jsMapCanvas) put(cv *clustermap.Canvas, r clustermap.Rect, frame uint64
 	lo, hi := 4*r.Y0*cv.W, 4*r.Y1*cv.W
 	app.CopyBytesToJS(c.data.Call("subarray", lo, hi), cv.Pix[lo:hi])
 	c.ctx2d.Call("putImageData", c.img, 0, 0, r.X0, r.Y0, r.X1-r.X0, r.Y1-r.Y0)
-	c.drawLabels()
+	c.drawLabels(r)
 	c.el.Call("setAttribute", "data-painted", frame)
 }
 
 // label sets the names drawn over the map from the next put on
 // (data-labels lists them, for tests).
 func (c *jsMapCanvas) label(labels []mapLabel) {
-	c.labels = labels
+	c.labels, c.labelBoxes = labels, make([]clustermap.Rect, len(labels))
 	names := make([]string, len(labels))
 	for i, l := range labels {
 		names[i] = l.Text
 	}
 	c.el.Call("setAttribute", "data-labels", strings.Join(names, "|"))
-}
-
-// drawLabels draws each label, white on a dark tab, 12 CSS pixels high
-// (a put may have painted cells over them).
-func (c *jsMapCanvas) drawLabels() {
-	if len(c.labels) == 0 {
+	if len(labels) == 0 {
 		return
 	}
 	scale := 1.0
 	if dpr := app.Window().Get("devicePixelRatio"); dpr.Truthy() {
 		scale = dpr.Float()
 	}
-	size := math.Round(12 * scale)
-	c.ctx2d.Set("font", fmt.Sprintf("600 %.0fpx system-ui, sans-serif", size))
-	c.ctx2d.Set("textBaseline", "top")
-	pad := math.Round(3 * scale)
-	for _, l := range c.labels {
+	c.labelFont = fmt.Sprintf("600 %.0fpx system-ui, sans-serif", math.Round(12*scale))
+	c.labelPad = math.Round(3 * scale)
+	c.ctx2d.Set("font", c.labelFont)
+	for i, l := range labels { // each tab's box, measured once
 		w := c.ctx2d.Call("measureText", l.Text).Get("width").Float()
+		c.labelBoxes[i] = clustermap.Rect{X0: l.X, Y0: l.Y,
+			X1: l.X + int(math.Ceil(w+2*c.labelPad)), Y1: l.Y + int(math.Round(12*scale)+2*c.labelPad)}
+	}
+}
+
+// drawLabels draws, white on a dark tab 12 CSS pixels high, each label
+// whose tab the put of r painted over.
+func (c *jsMapCanvas) drawLabels(r clustermap.Rect) {
+	font := false
+	for i, l := range c.labels {
+		box := c.labelBoxes[i]
+		if box.Intersect(r).Empty() {
+			continue
+		}
+		if !font { // a resize of the canvas resets its context's state
+			c.ctx2d.Set("font", c.labelFont)
+			c.ctx2d.Set("textBaseline", "top")
+			font = true
+		}
 		c.ctx2d.Set("fillStyle", "rgba(30, 41, 59, 0.85)")
-		c.ctx2d.Call("fillRect", l.X, l.Y, w+2*pad, size+2*pad)
+		c.ctx2d.Call("fillRect", box.X0, box.Y0, box.X1-box.X0, box.Y1-box.Y0)
 		c.ctx2d.Set("fillStyle", "#fff")
-		c.ctx2d.Call("fillText", l.Text, float64(l.X)+pad, float64(l.Y)+pad)
+		c.ctx2d.Call("fillText", l.Text, float64(l.X)+c.labelPad, float64(l.Y)+c.labelPad)
 	}
 }
 

@@ -345,14 +345,15 @@ func (p *ScenarioPanel) takeFiles(ctx app.Context, files app.Value) {
 	}, p.takeFile)
 }
 
-// takeFile imports a file read: a scenario or an inventory by its name
-// (as the scenario input does), anything else as a trace's list.
+// takeFile imports a file read whole (takeFiles): a JSON scenario as the
+// scenario input does, anything else as a trace's list (a YAML inventory
+// never comes here: takeFiles gives it to startPieces).
 func (p *ScenarioPanel) takeFile(ctx app.Context, name string, data []byte, err error) {
 	st := p.trace()
 	switch {
 	case err != nil:
 		st.refuse(name+" was not taken; nothing changed:", fmt.Errorf("%s: %w", name, err))
-	case strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
+	case strings.HasSuffix(name, ".json"):
 		p.imports().start(lastingCtx(p.Page, ctx), p.Page, p.C, name, data)
 		return
 	default:
