@@ -154,6 +154,9 @@ func TestUIFillExperiment(t *testing.T) {
 	p.setInput(t, `[data-testid="fill-seed-last"]`, "51")
 	p.until(t, "the form", `document.querySelector('[data-testid="fill-run"]').textContent === "Run 60 runs (6 policies × 10 seeds)"`)
 	p.click(t, "fill-run")
+	// The last experiment's progress (4 of 4) and table stay until this one
+	// starts: wait for its own total first, or the checks below read them.
+	p.until(t, "this experiment started", `document.querySelector('[data-testid="fill-progress"]')?.dataset.total === "60"`)
 	p.until(t, "a run done", `+(document.querySelector('[data-testid="fill-progress"]')?.dataset.done ?? 0) >= 1`)
 	p.until(t, "its curve drawn", `document.querySelector('[data-testid="fill-chart"] path[data-kind="ours"]') !== null`)
 	require.Equal(t, 0, count(t, p, `[data-testid="fill-results"]`), "the table once complete")
